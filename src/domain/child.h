@@ -1,0 +1,78 @@
+// The child index record: ContactPoint's minimum data set, and its validation.
+// Plain values; pure functions; safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/date.h"
+#include "common/result.h"
+
+namespace kith::domain {
+
+enum class Sex { kFemale, kMale, kIndeterminate, kNotKnown };
+std::string_view ToString(Sex sex);
+std::optional<Sex> ParseSex(std::string_view text);
+
+struct Carer {
+  std::string name;
+  std::string relationship;  // "Mother", "Foster carer", ...
+  bool parental_responsibility = false;
+  std::string phone;
+  std::string email;
+  std::string address;  // empty when the carer lives with the child
+};
+
+struct ServiceInvolvement {
+  std::string agency_id;
+  std::string description;  // "Year 4", "Child in need plan", "Registered patient"
+  Date start;
+  std::optional<Date> end;  // none while the service is involved
+  bool IsCurrent(const Date& today) const { return start <= today && (!end || *end >= today); }
+};
+
+struct ChildFlags {
+  bool early_help_assessment = false;
+  bool child_protection_plan = false;
+  bool looked_after = false;
+};
+
+struct Child {
+  std::string id;  // the Kith id, "K" + 16 base-32 characters
+  std::string authority_id;
+  std::string given_names;
+  std::string family_name;
+  std::vector<std::string> other_names;  // former names and aliases, as written
+  std::optional<Date> date_of_birth;
+  Sex sex = Sex::kNotKnown;
+  std::string address;
+  std::string postcode;
+  std::string nhs_number;  // ten digits, or empty
+  std::string upn;         // thirteen characters, or empty
+  std::vector<Carer> carers;
+  std::string school_agency_id;  // empty when none is known
+  std::string gp_agency_id;      // empty when none is known
+  std::vector<ServiceInvolvement> services;
+  ChildFlags flags;
+  // Shielded: address and contacts are hidden from everyone outside the team, and the child
+  // is found only by an exact name and date of birth (e.g. a family fleeing domestic abuse).
+  bool shielded = false;
+  TimePoint created_at;
+  TimePoint updated_at;
+  int64_t version = 0;
+
+  std::string FullName() const { return given_names + " " + family_name; }
+};
+
+// Validates and normalises a child record in place (trims names, upper-cases and spaces the
+// postcode, strips spaces from NHS number and UPN). The first problem found is returned with
+// the field it concerns; nothing is changed when the record is invalid.
+Status NormaliseChild(Child& child, const Date& today);
+
+// "sw1a1aa" -> "SW1A 1AA"; empty if the text is not a UK postcode in shape.
+std::string NormalisePostcode(std::string_view text);
+
+}  // namespace kith::domain

@@ -1,0 +1,204 @@
+#include "storage/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+#include "storage/repositories.h"
+
+namespace kith::storage::sqlite {
+namespace {
+
+// Never edit a migration that has shipped: add a new one.
+const std::vector<std::string_view>& Migrations() {
+  static const std::vector<std::string_view> kMigrations = {
+      // 1: organisations, users, children, teams, sessions, audit.
+      R"sql(
+CREATE TABLE authorities (
+  id TEXT PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  require_second_factor INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE agencies (
+  id TEXT PRIMARY KEY,
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  phone TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX agencies_by_authority ON agencies(authority_id, name);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  job_title TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL,
+  authority_id TEXT REFERENCES authorities(id),
+  agency_id TEXT REFERENCES agencies(id),
+  active INTEGER NOT NULL,
+  password_hash TEXT NOT NULL,
+  totp_secret TEXT NOT NULL DEFAULT '',
+  totp_enrolled INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER,
+  last_login_at INTEGER,
+  version INTEGER NOT NULL
+) STRICT;
+CREATE INDEX users_by_authority ON users(authority_id, username);
+
+CREATE TABLE children (
+  id TEXT PRIMARY KEY,
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  given_names TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  date_of_birth TEXT,
+  sex TEXT NOT NULL,
+  address TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  nhs_number TEXT NOT NULL,
+  upn TEXT NOT NULL,
+  school_agency_id TEXT REFERENCES agencies(id),
+  gp_agency_id TEXT REFERENCES agencies(id),
+  early_help_assessment INTEGER NOT NULL,
+  child_protection_plan INTEGER NOT NULL,
+  looked_after INTEGER NOT NULL,
+  shielded INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL
+) STRICT;
+CREATE INDEX children_by_authority ON children(authority_id, id);
+CREATE INDEX children_by_nhs_number ON children(nhs_number) WHERE nhs_number <> '';
+CREATE INDEX children_by_upn ON children(upn) WHERE upn <> '';
+
+CREATE TABLE child_other_names (
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (child_id, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE child_carers (
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  relationship TEXT NOT NULL,
+  parental_responsibility INTEGER NOT NULL,
+  phone TEXT NOT NULL,
+  email TEXT NOT NULL,
+  address TEXT NOT NULL,
+  PRIMARY KEY (child_id, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE child_services (
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  agency_id TEXT NOT NULL REFERENCES agencies(id),
+  description TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  PRIMARY KEY (child_id, position)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX child_services_by_agency ON child_services(agency_id);
+
+CREATE TABLE team_members (
+  child_id TEXT NOT NULL REFERENCES children(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  joined_at INTEGER NOT NULL,
+  lead INTEGER NOT NULL,
+  PRIMARY KEY (child_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX team_members_by_user ON team_members(user_id);
+CREATE UNIQUE INDEX team_one_lead ON team_members(child_id) WHERE lead = 1;
+
+CREATE TABLE team_events (
+  id INTEGER PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL,
+  role TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  by_user_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX team_events_by_child ON team_events(child_id, id);
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  second_factor_done INTEGER NOT NULL,
+  client TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions(user_id);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  authority_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  why TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  client TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_by_child ON audit_log(child_id, seq) WHERE child_id <> '';
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+int SchemaVersion(Connection& connection) {
+  auto stmt = connection.Prepare("PRAGMA user_version");
+  stmt.Step();
+  return static_cast<int>(stmt.Int(0));
+}
+
+int ApplyMigrations(Connection& connection) {
+  const int current = SchemaVersion(connection);
+  const int latest = LatestSchemaVersion();
+  if (current > latest) {
+    throw StorageError("the database has schema version " + std::to_string(current) +
+                       " but this build of Kith knows only up to " + std::to_string(latest) +
+                       "; run a newer Kith");
+  }
+  for (int v = current + 1; v <= latest; ++v) {
+    connection.Exec("BEGIN IMMEDIATE");
+    try {
+      connection.Exec(Migrations()[static_cast<size_t>(v - 1)]);
+      connection.Exec("PRAGMA user_version=" + std::to_string(v));
+      connection.Exec("COMMIT");
+    } catch (...) {
+      connection.Exec("ROLLBACK");
+      throw;
+    }
+  }
+  return latest - current;
+}
+
+}  // namespace kith::storage::sqlite

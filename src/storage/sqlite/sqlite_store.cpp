@@ -1,0 +1,205 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite/connection.h"
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_repositories.h"
+
+namespace kith::storage {
+namespace {
+
+using sqlite::AuditHead;
+using sqlite::Connection;
+
+struct WriteJob {
+  const std::function<bool(Repositories&)>* fn;
+  std::promise<void> done;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const SqliteOptions& options)
+      : options_(options), writer_(options.path, Connection::Mode::kReadWrite) {
+    if (options.apply_migrations) sqlite::ApplyMigrations(writer_);
+    if (sqlite::SchemaVersion(writer_) != sqlite::LatestSchemaVersion()) {
+      throw StorageError("the database schema is out of date; run `kith migrate` first");
+    }
+    head_ = sqlite::LoadAuditHead(writer_);
+    writer_repos_ = sqlite::MakeRepositories(writer_, &head_);
+    for (int i = 0; i < options.readers; ++i) {
+      auto conn = std::make_unique<Connection>(options.path, Connection::Mode::kReadOnly);
+      auto repos = sqlite::MakeRepositories(*conn, nullptr);
+      idle_readers_.push_back(readers_.size());
+      readers_.push_back({std::move(conn), std::move(repos)});
+    }
+    thread_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    thread_.join();
+  }
+
+  void Read(const std::function<void(Repositories&)>& fn) override {
+    size_t index;
+    {
+      std::unique_lock lock(reader_mutex_);
+      reader_cv_.wait(lock, [this] { return !idle_readers_.empty(); });
+      index = idle_readers_.back();
+      idle_readers_.pop_back();
+    }
+    struct Return {
+      SqliteStore* self;
+      size_t index;
+      ~Return() {
+        {
+          std::lock_guard lock(self->reader_mutex_);
+          self->idle_readers_.push_back(index);
+        }
+        self->reader_cv_.notify_one();
+      }
+    } give_back{this, index};
+    auto& reader = readers_[index];
+    // One transaction, so that every query in `fn` sees the same snapshot.
+    reader.connection->Exec("BEGIN");
+    try {
+      fn(*reader.repos);
+    } catch (...) {
+      reader.connection->Exec("ROLLBACK");
+      throw;
+    }
+    reader.connection->Exec("COMMIT");
+    reads_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void Write(const std::function<bool(Repositories&)>& fn) override {
+    WriteJob job{&fn, {}};
+    auto done = job.done.get_future();
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (stopping_) throw StorageError("the store is shutting down");
+      queue_.push_back(&job);
+    }
+    queue_cv_.notify_one();
+    done.get();
+  }
+
+  StoreStats Stats() const override {
+    return {batches_.load(), jobs_.load(), commit_micros_.load(), reads_.load()};
+  }
+
+ private:
+  struct Reader {
+    std::unique_ptr<Connection> connection;
+    std::unique_ptr<Repositories> repos;
+  };
+
+  void WriterLoop() {
+    std::vector<WriteJob*> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and drained
+        while (!queue_.empty() && batch.size() < static_cast<size_t>(options_.max_batch)) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      RunBatch(batch);
+      batch.clear();
+    }
+  }
+
+  // Runs each job in its own savepoint inside one transaction, then commits once: the whole
+  // group becomes durable with a single fsync.
+  void RunBatch(std::vector<WriteJob*>& batch) {
+    std::vector<std::exception_ptr> errors(batch.size());
+    const AuditHead head_before_batch = head_;
+    try {
+      writer_.Exec("BEGIN IMMEDIATE");
+      for (size_t i = 0; i < batch.size(); ++i) {
+        const AuditHead head_before_job = head_;
+        writer_.Exec("SAVEPOINT job");
+        bool keep = false;
+        try {
+          keep = (*batch[i]->fn)(*writer_repos_);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+        if (!keep) {
+          writer_.Exec("ROLLBACK TO job");
+          head_ = head_before_job;
+        }
+        writer_.Exec("RELEASE job");
+      }
+      const auto start = std::chrono::steady_clock::now();
+      writer_.Exec("COMMIT");
+      commit_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start).count();
+    } catch (...) {
+      // The commit (or the transaction around the jobs) failed: nothing of the batch is stored.
+      try {
+        writer_.Exec("ROLLBACK");
+      } catch (...) {
+      }
+      head_ = head_before_batch;
+      const auto failure = std::current_exception();
+      for (auto& e : errors) e = failure;
+    }
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    jobs_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (errors[i]) {
+        batch[i]->done.set_exception(errors[i]);
+      } else {
+        batch[i]->done.set_value();
+      }
+    }
+  }
+
+  SqliteOptions options_;
+  Connection writer_;
+  AuditHead head_;
+  std::unique_ptr<Repositories> writer_repos_;
+
+  std::vector<Reader> readers_;
+  std::vector<size_t> idle_readers_;
+  std::mutex reader_mutex_;
+  std::condition_variable reader_cv_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<WriteJob*> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  std::atomic<int64_t> batches_{0}, jobs_{0}, commit_micros_{0}, reads_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqliteStore(const SqliteOptions& options) {
+  return std::make_unique<SqliteStore>(options);
+}
+
+std::pair<int, int> MigrateSqlite(const std::string& path) {
+  Connection connection(path, Connection::Mode::kReadWrite);
+  const int from = sqlite::SchemaVersion(connection);
+  sqlite::ApplyMigrations(connection);
+  return {from, sqlite::SchemaVersion(connection)};
+}
+
+}  // namespace kith::storage

@@ -1,0 +1,352 @@
+// The storage conformance suite: every back end listed in backends.cpp must pass it unchanged.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "conformance/backends.h"
+
+namespace kith::conformance {
+namespace {
+
+using domain::Agency;
+using domain::AgencyKind;
+using domain::AuditOutcome;
+using domain::AuditRecord;
+using domain::Child;
+using domain::LocalAuthority;
+using domain::Role;
+using domain::User;
+using storage::Repositories;
+using storage::Store;
+
+const TimePoint kT0 = FromMicros(1'790'000'000'000'000);
+
+class StoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("kith-conf-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().open(dir_.string());
+    Write([](Repositories& r) {
+      EXPECT_TRUE(r.Authorities().Insert({"la1", "E09000099", "Northbrook", false}));
+      EXPECT_TRUE(r.Agencies().Insert({"ag-school", "la1", "Hillside Primary", AgencyKind::kSchool,
+                                       "01632 960001", "office@hillside.example", "1 School Lane"}));
+      EXPECT_TRUE(r.Agencies().Insert({"ag-gp", "la1", "Brook Surgery", AgencyKind::kGpPractice, "", "", ""}));
+      EXPECT_TRUE(r.Users().Insert(MakeUser("u1", "amy.jones")));
+      EXPECT_TRUE(r.Users().Insert(MakeUser("u2", "ben.smith")));
+    });
+  }
+
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static User MakeUser(std::string id, std::string username) {
+    User u;
+    u.id = std::move(id);
+    u.username = std::move(username);
+    u.display_name = "Amy Jones";
+    u.role = Role::kPractitioner;
+    u.authority_id = "la1";
+    u.agency_id = "ag-school";
+    u.password_hash = "$argon2id$stub";
+    return u;
+  }
+
+  static Child MakeChild(std::string id) {
+    Child c;
+    c.id = std::move(id);
+    c.authority_id = "la1";
+    c.given_names = "Amelia Rose";
+    c.family_name = "Hart";
+    c.other_names = {"Amelia Stone"};
+    c.date_of_birth = Date{2018, 3, 4};
+    c.sex = domain::Sex::kFemale;
+    c.address = "4 Mill Row, Northbrook";
+    c.postcode = "NB1 2AB";
+    c.nhs_number = "9434765919";
+    c.upn = "H801200001001";
+    c.carers = {{"Dana Hart", "Mother", true, "07700 900123", "dana@example.org", ""},
+                {"Lee Hart", "Father", true, "", "", "9 Other Road"}};
+    c.school_agency_id = "ag-school";
+    c.gp_agency_id = "ag-gp";
+    c.services = {{"ag-school", "Year 3", {2024, 9, 1}, std::nullopt},
+                  {"ag-gp", "Registered patient", {2018, 3, 20}, Date{2026, 1, 1}}};
+    c.flags = {true, false, true};
+    c.shielded = true;
+    c.created_at = kT0;
+    c.updated_at = kT0;
+    return c;
+  }
+
+  void Write(const std::function<void(Repositories&)>& fn) {
+    store_->Write([&](Repositories& r) {
+      fn(r);
+      return true;
+    });
+  }
+
+  static AuditRecord Audit(std::string action, std::string child_id = "") {
+    AuditRecord a;
+    a.at = kT0;
+    a.actor_id = "u1";
+    a.actor_role = "practitioner";
+    a.authority_id = "la1";
+    a.action = std::move(action);
+    a.child_id = std::move(child_id);
+    a.outcome = AuditOutcome::kAllowed;
+    a.why = "team member";
+    return a;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, AuthoritiesAndAgencies) {
+  auto authorities = store_->ReadValue([](Repositories& r) { return r.Authorities().List(); });
+  ASSERT_EQ(authorities.size(), 1u);
+  EXPECT_EQ(authorities[0].code, "E09000099");
+  Write([](Repositories& r) {
+    EXPECT_EQ(r.Authorities().Insert({"la2", "E09000099", "Dup", false}).error().code, ErrorCode::kConflict);
+    EXPECT_EQ(r.Agencies().Insert({"ag-gp", "la1", "Dup", AgencyKind::kPolice, "", "", ""}).error().code,
+              ErrorCode::kConflict);
+    EXPECT_EQ(r.Agencies().Update({"nope", "la1", "X", AgencyKind::kPolice, "", "", ""}).error().code,
+              ErrorCode::kNotFound);
+  });
+  auto agencies = store_->ReadValue([](Repositories& r) { return r.Agencies().ListByAuthority("la1"); });
+  ASSERT_EQ(agencies.size(), 2u);
+  EXPECT_EQ(agencies[0].name, "Brook Surgery");  // name order
+  EXPECT_EQ(agencies[1].kind, AgencyKind::kSchool);
+  EXPECT_EQ(agencies[1].email, "office@hillside.example");
+}
+
+TEST_P(StoreConformance, UsersHaveUniqueNamesAndOptimisticVersions) {
+  Write([](Repositories& r) {
+    EXPECT_EQ(r.Users().Insert(MakeUser("u9", "amy.jones")).error().code, ErrorCode::kConflict);
+  });
+  auto u = store_->ReadValue([](Repositories& r) { return r.Users().GetByUsername("amy.jones"); });
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->version, 1);
+  EXPECT_FALSE(u->locked_until);
+  u->failed_logins = 3;
+  u->locked_until = kT0;
+  Write([&](Repositories& r) { EXPECT_TRUE(r.Users().Update(*u)); });
+  Write([&](Repositories& r) {  // the same, now stale, version
+    EXPECT_EQ(r.Users().Update(*u).error().code, ErrorCode::kConflict);
+  });
+  auto again = store_->ReadValue([](Repositories& r) { return r.Users().Get("u1"); });
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->version, 2);
+  EXPECT_EQ(again->failed_logins, 3);
+  EXPECT_EQ(again->locked_until, kT0);
+  User ghost = MakeUser("ghost", "ghost");
+  Write([&](Repositories& r) { EXPECT_EQ(r.Users().Update(ghost).error().code, ErrorCode::kNotFound); });
+  auto listed = store_->ReadValue([](Repositories& r) { return r.Users().ListByAuthority("la1"); });
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].username, "amy.jones");
+}
+
+TEST_P(StoreConformance, ChildRoundTripsEveryField) {
+  const Child original = MakeChild("K1");
+  Write([&](Repositories& r) { EXPECT_TRUE(r.Children().Insert(original)); });
+  auto c = store_->ReadValue([](Repositories& r) { return r.Children().Get("K1"); });
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->given_names, original.given_names);
+  EXPECT_EQ(c->other_names, original.other_names);
+  EXPECT_EQ(c->date_of_birth, original.date_of_birth);
+  EXPECT_EQ(c->sex, domain::Sex::kFemale);
+  EXPECT_EQ(c->postcode, "NB1 2AB");
+  EXPECT_EQ(c->nhs_number, original.nhs_number);
+  EXPECT_EQ(c->upn, original.upn);
+  ASSERT_EQ(c->carers.size(), 2u);
+  EXPECT_EQ(c->carers[1].address, "9 Other Road");
+  EXPECT_TRUE(c->carers[0].parental_responsibility);
+  ASSERT_EQ(c->services.size(), 2u);
+  EXPECT_FALSE(c->services[0].end);
+  EXPECT_EQ(c->services[1].end, (Date{2026, 1, 1}));
+  EXPECT_EQ(c->school_agency_id, "ag-school");
+  EXPECT_TRUE(c->flags.early_help_assessment);
+  EXPECT_FALSE(c->flags.child_protection_plan);
+  EXPECT_TRUE(c->flags.looked_after);
+  EXPECT_TRUE(c->shielded);
+  EXPECT_EQ(c->created_at, kT0);
+  EXPECT_EQ(c->version, 1);
+  EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Children().Get("K2"); }));
+}
+
+TEST_P(StoreConformance, ChildUpdateReplacesListsAndChecksVersion) {
+  Write([&](Repositories& r) { EXPECT_TRUE(r.Children().Insert(MakeChild("K1"))); });
+  auto c = *store_->ReadValue([](Repositories& r) { return r.Children().Get("K1"); });
+  c.carers.pop_back();
+  c.services.clear();
+  c.other_names = {"Amy Hart", "Amelia Stone"};
+  c.date_of_birth.reset();
+  Write([&](Repositories& r) { EXPECT_TRUE(r.Children().Update(c)); });
+  Write([&](Repositories& r) { EXPECT_EQ(r.Children().Update(c).error().code, ErrorCode::kConflict); });
+  auto stored = *store_->ReadValue([](Repositories& r) { return r.Children().Get("K1"); });
+  EXPECT_EQ(stored.version, 2);
+  EXPECT_EQ(stored.carers.size(), 1u);
+  EXPECT_TRUE(stored.services.empty());
+  EXPECT_EQ(stored.other_names, (std::vector<std::string>{"Amy Hart", "Amelia Stone"}));
+  EXPECT_FALSE(stored.date_of_birth);
+  Child ghost = MakeChild("K404");
+  Write([&](Repositories& r) { EXPECT_EQ(r.Children().Update(ghost).error().code, ErrorCode::kNotFound); });
+}
+
+TEST_P(StoreConformance, ChildrenPageInIdOrder) {
+  Write([&](Repositories& r) {
+    for (const char* id : {"K3", "K1", "K2", "K4"}) EXPECT_TRUE(r.Children().Insert(MakeChild(id)));
+  });
+  auto page1 = store_->ReadValue([](Repositories& r) { return r.Children().ListByAuthority("la1", "", 3); });
+  ASSERT_EQ(page1.size(), 3u);
+  EXPECT_EQ(page1[0].id, "K1");
+  EXPECT_EQ(page1[2].carers.size(), 2u);
+  auto page2 = store_->ReadValue([&](Repositories& r) { return r.Children().ListByAuthority("la1", page1[2].id, 3); });
+  ASSERT_EQ(page2.size(), 1u);
+  EXPECT_EQ(page2[0].id, "K4");
+  EXPECT_EQ(store_->ReadValue([](Repositories& r) { return r.Children().Count(); }), 4);
+}
+
+TEST_P(StoreConformance, TeamMembershipLeadAndHistory) {
+  Write([&](Repositories& r) {
+    EXPECT_TRUE(r.Children().Insert(MakeChild("K1")));
+    r.Teams().AddMember({"K1", "u1", "Class teacher", "Teaches the child", kT0, true});
+    r.Teams().AddMember({"K1", "u2", "GP", "Registered patient", kT0 + std::chrono::seconds(1), false});
+    r.Teams().AppendEvent({"K1", "u1", "joined", "Class teacher", "Teaches the child", "u1", kT0});
+  });
+  auto team = store_->ReadValue([](Repositories& r) { return r.Teams().Members("K1"); });
+  ASSERT_EQ(team.size(), 2u);
+  EXPECT_EQ(team[0].user_id, "u1");
+  EXPECT_TRUE(team[0].lead);
+  // At most one lead per child, enforced by the store as well as by the domain.
+  EXPECT_THROW(Write([](Repositories& r) { r.Teams().SetLead("K1", "u2", true); }), storage::StorageError);
+  Write([](Repositories& r) {
+    r.Teams().SetLead("K1", "u1", false);
+    r.Teams().SetLead("K1", "u2", true);
+    r.Teams().RemoveMember("K1", "u1");
+  });
+  team = store_->ReadValue([](Repositories& r) { return r.Teams().Members("K1"); });
+  ASSERT_EQ(team.size(), 1u);
+  EXPECT_TRUE(team[0].lead);
+  EXPECT_EQ(store_->ReadValue([](Repositories& r) { return r.Teams().ChildrenOf("u2"); }),
+            std::vector<std::string>{"K1"});
+  EXPECT_TRUE(store_->ReadValue([](Repositories& r) { return r.Teams().ChildrenOf("u1"); }).empty());
+  auto history = store_->ReadValue([](Repositories& r) { return r.Teams().History("K1"); });
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].kind, "joined");
+}
+
+TEST_P(StoreConformance, SessionsExpire) {
+  Write([](Repositories& r) {
+    r.Sessions().Insert({"h1", "u1", "csrf1", kT0, kT0, false, "127.0.0.1"});
+    r.Sessions().Insert({"h2", "u1", "csrf2", kT0, kT0 + std::chrono::minutes(40), true, "127.0.0.1"});
+    r.Sessions().Insert({"h3", "u2", "csrf3", kT0, kT0, false, "127.0.0.1"});
+  });
+  auto s = store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h2"); });
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->second_factor_done);
+  EXPECT_EQ(s->last_seen_at, kT0 + std::chrono::minutes(40));
+  s->second_factor_done = false;
+  Write([&](Repositories& r) {
+    r.Sessions().Update(*s);
+    EXPECT_EQ(r.Sessions().DeleteExpired(kT0 + std::chrono::minutes(30), kT0 - std::chrono::hours(1)), 2);
+  });
+  EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h1"); }));
+  EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h2"); })->second_factor_done);
+  Write([](Repositories& r) { r.Sessions().DeleteForUser("u1"); });
+  EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h2"); }));
+}
+
+TEST_P(StoreConformance, AuditRecordsAreChained) {
+  Write([](Repositories& r) {
+    r.Audit().Append(Audit("session.create"));
+    r.Audit().Append(Audit("child.read", "K1"));
+  });
+  Write([](Repositories& r) { r.Audit().Append(Audit("child.read", "K1")); });
+  auto all = store_->ReadValue([](Repositories& r) { return r.Audit().Range(0, 100); });
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].seq, 1);
+  EXPECT_EQ(all[0].prev_hash, domain::kGenesisHash);
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].hash, domain::ComputeAuditHash(all[i]));
+    if (i > 0) {
+      EXPECT_EQ(all[i].prev_hash, all[i - 1].hash);
+    }
+  }
+  auto child = store_->ReadValue([](Repositories& r) { return r.Audit().ForChild("K1", 10); });
+  ASSERT_EQ(child.size(), 2u);
+  EXPECT_EQ(child[0].seq, 3);  // newest first
+  EXPECT_EQ(store_->ReadValue([](Repositories& r) { return r.Audit().LastSeq(); }), 3);
+  EXPECT_THROW(store_->Read([](Repositories& r) { r.Audit().Append(Audit("x")); }), storage::StorageError);
+}
+
+TEST_P(StoreConformance, UndoneWritesTakeTheirAuditRecordsWithThem) {
+  store_->Write([](Repositories& r) {
+    r.Audit().Append(Audit("kept.1"));
+    return true;
+  });
+  store_->Write([](Repositories& r) {
+    r.Audit().Append(Audit("undone"));
+    EXPECT_TRUE(r.Children().Insert(MakeChild("K1")));
+    return false;
+  });
+  EXPECT_THROW(store_->Write([](Repositories& r) -> bool {
+    r.Audit().Append(Audit("thrown"));
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  store_->Write([](Repositories& r) {
+    r.Audit().Append(Audit("kept.2"));
+    return true;
+  });
+  auto all = store_->ReadValue([](Repositories& r) { return r.Audit().Range(0, 100); });
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].action, "kept.2");
+  EXPECT_EQ(all[1].seq, 2);
+  EXPECT_EQ(all[1].prev_hash, all[0].hash);
+  EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Children().Get("K1"); }));
+}
+
+TEST_P(StoreConformance, ConcurrentWritesAreGroupedAndAllDurable) {
+  constexpr int kThreads = 16, kPerThread = 40;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        store_->Write([&](Repositories& r) {
+          r.Audit().Append(Audit("w." + std::to_string(t) + "." + std::to_string(i)));
+          return true;
+        });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto stats = store_->Stats();
+  EXPECT_GE(stats.write_jobs, kThreads * kPerThread);
+  EXPECT_LT(stats.write_batches, stats.write_jobs) << "no two writes were ever committed together";
+  store_.reset();
+  if (!GetParam().reopen) return;
+  store_ = GetParam().reopen(dir_.string());
+  auto all = store_->ReadValue([](Repositories& r) { return r.Audit().Range(0, 100000); });
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+  for (size_t i = 1; i < all.size(); ++i) ASSERT_EQ(all[i].prev_hash, all[i - 1].hash);
+  // The chain continues across the restart.
+  store_->Write([](Repositories& r) {
+    auto rec = r.Audit().Append(Audit("after.restart"));
+    EXPECT_EQ(rec.seq, kThreads * kPerThread + 1);
+    return true;
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()),
+                         [](const auto& param_info) { return param_info.param.name; });
+
+}  // namespace
+}  // namespace kith::conformance
