@@ -112,6 +112,8 @@ struct SessionRecord {
   TimePoint last_seen_at;
   bool second_factor_done = false;
   std::string client;
+  // A second-factor secret being enrolled, not yet confirmed with a code; empty otherwise.
+  std::string pending_totp_secret;
 };
 
 class SessionRepository {

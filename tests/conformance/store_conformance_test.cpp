@@ -245,13 +245,14 @@ TEST_P(StoreConformance, TeamMembershipLeadAndHistory) {
 
 TEST_P(StoreConformance, SessionsExpire) {
   Write([](Repositories& r) {
-    r.Sessions().Insert({"h1", "u1", "csrf1", kT0, kT0, false, "127.0.0.1"});
-    r.Sessions().Insert({"h2", "u1", "csrf2", kT0, kT0 + std::chrono::minutes(40), true, "127.0.0.1"});
-    r.Sessions().Insert({"h3", "u2", "csrf3", kT0, kT0, false, "127.0.0.1"});
+    r.Sessions().Insert({"h1", "u1", "csrf1", kT0, kT0, false, "127.0.0.1", ""});
+    r.Sessions().Insert({"h2", "u1", "csrf2", kT0, kT0 + std::chrono::minutes(40), true, "127.0.0.1", "SECRET"});
+    r.Sessions().Insert({"h3", "u2", "csrf3", kT0, kT0, false, "127.0.0.1", ""});
   });
   auto s = store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h2"); });
   ASSERT_TRUE(s);
   EXPECT_TRUE(s->second_factor_done);
+  EXPECT_EQ(s->pending_totp_secret, "SECRET");
   EXPECT_EQ(s->last_seen_at, kT0 + std::chrono::minutes(40));
   s->second_factor_done = false;
   Write([&](Repositories& r) {

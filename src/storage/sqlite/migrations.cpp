@@ -138,7 +138,8 @@ CREATE TABLE sessions (
   created_at INTEGER NOT NULL,
   last_seen_at INTEGER NOT NULL,
   second_factor_done INTEGER NOT NULL,
-  client TEXT NOT NULL
+  client TEXT NOT NULL,
+  pending_totp_secret TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX sessions_by_user ON sessions(user_id);
 

@@ -455,25 +455,25 @@ class SqliteSessions final : public SessionRepository {
   void Insert(const SessionRecord& r) override {
     auto s = db_.Prepare(
         "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, last_seen_at, second_factor_done,"
-        " client) VALUES (?,?,?,?,?,?,?)");
+        " client, pending_totp_secret) VALUES (?,?,?,?,?,?,?,?)");
     Bind(s, r);
     s.Run();
   }
 
   std::optional<SessionRecord> Get(const std::string& token_hash) override {
     auto s = db_.Prepare(
-        "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, second_factor_done, client"
-        " FROM sessions WHERE token_hash=?");
+        "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, second_factor_done, client,"
+        " pending_totp_secret FROM sessions WHERE token_hash=?");
     s.Bind(1, token_hash);
     if (!s.Step()) return std::nullopt;
     return SessionRecord{s.Text(0), s.Text(1), s.Text(2), FromMicros(s.Int(3)), FromMicros(s.Int(4)),
-                         s.Bool(5), s.Text(6)};
+                         s.Bool(5), s.Text(6), s.Text(7)};
   }
 
   void Update(const SessionRecord& r) override {
     auto s = db_.Prepare(
         "UPDATE sessions SET token_hash=?1, user_id=?2, csrf_token=?3, created_at=?4, last_seen_at=?5,"
-        " second_factor_done=?6, client=?7 WHERE token_hash=?1");
+        " second_factor_done=?6, client=?7, pending_totp_secret=?8 WHERE token_hash=?1");
     Bind(s, r);
     s.Run();
   }
@@ -498,6 +498,7 @@ class SqliteSessions final : public SessionRepository {
   static void Bind(Statement& s, const SessionRecord& r) {
     s.Bind(1, r.token_hash).Bind(2, r.user_id).Bind(3, r.csrf_token).Bind(4, ToMicros(r.created_at));
     s.Bind(5, ToMicros(r.last_seen_at)).Bind(6, r.second_factor_done).Bind(7, r.client);
+    s.Bind(8, r.pending_totp_secret);
   }
 
   Connection& db_;

@@ -1,0 +1,250 @@
+#include "app/admin_service.h"
+
+#include <nlohmann/json.hpp>
+
+#include "domain/access_policy.h"
+
+namespace kith::app {
+namespace {
+
+using domain::AuthorityAction;
+using storage::Repositories;
+
+Status CheckField(const char* field, const std::string& value, size_t max, bool required) {
+  if (required && value.empty()) return Error::Invalid(field, "This field is required.");
+  if (value.size() > max) return Error::Invalid(field, "This field is too long.");
+  for (unsigned char c : value) {
+    if (c < 0x20) return Error::Invalid(field, "This field contains control characters.");
+  }
+  return Ok{};
+}
+
+Status CheckAgency(const domain::Agency& a) {
+  if (auto s = CheckField("name", a.name, 200, true); !s) return s;
+  if (auto s = CheckField("phone", a.phone, 40, false); !s) return s;
+  if (auto s = CheckField("email", a.email, 254, false); !s) return s;
+  return CheckField("address", a.address, 300, false);
+}
+
+}  // namespace
+
+void AdminService::Audit(const Principal& p, Repositories& r, const std::string& action, const std::string& target,
+                         const std::string& detail) {
+  auto a = AuditFor(p, action, ctx_.clock.Now());
+  a.target_id = target;
+  a.why = "administrator";
+  a.detail = detail;
+  r.Audit().Append(a);
+}
+
+Status AdminService::Allow(const Principal& p, AuthorityAction action, const std::string& authority_id,
+                           const std::string& audit_action) {
+  const auto d = domain::Decide(p.Actor(), action, authority_id);
+  if (d.allowed) return Ok{};
+  auto a = AuditFor(p, audit_action, ctx_.clock.Now());
+  a.outcome = domain::AuditOutcome::kDenied;
+  a.why = std::string(d.why);
+  a.target_id = authority_id;
+  ctx_.store.Write([&](Repositories& r) {
+    r.Audit().Append(a);
+    return true;
+  });
+  return Error::Forbidden("Only administrators of this local authority can do that.");
+}
+
+Result<std::vector<domain::User>> AdminService::ListUsers(const Principal& p, const std::string& authority_id) {
+  const std::string la = authority_id.empty() ? p.user.authority_id : authority_id;
+  if (auto s = Allow(p, AuthorityAction::kManageUsers, la, "user.list"); !s) return s.error();
+  return ctx_.store.ReadValue([&](Repositories& r) { return r.Users().ListByAuthority(la); });
+}
+
+Result<domain::User> AdminService::GetUser(const Principal& p, const std::string& user_id) {
+  auto user = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().Get(user_id); });
+  if (!user) return Error::NotFound("There is no user with that id.");
+  if (auto s = Allow(p, AuthorityAction::kManageUsers, user->authority_id, "user.read"); !s) return s.error();
+  return *user;
+}
+
+Result<domain::User> AdminService::CreateUser(const Principal& p, NewUser n) {
+  if (n.authority_id.empty()) n.authority_id = p.user.authority_id;
+  if (auto s = Allow(p, AuthorityAction::kManageUsers, n.authority_id, "user.create"); !s) return s.error();
+  if (n.role == domain::Role::kNationalAdmin && p.user.role != domain::Role::kNationalAdmin) {
+    return Error::Forbidden("Only national administrators can create national administrators.");
+  }
+  if (auto s = domain::ValidateUsername(n.username); !s) return s.error();
+  if (auto s = domain::ValidatePassword(n.password, n.username); !s) return s.error();
+  if (auto s = CheckField("display_name", n.display_name, 200, true); !s) return s.error();
+  if (auto s = CheckField("job_title", n.job_title, 100, false); !s) return s.error();
+  if (auto s = CheckField("email", n.email, 254, false); !s) return s.error();
+  if (auto s = CheckField("phone", n.phone, 40, false); !s) return s.error();
+
+  domain::User u;
+  u.id = ctx_.random.Id("U");
+  u.username = n.username;
+  u.display_name = n.display_name;
+  u.job_title = n.job_title;
+  u.email = n.email;
+  u.phone = n.phone;
+  u.role = n.role;
+  u.authority_id = n.authority_id;
+  u.agency_id = n.agency_id;
+  u.password_hash = ctx_.hasher.Hash(n.password);
+  u.version = 1;
+  Status outcome = Ok{};
+  ctx_.store.Write([&](Repositories& r) {
+    if (!u.agency_id.empty()) {
+      auto agency = r.Agencies().Get(u.agency_id);
+      if (!agency || agency->authority_id != u.authority_id) {
+        outcome = Error::Invalid("agency_id", "Choose an agency of the user's local authority.");
+        return false;
+      }
+    } else if (u.role != domain::Role::kNationalAdmin) {
+      outcome = Error::Invalid("agency_id", "Every user except national administrators belongs to an agency.");
+      return false;
+    }
+    outcome = r.Users().Insert(u);
+    if (!outcome) return false;
+    Audit(p, r, "user.create", u.id,
+          nlohmann::json{{"username", u.username}, {"role", domain::ToString(u.role)}}.dump());
+    return true;
+  });
+  if (!outcome) return outcome.error();
+  return u;
+}
+
+Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::string& user_id, const UserChanges& c) {
+  auto current = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().Get(user_id); });
+  if (!current) return Error::NotFound("There is no user with that id.");
+  if (auto s = Allow(p, AuthorityAction::kManageUsers, current->authority_id, "user.update"); !s) return s.error();
+  domain::User u = *current;
+  u.version = c.version;
+  nlohmann::json changed = nlohmann::json::array();
+  auto set = [&](const std::optional<std::string>& v, std::string& field, const char* name, size_t max) -> Status {
+    if (!v) return Ok{};
+    if (auto s = CheckField(name, *v, max, std::string_view(name) == "display_name"); !s) return s;
+    field = *v;
+    changed.push_back(name);
+    return Ok{};
+  };
+  for (auto s : {set(c.display_name, u.display_name, "display_name", 200), set(c.job_title, u.job_title, "job_title", 100),
+                 set(c.email, u.email, "email", 254), set(c.phone, u.phone, "phone", 40),
+                 set(c.agency_id, u.agency_id, "agency_id", 64)}) {
+    if (!s) return s.error();
+  }
+  if (c.role) {
+    if (*c.role == domain::Role::kNationalAdmin && p.user.role != domain::Role::kNationalAdmin) {
+      return Error::Forbidden("Only national administrators can appoint national administrators.");
+    }
+    u.role = *c.role;
+    changed.push_back("role");
+  }
+  if (c.active) {
+    if (!*c.active && user_id == p.user.id) return Error::Conflict("You cannot disable your own account.");
+    u.active = *c.active;
+    changed.push_back("active");
+  }
+  if (c.unlock) {
+    u.locked_until.reset();
+    u.failed_logins = 0;
+    changed.push_back("unlock");
+  }
+  if (c.reset_totp) {
+    u.totp_enrolled = false;
+    u.totp_secret.clear();
+    changed.push_back("reset_totp");
+  }
+  if (c.password) {
+    if (auto s = domain::ValidatePassword(*c.password, u.username); !s) return s.error();
+    u.password_hash = ctx_.hasher.Hash(*c.password);
+    changed.push_back("password");
+  }
+  Status outcome = Ok{};
+  ctx_.store.Write([&](Repositories& r) {
+    if (c.agency_id) {
+      auto agency = r.Agencies().Get(u.agency_id);
+      if (!agency || agency->authority_id != u.authority_id) {
+        outcome = Error::Invalid("agency_id", "Choose an agency of the user's local authority.");
+        return false;
+      }
+    }
+    outcome = r.Users().Update(u);
+    if (!outcome) return false;
+    // Disabling, a new password or a removed second factor ends the user's sessions.
+    if ((c.active && !*c.active) || c.password || c.reset_totp) r.Sessions().DeleteForUser(u.id);
+    Audit(p, r, "user.update", u.id, nlohmann::json{{"changed", changed}}.dump());
+    return true;
+  });
+  if (!outcome) return outcome.error();
+  u.version += 1;
+  return u;
+}
+
+Result<std::vector<domain::Agency>> AdminService::ListAgencies(const Principal& p, const std::string& authority_id) {
+  const std::string la = authority_id.empty() ? p.user.authority_id : authority_id;
+  if (!p.user.active) return Error::Forbidden("This account is disabled.");
+  return ctx_.store.ReadValue([&](Repositories& r) { return r.Agencies().ListByAuthority(la); });
+}
+
+Result<domain::Agency> AdminService::CreateAgency(const Principal& p, domain::Agency a) {
+  if (a.authority_id.empty()) a.authority_id = p.user.authority_id;
+  if (auto s = Allow(p, AuthorityAction::kManageAgencies, a.authority_id, "agency.create"); !s) return s.error();
+  if (auto s = CheckAgency(a); !s) return s.error();
+  a.id = ctx_.random.Id("A");
+  Status outcome = Ok{};
+  ctx_.store.Write([&](Repositories& r) {
+    if (!r.Authorities().Get(a.authority_id)) {
+      outcome = Error::Invalid("authority_id", "There is no local authority with that id.");
+      return false;
+    }
+    outcome = r.Agencies().Insert(a);
+    if (!outcome) return false;
+    Audit(p, r, "agency.create", a.id, nlohmann::json{{"name", a.name}}.dump());
+    return true;
+  });
+  if (!outcome) return outcome.error();
+  return a;
+}
+
+Result<domain::Agency> AdminService::UpdateAgency(const Principal& p, domain::Agency a) {
+  auto current = ctx_.store.ReadValue([&](Repositories& r) { return r.Agencies().Get(a.id); });
+  if (!current) return Error::NotFound("There is no agency with that id.");
+  if (auto s = Allow(p, AuthorityAction::kManageAgencies, current->authority_id, "agency.update"); !s) {
+    return s.error();
+  }
+  a.authority_id = current->authority_id;
+  if (auto s = CheckAgency(a); !s) return s.error();
+  Status outcome = Ok{};
+  ctx_.store.Write([&](Repositories& r) {
+    outcome = r.Agencies().Update(a);
+    if (!outcome) return false;
+    Audit(p, r, "agency.update", a.id, "");
+    return true;
+  });
+  if (!outcome) return outcome.error();
+  return a;
+}
+
+Result<std::vector<domain::LocalAuthority>> AdminService::ListAuthorities(const Principal& p) {
+  if (!p.user.active) return Error::Forbidden("This account is disabled.");
+  return ctx_.store.ReadValue([](Repositories& r) { return r.Authorities().List(); });
+}
+
+Result<domain::LocalAuthority> AdminService::CreateAuthority(const Principal& p, domain::LocalAuthority la) {
+  if (p.user.role != domain::Role::kNationalAdmin || !p.user.active) {
+    return Error::Forbidden("Only national administrators can add local authorities.");
+  }
+  if (auto s = CheckField("name", la.name, 200, true); !s) return s.error();
+  if (auto s = CheckField("code", la.code, 20, true); !s) return s.error();
+  la.id = ctx_.random.Id("L");
+  Status outcome = Ok{};
+  ctx_.store.Write([&](Repositories& r) {
+    outcome = r.Authorities().Insert(la);
+    if (!outcome) return false;
+    Audit(p, r, "authority.create", la.id, nlohmann::json{{"code", la.code}}.dump());
+    return true;
+  });
+  if (!outcome) return outcome.error();
+  return la;
+}
+
+}  // namespace kith::app

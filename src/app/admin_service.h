@@ -1,0 +1,69 @@
+// Administration: users and agencies of a local authority (authority administrators), local
+// authorities (national administrators), and the agency directory every user may read.
+// Administrators never see case content through these use cases. Every change is audited.
+// Thread safety: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/context.h"
+#include "app/principal.h"
+#include "common/result.h"
+#include "domain/organisation.h"
+#include "domain/user.h"
+
+namespace kith::app {
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  std::string job_title;
+  std::string email;
+  std::string phone;
+  domain::Role role = domain::Role::kPractitioner;
+  std::string authority_id;  // defaults to the administrator's own
+  std::string agency_id;
+  std::string password;
+};
+
+// Fields left empty are not changed.
+struct UserChanges {
+  int64_t version = 0;  // the version the administrator saw
+  std::optional<std::string> display_name, job_title, email, phone, agency_id, password;
+  std::optional<domain::Role> role;
+  std::optional<bool> active;
+  bool unlock = false;       // clear a lockout
+  bool reset_totp = false;   // remove the second factor so the user enrols again
+};
+
+class AdminService {
+ public:
+  explicit AdminService(Context& context) : ctx_(context) {}
+
+  Result<std::vector<domain::User>> ListUsers(const Principal& p, const std::string& authority_id);
+  Result<domain::User> GetUser(const Principal& p, const std::string& user_id);
+  // Errors: kForbidden, kInvalidInput (field named), kConflict (username taken).
+  Result<domain::User> CreateUser(const Principal& p, NewUser user);
+  // Errors: kForbidden, kNotFound, kInvalidInput, kConflict (stale version).
+  Result<domain::User> UpdateUser(const Principal& p, const std::string& user_id, const UserChanges& changes);
+
+  // The agency directory of an authority: any signed-in user may read it.
+  Result<std::vector<domain::Agency>> ListAgencies(const Principal& p, const std::string& authority_id);
+  Result<domain::Agency> CreateAgency(const Principal& p, domain::Agency agency);
+  Result<domain::Agency> UpdateAgency(const Principal& p, domain::Agency agency);
+
+  Result<std::vector<domain::LocalAuthority>> ListAuthorities(const Principal& p);
+  // National administrators only.
+  Result<domain::LocalAuthority> CreateAuthority(const Principal& p, domain::LocalAuthority authority);
+
+ private:
+  Status Allow(const Principal& p, domain::AuthorityAction action, const std::string& authority_id,
+               const std::string& audit_action);
+  void Audit(const Principal& p, storage::Repositories& r, const std::string& action, const std::string& target,
+             const std::string& detail);
+  Context& ctx_;
+};
+
+}  // namespace kith::app

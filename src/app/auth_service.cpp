@@ -1,0 +1,275 @@
+#include "app/auth_service.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/encoding.h"
+#include "common/log.h"
+
+namespace kith::app {
+namespace {
+
+using domain::AuditOutcome;
+using domain::User;
+using storage::Repositories;
+using storage::SessionRecord;
+
+std::chrono::seconds Until(TimePoint from, TimePoint to) {
+  return std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(to - from));
+}
+
+Error Locked(std::chrono::seconds retry_after) {
+  return {ErrorCode::kLocked,
+          "This account is locked after repeated failed sign-in attempts. Try again later, or ask your "
+          "administrator to unlock it.",
+          {}, retry_after};
+}
+
+Error WrongCredentials() { return Error::Unauthenticated("The username or password is wrong."); }
+
+}  // namespace
+
+AuthService::AuthService(Context& context)
+    : ctx_(context), throttle_(context.clock, context.policy.address_attempts_per_minute) {}
+
+SessionState AuthService::StateOf(const User& user, const SessionRecord& session, Repositories& repos) const {
+  if (session.second_factor_done) return SessionState::kComplete;
+  if (user.totp_enrolled) return SessionState::kNeedsSecondFactor;
+  bool required = domain::IsAdministrator(user.role);
+  if (!required && !user.authority_id.empty()) {
+    auto authority = repos.Authorities().Get(user.authority_id);
+    required = authority && authority->require_second_factor;
+  }
+  return required ? SessionState::kNeedsEnrolment : SessionState::kComplete;
+}
+
+void AuthService::AuditDenied(const User* user, const std::string& action, const std::string& why,
+                              const std::string& client, const std::string& detail) {
+  domain::AuditRecord r;
+  r.at = ctx_.clock.Now();
+  if (user) {
+    r.actor_id = user->id;
+    r.actor_role = std::string(domain::ToString(user->role));
+    r.authority_id = user->authority_id;
+  }
+  r.action = action;
+  r.outcome = AuditOutcome::kDenied;
+  r.why = why;
+  r.detail = detail;
+  r.client = client;
+  ctx_.store.Write([&](Repositories& repos) {
+    repos.Audit().Append(r);
+    return true;
+  });
+  log::Warn("auth.denied", {{"action", action}, {"why", why}, {"user_id", user ? user->id : ""}, {"client", client}});
+}
+
+Result<SignInResult> AuthService::SignIn(const std::string& username, const std::string& password,
+                                   const std::string& client) {
+  if (auto wait = throttle_.Attempt(client)) {
+    log::Warn("auth.rate_limited", {{"client", client}});
+    return Error{ErrorCode::kRateLimited, "Too many sign-in attempts from your address; wait a minute and try again.",
+                 {}, *wait};
+  }
+  const TimePoint now = ctx_.clock.Now();
+  auto user = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().GetByUsername(username); });
+  const std::string detail = nlohmann::json{{"username", username}}.dump();
+  if (!user) {
+    ctx_.hasher.VerifyDummy(password);
+    AuditDenied(nullptr, "session.create", "unknown username", client, detail);
+    return WrongCredentials();
+  }
+  if (user->locked_until && *user->locked_until > now) {
+    AuditDenied(&*user, "session.create", "account locked", client, detail);
+    return Locked(Until(now, *user->locked_until));
+  }
+  if (!ctx_.hasher.Verify(user->password_hash, password)) {
+    bool locked_now = false;
+    ctx_.store.Write([&](Repositories& r) {
+      auto fresh = r.Users().Get(user->id);
+      if (!fresh) return false;
+      if (++fresh->failed_logins >= ctx_.policy.lockout_threshold) {
+        fresh->failed_logins = 0;
+        fresh->locked_until = now + ctx_.policy.lockout_duration;
+        locked_now = true;
+      }
+      if (!r.Users().Update(*fresh)) return false;
+      auto a = AuditFor({*fresh, {}, SessionState::kComplete, client}, "session.create", now);
+      a.outcome = AuditOutcome::kDenied;
+      a.why = locked_now ? "wrong password; account locked" : "wrong password";
+      a.detail = detail;
+      r.Audit().Append(a);
+      return true;
+    });
+    log::Warn("auth.denied", {{"action", "session.create"}, {"user_id", user->id}, {"client", client},
+                              {"locked", locked_now}});
+    if (locked_now) return Locked(ctx_.policy.lockout_duration);
+    return WrongCredentials();
+  }
+  if (!user->active) {
+    AuditDenied(&*user, "session.create", "account disabled", client, detail);
+    return Error::Unauthenticated("This account is disabled. Contact your administrator.");
+  }
+
+  SignInResult result;
+  result.token = ctx_.random.Hex(32);
+  SessionRecord session{Sha256Hex(result.token), user->id, ctx_.random.Hex(32), now, now, false, client, ""};
+  ctx_.store.Write([&](Repositories& r) {
+    auto fresh = r.Users().Get(user->id);
+    if (!fresh) return false;
+    fresh->failed_logins = 0;
+    fresh->last_login_at = now;
+    if (!r.Users().Update(*fresh)) return false;
+    r.Sessions().Insert(session);
+    result.principal = Principal{*fresh, session, StateOf(*fresh, session, r), client};
+    auto a = AuditFor(result.principal, "session.create", now);
+    a.why = std::string(ToString(result.principal.state));
+    r.Audit().Append(a);
+    return true;
+  });
+  if (result.principal.user.id.empty()) {
+    return Error::Conflict("The account changed while signing in; try again.");
+  }
+  log::Info("auth.signed_in", {{"user_id", user->id}, {"client", client},
+                               {"state", ToString(result.principal.state)}});
+  return result;
+}
+
+Result<Principal> AuthService::VerifySecondFactor(const Principal& p, const std::string& code) {
+  if (p.state != SessionState::kNeedsSecondFactor) return Error::Conflict("No second-factor code is due.");
+  const TimePoint now = ctx_.clock.Now();
+  if (p.user.locked_until && *p.user.locked_until > now) return Locked(Until(now, *p.user.locked_until));
+  if (!Totp::Verify(p.user.totp_secret, code, now)) {
+    bool locked_now = false;
+    ctx_.store.Write([&](Repositories& r) {
+      auto fresh = r.Users().Get(p.user.id);
+      if (!fresh) return false;
+      if (++fresh->failed_logins >= ctx_.policy.lockout_threshold) {
+        fresh->failed_logins = 0;
+        fresh->locked_until = now + ctx_.policy.lockout_duration;
+        locked_now = true;
+        r.Sessions().DeleteForUser(fresh->id);
+      }
+      if (!r.Users().Update(*fresh)) return false;
+      auto a = AuditFor(p, "session.second_factor", now);
+      a.outcome = AuditOutcome::kDenied;
+      a.why = locked_now ? "wrong code; account locked" : "wrong code";
+      r.Audit().Append(a);
+      return true;
+    });
+    if (locked_now) return Locked(ctx_.policy.lockout_duration);
+    return Error::Unauthenticated("That code is not right. Check the time on your device and try the newest code.");
+  }
+  Principal done = p;
+  done.session.second_factor_done = true;
+  done.state = SessionState::kComplete;
+  ctx_.store.Write([&](Repositories& r) {
+    r.Sessions().Update(done.session);
+    auto a = AuditFor(done, "session.second_factor", now);
+    a.why = "code accepted";
+    r.Audit().Append(a);
+    return true;
+  });
+  return done;
+}
+
+Result<Principal> AuthService::Authenticate(const std::string& token, const std::string& client) {
+  if (token.size() != 64) return Error::Unauthenticated("Sign in to continue.");
+  const std::string hash = Sha256Hex(token);
+  const TimePoint now = ctx_.clock.Now();
+  std::optional<Principal> found;
+  ctx_.store.Read([&](Repositories& r) {
+    auto session = r.Sessions().Get(hash);
+    if (!session) return;
+    auto user = r.Users().Get(session->user_id);
+    if (!user) return;
+    found = Principal{*user, *session, StateOf(*user, *session, r), client};
+  });
+  if (!found) return Error::Unauthenticated("Sign in to continue.");
+  const auto& s = found->session;
+  const bool expired = now - s.last_seen_at > ctx_.policy.session_idle ||
+                       now - s.created_at > ctx_.policy.session_absolute;
+  if (expired || !found->user.active) {
+    ctx_.store.Write([&](Repositories& r) {
+      r.Sessions().Delete(hash);
+      return true;
+    });
+    return Error::Unauthenticated(expired ? "Your session has expired. Sign in again."
+                                          : "This account is disabled. Contact your administrator.");
+  }
+  if (now - s.last_seen_at > ctx_.policy.session_touch_interval) {
+    found->session.last_seen_at = now;
+    ctx_.store.Write([&](Repositories& r) {
+      r.Sessions().Update(found->session);
+      return true;
+    });
+  }
+  return std::move(*found);
+}
+
+void AuthService::SignOut(const Principal& p) {
+  const TimePoint now = ctx_.clock.Now();
+  ctx_.store.Write([&](Repositories& r) {
+    r.Sessions().Delete(p.session.token_hash);
+    r.Audit().Append(AuditFor(p, "session.delete", now));
+    return true;
+  });
+}
+
+Result<Enrolment> AuthService::BeginEnrolment(const Principal& p, const std::optional<std::string>& password) {
+  if (p.state == SessionState::kNeedsSecondFactor) {
+    return Error::Conflict("Enter a code from your current authenticator first.");
+  }
+  const TimePoint now = ctx_.clock.Now();
+  if (now - p.session.created_at > ctx_.policy.reauth_window &&
+      (!password || !ctx_.hasher.Verify(p.user.password_hash, *password))) {
+    AuditDenied(&p.user, "totp.enrol", "re-authentication failed", p.client, "");
+    return Error{ErrorCode::kUnauthenticated, "Enter your current password to change your second factor.",
+                 "password", std::nullopt};
+  }
+  uint8_t secret_bytes[20];
+  ctx_.random.Fill(secret_bytes);
+  Enrolment e;
+  e.secret = Base32Encode(secret_bytes, kRfc4648Alphabet);
+  e.uri = Totp::Uri("Kith", p.user.username, e.secret);
+  SessionRecord session = p.session;
+  session.pending_totp_secret = e.secret;
+  ctx_.store.Write([&](Repositories& r) {
+    r.Sessions().Update(session);
+    return true;
+  });
+  return e;
+}
+
+Result<Principal> AuthService::ConfirmEnrolment(const Principal& p, const std::string& code) {
+  if (p.session.pending_totp_secret.empty()) return Error::Conflict("Start the enrolment first.");
+  const TimePoint now = ctx_.clock.Now();
+  if (!Totp::Verify(p.session.pending_totp_secret, code, now)) {
+    return Error::Invalid("code", "That code does not match. Check that you scanned the newest QR code.");
+  }
+  Principal done = p;
+  Status result = Ok{};
+  ctx_.store.Write([&](Repositories& r) {
+    auto fresh = r.Users().Get(p.user.id);
+    if (!fresh) return false;
+    fresh->totp_secret = p.session.pending_totp_secret;
+    fresh->totp_enrolled = true;
+    result = r.Users().Update(*fresh);
+    if (!result) return false;
+    // A new second factor ends every other session of this user.
+    r.Sessions().DeleteForUser(fresh->id);
+    done.user = *fresh;
+    done.user.version += 1;
+    done.session.pending_totp_secret.clear();
+    done.session.second_factor_done = true;
+    r.Sessions().Insert(done.session);
+    done.state = SessionState::kComplete;
+    auto a = AuditFor(done, "totp.enrol", now);
+    a.why = "second factor enrolled";
+    r.Audit().Append(a);
+    return true;
+  });
+  if (!result) return result.error();
+  return done;
+}
+
+}  // namespace kith::app

@@ -1,0 +1,66 @@
+// Sign-in, the second factor, sessions and sign-out. Every decision is audited.
+//
+// Session tokens are 256 random bits; only their SHA-256 is stored, so a copy of the database
+// does not yield usable sessions. Sessions expire after Policy::session_idle without use and
+// Policy::session_absolute after sign-in, whichever comes first.
+// Thread safety: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/context.h"
+#include "app/principal.h"
+#include "app/throttle.h"
+#include "common/result.h"
+
+namespace kith::app {
+
+struct SignInResult {
+  std::string token;  // for the session cookie; never stored or logged
+  Principal principal;
+};
+
+struct Enrolment {
+  std::string secret;  // base-32, for manual entry
+  std::string uri;     // otpauth:// URI for a QR code
+};
+
+class AuthService {
+ public:
+  explicit AuthService(Context& context);
+
+  // Checks the password and opens a session. Errors: kRateLimited (too many attempts from
+  // this address), kLocked (account locked; retry_after set), kUnauthenticated (wrong
+  // username or password — the message never says which — or a disabled account).
+  Result<SignInResult> SignIn(const std::string& username, const std::string& password, const std::string& client);
+
+  // Completes sign-in with a TOTP code. Errors: kConflict (no code is due), kUnauthenticated
+  // (wrong code; counts towards the account lockout), kLocked.
+  Result<Principal> VerifySecondFactor(const Principal& principal, const std::string& code);
+
+  // The principal for a session token. Errors: kUnauthenticated (unknown, expired, or the
+  // user was disabled).
+  Result<Principal> Authenticate(const std::string& token, const std::string& client);
+
+  void SignOut(const Principal& principal);
+
+  // Starts enrolling a TOTP second factor. More than Policy::reauth_window after sign-in the
+  // current password is required again. Errors: kUnauthenticated (password wrong or missing),
+  // kConflict (a code is due first).
+  Result<Enrolment> BeginEnrolment(const Principal& principal, const std::optional<std::string>& password);
+  // Confirms enrolment with a code from the new secret. Errors: kConflict (no enrolment
+  // started), kInvalidInput (wrong code).
+  Result<Principal> ConfirmEnrolment(const Principal& principal, const std::string& code);
+
+ private:
+  SessionState StateOf(const domain::User& user, const storage::SessionRecord& session,
+                       storage::Repositories& repos) const;
+  void AuditDenied(const domain::User* user, const std::string& action, const std::string& why,
+                   const std::string& client, const std::string& detail);
+
+  Context& ctx_;
+  AddressThrottle throttle_;
+};
+
+}  // namespace kith::app

@@ -1,0 +1,431 @@
+#include "app/child_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+namespace kith::app {
+namespace {
+
+using domain::AuditOutcome;
+using domain::ChildAction;
+using domain::Decision;
+using storage::Repositories;
+
+// Everything the access policy and the views need about one child, read in one snapshot.
+struct Snapshot {
+  domain::Child child;
+  std::vector<MemberView> team;
+  domain::ChildRelation relation;
+
+  domain::Team Members() const {
+    domain::Team members;
+    for (const auto& m : team) members.push_back(m.member);
+    return members;
+  }
+};
+
+std::vector<MemberView> LoadTeam(Repositories& r, const std::string& child_id) {
+  std::vector<MemberView> out;
+  for (auto& m : r.Teams().Members(child_id)) {
+    MemberView v{m, "", "", "", "", std::nullopt};
+    if (auto u = r.Users().Get(m.user_id)) {
+      v.display_name = u->display_name;
+      v.job_title = u->job_title;
+      v.email = u->email;
+      v.phone = u->phone;
+      if (!u->agency_id.empty()) v.agency = r.Agencies().Get(u->agency_id);
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::optional<Snapshot> Load(Repositories& r, const std::string& child_id, const domain::Actor& actor) {
+  auto child = r.Children().Get(child_id);
+  if (!child) return std::nullopt;
+  Snapshot s{std::move(*child), LoadTeam(r, child_id), {}};
+  s.relation.child_authority_id = s.child.authority_id;
+  for (const auto& m : s.team) {
+    s.relation.team_has_lead |= m.member.lead;
+    if (m.member.user_id == actor.user_id) {
+      s.relation.team_member = true;
+      s.relation.lead = m.member.lead;
+    }
+    if (m.agency && !actor.agency_id.empty() && m.agency->id == actor.agency_id) {
+      s.relation.team_includes_actors_agency = true;
+    }
+  }
+  return s;
+}
+
+std::vector<domain::Agency> ReferencedAgencies(Repositories& r, const domain::Child& c) {
+  std::set<std::string> ids;
+  if (!c.school_agency_id.empty()) ids.insert(c.school_agency_id);
+  if (!c.gp_agency_id.empty()) ids.insert(c.gp_agency_id);
+  for (const auto& s : c.services) ids.insert(s.agency_id);
+  std::vector<domain::Agency> out;
+  for (const auto& id : ids) {
+    if (auto a = r.Agencies().Get(id)) out.push_back(std::move(*a));
+  }
+  return out;
+}
+
+// The agency ids a record refers to must exist; the first unknown one is reported.
+Status CheckAgencies(Repositories& r, const domain::Child& c) {
+  auto check = [&](const std::string& id, const char* field) -> Status {
+    if (!id.empty() && !r.Agencies().Get(id)) {
+      return Error::Invalid(field, "No agency has the id '" + id + "'.");
+    }
+    return Ok{};
+  };
+  if (auto s = check(c.school_agency_id, "school_agency_id"); !s) return s;
+  if (auto s = check(c.gp_agency_id, "gp_agency_id"); !s) return s;
+  for (const auto& svc : c.services) {
+    if (auto s = check(svc.agency_id, "services.agency_id"); !s) return s;
+  }
+  return Ok{};
+}
+
+Error NotFound() { return Error::NotFound("There is no child with that Kith id."); }
+
+Error Refused(const Decision& d, std::string_view what) {
+  return Error::Forbidden(std::string(what) + " (" + std::string(d.why) + ").");
+}
+
+// Writes one audit record about a child on its own (for reads and refusals).
+void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id,
+                       AuditOutcome outcome, std::string_view why, const std::string& reason = "",
+                       const std::string& detail = "") {
+  auto a = AuditFor(p, std::move(action), ctx.clock.Now());
+  a.child_id = child_id;
+  a.outcome = outcome;
+  a.why = std::string(why);
+  a.reason = reason;
+  a.detail = detail;
+  ctx.store.Write([&](Repositories& r) {
+    r.Audit().Append(a);
+    return true;
+  });
+}
+
+}  // namespace
+
+Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child child, const std::string& reason) {
+  const Decision d = Decide(p.Actor(), domain::AuthorityAction::kCreateChild, p.user.authority_id);
+  if (!d.allowed) {
+    AuditAlone(ctx_, p, "child.create", "", AuditOutcome::kDenied, d.why);
+    return Refused(d, "You cannot add children to the index");
+  }
+  auto why = domain::ValidateReason(reason);
+  if (!why) return why.error();
+  const TimePoint now = ctx_.clock.Now();
+  child.id = ctx_.random.Id("K");
+  child.authority_id = p.user.authority_id;
+  child.created_at = now;
+  child.updated_at = now;
+  child.version = 1;
+  if (auto s = domain::NormaliseChild(child, Date::FromTime(now)); !s) return s.error();
+
+  Status outcome = Ok{};
+  ctx_.store.Write([&](Repositories& r) {
+    outcome = CheckAgencies(r, child);
+    if (!outcome) return false;
+    outcome = r.Children().Insert(child);
+    if (!outcome) return false;
+    const std::string role = p.user.job_title.empty() ? "Practitioner" : p.user.job_title;
+    r.Teams().AddMember({child.id, p.user.id, role, *why, now, false});
+    r.Teams().AppendEvent({child.id, p.user.id, "joined", role, *why, p.user.id, now});
+    auto a = AuditFor(p, "child.create", now);
+    a.child_id = child.id;
+    a.why = std::string(d.why);
+    a.reason = *why;
+    r.Audit().Append(a);
+    return true;
+  });
+  if (!outcome) return outcome.error();
+  return Account(p, child.id);
+}
+
+Result<ChildAccount> ChildService::Account(const Principal& p, const std::string& child_id) {
+  ChildAccount account;
+  std::optional<Decision> decision;
+  ctx_.store.Read([&](Repositories& r) {
+    auto snap = Load(r, child_id, p.Actor());
+    if (!snap) return;
+    decision = Decide(p.Actor(), ChildAction::kViewAccount, snap->relation);
+    if (!decision->allowed) return;
+    account.agencies = ReferencedAgencies(r, snap->child);
+    account.child = std::move(snap->child);
+    account.team = std::move(snap->team);
+  });
+  if (!decision) {
+    AuditAlone(ctx_, p, "child.read", child_id, AuditOutcome::kDenied, "no such child");
+    return NotFound();
+  }
+  AuditAlone(ctx_, p, "child.read", child_id, decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied,
+             decision->why);
+  if (!decision->allowed) {
+    return Refused(*decision, "Only the team around the child can see the account; join the team with a reason");
+  }
+  account.access = std::string(decision->why);
+  return account;
+}
+
+Result<ChildAccount> ChildService::Update(const Principal& p, const std::string& child_id, domain::Child changes) {
+  const TimePoint now = ctx_.clock.Now();
+  if (auto s = domain::NormaliseChild(changes, Date::FromTime(now)); !s) return s.error();
+  Status outcome = Ok{};
+  std::optional<Decision> decision;
+  ctx_.store.Write([&](Repositories& r) {
+    auto snap = Load(r, child_id, p.Actor());
+    if (!snap) return false;
+    decision = Decide(p.Actor(), ChildAction::kEditRecord, snap->relation);
+    if (!decision->allowed) return false;
+    domain::Child updated = std::move(changes);
+    updated.id = snap->child.id;
+    updated.authority_id = snap->child.authority_id;
+    updated.created_at = snap->child.created_at;
+    updated.updated_at = now;
+    outcome = CheckAgencies(r, updated);
+    if (outcome) outcome = r.Children().Update(updated);
+    if (!outcome) return false;
+    auto a = AuditFor(p, "child.update", now);
+    a.child_id = child_id;
+    a.why = std::string(decision->why);
+    r.Audit().Append(a);
+    return true;
+  });
+  if (!decision) {
+    AuditAlone(ctx_, p, "child.update", child_id, AuditOutcome::kDenied, "no such child");
+    return NotFound();
+  }
+  if (!decision->allowed) {
+    AuditAlone(ctx_, p, "child.update", child_id, AuditOutcome::kDenied, decision->why);
+    return Refused(*decision, "Only the team around the child can change the record");
+  }
+  if (!outcome) return outcome.error();
+  return Account(p, child_id);
+}
+
+Result<Signposting> ChildService::Signpost(const Principal& p, const std::string& child_id,
+                                           const std::string& reason) {
+  auto why = domain::ValidateReason(reason);
+  if (!why) return why.error();
+  Signposting view;
+  std::optional<Decision> decision;
+  ctx_.store.Read([&](Repositories& r) {
+    auto snap = Load(r, child_id, p.Actor());
+    if (!snap) return;
+    decision = Decide(p.Actor(), ChildAction::kViewSignposting, snap->relation);
+    if (!decision->allowed) return;
+    const auto& c = snap->child;
+    view.child_id = c.id;
+    view.given_names = c.given_names;
+    view.family_name = c.family_name;
+    view.date_of_birth = c.date_of_birth;
+    view.sex = c.sex;
+    view.early_help_assessment = c.flags.early_help_assessment;
+    // Team members already see everything; the shield hides the location from everyone else.
+    view.shielded = c.shielded && !snap->relation.team_member;
+    if (!view.shielded) {
+      view.address = c.address;
+      view.postcode = c.postcode;
+    }
+    for (auto& m : snap->team) {
+      if (m.member.lead) view.lead_professional = m;
+    }
+    const Date today = Date::FromTime(ctx_.clock.Now());
+    for (const auto& s : c.services) {
+      if (s.IsCurrent(today)) view.services.push_back({s, r.Agencies().Get(s.agency_id)});
+    }
+    if (view.shielded) {
+      for (auto& a : r.Agencies().ListByAuthority(c.authority_id)) {
+        if (a.kind == domain::AgencyKind::kChildrensSocialCare) {
+          view.contact_broker = std::move(a);
+          break;
+        }
+      }
+    }
+  });
+  if (!decision) {
+    AuditAlone(ctx_, p, "child.signposting", child_id, AuditOutcome::kDenied, "no such child", *why);
+    return NotFound();
+  }
+  AuditAlone(ctx_, p, "child.signposting", child_id,
+             decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied, decision->why, *why);
+  if (!decision->allowed) return Refused(*decision, "Your role does not include signposting");
+  return view;
+}
+
+Result<std::vector<ChildSummary>> ChildService::MyChildren(const Principal& p) {
+  auto out = ctx_.store.ReadValue([&](Repositories& r) {
+    std::vector<ChildSummary> list;
+    for (const auto& id : r.Teams().ChildrenOf(p.user.id)) {
+      auto c = r.Children().Get(id);
+      if (!c) continue;
+      ChildSummary s{c->id, c->given_names, c->family_name, c->date_of_birth, "", false, c->flags};
+      for (const auto& m : r.Teams().Members(id)) {
+        if (m.user_id == p.user.id) {
+          s.my_role = m.role;
+          s.i_am_lead = m.lead;
+        }
+      }
+      list.push_back(std::move(s));
+    }
+    return list;
+  });
+  auto a = AuditFor(p, "children.mine", ctx_.clock.Now());
+  a.why = "own caseload";
+  a.detail = nlohmann::json{{"count", out.size()}}.dump();
+  ctx_.store.Write([&](Repositories& r) {
+    r.Audit().Append(a);
+    return true;
+  });
+  return out;
+}
+
+Result<ChildAccount> ChildService::Join(const Principal& p, const std::string& child_id, const std::string& role,
+                                        const std::string& reason) {
+  const TimePoint now = ctx_.clock.Now();
+  Status outcome = Ok{};
+  std::optional<Decision> decision;
+  ctx_.store.Write([&](Repositories& r) {
+    auto snap = Load(r, child_id, p.Actor());
+    if (!snap) return false;
+    decision = Decide(p.Actor(), ChildAction::kJoinTeam, snap->relation);
+    if (!decision->allowed) return false;
+    auto member = domain::Join(snap->Members(), p.user, child_id, role, reason, now);
+    if (!member) {
+      outcome = member.error();
+      return false;
+    }
+    r.Teams().AddMember(*member);
+    r.Teams().AppendEvent({child_id, p.user.id, "joined", member->role, member->reason, p.user.id, now});
+    auto a = AuditFor(p, "team.join", now);
+    a.child_id = child_id;
+    a.why = std::string(decision->why);
+    a.reason = member->reason;
+    a.detail = nlohmann::json{{"role", member->role}}.dump();
+    r.Audit().Append(a);
+    return true;
+  });
+  if (!decision) {
+    AuditAlone(ctx_, p, "team.join", child_id, AuditOutcome::kDenied, "no such child");
+    return NotFound();
+  }
+  if (!decision->allowed) {
+    AuditAlone(ctx_, p, "team.join", child_id, AuditOutcome::kDenied, decision->why);
+    if (std::string_view(decision->why) == "already a team member") {
+      return Error::Conflict("You are already on this child's team.");
+    }
+    return Refused(*decision, "You cannot join a child's team");
+  }
+  if (!outcome) return outcome.error();
+  return Account(p, child_id);
+}
+
+Status ChildService::Leave(const Principal& p, const std::string& child_id, const std::string& reason) {
+  auto why = domain::ValidateReason(reason);
+  if (!why) return why.error();
+  const TimePoint now = ctx_.clock.Now();
+  Status outcome = Ok{};
+  std::optional<Decision> decision;
+  ctx_.store.Write([&](Repositories& r) {
+    auto snap = Load(r, child_id, p.Actor());
+    if (!snap) return false;
+    decision = Decide(p.Actor(), ChildAction::kLeaveTeam, snap->relation);
+    if (!decision->allowed) return false;
+    const domain::Team team = snap->Members();
+    outcome = domain::CheckLeave(team, p.user.id);
+    if (!outcome) return false;
+    const auto* me = domain::FindMember(team, p.user.id);
+    r.Teams().RemoveMember(child_id, p.user.id);
+    r.Teams().AppendEvent({child_id, p.user.id, "left", me->role, *why, p.user.id, now});
+    auto a = AuditFor(p, "team.leave", now);
+    a.child_id = child_id;
+    a.why = std::string(decision->why);
+    a.reason = *why;
+    r.Audit().Append(a);
+    return true;
+  });
+  if (!decision) {
+    AuditAlone(ctx_, p, "team.leave", child_id, AuditOutcome::kDenied, "no such child");
+    return NotFound();
+  }
+  if (!decision->allowed) {
+    AuditAlone(ctx_, p, "team.leave", child_id, AuditOutcome::kDenied, decision->why);
+    return Error::NotFound("You are not on this child's team.");
+  }
+  return outcome;
+}
+
+Result<ChildAccount> ChildService::ChangeLead(const Principal& p, const std::string& child_id,
+                                              const std::string& to_user_id, const std::string& reason) {
+  auto why = domain::ValidateReason(reason);
+  if (!why) return why.error();
+  const TimePoint now = ctx_.clock.Now();
+  Status outcome = Ok{};
+  std::optional<Decision> decision;
+  ctx_.store.Write([&](Repositories& r) {
+    auto snap = Load(r, child_id, p.Actor());
+    if (!snap) return false;
+    decision = Decide(p.Actor(), ChildAction::kChangeLead, snap->relation);
+    if (!decision->allowed) return false;
+    const domain::Team team = snap->Members();
+    auto change = domain::Handover(team, p.user.id, to_user_id);
+    if (!change) {
+      outcome = change.error();
+      return false;
+    }
+    if (change->from_user_id) {
+      r.Teams().SetLead(child_id, *change->from_user_id, false);
+      r.Teams().AppendEvent({child_id, *change->from_user_id, "lead_released",
+                             domain::FindMember(team, *change->from_user_id)->role, *why, p.user.id, now});
+    }
+    r.Teams().SetLead(child_id, change->to_user_id, true);
+    r.Teams().AppendEvent({child_id, change->to_user_id, "lead_assigned",
+                           domain::FindMember(team, change->to_user_id)->role, *why, p.user.id, now});
+    auto a = AuditFor(p, "team.lead_change", now);
+    a.child_id = child_id;
+    a.target_id = change->to_user_id;
+    a.why = std::string(decision->why);
+    a.reason = *why;
+    a.detail = nlohmann::json{{"from", change->from_user_id.value_or("")}, {"to", change->to_user_id}}.dump();
+    r.Audit().Append(a);
+    return true;
+  });
+  if (!decision) {
+    AuditAlone(ctx_, p, "team.lead_change", child_id, AuditOutcome::kDenied, "no such child");
+    return NotFound();
+  }
+  if (!decision->allowed) {
+    AuditAlone(ctx_, p, "team.lead_change", child_id, AuditOutcome::kDenied, decision->why);
+    return Refused(*decision, "You cannot change the lead professional");
+  }
+  if (!outcome) return outcome.error();
+  return Account(p, child_id);
+}
+
+Result<std::vector<domain::AuditRecord>> ChildService::AuditTrail(const Principal& p, const std::string& child_id,
+                                                                  int limit) {
+  std::optional<Decision> decision;
+  std::vector<domain::AuditRecord> records;
+  ctx_.store.Read([&](Repositories& r) {
+    auto snap = Load(r, child_id, p.Actor());
+    if (!snap) return;
+    decision = Decide(p.Actor(), ChildAction::kViewAudit, snap->relation);
+    if (decision->allowed) records = r.Audit().ForChild(child_id, std::clamp(limit, 1, 1000));
+  });
+  if (!decision) {
+    AuditAlone(ctx_, p, "child.audit_trail", child_id, AuditOutcome::kDenied, "no such child");
+    return NotFound();
+  }
+  AuditAlone(ctx_, p, "child.audit_trail", child_id,
+             decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied, decision->why);
+  if (!decision->allowed) return Refused(*decision, "You cannot see this child's audit trail");
+  return records;
+}
+
+}  // namespace kith::app

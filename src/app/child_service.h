@@ -1,0 +1,107 @@
+// Use cases on children: the index record, the child's account, signposting and the team
+// around the child. Every read and write of child data, and every refusal, is audited with the
+// actor, what they did, why they were allowed or refused and any reason they stated; the audit
+// record of a change is written in the same transaction as the change.
+// Thread safety: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/context.h"
+#include "app/principal.h"
+#include "common/result.h"
+#include "domain/child.h"
+#include "domain/organisation.h"
+#include "domain/team.h"
+
+namespace kith::app {
+
+// A team member with what others need to reach them.
+struct MemberView {
+  domain::TeamMember member;
+  std::string display_name;
+  std::string job_title;
+  std::string email;
+  std::string phone;
+  std::optional<domain::Agency> agency;
+};
+
+// The child's account as a team member sees it.
+struct ChildAccount {
+  domain::Child child;
+  std::vector<MemberView> team;
+  std::vector<domain::Agency> agencies;  // every agency the record refers to
+  std::string access;                    // why the caller may see it ("team member")
+};
+
+struct ServiceView {
+  domain::ServiceInvolvement service;
+  std::optional<domain::Agency> agency;
+};
+
+// What any practitioner may see of any child: never case content.
+struct Signposting {
+  std::string child_id;
+  std::string given_names;
+  std::string family_name;
+  std::optional<Date> date_of_birth;
+  domain::Sex sex = domain::Sex::kNotKnown;
+  bool shielded = false;
+  std::string address;   // empty when shielded
+  std::string postcode;  // empty when shielded
+  bool early_help_assessment = false;
+  std::optional<MemberView> lead_professional;
+  std::vector<ServiceView> services;  // current services only
+  // For shielded children: contact goes through the authority's children's social care.
+  std::optional<domain::Agency> contact_broker;
+};
+
+struct ChildSummary {
+  std::string child_id;
+  std::string given_names;
+  std::string family_name;
+  std::optional<Date> date_of_birth;
+  std::string my_role;
+  bool i_am_lead = false;
+  domain::ChildFlags flags;
+};
+
+class ChildService {
+ public:
+  explicit ChildService(Context& context) : ctx_(context) {}
+
+  // Creates a child in the caller's authority; the caller joins the team with their job title
+  // as role and `reason` as the reason. Errors: kForbidden, kInvalidInput (field named).
+  Result<ChildAccount> Create(const Principal& p, domain::Child child, const std::string& reason);
+
+  // The account of a child whose team the caller is on. Errors: kNotFound, kForbidden.
+  Result<ChildAccount> Account(const Principal& p, const std::string& child_id);
+
+  // Replaces the editable fields of the index record if `changes.version` is current.
+  // Errors: kNotFound, kForbidden, kInvalidInput, kConflict (stale version).
+  Result<ChildAccount> Update(const Principal& p, const std::string& child_id, domain::Child changes);
+
+  // Signposting for any practitioner, with a stated reason. Errors: kNotFound, kForbidden,
+  // kInvalidInput (reason).
+  Result<Signposting> Signpost(const Principal& p, const std::string& child_id, const std::string& reason);
+
+  // The children whose teams the caller is on.
+  Result<std::vector<ChildSummary>> MyChildren(const Principal& p);
+
+  Result<ChildAccount> Join(const Principal& p, const std::string& child_id, const std::string& role,
+                            const std::string& reason);
+  Status Leave(const Principal& p, const std::string& child_id, const std::string& reason);
+  Result<ChildAccount> ChangeLead(const Principal& p, const std::string& child_id, const std::string& to_user_id,
+                                  const std::string& reason);
+
+  // Who has looked at or changed this child's record, newest first. Errors: kNotFound,
+  // kForbidden (only auditors of the authority and the lead professional).
+  Result<std::vector<domain::AuditRecord>> AuditTrail(const Principal& p, const std::string& child_id, int limit);
+
+ private:
+  Context& ctx_;
+};
+
+}  // namespace kith::app

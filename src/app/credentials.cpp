@@ -1,0 +1,76 @@
+#include "app/credentials.h"
+
+#include <openssl/hmac.h>
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include "common/encoding.h"
+
+namespace kith::app {
+namespace {
+
+struct Limits {
+  unsigned long long ops;
+  size_t mem;
+};
+
+Limits LimitsFor(HashCost cost) {
+  if (cost == HashCost::kMinimum) return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+
+}  // namespace
+
+std::string PasswordHasher::Hash(std::string_view password) const {
+  const Limits l = LimitsFor(cost_);
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), l.ops, l.mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    throw std::runtime_error("argon2id: out of memory");
+  }
+  return out;
+}
+
+bool PasswordHasher::Verify(std::string_view encoded, std::string_view password) const {
+  if (encoded.empty() || encoded.size() >= crypto_pwhash_STRBYTES) return false;
+  const std::string hash(encoded);
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+void PasswordHasher::VerifyDummy(std::string_view password) const {
+  static const std::string kDummy = Hash("a password nobody has");
+  Verify(kDummy, password);
+}
+
+std::string Totp::Code(std::string_view secret_base32, TimePoint t) {
+  const auto key = Base32Decode(secret_base32);
+  if (!key || key->empty()) return {};
+  const int64_t step = ToMicros(t) / 1'000'000 / kStepSeconds;
+  unsigned char counter[8];
+  for (int i = 7, v = 0; i >= 0; --i, ++v) counter[i] = static_cast<unsigned char>((step >> (8 * v)) & 0xff);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  HMAC(EVP_sha1(), key->data(), static_cast<int>(key->size()), counter, sizeof counter, mac, &mac_len);
+  const int offset = mac[mac_len - 1] & 0x0f;
+  const uint32_t binary = (static_cast<uint32_t>(mac[offset] & 0x7f) << 24) |
+                          (static_cast<uint32_t>(mac[offset + 1]) << 16) |
+                          (static_cast<uint32_t>(mac[offset + 2]) << 8) | mac[offset + 3];
+  std::string code = std::to_string(binary % 1'000'000);
+  return std::string(6 - code.size(), '0') + code;
+}
+
+bool Totp::Verify(std::string_view secret_base32, std::string_view code, TimePoint t) {
+  if (code.size() != 6) return false;
+  for (int drift : {0, -1, 1}) {
+    const std::string expected = Code(secret_base32, t + std::chrono::seconds(drift * kStepSeconds));
+    if (!expected.empty() && sodium_memcmp(expected.data(), code.data(), 6) == 0) return true;
+  }
+  return false;
+}
+
+std::string Totp::Uri(std::string_view issuer, std::string_view account, std::string_view secret_base32) {
+  return "otpauth://totp/" + UrlEncode(issuer) + ":" + UrlEncode(account) + "?secret=" +
+         std::string(secret_base32) + "&issuer=" + UrlEncode(issuer) + "&algorithm=SHA1&digits=6&period=30";
+}
+
+}  // namespace kith::app

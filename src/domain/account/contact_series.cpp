@@ -1,0 +1,280 @@
+#include "domain/account/contact_series.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_map>
+
+#include "domain/account/uk_time.h"
+
+namespace kith::domain {
+namespace {
+
+constexpr int64_t kMaxRangeDays = 50 * 366;
+
+Date MonthStart(const Date& d) { return Date{d.year, d.month, 1}; }
+Date NextMonth(const Date& d) {
+  return d.month == 12 ? Date{d.year + 1, 1, 1} : Date{d.year, d.month + 1, 1};
+}
+
+struct LocalEvent {
+  const std::string* agency_id;
+  int64_t day;  // UK date as a day number
+};
+
+class Bucketing {
+ public:
+  Bucketing(Granularity granularity, const Date& from, const Date& to)
+      : granularity_(granularity),
+        first_(granularity == Granularity::kWeek ? WeekStart(from) : MonthStart(from)) {
+    for (Date start = first_; start <= to; start = Following(start)) {
+      const Date end = Following(start);
+      buckets_.push_back(Bucket{start, end, UkStartOfDay(start), UkStartOfDay(end)});
+    }
+    for (const Bucket& b : buckets_) start_days_.push_back(b.start.ToDays());
+    first_day_ = start_days_.front();
+    end_day_ = buckets_.back().end.ToDays();
+  }
+
+  const std::vector<Bucket>& buckets() const { return buckets_; }
+
+  // Index of the bucket holding UK day number `day`, or nullopt outside the range.
+  std::optional<size_t> IndexOf(int64_t day) const {
+    if (day < first_day_ || day >= end_day_) return std::nullopt;
+    if (granularity_ == Granularity::kWeek) return static_cast<size_t>((day - first_day_) / 7);
+    const auto after = std::upper_bound(start_days_.begin(), start_days_.end(), day);
+    return static_cast<size_t>(after - start_days_.begin()) - 1;
+  }
+
+  // Like IndexOf, but a day outside the range is pinned to the nearest end.
+  size_t ClampedIndexOf(int64_t day) const {
+    if (day < first_day_) return 0;
+    return IndexOf(day).value_or(buckets_.size() - 1);
+  }
+
+  int64_t first_day() const { return first_day_; }
+
+  std::string Describe(size_t index) const {
+    const Date& start = buckets_[index].start;
+    return granularity_ == Granularity::kWeek
+               ? fmt::format("the week beginning {}", start.ToString())
+               : fmt::format("{:04}-{:02}", start.year, start.month);
+  }
+
+ private:
+  Date Following(const Date& start) const {
+    return granularity_ == Granularity::kWeek ? Date::FromDays(start.ToDays() + 7)
+                                              : NextMonth(start);
+  }
+
+  Granularity granularity_;
+  Date first_;
+  std::vector<Bucket> buckets_;
+  std::vector<int64_t> start_days_;
+  int64_t first_day_ = 0;
+  int64_t end_day_ = 0;
+};
+
+std::string_view Unit(Granularity g, int n) {
+  if (g == Granularity::kWeek) return n == 1 ? "week" : "weeks";
+  return n == 1 ? "month" : "months";
+}
+
+void FlagRises(const AgencySeries& series, const Bucketing& bucketing, Granularity granularity,
+               const SeriesOptions& options, std::vector<ContactFlag>& flags) {
+  const auto window = static_cast<size_t>(std::max(1, options.rise_baseline_buckets));
+  for (size_t i = window; i < series.counts.size(); ++i) {
+    int sum = 0;
+    for (size_t j = i - window; j < i; ++j) sum += series.counts[j];
+    const double baseline = static_cast<double>(sum) / static_cast<double>(window);
+    const int count = series.counts[i];
+    if (count < options.rise_min_count || count < options.rise_factor * baseline) continue;
+    ContactFlag flag{ContactFlagKind::kSuddenRise, series.agency_id, i,
+                     bucketing.buckets()[i].start};
+    flag.count = count;
+    flag.baseline = baseline;
+    flag.explanation = fmt::format(
+        "{}: {} contacts in {}, against an average of {:.1f} a {} over the previous {} {}.",
+        series.agency_id, count, bucketing.Describe(i), baseline, Unit(granularity, 1), window,
+        Unit(granularity, static_cast<int>(window)));
+    flags.push_back(std::move(flag));
+  }
+}
+
+void FlagGaps(const AgencySeries& series, const Bucketing& bucketing, Granularity granularity,
+              int min_gap, std::vector<ContactFlag>& flags) {
+  std::optional<size_t> previous_contact;
+  for (size_t i = 0; i < series.counts.size(); ++i) {
+    if (series.counts[i] == 0) continue;
+    if (previous_contact) {
+      const auto empty = static_cast<int>(i - *previous_contact - 1);
+      if (empty >= min_gap) {
+        const size_t first_empty = *previous_contact + 1;
+        ContactFlag flag{ContactFlagKind::kLongGap, series.agency_id, first_empty,
+                         bucketing.buckets()[first_empty].start};
+        flag.empty_buckets = empty;
+        flag.explanation =
+            fmt::format("{}: no contact for {} {} from {} until contact resumed in {}.",
+                        series.agency_id, empty, Unit(granularity, empty),
+                        bucketing.Describe(first_empty), bucketing.Describe(i));
+        flags.push_back(std::move(flag));
+      }
+    }
+    previous_contact = i;
+  }
+}
+
+// Day numbers are in UK local dates; 1970-01-05 (day 4) was a Monday.
+int64_t WeekOf(int64_t day) { return (day - 4 >= 0 ? (day - 4) : (day - 4 - 6)) / 7; }
+
+void FlagStopped(const AgencySeries& series, std::vector<int64_t>& days, const Bucketing& bucketing,
+                 const Date& today, const SeriesOptions& options, std::vector<ContactFlag>& flags) {
+  std::sort(days.begin(), days.end());
+  // Only contact up to today counts: a future-dated appointment is not contact.
+  const int64_t today_day = today.ToDays();
+  const auto after_today = std::upper_bound(days.begin(), days.end(), today_day);
+  if (after_today == days.begin()) return;
+  const int64_t last_day = *std::prev(after_today);
+  const auto silent_weeks = static_cast<int>((today_day - last_day) / 7);
+  if (silent_weeks < options.stop_silent_weeks) return;
+
+  const int64_t last_week = WeekOf(last_day);
+  const int64_t first_week = last_week - (options.stop_regular_window_weeks - 1);
+  int active_weeks = 0;
+  int64_t previous_week = first_week - 1;
+  for (auto it = after_today; it != days.begin();) {
+    const int64_t week = WeekOf(*--it);
+    if (week < first_week) break;
+    if (week != previous_week) ++active_weeks;
+    previous_week = week;
+  }
+  if (active_weeks < options.stop_regular_min_weeks) return;
+
+  // The bucket after the last contact's: the first one that is silent throughout.
+  const Date last = Date::FromDays(last_day);
+  const size_t bucket =
+      last_day < bucketing.first_day()
+          ? 0
+          : std::min(bucketing.ClampedIndexOf(last_day) + 1, bucketing.buckets().size() - 1);
+  ContactFlag flag{ContactFlagKind::kStoppedSeeing, series.agency_id, bucket,
+                   bucketing.buckets()[bucket].start};
+  flag.baseline = active_weeks;
+  flag.empty_buckets = silent_weeks;
+  flag.last_contact = last;
+  flag.explanation = fmt::format(
+      "{}: no contact for {} weeks since {}, after contact in {} of the {} weeks before that.",
+      series.agency_id, silent_weeks, last.ToString(), active_weeks,
+      options.stop_regular_window_weeks);
+  flags.push_back(std::move(flag));
+}
+
+}  // namespace
+
+Date WeekStart(const Date& date) { return Date::FromDays(date.ToDays() - DayOfWeek(date)); }
+
+std::string_view ToString(Granularity granularity) {
+  switch (granularity) {
+    case Granularity::kAuto:
+      return "auto";
+    case Granularity::kWeek:
+      return "week";
+    case Granularity::kMonth:
+      return "month";
+  }
+  return "auto";
+}
+
+std::string_view ToString(ContactFlagKind kind) {
+  switch (kind) {
+    case ContactFlagKind::kSuddenRise:
+      return "sudden_rise";
+    case ContactFlagKind::kLongGap:
+      return "long_gap";
+    case ContactFlagKind::kStoppedSeeing:
+      return "stopped_seeing";
+  }
+  return "unknown";
+}
+
+std::vector<ContactEvent> ContactEventsFrom(std::span<const ChronologyEntry> entries) {
+  std::vector<ContactEvent> events;
+  events.reserve(entries.size());
+  for (const auto& e : entries) events.push_back({e.agency_id, OccurredInstant(e)});
+  return events;
+}
+
+Result<ContactSeries> ComputeContactSeries(std::span<const ContactEvent> events, const Date& today,
+                                           const SeriesOptions& options) {
+  std::vector<LocalEvent> local;
+  local.reserve(events.size());
+  for (const auto& e : events) local.push_back({&e.agency_id, UkDayNumber(e.at)});
+
+  const Date to = options.to.value_or(today);
+  Date from = to;
+  if (options.from) {
+    from = *options.from;
+  } else {
+    int64_t earliest = to.ToDays();
+    for (const auto& e : local) earliest = std::min(earliest, e.day);
+    from = Date::FromDays(earliest);
+  }
+  if (!from.IsValid()) return Error::Invalid("from", "is not a valid date");
+  if (!to.IsValid()) return Error::Invalid("to", "is not a valid date");
+  if (from > to) return Error::Invalid("from", "is after the end of the range");
+  if (to.ToDays() - from.ToDays() > kMaxRangeDays) {
+    return Error::Invalid("from", "the range is longer than 50 years");
+  }
+
+  ContactSeries series;
+  series.granularity = options.granularity;
+  if (series.granularity == Granularity::kAuto) {
+    const int64_t weeks = (WeekStart(to).ToDays() - WeekStart(from).ToDays()) / 7 + 1;
+    series.granularity = weeks <= options.max_auto_weeks ? Granularity::kWeek : Granularity::kMonth;
+  }
+  const Bucketing bucketing(series.granularity, from, to);
+  series.buckets = bucketing.buckets();
+
+  struct Accumulator {
+    AgencySeries series;
+    std::vector<int64_t> days;
+  };
+  std::vector<Accumulator> by_agency;
+  std::unordered_map<std::string_view, size_t> agency_index;
+  for (const auto& e : local) {
+    const auto [it, added] = agency_index.try_emplace(*e.agency_id, by_agency.size());
+    if (added) {
+      by_agency.emplace_back();
+      by_agency.back().series.agency_id = *e.agency_id;
+      by_agency.back().series.counts.assign(series.buckets.size(), 0);
+    }
+    Accumulator& acc = by_agency[it->second];
+    acc.days.push_back(e.day);
+    if (const auto index = bucketing.IndexOf(e.day)) {
+      ++acc.series.counts[*index];
+      ++acc.series.total;
+    }
+  }
+
+  const int min_gap = options.gap_min_buckets > 0
+                          ? options.gap_min_buckets
+                          : (series.granularity == Granularity::kWeek ? 4 : 2);
+  std::sort(by_agency.begin(), by_agency.end(), [](const Accumulator& a, const Accumulator& b) {
+    return a.series.agency_id < b.series.agency_id;
+  });
+  for (auto& acc : by_agency) {
+    AgencySeries& s = acc.series;
+    s.last_contact = Date::FromDays(*std::max_element(acc.days.begin(), acc.days.end()));
+    FlagRises(s, bucketing, series.granularity, options, series.flags);
+    FlagGaps(s, bucketing, series.granularity, min_gap, series.flags);
+    FlagStopped(s, acc.days, bucketing, today, options, series.flags);
+    series.agencies.push_back(std::move(s));
+  }
+  std::stable_sort(series.flags.begin(), series.flags.end(),
+                   [](const ContactFlag& a, const ContactFlag& b) {
+                     return std::tie(a.agency_id, a.bucket) < std::tie(b.agency_id, b.bucket);
+                   });
+  return series;
+}
+
+}  // namespace kith::domain

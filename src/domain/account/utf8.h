@@ -1,0 +1,27 @@
+// Minimal UTF-8 decoding shared by the account analyses (validation counts characters, the
+// word cloud splits and folds words). Not a general Unicode library: see word_cloud.h for what
+// counts as a letter.
+// Thread safety: all functions are pure and safe to call from any thread.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kith::domain::utf8 {
+
+inline constexpr char32_t kReplacement = 0xFFFD;
+
+// Decodes the code point starting at text[pos] and advances pos past it. Malformed sequences
+// (overlong, surrogates, truncated, > U+10FFFF) yield kReplacement and advance by one byte, so
+// decoding always terminates.
+char32_t Next(std::string_view text, size_t& pos);
+
+bool IsValid(std::string_view text);
+// Number of code points (malformed bytes count one each).
+size_t Length(std::string_view text);
+
+void Append(std::string& out, char32_t cp);
+
+}  // namespace kith::domain::utf8

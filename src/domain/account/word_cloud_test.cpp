@@ -1,0 +1,326 @@
+#include "domain/account/word_cloud.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <random>
+#include <thread>
+
+namespace kith::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+std::vector<std::string> Surfaces(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& t : Tokenise(text)) out.push_back(t.surface);
+  return out;
+}
+
+std::optional<CloudTerm> Find(const std::vector<CloudTerm>& terms, std::string_view key) {
+  for (const auto& t : terms) {
+    if (t.term == key) return t;
+  }
+  return std::nullopt;
+}
+
+TopOptions All() {
+  TopOptions o;
+  o.n = 100'000;
+  o.max_entry_ids = 100'000;
+  return o;
+}
+
+// Adds an index's delta to a corpus and returns the index.
+TermIndex& Fill(TermIndex& index, CorpusStats& corpus,
+                const std::vector<std::pair<std::string, std::string>>& entries) {
+  for (const auto& [id, text] : entries) corpus.Apply(index.Add(id, text));
+  return index;
+}
+
+TEST(TokeniseTest, FoldsCaseSplitsOnNonLettersAndKeepsInnerApostrophes) {
+  EXPECT_THAT(
+      Surfaces("Mum's partner O'Neill didn't attend; parents' evening x3"),
+      ElementsAre("mum", "partner", "o'neill", "didn't", "attend", "parents", "evening", "x"));
+  EXPECT_THAT(Surfaces("Mum\u2019s friend \u2018Dave\u2019"), ElementsAre("mum", "friend", "dave"));
+  EXPECT_THAT(Surfaces("follow-up A&E 24/7"), ElementsAre("follow", "up", "a", "e"));
+}
+
+TEST(TokeniseTest, IsUtf8SafeAndFoldsNonAsciiCase) {
+  EXPECT_THAT(Surfaces("ÉCOLE Straße ΣΟΦΙΑ Мама ŁÓDŹ"),
+              ElementsAre("école", "straße", "σοφια", "мама", "łódź"));
+  // Malformed bytes split words and never crash or leak into output.
+  EXPECT_THAT(Surfaces("bad\xC3 byte\xFF\xFEhere \xE2\x82"), ElementsAre("bad", "byte", "here"));
+  EXPECT_THAT(Surfaces(""), IsEmpty());
+  EXPECT_THAT(Surfaces("... 123 !!!"), IsEmpty());
+}
+
+TEST(TokeniseTest, MarksClauseStartsAfterPunctuation) {
+  const auto tokens = Tokenise("domestic abuse. Domestic, abuse\nhome visit");
+  std::vector<bool> starts;
+  for (const auto& t : tokens) starts.push_back(t.clause_start);
+  EXPECT_THAT(starts, ElementsAre(true, false, true, true, true, false));
+}
+
+TEST(StemTest, FoldsInflectionsTogether) {
+  for (const char* w : {"bruise", "bruises", "bruised", "bruising"}) EXPECT_EQ(Stem(w), "bruis");
+  for (const char* w : {"visit", "visits", "visited", "visiting"}) EXPECT_EQ(Stem(w), "visit");
+  for (const char* w : {"family", "families"}) EXPECT_EQ(Stem(w), "famili");
+  for (const char* w : {"worry", "worried", "worries"}) EXPECT_EQ(Stem(w), "worri");
+  for (const char* w : {"miss", "missed", "misses", "missing"}) EXPECT_EQ(Stem(w), "miss");
+  for (const char* w : {"hope", "hoping", "hoped"}) EXPECT_EQ(Stem(w), "hope");
+  EXPECT_EQ(Stem("hopping"), "hop");
+  EXPECT_EQ(Stem("controlling"), "control");
+  EXPECT_EQ(Stem("agreed"), Stem("agree"));
+}
+
+TEST(StemTest, KeepsDerivationsApartAndLeavesOtherWordsAlone) {
+  EXPECT_NE(Stem("organisation"), Stem("organ"));
+  EXPECT_NE(Stem("general"), Stem("generate"));
+  EXPECT_EQ(Stem("as"), "as");
+  EXPECT_EQ(Stem("o'neill"), "o'neill");
+  EXPECT_EQ(Stem("école"), "école");
+}
+
+TEST(StopWordTest, BuiltInListCoversFunctionWordsAndContractions) {
+  for (const char* w : {"the", "and", "was", "didn't", "they're", "would", "mr"}) {
+    EXPECT_TRUE(IsStopWord(w)) << w;
+  }
+  for (const char* w : {"bruise", "mum", "police", "alcohol"}) EXPECT_FALSE(IsStopWord(w)) << w;
+}
+
+TEST(TermIndexTest, InflectionsCountTogetherUnderTheMostFrequentSurface) {
+  CorpusStats corpus;
+  TermIndex index;
+  Fill(index, corpus,
+       {{"e1", "Bruise on the arm."},
+        {"e2", "Bruises noted on back."},
+        {"e3", "She was bruised."},
+        {"e4", "Bruising seen by teacher."},
+        {"e5", "More bruises."}});
+  const auto top = index.Top(corpus, All());
+  const auto bruise = Find(top, "bruis");
+  ASSERT_TRUE(bruise);
+  EXPECT_EQ(bruise->count, 5);
+  EXPECT_EQ(bruise->display, "bruises");
+  EXPECT_FALSE(bruise->phrase);
+  EXPECT_EQ(bruise->entry_count, 5u);
+  EXPECT_THAT(bruise->entry_ids, ElementsAre("e5", "e4", "e3", "e2", "e1"));
+  EXPECT_EQ(top.front().term, "bruis");  // the heaviest term
+  EXPECT_FALSE(Find(top, "the"));        // stop word
+  EXPECT_FALSE(Find(top, "on"));
+}
+
+TEST(TermIndexTest, KeepsRecurringPhrasesOfNonStopWordsOnly) {
+  CorpusStats corpus;
+  TermIndex index;
+  Fill(index, corpus,
+       {{"e1", "Police attended: domestic abuse reported."},
+        {"e2", "Further domestic abuse disclosed at school."},
+        {"e3", "Home visit completed."},
+        {"e4", "Missed the appointment. Home visits continue."},
+        {"e5", "Domestic, abuse"}});  // punctuation between: not the phrase
+  const auto top = index.Top(corpus, All());
+  const auto abuse = Find(top, "domestic abus");
+  ASSERT_TRUE(abuse);
+  EXPECT_TRUE(abuse->phrase);
+  EXPECT_EQ(abuse->count, 2);
+  EXPECT_EQ(abuse->display, "domestic abuse");
+  EXPECT_THAT(abuse->entry_ids, ElementsAre("e2", "e1"));
+  const auto home_visit = Find(top, "home visit");
+  ASSERT_TRUE(home_visit);
+  EXPECT_EQ(home_visit->count, 2);
+  EXPECT_EQ(home_visit->display, "home visit");  // tie between surfaces: the first seen
+  EXPECT_FALSE(Find(top, "miss appoint"));       // a stop word sits between
+  EXPECT_FALSE(Find(top, "police attend"));      // occurs once
+  EXPECT_FALSE(Find(top, "abus report"));
+}
+
+TEST(TermIndexTest, DistinctiveTermsOutweighTermsEveryChildShares) {
+  CorpusStats corpus;
+  // Ten other children all mention school; none mention ligature.
+  std::vector<TermIndex> others(10);
+  for (size_t i = 0; i < others.size(); ++i) {
+    Fill(others[i], corpus, {{"o" + std::to_string(i), "School reports good progress."}});
+  }
+  TermIndex child;
+  Fill(child, corpus,
+       {{"e1", "School concerned: ligature marks."},
+        {"e2", "School meeting about ligature marks."}});
+  EXPECT_EQ(corpus.documents(), 11);
+  EXPECT_EQ(corpus.DocumentFrequency("school"), 11);
+  EXPECT_EQ(corpus.DocumentFrequency("ligatur"), 1);
+  const auto top = child.Top(corpus, All());
+  const auto school = Find(top, "school");
+  const auto ligature = Find(top, "ligatur");
+  ASSERT_TRUE(school && ligature);
+  EXPECT_EQ(school->count, ligature->count);
+  EXPECT_GT(ligature->weight, school->weight);
+  // The exact formula: (1 + ln 2) * (ln(12 / 2) + 1) and (1 + ln 2) * (ln(12 / 12) + 1).
+  EXPECT_NEAR(ligature->weight, (1 + std::log(2.0)) * (std::log(6.0) + 1), 1e-9);
+  EXPECT_NEAR(school->weight, 1 + std::log(2.0), 1e-9);
+  // Frequency still matters among equally rare terms: sublinearly.
+  EXPECT_LT(Find(top, "concern")->weight, ligature->weight);
+}
+
+TEST(TermIndexTest, ExcludedNamesAndPhrasesContainingThemAreLeftOut) {
+  CorpusStats corpus;
+  TermIndex index;
+  Fill(index, corpus,
+       {{"e1", "Jayden bruised. Jayden's mum Kelly-Ann upset."},
+        {"e2", "Jayden bruised again, Kelly-Ann absent."}});
+  TopOptions options = All();
+  EXPECT_TRUE(Find(index.Top(corpus, options), "jayden"));
+  options.excluded_names = {"Jayden Smith", "Kelly-Ann Smith"};
+  const auto top = index.Top(corpus, options);
+  EXPECT_FALSE(Find(top, "jayden"));
+  EXPECT_FALSE(Find(top, "kelli"));
+  EXPECT_FALSE(Find(top, "ann"));
+  EXPECT_FALSE(Find(top, "jayden bruis"));
+  EXPECT_TRUE(Find(top, "bruis"));
+}
+
+TEST(TermIndexTest, TopHonoursNAndCapsEntryIds) {
+  CorpusStats corpus;
+  TermIndex index;
+  for (int i = 0; i < 30; ++i) {
+    corpus.Apply(index.Add("e" + std::to_string(i), "neglect word" + std::string(1, 'a' + i % 26)));
+  }
+  TopOptions options;
+  options.n = 3;
+  options.max_entry_ids = 2;
+  const auto top = index.Top(corpus, options);
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ(top[0].term, "neglect");
+  EXPECT_EQ(top[0].entry_count, 30u);
+  EXPECT_THAT(top[0].entry_ids, ElementsAre("e29", "e28"));
+  EXPECT_EQ(index.EntriesFor("neglect").size(), 30u);
+  EXPECT_THAT(index.EntriesFor("nothing"), IsEmpty());
+}
+
+TEST(TermIndexTest, RemoveUndoesAddAndReportsDeltas) {
+  CorpusStats corpus;
+  TermIndex index;
+  const TermDelta added = index.Add("e1", "Domestic abuse. Domestic abuse.");
+  EXPECT_EQ(added.documents, 1);
+  EXPECT_THAT(added.appeared, UnorderedElementsAre("domestic", "abus", "domestic abus"));
+  corpus.Apply(added);
+  corpus.Apply(index.Add("e2", "Abuse"));
+
+  const TermDelta removed = index.Remove("e1");
+  EXPECT_EQ(removed.documents, 0);
+  EXPECT_THAT(removed.disappeared, UnorderedElementsAre("domestic", "domestic abus"));
+  corpus.Apply(removed);
+  EXPECT_EQ(corpus.DocumentFrequency("domestic"), 0);
+  EXPECT_EQ(corpus.DocumentFrequency("abus"), 1);
+
+  const TermDelta last = index.Remove("e2");
+  EXPECT_EQ(last.documents, -1);
+  corpus.Apply(last);
+  EXPECT_EQ(corpus.documents(), 0);
+  EXPECT_THAT(index.Top(corpus, All()), IsEmpty());
+  EXPECT_EQ(index.term_count(), 0u);
+
+  const TermDelta unknown = index.Remove("nope");
+  EXPECT_EQ(unknown.documents, 0);
+  EXPECT_THAT(unknown.appeared, IsEmpty());
+  EXPECT_THAT(unknown.disappeared, IsEmpty());
+}
+
+TEST(TermIndexTest, AddingAnExistingIdReplacesItsText) {
+  CorpusStats corpus;
+  TermIndex index;
+  corpus.Apply(index.Add("e1", "bruise on arm"));
+  const TermDelta delta = index.Add("e1", "bruise on leg");
+  EXPECT_EQ(delta.documents, 0);
+  EXPECT_THAT(delta.appeared, ElementsAre("leg"));
+  EXPECT_THAT(delta.disappeared, ElementsAre("arm"));
+  corpus.Apply(delta);
+  EXPECT_EQ(index.entry_count(), 1u);
+  const auto top = index.Top(corpus, All());
+  EXPECT_EQ(Find(top, "bruis")->count, 1);
+  EXPECT_FALSE(Find(top, "arm"));
+  EXPECT_EQ(corpus.DocumentFrequency("arm"), 0);
+}
+
+// A deterministic mix of adds, corrections and removals must leave the index and the corpus
+// exactly as building them from the surviving entries would.
+TEST(TermIndexTest, IncrementalAddAndRemoveEqualsBatch) {
+  const std::vector<std::string> vocabulary{
+      "bruise", "bruises", "bruised",     "domestic", "abuse",   "home",    "visit",
+      "visits", "missed",  "appointment", "the",      "mum",     "partner", "school",
+      "absent", "police",  "called",      "and",      "neglect", "hungry",  "."};
+  std::mt19937 rng(42);
+  auto sentence = [&] {
+    std::string s;
+    const int n = 3 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) s += vocabulary[rng() % vocabulary.size()] + " ";
+    return s;
+  };
+
+  CorpusStats incremental_corpus;
+  std::vector<TermIndex> incremental(3);
+  std::vector<std::map<std::string, std::string>> surviving(3);
+  for (int step = 0; step < 600; ++step) {
+    const size_t child = rng() % 3;
+    const std::string id = "e" + std::to_string(rng() % 60);
+    if (rng() % 4 == 0) {
+      incremental_corpus.Apply(incremental[child].Remove(id));
+      surviving[child].erase(id);
+    } else {
+      const std::string text = sentence();
+      incremental_corpus.Apply(incremental[child].Add(id, text));
+      surviving[child][id] = text;
+    }
+  }
+
+  CorpusStats batch_corpus;
+  std::vector<TermIndex> batch(3);
+  for (size_t c = 0; c < 3; ++c) {
+    for (const auto& [id, text] : surviving[c]) batch_corpus.Apply(batch[c].Add(id, text));
+  }
+
+  EXPECT_EQ(incremental_corpus.documents(), batch_corpus.documents());
+  for (size_t c = 0; c < 3; ++c) {
+    const auto a = incremental[c].Top(incremental_corpus, All());
+    const auto b = batch[c].Top(batch_corpus, All());
+    ASSERT_EQ(a.size(), b.size()) << "child " << c;
+    ASSERT_FALSE(a.empty());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].term, b[i].term);
+      EXPECT_EQ(a[i].count, b[i].count);
+      EXPECT_DOUBLE_EQ(a[i].weight, b[i].weight);
+      EXPECT_EQ(a[i].entry_count, b[i].entry_count);
+      EXPECT_EQ(incremental_corpus.DocumentFrequency(a[i].term),
+                batch_corpus.DocumentFrequency(b[i].term));
+      std::vector<std::string> ids_a = a[i].entry_ids, ids_b = b[i].entry_ids;
+      std::sort(ids_a.begin(), ids_a.end());
+      std::sort(ids_b.begin(), ids_b.end());
+      EXPECT_EQ(ids_a, ids_b) << a[i].term;
+    }
+  }
+}
+
+TEST(CorpusStatsTest, ConcurrentReadersAndWritersAgree) {
+  CorpusStats corpus;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&corpus] {
+      for (int i = 0; i < 1000; ++i) {
+        corpus.Apply(TermDelta{{"shared"}, {}, 1});
+        (void)corpus.DocumentFrequency("shared");
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(corpus.DocumentFrequency("shared"), 4000);
+  EXPECT_EQ(corpus.documents(), 4000);
+}
+
+}  // namespace
+}  // namespace kith::domain

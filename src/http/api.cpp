@@ -1,0 +1,359 @@
+#include "http/api.h"
+
+#include <sodium.h>
+
+#include <memory>
+
+#include "http/json_codec.h"
+#include "http/problem.h"
+
+namespace kith::http {
+namespace {
+
+Response Json(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+Response NoContent() {
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+template <typename T, typename F>
+Response Reply(const Request& req, const Result<T>& result, int status, F&& encode) {
+  if (!result) return ErrorResponse(result.error(), req.request_id);
+  return Json(status, encode(*result));
+}
+
+json List(const auto& items) {
+  json out = json::array();
+  for (const auto& i : items) out.push_back(ToJson(i));
+  return out;
+}
+
+// Handlers capture a shared pointer to the Api, so it lives as long as the router holds them.
+class Api : public std::enable_shared_from_this<Api> {
+ public:
+  Api(Services s, ApiOptions o) : s_(s), o_(o) {}
+
+  std::string CookieName() const { return o_.secure_cookies ? "__Host-kith" : "kith_session"; }
+
+  std::string SessionCookie(const std::string& token, int max_age) const {
+    return CookieName() + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
+           (o_.secure_cookies ? "; Secure" : "");
+  }
+
+  // The caller's principal. Unless `allow_incomplete`, sign-in must be complete (second factor
+  // done or not needed). State-changing requests must carry the session's CSRF token.
+  Result<app::Principal> Authed(const Request& req, bool allow_incomplete = false) const {
+    const std::string token = req.Cookie(CookieName());
+    if (token.empty()) return Error::Unauthenticated("Sign in to continue.");
+    auto p = s_.auth.Authenticate(token, req.client);
+    if (!p) return p.error();
+    if (req.IsStateChanging()) {
+      const std::string& sent = req.Header("x-csrf-token");
+      const std::string& expected = p->session.csrf_token;
+      if (sent.size() != expected.size() || sodium_memcmp(sent.data(), expected.data(), sent.size()) != 0) {
+        return Error::Forbidden("The request is missing its CSRF token (X-CSRF-Token); reload the page and retry.");
+      }
+    }
+    if (!allow_incomplete && p->state != app::SessionState::kComplete) {
+      return Error{ErrorCode::kSecondFactorRequired,
+                   p->state == app::SessionState::kNeedsEnrolment
+                       ? "Set up a second factor (an authenticator app) before continuing."
+                       : "Enter the code from your authenticator app to finish signing in.",
+                   {},
+                   std::nullopt};
+    }
+    return p;
+  }
+
+  void Register(Router& r) {
+    auto keep = shared_from_this();
+    r.Add("POST", "/api/v1/session", [this, keep](const Request& q, const Params&) { return SignIn(q); });
+    r.Add("GET", "/api/v1/session", [this, keep](const Request& q, const Params&) {
+      auto p = Authed(q, true);
+      return Reply(q, p, 200, [](const auto& v) { return ToJson(v); });
+    });
+    r.Add("DELETE", "/api/v1/session", [this, keep](const Request& q, const Params&) {
+      auto p = Authed(q, true);
+      if (!p) return ErrorResponse(p.error(), q.request_id);
+      s_.auth.SignOut(*p);
+      Response out = NoContent();
+      out.SetHeader("Set-Cookie", SessionCookie("", 0));
+      return out;
+    });
+    r.Add("POST", "/api/v1/session/second-factor", [this, keep](const Request& q, const Params&) {
+      auto p = Authed(q, true);
+      if (!p) return ErrorResponse(p.error(), q.request_id);
+      auto body = ParseObject(q.body);
+      if (!body) return ErrorResponse(body.error(), q.request_id);
+      ObjectReader in(*body, "", {"code"});
+      const std::string code = in.String("code", true, 10);
+      if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+      return Reply(q, s_.auth.VerifySecondFactor(*p, code), 200, [](const auto& v) { return ToJson(v); });
+    });
+    r.Add("POST", "/api/v1/me/second-factor/enrolment", [this, keep](const Request& q, const Params&) {
+      auto p = Authed(q, true);
+      if (!p) return ErrorResponse(p.error(), q.request_id);
+      auto body = ParseObject(q.body);
+      if (!body) return ErrorResponse(body.error(), q.request_id);
+      ObjectReader in(*body, "", {"password"});
+      auto password = in.OptionalString("password", 128);
+      if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+      return Reply(q, s_.auth.BeginEnrolment(*p, password), 201,
+                   [](const app::Enrolment& e) { return json{{"secret", e.secret}, {"otpauth_uri", e.uri}}; });
+    });
+    r.Add("POST", "/api/v1/me/second-factor/enrolment/confirm", [this, keep](const Request& q, const Params&) {
+      auto p = Authed(q, true);
+      if (!p) return ErrorResponse(p.error(), q.request_id);
+      auto body = ParseObject(q.body);
+      if (!body) return ErrorResponse(body.error(), q.request_id);
+      ObjectReader in(*body, "", {"code"});
+      const std::string code = in.String("code", true, 10);
+      if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+      return Reply(q, s_.auth.ConfirmEnrolment(*p, code), 200, [](const auto& v) { return ToJson(v); });
+    });
+
+    r.Add("GET", "/api/v1/me/children", [this, keep](const Request& q, const Params&) {
+      return WithPrincipal(q, [&](const app::Principal& p) {
+        return Reply(q, s_.children.MyChildren(p), 200, [](const auto& v) { return json{{"children", List(v)}}; });
+      });
+    });
+    r.Add("POST", "/api/v1/children", [this, keep](const Request& q, const Params&) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        auto child = ChildFromJson(body, false);
+        if (!child) return ErrorResponse(child.error(), q.request_id);
+        const std::string reason = body.value("reason", "");
+        return Reply(q, s_.children.Create(p, std::move(*child), reason), 201,
+                     [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("GET", "/api/v1/children/{id}", [this, keep](const Request& q, const Params& a) {
+      return WithPrincipal(q, [&](const app::Principal& p) {
+        return Reply(q, s_.children.Account(p, a.at("id")), 200, [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("PUT", "/api/v1/children/{id}", [this, keep](const Request& q, const Params& a) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        auto child = ChildFromJson(body, true);
+        if (!child) return ErrorResponse(child.error(), q.request_id);
+        return Reply(q, s_.children.Update(p, a.at("id"), std::move(*child)), 200,
+                     [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("POST", "/api/v1/children/{id}/signposting", [this, keep](const Request& q, const Params& a) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        ObjectReader in(body, "", {"reason"});
+        const std::string reason = in.String("reason", true, 500);
+        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+        return Reply(q, s_.children.Signpost(p, a.at("id"), reason), 200, [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("POST", "/api/v1/children/{id}/team", [this, keep](const Request& q, const Params& a) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        ObjectReader in(body, "", {"role", "reason"});
+        const std::string role = in.String("role", true, 100);
+        const std::string reason = in.String("reason", true, 500);
+        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+        return Reply(q, s_.children.Join(p, a.at("id"), role, reason), 201, [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("POST", "/api/v1/children/{id}/team/leave", [this, keep](const Request& q, const Params& a) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        ObjectReader in(body, "", {"reason"});
+        const std::string reason = in.String("reason", true, 500);
+        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+        auto done = s_.children.Leave(p, a.at("id"), reason);
+        return done ? NoContent() : ErrorResponse(done.error(), q.request_id);
+      });
+    });
+    r.Add("POST", "/api/v1/children/{id}/lead", [this, keep](const Request& q, const Params& a) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        ObjectReader in(body, "", {"user_id", "reason"});
+        const std::string to = in.String("user_id", true, 64);
+        const std::string reason = in.String("reason", true, 500);
+        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+        return Reply(q, s_.children.ChangeLead(p, a.at("id"), to, reason), 200,
+                     [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("GET", "/api/v1/children/{id}/audit", [this, keep](const Request& q, const Params& a) {
+      return WithPrincipal(q, [&](const app::Principal& p) {
+        return Reply(q, s_.children.AuditTrail(p, a.at("id"), QueryInt(q, "limit", 200)), 200,
+                     [](const auto& v) { return json{{"records", List(v)}}; });
+      });
+    });
+
+    r.Add("GET", "/api/v1/authorities", [this, keep](const Request& q, const Params&) {
+      return WithPrincipal(q, [&](const app::Principal& p) {
+        return Reply(q, s_.admin.ListAuthorities(p), 200, [](const auto& v) { return json{{"authorities", List(v)}}; });
+      });
+    });
+    r.Add("POST", "/api/v1/authorities", [this, keep](const Request& q, const Params&) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        ObjectReader in(body, "", {"code", "name", "require_second_factor"});
+        domain::LocalAuthority la{"", in.String("code", true, 20), in.String("name", true, 200),
+                                  in.Bool("require_second_factor")};
+        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+        return Reply(q, s_.admin.CreateAuthority(p, la), 201, [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("GET", "/api/v1/agencies", [this, keep](const Request& q, const Params&) {
+      return WithPrincipal(q, [&](const app::Principal& p) {
+        return Reply(q, s_.admin.ListAgencies(p, QueryString(q, "authority_id")), 200,
+                     [](const auto& v) { return json{{"agencies", List(v)}}; });
+      });
+    });
+    r.Add("POST", "/api/v1/agencies", [this, keep](const Request& q, const Params&) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        auto agency = AgencyFromJson(body);
+        if (!agency) return ErrorResponse(agency.error(), q.request_id);
+        return Reply(q, s_.admin.CreateAgency(p, *agency), 201, [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("PUT", "/api/v1/agencies/{id}", [this, keep](const Request& q, const Params& a) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        auto agency = AgencyFromJson(body);
+        if (!agency) return ErrorResponse(agency.error(), q.request_id);
+        agency->id = a.at("id");
+        return Reply(q, s_.admin.UpdateAgency(p, *agency), 200, [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("GET", "/api/v1/users", [this, keep](const Request& q, const Params&) {
+      return WithPrincipal(q, [&](const app::Principal& p) {
+        return Reply(q, s_.admin.ListUsers(p, QueryString(q, "authority_id")), 200,
+                     [](const auto& v) { return json{{"users", List(v)}}; });
+      });
+    });
+    r.Add("GET", "/api/v1/users/{id}", [this, keep](const Request& q, const Params& a) {
+      return WithPrincipal(q, [&](const app::Principal& p) {
+        return Reply(q, s_.admin.GetUser(p, a.at("id")), 200, [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("POST", "/api/v1/users", [this, keep](const Request& q, const Params&) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        ObjectReader in(body, "",
+                        {"username", "display_name", "job_title", "email", "phone", "role", "authority_id",
+                         "agency_id", "password"});
+        app::NewUser n;
+        n.username = in.String("username", true, 64);
+        n.display_name = in.String("display_name", true, 200);
+        n.job_title = in.String("job_title", false, 100);
+        n.email = in.String("email", false, 254);
+        n.phone = in.String("phone", false, 40);
+        n.authority_id = in.String("authority_id", false, 64);
+        n.agency_id = in.String("agency_id", false, 64);
+        n.password = in.String("password", true, 128);
+        const std::string role = in.String("role", true, 30);
+        if (auto parsed = domain::ParseRole(role)) {
+          n.role = *parsed;
+        } else if (!in.error()) {
+          in.Fail("role", "Expected practitioner, manager, authority_admin, auditor or national_admin.");
+        }
+        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+        return Reply(q, s_.admin.CreateUser(p, std::move(n)), 201, [](const auto& v) { return ToJson(v); });
+      });
+    });
+    r.Add("PATCH", "/api/v1/users/{id}", [this, keep](const Request& q, const Params& a) {
+      return WithBody(q, [&](const app::Principal& p, const json& body) {
+        ObjectReader in(body, "",
+                        {"version", "display_name", "job_title", "email", "phone", "agency_id", "password", "role",
+                         "active", "unlock", "reset_second_factor"});
+        app::UserChanges c;
+        c.version = in.Int("version", true);
+        c.display_name = in.OptionalString("display_name", 200);
+        c.job_title = in.OptionalString("job_title", 100);
+        c.email = in.OptionalString("email", 254);
+        c.phone = in.OptionalString("phone", 40);
+        c.agency_id = in.OptionalString("agency_id", 64);
+        c.password = in.OptionalString("password", 128);
+        if (auto role = in.OptionalString("role", 30)) {
+          c.role = domain::ParseRole(*role);
+          if (!c.role) in.Fail("role", "Expected practitioner, manager, authority_admin, auditor or national_admin.");
+        }
+        c.active = in.OptionalBool("active");
+        c.unlock = in.Bool("unlock");
+        c.reset_totp = in.Bool("reset_second_factor");
+        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+        return Reply(q, s_.admin.UpdateUser(p, a.at("id"), c), 200, [](const auto& v) { return ToJson(v); });
+      });
+    });
+  }
+
+ private:
+  Response SignIn(const Request& q) {
+    auto body = ParseObject(q.body);
+    if (!body) return ErrorResponse(body.error(), q.request_id);
+    ObjectReader in(*body, "", {"username", "password"});
+    const std::string username = in.String("username", true, 64);
+    const std::string password = in.String("password", true, 128);
+    if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+    auto result = s_.auth.SignIn(username, password, q.client);
+    if (!result) return ErrorResponse(result.error(), q.request_id);
+    Response out = Json(201, ToJson(result->principal));
+    out.SetHeader("Set-Cookie", SessionCookie(result->token, o_.session_cookie_max_age_seconds));
+    return out;
+  }
+
+  template <typename F>
+  Response WithPrincipal(const Request& q, F&& f) const {
+    auto p = Authed(q);
+    if (!p) return ErrorResponse(p.error(), q.request_id);
+    return f(*p);
+  }
+
+  template <typename F>
+  Response WithBody(const Request& q, F&& f) const {
+    auto p = Authed(q);
+    if (!p) return ErrorResponse(p.error(), q.request_id);
+    auto body = ParseObject(q.body);
+    if (!body) return ErrorResponse(body.error(), q.request_id);
+    return f(*p, *body);
+  }
+
+  static std::string QueryString(const Request& q, const std::string& key) {
+    auto it = q.query.find(key);
+    return it == q.query.end() ? std::string() : it->second;
+  }
+
+  static int QueryInt(const Request& q, const std::string& key, int fallback) {
+    const std::string v = QueryString(q, key);
+    if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) return fallback;
+    return std::stoi(v);
+  }
+
+  static Result<domain::Agency> AgencyFromJson(const json& body) {
+    ObjectReader in(body, "", {"authority_id", "name", "kind", "phone", "email", "address"});
+    domain::Agency a;
+    a.authority_id = in.String("authority_id", false, 64);
+    a.name = in.String("name", true, 200);
+    a.phone = in.String("phone", false, 40);
+    a.email = in.String("email", false, 254);
+    a.address = in.String("address", false, 300);
+    const std::string kind = in.String("kind", true, 40);
+    if (auto k = domain::ParseAgencyKind(kind)) {
+      a.kind = *k;
+    } else if (!in.error()) {
+      in.Fail("kind", "Not a known kind of agency.");
+    }
+    if (in.error()) return *in.error();
+    return a;
+  }
+
+  Services s_;
+  ApiOptions o_;
+};
+
+}  // namespace
+
+void RegisterApi(Router& router, Services services, ApiOptions options) {
+  std::make_shared<Api>(services, options)->Register(router);
+}
+
+}  // namespace kith::http

@@ -1,0 +1,48 @@
+// HTTP requests and responses as plain values, so that routing, handlers and middleware are
+// written and tested without Beast; only server.cpp converts to and from the wire.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kith::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as received: path and query
+  std::string path;    // percent-decoded path without the query
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string client;      // the peer's address
+  std::string request_id;  // for logs and problem details
+  bool tls = false;
+
+  // The header's value, or empty.
+  const std::string& Header(std::string_view name) const;
+  // The value of one cookie, or empty.
+  std::string Cookie(std::string_view name) const;
+  bool IsStateChanging() const { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // The route pattern that handled the request ("/api/v1/children/{id}"), for metrics.
+  std::string route;
+
+  void SetHeader(std::string name, std::string value);
+  bool HasHeader(std::string_view name) const;
+};
+
+// Splits a request target into a decoded path and query parameters. False if the target is
+// malformed (bad percent-encoding, not starting with '/').
+bool ParseTarget(std::string_view target, std::string* path, std::map<std::string, std::string>* query);
+
+}  // namespace kith::http

@@ -1,0 +1,101 @@
+#include "http/pipeline.h"
+
+#include <chrono>
+#include <exception>
+
+#include <nlohmann/json.hpp>
+
+#include "common/log.h"
+#include "http/problem.h"
+
+namespace kith::http {
+namespace {
+
+// No inline script or style anywhere, so no 'unsafe-inline'; no eval.
+constexpr const char* kCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+bool IsApi(const std::string& path) { return path.rfind("/api/", 0) == 0; }
+
+bool HasJsonBody(const Request& r) {
+  const std::string& ct = r.Header("content-type");
+  return ct.rfind("application/json", 0) == 0;
+}
+
+// Browsers send Origin on cross-site requests; a state change from another origin is refused
+// (defence in depth behind SameSite=Strict cookies and the CSRF token).
+bool SameOrigin(const Request& r) {
+  const std::string& origin = r.Header("origin");
+  if (origin.empty() || origin == "null") return origin.empty();
+  const std::string& host = r.Header("host");
+  return origin == "http://" + host || origin == "https://" + host;
+}
+
+}  // namespace
+
+Response Pipeline::Dispatch(const Request& r) const {
+  if (IsApi(r.path)) {
+    if (r.IsStateChanging()) {
+      if (!SameOrigin(r)) {
+        return ProblemResponse(403, "cross_origin", "Not allowed", "Requests from other sites are refused.",
+                               r.request_id);
+      }
+      if ((r.method == "POST" || r.method == "PUT" || r.method == "PATCH") && !HasJsonBody(r)) {
+        return ErrorResponse({ErrorCode::kUnsupportedMediaType, "Send the request body as application/json.", {},
+                              std::nullopt},
+                             r.request_id);
+      }
+    }
+    return router_.Route(r);
+  }
+  if (router_.Matches(r.path)) return router_.Route(r);  // /healthz, /metrics
+  if (r.method != "GET" && r.method != "HEAD") {
+    return ProblemResponse(405, "method_not_allowed", "Method not allowed", "Only GET is allowed here.",
+                           r.request_id);
+  }
+  return files_.Serve(r);
+}
+
+void Pipeline::Secure(const Request& request, Response& response) const {
+  response.SetHeader("Content-Security-Policy", kCsp);
+  response.SetHeader("X-Content-Type-Options", "nosniff");
+  response.SetHeader("Referrer-Policy", "no-referrer");
+  response.SetHeader("X-Frame-Options", "DENY");
+  response.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
+  response.SetHeader("Cross-Origin-Resource-Policy", "same-origin");
+  response.SetHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  if (options_.tls) response.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  // Personal data must never sit in a shared or browser cache.
+  if (IsApi(request.path) || !response.HasHeader("Cache-Control")) response.SetHeader("Cache-Control", "no-store");
+  response.SetHeader("X-Request-Id", request.request_id);
+}
+
+Response Pipeline::Handle(const Request& request) const {
+  const auto start = std::chrono::steady_clock::now();
+  Response response;
+  try {
+    response = Dispatch(request);
+  } catch (const std::exception& e) {
+    // The detail goes to the log only; the client gets a bare problem with the request id.
+    log::Error("request.failed", {{"request_id", request.request_id}, {"error", e.what()}, {"path", request.path}});
+    response = ProblemResponse(500, "internal", "Something went wrong",
+                               "The server could not complete the request. Quote the request id if you report it.",
+                               request.request_id);
+    response.route = "(error)";
+  }
+  Secure(request, response);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.Observe(request.method, response.route.empty() ? "(static)" : response.route, response.status, seconds);
+  // Every request at debug level; refusals, errors and slow requests always.
+  const auto level = response.status >= 400 || seconds > 0.25 ? log::Level::kInfo : log::Level::kDebug;
+  log::Write(level, "request", {{"request_id", request.request_id},
+                         {"method", request.method},
+                         {"route", response.route},
+                         {"status", response.status},
+                         {"ms", seconds * 1000},
+                         {"client", request.client}});
+  return response;
+}
+
+}  // namespace kith::http

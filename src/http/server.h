@@ -1,0 +1,48 @@
+// The HTTP server: Boost.Beast on Asio with one C++20 coroutine per connection. Only this
+// component (server.cpp) includes Beast.
+//
+// Handlers run on the server's worker threads and may block (on the group commit of the
+// store), so the number of threads bounds how many requests are in flight at once.
+// Thread safety: Run blocks the calling thread; Stop may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/metrics.h"
+#include "http/pipeline.h"
+
+namespace kith::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port
+  int threads = 32;
+  size_t body_limit = 1 << 20;  // bytes
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds shutdown_grace{20};  // in-flight requests get this long to finish
+  bool tls_terminated = false;  // behind a TLS proxy: requests count as secure
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Pipeline& pipeline, Metrics& metrics);
+  ~Server();
+
+  // Binds and listens; returns the bound port. Throws std::runtime_error if it cannot bind.
+  uint16_t Listen();
+  // Serves until Stop() or SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish
+  // (up to shutdown_grace) and returns.
+  void Run();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kith::http

@@ -1,0 +1,90 @@
+#include "linkage/compare.h"
+
+#include <gtest/gtest.h>
+
+namespace kith::linkage {
+namespace {
+
+Record Child(std::string given, std::string family, std::string dob, std::string postcode = "") {
+  InputRecord in;
+  in.record_id = "x";
+  in.given_name = std::move(given);
+  in.family_name = std::move(family);
+  in.date_of_birth = std::move(dob);
+  in.postcode = std::move(postcode);
+  return NormaliseRecord(in);
+}
+
+TEST(CompareGivenNameTest, Levels) {
+  const Record william = Child("William", "Smith", "");
+  EXPECT_EQ(CompareGivenName(william, Child("WILLIAM", "", "")), 5);
+  EXPECT_EQ(CompareGivenName(william, Child("Bill", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Mohammed", "", ""), Child("Muhammad", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Mary Jane", "", ""), Child("Mary", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(william, Child("Wiliam", "", "")), 3);
+  EXPECT_EQ(CompareGivenName(william, Child("Oscar", "", "")), 1);
+  EXPECT_EQ(CompareGivenName(william, Child("", "", "")), 0);
+}
+
+TEST(CompareFamilyNameTest, HyphenatedAndTypos) {
+  auto level = [](std::string a, std::string b) {
+    const Record x = Child("", a, "");
+    const Record y = Child("", b, "");
+    return CompareFamilyName(x.family, y.family, x.family_phonetic, y.family_phonetic);
+  };
+  EXPECT_EQ(level("Featherstonehaugh", "featherstonehaugh"), 4);
+  EXPECT_EQ(level("Smith-Jones", "Jones"), 3);
+  EXPECT_EQ(level("Smith", "Smiht"), 3);
+  EXPECT_EQ(level("Smith", "Smyth"), 3);
+  EXPECT_EQ(level("Jackson", "Jaxon"), 2);   // Jaro–Winkler 0.83
+  EXPECT_EQ(level("Smith", "Schmidt"), 2);   // Jaro–Winkler 0.70, same phonetic code
+  EXPECT_EQ(level("Smith", "Okafor"), 1);
+}
+
+TEST(CompareDateOfBirthTest, TranspositionAndOneDigit) {
+  auto level = [](const char* a, const char* b) {
+    return CompareDateOfBirth(ParseDateDigits(a), ParseDateDigits(b));
+  };
+  EXPECT_EQ(level("2015-03-07", "20150307"), 5);
+  EXPECT_EQ(level("2015-03-07", "2015-07-03"), 4);
+  EXPECT_EQ(level("2015-03-07", "2015-03-08"), 3);
+  EXPECT_EQ(level("2015-03-07", "2016-03-07"), 3);
+  EXPECT_EQ(level("2015-03-07", "2015-05-09"), 2);
+  EXPECT_EQ(level("2015-03-07", "2009-11-21"), 1);
+  EXPECT_EQ(level("2015-03-07", ""), 0);
+  // An impossible date still compares digit by digit.
+  EXPECT_EQ(level("1856-06-18", "1856-86-18"), 3);
+}
+
+TEST(ComparePostcodeTest, FullSectorDistrict) {
+  const Record a = Child("", "", "", "SW1A 1AA");
+  EXPECT_EQ(ComparePostcode(a, Child("", "", "", "sw1a1aa")), 4);
+  EXPECT_EQ(ComparePostcode(a, Child("", "", "", "SW1A 1BB")), 3);
+  EXPECT_EQ(ComparePostcode(a, Child("", "", "", "SW1A 2AA")), 2);
+  EXPECT_EQ(ComparePostcode(a, Child("", "", "", "SW1 1AA")), 1);
+  EXPECT_EQ(ComparePostcode(a, Child("", "", "", "")), 0);
+  // Non-UK (FEBRL, Australian) postcodes: a one-character typo is partial agreement.
+  EXPECT_EQ(ComparePostcode(Child("", "", "", "4011"), Child("", "", "", "4017")), 2);
+}
+
+TEST(ComparatorTest, SwappedNamesCountAsStrongAgreement) {
+  Comparator comparator({{ComparisonKind::kGivenName, 0, "given_name"},
+                         {ComparisonKind::kFamilyName, 0, "family_name"}});
+  uint8_t gamma[2];
+  comparator.Compare(Child("Oliver", "Hughes", ""), Child("Hughes", "Oliver", ""), gamma);
+  EXPECT_EQ(gamma[0], 4);
+  EXPECT_EQ(gamma[1], 3);
+  comparator.Compare(Child("Oliver", "Hughes", ""), Child("Oliver", "Hughes", ""), gamma);
+  EXPECT_EQ(gamma[0], 5);
+  EXPECT_EQ(gamma[1], 4);
+}
+
+TEST(CompareIdentifierTest, Levels) {
+  EXPECT_EQ(CompareIdentifier("9434765919", "9434765919"), 3);
+  EXPECT_EQ(CompareIdentifier("9434765919", "9434765991"), 2);
+  EXPECT_EQ(CompareIdentifier("9434765919", "4010232137"), 1);
+  EXPECT_EQ(CompareIdentifier("", "4010232137"), 0);
+}
+
+}  // namespace
+}  // namespace kith::linkage

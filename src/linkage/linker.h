@@ -1,0 +1,146 @@
+// Probabilistic record linkage (deduplication of one set of records, which may come from
+// several sources): blocking on several keys, Fellegi–Sunter scoring with parameters estimated
+// from the data (u by random sampling, m and the prior by EM), three outcomes per pair and
+// clusters as the connected components of automatic matches (joined strongest first, never
+// putting two different valid NHS numbers or UPNs in one cluster).
+// Link() is the library entry point; LinkCsvFile() is what `kith link` calls.
+// Thread safety: Link() may be called concurrently on different inputs. It runs its own worker
+// threads (LinkOptions::threads) and calls the progress callback on the calling thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "linkage/csv.h"
+#include "linkage/model.h"
+#include "linkage/record.h"
+
+namespace kith::linkage {
+
+// The parts a blocking key is made of. A record lacking any part of a rule is not blocked by it.
+enum class BlockPart : uint8_t {
+  kNhsNumber,
+  kUpn,
+  kIdentifier,
+  kGivenPhonetic,    // phonetic code of the canonical given name (Bill and William agree)
+  kGivenInitial,     // first letter of the canonical given name
+  kFamilyPhonetic,
+  kFamilyName,
+  kBirthYear,
+  kDateOfBirth,      // all eight digits
+  kBirthMonthDay,    // month and day, for year typos
+  kPostcode,
+  kPostcodeDistrict, // outward code of a UK postcode; the whole postcode otherwise
+};
+
+struct BlockingRule {
+  std::string name;
+  std::vector<BlockPart> parts;
+};
+
+// NHS number; UPN; other identifier; family phonetic + birth year + given initial; date of
+// birth + postcode district; given phonetic + date of birth; family phonetic + date of birth;
+// given phonetic + family phonetic + postcode district; family name + given phonetic;
+// given phonetic + family phonetic + birth month and day. Together they keep recall when any one
+// field is wrong or missing.
+std::vector<BlockingRule> DefaultBlockingRules();
+
+enum class Outcome : uint8_t { kNonMatch, kReview, kMatch };
+std::string_view ToString(Outcome outcome);
+
+struct ScoredPair {
+  uint32_t a = 0;  // record indices, a < b
+  uint32_t b = 0;
+  float weight = 0;  // log2 posterior odds
+  Outcome outcome = Outcome::kNonMatch;
+  bool sibling_guard = false;  // the outcome was lowered by the twins and siblings rule
+};
+
+// Called with a stage name ("normalise", "block", "train", "score", "cluster") and the
+// fraction of that stage done, in [0, 1].
+using ProgressFn = std::function<void(std::string_view stage, double fraction)>;
+
+struct LinkOptions {
+  // Posterior match probability at or above which a pair is an automatic match, and at or above
+  // which (below the first) it goes to clerical review. 0 < review <= match < 1.
+  double match_probability = 0.99;
+  double review_probability = 0.50;
+  std::vector<BlockingRule> blocking_rules;  // empty: DefaultBlockingRules()
+  // Blocks bigger than this are skipped (reported in stats): they cost quadratic time and the
+  // other rules usually find their pairs.
+  size_t max_block_size = 1000;
+  unsigned threads = 0;  // 0: std::thread::hardware_concurrency()
+  uint64_t seed = 20240601;
+  size_t u_sample_pairs = 1'000'000;
+  size_t em_sample_pairs = 300'000;
+  int em_max_iterations = 100;
+  double tf_weight = 1.0;
+  // Twins and siblings: a pair whose given names are entirely different (no nickname,
+  // transliteration, typo or phonetic link) is never matched unless an identifier (NHS number,
+  // UPN, other id) agrees exactly; merely similar given names cap the outcome at review.
+  bool sibling_guard = true;
+  bool keep_match_pairs = false;  // also return automatic matches in LinkResult::pairs
+  std::vector<std::string> text_names;  // names of InputRecord::texts, for reports
+  const Model* model = nullptr;  // when set, used as is instead of being estimated
+  ProgressFn progress;
+};
+
+struct LinkStats {
+  size_t records = 0;
+  size_t candidate_pairs = 0;  // distinct pairs compared
+  size_t matches = 0;
+  size_t reviews = 0;
+  size_t sibling_guarded = 0;
+  size_t identifier_conflicts = 0;  // matches sent to review because joining them would put two
+                                    // NHS numbers or UPNs in one cluster
+  size_t oversized_blocks = 0;
+  size_t clusters = 0;
+  double normalise_seconds = 0;
+  double block_seconds = 0;
+  double train_seconds = 0;
+  double score_seconds = 0;
+  double cluster_seconds = 0;
+};
+
+struct LinkResult {
+  std::vector<uint32_t> cluster_of;  // per input record: its cluster, numbered from 0 in order of
+                                     // first appearance
+  std::vector<ScoredPair> pairs;     // reviews (and matches when keep_match_pairs), sorted
+  Model model;                       // the parameters used
+  LinkStats stats;
+};
+
+// Links records. Fails with kInvalidInput for inconsistent thresholds or when the records have
+// no comparable field; an empty input gives an empty result.
+Result<LinkResult> Link(const std::vector<InputRecord>& records, const LinkOptions& options);
+
+// As Link, on records already normalised (NormaliseRecord).
+Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const LinkOptions& options);
+
+struct LinkCsvOptions {
+  LinkOptions link;
+  std::vector<std::string> fields;  // "COLUMN=TYPE" overrides (see ParseFieldType)
+  std::string review_path;          // when set, review pairs are written here as CSV
+};
+
+struct LinkCsvSummary {
+  size_t rows_read = 0;
+  std::vector<RowError> row_errors;  // rows skipped, with line numbers and reasons
+  LinkStats stats;
+};
+
+// Reads one or more CSV files with the same header, links their rows together and writes
+// `record_id,cluster_id` for every row read to `output_path` (cluster ids are integers
+// from 0, in order of first appearance).
+// When options.review_path is set, writes record_id_a,record_id_b,match_probability,sibling_guard
+// there for each pair sent to clerical review. Fails with kNotFound when a file cannot be
+// opened or written and with kInvalidInput for a bad header, override or option; bad rows do
+// not fail the call (see LinkCsvSummary::row_errors).
+Result<LinkCsvSummary> LinkCsvFile(const std::vector<std::string>& input_paths,
+                                   const std::string& output_path, const LinkCsvOptions& options);
+
+}  // namespace kith::linkage

@@ -1,0 +1,47 @@
+// Configuration: defaults, then a config file (KITH_CONFIG or --config), then environment
+// variables, each overriding the one before.
+//
+// The file has one `key = value` per line; '#' starts a comment. Keys and their environment
+// variables:
+//   port            KITH_PORT             8080
+//   address         KITH_ADDRESS          127.0.0.1
+//   data            KITH_DATA             ./var      (directory of the embedded database)
+//   web_root        KITH_WEB_ROOT         ./web/dist
+//   threads         KITH_THREADS          32         (request worker threads)
+//   log_level       KITH_LOG_LEVEL        info       (debug, info, warn, error)
+//   secure_cookies  KITH_SECURE_COOKIES   false      (true behind a TLS-terminating proxy)
+//   fast_hashing    KITH_FAST_HASHING     false      (tests only: minimal argon2id cost)
+//   test_clock      KITH_TEST_CLOCK       false      (tests only: a clock tests can move)
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+
+namespace kith::server {
+
+struct Config {
+  uint16_t port = 8080;
+  std::string address = "127.0.0.1";
+  std::string data_dir = "./var";
+  std::string web_root = "./web/dist";
+  int threads = 32;
+  std::string log_level = "info";
+  bool secure_cookies = false;
+  bool fast_hashing = false;
+  bool test_clock = false;
+
+  std::string DatabasePath() const { return data_dir + "/kith.db"; }
+};
+
+// Loads the configuration. `file` may be empty (then KITH_CONFIG is used if set). `env` is the
+// environment to read (injected for tests). Errors name the file, line or variable at fault.
+Result<Config> LoadConfig(const std::string& file, const std::map<std::string, std::string>& env);
+
+// The process environment as a map.
+std::map<std::string, std::string> ProcessEnvironment();
+
+}  // namespace kith::server

@@ -1,0 +1,50 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace kith::server {
+namespace {
+
+TEST(ConfigTest, DefaultsFileThenEnvironment) {
+  const auto path = std::filesystem::temp_directory_path() / "kith-config-test.conf";
+  {
+    std::ofstream out(path);
+    out << "# comment\nport = 9000\ndata = /tmp/kith-a\nlog_level = warn  # trailing comment\n";
+  }
+  auto c = LoadConfig(path.string(), {{"KITH_DATA", "/tmp/kith-b"}, {"KITH_THREADS", "4"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->port, 9000);
+  EXPECT_EQ(c->data_dir, "/tmp/kith-b");
+  EXPECT_EQ(c->threads, 4);
+  EXPECT_EQ(c->log_level, "warn");
+  EXPECT_EQ(c->DatabasePath(), "/tmp/kith-b/kith.db");
+  auto d = LoadConfig("", {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->port, 8080);
+  EXPECT_EQ(d->data_dir, "./var");
+  std::filesystem::remove(path);
+}
+
+TEST(ConfigTest, ErrorsSayWhereAndWhat) {
+  auto bad_env = LoadConfig("", {{"KITH_PORT", "80a"}});
+  ASSERT_FALSE(bad_env);
+  EXPECT_NE(bad_env.error().message.find("KITH_PORT"), std::string::npos);
+  auto missing = LoadConfig("/nonexistent/kith.conf", {});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("/nonexistent/kith.conf"), std::string::npos);
+  const auto path = std::filesystem::temp_directory_path() / "kith-config-bad.conf";
+  {
+    std::ofstream out(path);
+    out << "port = 1\ncolour = blue\n";
+  }
+  auto unknown = LoadConfig(path.string(), {});
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find(":2: unknown setting 'colour'"), std::string::npos);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace kith::server

@@ -1,0 +1,103 @@
+#include "server/root.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/admin_service.h"
+#include "app/auth_service.h"
+#include "app/child_service.h"
+#include "common/log.h"
+#include "http/api.h"
+#include "http/json_codec.h"
+#include "http/pipeline.h"
+#include "http/problem.h"
+#include "http/server.h"
+#include "server/demo.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace kith::server {
+namespace {
+
+// Test-only: lets functional tests move the server's clock (session expiry, lockouts) instead
+// of sleeping. Registered only with test_clock on and a loopback address.
+void RegisterTestClock(http::Router& router, ManualClock& clock) {
+  router.Add("POST", "/api/v1/test/clock", [&clock](const http::Request& q, const http::Params&) {
+    auto body = http::ParseObject(q.body);
+    if (!body) return http::ErrorResponse(body.error(), q.request_id);
+    http::ObjectReader in(*body, "", {"advance_seconds"});
+    const int64_t seconds = in.Int("advance_seconds", true);
+    if (in.error()) return http::ErrorResponse(*in.error(), q.request_id);
+    clock.Advance(std::chrono::seconds(seconds));
+    http::Response r;
+    r.content_type = "application/json";
+    r.body = nlohmann::json{{"now", FormatUtc(clock.Now())}}.dump();
+    return r;
+  });
+}
+
+bool IsLoopback(const std::string& address) {
+  return address == "127.0.0.1" || address == "::1" || address == "localhost";
+}
+
+}  // namespace
+
+int Serve(const Config& config, bool demo_if_empty) {
+  if (config.test_clock && !IsLoopback(config.address)) {
+    log::Error("config.refused", {{"reason", "test_clock is only allowed on a loopback address"}});
+    return 2;
+  }
+  std::filesystem::create_directories(config.data_dir);
+  auto store = storage::OpenSqliteStore({.path = config.DatabasePath()});
+  SystemClock system_clock;
+  ManualClock test_clock(system_clock.Now());
+  const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
+  SystemRandom random;
+  app::PasswordHasher hasher(config.fast_hashing ? app::HashCost::kMinimum : app::HashCost::kInteractive);
+
+  if (demo_if_empty && IsEmpty(*store)) {
+    auto summary = CreateDemoData(*store, hasher, clock.Now(), 2026);
+    PrintDemoLogins(summary, std::cout);
+  }
+
+  app::Context context{*store, clock, random, hasher, app::Policy{}};
+  app::AuthService auth(context);
+  app::ChildService children(context);
+  app::AdminService admin(context);
+
+  http::Metrics metrics([&store] { return store->Stats(); });
+  http::Router router;
+  http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
+  router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
+    http::Response r;
+    r.content_type = "application/json";
+    const auto children_count = store->ReadValue([](storage::Repositories& repos) { return repos.Children().Count(); });
+    r.body = nlohmann::json{{"status", "ok"}, {"children", children_count}}.dump();
+    return r;
+  });
+  router.Add("GET", "/metrics", [&metrics](const http::Request&, const http::Params&) {
+    http::Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = metrics.Render();
+    return r;
+  });
+  if (config.test_clock) RegisterTestClock(router, test_clock);
+
+  http::StaticFiles files(config.web_root);
+  http::Pipeline pipeline(router, files, metrics, {.tls = config.secure_cookies});
+  http::Server server({.address = config.address,
+                       .port = config.port,
+                       .threads = config.threads,
+                       .tls_terminated = config.secure_cookies},
+                      pipeline, metrics);
+  const uint16_t port = server.Listen();
+  log::Info("server.listening", {{"address", config.address}, {"port", port}, {"database", config.DatabasePath()},
+                                 {"threads", config.threads}});
+  std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
+            << port << "/" << std::endl;
+  server.Run();
+  return 0;
+}
+
+}  // namespace kith::server
