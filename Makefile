@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 KITH_PORT ?= 8080
 KITH_DATA ?= ./var
 
-.PHONY: deps configure build run test unit functional e2e bench clean web
+.PHONY: deps configure build run test bench clean web
 
 deps:
 	@scripts/install-deps
@@ -29,7 +29,7 @@ test: build web
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	@bench/run-all
+	@bench/http_bench.sh $(BUILD_DIR)
 
 clean:
 	@rm -rf $(BUILD_DIR) web/dist
