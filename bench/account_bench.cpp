@@ -303,7 +303,7 @@ void BM_CsvImport5000Rows(benchmark::State& state) {
   context.author_id = "user-1";
   context.today = kToday;
   context.resolve_agency = [](std::string_view name) -> std::optional<AgencyRef> {
-    return AgencyRef{std::string(name), AgencyKind::kOther};
+    return AgencyRef{std::string(name), AgencyKind::kVoluntarySector};
   };
   size_t n = 0;
   context.next_id = [&n] { return "csv-" + std::to_string(n++); };

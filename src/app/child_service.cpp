@@ -145,6 +145,7 @@ Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child chil
     return true;
   });
   if (!outcome) return outcome.error();
+  if (observer_) observer_->ChildStored(child);
   return Account(p, child.id);
 }
 
@@ -177,6 +178,7 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
   const TimePoint now = ctx_.clock.Now();
   if (auto s = domain::NormaliseChild(changes, Date::FromTime(now)); !s) return s.error();
   Status outcome = Ok{};
+  std::optional<domain::Child> stored;  // as written, for the observer
   std::optional<Decision> decision;
   ctx_.store.Write([&](Repositories& r) {
     auto snap = Load(r, child_id, p.Actor());
@@ -190,6 +192,7 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
     updated.updated_at = now;
     outcome = CheckAgencies(r, updated);
     if (outcome) outcome = r.Children().Update(updated);
+    if (outcome) stored = updated;
     if (!outcome) return false;
     auto a = AuditFor(p, "child.update", now);
     a.child_id = child_id;
@@ -206,6 +209,7 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
     return Refused(*decision, "Only the team around the child can change the record");
   }
   if (!outcome) return outcome.error();
+  if (observer_ && stored) observer_->ChildStored(*stored);
   return Account(p, child_id);
 }
 

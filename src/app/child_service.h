@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/child_observer.h"
 #include "app/context.h"
 #include "app/principal.h"
 #include "common/result.h"
@@ -70,7 +71,8 @@ struct ChildSummary {
 
 class ChildService {
  public:
-  explicit ChildService(Context& context) : ctx_(context) {}
+  // `observer`, when set, is told about every record created or updated (after it is durable).
+  explicit ChildService(Context& context, ChildObserver* observer = nullptr) : ctx_(context), observer_(observer) {}
 
   // Creates a child in the caller's authority; the caller joins the team with their job title
   // as role and `reason` as the reason. Errors: kForbidden, kInvalidInput (field named).
@@ -102,6 +104,7 @@ class ChildService {
 
  private:
   Context& ctx_;
+  ChildObserver* observer_;
 };
 
 }  // namespace kith::app

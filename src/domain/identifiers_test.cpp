@@ -51,5 +51,46 @@ TEST(UpnTest, RejectsWrongLetterAndShape) {
   EXPECT_FALSE(IsValidUpn("I801200001001"));  // I is not a check letter
 }
 
+TEST(NhsNumberTest, AcceptsPublishedExamplesAndSeparators) {
+  EXPECT_TRUE(IsValidNhsNumber("4010232137"));
+  EXPECT_EQ(NormaliseNhsNumber("943-476-5919"), "9434765919");
+  EXPECT_EQ(NormaliseNhsNumber("943 476 5918"), "");
+  EXPECT_EQ(NormaliseNhsNumber("94347a5919"), "");
+}
+
+TEST(NhsNumberTest, CheckDigitOfFirstNine) {
+  EXPECT_EQ(NhsCheckDigit("943476591"), 9);
+  EXPECT_EQ(NhsCheckDigit("000000000"), 0);  // 11 - 0 = 11 -> 0
+  // 1*10+2*9+...+9*2 = 210, 210 % 11 = 1 -> check 10: never issued.
+  EXPECT_FALSE(NhsCheckDigit("123456789").has_value());
+  EXPECT_FALSE(NhsCheckDigit("12345678").has_value());
+  EXPECT_FALSE(NhsCheckDigit("12345678a").has_value());
+}
+
+TEST(NhsNumberTest, CheckDigitCatchesEverySingleDigitError) {
+  const std::string good = "9434765919";
+  for (size_t i = 0; i < good.size(); ++i) {
+    for (char d = '0'; d <= '9'; ++d) {
+      if (d == good[i]) continue;
+      std::string bad = good;
+      bad[i] = d;
+      EXPECT_FALSE(IsValidNhsNumber(bad)) << bad;
+    }
+  }
+}
+
+TEST(UpnTest, CheckLetterMatchesHandComputedValues) {
+  // 8*2+0*3+1*4+1*5+2*6+0*7+0*8+1*9+0*10+0*11+1*12+2*13 = 84; 84 % 23 = 15 -> 'R'.
+  EXPECT_EQ(UpnCheckLetter("801120010012"), 'R');
+  EXPECT_TRUE(IsValidUpn("R801120010012"));
+  EXPECT_EQ(NormaliseUpn("r801-1200-10012"), "R801120010012");
+  // A final 'A' is valued 0.
+  EXPECT_EQ(UpnCheckLetter("20112001001A"), 'A');
+  // Letters only in the last place, and I, O, S are not in the alphabet.
+  EXPECT_FALSE(UpnCheckLetter("2011200100A1").has_value());
+  EXPECT_FALSE(UpnCheckLetter("20112001001I").has_value());
+  EXPECT_FALSE(UpnCheckLetter("20112001001").has_value());
+}
+
 }  // namespace
 }  // namespace kith::domain

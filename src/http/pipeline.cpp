@@ -23,6 +23,14 @@ bool HasJsonBody(const Request& r) {
   return ct.rfind("application/json", 0) == 0;
 }
 
+// The one body that is not JSON: a chronology import, sent as the CSV file itself.
+bool IsCsvImport(const Request& r) {
+  constexpr std::string_view kSuffix = "/chronology/import";
+  return r.method == "POST" && r.path.size() > kSuffix.size() &&
+         r.path.compare(r.path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0 &&
+         r.Header("content-type").rfind("text/csv", 0) == 0;
+}
+
 // Browsers send Origin on cross-site requests; a state change from another origin is refused
 // (defence in depth behind SameSite=Strict cookies and the CSRF token).
 bool SameOrigin(const Request& r) {
@@ -41,7 +49,7 @@ Response Pipeline::Dispatch(const Request& r) const {
         return ProblemResponse(403, "cross_origin", "Not allowed", "Requests from other sites are refused.",
                                r.request_id);
       }
-      if ((r.method == "POST" || r.method == "PUT" || r.method == "PATCH") && !HasJsonBody(r)) {
+      if ((r.method == "POST" || r.method == "PUT" || r.method == "PATCH") && !HasJsonBody(r) && !IsCsvImport(r)) {
         return ErrorResponse({ErrorCode::kUnsupportedMediaType, "Send the request body as application/json.", {},
                               std::nullopt},
                              r.request_id);

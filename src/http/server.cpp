@@ -3,7 +3,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
+#include <deque>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -20,6 +23,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 
 Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& client, const std::string& id,
@@ -64,12 +68,92 @@ struct Server::Impl {
   std::atomic<uint64_t> next_request{0};
   std::string instance;  // distinguishes request ids across restarts
 
+  std::map<std::string, WebSocketEndpoint*> websockets;  // by path; fixed before Run
+
   // Live connections, so that draining can close the idle ones.
   struct Connection {
     beast::tcp_stream stream;
     bool busy = false;  // touched only on the connection's strand
-    explicit Connection(tcp::socket&& s) : stream(std::move(s)) {}
+    // Set while the connection is a WebSocket (its stream moved into it): closes it.
+    std::function<void()> close_websocket;  // touched only on the connection's strand
+    bool upgraded = false;  // `stream` was moved into a WebSocket and must not be used
+    asio::any_io_executor executor;  // the strand; kept here as `stream` may be moved out
+    explicit Connection(tcp::socket&& s) : stream(std::move(s)), executor(stream.get_executor()) {}
   };
+
+  // A WebSocket connection: messages queued from any thread are written by one coroutine on
+  // the connection's strand, woken by cancelling `wake`.
+  struct WebSocketState {
+    websocket::stream<beast::tcp_stream> ws;
+    asio::steady_timer wake;
+    std::deque<std::string> queue;
+    bool closed = false;
+    explicit WebSocketState(beast::tcp_stream&& stream)
+        : ws(std::move(stream)), wake(ws.get_executor()) {}
+  };
+
+  static asio::awaitable<void> WriteQueued(std::shared_ptr<WebSocketState> state) {
+    for (;;) {
+      while (!state->queue.empty() && !state->closed) {
+        const std::string message = std::move(state->queue.front());
+        state->queue.pop_front();
+        state->ws.text(true);
+        auto [ec, n] = co_await state->ws.async_write(asio::buffer(message), asio::as_tuple(asio::use_awaitable));
+        (void)n;
+        if (ec) state->closed = true;
+      }
+      if (state->closed) co_return;
+      state->wake.expires_at(asio::steady_timer::time_point::max());
+      co_await state->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+
+  // Serves one upgraded connection until either side closes it.
+  asio::awaitable<void> ServeWebSocket(std::shared_ptr<Connection> conn, bhttp::request<bhttp::string_body> upgrade,
+                                       const Request& request, WebSocketEndpoint& endpoint) {
+    conn->upgraded = true;
+    auto state = std::make_shared<WebSocketState>(std::move(conn->stream));
+    std::weak_ptr<WebSocketState> weak = state;
+    auto executor = state->ws.get_executor();
+    WebSocketEndpoint::Send send = [weak, executor](std::string text) {
+      asio::post(executor, [weak, text = std::move(text)]() mutable {
+        auto s = weak.lock();
+        if (!s || s->closed) return;
+        s->queue.push_back(std::move(text));
+        s->wake.cancel();
+      });
+    };
+    auto opened = endpoint.Open(request, send);
+    if (auto* refusal = std::get_if<Response>(&opened)) {
+      Response out = std::move(*refusal);
+      out.SetHeader("Cache-Control", "no-store");
+      auto res = ToBeast(std::move(out), upgrade.version(), false);
+      co_await bhttp::async_write(state->ws.next_layer(), res, asio::as_tuple(asio::use_awaitable));
+      co_return;
+    }
+    auto session = std::move(std::get<std::unique_ptr<WebSocketSession>>(opened));
+    state->ws.next_layer().expires_never();
+    state->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    state->ws.read_message_max(64 * 1024);
+    auto [accept_ec] = co_await state->ws.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
+    if (accept_ec) co_return;
+    conn->close_websocket = [weak] {
+      if (auto s = weak.lock()) s->ws.next_layer().cancel();
+    };
+    asio::co_spawn(executor, WriteQueued(state), asio::detached);
+    beast::flat_buffer buffer;
+    for (;;) {
+      auto [ec, n] = co_await state->ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
+      (void)n;
+      if (ec) break;
+      if (state->ws.got_text()) session->OnText(beast::buffers_to_string(buffer.data()));
+      buffer.consume(buffer.size());
+    }
+    state->closed = true;
+    state->wake.cancel();
+    conn->close_websocket = nullptr;
+    session.reset();  // unsubscribes before the connection is forgotten
+  }
   std::mutex connections_mutex;
   std::set<std::shared_ptr<Connection>> connections;
 
@@ -100,6 +184,16 @@ struct Server::Impl {
       if (read_ec) break;  // closed, timed out, malformed or cancelled while draining
       conn->busy = true;
       auto req = parser.release();
+      if (websocket::is_upgrade(req)) {
+        Request upgrade = ToRequest(bhttp::request<bhttp::string_body>(req), client,
+                                    instance + "-" + std::to_string(next_request.fetch_add(1)),
+                                    options.tls_terminated);
+        const bool parsed = ParseTarget(upgrade.target, &upgrade.path, &upgrade.query);
+        if (auto it = websockets.find(upgrade.path); parsed && it != websockets.end() && !draining) {
+          co_await ServeWebSocket(conn, std::move(req), upgrade, *it->second);
+          break;
+        }
+      }
       const unsigned version = req.version();
       const bool keep_alive = req.keep_alive() && !draining;
       Request request = ToRequest(std::move(req), client,
@@ -119,7 +213,7 @@ struct Server::Impl {
       if (write_ec || !keep_alive || draining) break;
     }
     beast::error_code ignored;
-    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (!conn->upgraded) conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     {
       std::lock_guard lock(connections_mutex);
       connections.erase(conn);
@@ -152,8 +246,12 @@ struct Server::Impl {
     // Idle keep-alive connections are closed now; busy ones close after their response.
     std::lock_guard lock(connections_mutex);
     for (const auto& conn : connections) {
-      asio::post(conn->stream.get_executor(), [conn] {
-        if (!conn->busy) conn->stream.cancel();
+      asio::post(conn->executor, [conn] {
+        if (conn->close_websocket) {
+          conn->close_websocket();
+        } else if (!conn->busy && !conn->upgraded) {
+          conn->stream.cancel();
+        }
       });
     }
   }
@@ -182,6 +280,10 @@ Server::Server(ServerOptions options, const Pipeline& pipeline, Metrics& metrics
     : impl_(std::make_unique<Impl>(std::move(options), pipeline, metrics)) {}
 
 Server::~Server() = default;
+
+void Server::AddWebSocket(std::string path, WebSocketEndpoint& endpoint) {
+  impl_->websockets[std::move(path)] = &endpoint;
+}
 
 uint16_t Server::Listen() {
   auto& i = *impl_;

@@ -12,7 +12,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 
+#include "http/message.h"
 #include "http/metrics.h"
 #include "http/pipeline.h"
 
@@ -28,10 +30,33 @@ struct ServerOptions {
   bool tls_terminated = false;  // behind a TLS proxy: requests count as secure
 };
 
+// One open WebSocket connection as the layer above sees it (no Beast here).
+class WebSocketSession {
+ public:
+  virtual ~WebSocketSession() = default;  // called once the connection has closed
+  // A text message from the client. Runs on the connection's strand; must not block long.
+  virtual void OnText(const std::string& text) = 0;
+};
+
+// Serves WebSocket upgrades on one path. Open decides at the upgrade request whether to accept
+// it (authentication, origin); `send` queues a text message to the client and may be called
+// from any thread, also after the connection closed (it is then dropped).
+class WebSocketEndpoint {
+ public:
+  using Send = std::function<void(std::string text)>;
+  virtual ~WebSocketEndpoint() = default;
+  // A session to accept the upgrade, or the HTTP response that refuses it.
+  virtual std::variant<std::unique_ptr<WebSocketSession>, Response> Open(const Request& upgrade, Send send) = 0;
+};
+
 class Server {
  public:
   Server(ServerOptions options, const Pipeline& pipeline, Metrics& metrics);
   ~Server();
+
+  // Serves WebSocket upgrades of `path` with `endpoint` (which must outlive the server).
+  // Call before Run.
+  void AddWebSocket(std::string path, WebSocketEndpoint& endpoint);
 
   // Binds and listens; returns the bound port. Throws std::runtime_error if it cannot bind.
   uint16_t Listen();

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "common/date.h"
-#include "linkage/identifiers.h"
+#include "domain/identifiers.h"
 #include "linkage/text.h"
 
 namespace kith::linkage {
@@ -189,8 +189,8 @@ Record NormaliseRecord(const InputRecord& in) {
   r.locality = FoldText(in.locality);
   r.postcode = NormalisePostcode(in.postcode);
   r.postcode_outward = UkOutwardLength(r.postcode);
-  if (auto nhs = NormaliseNhsNumber(in.nhs_number)) r.nhs_number = std::move(*nhs);
-  if (auto upn = NormaliseUpn(in.upn)) r.upn = std::move(*upn);
+  r.nhs_number = domain::NormaliseNhsNumber(in.nhs_number);
+  r.upn = domain::NormaliseUpn(in.upn);
   r.identifier = WithoutSpaces(FoldText(in.identifier));
   r.texts.reserve(in.texts.size());
   for (const auto& t : in.texts) r.texts.push_back(FoldText(t));

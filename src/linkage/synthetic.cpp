@@ -7,7 +7,7 @@
 #include <cmath>
 #include <string_view>
 
-#include "linkage/identifiers.h"
+#include "domain/identifiers.h"
 #include "linkage/text.h"
 
 namespace kith::linkage {
@@ -174,7 +174,7 @@ std::string NhsNumber(uint64_t serial) {
   // Spread serials over the issued range and skip numbers whose check digit would be 10.
   for (uint64_t k = serial * 7919 % 900'000'000 + 100'000'000;; ++k) {
     const std::string nine = fmt::format("{:09}", k % 1'000'000'000);
-    if (const auto check = NhsCheckDigit(nine)) return nine + static_cast<char>('0' + *check);
+    if (const auto check = domain::NhsCheckDigit(nine)) return nine + static_cast<char>('0' + *check);
   }
 }
 
@@ -184,7 +184,7 @@ std::string Upn(uint64_t serial, Rng& rng) {
   std::string body = fmt::format("{:03}{:04}{:02}{:03}", 201 + rng.Uniform(700), serial / 1000 % 10000,
                                  rng.Uniform(100), serial % 1000);
   if (rng.Chance(0.02)) body.back() = kUpnLetters[rng.Uniform(kUpnLetters.size())];
-  const auto check = UpnCheckLetter(body);
+  const auto check = domain::UpnCheckLetter(body);
   return std::string(1, check.value_or('A')) + body;
 }
 
@@ -270,6 +270,46 @@ InputRecord MakeRecord(const SyntheticChild& child, const SyntheticConfig& c, ui
   return r;
 }
 
+// A family: one to four children sharing a surname and an address, appended to `children`.
+// Returns their indices.
+std::vector<size_t> AddFamily(const SyntheticConfig& config, uint32_t family_id, uint64_t* nhs_serial,
+                              uint64_t* upn_serial, Rng& rng, std::vector<SyntheticChild>* children) {
+  const int64_t as_of = config.as_of.ToDays();
+  const std::string family_name = Surname(rng);
+  const std::string address = Address(rng);
+  const std::string postcode = Postcode(rng);
+  const size_t n_children = 1 + rng.Zipf(4, 1.2);
+  std::vector<size_t> members;
+  for (size_t k = 0; k < n_children; ++k) {
+    SyntheticChild child;
+    child.family = family_id;
+    child.family_name = family_name;
+    child.address = address;
+    child.postcode = postcode;
+    child.sex = rng.Chance(0.51) ? 'M' : 'F';
+    const bool twin = !members.empty() && rng.Chance(config.twin_rate * 2) && !(*children)[members.back()].twin;
+    if (twin) {
+      SyntheticChild& other = (*children)[members.back()];
+      other.twin = true;
+      child.twin = true;
+      child.date_of_birth = other.date_of_birth;
+    } else {
+      child.date_of_birth = Date::FromDays(as_of - 1 - static_cast<int64_t>(rng.Uniform(18 * 365)));
+    }
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      child.given_name = GivenName(child.sex, rng);
+      bool clash = false;
+      for (size_t m : members) clash = clash || TooSimilar(child.given_name, (*children)[m].given_name);
+      if (!clash) break;
+    }
+    child.nhs_number = NhsNumber((*nhs_serial)++);
+    if (child.date_of_birth.AgeOn(config.as_of) >= 4) child.upn = Upn((*upn_serial)++, rng);
+    members.push_back(children->size());
+    children->push_back(std::move(child));
+  }
+  return members;
+}
+
 }  // namespace
 
 SyntheticPopulation GenerateChildren(const SyntheticConfig& config,
@@ -280,47 +320,13 @@ SyntheticPopulation GenerateChildren(const SyntheticConfig& config,
   pop.records.reserve(target);
   pop.child_of.reserve(target);
   pop.children.reserve(target / 2 + 16);
-  const int64_t as_of = config.as_of.ToDays();
   constexpr std::array<std::string_view, 4> kSources = {"health", "school", "social_care", "police"};
   uint32_t family_id = 0;
   uint64_t nhs_serial = 1;
   uint64_t upn_serial = 1;
   size_t last_report = 0;
   while (pop.records.size() < target) {
-    // A family: one to four children sharing a surname and an address.
-    const std::string family_name = Surname(rng);
-    const std::string address = Address(rng);
-    const std::string postcode = Postcode(rng);
-    const size_t n_children = 1 + rng.Zipf(4, 1.2);
-    std::vector<size_t> members;
-    for (size_t k = 0; k < n_children; ++k) {
-      SyntheticChild child;
-      child.family = family_id;
-      child.family_name = family_name;
-      child.address = address;
-      child.postcode = postcode;
-      child.sex = rng.Chance(0.51) ? 'M' : 'F';
-      const bool twin = !members.empty() && rng.Chance(config.twin_rate * 2) &&
-                        !pop.children[members.back()].twin;
-      if (twin) {
-        SyntheticChild& other = pop.children[members.back()];
-        other.twin = true;
-        child.twin = true;
-        child.date_of_birth = other.date_of_birth;
-      } else {
-        child.date_of_birth = Date::FromDays(as_of - 1 - static_cast<int64_t>(rng.Uniform(18 * 365)));
-      }
-      for (int attempt = 0; attempt < 50; ++attempt) {
-        child.given_name = GivenName(child.sex, rng);
-        bool clash = false;
-        for (size_t m : members) clash = clash || TooSimilar(child.given_name, pop.children[m].given_name);
-        if (!clash) break;
-      }
-      child.nhs_number = NhsNumber(nhs_serial++);
-      if (child.date_of_birth.AgeOn(config.as_of) >= 4) child.upn = Upn(upn_serial++, rng);
-      members.push_back(pop.children.size());
-      pop.children.push_back(std::move(child));
-    }
+    const std::vector<size_t> members = AddFamily(config, family_id, &nhs_serial, &upn_serial, rng, &pop.children);
     ++family_id;
     for (size_t m : members) {
       // One to four source records per child; under-fours have no school record.
@@ -347,6 +353,31 @@ std::vector<std::string> SyntheticTruth(const SyntheticPopulation& population) {
   out.reserve(population.child_of.size());
   for (uint32_t c : population.child_of) out.push_back(std::to_string(c));
   return out;
+}
+
+}  // namespace kith::linkage
+
+namespace kith::linkage {
+
+void ForEachSyntheticChild(const SyntheticConfig& config, size_t children,
+                           const std::function<void(const SyntheticChild&)>& fn) {
+  Rng rng(config.seed);
+  uint32_t family_id = 0;
+  uint64_t nhs_serial = 1;
+  uint64_t upn_serial = 1;
+  size_t produced = 0;
+  std::vector<SyntheticChild> family;
+  while (produced < children) {
+    family.clear();
+    AddFamily(config, family_id++, &nhs_serial, &upn_serial, rng, &family);
+    for (size_t i = 0; i < family.size() && produced < children; ++i, ++produced) fn(family[i]);
+  }
+}
+
+InputRecord MakeSyntheticRecord(const SyntheticChild& child, const SyntheticConfig& config, uint64_t serial,
+                                std::string_view source) {
+  Rng rng(config.seed ^ Rng(serial).Next());
+  return MakeRecord(child, config, serial, source, rng);
 }
 
 }  // namespace kith::linkage

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/date.h"
@@ -63,6 +64,17 @@ struct SyntheticPopulation {
 // is called with the fraction done.
 SyntheticPopulation GenerateChildren(const SyntheticConfig& config,
                                      const std::function<void(double)>& progress = nullptr);
+
+// Streams `children` children drawn as GenerateChildren draws them, without source records (so
+// the sequence differs from GenerateChildren's), calling fn for each: for national-scale search
+// benchmarks, where 12 million children's records would not fit in memory.
+void ForEachSyntheticChild(const SyntheticConfig& config, size_t children,
+                           const std::function<void(const SyntheticChild&)>& fn);
+
+// One source record about `child` with the config's error rates, as GenerateChildren writes
+// them (record id "r<serial>"). Deterministic in (config.seed, serial).
+InputRecord MakeSyntheticRecord(const SyntheticChild& child, const SyntheticConfig& config, uint64_t serial,
+                                std::string_view source);
 
 // The truth labels of a population's records as strings (for EvaluatePairwise).
 std::vector<std::string> SyntheticTruth(const SyntheticPopulation& population);

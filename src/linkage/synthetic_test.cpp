@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
+#include "domain/identifiers.h"
 #include "linkage/evaluate.h"
-#include "linkage/identifiers.h"
 #include "linkage/linker.h"
 
 namespace kith::linkage {
@@ -38,10 +38,10 @@ TEST(SyntheticTest, IdentifiersAreValidAndUniqueAndTwinsExist) {
   std::set<std::string> nhs;
   size_t twins = 0;
   for (const SyntheticChild& c : p.children) {
-    EXPECT_TRUE(IsValidNhsNumber(c.nhs_number)) << c.nhs_number;
+    EXPECT_TRUE(domain::IsValidNhsNumber(c.nhs_number)) << c.nhs_number;
     EXPECT_TRUE(nhs.insert(c.nhs_number).second) << c.nhs_number;
     if (!c.upn.empty()) {
-      EXPECT_TRUE(IsValidUpn(c.upn)) << c.upn;
+      EXPECT_TRUE(domain::IsValidUpn(c.upn)) << c.upn;
     }
     EXPECT_EQ(c.upn.empty(), c.date_of_birth.AgeOn(config.as_of) < 4);
     twins += c.twin;

@@ -13,6 +13,7 @@
 #include "server/config.h"
 #include "server/demo.h"
 #include "server/root.h"
+#include "server/tools.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace kith::server {
@@ -148,6 +149,8 @@ int RunCli(int argc, char** argv) {
   auto* audit_head = audit->add_subcommand(
       "head", "Print the sequence number and hash of the newest record (keep it elsewhere to detect truncation)");
 
+  Tools tools(cli);  // link, search
+
   CLI11_PARSE(cli, argc, argv);
 
   auto config = LoadConfig(config_file, ProcessEnvironment());
@@ -158,6 +161,7 @@ int RunCli(int argc, char** argv) {
 
   try {
     if (serve->parsed()) return Serve(*config, demo_if_empty);
+    if (auto code = tools.Run(*config)) return *code;
 
     if (migrate->parsed()) {
       std::filesystem::create_directories(config->data_dir);

@@ -1,4 +1,5 @@
-// The `kith` command line: serve, demo, migrate, user, authority and audit subcommands.
+// The `kith` command line: serve, demo, migrate, user, authority, audit, link and search
+// subcommands (link and search live in tools.h).
 #pragma once
 
 namespace kith::server {

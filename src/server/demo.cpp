@@ -7,6 +7,7 @@
 
 #include "common/random.h"
 #include "domain/identifiers.h"
+#include "server/demo_account.h"
 
 namespace kith::server {
 namespace {
@@ -112,27 +113,18 @@ constexpr std::array kStreets = {"Mill Row", "Canal Street", "Station Road", "Be
 std::string NhsNumber(Random& rng) {
   for (;;) {
     std::string d;
-    int sum = 0;
-    for (int i = 0; i < 9; ++i) {
-      const int digit = static_cast<int>(rng.Uniform(10));
-      d.push_back(static_cast<char>('0' + digit));
-      sum += digit * (10 - i);
-    }
-    int check = 11 - sum % 11;
-    if (check == 11) check = 0;
-    if (check == 10) continue;
-    d.push_back(static_cast<char>('0' + check));
+    for (int i = 0; i < 9; ++i) d.push_back(static_cast<char>('0' + rng.Uniform(10)));
+    const auto check = domain::NhsCheckDigit(d);
+    if (!check) continue;
+    d.push_back(static_cast<char>('0' + *check));
     return d;
   }
 }
 
 std::string Upn(Random& rng) {
-  static constexpr std::string_view kLetters = "ABCDEFGHJKLMNPQRTUVWXYZ";
   std::string body = "999";  // a fictional authority number
   for (int i = 0; i < 9; ++i) body.push_back(static_cast<char>('0' + rng.Uniform(10)));
-  int sum = 0;
-  for (int i = 0; i < 12; ++i) sum += (body[static_cast<size_t>(i)] - '0') * (i + 2);
-  return std::string(1, kLetters[static_cast<size_t>(sum % 23)]) + body;
+  return std::string(1, *domain::UpnCheckLetter(body)) + body;
 }
 
 void Must(const Status& s) {
@@ -328,6 +320,9 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     r.Audit().Append(a);
     return true;
   });
+  summary.chronology_entries =
+      CreateAccountDemo(store, rng, now, {children[0].id, children[1].id, children[2].id, children[3].id, children[4].id},
+                        user_id);
   summary.agencies = static_cast<int>(std::size(kAgencies));
   summary.users = static_cast<int>(users.size());
   summary.children = static_cast<int>(children.size());
@@ -336,8 +331,9 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
 }
 
 void PrintDemoLogins(const DemoSummary& s, std::ostream& out) {
-  out << fmt::format("\nDemo data created: {} agencies, {} users, {} children, {} team memberships.\n", s.agencies,
-                     s.users, s.children, s.team_memberships);
+  out << fmt::format("\nDemo data created: {} agencies, {} users, {} children, {} team memberships, {} chronology "
+                     "entries.\n",
+                     s.agencies, s.users, s.children, s.team_memberships, s.chronology_entries);
   out << fmt::format("Every demo login uses the password: {}\n\n", s.password);
   for (const auto& l : s.logins) {
     out << fmt::format("  {:<16} {:<58} {}\n", l.username, l.role, l.description);

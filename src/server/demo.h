@@ -25,6 +25,7 @@ struct DemoSummary {
   int users = 0;
   int children = 0;
   int team_memberships = 0;
+  int chronology_entries = 0;
   std::string password;  // shared by every demo login
   std::vector<DemoLogin> logins;
 };

@@ -5,14 +5,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/account_service.h"
 #include "app/admin_service.h"
 #include "app/auth_service.h"
 #include "app/child_service.h"
+#include "app/live_hub.h"
+#include "app/word_index.h"
+#include "app/search_service.h"
 #include "common/log.h"
+#include "http/account_api.h"
 #include "http/api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
+#include "http/search_api.h"
 #include "http/server.h"
 #include "server/demo.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -60,15 +66,33 @@ int Serve(const Config& config, bool demo_if_empty) {
     auto summary = CreateDemoData(*store, hasher, clock.Now(), 2026);
     PrintDemoLogins(summary, std::cout);
   }
+  // The word cloud's corpus statistics (computed here if text was stored without them).
+  app::WordIndex words;
+  words.LoadCorpus(*store);
 
   app::Context context{*store, clock, random, hasher, app::Policy{}};
   app::AuthService auth(context);
-  app::ChildService children(context);
+  // The search index is built before serving and kept current by the child service.
+  const auto index_started = std::chrono::steady_clock::now();
+  auto search_index = app::BuildSearchIndex(*store, [](size_t n) { log::Info("search_index.building", {{"children", n}}); });
+  log::Info("search_index.ready",
+            {{"children", search_index->Size()},
+             {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count()}});
+  app::SearchService search(context, *search_index);
+  app::ChildService children(context, &search);
   app::AdminService admin(context);
+  app::AccountService* account_for_hub = nullptr;
+  app::LiveHub hub([&account_for_hub](const std::string& user_id, const std::string& child_id) {
+    return account_for_hub->MaySee(user_id, child_id);
+  });
+  app::AccountService account(context, words, &hub);
+  account_for_hub = &account;
 
   http::Metrics metrics([&store] { return store->Stats(); });
   http::Router router;
   http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
+  http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
+  http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";
@@ -91,6 +115,8 @@ int Serve(const Config& config, bool demo_if_empty) {
                        .threads = config.threads,
                        .tls_terminated = config.secure_cookies},
                       pipeline, metrics);
+  auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
+  server.AddWebSocket("/api/v1/live", *live);
   const uint16_t port = server.Listen();
   log::Info("server.listening", {{"address", config.address}, {"port", port}, {"database", config.DatabasePath()},
                                  {"threads", config.threads}});

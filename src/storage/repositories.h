@@ -9,12 +9,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
+#include "domain/account/chronology.h"
+#include "domain/account/wheel.h"
 #include "domain/audit.h"
 #include "domain/child.h"
 #include "domain/organisation.h"
@@ -141,6 +145,195 @@ class AuditLog {
   virtual int64_t LastSeq() = 0;
 };
 
+// --- The child's account (issue 3): chronology, forum, wheel, word statistics, feed ---------
+
+// A chronology entry as stored: the domain entry plus where it came from.
+struct StoredEntry {
+  domain::ChronologyEntry entry;
+  std::string source_thread_id;  // the forum thread it was promoted from; empty otherwise
+};
+
+// Enough of an entry to count contacts: no text.
+struct ContactRow {
+  std::string agency_id;
+  Date occurred_on;
+  std::optional<domain::TimeOfDay> occurred_time;
+};
+
+// Every version of every entry is kept: rows are never updated or deleted. The current version
+// of a lineage is the one no other version supersedes.
+class ChronologyRepository {
+ public:
+  virtual ~ChronologyRepository() = default;
+  // Stores a first version (version 1, lineage_id == id, no supersedes_id). kConflict if the id
+  // exists.
+  virtual Status Insert(const StoredEntry& entry) = 0;
+  // Stores a correction (entry.supersedes_id set). kNotFound if the superseded version does not
+  // exist; kConflict if it is already superseded (someone corrected it first) or the id exists.
+  virtual Status InsertCorrection(const StoredEntry& entry) = 0;
+  virtual std::optional<StoredEntry> Get(const std::string& id) = 0;
+  // True if some version supersedes this one.
+  virtual bool IsSuperseded(const std::string& id) = 0;
+  // The current version of every lineage of a child, newest first (occurred date, then time
+  // with date-only entries last within a day, then recorded_at, then id, all descending).
+  // At most `limit` (0: no limit).
+  virtual std::vector<StoredEntry> Current(const std::string& child_id, int limit) = 0;
+  // Every version of a lineage, oldest first.
+  virtual std::vector<StoredEntry> Versions(const std::string& lineage_id) = 0;
+  // Agency and occurrence of each current entry of a child (any order).
+  virtual std::vector<ContactRow> Contacts(const std::string& child_id) = 0;
+  // UK date of the latest current entry on or before `on`, if any.
+  virtual std::optional<Date> LastContactOn(const std::string& child_id, const Date& on) = 0;
+  // Ids of children with at least one entry, in id order (for rebuilding word statistics).
+  virtual std::vector<std::string> ChildrenWithEntries() = 0;
+};
+
+struct ForumThread {
+  std::string id;
+  std::string child_id;
+  std::string category;  // observation | progress | concern | question
+  std::string title;
+  std::string author_id;
+  TimePoint created_at;
+  std::string promoted_entry_id;  // the chronology entry it was promoted to; empty if none
+  // Filled by reads: number of posts and the time of the latest.
+  int post_count = 0;
+  std::optional<TimePoint> last_post_at;
+};
+
+struct ForumPost {
+  std::string id;
+  std::string thread_id;
+  std::string child_id;
+  std::string author_id;
+  std::string body;
+  TimePoint created_at;
+  std::optional<TimePoint> edited_at;
+  int version = 1;        // 1 + number of edits
+  std::string reply_to;   // a post of the same thread; empty if none
+  std::vector<std::string> mentions;  // user ids, in order of first mention
+};
+
+struct PostVersion {
+  int version = 1;
+  std::string body;
+  TimePoint at;  // when this text was written (created_at for version 1, else the edit time)
+};
+
+class ForumRepository {
+ public:
+  virtual ~ForumRepository() = default;
+  virtual Status InsertThread(const ForumThread& thread) = 0;  // kConflict if the id exists
+  virtual std::optional<ForumThread> GetThread(const std::string& id) = 0;
+  // Threads of a child, most recently active first.
+  virtual std::vector<ForumThread> Threads(const std::string& child_id) = 0;
+  // Links a thread to the entry it was promoted to. kConflict if it already is, kNotFound if
+  // there is no such thread.
+  virtual Status SetPromoted(const std::string& thread_id, const std::string& entry_id) = 0;
+  // Stores a new post (version 1) with its mentions. kConflict if the id exists.
+  virtual Status InsertPost(const ForumPost& post) = 0;
+  virtual std::optional<ForumPost> GetPost(const std::string& id) = 0;
+  // Posts of a thread, oldest first.
+  virtual std::vector<ForumPost> Posts(const std::string& thread_id) = 0;
+  // Replaces the body if the stored version is `expected_version`, keeping the previous text
+  // as history, and increments the version. Mentions are replaced by `mentions`. kConflict if
+  // stale, kNotFound if missing.
+  virtual Status EditPost(const std::string& post_id, int expected_version, const std::string& body,
+                          const std::vector<std::string>& mentions, TimePoint at) = 0;
+  // Every text the post has had, oldest first (the current one last).
+  virtual std::vector<PostVersion> History(const std::string& post_id) = 0;
+  // Id and current body of every post about a child, in id order (for the word cloud).
+  virtual std::vector<std::pair<std::string, std::string>> PostTexts(const std::string& child_id) = 0;
+  virtual std::vector<std::string> ChildrenWithPosts() = 0;
+};
+
+struct StoredPerson {
+  std::string id;
+  std::string child_id;
+  std::string name;
+  domain::RelationshipType relationship = domain::RelationshipType::kUnknown;
+  bool lives_with_child = false;
+  std::optional<Date> since;
+  std::optional<Date> date_of_birth;
+  std::optional<bool> adult;
+  bool verified = false;  // identity and role checked by an agency
+  std::string verified_by_agency_id;
+  std::string notes;
+  std::string created_by;
+  TimePoint created_at;
+  TimePoint updated_at;
+  int64_t version = 1;
+};
+
+class WheelRepository {
+ public:
+  virtual ~WheelRepository() = default;
+  virtual Status Insert(const StoredPerson& person) = 0;  // kConflict if the id exists
+  // Replaces the person if `person.version` matches; increments it. kConflict if stale,
+  // kNotFound if missing.
+  virtual Status Update(const StoredPerson& person) = 0;
+  virtual std::optional<StoredPerson> Get(const std::string& id) = 0;
+  // People around a child, in the order they were added.
+  virtual std::vector<StoredPerson> ForChild(const std::string& child_id) = 0;
+};
+
+// The corpus side of the word cloud (see docs/adr/0002-word-cloud-incremental.md): how many
+// children use each term, and how many children have any text. Updated in the same
+// transaction as the write that changed a child's terms.
+class WordStatsRepository {
+ public:
+  virtual ~WordStatsRepository() = default;
+  // Adds one to the document frequency of each term in `appeared`, subtracts one for each in
+  // `disappeared` (dropping terms that reach zero), and adds `documents` to the document count.
+  virtual void Apply(const std::vector<std::string>& appeared, const std::vector<std::string>& disappeared,
+                     int documents) = 0;
+  virtual int64_t Documents() = 0;
+  // Calls fn(term, document_frequency) for every term, in term order.
+  virtual void ForEach(const std::function<void(const std::string&, int64_t)>& fn) = 0;
+  // Forgets everything (before a rebuild).
+  virtual void Clear() = 0;
+};
+
+struct FeedItem {
+  std::string id;
+  TimePoint at;
+  std::string child_id;
+  std::string kind;  // chronology_entry | forum_post | team_change | wheel_person | finding | mention
+  std::string summary;
+  std::string actor_id;
+  std::string significance;  // for chronology entries; empty otherwise
+  std::string subject_id;    // the entry, post, person or finding concerned
+  std::string recipient_id;  // empty: everyone on the team; else only this user (mentions)
+  std::string role;          // team events: the member's role on the team
+};
+
+struct Alert {
+  std::string id;
+  std::string user_id;
+  std::string child_id;
+  TimePoint at;
+  std::string kind;  // serious_entry | finding | mention
+  std::string summary;
+  std::string subject_id;
+  std::optional<TimePoint> read_at;
+};
+
+class FeedRepository {
+ public:
+  virtual ~FeedRepository() = default;
+  virtual void Append(const FeedItem& item) = 0;
+  // What happened on the children whose teams the user is on now, newest first: stored items
+  // (those for the whole team, and those addressed to the user) and team events (kind
+  // "team_change", id "team-<n>"). At most `limit`.
+  virtual std::vector<FeedItem> ForUser(const std::string& user_id, int limit) = 0;
+  virtual void InsertAlert(const Alert& alert) = 0;
+  // The user's alerts, newest first, at most `limit`.
+  virtual std::vector<Alert> Alerts(const std::string& user_id, int limit) = 0;
+  // Marks the user's alert read (once; a second call keeps the first time). kNotFound if the
+  // alert does not exist or belongs to someone else.
+  virtual Status MarkRead(const std::string& alert_id, const std::string& user_id, TimePoint at) = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -152,6 +345,11 @@ class Repositories {
   virtual TeamRepository& Teams() = 0;
   virtual SessionRepository& Sessions() = 0;
   virtual AuditLog& Audit() = 0;
+  virtual ChronologyRepository& Chronology() = 0;
+  virtual ForumRepository& Forum() = 0;
+  virtual WheelRepository& Wheel() = 0;
+  virtual WordStatsRepository& WordStats() = 0;
+  virtual FeedRepository& Feed() = 0;
 };
 
 }  // namespace kith::storage

@@ -17,22 +17,6 @@ namespace {
 template <typename Enum, size_t N>
 using CodeTable = std::array<std::pair<Enum, std::string_view>, N>;
 
-constexpr CodeTable<AgencyKind, 13> kAgencyKinds{{
-    {AgencyKind::kSchool, "school"},
-    {AgencyKind::kGpPractice, "gp_practice"},
-    {AgencyKind::kHealthVisiting, "health_visiting"},
-    {AgencyKind::kSchoolNursing, "school_nursing"},
-    {AgencyKind::kHospital, "hospital"},
-    {AgencyKind::kPolice, "police"},
-    {AgencyKind::kChildrensSocialCare, "childrens_social_care"},
-    {AgencyKind::kEarlyHelp, "early_help"},
-    {AgencyKind::kHousing, "housing"},
-    {AgencyKind::kYouthService, "youth_service"},
-    {AgencyKind::kEarlyYears, "early_years"},
-    {AgencyKind::kVoluntarySector, "voluntary_sector"},
-    {AgencyKind::kOther, "other"},
-}};
-
 constexpr CodeTable<EntryType, 18> kEntryTypes{{
     {EntryType::kContact, "contact"},
     {EntryType::kHomeVisit, "home_visit"},
@@ -114,12 +98,8 @@ int OccurredSecond(const ChronologyEntry& e) {
 
 }  // namespace
 
-std::string_view ToString(AgencyKind kind) { return CodeOf(kAgencyKinds, kind); }
 std::string_view ToString(EntryType type) { return CodeOf(kEntryTypes, type); }
 std::string_view ToString(Significance s) { return CodeOf(kSignificances, s); }
-std::optional<AgencyKind> ParseAgencyKind(std::string_view code) {
-  return EnumOf(kAgencyKinds, code);
-}
 std::optional<EntryType> ParseEntryType(std::string_view code) { return EnumOf(kEntryTypes, code); }
 std::optional<Significance> ParseSignificance(std::string_view code) {
   return EnumOf(kSignificances, code);

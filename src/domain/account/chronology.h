@@ -20,24 +20,9 @@
 #include "common/date.h"
 #include "common/result.h"
 #include "domain/account/uk_time.h"
+#include "domain/organisation.h"  // AgencyKind: one enum for the whole domain
 
 namespace kith::domain {
-
-enum class AgencyKind {
-  kSchool,
-  kGpPractice,
-  kHealthVisiting,
-  kSchoolNursing,
-  kHospital,
-  kPolice,
-  kChildrensSocialCare,
-  kEarlyHelp,
-  kHousing,
-  kYouthService,
-  kEarlyYears,
-  kVoluntarySector,
-  kOther,
-};
 
 // What happened. The string forms (ToString/Parse) are stable snake_case codes stored in the
 // database and sent over the API; never rename one.
@@ -64,12 +49,10 @@ enum class EntryType {
 
 enum class Significance { kRoutine, kNotable, kSerious };
 
-std::string_view ToString(AgencyKind kind);
 std::string_view ToString(EntryType type);
 std::string_view ToString(Significance significance);
 // Exact stable codes only; nullopt for anything else. (The CSV importer is more forgiving: see
 // ParseChronologyCsv.)
-std::optional<AgencyKind> ParseAgencyKind(std::string_view code);
 std::optional<EntryType> ParseEntryType(std::string_view code);
 std::optional<Significance> ParseSignificance(std::string_view code);
 // Every value, in declaration order (for tests, pickers and API documentation).
@@ -85,7 +68,7 @@ struct ChronologyEntry {
   Date occurred_on;                        // UK local date of the event
   std::optional<TimeOfDay> occurred_time;  // UK local time, when known
   std::string agency_id;
-  AgencyKind agency_kind = AgencyKind::kOther;
+  AgencyKind agency_kind = AgencyKind::kVoluntarySector;
   std::string author_id;
   EntryType type = EntryType::kNote;
   Significance significance = Significance::kRoutine;
@@ -148,7 +131,7 @@ std::vector<ChronologyEntry> FilterChronology(std::span<const ChronologyEntry> e
 
 struct AgencyRef {
   std::string id;
-  AgencyKind kind = AgencyKind::kOther;
+  AgencyKind kind = AgencyKind::kVoluntarySector;
 };
 
 struct CsvImportContext {

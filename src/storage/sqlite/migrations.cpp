@@ -166,6 +166,138 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
 )sql",
+      // 2: the child's account — chronology (append-only versions), forum, wheel, word
+      // statistics, feed and alerts. See docs/data-model.md.
+      R"sql(
+CREATE TABLE chronology_entries (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  lineage_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  supersedes_id TEXT UNIQUE REFERENCES chronology_entries(id),
+  occurred_on TEXT NOT NULL,
+  occurred_time INTEGER,
+  agency_id TEXT NOT NULL REFERENCES agencies(id),
+  agency_kind TEXT NOT NULL,
+  author_id TEXT NOT NULL REFERENCES users(id),
+  type TEXT NOT NULL,
+  significance TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  correction_reason TEXT NOT NULL,
+  source_thread_id TEXT NOT NULL
+) STRICT;
+-- Covers the contact-series query (no need to read the entries' text).
+CREATE INDEX chronology_by_child ON chronology_entries(child_id, occurred_on, occurred_time, agency_id, id);
+CREATE INDEX chronology_by_lineage ON chronology_entries(lineage_id, version);
+CREATE TRIGGER chronology_no_update BEFORE UPDATE ON chronology_entries
+  BEGIN SELECT RAISE(ABORT, 'chronology entries are never changed: add a correction'); END;
+CREATE TRIGGER chronology_no_delete BEFORE DELETE ON chronology_entries
+  BEGIN SELECT RAISE(ABORT, 'chronology entries are never deleted'); END;
+
+CREATE TABLE forum_threads (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  category TEXT NOT NULL,
+  title TEXT NOT NULL,
+  author_id TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  promoted_entry_id TEXT REFERENCES chronology_entries(id)
+) STRICT;
+CREATE INDEX forum_threads_by_child ON forum_threads(child_id);
+
+CREATE TABLE forum_posts (
+  id TEXT PRIMARY KEY,
+  thread_id TEXT NOT NULL REFERENCES forum_threads(id),
+  child_id TEXT NOT NULL REFERENCES children(id),
+  author_id TEXT NOT NULL REFERENCES users(id),
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  edited_at INTEGER,
+  version INTEGER NOT NULL,
+  reply_to TEXT REFERENCES forum_posts(id)
+) STRICT;
+CREATE INDEX forum_posts_by_thread ON forum_posts(thread_id, created_at);
+CREATE INDEX forum_posts_by_child ON forum_posts(child_id);
+
+-- Earlier texts of edited posts; the current text is in forum_posts.
+CREATE TABLE forum_post_versions (
+  post_id TEXT NOT NULL REFERENCES forum_posts(id),
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (post_id, version)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER forum_post_versions_no_update BEFORE UPDATE ON forum_post_versions
+  BEGIN SELECT RAISE(ABORT, 'post history is append-only'); END;
+CREATE TRIGGER forum_post_versions_no_delete BEFORE DELETE ON forum_post_versions
+  BEGIN SELECT RAISE(ABORT, 'post history is append-only'); END;
+
+CREATE TABLE forum_mentions (
+  post_id TEXT NOT NULL REFERENCES forum_posts(id),
+  position INTEGER NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (post_id, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE wheel_people (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  name TEXT NOT NULL,
+  relationship TEXT NOT NULL,
+  lives_with_child INTEGER NOT NULL,
+  since TEXT,
+  date_of_birth TEXT,
+  adult INTEGER,
+  verified INTEGER NOT NULL,
+  verified_by_agency_id TEXT REFERENCES agencies(id),
+  notes TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL
+) STRICT;
+CREATE INDEX wheel_people_by_child ON wheel_people(child_id, created_at);
+
+-- Document frequency of each word-cloud term across children; the row with term '' holds
+-- the number of children with any text.
+CREATE TABLE word_document_frequency (
+  term TEXT PRIMARY KEY,
+  df INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE feed_items (
+  id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  kind TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  significance TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  recipient_id TEXT NOT NULL
+) STRICT;
+CREATE INDEX feed_items_by_child ON feed_items(child_id, at);
+
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  child_id TEXT NOT NULL REFERENCES children(id),
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  read_at INTEGER
+) STRICT;
+CREATE INDEX alerts_by_user ON alerts(user_id, at);
+)sql",
+      // 3: the newest-first order of a child's chronology as an index, so the latest entries
+      // are read without sorting every version (see ChronologyRepository::Current).
+      R"sql(
+CREATE INDEX chronology_newest_first ON chronology_entries(
+  child_id, occurred_on DESC, coalesce(occurred_time, -1) DESC, recorded_at DESC, id DESC);
+)sql",
   };
   return kMigrations;
 }

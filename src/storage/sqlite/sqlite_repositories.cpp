@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/sqlite/account_repositories.h"
+
 namespace kith::storage::sqlite {
 namespace {
 
@@ -582,7 +584,8 @@ class SqliteAudit final : public AuditLog {
 class Bundle final : public Repositories {
  public:
   Bundle(Connection& db, AuditHead* head)
-      : authorities_(db), agencies_(db), users_(db), children_(db), teams_(db), sessions_(db), audit_(db, head) {}
+      : authorities_(db), agencies_(db), users_(db), children_(db), teams_(db), sessions_(db), audit_(db, head),
+        account_(MakeAccountRepositories(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -591,6 +594,11 @@ class Bundle final : public Repositories {
   TeamRepository& Teams() override { return teams_; }
   SessionRepository& Sessions() override { return sessions_; }
   AuditLog& Audit() override { return audit_; }
+  ChronologyRepository& Chronology() override { return account_->Chronology(); }
+  ForumRepository& Forum() override { return account_->Forum(); }
+  WheelRepository& Wheel() override { return account_->Wheel(); }
+  WordStatsRepository& WordStats() override { return account_->WordStats(); }
+  FeedRepository& Feed() override { return account_->Feed(); }
 
  private:
   SqliteAuthorities authorities_;
@@ -600,6 +608,7 @@ class Bundle final : public Repositories {
   SqliteTeams teams_;
   SqliteSessions sessions_;
   SqliteAudit audit_;
+  std::unique_ptr<AccountRepositories> account_;
 };
 
 }  // namespace

@@ -1,0 +1,224 @@
+// Use cases of the child's account (issue 3): the multi-agency chronology (entries,
+// corrections that keep history, filters, CSV import, a printable view), agency contact over
+// time, the forum, the word cloud, the relationships wheel, and each practitioner's news feed
+// and alerts.
+//
+// Access: reading needs domain::ChildAction::kViewAccount (team members, and managers
+// supervising a member of their agency); writing needs team membership. Every read, every
+// write and every refusal is audited like ChildService: a change and its audit record are
+// written in the same transaction; a read is audited once it has been served. Entries, posts,
+// people and team changes also make feed items for the team; serious entries and new wheel
+// findings alert the lead professional; @mentions alert the person mentioned. After each write
+// the LiveHub (if any) is told, so connected team members see it at once.
+//
+// Thread safety: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/context.h"
+#include "app/live_hub.h"
+#include "app/principal.h"
+#include "app/word_index.h"
+#include "common/result.h"
+#include "domain/account/chronology.h"
+#include "domain/account/contact_series.h"
+#include "domain/account/wheel.h"
+#include "domain/account/word_cloud.h"
+#include "domain/child.h"
+#include "storage/repositories.h"
+
+namespace kith::app {
+
+// An entry with the names a reader needs.
+struct EntryView {
+  storage::StoredEntry stored;
+  std::string agency_name;
+  std::string author_name;
+};
+
+struct NewEntry {
+  Date occurred_on;
+  std::optional<domain::TimeOfDay> occurred_time;
+  domain::EntryType type = domain::EntryType::kNote;
+  domain::Significance significance = domain::Significance::kRoutine;
+  std::string summary;
+  std::string detail;
+};
+
+// Absent fields keep the current version's value.
+struct EntryCorrection {
+  std::optional<Date> occurred_on;
+  std::optional<std::optional<domain::TimeOfDay>> occurred_time;  // set to nullopt to clear
+  std::optional<domain::EntryType> type;
+  std::optional<domain::Significance> significance;
+  std::optional<std::string> summary;
+  std::optional<std::string> detail;
+  std::string reason;
+};
+
+struct ImportReport {
+  int imported = 0;
+  int rows_read = 0;
+  std::vector<domain::CsvRowError> errors;
+};
+
+struct PrintableChronology {
+  domain::Child child;
+  std::vector<EntryView> entries;  // chronological (oldest first), current versions
+  std::vector<EntryView> corrected;  // earlier versions, oldest first (shown as history)
+  TimePoint printed_at;
+  std::string printed_by;
+};
+
+struct AgencyInfo {
+  std::string id;
+  std::string name;
+  domain::AgencyKind kind = domain::AgencyKind::kVoluntarySector;
+};
+
+struct ContactSeriesView {
+  domain::ContactSeries series;
+  std::vector<AgencyInfo> agencies;  // one per series.agencies, same order
+};
+
+struct ThreadView {
+  storage::ForumThread thread;
+  std::string author_name;
+};
+
+struct PostView {
+  storage::ForumPost post;
+  std::string author_name;
+};
+
+struct ThreadDetail {
+  ThreadView thread;
+  std::vector<PostView> posts;
+};
+
+struct NewPerson {
+  std::string name;
+  domain::RelationshipType relationship = domain::RelationshipType::kUnknown;
+  bool lives_with_child = false;
+  std::optional<Date> since;
+  std::optional<Date> date_of_birth;
+  std::optional<bool> adult;
+  std::string notes;
+  std::optional<bool> verified;  // updates only
+};
+
+struct PersonView {
+  storage::StoredPerson person;  // for practitioners: id is the user id, not stored
+  bool adult = false;            // as the wheel rules judge it (unknown counts as adult)
+  std::string user_id;           // practitioners on the team
+};
+
+struct WheelView {
+  domain::Child child;
+  int age = 0;
+  std::vector<PersonView> people;
+  std::vector<domain::WheelFinding> findings;
+};
+
+struct AlertView {
+  storage::Alert alert;
+  std::string child_name;
+};
+
+struct AccountSummary {
+  std::vector<EntryView> latest;  // newest first
+  ContactSeriesView contact;
+  std::vector<domain::CloudTerm> words;
+  std::vector<domain::WheelFinding> findings;
+};
+
+struct RelationshipTypeInfo {
+  domain::RelationshipType type;
+  std::string_view label;
+};
+
+class AccountService {
+ public:
+  // `hub` may be null (no live updates). The word index must outlive the service.
+  AccountService(Context& context, WordIndex& words, LiveHub* hub = nullptr)
+      : ctx_(context), words_(words), hub_(hub) {}
+
+  // --- Chronology: errors kNotFound (no child / entry), kForbidden, kInvalidInput, kConflict.
+  Result<std::vector<EntryView>> Chronology(const Principal& p, const std::string& child_id,
+                                            const domain::ChronologyFilter& filter);  // newest first
+  Result<EntryView> AddEntry(const Principal& p, const std::string& child_id, const NewEntry& entry);
+  // kConflict if entry_id is not the latest version of its lineage.
+  Result<EntryView> CorrectEntry(const Principal& p, const std::string& child_id, const std::string& entry_id,
+                                 const EntryCorrection& correction);
+  Result<std::vector<EntryView>> EntryHistory(const Principal& p, const std::string& child_id,
+                                              const std::string& entry_id);  // oldest first
+  // Imports the good rows of a CSV file (agency column: the name or id of an agency of the
+  // child's authority) and reports the bad ones.
+  Result<ImportReport> Import(const Principal& p, const std::string& child_id, const std::string& csv);
+  Result<PrintableChronology> Print(const Principal& p, const std::string& child_id);
+
+  Result<ContactSeriesView> ContactSeries(const Principal& p, const std::string& child_id,
+                                          const domain::SeriesOptions& options);
+
+  // --- Forum
+  Result<std::vector<ThreadView>> Threads(const Principal& p, const std::string& child_id);
+  Result<ThreadDetail> CreateThread(const Principal& p, const std::string& child_id, const std::string& category,
+                                    const std::string& title, const std::string& body);
+  Result<ThreadDetail> Thread(const Principal& p, const std::string& child_id, const std::string& thread_id);
+  Result<PostView> AddPost(const Principal& p, const std::string& child_id, const std::string& thread_id,
+                           const std::string& body, const std::string& reply_to);
+  // Author only (kForbidden otherwise); the previous text stays in the history.
+  Result<PostView> EditPost(const Principal& p, const std::string& child_id, const std::string& thread_id,
+                            const std::string& post_id, const std::string& body);
+  Result<std::vector<storage::PostVersion>> PostHistory(const Principal& p, const std::string& child_id,
+                                                        const std::string& thread_id, const std::string& post_id);
+  // Records the thread as a chronology entry linked both ways. Summary defaults to the title,
+  // detail is the opening post. kConflict if already promoted.
+  Result<EntryView> Promote(const Principal& p, const std::string& child_id, const std::string& thread_id,
+                            const NewEntry& entry);
+
+  // --- Word cloud: the n (1..200) heaviest terms; names of the child, carers and wheel
+  // people are left out.
+  Result<std::vector<domain::CloudTerm>> WordCloud(const Principal& p, const std::string& child_id, size_t n);
+
+  // --- Wheel
+  Result<WheelView> Wheel(const Principal& p, const std::string& child_id);
+  Result<PersonView> AddPerson(const Principal& p, const std::string& child_id, const NewPerson& person);
+  Result<PersonView> UpdatePerson(const Principal& p, const std::string& child_id, const std::string& person_id,
+                                  const NewPerson& person);
+  static std::vector<RelationshipTypeInfo> RelationshipTypes();
+
+  // --- Feed and alerts (the caller's own; no child id)
+  Result<std::vector<FeedItemView>> Feed(const Principal& p, int limit);
+  Result<std::vector<AlertView>> Alerts(const Principal& p, int limit);
+  Status MarkAlertRead(const Principal& p, const std::string& alert_id);
+
+  // Latest 20 entries, contact series (auto), top 50 words and wheel findings, in one call.
+  Result<AccountSummary> Summary(const Principal& p, const std::string& child_id);
+
+  // Whether the user may see the child's account now (for LiveHub). Reads the store.
+  bool MaySee(const std::string& user_id, const std::string& child_id);
+
+  // The access snapshot of one child (defined and used in account_service.cpp only).
+  struct Access;
+
+ private:
+  template <typename T, typename F>
+  Result<T> ReadAs(const Principal& p, const std::string& child_id, const char* action, F&& fn);
+  template <typename T, typename F>
+  Result<T> WriteAs(const Principal& p, const std::string& child_id, const char* action, F&& fn);
+
+  Result<EntryView> StoreEntry(const Principal& p, const std::string& child_id, const char* action,
+                               domain::ChronologyEntry entry, std::string source_thread_id,
+                               const std::string& supersedes, const std::string& reason);
+  void Publish(const std::string& child_id, const char* what, const std::vector<storage::FeedItem>& items);
+
+  Context& ctx_;
+  WordIndex& words_;
+  LiveHub* hub_;
+};
+
+}  // namespace kith::app

@@ -1,0 +1,150 @@
+#include "app/word_index.h"
+
+#include <map>
+#include <set>
+
+namespace kith::app {
+
+std::string WordIndex::EntryText(const domain::ChronologyEntry& entry) {
+  // A line break between summary and detail stops a phrase running across them.
+  return entry.detail.empty() ? entry.summary : entry.summary + "\n" + entry.detail;
+}
+
+std::unique_ptr<domain::TermIndex> WordIndex::Build(storage::Repositories& repos, const std::string& child_id) {
+  auto index = std::make_unique<domain::TermIndex>();
+  auto entries = repos.Chronology().Current(child_id, 0);
+  // Oldest first, so that "most recently added" in the cloud follows the record.
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) index->Add(it->entry.id, EntryText(it->entry));
+  for (const auto& [id, body] : repos.Forum().PostTexts(child_id)) index->Add(id, body);
+  return index;
+}
+
+void WordIndex::LoadCorpus(storage::Store& store) {
+  domain::TermDelta all;
+  bool missing = false;
+  store.Read([&](storage::Repositories& r) {
+    all.documents = static_cast<int>(r.WordStats().Documents());
+    // Text written without the statistics (a bulk load, the demo data, a database from before
+    // they existed): compute them now rather than serve a cloud weighted against nothing.
+    missing = all.documents == 0 &&
+              (!r.Chronology().ChildrenWithEntries().empty() || !r.Forum().ChildrenWithPosts().empty());
+    // CorpusStats only learns through deltas: a term used by n children appears n times.
+    r.WordStats().ForEach([&](const std::string& term, int64_t df) {
+      for (int64_t i = 0; i < df; ++i) all.appeared.push_back(term);
+    });
+  });
+  if (missing) {
+    Rebuild(store);
+    return;
+  }
+  corpus_ = std::make_unique<domain::CorpusStats>();
+  corpus_->Apply(all);
+}
+
+int64_t WordIndex::Rebuild(storage::Store& store) {
+  {
+    std::lock_guard lock(slots_mutex_);
+    slots_.clear();
+    lru_.clear();
+  }
+  domain::TermDelta corpus_delta;
+  int64_t children = 0;
+  store.Write([&](storage::Repositories& r) {
+    corpus_delta = {};
+    children = 0;
+    r.WordStats().Clear();
+    std::set<std::string> ids;
+    for (auto& id : r.Chronology().ChildrenWithEntries()) ids.insert(std::move(id));
+    for (auto& id : r.Forum().ChildrenWithPosts()) ids.insert(std::move(id));
+    for (const auto& id : ids) {
+      // The terms a child uses are the net of the deltas of building its index.
+      domain::TermIndex index;
+      std::map<std::string, int> net;
+      int documents = 0;
+      auto note = [&](const domain::TermDelta& d) {
+        for (const auto& t : d.appeared) ++net[t];
+        for (const auto& t : d.disappeared) --net[t];
+        documents += d.documents;
+      };
+      auto entries = r.Chronology().Current(id, 0);
+      for (auto it = entries.rbegin(); it != entries.rend(); ++it) note(index.Add(it->entry.id, EntryText(it->entry)));
+      for (const auto& [post_id, body] : r.Forum().PostTexts(id)) note(index.Add(post_id, body));
+      std::vector<std::string> used;
+      for (const auto& [term, n] : net) {
+        if (n > 0) used.push_back(term);
+      }
+      r.WordStats().Apply(used, {}, documents);
+      corpus_delta.appeared.insert(corpus_delta.appeared.end(), used.begin(), used.end());
+      corpus_delta.documents += documents;
+      if (documents > 0) ++children;
+    }
+    return true;
+  });
+  corpus_ = std::make_unique<domain::CorpusStats>();
+  corpus_->Apply(corpus_delta);
+  return children;
+}
+
+WordIndex::Lease WordIndex::Acquire(const std::string& child_id) { return Lease(*this, SlotFor(child_id)); }
+
+std::shared_ptr<WordIndex::Slot> WordIndex::SlotFor(const std::string& child_id) {
+  std::lock_guard lock(slots_mutex_);
+  if (auto it = slots_.find(child_id); it != slots_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return it->second->second;
+  }
+  lru_.emplace_front(child_id, std::make_shared<Slot>(child_id));
+  slots_[child_id] = lru_.begin();
+  // Evict the least recently used slots nobody holds; a held one is kept until next time.
+  for (auto it = std::prev(lru_.end()); slots_.size() > max_cached_ && it != lru_.begin();) {
+    auto prev = std::prev(it);
+    if (it->second.use_count() == 1) {
+      slots_.erase(it->first);
+      lru_.erase(it);
+    }
+    it = prev;
+  }
+  return lru_.front().second;
+}
+
+WordIndex::Lease::Lease(WordIndex& owner, std::shared_ptr<Slot> slot)
+    : owner_(&owner), slot_(std::move(slot)), lock_(slot_->mutex) {}
+
+WordIndex::Lease::~Lease() {
+  // A lease abandoned mid-write (an exception between Add and Finish) must not leave an index
+  // that disagrees with storage.
+  if (touched_ && slot_) slot_->index.reset();
+}
+
+domain::TermIndex& WordIndex::Lease::Get(storage::Store& store) {
+  if (!slot_->index) {
+    store.Read([&](storage::Repositories& r) { slot_->index = Build(r, slot_->child_id); });
+  }
+  return *slot_->index;
+}
+
+void WordIndex::Lease::Record(storage::Repositories& repos, domain::TermDelta delta) {
+  touched_ = true;
+  repos.WordStats().Apply(delta.appeared, delta.disappeared, delta.documents);
+  pending_.push_back(std::move(delta));
+}
+
+void WordIndex::Lease::Add(storage::Repositories& repos, const std::string& id, const std::string& text) {
+  Record(repos, slot_->index->Add(id, text));
+}
+
+void WordIndex::Lease::Remove(storage::Repositories& repos, const std::string& id) {
+  Record(repos, slot_->index->Remove(id));
+}
+
+void WordIndex::Lease::Finish(bool committed) {
+  if (committed) {
+    for (const auto& d : pending_) owner_->corpus_->Apply(d);
+  } else if (touched_) {
+    slot_->index.reset();
+  }
+  pending_.clear();
+  touched_ = false;
+}
+
+}  // namespace kith::app

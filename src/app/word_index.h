@@ -1,0 +1,95 @@
+// Keeps the word cloud current without recomputing it per request (docs/adr/0002): one
+// in-memory domain::TermIndex per recently used child, built lazily from stored text, and one
+// shared domain::CorpusStats loaded at start-up from the persisted document frequencies. Every
+// write of text goes through a Lease: the child's index is updated inside the write
+// transaction, the persisted statistics are updated in the same transaction, and the in-memory
+// corpus once the write is durable. A write that fails after touching the index drops it, so
+// it is rebuilt from storage on next use.
+//
+// Thread safety: all methods may be called from any thread. A Lease holds its child's lock:
+// one writer or reader of a child's index at a time; different children proceed in parallel.
+#pragma once
+
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/account/word_cloud.h"
+#include "storage/store.h"
+
+namespace kith::app {
+
+class WordIndex {
+  struct Slot {
+    explicit Slot(std::string id) : child_id(std::move(id)) {}
+    const std::string child_id;
+    std::mutex mutex;
+    std::unique_ptr<domain::TermIndex> index;  // null until built (or after a failed write)
+  };
+
+ public:
+  explicit WordIndex(size_t max_cached_children = 512) : max_cached_(max_cached_children) {}
+
+  // Replaces the in-memory corpus with the persisted statistics (rebuilding them first when
+  // there is stored text but no statistics). Call at start-up, before the index is shared
+  // between threads.
+  void LoadCorpus(storage::Store& store);
+
+  // Recomputes the persisted statistics and the in-memory corpus from all stored text (after
+  // a bulk load that bypassed the app layer, or to repair drift), and drops every cached
+  // index. Returns the number of children with text. Like LoadCorpus, not concurrently with
+  // other calls.
+  int64_t Rebuild(storage::Store& store);
+
+  const domain::CorpusStats& corpus() const { return *corpus_; }
+
+  // Exclusive use of one child's index while the lease lives.
+  class Lease {
+   public:
+    Lease(Lease&&) = default;
+    ~Lease();
+
+    // The child's index, built from `store` (a read transaction) if not cached.
+    domain::TermIndex& Get(storage::Store& store);
+    // Inside a write transaction: indexes or forgets one text and records the change in the
+    // persisted statistics through `repos`. The index must have been got first.
+    void Add(storage::Repositories& repos, const std::string& id, const std::string& text);
+    void Remove(storage::Repositories& repos, const std::string& id);
+    // After the write: applies the recorded changes to the in-memory corpus when it was
+    // committed, or drops the index (to be rebuilt) when it was not.
+    void Finish(bool committed);
+
+   private:
+    friend class WordIndex;
+    Lease(WordIndex& owner, std::shared_ptr<Slot> slot);
+    void Record(storage::Repositories& repos, domain::TermDelta delta);
+
+    WordIndex* owner_;
+    std::shared_ptr<Slot> slot_;
+    std::unique_lock<std::mutex> lock_;
+    std::vector<domain::TermDelta> pending_;
+    bool touched_ = false;
+  };
+
+  Lease Acquire(const std::string& child_id);
+
+  // Builds a child's index from stored text (current chronology versions and forum posts).
+  static std::unique_ptr<domain::TermIndex> Build(storage::Repositories& repos, const std::string& child_id);
+  // The indexed text of a chronology entry.
+  static std::string EntryText(const domain::ChronologyEntry& entry);
+
+ private:
+  std::shared_ptr<Slot> SlotFor(const std::string& child_id);
+
+  size_t max_cached_;
+  std::unique_ptr<domain::CorpusStats> corpus_ = std::make_unique<domain::CorpusStats>();
+  std::mutex slots_mutex_;
+  // Most recently used first; the map points into the list.
+  std::list<std::pair<std::string, std::shared_ptr<Slot>>> lru_;
+  std::unordered_map<std::string, decltype(lru_)::iterator> slots_;
+};
+
+}  // namespace kith::app

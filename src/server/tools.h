@@ -1,0 +1,40 @@
+// The file-based tools of the command line:
+//   kith link INPUT.csv [INPUT2.csv …] --out CLUSTERS.csv [--field COLUMN=TYPE …] [--match P]
+//             [--review P] [--review-out PAIRS.csv]
+//       record linkage of source records into one cluster per child (linkage::LinkCsvFile);
+//   kith search --batch QUERIES.csv [--out RESULTS.csv] [--index CHILDREN.csv]
+//       runs many searches through the national search index and writes
+//       query_row,rank,record_id,score. With --index the index is built from a CSV of source
+//       records (record_id and the linkage column names); without it, from the database, and
+//       record_id is then the Kith id.
+// Progress and bad rows (with their line numbers) go to stderr, results to the named files.
+// Thread safety: used once, from main.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "server/config.h"
+
+namespace CLI {
+class App;
+}
+
+namespace kith::server {
+
+class Tools {
+ public:
+  // Adds the `link` and `search` subcommands to `cli`.
+  explicit Tools(CLI::App& cli);
+  ~Tools();
+
+  // Runs whichever of the subcommands was parsed and returns its exit code; nullopt when
+  // neither was.
+  std::optional<int> Run(const Config& config);
+
+ private:
+  struct Options;
+  std::unique_ptr<Options> o_;
+};
+
+}  // namespace kith::server

@@ -1,0 +1,413 @@
+// The access policy as a table: every endpoint against every kind of caller, with the exact
+// status each gets. The child is Leo Carter from the demo data; his team is sw.hughes (lead
+// professional), hv.bennett, gp.osei, pc.davies and ey.wright.
+//
+// Callers:
+//   member     hv.bennett      on Leo's team, not the lead
+//   lead       sw.hughes       Leo's lead professional
+//   sameLA     teacher.ellis   a practitioner in Leo's local authority, on no team
+//   elsewhere  teacher.west    a practitioner of another local authority (made for this test)
+//   manager    mgr.patel       manager of sw.hughes's agency (managers see accounts their agency works on)
+//   admin      admin.lee       administrator of Leo's local authority (second factor enrolled)
+//   national   nat.admin       national administrator (made with the CLI; second factor enrolled)
+//   auditor    auditor.clarke  information governance officer of Leo's local authority
+//   anon       -               no session
+//
+// Rows run top to bottom against one server. Rows that change something undo it after each
+// cell (a join is followed by a leave, a handover by a handover back), so every cell starts
+// from the demo state; the enrolment/confirm rows rely on the row before them.
+
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  DEMO_AUTHORITY_ID, DEMO_PASSWORD, FOUNDATION_SOURCES, KithServer, makeDataDir, normaliseRoute, registeredRoutes, runCli,
+  signedIn,
+} from './harness.mjs';
+
+const POLICY = `
+endpoint                                             member lead sameLA elsewhere manager admin national auditor anon
+GET    /api/v1/session                                 200   200   200    200       200    200    200     200    401
+DELETE /api/v1/session                                 204   204   204    204       204    204    204     204    401
+POST   /api/v1/session/second-factor                   409   409   409    409       409    409    409     409    401
+POST   /api/v1/me/second-factor/enrolment              201   201   201    201       201    201    201     201    401
+POST   /api/v1/me/second-factor/enrolment/confirm      400   400   400    400       400    400    400     400    401
+GET    /api/v1/me/children                             200   200   200    200       200    200    200     200    401
+POST   /api/v1/children                                201   201   201    201       201    403    403     403    401
+GET    /api/v1/children/{leo}                          200   200   403    403       200    403    403     403    401
+PUT    /api/v1/children/{leo}                          200   200   403    403       403    403    403     403    401
+POST   /api/v1/children/{leo}/signposting              200   200   200    200       200    403    403     403    401
+POST   /api/v1/children/{leo}/team                     409   409   201    201       201    403    403     403    401
+POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404    404    404     404    401
+POST   /api/v1/children/{leo}/lead                     403   200   403    403       403    403    403     403    401
+GET    /api/v1/children/{leo}/audit                    403   200   403    403       403    403    403     200    401
+GET    /api/v1/authorities                             200   200   200    200       200    200    200     200    401
+POST   /api/v1/authorities                             403   403   403    403       403    403    201     403    401
+GET    /api/v1/agencies                                200   200   200    200       200    200    200     200    401
+POST   /api/v1/agencies                                403   403   403    403       403    201    201     403    401
+PUT    /api/v1/agencies/{youth}                        403   403   403    403       403    200    200     403    401
+GET    /api/v1/users?authority_id={northbrook}         403   403   403    403       403    200    200     403    401
+GET    /api/v1/users/{yw.ali}                          403   403   403    403       403    200    200     403    401
+POST   /api/v1/users                                   403   403   403    403       403    201    201     403    401
+PATCH  /api/v1/users/{yw.ali}                          403   403   403    403       403    200    200     403    401
+GET    /api/v1/children/{leo}/chronology               200   200   403    403       200    403    403     403    401
+POST   /api/v1/children/{leo}/chronology               201   201   403    403       403    403    403     403    401
+POST   /api/v1/children/{leo}/chronology/{new}/corrections 201 201 403  403       403    403    403     403    401
+GET    /api/v1/children/{leo}/chronology/{entry}/history 200 200   403    403       200    403    403     403    401
+POST   /api/v1/children/{leo}/chronology/import        200   200   403    403       403    403    403     403    401
+GET    /api/v1/children/{leo}/chronology/print         200   200   403    403       200    403    403     403    401
+GET    /api/v1/children/{leo}/contact-series           200   200   403    403       200    403    403     403    401
+GET    /api/v1/children/{leo}/forum                    200   200   403    403       200    403    403     403    401
+POST   /api/v1/children/{leo}/forum                    201   201   403    403       403    403    403     403    401
+GET    /api/v1/children/{leo}/forum/{thread}           200   200   403    403       200    403    403     403    401
+POST   /api/v1/children/{leo}/forum/{thread}/posts     201   201   403    403       403    403    403     403    401
+PUT    /api/v1/children/{leo}/forum/{thread}/posts/{post} 403 200  403    403       403    403    403     403    401
+GET    /api/v1/children/{leo}/forum/{thread}/posts/{post}/history 200 200 403 403    200    403    403     403    401
+POST   /api/v1/children/{leo}/forum/{new}/promote      201   201   403    403       403    403    403     403    401
+GET    /api/v1/children/{leo}/word-cloud               200   200   403    403       200    403    403     403    401
+GET    /api/v1/children/{leo}/wheel                    200   200   403    403       200    403    403     403    401
+POST   /api/v1/children/{leo}/wheel/people             201   201   403    403       403    403    403     403    401
+PUT    /api/v1/children/{leo}/wheel/people/{person}    200   200   403    403       403    403    403     403    401
+GET    /api/v1/children/{leo}/summary                  200   200   403    403       200    403    403     403    401
+GET    /api/v1/relationship-types                      200   200   200    200       200    200    200     200    401
+GET    /api/v1/feed                                    200   200   200    200       200    403    403     403    401
+GET    /api/v1/alerts                                  200   200   200    200       200    403    403     403    401
+POST   /api/v1/alerts/{alert}/read                     404   204   404    404       404    403    403     403    401
+GET    /healthz                                        200   200   200    200       200    200    200     200    200
+GET    /metrics                                        200   200   200    200       200    200    200     200    200
+`;
+
+function parsePolicy(text) {
+  const [header, ...lines] = text.trim().split('\n');
+  const actors = header.trim().split(/\s+/).slice(1);
+  return {
+    actors,
+    rows: lines.map((line) => {
+      const [method, target, ...codes] = line.trim().split(/\s+/);
+      assert.equal(codes.length, actors.length, `a status for every caller: ${line}`);
+      return { method, target, expect: Object.fromEntries(actors.map((a, i) => [a, Number(codes[i])])) };
+    }),
+  };
+}
+
+const { actors: ACTORS, rows: ROWS } = parsePolicy(POLICY);
+
+const NATIONAL_PASSWORD = 'Lantern-harbour-kestrel-91';
+const WEST_PASSWORD = 'Saltmarsh-orchard-beacon-42';
+const REASON = 'Checking who is involved before a strategy meeting';
+const MATRIX_ENTRY = { occurred_on: '2026-01-05', type: 'note', significance: 'routine', summary: 'Access matrix entry' };
+
+const WHO = {
+  member: { username: 'hv.bennett' },
+  lead: { username: 'sw.hughes' },
+  sameLA: { username: 'teacher.ellis' },
+  elsewhere: { username: 'teacher.west', password: WEST_PASSWORD },
+  manager: { username: 'mgr.patel' },
+  admin: { username: 'admin.lee' },
+  national: { username: 'nat.admin', password: NATIONAL_PASSWORD },
+  auditor: { username: 'auditor.clarke' },
+};
+
+let server;
+const clients = {};
+const ctx = {};
+let unique = 0;
+
+async function signIn(actor) {
+  if (actor === 'anon') return server.client();
+  const who = WHO[actor];
+  return signedIn(server, who.username, who.password ?? DEMO_PASSWORD, { totpSecret: who.totp });
+}
+
+// The editable fields of Leo's record as the lead professional sees them now.
+async function leoRecord() {
+  const res = await clients.lead.get(`/api/v1/children/${ctx.leo}`);
+  assert.equal(res.status, 200);
+  const { id, authority_id: _a, created_at: _c, updated_at: _u, ...fields } = res.body.child;
+  assert.equal(id, ctx.leo);
+  return fields;
+}
+
+async function ywAliVersion() {
+  const res = await clients.admin.get('/api/v1/users/Uyw_ali');
+  assert.equal(res.status, 200);
+  return res.body.version;
+}
+
+// How each row's request is made, and what undoes it where it succeeded.
+const REQUESTS = {
+  'GET /api/v1/session': { send: (c) => c.get('/api/v1/session') },
+  'DELETE /api/v1/session': {
+    fresh: true, // sign in again so the shared session survives
+    send: (c) => c.delete('/api/v1/session'),
+  },
+  'POST /api/v1/session/second-factor': {
+    send: (c) => c.post('/api/v1/session/second-factor', { code: '123456' }),
+  },
+  'POST /api/v1/me/second-factor/enrolment': {
+    send: (c, actor) => c.post('/api/v1/me/second-factor/enrolment',
+                               { password: WHO[actor]?.password ?? DEMO_PASSWORD }),
+  },
+  'POST /api/v1/me/second-factor/enrolment/confirm': {
+    send: (c) => c.post('/api/v1/me/second-factor/enrolment/confirm', { code: 'nope' }),
+  },
+  'GET /api/v1/me/children': { send: (c) => c.get('/api/v1/me/children') },
+  'POST /api/v1/children': {
+    send: (c) => c.post('/api/v1/children',
+                        { given_names: 'Matrix', family_name: `Child${++unique}`, date_of_birth: '2019-05-04',
+                          reason: REASON }),
+  },
+  'GET /api/v1/children/{leo}': { send: (c) => c.get(`/api/v1/children/${ctx.leo}`) },
+  'PUT /api/v1/children/{leo}': {
+    send: async (c) => c.put(`/api/v1/children/${ctx.leo}`, await leoRecord()),
+  },
+  'POST /api/v1/children/{leo}/signposting': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/signposting`, { reason: REASON }),
+  },
+  'POST /api/v1/children/{leo}/team': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/team`, { role: 'Supporting practitioner', reason: REASON }),
+    undo: (c) => c.post(`/api/v1/children/${ctx.leo}/team/leave`, { reason: 'Joined only for the access test' }),
+    undoStatus: 204,
+  },
+  'POST /api/v1/children/{leo}/team/leave': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/team/leave`, { reason: 'Case closed for my service' }),
+    undo: (c) => c.post(`/api/v1/children/${ctx.leo}/team`, { role: 'Health visitor', reason: REASON }),
+    undoStatus: 201,
+  },
+  'POST /api/v1/children/{leo}/lead': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/lead`, { user_id: 'Uhv_bennett', reason: REASON }),
+    undo: () => clients.member.post(`/api/v1/children/${ctx.leo}/lead`,
+                                    { user_id: 'Usw_hughes', reason: 'Handing the role back' }),
+    undoStatus: 200,
+  },
+  'GET /api/v1/children/{leo}/audit': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/audit?limit=20`) },
+  'GET /api/v1/authorities': { send: (c) => c.get('/api/v1/authorities') },
+  'POST /api/v1/authorities': {
+    send: (c) => c.post('/api/v1/authorities', { code: `E0700${String(++unique).padStart(4, '0')}`,
+                                                  name: `Matrix authority ${unique}` }),
+  },
+  'GET /api/v1/agencies': { send: (c) => c.get('/api/v1/agencies') },
+  'POST /api/v1/agencies': {
+    send: (c) => c.post('/api/v1/agencies', { authority_id: DEMO_AUTHORITY_ID, name: `Matrix agency ${++unique}`,
+                                              kind: 'voluntary_sector' }),
+  },
+  'PUT /api/v1/agencies/{youth}': {
+    send: (c) => c.put('/api/v1/agencies/AYOUTH', { name: 'Northbrook Youth Service', kind: 'youth_service',
+                                                    phone: '01632 960702',
+                                                    email: 'safeguarding@AYOUTH.northbrook.example',
+                                                    address: 'Northbrook' }),
+  },
+  'GET /api/v1/users?authority_id={northbrook}': {
+    send: (c) => c.get(`/api/v1/users?authority_id=${DEMO_AUTHORITY_ID}`),
+  },
+  'GET /api/v1/users/{yw.ali}': { send: (c) => c.get('/api/v1/users/Uyw_ali') },
+  'POST /api/v1/users': {
+    send: (c) => c.post('/api/v1/users', { username: `matrix.user${++unique}`, display_name: 'Matrix User',
+                                           role: 'practitioner', authority_id: DEMO_AUTHORITY_ID,
+                                           agency_id: 'AYOUTH', password: 'Copper-willow-meadow-55' }),
+  },
+  'PATCH /api/v1/users/{yw.ali}': {
+    send: async (c) => c.patch('/api/v1/users/Uyw_ali', { version: await ywAliVersion(), job_title: 'Youth worker' }),
+  },
+  // The child's account (issue 3). Rows that need a fresh target make it as the lead first.
+  'GET /api/v1/children/{leo}/chronology': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/chronology`) },
+  'POST /api/v1/children/{leo}/chronology': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY),
+  },
+  'POST /api/v1/children/{leo}/chronology/{new}/corrections': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
+      assert.equal(made.status, 201, made.text);
+      return c.post(`/api/v1/children/${ctx.leo}/chronology/${made.body.id}/corrections`,
+                    { summary: 'Access matrix entry (corrected)', reason: 'Correcting for the access test' });
+    },
+  },
+  'GET /api/v1/children/{leo}/chronology/{entry}/history': {
+    send: (c) => c.get(`/api/v1/children/${ctx.leo}/chronology/${ctx.entry}/history`),
+  },
+  'POST /api/v1/children/{leo}/chronology/import': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/chronology/import`, undefined, {
+      raw: 'date,agency,type,significance,summary\n2026-01-05,ACSC,note,routine,Imported by the access test\n',
+      contentType: 'text/csv',
+    }),
+  },
+  'GET /api/v1/children/{leo}/chronology/print': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/chronology/print`) },
+  'GET /api/v1/children/{leo}/contact-series': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/contact-series`) },
+  'GET /api/v1/children/{leo}/forum': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/forum`) },
+  'POST /api/v1/children/{leo}/forum': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/forum`,
+                        { category: 'question', title: 'Access matrix', body: 'A question for the team.' }),
+  },
+  'GET /api/v1/children/{leo}/forum/{thread}': {
+    send: (c) => c.get(`/api/v1/children/${ctx.leo}/forum/${ctx.thread}`),
+  },
+  'POST /api/v1/children/{leo}/forum/{thread}/posts': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/forum/${ctx.thread}/posts`, { body: 'A reply.' }),
+  },
+  'PUT /api/v1/children/{leo}/forum/{thread}/posts/{post}': {
+    send: (c) => c.put(`/api/v1/children/${ctx.leo}/forum/${ctx.thread}/posts/${ctx.post}`,
+                       { body: 'The opening post, edited by its author.' }),
+  },
+  'GET /api/v1/children/{leo}/forum/{thread}/posts/{post}/history': {
+    send: (c) => c.get(`/api/v1/children/${ctx.leo}/forum/${ctx.thread}/posts/${ctx.post}/history`),
+  },
+  'POST /api/v1/children/{leo}/forum/{new}/promote': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/forum`,
+                                           { category: 'concern', title: 'To promote', body: 'A concern.' });
+      assert.equal(made.status, 201, made.text);
+      return c.post(`/api/v1/children/${ctx.leo}/forum/${made.body.thread.id}/promote`,
+                    { occurred_on: '2026-01-05', type: 'incident', significance: 'notable' });
+    },
+  },
+  'GET /api/v1/children/{leo}/word-cloud': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/word-cloud?n=10`) },
+  'GET /api/v1/children/{leo}/wheel': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/wheel`) },
+  'POST /api/v1/children/{leo}/wheel/people': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/wheel/people`,
+                        { name: 'Matrix Neighbour', relationship: 'neighbour', lives_with_child: false }),
+  },
+  'PUT /api/v1/children/{leo}/wheel/people/{person}': {
+    send: (c) => c.put(`/api/v1/children/${ctx.leo}/wheel/people/${ctx.person}`,
+                       { name: 'Matrix Aunt', relationship: 'aunt_uncle', lives_with_child: false }),
+  },
+  'GET /api/v1/children/{leo}/summary': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/summary`) },
+  'GET /api/v1/relationship-types': { send: (c) => c.get('/api/v1/relationship-types') },
+  'GET /api/v1/feed': { send: (c) => c.get('/api/v1/feed?limit=20') },
+  'GET /api/v1/alerts': { send: (c) => c.get('/api/v1/alerts') },
+  'POST /api/v1/alerts/{alert}/read': { send: (c) => c.post(`/api/v1/alerts/${ctx.alert}/read`, {}) },
+  'GET /healthz': { send: (c) => c.get('/healthz') },
+  'GET /metrics': { send: (c) => c.get('/metrics') },
+};
+
+before(async () => {
+  // The national administrator is made with the CLI before the server starts, as an operator would.
+  const dataDir = makeDataDir();
+  const demo = runCli(dataDir, ['demo']);
+  assert.equal(demo.code, 0, demo.stderr);
+  const add = runCli(dataDir, ['user', 'add', '--role', 'national_admin', '--username', 'nat.admin',
+                               '--name', 'Nadia National', '--password-stdin'], { input: `${NATIONAL_PASSWORD}\n` });
+  assert.equal(add.code, 0, add.stderr);
+  server = await KithServer.start({ dataDir });
+
+  const national = server.client();
+  assert.equal((await national.signIn('nat.admin', NATIONAL_PASSWORD)).body.state, 'enrolment_required');
+  WHO.national.totp = await national.enrol(NATIONAL_PASSWORD);
+  clients.national = national;
+
+  // Another local authority with an agency and a practitioner.
+  const la = await national.post('/api/v1/authorities', { code: 'E06000099', name: 'Westmarsh' });
+  assert.equal(la.status, 201, la.text);
+  const agency = await national.post('/api/v1/agencies', { authority_id: la.body.id, name: 'Westmarsh Primary',
+                                                           kind: 'school' });
+  assert.equal(agency.status, 201, agency.text);
+  const west = await national.post('/api/v1/users', {
+    username: 'teacher.west', display_name: 'Wendy West', job_title: 'Class teacher', role: 'practitioner',
+    authority_id: la.body.id, agency_id: agency.body.id, password: WEST_PASSWORD,
+  });
+  assert.equal(west.status, 201, west.text);
+
+  const admin = server.client();
+  assert.equal((await admin.signIn('admin.lee')).body.state, 'enrolment_required');
+  WHO.admin.totp = await admin.enrol();
+  clients.admin = admin;
+
+  for (const actor of ACTORS) clients[actor] ??= await signIn(actor);
+  const mine = await clients.lead.get('/api/v1/me/children');
+  ctx.leo = mine.body.children.find((k) => k.given_names === 'Leo' && k.family_name === 'Carter').child_id;
+
+  // Targets in Leo's account, made by the lead professional.
+  const entry = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
+  assert.equal(entry.status, 201, entry.text);
+  ctx.entry = entry.body.id;
+  const thread = await clients.lead.post(`/api/v1/children/${ctx.leo}/forum`,
+                                         { category: 'observation', title: 'Matrix thread', body: 'Opening post.' });
+  assert.equal(thread.status, 201, thread.text);
+  ctx.thread = thread.body.thread.id;
+  ctx.post = thread.body.posts[0].id;
+  const person = await clients.lead.post(`/api/v1/children/${ctx.leo}/wheel/people`,
+                                         { name: 'Matrix Aunt', relationship: 'aunt_uncle', lives_with_child: false });
+  assert.equal(person.status, 201, person.text);
+  ctx.person = person.body.id;
+  const alerts = await clients.lead.get('/api/v1/alerts');
+  assert.ok(alerts.body.alerts.length > 0, 'the demo gives the lead professional alerts');
+  ctx.alert = alerts.body.alerts[0].id;
+});
+
+after(async () => {
+  await server?.dispose();
+});
+
+describe('access policy: every endpoint for every caller', () => {
+  for (const row of ROWS) {
+    const key = `${row.method} ${row.target}`;
+    test(key, async () => {
+      const how = REQUESTS[key];
+      assert.ok(how, `no request defined for ${key}`);
+      const got = {};
+      for (const actor of ACTORS) {
+        const c = how.fresh ? await signIn(actor) : clients[actor];
+        const res = await how.send(c, actor);
+        got[actor] = res.status;
+        if (how.undo && res.status === row.expect[actor] && res.status < 300) {
+          const undone = await how.undo(c);
+          assert.equal(undone.status, how.undoStatus, `undoing ${key} for ${actor}: ${undone.text}`);
+        }
+      }
+      assert.deepEqual(got, row.expect);
+    });
+  }
+});
+
+// The live-updates WebSocket: the upgrade is authenticated (session cookie, same origin) and
+// only practitioners and managers may open it. What each message may carry is checked per
+// message against the subscriber's access to the child (src/http/account_api_test.cpp).
+function upgrade(cookie, origin) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(server.port, '127.0.0.1', () => socket.write(
+      `GET /api/v1/live HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` + 'Upgrade: websocket\r\nConnection: Upgrade\r\n'
+      + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'
+      + `Origin: ${origin}\r\n${cookie ? `Cookie: ${cookie}\r\n` : ''}\r\n`));
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
+    let data = '';
+    socket.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      if (data.includes('\r\n\r\n')) {
+        socket.destroy();
+        resolve(Number(data.split(' ')[1]));
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('access policy: the live-updates WebSocket', () => {
+  const expected = { member: 101, lead: 101, sameLA: 101, elsewhere: 101, manager: 101, admin: 403, national: 403,
+                     auditor: 403, anon: 401 };
+  test('GET /api/v1/live upgrade for every caller', async () => {
+    const got = {};
+    for (const actor of ACTORS) got[actor] = await upgrade(clients[actor].cookie, `http://127.0.0.1:${server.port}`);
+    assert.deepEqual(got, expected);
+  });
+  test('an upgrade from another origin is refused', async () => {
+    assert.equal(await upgrade(clients.lead.cookie, 'https://evil.example'), 403);
+  });
+});
+
+describe('the table covers the API', () => {
+  test('every foundation and account route the server registers has a row', () => {
+    const rows = new Set(ROWS.map((r) => normaliseRoute(r.method, r.target.split('?')[0])));
+    // Signing in is the same for every caller (session.test.mjs, rate_limit.test.mjs), and
+    // the test clock exists only for tests.
+    const exempt = new Set(['POST /api/v1/session', 'POST /api/v1/test/clock']);
+    const missing = [...registeredRoutes()]
+      .filter(([route, file]) => (FOUNDATION_SOURCES.includes(file) || file === 'http/account_api.cpp')
+                                 && !exempt.has(route) && !rows.has(route))
+      .map(([route]) => route);
+    assert.deepEqual(missing, []);
+  });
+});
+
+test('the server stops cleanly on SIGTERM', async () => {
+  await server.close();
+});

@@ -1,0 +1,152 @@
+// Overview: identity, flags, carers, services and the lead professional.
+import type { TabProps } from '../pages/Child';
+import type { Agency, Member } from '../types';
+import { formatDate, humanise } from '../format';
+import { TableWrap } from '../components/ui';
+
+function Row({ k, children }: { k: string; children: preact.ComponentChildren }) {
+  return (
+    <div class="govuk-summary-list__row">
+      <dt class="govuk-summary-list__key">{k}</dt>
+      <dd class="govuk-summary-list__value">{children}</dd>
+    </div>
+  );
+}
+
+export function LeadCard({ lead }: { lead: Member | undefined }) {
+  return (
+    <section class="kith-card" aria-labelledby="lead-h">
+      <h3 class="govuk-heading-m" id="lead-h">
+        Lead professional
+      </h3>
+      {lead ? (
+        <p class="govuk-body" data-testid="lead">
+          <strong>{lead.display_name}</strong>
+          <br />
+          {lead.role}
+          {lead.agency && <>, {lead.agency.name}</>}
+          <br />
+          {lead.phone && <>Phone: {lead.phone}<br /></>}
+          {lead.email && <>Email: {lead.email}</>}
+        </p>
+      ) : (
+        <p class="govuk-body">No lead professional. Any team member can take the role from the Team tab.</p>
+      )}
+    </section>
+  );
+}
+
+export function Overview({ account }: TabProps) {
+  const c = account.child;
+  const agencies = new Map<string, Agency>(account.agencies.map((a) => [a.id, a]));
+  const name = (id: string) => agencies.get(id)?.name ?? (id ? id : 'None');
+  const lead = account.team.find((m) => m.lead);
+  return (
+    <div class="kith-grid">
+      <div>
+        <section class="kith-card" aria-labelledby="identity-h">
+          <h3 class="govuk-heading-m" id="identity-h">
+            Identity
+          </h3>
+          <dl class="govuk-summary-list" data-testid="identity">
+            <Row k="Name">
+              {c.given_names} {c.family_name}
+            </Row>
+            {c.other_names.length > 0 && <Row k="Other names">{c.other_names.join(', ')}</Row>}
+            <Row k="Date of birth">{formatDate(c.date_of_birth)}</Row>
+            <Row k="Sex">{humanise(c.sex)}</Row>
+            <Row k="Address">
+              {c.shielded && !c.address ? 'Hidden (shielded record)' : [c.address, c.postcode].filter(Boolean).join(', ') || 'Not known'}
+            </Row>
+            <Row k="NHS number">{c.nhs_number || 'Not known'}</Row>
+            <Row k="Unique Pupil Number">{c.upn || 'Not known'}</Row>
+            <Row k="School">{c.school_agency_id ? name(c.school_agency_id) : 'None recorded'}</Row>
+            <Row k="GP">{c.gp_agency_id ? name(c.gp_agency_id) : 'None recorded'}</Row>
+          </dl>
+        </section>
+        <section class="kith-card" aria-labelledby="flags-h">
+          <h3 class="govuk-heading-m" id="flags-h">
+            Flags
+          </h3>
+          <ul class="govuk-list" data-testid="flags">
+            <li>Early help assessment: <strong>{c.flags.early_help_assessment ? 'Yes' : 'No'}</strong></li>
+            <li>Child protection plan: <strong>{c.flags.child_protection_plan ? 'Yes' : 'No'}</strong></li>
+            <li>Looked after: <strong>{c.flags.looked_after ? 'Yes' : 'No'}</strong></li>
+            <li>Shielded record: <strong>{c.shielded ? 'Yes' : 'No'}</strong></li>
+          </ul>
+        </section>
+        <section class="kith-card" aria-labelledby="services-h">
+          <h3 class="govuk-heading-m" id="services-h">
+            Services involved
+          </h3>
+          <TableWrap label="Services involved">
+            <table class="govuk-table kith-table--stack">
+              <caption class="govuk-table__caption govuk-visually-hidden">Services involved with this child</caption>
+              <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Agency</th>
+                  <th scope="col" class="govuk-table__header">Service</th>
+                  <th scope="col" class="govuk-table__header">Dates</th>
+                </tr>
+              </thead>
+              <tbody class="govuk-table__body">
+                {c.services.map((s, i) => (
+                  <tr class="govuk-table__row" key={i}>
+                    <td class="govuk-table__cell">
+                      {name(s.agency_id)}
+                      {agencies.get(s.agency_id)?.phone && (
+                        <>
+                          <br />
+                          <span class="kith-meta">{agencies.get(s.agency_id)!.phone}</span>
+                        </>
+                      )}
+                    </td>
+                    <td class="govuk-table__cell">{s.description}</td>
+                    <td class="govuk-table__cell">
+                      From {formatDate(s.start)}
+                      {s.end ? ` to ${formatDate(s.end)}` : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </section>
+      </div>
+      <div>
+        <LeadCard lead={lead} />
+        <section class="kith-card" aria-labelledby="carers-h">
+          <h3 class="govuk-heading-m" id="carers-h">
+            Parents and carers
+          </h3>
+          {c.carers.length === 0 ? (
+            <p class="govuk-body">None recorded.</p>
+          ) : (
+            <ul class="govuk-list">
+              {c.carers.map((k, i) => (
+                <li key={i}>
+                  <strong>{k.name}</strong>, {k.relationship}
+                  {k.parental_responsibility ? ' (parental responsibility)' : ''}
+                  {k.phone && <span class="kith-meta"> · {k.phone}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="kith-card" aria-labelledby="team-summary-h">
+          <h3 class="govuk-heading-m" id="team-summary-h">
+            Team around the child ({account.team.length})
+          </h3>
+          <ul class="govuk-list">
+            {account.team.map((m) => (
+              <li key={m.user_id}>
+                {m.display_name}, {m.role}
+                {m.agency && <span class="kith-meta"> · {m.agency.name}</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </div>
+  );
+}

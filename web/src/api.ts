@@ -1,0 +1,155 @@
+// The one way the web app talks to the Kith API: JSON in and out, the session's CSRF token on
+// every state-changing request, RFC 9457 problem+json turned into ApiError, and a lost session
+// (401 unauthenticated) reported once to whoever listens (the app shows sign-in).
+
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  field?: string;
+  instance?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly field?: string;
+  readonly instance?: string;
+
+  constructor(p: Problem) {
+    super(p.detail || p.title);
+    this.status = p.status;
+    this.code = p.code;
+    this.title = p.title;
+    this.detail = p.detail;
+    this.field = p.field;
+    this.instance = p.instance;
+  }
+
+  /** The endpoint does not exist on this server yet (the backend is still being built). */
+  get notAvailable(): boolean {
+    return this.status === 404 && this.code === 'not_found' && this.detail === 'There is nothing at this address.';
+  }
+
+  /** The request id the user can quote when reporting a problem. */
+  get requestId(): string | undefined {
+    return this.instance?.startsWith('urn:kith:request:') ? this.instance.slice('urn:kith:request:'.length) : undefined;
+  }
+}
+
+type Listener = (e: ApiError) => void;
+
+let csrfToken = '';
+const authListeners = new Set<Listener>();
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+export function csrf(): string {
+  return csrfToken;
+}
+
+/** Called when the server says the session is gone or needs its second factor. */
+export function onAuthLost(listener: Listener): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    try {
+      const body = (await res.json()) as Partial<Problem>;
+      return new ApiError({
+        status: res.status,
+        title: body.title ?? res.statusText ?? 'Error',
+        detail: body.detail ?? '',
+        code: body.code ?? 'error',
+        field: body.field,
+        instance: body.instance,
+        type: body.type,
+      });
+    } catch {
+      // Fall through to the generic problem below.
+    }
+  }
+  return new ApiError({
+    status: res.status,
+    title: res.status >= 500 ? 'Something went wrong' : 'The request failed',
+    detail: `The server answered ${res.status}${res.statusText ? ' ' + res.statusText : ''}.`,
+    code: res.status >= 500 ? 'internal' : 'error',
+  });
+}
+
+export interface RequestOptions {
+  /** Do not report 401 to the auth listeners (the sign-in page handles its own). */
+  quiet401?: boolean;
+  signal?: AbortSignal;
+  /** Send `body` as it is (a string) with this content type instead of JSON. */
+  contentType?: string;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const changing = method !== 'GET' && method !== 'HEAD';
+  if (changing) {
+    headers['X-CSRF-Token'] = csrfToken;
+    headers['Content-Type'] = opts.contentType ?? 'application/json';
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: changing ? (opts.contentType ? String(body) : JSON.stringify(body ?? {})) : undefined,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError({
+      status: 0,
+      title: 'Cannot reach Kith',
+      detail: 'Check your connection and try again.',
+      code: 'network',
+    });
+  }
+  if (!res.ok) {
+    const err = await toError(res);
+    if (err.status === 401 && !opts.quiet401) authListeners.forEach((l) => l(err));
+    throw err;
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) return (await res.json()) as T;
+  return (await res.text()) as unknown as T;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts),
+  patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body, opts),
+  del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
+};
+
+/** Builds a query string from the non-empty values only. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Path segment for a Kith id; ids are opaque, but never let one change the path. */
+export function seg(id: string): string {
+  return encodeURIComponent(id);
+}

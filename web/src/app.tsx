@@ -1,0 +1,222 @@
+// The app shell: session bootstrap, header and navigation, and the hash router.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, onAuthLost } from './api';
+import { live, type LiveStatus } from './live';
+import { href, useRoute } from './router';
+import { adopt, isAdmin, SessionContext, worksWithChildren } from './session';
+import type { Session } from './types';
+import { roleLabel } from './format';
+import { Loading } from './components/ui';
+import { SignIn } from './pages/SignIn';
+import { Home } from './pages/Home';
+import { Search } from './pages/Search';
+import { ChildPage } from './pages/Child';
+import { AdminUsers, AdminAgencies } from './pages/Admin';
+import { AuditPage } from './pages/Audit';
+
+function Mark() {
+  // Kith's mark: a child (centre) held by a ring of people.
+  return (
+    <svg class="kith-header__mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+      <circle cx="16" cy="16" r="5" fill="#ffffff" />
+      <circle cx="16" cy="16" r="12" fill="none" stroke="#58b6a9" stroke-width="3" stroke-dasharray="6 3.4" />
+    </svg>
+  );
+}
+
+interface NavItem {
+  label: string;
+  parts: string[];
+}
+
+function navFor(session: Session | null): NavItem[] {
+  if (!session || session.state !== 'complete') return [];
+  const role = session.user.role;
+  const items: NavItem[] = [];
+  if (worksWithChildren(role)) {
+    items.push({ label: 'My children', parts: [] }, { label: 'Find a child', parts: ['search'] });
+  }
+  if (isAdmin(role)) {
+    items.push({ label: 'Users', parts: ['admin', 'users'] }, { label: 'Agencies', parts: ['admin', 'agencies'] });
+  }
+  if (role === 'auditor') items.push({ label: 'Audit', parts: ['audit'] });
+  return items;
+}
+
+function isCurrent(item: NavItem, parts: string[]): boolean {
+  if (item.parts.length === 0) return parts.length === 0 || parts[0] === 'home' || parts[0] === 'children';
+  return item.parts.every((p, i) => parts[i] === p);
+}
+
+export function Layout({ session, onSignOut, children, liveStatus }: {
+  session: Session | null;
+  onSignOut?: () => void;
+  children: ComponentChildren;
+  liveStatus?: LiveStatus;
+}) {
+  const route = useRoute();
+  const nav = navFor(session);
+  // After an in-app navigation, move focus to the new view's heading so screen readers
+  // announce it and keyboard users start from the top of the new content.
+  const key = route.parts.join('/');
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const t = setTimeout(() => {
+      const target = document.getElementById('tab-h') ?? document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main-content');
+      if (!target) return;
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus();
+    }, 60);
+    return () => clearTimeout(t);
+  }, [key]);
+  return (
+    <>
+      <a href="#main-content" class="govuk-skip-link" onClick={(e) => { e.preventDefault(); document.getElementById('main-content')?.focus(); }}>
+        Skip to main content
+      </a>
+      <header class="kith-header" role="banner">
+        <div class="govuk-width-container kith-header__inner">
+          <a class="kith-header__brand" href={href()}>
+            <Mark />
+            Kith
+          </a>
+          <p class="kith-header__tagline">The safeguarding network around every child</p>
+          {session && (
+            <div class="kith-header__user">
+              {session.state === 'complete' && liveStatus && (
+                <span class={`kith-live${liveStatus === 'live' ? '' : ' kith-live--off'}`} data-testid="live-status" data-status={liveStatus}>
+                  {liveStatus === 'live' ? 'Live' : liveStatus === 'connecting' ? 'Connecting' : 'Not live'}
+                  <span class="govuk-visually-hidden"> updates</span>
+                </span>
+              )}
+              <span>
+                {session.user.display_name}
+                <span class="govuk-visually-hidden">, {roleLabel(session.user.role)}</span>
+              </span>
+              <button type="button" class="kith-header__signout" onClick={onSignOut} data-testid="sign-out">
+                Sign out
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      {nav.length > 0 && (
+        <nav class="kith-nav" aria-label="Main">
+          <div class="govuk-width-container">
+            <ul class="kith-nav__list">
+              {nav.map((n) => (
+                <li key={n.label}>
+                  <a class="kith-nav__link" href={href(...n.parts)} aria-current={isCurrent(n, route.parts) ? 'page' : undefined}>
+                    {n.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </nav>
+      )}
+      <div class="govuk-width-container">
+        <main class="kith-main" id="main-content" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+      <footer class="kith-footer" role="contentinfo">
+        <div class="govuk-width-container">
+          Every view of a child's record is recorded with the reason given. Share only what the child's safety needs.
+        </div>
+      </footer>
+    </>
+  );
+}
+
+function NotFoundPage() {
+  return (
+    <>
+      <h1 class="govuk-heading-l">Page not found</h1>
+      <p class="govuk-body">
+        Check the address, or go to <a class="govuk-link" href={href()}>your home page</a>.
+      </p>
+    </>
+  );
+}
+
+function Routes({ session }: { session: Session }) {
+  const { parts } = useRoute();
+  const role = session.user.role;
+  const [head, a, b] = parts;
+  if (!head || head === 'home') {
+    if (isAdmin(role)) return <AdminUsers />;
+    if (role === 'auditor') return <AuditPage childId={undefined} />;
+    return <Home />;
+  }
+  if (head === 'search') return <Search />;
+  if (head === 'children' && a) return <ChildPage id={a} tab={b ?? 'overview'} />;
+  if (head === 'admin' && a === 'users') return <AdminUsers />;
+  if (head === 'admin' && a === 'agencies') return <AdminAgencies />;
+  if (head === 'audit') return <AuditPage childId={a} />;
+  return <NotFoundPage />;
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [liveStatus, setLiveStatus] = useState<LiveStatus>('offline');
+
+  useEffect(() => {
+    api.get<Session>('/api/v1/session', { quiet401: true }).then(
+      (s) => setSession(adopt(s)),
+      () => setSession(null),
+    );
+    return onAuthLost((e: ApiError) => {
+      if (e.code === 'second_factor_required') {
+        api.get<Session>('/api/v1/session', { quiet401: true }).then((s) => setSession(adopt(s)), () => setSession(null));
+      } else {
+        setSession(null);
+      }
+    });
+  }, []);
+
+  const complete = session?.state === 'complete';
+  useEffect(() => {
+    if (!complete) return;
+    live.start();
+    const off = live.onStatus(setLiveStatus);
+    return () => {
+      off();
+      live.stop();
+    };
+  }, [complete]);
+
+  const signOut = () => {
+    api.del('/api/v1/session', { quiet401: true }).finally(() => {
+      setSession(null);
+      location.hash = '#/';
+    });
+  };
+
+  if (session === undefined) {
+    return (
+      <Layout session={null}>
+        <Loading what="Kith" />
+      </Layout>
+    );
+  }
+  if (!session || session.state !== 'complete') {
+    return (
+      <Layout session={session} onSignOut={signOut}>
+        <SignIn session={session} onSession={(s) => setSession(s ? adopt(s) : null)} />
+      </Layout>
+    );
+  }
+  return (
+    <SessionContext.Provider value={{ session, signOut }}>
+      <Layout session={session} onSignOut={signOut} liveStatus={liveStatus}>
+        <Routes session={session} />
+      </Layout>
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,322 @@
+// Local-authority administration: users (create, change role/agency, disable, unlock, reset the
+// second factor) and agencies. Administrators see no case content.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, seg } from '../api';
+import { useSession } from '../session';
+import type { Agency, User } from '../types';
+import { AGENCY_KINDS, formatDateTime, roleLabel, ROLES } from '../format';
+import { Button, Checkbox, FormError, Loaded, SelectField, Success, TextField, useAsync, TableWrap } from '../components/ui';
+
+function useAgencies() {
+  return useAsync(() => api.get<{ agencies: Agency[] }>('/api/v1/agencies'), []);
+}
+
+function NewUser({ agencies, onCreated }: { agencies: Agency[]; onCreated: (u: User) => void }) {
+  const { session } = useSession();
+  const blank = { username: '', display_name: '', job_title: '', email: '', phone: '', role: 'practitioner', agency_id: '', password: '' };
+  const [f, setF] = useState(blank);
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof blank) => (v: string) => setF({ ...f, [k]: v });
+  return (
+    <form
+      noValidate
+      data-testid="new-user-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(undefined);
+        try {
+          const u = await api.post<User>('/api/v1/users', { ...f, authority_id: session.user.authority_id });
+          setF(blank);
+          onCreated(u);
+        } catch (err) {
+          setError(err as ApiError);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <FormError error={error} idPrefix="nu" />
+      <TextField id="nu-display_name" label="Full name" value={f.display_name} onInput={set('display_name')} required />
+      <TextField id="nu-username" label="Username" hint="For example: sw.jones" value={f.username} onInput={set('username')} spellcheck={false} required width="20" />
+      <TextField id="nu-job_title" label="Job title" value={f.job_title} onInput={set('job_title')} />
+      <TextField id="nu-email" label="Work email" type="email" value={f.email} onInput={set('email')} />
+      <TextField id="nu-phone" label="Work phone" type="tel" value={f.phone} onInput={set('phone')} width="20" />
+      <SelectField id="nu-role" label="Role" value={f.role} onInput={set('role')} options={ROLES} />
+      <SelectField id="nu-agency_id" label="Agency" value={f.agency_id} onInput={set('agency_id')} options={agencies.map((a) => [a.id, a.name])} emptyLabel="Choose an agency" />
+      <TextField id="nu-password" label="First password" hint="At least 12 characters. Tell the user separately; they change it when they first sign in." type="password" value={f.password} onInput={set('password')} autocomplete="new-password" required width="20" />
+      <Button busy={busy} testid="create-user">Create user</Button>
+    </form>
+  );
+}
+
+function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies: Agency[]; onSaved: (u: User, msg: string) => void; onCancel: () => void }) {
+  const [role, setRole] = useState<string>(user.role);
+  const [agency, setAgency] = useState(user.agency_id);
+  const [active, setActive] = useState(user.active);
+  const [unlock, setUnlock] = useState(false);
+  const [reset, setReset] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      noValidate
+      data-testid="edit-user-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(undefined);
+        const body: Record<string, unknown> = { version: user.version };
+        if (role !== user.role) body.role = role;
+        if (agency !== user.agency_id) body.agency_id = agency;
+        if (active !== user.active) body.active = active;
+        if (unlock) body.unlock = true;
+        if (reset) body.reset_second_factor = true;
+        try {
+          onSaved(await api.patch<User>(`/api/v1/users/${seg(user.id)}`, body), `${user.display_name}'s account was updated.`);
+        } catch (err) {
+          setError(err as ApiError);
+          setBusy(false);
+        }
+      }}
+    >
+      <h3 class="govuk-heading-m">Change {user.display_name}</h3>
+      <FormError error={error} idPrefix="eu" />
+      <SelectField id="eu-role" label="Role" value={role} onInput={setRole} options={ROLES} />
+      <SelectField id="eu-agency_id" label="Agency" value={agency} onInput={setAgency} options={agencies.map((a) => [a.id, a.name])} emptyLabel="No agency" />
+      <div class="govuk-form-group">
+        <fieldset class="govuk-fieldset">
+          <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Account</legend>
+          <div class="govuk-checkboxes govuk-checkboxes--small">
+            <Checkbox id="eu-active" label="Account is active" checked={active} onChange={setActive} />
+            {user.locked_until && <Checkbox id="eu-unlock" label="Unlock the account" checked={unlock} onChange={setUnlock} />}
+            {user.second_factor_enrolled && (
+              <Checkbox id="eu-reset" label="Reset the second factor" hint="They set up their authenticator again when they next sign in." checked={reset} onChange={setReset} />
+            )}
+          </div>
+        </fieldset>
+      </div>
+      <div class="govuk-button-group">
+        <Button busy={busy} testid="save-user">Save changes</Button>
+        <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function AdminUsers() {
+  useEffect(() => {
+    document.title = 'Users – Kith';
+  }, []);
+  const users = useAsync(() => api.get<{ users: User[] }>('/api/v1/users'), []);
+  const agencies = useAgencies();
+  const [editing, setEditing] = useState<User>();
+  const [message, setMessage] = useState('');
+  const [adding, setAdding] = useState(false);
+  const agencyName = (id: string) => agencies.data?.agencies.find((a) => a.id === id)?.name ?? id;
+  return (
+    <>
+      <h1 class="govuk-heading-l">Users</h1>
+      {message && <Success>{message}</Success>}
+      <div class="kith-inline-actions govuk-!-margin-bottom-4">
+        {!adding && (
+          <button type="button" class="govuk-button govuk-!-margin-bottom-0" onClick={() => setAdding(true)} data-testid="add-user">
+            Add a user
+          </button>
+        )}
+      </div>
+      {adding && agencies.data && (
+        <section class="kith-card" aria-labelledby="nu-h">
+          <h2 class="govuk-heading-m" id="nu-h">Add a user</h2>
+          <NewUser
+            agencies={agencies.data.agencies}
+            onCreated={(u) => {
+              setAdding(false);
+              setMessage(`${u.display_name} can now sign in as ${u.username}.`);
+              users.reload();
+            }}
+          />
+        </section>
+      )}
+      {editing && agencies.data && (
+        <section class="kith-card" aria-label={`Change ${editing.display_name}`}>
+          <EditUser
+            key={editing.id}
+            user={editing}
+            agencies={agencies.data.agencies}
+            onCancel={() => setEditing(undefined)}
+            onSaved={(_, msg) => {
+              setEditing(undefined);
+              setMessage(msg);
+              users.reload();
+            }}
+          />
+        </section>
+      )}
+      <Loaded state={users} what="Users">
+        {(d) => (
+          <TableWrap label="Users">
+            <table class="govuk-table kith-table--stack" data-testid="users-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">{d.users.length} users in your authority</caption>
+              <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Name</th>
+                  <th scope="col" class="govuk-table__header">Role and agency</th>
+                  <th scope="col" class="govuk-table__header">Status</th>
+                  <th scope="col" class="govuk-table__header">Last sign-in</th>
+                  <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody class="govuk-table__body">
+                {d.users.map((u) => (
+                  <tr class="govuk-table__row" key={u.id}>
+                    <td class="govuk-table__cell">
+                      <strong>{u.display_name}</strong>
+                      <br />
+                      <span class="kith-meta">{u.username}</span>
+                    </td>
+                    <td class="govuk-table__cell">
+                      {roleLabel(u.role)}
+                      <br />
+                      <span class="kith-meta">{agencyName(u.agency_id)}</span>
+                    </td>
+                    <td class="govuk-table__cell">
+                      <div class="kith-tags">
+                        {u.active ? <strong class="govuk-tag govuk-tag--green">Active</strong> : <strong class="govuk-tag govuk-tag--grey">Disabled</strong>}
+                        {u.locked_until && <strong class="govuk-tag govuk-tag--red">Locked</strong>}
+                        {u.second_factor_enrolled ? <strong class="govuk-tag govuk-tag--blue">Second factor set up</strong> : null}
+                      </div>
+                    </td>
+                    <td class="govuk-table__cell">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Never'}</td>
+                    <td class="govuk-table__cell">
+                      <button type="button" class="kith-link-button" onClick={() => { setEditing(u); setMessage(''); window.scrollTo(0, 0); }}>
+                        Change<span class="govuk-visually-hidden"> {u.display_name}</span>
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+function AgencyForm({ agency, onSaved, onCancel }: { agency?: Agency; onSaved: (a: Agency) => void; onCancel: () => void }) {
+  const { session } = useSession();
+  const [f, setF] = useState({
+    name: agency?.name ?? '',
+    kind: agency?.kind ?? 'school',
+    phone: agency?.phone ?? '',
+    email: agency?.email ?? '',
+    address: agency?.address ?? '',
+  });
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  return (
+    <form
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(undefined);
+        const body = { ...f, authority_id: agency?.authority_id ?? session.user.authority_id };
+        try {
+          onSaved(agency ? await api.put<Agency>(`/api/v1/agencies/${seg(agency.id)}`, body) : await api.post<Agency>('/api/v1/agencies', body));
+        } catch (err) {
+          setError(err as ApiError);
+          setBusy(false);
+        }
+      }}
+    >
+      <FormError error={error} idPrefix="ag" />
+      <TextField id="ag-name" label="Name" value={f.name} onInput={set('name')} required />
+      <SelectField id="ag-kind" label="Kind of agency" value={f.kind} onInput={set('kind')} options={AGENCY_KINDS} />
+      <TextField id="ag-phone" label="Safeguarding phone" type="tel" value={f.phone} onInput={set('phone')} width="20" />
+      <TextField id="ag-email" label="Safeguarding email" type="email" value={f.email} onInput={set('email')} />
+      <TextField id="ag-address" label="Address" value={f.address} onInput={set('address')} />
+      <div class="govuk-button-group">
+        <Button busy={busy}>{agency ? 'Save changes' : 'Add agency'}</Button>
+        <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function AdminAgencies() {
+  useEffect(() => {
+    document.title = 'Agencies – Kith';
+  }, []);
+  const agencies = useAgencies();
+  const [editing, setEditing] = useState<Agency | 'new'>();
+  const [message, setMessage] = useState('');
+  return (
+    <>
+      <h1 class="govuk-heading-l">Agencies</h1>
+      {message && <Success>{message}</Success>}
+      {!editing && (
+        <button type="button" class="govuk-button" onClick={() => { setEditing('new'); setMessage(''); }}>
+          Add an agency
+        </button>
+      )}
+      {editing && (
+        <section class="kith-card" aria-labelledby="ag-h">
+          <h2 class="govuk-heading-m" id="ag-h">{editing === 'new' ? 'Add an agency' : `Change ${editing.name}`}</h2>
+          <AgencyForm
+            key={editing === 'new' ? 'new' : editing.id}
+            agency={editing === 'new' ? undefined : editing}
+            onCancel={() => setEditing(undefined)}
+            onSaved={(a) => {
+              setEditing(undefined);
+              setMessage(`${a.name} was saved.`);
+              agencies.reload();
+            }}
+          />
+        </section>
+      )}
+      <Loaded state={agencies} what="Agencies">
+        {(d) => (
+          <TableWrap label="Agencies">
+            <table class="govuk-table kith-table--stack" data-testid="agencies-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">{d.agencies.length} agencies</caption>
+              <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Agency</th>
+                  <th scope="col" class="govuk-table__header">Kind</th>
+                  <th scope="col" class="govuk-table__header">Contact</th>
+                  <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody class="govuk-table__body">
+                {d.agencies.map((a) => (
+                  <tr class="govuk-table__row" key={a.id}>
+                    <td class="govuk-table__cell"><strong>{a.name}</strong></td>
+                    <td class="govuk-table__cell">{a.kind_name}</td>
+                    <td class="govuk-table__cell">
+                      {a.phone}
+                      <br />
+                      <span class="kith-meta">{a.email}</span>
+                    </td>
+                    <td class="govuk-table__cell">
+                      <button type="button" class="kith-link-button" onClick={() => { setEditing(a); setMessage(''); window.scrollTo(0, 0); }}>
+                        Change<span class="govuk-visually-hidden"> {a.name}</span>
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </Loaded>
+    </>
+  );
+}

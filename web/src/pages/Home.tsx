@@ -1,0 +1,167 @@
+// Home: the children whose teams I am on, my alerts, and the live news feed of their accounts.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { live } from '../live';
+import { href } from '../router';
+import { useSession } from '../session';
+import type { Alert, ChildSummary, FeedItem } from '../types';
+import { age, formatDate, formatDateTime, fullName } from '../format';
+import { FlagTags, Loaded, SignificanceTag, useAsync } from '../components/ui';
+
+const FEED_KIND: Record<string, string> = {
+  chronology_entry: 'Chronology',
+  forum_post: 'Forum',
+  team_change: 'Team',
+  wheel_person: 'Relationships',
+  finding: 'Finding',
+  mention: 'Mention',
+};
+
+export function FeedList({ items }: { items: FeedItem[] }) {
+  const [shown, setShown] = useState(15);
+  if (items.length === 0) return <p class="govuk-body">Nothing new on your children's accounts yet.</p>;
+  return (
+    <>
+    <ul class="kith-feed" data-testid="feed">
+      {items.slice(0, shown).map((i) => (
+        <li class="kith-feed__item" key={i.id}>
+          <p class="govuk-body govuk-!-margin-bottom-1">
+            <a class="govuk-link" href={href('children', i.child_id, i.kind === 'forum_post' || i.kind === 'mention' ? 'forum' : i.kind === 'chronology_entry' ? 'chronology' : 'overview')}>
+              {i.child_name}
+            </a>
+            {': '}
+            {i.summary}
+          </p>
+          <p class="kith-meta">
+            <strong class="govuk-tag govuk-tag--grey">{FEED_KIND[i.kind] ?? i.kind}</strong> {i.significance && i.significance !== 'routine' && <SignificanceTag value={i.significance} />}{' '}
+            {i.actor_name} · {formatDateTime(i.at)}
+          </p>
+        </li>
+      ))}
+    </ul>
+    {items.length > shown && (
+      <button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-top-3 govuk-!-margin-bottom-0" onClick={() => setShown(shown + 15)}>
+        Show older news
+      </button>
+    )}
+    </>
+  );
+}
+
+function Feed() {
+  const feed = useAsync(() => api.get<{ items: FeedItem[] }>('/api/v1/feed?limit=50'), []);
+  // Items that arrived live since the feed loaded, newest first; merged over the loaded feed.
+  const [arrived, setArrived] = useState<FeedItem[]>([]);
+  useEffect(
+    () =>
+      live.subscribe((m) => {
+        if (m.type === 'feed') {
+          const item = (m as { item: FeedItem }).item;
+          setArrived((cur) => (cur.some((c) => c.id === item.id) ? cur : [item, ...cur].slice(0, 100)));
+        }
+      }),
+    [],
+  );
+  const loaded = feed.data?.items ?? [];
+  const items = [...arrived.filter((a) => !loaded.some((l) => l.id === a.id)), ...loaded];
+  return (
+    <section class="kith-card" aria-labelledby="feed-h">
+      <h2 class="govuk-heading-m" id="feed-h">
+        News feed
+      </h2>
+      <div aria-live="polite" aria-relevant="additions">
+        <Loaded state={feed} what="The news feed">
+          {() => <FeedList items={items} />}
+        </Loaded>
+      </div>
+    </section>
+  );
+}
+
+function Alerts() {
+  const alerts = useAsync(() => api.get<{ alerts: Alert[] }>('/api/v1/alerts'), []);
+  const unread = alerts.data?.alerts.filter((a) => !a.read) ?? [];
+  if (alerts.error?.notAvailable || (alerts.data && unread.length === 0)) return null;
+  return (
+    <Loaded state={alerts} what="Alerts">
+      {() => (
+        <section class="govuk-notification-banner" aria-labelledby="alerts-h" data-testid="alerts">
+          <div class="govuk-notification-banner__header">
+            <h2 class="govuk-notification-banner__title" id="alerts-h">
+              Alerts ({unread.length})
+            </h2>
+          </div>
+          <div class="govuk-notification-banner__content">
+            <ul class="govuk-list">
+              {unread.map((a) => (
+                <li key={a.id}>
+                  <a class="govuk-link" href={href('children', a.child_id)}>{a.child_name}</a>: {a.summary}{' '}
+                  <span class="kith-meta">({formatDateTime(a.at)})</span>{' '}
+                  <button
+                    type="button"
+                    class="kith-link-button"
+                    onClick={() => api.post(`/api/v1/alerts/${encodeURIComponent(a.id)}/read`, {}).then(alerts.reload)}
+                  >
+                    Mark as read<span class="govuk-visually-hidden">: {a.summary}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </section>
+      )}
+    </Loaded>
+  );
+}
+
+export function MyChildren() {
+  const kids = useAsync(() => api.get<{ children: ChildSummary[] }>('/api/v1/me/children'), []);
+  return (
+    <section class="kith-card" aria-labelledby="children-h">
+      <h2 class="govuk-heading-m" id="children-h">
+        My children
+      </h2>
+      <Loaded state={kids} what="Your children">
+        {(d) =>
+          d.children.length === 0 ? (
+            <p class="govuk-body">
+              You are not on any child's team yet. <a class="govuk-link" href={href('search')}>Find a child</a> to see who is
+              involved, and join their team with a reason.
+            </p>
+          ) : (
+            <ul class="kith-child-list" data-testid="my-children">
+              {d.children.map((c) => (
+                <li class="kith-child-list__item" key={c.child_id}>
+                  <a class="govuk-link kith-child-list__name" href={href('children', c.child_id)}>
+                    {fullName(c)}
+                  </a>
+                  <p class="kith-meta">
+                    Born {formatDate(c.date_of_birth)} ({age(c.date_of_birth)}) · Your role: {c.my_role}
+                  </p>
+                  <FlagTags flags={c.flags} lead={c.i_am_lead} />
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+export function Home() {
+  const { session } = useSession();
+  useEffect(() => {
+    document.title = 'My children – Kith';
+  }, []);
+  return (
+    <>
+      <h1 class="govuk-heading-l">Hello, {session.user.display_name.split(' ')[0]}</h1>
+      <Alerts />
+      <div class="kith-grid kith-grid--home">
+        <MyChildren />
+        <Feed />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,291 @@
+// Shapes of the Kith API's JSON, as agreed in the API contract (docs/openapi.yaml and the
+// child's-account contract). The server may add fields; the app reads only these.
+
+export type Role = 'practitioner' | 'manager' | 'authority_admin' | 'auditor' | 'national_admin';
+
+export interface User {
+  id: string;
+  username: string;
+  display_name: string;
+  job_title: string;
+  email: string;
+  phone: string;
+  role: Role;
+  authority_id: string;
+  agency_id: string;
+  active: boolean;
+  second_factor_enrolled: boolean;
+  locked_until: string | null;
+  last_login_at: string | null;
+  version: number;
+}
+
+export type SessionState = 'complete' | 'second_factor_required' | 'enrolment_required';
+
+export interface Session {
+  user: User;
+  state: SessionState;
+  csrf_token: string;
+  session_started_at?: string;
+}
+
+export interface Flags {
+  early_help_assessment: boolean;
+  child_protection_plan: boolean;
+  looked_after: boolean;
+}
+
+export interface ChildSummary {
+  child_id: string;
+  given_names: string;
+  family_name: string;
+  date_of_birth: string | null;
+  my_role: string;
+  i_am_lead: boolean;
+  flags: Flags;
+}
+
+export interface Agency {
+  id: string;
+  authority_id: string;
+  name: string;
+  kind: string;
+  kind_name: string;
+  phone: string;
+  email: string;
+  address: string;
+}
+
+export interface Carer {
+  name: string;
+  relationship: string;
+  parental_responsibility: boolean;
+  phone: string;
+  email: string;
+  address: string;
+}
+
+export interface Service {
+  agency_id: string;
+  description: string;
+  start: string;
+  end: string | null;
+}
+
+export interface Child {
+  id: string;
+  authority_id: string;
+  version: number;
+  given_names: string;
+  family_name: string;
+  other_names: string[];
+  date_of_birth: string | null;
+  sex: string;
+  address: string;
+  postcode: string;
+  nhs_number: string;
+  upn: string;
+  carers: Carer[];
+  school_agency_id: string;
+  gp_agency_id: string;
+  services: Service[];
+  flags: Flags;
+  shielded: boolean;
+}
+
+export interface Member {
+  user_id: string;
+  display_name: string;
+  job_title: string;
+  role: string;
+  reason: string;
+  lead: boolean;
+  joined_at: string;
+  email: string;
+  phone: string;
+  agency: Agency | null;
+}
+
+export interface ChildAccount {
+  child: Child;
+  team: Member[];
+  agencies: Agency[];
+  access: string;
+}
+
+export interface Signposting {
+  child_id: string;
+  given_names: string;
+  family_name: string;
+  date_of_birth: string | null;
+  sex: string;
+  shielded: boolean;
+  address: string;
+  postcode: string;
+  early_help_assessment: boolean;
+  lead_professional: {
+    user_id: string;
+    display_name: string;
+    role: string;
+    email: string;
+    phone: string;
+    agency: Agency | null;
+  } | null;
+  services: { description: string; start: string; end: string | null; agency: Agency | null }[];
+  contact_broker: Agency | null;
+}
+
+export interface SearchResult {
+  child_id: string;
+  given_names: string;
+  family_name: string;
+  date_of_birth: string | null;
+  postcode_district: string | null;
+  score: number;
+  shielded: boolean;
+  on_my_team: boolean;
+}
+
+export type Significance = 'routine' | 'notable' | 'serious';
+
+export interface Entry {
+  id: string;
+  child_id: string;
+  occurred_on: string;
+  occurred_time: string | null;
+  agency_id: string;
+  agency_name: string;
+  agency_kind: string;
+  author_id: string;
+  author_name: string;
+  type: string;
+  significance: Significance;
+  summary: string;
+  detail: string;
+  recorded_at: string;
+  version: number;
+  lineage_id: string;
+  supersedes_id: string | null;
+  correction_reason: string | null;
+  source: { kind: 'practitioner' | 'forum'; thread_id: string | null };
+}
+
+export interface ContactSeries {
+  granularity: string;
+  buckets: { start: string; end: string; label: string }[];
+  agencies: { agency_id: string; name: string; kind: string; counts: number[]; total: number }[];
+  flags: { kind: 'sudden_rise' | 'long_gap' | 'stopped_seeing'; agency_id: string; bucket_index: number; explanation: string }[];
+}
+
+export interface Term {
+  term: string;
+  display: string;
+  phrase: boolean;
+  weight: number;
+  count: number;
+  entry_ids: string[];
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  relationship: string;
+  category: 'family' | 'household' | 'carer' | 'community' | 'professional';
+  lives_with_child: boolean;
+  since: string | null;
+  date_of_birth: string | null;
+  adult: boolean;
+  verified: boolean;
+  verified_by_agency_id: string | null;
+  notes: string;
+  user_id: string | null;
+}
+
+export interface Finding {
+  kind: string;
+  severity: 'info' | 'warning' | 'serious';
+  explanation: string;
+  person_ids: string[];
+  facts: string[];
+}
+
+export interface Wheel {
+  child: { id: string; name: string; age: number | null };
+  people: Person[];
+  findings: Finding[];
+}
+
+export interface RelationshipType {
+  code: string;
+  label: string;
+  category: Person['category'];
+}
+
+export interface Thread {
+  id: string;
+  category: 'observation' | 'progress' | 'concern' | 'question';
+  title: string;
+  author_id: string;
+  author_name: string;
+  created_at: string;
+  post_count: number;
+  last_post_at: string;
+  promoted_entry_id: string | null;
+}
+
+export interface Post {
+  id: string;
+  thread_id: string;
+  author_id: string;
+  author_name: string;
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  versions: number;
+  reply_to: string | null;
+  mentions: string[];
+}
+
+export interface FeedItem {
+  id: string;
+  at: string;
+  child_id: string;
+  child_name: string;
+  kind: 'chronology_entry' | 'forum_post' | 'team_change' | 'wheel_person' | 'finding' | 'mention';
+  summary: string;
+  actor_name: string;
+  significance: Significance | null;
+}
+
+export interface Alert {
+  id: string;
+  at: string;
+  child_id: string;
+  child_name: string;
+  kind: string;
+  summary: string;
+  read: boolean;
+}
+
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actor_id: string;
+  actor_role: string;
+  authority_id: string;
+  action: string;
+  child_id: string;
+  target_id: string;
+  reason: string;
+  outcome: string;
+  why: string;
+  detail: unknown;
+  client: string;
+}
+
+export interface LocalAuthority {
+  id: string;
+  code: string;
+  name: string;
+  require_second_factor: boolean;
+}
