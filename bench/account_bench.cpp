@@ -26,9 +26,7 @@ class TextGenerator {
  public:
   explicit TextGenerator(uint32_t seed) : rng_(seed) {}
 
-  std::string_view Pick(std::span<const std::string_view> options) {
-    return options[rng_() % options.size()];
-  }
+  std::string_view Pick(std::span<const std::string_view> options) { return options[rng_() % options.size()]; }
   uint32_t Next(uint32_t bound) { return rng_() % bound; }
 
   std::string Sentence() {
@@ -59,17 +57,16 @@ class TextGenerator {
         "raised concerns about alcohol misuse",
         "completed a home visit and saw the child",
         "discussed the child protection plan"};
-    static constexpr std::array<std::string_view, 10> kFollowUps{
-        "Referral made to children's social care.",
-        "Advice given and safeguarding lead informed.",
-        "Strategy discussion to be arranged.",
-        "Will review at the next core group meeting.",
-        "Home visit planned for next week.",
-        "Parent did not engage with the discussion.",
-        "Child spoken to alone; said things were fine.",
-        "Information shared with the GP.",
-        "Health visitor to follow up.",
-        "No further action at this time."};
+    static constexpr std::array<std::string_view, 10> kFollowUps{"Referral made to children's social care.",
+                                                                 "Advice given and safeguarding lead informed.",
+                                                                 "Strategy discussion to be arranged.",
+                                                                 "Will review at the next core group meeting.",
+                                                                 "Home visit planned for next week.",
+                                                                 "Parent did not engage with the discussion.",
+                                                                 "Child spoken to alone; said things were fine.",
+                                                                 "Information shared with the GP.",
+                                                                 "Health visitor to follow up.",
+                                                                 "No further action at this time."};
     std::string s(Pick(kPeople));
     s += ' ';
     s += Pick(kObservations);
@@ -83,16 +80,14 @@ class TextGenerator {
   // terms would flatter Top().
   std::string FreeText() {
     static constexpr std::array<std::string_view, 48> kWords{
-        "tired",   "hungry",   "upset",      "crying",   "quiet",     "angry",     "scared",
-        "happy",   "playing",  "eating",     "sleeping", "injury",    "scratch",   "burn",
-        "mark",    "swelling", "bedroom",    "kitchen",  "mattress",  "heating",   "rent",
-        "arrears", "eviction", "benefits",   "money",    "food",      "bank",      "uniform",
-        "lunch",   "homework", "attendance", "late",     "exclusion", "detention", "bullying",
-        "phone",   "online",   "friends",    "older",    "boyfriend", "cannabis",  "drinking",
-        "smoking", "fighting", "arguing",    "court",    "contact",   "supervised"};
+        "tired",     "hungry",    "upset",    "crying",   "quiet",   "angry",    "scared",     "happy",
+        "playing",   "eating",    "sleeping", "injury",   "scratch", "burn",     "mark",       "swelling",
+        "bedroom",   "kitchen",   "mattress", "heating",  "rent",    "arrears",  "eviction",   "benefits",
+        "money",     "food",      "bank",     "uniform",  "lunch",   "homework", "attendance", "late",
+        "exclusion", "detention", "bullying", "phone",    "online",  "friends",  "older",      "boyfriend",
+        "cannabis",  "drinking",  "smoking",  "fighting", "arguing", "court",    "contact",    "supervised"};
     static constexpr std::array<std::string_view, 16> kSyllables{
-        "ash", "bel", "cor", "dun", "el",  "fen", "gar", "hol",
-        "ing", "kel", "lor", "mar", "nor", "pen", "ros", "wick"};
+        "ash", "bel", "cor", "dun", "el", "fen", "gar", "hol", "ing", "kel", "lor", "mar", "nor", "pen", "ros", "wick"};
     std::string s;
     const int n = 6 + static_cast<int>(Next(10));
     for (int i = 0; i < n; ++i) {
@@ -118,8 +113,8 @@ class TextGenerator {
   std::mt19937 rng_;
 };
 
-constexpr std::array<std::string_view, 8> kAgencies{
-    "school-1", "gp-1", "hv-1", "police-1", "csc-1", "hospital-1", "housing-1", "charity-1"};
+constexpr std::array<std::string_view, 8> kAgencies{"school-1", "gp-1",       "hv-1",      "police-1",
+                                                    "csc-1",    "hospital-1", "housing-1", "charity-1"};
 
 struct Fixture {
   std::vector<ChronologyEntry> entries;
@@ -139,8 +134,7 @@ struct Fixture {
       const int64_t back = gen.Next(730) * gen.Next(730) / 730;  // skewed recent
       e.occurred_on = Date::FromDays(kToday.ToDays() - back);
       if (gen.Next(3) != 0)
-        e.occurred_time =
-            TimeOfDay{static_cast<int>(gen.Next(24)), static_cast<int>(gen.Next(60)), 0};
+        e.occurred_time = TimeOfDay{static_cast<int>(gen.Next(24)), static_cast<int>(gen.Next(60)), 0};
       e.agency_id = std::string(kAgencies[gen.Next(kAgencies.size())]);
       e.author_id = "user-" + std::to_string(gen.Next(40));
       e.type = AllEntryTypes()[gen.Next(AllEntryTypes().size())];
@@ -167,8 +161,7 @@ struct Fixture {
     for (int i = 0; i < 30; ++i) {
       WheelPerson p;
       p.id = "person-" + std::to_string(i);
-      p.relationship =
-          AllRelationshipTypes()[static_cast<size_t>(i) % AllRelationshipTypes().size()];
+      p.relationship = AllRelationshipTypes()[static_cast<size_t>(i) % AllRelationshipTypes().size()];
       p.lives_with_child = i % 4 == 0;
       p.living_with_since = Date::FromDays(kToday.ToDays() - 10 * i);
       p.identity_verified = i % 3 != 0;
@@ -192,8 +185,7 @@ void BM_ContactSeriesAuto(benchmark::State& state) {
     auto series = ComputeContactSeries(events, kToday);
     benchmark::DoNotOptimize(series);
   }
-  state.counters["buckets"] =
-      static_cast<double>(ComputeContactSeries(events, kToday)->buckets.size());
+  state.counters["buckets"] = static_cast<double>(ComputeContactSeries(events, kToday)->buckets.size());
 }
 BENCHMARK(BM_ContactSeriesAuto)->Unit(benchmark::kMicrosecond);
 
@@ -294,9 +286,8 @@ BENCHMARK(BM_FilterChronology)->Unit(benchmark::kMicrosecond);
 void BM_CsvImport5000Rows(benchmark::State& state) {
   std::string csv = "date,time,agency,type,significance,summary,detail\n";
   for (const auto& e : Shared().entries) {
-    csv += e.occurred_on.ToString() + ",," + e.agency_id + "," + std::string(ToString(e.type)) +
-           "," + std::string(ToString(e.significance)) + ",\"" + e.summary + "\",\"" + e.detail +
-           "\"\n";
+    csv += e.occurred_on.ToString() + ",," + e.agency_id + "," + std::string(ToString(e.type)) + "," +
+           std::string(ToString(e.significance)) + ",\"" + e.summary + "\",\"" + e.detail + "\"\n";
   }
   CsvImportContext context;
   context.child_id = "child-1";

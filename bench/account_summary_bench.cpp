@@ -39,7 +39,7 @@ using Steady = std::chrono::steady_clock;
 
 constexpr std::array<const char*, 8> kAgencies = {"ACSC", "ASCH", "AGP", "AHV", "AHOSP", "APOL", "AEY", "AHOUSE"};
 constexpr std::array<domain::AgencyKind, 8> kKinds = {
-    domain::AgencyKind::kChildrensSocialCare, domain::AgencyKind::kSchool,  domain::AgencyKind::kGpPractice,
+    domain::AgencyKind::kChildrensSocialCare, domain::AgencyKind::kSchool,   domain::AgencyKind::kGpPractice,
     domain::AgencyKind::kHealthVisiting,      domain::AgencyKind::kHospital, domain::AgencyKind::kPolice,
     domain::AgencyKind::kEarlyYears,          domain::AgencyKind::kHousing};
 
@@ -50,15 +50,20 @@ class Text {
 
   std::string Sentence() {
     static constexpr std::array<const char*, 10> kWho = {
-        "Mum", "Mum's partner", "The class teacher", "The health visitor", "The GP",
-        "The social worker", "Grandmother", "A neighbour", "The nursery worker", "The police officer"};
-    static constexpr std::array<const char*, 12> kWhat = {
-        "reported a bruise on the left arm", "raised concerns about domestic abuse at home",
-        "said the child seemed hungry", "observed the child was withdrawn and tired",
-        "reported a missed appointment", "described the home conditions as poor",
-        "noted the child was not brought to clinic", "said there had been shouting and police were called",
-        "noticed the child's clothes were dirty", "raised concerns about alcohol misuse",
-        "completed a home visit and saw the child", "shared information about rent arrears"};
+        "Mum",         "Mum's partner", "The class teacher",  "The health visitor", "The GP", "The social worker",
+        "Grandmother", "A neighbour",   "The nursery worker", "The police officer"};
+    static constexpr std::array<const char*, 12> kWhat = {"reported a bruise on the left arm",
+                                                          "raised concerns about domestic abuse at home",
+                                                          "said the child seemed hungry",
+                                                          "observed the child was withdrawn and tired",
+                                                          "reported a missed appointment",
+                                                          "described the home conditions as poor",
+                                                          "noted the child was not brought to clinic",
+                                                          "said there had been shouting and police were called",
+                                                          "noticed the child's clothes were dirty",
+                                                          "raised concerns about alcohol misuse",
+                                                          "completed a home visit and saw the child",
+                                                          "shared information about rent arrears"};
     std::string s = std::string(kWho[Next(kWho.size())]) + " " + kWhat[Next(kWhat.size())];
     // A long tail of rarer words, as free text has.
     for (uint32_t i = 0, n = Next(4); i < n; ++i) s += " " + RareWord();
@@ -172,16 +177,23 @@ int main(int argc, char** argv) {
       r.Teams().AddMember({heavy, std::string("U") + kAgencies[a], "Practitioner", "Benchmark team", now, a == 0});
     }
     for (int i = 0; i < 5000; ++i) {
-      (void)r.Chronology().Insert(entry(heavy, "E" + std::to_string(i), 1 + static_cast<int>(text.Next(730)),
-                                        static_cast<int>(text.Next(8))));
+      (void)r.Chronology().Insert(
+          entry(heavy, "E" + std::to_string(i), 1 + static_cast<int>(text.Next(730)), static_cast<int>(text.Next(8))));
     }
     for (int t = 0; t < 200; ++t) {
       const std::string tid = "T" + std::to_string(t);
       (void)r.Forum().InsertThread({tid, heavy, "concern", text.Sentence(), "UACSC", now, "", 0, {}});
       for (int p = 0; p < 10; ++p) {
-        (void)r.Forum().InsertPost({"P" + std::to_string(t * 10 + p), tid, heavy,
-                                    std::string("U") + kAgencies[text.Next(8)], text.Paragraph(3),
-                                    now - std::chrono::hours(24 * (200 - t)) + std::chrono::minutes(p), {}, 1, "", {}});
+        (void)r.Forum().InsertPost({"P" + std::to_string(t * 10 + p),
+                                    tid,
+                                    heavy,
+                                    std::string("U") + kAgencies[text.Next(8)],
+                                    text.Paragraph(3),
+                                    now - std::chrono::hours(24 * (200 - t)) + std::chrono::minutes(p),
+                                    {},
+                                    1,
+                                    "",
+                                    {}});
       }
     }
     for (int w = 0; w < 12; ++w) {
@@ -211,8 +223,10 @@ int main(int argc, char** argv) {
 
   // --- Measurements -----------------------------------------------------------------------------
   app::AccountService account(ctx, words, nullptr);
-  app::Principal lead{*store->ReadValue([](storage::Repositories& r) { return r.Users().Get("UACSC"); }), {},
-                      app::SessionState::kComplete, "127.0.0.1"};
+  app::Principal lead{*store->ReadValue([](storage::Repositories& r) { return r.Users().Get("UACSC"); }),
+                      {},
+                      app::SessionState::kComplete,
+                      "127.0.0.1"};
 
   Figures cold, warm, add, after_add;
   auto start = Steady::now();

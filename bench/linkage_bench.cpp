@@ -66,8 +66,8 @@ int RunSynthetic(size_t n, unsigned threads) {
   config.seed = 42;
   const auto population = kith::linkage::GenerateChildren(config);
   const double generate_seconds = Seconds(t0);
-  fmt::print("generated {} records of {} children in {:.2f} s\n", population.records.size(),
-             population.children.size(), generate_seconds);
+  fmt::print("generated {} records of {} children in {:.2f} s\n", population.records.size(), population.children.size(),
+             generate_seconds);
 
   LinkOptions options;
   options.threads = threads;
@@ -122,8 +122,9 @@ int RunSynthetic(size_t n, unsigned threads) {
       for (size_t j = 0; j < population.records.size(); ++j) {
         if (population.child_of[j] != population.child_of[i]) continue;
         const auto& r = population.records[j];
-        fmt::print(stderr, "  split {} cluster {}: {} | {} | {} | {} | {} | {} | {} | {}\n", r.record_id, result->cluster_of[j],
-                   r.source, r.given_name, r.family_name, r.date_of_birth, r.sex, r.postcode, r.nhs_number, r.upn);
+        fmt::print(stderr, "  split {} cluster {}: {} | {} | {} | {} | {} | {} | {} | {}\n", r.record_id,
+                   result->cluster_of[j], r.source, r.given_name, r.family_name, r.date_of_birth, r.sex, r.postcode,
+                   r.nhs_number, r.upn);
       }
     }
   }
@@ -133,8 +134,8 @@ int RunSynthetic(size_t n, unsigned threads) {
              s.normalise_seconds, s.train_seconds, s.block_seconds, s.score_seconds, s.cluster_seconds);
   fmt::print("  candidate pairs {}, matches {}, reviews {}, sibling-guarded {}, oversized blocks {}, clusters {}\n",
              s.candidate_pairs, s.matches, s.reviews, s.sibling_guarded, s.oversized_blocks, s.clusters);
-  fmt::print("  pairwise precision {:.4f} recall {:.4f} F1 {:.4f}; records of twins/siblings merged: {}\n",
-             m.precision, m.recall, m.f1, sibling_merges);
+  fmt::print("  pairwise precision {:.4f} recall {:.4f} F1 {:.4f}; records of twins/siblings merged: {}\n", m.precision,
+             m.recall, m.f1, sibling_merges);
   fmt::print("  prior {:.3g}\n", result->model.prior);
   fmt::print("peak RSS {:.0f} MiB\n", PeakRssMiB());
   return 0;
@@ -181,7 +182,8 @@ int RunDatasets(const std::string& dir) {
       fmt::print(stderr, "{}: {}\n", set.name, result.error().message);
       return 1;
     }
-    PrintMetrics(set.name, records.size(), EvaluatePairwise(result->cluster_of, kith::linkage::TruthEntities(records)), seconds);
+    PrintMetrics(set.name, records.size(), EvaluatePairwise(result->cluster_of, kith::linkage::TruthEntities(records)),
+                 seconds);
     if (std::getenv("KITH_BENCH_VERBOSE") != nullptr) {
       fmt::print(stderr, "  candidates {}, reviews {}, guarded {}\n", result->stats.candidate_pairs,
                  result->stats.reviews, result->stats.sibling_guarded);

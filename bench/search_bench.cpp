@@ -75,8 +75,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--csv" && i + 1 < argc) csv_dir = argv[++i];
-    else positional.push_back(a);
+    if (a == "--csv" && i + 1 < argc)
+      csv_dir = argv[++i];
+    else
+      positional.push_back(a);
   }
   if (!positional.empty()) n = std::stoull(positional[0]);
   if (positional.size() > 1) n_queries = std::stoull(positional[1]);
@@ -170,8 +172,8 @@ int main(int argc, char** argv) {
       }
     }
     if (queries_csv.is_open()) {
-      queries_csv << q + 1 << ',' << Id(child_index) << ',' << Csv(record.given_name) << ','
-                  << Csv(record.family_name) << ',' << record.date_of_birth << '\n';
+      queries_csv << q + 1 << ',' << Id(child_index) << ',' << Csv(record.given_name) << ',' << Csv(record.family_name)
+                  << ',' << record.date_of_birth << '\n';
       latency_csv << q + 1 << ',' << fmt::format("{:.1f}", us) << ',' << (at10 ? 1 : 0) << '\n';
     }
   }

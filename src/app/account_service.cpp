@@ -63,8 +63,8 @@ std::optional<AccountService::Access> LoadAccess(Repositories& r, const std::str
 
 Error NoChild() { return Error::NotFound("There is no child with that Kith id."); }
 
-void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id,
-                AuditOutcome outcome, std::string_view why, const std::string& detail = "") {
+void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id, AuditOutcome outcome,
+                std::string_view why, const std::string& detail = "") {
   auto a = AuditFor(p, std::move(action), ctx.clock.Now());
   a.child_id = child_id;
   a.outcome = outcome;
@@ -116,8 +116,7 @@ EntryView ViewOf(storage::StoredEntry e, Names& names) {
 
 // Checks free text of the forum and wheel: valid UTF-8, within a length, no control
 // characters except line breaks where allowed.
-Status CheckText(std::string_view field, const std::string& text, size_t max_chars, bool required,
-                 bool multiline) {
+Status CheckText(std::string_view field, const std::string& text, size_t max_chars, bool required, bool multiline) {
   if (required && text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Error::Invalid(std::string(field), "This field is required.");
   }
@@ -127,8 +126,8 @@ Status CheckText(std::string_view field, const std::string& text, size_t max_cha
   }
   for (unsigned char c : text) {
     if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7F) {
-      return Error::Invalid(std::string(field), multiline ? "The text contains control characters."
-                                                          : "Must be a single line of text.");
+      return Error::Invalid(std::string(field),
+                            multiline ? "The text contains control characters." : "Must be a single line of text.");
     }
   }
   return Ok{};
@@ -140,9 +139,9 @@ std::vector<std::string> Mentions(Repositories& r, const std::string& body, cons
   for (size_t i = 0; i < body.size(); ++i) {
     if (body[i] != '@' || (i > 0 && (std::isalnum(static_cast<unsigned char>(body[i - 1])) != 0))) continue;
     size_t j = i + 1;
-    while (j < body.size() && (std::islower(static_cast<unsigned char>(body[j])) ||
-                               std::isdigit(static_cast<unsigned char>(body[j])) || body[j] == '.' ||
-                               body[j] == '_' || body[j] == '-')) {
+    while (j < body.size() &&
+           (std::islower(static_cast<unsigned char>(body[j])) || std::isdigit(static_cast<unsigned char>(body[j])) ||
+            body[j] == '.' || body[j] == '_' || body[j] == '-')) {
       ++j;
     }
     std::string name = body.substr(i + 1, j - i - 1);
@@ -159,20 +158,28 @@ domain::RelationshipType RelationshipOfPractitioner(domain::AgencyKind kind, con
   using domain::AgencyKind;
   using domain::RelationshipType;
   switch (kind) {
-    case AgencyKind::kChildrensSocialCare: return RelationshipType::kSocialWorker;
+    case AgencyKind::kChildrensSocialCare:
+      return RelationshipType::kSocialWorker;
     case AgencyKind::kSchool: {
       std::string lower = job_title;
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return lower.find("safeguarding") != std::string::npos ? RelationshipType::kDesignatedSafeguardingLead
                                                              : RelationshipType::kTeacher;
     }
-    case AgencyKind::kGpPractice: return RelationshipType::kGp;
-    case AgencyKind::kHealthVisiting: return RelationshipType::kHealthVisitor;
-    case AgencyKind::kSchoolNursing: return RelationshipType::kSchoolNurse;
-    case AgencyKind::kPolice: return RelationshipType::kPoliceOfficer;
-    case AgencyKind::kYouthService: return RelationshipType::kYouthWorker;
-    case AgencyKind::kHousing: return RelationshipType::kHousingOfficer;
-    case AgencyKind::kEarlyYears: return RelationshipType::kEarlyYearsWorker;
+    case AgencyKind::kGpPractice:
+      return RelationshipType::kGp;
+    case AgencyKind::kHealthVisiting:
+      return RelationshipType::kHealthVisitor;
+    case AgencyKind::kSchoolNursing:
+      return RelationshipType::kSchoolNurse;
+    case AgencyKind::kPolice:
+      return RelationshipType::kPoliceOfficer;
+    case AgencyKind::kYouthService:
+      return RelationshipType::kYouthWorker;
+    case AgencyKind::kHousing:
+      return RelationshipType::kHousingOfficer;
+    case AgencyKind::kEarlyYears:
+      return RelationshipType::kEarlyYearsWorker;
     default:
       // The taxonomy has no code for hospital, midwifery, CAMHS or probation staff yet.
       return RelationshipType::kVoluntarySectorWorker;
@@ -216,8 +223,8 @@ WheelData LoadWheel(Repositories& r, const AccountService::Access& a, const Date
     if (!user->agency_id.empty()) agency = r.Agencies().Get(user->agency_id);
     domain::WheelPerson w;
     w.id = m.user_id;
-    w.relationship = RelationshipOfPractitioner(agency ? agency->kind : domain::AgencyKind::kVoluntarySector,
-                                                user->job_title);
+    w.relationship =
+        RelationshipOfPractitioner(agency ? agency->kind : domain::AgencyKind::kVoluntarySector, user->job_title);
     w.agency_id = user->agency_id;
     w.lead_professional = m.lead;
     w.adult = true;
@@ -318,8 +325,8 @@ void AccountService::Publish(const std::string& child_id, const char* what,
   ctx_.store.Read([&](Repositories& r) {
     Names names(r);
     for (const auto& i : items) {
-      FeedItemView v{i.id, i.at, i.child_id, names.Child(i.child_id), i.kind, i.summary, names.User(i.actor_id),
-                     i.significance};
+      FeedItemView v{
+          i.id, i.at, i.child_id, names.Child(i.child_id), i.kind, i.summary, names.User(i.actor_id), i.significance};
       events.push_back({child_id, what, std::move(v), i.recipient_id});
     }
   });
@@ -353,65 +360,65 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
   auto lease = words_.Acquire(child_id);
   lease.Get(ctx_.store);
   std::vector<storage::FeedItem> feed;
-  auto result = WriteAs<EntryView>(p, child_id, action, [&](Repositories& r, const Access& a,
-                                                             domain::AuditRecord& audit) -> Result<EntryView> {
-    auto agency = p.user.agency_id.empty() ? std::nullopt : r.Agencies().Get(p.user.agency_id);
-    if (!agency) return Error::Forbidden("Only practitioners of an agency known to Kith can record entries.");
-    entry.child_id = child_id;
-    entry.agency_id = agency->id;
-    entry.agency_kind = agency->kind;
-    entry.author_id = p.user.id;
-    entry.recorded_at = now;
-    storage::StoredEntry stored;
-    if (supersedes.empty()) {
-      entry.id = ctx_.random.Id("E");
-      entry.lineage_id = entry.id;
-      entry.version = 1;
-      if (auto s = domain::ValidateEntry(entry, today); !s) return s.error();
-      stored = {entry, source_thread_id};
-      if (!source_thread_id.empty()) {
-        // A promotion: the thread and the entry point at each other.
-        if (auto s = r.Chronology().Insert(stored); !s) return s.error();
-        if (auto s = r.Forum().SetPromoted(source_thread_id, entry.id); !s) return s.error();
-      } else if (auto s = r.Chronology().Insert(stored); !s) {
-        return s.error();
-      }
-    } else {
-      auto current = r.Chronology().Get(supersedes);
-      if (!current || current->entry.child_id != child_id) return Error::NotFound("There is no such entry.");
-      if (r.Chronology().IsSuperseded(supersedes)) {
-        return Error::Conflict("This entry has been corrected since; correct the latest version.");
-      }
-      auto next = domain::Supersede(current->entry, entry, ctx_.random.Id("E"), reason, p.user.id, now, today);
-      if (!next) return next.error();
-      // A correction keeps the original agency: it corrects what that agency recorded.
-      next->agency_id = current->entry.agency_id;
-      next->agency_kind = current->entry.agency_kind;
-      stored = {*next, current->source_thread_id};
-      if (auto s = r.Chronology().InsertCorrection(stored); !s) return s.error();
-      lease.Remove(r, supersedes);
-      audit.reason = reason;
-    }
-    lease.Add(r, stored.entry.id, WordIndex::EntryText(stored.entry));
-    audit.target_id = stored.entry.id;
-    audit.detail = nlohmann::json{{"type", domain::ToString(stored.entry.type)},
-                                  {"significance", domain::ToString(stored.entry.significance)},
-                                  {"version", stored.entry.version}}
-                       .dump();
-    const std::string what = supersedes.empty() ? "New entry: " : "Entry corrected: ";
-    feed.push_back({ctx_.random.Id("F"), now, child_id, "chronology_entry", what + stored.entry.summary, p.user.id,
-                    std::string(domain::ToString(stored.entry.significance)), stored.entry.id, "", ""});
-    if (stored.entry.significance == domain::Significance::kSerious) {
-      if (const auto* lead = a.Lead(); lead && lead->user_id != p.user.id) {
-        r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "serious_entry",
-                              "Serious entry for " + a.ChildName() + ": " + stored.entry.summary, stored.entry.id,
-                              std::nullopt});
-      }
-    }
-    for (const auto& f : feed) r.Feed().Append(f);
-    Names names(r);
-    return ViewOf(stored, names);
-  });
+  auto result = WriteAs<EntryView>(
+      p, child_id, action, [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<EntryView> {
+        auto agency = p.user.agency_id.empty() ? std::nullopt : r.Agencies().Get(p.user.agency_id);
+        if (!agency) return Error::Forbidden("Only practitioners of an agency known to Kith can record entries.");
+        entry.child_id = child_id;
+        entry.agency_id = agency->id;
+        entry.agency_kind = agency->kind;
+        entry.author_id = p.user.id;
+        entry.recorded_at = now;
+        storage::StoredEntry stored;
+        if (supersedes.empty()) {
+          entry.id = ctx_.random.Id("E");
+          entry.lineage_id = entry.id;
+          entry.version = 1;
+          if (auto s = domain::ValidateEntry(entry, today); !s) return s.error();
+          stored = {entry, source_thread_id};
+          if (!source_thread_id.empty()) {
+            // A promotion: the thread and the entry point at each other.
+            if (auto s = r.Chronology().Insert(stored); !s) return s.error();
+            if (auto s = r.Forum().SetPromoted(source_thread_id, entry.id); !s) return s.error();
+          } else if (auto s = r.Chronology().Insert(stored); !s) {
+            return s.error();
+          }
+        } else {
+          auto current = r.Chronology().Get(supersedes);
+          if (!current || current->entry.child_id != child_id) return Error::NotFound("There is no such entry.");
+          if (r.Chronology().IsSuperseded(supersedes)) {
+            return Error::Conflict("This entry has been corrected since; correct the latest version.");
+          }
+          auto next = domain::Supersede(current->entry, entry, ctx_.random.Id("E"), reason, p.user.id, now, today);
+          if (!next) return next.error();
+          // A correction keeps the original agency: it corrects what that agency recorded.
+          next->agency_id = current->entry.agency_id;
+          next->agency_kind = current->entry.agency_kind;
+          stored = {*next, current->source_thread_id};
+          if (auto s = r.Chronology().InsertCorrection(stored); !s) return s.error();
+          lease.Remove(r, supersedes);
+          audit.reason = reason;
+        }
+        lease.Add(r, stored.entry.id, WordIndex::EntryText(stored.entry));
+        audit.target_id = stored.entry.id;
+        audit.detail = nlohmann::json{{"type", domain::ToString(stored.entry.type)},
+                                      {"significance", domain::ToString(stored.entry.significance)},
+                                      {"version", stored.entry.version}}
+                           .dump();
+        const std::string what = supersedes.empty() ? "New entry: " : "Entry corrected: ";
+        feed.push_back({ctx_.random.Id("F"), now, child_id, "chronology_entry", what + stored.entry.summary, p.user.id,
+                        std::string(domain::ToString(stored.entry.significance)), stored.entry.id, "", ""});
+        if (stored.entry.significance == domain::Significance::kSerious) {
+          if (const auto* lead = a.Lead(); lead && lead->user_id != p.user.id) {
+            r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "serious_entry",
+                                  "Serious entry for " + a.ChildName() + ": " + stored.entry.summary, stored.entry.id,
+                                  std::nullopt});
+          }
+        }
+        for (const auto& f : feed) r.Feed().Append(f);
+        Names names(r);
+        return ViewOf(stored, names);
+      });
   lease.Finish(result.ok());
   if (result) Publish(child_id, "chronology", feed);
   return result;
@@ -452,15 +459,17 @@ Result<EntryView> AccountService::CorrectEntry(const Principal& p, const std::st
 
 Result<std::vector<EntryView>> AccountService::EntryHistory(const Principal& p, const std::string& child_id,
                                                             const std::string& entry_id) {
-  return ReadAs<std::vector<EntryView>>(
-      p, child_id, "chronology.history", [&](Repositories& r, const Access&) -> Result<std::vector<EntryView>> {
-        auto e = r.Chronology().Get(entry_id);
-        if (!e || e->entry.child_id != child_id) return Error::NotFound("There is no such entry.");
-        Names names(r);
-        std::vector<EntryView> out;
-        for (auto& v : r.Chronology().Versions(e->entry.lineage_id)) out.push_back(ViewOf(std::move(v), names));
-        return out;
-      });
+  return ReadAs<std::vector<EntryView>>(p, child_id, "chronology.history",
+                                        [&](Repositories& r, const Access&) -> Result<std::vector<EntryView>> {
+                                          auto e = r.Chronology().Get(entry_id);
+                                          if (!e || e->entry.child_id != child_id)
+                                            return Error::NotFound("There is no such entry.");
+                                          Names names(r);
+                                          std::vector<EntryView> out;
+                                          for (auto& v : r.Chronology().Versions(e->entry.lineage_id))
+                                            out.push_back(ViewOf(std::move(v), names));
+                                          return out;
+                                        });
 }
 
 Result<ImportReport> AccountService::Import(const Principal& p, const std::string& child_id, const std::string& csv) {
@@ -500,10 +509,10 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
           serious += e.significance == domain::Significance::kSerious ? 1 : 0;
           ++report.imported;
         }
-        audit.detail = nlohmann::json{{"imported", report.imported},
-                                      {"rows_read", report.rows_read},
-                                      {"errors", report.errors.size()}}
-                           .dump();
+        audit.detail =
+            nlohmann::json{
+                {"imported", report.imported}, {"rows_read", report.rows_read}, {"errors", report.errors.size()}}
+                .dump();
         if (report.imported > 0) {
           feed.push_back({ctx_.random.Id("F"), now, child_id, "chronology_entry",
                           fmt::format("{} entries imported from a file", report.imported), p.user.id,
@@ -578,13 +587,13 @@ ContactSeriesView SeriesFrom(Repositories& r, const std::string& child_id, const
 Result<ContactSeriesView> AccountService::ContactSeries(const Principal& p, const std::string& child_id,
                                                         const domain::SeriesOptions& options) {
   const Date today = domain::UkDate(ctx_.clock.Now());
-  return ReadAs<ContactSeriesView>(
-      p, child_id, "contact_series.read", [&](Repositories& r, const Access&) -> Result<ContactSeriesView> {
-        Result<domain::ContactSeries> failure = domain::ContactSeries{};
-        auto view = SeriesFrom(r, child_id, options, today, &failure);
-        if (!failure) return failure.error();
-        return view;
-      });
+  return ReadAs<ContactSeriesView>(p, child_id, "contact_series.read",
+                                   [&](Repositories& r, const Access&) -> Result<ContactSeriesView> {
+                                     Result<domain::ContactSeries> failure = domain::ContactSeries{};
+                                     auto view = SeriesFrom(r, child_id, options, today, &failure);
+                                     if (!failure) return failure.error();
+                                     return view;
+                                   });
 }
 
 // --- Forum ---------------------------------------------------------------------------------------
@@ -634,7 +643,7 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ThreadDetail> {
         storage::ForumThread t{ctx_.random.Id("T"), child_id, category, title, p.user.id, now, "", 0, {}};
         if (auto s = r.Forum().InsertThread(t); !s) return s.error();
-        storage::ForumPost post{ctx_.random.Id("P"), t.id, child_id, p.user.id, body, now, {}, 1, "",
+        storage::ForumPost post{ctx_.random.Id("P"),      t.id, child_id, p.user.id, body, now, {}, 1, "",
                                 Mentions(r, body, a.team)};
         if (auto s = r.Forum().InsertPost(post); !s) return s.error();
         lease.Add(r, post.id, title + "\n" + body);
@@ -648,8 +657,7 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
                           p.user.display_name + " mentioned you in \"" + title + "\"", p.user.id, "", post.id, uid,
                           ""});
           r.Feed().InsertAlert({ctx_.random.Id("A"), uid, child_id, now, "mention",
-                                p.user.display_name + " mentioned you about " + a.ChildName(), post.id,
-                                std::nullopt});
+                                p.user.display_name + " mentioned you about " + a.ChildName(), post.id, std::nullopt});
         }
         for (const auto& f : feed) r.Feed().Append(f);
         return LoadThread(r, child_id, t.id);
@@ -665,9 +673,8 @@ Result<ThreadDetail> AccountService::Thread(const Principal& p, const std::strin
                               [&](Repositories& r, const Access&) { return LoadThread(r, child_id, thread_id); });
 }
 
-Result<PostView> AccountService::AddPost(const Principal& p, const std::string& child_id,
-                                         const std::string& thread_id, const std::string& body,
-                                         const std::string& reply_to) {
+Result<PostView> AccountService::AddPost(const Principal& p, const std::string& child_id, const std::string& thread_id,
+                                         const std::string& body, const std::string& reply_to) {
   if (auto s = CheckText("body", body, kMaxPostChars, true, true); !s) return s.error();
   const TimePoint now = ctx_.clock.Now();
   auto lease = words_.Acquire(child_id);
@@ -683,21 +690,20 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
             return Error::Invalid("reply_to", "Replies must be to a post of the same thread.");
           }
         }
-        storage::ForumPost post{ctx_.random.Id("P"), thread_id, child_id, p.user.id, body, now, {}, 1, reply_to,
+        storage::ForumPost post{ctx_.random.Id("P"),      thread_id, child_id, p.user.id, body, now, {}, 1, reply_to,
                                 Mentions(r, body, a.team)};
         if (auto s = r.Forum().InsertPost(post); !s) return s.error();
         lease.Add(r, post.id, body);
         audit.target_id = post.id;
-        feed.push_back({ctx_.random.Id("F"), now, child_id, "forum_post", "New post in \"" + t->title + "\"",
-                        p.user.id, "", post.id, "", ""});
+        feed.push_back({ctx_.random.Id("F"), now, child_id, "forum_post", "New post in \"" + t->title + "\"", p.user.id,
+                        "", post.id, "", ""});
         for (const auto& uid : post.mentions) {
           if (uid == p.user.id) continue;
           feed.push_back({ctx_.random.Id("F"), now, child_id, "mention",
                           p.user.display_name + " mentioned you in \"" + t->title + "\"", p.user.id, "", post.id, uid,
                           ""});
           r.Feed().InsertAlert({ctx_.random.Id("A"), uid, child_id, now, "mention",
-                                p.user.display_name + " mentioned you about " + a.ChildName(), post.id,
-                                std::nullopt});
+                                p.user.display_name + " mentioned you about " + a.ChildName(), post.id, std::nullopt});
         }
         for (const auto& f : feed) r.Feed().Append(f);
         return PostView{post, p.user.display_name};
@@ -707,9 +713,8 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
   return result;
 }
 
-Result<PostView> AccountService::EditPost(const Principal& p, const std::string& child_id,
-                                          const std::string& thread_id, const std::string& post_id,
-                                          const std::string& body) {
+Result<PostView> AccountService::EditPost(const Principal& p, const std::string& child_id, const std::string& thread_id,
+                                          const std::string& post_id, const std::string& body) {
   if (auto s = CheckText("body", body, kMaxPostChars, true, true); !s) return s.error();
   const TimePoint now = ctx_.clock.Now();
   auto lease = words_.Acquire(child_id);
@@ -742,8 +747,7 @@ Result<std::vector<storage::PostVersion>> AccountService::PostHistory(const Prin
                                                                       const std::string& thread_id,
                                                                       const std::string& post_id) {
   return ReadAs<std::vector<storage::PostVersion>>(
-      p, child_id, "forum.history",
-      [&](Repositories& r, const Access&) -> Result<std::vector<storage::PostVersion>> {
+      p, child_id, "forum.history", [&](Repositories& r, const Access&) -> Result<std::vector<storage::PostVersion>> {
         auto post = r.Forum().GetPost(post_id);
         if (!post || post->thread_id != thread_id || post->child_id != child_id) {
           return Error::NotFound("There is no such post.");
@@ -752,8 +756,8 @@ Result<std::vector<storage::PostVersion>> AccountService::PostHistory(const Prin
       });
 }
 
-Result<EntryView> AccountService::Promote(const Principal& p, const std::string& child_id,
-                                          const std::string& thread_id, const NewEntry& e) {
+Result<EntryView> AccountService::Promote(const Principal& p, const std::string& child_id, const std::string& thread_id,
+                                          const NewEntry& e) {
   auto thread = ctx_.store.ReadValue([&](Repositories& r) { return LoadThread(r, child_id, thread_id); });
   if (!thread) {
     auto check = ReadAs<bool>(p, child_id, "forum.promote",
@@ -896,8 +900,7 @@ Result<PersonView> AccountService::UpdatePerson(const Principal& p, const std::s
                           f.severity == domain::Severity::kHigh ? "serious" : "", person.id, "", ""});
           if (lead && lead->user_id != p.user.id) {
             r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "finding",
-                                  "New finding for " + a.ChildName() + ": " + f.explanation, person.id,
-                                  std::nullopt});
+                                  "New finding for " + a.ChildName() + ": " + f.explanation, person.id, std::nullopt});
           }
         }
         for (const auto& f : feed) r.Feed().Append(f);
@@ -980,8 +983,13 @@ Result<std::vector<FeedItemView>> AccountService::Feed(const Principal& p, int l
     Names names(r);
     std::vector<FeedItemView> items;
     for (auto& i : r.Feed().ForUser(p.user.id, std::clamp(limit, 1, 200))) {
-      FeedItemView v{i.id, i.at, i.child_id, names.Child(i.child_id), i.kind,
-                     i.kind == "team_change" ? TeamChangeText(i, names) : i.summary, names.User(i.actor_id),
+      FeedItemView v{i.id,
+                     i.at,
+                     i.child_id,
+                     names.Child(i.child_id),
+                     i.kind,
+                     i.kind == "team_change" ? TeamChangeText(i, names) : i.summary,
+                     names.User(i.actor_id),
                      i.significance};
       items.push_back(std::move(v));
     }
@@ -1032,17 +1040,18 @@ Result<AccountSummary> AccountService::Summary(const Principal& p, const std::st
   std::vector<std::string> excluded;
   auto summary = ReadAs<AccountSummary>(p, child_id, "account.summary",
                                         [&](Repositories& r, const Access& a) -> Result<AccountSummary> {
-    AccountSummary s;
-    Names names(r);
-    for (auto& e : r.Chronology().Current(child_id, 20)) s.latest.push_back(ViewOf(std::move(e), names));
-    Result<domain::ContactSeries> failure = domain::ContactSeries{};
-    s.contact = SeriesFrom(r, child_id, {}, today, &failure);
-    if (!failure) return failure.error();
-    const auto wheel = LoadWheel(r, a, today);
-    s.findings = Findings(wheel, a, today);
-    excluded = ExcludedNames(r, a.child);
-    return s;
-  });
+                                          AccountSummary s;
+                                          Names names(r);
+                                          for (auto& e : r.Chronology().Current(child_id, 20))
+                                            s.latest.push_back(ViewOf(std::move(e), names));
+                                          Result<domain::ContactSeries> failure = domain::ContactSeries{};
+                                          s.contact = SeriesFrom(r, child_id, {}, today, &failure);
+                                          if (!failure) return failure.error();
+                                          const auto wheel = LoadWheel(r, a, today);
+                                          s.findings = Findings(wheel, a, today);
+                                          excluded = ExcludedNames(r, a.child);
+                                          return s;
+                                        });
   if (!summary) return summary;
   domain::TopOptions options;
   options.n = 50;

@@ -67,7 +67,7 @@ struct ImportReport {
 
 struct PrintableChronology {
   domain::Child child;
-  std::vector<EntryView> entries;  // chronological (oldest first), current versions
+  std::vector<EntryView> entries;    // chronological (oldest first), current versions
   std::vector<EntryView> corrected;  // earlier versions, oldest first (shown as history)
   TimePoint printed_at;
   std::string printed_by;

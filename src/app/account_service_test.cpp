@@ -18,9 +18,8 @@ class AccountServiceTest : public AppFixture {
     AddUser("mgr", domain::Role::kManager, "ag-csc");
     AddUser("gp", domain::Role::kPractitioner, "ag-school");
     children_ = std::make_unique<ChildService>(*ctx_);
-    hub_ = std::make_unique<LiveHub>([this](const std::string& u, const std::string& c) {
-      return account_->MaySee(u, c);
-    });
+    hub_ = std::make_unique<LiveHub>(
+        [this](const std::string& u, const std::string& c) { return account_->MaySee(u, c); });
     account_ = std::make_unique<AccountService>(*ctx_, words_, hub_.get());
     domain::Child c;
     c.given_names = "Leo";
@@ -130,7 +129,8 @@ TEST_F(AccountServiceTest, CorrectionsKeepHistoryAndAStaleCorrectionConflicts) {
 
 TEST_F(AccountServiceTest, FiltersNarrowTheChronology) {
   ASSERT_TRUE(account_->AddEntry(As("sw"), child_, Entry("Routine visit", Significance::kRoutine, {2026, 10, 1})));
-  ASSERT_TRUE(account_->AddEntry(As("teacher"), child_, Entry("Serious injury", Significance::kSerious, {2026, 11, 1})));
+  ASSERT_TRUE(
+      account_->AddEntry(As("teacher"), child_, Entry("Serious injury", Significance::kSerious, {2026, 11, 1})));
   domain::ChronologyFilter f;
   f.min_significance = Significance::kNotable;
   auto serious = account_->Chronology(As("sw"), child_, f);
@@ -341,8 +341,8 @@ TEST_F(AccountServiceTest, FeedAndLiveUpdatesReachOnlyCurrentTeamMembers) {
 
 TEST_F(AccountServiceTest, SummaryHasLatestEntriesSeriesWordsAndFindings) {
   for (int i = 0; i < 25; ++i) {
-    ASSERT_TRUE(account_->AddEntry(As("sw"), child_,
-                                   Entry("Visit number " + std::to_string(i) + " about neglect concerns")));
+    ASSERT_TRUE(
+        account_->AddEntry(As("sw"), child_, Entry("Visit number " + std::to_string(i) + " about neglect concerns")));
   }
   auto s = account_->Summary(As("sw"), child_);
   ASSERT_TRUE(s) << s.error().message;

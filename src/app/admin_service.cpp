@@ -126,9 +126,9 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     changed.push_back(name);
     return Ok{};
   };
-  for (auto s : {set(c.display_name, u.display_name, "display_name", 200), set(c.job_title, u.job_title, "job_title", 100),
-                 set(c.email, u.email, "email", 254), set(c.phone, u.phone, "phone", 40),
-                 set(c.agency_id, u.agency_id, "agency_id", 64)}) {
+  for (auto s : {set(c.display_name, u.display_name, "display_name", 200),
+                 set(c.job_title, u.job_title, "job_title", 100), set(c.email, u.email, "email", 254),
+                 set(c.phone, u.phone, "phone", 40), set(c.agency_id, u.agency_id, "agency_id", 64)}) {
     if (!s) return s.error();
   }
   if (c.role) {

@@ -34,8 +34,8 @@ struct UserChanges {
   std::optional<std::string> display_name, job_title, email, phone, agency_id, password;
   std::optional<domain::Role> role;
   std::optional<bool> active;
-  bool unlock = false;       // clear a lockout
-  bool reset_totp = false;   // remove the second factor so the user enrols again
+  bool unlock = false;      // clear a lockout
+  bool reset_totp = false;  // remove the second factor so the user enrols again
 };
 
 class AdminService {

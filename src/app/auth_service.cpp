@@ -21,7 +21,8 @@ Error Locked(std::chrono::seconds retry_after) {
   return {ErrorCode::kLocked,
           "This account is locked after repeated failed sign-in attempts. Try again later, or ask your "
           "administrator to unlock it.",
-          {}, retry_after};
+          {},
+          retry_after};
 }
 
 Error WrongCredentials() { return Error::Unauthenticated("The username or password is wrong."); }
@@ -64,11 +65,13 @@ void AuthService::AuditDenied(const User* user, const std::string& action, const
 }
 
 Result<SignInResult> AuthService::SignIn(const std::string& username, const std::string& password,
-                                   const std::string& client) {
+                                         const std::string& client) {
   if (auto wait = throttle_.Attempt(client)) {
     log::Warn("auth.rate_limited", {{"client", client}});
-    return Error{ErrorCode::kRateLimited, "Too many sign-in attempts from your address; wait a minute and try again.",
-                 {}, *wait};
+    return Error{ErrorCode::kRateLimited,
+                 "Too many sign-in attempts from your address; wait a minute and try again.",
+                 {},
+                 *wait};
   }
   const TimePoint now = ctx_.clock.Now();
   auto user = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().GetByUsername(username); });
@@ -100,8 +103,8 @@ Result<SignInResult> AuthService::SignIn(const std::string& username, const std:
       r.Audit().Append(a);
       return true;
     });
-    log::Warn("auth.denied", {{"action", "session.create"}, {"user_id", user->id}, {"client", client},
-                              {"locked", locked_now}});
+    log::Warn("auth.denied",
+              {{"action", "session.create"}, {"user_id", user->id}, {"client", client}, {"locked", locked_now}});
     if (locked_now) return Locked(ctx_.policy.lockout_duration);
     return WrongCredentials();
   }
@@ -129,8 +132,7 @@ Result<SignInResult> AuthService::SignIn(const std::string& username, const std:
   if (result.principal.user.id.empty()) {
     return Error::Conflict("The account changed while signing in; try again.");
   }
-  log::Info("auth.signed_in", {{"user_id", user->id}, {"client", client},
-                               {"state", ToString(result.principal.state)}});
+  log::Info("auth.signed_in", {{"user_id", user->id}, {"client", client}, {"state", ToString(result.principal.state)}});
   return result;
 }
 
@@ -186,8 +188,8 @@ Result<Principal> AuthService::Authenticate(const std::string& token, const std:
   });
   if (!found) return Error::Unauthenticated("Sign in to continue.");
   const auto& s = found->session;
-  const bool expired = now - s.last_seen_at > ctx_.policy.session_idle ||
-                       now - s.created_at > ctx_.policy.session_absolute;
+  const bool expired =
+      now - s.last_seen_at > ctx_.policy.session_idle || now - s.created_at > ctx_.policy.session_absolute;
   if (expired || !found->user.active) {
     ctx_.store.Write([&](Repositories& r) {
       r.Sessions().Delete(hash);
@@ -223,8 +225,8 @@ Result<Enrolment> AuthService::BeginEnrolment(const Principal& p, const std::opt
   if (now - p.session.created_at > ctx_.policy.reauth_window &&
       (!password || !ctx_.hasher.Verify(p.user.password_hash, *password))) {
     AuditDenied(&p.user, "totp.enrol", "re-authentication failed", p.client, "");
-    return Error{ErrorCode::kUnauthenticated, "Enter your current password to change your second factor.",
-                 "password", std::nullopt};
+    return Error{ErrorCode::kUnauthenticated, "Enter your current password to change your second factor.", "password",
+                 std::nullopt};
   }
   uint8_t secret_bytes[20];
   ctx_.random.Fill(secret_bytes);

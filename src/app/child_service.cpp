@@ -95,9 +95,8 @@ Error Refused(const Decision& d, std::string_view what) {
 }
 
 // Writes one audit record about a child on its own (for reads and refusals).
-void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id,
-                       AuditOutcome outcome, std::string_view why, const std::string& reason = "",
-                       const std::string& detail = "") {
+void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id, AuditOutcome outcome,
+                std::string_view why, const std::string& reason = "", const std::string& detail = "") {
   auto a = AuditFor(p, std::move(action), ctx.clock.Now());
   a.child_id = child_id;
   a.outcome = outcome;
@@ -213,8 +212,7 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
   return Account(p, child_id);
 }
 
-Result<Signposting> ChildService::Signpost(const Principal& p, const std::string& child_id,
-                                           const std::string& reason) {
+Result<Signposting> ChildService::Signpost(const Principal& p, const std::string& child_id, const std::string& reason) {
   auto why = domain::ValidateReason(reason);
   if (!why) return why.error();
   Signposting view;
@@ -257,8 +255,8 @@ Result<Signposting> ChildService::Signpost(const Principal& p, const std::string
     AuditAlone(ctx_, p, "child.signposting", child_id, AuditOutcome::kDenied, "no such child", *why);
     return NotFound();
   }
-  AuditAlone(ctx_, p, "child.signposting", child_id,
-             decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied, decision->why, *why);
+  AuditAlone(ctx_, p, "child.signposting", child_id, decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied,
+             decision->why, *why);
   if (!decision->allowed) return Refused(*decision, "Your role does not include signposting");
   return view;
 }
@@ -426,8 +424,8 @@ Result<std::vector<domain::AuditRecord>> ChildService::AuditTrail(const Principa
     AuditAlone(ctx_, p, "child.audit_trail", child_id, AuditOutcome::kDenied, "no such child");
     return NotFound();
   }
-  AuditAlone(ctx_, p, "child.audit_trail", child_id,
-             decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied, decision->why);
+  AuditAlone(ctx_, p, "child.audit_trail", child_id, decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied,
+             decision->why);
   if (!decision->allowed) return Refused(*decision, "You cannot see this child's audit trail");
   return records;
 }

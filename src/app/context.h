@@ -16,9 +16,9 @@ struct Policy {
   std::chrono::hours session_absolute{12};
   // Re-authentication is needed for sensitive acts this long after signing in.
   std::chrono::minutes reauth_window{5};
-  int lockout_threshold = 5;                 // consecutive failures before an account locks
-  std::chrono::minutes lockout_duration{15}; // so at most 20 failures an hour reach a password check
-  int address_attempts_per_minute = 20;      // sign-in attempts from one client address
+  int lockout_threshold = 5;                  // consecutive failures before an account locks
+  std::chrono::minutes lockout_duration{15};  // so at most 20 failures an hour reach a password check
+  int address_attempts_per_minute = 20;       // sign-in attempts from one client address
   // last_seen_at is written at most this often per session (every request would be a write).
   std::chrono::seconds session_touch_interval{60};
 };

@@ -69,8 +69,8 @@ bool Totp::Verify(std::string_view secret_base32, std::string_view code, TimePoi
 }
 
 std::string Totp::Uri(std::string_view issuer, std::string_view account, std::string_view secret_base32) {
-  return "otpauth://totp/" + UrlEncode(issuer) + ":" + UrlEncode(account) + "?secret=" +
-         std::string(secret_base32) + "&issuer=" + UrlEncode(issuer) + "&algorithm=SHA1&digits=6&period=30";
+  return "otpauth://totp/" + UrlEncode(issuer) + ":" + UrlEncode(account) + "?secret=" + std::string(secret_base32) +
+         "&issuer=" + UrlEncode(issuer) + "&algorithm=SHA1&digits=6&period=30";
 }
 
 }  // namespace kith::app

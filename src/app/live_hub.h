@@ -34,9 +34,9 @@ struct FeedItemView {
 
 struct LiveEvent {
   std::string child_id;
-  std::string what;                   // "chronology" | "forum" | "wheel" | "team"
-  std::optional<FeedItemView> item;   // the feed item, if the change made one
-  std::string recipient_id;           // empty: the whole team; else only this user
+  std::string what;                  // "chronology" | "forum" | "wheel" | "team"
+  std::optional<FeedItemView> item;  // the feed item, if the change made one
+  std::string recipient_id;          // empty: the whole team; else only this user
 };
 
 class LiveHub {

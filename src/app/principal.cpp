@@ -4,9 +4,12 @@ namespace kith::app {
 
 std::string_view ToString(SessionState state) {
   switch (state) {
-    case SessionState::kComplete: return "complete";
-    case SessionState::kNeedsSecondFactor: return "second_factor_required";
-    case SessionState::kNeedsEnrolment: return "enrolment_required";
+    case SessionState::kComplete:
+      return "complete";
+    case SessionState::kNeedsSecondFactor:
+      return "second_factor_required";
+    case SessionState::kNeedsEnrolment:
+      return "enrolment_required";
   }
   return "complete";
 }

@@ -11,9 +11,9 @@
 namespace kith::app {
 
 enum class SessionState {
-  kComplete,            // signed in, second factor done or not needed
-  kNeedsSecondFactor,   // password accepted; a TOTP code is due
-  kNeedsEnrolment,      // password accepted; policy requires enrolling a second factor first
+  kComplete,           // signed in, second factor done or not needed
+  kNeedsSecondFactor,  // password accepted; a TOTP code is due
+  kNeedsEnrolment,     // password accepted; policy requires enrolling a second factor first
 };
 
 std::string_view ToString(SessionState state);
@@ -24,9 +24,7 @@ struct Principal {
   SessionState state = SessionState::kComplete;
   std::string client;  // the client address
 
-  domain::Actor Actor() const {
-    return {user.id, user.role, user.authority_id, user.agency_id, user.active};
-  }
+  domain::Actor Actor() const { return {user.id, user.role, user.authority_id, user.agency_id, user.active}; }
 };
 
 // An audit record with the actor's fields filled in.

@@ -96,7 +96,7 @@ void SearchService::ChildStored(const domain::Child& child) {
 }
 
 std::unique_ptr<linkage::SearchIndex> BuildSearchIndex(storage::Store& store,
-                                                        const std::function<void(size_t indexed)>& progress) {
+                                                       const std::function<void(size_t indexed)>& progress) {
   constexpr int kPage = 10'000;
   linkage::SearchIndexBuilder builder;
   builder.Reserve(static_cast<size_t>(store.ReadValue([](storage::Repositories& r) { return r.Children().Count(); })));

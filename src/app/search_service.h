@@ -64,6 +64,6 @@ linkage::IndexedChild ToIndexedChild(const domain::Child& child);
 // Builds the index from every child in the store, authority by authority in pages; calls
 // `progress` with the number of children indexed so far (every 100,000 and at the end).
 std::unique_ptr<linkage::SearchIndex> BuildSearchIndex(storage::Store& store,
-                                                        const std::function<void(size_t indexed)>& progress);
+                                                       const std::function<void(size_t indexed)>& progress);
 
 }  // namespace kith::app

@@ -45,16 +45,18 @@ class SearchServiceTest : public AppFixture {
 
 TEST_F(SearchServiceTest, FindsCreatedAndUpdatedChildrenAndAuditsTheTerms) {
   const std::string id = Create("Mohammed", "Khan", "2015-03-07", false);
-  auto found = search_->Search(As("teacher"), {.given_name = "Muhammad", .family_name = "Kahn", .date_of_birth = Date::Parse("2015-07-03")},
-                               "Checking a new pupil's record");
+  auto found = search_->Search(
+      As("teacher"), {.given_name = "Muhammad", .family_name = "Kahn", .date_of_birth = Date::Parse("2015-07-03")},
+      "Checking a new pupil's record");
   ASSERT_TRUE(found) << found.error().message;
   ASSERT_EQ(found->results.size(), 1u);
   EXPECT_EQ(found->results[0].child_id, id);
   EXPECT_EQ(found->results[0].given_names, "Mohammed");
   EXPECT_EQ(found->results[0].postcode_district, "NB1");
   EXPECT_FALSE(found->results[0].on_my_team);  // the teacher is not on the team
-  auto mine = search_->Search(As("sw"), {.given_name = "Mohammed", .family_name = "Khan", .date_of_birth = Date::Parse("2015-03-07")},
-                              "Checking my own caseload");
+  auto mine = search_->Search(
+      As("sw"), {.given_name = "Mohammed", .family_name = "Khan", .date_of_birth = Date::Parse("2015-03-07")},
+      "Checking my own caseload");
   ASSERT_TRUE(mine);
   ASSERT_EQ(mine->results.size(), 1u);
   EXPECT_TRUE(mine->results[0].on_my_team);
@@ -74,8 +76,9 @@ TEST_F(SearchServiceTest, FindsCreatedAndUpdatedChildrenAndAuditsTheTerms) {
   domain::Child changed = account->child;
   changed.family_name = "Rahman";
   ASSERT_TRUE(children_->Update(As("sw"), id, changed));
-  auto renamed = search_->Search(As("teacher"), {.given_name = "Mohammed", .family_name = "Rahman", .date_of_birth = Date::Parse("2015-03-07")},
-                                 "Checking a new pupil's record");
+  auto renamed = search_->Search(
+      As("teacher"), {.given_name = "Mohammed", .family_name = "Rahman", .date_of_birth = Date::Parse("2015-03-07")},
+      "Checking a new pupil's record");
   ASSERT_TRUE(renamed);
   ASSERT_EQ(renamed->results.size(), 1u);
   EXPECT_EQ(renamed->results[0].family_name, "Rahman");
@@ -83,12 +86,14 @@ TEST_F(SearchServiceTest, FindsCreatedAndUpdatedChildrenAndAuditsTheTerms) {
 
 TEST_F(SearchServiceTest, ShieldedChildOnlyByExactNameAndDateAndWithoutLocation) {
   const std::string id = Create("Amelia", "Watson", "2016-08-20", true);
-  auto fuzzy = search_->Search(As("teacher"), {.given_name = "Amelia", .family_name = "Watsen", .date_of_birth = Date::Parse("2016-08-20")},
-                               "Checking a new pupil's record");
+  auto fuzzy = search_->Search(
+      As("teacher"), {.given_name = "Amelia", .family_name = "Watsen", .date_of_birth = Date::Parse("2016-08-20")},
+      "Checking a new pupil's record");
   ASSERT_TRUE(fuzzy);
   EXPECT_TRUE(fuzzy->results.empty());
-  auto exact = search_->Search(As("teacher"), {.given_name = "Amelia", .family_name = "Watson", .date_of_birth = Date::Parse("2016-08-20")},
-                               "Checking a new pupil's record");
+  auto exact = search_->Search(
+      As("teacher"), {.given_name = "Amelia", .family_name = "Watson", .date_of_birth = Date::Parse("2016-08-20")},
+      "Checking a new pupil's record");
   ASSERT_TRUE(exact);
   ASSERT_EQ(exact->results.size(), 1u);
   EXPECT_EQ(exact->results[0].child_id, id);
@@ -101,7 +106,8 @@ TEST_F(SearchServiceTest, RefusesWithoutReasonOrRoleAndAuditsRefusals) {
   auto no_reason = search_->Search(As("teacher"), {.given_name = "Oliver", .family_name = "Smith"}, "too short");
   ASSERT_FALSE(no_reason);
   EXPECT_EQ(no_reason.error().field, "reason");
-  auto auditor = search_->Search(As("auditor"), {.given_name = "Oliver", .family_name = "Smith"}, "Looking for a child please");
+  auto auditor =
+      search_->Search(As("auditor"), {.given_name = "Oliver", .family_name = "Smith"}, "Looking for a child please");
   ASSERT_FALSE(auditor);
   EXPECT_EQ(auditor.error().code, ErrorCode::kForbidden);
   const auto audits = Searches();

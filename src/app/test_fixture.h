@@ -19,9 +19,8 @@ class AppFixture : public ::testing::Test {
   static constexpr const char* kPassword = "a long and unusual passphrase";
 
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kith-app-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("kith-app-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     store_ = storage::OpenSqliteStore({.path = (dir_ / "kith.db").string(), .readers = 2});
@@ -30,8 +29,8 @@ class AppFixture : public ::testing::Test {
       EXPECT_TRUE(r.Authorities().Insert({"la1", "E1", "Northbrook", false}));
       EXPECT_TRUE(r.Agencies().Insert({"ag-csc", "la1", "Northbrook Children's Services",
                                        domain::AgencyKind::kChildrensSocialCare, "01632 960000", "", ""}));
-      EXPECT_TRUE(r.Agencies().Insert({"ag-school", "la1", "Hillside Primary", domain::AgencyKind::kSchool,
-                                       "01632 960001", "", ""}));
+      EXPECT_TRUE(r.Agencies().Insert(
+          {"ag-school", "la1", "Hillside Primary", domain::AgencyKind::kSchool, "01632 960001", "", ""}));
       return true;
     });
     AddUser("sw", domain::Role::kPractitioner, "ag-csc");

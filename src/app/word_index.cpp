@@ -26,8 +26,8 @@ void WordIndex::LoadCorpus(storage::Store& store) {
     all.documents = static_cast<int>(r.WordStats().Documents());
     // Text written without the statistics (a bulk load, the demo data, a database from before
     // they existed): compute them now rather than serve a cloud weighted against nothing.
-    missing = all.documents == 0 &&
-              (!r.Chronology().ChildrenWithEntries().empty() || !r.Forum().ChildrenWithPosts().empty());
+    missing =
+        all.documents == 0 && (!r.Chronology().ChildrenWithEntries().empty() || !r.Forum().ChildrenWithPosts().empty());
     // CorpusStats only learns through deltas: a term used by n children appears n times.
     r.WordStats().ForEach([&](const std::string& term, int64_t df) {
       for (int64_t i = 0; i < df; ++i) all.appeared.push_back(term);

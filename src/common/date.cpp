@@ -13,8 +13,7 @@ int DaysInMonth(int year, int month) {
 }
 
 bool Date::IsValid() const {
-  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
-         day <= DaysInMonth(year, month);
+  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= DaysInMonth(year, month);
 }
 
 std::optional<Date> Date::Parse(std::string_view s) {

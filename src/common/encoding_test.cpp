@@ -5,9 +5,7 @@
 namespace kith {
 namespace {
 
-std::span<const uint8_t> Bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
+std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 TEST(EncodingTest, Base32MatchesRfc4648Vectors) {
   EXPECT_EQ(Base32Encode(Bytes("foobar"), kRfc4648Alphabet), "MZXW6YTBOI");

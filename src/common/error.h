@@ -11,14 +11,14 @@
 namespace kith {
 
 enum class ErrorCode {
-  kInvalidInput,      // the request is malformed or a field fails validation
-  kUnauthenticated,   // no valid session, or bad credentials
+  kInvalidInput,     // the request is malformed or a field fails validation
+  kUnauthenticated,  // no valid session, or bad credentials
   kSecondFactorRequired,
-  kForbidden,         // authenticated, but the access policy says no
-  kNotFound,          // no such record, or one the caller may not know exists
-  kConflict,          // the record changed meanwhile, or the act contradicts current state
-  kLocked,            // the account is locked after repeated failures
-  kRateLimited,       // too many attempts from this client address
+  kForbidden,    // authenticated, but the access policy says no
+  kNotFound,     // no such record, or one the caller may not know exists
+  kConflict,     // the record changed meanwhile, or the act contradicts current state
+  kLocked,       // the account is locked after repeated failures
+  kRateLimited,  // too many attempts from this client address
   kUnsupportedMediaType,
   kPayloadTooLarge,
 };
@@ -36,15 +36,9 @@ struct Error {
   static Error Invalid(std::string field, std::string message) {
     return {ErrorCode::kInvalidInput, std::move(message), std::move(field), std::nullopt};
   }
-  static Error NotFound(std::string message) {
-    return {ErrorCode::kNotFound, std::move(message), {}, std::nullopt};
-  }
-  static Error Forbidden(std::string message) {
-    return {ErrorCode::kForbidden, std::move(message), {}, std::nullopt};
-  }
-  static Error Conflict(std::string message) {
-    return {ErrorCode::kConflict, std::move(message), {}, std::nullopt};
-  }
+  static Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}, std::nullopt}; }
+  static Error Forbidden(std::string message) { return {ErrorCode::kForbidden, std::move(message), {}, std::nullopt}; }
+  static Error Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message), {}, std::nullopt}; }
   static Error Unauthenticated(std::string message) {
     return {ErrorCode::kUnauthenticated, std::move(message), {}, std::nullopt};
   }

@@ -15,10 +15,14 @@ std::mutex g_write_mutex;
 
 std::string_view Name(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -39,9 +43,7 @@ bool ParseLevel(std::string_view text, Level* out) {
 
 void Write(Level level, std::string_view event, const nlohmann::json& fields) {
   if (level < g_level.load()) return;
-  nlohmann::json line = {{"ts", FormatUtc(SystemClock().Now())},
-                         {"level", Name(level)},
-                         {"event", event}};
+  nlohmann::json line = {{"ts", FormatUtc(SystemClock().Now())}, {"level", Name(level)}, {"event", event}};
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
   }

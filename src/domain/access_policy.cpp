@@ -10,23 +10,34 @@ constexpr Decision Deny(std::string_view why) { return {false, why}; }
 
 std::string_view ToString(ChildAction action) {
   switch (action) {
-    case ChildAction::kViewSignposting: return "view_signposting";
-    case ChildAction::kViewAccount: return "view_account";
-    case ChildAction::kEditRecord: return "edit_record";
-    case ChildAction::kJoinTeam: return "join_team";
-    case ChildAction::kLeaveTeam: return "leave_team";
-    case ChildAction::kChangeLead: return "change_lead";
-    case ChildAction::kViewAudit: return "view_audit";
+    case ChildAction::kViewSignposting:
+      return "view_signposting";
+    case ChildAction::kViewAccount:
+      return "view_account";
+    case ChildAction::kEditRecord:
+      return "edit_record";
+    case ChildAction::kJoinTeam:
+      return "join_team";
+    case ChildAction::kLeaveTeam:
+      return "leave_team";
+    case ChildAction::kChangeLead:
+      return "change_lead";
+    case ChildAction::kViewAudit:
+      return "view_audit";
   }
   return "unknown";
 }
 
 std::string_view ToString(AuthorityAction action) {
   switch (action) {
-    case AuthorityAction::kCreateChild: return "create_child";
-    case AuthorityAction::kManageUsers: return "manage_users";
-    case AuthorityAction::kManageAgencies: return "manage_agencies";
-    case AuthorityAction::kViewAuthorityAudit: return "view_authority_audit";
+    case AuthorityAction::kCreateChild:
+      return "create_child";
+    case AuthorityAction::kManageUsers:
+      return "manage_users";
+    case AuthorityAction::kManageAgencies:
+      return "manage_agencies";
+    case AuthorityAction::kViewAuthorityAudit:
+      return "view_authority_audit";
   }
   return "unknown";
 }

@@ -23,12 +23,12 @@ namespace kith::domain {
 
 enum class ChildAction {
   kViewSignposting,
-  kViewAccount,   // the full record and case content
-  kEditRecord,    // the index record (identity, carers, services, flags)
+  kViewAccount,  // the full record and case content
+  kEditRecord,   // the index record (identity, carers, services, flags)
   kJoinTeam,
   kLeaveTeam,
   kChangeLead,
-  kViewAudit,     // who looked at this child's record
+  kViewAudit,  // who looked at this child's record
 };
 
 enum class AuthorityAction {

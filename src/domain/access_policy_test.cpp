@@ -41,22 +41,21 @@ std::vector<Persona> Personas() {
 // Expected outcome of every child action for every persona: S signposting, A account,
 // E edit, J join, L leave, H hand over lead, U audit view. '.' means denied.
 const std::map<std::string, std::string> kExpected = {
-    {"team member",                 "SAE.L.."},
-    {"lead professional",           "SAE.LHU"},
+    {"team member", "SAE.L.."},
+    {"lead professional", "SAE.LHU"},
     {"practitioner same authority", "S..J..."},
-    {"practitioner elsewhere",      "S..J..."},
-    {"manager of a member",         "SA.J..."},
-    {"manager elsewhere",           "S..J..."},
-    {"authority admin",             "......."},
-    {"auditor",                     "......U"},
-    {"auditor elsewhere",           "......."},
-    {"national admin",              "......."},
-    {"inactive lead",               "......."},
+    {"practitioner elsewhere", "S..J..."},
+    {"manager of a member", "SA.J..."},
+    {"manager elsewhere", "S..J..."},
+    {"authority admin", "......."},
+    {"auditor", "......U"},
+    {"auditor elsewhere", "......."},
+    {"national admin", "......."},
+    {"inactive lead", "......."},
 };
 
-constexpr ChildAction kActions[] = {ChildAction::kViewSignposting, ChildAction::kViewAccount,
-                                    ChildAction::kEditRecord,      ChildAction::kJoinTeam,
-                                    ChildAction::kLeaveTeam,       ChildAction::kChangeLead,
+constexpr ChildAction kActions[] = {ChildAction::kViewSignposting, ChildAction::kViewAccount, ChildAction::kEditRecord,
+                                    ChildAction::kJoinTeam,        ChildAction::kLeaveTeam,   ChildAction::kChangeLead,
                                     ChildAction::kViewAudit};
 
 TEST(AccessPolicyTest, ChildActionMatrix) {
@@ -64,8 +63,7 @@ TEST(AccessPolicyTest, ChildActionMatrix) {
     const std::string& expected = kExpected.at(p.name);
     for (size_t i = 0; i < std::size(kActions); ++i) {
       const Decision d = Decide(p.actor, kActions[i], p.relation);
-      EXPECT_EQ(d.allowed, expected[i] != '.')
-          << p.name << " / " << ToString(kActions[i]) << " (" << d.why << ")";
+      EXPECT_EQ(d.allowed, expected[i] != '.') << p.name << " / " << ToString(kActions[i]) << " (" << d.why << ")";
       EXPECT_FALSE(d.why.empty());
     }
   }
@@ -85,8 +83,7 @@ TEST(AccessPolicyTest, NoNonPractitionerEverSeesCaseContent) {
 }
 
 TEST(AccessPolicyTest, InactiveUsersAreDeniedEverything) {
-  for (Role role : {Role::kPractitioner, Role::kManager, Role::kAuthorityAdmin, Role::kAuditor,
-                    Role::kNationalAdmin}) {
+  for (Role role : {Role::kPractitioner, Role::kManager, Role::kAuthorityAdmin, Role::kAuditor, Role::kNationalAdmin}) {
     Actor actor{"u", role, "la1", "a", false};
     ChildRelation rel{"la1", true, true, true, true};
     for (ChildAction a : kActions) EXPECT_FALSE(Decide(actor, a, rel).allowed);
@@ -110,9 +107,8 @@ TEST(AccessPolicyTest, AuthorityActionMatrix) {
     std::string expected;  // C create child, U users, G agencies, A authority audit
   };
   const std::vector<Row> rows = {
-      {Role::kPractitioner, "la1", "C..."},  {Role::kPractitioner, "la2", "...."},
-      {Role::kManager, "la1", "C..."},       {Role::kAuthorityAdmin, "la1", ".UG."},
-      {Role::kAuthorityAdmin, "la2", "...."}, {Role::kAuditor, "la1", "...A"},
+      {Role::kPractitioner, "la1", "C..."},   {Role::kPractitioner, "la2", "...."},   {Role::kManager, "la1", "C..."},
+      {Role::kAuthorityAdmin, "la1", ".UG."}, {Role::kAuthorityAdmin, "la2", "...."}, {Role::kAuditor, "la1", "...A"},
       {Role::kAuditor, "la2", "...."},        {Role::kNationalAdmin, "", ".UG."},
   };
   const AuthorityAction actions[] = {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers,

@@ -6,9 +6,12 @@ namespace kith::domain {
 
 std::string_view ToString(AuditOutcome outcome) {
   switch (outcome) {
-    case AuditOutcome::kAllowed: return "allowed";
-    case AuditOutcome::kDenied: return "denied";
-    case AuditOutcome::kFailed: return "failed";
+    case AuditOutcome::kAllowed:
+      return "allowed";
+    case AuditOutcome::kDenied:
+      return "denied";
+    case AuditOutcome::kFailed:
+      return "failed";
   }
   return "failed";
 }

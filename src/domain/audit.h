@@ -26,16 +26,15 @@ struct AuditRecord {
   std::string target_id;     // another record concerned (a user, an agency), if any
   std::string reason;        // the reason the actor stated, if any
   AuditOutcome outcome = AuditOutcome::kAllowed;
-  std::string why;           // the access decision's explanation ("team member")
-  std::string detail;        // a small JSON object (search terms, changed fields), or empty
-  std::string client;        // the client address
-  std::string prev_hash;     // hash of record seq-1; kGenesisHash for the first
-  std::string hash;          // ComputeAuditHash of this record
+  std::string why;        // the access decision's explanation ("team member")
+  std::string detail;     // a small JSON object (search terms, changed fields), or empty
+  std::string client;     // the client address
+  std::string prev_hash;  // hash of record seq-1; kGenesisHash for the first
+  std::string hash;       // ComputeAuditHash of this record
 };
 
 // The prev_hash of record 1.
-inline constexpr std::string_view kGenesisHash =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr std::string_view kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 // SHA-256 (hex) over an unambiguous encoding of every field but `hash`, including prev_hash.
 std::string ComputeAuditHash(const AuditRecord& record);

@@ -84,10 +84,8 @@ std::string NormalisePostcode(std::string_view text) {
   if (compact.size() < 5 || compact.size() > 7) return {};
   const std::string inward = compact.substr(compact.size() - 3);
   const std::string outward = compact.substr(0, compact.size() - 3);
-  if (!std::isdigit(static_cast<unsigned char>(inward[0])) ||
-      !std::isalpha(static_cast<unsigned char>(inward[1])) ||
-      !std::isalpha(static_cast<unsigned char>(inward[2])) ||
-      !std::isalpha(static_cast<unsigned char>(outward[0]))) {
+  if (!std::isdigit(static_cast<unsigned char>(inward[0])) || !std::isalpha(static_cast<unsigned char>(inward[1])) ||
+      !std::isalpha(static_cast<unsigned char>(inward[2])) || !std::isalpha(static_cast<unsigned char>(outward[0]))) {
     return {};
   }
   return outward + " " + inward;
@@ -115,8 +113,7 @@ Status NormaliseChild(Child& child, const Date& today) {
       return Error::Invalid("date_of_birth", "The date of birth is in the future.");
     }
     if (c.date_of_birth->AgeOn(today) > 25) {
-      return Error::Invalid("date_of_birth",
-                            "Kith holds children and care leavers up to 25; this person is older.");
+      return Error::Invalid("date_of_birth", "Kith holds children and care leavers up to 25; this person is older.");
     }
   }
 
@@ -128,16 +125,14 @@ Status NormaliseChild(Child& child, const Date& today) {
   if (!c.nhs_number.empty()) {
     const std::string nhs = NormaliseNhsNumber(c.nhs_number);
     if (nhs.empty()) {
-      return Error::Invalid("nhs_number",
-                            "Not a valid NHS number: it must be 10 digits with a correct check digit.");
+      return Error::Invalid("nhs_number", "Not a valid NHS number: it must be 10 digits with a correct check digit.");
     }
     c.nhs_number = nhs;
   }
   if (!c.upn.empty()) {
     const std::string upn = NormaliseUpn(c.upn);
     if (upn.empty()) {
-      return Error::Invalid("upn",
-                            "Not a valid Unique Pupil Number: 13 characters with a correct check letter.");
+      return Error::Invalid("upn", "Not a valid Unique Pupil Number: 13 characters with a correct check letter.");
     }
     c.upn = upn;
   }

@@ -39,15 +39,24 @@ TEST(ChildTest, EachInvalidFieldIsNamedAndNothingChanges) {
   const Case cases[] = {
       {"given_names", [](Child& c) { c.given_names = "  "; }},
       {"family_name", [](Child& c) { c.family_name = std::string(101, 'x'); }},
-      {"date_of_birth", [](Child& c) { c.date_of_birth = Date{2027, 1, 1}; }},
-      {"date_of_birth", [](Child& c) { c.date_of_birth = Date{1990, 1, 1}; }},
+      {"date_of_birth",
+       [](Child& c) {
+         c.date_of_birth = Date{2027, 1, 1};
+       }},
+      {"date_of_birth",
+       [](Child& c) {
+         c.date_of_birth = Date{1990, 1, 1};
+       }},
       {"postcode", [](Child& c) { c.postcode = "12345"; }},
       {"nhs_number", [](Child& c) { c.nhs_number = "9434765918"; }},
       {"upn", [](Child& c) { c.upn = "A801200001001"; }},
       {"carers.email", [](Child& c) { c.carers[0].email = "not-an-email"; }},
       {"carers.phone", [](Child& c) { c.carers[0].phone = "call me"; }},
       {"carers.name", [](Child& c) { c.carers[0].name = ""; }},
-      {"services.end", [](Child& c) { c.services[0].end = Date{2020, 1, 1}; }},
+      {"services.end",
+       [](Child& c) {
+         c.services[0].end = Date{2020, 1, 1};
+       }},
       {"address", [](Child& c) { c.address = "line\x01injected"; }},
   };
   for (const auto& tc : cases) {

@@ -36,8 +36,8 @@ Result<std::string> ValidateReason(std::string_view reason) {
   return r;
 }
 
-Result<TeamMember> Join(const Team& team, const User& user, const std::string& child_id,
-                        std::string_view role, std::string_view reason, TimePoint now) {
+Result<TeamMember> Join(const Team& team, const User& user, const std::string& child_id, std::string_view role,
+                        std::string_view reason, TimePoint now) {
   if (!user.active || !WorksWithChildren(user.role)) {
     return Error::Forbidden("Only practitioners and managers can join a child's team.");
   }

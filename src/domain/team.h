@@ -35,8 +35,8 @@ Result<std::string> ValidateReason(std::string_view reason);
 // Checks that `user` may join `team` with the given role and reason and returns the new
 // member. Errors: kForbidden for users who do not work with children or are inactive,
 // kConflict when already a member, kInvalidInput for a missing role or reason.
-Result<TeamMember> Join(const Team& team, const User& user, const std::string& child_id,
-                        std::string_view role, std::string_view reason, TimePoint now);
+Result<TeamMember> Join(const Team& team, const User& user, const std::string& child_id, std::string_view role,
+                        std::string_view reason, TimePoint now);
 
 // Checks that `user_id` may leave. The lead professional must hand over first unless they are
 // the only member. Errors: kNotFound when not a member, kConflict for a lead with colleagues.
@@ -50,7 +50,6 @@ struct LeadChange {
 // Checks that `actor_id` may make `to_user_id` the lead professional. The current lead hands
 // over; when there is no lead, any member may take or assign the role. The new lead must be an
 // active member. Errors: kForbidden, kNotFound (target not a member), kConflict (already lead).
-Result<LeadChange> Handover(const Team& team, const std::string& actor_id,
-                            const std::string& to_user_id);
+Result<LeadChange> Handover(const Team& team, const std::string& actor_id, const std::string& to_user_id);
 
 }  // namespace kith::domain

@@ -26,8 +26,7 @@ TEST(TeamTest, JoinRequiresRoleAndReason) {
 
 TEST(TeamTest, CannotJoinTwiceOrAsAdministrator) {
   Team team{{"c1", "u1", "GP", "Registered patient", kNow, true}};
-  EXPECT_EQ(Join(team, Practitioner("u1"), "c1", "GP", "Registered patient", kNow).error().code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(Join(team, Practitioner("u1"), "c1", "GP", "Registered patient", kNow).error().code, ErrorCode::kConflict);
   User admin = Practitioner("u2");
   admin.role = Role::kAuthorityAdmin;
   EXPECT_EQ(Join(team, admin, "c1", "Admin", "Checking the record", kNow).error().code, ErrorCode::kForbidden);
@@ -61,8 +60,7 @@ TEST(TeamTest, OnlyTheLeadHandsOverAndOnlyToAMember) {
 }
 
 TEST(TeamTest, AnyMemberMayAssignALeadWhenThereIsNone) {
-  Team team{{"c1", "u2", "Teacher", "Class teacher", kNow, false},
-            {"c1", "u3", "GP", "Registered", kNow, false}};
+  Team team{{"c1", "u2", "Teacher", "Class teacher", kNow, false}, {"c1", "u3", "GP", "Registered", kNow, false}};
   auto change = Handover(team, "u2", "u3");
   ASSERT_TRUE(change);
   EXPECT_FALSE(change->from_user_id.has_value());

@@ -13,10 +13,8 @@ struct RoleInfo {
 };
 
 constexpr std::array kRoles = {
-    RoleInfo{Role::kPractitioner, "practitioner"},
-    RoleInfo{Role::kManager, "manager"},
-    RoleInfo{Role::kAuthorityAdmin, "authority_admin"},
-    RoleInfo{Role::kAuditor, "auditor"},
+    RoleInfo{Role::kPractitioner, "practitioner"},      RoleInfo{Role::kManager, "manager"},
+    RoleInfo{Role::kAuthorityAdmin, "authority_admin"}, RoleInfo{Role::kAuditor, "auditor"},
     RoleInfo{Role::kNationalAdmin, "national_admin"},
 };
 
@@ -24,14 +22,13 @@ constexpr std::array kRoles = {
 // compared case-insensitively. A short list, because length already removes most weak
 // choices; repeated and sequential characters are refused separately.
 constexpr std::array<std::string_view, 40> kCommonPasswords = {
-    "password1234", "password12345", "password123456", "passwordpassword", "qwertyuiop12",
-    "qwertyuiop123", "qwertyuiopasdf", "qwerty123456", "1q2w3e4r5t6y", "1qaz2wsx3edc",
-    "123456789012", "1234567890123", "12345678910", "123456789abc", "abc123456789",
-    "iloveyou1234", "letmein12345", "welcome12345", "welcome123456", "changeme1234",
-    "administrator", "administrator1", "trustno11234", "football1234", "baseball1234",
-    "sunshine1234", "princess1234", "monkey123456", "dragon123456", "superman1234",
-    "password!234", "p@ssw0rd1234", "p@ssword1234", "passw0rd1234", "qazwsxedcrfv",
-    "asdfghjkl123", "zxcvbnm12345", "letmeinplease", "opensesame12", "kith-password",
+    "password1234",   "password12345", "password123456", "passwordpassword", "qwertyuiop12", "qwertyuiop123",
+    "qwertyuiopasdf", "qwerty123456",  "1q2w3e4r5t6y",   "1qaz2wsx3edc",     "123456789012", "1234567890123",
+    "12345678910",    "123456789abc",  "abc123456789",   "iloveyou1234",     "letmein12345", "welcome12345",
+    "welcome123456",  "changeme1234",  "administrator",  "administrator1",   "trustno11234", "football1234",
+    "baseball1234",   "sunshine1234",  "princess1234",   "monkey123456",     "dragon123456", "superman1234",
+    "password!234",   "p@ssw0rd1234",  "p@ssword1234",   "passw0rd1234",     "qazwsxedcrfv", "asdfghjkl123",
+    "zxcvbnm12345",   "letmeinplease", "opensesame12",   "kith-password",
 };
 
 std::string Lower(std::string_view s) {
@@ -75,9 +72,7 @@ std::optional<Role> ParseRole(std::string_view text) {
 
 bool WorksWithChildren(Role role) { return role == Role::kPractitioner || role == Role::kManager; }
 
-bool IsAdministrator(Role role) {
-  return role == Role::kAuthorityAdmin || role == Role::kNationalAdmin;
-}
+bool IsAdministrator(Role role) { return role == Role::kAuthorityAdmin || role == Role::kNationalAdmin; }
 
 Status ValidateUsername(std::string_view username) {
   const bool shape_ok = username.size() >= 3 && username.size() <= 64 &&

@@ -6,28 +6,12 @@
 
 #include <fmt/format.h>
 
-#include "http/json_codec.h"
-#include "http/problem.h"
-#include "http/request_auth.h"
+#include "http/handlers.h"
 
 namespace kith::http {
 namespace {
 
 using app::Principal;
-
-Response Json(int status, const json& body) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-template <typename T, typename F>
-Response Reply(const Request& req, const Result<T>& result, int status, F&& encode) {
-  if (!result) return ErrorResponse(result.error(), req.request_id);
-  return Json(status, encode(*result));
-}
 
 json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 json OrNull(const std::optional<Date>& d) { return d ? json(d->ToString()) : json(nullptr); }
@@ -155,20 +139,20 @@ json ToJson(const std::vector<domain::CloudTerm>& terms) {
 
 std::string_view SeverityCode(domain::Severity s) {
   switch (s) {
-    case domain::Severity::kLow: return "info";
-    case domain::Severity::kMedium: return "warning";
-    case domain::Severity::kHigh: return "serious";
+    case domain::Severity::kLow:
+      return "info";
+    case domain::Severity::kMedium:
+      return "warning";
+    case domain::Severity::kHigh:
+      return "serious";
   }
   return "warning";
 }
 
 json ToJson(const domain::WheelFinding& f) {
-  return {{"kind", domain::ToString(f.kind)},
-          {"group", domain::ToString(domain::GroupOf(f.kind))},
-          {"severity", SeverityCode(f.severity)},
-          {"explanation", f.explanation},
-          {"person_ids", f.person_ids},
-          {"facts", f.facts}};
+  return {{"kind", domain::ToString(f.kind)},     {"group", domain::ToString(domain::GroupOf(f.kind))},
+          {"severity", SeverityCode(f.severity)}, {"explanation", f.explanation},
+          {"person_ids", f.person_ids},           {"facts", f.facts}};
 }
 
 json ToJson(const app::PersonView& v) {
@@ -219,12 +203,8 @@ json ToJson(const app::AlertView& a) {
           {"read", a.alert.read_at.has_value()}};
 }
 
-template <typename T>
-json List(const std::vector<T>& items) {
-  json out = json::array();
-  for (const auto& i : items) out.push_back(ToJson(i));
-  return out;
-}
+// Encodes with this file's ToJson overloads as well as json_codec.h's.
+const auto kEncode = [](const auto& value) { return ToJson(value); };
 
 // --- The printable chronology --------------------------------------------------------------------
 
@@ -233,13 +213,26 @@ std::string Escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\n': out += "<br>"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\n':
+        out += "<br>";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -280,8 +273,8 @@ std::string PrintHtml(const app::PrintableChronology& c) {
        Escape(c.printed_by) + " at " + FormatUtc(c.printed_at) + ".</p>\n";
   h += "<table border=\"1\" cellpadding=\"4\"><tr><th>Child</th><td>" + Escape(c.child.FullName()) +
        "</td><th>Kith id</th><td>" + Escape(c.child.id) + "</td></tr><tr><th>Date of birth</th><td>" +
-       (c.child.date_of_birth ? c.child.date_of_birth->ToString() : "not recorded") +
-       "</td><th>Entries</th><td>" + std::to_string(c.entries.size()) + "</td></tr></table>\n";
+       (c.child.date_of_birth ? c.child.date_of_birth->ToString() : "not recorded") + "</td><th>Entries</th><td>" +
+       std::to_string(c.entries.size()) + "</td></tr></table>\n";
   h += "<h2>Entries (oldest first)</h2>\n<table border=\"1\" cellpadding=\"4\">\n<thead><tr><th>Date</th>"
        "<th>Time</th><th>Agency</th><th>Type</th><th>Significance</th><th>Summary and detail</th>"
        "<th>Recorded by</th></tr></thead>\n<tbody>\n";
@@ -305,8 +298,9 @@ std::string PrintHtml(const app::PrintableChronology& c) {
     for (const auto& v : c.corrected) {
       const auto& e = v.stored.entry;
       h += "<tr><td>" + Escape(e.lineage_id) + "</td><td>" + std::to_string(e.version) + "</td><td>" +
-           e.occurred_on.ToString() + "</td><td>" + Escape(e.summary) + (e.detail.empty() ? "" : "<br>" + Escape(e.detail)) +
-           "</td><td>" + Escape(v.author_name) + ", " + FormatUtc(e.recorded_at) + "</td></tr>\n";
+           e.occurred_on.ToString() + "</td><td>" + Escape(e.summary) +
+           (e.detail.empty() ? "" : "<br>" + Escape(e.detail)) + "</td><td>" + Escape(v.author_name) + ", " +
+           FormatUtc(e.recorded_at) + "</td></tr>\n";
     }
     h += "</tbody></table>\n";
   }
@@ -315,11 +309,6 @@ std::string PrintHtml(const app::PrintableChronology& c) {
 }
 
 // --- Request decoding ----------------------------------------------------------------------------
-
-std::string QueryString(const Request& q, const std::string& key) {
-  auto it = q.query.find(key);
-  return it == q.query.end() ? std::string() : it->second;
-}
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
@@ -438,8 +427,9 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
       return WithPrincipal(q, [&](const Principal& p) {
         auto filter = FilterFrom(q);
         if (!filter) return ErrorResponse(filter.error(), q.request_id);
-        return Reply(q, account.Chronology(p, a.at("id"), *filter), 200,
-                     [](const auto& v) { return json{{"entries", List(v)}}; });
+        return Reply(q, account.Chronology(p, a.at("id"), *filter), 200, [](const auto& v) {
+          return json{{"entries", ListJson(v, kEncode)}};
+        });
       });
     });
     r.Add("POST", "/api/v1/children/{id}/chronology", [this, keep, &account](const Request& q, const Params& a) {
@@ -448,8 +438,9 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
         auto f = ReadEntryFields(in, true);
         if (!f.summary && !in.error()) in.Fail("summary", "This field is required.");
         if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-        app::NewEntry e{*f.occurred_on, f.occurred_time.value_or(std::nullopt), *f.type, *f.significance,
-                        *f.summary, f.detail.value_or("")};
+        app::NewEntry e{*f.occurred_on, f.occurred_time.value_or(std::nullopt),
+                        *f.type,        *f.significance,
+                        *f.summary,     f.detail.value_or("")};
         return Reply(q, account.AddEntry(p, a.at("id"), e), 201, [](const auto& v) { return ToJson(v); });
       });
     });
@@ -459,7 +450,12 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
               ObjectReader in(body, "",
                               {"occurred_on", "occurred_time", "type", "significance", "summary", "detail", "reason"});
               auto f = ReadEntryFields(in, false);
-              app::EntryCorrection c{f.occurred_on, f.occurred_time, f.type, f.significance, f.summary, f.detail,
+              app::EntryCorrection c{f.occurred_on,
+                                     f.occurred_time,
+                                     f.type,
+                                     f.significance,
+                                     f.summary,
+                                     f.detail,
                                      in.String("reason", true, 4000)};
               if (in.error()) return ErrorResponse(*in.error(), q.request_id);
               return Reply(q, account.CorrectEntry(p, a.at("id"), a.at("entry_id"), c), 201,
@@ -469,8 +465,9 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
     r.Add("GET", "/api/v1/children/{id}/chronology/{entry_id}/history",
           [this, keep, &account](const Request& q, const Params& a) {
             return WithPrincipal(q, [&](const Principal& p) {
-              return Reply(q, account.EntryHistory(p, a.at("id"), a.at("entry_id")), 200,
-                           [](const auto& v) { return json{{"versions", List(v)}}; });
+              return Reply(q, account.EntryHistory(p, a.at("id"), a.at("entry_id")), 200, [](const auto& v) {
+                return json{{"versions", ListJson(v, kEncode)}};
+              });
             });
           });
     r.Add("POST", "/api/v1/children/{id}/chronology/import", [this, keep, &account](const Request& q, const Params& a) {
@@ -520,7 +517,9 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
     // Forum
     r.Add("GET", "/api/v1/children/{id}/forum", [this, keep, &account](const Request& q, const Params& a) {
       return WithPrincipal(q, [&](const Principal& p) {
-        return Reply(q, account.Threads(p, a.at("id")), 200, [](const auto& v) { return json{{"threads", List(v)}}; });
+        return Reply(q, account.Threads(p, a.at("id")), 200, [](const auto& v) {
+          return json{{"threads", ListJson(v, kEncode)}};
+        });
       });
     });
     r.Add("POST", "/api/v1/children/{id}/forum", [this, keep, &account](const Request& q, const Params& a) {
@@ -563,14 +562,15 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
     r.Add("GET", "/api/v1/children/{id}/forum/{thread_id}/posts/{post_id}/history",
           [this, keep, &account](const Request& q, const Params& a) {
             return WithPrincipal(q, [&](const Principal& p) {
-              return Reply(q, account.PostHistory(p, a.at("id"), a.at("thread_id"), a.at("post_id")), 200,
-                           [](const std::vector<storage::PostVersion>& v) {
-                             json out = json::array();
-                             for (const auto& x : v) {
-                               out.push_back({{"version", x.version}, {"body", x.body}, {"edited_at", FormatUtc(x.at)}});
-                             }
-                             return json{{"versions", out}};
-                           });
+              return Reply(
+                  q, account.PostHistory(p, a.at("id"), a.at("thread_id"), a.at("post_id")), 200,
+                  [](const std::vector<storage::PostVersion>& v) {
+                    json out = json::array();
+                    for (const auto& x : v) {
+                      out.push_back({{"version", x.version}, {"body", x.body}, {"edited_at", FormatUtc(x.at)}});
+                    }
+                    return json{{"versions", out}};
+                  });
             });
           });
     r.Add("POST", "/api/v1/children/{id}/forum/{thread_id}/promote",
@@ -579,8 +579,12 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
               ObjectReader in(body, "", {"occurred_on", "occurred_time", "type", "significance", "summary"});
               auto f = ReadEntryFields(in, true);
               if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-              app::NewEntry e{*f.occurred_on, f.occurred_time.value_or(std::nullopt), *f.type, *f.significance,
-                              f.summary.value_or(""), ""};
+              app::NewEntry e{*f.occurred_on,
+                              f.occurred_time.value_or(std::nullopt),
+                              *f.type,
+                              *f.significance,
+                              f.summary.value_or(""),
+                              ""};
               return Reply(q, account.Promote(p, a.at("id"), a.at("thread_id"), e), 201,
                            [](const auto& v) { return ToJson(v); });
             });
@@ -597,8 +601,9 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
           }
           count = static_cast<size_t>(std::stoi(n));
         }
-        return Reply(q, account.WordCloud(p, a.at("id"), count), 200,
-                     [](const auto& v) { return json{{"terms", ToJson(v)}}; });
+        return Reply(q, account.WordCloud(p, a.at("id"), count), 200, [](const auto& v) {
+          return json{{"terms", ToJson(v)}};
+        });
       });
     });
     // Wheel
@@ -631,7 +636,7 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
                            {"label", t.label},
                            {"category", domain::ToString(domain::CategoryOf(t.type))}});
         }
-        return Json(200, {{"types", types}});
+        return JsonResponse(200, {{"types", types}});
       });
     });
     // Summary (one call for the account's overview page)
@@ -640,7 +645,7 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
         return Reply(q, account.Summary(p, a.at("id")), 200, [](const app::AccountSummary& s) {
           json findings = json::array();
           for (const auto& f : s.findings) findings.push_back(ToJson(f));
-          return json{{"latest", List(s.latest)},
+          return json{{"latest", ListJson(s.latest, kEncode)},
                       {"contact_series", ToJson(s.contact)},
                       {"words", ToJson(s.words)},
                       {"findings", findings}};
@@ -653,12 +658,16 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
         const std::string l = QueryString(q, "limit");
         int limit = 50;
         if (!l.empty() && l.size() <= 3 && l.find_first_not_of("0123456789") == std::string::npos) limit = std::stoi(l);
-        return Reply(q, account.Feed(p, limit), 200, [](const auto& v) { return json{{"items", List(v)}}; });
+        return Reply(q, account.Feed(p, limit), 200, [](const auto& v) {
+          return json{{"items", ListJson(v, kEncode)}};
+        });
       });
     });
     r.Add("GET", "/api/v1/alerts", [this, keep, &account](const Request& q, const Params&) {
       return WithPrincipal(q, [&](const Principal& p) {
-        return Reply(q, account.Alerts(p, 100), 200, [](const auto& v) { return json{{"alerts", List(v)}}; });
+        return Reply(q, account.Alerts(p, 100), 200, [](const auto& v) {
+          return json{{"alerts", ListJson(v, kEncode)}};
+        });
       });
     });
     r.Add("POST", "/api/v1/alerts/{alert_id}/read", [this, keep, &account](const Request& q, const Params& a) {
@@ -675,18 +684,12 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
  private:
   template <typename F>
   Response WithPrincipal(const Request& q, F&& f) const {
-    auto p = AuthenticateRequest(s_.auth, o_, q);
-    if (!p) return ErrorResponse(p.error(), q.request_id);
-    return f(*p);
+    return http::WithPrincipal(s_.auth, o_, q, std::forward<F>(f));
   }
 
   template <typename F>
   Response WithBody(const Request& q, F&& f) const {
-    auto p = AuthenticateRequest(s_.auth, o_, q);
-    if (!p) return ErrorResponse(p.error(), q.request_id);
-    auto body = ParseObject(q.body);
-    if (!body) return ErrorResponse(body.error(), q.request_id);
-    return f(*p, *body);
+    return http::WithBody(s_.auth, o_, q, std::forward<F>(f));
   }
 
   AccountApiServices s_;

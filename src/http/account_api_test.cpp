@@ -145,14 +145,17 @@ TEST_F(AccountApiTest, ChronologyLifecycleOverHttp) {
   EXPECT_EQ(Call("sw", "GET", Base() + "/chronology?from=yesterday").status, 400);
 
   // Strict bodies: unknown fields, bad values, wrong content type, missing CSRF.
-  auto bad = Call("sw", "POST", Base() + "/chronology",
-                  R"({"occurred_on":"2026-10-01","type":"home_visit","significance":"routine","summary":"x","mood":1})");
+  auto bad =
+      Call("sw", "POST", Base() + "/chronology",
+           R"({"occurred_on":"2026-10-01","type":"home_visit","significance":"routine","summary":"x","mood":1})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(json::parse(bad.body)["field"], "mood");
-  EXPECT_EQ(Call("sw", "POST", Base() + "/chronology",
-                 R"({"occurred_on":"2026-10-01","occurred_time":"25:00","type":"home_visit","significance":"routine","summary":"x"})")
-                .status,
-            400);
+  EXPECT_EQ(
+      Call(
+          "sw", "POST", Base() + "/chronology",
+          R"({"occurred_on":"2026-10-01","occurred_time":"25:00","type":"home_visit","significance":"routine","summary":"x"})")
+          .status,
+      400);
   EXPECT_EQ(Call("sw", "POST", Base() + "/chronology", "x", "text/plain").status, 415);
   Request no_csrf;
   no_csrf.method = "POST";
@@ -196,8 +199,8 @@ TEST_F(AccountApiTest, ForumWheelWordsSeriesFeedAndAlertsOverHttp) {
                         R"({"body":"Called: no answer."})"));
   EXPECT_EQ(edited["versions"], 2);
   EXPECT_FALSE(edited["edited_at"].is_null());
-  auto hist = Ok(Call("teacher", "GET",
-                      Base() + "/forum/" + thread + "/posts/" + std::string(post["id"]) + "/history"));
+  auto hist =
+      Ok(Call("teacher", "GET", Base() + "/forum/" + thread + "/posts/" + std::string(post["id"]) + "/history"));
   EXPECT_EQ(hist["versions"][0]["body"], "Calling today.");
   auto promoted = Ok(Call("sw", "POST", Base() + "/forum/" + thread + "/promote",
                           R"({"occurred_on":"2026-11-17","type":"incident","significance":"notable"})"),
@@ -207,9 +210,10 @@ TEST_F(AccountApiTest, ForumWheelWordsSeriesFeedAndAlertsOverHttp) {
   auto threads = Ok(Call("sw", "GET", Base() + "/forum"));
   EXPECT_EQ(threads["threads"][0]["promoted_entry_id"], promoted["id"]);
 
-  auto person = Ok(Call("teacher", "POST", Base() + "/wheel/people",
-                        R"({"name":"Jason Kerr","relationship":"parents_partner","lives_with_child":true,"since":"2026-10-01"})"),
-                   201);
+  auto person =
+      Ok(Call("teacher", "POST", Base() + "/wheel/people",
+              R"({"name":"Jason Kerr","relationship":"parents_partner","lives_with_child":true,"since":"2026-10-01"})"),
+         201);
   EXPECT_EQ(person["category"], "household");
   EXPECT_EQ(person["verified"], false);
   EXPECT_EQ(Call("teacher", "POST", Base() + "/wheel/people",
@@ -277,7 +281,8 @@ TEST_F(AccountApiTest, AccessPolicyMatrixCoversEveryAccountEndpoint) {
   const std::string b = Base();
   const std::vector<Case> cases = {
       {"GET", b + "/chronology", "", false},
-      {"POST", b + "/chronology", R"({"occurred_on":"2026-11-11","type":"note","significance":"routine","summary":"N"})", true},
+      {"POST", b + "/chronology",
+       R"({"occurred_on":"2026-11-11","type":"note","significance":"routine","summary":"N"})", true},
       {"POST", b + "/chronology/{e}/corrections", R"({"summary":"N2","reason":"Matrix correction reason"})", true},
       {"GET", b + "/chronology/{e}/history", "", false},
       {"POST", b + "/chronology/import", "date,agency,type,significance,summary\n2026-10-01,ag-csc,note,routine,N\n",
@@ -290,7 +295,8 @@ TEST_F(AccountApiTest, AccessPolicyMatrixCoversEveryAccountEndpoint) {
       {"POST", b + "/forum/{t}/posts", R"({"body":"Reply"})", true},
       {"PUT", b + "/forum/{t}/posts/{p}", R"({"body":"Edited"})", true},
       {"GET", b + "/forum/{t}/posts/{p}/history", "", false},
-      {"POST", b + "/forum/{t}/promote", R"({"occurred_on":"2026-11-11","type":"note","significance":"routine"})", true},
+      {"POST", b + "/forum/{t}/promote", R"({"occurred_on":"2026-11-11","type":"note","significance":"routine"})",
+       true},
       {"GET", b + "/word-cloud", "", false},
       {"GET", b + "/wheel", "", false},
       {"POST", b + "/wheel/people", R"({"name":"Aunt","relationship":"aunt_uncle","lives_with_child":false})", true},
@@ -298,7 +304,8 @@ TEST_F(AccountApiTest, AccessPolicyMatrixCoversEveryAccountEndpoint) {
       {"GET", b + "/summary", "", false},
   };
   auto expand = [&](std::string path) {
-    for (auto [key, value] : std::vector<std::pair<std::string, std::string>>{{"{e}", e}, {"{t}", t}, {"{p}", p}, {"{w}", w}}) {
+    for (auto [key, value] :
+         std::vector<std::pair<std::string, std::string>>{{"{e}", e}, {"{t}", t}, {"{p}", p}, {"{w}", w}}) {
       for (size_t at; (at = path.find(key)) != std::string::npos;) path.replace(at, key.size(), value);
     }
     return path;
@@ -314,9 +321,9 @@ TEST_F(AccountApiTest, AccessPolicyMatrixCoversEveryAccountEndpoint) {
     EXPECT_EQ(Call("mgr", c.method, path, c.body, c.content_type).status, c.write ? 403 : 200) << "mgr";
     const int member = Call("sw", c.method, path, c.body, c.content_type).status;
     EXPECT_TRUE(member >= 200 && member < 300) << "sw got " << member;
-    EXPECT_EQ(Call("sw", c.method, "/api/v1/children/KNOSUCHCHILD" + path.substr(b.size()), c.body, c.content_type)
-                  .status,
-              404);
+    EXPECT_EQ(
+        Call("sw", c.method, "/api/v1/children/KNOSUCHCHILD" + path.substr(b.size()), c.body, c.content_type).status,
+        404);
   }
   // The caller's own feed and alerts: practitioners only.
   for (const char* path : {"/api/v1/feed", "/api/v1/alerts"}) {
@@ -358,7 +365,8 @@ TEST_F(AccountApiTest, LiveEndpointAuthenticatesAndFiltersEveryMessage) {
   EXPECT_EQ(std::get<Response>(auditor).status, 403);
 
   auto sw = live_->Open(upgrade("sw", "http://kith.example"), [&](std::string m) { sw_out.push_back(m); });
-  auto teacher = live_->Open(upgrade("teacher", "http://kith.example"), [&](std::string m) { teacher_out.push_back(m); });
+  auto teacher =
+      live_->Open(upgrade("teacher", "http://kith.example"), [&](std::string m) { teacher_out.push_back(m); });
   auto gp = live_->Open(upgrade("gp", "http://kith.example"), [&](std::string m) { gp_out.push_back(m); });
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<WebSocketSession>>(sw));
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<WebSocketSession>>(gp));

@@ -1,76 +1,25 @@
 #include "http/api.h"
 
-#include <sodium.h>
-
 #include <memory>
 
-#include "http/json_codec.h"
-#include "http/problem.h"
+#include "http/handlers.h"
 
 namespace kith::http {
 namespace {
-
-Response Json(int status, const json& body) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-Response NoContent() {
-  Response r;
-  r.status = 204;
-  return r;
-}
-
-template <typename T, typename F>
-Response Reply(const Request& req, const Result<T>& result, int status, F&& encode) {
-  if (!result) return ErrorResponse(result.error(), req.request_id);
-  return Json(status, encode(*result));
-}
-
-json List(const auto& items) {
-  json out = json::array();
-  for (const auto& i : items) out.push_back(ToJson(i));
-  return out;
-}
 
 // Handlers capture a shared pointer to the Api, so it lives as long as the router holds them.
 class Api : public std::enable_shared_from_this<Api> {
  public:
   Api(Services s, ApiOptions o) : s_(s), o_(o) {}
 
-  std::string CookieName() const { return o_.secure_cookies ? "__Host-kith" : "kith_session"; }
-
   std::string SessionCookie(const std::string& token, int max_age) const {
-    return CookieName() + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
+    return SessionCookieName(o_) + "=" + token +
+           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
            (o_.secure_cookies ? "; Secure" : "");
   }
 
-  // The caller's principal. Unless `allow_incomplete`, sign-in must be complete (second factor
-  // done or not needed). State-changing requests must carry the session's CSRF token.
-  Result<app::Principal> Authed(const Request& req, bool allow_incomplete = false) const {
-    const std::string token = req.Cookie(CookieName());
-    if (token.empty()) return Error::Unauthenticated("Sign in to continue.");
-    auto p = s_.auth.Authenticate(token, req.client);
-    if (!p) return p.error();
-    if (req.IsStateChanging()) {
-      const std::string& sent = req.Header("x-csrf-token");
-      const std::string& expected = p->session.csrf_token;
-      if (sent.size() != expected.size() || sodium_memcmp(sent.data(), expected.data(), sent.size()) != 0) {
-        return Error::Forbidden("The request is missing its CSRF token (X-CSRF-Token); reload the page and retry.");
-      }
-    }
-    if (!allow_incomplete && p->state != app::SessionState::kComplete) {
-      return Error{ErrorCode::kSecondFactorRequired,
-                   p->state == app::SessionState::kNeedsEnrolment
-                       ? "Set up a second factor (an authenticator app) before continuing."
-                       : "Enter the code from your authenticator app to finish signing in.",
-                   {},
-                   std::nullopt};
-    }
-    return p;
+  Result<app::Principal> Authed(const Request& req, bool allow_incomplete) const {
+    return AuthenticateRequest(s_.auth, o_, req, allow_incomplete);
   }
 
   void Register(Router& r) {
@@ -84,7 +33,7 @@ class Api : public std::enable_shared_from_this<Api> {
       auto p = Authed(q, true);
       if (!p) return ErrorResponse(p.error(), q.request_id);
       s_.auth.SignOut(*p);
-      Response out = NoContent();
+      Response out = NoContentResponse();
       out.SetHeader("Set-Cookie", SessionCookie("", 0));
       return out;
     });
@@ -106,8 +55,9 @@ class Api : public std::enable_shared_from_this<Api> {
       ObjectReader in(*body, "", {"password"});
       auto password = in.OptionalString("password", 128);
       if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-      return Reply(q, s_.auth.BeginEnrolment(*p, password), 201,
-                   [](const app::Enrolment& e) { return json{{"secret", e.secret}, {"otpauth_uri", e.uri}}; });
+      return Reply(q, s_.auth.BeginEnrolment(*p, password), 201, [](const app::Enrolment& e) {
+        return json{{"secret", e.secret}, {"otpauth_uri", e.uri}};
+      });
     });
     r.Add("POST", "/api/v1/me/second-factor/enrolment/confirm", [this, keep](const Request& q, const Params&) {
       auto p = Authed(q, true);
@@ -122,7 +72,7 @@ class Api : public std::enable_shared_from_this<Api> {
 
     r.Add("GET", "/api/v1/me/children", [this, keep](const Request& q, const Params&) {
       return WithPrincipal(q, [&](const app::Principal& p) {
-        return Reply(q, s_.children.MyChildren(p), 200, [](const auto& v) { return json{{"children", List(v)}}; });
+        return Reply(q, s_.children.MyChildren(p), 200, [](const auto& v) { return json{{"children", ListJson(v)}}; });
       });
     });
     r.Add("POST", "/api/v1/children", [this, keep](const Request& q, const Params&) {
@@ -130,8 +80,7 @@ class Api : public std::enable_shared_from_this<Api> {
         auto child = ChildFromJson(body, false);
         if (!child) return ErrorResponse(child.error(), q.request_id);
         const std::string reason = body.value("reason", "");
-        return Reply(q, s_.children.Create(p, std::move(*child), reason), 201,
-                     [](const auto& v) { return ToJson(v); });
+        return Reply(q, s_.children.Create(p, std::move(*child), reason), 201, [](const auto& v) { return ToJson(v); });
       });
     });
     r.Add("GET", "/api/v1/children/{id}", [this, keep](const Request& q, const Params& a) {
@@ -170,7 +119,7 @@ class Api : public std::enable_shared_from_this<Api> {
         const std::string reason = in.String("reason", true, 500);
         if (in.error()) return ErrorResponse(*in.error(), q.request_id);
         auto done = s_.children.Leave(p, a.at("id"), reason);
-        return done ? NoContent() : ErrorResponse(done.error(), q.request_id);
+        return done ? NoContentResponse() : ErrorResponse(done.error(), q.request_id);
       });
     });
     r.Add("POST", "/api/v1/children/{id}/lead", [this, keep](const Request& q, const Params& a) {
@@ -185,14 +134,17 @@ class Api : public std::enable_shared_from_this<Api> {
     });
     r.Add("GET", "/api/v1/children/{id}/audit", [this, keep](const Request& q, const Params& a) {
       return WithPrincipal(q, [&](const app::Principal& p) {
-        return Reply(q, s_.children.AuditTrail(p, a.at("id"), QueryInt(q, "limit", 200)), 200,
-                     [](const auto& v) { return json{{"records", List(v)}}; });
+        return Reply(q, s_.children.AuditTrail(p, a.at("id"), QueryInt(q, "limit", 200)), 200, [](const auto& v) {
+          return json{{"records", ListJson(v)}};
+        });
       });
     });
 
     r.Add("GET", "/api/v1/authorities", [this, keep](const Request& q, const Params&) {
       return WithPrincipal(q, [&](const app::Principal& p) {
-        return Reply(q, s_.admin.ListAuthorities(p), 200, [](const auto& v) { return json{{"authorities", List(v)}}; });
+        return Reply(q, s_.admin.ListAuthorities(p), 200, [](const auto& v) {
+          return json{{"authorities", ListJson(v)}};
+        });
       });
     });
     r.Add("POST", "/api/v1/authorities", [this, keep](const Request& q, const Params&) {
@@ -206,8 +158,9 @@ class Api : public std::enable_shared_from_this<Api> {
     });
     r.Add("GET", "/api/v1/agencies", [this, keep](const Request& q, const Params&) {
       return WithPrincipal(q, [&](const app::Principal& p) {
-        return Reply(q, s_.admin.ListAgencies(p, QueryString(q, "authority_id")), 200,
-                     [](const auto& v) { return json{{"agencies", List(v)}}; });
+        return Reply(q, s_.admin.ListAgencies(p, QueryString(q, "authority_id")), 200, [](const auto& v) {
+          return json{{"agencies", ListJson(v)}};
+        });
       });
     });
     r.Add("POST", "/api/v1/agencies", [this, keep](const Request& q, const Params&) {
@@ -227,8 +180,9 @@ class Api : public std::enable_shared_from_this<Api> {
     });
     r.Add("GET", "/api/v1/users", [this, keep](const Request& q, const Params&) {
       return WithPrincipal(q, [&](const app::Principal& p) {
-        return Reply(q, s_.admin.ListUsers(p, QueryString(q, "authority_id")), 200,
-                     [](const auto& v) { return json{{"users", List(v)}}; });
+        return Reply(q, s_.admin.ListUsers(p, QueryString(q, "authority_id")), 200, [](const auto& v) {
+          return json{{"users", ListJson(v)}};
+        });
       });
     });
     r.Add("GET", "/api/v1/users/{id}", [this, keep](const Request& q, const Params& a) {
@@ -239,8 +193,8 @@ class Api : public std::enable_shared_from_this<Api> {
     r.Add("POST", "/api/v1/users", [this, keep](const Request& q, const Params&) {
       return WithBody(q, [&](const app::Principal& p, const json& body) {
         ObjectReader in(body, "",
-                        {"username", "display_name", "job_title", "email", "phone", "role", "authority_id",
-                         "agency_id", "password"});
+                        {"username", "display_name", "job_title", "email", "phone", "role", "authority_id", "agency_id",
+                         "password"});
         app::NewUser n;
         n.username = in.String("username", true, 64);
         n.display_name = in.String("display_name", true, 200);
@@ -296,36 +250,19 @@ class Api : public std::enable_shared_from_this<Api> {
     if (in.error()) return ErrorResponse(*in.error(), q.request_id);
     auto result = s_.auth.SignIn(username, password, q.client);
     if (!result) return ErrorResponse(result.error(), q.request_id);
-    Response out = Json(201, ToJson(result->principal));
+    Response out = JsonResponse(201, ToJson(result->principal));
     out.SetHeader("Set-Cookie", SessionCookie(result->token, o_.session_cookie_max_age_seconds));
     return out;
   }
 
   template <typename F>
   Response WithPrincipal(const Request& q, F&& f) const {
-    auto p = Authed(q);
-    if (!p) return ErrorResponse(p.error(), q.request_id);
-    return f(*p);
+    return http::WithPrincipal(s_.auth, o_, q, std::forward<F>(f));
   }
 
   template <typename F>
   Response WithBody(const Request& q, F&& f) const {
-    auto p = Authed(q);
-    if (!p) return ErrorResponse(p.error(), q.request_id);
-    auto body = ParseObject(q.body);
-    if (!body) return ErrorResponse(body.error(), q.request_id);
-    return f(*p, *body);
-  }
-
-  static std::string QueryString(const Request& q, const std::string& key) {
-    auto it = q.query.find(key);
-    return it == q.query.end() ? std::string() : it->second;
-  }
-
-  static int QueryInt(const Request& q, const std::string& key, int fallback) {
-    const std::string v = QueryString(q, key);
-    if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) return fallback;
-    return std::stoi(v);
+    return http::WithBody(s_.auth, o_, q, std::forward<F>(f));
   }
 
   static Result<domain::Agency> AgencyFromJson(const json& body) {

@@ -123,13 +123,18 @@ json DateOrNull(const std::optional<Date>& d) { return d ? json(d->ToString()) :
 json ToJson(const domain::Child& c) {
   json carers = json::array();
   for (const auto& k : c.carers) {
-    carers.push_back({{"name", k.name}, {"relationship", k.relationship},
-                      {"parental_responsibility", k.parental_responsibility}, {"phone", k.phone},
-                      {"email", k.email}, {"address", k.address}});
+    carers.push_back({{"name", k.name},
+                      {"relationship", k.relationship},
+                      {"parental_responsibility", k.parental_responsibility},
+                      {"phone", k.phone},
+                      {"email", k.email},
+                      {"address", k.address}});
   }
   json services = json::array();
   for (const auto& s : c.services) {
-    services.push_back({{"agency_id", s.agency_id}, {"description", s.description}, {"start", s.start.ToString()},
+    services.push_back({{"agency_id", s.agency_id},
+                        {"description", s.description},
+                        {"start", s.start.ToString()},
                         {"end", DateOrNull(s.end)}});
   }
   return {{"id", c.id},
@@ -158,8 +163,14 @@ json ToJson(const domain::Child& c) {
 }
 
 json ToJson(const domain::Agency& a) {
-  return {{"id", a.id},       {"authority_id", a.authority_id}, {"name", a.name},      {"kind", domain::ToString(a.kind)},
-          {"kind_name", domain::DisplayName(a.kind)}, {"phone", a.phone}, {"email", a.email}, {"address", a.address}};
+  return {{"id", a.id},
+          {"authority_id", a.authority_id},
+          {"name", a.name},
+          {"kind", domain::ToString(a.kind)},
+          {"kind_name", domain::DisplayName(a.kind)},
+          {"phone", a.phone},
+          {"email", a.email},
+          {"address", a.address}};
 }
 
 json ToJson(const domain::LocalAuthority& la) {
@@ -186,11 +197,21 @@ json ToJson(const domain::User& u) {
 json ToJson(const domain::AuditRecord& r) {
   json detail = r.detail.empty() ? json(nullptr) : json::parse(r.detail, nullptr, false);
   if (detail.is_discarded()) detail = r.detail;
-  return {{"seq", r.seq},           {"at", FormatUtc(r.at)},       {"actor_id", r.actor_id},
-          {"actor_role", r.actor_role}, {"authority_id", r.authority_id}, {"action", r.action},
-          {"child_id", r.child_id}, {"target_id", r.target_id},   {"reason", r.reason},
-          {"outcome", domain::ToString(r.outcome)}, {"why", r.why}, {"detail", detail},
-          {"client", r.client},     {"prev_hash", r.prev_hash},   {"hash", r.hash}};
+  return {{"seq", r.seq},
+          {"at", FormatUtc(r.at)},
+          {"actor_id", r.actor_id},
+          {"actor_role", r.actor_role},
+          {"authority_id", r.authority_id},
+          {"action", r.action},
+          {"child_id", r.child_id},
+          {"target_id", r.target_id},
+          {"reason", r.reason},
+          {"outcome", domain::ToString(r.outcome)},
+          {"why", r.why},
+          {"detail", detail},
+          {"client", r.client},
+          {"prev_hash", r.prev_hash},
+          {"hash", r.hash}};
 }
 
 json ToJson(const app::MemberView& m) {
@@ -225,8 +246,12 @@ json ToJson(const app::Signposting& s) {
   json lead = nullptr;
   if (s.lead_professional) {
     const auto& m = *s.lead_professional;
-    lead = {{"user_id", m.member.user_id}, {"display_name", m.display_name}, {"role", m.member.role},
-            {"email", m.email}, {"phone", m.phone}, {"agency", m.agency ? ToJson(*m.agency) : json(nullptr)}};
+    lead = {{"user_id", m.member.user_id},
+            {"display_name", m.display_name},
+            {"role", m.member.role},
+            {"email", m.email},
+            {"phone", m.phone},
+            {"agency", m.agency ? ToJson(*m.agency) : json(nullptr)}};
   }
   return {{"child_id", s.child_id},
           {"given_names", s.given_names},
@@ -263,10 +288,10 @@ json ToJson(const app::Principal& p) {
 }
 
 Result<domain::Child> ChildFromJson(const json& body, bool for_update) {
-  ObjectReader r(body, "",
-                 {"version", "given_names", "family_name", "other_names", "date_of_birth", "sex", "address",
-                  "postcode", "nhs_number", "upn", "carers", "school_agency_id", "gp_agency_id", "services", "flags",
-                  "shielded", "reason"});
+  ObjectReader r(
+      body, "",
+      {"version", "given_names", "family_name", "other_names", "date_of_birth", "sex", "address", "postcode",
+       "nhs_number", "upn", "carers", "school_agency_id", "gp_agency_id", "services", "flags", "shielded", "reason"});
   domain::Child c;
   c.version = r.Int("version", for_update);
   c.given_names = r.String("given_names", true, 100);

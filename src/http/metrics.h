@@ -35,7 +35,7 @@ class Metrics {
   std::function<storage::StoreStats()> store_stats_;
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // method, route, status
-  std::map<std::pair<std::string, std::string>, Series> latency_;          // method, route
+  std::map<std::pair<std::string, std::string>, Series> latency_;           // method, route
   int64_t open_connections_ = 0;
   uint64_t connections_total_ = 0;
 };

@@ -50,17 +50,16 @@ Response Pipeline::Dispatch(const Request& r) const {
                                r.request_id);
       }
       if ((r.method == "POST" || r.method == "PUT" || r.method == "PATCH") && !HasJsonBody(r) && !IsCsvImport(r)) {
-        return ErrorResponse({ErrorCode::kUnsupportedMediaType, "Send the request body as application/json.", {},
-                              std::nullopt},
-                             r.request_id);
+        return ErrorResponse(
+            {ErrorCode::kUnsupportedMediaType, "Send the request body as application/json.", {}, std::nullopt},
+            r.request_id);
       }
     }
     return router_.Route(r);
   }
   if (router_.Matches(r.path)) return router_.Route(r);  // /healthz, /metrics
   if (r.method != "GET" && r.method != "HEAD") {
-    return ProblemResponse(405, "method_not_allowed", "Method not allowed", "Only GET is allowed here.",
-                           r.request_id);
+    return ProblemResponse(405, "method_not_allowed", "Method not allowed", "Only GET is allowed here.", r.request_id);
   }
   return files_.Serve(r);
 }
@@ -97,12 +96,13 @@ Response Pipeline::Handle(const Request& request) const {
   metrics_.Observe(request.method, response.route.empty() ? "(static)" : response.route, response.status, seconds);
   // Every request at debug level; refusals, errors and slow requests always.
   const auto level = response.status >= 400 || seconds > 0.25 ? log::Level::kInfo : log::Level::kDebug;
-  log::Write(level, "request", {{"request_id", request.request_id},
-                         {"method", request.method},
-                         {"route", response.route},
-                         {"status", response.status},
-                         {"ms", seconds * 1000},
-                         {"client", request.client}});
+  log::Write(level, "request",
+             {{"request_id", request.request_id},
+              {"method", request.method},
+              {"route", response.route},
+              {"status", response.status},
+              {"ms", seconds * 1000},
+              {"client", request.client}});
   return response;
 }
 

@@ -6,16 +6,26 @@ namespace kith::http {
 
 int StatusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidInput: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kSecondFactorRequired: return 401;
-    case ErrorCode::kForbidden: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kUnsupportedMediaType: return 415;
-    case ErrorCode::kLocked: return 423;
-    case ErrorCode::kRateLimited: return 429;
+    case ErrorCode::kInvalidInput:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kSecondFactorRequired:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kUnsupportedMediaType:
+      return 415;
+    case ErrorCode::kLocked:
+      return 423;
+    case ErrorCode::kRateLimited:
+      return 429;
   }
   return 500;
 }
@@ -24,16 +34,26 @@ namespace {
 
 std::string_view TitleFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidInput: return "The request is not valid";
-    case ErrorCode::kUnauthenticated: return "Sign-in required";
-    case ErrorCode::kSecondFactorRequired: return "Second factor required";
-    case ErrorCode::kForbidden: return "Not allowed";
-    case ErrorCode::kNotFound: return "Not found";
-    case ErrorCode::kConflict: return "Conflict";
-    case ErrorCode::kPayloadTooLarge: return "Request too large";
-    case ErrorCode::kUnsupportedMediaType: return "Unsupported media type";
-    case ErrorCode::kLocked: return "Account locked";
-    case ErrorCode::kRateLimited: return "Too many requests";
+    case ErrorCode::kInvalidInput:
+      return "The request is not valid";
+    case ErrorCode::kUnauthenticated:
+      return "Sign-in required";
+    case ErrorCode::kSecondFactorRequired:
+      return "Second factor required";
+    case ErrorCode::kForbidden:
+      return "Not allowed";
+    case ErrorCode::kNotFound:
+      return "Not found";
+    case ErrorCode::kConflict:
+      return "Conflict";
+    case ErrorCode::kPayloadTooLarge:
+      return "Request too large";
+    case ErrorCode::kUnsupportedMediaType:
+      return "Unsupported media type";
+    case ErrorCode::kLocked:
+      return "Account locked";
+    case ErrorCode::kRateLimited:
+      return "Too many requests";
   }
   return "Error";
 }

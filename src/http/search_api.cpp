@@ -2,9 +2,7 @@
 
 #include <cmath>
 
-#include "http/json_codec.h"
-#include "http/problem.h"
-#include "http/request_auth.h"
+#include "http/handlers.h"
 
 namespace kith::http {
 namespace {
@@ -20,10 +18,14 @@ json ToJson(const app::SearchResultView& v) {
           {"on_my_team", v.on_my_team}};
 }
 
+// Encodes with this file's ToJson overloads as well as json_codec.h's.
+const auto kEncode = [](const auto& value) { return ToJson(value); };
+
 // The search terms of a request body; unknown fields and wrong types are refused.
 Result<std::pair<app::SearchTerms, std::string>> TermsFromJson(const json& body) {
-  ObjectReader in(body, "", {"given_name", "family_name", "date_of_birth", "age_from", "age_to", "postcode",
-                             "nhs_number", "upn", "reason"});
+  ObjectReader in(
+      body, "",
+      {"given_name", "family_name", "date_of_birth", "age_from", "age_to", "postcode", "nhs_number", "upn", "reason"});
   app::SearchTerms t;
   t.given_name = in.String("given_name", false, 100);
   t.family_name = in.String("family_name", false, 100);
@@ -51,22 +53,13 @@ Result<std::pair<app::SearchTerms, std::string>> TermsFromJson(const json& body)
 
 void RegisterSearchApi(Router& router, SearchApiServices s, ApiOptions options) {
   router.Add("POST", "/api/v1/search", [s, options](const Request& q, const Params&) {
-    auto p = AuthenticateRequest(s.auth, options, q);
-    if (!p) return ErrorResponse(p.error(), q.request_id);
-    auto body = ParseObject(q.body);
-    if (!body) return ErrorResponse(body.error(), q.request_id);
-    auto terms = TermsFromJson(*body);
-    if (!terms) return ErrorResponse(terms.error(), q.request_id);
-    auto found = s.search.Search(*p, std::move(terms->first), terms->second);
-    if (!found) return ErrorResponse(found.error(), q.request_id);
-    json results = json::array();
-    for (const auto& v : found->results) results.push_back(ToJson(v));
-    Response r;
-    r.status = 200;
-    r.content_type = "application/json";
-    r.body = json{{"results", results}, {"truncated", found->truncated}}.dump(-1, ' ', false,
-                                                                             json::error_handler_t::replace);
-    return r;
+    return WithBody(s.auth, options, q, [&](const app::Principal& p, const json& body) {
+      auto terms = TermsFromJson(body);
+      if (!terms) return ErrorResponse(terms.error(), q.request_id);
+      return Reply(q, s.search.Search(p, std::move(terms->first), terms->second), 200, [](const auto& found) {
+        return json{{"results", ListJson(found.results, kEncode)}, {"truncated", found.truncated}};
+      });
+    });
   });
 }
 

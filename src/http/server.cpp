@@ -26,8 +26,7 @@ namespace bhttp = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 
-Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& client, const std::string& id,
-                  bool tls) {
+Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& client, const std::string& id, bool tls) {
   Request r;
   r.method = std::string(in.method_string());
   r.target = std::string(in.target());
@@ -76,8 +75,8 @@ struct Server::Impl {
     bool busy = false;  // touched only on the connection's strand
     // Set while the connection is a WebSocket (its stream moved into it): closes it.
     std::function<void()> close_websocket;  // touched only on the connection's strand
-    bool upgraded = false;  // `stream` was moved into a WebSocket and must not be used
-    asio::any_io_executor executor;  // the strand; kept here as `stream` may be moved out
+    bool upgraded = false;                  // `stream` was moved into a WebSocket and must not be used
+    asio::any_io_executor executor;         // the strand; kept here as `stream` may be moved out
     explicit Connection(tcp::socket&& s) : stream(std::move(s)), executor(stream.get_executor()) {}
   };
 
@@ -88,8 +87,7 @@ struct Server::Impl {
     asio::steady_timer wake;
     std::deque<std::string> queue;
     bool closed = false;
-    explicit WebSocketState(beast::tcp_stream&& stream)
-        : ws(std::move(stream)), wake(ws.get_executor()) {}
+    explicit WebSocketState(beast::tcp_stream&& stream) : ws(std::move(stream)), wake(ws.get_executor()) {}
   };
 
   static asio::awaitable<void> WriteQueued(std::shared_ptr<WebSocketState> state) {
@@ -186,8 +184,7 @@ struct Server::Impl {
       auto req = parser.release();
       if (websocket::is_upgrade(req)) {
         Request upgrade = ToRequest(bhttp::request<bhttp::string_body>(req), client,
-                                    instance + "-" + std::to_string(next_request.fetch_add(1)),
-                                    options.tls_terminated);
+                                    instance + "-" + std::to_string(next_request.fetch_add(1)), options.tls_terminated);
         const bool parsed = ParseTarget(upgrade.target, &upgrade.path, &upgrade.query);
         if (auto it = websockets.find(upgrade.path); parsed && it != websockets.end() && !draining) {
           co_await ServeWebSocket(conn, std::move(req), upgrade, *it->second);
@@ -196,12 +193,12 @@ struct Server::Impl {
       }
       const unsigned version = req.version();
       const bool keep_alive = req.keep_alive() && !draining;
-      Request request = ToRequest(std::move(req), client,
-                                  instance + "-" + std::to_string(next_request.fetch_add(1)), options.tls_terminated);
+      Request request = ToRequest(std::move(req), client, instance + "-" + std::to_string(next_request.fetch_add(1)),
+                                  options.tls_terminated);
       Response response;
       if (!ParseTarget(request.target, &request.path, &request.query)) {
-        response = ProblemResponse(400, "bad_target", "Bad request", "The request address is malformed.",
-                                   request.request_id);
+        response =
+            ProblemResponse(400, "bad_target", "Bad request", "The request address is malformed.", request.request_id);
       } else {
         response = pipeline.Handle(request);
       }

@@ -27,7 +27,7 @@ struct ServerOptions {
   size_t body_limit = 1 << 20;  // bytes
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_grace{20};  // in-flight requests get this long to finish
-  bool tls_terminated = false;  // behind a TLS proxy: requests count as secure
+  bool tls_terminated = false;              // behind a TLS proxy: requests count as secure
 };
 
 // One open WebSocket connection as the layer above sees it (no Beast here).

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/log.h"
 #include <nlohmann/json.hpp>
+#include "common/log.h"
 
 namespace kith::http {
 namespace {

@@ -26,8 +26,8 @@ std::pair<int, int> TokenOverlap(std::string_view a, std::string_view b) {
   return {shared, std::min(n_a, n_b)};
 }
 
-uint8_t CompareGivenStrings(std::string_view a, std::string_view canon_a, std::string_view b,
-                            std::string_view canon_b, uint32_t phon_a, uint32_t phon_b) {
+uint8_t CompareGivenStrings(std::string_view a, std::string_view canon_a, std::string_view b, std::string_view canon_b,
+                            uint32_t phon_a, uint32_t phon_b) {
   if (a == b) return 5;
   const std::string_view first_a = FirstToken(a);
   const std::string_view first_b = FirstToken(b);
@@ -45,18 +45,26 @@ uint8_t CompareGivenStrings(std::string_view a, std::string_view canon_a, std::s
 
 int LevelCount(ComparisonKind kind) {
   switch (kind) {
-    case ComparisonKind::kGivenName: return 6;
-    case ComparisonKind::kFamilyName: return 5;
-    case ComparisonKind::kFullName: return 5;
-    case ComparisonKind::kDateOfBirth: return 6;
-    case ComparisonKind::kSex: return 3;
-    case ComparisonKind::kPostcode: return 5;
-    case ComparisonKind::kAddress: return 5;
+    case ComparisonKind::kGivenName:
+      return 6;
+    case ComparisonKind::kFamilyName:
+      return 5;
+    case ComparisonKind::kFullName:
+      return 5;
+    case ComparisonKind::kDateOfBirth:
+      return 6;
+    case ComparisonKind::kSex:
+      return 3;
+    case ComparisonKind::kPostcode:
+      return 5;
+    case ComparisonKind::kAddress:
+      return 5;
     case ComparisonKind::kLocality:
     case ComparisonKind::kNhsNumber:
     case ComparisonKind::kUpn:
     case ComparisonKind::kIdentifier:
-    case ComparisonKind::kText: return 4;
+    case ComparisonKind::kText:
+      return 4;
   }
   return 2;
 }
@@ -67,7 +75,9 @@ std::string_view LevelName(ComparisonKind kind, int level) {
   if (level == LevelCount(kind) - 1) return "exact";
   switch (kind) {
     case ComparisonKind::kGivenName:
-      return level == 4 ? "nickname, transliteration or first name" : level == 3 ? "one edit or JW>=0.92" : "JW>=0.80 or phonetic";
+      return level == 4   ? "nickname, transliteration or first name"
+             : level == 3 ? "one edit or JW>=0.92"
+                          : "JW>=0.80 or phonetic";
     case ComparisonKind::kFamilyName:
       return level == 3 ? "one edit, JW>=0.92, swapped or shared part" : "JW>=0.80 or phonetic";
     case ComparisonKind::kFullName:
@@ -79,11 +89,14 @@ std::string_view LevelName(ComparisonKind kind, int level) {
     case ComparisonKind::kAddress:
       return level == 3 ? "JW>=0.90" : "a token shared";
     case ComparisonKind::kLocality:
-    case ComparisonKind::kText: return "JW>=0.88 or a token shared";
+    case ComparisonKind::kText:
+      return "JW>=0.88 or a token shared";
     case ComparisonKind::kNhsNumber:
     case ComparisonKind::kUpn:
-    case ComparisonKind::kIdentifier: return "one edit";
-    case ComparisonKind::kSex: break;
+    case ComparisonKind::kIdentifier:
+      return "one edit";
+    case ComparisonKind::kSex:
+      break;
   }
   return "?";
 }
@@ -94,36 +107,42 @@ bool UsesTermFrequency(ComparisonKind kind) {
     case ComparisonKind::kFamilyName:
     case ComparisonKind::kPostcode:
     case ComparisonKind::kLocality:
-    case ComparisonKind::kText: return true;
-    default: return false;
+    case ComparisonKind::kText:
+      return true;
+    default:
+      return false;
   }
 }
 
 std::string_view TermValue(const ComparisonSpec& spec, const Record& r) {
   switch (spec.kind) {
-    case ComparisonKind::kGivenName: return r.given;
-    case ComparisonKind::kFamilyName: return r.family;
-    case ComparisonKind::kPostcode: return r.postcode;
-    case ComparisonKind::kLocality: return r.locality;
+    case ComparisonKind::kGivenName:
+      return r.given;
+    case ComparisonKind::kFamilyName:
+      return r.family;
+    case ComparisonKind::kPostcode:
+      return r.postcode;
+    case ComparisonKind::kLocality:
+      return r.locality;
     case ComparisonKind::kText:
-      return static_cast<size_t>(spec.text_slot) < r.texts.size() ? std::string_view(r.texts[spec.text_slot]) : std::string_view();
-    default: return {};
+      return static_cast<size_t>(spec.text_slot) < r.texts.size() ? std::string_view(r.texts[spec.text_slot])
+                                                                  : std::string_view();
+    default:
+      return {};
   }
 }
 
 bool IsIdentifier(ComparisonKind kind) {
-  return kind == ComparisonKind::kNhsNumber || kind == ComparisonKind::kUpn ||
-         kind == ComparisonKind::kIdentifier;
+  return kind == ComparisonKind::kNhsNumber || kind == ComparisonKind::kUpn || kind == ComparisonKind::kIdentifier;
 }
 
 uint8_t CompareGivenName(const Record& a, const Record& b) {
   if (a.given.empty() || b.given.empty()) return 0;
-  return CompareGivenStrings(a.given, a.given_canonical, b.given, b.given_canonical,
-                             a.given_phonetic, b.given_phonetic);
+  return CompareGivenStrings(a.given, a.given_canonical, b.given, b.given_canonical, a.given_phonetic,
+                             b.given_phonetic);
 }
 
-uint8_t CompareFamilyName(std::string_view a, std::string_view b, uint32_t phonetic_a,
-                          uint32_t phonetic_b) {
+uint8_t CompareFamilyName(std::string_view a, std::string_view b, uint32_t phonetic_a, uint32_t phonetic_b) {
   if (a.empty() || b.empty()) return 0;
   if (a == b) return 4;
   if (WithinOneEdit(a, b) || ShareToken(a, b, 3)) return 3;
@@ -192,8 +211,7 @@ uint8_t CompareIdentifier(std::string_view a, std::string_view b) {
 }
 
 std::vector<ComparisonSpec> ChooseComparisons(const std::vector<Record>& records,
-                                              const std::vector<std::string>& text_names,
-                                              double min_fraction) {
+                                              const std::vector<std::string>& text_names, double min_fraction) {
   size_t counts[12] = {};
   size_t n_texts = text_names.size();
   for (const Record& r : records) n_texts = std::max(n_texts, r.texts.size());
@@ -218,11 +236,16 @@ std::vector<ComparisonSpec> ChooseComparisons(const std::vector<Record>& records
     const char* name;
   };
   constexpr Candidate kFixed[] = {
-      {ComparisonKind::kGivenName, "given_name"},   {ComparisonKind::kFamilyName, "family_name"},
-      {ComparisonKind::kFullName, "full_name"},     {ComparisonKind::kDateOfBirth, "date_of_birth"},
-      {ComparisonKind::kSex, "sex"},                {ComparisonKind::kPostcode, "postcode"},
-      {ComparisonKind::kAddress, "address"},        {ComparisonKind::kLocality, "locality"},
-      {ComparisonKind::kNhsNumber, "nhs_number"},   {ComparisonKind::kUpn, "upn"},
+      {ComparisonKind::kGivenName, "given_name"},
+      {ComparisonKind::kFamilyName, "family_name"},
+      {ComparisonKind::kFullName, "full_name"},
+      {ComparisonKind::kDateOfBirth, "date_of_birth"},
+      {ComparisonKind::kSex, "sex"},
+      {ComparisonKind::kPostcode, "postcode"},
+      {ComparisonKind::kAddress, "address"},
+      {ComparisonKind::kLocality, "locality"},
+      {ComparisonKind::kNhsNumber, "nhs_number"},
+      {ComparisonKind::kUpn, "upn"},
       {ComparisonKind::kIdentifier, "identifier"},
   };
   std::vector<ComparisonSpec> specs;
@@ -252,21 +275,39 @@ void Comparator::Compare(const Record& a, const Record& b, uint8_t* gamma) const
     const ComparisonSpec& s = specs_[i];
     uint8_t level = 0;
     switch (s.kind) {
-      case ComparisonKind::kGivenName: level = CompareGivenName(a, b); break;
+      case ComparisonKind::kGivenName:
+        level = CompareGivenName(a, b);
+        break;
       case ComparisonKind::kFamilyName:
         level = CompareFamilyName(a.family, b.family, a.family_phonetic, b.family_phonetic);
         break;
-      case ComparisonKind::kFullName: level = CompareFullName(a.full_name, b.full_name); break;
-      case ComparisonKind::kDateOfBirth: level = CompareDateOfBirth(a.dob, b.dob); break;
+      case ComparisonKind::kFullName:
+        level = CompareFullName(a.full_name, b.full_name);
+        break;
+      case ComparisonKind::kDateOfBirth:
+        level = CompareDateOfBirth(a.dob, b.dob);
+        break;
       case ComparisonKind::kSex:
         level = (a.sex == 0 || b.sex == 0) ? 0 : a.sex == b.sex ? 2 : 1;
         break;
-      case ComparisonKind::kPostcode: level = ComparePostcode(a, b); break;
-      case ComparisonKind::kAddress: level = CompareAddress(a.address, b.address); break;
-      case ComparisonKind::kLocality: level = CompareShortText(a.locality, b.locality); break;
-      case ComparisonKind::kNhsNumber: level = CompareIdentifier(a.nhs_number, b.nhs_number); break;
-      case ComparisonKind::kUpn: level = CompareIdentifier(a.upn, b.upn); break;
-      case ComparisonKind::kIdentifier: level = CompareIdentifier(a.identifier, b.identifier); break;
+      case ComparisonKind::kPostcode:
+        level = ComparePostcode(a, b);
+        break;
+      case ComparisonKind::kAddress:
+        level = CompareAddress(a.address, b.address);
+        break;
+      case ComparisonKind::kLocality:
+        level = CompareShortText(a.locality, b.locality);
+        break;
+      case ComparisonKind::kNhsNumber:
+        level = CompareIdentifier(a.nhs_number, b.nhs_number);
+        break;
+      case ComparisonKind::kUpn:
+        level = CompareIdentifier(a.upn, b.upn);
+        break;
+      case ComparisonKind::kIdentifier:
+        level = CompareIdentifier(a.identifier, b.identifier);
+        break;
       case ComparisonKind::kText: {
         const size_t t = static_cast<size_t>(s.text_slot);
         level = (t < a.texts.size() && t < b.texts.size()) ? CompareShortText(a.texts[t], b.texts[t]) : 0;

@@ -55,8 +55,7 @@ bool IsIdentifier(ComparisonKind kind);
 // `min_fraction` of them, one per text slot. Order: names, date of birth, sex, postcode,
 // address, locality, identifiers, texts.
 std::vector<ComparisonSpec> ChooseComparisons(const std::vector<Record>& records,
-                                              const std::vector<std::string>& text_names,
-                                              double min_fraction = 0.005);
+                                              const std::vector<std::string>& text_names, double min_fraction = 0.005);
 
 class Comparator {
  public:
@@ -77,8 +76,7 @@ class Comparator {
 
 // Individual comparisons, exposed for search ranking and tests. Each returns a level as above.
 uint8_t CompareGivenName(const Record& a, const Record& b);
-uint8_t CompareFamilyName(std::string_view a, std::string_view b, uint32_t phonetic_a,
-                          uint32_t phonetic_b);
+uint8_t CompareFamilyName(std::string_view a, std::string_view b, uint32_t phonetic_a, uint32_t phonetic_b);
 uint8_t CompareFullName(std::string_view a, std::string_view b);
 uint8_t CompareDateOfBirth(const DateDigits& a, const DateDigits& b);
 uint8_t ComparePostcode(const Record& a, const Record& b);

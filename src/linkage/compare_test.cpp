@@ -36,15 +36,13 @@ TEST(CompareFamilyNameTest, HyphenatedAndTypos) {
   EXPECT_EQ(level("Smith-Jones", "Jones"), 3);
   EXPECT_EQ(level("Smith", "Smiht"), 3);
   EXPECT_EQ(level("Smith", "Smyth"), 3);
-  EXPECT_EQ(level("Jackson", "Jaxon"), 2);   // Jaro–Winkler 0.83
-  EXPECT_EQ(level("Smith", "Schmidt"), 2);   // Jaro–Winkler 0.70, same phonetic code
+  EXPECT_EQ(level("Jackson", "Jaxon"), 2);  // Jaro–Winkler 0.83
+  EXPECT_EQ(level("Smith", "Schmidt"), 2);  // Jaro–Winkler 0.70, same phonetic code
   EXPECT_EQ(level("Smith", "Okafor"), 1);
 }
 
 TEST(CompareDateOfBirthTest, TranspositionAndOneDigit) {
-  auto level = [](const char* a, const char* b) {
-    return CompareDateOfBirth(ParseDateDigits(a), ParseDateDigits(b));
-  };
+  auto level = [](const char* a, const char* b) { return CompareDateOfBirth(ParseDateDigits(a), ParseDateDigits(b)); };
   EXPECT_EQ(level("2015-03-07", "20150307"), 5);
   EXPECT_EQ(level("2015-03-07", "2015-07-03"), 4);
   EXPECT_EQ(level("2015-03-07", "2015-03-08"), 3);
@@ -68,8 +66,8 @@ TEST(ComparePostcodeTest, FullSectorDistrict) {
 }
 
 TEST(ComparatorTest, SwappedNamesCountAsStrongAgreement) {
-  Comparator comparator({{ComparisonKind::kGivenName, 0, "given_name"},
-                         {ComparisonKind::kFamilyName, 0, "family_name"}});
+  Comparator comparator(
+      {{ComparisonKind::kGivenName, 0, "given_name"}, {ComparisonKind::kFamilyName, 0, "family_name"}});
   uint8_t gamma[2];
   comparator.Compare(Child("Oliver", "Hughes", ""), Child("Hughes", "Oliver", ""), gamma);
   EXPECT_EQ(gamma[0], 4);

@@ -25,22 +25,37 @@ void AppendJoined(std::string* field, std::string_view value) {
 // Where each column's value goes in an InputRecord.
 std::string* Slot(InputRecord* r, FieldType type) {
   switch (type) {
-    case FieldType::kRecordId: return &r->record_id;
-    case FieldType::kSource: return &r->source;
-    case FieldType::kCluster: return &r->cluster;
-    case FieldType::kGivenName: return &r->given_name;
-    case FieldType::kFamilyName: return &r->family_name;
-    case FieldType::kFullName: return &r->full_name;
-    case FieldType::kDateOfBirth: return &r->date_of_birth;
-    case FieldType::kSex: return &r->sex;
-    case FieldType::kPostcode: return &r->postcode;
-    case FieldType::kAddress: return &r->address;
-    case FieldType::kLocality: return &r->locality;
-    case FieldType::kNhsNumber: return &r->nhs_number;
-    case FieldType::kUpn: return &r->upn;
-    case FieldType::kIdentifier: return &r->identifier;
+    case FieldType::kRecordId:
+      return &r->record_id;
+    case FieldType::kSource:
+      return &r->source;
+    case FieldType::kCluster:
+      return &r->cluster;
+    case FieldType::kGivenName:
+      return &r->given_name;
+    case FieldType::kFamilyName:
+      return &r->family_name;
+    case FieldType::kFullName:
+      return &r->full_name;
+    case FieldType::kDateOfBirth:
+      return &r->date_of_birth;
+    case FieldType::kSex:
+      return &r->sex;
+    case FieldType::kPostcode:
+      return &r->postcode;
+    case FieldType::kAddress:
+      return &r->address;
+    case FieldType::kLocality:
+      return &r->locality;
+    case FieldType::kNhsNumber:
+      return &r->nhs_number;
+    case FieldType::kUpn:
+      return &r->upn;
+    case FieldType::kIdentifier:
+      return &r->identifier;
     case FieldType::kText:
-    case FieldType::kIgnore: return nullptr;
+    case FieldType::kIgnore:
+      return nullptr;
   }
   return nullptr;
 }
@@ -54,8 +69,7 @@ bool Schema::Has(FieldType type) const {
   return false;
 }
 
-Result<Schema> ResolveSchema(const std::vector<std::string>& header,
-                             const std::vector<std::string>& overrides) {
+Result<Schema> ResolveSchema(const std::vector<std::string>& header, const std::vector<std::string>& overrides) {
   Schema schema;
   for (const auto& name : header) {
     schema.columns.emplace_back(Trim(name));
@@ -88,14 +102,14 @@ Result<Schema> ResolveSchema(const std::vector<std::string>& header,
     if (schema.types[i] == FieldType::kText) schema.text_columns.push_back(schema.columns[i]);
   }
   if (ids != 1) {
-    return Error::Invalid("field", ids == 0 ? "no record id column (use --field COLUMN=record_id)"
-                                            : "more than one record id column");
+    return Error::Invalid(
+        "field", ids == 0 ? "no record id column (use --field COLUMN=record_id)" : "more than one record id column");
   }
   return schema;
 }
 
-bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>* fields,
-                    size_t* lines, std::string* error) {
+bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>* fields, size_t* lines,
+                    std::string* error) {
   fields->clear();
   *lines = 1;
   size_t i = *pos;
@@ -182,8 +196,7 @@ Result<LoadedRecords> ReadRecordsCsv(std::istream& in, const std::vector<std::st
     }
     if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
     if (fields.size() != n_columns) {
-      out.errors.push_back({row_line, fmt::format("expected {} fields, found {}", n_columns,
-                                                  fields.size())});
+      out.errors.push_back({row_line, fmt::format("expected {} fields, found {}", n_columns, fields.size())});
       continue;
     }
     InputRecord r;
@@ -208,8 +221,7 @@ Result<LoadedRecords> ReadRecordsCsv(std::istream& in, const std::vector<std::st
   return out;
 }
 
-Result<LoadedRecords> ReadRecordsCsvFile(const std::string& path,
-                                         const std::vector<std::string>& overrides) {
+Result<LoadedRecords> ReadRecordsCsvFile(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::NotFound(fmt::format("cannot open '{}'", path));
   return ReadRecordsCsv(in, overrides);

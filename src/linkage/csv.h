@@ -17,8 +17,8 @@
 namespace kith::linkage {
 
 struct Schema {
-  std::vector<std::string> columns;  // header names as read, trimmed
-  std::vector<FieldType> types;      // one per column
+  std::vector<std::string> columns;       // header names as read, trimmed
+  std::vector<FieldType> types;           // one per column
   std::vector<std::string> text_columns;  // names of kText columns, in order
 
   bool Has(FieldType type) const;
@@ -38,14 +38,13 @@ struct LoadedRecords {
 // Resolves column types from the header and overrides of the form "COLUMN=TYPE". Fails with
 // kInvalidInput when an override is malformed, names an unknown column or type, or when no
 // column is a record id (the rows would have nothing to report clusters against).
-Result<Schema> ResolveSchema(const std::vector<std::string>& header,
-                             const std::vector<std::string>& overrides);
+Result<Schema> ResolveSchema(const std::vector<std::string>& header, const std::vector<std::string>& overrides);
 
 // Splits one CSV record starting at `text[*pos]`, advancing *pos past its line ending; quoted
 // fields may span lines (*lines counts the physical lines consumed). Returns false with
 // `error` set for an unterminated quote or text after a closing quote.
-bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>* fields,
-                    size_t* lines, std::string* error);
+bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>* fields, size_t* lines,
+                    std::string* error);
 
 // Reads a whole CSV document. Fails only when the header is unusable (see ResolveSchema) or the
 // input is empty; row problems (wrong column count, missing or duplicate record id, bad quoting)
@@ -53,7 +52,6 @@ bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>
 Result<LoadedRecords> ReadRecordsCsv(std::istream& in, const std::vector<std::string>& overrides);
 
 // As ReadRecordsCsv, from a file. Fails with kNotFound when the file cannot be opened.
-Result<LoadedRecords> ReadRecordsCsvFile(const std::string& path,
-                                         const std::vector<std::string>& overrides);
+Result<LoadedRecords> ReadRecordsCsvFile(const std::string& path, const std::vector<std::string>& overrides);
 
 }  // namespace kith::linkage

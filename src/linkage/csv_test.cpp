@@ -33,8 +33,10 @@ TEST(CsvTest, ReadsFebrlStyleWithSpacesAndCrlf) {
 
 TEST(CsvTest, ReadsSplinkHeaderAndQuotedFields) {
   std::istringstream in(
-      "unique_id,cluster,full_name,first_and_surname,first_name,surname,dob,birth_place,postcode_fake,gender,occupation\n"
-      "Q1-1,Q1,\"thomas clifford, 1st baron\",thomas clifford,thomas,clifford,1630-08-01,devon,tq13 8df,male,politician\n");
+      "unique_id,cluster,full_name,first_and_surname,first_name,surname,dob,birth_place,postcode_fake,gender,"
+      "occupation\n"
+      "Q1-1,Q1,\"thomas clifford, 1st baron\",thomas clifford,thomas,clifford,1630-08-01,devon,tq13 "
+      "8df,male,politician\n");
   auto loaded = ReadRecordsCsv(in, {});
   ASSERT_TRUE(loaded.ok());
   ASSERT_EQ(loaded->records.size(), 1u);

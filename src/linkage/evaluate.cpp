@@ -15,8 +15,7 @@ struct PairHash {
 
 }  // namespace
 
-PairwiseMetrics EvaluatePairwise(const std::vector<uint32_t>& cluster_of,
-                                 const std::vector<std::string>& entity_of) {
+PairwiseMetrics EvaluatePairwise(const std::vector<uint32_t>& cluster_of, const std::vector<std::string>& entity_of) {
   PairwiseMetrics m;
   const size_t n = std::min(cluster_of.size(), entity_of.size());
   std::unordered_map<std::string_view, uint32_t> entity_index;
@@ -42,7 +41,8 @@ PairwiseMetrics EvaluatePairwise(const std::vector<uint32_t>& cluster_of,
   for (const auto& [c, s] : cluster_sizes) m.predicted_pairs += PairsOf(s);
   for (const auto& [e, s] : entity_sizes) m.true_pairs += PairsOf(s);
   for (const auto& [k, s] : both) m.true_positives += PairsOf(s);
-  m.precision = m.predicted_pairs == 0 ? 1.0 : static_cast<double>(m.true_positives) / static_cast<double>(m.predicted_pairs);
+  m.precision =
+      m.predicted_pairs == 0 ? 1.0 : static_cast<double>(m.true_positives) / static_cast<double>(m.predicted_pairs);
   m.recall = m.true_pairs == 0 ? 1.0 : static_cast<double>(m.true_positives) / static_cast<double>(m.true_pairs);
   m.f1 = m.precision + m.recall == 0 ? 0 : 2 * m.precision * m.recall / (m.precision + m.recall);
   return m;

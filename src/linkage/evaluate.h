@@ -25,8 +25,7 @@ struct PairwiseMetrics {
 // Compares predicted clusters with true entity labels (same length; records with an empty
 // entity label are their own entity). Counts pairs through cluster × entity intersections,
 // so the cost is linear in the number of records.
-PairwiseMetrics EvaluatePairwise(const std::vector<uint32_t>& cluster_of,
-                                 const std::vector<std::string>& entity_of);
+PairwiseMetrics EvaluatePairwise(const std::vector<uint32_t>& cluster_of, const std::vector<std::string>& entity_of);
 
 // The entity of a FEBRL record id: "rec-12-org" and "rec-12-dup-3" both give "12". Returns
 // the id itself when it does not have that shape.

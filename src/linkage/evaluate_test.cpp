@@ -10,9 +10,9 @@ TEST(EvaluateTest, CountsPairsThroughIntersections) {
   const std::vector<std::string> truth = {"a", "a", "a", "b", "b"};
   const std::vector<uint32_t> clusters = {0, 0, 1, 1, 1};
   const PairwiseMetrics m = EvaluatePairwise(clusters, truth);
-  EXPECT_EQ(m.true_pairs, 4u);        // 3 + 1
-  EXPECT_EQ(m.predicted_pairs, 4u);   // 1 + 3
-  EXPECT_EQ(m.true_positives, 2u);    // (0,1) and (3,4)
+  EXPECT_EQ(m.true_pairs, 4u);       // 3 + 1
+  EXPECT_EQ(m.predicted_pairs, 4u);  // 1 + 3
+  EXPECT_EQ(m.true_positives, 2u);   // (0,1) and (3,4)
   EXPECT_DOUBLE_EQ(m.precision, 0.5);
   EXPECT_DOUBLE_EQ(m.recall, 0.5);
   EXPECT_DOUBLE_EQ(m.f1, 0.5);

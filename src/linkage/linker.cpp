@@ -118,8 +118,7 @@ struct RuleIndex {
 // Runs fn(begin, end, worker) over [0, n) in chunks on `threads` threads; the calling thread is
 // worker 0 and alone reports progress.
 template <typename Fn>
-void ParallelChunks(unsigned threads, size_t n, size_t chunk, const Fn& fn,
-                    const std::function<void(double)>& report) {
+void ParallelChunks(unsigned threads, size_t n, size_t chunk, const Fn& fn, const std::function<void(double)>& report) {
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
   auto work = [&](unsigned worker) {
@@ -138,8 +137,8 @@ void ParallelChunks(unsigned threads, size_t n, size_t chunk, const Fn& fn,
   for (auto& t : pool) t.join();
 }
 
-RuleIndex BuildRuleIndex(const std::vector<Record>& records, const BlockingRule& rule,
-                         size_t rule_index, size_t max_block_size) {
+RuleIndex BuildRuleIndex(const std::vector<Record>& records, const BlockingRule& rule, size_t rule_index,
+                         size_t max_block_size) {
   const size_t n = records.size();
   std::vector<std::pair<uint64_t, uint32_t>> entries;
   entries.reserve(n);
@@ -170,53 +169,56 @@ RuleIndex BuildRuleIndex(const std::vector<Record>& records, const BlockingRule&
 
 // Per record and comparison, the frequency of the record's value among all records (0 when
 // the comparison has no term frequency or the value is missing).
-std::vector<float> TermFrequencies(const std::vector<Record>& records, const Comparator& comparator,
-                                   unsigned threads) {
+std::vector<float> TermFrequencies(const std::vector<Record>& records, const Comparator& comparator, unsigned threads) {
   const size_t width = comparator.size();
   const size_t n = records.size();
   std::vector<float> tf(n * width, 0.0f);
-  ParallelChunks(threads, width, 1, [&](size_t begin, size_t end, unsigned) {
-    for (size_t c = begin; c < end; ++c) {
-      const ComparisonSpec& spec = comparator.specs()[c];
-      if (!UsesTermFrequency(spec.kind)) continue;
-      std::unordered_map<std::string_view, uint32_t> counts;
-      for (const Record& r : records) {
-        const std::string_view v = TermValue(spec, r);
-        if (!v.empty()) ++counts[v];
-      }
-      for (size_t i = 0; i < n; ++i) {
-        const std::string_view v = TermValue(spec, records[i]);
-        if (!v.empty()) tf[i * width + c] = static_cast<float>(counts[v]) / static_cast<float>(n);
-      }
-    }
-  }, nullptr);
+  ParallelChunks(
+      threads, width, 1,
+      [&](size_t begin, size_t end, unsigned) {
+        for (size_t c = begin; c < end; ++c) {
+          const ComparisonSpec& spec = comparator.specs()[c];
+          if (!UsesTermFrequency(spec.kind)) continue;
+          std::unordered_map<std::string_view, uint32_t> counts;
+          for (const Record& r : records) {
+            const std::string_view v = TermValue(spec, r);
+            if (!v.empty()) ++counts[v];
+          }
+          for (size_t i = 0; i < n; ++i) {
+            const std::string_view v = TermValue(spec, records[i]);
+            if (!v.empty()) tf[i * width + c] = static_cast<float>(counts[v]) / static_cast<float>(n);
+          }
+        }
+      },
+      nullptr);
   return tf;
 }
 
 std::vector<uint8_t> CompareAll(const std::vector<Record>& records, const Comparator& comparator,
-                                const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
-                                unsigned threads) {
+                                const std::vector<std::pair<uint32_t, uint32_t>>& pairs, unsigned threads) {
   const size_t width = comparator.size();
   std::vector<uint8_t> gammas(pairs.size() * width);
-  ParallelChunks(threads, pairs.size(), 4096, [&](size_t begin, size_t end, unsigned) {
-    for (size_t p = begin; p < end; ++p) {
-      comparator.Compare(records[pairs[p].first], records[pairs[p].second], &gammas[p * width]);
-    }
-  }, nullptr);
+  ParallelChunks(
+      threads, pairs.size(), 4096,
+      [&](size_t begin, size_t end, unsigned) {
+        for (size_t p = begin; p < end; ++p) {
+          comparator.Compare(records[pairs[p].first], records[pairs[p].second], &gammas[p * width]);
+        }
+      },
+      nullptr);
   return gammas;
 }
 
 // Up to about `budget` pairs drawn uniformly from all pairs of records sharing a key
 // (key 0 = no key).
-std::vector<std::pair<uint32_t, uint32_t>> SampleGroupPairs(const std::vector<uint64_t>& keys,
-                                                            size_t budget, std::mt19937_64& rng) {
+std::vector<std::pair<uint32_t, uint32_t>> SampleGroupPairs(const std::vector<uint64_t>& keys, size_t budget,
+                                                            std::mt19937_64& rng) {
   std::vector<uint32_t> order;
   for (size_t i = 0; i < keys.size(); ++i) {
     if (keys[i] != 0) order.push_back(static_cast<uint32_t>(i));
   }
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return keys[a] != keys[b] ? keys[a] < keys[b] : a < b;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return keys[a] != keys[b] ? keys[a] < keys[b] : a < b; });
   std::vector<std::pair<size_t, size_t>> groups;
   double total = 0;
   for (size_t begin = 0; begin < order.size();) {
@@ -266,20 +268,29 @@ struct Session {
 uint64_t SessionKey(ComparisonKind kind, const Record& r) {
   std::string_view v;
   switch (kind) {
-    case ComparisonKind::kNhsNumber: v = r.nhs_number; break;
-    case ComparisonKind::kUpn: v = r.upn; break;
-    case ComparisonKind::kIdentifier: v = r.identifier; break;
-    case ComparisonKind::kFamilyName: v = r.family; break;
+    case ComparisonKind::kNhsNumber:
+      v = r.nhs_number;
+      break;
+    case ComparisonKind::kUpn:
+      v = r.upn;
+      break;
+    case ComparisonKind::kIdentifier:
+      v = r.identifier;
+      break;
+    case ComparisonKind::kFamilyName:
+      v = r.family;
+      break;
     case ComparisonKind::kDateOfBirth:
       if (r.dob.present) v = std::string_view(r.dob.digits.data(), 8);
       break;
-    default: break;
+    default:
+      break;
   }
   return v.empty() ? 0 : HashText(v) | 1;
 }
 
-Model Train(const std::vector<Record>& records, const Comparator& comparator,
-            const LinkOptions& options, unsigned threads, const ProgressFn& progress) {
+Model Train(const std::vector<Record>& records, const Comparator& comparator, const LinkOptions& options,
+            unsigned threads, const ProgressFn& progress) {
   Model model(comparator.specs());
   model.tf_weight = options.tf_weight;
   const size_t n = records.size();
@@ -407,7 +418,8 @@ std::vector<BlockingRule> DefaultBlockingRules() {
       {"date_of_birth+postcode_district", {P::kDateOfBirth, P::kPostcodeDistrict}},
       {"given_phonetic+date_of_birth", {P::kGivenPhonetic, P::kDateOfBirth}},
       {"family_phonetic+date_of_birth", {P::kFamilyPhonetic, P::kDateOfBirth}},
-      {"given_phonetic+family_phonetic+postcode_district", {P::kGivenPhonetic, P::kFamilyPhonetic, P::kPostcodeDistrict}},
+      {"given_phonetic+family_phonetic+postcode_district",
+       {P::kGivenPhonetic, P::kFamilyPhonetic, P::kPostcodeDistrict}},
       {"family_name+given_phonetic", {P::kFamilyName, P::kGivenPhonetic}},
       {"given_phonetic+family_phonetic+birth_month_day", {P::kGivenPhonetic, P::kFamilyPhonetic, P::kBirthMonthDay}},
   };
@@ -415,9 +427,12 @@ std::vector<BlockingRule> DefaultBlockingRules() {
 
 std::string_view ToString(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kMatch: return "match";
-    case Outcome::kReview: return "review";
-    case Outcome::kNonMatch: return "non_match";
+    case Outcome::kMatch:
+      return "match";
+    case Outcome::kReview:
+      return "review";
+    case Outcome::kNonMatch:
+      return "non_match";
   }
   return "non_match";
 }
@@ -450,11 +465,15 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
 
   // Blocking.
   t0 = SteadyClock::now();
-  const std::vector<BlockingRule> rules = options.blocking_rules.empty() ? DefaultBlockingRules() : options.blocking_rules;
+  const std::vector<BlockingRule> rules =
+      options.blocking_rules.empty() ? DefaultBlockingRules() : options.blocking_rules;
   std::vector<RuleIndex> index(rules.size());
-  ParallelChunks(threads, rules.size(), 1, [&](size_t begin, size_t end, unsigned) {
-    for (size_t r = begin; r < end; ++r) index[r] = BuildRuleIndex(records, rules[r], r, options.max_block_size);
-  }, nullptr);
+  ParallelChunks(
+      threads, rules.size(), 1,
+      [&](size_t begin, size_t end, unsigned) {
+        for (size_t r = begin; r < end; ++r) index[r] = BuildRuleIndex(records, rules[r], r, options.max_block_size);
+      },
+      nullptr);
   for (const RuleIndex& ri : index) result.stats.oversized_blocks += ri.oversized;
   result.stats.block_seconds = SecondsSince(t0);
   if (progress) progress("block", 1.0);
@@ -592,19 +611,22 @@ Result<LinkResult> Link(const std::vector<InputRecord>& inputs, const LinkOption
   const auto t0 = SteadyClock::now();
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<Record> records(inputs.size());
-  ParallelChunks(threads, inputs.size(), 4096, [&](size_t begin, size_t end, unsigned) {
-    for (size_t i = begin; i < end; ++i) records[i] = NormaliseRecord(inputs[i]);
-  }, [&](double f) {
-    if (options.progress) options.progress("normalise", f);
-  });
+  ParallelChunks(
+      threads, inputs.size(), 4096,
+      [&](size_t begin, size_t end, unsigned) {
+        for (size_t i = begin; i < end; ++i) records[i] = NormaliseRecord(inputs[i]);
+      },
+      [&](double f) {
+        if (options.progress) options.progress("normalise", f);
+      });
   const double normalise_seconds = SecondsSince(t0);
   auto result = LinkNormalised(records, options);
   if (result) result->stats.normalise_seconds = normalise_seconds;
   return result;
 }
 
-Result<LinkCsvSummary> LinkCsvFile(const std::vector<std::string>& input_paths,
-                                   const std::string& output_path, const LinkCsvOptions& options) {
+Result<LinkCsvSummary> LinkCsvFile(const std::vector<std::string>& input_paths, const std::string& output_path,
+                                   const LinkCsvOptions& options) {
   if (input_paths.empty()) return Error::Invalid("input", "no input file");
   LinkCsvSummary summary;
   std::vector<InputRecord> records;
@@ -624,7 +646,8 @@ Result<LinkCsvSummary> LinkCsvFile(const std::vector<std::string>& input_paths,
     }
     for (InputRecord& r : loaded->records) {
       if (!ids.insert(r.record_id).second) {
-        summary.row_errors.push_back({0, fmt::format("{}: duplicate record id '{}' (also in an earlier file)", path, r.record_id)});
+        summary.row_errors.push_back(
+            {0, fmt::format("{}: duplicate record id '{}' (also in an earlier file)", path, r.record_id)});
         continue;
       }
       records.push_back(std::move(r));
@@ -654,8 +677,7 @@ Result<LinkCsvSummary> LinkCsvFile(const std::vector<std::string>& input_paths,
     for (const ScoredPair& p : result->pairs) {
       if (p.outcome != Outcome::kReview) continue;
       review << CsvQuote(records[p.a].record_id) << ',' << CsvQuote(records[p.b].record_id) << ','
-             << fmt::format("{:.4f}", Model::ToProbability(p.weight)) << ',' << (p.sibling_guard ? 1 : 0)
-             << '\n';
+             << fmt::format("{:.4f}", Model::ToProbability(p.weight)) << ',' << (p.sibling_guard ? 1 : 0) << '\n';
     }
     if (!review) return Error::NotFound(fmt::format("error writing '{}'", options.review_path));
   }

@@ -26,15 +26,15 @@ enum class BlockPart : uint8_t {
   kNhsNumber,
   kUpn,
   kIdentifier,
-  kGivenPhonetic,    // phonetic code of the canonical given name (Bill and William agree)
-  kGivenInitial,     // first letter of the canonical given name
+  kGivenPhonetic,  // phonetic code of the canonical given name (Bill and William agree)
+  kGivenInitial,   // first letter of the canonical given name
   kFamilyPhonetic,
   kFamilyName,
   kBirthYear,
-  kDateOfBirth,      // all eight digits
-  kBirthMonthDay,    // month and day, for year typos
+  kDateOfBirth,    // all eight digits
+  kBirthMonthDay,  // month and day, for year typos
   kPostcode,
-  kPostcodeDistrict, // outward code of a UK postcode; the whole postcode otherwise
+  kPostcodeDistrict,  // outward code of a UK postcode; the whole postcode otherwise
 };
 
 struct BlockingRule {
@@ -83,9 +83,9 @@ struct LinkOptions {
   // transliteration, typo or phonetic link) is never matched unless an identifier (NHS number,
   // UPN, other id) agrees exactly; merely similar given names cap the outcome at review.
   bool sibling_guard = true;
-  bool keep_match_pairs = false;  // also return automatic matches in LinkResult::pairs
+  bool keep_match_pairs = false;        // also return automatic matches in LinkResult::pairs
   std::vector<std::string> text_names;  // names of InputRecord::texts, for reports
-  const Model* model = nullptr;  // when set, used as is instead of being estimated
+  const Model* model = nullptr;         // when set, used as is instead of being estimated
   ProgressFn progress;
 };
 
@@ -140,7 +140,7 @@ struct LinkCsvSummary {
 // there for each pair sent to clerical review. Fails with kNotFound when a file cannot be
 // opened or written and with kInvalidInput for a bad header, override or option; bad rows do
 // not fail the call (see LinkCsvSummary::row_errors).
-Result<LinkCsvSummary> LinkCsvFile(const std::vector<std::string>& input_paths,
-                                   const std::string& output_path, const LinkCsvOptions& options);
+Result<LinkCsvSummary> LinkCsvFile(const std::vector<std::string>& input_paths, const std::string& output_path,
+                                   const LinkCsvOptions& options);
 
 }  // namespace kith::linkage

@@ -16,8 +16,8 @@ std::string DataDir() {
   return std::string(source != nullptr ? source : ".") + "/../shared/data/linkage";
 }
 
-InputRecord Rec(std::string id, std::string given, std::string family, std::string dob,
-                std::string postcode, std::string nhs = "") {
+InputRecord Rec(std::string id, std::string given, std::string family, std::string dob, std::string postcode,
+                std::string nhs = "") {
   InputRecord r;
   r.record_id = std::move(id);
   r.given_name = std::move(given);

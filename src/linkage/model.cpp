@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 
 namespace kith::linkage {
 namespace {
@@ -113,8 +113,8 @@ void EstimateU(const PatternCounts& random_pairs, Model* model) {
   }
 }
 
-EmResult RunEm(const Model& model, const PatternCounts& pairs, const std::vector<bool>& active,
-               int max_iterations, bool estimate_m, double tolerance) {
+EmResult RunEm(const Model& model, const PatternCounts& pairs, const std::vector<bool>& active, int max_iterations,
+               bool estimate_m, double tolerance) {
   EmResult r;
   r.m = model.m;
   r.lambda = 0.5;

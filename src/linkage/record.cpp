@@ -32,28 +32,50 @@ constexpr std::pair<std::string_view, FieldType> kTypeNames[] = {
 
 // Header names of this project, FEBRL and Splink's example data sets.
 constexpr std::pair<std::string_view, FieldType> kKnownColumns[] = {
-    {"record_id", FieldType::kRecordId},     {"rec_id", FieldType::kRecordId},
-    {"unique_id", FieldType::kRecordId},     {"id", FieldType::kRecordId},
-    {"source", FieldType::kSource},          {"source_dataset", FieldType::kSource},
-    {"cluster", FieldType::kCluster},        {"entity_id", FieldType::kCluster},
-    {"given_name", FieldType::kGivenName},   {"first_name", FieldType::kGivenName},
-    {"forename", FieldType::kGivenName},     {"firstname", FieldType::kGivenName},
-    {"family_name", FieldType::kFamilyName}, {"surname", FieldType::kFamilyName},
-    {"last_name", FieldType::kFamilyName},   {"lastname", FieldType::kFamilyName},
-    {"full_name", FieldType::kFullName},     {"name", FieldType::kFullName},
-    {"date_of_birth", FieldType::kDateOfBirth}, {"dob", FieldType::kDateOfBirth},
-    {"birth_date", FieldType::kDateOfBirth}, {"sex", FieldType::kSex},
-    {"gender", FieldType::kSex},             {"postcode", FieldType::kPostcode},
-    {"postcode_fake", FieldType::kPostcode}, {"post_code", FieldType::kPostcode},
-    {"address", FieldType::kAddress},        {"street_number", FieldType::kAddress},
-    {"address_1", FieldType::kAddress},      {"address_2", FieldType::kAddress},
-    {"street", FieldType::kAddress},         {"suburb", FieldType::kLocality},
-    {"city", FieldType::kLocality},          {"town", FieldType::kLocality},
-    {"birth_place", FieldType::kLocality},   {"birthplace", FieldType::kLocality},
-    {"nhs_number", FieldType::kNhsNumber},   {"nhs_no", FieldType::kNhsNumber},
-    {"upn", FieldType::kUpn},                {"soc_sec_id", FieldType::kIdentifier},
-    {"email", FieldType::kIdentifier},       {"state", FieldType::kText},
-    {"occupation", FieldType::kText},        {"county", FieldType::kText},
+    {"record_id", FieldType::kRecordId},
+    {"rec_id", FieldType::kRecordId},
+    {"unique_id", FieldType::kRecordId},
+    {"id", FieldType::kRecordId},
+    {"source", FieldType::kSource},
+    {"source_dataset", FieldType::kSource},
+    {"cluster", FieldType::kCluster},
+    {"entity_id", FieldType::kCluster},
+    {"given_name", FieldType::kGivenName},
+    {"first_name", FieldType::kGivenName},
+    {"forename", FieldType::kGivenName},
+    {"firstname", FieldType::kGivenName},
+    {"family_name", FieldType::kFamilyName},
+    {"surname", FieldType::kFamilyName},
+    {"last_name", FieldType::kFamilyName},
+    {"lastname", FieldType::kFamilyName},
+    {"full_name", FieldType::kFullName},
+    {"name", FieldType::kFullName},
+    {"date_of_birth", FieldType::kDateOfBirth},
+    {"dob", FieldType::kDateOfBirth},
+    {"birth_date", FieldType::kDateOfBirth},
+    {"sex", FieldType::kSex},
+    {"gender", FieldType::kSex},
+    {"postcode", FieldType::kPostcode},
+    {"postcode_fake", FieldType::kPostcode},
+    {"post_code", FieldType::kPostcode},
+    {"address", FieldType::kAddress},
+    {"street_number", FieldType::kAddress},
+    {"address_1", FieldType::kAddress},
+    {"address_2", FieldType::kAddress},
+    {"street", FieldType::kAddress},
+    {"suburb", FieldType::kLocality},
+    {"city", FieldType::kLocality},
+    {"town", FieldType::kLocality},
+    {"birth_place", FieldType::kLocality},
+    {"birthplace", FieldType::kLocality},
+    {"nhs_number", FieldType::kNhsNumber},
+    {"nhs_no", FieldType::kNhsNumber},
+    {"upn", FieldType::kUpn},
+    {"soc_sec_id", FieldType::kIdentifier},
+    {"email", FieldType::kIdentifier},
+    {"state", FieldType::kText},
+    {"occupation", FieldType::kText},
+    {"county", FieldType::kText},
 };
 
 std::string Lower(std::string_view s) {
@@ -165,10 +187,8 @@ uint8_t UkOutwardLength(std::string_view pc) {
   // Inward code: digit then two letters; outward: 2 to 4 characters starting with a letter.
   if (pc.size() < 5 || pc.size() > 7) return 0;
   const size_t n = pc.size();
-  if (!std::isdigit(static_cast<unsigned char>(pc[n - 3])) ||
-      !std::isalpha(static_cast<unsigned char>(pc[n - 2])) ||
-      !std::isalpha(static_cast<unsigned char>(pc[n - 1])) ||
-      !std::isalpha(static_cast<unsigned char>(pc[0]))) {
+  if (!std::isdigit(static_cast<unsigned char>(pc[n - 3])) || !std::isalpha(static_cast<unsigned char>(pc[n - 2])) ||
+      !std::isalpha(static_cast<unsigned char>(pc[n - 1])) || !std::isalpha(static_cast<unsigned char>(pc[0]))) {
     return 0;
   }
   return static_cast<uint8_t>(n - 3);

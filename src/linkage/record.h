@@ -84,19 +84,19 @@ DateDigits ParseDateDigits(std::string_view text);
 
 // Normalised values. Empty string or zero means missing.
 struct Record {
-  std::string given;           // FoldName
-  std::string given_canonical; // nickname/transliteration canonical of the first given token
-  std::string family;          // FoldName; hyphenated and double-barrelled parts space-separated
-  std::string full_name;       // FoldName of the full name
-  std::string address;         // FoldText
-  std::string locality;        // FoldText
-  std::string postcode;        // upper case, no spaces
-  std::string nhs_number;      // ten digits, only when the check digit is valid
-  std::string upn;             // thirteen characters, only when the check letter is valid
-  std::string identifier;      // FoldText of other identifiers, spaces removed
+  std::string given;               // FoldName
+  std::string given_canonical;     // nickname/transliteration canonical of the first given token
+  std::string family;              // FoldName; hyphenated and double-barrelled parts space-separated
+  std::string full_name;           // FoldName of the full name
+  std::string address;             // FoldText
+  std::string locality;            // FoldText
+  std::string postcode;            // upper case, no spaces
+  std::string nhs_number;          // ten digits, only when the check digit is valid
+  std::string upn;                 // thirteen characters, only when the check letter is valid
+  std::string identifier;          // FoldText of other identifiers, spaces removed
   std::vector<std::string> texts;  // FoldText, per kText column
   DateDigits dob;
-  uint32_t given_phonetic = 0;   // PhoneticCode packed into four bytes; 0 when missing
+  uint32_t given_phonetic = 0;  // PhoneticCode packed into four bytes; 0 when missing
   uint32_t family_phonetic = 0;
   uint8_t postcode_outward = 0;  // length of the outward code (district) of a UK postcode, or 0
   char sex = 0;                  // 'M', 'F' or 0

@@ -46,8 +46,7 @@ uint64_t PackUpn(std::string_view normalised) {
   uint64_t v = kLetters.find(normalised[0]);
   for (size_t i = 1; i < 12; ++i) v = v * 10 + static_cast<uint64_t>(normalised[i] - '0');
   const char last = normalised[12];
-  const uint64_t last_value = last >= '0' && last <= '9' ? static_cast<uint64_t>(last - '0')
-                                                         : 10 + kLetters.find(last);
+  const uint64_t last_value = last >= '0' && last <= '9' ? static_cast<uint64_t>(last - '0') : 10 + kLetters.find(last);
   return (v * 33 + last_value) | (uint64_t{1} << 62);
 }
 
@@ -60,9 +59,12 @@ uint64_t PackPostcode(std::string_view pc) {
   uint64_t v = 0;
   for (char c : pc) {
     uint64_t code;
-    if (c >= '0' && c <= '9') code = static_cast<uint64_t>(c - '0') + 1;
-    else if (c >= 'A' && c <= 'Z') code = static_cast<uint64_t>(c - 'A') + 11;
-    else return 0;
+    if (c >= '0' && c <= '9')
+      code = static_cast<uint64_t>(c - '0') + 1;
+    else if (c >= 'A' && c <= 'Z')
+      code = static_cast<uint64_t>(c - 'A') + 11;
+    else
+      return 0;
     v = v << 6 | code;
   }
   return v | uint64_t{outward} << 42;
@@ -81,9 +83,9 @@ size_t PostcodeOutward(uint64_t v) { return static_cast<size_t>(v >> 42); }
 
 // One child's searchable values in 40 bytes, so scoring a candidate touches one cache line.
 struct Row {
-  uint32_t given = 0;     // name pool id, 0 when missing
-  uint32_t family = 0;    // name pool id
-  uint32_t id_ref = 0;    // position of the id in the id arena
+  uint32_t given = 0;   // name pool id, 0 when missing
+  uint32_t family = 0;  // name pool id
+  uint32_t id_ref = 0;  // position of the id in the id arena
   uint32_t unused = 0;
   uint64_t nhs_dob_flags = 0;  // bits 0..33 NHS + 1, 34..49 packed date, 50.. flags
   uint64_t upn = 0;
@@ -183,9 +185,7 @@ uint64_t HashText(std::string_view s) {
   return h;
 }
 
-uint64_t UnorderedPair(uint32_t a, uint32_t b) {
-  return a < b ? (uint64_t{a} << 32 | b) : (uint64_t{b} << 32 | a);
-}
+uint64_t UnorderedPair(uint32_t a, uint32_t b) { return a < b ? (uint64_t{a} << 32 | b) : (uint64_t{b} << 32 | a); }
 
 std::string_view FirstToken(std::string_view folded) { return folded.substr(0, folded.find(' ')); }
 
@@ -194,9 +194,7 @@ std::string_view FirstToken(std::string_view folded) { return folded.substr(0, f
 uint32_t GivenPhonetic(std::string_view folded) {
   return folded.empty() ? 0 : PackPhonetic(PhoneticCode(CanonicalGivenName(FirstToken(folded))));
 }
-uint32_t FamilyPhonetic(std::string_view folded) {
-  return folded.empty() ? 0 : PackPhonetic(PhoneticCode(folded));
-}
+uint32_t FamilyPhonetic(std::string_view folded) { return folded.empty() ? 0 : PackPhonetic(PhoneticCode(folded)); }
 
 std::string NormalisePostcodeText(std::string_view text) {
   std::string out;
@@ -219,8 +217,10 @@ double NameSimilarity(std::string_view q, std::string_view c, bool given) {
   const std::string_view qf = FirstToken(q);
   const std::string_view cf = FirstToken(c);
   if (given) {
-    if (qf == cf) s = 0.95;  // same first name, other middle names
-    else if (CanonicalGivenName(qf) == CanonicalGivenName(cf)) s = 0.92;  // Bill/William, Mohammed/Muhammad
+    if (qf == cf)
+      s = 0.95;  // same first name, other middle names
+    else if (CanonicalGivenName(qf) == CanonicalGivenName(cf))
+      s = 0.92;  // Bill/William, Mohammed/Muhammad
   }
   if (s >= 0.92) return s;
   const bool long_enough = std::min(q.size(), c.size()) >= 3;
@@ -268,8 +268,8 @@ constexpr size_t kDobNamePostingCap = 256;
 constexpr size_t kMaxCandidates = 50'000;
 
 struct Prepared {
-  std::string given;   // folded
-  std::string family;  // folded
+  std::string given;             // folded
+  std::string family;            // folded
   uint32_t given_phonetic = 0;   // of the given name, by the given-name rule
   uint32_t family_phonetic = 0;  // of the family name, by the family-name rule
   std::optional<Date> dob;
@@ -388,8 +388,7 @@ struct SearchIndex::Impl {
     r.family = names.Intern(FoldName(c.family_name));
     r.postcode = PackPostcode(NormalisePostcodeText(c.postcode));
     r.nhs_dob_flags = PackNhs(domain::NormaliseNhsNumber(c.nhs_number)) |
-                      (static_cast<uint64_t>(PackDate(c.date_of_birth)) << 34) |
-                      (c.shielded ? Row::kShielded : 0);
+                      (static_cast<uint64_t>(PackDate(c.date_of_birth)) << 34) | (c.shielded ? Row::kShielded : 0);
     r.upn = PackUpn(domain::NormaliseUpn(c.upn));
     return r;
   }
@@ -407,7 +406,8 @@ struct SearchIndex::Impl {
       if (gp != 0) out->push_back(Key(KeyType::kDobName, dob << 32 | gp));
       if (fp != 0 && fp != gp) out->push_back(Key(KeyType::kDobName, dob << 32 | fp));
       if (gp != 0 && fp != 0) out->push_back(Key(KeyType::kDobNames, Mix(UnorderedPair(gp, fp)) ^ dob));
-      if (fp != 0) out->push_back(Key(KeyType::kFamilyYear, uint64_t{fp} << 16 | static_cast<uint64_t>(UnpackDate(r.Dob()).year)));
+      if (fp != 0)
+        out->push_back(Key(KeyType::kFamilyYear, uint64_t{fp} << 16 | static_cast<uint64_t>(UnpackDate(r.Dob()).year)));
     }
     if (gp != 0 && fp != 0) out->push_back(Key(KeyType::kNamePair, UnorderedPair(gp, fp)));
     if (r.postcode != 0) out->push_back(Key(KeyType::kPostcode, r.postcode));
@@ -625,8 +625,8 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
     const uint16_t cdob = row.Dob();
     if (row.Shielded()) {
       // Only an exact name and date of birth finds a shielded child, whatever else was asked.
-      if (q.dob && !q.given.empty() && !q.family.empty() && cdob == q_dob &&
-          x.names.Get(row.given) == q.given && x.names.Get(row.family) == q.family) {
+      if (q.dob && !q.given.empty() && !q.family.empty() && cdob == q_dob && x.names.Get(row.given) == q.given &&
+          x.names.Get(row.family) == q.family) {
         scored.push_back({1.0, r});
       }
       continue;
@@ -650,7 +650,8 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
     if (!q.given.empty() && !q.family.empty()) {
       const double g2 = given_as_family(row.family);
       const double f2 = family_as_given(row.given);
-      if (0.95 * (kWeightGiven * g2 + kWeightFamily * f2) > kWeightGiven * std::max(g, 0.0) + kWeightFamily * std::max(f, 0.0)) {
+      if (0.95 * (kWeightGiven * g2 + kWeightFamily * f2) >
+          kWeightGiven * std::max(g, 0.0) + kWeightFamily * std::max(f, 0.0)) {
         g = 0.95 * g2;
         f = 0.95 * f2;
       }
@@ -663,10 +664,14 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
       } else {
         const Date c = UnpackDate(cdob);
         const Date& d = *q.dob;
-        if (c.year == d.year && c.month == d.day && c.day == d.month) dob_sim = 0.85;
-        else if (gap == 1 || gap == -1) dob_sim = 0.8;
-        else if (DigitsApart(c, d) == 1) dob_sim = 0.75;
-        else dob_sim = 0;
+        if (c.year == d.year && c.month == d.day && c.day == d.month)
+          dob_sim = 0.85;
+        else if (gap == 1 || gap == -1)
+          dob_sim = 0.8;
+        else if (DigitsApart(c, d) == 1)
+          dob_sim = 0.75;
+        else
+          dob_sim = 0;
       }
     } else if (cdob != 0 && q.dob_lo) {
       dob_sim = cdob >= q.dob_lo && cdob <= q.dob_hi ? 1 : 0;
@@ -682,11 +687,16 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
         const size_t c_out = PostcodeOutward(row.postcode);
         const std::string_view q_district = std::string_view(q.postcode).substr(0, q.outward);
         const std::string_view c_district = c.substr(0, c_out);
-        if (q.district_only) s = q_district == c_district ? 1 : 0;
-        else if (c == q.postcode) s = 1;
-        else if (q_district == c_district && c.size() > c_out && q.postcode[q.outward] == c[c_out]) s = 0.7;
-        else if (q_district == c_district) s = 0.5;
-        else s = 0;
+        if (q.district_only)
+          s = q_district == c_district ? 1 : 0;
+        else if (c == q.postcode)
+          s = 1;
+        else if (q_district == c_district && c.size() > c_out && q.postcode[q.outward] == c[c_out])
+          s = 0.7;
+        else if (q_district == c_district)
+          s = 0.5;
+        else
+          s = 0;
       }
       field(kWeightPostcode, s);
     }
@@ -706,8 +716,9 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
   out.candidates = candidates.size();
   out.truncated = scored.size() > limit;
   const size_t n = std::min(limit, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(n), scored.end(),
-                    [](const Scored& a, const Scored& b) { return a.score != b.score ? a.score > b.score : a.row < b.row; });
+  std::partial_sort(
+      scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(n), scored.end(),
+      [](const Scored& a, const Scored& b) { return a.score != b.score ? a.score > b.score : a.row < b.row; });
   for (size_t i = 0; i < n; ++i) {
     const Row& row = x.rows[scored[i].row];
     SearchHit hit;
@@ -756,7 +767,8 @@ std::unique_ptr<SearchIndex> SearchIndexBuilder::Finish(unsigned threads) {
     std::vector<std::thread> workers;
     for (unsigned t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {
-        std::sort(v.begin() + static_cast<std::ptrdiff_t>(bounds[t]), v.begin() + static_cast<std::ptrdiff_t>(bounds[t + 1]));
+        std::sort(v.begin() + static_cast<std::ptrdiff_t>(bounds[t]),
+                  v.begin() + static_cast<std::ptrdiff_t>(bounds[t + 1]));
       });
     }
     for (auto& w : workers) w.join();

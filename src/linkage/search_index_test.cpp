@@ -13,8 +13,8 @@ Date D(const char* text) { return *Date::Parse(text); }
 
 IndexedChild Child(std::string id, std::string given, std::string family, const char* dob, std::string postcode = "",
                    std::string nhs = "", std::string upn = "", bool shielded = false) {
-  return {std::move(id), std::move(given), std::move(family), D(dob), std::move(postcode), std::move(nhs),
-          std::move(upn), shielded};
+  return {std::move(id),       std::move(given), std::move(family), D(dob),
+          std::move(postcode), std::move(nhs),   std::move(upn),    shielded};
 }
 
 class SearchIndexTest : public ::testing::Test {
@@ -76,7 +76,8 @@ TEST_F(SearchIndexTest, ExactNamesAndDateRankTheChildFirstWithFullScore) {
 }
 
 TEST_F(SearchIndexTest, ToleratesTyposAndCase) {
-  for (auto [given, family] : {std::pair{"Olivr", "Smith"}, {"Oliver", "Smiht"}, {"OLIVER", "smith"}, {"Olliver", "Smtih"}}) {
+  for (auto [given, family] :
+       {std::pair{"Olivr", "Smith"}, {"Oliver", "Smiht"}, {"OLIVER", "smith"}, {"Olliver", "Smtih"}}) {
     auto r = Find({.given_name = given, .family_name = family, .date_of_birth = D("2015-03-07")});
     ASSERT_FALSE(r.hits.empty()) << given << " " << family;
     EXPECT_EQ(r.hits[0].id, "K1") << given << " " << family;
@@ -154,8 +155,8 @@ TEST_F(SearchIndexTest, ShieldedChildFoundOnlyByExactNameAndDateWithoutLocation)
   EXPECT_TRUE(exact.hits[0].shielded);
   EXPECT_EQ(exact.hits[0].postcode_district, "");
   // The postcode asked does not change the score: it would reveal the location.
-  auto with_pc = Find({.given_name = "Amelia", .family_name = "Watson", .date_of_birth = D("2016-08-20"),
-                       .postcode = "M1 1AE"});
+  auto with_pc =
+      Find({.given_name = "Amelia", .family_name = "Watson", .date_of_birth = D("2016-08-20"), .postcode = "M1 1AE"});
   ASSERT_EQ(Ids(with_pc), std::vector<std::string>{"K6"});
   EXPECT_DOUBLE_EQ(with_pc.hits[0].score, 1.0);
   for (const SearchQuery& q : {

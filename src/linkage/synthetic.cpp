@@ -41,69 +41,181 @@ class Rng {
     return std::min(n - 1, static_cast<size_t>(x) - 1);
   }
   template <typename T, size_t N>
-  const T& Pick(const std::array<T, N>& items) { return items[Uniform(N)]; }
+  const T& Pick(const std::array<T, N>& items) {
+    return items[Uniform(N)];
+  }
 
  private:
   uint64_t state_;
 };
 
 constexpr std::array<std::string_view, 100> kBoys = {
-    "Oliver", "Muhammad", "George", "Noah", "Arthur", "Leo", "Harry", "Oscar", "Archie", "Henry",
-    "Theodore", "Freddie", "Jack", "Charlie", "Theo", "Alfie", "Jacob", "Thomas", "Finley", "Arlo",
-    "William", "Lucas", "Roman", "Tommy", "Isaac", "Teddy", "Edward", "Adam", "Joshua", "Ethan",
-    "Luca", "James", "Albie", "Reggie", "Hugo", "Jude", "Max", "Elijah", "Ronnie", "Harrison",
-    "Samuel", "Mason", "Louie", "Ezra", "Benjamin", "Daniel", "Sebastian", "Joseph", "Rory", "Ibrahim",
-    "Hunter", "Jaxon", "Yusuf", "Ali", "Dylan", "Toby", "Reuben", "Louis", "Jasper", "Riley",
-    "Michael", "Rowan", "Alexander", "Albert", "Frederick", "Ollie", "Frankie", "Caleb", "Jesse", "Elliot",
-    "Stanley", "Otis", "Matthew", "Zain", "Musa", "Jenson", "Logan", "Ayaan", "Kai", "Syed",
-    "Bobby", "Gabriel", "Harvey", "Nathan", "Jayden", "Tyler", "Kian", "Omar", "Hamza", "Aaron",
-    "Olusegun", "Kwame", "Tomasz", "Jakub", "Callum", "Connor", "Liam", "Patrick", "Robert", "Richard",
+    "Oliver",   "Muhammad", "George",    "Noah",    "Arthur",    "Leo",    "Harry",     "Oscar",   "Archie", "Henry",
+    "Theodore", "Freddie",  "Jack",      "Charlie", "Theo",      "Alfie",  "Jacob",     "Thomas",  "Finley", "Arlo",
+    "William",  "Lucas",    "Roman",     "Tommy",   "Isaac",     "Teddy",  "Edward",    "Adam",    "Joshua", "Ethan",
+    "Luca",     "James",    "Albie",     "Reggie",  "Hugo",      "Jude",   "Max",       "Elijah",  "Ronnie", "Harrison",
+    "Samuel",   "Mason",    "Louie",     "Ezra",    "Benjamin",  "Daniel", "Sebastian", "Joseph",  "Rory",   "Ibrahim",
+    "Hunter",   "Jaxon",    "Yusuf",     "Ali",     "Dylan",     "Toby",   "Reuben",    "Louis",   "Jasper", "Riley",
+    "Michael",  "Rowan",    "Alexander", "Albert",  "Frederick", "Ollie",  "Frankie",   "Caleb",   "Jesse",  "Elliot",
+    "Stanley",  "Otis",     "Matthew",   "Zain",    "Musa",      "Jenson", "Logan",     "Ayaan",   "Kai",    "Syed",
+    "Bobby",    "Gabriel",  "Harvey",    "Nathan",  "Jayden",    "Tyler",  "Kian",      "Omar",    "Hamza",  "Aaron",
+    "Olusegun", "Kwame",    "Tomasz",    "Jakub",   "Callum",    "Connor", "Liam",      "Patrick", "Robert", "Richard",
 };
 constexpr std::array<std::string_view, 100> kGirls = {
-    "Olivia", "Amelia", "Isla", "Ava", "Ivy", "Freya", "Lily", "Florence", "Mia", "Willow",
-    "Rosie", "Sophia", "Isabella", "Grace", "Daisy", "Sienna", "Poppy", "Elsie", "Emily", "Ella",
-    "Evelyn", "Phoebe", "Sofia", "Evie", "Charlotte", "Harper", "Matilda", "Millie", "Sophie", "Alice",
-    "Maya", "Maisie", "Ruby", "Aria", "Isabelle", "Emilia", "Violet", "Eliza", "Jessica", "Ellie",
-    "Chloe", "Hallie", "Esme", "Thea", "Luna", "Penelope", "Robyn", "Lucy", "Zara", "Hannah",
-    "Margot", "Eleanor", "Ayla", "Orla", "Arabella", "Maryam", "Layla", "Aisha", "Fatima", "Zainab",
-    "Katherine", "Elizabeth", "Margaret", "Rebecca", "Abigail", "Victoria", "Jennifer", "Samantha", "Megan", "Holly",
-    "Amber", "Scarlett", "Erin", "Niamh", "Leah", "Imogen", "Beatrice", "Harriet", "Nancy", "Edith",
-    "Khadija", "Hafsa", "Amira", "Anaya", "Nia", "Adaeze", "Chiamaka", "Zofia", "Julia", "Lena",
-    "Jasmine", "Paige", "Kayla", "Tia", "Eva", "Mila", "Bella", "Georgia", "Summer", "Naomi",
+    "Olivia",   "Amelia",  "Isla",     "Ava",      "Ivy",      "Freya",    "Lily",      "Florence",  "Mia",
+    "Willow",   "Rosie",   "Sophia",   "Isabella", "Grace",    "Daisy",    "Sienna",    "Poppy",     "Elsie",
+    "Emily",    "Ella",    "Evelyn",   "Phoebe",   "Sofia",    "Evie",     "Charlotte", "Harper",    "Matilda",
+    "Millie",   "Sophie",  "Alice",    "Maya",     "Maisie",   "Ruby",     "Aria",      "Isabelle",  "Emilia",
+    "Violet",   "Eliza",   "Jessica",  "Ellie",    "Chloe",    "Hallie",   "Esme",      "Thea",      "Luna",
+    "Penelope", "Robyn",   "Lucy",     "Zara",     "Hannah",   "Margot",   "Eleanor",   "Ayla",      "Orla",
+    "Arabella", "Maryam",  "Layla",    "Aisha",    "Fatima",   "Zainab",   "Katherine", "Elizabeth", "Margaret",
+    "Rebecca",  "Abigail", "Victoria", "Jennifer", "Samantha", "Megan",    "Holly",     "Amber",     "Scarlett",
+    "Erin",     "Niamh",   "Leah",     "Imogen",   "Beatrice", "Harriet",  "Nancy",     "Edith",     "Khadija",
+    "Hafsa",    "Amira",   "Anaya",    "Nia",      "Adaeze",   "Chiamaka", "Zofia",     "Julia",     "Lena",
+    "Jasmine",  "Paige",   "Kayla",    "Tia",      "Eva",      "Mila",     "Bella",     "Georgia",   "Summer",
+    "Naomi",
 };
 constexpr std::array<std::string_view, 120> kSurnames = {
-    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson",
-    "Roberts", "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green", "Hall",
-    "Lewis", "Harris", "Clarke", "Patel", "Jackson", "Wood", "Turner", "Martin", "Cooper", "Hill",
-    "Ward", "Morris", "Moore", "Clark", "Lee", "King", "Baker", "Harrison", "Morgan", "Allen",
-    "James", "Scott", "Phillips", "Watson", "Davis", "Parker", "Price", "Bennett", "Young", "Griffiths",
-    "Mitchell", "Kelly", "Cook", "Carter", "Richardson", "Bailey", "Collins", "Bell", "Shaw", "Murphy",
-    "Miller", "Cox", "Richards", "Khan", "Marshall", "Anderson", "Simpson", "Ellis", "Adams", "Singh",
-    "Begum", "Wilkinson", "Foster", "Chapman", "Powell", "Webb", "Rogers", "Gray", "Mason", "Ali",
-    "Hunt", "Hussain", "Campbell", "Matthews", "Owen", "Palmer", "Holmes", "Mills", "Barnes", "Knight",
-    "Lloyd", "Butler", "Russell", "Barker", "Fisher", "Stevens", "Jenkins", "Dixon", "Fletcher", "Ahmed",
-    "Okafor", "Mensah", "Nowak", "Kowalski", "Rahman", "Akhtar", "Osei", "Adeyemi", "Chowdhury", "Ibrahim",
-    "O'Brien", "McDonald", "Featherstonehaugh", "Cholmondeley", "Nguyen", "Kaur", "Shah", "Mahmood", "Iqbal", "Sharma",
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Johnson",
+    "Roberts",
+    "Robinson",
+    "Thompson",
+    "Wright",
+    "Walker",
+    "White",
+    "Edwards",
+    "Hughes",
+    "Green",
+    "Hall",
+    "Lewis",
+    "Harris",
+    "Clarke",
+    "Patel",
+    "Jackson",
+    "Wood",
+    "Turner",
+    "Martin",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Morris",
+    "Moore",
+    "Clark",
+    "Lee",
+    "King",
+    "Baker",
+    "Harrison",
+    "Morgan",
+    "Allen",
+    "James",
+    "Scott",
+    "Phillips",
+    "Watson",
+    "Davis",
+    "Parker",
+    "Price",
+    "Bennett",
+    "Young",
+    "Griffiths",
+    "Mitchell",
+    "Kelly",
+    "Cook",
+    "Carter",
+    "Richardson",
+    "Bailey",
+    "Collins",
+    "Bell",
+    "Shaw",
+    "Murphy",
+    "Miller",
+    "Cox",
+    "Richards",
+    "Khan",
+    "Marshall",
+    "Anderson",
+    "Simpson",
+    "Ellis",
+    "Adams",
+    "Singh",
+    "Begum",
+    "Wilkinson",
+    "Foster",
+    "Chapman",
+    "Powell",
+    "Webb",
+    "Rogers",
+    "Gray",
+    "Mason",
+    "Ali",
+    "Hunt",
+    "Hussain",
+    "Campbell",
+    "Matthews",
+    "Owen",
+    "Palmer",
+    "Holmes",
+    "Mills",
+    "Barnes",
+    "Knight",
+    "Lloyd",
+    "Butler",
+    "Russell",
+    "Barker",
+    "Fisher",
+    "Stevens",
+    "Jenkins",
+    "Dixon",
+    "Fletcher",
+    "Ahmed",
+    "Okafor",
+    "Mensah",
+    "Nowak",
+    "Kowalski",
+    "Rahman",
+    "Akhtar",
+    "Osei",
+    "Adeyemi",
+    "Chowdhury",
+    "Ibrahim",
+    "O'Brien",
+    "McDonald",
+    "Featherstonehaugh",
+    "Cholmondeley",
+    "Nguyen",
+    "Kaur",
+    "Shah",
+    "Mahmood",
+    "Iqbal",
+    "Sharma",
 };
 // Syllables for the long tail of rarer surnames.
 constexpr std::array<std::string_view, 24> kSyllablesA = {
-    "Ash", "Brad", "Craw", "Dun", "Ers", "Fair", "Gold", "Hart", "Ing", "Kel", "Lang", "Mar",
-    "Nor", "Pem", "Rad", "Stan", "Thorn", "Up", "Wel", "Whit", "Bur", "Carl", "Dal", "Holt"};
+    "Ash", "Brad", "Craw", "Dun",  "Ers",   "Fair", "Gold", "Hart", "Ing", "Kel",  "Lang", "Mar",
+    "Nor", "Pem",  "Rad",  "Stan", "Thorn", "Up",   "Wel",  "Whit", "Bur", "Carl", "Dal",  "Holt"};
 constexpr std::array<std::string_view, 24> kSyllablesB = {
-    "ford", "ley", "ton", "well", "wood", "by", "field", "worth", "ham", "stone", "more", "bridge",
-    "croft", "dale", "shaw", "wick", "burn", "combe", "hurst", "land", "mere", "son", "ridge", "thwaite"};
+    "ford",  "ley",  "ton",  "well", "wood", "by",    "field", "worth", "ham",  "stone", "more",  "bridge",
+    "croft", "dale", "shaw", "wick", "burn", "combe", "hurst", "land",  "mere", "son",   "ridge", "thwaite"};
 constexpr std::array<std::string_view, 40> kStreets = {
-    "High", "Station", "Church", "Victoria", "Park", "Green", "Manor", "Mill", "Queens", "Kings",
-    "New", "School", "Grange", "North", "South", "West", "Albert", "London", "Springfield", "Windsor",
-    "Highfield", "Orchard", "Chestnut", "Beech", "Oak", "Elm", "Willow", "Cedar", "Alexandra", "York",
-    "Stanley", "George", "Mount", "Richmond", "Broadway", "Meadow", "Brook", "Forest", "Hawthorn", "Ash"};
-constexpr std::array<std::string_view, 8> kStreetTypes = {
-    "Street", "Road", "Lane", "Avenue", "Close", "Drive", "Way", "Gardens"};
+    "High",      "Station", "Church",   "Victoria", "Park",     "Green",  "Manor",  "Mill",   "Queens",      "Kings",
+    "New",       "School",  "Grange",   "North",    "South",    "West",   "Albert", "London", "Springfield", "Windsor",
+    "Highfield", "Orchard", "Chestnut", "Beech",    "Oak",      "Elm",    "Willow", "Cedar",  "Alexandra",   "York",
+    "Stanley",   "George",  "Mount",    "Richmond", "Broadway", "Meadow", "Brook",  "Forest", "Hawthorn",    "Ash"};
+constexpr std::array<std::string_view, 8> kStreetTypes = {"Street", "Road",  "Lane", "Avenue",
+                                                          "Close",  "Drive", "Way",  "Gardens"};
 // English postcode areas.
-constexpr std::array<std::string_view, 40> kAreas = {
-    "B", "BS", "BN", "CB", "CM", "CV", "DE", "DN", "E", "EX", "GL", "HU", "L", "LE", "LS", "M",
-    "ME", "MK", "N", "NE", "NG", "NR", "NW", "OX", "PE", "PL", "PO", "RG", "S", "SE", "SO", "SW",
-    "TN", "TS", "W", "WF", "WS", "WV", "YO", "BD"};
+constexpr std::array<std::string_view, 40> kAreas = {"B",  "BS", "BN", "CB", "CM", "CV", "DE", "DN", "E",  "EX",
+                                                     "GL", "HU", "L",  "LE", "LS", "M",  "ME", "MK", "N",  "NE",
+                                                     "NG", "NR", "NW", "OX", "PE", "PL", "PO", "RG", "S",  "SE",
+                                                     "SO", "SW", "TN", "TS", "W",  "WF", "WS", "WV", "YO", "BD"};
 constexpr std::string_view kUnitLetters = "ABDEFGHJLNPQRSTUWXYZ";
 constexpr std::string_view kUpnLetters = "ABCDEFGHJKLMNPQRTUVWXYZ";
 constexpr std::string_view kKeyboard = "abcdefghijklmnopqrstuvwxyz";
@@ -111,22 +223,18 @@ constexpr std::string_view kKeyboard = "abcdefghijklmnopqrstuvwxyz";
 // Nicknames and variants the generator may write instead of the registered name. Each name's
 // variants are ones the matcher's table or fuzzy comparison should recognise.
 constexpr std::pair<std::string_view, std::string_view> kVariants[] = {
-    {"William", "Bill"},       {"William", "Will"},     {"William", "Liam"},
-    {"Thomas", "Tom"},         {"Thomas", "Tommy"},     {"James", "Jamie"},
-    {"James", "Jim"},          {"Joseph", "Joe"},       {"Samuel", "Sam"},
-    {"Alexander", "Alex"},     {"Benjamin", "Ben"},     {"Daniel", "Dan"},
-    {"Edward", "Ed"},          {"Edward", "Ted"},       {"Frederick", "Fred"},
-    {"Joshua", "Josh"},        {"Matthew", "Matt"},     {"Michael", "Mike"},
-    {"Richard", "Rick"},       {"Robert", "Rob"},       {"Robert", "Bob"},
-    {"Muhammad", "Mohammed"},  {"Muhammad", "Mohammad"}, {"Muhammad", "Mohamed"},
-    {"Yusuf", "Yousef"},       {"Katherine", "Kate"},   {"Katherine", "Kathryn"},
-    {"Elizabeth", "Beth"},     {"Elizabeth", "Liz"},    {"Margaret", "Maggie"},
-    {"Rebecca", "Becky"},      {"Abigail", "Abby"},     {"Victoria", "Vicky"},
-    {"Jennifer", "Jenny"},     {"Samantha", "Sam"},     {"Isabella", "Bella"},
-    {"Isabelle", "Izzy"},      {"Aisha", "Ayesha"},     {"Maryam", "Mariam"},
-    {"Sofia", "Sophia"},       {"Zainab", "Zaynab"},    {"Khadija", "Khadijah"},
-    {"Oliver", "Ollie"},       {"Harrison", "Harry"},   {"Alfie", "Alf"},
-    {"Theodore", "Theo"},      {"Eleanor", "Ellie"},    {"Harriet", "Hattie"},
+    {"William", "Bill"},   {"William", "Will"},      {"William", "Liam"},      {"Thomas", "Tom"},
+    {"Thomas", "Tommy"},   {"James", "Jamie"},       {"James", "Jim"},         {"Joseph", "Joe"},
+    {"Samuel", "Sam"},     {"Alexander", "Alex"},    {"Benjamin", "Ben"},      {"Daniel", "Dan"},
+    {"Edward", "Ed"},      {"Edward", "Ted"},        {"Frederick", "Fred"},    {"Joshua", "Josh"},
+    {"Matthew", "Matt"},   {"Michael", "Mike"},      {"Richard", "Rick"},      {"Robert", "Rob"},
+    {"Robert", "Bob"},     {"Muhammad", "Mohammed"}, {"Muhammad", "Mohammad"}, {"Muhammad", "Mohamed"},
+    {"Yusuf", "Yousef"},   {"Katherine", "Kate"},    {"Katherine", "Kathryn"}, {"Elizabeth", "Beth"},
+    {"Elizabeth", "Liz"},  {"Margaret", "Maggie"},   {"Rebecca", "Becky"},     {"Abigail", "Abby"},
+    {"Victoria", "Vicky"}, {"Jennifer", "Jenny"},    {"Samantha", "Sam"},      {"Isabella", "Bella"},
+    {"Isabelle", "Izzy"},  {"Aisha", "Ayesha"},      {"Maryam", "Mariam"},     {"Sofia", "Sophia"},
+    {"Zainab", "Zaynab"},  {"Khadija", "Khadijah"},  {"Oliver", "Ollie"},      {"Harrison", "Harry"},
+    {"Alfie", "Alf"},      {"Theodore", "Theo"},     {"Eleanor", "Ellie"},     {"Harriet", "Hattie"},
 };
 
 std::string Typo(std::string_view s, Rng& rng) {
@@ -134,12 +242,20 @@ std::string Typo(std::string_view s, Rng& rng) {
   if (out.size() < 3) return out;
   const size_t i = 1 + rng.Uniform(out.size() - 1);  // keep the first letter most of the time
   switch (rng.Uniform(4)) {
-    case 0: out[i] = kKeyboard[rng.Uniform(kKeyboard.size())]; break;  // substitution
-    case 1: out.erase(i, 1); break;                                      // deletion
-    case 2: out.insert(i, 1, kKeyboard[rng.Uniform(kKeyboard.size())]); break;
+    case 0:
+      out[i] = kKeyboard[rng.Uniform(kKeyboard.size())];
+      break;  // substitution
+    case 1:
+      out.erase(i, 1);
+      break;  // deletion
+    case 2:
+      out.insert(i, 1, kKeyboard[rng.Uniform(kKeyboard.size())]);
+      break;
     default:
-      if (i + 1 < out.size()) std::swap(out[i], out[i + 1]);  // transposition
-      else std::swap(out[i - 1], out[i]);
+      if (i + 1 < out.size())
+        std::swap(out[i], out[i + 1]);  // transposition
+      else
+        std::swap(out[i - 1], out[i]);
   }
   return out;
 }
@@ -162,8 +278,7 @@ std::string GivenName(char sex, Rng& rng) {
 
 std::string Postcode(Rng& rng) {
   return fmt::format("{}{} {}{}{}", rng.Pick(kAreas), 1 + rng.Uniform(20), rng.Uniform(10),
-                     kUnitLetters[rng.Uniform(kUnitLetters.size())],
-                     kUnitLetters[rng.Uniform(kUnitLetters.size())]);
+                     kUnitLetters[rng.Uniform(kUnitLetters.size())], kUnitLetters[rng.Uniform(kUnitLetters.size())]);
 }
 
 std::string Address(Rng& rng) {
@@ -202,9 +317,15 @@ Date Jitter(const Date& d, Rng& rng) {
   for (int attempt = 0; attempt < 10; ++attempt) {
     Date out = d;
     switch (rng.Uniform(3)) {
-      case 0: out.day = out.day / 10 * 10 + static_cast<int>(rng.Uniform(10)); break;
-      case 1: out.month = out.month / 10 * 10 + static_cast<int>(rng.Uniform(10)); break;
-      default: out.year = out.year / 10 * 10 + static_cast<int>(rng.Uniform(10)); break;
+      case 0:
+        out.day = out.day / 10 * 10 + static_cast<int>(rng.Uniform(10));
+        break;
+      case 1:
+        out.month = out.month / 10 * 10 + static_cast<int>(rng.Uniform(10));
+        break;
+      default:
+        out.year = out.year / 10 * 10 + static_cast<int>(rng.Uniform(10));
+        break;
     }
     if (out.IsValid() && out != d) return out;
   }
@@ -312,8 +433,7 @@ std::vector<size_t> AddFamily(const SyntheticConfig& config, uint32_t family_id,
 
 }  // namespace
 
-SyntheticPopulation GenerateChildren(const SyntheticConfig& config,
-                                     const std::function<void(double)>& progress) {
+SyntheticPopulation GenerateChildren(const SyntheticConfig& config, const std::function<void(double)>& progress) {
   Rng rng(config.seed);
   SyntheticPopulation pop;
   const size_t target = config.records;

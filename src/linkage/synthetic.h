@@ -24,40 +24,40 @@ namespace kith::linkage {
 
 struct SyntheticConfig {
   uint64_t seed = 1;
-  size_t records = 10'000;        // source records to produce (approximately people × 2.5)
-  Date as_of{2025, 9, 1};         // children are aged 0–17 on this date
-  double twin_rate = 0.03;        // share of births that are twins (both twins are children)
-  double error_scale = 1.0;       // multiplies every error rate below; 0 gives clean copies
+  size_t records = 10'000;   // source records to produce (approximately people × 2.5)
+  Date as_of{2025, 9, 1};    // children are aged 0–17 on this date
+  double twin_rate = 0.03;   // share of births that are twins (both twins are children)
+  double error_scale = 1.0;  // multiplies every error rate below; 0 gives clean copies
   // Per-record error rates.
   double nickname_rate = 0.06;
   double given_typo_rate = 0.03;
   double family_typo_rate = 0.03;
   double surname_change_rate = 0.03;  // step-parent's surname, or double-barrelled
   double swap_names_rate = 0.01;
-  double dob_transpose_rate = 0.01;   // day and month swapped (when both ≤ 12)
+  double dob_transpose_rate = 0.01;  // day and month swapped (when both ≤ 12)
   double dob_digit_rate = 0.02;
-  double moved_rate = 0.10;           // a different (later or earlier) address
+  double moved_rate = 0.10;  // a different (later or earlier) address
   double postcode_typo_rate = 0.02;
-  double missing_field_rate = 0.02;   // each of sex, postcode, date of birth
+  double missing_field_rate = 0.02;  // each of sex, postcode, date of birth
 };
 
 struct SyntheticChild {
   std::string given_name;
   std::string family_name;
   Date date_of_birth;
-  char sex = 'F';  // 'M' or 'F'
+  char sex = 'F';          // 'M' or 'F'
   std::string nhs_number;  // valid modulus-11
   std::string upn;         // valid check letter; empty under school age
   std::string address;
   std::string postcode;
-  uint32_t family = 0;     // children of one family share this, a surname and an address
+  uint32_t family = 0;  // children of one family share this, a surname and an address
   bool twin = false;
 };
 
 struct SyntheticPopulation {
   std::vector<SyntheticChild> children;
-  std::vector<InputRecord> records;   // record_id "r<N>", source health/school/social_care/police
-  std::vector<uint32_t> child_of;     // per record, index into children (the truth)
+  std::vector<InputRecord> records;  // record_id "r<N>", source health/school/social_care/police
+  std::vector<uint32_t> child_of;    // per record, index into children (the truth)
 };
 
 // Generates about config.records records (exactly, unless records < 1). `progress`, when set,

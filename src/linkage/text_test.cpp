@@ -48,13 +48,13 @@ TEST(JaroWinklerTest, KnownValues) {
 
 TEST(WithinOneEditTest, AcceptsOneEditOfEachKind) {
   EXPECT_TRUE(WithinOneEdit("smith", "smith"));
-  EXPECT_TRUE(WithinOneEdit("smith", "smyth"));    // substitution
-  EXPECT_TRUE(WithinOneEdit("smith", "smth"));     // deletion
-  EXPECT_TRUE(WithinOneEdit("smith", "smitth"));   // insertion
-  EXPECT_TRUE(WithinOneEdit("smith", "smiht"));    // transposition
+  EXPECT_TRUE(WithinOneEdit("smith", "smyth"));   // substitution
+  EXPECT_TRUE(WithinOneEdit("smith", "smth"));    // deletion
+  EXPECT_TRUE(WithinOneEdit("smith", "smitth"));  // insertion
+  EXPECT_TRUE(WithinOneEdit("smith", "smiht"));   // transposition
   EXPECT_FALSE(WithinOneEdit("smith", "simht"));
   EXPECT_FALSE(WithinOneEdit("smith", "smithson"));
-  EXPECT_FALSE(WithinOneEdit("ab", "ba ") );
+  EXPECT_FALSE(WithinOneEdit("ab", "ba "));
 }
 
 TEST(ShareTokenTest, MatchesWholeTokensOnly) {

@@ -121,8 +121,8 @@ int RunCli(int argc, char** argv) {
   bool password_stdin = false;
   user_add->add_option("--username", nu.username, "Sign-in name: lower case, e.g. amy.jones")->required();
   user_add->add_option("--name", nu.display_name, "Full name")->required();
-  user_add->add_option("--role", role_text,
-                       "practitioner, manager, authority_admin, auditor or national_admin")->capture_default_str();
+  user_add->add_option("--role", role_text, "practitioner, manager, authority_admin, auditor or national_admin")
+      ->capture_default_str();
   user_add->add_option("--authority", nu.authority_id, "Local authority id (default: the only one)");
   user_add->add_option("--agency", nu.agency_id, "Agency id (required except for national_admin)");
   user_add->add_option("--job-title", nu.job_title, "Job title, e.g. 'Health visitor'");
@@ -144,8 +144,8 @@ int RunCli(int argc, char** argv) {
 
   auto* audit = cli.add_subcommand("audit", "Check the tamper-evident audit trail");
   audit->require_subcommand(1);
-  auto* audit_verify = audit->add_subcommand(
-      "verify", "Verify the whole hash chain; names the first broken record and exits 1 if any");
+  auto* audit_verify =
+      audit->add_subcommand("verify", "Verify the whole hash chain; names the first broken record and exits 1 if any");
   auto* audit_head = audit->add_subcommand(
       "head", "Print the sequence number and hash of the newest record (keep it elsewhere to detect truncation)");
 
@@ -270,8 +270,8 @@ int RunCli(int argc, char** argv) {
         std::cout << "The audit chain is intact: " << report.checked << " records, head " << report.head_hash << "\n";
         return 0;
       }
-      std::cout << "The audit chain is BROKEN at record " << report.first_broken_seq << ": " << report.problem
-                << ". " << report.checked << " records before it verified.\n";
+      std::cout << "The audit chain is BROKEN at record " << report.first_broken_seq << ": " << report.problem << ". "
+                << report.checked << " records before it verified.\n";
       return 1;
     }
   } catch (const std::exception& e) {

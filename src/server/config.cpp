@@ -68,8 +68,8 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
   return Ok{};
 }
 
-constexpr const char* kKeys[] = {"port",           "address",      "data",       "web_root", "threads", "log_level",
-                                 "secure_cookies", "fast_hashing", "test_clock"};
+constexpr const char* kKeys[] = {"port",      "address",        "data",         "web_root",  "threads",
+                                 "log_level", "secure_cookies", "fast_hashing", "test_clock"};
 
 }  // namespace
 

@@ -1,9 +1,9 @@
 #include "server/demo.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <array>
 #include <stdexcept>
-#include <fmt/format.h>
 
 #include "common/random.h"
 #include "domain/identifiers.h"
@@ -69,7 +69,8 @@ constexpr UserSpec kUsers[] = {
      "School safeguarding lead on several teams."},
     {"teacher.ellis", "Hannah Ellis", "Class teacher", Role::kPractitioner, "ASCHHILL",
      "On no team: try signposting and joining a team with a reason."},
-    {"dsl.khan", "Aisha Khan", "Designated safeguarding lead", Role::kPractitioner, "ASCHACAD", "Secondary school DSL."},
+    {"dsl.khan", "Aisha Khan", "Designated safeguarding lead", Role::kPractitioner, "ASCHACAD",
+     "Secondary school DSL."},
     {"teacher.novak", "Piotr Novak", "Head of year", Role::kPractitioner, "ASCHMEAD", "Secondary school teacher."},
     {"dsl.brown", "Joanne Brown", "Designated safeguarding lead", Role::kPractitioner, "ASCHANNE", "Primary DSL."},
     {"dsl.singh", "Harpreet Singh", "Designated safeguarding lead", Role::kPractitioner, "ASCHRIVR", "Primary DSL."},
@@ -96,19 +97,19 @@ constexpr UserSpec kUsers[] = {
      "Reads the audit trail: who looked at which child, when and why."},
 };
 
-constexpr std::array kGirls = {"Amelia", "Olivia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Freya", "Grace", "Sophia",
-                               "Aisha", "Zara", "Maya", "Poppy", "Evie", "Ruby", "Nia", "Hana", "Alicja", "Chloe"};
-constexpr std::array kBoys = {"Oliver", "Noah", "George", "Leo", "Arthur", "Muhammad", "Oscar", "Harry", "Jack",
-                              "Theo", "Freddie", "Jacob", "Ibrahim", "Kai", "Reuben", "Kofi", "Jakub", "Ethan",
-                              "Rowan", "Dylan"};
-constexpr std::array kSurnames = {"Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
-                                  "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts",
-                                  "Green", "Hall", "Khan", "Wood", "Kowalski", "Okonkwo", "Murphy", "Hussain",
-                                  "Clarke", "Mensah", "Nowak", "Lewis", "Hughes", "Begum"};
-constexpr std::array kAdults = {"Sarah", "Emma", "Laura", "Rebecca", "Fatima", "Joanna", "Kelly", "Nadia",
-                                "Daniel", "James", "Mark", "Imran", "Paul", "Steven", "Tomasz", "Lee"};
-constexpr std::array kStreets = {"Mill Row", "Canal Street", "Station Road", "Beech Avenue", "Church Lane",
-                                 "Victoria Terrace", "Orchard Close", "Peel Street", "Riverside Walk", "Hope Street"};
+constexpr std::array kGirls = {"Amelia", "Olivia", "Isla", "Ava",   "Mia",  "Ivy",  "Lily", "Freya", "Grace",  "Sophia",
+                               "Aisha",  "Zara",   "Maya", "Poppy", "Evie", "Ruby", "Nia",  "Hana",  "Alicja", "Chloe"};
+constexpr std::array kBoys = {"Oliver", "Noah", "George", "Leo",     "Arthur", "Muhammad", "Oscar",
+                              "Harry",  "Jack", "Theo",   "Freddie", "Jacob",  "Ibrahim",  "Kai",
+                              "Reuben", "Kofi", "Jakub",  "Ethan",   "Rowan",  "Dylan"};
+constexpr std::array kSurnames = {
+    "Smith",    "Jones",    "Taylor", "Brown",   "Williams", "Wilson",  "Johnson", "Davies", "Patel",  "Robinson",
+    "Wright",   "Thompson", "Evans",  "Walker",  "White",    "Roberts", "Green",   "Hall",   "Khan",   "Wood",
+    "Kowalski", "Okonkwo",  "Murphy", "Hussain", "Clarke",   "Mensah",  "Nowak",   "Lewis",  "Hughes", "Begum"};
+constexpr std::array kAdults = {"Sarah",  "Emma",  "Laura", "Rebecca", "Fatima", "Joanna", "Kelly",  "Nadia",
+                                "Daniel", "James", "Mark",  "Imran",   "Paul",   "Steven", "Tomasz", "Lee"};
+constexpr std::array kStreets = {"Mill Row",         "Canal Street",  "Station Road", "Beech Avenue",   "Church Lane",
+                                 "Victoria Terrace", "Orchard Close", "Peel Street",  "Riverside Walk", "Hope Street"};
 
 std::string NhsNumber(Random& rng) {
   for (;;) {
@@ -143,7 +144,8 @@ bool IsEmpty(storage::Store& store) {
 }
 
 DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& hasher, TimePoint now, uint64_t seed) {
-  if (!IsEmpty(store)) throw storage::StorageError("the database already holds data; demo data goes only into an empty one");
+  if (!IsEmpty(store))
+    throw storage::StorageError("the database already holds data; demo data goes only into an empty one");
   SeededRandom rng(seed);
   const Date today = Date::FromTime(now);
   DemoSummary summary;
@@ -189,8 +191,8 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     c.sex = sex;
     c.date_of_birth = dob;
     c.address = fmt::format("{} {}, Northbrook", 1 + rng.Uniform(120), Pick(rng, kStreets));
-    c.postcode = fmt::format("NB{} {}{}{}", 1 + rng.Uniform(9), rng.Uniform(10), static_cast<char>('A' + rng.Uniform(26)),
-                             static_cast<char>('A' + rng.Uniform(26)));
+    c.postcode = fmt::format("NB{} {}{}{}", 1 + rng.Uniform(9), rng.Uniform(10),
+                             static_cast<char>('A' + rng.Uniform(26)), static_cast<char>('A' + rng.Uniform(26)));
     c.nhs_number = NhsNumber(rng);
     const int age = dob.AgeOn(today);
     c.gp_agency_id = std::array{"AGPBROOK", "AGPMARKT", "AGPRIVER"}[rng.Uniform(3)];
@@ -236,11 +238,16 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
   leo.flags.early_help_assessment = true;
   children.push_back(leo);
   const TimePoint joined = now - std::chrono::hours(24 * 30);
-  members.push_back({leo.id, user_id("sw.hughes"), "Allocated social worker", "Allocated following referral from A&E", joined, true});
-  members.push_back({leo.id, user_id("hv.bennett"), "Health visitor", "Universal plus health visiting caseload", joined, false});
-  members.push_back({leo.id, user_id("gp.osei"), "GP", "Registered GP; concerns about missed immunisations", joined, false});
-  members.push_back({leo.id, user_id("pc.davies"), "Police safeguarding officer", "Attended domestic incident at the address", joined, false});
-  members.push_back({leo.id, user_id("ey.wright"), "Early years practitioner", "Attends stay and play at the children's centre", joined, false});
+  members.push_back(
+      {leo.id, user_id("sw.hughes"), "Allocated social worker", "Allocated following referral from A&E", joined, true});
+  members.push_back(
+      {leo.id, user_id("hv.bennett"), "Health visitor", "Universal plus health visiting caseload", joined, false});
+  members.push_back(
+      {leo.id, user_id("gp.osei"), "GP", "Registered GP; concerns about missed immunisations", joined, false});
+  members.push_back({leo.id, user_id("pc.davies"), "Police safeguarding officer",
+                     "Attended domestic incident at the address", joined, false});
+  members.push_back({leo.id, user_id("ey.wright"), "Early years practitioner",
+                     "Attends stay and play at the children's centre", joined, false});
 
   // Amira and Yusuf Begum: siblings with an early-help assessment led by the school.
   for (const char* given : {"Amira", "Yusuf"}) {
@@ -250,8 +257,10 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     c.flags.early_help_assessment = true;
     c.services.push_back({"AVCS", "Family support", Date::FromDays(today.ToDays() - 120), std::nullopt});
     children.push_back(c);
-    members.push_back({c.id, user_id("dsl.brown"), "Designated safeguarding lead", "Early help lead at school", joined, true});
-    members.push_back({c.id, user_id("fs.jones"), "Family support worker", "Family support following early help assessment", joined, false});
+    members.push_back(
+        {c.id, user_id("dsl.brown"), "Designated safeguarding lead", "Early help lead at school", joined, true});
+    members.push_back({c.id, user_id("fs.jones"), "Family support worker",
+                       "Family support following early help assessment", joined, false});
   }
 
   // Kayden Walsh, 15: a looked-after young person on a child protection history.
@@ -261,8 +270,10 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
   kayden.services.push_back({"AYOUTH", "Detached youth work", Date::FromDays(today.ToDays() - 200), std::nullopt});
   kayden.services.push_back({"ACAMHS", "Assessment", Date::FromDays(today.ToDays() - 60), std::nullopt});
   children.push_back(kayden);
-  members.push_back({kayden.id, user_id("sw.okafor"), "Child's social worker", "Allocated social worker for a looked-after child", joined, true});
-  members.push_back({kayden.id, user_id("dsl.khan"), "Designated safeguarding lead", "Designated teacher for looked-after children", joined, false});
+  members.push_back({kayden.id, user_id("sw.okafor"), "Child's social worker",
+                     "Allocated social worker for a looked-after child", joined, true});
+  members.push_back({kayden.id, user_id("dsl.khan"), "Designated safeguarding lead",
+                     "Designated teacher for looked-after children", joined, false});
   members.push_back({kayden.id, user_id("yw.ali"), "Youth worker", "Detached youth work engagement", joined, false});
   members.push_back({kayden.id, user_id("camhs.ng"), "CAMHS clinician", "Referred for assessment", joined, false});
 
@@ -272,12 +283,13 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
   ruby.flags.child_protection_plan = true;
   children.push_back(ruby);
   members.push_back({ruby.id, user_id("sw.taylor"), "Child's social worker", "Child protection plan", joined, true});
-  members.push_back({ruby.id, user_id("dsl.singh"), "Designated safeguarding lead", "Child protection plan core group", joined, false});
+  members.push_back({ruby.id, user_id("dsl.singh"), "Designated safeguarding lead", "Child protection plan core group",
+                     joined, false});
 
   // The rest of the authority's children.
-  const char* practitioners[] = {"sw.okafor", "sw.taylor", "sw.evans", "dsl.morgan", "dsl.khan", "dsl.brown",
-                                 "dsl.singh", "gp.walsh", "gp.ahmed", "hv.mensah", "sn.price", "yw.ali",
-                                 "ho.green", "fs.jones", "teacher.novak", "camhs.ng"};
+  const char* practitioners[] = {"sw.okafor", "sw.taylor", "sw.evans",      "dsl.morgan", "dsl.khan", "dsl.brown",
+                                 "dsl.singh", "gp.walsh",  "gp.ahmed",      "hv.mensah",  "sn.price", "yw.ali",
+                                 "ho.green",  "fs.jones",  "teacher.novak", "camhs.ng"};
   while (children.size() < 200) {
     const bool girl = rng.Uniform(2) == 0;
     const Date dob = Date::FromDays(today.ToDays() - 30 - static_cast<int64_t>(rng.Uniform(17 * 365)));
@@ -310,7 +322,8 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     for (const auto& m : members) {
       r.Teams().AddMember(m);
       r.Teams().AppendEvent({m.child_id, m.user_id, "joined", m.role, m.reason, m.user_id, m.joined_at});
-      if (m.lead) r.Teams().AppendEvent({m.child_id, m.user_id, "lead_assigned", m.role, m.reason, m.user_id, m.joined_at});
+      if (m.lead)
+        r.Teams().AppendEvent({m.child_id, m.user_id, "lead_assigned", m.role, m.reason, m.user_id, m.joined_at});
     }
     domain::AuditRecord a;
     a.at = now;
@@ -320,9 +333,8 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     r.Audit().Append(a);
     return true;
   });
-  summary.chronology_entries =
-      CreateAccountDemo(store, rng, now, {children[0].id, children[1].id, children[2].id, children[3].id, children[4].id},
-                        user_id);
+  summary.chronology_entries = CreateAccountDemo(
+      store, rng, now, {children[0].id, children[1].id, children[2].id, children[3].id, children[4].id}, user_id);
   summary.agencies = static_cast<int>(std::size(kAgencies));
   summary.users = static_cast<int>(users.size());
   summary.children = static_cast<int>(children.size());
@@ -331,9 +343,10 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
 }
 
 void PrintDemoLogins(const DemoSummary& s, std::ostream& out) {
-  out << fmt::format("\nDemo data created: {} agencies, {} users, {} children, {} team memberships, {} chronology "
-                     "entries.\n",
-                     s.agencies, s.users, s.children, s.team_memberships, s.chronology_entries);
+  out << fmt::format(
+      "\nDemo data created: {} agencies, {} users, {} children, {} team memberships, {} chronology "
+      "entries.\n",
+      s.agencies, s.users, s.children, s.team_memberships, s.chronology_entries);
   out << fmt::format("Every demo login uses the password: {}\n\n", s.password);
   for (const auto& l : s.logins) {
     out << fmt::format("  {:<16} {:<58} {}\n", l.username, l.role, l.description);

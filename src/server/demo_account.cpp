@@ -22,9 +22,9 @@ struct Recorder {
   const char* username;
 };
 constexpr Recorder kRecorders[] = {
-    {"ACSC", "sw.hughes"},  {"AHV", "hv.bennett"}, {"AGPBROOK", "gp.osei"}, {"AHOSP", "ed.kaur"},
-    {"APOL", "pc.davies"},  {"AEY", "ey.wright"},  {"AHOUSE", "ho.green"}, {"AVCS", "fs.jones"},
-    {"ASCHANNE", "dsl.brown"}, {"ASCHACAD", "dsl.khan"}, {"AYOUTH", "yw.ali"}, {"ACAMHS", "camhs.ng"},
+    {"ACSC", "sw.hughes"},     {"AHV", "hv.bennett"},    {"AGPBROOK", "gp.osei"}, {"AHOSP", "ed.kaur"},
+    {"APOL", "pc.davies"},     {"AEY", "ey.wright"},     {"AHOUSE", "ho.green"},  {"AVCS", "fs.jones"},
+    {"ASCHANNE", "dsl.brown"}, {"ASCHACAD", "dsl.khan"}, {"AYOUTH", "yw.ali"},    {"ACAMHS", "camhs.ng"},
     {"ASCHRIVR", "dsl.singh"}, {"ASN", "sn.price"},
 };
 
@@ -121,12 +121,9 @@ constexpr Filler kFillers[] = {
 
 std::string FillerDetail(int i) {
   static constexpr const char* kDetails[] = {
-      "Leo seemed tired. Mother says money is tight.",
-      "No concerns raised at this contact.",
-      "Leo quiet. Nappy rash noted. Advice given.",
-      "Mother mentions her partner works nights.",
-      "Leo hungry, ate two snacks quickly.",
-      "Home cluttered. Dog in the house.",
+      "Leo seemed tired. Mother says money is tight.", "No concerns raised at this contact.",
+      "Leo quiet. Nappy rash noted. Advice given.",    "Mother mentions her partner works nights.",
+      "Leo hungry, ate two snacks quickly.",           "Home cluttered. Dog in the house.",
   };
   return kDetails[static_cast<size_t>(i) % std::size(kDetails)];
 }
@@ -176,8 +173,8 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       const TimeOfDay at = e.time && e.time->hour >= 17 ? TimeOfDay{23, 0, 0} : TimeOfDay{17, 30, 0};
       x.recorded_at = std::min(domain::FromUkCivil(x.occurred_on, at), now);
       if (!r.Chronology().Insert({x, ""})) throw storage::StorageError("demo: chronology entry");
-      r.Feed().Append({rng.Id("F"), x.recorded_at, child, "chronology_entry", "New entry: " + x.summary,
-                       x.author_id, std::string(domain::ToString(x.significance)), x.id, "", ""});
+      r.Feed().Append({rng.Id("F"), x.recorded_at, child, "chronology_entry", "New entry: " + x.summary, x.author_id,
+                       std::string(domain::ToString(x.significance)), x.id, "", ""});
       ++entries;
       return x;
     };
@@ -200,38 +197,54 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
                                std::string_view(f.agency) == "AHOSP";
       const Filler& used = late_agency && days_ago > 93 ? kFillers[0] : f;
       const std::string detail = FillerDetail(i);
-      Event e{days_ago, TimeOfDay{9 + i % 8, (i * 13) % 60, 0}, used.agency, used.type, Significance::kRoutine,
-              used.summary, detail.c_str()};
+      Event e{days_ago,
+              TimeOfDay{9 + i % 8, (i * 13) % 60, 0},
+              used.agency,
+              used.type,
+              Significance::kRoutine,
+              used.summary,
+              detail.c_str()};
       add(kids.leo, e);
     }
 
     // A few entries for the other demo children.
     const std::vector<std::pair<std::string, Event>> others = {
-        {kids.amira, {150, std::nullopt, "ASCHANNE", EntryType::kAssessment, Significance::kNotable,
-                      "Early help assessment completed with the family",
-                      "Concerns: attendance, mother's health, housing overcrowding."}},
-        {kids.amira, {120, std::nullopt, "AVCS", EntryType::kPlanStarted, Significance::kRoutine,
-                      "Family support plan started", "Weekly visits agreed; help with school routines."}},
-        {kids.amira, {30, TimeOfDay{15, 0, 0}, "ASCHANNE", EntryType::kMeeting, Significance::kRoutine,
-                      "Team around the family review", "Attendance improved to 94%."}},
-        {kids.yusuf, {100, std::nullopt, "ASCHANNE", EntryType::kSchoolAbsence, Significance::kNotable,
-                      "Yusuf absent five days without explanation", "Mother unwell; sibling also absent."}},
-        {kids.yusuf, {20, std::nullopt, "AVCS", EntryType::kHomeVisit, Significance::kRoutine,
-                      "Family support home visit", "Morning routine chart in use. Yusuf proud of his reading."}},
-        {kids.kayden, {180, std::nullopt, "AYOUTH", EntryType::kContact, Significance::kRoutine,
-                       "Detached youth work: Kayden engaged at the skate park", "Talked about football and college."}},
-        {kids.kayden, {60, TimeOfDay{22, 10, 0}, "AYOUTH", EntryType::kIncident, Significance::kNotable,
-                       "Kayden seen getting into a car with older young people",
-                       "Possible criminal exploitation concern shared with his social worker."}},
-        {kids.kayden, {45, std::nullopt, "ACAMHS", EntryType::kAssessment, Significance::kRoutine,
-                       "CAMHS assessment appointment attended", "Low mood, poor sleep. Follow-up in four weeks."}},
-        {kids.kayden, {15, std::nullopt, "ASCHACAD", EntryType::kExclusion, Significance::kNotable,
-                       "Fixed-term exclusion for two days", "Incident with a peer; Kayden says he was provoked."}},
-        {kids.ruby, {200, std::nullopt, "ACSC", EntryType::kPlanStarted, Significance::kSerious,
-                     "Child protection plan started (category: emotional abuse)",
-                     "Family moved to a refuge address following domestic abuse."}},
-        {kids.ruby, {40, std::nullopt, "ASCHRIVR", EntryType::kMeeting, Significance::kRoutine,
-                     "Core group meeting", "Ruby settled at school; attendance good."}},
+        {kids.amira,
+         {150, std::nullopt, "ASCHANNE", EntryType::kAssessment, Significance::kNotable,
+          "Early help assessment completed with the family",
+          "Concerns: attendance, mother's health, housing overcrowding."}},
+        {kids.amira,
+         {120, std::nullopt, "AVCS", EntryType::kPlanStarted, Significance::kRoutine, "Family support plan started",
+          "Weekly visits agreed; help with school routines."}},
+        {kids.amira,
+         {30, TimeOfDay{15, 0, 0}, "ASCHANNE", EntryType::kMeeting, Significance::kRoutine,
+          "Team around the family review", "Attendance improved to 94%."}},
+        {kids.yusuf,
+         {100, std::nullopt, "ASCHANNE", EntryType::kSchoolAbsence, Significance::kNotable,
+          "Yusuf absent five days without explanation", "Mother unwell; sibling also absent."}},
+        {kids.yusuf,
+         {20, std::nullopt, "AVCS", EntryType::kHomeVisit, Significance::kRoutine, "Family support home visit",
+          "Morning routine chart in use. Yusuf proud of his reading."}},
+        {kids.kayden,
+         {180, std::nullopt, "AYOUTH", EntryType::kContact, Significance::kRoutine,
+          "Detached youth work: Kayden engaged at the skate park", "Talked about football and college."}},
+        {kids.kayden,
+         {60, TimeOfDay{22, 10, 0}, "AYOUTH", EntryType::kIncident, Significance::kNotable,
+          "Kayden seen getting into a car with older young people",
+          "Possible criminal exploitation concern shared with his social worker."}},
+        {kids.kayden,
+         {45, std::nullopt, "ACAMHS", EntryType::kAssessment, Significance::kRoutine,
+          "CAMHS assessment appointment attended", "Low mood, poor sleep. Follow-up in four weeks."}},
+        {kids.kayden,
+         {15, std::nullopt, "ASCHACAD", EntryType::kExclusion, Significance::kNotable,
+          "Fixed-term exclusion for two days", "Incident with a peer; Kayden says he was provoked."}},
+        {kids.ruby,
+         {200, std::nullopt, "ACSC", EntryType::kPlanStarted, Significance::kSerious,
+          "Child protection plan started (category: emotional abuse)",
+          "Family moved to a refuge address following domestic abuse."}},
+        {kids.ruby,
+         {40, std::nullopt, "ASCHRIVR", EntryType::kMeeting, Significance::kRoutine, "Core group meeting",
+          "Ruby settled at school; attendance good."}},
     };
     for (const auto& [child, e] : others) add(child, e);
 
@@ -245,7 +258,8 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       for (const auto& [who, body] : t.posts) {
         const TimePoint at = start + std::chrono::hours(3 * i++);
         std::vector<std::string> mentions;
-        if (std::string_view(body).find("@sw.hughes") != std::string_view::npos) mentions.push_back(user_id("sw.hughes"));
+        if (std::string_view(body).find("@sw.hughes") != std::string_view::npos)
+          mentions.push_back(user_id("sw.hughes"));
         storage::ForumPost p{rng.Id("P"), th.id, child, user_id(who), body, at, {}, 1, first, mentions};
         if (!r.Forum().InsertPost(p)) throw storage::StorageError("demo: post");
         if (first.empty()) first = p.id;
@@ -253,29 +267,45 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
                          p.author_id, "", p.id, "", ""});
       }
     };
-    thread(kids.leo, {"ed.kaur", "concern", "Bruising and explanations that do not match",
-                      {{"ed.kaur", "Second A&E attendance in two months. Mother and partner gave different accounts of "
-                                   "the forearm bruising. @sw.hughes can we share what each agency knows?"},
-                       {"hv.bennett", "Leo has missed three health appointments since the spring. Home visits show "
-                                      "little food and a tired mother."},
+    thread(kids.leo, {"ed.kaur",
+                      "concern",
+                      "Bruising and explanations that do not match",
+                      {{"ed.kaur",
+                        "Second A&E attendance in two months. Mother and partner gave different accounts of "
+                        "the forearm bruising. @sw.hughes can we share what each agency knows?"},
+                       {"hv.bennett",
+                        "Leo has missed three health appointments since the spring. Home visits show "
+                        "little food and a tired mother."},
                        {"sw.hughes", "Thank you both. Strategy discussion being arranged this week."}},
                       92});
-    thread(kids.leo, {"hv.bennett", "observation", "Mother's partner Jason Kerr: who has checked him?",
-                      {{"hv.bennett", "Jason Kerr moved in around the summer. I have never met him: he stays out of "
-                                      "the room or leaves. We do not know his date of birth or background."},
-                       {"pc.davies", "A man giving that name was present at two call-outs. Identity not confirmed; "
-                                     "checks requested."},
+    thread(kids.leo, {"hv.bennett",
+                      "observation",
+                      "Mother's partner Jason Kerr: who has checked him?",
+                      {{"hv.bennett",
+                        "Jason Kerr moved in around the summer. I have never met him: he stays out of "
+                        "the room or leaves. We do not know his date of birth or background."},
+                       {"pc.davies",
+                        "A man giving that name was present at two call-outs. Identity not confirmed; "
+                        "checks requested."},
                        {"sw.hughes", "Agreed at the strategy discussion: identity and history checks on Jason Kerr."}},
                       30});
-    thread(kids.leo, {"gp.osei", "question", "Overdue immunisations", {{"gp.osei", "Leo is now four immunisations "
-                                                                                   "behind. Can the health visitor "
-                                                                                   "offer a home appointment?"}},
+    thread(kids.leo, {"gp.osei",
+                      "question",
+                      "Overdue immunisations",
+                      {{"gp.osei",
+                        "Leo is now four immunisations "
+                        "behind. Can the health visitor "
+                        "offer a home appointment?"}},
                       20});
-    thread(kids.amira, {"dsl.brown", "progress", "Attendance improving",
+    thread(kids.amira, {"dsl.brown",
+                        "progress",
+                        "Attendance improving",
                         {{"dsl.brown", "Attendance up to 94% this half term. Family support visits are helping."},
                          {"fs.jones", "Mother says the morning routine chart has made a difference."}},
                         25});
-    thread(kids.kayden, {"yw.ali", "concern", "Possible exploitation",
+    thread(kids.kayden, {"yw.ali",
+                         "concern",
+                         "Possible exploitation",
                          {{"yw.ali", "Seen with older young people and a car late at night twice this month."},
                           {"sw.okafor", "Thank you. I will raise this at the next review and share with police."}},
                          55});
@@ -299,7 +329,8 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       p.updated_at = p.created_at;
       if (!r.Wheel().Insert(p)) throw storage::StorageError("demo: wheel person");
     };
-    person(kids.leo, "Tracey Carter", RelationshipType::kMother, true, -1, true, "AHV", "Holds parental responsibility.");
+    person(kids.leo, "Tracey Carter", RelationshipType::kMother, true, -1, true, "AHV",
+           "Holds parental responsibility.");
     person(kids.leo, "Jason Kerr", RelationshipType::kParentsPartner, true, 115, false, "",
            "Mother's partner; moved in over the summer. No agency has confirmed his identity or history.");
     person(kids.leo, "Linda Carter", RelationshipType::kGrandparent, false, -1, true, "ACSC",

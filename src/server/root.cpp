@@ -10,8 +10,8 @@
 #include "app/auth_service.h"
 #include "app/child_service.h"
 #include "app/live_hub.h"
-#include "app/word_index.h"
 #include "app/search_service.h"
+#include "app/word_index.h"
 #include "common/log.h"
 #include "http/account_api.h"
 #include "http/api.h"
@@ -74,7 +74,9 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::AuthService auth(context);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
-  auto search_index = app::BuildSearchIndex(*store, [](size_t n) { log::Info("search_index.building", {{"children", n}}); });
+  auto search_index = app::BuildSearchIndex(*store, [](size_t n) {
+    log::Info("search_index.building", {{"children", n}});
+  });
   log::Info("search_index.ready",
             {{"children", search_index->Size()},
              {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count()}});
@@ -118,8 +120,9 @@ int Serve(const Config& config, bool demo_if_empty) {
   auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
   server.AddWebSocket("/api/v1/live", *live);
   const uint16_t port = server.Listen();
-  log::Info("server.listening", {{"address", config.address}, {"port", port}, {"database", config.DatabasePath()},
-                                 {"threads", config.threads}});
+  log::Info(
+      "server.listening",
+      {{"address", config.address}, {"port", port}, {"database", config.DatabasePath()}, {"threads", config.threads}});
   std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
             << port << "/" << std::endl;
   server.Run();

@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 
@@ -78,8 +78,8 @@ std::unique_ptr<linkage::SearchIndex> IndexFromCsv(const std::string& path) {
   builder.Reserve(loaded->records.size());
   size_t skipped = 0;
   for (const auto& r : loaded->records) {
-    linkage::IndexedChild c{r.record_id, r.given_name, r.family_name, std::nullopt, r.postcode, r.nhs_number, r.upn,
-                            false};
+    linkage::IndexedChild c{r.record_id, r.given_name, r.family_name, std::nullopt,
+                            r.postcode,  r.nhs_number, r.upn,         false};
     const auto dob = linkage::ParseDateDigits(r.date_of_birth);
     if (dob.valid) c.date_of_birth = Date{dob.year, dob.month, dob.day};
     if (r.full_name.size() > 0 && c.given_names.empty() && c.family_name.empty()) {
@@ -130,13 +130,15 @@ Tools::Tools(CLI::App& cli) : o_(std::make_unique<Options>()) {
   o_->link->add_option("--review-out", o_->link_review_out, "Write the pairs for clerical review here");
 
   o_->search = cli.add_subcommand("search", "Search the national child index");
-  o_->search->add_option("--batch", o_->search_batch,
-                         "CSV of queries: any of given_name, family_name, date_of_birth, postcode, nhs_number, upn")
+  o_->search
+      ->add_option("--batch", o_->search_batch,
+                   "CSV of queries: any of given_name, family_name, date_of_birth, postcode, nhs_number, upn")
       ->required()
       ->check(CLI::ExistingFile);
   o_->search->add_option("--out", o_->search_out, "Write query_row,rank,record_id,score here (default: stdout)");
-  o_->search->add_option("--index", o_->search_index,
-                         "Build the index from this CSV of source records instead of the database")
+  o_->search
+      ->add_option("--index", o_->search_index,
+                   "Build the index from this CSV of source records instead of the database")
       ->check(CLI::ExistingFile);
 }
 
@@ -246,8 +248,8 @@ int Tools::Options::RunSearch(const Config& config) const {
     }
     auto found = index->Search(q);
     if (!found) {
-      std::cerr << "kith search: line " << row_line << ": " << (found.error().field.empty() ? "" : found.error().field + ": ")
-                << found.error().message << "\n";
+      std::cerr << "kith search: line " << row_line << ": "
+                << (found.error().field.empty() ? "" : found.error().field + ": ") << found.error().message << "\n";
       ++failed;
       continue;
     }

@@ -76,8 +76,8 @@ class ChildRepository {
   virtual Status Update(const domain::Child& child) = 0;
   virtual std::optional<domain::Child> Get(const std::string& id) = 0;
   // Children of one authority in id order, at most `limit`, after `after_id` (paging).
-  virtual std::vector<domain::Child> ListByAuthority(const std::string& authority_id,
-                                                     const std::string& after_id, int limit) = 0;
+  virtual std::vector<domain::Child> ListByAuthority(const std::string& authority_id, const std::string& after_id,
+                                                     int limit) = 0;
   virtual int64_t Count() = 0;
 };
 
@@ -209,8 +209,8 @@ struct ForumPost {
   std::string body;
   TimePoint created_at;
   std::optional<TimePoint> edited_at;
-  int version = 1;        // 1 + number of edits
-  std::string reply_to;   // a post of the same thread; empty if none
+  int version = 1;                    // 1 + number of edits
+  std::string reply_to;               // a post of the same thread; empty if none
   std::vector<std::string> mentions;  // user ids, in order of first mention
 };
 

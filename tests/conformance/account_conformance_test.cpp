@@ -22,9 +22,8 @@ const TimePoint kT0 = FromMicros(1'790'000'000'000'000);
 class AccountConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kith-acct-conf-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("kith-acct-conf-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     store_ = GetParam().open(dir_.string());
@@ -127,9 +126,7 @@ TEST_P(AccountConformance, ChronologyEntryRoundTripsEveryField) {
   EXPECT_EQ(got->entry.version, 1);
   EXPECT_EQ(got->entry.lineage_id, "e1");
   EXPECT_TRUE(got->entry.supersedes_id.empty());
-  Write([&](Repositories& r) {
-    EXPECT_EQ(r.Chronology().Insert(e).error().code, ErrorCode::kConflict);
-  });
+  Write([&](Repositories& r) { EXPECT_EQ(r.Chronology().Insert(e).error().code, ErrorCode::kConflict); });
 }
 
 TEST_P(AccountConformance, CorrectionsKeepEveryVersionAndOnlyTheLatestIsCurrent) {
@@ -181,7 +178,9 @@ TEST_P(AccountConformance, CurrentIsNewestFirstWithDateOnlyEntriesAfterTimedOnes
   EXPECT_EQ(Read([](Repositories& r) { return r.Chronology().Current("c1", 2); }).size(), 2u);
   auto contacts = Read([](Repositories& r) { return r.Chronology().Contacts("c1"); });
   EXPECT_EQ(contacts.size(), 4u);
-  EXPECT_EQ(Read([](Repositories& r) { return r.Chronology().LastContactOn("c1", {2026, 1, 11}); }),
+  EXPECT_EQ(Read([](Repositories& r) {
+              return r.Chronology().LastContactOn("c1", {2026, 1, 11});
+            }),
             (Date{2026, 1, 10}));
   EXPECT_EQ(Read([](Repositories& r) { return r.Chronology().LastContactOn("c1", {2025, 1, 1}); }), std::nullopt);
   EXPECT_EQ(Read([](Repositories& r) { return r.Chronology().ChildrenWithEntries(); }),
@@ -294,7 +293,8 @@ TEST_P(AccountConformance, FeedShowsOnlyTheUsersChildrenAndTheirOwnMentions) {
   Write([](Repositories& r) {
     r.Feed().Append({"f1", kT0, "c1", "chronology_entry", "Bruise noticed", "u1", "serious", "e1", "", ""});
     r.Feed().Append({"f2", kT0 + std::chrono::seconds(1), "c2", "forum_post", "Other child", "u2", "", "p9", "", ""});
-    r.Feed().Append({"f3", kT0 + std::chrono::seconds(2), "c1", "mention", "You were mentioned", "u2", "", "p1", "u2", ""});
+    r.Feed().Append(
+        {"f3", kT0 + std::chrono::seconds(2), "c1", "mention", "You were mentioned", "u2", "", "p1", "u2", ""});
     r.Feed().Append({"f4", kT0 + std::chrono::seconds(3), "c1", "mention", "Mentioned u1", "u2", "", "p1", "u1", ""});
     r.Teams().AppendEvent({"c1", "u1", "joined", "Teacher", "Class teacher", "u1", kT0 - std::chrono::seconds(1)});
   });

@@ -26,16 +26,15 @@ const TimePoint kT0 = FromMicros(1'790'000'000'000'000);
 class StoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kith-conf-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("kith-conf-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     store_ = GetParam().open(dir_.string());
     Write([](Repositories& r) {
       EXPECT_TRUE(r.Authorities().Insert({"la1", "E09000099", "Northbrook", false}));
-      EXPECT_TRUE(r.Agencies().Insert({"ag-school", "la1", "Hillside Primary", AgencyKind::kSchool,
-                                       "01632 960001", "office@hillside.example", "1 School Lane"}));
+      EXPECT_TRUE(r.Agencies().Insert({"ag-school", "la1", "Hillside Primary", AgencyKind::kSchool, "01632 960001",
+                                       "office@hillside.example", "1 School Lane"}));
       EXPECT_TRUE(r.Agencies().Insert({"ag-gp", "la1", "Brook Surgery", AgencyKind::kGpPractice, "", "", ""}));
       EXPECT_TRUE(r.Users().Insert(MakeUser("u1", "amy.jones")));
       EXPECT_TRUE(r.Users().Insert(MakeUser("u2", "ben.smith")));

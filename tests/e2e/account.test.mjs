@@ -82,6 +82,16 @@ test('a chronology entry reaches the graph, the word cloud and a colleague’s p
   // Live: the colleague's chronology shows it without a reload.
   await colleague.page.getByTestId('chronology').getByText('Fingertip bruising on upper arm seen at home visit', { exact: true }).waitFor({ timeout: 10000 });
 
+  // The printable chronology (server-rendered HTML, no scripts) has it too.
+  const printHref = await lead.page.getByRole('link', { name: /Printable chronology/ }).getAttribute('href');
+  assert.equal(printHref, `/api/v1/children/${leo.child_id}/chronology/print`);
+  const printed = await lead.page.request.get(printHref);
+  assert.equal(printed.status(), 200);
+  assert.match(printed.headers()['content-type'], /text\/html/);
+  const html = await printed.text();
+  assert.match(html, /Fingertip bruising on upper arm seen at home visit/);
+  assert.doesNotMatch(html, /<script/i);
+
   // Filters: serious only still shows it.
   await lead.page.getByText('Filter the chronology').click();
   await lead.page.getByLabel('Significance').selectOption('serious');
@@ -116,6 +126,21 @@ test('a chronology entry reaches the graph, the word cloud and a colleague’s p
   await colleague.context.close();
 });
 
+test('the heavy views (graph, word cloud, wheel) are interactive within a second of a cold load', async () => {
+  const { page, problems, context } = await newUser(chrome.browser, server.base);
+  await signIn(page, 'sw.hughes');
+  await page.getByTestId('my-children').waitFor();
+  for (const [tab, ready] of [['contact', 'contact-chart'], ['words', 'word-cloud'], ['wheel', 'wheel']]) {
+    await page.goto('about:blank');
+    await page.goto(`/#/children/${leo.child_id}/${tab}`);
+    await page.getByTestId(ready).waitFor();
+    const ms = await page.evaluate(() => performance.now());
+    assert.ok(ms < 1000, `${tab} took ${Math.round(ms)} ms`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the team discusses a concern in the forum', async () => {
   const { page, problems, context } = await newUser(chrome.browser, server.base);
   await signIn(page, 'gp.osei');
@@ -137,6 +162,16 @@ test('the team discusses a concern in the forum', async () => {
   await checkPage(page, 'account-forum', violations);
   assert.deepEqual(problems, []);
   await context.close();
+
+  // The health visitor mentioned with @hv.bennett has an alert on her home page.
+  const hv = await newUser(chrome.browser, server.base);
+  await signIn(hv.page, 'hv.bennett');
+  const alerts = hv.page.getByTestId('alerts');
+  await alerts.waitFor();
+  assert.match(await alerts.innerText(), /Leo Carter/);
+  await checkPage(hv.page, 'home-alerts', violations);
+  assert.deepEqual(hv.problems, []);
+  await hv.context.close();
 });
 
 test('the wheel flags an adult at the address whose role nobody has explained', async () => {

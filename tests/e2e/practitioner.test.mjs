@@ -28,6 +28,14 @@ test("the lead professional sees their children and the child's account", async 
   await kids.waitFor();
   assert.match(await kids.innerText(), /Leo Carter/);
   assert.match(await kids.innerText(), /You are lead professional/);
+  // The first page loads only the app's own script; the graph, word cloud and wheel
+  // libraries are split off and load only on the account's tabs.
+  const scripts = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js')).map((r) => ({ name: r.name, bytes: r.encodedBodySize })),
+  );
+  assert.ok(scripts.length >= 1);
+  assert.deepEqual(scripts.filter((s) => /ContactGraph|WordCloud|Wheel/.test(s.name)), []);
+  assert.ok(scripts.reduce((n, s) => n + s.bytes, 0) < 200 * 1024, JSON.stringify(scripts));
   await checkPage(page, 'home', violations);
 
   await kids.getByRole('link', { name: 'Leo Carter' }).click();

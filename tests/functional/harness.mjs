@@ -201,9 +201,11 @@ function baseEnv(dataDir) {
   };
 }
 
-// Runs the CLI against a data directory (the server must not be running on it).
+// Runs the CLI against a data directory (the server must not be running on it). Output is
+// capped at 1 MiB; a run that writes more is stopped and throws.
 export function runCli(dataDir, args, { input } = {}) {
-  const r = spawnSync(KITH_BIN, args, { env: baseEnv(dataDir), input, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(KITH_BIN, args, { env: baseEnv(dataDir), input, encoding: 'utf8', timeout: 30_000,
+                                        maxBuffer: 1024 * 1024 });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,5 +1,5 @@
 // The app shell: session bootstrap, header and navigation, and the hash router.
-import type { ComponentChildren } from 'preact';
+import { Component, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, onAuthLost } from './api';
 import { live, type LiveStatus } from './live';
@@ -86,9 +86,10 @@ export function Layout({ session, onSignOut, children, liveStatus }: {
             Kith
           </a>
           <p class="kith-header__tagline">The safeguarding network around every child</p>
+          <span class="kith-header__spacer" aria-hidden="true" />
           {session && (
             <div class="kith-header__user">
-              {session.state === 'complete' && liveStatus && (
+              {session.state === 'complete' && liveStatus && worksWithChildren(session.user.role) && (
                 <span class={`kith-live${liveStatus === 'live' ? '' : ' kith-live--off'}`} data-testid="live-status" data-status={liveStatus}>
                   {liveStatus === 'live' ? 'Live' : liveStatus === 'connecting' ? 'Connecting' : 'Not live'}
                   <span class="govuk-visually-hidden"> updates</span>
@@ -120,10 +121,12 @@ export function Layout({ session, onSignOut, children, liveStatus }: {
           </div>
         </nav>
       )}
-      <div class="govuk-width-container">
-        <main class="kith-main" id="main-content" tabIndex={-1}>
-          {children}
-        </main>
+      <div class="kith-page">
+        <div class="govuk-width-container">
+          <main class="kith-main" id="main-content" tabIndex={-1}>
+            {children}
+          </main>
+        </div>
       </div>
       <footer class="kith-footer" role="contentinfo">
         <div class="govuk-width-container">
@@ -132,6 +135,34 @@ export function Layout({ session, onSignOut, children, liveStatus }: {
       </footer>
     </>
   );
+}
+
+/** Keeps one broken view from blanking the whole app; resets when the route changes. */
+class ViewBoundary extends Component<{ routeKey: string; children: ComponentChildren }, { failed: boolean; key: string }> {
+  state = { failed: false, key: this.props.routeKey };
+
+  static getDerivedStateFromProps(props: { routeKey: string }, state: { failed: boolean; key: string }) {
+    return props.routeKey !== state.key ? { failed: false, key: props.routeKey } : null;
+  }
+
+  componentDidCatch(error: unknown) {
+    console.error('view failed', error);
+    this.setState({ failed: true });
+  }
+
+  render() {
+    if (this.state.failed) {
+      return (
+        <>
+          <h1 class="govuk-heading-l">Sorry, this page could not be shown</h1>
+          <p class="govuk-body">
+            Reload the page to try again, or go to <a class="govuk-link" href={href()}>your home page</a>.
+          </p>
+        </>
+      );
+    }
+    return this.props.children;
+  }
 }
 
 function NotFoundPage() {
@@ -180,7 +211,8 @@ export function App() {
     });
   }, []);
 
-  const complete = session?.state === 'complete';
+  // Live updates are about children's accounts: only roles that work with children get them.
+  const complete = session?.state === 'complete' && worksWithChildren(session.user.role);
   useEffect(() => {
     if (!complete) return;
     live.start();
@@ -215,7 +247,9 @@ export function App() {
   return (
     <SessionContext.Provider value={{ session, signOut }}>
       <Layout session={session} onSignOut={signOut} liveStatus={liveStatus}>
-        <Routes session={session} />
+        <ViewBoundary routeKey={location.hash}>
+          <Routes session={session} />
+        </ViewBoundary>
       </Layout>
     </SessionContext.Provider>
   );

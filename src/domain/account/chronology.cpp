@@ -67,8 +67,7 @@ std::optional<Enum> EnumOf(const CodeTable<Enum, N>& table, std::string_view cod
 }
 
 bool IsBlank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](unsigned char c) { return std::isspace(c) != 0; });
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; });
 }
 
 bool HasControlCharacter(std::string_view text, bool allow_line_breaks) {
@@ -78,32 +77,26 @@ bool HasControlCharacter(std::string_view text, bool allow_line_breaks) {
   });
 }
 
-Status CheckText(std::string_view field, std::string_view text, size_t max_chars,
-                 bool allow_line_breaks) {
+Status CheckText(std::string_view field, std::string_view text, size_t max_chars, bool allow_line_breaks) {
   if (!utf8::IsValid(text)) return Error::Invalid(std::string(field), "is not valid UTF-8");
   if (HasControlCharacter(text, allow_line_breaks)) {
-    return Error::Invalid(std::string(field), allow_line_breaks ? "contains control characters"
-                                                                : "must be a single line of text");
+    return Error::Invalid(std::string(field),
+                          allow_line_breaks ? "contains control characters" : "must be a single line of text");
   }
   if (utf8::Length(text) > max_chars) {
-    return Error::Invalid(std::string(field),
-                          fmt::format("must be at most {} characters", max_chars));
+    return Error::Invalid(std::string(field), fmt::format("must be at most {} characters", max_chars));
   }
   return Ok{};
 }
 
-int OccurredSecond(const ChronologyEntry& e) {
-  return e.occurred_time ? e.occurred_time->SecondsSinceMidnight() : -1;
-}
+int OccurredSecond(const ChronologyEntry& e) { return e.occurred_time ? e.occurred_time->SecondsSinceMidnight() : -1; }
 
 }  // namespace
 
 std::string_view ToString(EntryType type) { return CodeOf(kEntryTypes, type); }
 std::string_view ToString(Significance s) { return CodeOf(kSignificances, s); }
 std::optional<EntryType> ParseEntryType(std::string_view code) { return EnumOf(kEntryTypes, code); }
-std::optional<Significance> ParseSignificance(std::string_view code) {
-  return EnumOf(kSignificances, code);
-}
+std::optional<Significance> ParseSignificance(std::string_view code) { return EnumOf(kSignificances, code); }
 std::span<const EntryType> AllEntryTypes() { return kAllEntryTypes; }
 
 TimePoint OccurredInstant(const ChronologyEntry& entry) {
@@ -111,11 +104,10 @@ TimePoint OccurredInstant(const ChronologyEntry& entry) {
 }
 
 Status ValidateEntry(const ChronologyEntry& entry, const Date& today) {
-  for (const auto& [field, value] :
-       {std::pair<std::string_view, const std::string*>{"id", &entry.id},
-        {"child_id", &entry.child_id},
-        {"agency_id", &entry.agency_id},
-        {"author_id", &entry.author_id}}) {
+  for (const auto& [field, value] : {std::pair<std::string_view, const std::string*>{"id", &entry.id},
+                                     {"child_id", &entry.child_id},
+                                     {"agency_id", &entry.agency_id},
+                                     {"author_id", &entry.author_id}}) {
     if (IsBlank(*value)) return Error::Invalid(std::string(field), "is required");
   }
   if (IsBlank(entry.summary)) return Error::Invalid("summary", "is required");
@@ -138,9 +130,7 @@ Status ValidateEntry(const ChronologyEntry& entry, const Date& today) {
     if (IsBlank(entry.correction_reason)) {
       return Error::Invalid("correction_reason", "is required for a correction");
     }
-    if (auto s = CheckText("correction_reason", entry.correction_reason, kMaxCorrectionReasonChars,
-                           true);
-        !s) {
+    if (auto s = CheckText("correction_reason", entry.correction_reason, kMaxCorrectionReasonChars, true); !s) {
       return s;
     }
   } else if (!entry.supersedes_id.empty()) {
@@ -149,9 +139,8 @@ Status ValidateEntry(const ChronologyEntry& entry, const Date& today) {
   return Ok{};
 }
 
-Result<ChronologyEntry> Supersede(const ChronologyEntry& current, ChronologyEntry corrected,
-                                  std::string new_id, std::string reason, std::string author_id,
-                                  TimePoint recorded_at, const Date& today) {
+Result<ChronologyEntry> Supersede(const ChronologyEntry& current, ChronologyEntry corrected, std::string new_id,
+                                  std::string reason, std::string author_id, TimePoint recorded_at, const Date& today) {
   if (corrected.child_id != current.child_id) {
     return Error::Invalid("child_id", "a correction cannot move an entry to another child");
   }
@@ -189,12 +178,10 @@ bool Matches(const ChronologyEntry& entry, const ChronologyFilter& filter) {
   auto allowed = [](const auto& list, const auto& value) {
     return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
   };
-  return allowed(filter.agency_ids, entry.agency_id) &&
-         allowed(filter.agency_kinds, entry.agency_kind) && allowed(filter.types, entry.type) &&
-         allowed(filter.significances, entry.significance) &&
+  return allowed(filter.agency_ids, entry.agency_id) && allowed(filter.agency_kinds, entry.agency_kind) &&
+         allowed(filter.types, entry.type) && allowed(filter.significances, entry.significance) &&
          (!filter.min_significance || entry.significance >= *filter.min_significance) &&
-         (!filter.from || entry.occurred_on >= *filter.from) &&
-         (!filter.to || entry.occurred_on <= *filter.to);
+         (!filter.from || entry.occurred_on >= *filter.from) && (!filter.to || entry.occurred_on <= *filter.to);
 }
 
 std::vector<ChronologyEntry> FilterChronology(std::span<const ChronologyEntry> entries,

@@ -99,9 +99,8 @@ Status ValidateEntry(const ChronologyEntry& entry, const Date& today);
 // content; its identity and history fields are set here: id = new_id, version = current + 1,
 // lineage and supersedes links, reason, author and recorded_at. The child cannot change (a
 // misfiled entry is withdrawn and re-entered instead). The result is validated as a whole.
-Result<ChronologyEntry> Supersede(const ChronologyEntry& current, ChronologyEntry corrected,
-                                  std::string new_id, std::string reason, std::string author_id,
-                                  TimePoint recorded_at, const Date& today);
+Result<ChronologyEntry> Supersede(const ChronologyEntry& current, ChronologyEntry corrected, std::string new_id,
+                                  std::string reason, std::string author_id, TimePoint recorded_at, const Date& today);
 
 // From all stored versions, the latest version of each lineage (versions that no other version
 // supersedes), in chronological order.
@@ -124,8 +123,7 @@ struct ChronologyFilter {
 
 bool Matches(const ChronologyEntry& entry, const ChronologyFilter& filter);
 // The matching entries in chronological order.
-std::vector<ChronologyEntry> FilterChronology(std::span<const ChronologyEntry> entries,
-                                              const ChronologyFilter& filter);
+std::vector<ChronologyEntry> FilterChronology(std::span<const ChronologyEntry> entries, const ChronologyFilter& filter);
 
 // --- Bulk import -------------------------------------------------------------------------
 

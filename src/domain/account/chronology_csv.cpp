@@ -12,8 +12,8 @@ namespace kith::domain {
 namespace {
 
 enum Column { kDate, kTime, kAgency, kType, kSignificance, kSummary, kDetail, kColumnCount };
-constexpr std::array<std::string_view, kColumnCount> kColumnNames{
-    "date", "time", "agency", "type", "significance", "summary", "detail"};
+constexpr std::array<std::string_view, kColumnCount> kColumnNames{"date",         "time",    "agency", "type",
+                                                                  "significance", "summary", "detail"};
 constexpr std::array<bool, kColumnCount> kRequired{true, false, true, true, true, true, false};
 
 struct Record {
@@ -144,8 +144,7 @@ std::optional<TimeOfDay> ParseTime(std::string_view text) {
   if (!ParseInt(text.substr(0, a), t.hour) || minutes.size() != 2 || !ParseInt(minutes, t.minute)) {
     return std::nullopt;
   }
-  if (b != std::string_view::npos &&
-      (text.size() - b - 1 != 2 || !ParseInt(text.substr(b + 1), t.second))) {
+  if (b != std::string_view::npos && (text.size() - b - 1 != 2 || !ParseInt(text.substr(b + 1), t.second))) {
     return std::nullopt;
   }
   if (!t.IsValid()) return std::nullopt;
@@ -191,8 +190,7 @@ Result<ChronologyEntry> ParseRow(const Record& record, const Layout& layout, siz
                                  const CsvImportContext& context) {
   if (record.unterminated) return Error::Invalid("row", "a quoted field is never closed");
   if (record.fields.size() != expected_fields) {
-    return Error::Invalid(
-        "row", fmt::format("expected {} columns, found {}", expected_fields, record.fields.size()));
+    return Error::Invalid("row", fmt::format("expected {} columns, found {}", expected_fields, record.fields.size()));
   }
   auto cell = [&](Column c) -> std::string_view {
     return layout[c] < 0 ? std::string_view{} : Trim(record.fields[layout[c]]);

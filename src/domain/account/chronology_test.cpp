@@ -91,8 +91,8 @@ TEST(ValidateEntryTest, DateMustBeValidAndNotInTheFuture) {
 }
 
 TEST(ValidateEntryTest, IdsAreRequired) {
-  for (auto member : {&ChronologyEntry::id, &ChronologyEntry::child_id, &ChronologyEntry::agency_id,
-                      &ChronologyEntry::author_id}) {
+  for (auto member :
+       {&ChronologyEntry::id, &ChronologyEntry::child_id, &ChronologyEntry::agency_id, &ChronologyEntry::author_id}) {
     auto e = ValidEntry();
     e.*member = "";
     EXPECT_FALSE(ValidateEntry(e, kToday));
@@ -106,8 +106,7 @@ TEST(SupersedeTest, ProducesANewLinkedVersionAndKeepsTheOld) {
   const auto original = ValidEntry();
   auto changed = original;
   changed.summary = "Bruise on right forearm noticed in PE";
-  auto v2 =
-      Supersede(original, changed, "e2", "Wrong arm recorded", "u2", FromMicros(1'000'000), kToday);
+  auto v2 = Supersede(original, changed, "e2", "Wrong arm recorded", "u2", FromMicros(1'000'000), kToday);
   ASSERT_TRUE(v2) << v2.error().message;
   EXPECT_EQ(v2->id, "e2");
   EXPECT_EQ(v2->version, 2);
@@ -129,8 +128,7 @@ TEST(SupersedeTest, ProducesANewLinkedVersionAndKeepsTheOld) {
 
 TEST(SupersedeTest, RequiresAReasonANewIdAndTheSameChild) {
   const auto original = ValidEntry();
-  EXPECT_EQ(Supersede(original, original, "e2", " ", "u1", {}, kToday).error().field,
-            "correction_reason");
+  EXPECT_EQ(Supersede(original, original, "e2", " ", "u1", {}, kToday).error().field, "correction_reason");
   EXPECT_EQ(Supersede(original, original, "e1", "why", "u1", {}, kToday).error().field, "id");
   auto moved = original;
   moved.child_id = "c2";
@@ -163,16 +161,12 @@ TEST(FilterTest, FiltersByAgencyTypeSignificanceAndDateInChronologicalOrder) {
   };
   EXPECT_THAT(ids(FilterChronology(entries, {})), ElementsAre("b", "c", "a", "d"));
   EXPECT_THAT(ids(FilterChronology(entries, {.agency_ids = {"gp"}})), ElementsAre("a", "d"));
-  EXPECT_THAT(ids(FilterChronology(entries, {.types = {EntryType::kPoliceCallOut}})),
-              ElementsAre("c"));
-  EXPECT_THAT(ids(FilterChronology(entries, {.min_significance = Significance::kNotable})),
-              ElementsAre("c", "a"));
-  EXPECT_THAT(ids(FilterChronology(entries, {.significances = {Significance::kRoutine}})),
-              ElementsAre("b", "d"));
+  EXPECT_THAT(ids(FilterChronology(entries, {.types = {EntryType::kPoliceCallOut}})), ElementsAre("c"));
+  EXPECT_THAT(ids(FilterChronology(entries, {.min_significance = Significance::kNotable})), ElementsAre("c", "a"));
+  EXPECT_THAT(ids(FilterChronology(entries, {.significances = {Significance::kRoutine}})), ElementsAre("b", "d"));
   EXPECT_THAT(ids(FilterChronology(entries, {.from = Date{2025, 5, 1}, .to = Date{2025, 5, 3}})),
               ElementsAre("c", "a"));
-  EXPECT_THAT(ids(FilterChronology(entries, {.agency_ids = {"gp"}, .from = Date{2025, 5, 4}})),
-              ElementsAre("d"));
+  EXPECT_THAT(ids(FilterChronology(entries, {.agency_ids = {"gp"}, .from = Date{2025, 5, 4}})), ElementsAre("d"));
 }
 
 TEST(ChronologicalLessTest, DateOnlyEntriesComeFirstWithinADay) {
@@ -204,18 +198,18 @@ TEST(CsvImportTest, ParsesGoodRowsAndReportsBadOnesByLine) {
       "date,time,agency,type,significance,summary,detail\n"            // line 1
       "2025-05-01,09:15,Oak Primary,school_absence,routine,Absent,\n"  // 2 good
       "01/05/2025,,Elm Surgery,Missed appointment,Notable,Not brought to clinic,\"Mum said \"\"car "
-      "broke down\"\"\"\n"                                     // 3 good
-      "2025-05-02,25:00,Oak Primary,incident,notable,Late,\n"  // 4 bad time
-      "2025-05-03,,Unknown School,incident,notable,Hurt,\n"    // 5 bad agency
-      "2025-05-04,,Oak Primary,party,notable,Hurt,\n"          // 6 bad type
-      "2025-05-05,,Oak Primary,incident,huge,Hurt,\n"          // 7 bad significance
-      "2099-01-01,,Oak Primary,incident,notable,Future,\n"     // 8 future date
-      "2025-05-06,,Oak Primary,incident,notable,,\n"           // 9 no summary
-      "2025-05-07,,Oak Primary,incident\n"                     // 10 too few columns
-      "\n"                                                     // 11 blank
+      "broke down\"\"\"\n"                                                                // 3 good
+      "2025-05-02,25:00,Oak Primary,incident,notable,Late,\n"                             // 4 bad time
+      "2025-05-03,,Unknown School,incident,notable,Hurt,\n"                               // 5 bad agency
+      "2025-05-04,,Oak Primary,party,notable,Hurt,\n"                                     // 6 bad type
+      "2025-05-05,,Oak Primary,incident,huge,Hurt,\n"                                     // 7 bad significance
+      "2099-01-01,,Oak Primary,incident,notable,Future,\n"                                // 8 future date
+      "2025-05-06,,Oak Primary,incident,notable,,\n"                                      // 9 no summary
+      "2025-05-07,,Oak Primary,incident\n"                                                // 10 too few columns
+      "\n"                                                                                // 11 blank
       "2025-05-08,10:00,Oak Primary,Home visit,serious,Visit,\"Two lines\nof detail\"\n"  // 12-13
                                                                                           // good
-      "31/02/2025,,Oak Primary,incident,notable,Bad date,\n";  // 14 bad date
+      "31/02/2025,,Oak Primary,incident,notable,Bad date,\n";                             // 14 bad date
   auto result = ParseChronologyCsv(csv, Context());
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result->rows_read, 11);
@@ -238,10 +232,9 @@ TEST(CsvImportTest, ParsesGoodRowsAndReportsBadOnesByLine) {
 
   std::vector<std::pair<int, std::string>> errors;
   for (const auto& e : result->errors) errors.emplace_back(e.line, e.field);
-  EXPECT_THAT(errors,
-              ElementsAre(std::pair{4, "time"}, std::pair{5, "agency"}, std::pair{6, "type"},
-                          std::pair{7, "significance"}, std::pair{8, "date"},
-                          std::pair{9, "summary"}, std::pair{10, "row"}, std::pair{14, "date"}));
+  EXPECT_THAT(errors, ElementsAre(std::pair{4, "time"}, std::pair{5, "agency"}, std::pair{6, "type"},
+                                  std::pair{7, "significance"}, std::pair{8, "date"}, std::pair{9, "summary"},
+                                  std::pair{10, "row"}, std::pair{14, "date"}));
 }
 
 TEST(CsvImportTest, WithoutHeaderUsesFixedOrderAndHandlesCrlfAndBom) {
@@ -268,11 +261,8 @@ TEST(CsvImportTest, HeaderMayReorderAndOmitOptionalColumns) {
 }
 
 TEST(CsvImportTest, UnusableHeaderFailsTheWholeFile) {
-  EXPECT_EQ(ParseChronologyCsv("date,agency,type,significance\n", Context()).error().field,
-            "header");
-  EXPECT_EQ(
-      ParseChronologyCsv("date,agency,colour,type,significance,summary\n", Context()).error().field,
-      "header");
+  EXPECT_EQ(ParseChronologyCsv("date,agency,type,significance\n", Context()).error().field, "header");
+  EXPECT_EQ(ParseChronologyCsv("date,agency,colour,type,significance,summary\n", Context()).error().field, "header");
 }
 
 TEST(CsvImportTest, UnterminatedQuoteIsABadRowNotACrash) {
@@ -290,8 +280,7 @@ TEST(CsvImportTest, UnterminatedQuoteIsABadRowNotACrash) {
 TEST(CsvImportTest, RowLimitFailsTheWholeFile) {
   auto ctx = Context();
   ctx.max_rows = 1;
-  const std::string csv =
-      "2025-05-01,,Oak Primary,note,routine,One,\n2025-05-02,,Oak Primary,note,routine,Two,\n";
+  const std::string csv = "2025-05-01,,Oak Primary,note,routine,One,\n2025-05-02,,Oak Primary,note,routine,Two,\n";
   EXPECT_EQ(ParseChronologyCsv(csv, ctx).error().field, "file");
 }
 

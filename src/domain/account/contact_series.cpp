@@ -14,9 +14,7 @@ namespace {
 constexpr int64_t kMaxRangeDays = 50 * 366;
 
 Date MonthStart(const Date& d) { return Date{d.year, d.month, 1}; }
-Date NextMonth(const Date& d) {
-  return d.month == 12 ? Date{d.year + 1, 1, 1} : Date{d.year, d.month + 1, 1};
-}
+Date NextMonth(const Date& d) { return d.month == 12 ? Date{d.year + 1, 1, 1} : Date{d.year, d.month + 1, 1}; }
 
 struct LocalEvent {
   const std::string* agency_id;
@@ -26,8 +24,7 @@ struct LocalEvent {
 class Bucketing {
  public:
   Bucketing(Granularity granularity, const Date& from, const Date& to)
-      : granularity_(granularity),
-        first_(granularity == Granularity::kWeek ? WeekStart(from) : MonthStart(from)) {
+      : granularity_(granularity), first_(granularity == Granularity::kWeek ? WeekStart(from) : MonthStart(from)) {
     for (Date start = first_; start <= to; start = Following(start)) {
       const Date end = Following(start);
       buckets_.push_back(Bucket{start, end, UkStartOfDay(start), UkStartOfDay(end)});
@@ -57,15 +54,13 @@ class Bucketing {
 
   std::string Describe(size_t index) const {
     const Date& start = buckets_[index].start;
-    return granularity_ == Granularity::kWeek
-               ? fmt::format("the week beginning {}", start.ToString())
-               : fmt::format("{:04}-{:02}", start.year, start.month);
+    return granularity_ == Granularity::kWeek ? fmt::format("the week beginning {}", start.ToString())
+                                              : fmt::format("{:04}-{:02}", start.year, start.month);
   }
 
  private:
   Date Following(const Date& start) const {
-    return granularity_ == Granularity::kWeek ? Date::FromDays(start.ToDays() + 7)
-                                              : NextMonth(start);
+    return granularity_ == Granularity::kWeek ? Date::FromDays(start.ToDays() + 7) : NextMonth(start);
   }
 
   Granularity granularity_;
@@ -90,20 +85,18 @@ void FlagRises(const AgencySeries& series, const Bucketing& bucketing, Granulari
     const double baseline = static_cast<double>(sum) / static_cast<double>(window);
     const int count = series.counts[i];
     if (count < options.rise_min_count || count < options.rise_factor * baseline) continue;
-    ContactFlag flag{ContactFlagKind::kSuddenRise, series.agency_id, i,
-                     bucketing.buckets()[i].start};
+    ContactFlag flag{ContactFlagKind::kSuddenRise, series.agency_id, i, bucketing.buckets()[i].start};
     flag.count = count;
     flag.baseline = baseline;
-    flag.explanation = fmt::format(
-        "{}: {} contacts in {}, against an average of {:.1f} a {} over the previous {} {}.",
-        series.agency_id, count, bucketing.Describe(i), baseline, Unit(granularity, 1), window,
-        Unit(granularity, static_cast<int>(window)));
+    flag.explanation = fmt::format("{}: {} contacts in {}, against an average of {:.1f} a {} over the previous {} {}.",
+                                   series.agency_id, count, bucketing.Describe(i), baseline, Unit(granularity, 1),
+                                   window, Unit(granularity, static_cast<int>(window)));
     flags.push_back(std::move(flag));
   }
 }
 
-void FlagGaps(const AgencySeries& series, const Bucketing& bucketing, Granularity granularity,
-              int min_gap, std::vector<ContactFlag>& flags) {
+void FlagGaps(const AgencySeries& series, const Bucketing& bucketing, Granularity granularity, int min_gap,
+              std::vector<ContactFlag>& flags) {
   std::optional<size_t> previous_contact;
   for (size_t i = 0; i < series.counts.size(); ++i) {
     if (series.counts[i] == 0) continue;
@@ -115,9 +108,8 @@ void FlagGaps(const AgencySeries& series, const Bucketing& bucketing, Granularit
                          bucketing.buckets()[first_empty].start};
         flag.empty_buckets = empty;
         flag.explanation =
-            fmt::format("{}: no contact for {} {} from {} until contact resumed in {}.",
-                        series.agency_id, empty, Unit(granularity, empty),
-                        bucketing.Describe(first_empty), bucketing.Describe(i));
+            fmt::format("{}: no contact for {} {} from {} until contact resumed in {}.", series.agency_id, empty,
+                        Unit(granularity, empty), bucketing.Describe(first_empty), bucketing.Describe(i));
         flags.push_back(std::move(flag));
       }
     }
@@ -128,8 +120,8 @@ void FlagGaps(const AgencySeries& series, const Bucketing& bucketing, Granularit
 // Day numbers are in UK local dates; 1970-01-05 (day 4) was a Monday.
 int64_t WeekOf(int64_t day) { return (day - 4 >= 0 ? (day - 4) : (day - 4 - 6)) / 7; }
 
-void FlagStopped(const AgencySeries& series, std::vector<int64_t>& days, const Bucketing& bucketing,
-                 const Date& today, const SeriesOptions& options, std::vector<ContactFlag>& flags) {
+void FlagStopped(const AgencySeries& series, std::vector<int64_t>& days, const Bucketing& bucketing, const Date& today,
+                 const SeriesOptions& options, std::vector<ContactFlag>& flags) {
   std::sort(days.begin(), days.end());
   // Only contact up to today counts: a future-dated appointment is not contact.
   const int64_t today_day = today.ToDays();
@@ -153,19 +145,16 @@ void FlagStopped(const AgencySeries& series, std::vector<int64_t>& days, const B
 
   // The bucket after the last contact's: the first one that is silent throughout.
   const Date last = Date::FromDays(last_day);
-  const size_t bucket =
-      last_day < bucketing.first_day()
-          ? 0
-          : std::min(bucketing.ClampedIndexOf(last_day) + 1, bucketing.buckets().size() - 1);
-  ContactFlag flag{ContactFlagKind::kStoppedSeeing, series.agency_id, bucket,
-                   bucketing.buckets()[bucket].start};
+  const size_t bucket = last_day < bucketing.first_day()
+                            ? 0
+                            : std::min(bucketing.ClampedIndexOf(last_day) + 1, bucketing.buckets().size() - 1);
+  ContactFlag flag{ContactFlagKind::kStoppedSeeing, series.agency_id, bucket, bucketing.buckets()[bucket].start};
   flag.baseline = active_weeks;
   flag.empty_buckets = silent_weeks;
   flag.last_contact = last;
-  flag.explanation = fmt::format(
-      "{}: no contact for {} weeks since {}, after contact in {} of the {} weeks before that.",
-      series.agency_id, silent_weeks, last.ToString(), active_weeks,
-      options.stop_regular_window_weeks);
+  flag.explanation =
+      fmt::format("{}: no contact for {} weeks since {}, after contact in {} of the {} weeks before that.",
+                  series.agency_id, silent_weeks, last.ToString(), active_weeks, options.stop_regular_window_weeks);
   flags.push_back(std::move(flag));
 }
 
@@ -256,12 +245,10 @@ Result<ContactSeries> ComputeContactSeries(std::span<const ContactEvent> events,
     }
   }
 
-  const int min_gap = options.gap_min_buckets > 0
-                          ? options.gap_min_buckets
-                          : (series.granularity == Granularity::kWeek ? 4 : 2);
-  std::sort(by_agency.begin(), by_agency.end(), [](const Accumulator& a, const Accumulator& b) {
-    return a.series.agency_id < b.series.agency_id;
-  });
+  const int min_gap =
+      options.gap_min_buckets > 0 ? options.gap_min_buckets : (series.granularity == Granularity::kWeek ? 4 : 2);
+  std::sort(by_agency.begin(), by_agency.end(),
+            [](const Accumulator& a, const Accumulator& b) { return a.series.agency_id < b.series.agency_id; });
   for (auto& acc : by_agency) {
     AgencySeries& s = acc.series;
     s.last_contact = Date::FromDays(*std::max_element(acc.days.begin(), acc.days.end()));
@@ -270,10 +257,9 @@ Result<ContactSeries> ComputeContactSeries(std::span<const ContactEvent> events,
     FlagStopped(s, acc.days, bucketing, today, options, series.flags);
     series.agencies.push_back(std::move(s));
   }
-  std::stable_sort(series.flags.begin(), series.flags.end(),
-                   [](const ContactFlag& a, const ContactFlag& b) {
-                     return std::tie(a.agency_id, a.bucket) < std::tie(b.agency_id, b.bucket);
-                   });
+  std::stable_sort(series.flags.begin(), series.flags.end(), [](const ContactFlag& a, const ContactFlag& b) {
+    return std::tie(a.agency_id, a.bucket) < std::tie(b.agency_id, b.bucket);
+  });
   return series;
 }
 

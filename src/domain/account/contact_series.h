@@ -86,9 +86,9 @@ struct ContactFlag {
   size_t bucket = 0;  // index of the bucket the flag points at (the rise, or the first empty
                       // bucket of a gap or of the silence)
   Date bucket_start;
-  int count = 0;          // sudden rise: contacts in the bucket
-  double baseline = 0;    // sudden rise: trailing mean; stopped: contact weeks in the window
-  int empty_buckets = 0;  // long gap: length; stopped: silent weeks so far
+  int count = 0;                     // sudden rise: contacts in the bucket
+  double baseline = 0;               // sudden rise: trailing mean; stopped: contact weeks in the window
+  int empty_buckets = 0;             // long gap: length; stopped: silent weeks so far
   std::optional<Date> last_contact;  // stopped: UK date of the last contact
   std::string explanation;           // one sentence for the practitioner, with the numbers
 };

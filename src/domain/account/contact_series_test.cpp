@@ -19,8 +19,7 @@ ContactEvent At(std::string agency, const Date& uk_date) {
 }
 
 // Weekly events for agency `a`: counts[i] events in the week starting monday + 7i.
-std::vector<ContactEvent> Weekly(const std::string& a, const Date& monday,
-                                 const std::vector<int>& counts) {
+std::vector<ContactEvent> Weekly(const std::string& a, const Date& monday, const std::vector<int>& counts) {
   std::vector<ContactEvent> events;
   for (size_t w = 0; w < counts.size(); ++w) {
     for (int k = 0; k < counts[w]; ++k) {
@@ -68,8 +67,7 @@ TEST(ContactSeriesTest, WeekContainingSpringClockChangeIs167HoursAndPlacesEvents
       {"police", Utc(2025, 3, 30, 22, 30)},  // 23:30 BST Sunday 30 March
       {"police", Utc(2025, 3, 30, 23, 30)},  // 00:30 BST Monday 31 March: the next week
   };
-  auto s = ComputeContactSeries(events, Date{2025, 4, 6},
-                                WeeksFrom(Date{2025, 3, 24}, Date{2025, 4, 6}));
+  auto s = ComputeContactSeries(events, Date{2025, 4, 6}, WeeksFrom(Date{2025, 3, 24}, Date{2025, 4, 6}));
   ASSERT_TRUE(s);
   ASSERT_THAT(s->buckets, SizeIs(2));
   const Bucket& week = s->buckets[0];
@@ -86,8 +84,7 @@ TEST(ContactSeriesTest, WeekContainingAutumnClockChangeIs169HoursAndPlacesEvents
       {"police", Utc(2025, 10, 26, 23, 30)},  // 23:30 GMT Sunday 26 October
       {"police", Utc(2025, 10, 27, 0, 30)},   // 00:30 GMT Monday 27 October
   };
-  auto s = ComputeContactSeries(events, Date{2025, 11, 2},
-                                WeeksFrom(Date{2025, 10, 13}, Date{2025, 11, 2}));
+  auto s = ComputeContactSeries(events, Date{2025, 11, 2}, WeeksFrom(Date{2025, 10, 13}, Date{2025, 11, 2}));
   ASSERT_TRUE(s);
   ASSERT_THAT(s->buckets, SizeIs(3));
   const Bucket& week = s->buckets[1];
@@ -180,8 +177,7 @@ TEST(ContactFlagsTest, NoSuddenRiseBelowMinimumOrBelowFactor) {
   const Date today = AddDays(kMonday, 7 * 4 + 6);
   for (const auto& counts : {std::vector<int>{1, 1, 1, 1, 2}, std::vector<int>{2, 2, 2, 2, 3},
                              std::vector<int>{0, 0, 0, 6}}) {  // too little history
-    auto s =
-        ComputeContactSeries(Weekly("police", kMonday, counts), today, WeeksFrom(kMonday, today));
+    auto s = ComputeContactSeries(Weekly("police", kMonday, counts), today, WeeksFrom(kMonday, today));
     ASSERT_TRUE(s);
     EXPECT_THAT(Kinds(*s), IsEmpty()) << counts.back();
   }
@@ -200,12 +196,10 @@ TEST(ContactFlagsTest, LongGapBetweenContacts) {
 
 TEST(ContactFlagsTest, ShortGapOrTrailingSilenceIsNotALongGap) {
   const Date today = AddDays(kMonday, 7 * 4 + 6);
-  auto short_gap = ComputeContactSeries(Weekly("school", kMonday, {1, 0, 0, 0, 1}), today,
-                                        WeeksFrom(kMonday, today));
+  auto short_gap = ComputeContactSeries(Weekly("school", kMonday, {1, 0, 0, 0, 1}), today, WeeksFrom(kMonday, today));
   ASSERT_TRUE(short_gap);
   EXPECT_THAT(Kinds(*short_gap), IsEmpty());
-  auto trailing =
-      ComputeContactSeries(Weekly("school", kMonday, {1}), today, WeeksFrom(kMonday, today));
+  auto trailing = ComputeContactSeries(Weekly("school", kMonday, {1}), today, WeeksFrom(kMonday, today));
   ASSERT_TRUE(trailing);
   EXPECT_THAT(Kinds(*trailing), IsEmpty());
 }
@@ -228,13 +222,11 @@ TEST(ContactFlagsTest, AgencyStoppedSeeingTheChild) {
 
 TEST(ContactFlagsTest, NotStoppedWhenSilenceIsShortOrContactWasNeverRegular) {
   const Date last = AddDays(kMonday, 7 * 7);
-  auto recent = ComputeContactSeries(Weekly("hv", kMonday, {1, 1, 1, 1, 1, 1, 1, 1}),
-                                     AddDays(last, 7 * 5), {});
+  auto recent = ComputeContactSeries(Weekly("hv", kMonday, {1, 1, 1, 1, 1, 1, 1, 1}), AddDays(last, 7 * 5), {});
   ASSERT_TRUE(recent);
   EXPECT_THAT(Kinds(*recent), IsEmpty());
   // Two contacts in the eight weeks before the last one is not regular contact.
-  auto sparse = ComputeContactSeries(Weekly("hv", kMonday, {0, 0, 0, 0, 0, 1, 0, 1}),
-                                     AddDays(last, 7 * 10), {});
+  auto sparse = ComputeContactSeries(Weekly("hv", kMonday, {0, 0, 0, 0, 0, 1, 0, 1}), AddDays(last, 7 * 10), {});
   ASSERT_TRUE(sparse);
   EXPECT_THAT(Kinds(*sparse), IsEmpty());
 }

@@ -77,8 +77,7 @@ UkCivilTime ToUkCivil(TimePoint t) {
   const int64_t local_us = ToMicros(t) + (summer ? kMicrosPerHour : 0);
   const int64_t days = FloorDiv(local_us, kMicrosPerDay);
   const int64_t second_of_day = (local_us - days * kMicrosPerDay) / kMicrosPerSecond;
-  const TimeOfDay time{static_cast<int>(second_of_day / 3600),
-                       static_cast<int>(second_of_day / 60 % 60),
+  const TimeOfDay time{static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
                        static_cast<int>(second_of_day % 60)};
   return UkCivilTime{Date::FromDays(days), time, summer};
 }
@@ -90,8 +89,7 @@ int64_t UkDayNumber(TimePoint t) {
 }
 
 TimePoint FromUkCivil(const Date& date, const TimeOfDay& time) {
-  const int64_t local_us =
-      date.ToDays() * kMicrosPerDay + int64_t{time.SecondsSinceMidnight()} * kMicrosPerSecond;
+  const int64_t local_us = date.ToDays() * kMicrosPerDay + int64_t{time.SecondsSinceMidnight()} * kMicrosPerSecond;
   // Try BST first so that a repeated autumn hour resolves to its first occurrence; a
   // spring-gap time fails the BST test and falls through to GMT, an hour later on the clock.
   const TimePoint as_summer = FromMicros(local_us - kMicrosPerHour);

@@ -63,8 +63,7 @@ constexpr std::array<RelationshipType, kTypes.size()> kAllTypes = [] {
   return all;
 }();
 
-constexpr std::array<std::string_view, 5> kCategoryCodes{"family", "household", "carer",
-                                                         "community", "professional"};
+constexpr std::array<std::string_view, 5> kCategoryCodes{"family", "household", "carer", "community", "professional"};
 
 constexpr std::array<std::pair<FindingKind, std::string_view>, 9> kFindingCodes{{
     {FindingKind::kNoGpRegistration, "no_gp_registration"},
@@ -79,8 +78,7 @@ constexpr std::array<std::pair<FindingKind, std::string_view>, 9> kFindingCodes{
 }};
 
 const TypeInfo& InfoOf(RelationshipType type) {
-  return *std::find_if(kTypes.begin(), kTypes.end(),
-                       [type](const TypeInfo& t) { return t.type == type; });
+  return *std::find_if(kTypes.begin(), kTypes.end(), [type](const TypeInfo& t) { return t.type == type; });
 }
 
 bool Has(const WheelInput& input, std::initializer_list<RelationshipType> types) {
@@ -93,14 +91,13 @@ bool Has(const WheelInput& input, std::initializer_list<RelationshipType> types)
 // nobody asked about, and "we don't know how old he is" is part of that.
 bool PossiblyAdult(const WheelPerson& person, const Date& today) {
   return IsAdult(person, today)
-      .value_or(person.lives_with_child ||
-                CategoryOf(person.relationship) == RelationshipCategory::kHousehold);
+      .value_or(person.lives_with_child || CategoryOf(person.relationship) == RelationshipCategory::kHousehold);
 }
 
 // The first of 1 January, 1 April or 1 September strictly after `date`.
 Date NextTermStart(const Date& date) {
-  for (const Date candidate : {Date{date.year, 1, 1}, Date{date.year, 4, 1}, Date{date.year, 9, 1},
-                               Date{date.year + 1, 1, 1}}) {
+  for (const Date candidate :
+       {Date{date.year, 1, 1}, Date{date.year, 4, 1}, Date{date.year, 9, 1}, Date{date.year + 1, 1, 1}}) {
     if (candidate > date) return candidate;
   }
   return Date{date.year + 1, 1, 1};
@@ -131,19 +128,17 @@ class Analysis {
       Unverified(person);
       RecentlyMovedIn(person);
     }
-    std::stable_sort(findings_.begin(), findings_.end(),
-                     [](const WheelFinding& a, const WheelFinding& b) {
-                       return std::tuple(GroupOf(a.kind), -static_cast<int>(a.severity), a.kind) <
-                              std::tuple(GroupOf(b.kind), -static_cast<int>(b.severity), b.kind);
-                     });
+    std::stable_sort(findings_.begin(), findings_.end(), [](const WheelFinding& a, const WheelFinding& b) {
+      return std::tuple(GroupOf(a.kind), -static_cast<int>(a.severity), a.kind) <
+             std::tuple(GroupOf(b.kind), -static_cast<int>(b.severity), b.kind);
+    });
     return std::move(findings_);
   }
 
  private:
-  void Raise(FindingKind kind, Severity severity, std::string explanation,
-             std::vector<std::string> person_ids, std::vector<std::string> facts) {
-    findings_.push_back(
-        {kind, severity, std::move(explanation), std::move(person_ids), std::move(facts)});
+  void Raise(FindingKind kind, Severity severity, std::string explanation, std::vector<std::string> person_ids,
+             std::vector<std::string> facts) {
+    findings_.push_back({kind, severity, std::move(explanation), std::move(person_ids), std::move(facts)});
   }
 
   int ChildAge() const { return in_.child.date_of_birth.AgeOn(today_); }
@@ -151,8 +146,7 @@ class Analysis {
   void NoGp() {
     if (!in_.child.gp_practice_id.empty() || Has(in_, {R::kGp})) return;
     Raise(FindingKind::kNoGpRegistration, Severity::kMedium,
-          "No GP registration is recorded for the child, and no GP is on the wheel.", {},
-          {"gp_practice_id"});
+          "No GP registration is recorded for the child, and no GP is on the wheel.", {}, {"gp_practice_id"});
   }
 
   void NoSchool() {
@@ -185,8 +179,7 @@ class Analysis {
       }
     }
     if (agencies.size() < 2) return;
-    if (std::any_of(in_.people.begin(), in_.people.end(),
-                    [](const WheelPerson& p) { return p.lead_professional; })) {
+    if (std::any_of(in_.people.begin(), in_.people.end(), [](const WheelPerson& p) { return p.lead_professional; })) {
       return;
     }
     Raise(FindingKind::kNoLeadProfessional, Severity::kMedium,
@@ -223,17 +216,15 @@ class Analysis {
   }
 
   void UnexplainedInHousehold(const WheelPerson& p) {
-    if (!p.lives_with_child ||
-        (p.relationship != R::kUnknown && p.relationship != R::kOtherAdultInHousehold)) {
+    if (!p.lives_with_child || (p.relationship != R::kUnknown && p.relationship != R::kOtherAdultInHousehold)) {
       return;
     }
     const bool age_known = IsAdult(p, today_).has_value();
-    Raise(
-        FindingKind::kUnexplainedAdultInHousehold, Severity::kHigh,
-        fmt::format("{} lives with the child with no stated relationship to them ({}){}.",
-                    age_known ? "An adult" : "A person of unrecorded age", ToString(p.relationship),
-                    age_known ? "" : "; treated as an adult until their age is known"),
-        {p.id}, {"relationship", "lives_with_child"});
+    Raise(FindingKind::kUnexplainedAdultInHousehold, Severity::kHigh,
+          fmt::format("{} lives with the child with no stated relationship to them ({}){}.",
+                      age_known ? "An adult" : "A person of unrecorded age", ToString(p.relationship),
+                      age_known ? "" : "; treated as an adult until their age is known"),
+          {p.id}, {"relationship", "lives_with_child"});
   }
 
   void Unverified(const WheelPerson& p) {
@@ -244,8 +235,7 @@ class Analysis {
     Raise(FindingKind::kUnverifiedAdult, p.lives_with_child ? Severity::kHigh : Severity::kMedium,
           fmt::format("An adult linked to the child as {}{} has not had their {} checked by any "
                       "agency.",
-                      ToString(p.relationship),
-                      p.lives_with_child ? ", living with the child," : "", what),
+                      ToString(p.relationship), p.lives_with_child ? ", living with the child," : "", what),
           {p.id}, {"identity_verified", "role_verified"});
   }
 
@@ -256,8 +246,7 @@ class Analysis {
     Raise(FindingKind::kRecentHouseholdChange, Severity::kMedium,
           fmt::format("An adult ({}) moved into the child's household on {}, {} days ago "
                       "(within {} days).",
-                      ToString(p.relationship), p.living_with_since->ToString(), days,
-                      options_.recent_move_days),
+                      ToString(p.relationship), p.living_with_since->ToString(), days, options_.recent_move_days),
           {p.id}, {"living_with_since"});
   }
 
@@ -270,9 +259,7 @@ class Analysis {
 }  // namespace
 
 std::string_view ToString(RelationshipType type) { return InfoOf(type).code; }
-std::string_view ToString(RelationshipCategory category) {
-  return kCategoryCodes[static_cast<size_t>(category)];
-}
+std::string_view ToString(RelationshipCategory category) { return kCategoryCodes[static_cast<size_t>(category)]; }
 RelationshipCategory CategoryOf(RelationshipType type) { return InfoOf(type).category; }
 std::span<const RelationshipType> AllRelationshipTypes() { return kAllTypes; }
 
@@ -297,9 +284,7 @@ std::string_view ToString(FindingKind kind) {
   return "unknown";
 }
 
-std::string_view ToString(FindingGroup group) {
-  return group == FindingGroup::kGap ? "gap" : "unexplained_role";
-}
+std::string_view ToString(FindingGroup group) { return group == FindingGroup::kGap ? "gap" : "unexplained_role"; }
 
 std::string_view ToString(Severity severity) {
   switch (severity) {
@@ -336,8 +321,7 @@ Date CompulsorySchoolAgeEnd(const Date& date_of_birth) {
 }
 
 bool IsCompulsorySchoolAge(const Date& date_of_birth, const Date& on) {
-  return on >= CompulsorySchoolAgeStart(date_of_birth) &&
-         on <= CompulsorySchoolAgeEnd(date_of_birth);
+  return on >= CompulsorySchoolAgeStart(date_of_birth) && on <= CompulsorySchoolAgeEnd(date_of_birth);
 }
 
 std::optional<bool> IsAdult(const WheelPerson& person, const Date& today) {

@@ -63,8 +63,8 @@ std::vector<FindingKind> Kinds(const std::vector<WheelFinding>& findings) {
 
 const WheelFinding& Only(const std::vector<WheelFinding>& findings, FindingKind kind) {
   static const WheelFinding kNone{};
-  const auto it = std::find_if(findings.begin(), findings.end(),
-                               [kind](const WheelFinding& f) { return f.kind == kind; });
+  const auto it =
+      std::find_if(findings.begin(), findings.end(), [kind](const WheelFinding& f) { return f.kind == kind; });
   EXPECT_NE(it, findings.end()) << ToString(kind);
   return it == findings.end() ? kNone : *it;
 }
@@ -78,10 +78,8 @@ TEST(WheelTaxonomyTest, TypesRoundTripAndFallIntoFiveCategories) {
   EXPECT_EQ(CategoryOf(RelationshipType::kParentsPartner), RelationshipCategory::kHousehold);
   EXPECT_EQ(CategoryOf(RelationshipType::kSpecialGuardian), RelationshipCategory::kCarer);
   EXPECT_EQ(CategoryOf(RelationshipType::kNeighbour), RelationshipCategory::kCommunity);
-  EXPECT_EQ(CategoryOf(RelationshipType::kDesignatedSafeguardingLead),
-            RelationshipCategory::kProfessional);
-  EXPECT_EQ(ToString(RelationshipType::kDesignatedSafeguardingLead),
-            "designated_safeguarding_lead");
+  EXPECT_EQ(CategoryOf(RelationshipType::kDesignatedSafeguardingLead), RelationshipCategory::kProfessional);
+  EXPECT_EQ(ToString(RelationshipType::kDesignatedSafeguardingLead), "designated_safeguarding_lead");
   EXPECT_EQ(ParseRelationshipCategory("carer"), RelationshipCategory::kCarer);
   EXPECT_FALSE(ParseRelationshipType("boyfriend"));
 }
@@ -128,8 +126,7 @@ TEST(WheelGapTest, SchoolAgeChildWithoutSchool) {
   home_educated.child.elective_home_education = true;
   EXPECT_THAT(Analyse(home_educated), IsEmpty());
   auto with_teacher = in;
-  with_teacher.people.push_back(
-      Practitioner("dsl", RelationshipType::kDesignatedSafeguardingLead, "school-1"));
+  with_teacher.people.push_back(Practitioner("dsl", RelationshipType::kDesignatedSafeguardingLead, "school-1"));
   EXPECT_THAT(Analyse(with_teacher), IsEmpty());
   // Seventeen: past compulsory school age.
   auto older = in;
@@ -190,8 +187,7 @@ TEST(WheelGapTest, SeveralAgenciesButNoLeadProfessional) {
   EXPECT_THAT(Analyse(with_lead), IsEmpty());
   // A practitioner's own agency counts as involved.
   auto via_practitioner = Settled();
-  via_practitioner.people.push_back(
-      Practitioner("pc", RelationshipType::kPoliceOfficer, "police-1"));
+  via_practitioner.people.push_back(Practitioner("pc", RelationshipType::kPoliceOfficer, "police-1"));
   EXPECT_THAT(Kinds(Analyse(via_practitioner)), ElementsAre(FindingKind::kNoLeadProfessional));
   // One agency needs no coordinator.
   EXPECT_THAT(Analyse(Settled()), IsEmpty());
@@ -365,10 +361,9 @@ TEST(WheelTest, FindingsAreOrderedGapsFirstThenBySeverity) {
   man.id = "man";
   man.lives_with_child = true;  // unexplained + unverified, high
   in.people.push_back(man);
-  EXPECT_THAT(
-      Kinds(Analyse(in)),
-      ElementsAre(FindingKind::kProtectionPlanWithoutSocialWorker, FindingKind::kNoGpRegistration,
-                  FindingKind::kUnexplainedAdultInHousehold, FindingKind::kUnverifiedAdult));
+  EXPECT_THAT(Kinds(Analyse(in)),
+              ElementsAre(FindingKind::kProtectionPlanWithoutSocialWorker, FindingKind::kNoGpRegistration,
+                          FindingKind::kUnexplainedAdultInHousehold, FindingKind::kUnverifiedAdult));
 }
 
 }  // namespace

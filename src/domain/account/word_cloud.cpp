@@ -27,9 +27,8 @@ bool Ignorable(std::string_view word) { return utf8::Length(word) < 2 || IsStopW
 //  would penalise exactly the heavily recorded children the cloud is most needed for.
 double Weight(int count, int64_t df, int64_t documents) {
   const double tf = 1.0 + std::log(static_cast<double>(count));
-  const double idf = std::log((1.0 + static_cast<double>(documents)) /
-                              (1.0 + static_cast<double>(std::max<int64_t>(df, 0)))) +
-                     1.0;
+  const double idf =
+      std::log((1.0 + static_cast<double>(documents)) / (1.0 + static_cast<double>(std::max<int64_t>(df, 0)))) + 1.0;
   return tf * idf;
 }
 
@@ -74,8 +73,7 @@ int64_t CorpusStats::DocumentFrequency(std::string_view term) const {
   return it == document_frequency_.end() ? 0 : it->second;
 }
 
-void CorpusStats::DocumentFrequencies(std::span<const std::string* const> terms,
-                                      std::vector<int64_t>& out) const {
+void CorpusStats::DocumentFrequencies(std::span<const std::string* const> terms, std::vector<int64_t>& out) const {
   out.resize(terms.size());
   std::shared_lock lock(mutex_);
   for (size_t i = 0; i < terms.size(); ++i) {
@@ -86,8 +84,7 @@ void CorpusStats::DocumentFrequencies(std::span<const std::string* const> terms,
 
 // --- TermIndex -----------------------------------------------------------------------------
 
-TermIndex::TermId TermIndex::Intern(std::string_view key, bool phrase, TermId first,
-                                    TermId second) {
+TermIndex::TermId TermIndex::Intern(std::string_view key, bool phrase, TermId first, TermId second) {
   if (const auto it = term_ids_.find(key); it != term_ids_.end()) return it->second;
   const auto id = static_cast<TermId>(terms_.size());
   terms_.push_back(TermData{std::string(key), phrase, first, second, 0, {}, {}});
@@ -123,9 +120,8 @@ TermDelta TermIndex::Add(std::string_view entry_id, std::string_view text) {
     }
     previous.emplace(word, &token.surface);
   }
-  std::sort(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) {
-    return std::tie(a.term, a.surface) < std::tie(b.term, b.surface);
-  });
+  std::sort(raw.begin(), raw.end(),
+            [](const Raw& a, const Raw& b) { return std::tie(a.term, a.surface) < std::tie(b.term, b.surface); });
 
   const auto slot = static_cast<Slot>(slot_ids_.size());
   slot_ids_.emplace_back(entry_id);
@@ -209,8 +205,7 @@ std::vector<CloudTerm> TermIndex::Top(const CorpusStats& corpus, const TopOption
     const TermData& term = terms_[id];
     const int min_count = term.phrase ? kMinPhraseCount : std::max(1, options.min_word_count);
     if (term.count < min_count) continue;
-    const bool names_someone =
-        term.phrase ? is_name(term.first) || is_name(term.second) : is_name(id);
+    const bool names_someone = term.phrase ? is_name(term.first) || is_name(term.second) : is_name(id);
     if (names_someone) continue;
     candidates.push_back(id);
   }
@@ -247,9 +242,8 @@ std::vector<CloudTerm> TermIndex::Top(const CorpusStats& corpus, const TopOption
     out.phrase = term.phrase;
     out.count = term.count;
     out.weight = scored[i].weight;
-    const auto display =
-        std::max_element(term.surfaces.begin(), term.surfaces.end(),
-                         [](const Surface& a, const Surface& b) { return a.count < b.count; });
+    const auto display = std::max_element(term.surfaces.begin(), term.surfaces.end(),
+                                          [](const Surface& a, const Surface& b) { return a.count < b.count; });
     out.display = display->text;
     out.entry_count = term.slots.size();
     const size_t shown = std::min(options.max_entry_ids, term.slots.size());

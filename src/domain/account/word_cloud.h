@@ -81,8 +81,7 @@ class CorpusStats {
   int64_t documents() const;
   int64_t DocumentFrequency(std::string_view term) const;
   // Document frequencies for many terms under one lock (Top uses it); out[i] is for terms[i].
-  void DocumentFrequencies(std::span<const std::string* const> terms,
-                           std::vector<int64_t>& out) const;
+  void DocumentFrequencies(std::span<const std::string* const> terms, std::vector<int64_t>& out) const;
 
  private:
   mutable std::shared_mutex mutex_;

@@ -44,16 +44,14 @@ TermIndex& Fill(TermIndex& index, CorpusStats& corpus,
 }
 
 TEST(TokeniseTest, FoldsCaseSplitsOnNonLettersAndKeepsInnerApostrophes) {
-  EXPECT_THAT(
-      Surfaces("Mum's partner O'Neill didn't attend; parents' evening x3"),
-      ElementsAre("mum", "partner", "o'neill", "didn't", "attend", "parents", "evening", "x"));
+  EXPECT_THAT(Surfaces("Mum's partner O'Neill didn't attend; parents' evening x3"),
+              ElementsAre("mum", "partner", "o'neill", "didn't", "attend", "parents", "evening", "x"));
   EXPECT_THAT(Surfaces("Mum\u2019s friend \u2018Dave\u2019"), ElementsAre("mum", "friend", "dave"));
   EXPECT_THAT(Surfaces("follow-up A&E 24/7"), ElementsAre("follow", "up", "a", "e"));
 }
 
 TEST(TokeniseTest, IsUtf8SafeAndFoldsNonAsciiCase) {
-  EXPECT_THAT(Surfaces("ÉCOLE Straße ΣΟΦΙΑ Мама ŁÓDŹ"),
-              ElementsAre("école", "straße", "σοφια", "мама", "łódź"));
+  EXPECT_THAT(Surfaces("ÉCOLE Straße ΣΟΦΙΑ Мама ŁÓDŹ"), ElementsAre("école", "straße", "σοφια", "мама", "łódź"));
   // Malformed bytes split words and never crash or leak into output.
   EXPECT_THAT(Surfaces("bad\xC3 byte\xFF\xFEhere \xE2\x82"), ElementsAre("bad", "byte", "here"));
   EXPECT_THAT(Surfaces(""), IsEmpty());
@@ -149,9 +147,7 @@ TEST(TermIndexTest, DistinctiveTermsOutweighTermsEveryChildShares) {
     Fill(others[i], corpus, {{"o" + std::to_string(i), "School reports good progress."}});
   }
   TermIndex child;
-  Fill(child, corpus,
-       {{"e1", "School concerned: ligature marks."},
-        {"e2", "School meeting about ligature marks."}});
+  Fill(child, corpus, {{"e1", "School concerned: ligature marks."}, {"e2", "School meeting about ligature marks."}});
   EXPECT_EQ(corpus.documents(), 11);
   EXPECT_EQ(corpus.DocumentFrequency("school"), 11);
   EXPECT_EQ(corpus.DocumentFrequency("ligatur"), 1);
@@ -172,8 +168,7 @@ TEST(TermIndexTest, ExcludedNamesAndPhrasesContainingThemAreLeftOut) {
   CorpusStats corpus;
   TermIndex index;
   Fill(index, corpus,
-       {{"e1", "Jayden bruised. Jayden's mum Kelly-Ann upset."},
-        {"e2", "Jayden bruised again, Kelly-Ann absent."}});
+       {{"e1", "Jayden bruised. Jayden's mum Kelly-Ann upset."}, {"e2", "Jayden bruised again, Kelly-Ann absent."}});
   TopOptions options = All();
   EXPECT_TRUE(Find(index.Top(corpus, options), "jayden"));
   options.excluded_names = {"Jayden Smith", "Kelly-Ann Smith"};
@@ -251,10 +246,10 @@ TEST(TermIndexTest, AddingAnExistingIdReplacesItsText) {
 // A deterministic mix of adds, corrections and removals must leave the index and the corpus
 // exactly as building them from the surviving entries would.
 TEST(TermIndexTest, IncrementalAddAndRemoveEqualsBatch) {
-  const std::vector<std::string> vocabulary{
-      "bruise", "bruises", "bruised",     "domestic", "abuse",   "home",    "visit",
-      "visits", "missed",  "appointment", "the",      "mum",     "partner", "school",
-      "absent", "police",  "called",      "and",      "neglect", "hungry",  "."};
+  const std::vector<std::string> vocabulary{"bruise",  "bruises", "bruised", "domestic",    "abuse",  "home",
+                                            "visit",   "visits",  "missed",  "appointment", "the",    "mum",
+                                            "partner", "school",  "absent",  "police",      "called", "and",
+                                            "neglect", "hungry",  "."};
   std::mt19937 rng(42);
   auto sentence = [&] {
     std::string s;
@@ -296,8 +291,7 @@ TEST(TermIndexTest, IncrementalAddAndRemoveEqualsBatch) {
       EXPECT_EQ(a[i].count, b[i].count);
       EXPECT_DOUBLE_EQ(a[i].weight, b[i].weight);
       EXPECT_EQ(a[i].entry_count, b[i].entry_count);
-      EXPECT_EQ(incremental_corpus.DocumentFrequency(a[i].term),
-                batch_corpus.DocumentFrequency(b[i].term));
+      EXPECT_EQ(incremental_corpus.DocumentFrequency(a[i].term), batch_corpus.DocumentFrequency(b[i].term));
       std::vector<std::string> ids_a = a[i].entry_ids, ids_b = b[i].entry_ids;
       std::sort(ids_a.begin(), ids_a.end());
       std::sort(ids_b.begin(), ids_b.end());

@@ -36,9 +36,8 @@ bool IsLetter(char32_t c) {
     return std::none_of(kNotLetters.begin(), kNotLetters.end(),
                         [c](const auto& r) { return c >= r.first && c <= r.second; });
   }
-  return (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-         (c >= 0xF900 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF) ||
-         (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A);
+  return (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFDFF) ||
+         (c >= 0xFE70 && c <= 0xFEFF) || (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A);
 }
 
 char32_t FoldCase(char32_t c) {
@@ -66,8 +65,7 @@ bool IsApostrophe(char32_t c) { return c == '\'' || c == 0x2019 || c == 0x02BC; 
 
 // Characters that join words without ending a clause: spaces, hyphens, slashes, ampersands.
 bool IsSoftSeparator(char32_t c) {
-  return c == ' ' || c == '-' || c == '/' || c == '&' || c == 0xA0 || c == 0x2010 || c == 0x2011 ||
-         IsApostrophe(c);
+  return c == ' ' || c == '-' || c == '/' || c == '&' || c == 0xA0 || c == 0x2010 || c == 0x2011 || IsApostrophe(c);
 }
 
 // --- Porter's algorithm, inflectional steps ---------------------------------------------------
@@ -101,8 +99,7 @@ class PorterWord {
     if (!tidy) return;
     if (EndsWith("at") || EndsWith("bl") || EndsWith("iz")) {
       w_ += 'e';
-    } else if (EndsWithDoubleConsonant(w_.size()) && !EndsWith("l") && !EndsWith("s") &&
-               !EndsWith("z")) {
+    } else if (EndsWithDoubleConsonant(w_.size()) && !EndsWith("l") && !EndsWith("s") && !EndsWith("z")) {
       Chop(1);
     } else if (Measure(w_.size()) == 1 && EndsCvc(w_.size())) {
       w_ += 'e';
@@ -168,46 +165,39 @@ class PorterWord {
   bool EndsCvc(size_t length) const {
     if (length < 3) return false;
     const char last = w_[length - 1];
-    return IsConsonant(length - 1) && !IsConsonant(length - 2) && IsConsonant(length - 3) &&
-           last != 'w' && last != 'x' && last != 'y';
+    return IsConsonant(length - 1) && !IsConsonant(length - 2) && IsConsonant(length - 3) && last != 'w' &&
+           last != 'x' && last != 'y';
   }
 
   std::string w_;
 };
 
 constexpr std::array<std::string_view, 218> kStopWords{
-    "about",     "above",      "after",    "again",     "against",  "all",     "almost",
-    "also",      "although",   "am",       "among",     "an",       "and",     "another",
-    "any",       "anyone",     "anything", "are",       "aren't",   "around",  "as",
-    "at",        "be",         "became",   "because",   "been",     "before",  "being",
-    "below",     "between",    "both",     "but",       "by",       "came",    "can",
-    "can't",     "cannot",     "could",    "couldn't",  "did",      "didn't",  "do",
-    "does",      "doesn't",    "doing",    "don't",     "done",     "down",    "dr",
-    "during",    "each",       "either",   "else",      "etc",      "even",    "ever",
-    "every",     "few",        "for",      "from",      "further",  "get",     "gets",
-    "getting",   "go",         "goes",     "going",     "gone",     "got",     "had",
-    "hadn't",    "has",        "hasn't",   "have",      "haven't",  "having",  "he",
-    "he'd",      "he'll",      "her",      "here",      "hers",     "herself", "him",
-    "himself",   "his",        "how",      "however",   "i'd",      "i'll",    "i'm",
-    "i've",      "if",         "in",       "into",      "is",       "isn't",   "it",
-    "its",       "itself",     "just",     "let",       "made",     "make",    "many",
-    "may",       "me",         "might",    "more",      "most",     "mr",      "mrs",
-    "ms",        "much",       "must",     "my",        "myself",   "no",      "nor",
-    "not",       "now",        "of",       "off",       "often",    "on",      "once",
-    "one",       "only",       "or",       "other",     "others",   "our",     "ours",
-    "ourselves", "out",        "over",     "own",       "per",      "quite",   "rather",
-    "really",    "said",       "same",     "say",       "says",     "shall",   "she",
-    "she'd",     "she'll",     "should",   "shouldn't", "since",    "so",      "some",
-    "still",     "such",       "than",     "that",      "the",      "their",   "theirs",
-    "them",      "themselves", "then",     "there",     "these",    "they",    "they'd",
-    "they'll",   "they're",    "they've",  "this",      "those",    "though",  "through",
-    "to",        "too",        "under",    "until",     "up",       "upon",    "us",
-    "very",      "was",        "wasn't",   "we",        "we'd",     "we'll",   "we're",
-    "we've",     "were",       "weren't",  "what",      "when",     "where",   "whether",
-    "which",     "while",      "who",      "whom",      "why",      "will",    "with",
-    "within",    "without",    "won't",    "would",     "wouldn't", "yet",     "you",
-    "you'd",     "you'll",     "you're",   "you've",    "your",     "yours",   "yourself",
-    "yourselves"};
+    "about",      "above",     "after",    "again",   "against", "all",    "almost",    "also",      "although",
+    "am",         "among",     "an",       "and",     "another", "any",    "anyone",    "anything",  "are",
+    "aren't",     "around",    "as",       "at",      "be",      "became", "because",   "been",      "before",
+    "being",      "below",     "between",  "both",    "but",     "by",     "came",      "can",       "can't",
+    "cannot",     "could",     "couldn't", "did",     "didn't",  "do",     "does",      "doesn't",   "doing",
+    "don't",      "done",      "down",     "dr",      "during",  "each",   "either",    "else",      "etc",
+    "even",       "ever",      "every",    "few",     "for",     "from",   "further",   "get",       "gets",
+    "getting",    "go",        "goes",     "going",   "gone",    "got",    "had",       "hadn't",    "has",
+    "hasn't",     "have",      "haven't",  "having",  "he",      "he'd",   "he'll",     "her",       "here",
+    "hers",       "herself",   "him",      "himself", "his",     "how",    "however",   "i'd",       "i'll",
+    "i'm",        "i've",      "if",       "in",      "into",    "is",     "isn't",     "it",        "its",
+    "itself",     "just",      "let",      "made",    "make",    "many",   "may",       "me",        "might",
+    "more",       "most",      "mr",       "mrs",     "ms",      "much",   "must",      "my",        "myself",
+    "no",         "nor",       "not",      "now",     "of",      "off",    "often",     "on",        "once",
+    "one",        "only",      "or",       "other",   "others",  "our",    "ours",      "ourselves", "out",
+    "over",       "own",       "per",      "quite",   "rather",  "really", "said",      "same",      "say",
+    "says",       "shall",     "she",      "she'd",   "she'll",  "should", "shouldn't", "since",     "so",
+    "some",       "still",     "such",     "than",    "that",    "the",    "their",     "theirs",    "them",
+    "themselves", "then",      "there",    "these",   "they",    "they'd", "they'll",   "they're",   "they've",
+    "this",       "those",     "though",   "through", "to",      "too",    "under",     "until",     "up",
+    "upon",       "us",        "very",     "was",     "wasn't",  "we",     "we'd",      "we'll",     "we're",
+    "we've",      "were",      "weren't",  "what",    "when",    "where",  "whether",   "which",     "while",
+    "who",        "whom",      "why",      "will",    "with",    "within", "without",   "won't",     "would",
+    "wouldn't",   "yet",       "you",      "you'd",   "you'll",  "you're", "you've",    "your",      "yours",
+    "yourself",   "yourselves"};
 
 }  // namespace
 
@@ -217,9 +207,8 @@ bool IsStopWord(std::string_view folded_word) {
 }
 
 std::string Stem(std::string_view folded_word) {
-  const bool plain =
-      folded_word.size() > 2 && std::all_of(folded_word.begin(), folded_word.end(),
-                                            [](char c) { return c >= 'a' && c <= 'z'; });
+  const bool plain = folded_word.size() > 2 &&
+                     std::all_of(folded_word.begin(), folded_word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
   if (!plain) return std::string(folded_word);
   PorterWord word{std::string(folded_word)};
   word.Step1a();

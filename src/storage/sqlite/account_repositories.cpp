@@ -99,7 +99,8 @@ class SqliteChronology final : public ChronologyRepository {
   Status Insert(const StoredEntry& entry) override { return Write(entry); }
 
   Status InsertCorrection(const StoredEntry& entry) override {
-    if (entry.entry.supersedes_id.empty()) return Error::Invalid("supersedes_id", "a correction names what it corrects");
+    if (entry.entry.supersedes_id.empty())
+      return Error::Invalid("supersedes_id", "a correction names what it corrects");
     if (!Get(entry.entry.supersedes_id)) return Error::NotFound("no such chronology entry");
     if (IsSuperseded(entry.entry.supersedes_id)) {
       return Error::Conflict("the entry has already been corrected; reload and correct the latest version");
@@ -139,8 +140,10 @@ class SqliteChronology final : public ChronologyRepository {
   }
 
   std::vector<ContactRow> Contacts(const std::string& child_id) override {
-    auto s = db_.Prepare("SELECT e.agency_id, e.occurred_on, e.occurred_time FROM chronology_entries e"
-                         " WHERE e.child_id=? AND" + std::string(kNotSuperseded));
+    auto s = db_.Prepare(
+        "SELECT e.agency_id, e.occurred_on, e.occurred_time FROM chronology_entries e"
+        " WHERE e.child_id=? AND" +
+        std::string(kNotSuperseded));
     s.Bind(1, child_id);
     std::vector<ContactRow> out;
     while (s.Step()) {
@@ -151,8 +154,10 @@ class SqliteChronology final : public ChronologyRepository {
 
   std::optional<Date> LastContactOn(const std::string& child_id, const Date& on) override {
     // Walks the newest-first index and stops at the first current version.
-    auto s = db_.Prepare("SELECT e.occurred_on FROM chronology_entries e WHERE e.child_id=? AND e.occurred_on<=?"
-                         " AND" + std::string(kNotSuperseded) + std::string(kNewestFirst) + " LIMIT 1");
+    auto s = db_.Prepare(
+        "SELECT e.occurred_on FROM chronology_entries e WHERE e.child_id=? AND e.occurred_on<=?"
+        " AND" +
+        std::string(kNotSuperseded) + std::string(kNewestFirst) + " LIMIT 1");
     s.Bind(1, child_id).Bind(2, on.ToString());
     if (!s.Step()) return std::nullopt;
     return Date::Parse(s.Text(0));
@@ -512,8 +517,8 @@ class SqliteFeed final : public FeedRepository {
     s.Bind(1, user_id).Bind(2, limit);
     std::vector<FeedItem> out;
     while (s.Step()) {
-      out.push_back({s.Text(0), FromMicros(s.Int(1)), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6),
-                     s.Text(7), s.Text(8), s.Text(9)});
+      out.push_back({s.Text(0), FromMicros(s.Int(1)), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7),
+                     s.Text(8), s.Text(9)});
     }
     return out;
   }
@@ -538,8 +543,8 @@ class SqliteFeed final : public FeedRepository {
     s.Bind(1, user_id).Bind(2, limit);
     std::vector<Alert> out;
     while (s.Step()) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2), FromMicros(s.Int(3)), s.Text(4), s.Text(5), s.Text(6),
-                     OptionalTime(s, 7)});
+      out.push_back(
+          {s.Text(0), s.Text(1), s.Text(2), FromMicros(s.Int(3)), s.Text(4), s.Text(5), s.Text(6), OptionalTime(s, 7)});
     }
     return out;
   }

@@ -29,9 +29,7 @@ class Statement {
   Statement& Bind(int pos, int value) { return Bind(pos, static_cast<int64_t>(value)); }
   Statement& Bind(int pos, bool value) { return Bind(pos, static_cast<int64_t>(value ? 1 : 0)); }
   Statement& BindNull(int pos);
-  Statement& Bind(int pos, const std::optional<int64_t>& value) {
-    return value ? Bind(pos, *value) : BindNull(pos);
-  }
+  Statement& Bind(int pos, const std::optional<int64_t>& value) { return value ? Bind(pos, *value) : BindNull(pos); }
 
   // Steps once: true when a row is available, false when done. Throws StorageError on error.
   bool Step();

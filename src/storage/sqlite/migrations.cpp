@@ -317,8 +317,7 @@ int ApplyMigrations(Connection& connection) {
   const int latest = LatestSchemaVersion();
   if (current > latest) {
     throw StorageError("the database has schema version " + std::to_string(current) +
-                       " but this build of Kith knows only up to " + std::to_string(latest) +
-                       "; run a newer Kith");
+                       " but this build of Kith knows only up to " + std::to_string(latest) + "; run a newer Kith");
   }
   for (int v = current + 1; v <= latest; ++v) {
     connection.Exec("BEGIN IMMEDIATE");

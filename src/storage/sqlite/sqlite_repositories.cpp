@@ -86,8 +86,8 @@ class SqliteAgencies final : public AgencyRepository {
   explicit SqliteAgencies(Connection& db) : db_(db) {}
 
   Status Insert(const Agency& a) override {
-    auto s = db_.Prepare(
-        "INSERT INTO agencies(id, authority_id, name, kind, phone, email, address) VALUES (?,?,?,?,?,?,?)");
+    auto s =
+        db_.Prepare("INSERT INTO agencies(id, authority_id, name, kind, phone, email, address) VALUES (?,?,?,?,?,?,?)");
     Bind(s, a);
     return RunInsert(s, "agency " + a.id);
   }
@@ -270,8 +270,7 @@ class SqliteChildren final : public ChildRepository {
     return c;
   }
 
-  std::vector<Child> ListByAuthority(const std::string& authority_id, const std::string& after_id,
-                                     int limit) override {
+  std::vector<Child> ListByAuthority(const std::string& authority_id, const std::string& after_id, int limit) override {
     auto s = db_.Prepare(std::string(kSelect) + " WHERE authority_id=? AND id>? ORDER BY id LIMIT ?");
     s.Bind(1, authority_id).Bind(2, after_id).Bind(3, limit);
     std::vector<Child> out;
@@ -368,8 +367,8 @@ class SqliteChildren final : public ChildRepository {
         " WHERE child_id=? ORDER BY position");
     carers.Bind(1, c.id);
     while (carers.Step()) {
-      c.carers.push_back({carers.Text(0), carers.Text(1), carers.Bool(2), carers.Text(3), carers.Text(4),
-                          carers.Text(5)});
+      c.carers.push_back(
+          {carers.Text(0), carers.Text(1), carers.Bool(2), carers.Text(3), carers.Text(4), carers.Text(5)});
     }
     auto services = db_.Prepare(
         "SELECT agency_id, description, start_date, end_date FROM child_services WHERE child_id=? ORDER BY position");
@@ -412,8 +411,8 @@ class SqliteTeams final : public TeamRepository {
   }
 
   void AddMember(const domain::TeamMember& m) override {
-    auto s = db_.Prepare(
-        "INSERT INTO team_members(child_id, user_id, role, reason, joined_at, lead) VALUES (?,?,?,?,?,?)");
+    auto s =
+        db_.Prepare("INSERT INTO team_members(child_id, user_id, role, reason, joined_at, lead) VALUES (?,?,?,?,?,?)");
     s.Bind(1, m.child_id).Bind(2, m.user_id).Bind(3, m.role).Bind(4, m.reason);
     s.Bind(5, ToMicros(m.joined_at)).Bind(6, m.lead).Run();
   }
@@ -584,7 +583,13 @@ class SqliteAudit final : public AuditLog {
 class Bundle final : public Repositories {
  public:
   Bundle(Connection& db, AuditHead* head)
-      : authorities_(db), agencies_(db), users_(db), children_(db), teams_(db), sessions_(db), audit_(db, head),
+      : authorities_(db),
+        agencies_(db),
+        users_(db),
+        children_(db),
+        teams_(db),
+        sessions_(db),
+        audit_(db, head),
         account_(MakeAccountRepositories(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }

@@ -96,9 +96,7 @@ class SqliteStore final : public Store {
     done.get();
   }
 
-  StoreStats Stats() const override {
-    return {batches_.load(), jobs_.load(), commit_micros_.load(), reads_.load()};
-  }
+  StoreStats Stats() const override { return {batches_.load(), jobs_.load(), commit_micros_.load(), reads_.load()}; }
 
  private:
   struct Reader {
@@ -147,8 +145,8 @@ class SqliteStore final : public Store {
       }
       const auto start = std::chrono::steady_clock::now();
       writer_.Exec("COMMIT");
-      commit_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - start).count();
+      commit_micros_ +=
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     } catch (...) {
       // The commit (or the transaction around the jobs) failed: nothing of the batch is stored.
       try {
@@ -191,9 +189,7 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> OpenSqliteStore(const SqliteOptions& options) {
-  return std::make_unique<SqliteStore>(options);
-}
+std::unique_ptr<Store> OpenSqliteStore(const SqliteOptions& options) { return std::make_unique<SqliteStore>(options); }
 
 std::pair<int, int> MigrateSqlite(const std::string& path) {
   Connection connection(path, Connection::Mode::kReadWrite);

@@ -11,9 +11,9 @@
 namespace kith::storage {
 
 struct SqliteOptions {
-  std::string path;         // the database file; created if missing
-  int readers = 4;          // read-only connections in the pool
-  int max_batch = 512;      // most writes committed together
+  std::string path;     // the database file; created if missing
+  int readers = 4;      // read-only connections in the pool
+  int max_batch = 512;  // most writes committed together
   bool apply_migrations = true;
 };
 

@@ -86,14 +86,14 @@ function ChartView({ series }: { series: ContactSeries }) {
           y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'Contacts recorded' } },
           x: { title: { display: true, text: series.granularity === 'week' ? 'Week starting' : 'Month' } },
         },
-        plugins: {
-          legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 10 } },
-        },
+        // The legend is HTML below the chart (it wraps on a phone and shows each line's dash).
+        plugins: { legend: { display: false } },
       },
     });
     return () => chart.destroy();
   }, [series]);
   return (
+    <>
     <div class="kith-chart">
       <canvas
         ref={canvas}
@@ -102,6 +102,29 @@ function ChartView({ series }: { series: ContactSeries }) {
         data-testid="contact-chart"
       />
     </div>
+    <ChartLegend series={series} />
+    </>
+  );
+}
+
+function ChartLegend({ series }: { series: ContactSeries }) {
+  const kinds = Object.keys(FLAG_TEXT).filter((k) => series.flags.some((f) => f.kind === k));
+  return (
+    <ul class="kith-legend govuk-!-margin-top-3" aria-label="Key to the graph">
+      {series.agencies.map((a, i) => (
+        <li key={a.agency_id}>
+          <svg width="36" height="12" aria-hidden="true" focusable="false" class="kith-legend__line">
+            <line x1="0" y1="6" x2="36" y2="6" stroke={COLOURS[i % COLOURS.length]} stroke-width="3" stroke-dasharray={DASHES[i % DASHES.length].join(' ')} />
+          </svg>
+          {a.name}
+        </li>
+      ))}
+      {kinds.map((k) => (
+        <li key={k}>
+          <span aria-hidden="true" class="kith-legend__symbol">{FLAG_TEXT[k].symbol}</span> {FLAG_TEXT[k].label}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -86,7 +86,11 @@ function CloudSvg({ terms, selected, onSelect }: { terms: Term[]; selected: stri
 function Sources({ childId, term, version }: { childId: string; term: Term; version: number }) {
   const chronology = useAsync(() => api.get<{ entries: Entry[] }>(`/api/v1/children/${seg(childId)}/chronology`), [childId, version]);
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [term.term]);
+  const [shown, setShown] = useState(10);
+  useEffect(() => {
+    setShown(10);
+    heading.current?.focus();
+  }, [term.term]);
   return (
     <section class="kith-card" aria-labelledby="sources-h" data-testid="word-sources">
       <h3 class="govuk-heading-m" id="sources-h" tabIndex={-1} ref={heading}>
@@ -100,11 +104,21 @@ function Sources({ childId, term, version }: { childId: string; term: Term; vers
           return (
             <>
               {entries.length > 0 && (
-                <ol class="kith-timeline">
-                  {entries.map((e) => (
-                    <EntryItem key={e.id} entry={e} />
-                  ))}
-                </ol>
+                <>
+                  <p class="govuk-body">
+                    {entries.length} chronology entr{entries.length === 1 ? 'y' : 'ies'}, newest first.
+                  </p>
+                  <ol class="kith-timeline">
+                    {entries.slice(0, shown).map((e) => (
+                      <EntryItem key={e.id} entry={e} />
+                    ))}
+                  </ol>
+                  {entries.length > shown && (
+                    <button type="button" class="govuk-button govuk-button--secondary" onClick={() => setShown(shown + 10)}>
+                      Show {Math.min(10, entries.length - shown)} more
+                    </button>
+                  )}
+                </>
               )}
               {others > 0 && (
                 <p class="govuk-body">

@@ -29,7 +29,7 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
   return (
     <div class="kith-table-wrap" tabIndex={0} role="region" aria-label="Audit trail">
       <table class="govuk-table kith-table--stack" data-testid="audit-table">
-        <caption class="govuk-table__caption govuk-table__caption--m">{records.length} recorded actions, newest first</caption>
+        <caption class="govuk-table__caption govuk-table__caption--m">{records.length} recorded action{records.length === 1 ? '' : 's'}, newest first</caption>
         <thead class="govuk-table__head">
           <tr class="govuk-table__row">
             <th scope="col" class="govuk-table__header">When</th>

@@ -49,7 +49,8 @@ function Password({ password, onSession }: { password: { current: string }; onSe
     }
   };
   return (
-    <div class="kith-card kith-card--narrow">
+    <div class="kith-grid">
+    <div class="kith-card">
       <h1 class="govuk-heading-l">Sign in to Kith</h1>
       <p class="govuk-body">Use the account your local authority gave you.</p>
       <FormError error={error} idPrefix="signin" />
@@ -58,6 +59,20 @@ function Password({ password, onSession }: { password: { current: string }; onSe
         <TextField id="signin-password" label="Password" type="password" value={pw} onInput={setPw} autocomplete="current-password" required width="20" />
         <Button busy={busy} testid="sign-in">Sign in</Button>
       </form>
+    </div>
+    <section class="kith-sign-in-about" aria-labelledby="about-h">
+      <h2 class="govuk-heading-m" id="about-h">
+        About Kith
+      </h2>
+      <p class="govuk-body">
+        Kith connects the professionals around a child — social workers, teachers, health visitors, GPs, police — so that small
+        worries held by different agencies are seen together, early.
+      </p>
+      <p class="govuk-body">
+        You see a child's account only if you are on their team. Every search and every view is recorded with your reason.
+      </p>
+      <p class="govuk-body">Forgotten your password, or lost your phone? Contact your local authority's Kith administrator.</p>
+    </section>
     </div>
   );
 }
