@@ -58,10 +58,24 @@ Result<std::vector<domain::User>> AdminService::ListUsers(const Principal& p, co
   return ctx_.store.ReadValue([&](Repositories& r) { return r.Users().ListByAuthority(la); });
 }
 
-Result<domain::User> AdminService::GetUser(const Principal& p, const std::string& user_id) {
+std::optional<domain::User> AdminService::FindManagedUser(const Principal& p, const std::string& user_id,
+                                                           const std::string& audit_action, Status& refusal) {
+  // The caller must administer some authority before any lookup, and a user of an authority the
+  // caller does not administer answers as missing: either way ids cannot be probed.
+  refusal = Allow(p, AuthorityAction::kManageUsers, p.user.authority_id, audit_action);
+  if (!refusal) return std::nullopt;
   auto user = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().Get(user_id); });
-  if (!user) return Error::NotFound("There is no user with that id.");
-  if (auto s = Allow(p, AuthorityAction::kManageUsers, user->authority_id, "user.read"); !s) return s.error();
+  if (!user || !Allow(p, AuthorityAction::kManageUsers, user->authority_id, audit_action)) {
+    refusal = Error::NotFound("There is no user with that id.");
+    return std::nullopt;
+  }
+  return user;
+}
+
+Result<domain::User> AdminService::GetUser(const Principal& p, const std::string& user_id) {
+  Status refusal = Ok{};
+  auto user = FindManagedUser(p, user_id, "user.read", refusal);
+  if (!user) return refusal.error();
   return *user;
 }
 
@@ -113,9 +127,9 @@ Result<domain::User> AdminService::CreateUser(const Principal& p, NewUser n) {
 }
 
 Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::string& user_id, const UserChanges& c) {
-  auto current = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().Get(user_id); });
-  if (!current) return Error::NotFound("There is no user with that id.");
-  if (auto s = Allow(p, AuthorityAction::kManageUsers, current->authority_id, "user.update"); !s) return s.error();
+  Status refusal = Ok{};
+  auto current = FindManagedUser(p, user_id, "user.update", refusal);
+  if (!current) return refusal.error();
   domain::User u = *current;
   u.version = c.version;
   nlohmann::json changed = nlohmann::json::array();
@@ -206,10 +220,10 @@ Result<domain::Agency> AdminService::CreateAgency(const Principal& p, domain::Ag
 }
 
 Result<domain::Agency> AdminService::UpdateAgency(const Principal& p, domain::Agency a) {
+  if (auto s = Allow(p, AuthorityAction::kManageAgencies, p.user.authority_id, "agency.update"); !s) return s.error();
   auto current = ctx_.store.ReadValue([&](Repositories& r) { return r.Agencies().Get(a.id); });
-  if (!current) return Error::NotFound("There is no agency with that id.");
-  if (auto s = Allow(p, AuthorityAction::kManageAgencies, current->authority_id, "agency.update"); !s) {
-    return s.error();
+  if (!current || !Allow(p, AuthorityAction::kManageAgencies, current->authority_id, "agency.update")) {
+    return Error::NotFound("There is no agency with that id.");
   }
   a.authority_id = current->authority_id;
   if (auto s = CheckAgency(a); !s) return s.error();

@@ -61,6 +61,10 @@ class AdminService {
  private:
   Status Allow(const Principal& p, domain::AuthorityAction action, const std::string& authority_id,
                const std::string& audit_action);
+  // The user `user_id` if the caller administers its authority; otherwise nullopt with
+  // `refusal` set (kForbidden for non-administrators, kNotFound otherwise).
+  std::optional<domain::User> FindManagedUser(const Principal& p, const std::string& user_id,
+                                              const std::string& audit_action, Status& refusal);
   void Audit(const Principal& p, storage::Repositories& r, const std::string& action, const std::string& target,
              const std::string& detail);
   Context& ctx_;

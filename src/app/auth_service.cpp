@@ -64,6 +64,32 @@ void AuthService::AuditDenied(const User* user, const std::string& action, const
   log::Warn("auth.denied", {{"action", action}, {"why", why}, {"user_id", user ? user->id : ""}, {"client", client}});
 }
 
+bool AuthService::RecordFailure(const User& user, const std::string& action, const std::string& why,
+                                const std::string& client, const std::string& detail) {
+  const TimePoint now = ctx_.clock.Now();
+  bool locked_now = false;
+  ctx_.store.Write([&](Repositories& r) {
+    auto fresh = r.Users().Get(user.id);
+    if (!fresh) return false;
+    if (++fresh->failed_logins >= ctx_.policy.lockout_threshold) {
+      fresh->failed_logins = 0;
+      fresh->locked_until = now + ctx_.policy.lockout_duration;
+      locked_now = true;
+      r.Sessions().DeleteForUser(fresh->id);
+    }
+    if (!r.Users().RecordSignIn(*fresh)) return false;
+    auto a = AuditFor({*fresh, {}, SessionState::kComplete, client}, action, now);
+    a.outcome = AuditOutcome::kDenied;
+    a.why = locked_now ? why + "; account locked" : why;
+    a.detail = detail;
+    r.Audit().Append(a);
+    return true;
+  });
+  log::Warn("auth.denied", {{"action", action}, {"why", why}, {"user_id", user.id}, {"client", client},
+                            {"locked", locked_now}});
+  return locked_now;
+}
+
 Result<SignInResult> AuthService::SignIn(const std::string& username, const std::string& password,
                                          const std::string& client) {
   if (auto wait = throttle_.Attempt(client)) {
@@ -86,26 +112,9 @@ Result<SignInResult> AuthService::SignIn(const std::string& username, const std:
     return Locked(Until(now, *user->locked_until));
   }
   if (!ctx_.hasher.Verify(user->password_hash, password)) {
-    bool locked_now = false;
-    ctx_.store.Write([&](Repositories& r) {
-      auto fresh = r.Users().Get(user->id);
-      if (!fresh) return false;
-      if (++fresh->failed_logins >= ctx_.policy.lockout_threshold) {
-        fresh->failed_logins = 0;
-        fresh->locked_until = now + ctx_.policy.lockout_duration;
-        locked_now = true;
-      }
-      if (!r.Users().Update(*fresh)) return false;
-      auto a = AuditFor({*fresh, {}, SessionState::kComplete, client}, "session.create", now);
-      a.outcome = AuditOutcome::kDenied;
-      a.why = locked_now ? "wrong password; account locked" : "wrong password";
-      a.detail = detail;
-      r.Audit().Append(a);
-      return true;
-    });
-    log::Warn("auth.denied",
-              {{"action", "session.create"}, {"user_id", user->id}, {"client", client}, {"locked", locked_now}});
-    if (locked_now) return Locked(ctx_.policy.lockout_duration);
+    if (RecordFailure(*user, "session.create", "wrong password", client, detail)) {
+      return Locked(ctx_.policy.lockout_duration);
+    }
     return WrongCredentials();
   }
   if (!user->active) {
@@ -119,11 +128,16 @@ Result<SignInResult> AuthService::SignIn(const std::string& username, const std:
   ctx_.store.Write([&](Repositories& r) {
     auto fresh = r.Users().Get(user->id);
     if (!fresh) return false;
-    fresh->failed_logins = 0;
-    fresh->last_login_at = now;
-    if (!r.Users().Update(*fresh)) return false;
+    const SessionState state = StateOf(*fresh, session, r);
+    // Failures keep counting until sign-in is complete, so that guessing second-factor codes
+    // locks the account just as guessing passwords does.
+    if (state != SessionState::kNeedsSecondFactor) {
+      fresh->failed_logins = 0;
+      fresh->last_login_at = now;
+      if (!r.Users().RecordSignIn(*fresh)) return false;
+    }
     r.Sessions().Insert(session);
-    result.principal = Principal{*fresh, session, StateOf(*fresh, session, r), client};
+    result.principal = Principal{*fresh, session, state, client};
     auto a = AuditFor(result.principal, "session.create", now);
     a.why = std::string(ToString(result.principal.state));
     r.Audit().Append(a);
@@ -140,31 +154,24 @@ Result<Principal> AuthService::VerifySecondFactor(const Principal& p, const std:
   if (p.state != SessionState::kNeedsSecondFactor) return Error::Conflict("No second-factor code is due.");
   const TimePoint now = ctx_.clock.Now();
   if (p.user.locked_until && *p.user.locked_until > now) return Locked(Until(now, *p.user.locked_until));
-  if (!Totp::Verify(p.user.totp_secret, code, now)) {
-    bool locked_now = false;
-    ctx_.store.Write([&](Repositories& r) {
-      auto fresh = r.Users().Get(p.user.id);
-      if (!fresh) return false;
-      if (++fresh->failed_logins >= ctx_.policy.lockout_threshold) {
-        fresh->failed_logins = 0;
-        fresh->locked_until = now + ctx_.policy.lockout_duration;
-        locked_now = true;
-        r.Sessions().DeleteForUser(fresh->id);
-      }
-      if (!r.Users().Update(*fresh)) return false;
-      auto a = AuditFor(p, "session.second_factor", now);
-      a.outcome = AuditOutcome::kDenied;
-      a.why = locked_now ? "wrong code; account locked" : "wrong code";
-      r.Audit().Append(a);
-      return true;
-    });
-    if (locked_now) return Locked(ctx_.policy.lockout_duration);
+  // A code is accepted once: its time step must be newer than the last one accepted.
+  const auto step = Totp::Match(p.user.totp_secret, code, now);
+  auto fresh = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().Get(p.user.id); });
+  if (!fresh) return Error::Unauthenticated("Sign in to continue.");
+  if (!step || *step <= fresh->totp_last_step) {
+    if (RecordFailure(*fresh, "session.second_factor", step ? "code already used" : "wrong code", p.client, "")) {
+      return Locked(ctx_.policy.lockout_duration);
+    }
     return Error::Unauthenticated("That code is not right. Check the time on your device and try the newest code.");
   }
   Principal done = p;
   done.session.second_factor_done = true;
   done.state = SessionState::kComplete;
+  fresh->failed_logins = 0;
+  fresh->last_login_at = now;
+  fresh->totp_last_step = *step;
   ctx_.store.Write([&](Repositories& r) {
+    if (!r.Users().RecordSignIn(*fresh)) return false;
     r.Sessions().Update(done.session);
     auto a = AuditFor(done, "session.second_factor", now);
     a.why = "code accepted";
@@ -245,7 +252,8 @@ Result<Enrolment> AuthService::BeginEnrolment(const Principal& p, const std::opt
 Result<Principal> AuthService::ConfirmEnrolment(const Principal& p, const std::string& code) {
   if (p.session.pending_totp_secret.empty()) return Error::Conflict("Start the enrolment first.");
   const TimePoint now = ctx_.clock.Now();
-  if (!Totp::Verify(p.session.pending_totp_secret, code, now)) {
+  const auto step = Totp::Match(p.session.pending_totp_secret, code, now);
+  if (!step) {
     return Error::Invalid("code", "That code does not match. Check that you scanned the newest QR code.");
   }
   Principal done = p;
@@ -255,6 +263,7 @@ Result<Principal> AuthService::ConfirmEnrolment(const Principal& p, const std::s
     if (!fresh) return false;
     fresh->totp_secret = p.session.pending_totp_secret;
     fresh->totp_enrolled = true;
+    fresh->totp_last_step = *step;
     result = r.Users().Update(*fresh);
     if (!result) return false;
     // A new second factor ends every other session of this user.

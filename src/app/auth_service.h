@@ -56,6 +56,10 @@ class AuthService {
  private:
   SessionState StateOf(const domain::User& user, const storage::SessionRecord& session,
                        storage::Repositories& repos) const;
+  // Counts a failed password or code towards the lockout, audits it, and returns true if the
+  // account is now locked (its sessions are then ended).
+  bool RecordFailure(const domain::User& user, const std::string& action, const std::string& why,
+                     const std::string& client, const std::string& detail);
   void AuditDenied(const domain::User* user, const std::string& action, const std::string& why,
                    const std::string& client, const std::string& detail);
 

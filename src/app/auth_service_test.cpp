@@ -14,6 +14,18 @@ class AuthServiceTest : public AppFixture {
     AppFixture::SetUp();
     auth_ = std::make_unique<AuthService>(*ctx_);
   }
+  // Enrols "sw" in TOTP and returns the secret; the enrolment code's time step is then past.
+  std::string Enrol() {
+    auto in = auth_->SignIn("sw", kPassword, "c");
+    EXPECT_TRUE(in);
+    auto enrol = auth_->BeginEnrolment(in->principal, std::nullopt);
+    EXPECT_TRUE(enrol);
+    auto p = *auth_->Authenticate(in->token, "c");
+    EXPECT_TRUE(auth_->ConfirmEnrolment(p, Totp::Code(enrol->secret, clock_.Now())));
+    clock_.Advance(std::chrono::seconds(30));
+    return enrol->secret;
+  }
+
   std::unique_ptr<AuthService> auth_;
 };
 
@@ -93,6 +105,7 @@ TEST_F(AuthServiceTest, EnrolledUsersNeedACode) {
   auto p = *auth_->Authenticate(in->token, "c");
   EXPECT_EQ(auth_->ConfirmEnrolment(p, "000000").error().code, ErrorCode::kInvalidInput);
   ASSERT_TRUE(auth_->ConfirmEnrolment(p, Totp::Code(enrol->secret, clock_.Now())));
+  clock_.Advance(std::chrono::seconds(30));  // the code used to enrol is spent
 
   auto again = auth_->SignIn("sw", kPassword, "c");
   ASSERT_TRUE(again);
@@ -102,6 +115,39 @@ TEST_F(AuthServiceTest, EnrolledUsersNeedACode) {
   ASSERT_TRUE(done);
   EXPECT_EQ(done->state, SessionState::kComplete);
   EXPECT_EQ(auth_->Authenticate(again->token, "c")->state, SessionState::kComplete);
+}
+
+TEST_F(AuthServiceTest, ACodeCompletesOnlyOneSignIn) {
+  const std::string secret = Enrol();
+  const std::string code = Totp::Code(secret, clock_.Now());
+  auto first = auth_->SignIn("sw", kPassword, "c");
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(auth_->VerifySecondFactor(first->principal, code));
+  auto second = auth_->SignIn("sw", kPassword, "c");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(auth_->VerifySecondFactor(second->principal, code).error().code, ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AuthServiceTest, GuessingCodesAcrossSignInsLocksTheAccount) {
+  const std::string secret = Enrol();
+  auto in = auth_->SignIn("sw", kPassword, "c");
+  ASSERT_TRUE(in);
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(auth_->VerifySecondFactor(in->principal, "000000"));
+  // Signing in again with the right password does not reset the count while a code is due.
+  auto again = auth_->SignIn("sw", kPassword, "c");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(auth_->VerifySecondFactor(again->principal, "000000").error().code, ErrorCode::kLocked);
+  EXPECT_EQ(auth_->Authenticate(again->token, "c").error().code, ErrorCode::kUnauthenticated)
+      << "locking ends the account's sessions";
+}
+
+TEST_F(AuthServiceTest, SignInAttemptsDoNotMakeAdministratorsEditsStale) {
+  const auto before = store_->ReadValue([](storage::Repositories& r) { return r.Users().GetByUsername("sw"); });
+  (void)auth_->SignIn("sw", "wrong password!!", "c");
+  ASSERT_TRUE(auth_->SignIn("sw", kPassword, "c"));
+  const auto after = store_->ReadValue([](storage::Repositories& r) { return r.Users().GetByUsername("sw"); });
+  EXPECT_EQ(after->version, before->version);
+  EXPECT_TRUE(after->last_login_at);
 }
 
 TEST_F(AuthServiceTest, AdministratorsMustEnrolAndReauthenticateLater) {

@@ -59,13 +59,14 @@ std::string Totp::Code(std::string_view secret_base32, TimePoint t) {
   return std::string(6 - code.size(), '0') + code;
 }
 
-bool Totp::Verify(std::string_view secret_base32, std::string_view code, TimePoint t) {
-  if (code.size() != 6) return false;
+std::optional<int64_t> Totp::Match(std::string_view secret_base32, std::string_view code, TimePoint t) {
+  if (code.size() != 6) return std::nullopt;
+  const int64_t step = ToMicros(t) / 1'000'000 / kStepSeconds;
   for (int drift : {0, -1, 1}) {
     const std::string expected = Code(secret_base32, t + std::chrono::seconds(drift * kStepSeconds));
-    if (!expected.empty() && sodium_memcmp(expected.data(), code.data(), 6) == 0) return true;
+    if (!expected.empty() && sodium_memcmp(expected.data(), code.data(), 6) == 0) return step + drift;
   }
-  return false;
+  return std::nullopt;
 }
 
 std::string Totp::Uri(std::string_view issuer, std::string_view account, std::string_view secret_base32) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,8 +35,9 @@ struct Totp {
   static constexpr int kStepSeconds = 30;
   // The 6-digit code for `secret_base32` at time `t`; empty if the secret is not base-32.
   static std::string Code(std::string_view secret_base32, TimePoint t);
-  // True if `code` matches the step at `t` or one step either side (clock drift).
-  static bool Verify(std::string_view secret_base32, std::string_view code, TimePoint t);
+  // The time step `code` belongs to, if it matches the step at `t` or one step either side
+  // (clock drift); nullopt otherwise. Callers refuse steps already used (codes are single-use).
+  static std::optional<int64_t> Match(std::string_view secret_base32, std::string_view code, TimePoint t);
   // The otpauth:// URI an authenticator app scans as a QR code.
   static std::string Uri(std::string_view issuer, std::string_view account, std::string_view secret_base32);
 };

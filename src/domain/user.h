@@ -45,6 +45,7 @@ struct User {
   int failed_logins = 0;
   std::optional<TimePoint> locked_until;
   std::optional<TimePoint> last_login_at;
+  int64_t totp_last_step = 0;  // the newest TOTP time step accepted; older or equal are refused
   int64_t version = 0;
 };
 

@@ -79,7 +79,11 @@ class Api : public std::enable_shared_from_this<Api> {
       return WithBody(q, [&](const app::Principal& p, const json& body) {
         auto child = ChildFromJson(body, false);
         if (!child) return ErrorResponse(child.error(), q.request_id);
-        const std::string reason = body.value("reason", "");
+        const auto it = body.find("reason");
+        if (it != body.end() && !it->is_string()) {
+          return ErrorResponse(Error::Invalid("reason", "Expected text."), q.request_id);
+        }
+        const std::string reason = it == body.end() ? std::string() : it->get<std::string>();
         return Reply(q, s_.children.Create(p, std::move(*child), reason), 201, [](const auto& v) { return ToJson(v); });
       });
     });

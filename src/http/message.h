@@ -21,6 +21,8 @@ struct Request {
   std::string client;      // the peer's address
   std::string request_id;  // for logs and problem details
   bool tls = false;
+  // Set by the server when the body exceeded its limit: only the head was read.
+  bool body_too_large = false;
 
   // The header's value, or empty.
   const std::string& Header(std::string_view name) const;

@@ -78,11 +78,22 @@ void Pipeline::Secure(const Request& request, Response& response) const {
   response.SetHeader("X-Request-Id", request.request_id);
 }
 
-Response Pipeline::Handle(const Request& request) const {
+Response Pipeline::Handle(Request request) const {
   const auto start = std::chrono::steady_clock::now();
   Response response;
   try {
-    response = Dispatch(request);
+    if (!ParseTarget(request.target, &request.path, &request.query)) {
+      response = ProblemResponse(400, "bad_target", "Bad request", "The request address is malformed.",
+                                 request.request_id);
+      response.route = "(bad target)";
+    } else if (request.body_too_large) {
+      response = ErrorResponse({ErrorCode::kPayloadTooLarge, "The request body is larger than the server accepts.",
+                                {}, std::nullopt},
+                               request.request_id);
+      response.route = "(too large)";
+    } else {
+      response = Dispatch(request);
+    }
   } catch (const std::exception& e) {
     // The detail goes to the log only; the client gets a bare problem with the request id.
     log::Error("request.failed", {{"request_id", request.request_id}, {"error", e.what()}, {"path", request.path}});

@@ -1,4 +1,5 @@
-// Everything between the wire and a handler, free of Beast so it is unit-testable: content-type
+// Everything between the wire and a handler, free of Beast so it is unit-testable: the target,
+// the body limit, content-type
 // and origin checks, routing (API, health, metrics, static files), turning unexpected exceptions
 // into a bare 500, security headers on every response, metrics and the access log.
 // Thread safety: Handle is safe from any thread.
@@ -23,7 +24,9 @@ class Pipeline {
   Pipeline(const Router& router, const StaticFiles& files, Metrics& metrics, PipelineOptions options)
       : router_(router), files_(files), metrics_(metrics), options_(options) {}
 
-  Response Handle(const Request& request) const;
+  // Parses the target into path and query (400 if malformed), refuses over-large bodies (413),
+  // then dispatches. Every response, refusals included, carries the security headers.
+  Response Handle(Request request) const;
 
  private:
   Response Dispatch(const Request& request) const;

@@ -173,9 +173,13 @@ struct Server::Impl {
       auto [read_ec, n] = co_await bhttp::async_read(conn->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       (void)n;
       if (read_ec == bhttp::error::body_limit) {
-        Response too_big = ProblemResponse(413, "payload_too_large", "Request too large",
-                                           "The request body is larger than the server accepts.", "-");
-        auto res = ToBeast(std::move(too_big), 11, false);
+        // Answered through the pipeline like any request (security headers, metrics, logs),
+        // from the head alone; the connection then closes, as the rest of the body is unread.
+        bhttp::request<bhttp::string_body> head{parser.get().base()};
+        Request request = ToRequest(std::move(head), client,
+                                    instance + "-" + std::to_string(next_request.fetch_add(1)), options.tls_terminated);
+        request.body_too_large = true;
+        auto res = ToBeast(pipeline.Handle(std::move(request)), 11, false);
         co_await bhttp::async_write(conn->stream, res, asio::as_tuple(asio::use_awaitable));
         break;
       }
@@ -195,14 +199,7 @@ struct Server::Impl {
       const bool keep_alive = req.keep_alive() && !draining;
       Request request = ToRequest(std::move(req), client, instance + "-" + std::to_string(next_request.fetch_add(1)),
                                   options.tls_terminated);
-      Response response;
-      if (!ParseTarget(request.target, &request.path, &request.query)) {
-        response =
-            ProblemResponse(400, "bad_target", "Bad request", "The request address is malformed.", request.request_id);
-      } else {
-        response = pipeline.Handle(request);
-      }
-      auto res = ToBeast(std::move(response), version, keep_alive);
+      auto res = ToBeast(pipeline.Handle(std::move(request)), version, keep_alive);
       conn->stream.expires_after(options.read_timeout);
       auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, asio::as_tuple(asio::use_awaitable));
       (void)written;

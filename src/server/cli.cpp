@@ -206,7 +206,9 @@ int RunCli(int argc, char** argv) {
       return 0;
     }
     if (authority_list->parsed()) {
-      for (const auto& la : *admin.ListAuthorities(cli_user)) {
+      const auto authorities = admin.ListAuthorities(cli_user);  // kept alive for the loop
+      if (!authorities) return Fail(authorities.error());
+      for (const auto& la : *authorities) {
         std::cout << la.id << "  " << la.code << "  " << la.name << "\n";
       }
       return 0;

@@ -102,7 +102,12 @@ int Serve(const Config& config, bool demo_if_empty) {
     r.body = nlohmann::json{{"status", "ok"}, {"children", children_count}}.dump();
     return r;
   });
-  router.Add("GET", "/metrics", [&metrics](const http::Request&, const http::Params&) {
+  // Metrics are for the host's own monitoring agent: other clients are told there is nothing
+  // here. A reverse proxy in front of Kith must not forward /metrics.
+  router.Add("GET", "/metrics", [&metrics](const http::Request& q, const http::Params&) {
+    if (!IsLoopback(q.client) && q.client != "::ffff:127.0.0.1") {
+      return http::ProblemResponse(404, "not_found", "Not found", "There is nothing at this address.", q.request_id);
+    }
     http::Response r;
     r.content_type = "text/plain; version=0.0.4";
     r.body = metrics.Render();

@@ -60,6 +60,10 @@ class UserRepository {
   // Stores `user` if its version matches the stored one, and increments the version.
   // kConflict if the version is stale, kNotFound if there is no such user.
   virtual Status Update(const domain::User& user) = 0;
+  // Stores only the sign-in state (failed_logins, locked_until, last_login_at, totp_last_step)
+  // and leaves the version alone: sign-in attempts must not make an administrator's edit of the
+  // same user stale. kNotFound if there is no such user.
+  virtual Status RecordSignIn(const domain::User& user) = 0;
   virtual std::optional<domain::User> Get(const std::string& id) = 0;
   virtual std::optional<domain::User> GetByUsername(const std::string& username) = 0;
   // In username order.

@@ -145,8 +145,19 @@ TEST_P(StoreConformance, UsersHaveUniqueNamesAndOptimisticVersions) {
   EXPECT_EQ(again->version, 2);
   EXPECT_EQ(again->failed_logins, 3);
   EXPECT_EQ(again->locked_until, kT0);
+  // Sign-in state is stored without touching the version.
+  again->failed_logins = 1;
+  again->totp_last_step = 99;
+  Write([&](Repositories& r) { EXPECT_TRUE(r.Users().RecordSignIn(*again)); });
+  auto signed_in = store_->ReadValue([](Repositories& r) { return r.Users().Get("u1"); });
+  EXPECT_EQ(signed_in->version, 2);
+  EXPECT_EQ(signed_in->failed_logins, 1);
+  EXPECT_EQ(signed_in->totp_last_step, 99);
   User ghost = MakeUser("ghost", "ghost");
-  Write([&](Repositories& r) { EXPECT_EQ(r.Users().Update(ghost).error().code, ErrorCode::kNotFound); });
+  Write([&](Repositories& r) {
+    EXPECT_EQ(r.Users().Update(ghost).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(r.Users().RecordSignIn(ghost).error().code, ErrorCode::kNotFound);
+  });
   auto listed = store_->ReadValue([](Repositories& r) { return r.Users().ListByAuthority("la1"); });
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].username, "amy.jones");

@@ -123,9 +123,6 @@ export function checkResponse(method, requestPath, status, headers, bodyText) {
 // The routes the server registers, read from the C++ sources (Router::Add("METHOD", "/path", ...)),
 // as "METHOD /path/{}" with parameters blanked, mapped to the file (relative to src/) that adds them.
 
-// The foundation API this suite was written for; other areas add their own files.
-export const FOUNDATION_SOURCES = ['http/api.cpp', 'server/root.cpp'];
-
 export const normaliseRoute = (method, p) => `${method.toUpperCase()} ${p.replace(/\{[^}]+\}/g, '{}')}`;
 
 export function registeredRoutes() {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  checkResponse, FOUNDATION_SOURCES, normaliseRoute, openapi, pointerEscape, registeredRoutes, resolveLocal, validatorFor,
+  checkResponse, normaliseRoute, openapi, pointerEscape, registeredRoutes, resolveLocal, validatorFor,
 } from './harness.mjs';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -25,17 +25,12 @@ test('is OpenAPI 3.1 with the Kith security schemes', () => {
   assert.deepEqual(schemes.csrfToken, { ...schemes.csrfToken, type: 'apiKey', in: 'header', name: 'X-CSRF-Token' });
 });
 
-test('describes every route the server registers, and nothing else', (t) => {
+test('describes every route the server registers, and nothing else', () => {
   const documented = new Set(operations().map((o) => normaliseRoute(o.method, o.path)));
   const registered = registeredRoutes();
   assert.ok(registered.size >= 20, `found ${registered.size} routes in src/`);
   assert.deepEqual([...documented].filter((r) => !registered.has(r)).sort(), [], 'described but not registered');
   const undescribed = [...registered].filter(([r]) => !documented.has(r)).map(([r, file]) => `${r}  (${file})`);
-  const foundation = undescribed.filter((r) => FOUNDATION_SOURCES.some((f) => r.endsWith(`(${f})`)));
-  assert.deepEqual(foundation, [], 'foundation routes registered but not described');
-  // Routes of areas still being built are flagged without failing the suite; describe them
-  // in docs/openapi.yaml as they land.
-  if (undescribed.length > 0) t.todo(`${undescribed.length} routes outside the foundation are not described yet`);
   assert.deepEqual(undescribed.sort(), [], 'registered but not described');
 });
 

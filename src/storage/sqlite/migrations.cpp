@@ -298,6 +298,10 @@ CREATE INDEX alerts_by_user ON alerts(user_id, at);
 CREATE INDEX chronology_newest_first ON chronology_entries(
   child_id, occurred_on DESC, coalesce(occurred_time, -1) DESC, recorded_at DESC, id DESC);
 )sql",
+      // 4: the last TOTP time step accepted for each user, so that a code is used only once.
+      R"sql(
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

@@ -141,9 +141,10 @@ class SqliteUsers final : public UserRepository {
   Status Insert(const User& u) override {
     auto s = db_.Prepare(
         "INSERT INTO users(id, username, display_name, job_title, email, phone, role, authority_id, agency_id,"
-        " active, password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at, version)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,1)");
+        " active, password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at,"
+        " totp_last_step, version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?18,1)");
     Bind(s, u);
+    s.Bind(18, u.totp_last_step);
     return RunInsert(s, "user " + u.username);
   }
 
@@ -166,6 +167,15 @@ class SqliteUsers final : public UserRepository {
                      : Error::NotFound("no such user");
   }
 
+  Status RecordSignIn(const User& u) override {
+    auto s = db_.Prepare(
+        "UPDATE users SET failed_logins=?2, locked_until=?3, last_login_at=?4, totp_last_step=?5 WHERE id=?1");
+    s.Bind(1, u.id).Bind(2, u.failed_logins).Bind(3, Micros(u.locked_until)).Bind(4, Micros(u.last_login_at));
+    s.Bind(5, u.totp_last_step).Run();
+    if (db_.Changes() == 0) return Error::NotFound("no such user");
+    return Ok{};
+  }
+
   std::optional<User> Get(const std::string& id) override { return One("id", id); }
   std::optional<User> GetByUsername(const std::string& username) override { return One("username", username); }
 
@@ -180,7 +190,8 @@ class SqliteUsers final : public UserRepository {
  private:
   static constexpr std::string_view kSelect =
       "SELECT id, username, display_name, job_title, email, phone, role, authority_id, agency_id, active,"
-      " password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at, version FROM users";
+      " password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at, version,"
+      " totp_last_step FROM users";
 
   std::optional<User> One(std::string_view column, const std::string& value) {
     auto s = db_.Prepare(std::string(kSelect) + " WHERE " + std::string(column) + "=?");
@@ -217,6 +228,7 @@ class SqliteUsers final : public UserRepository {
     u.locked_until = Time(s.OptionalInt(14));
     u.last_login_at = Time(s.OptionalInt(15));
     u.version = s.Int(16);
+    u.totp_last_step = s.Int(17);
     return u;
   }
 
