@@ -222,8 +222,9 @@ function makeWebRoot(dataDir) {
 
 export class KithServer {
   // Starts `kith serve --demo-if-empty` on `dataDir` (a new one by default) and waits for /healthz.
-  static async start({ dataDir = makeDataDir(), ownsDataDir = true } = {}) {
+  static async start({ dataDir = makeDataDir(), ownsDataDir = true, threads = 2 } = {}) {
     const server = new KithServer(dataDir, ownsDataDir);
+    server.threads = threads;
     try {
       await server.#launch();
     } catch (e) {
@@ -260,7 +261,7 @@ export class KithServer {
     this.port = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
     const env = { ...baseEnv(this.dataDir), KITH_PORT: String(this.port), KITH_TEST_CLOCK: '1',
-                  KITH_WEB_ROOT: this.webRoot, KITH_THREADS: '2' };
+                  KITH_WEB_ROOT: this.webRoot, KITH_THREADS: String(this.threads ?? 2) };
     this.child = spawn(KITH_BIN, ['serve', '--demo-if-empty'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
@@ -298,6 +299,14 @@ export class KithServer {
     const result = await this.exited;
     clearTimeout(timer);
     return result;
+  }
+
+  // Kills the server with SIGKILL, as a power cut would, and waits for it to be gone.
+  async crash() {
+    const child = this.child;
+    this.child = null;
+    child.kill('SIGKILL');
+    return this.exited;
   }
 
   // Stops the server, asserts a graceful exit and removes the data directory.
