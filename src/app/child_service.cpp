@@ -94,7 +94,6 @@ Error Refused(const Decision& d, std::string_view what) {
   return Error::Forbidden(std::string(what) + " (" + std::string(d.why) + ").");
 }
 
-// Writes one audit record about a child on its own (for reads and refusals).
 void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id, AuditOutcome outcome,
                 std::string_view why, const std::string& reason = "", const std::string& detail = "") {
   auto a = AuditFor(p, std::move(action), ctx.clock.Now());
@@ -108,6 +107,25 @@ void AuditAlone(Context& ctx, const Principal& p, std::string action, const std:
     return true;
   });
 }
+
+// Audits an act that was refused — no such child, or the policy said no — and returns the error
+// to answer with; nullopt when it was allowed. With `audit_allowed` (reads) the allowed act is
+// audited here too; a change audits itself in its own transaction.
+std::optional<Error> Refusal(Context& ctx, const Principal& p, std::string action, const std::string& child_id,
+                             const std::optional<Decision>& d, std::string_view refused, bool audit_allowed,
+                             const std::string& reason = "") {
+  if (!d) {
+    AuditAlone(ctx, p, std::move(action), child_id, AuditOutcome::kDenied, "no such child", reason);
+    return NotFound();
+  }
+  if (d->allowed && !audit_allowed) return std::nullopt;
+  AuditAlone(ctx, p, std::move(action), child_id, d->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied, d->why,
+             reason);
+  if (!d->allowed) return Refused(*d, refused);
+  return std::nullopt;
+}
+
+// Writes one audit record about a child on its own (for reads and refusals).
 
 }  // namespace
 
@@ -160,14 +178,9 @@ Result<ChildAccount> ChildService::Account(const Principal& p, const std::string
     account.child = std::move(snap->child);
     account.team = std::move(snap->team);
   });
-  if (!decision) {
-    AuditAlone(ctx_, p, "child.read", child_id, AuditOutcome::kDenied, "no such child");
-    return NotFound();
-  }
-  AuditAlone(ctx_, p, "child.read", child_id, decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied,
-             decision->why);
-  if (!decision->allowed) {
-    return Refused(*decision, "Only the team around the child can see the account; join the team with a reason");
+  if (auto refused = Refusal(ctx_, p, "child.read", child_id, decision,
+                             "Only the team around the child can see the account; join the team with a reason", true)) {
+    return *refused;
   }
   account.access = std::string(decision->why);
   return account;
@@ -199,13 +212,9 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
     r.Audit().Append(a);
     return true;
   });
-  if (!decision) {
-    AuditAlone(ctx_, p, "child.update", child_id, AuditOutcome::kDenied, "no such child");
-    return NotFound();
-  }
-  if (!decision->allowed) {
-    AuditAlone(ctx_, p, "child.update", child_id, AuditOutcome::kDenied, decision->why);
-    return Refused(*decision, "Only the team around the child can change the record");
+  if (auto refused = Refusal(ctx_, p, "child.update", child_id, decision,
+                             "Only the team around the child can change the record", false)) {
+    return *refused;
   }
   if (!outcome) return outcome.error();
   if (observer_ && stored) observer_->ChildStored(*stored);
@@ -251,13 +260,10 @@ Result<Signposting> ChildService::Signpost(const Principal& p, const std::string
       }
     }
   });
-  if (!decision) {
-    AuditAlone(ctx_, p, "child.signposting", child_id, AuditOutcome::kDenied, "no such child", *why);
-    return NotFound();
+  if (auto refused = Refusal(ctx_, p, "child.signposting", child_id, decision, "Your role does not include signposting",
+                             true, *why)) {
+    return *refused;
   }
-  AuditAlone(ctx_, p, "child.signposting", child_id, decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied,
-             decision->why, *why);
-  if (!decision->allowed) return Refused(*decision, "Your role does not include signposting");
   return view;
 }
 
@@ -313,16 +319,11 @@ Result<ChildAccount> ChildService::Join(const Principal& p, const std::string& c
     r.Audit().Append(a);
     return true;
   });
-  if (!decision) {
-    AuditAlone(ctx_, p, "team.join", child_id, AuditOutcome::kDenied, "no such child");
-    return NotFound();
-  }
-  if (!decision->allowed) {
-    AuditAlone(ctx_, p, "team.join", child_id, AuditOutcome::kDenied, decision->why);
-    if (std::string_view(decision->why) == "already a team member") {
+  if (auto refused = Refusal(ctx_, p, "team.join", child_id, decision, "You cannot join a child's team", false)) {
+    if (decision && decision->why == "already a team member") {
       return Error::Conflict("You are already on this child's team.");
     }
-    return Refused(*decision, "You cannot join a child's team");
+    return *refused;
   }
   if (!outcome) return outcome.error();
   return Account(p, child_id);
@@ -352,13 +353,8 @@ Status ChildService::Leave(const Principal& p, const std::string& child_id, cons
     r.Audit().Append(a);
     return true;
   });
-  if (!decision) {
-    AuditAlone(ctx_, p, "team.leave", child_id, AuditOutcome::kDenied, "no such child");
-    return NotFound();
-  }
-  if (!decision->allowed) {
-    AuditAlone(ctx_, p, "team.leave", child_id, AuditOutcome::kDenied, decision->why);
-    return Error::NotFound("You are not on this child's team.");
+  if (auto refused = Refusal(ctx_, p, "team.leave", child_id, decision, "", false)) {
+    return decision ? Error::NotFound("You are not on this child's team.") : *refused;
   }
   return outcome;
 }
@@ -398,13 +394,9 @@ Result<ChildAccount> ChildService::ChangeLead(const Principal& p, const std::str
     r.Audit().Append(a);
     return true;
   });
-  if (!decision) {
-    AuditAlone(ctx_, p, "team.lead_change", child_id, AuditOutcome::kDenied, "no such child");
-    return NotFound();
-  }
-  if (!decision->allowed) {
-    AuditAlone(ctx_, p, "team.lead_change", child_id, AuditOutcome::kDenied, decision->why);
-    return Refused(*decision, "You cannot change the lead professional");
+  if (auto refused =
+          Refusal(ctx_, p, "team.lead_change", child_id, decision, "You cannot change the lead professional", false)) {
+    return *refused;
   }
   if (!outcome) return outcome.error();
   return Account(p, child_id);
@@ -420,13 +412,10 @@ Result<std::vector<domain::AuditRecord>> ChildService::AuditTrail(const Principa
     decision = Decide(p.Actor(), ChildAction::kViewAudit, snap->relation);
     if (decision->allowed) records = r.Audit().ForChild(child_id, std::clamp(limit, 1, 1000));
   });
-  if (!decision) {
-    AuditAlone(ctx_, p, "child.audit_trail", child_id, AuditOutcome::kDenied, "no such child");
-    return NotFound();
+  if (auto refused =
+          Refusal(ctx_, p, "child.audit_trail", child_id, decision, "You cannot see this child's audit trail", true)) {
+    return *refused;
   }
-  AuditAlone(ctx_, p, "child.audit_trail", child_id, decision->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied,
-             decision->why);
-  if (!decision->allowed) return Refused(*decision, "You cannot see this child's audit trail");
   return records;
 }
 
