@@ -917,48 +917,8 @@ Result<PersonView> AccountService::UpdatePerson(const Principal& p, const std::s
 }
 
 std::vector<RelationshipTypeInfo> AccountService::RelationshipTypes() {
-  static const std::map<domain::RelationshipType, std::string_view> kLabels = {
-      {domain::RelationshipType::kMother, "Mother"},
-      {domain::RelationshipType::kFather, "Father"},
-      {domain::RelationshipType::kStepMother, "Step-mother"},
-      {domain::RelationshipType::kStepFather, "Step-father"},
-      {domain::RelationshipType::kSibling, "Brother or sister"},
-      {domain::RelationshipType::kHalfSibling, "Half-brother or half-sister"},
-      {domain::RelationshipType::kStepSibling, "Step-brother or step-sister"},
-      {domain::RelationshipType::kGrandparent, "Grandparent"},
-      {domain::RelationshipType::kAuntUncle, "Aunt or uncle"},
-      {domain::RelationshipType::kCousin, "Cousin"},
-      {domain::RelationshipType::kOtherRelative, "Other relative"},
-      {domain::RelationshipType::kParentsPartner, "Parent's partner"},
-      {domain::RelationshipType::kLodger, "Lodger"},
-      {domain::RelationshipType::kOtherAdultInHousehold, "Other adult in the household"},
-      {domain::RelationshipType::kUnknown, "Relationship not known"},
-      {domain::RelationshipType::kFosterCarer, "Foster carer"},
-      {domain::RelationshipType::kKinshipCarer, "Kinship carer"},
-      {domain::RelationshipType::kAdoptiveParent, "Adoptive parent"},
-      {domain::RelationshipType::kSpecialGuardian, "Special guardian"},
-      {domain::RelationshipType::kResidentialWorker, "Residential care worker"},
-      {domain::RelationshipType::kFamilyFriend, "Family friend"},
-      {domain::RelationshipType::kNeighbour, "Neighbour"},
-      {domain::RelationshipType::kFriend, "Friend"},
-      {domain::RelationshipType::kPartner, "Boyfriend or girlfriend"},
-      {domain::RelationshipType::kSocialWorker, "Social worker"},
-      {domain::RelationshipType::kTeacher, "Teacher"},
-      {domain::RelationshipType::kDesignatedSafeguardingLead, "Designated safeguarding lead"},
-      {domain::RelationshipType::kGp, "GP"},
-      {domain::RelationshipType::kHealthVisitor, "Health visitor"},
-      {domain::RelationshipType::kSchoolNurse, "School nurse"},
-      {domain::RelationshipType::kPoliceOfficer, "Police officer"},
-      {domain::RelationshipType::kYouthWorker, "Youth worker"},
-      {domain::RelationshipType::kHousingOfficer, "Housing officer"},
-      {domain::RelationshipType::kEarlyYearsWorker, "Early years practitioner"},
-      {domain::RelationshipType::kVoluntarySectorWorker, "Voluntary-sector worker"},
-  };
   std::vector<RelationshipTypeInfo> out;
-  for (const auto type : domain::AllRelationshipTypes()) {
-    auto it = kLabels.find(type);
-    out.push_back({type, it == kLabels.end() ? domain::ToString(type) : it->second});
-  }
+  for (const auto type : domain::AllRelationshipTypes()) out.push_back({type, domain::Label(type)});
   return out;
 }
 

@@ -11,6 +11,12 @@
 namespace kith::domain {
 namespace {
 
+constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",   "May",      "June",
+                                       "July",    "August",   "September", "October", "November", "December"};
+
+// "5 October 2026": how dates read in an explanation a practitioner sees.
+std::string LongDate(const Date& d) { return fmt::format("{} {} {}", d.day, kMonthNames[d.month - 1], d.year); }
+
 constexpr int64_t kMaxRangeDays = 50 * 366;
 
 Date MonthStart(const Date& d) { return Date{d.year, d.month, 1}; }
@@ -54,8 +60,8 @@ class Bucketing {
 
   std::string Describe(size_t index) const {
     const Date& start = buckets_[index].start;
-    return granularity_ == Granularity::kWeek ? fmt::format("the week beginning {}", start.ToString())
-                                              : fmt::format("{:04}-{:02}", start.year, start.month);
+    return granularity_ == Granularity::kWeek ? "the week beginning " + LongDate(start)
+                                              : fmt::format("{} {}", kMonthNames[start.month - 1], start.year);
   }
 
  private:
@@ -88,9 +94,9 @@ void FlagRises(const AgencySeries& series, const Bucketing& bucketing, Granulari
     ContactFlag flag{ContactFlagKind::kSuddenRise, series.agency_id, i, bucketing.buckets()[i].start};
     flag.count = count;
     flag.baseline = baseline;
-    flag.explanation = fmt::format("{}: {} contacts in {}, against an average of {:.1f} a {} over the previous {} {}.",
-                                   series.agency_id, count, bucketing.Describe(i), baseline, Unit(granularity, 1),
-                                   window, Unit(granularity, static_cast<int>(window)));
+    flag.explanation = fmt::format("{} contacts in {}, against an average of {:.1f} a {} over the previous {} {}.",
+                                   count, bucketing.Describe(i), baseline, Unit(granularity, 1), window,
+                                   Unit(granularity, static_cast<int>(window)));
     flags.push_back(std::move(flag));
   }
 }
@@ -108,8 +114,8 @@ void FlagGaps(const AgencySeries& series, const Bucketing& bucketing, Granularit
                          bucketing.buckets()[first_empty].start};
         flag.empty_buckets = empty;
         flag.explanation =
-            fmt::format("{}: no contact for {} {} from {} until contact resumed in {}.", series.agency_id, empty,
-                        Unit(granularity, empty), bucketing.Describe(first_empty), bucketing.Describe(i));
+            fmt::format("No contact for {} {} from {} until contact resumed in {}.", empty, Unit(granularity, empty),
+                        bucketing.Describe(first_empty), bucketing.Describe(i));
         flags.push_back(std::move(flag));
       }
     }
@@ -152,9 +158,8 @@ void FlagStopped(const AgencySeries& series, std::vector<int64_t>& days, const B
   flag.baseline = active_weeks;
   flag.empty_buckets = silent_weeks;
   flag.last_contact = last;
-  flag.explanation =
-      fmt::format("{}: no contact for {} weeks since {}, after contact in {} of the {} weeks before that.",
-                  series.agency_id, silent_weeks, last.ToString(), active_weeks, options.stop_regular_window_weeks);
+  flag.explanation = fmt::format("No contact for {} weeks since {}, after contact in {} of the {} weeks before that.",
+                                 silent_weeks, LongDate(last), active_weeks, options.stop_regular_window_weeks);
   flags.push_back(std::move(flag));
 }
 

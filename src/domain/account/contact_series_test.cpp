@@ -169,7 +169,9 @@ TEST(ContactFlagsTest, SuddenRiseAgainstTrailingBaseline) {
   EXPECT_EQ(f.bucket_start, AddDays(kMonday, 28));
   EXPECT_EQ(f.count, 5);
   EXPECT_DOUBLE_EQ(f.baseline, 1.0);
-  EXPECT_THAT(f.explanation, ::testing::HasSubstr("5 contacts"));
+  EXPECT_THAT(f.explanation, ::testing::HasSubstr("5 contacts in the week beginning "));
+  EXPECT_THAT(f.explanation, ::testing::Not(::testing::HasSubstr("police")))
+      << "the agency is a field of the flag; the text is for a person";
   EXPECT_EQ(ToString(f.kind), "sudden_rise");
 }
 
@@ -217,7 +219,7 @@ TEST(ContactFlagsTest, AgencyStoppedSeeingTheChild) {
   EXPECT_EQ(f.empty_buckets, 7);
   EXPECT_DOUBLE_EQ(f.baseline, 8);
   EXPECT_EQ(f.bucket, 8u);  // the week after the last contact
-  EXPECT_THAT(f.explanation, ::testing::HasSubstr("no contact for 7 weeks"));
+  EXPECT_THAT(f.explanation, ::testing::HasSubstr("No contact for 7 weeks"));
 }
 
 TEST(ContactFlagsTest, NotStoppedWhenSilenceIsShortOrContactWasNeverRegular) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <set>
 #include <tuple>
 
@@ -15,46 +16,48 @@ struct TypeInfo {
   std::string_view code;
   RelationshipCategory category;
   bool implies_adult;
+  std::string_view label;
 };
 
 using C = RelationshipCategory;
 using R = RelationshipType;
 constexpr std::array<TypeInfo, 35> kTypes{{
-    {R::kMother, "mother", C::kFamily, true},
-    {R::kFather, "father", C::kFamily, true},
-    {R::kStepMother, "step_mother", C::kFamily, true},
-    {R::kStepFather, "step_father", C::kFamily, true},
-    {R::kSibling, "sibling", C::kFamily, false},
-    {R::kHalfSibling, "half_sibling", C::kFamily, false},
-    {R::kStepSibling, "step_sibling", C::kFamily, false},
-    {R::kGrandparent, "grandparent", C::kFamily, true},
-    {R::kAuntUncle, "aunt_uncle", C::kFamily, false},
-    {R::kCousin, "cousin", C::kFamily, false},
-    {R::kOtherRelative, "other_relative", C::kFamily, false},
-    {R::kParentsPartner, "parents_partner", C::kHousehold, true},
-    {R::kLodger, "lodger", C::kHousehold, true},
-    {R::kOtherAdultInHousehold, "other_adult_in_household", C::kHousehold, true},
-    {R::kUnknown, "unknown", C::kHousehold, false},
-    {R::kFosterCarer, "foster_carer", C::kCarer, true},
-    {R::kKinshipCarer, "kinship_carer", C::kCarer, true},
-    {R::kAdoptiveParent, "adoptive_parent", C::kCarer, true},
-    {R::kSpecialGuardian, "special_guardian", C::kCarer, true},
-    {R::kResidentialWorker, "residential_worker", C::kCarer, true},
-    {R::kFamilyFriend, "family_friend", C::kCommunity, false},
-    {R::kNeighbour, "neighbour", C::kCommunity, false},
-    {R::kFriend, "friend", C::kCommunity, false},
-    {R::kPartner, "partner", C::kCommunity, false},
-    {R::kSocialWorker, "social_worker", C::kProfessional, true},
-    {R::kTeacher, "teacher", C::kProfessional, true},
-    {R::kDesignatedSafeguardingLead, "designated_safeguarding_lead", C::kProfessional, true},
-    {R::kGp, "gp", C::kProfessional, true},
-    {R::kHealthVisitor, "health_visitor", C::kProfessional, true},
-    {R::kSchoolNurse, "school_nurse", C::kProfessional, true},
-    {R::kPoliceOfficer, "police_officer", C::kProfessional, true},
-    {R::kYouthWorker, "youth_worker", C::kProfessional, true},
-    {R::kHousingOfficer, "housing_officer", C::kProfessional, true},
-    {R::kEarlyYearsWorker, "early_years_worker", C::kProfessional, true},
-    {R::kVoluntarySectorWorker, "voluntary_sector_worker", C::kProfessional, true},
+    {R::kMother, "mother", C::kFamily, true, "Mother"},
+    {R::kFather, "father", C::kFamily, true, "Father"},
+    {R::kStepMother, "step_mother", C::kFamily, true, "Step-mother"},
+    {R::kStepFather, "step_father", C::kFamily, true, "Step-father"},
+    {R::kSibling, "sibling", C::kFamily, false, "Brother or sister"},
+    {R::kHalfSibling, "half_sibling", C::kFamily, false, "Half-brother or half-sister"},
+    {R::kStepSibling, "step_sibling", C::kFamily, false, "Step-brother or step-sister"},
+    {R::kGrandparent, "grandparent", C::kFamily, true, "Grandparent"},
+    {R::kAuntUncle, "aunt_uncle", C::kFamily, false, "Aunt or uncle"},
+    {R::kCousin, "cousin", C::kFamily, false, "Cousin"},
+    {R::kOtherRelative, "other_relative", C::kFamily, false, "Other relative"},
+    {R::kParentsPartner, "parents_partner", C::kHousehold, true, "Parent's partner"},
+    {R::kLodger, "lodger", C::kHousehold, true, "Lodger"},
+    {R::kOtherAdultInHousehold, "other_adult_in_household", C::kHousehold, true, "Other adult in the household"},
+    {R::kUnknown, "unknown", C::kHousehold, false, "Relationship not known"},
+    {R::kFosterCarer, "foster_carer", C::kCarer, true, "Foster carer"},
+    {R::kKinshipCarer, "kinship_carer", C::kCarer, true, "Kinship carer"},
+    {R::kAdoptiveParent, "adoptive_parent", C::kCarer, true, "Adoptive parent"},
+    {R::kSpecialGuardian, "special_guardian", C::kCarer, true, "Special guardian"},
+    {R::kResidentialWorker, "residential_worker", C::kCarer, true, "Residential care worker"},
+    {R::kFamilyFriend, "family_friend", C::kCommunity, false, "Family friend"},
+    {R::kNeighbour, "neighbour", C::kCommunity, false, "Neighbour"},
+    {R::kFriend, "friend", C::kCommunity, false, "Friend"},
+    {R::kPartner, "partner", C::kCommunity, false, "Boyfriend or girlfriend"},
+    {R::kSocialWorker, "social_worker", C::kProfessional, true, "Social worker"},
+    {R::kTeacher, "teacher", C::kProfessional, true, "Teacher"},
+    {R::kDesignatedSafeguardingLead, "designated_safeguarding_lead", C::kProfessional, true,
+     "Designated safeguarding lead"},
+    {R::kGp, "gp", C::kProfessional, true, "GP"},
+    {R::kHealthVisitor, "health_visitor", C::kProfessional, true, "Health visitor"},
+    {R::kSchoolNurse, "school_nurse", C::kProfessional, true, "School nurse"},
+    {R::kPoliceOfficer, "police_officer", C::kProfessional, true, "Police officer"},
+    {R::kYouthWorker, "youth_worker", C::kProfessional, true, "Youth worker"},
+    {R::kHousingOfficer, "housing_officer", C::kProfessional, true, "Housing officer"},
+    {R::kEarlyYearsWorker, "early_years_worker", C::kProfessional, true, "Early years practitioner"},
+    {R::kVoluntarySectorWorker, "voluntary_sector_worker", C::kProfessional, true, "Voluntary-sector worker"},
 }};
 
 constexpr std::array<RelationshipType, kTypes.size()> kAllTypes = [] {
@@ -79,6 +82,15 @@ constexpr std::array<std::pair<FindingKind, std::string_view>, 9> kFindingCodes{
 
 const TypeInfo& InfoOf(RelationshipType type) {
   return *std::find_if(kTypes.begin(), kTypes.end(), [type](const TypeInfo& t) { return t.type == type; });
+}
+
+// The label as it reads inside a sentence: "parent's partner", but "GP" stays as it is.
+std::string InSentence(RelationshipType type) {
+  std::string label(InfoOf(type).label);
+  if (label.size() > 1 && std::islower(static_cast<unsigned char>(label[1]))) {
+    label[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(label[0])));
+  }
+  return label;
 }
 
 bool Has(const WheelInput& input, std::initializer_list<RelationshipType> types) {
@@ -222,7 +234,7 @@ class Analysis {
     const bool age_known = IsAdult(p, today_).has_value();
     Raise(FindingKind::kUnexplainedAdultInHousehold, Severity::kHigh,
           fmt::format("{} lives with the child with no stated relationship to them ({}){}.",
-                      age_known ? "An adult" : "A person of unrecorded age", ToString(p.relationship),
+                      age_known ? "An adult" : "A person of unrecorded age", InSentence(p.relationship),
                       age_known ? "" : "; treated as an adult until their age is known"),
           {p.id}, {"relationship", "lives_with_child"});
   }
@@ -235,7 +247,7 @@ class Analysis {
     Raise(FindingKind::kUnverifiedAdult, p.lives_with_child ? Severity::kHigh : Severity::kMedium,
           fmt::format("An adult linked to the child as {}{} has not had their {} checked by any "
                       "agency.",
-                      ToString(p.relationship), p.lives_with_child ? ", living with the child," : "", what),
+                      InSentence(p.relationship), p.lives_with_child ? ", living with the child," : "", what),
           {p.id}, {"identity_verified", "role_verified"});
   }
 
@@ -259,6 +271,7 @@ class Analysis {
 }  // namespace
 
 std::string_view ToString(RelationshipType type) { return InfoOf(type).code; }
+std::string_view Label(RelationshipType type) { return InfoOf(type).label; }
 std::string_view ToString(RelationshipCategory category) { return kCategoryCodes[static_cast<size_t>(category)]; }
 RelationshipCategory CategoryOf(RelationshipType type) { return InfoOf(type).category; }
 std::span<const RelationshipType> AllRelationshipTypes() { return kAllTypes; }

@@ -70,6 +70,8 @@ enum class RelationshipType {
 enum class RelationshipCategory { kFamily, kHousehold, kCarer, kCommunity, kProfessional };
 
 std::string_view ToString(RelationshipType type);
+// How a person reads the type: "Parent's partner", "Relationship not known".
+std::string_view Label(RelationshipType type);
 std::string_view ToString(RelationshipCategory category);
 std::optional<RelationshipType> ParseRelationshipType(std::string_view code);
 std::optional<RelationshipCategory> ParseRelationshipCategory(std::string_view code);

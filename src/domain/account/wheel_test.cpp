@@ -295,6 +295,7 @@ TEST(WheelRoleTest, AdultNoAgencyHasChecked) {
   ASSERT_THAT(Kinds(findings), ElementsAre(FindingKind::kUnverifiedAdult));
   EXPECT_EQ(findings[0].severity, Severity::kHigh);
   EXPECT_THAT(findings[0].explanation, HasSubstr("identity and role"));
+  EXPECT_THAT(findings[0].explanation, HasSubstr("linked to the child as parent's partner, living"));
   EXPECT_THAT(findings[0].person_ids, ElementsAre("partner"));
 
   in.people.back().identity_verified = true;
