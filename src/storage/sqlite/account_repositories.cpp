@@ -213,7 +213,8 @@ class SqliteForum final : public ForumRepository {
   }
 
   std::optional<ForumThread> GetThread(const std::string& id) override {
-    auto s = db_.Prepare(std::string(kThreadSelect) + " WHERE t.id=?");
+    static const std::string kSql = std::string(kThreadSelect) + " WHERE t.id=?";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, id);
     if (!s.Step()) return std::nullopt;
     return ReadThread(s);
@@ -249,7 +250,8 @@ class SqliteForum final : public ForumRepository {
   }
 
   std::optional<ForumPost> GetPost(const std::string& id) override {
-    auto s = db_.Prepare(std::string(kPostSelect) + " WHERE id=?");
+    static const std::string kSql = std::string(kPostSelect) + " WHERE id=?";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, id);
     if (!s.Step()) return std::nullopt;
     ForumPost p = ReadPost(s);
@@ -258,7 +260,8 @@ class SqliteForum final : public ForumRepository {
   }
 
   std::vector<ForumPost> Posts(const std::string& thread_id) override {
-    auto s = db_.Prepare(std::string(kPostSelect) + " WHERE thread_id=? ORDER BY created_at, id");
+    static const std::string kSql = std::string(kPostSelect) + " WHERE thread_id=? ORDER BY created_at, id";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, thread_id);
     std::vector<ForumPost> out;
     while (s.Step()) out.push_back(ReadPost(s));
@@ -391,14 +394,16 @@ class SqliteWheel final : public WheelRepository {
   }
 
   std::optional<StoredPerson> Get(const std::string& id) override {
-    auto s = db_.Prepare(std::string(kSelect) + " WHERE id=?");
+    static const std::string kSql = std::string(kSelect) + " WHERE id=?";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, id);
     if (!s.Step()) return std::nullopt;
     return Read(s);
   }
 
   std::vector<StoredPerson> ForChild(const std::string& child_id) override {
-    auto s = db_.Prepare(std::string(kSelect) + " WHERE child_id=? ORDER BY created_at, id");
+    static const std::string kSql = std::string(kSelect) + " WHERE child_id=? ORDER BY created_at, id";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, child_id);
     std::vector<StoredPerson> out;
     while (s.Step()) out.push_back(Read(s));

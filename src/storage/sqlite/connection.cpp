@@ -93,15 +93,15 @@ void Connection::Exec(std::string_view sql) {
   }
 }
 
-Statement Connection::Prepare(const std::string& sql) {
+Statement Connection::Prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
         SQLITE_OK) {
       Fail(db_, "prepare");
     }
-    it = cache_.emplace(sql, stmt).first;
+    it = cache_.emplace(std::string(sql), stmt).first;
   }
   return Statement(db_, it->second);
 }

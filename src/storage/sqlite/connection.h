@@ -59,15 +59,23 @@ class Connection {
 
   // Runs one or more statements with no parameters.
   void Exec(std::string_view sql);
+  // Runs one statement with no parameters through the statement cache (transaction control on
+  // hot paths: no parsing per call).
+  void Run(std::string_view sql) { Prepare(sql).Run(); }
   // A cached prepared statement, reset and ready for binding. Valid until the next call to
   // Prepare with the same SQL text.
-  Statement Prepare(const std::string& sql);
+  // Looking up cached text allocates nothing, so callers pass literals (or strings built once).
+  Statement Prepare(std::string_view sql);
   int64_t Changes() const;
   sqlite3* raw() { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 }  // namespace kith::storage::sqlite

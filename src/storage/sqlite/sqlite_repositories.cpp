@@ -102,14 +102,16 @@ class SqliteAgencies final : public AgencyRepository {
   }
 
   std::optional<Agency> Get(const std::string& id) override {
-    auto s = db_.Prepare(std::string(kSelect) + " WHERE id=?");
+    static const std::string kSql = std::string(kSelect) + " WHERE id=?";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, id);
     if (!s.Step()) return std::nullopt;
     return Read(s);
   }
 
   std::vector<Agency> ListByAuthority(const std::string& authority_id) override {
-    auto s = db_.Prepare(std::string(kSelect) + " WHERE authority_id=? ORDER BY name");
+    static const std::string kSql = std::string(kSelect) + " WHERE authority_id=? ORDER BY name";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, authority_id);
     std::vector<Agency> out;
     while (s.Step()) out.push_back(Read(s));
@@ -176,11 +178,18 @@ class SqliteUsers final : public UserRepository {
     return Ok{};
   }
 
-  std::optional<User> Get(const std::string& id) override { return One("id", id); }
-  std::optional<User> GetByUsername(const std::string& username) override { return One("username", username); }
+  std::optional<User> Get(const std::string& id) override {
+    static const std::string kSql = std::string(kSelect) + " WHERE id=?";
+    return One(kSql, id);
+  }
+  std::optional<User> GetByUsername(const std::string& username) override {
+    static const std::string kSql = std::string(kSelect) + " WHERE username=?";
+    return One(kSql, username);
+  }
 
   std::vector<User> ListByAuthority(const std::string& authority_id) override {
-    auto s = db_.Prepare(std::string(kSelect) + " WHERE authority_id=? ORDER BY username");
+    static const std::string kSql = std::string(kSelect) + " WHERE authority_id=? ORDER BY username";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, authority_id);
     std::vector<User> out;
     while (s.Step()) out.push_back(Read(s));
@@ -193,8 +202,8 @@ class SqliteUsers final : public UserRepository {
       " password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at, version,"
       " totp_last_step FROM users";
 
-  std::optional<User> One(std::string_view column, const std::string& value) {
-    auto s = db_.Prepare(std::string(kSelect) + " WHERE " + std::string(column) + "=?");
+  std::optional<User> One(const std::string& sql, const std::string& value) {
+    auto s = db_.Prepare(sql);
     s.Bind(1, value);
     if (!s.Step()) return std::nullopt;
     return Read(s);
@@ -274,7 +283,8 @@ class SqliteChildren final : public ChildRepository {
   }
 
   std::optional<Child> Get(const std::string& id) override {
-    auto s = db_.Prepare(std::string(kSelect) + " WHERE id=?");
+    static const std::string kSql = std::string(kSelect) + " WHERE id=?";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, id);
     if (!s.Step()) return std::nullopt;
     Child c = Read(s);
@@ -283,7 +293,8 @@ class SqliteChildren final : public ChildRepository {
   }
 
   std::vector<Child> ListByAuthority(const std::string& authority_id, const std::string& after_id, int limit) override {
-    auto s = db_.Prepare(std::string(kSelect) + " WHERE authority_id=? AND id>? ORDER BY id LIMIT ?");
+    static const std::string kSql = std::string(kSelect) + " WHERE authority_id=? AND id>? ORDER BY id LIMIT ?";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, authority_id).Bind(2, after_id).Bind(3, limit);
     std::vector<Child> out;
     while (s.Step()) out.push_back(Read(s));
@@ -566,7 +577,8 @@ class SqliteAudit final : public AuditLog {
   }
 
   std::vector<AuditRecord> ForChild(const std::string& child_id, int limit) override {
-    auto s = db_.Prepare(std::string(kAuditSelect) + " WHERE child_id=? ORDER BY seq DESC LIMIT ?");
+    static const std::string kSql = std::string(kAuditSelect) + " WHERE child_id=? ORDER BY seq DESC LIMIT ?";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, child_id).Bind(2, limit);
     std::vector<AuditRecord> out;
     while (s.Step()) out.push_back(ReadAudit(s));
@@ -574,7 +586,8 @@ class SqliteAudit final : public AuditLog {
   }
 
   std::vector<AuditRecord> Range(int64_t after_seq, int limit) override {
-    auto s = db_.Prepare(std::string(kAuditSelect) + " WHERE seq>? ORDER BY seq LIMIT ?");
+    static const std::string kSql = std::string(kAuditSelect) + " WHERE seq>? ORDER BY seq LIMIT ?";
+    auto s = db_.Prepare(kSql);
     s.Bind(1, after_seq).Bind(2, limit);
     std::vector<AuditRecord> out;
     while (s.Step()) out.push_back(ReadAudit(s));

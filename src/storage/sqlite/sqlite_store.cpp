@@ -73,14 +73,14 @@ class SqliteStore final : public Store {
     } give_back{this, index};
     auto& reader = readers_[index];
     // One transaction, so that every query in `fn` sees the same snapshot.
-    reader.connection->Exec("BEGIN");
+    reader.connection->Run("BEGIN");
     try {
       fn(*reader.repos);
     } catch (...) {
       reader.connection->Exec("ROLLBACK");
       throw;
     }
-    reader.connection->Exec("COMMIT");
+    reader.connection->Run("COMMIT");
     reads_.fetch_add(1, std::memory_order_relaxed);
   }
 
@@ -127,10 +127,10 @@ class SqliteStore final : public Store {
     std::vector<std::exception_ptr> errors(batch.size());
     const AuditHead head_before_batch = head_;
     try {
-      writer_.Exec("BEGIN IMMEDIATE");
+      writer_.Run("BEGIN IMMEDIATE");
       for (size_t i = 0; i < batch.size(); ++i) {
         const AuditHead head_before_job = head_;
-        writer_.Exec("SAVEPOINT job");
+        writer_.Run("SAVEPOINT job");
         bool keep = false;
         try {
           keep = (*batch[i]->fn)(*writer_repos_);
@@ -138,13 +138,13 @@ class SqliteStore final : public Store {
           errors[i] = std::current_exception();
         }
         if (!keep) {
-          writer_.Exec("ROLLBACK TO job");
+          writer_.Run("ROLLBACK TO job");
           head_ = head_before_job;
         }
-        writer_.Exec("RELEASE job");
+        writer_.Run("RELEASE job");
       }
       const auto start = std::chrono::steady_clock::now();
-      writer_.Exec("COMMIT");
+      writer_.Run("COMMIT");
       commit_micros_ +=
           std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     } catch (...) {
