@@ -94,13 +94,20 @@ Error Refused(const Decision& d, std::string_view what) {
   return Error::Forbidden(std::string(what) + " (" + std::string(d.why) + ").");
 }
 
+// An allowed act on a child, ready for the audit log (callers add target and detail).
+domain::AuditRecord ChildAudit(const Principal& p, std::string action, const std::string& child_id,
+                               std::string_view why, std::string reason, TimePoint at) {
+  auto a = AuditFor(p, std::move(action), at);
+  a.child_id = child_id;
+  a.why = std::string(why);
+  a.reason = std::move(reason);
+  return a;
+}
+
 void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id, AuditOutcome outcome,
                 std::string_view why, const std::string& reason = "", const std::string& detail = "") {
-  auto a = AuditFor(p, std::move(action), ctx.clock.Now());
-  a.child_id = child_id;
+  auto a = ChildAudit(p, std::move(action), child_id, why, reason, ctx.clock.Now());
   a.outcome = outcome;
-  a.why = std::string(why);
-  a.reason = reason;
   a.detail = detail;
   ctx.store.Write([&](Repositories& r) {
     r.Audit().Append(a);
@@ -154,11 +161,7 @@ Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child chil
     const std::string role = p.user.job_title.empty() ? "Practitioner" : p.user.job_title;
     r.Teams().AddMember({child.id, p.user.id, role, *why, now, false});
     r.Teams().AppendEvent({child.id, p.user.id, "joined", role, *why, p.user.id, now});
-    auto a = AuditFor(p, "child.create", now);
-    a.child_id = child.id;
-    a.why = std::string(d.why);
-    a.reason = *why;
-    r.Audit().Append(a);
+    r.Audit().Append(ChildAudit(p, "child.create", child.id, d.why, *why, now));
     return true;
   });
   if (!outcome) return outcome.error();
@@ -206,10 +209,7 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
     if (outcome) outcome = r.Children().Update(updated);
     if (outcome) stored = updated;
     if (!outcome) return false;
-    auto a = AuditFor(p, "child.update", now);
-    a.child_id = child_id;
-    a.why = std::string(decision->why);
-    r.Audit().Append(a);
+    r.Audit().Append(ChildAudit(p, "child.update", child_id, decision->why, "", now));
     return true;
   });
   if (auto refused = Refusal(ctx_, p, "child.update", child_id, decision,
@@ -311,10 +311,7 @@ Result<ChildAccount> ChildService::Join(const Principal& p, const std::string& c
     }
     r.Teams().AddMember(*member);
     r.Teams().AppendEvent({child_id, p.user.id, "joined", member->role, member->reason, p.user.id, now});
-    auto a = AuditFor(p, "team.join", now);
-    a.child_id = child_id;
-    a.why = std::string(decision->why);
-    a.reason = member->reason;
+    auto a = ChildAudit(p, "team.join", child_id, decision->why, member->reason, now);
     a.detail = nlohmann::json{{"role", member->role}}.dump();
     r.Audit().Append(a);
     return true;
@@ -346,11 +343,7 @@ Status ChildService::Leave(const Principal& p, const std::string& child_id, cons
     const auto* me = domain::FindMember(team, p.user.id);
     r.Teams().RemoveMember(child_id, p.user.id);
     r.Teams().AppendEvent({child_id, p.user.id, "left", me->role, *why, p.user.id, now});
-    auto a = AuditFor(p, "team.leave", now);
-    a.child_id = child_id;
-    a.why = std::string(decision->why);
-    a.reason = *why;
-    r.Audit().Append(a);
+    r.Audit().Append(ChildAudit(p, "team.leave", child_id, decision->why, *why, now));
     return true;
   });
   if (auto refused = Refusal(ctx_, p, "team.leave", child_id, decision, "", false)) {
@@ -385,11 +378,8 @@ Result<ChildAccount> ChildService::ChangeLead(const Principal& p, const std::str
     r.Teams().SetLead(child_id, change->to_user_id, true);
     r.Teams().AppendEvent({child_id, change->to_user_id, "lead_assigned",
                            domain::FindMember(team, change->to_user_id)->role, *why, p.user.id, now});
-    auto a = AuditFor(p, "team.lead_change", now);
-    a.child_id = child_id;
+    auto a = ChildAudit(p, "team.lead_change", child_id, decision->why, *why, now);
     a.target_id = change->to_user_id;
-    a.why = std::string(decision->why);
-    a.reason = *why;
     a.detail = nlohmann::json{{"from", change->from_user_id.value_or("")}, {"to", change->to_user_id}}.dump();
     r.Audit().Append(a);
     return true;

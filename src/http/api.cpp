@@ -208,12 +208,8 @@ class Api : public std::enable_shared_from_this<Api> {
         n.authority_id = in.String("authority_id", false, 64);
         n.agency_id = in.String("agency_id", false, 64);
         n.password = in.String("password", true, 128);
-        const std::string role = in.String("role", true, 30);
-        if (auto parsed = domain::ParseRole(role)) {
-          n.role = *parsed;
-        } else if (!in.error()) {
-          in.Fail("role", "Expected practitioner, manager, authority_admin, auditor or national_admin.");
-        }
+        if (!in.Has("role")) in.Fail("role", "This field is required.");
+        if (auto role = ReadRole(in)) n.role = *role;
         if (in.error()) return ErrorResponse(*in.error(), q.request_id);
         return Reply(q, s_.admin.CreateUser(p, std::move(n)), 201, [](const auto& v) { return ToJson(v); });
       });
@@ -231,10 +227,7 @@ class Api : public std::enable_shared_from_this<Api> {
         c.phone = in.OptionalString("phone", 40);
         c.agency_id = in.OptionalString("agency_id", 64);
         c.password = in.OptionalString("password", 128);
-        if (auto role = in.OptionalString("role", 30)) {
-          c.role = domain::ParseRole(*role);
-          if (!c.role) in.Fail("role", "Expected practitioner, manager, authority_admin, auditor or national_admin.");
-        }
+        c.role = ReadRole(in);
         c.active = in.OptionalBool("active");
         c.unlock = in.Bool("unlock");
         c.reset_totp = in.Bool("reset_second_factor");
@@ -267,6 +260,15 @@ class Api : public std::enable_shared_from_this<Api> {
   template <typename F>
   Response WithBody(const Request& q, F&& f) const {
     return http::WithBody(s_.auth, o_, q, std::forward<F>(f));
+  }
+
+  // The role at "role", if present and known; an unknown role is noted as the reader's problem.
+  static std::optional<domain::Role> ReadRole(ObjectReader& in) {
+    auto text = in.OptionalString("role", 30);
+    if (!text) return std::nullopt;
+    auto role = domain::ParseRole(*text);
+    if (!role) in.Fail("role", "Expected practitioner, manager, authority_admin, auditor or national_admin.");
+    return role;
   }
 
   static Result<domain::Agency> AgencyFromJson(const json& body) {
