@@ -244,10 +244,13 @@ class Analysis {
     std::string_view what = !p.identity_verified && !p.role_verified ? "identity and role"
                             : !p.identity_verified                   ? "identity"
                                                                      : "role";
+    // "linked to the child as relationship not known" does not read: say the link is unknown.
+    const std::string link = p.relationship == RelationshipType::kUnknown
+                                 ? std::string("with no stated relationship to the child")
+                                 : fmt::format("linked to the child as {}", InSentence(p.relationship));
     Raise(FindingKind::kUnverifiedAdult, p.lives_with_child ? Severity::kHigh : Severity::kMedium,
-          fmt::format("An adult linked to the child as {}{} has not had their {} checked by any "
-                      "agency.",
-                      InSentence(p.relationship), p.lives_with_child ? ", living with the child," : "", what),
+          fmt::format("An adult {}{} has not had their {} checked by any agency.", link,
+                      p.lives_with_child ? ", living with the child," : "", what),
           {p.id}, {"identity_verified", "role_verified"});
   }
 

@@ -310,6 +310,20 @@ TEST(WheelRoleTest, AdultNoAgencyHasChecked) {
   EXPECT_THAT(Analyse(in), IsEmpty());
 }
 
+TEST(WheelRoleTest, UnverifiedAdultOfUnknownRelationshipIsDescribedAsSuch) {
+  auto in = Settled();
+  WheelPerson visitor;
+  visitor.id = "visitor";
+  visitor.relationship = RelationshipType::kUnknown;
+  visitor.adult = true;
+  in.people.push_back(visitor);
+  auto findings = Analyse(in);
+  ASSERT_THAT(Kinds(findings), ElementsAre(FindingKind::kUnverifiedAdult));
+  EXPECT_EQ(findings[0].explanation,
+            "An adult with no stated relationship to the child has not had their identity and role checked by "
+            "any agency.");
+}
+
 TEST(WheelRoleTest, UnverifiedChildrenAndPractitionersAreNotRaised) {
   auto in = Settled();
   WheelPerson sister;
