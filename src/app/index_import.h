@@ -17,8 +17,10 @@
 // so importing the same file twice changes nothing; a row whose content changed updates its
 // source record (the child it belongs to is not relinked). Everything is audited.
 //
-// Thread safety: ImportFeed may run while the server serves the same database (writes go
-// through the store); the server's search index learns of imported children at its next start.
+// Thread safety: ImportFeed writes through `ctx.store` and may run on any thread. Like every
+// command-line tool, `kith import` must run while no server has the database open: a server's
+// store keeps the audit chain's head in memory and does not expect another writer. The server's
+// search index learns of imported children when it starts.
 #pragma once
 
 #include <cstddef>

@@ -28,7 +28,7 @@ export function ReviewQueue() {
             <p class="govuk-body" data-testid="review-empty">There is nothing to review.</p>
           ) : (
             <TableWrap label="Records to review">
-              <table class="govuk-table" data-testid="review-queue">
+              <table class="govuk-table kith-table--stack" data-testid="review-queue">
                 <caption class="govuk-table__caption govuk-table__caption--m">{d.reviews.length} to review, oldest first</caption>
                 <thead class="govuk-table__head">
                   <tr class="govuk-table__row">
@@ -51,9 +51,9 @@ export function ReviewQueue() {
                       <td class="govuk-table__cell">
                         {r.source} <span class="kith-meta">({r.record_id})</span>
                       </td>
-                      <td class="govuk-table__cell">{r.date_of_birth ? formatDate(r.date_of_birth) : 'Not given'}</td>
-                      <td class="govuk-table__cell">{r.candidates}</td>
-                      <td class="govuk-table__cell">{percent(r.best_probability)}</td>
+                      <td class="govuk-table__cell">Born {r.date_of_birth ? formatDate(r.date_of_birth) : 'not given'}</td>
+                      <td class="govuk-table__cell">{r.candidates} candidate{r.candidates === 1 ? '' : 's'}</td>
+                      <td class="govuk-table__cell">{percent(r.best_probability)} likely</td>
                       <td class="govuk-table__cell">{formatDateTime(r.created_at)}</td>
                     </tr>
                   ))}
@@ -83,7 +83,7 @@ function candidateValue(c: ReviewCandidate, field: keyof SourceRecord): string {
   switch (field) {
     case 'given_name': return k.given_names;
     case 'family_name': return k.family_name;
-    case 'date_of_birth': return k.date_of_birth ?? '';
+    case 'date_of_birth': return k.date_of_birth ? formatDate(k.date_of_birth) : '';
     case 'sex': return k.sex === 'not_known' ? '' : k.sex;
     case 'address': return k.shielded ? 'Shielded' : k.address;
     case 'postcode': return k.shielded ? 'Shielded' : k.postcode;
@@ -91,6 +91,12 @@ function candidateValue(c: ReviewCandidate, field: keyof SourceRecord): string {
     case 'upn': return k.upn;
     default: return '';
   }
+}
+
+function recordValue(r: SourceRecord, field: keyof SourceRecord): string {
+  const v = r[field];
+  if (field === 'date_of_birth') return v ? formatDate(String(v)) : '';
+  return typeof v === 'string' ? v : '';
 }
 
 function SideBySide({ review }: { review: ReviewDetail }) {
@@ -119,7 +125,7 @@ function SideBySide({ review }: { review: ReviewDetail }) {
           {FIELDS.map(([field, label]) => (
             <tr class="govuk-table__row" key={field}>
               <th scope="row" class="govuk-table__header">{label}</th>
-              <td class="govuk-table__cell">{String(review.record[field] ?? '') || <span class="kith-meta">Not given</span>}</td>
+              <td class="govuk-table__cell">{recordValue(review.record, field) || <span class="kith-meta">Not given</span>}</td>
               {review.candidates.map((c) => (
                 <td class="govuk-table__cell" key={c.child.id}>{candidateValue(c, field) || <span class="kith-meta">Not given</span>}</td>
               ))}
@@ -144,7 +150,13 @@ function SideBySide({ review }: { review: ReviewDetail }) {
   );
 }
 
+const fieldLabel = (field: string) => FIELDS.find(([f]) => f === field)?.[1] ?? humanise(field);
+const signed = (w: number) => `${w > 0 ? '+' : ''}${w.toFixed(2)}`;
+
 function Evidence({ candidate, n }: { candidate: ReviewCandidate; n: number }) {
+  // The match weight is the prior log-odds plus the fields' weights (and a term-frequency
+  // adjustment for common values): the remainder is shown as the starting point.
+  const start = candidate.weight - candidate.evidence.reduce((sum, e) => sum + e.weight, 0);
   return (
     <TableWrap label={`Evidence for candidate ${n}`}>
       <table class="govuk-table" data-testid="review-evidence">
@@ -159,11 +171,16 @@ function Evidence({ candidate, n }: { candidate: ReviewCandidate; n: number }) {
           </tr>
         </thead>
         <tbody class="govuk-table__body">
+          <tr class="govuk-table__row">
+            <td class="govuk-table__cell">Starting point</td>
+            <td class="govuk-table__cell">how unlikely two records picked at random are the same child</td>
+            <td class="govuk-table__cell govuk-table__cell--numeric">{signed(start)}</td>
+          </tr>
           {candidate.evidence.map((e) => (
             <tr class="govuk-table__row" key={e.field}>
-              <td class="govuk-table__cell">{humanise(e.field)}</td>
+              <td class="govuk-table__cell">{fieldLabel(e.field)}</td>
               <td class="govuk-table__cell">{e.outcome}</td>
-              <td class="govuk-table__cell govuk-table__cell--numeric">{e.weight > 0 ? '+' : ''}{e.weight.toFixed(2)}</td>
+              <td class="govuk-table__cell govuk-table__cell--numeric">{signed(e.weight)}</td>
             </tr>
           ))}
         </tbody>
