@@ -91,6 +91,19 @@ json ToJson(const app::ReviewView& v) {
           {"candidates", candidates}};
 }
 
+json ToJson(const storage::ChildMerge& m) {
+  return {{"id", m.id},
+          {"survivor_id", m.survivor_id},
+          {"merged_id", m.merged_id},
+          {"moved_source_records", m.moved_source_records},
+          {"merged_by", m.merged_by},
+          {"merged_at", FormatUtc(m.merged_at)},
+          {"reason", m.reason},
+          {"unmerged_by", TextOrNull(m.unmerged_by)},
+          {"unmerged_at", m.unmerged_at ? json(FormatUtc(*m.unmerged_at)) : json(nullptr)},
+          {"unmerge_reason", TextOrNull(m.unmerge_reason)}};
+}
+
 const auto kEncode = [](const auto& value) { return ToJson(value); };
 
 }  // namespace
@@ -117,6 +130,28 @@ void RegisterIndexApi(Router& router, IndexApiServices s, ApiOptions options) {
       if (in.error()) return ErrorResponse(*in.error(), q.request_id);
       const auto d = decision == "match" ? app::ReviewDecision::kMatch : app::ReviewDecision::kNotAMatch;
       return Reply(q, s.reviews.Decide(p, a.at("id"), d, child_id, reason), 200, kEncode);
+    });
+  });
+  router.Add("POST", "/api/v1/index/merges", [s, options](const Request& q, const Params&) {
+    return WithBody(s.auth, options, q, [&](const app::Principal& p, const json& body) {
+      ObjectReader in(body, "", {"survivor_id", "merged_id", "reason"});
+      const std::string survivor = in.String("survivor_id", true, 64);
+      const std::string merged = in.String("merged_id", true, 64);
+      const std::string reason = in.String("reason", true, 500);
+      if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+      return Reply(q, s.merges.Merge(p, survivor, merged, reason), 201, kEncode);
+    });
+  });
+  router.Add("GET", "/api/v1/index/merges/{id}", [s, options](const Request& q, const Params& a) {
+    return WithPrincipal(s.auth, options, q,
+                         [&](const app::Principal& p) { return Reply(q, s.merges.Get(p, a.at("id")), 200, kEncode); });
+  });
+  router.Add("POST", "/api/v1/index/merges/{id}/undo", [s, options](const Request& q, const Params& a) {
+    return WithBody(s.auth, options, q, [&](const app::Principal& p, const json& body) {
+      ObjectReader in(body, "", {"reason"});
+      const std::string reason = in.String("reason", true, 500);
+      if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+      return Reply(q, s.merges.Unmerge(p, a.at("id"), reason), 200, kEncode);
     });
   });
 }

@@ -10,6 +10,7 @@
 #include "app/auth_service.h"
 #include "app/child_service.h"
 #include "app/live_hub.h"
+#include "app/merge_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
 #include "app/word_index.h"
@@ -86,6 +87,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::ChildService children(context, &search);
   app::AdminService admin(context);
   app::ReviewService reviews(context, &search);
+  app::MergeService merges(context);
   app::AccountService* account_for_hub = nullptr;
   app::LiveHub hub([&account_for_hub](const std::string& user_id, const std::string& child_id) {
     return account_for_hub->MaySee(user_id, child_id);
@@ -98,7 +100,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
-  http::RegisterIndexApi(router, {auth, reviews}, {.secure_cookies = config.secure_cookies});
+  http::RegisterIndexApi(router, {auth, reviews, merges}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";

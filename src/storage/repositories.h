@@ -414,6 +414,38 @@ class ReviewRepository {
   virtual Status Decide(const ReviewItem& decided) = 0;
 };
 
+// Two children found to be one: the merged-away child is hidden (search, signposting and its
+// account point to the survivor) and its source records are attached to the survivor. An
+// un-merge restores both exactly; the record of both is kept for ever.
+struct ChildMerge {
+  std::string id;  // "M" + 16 base-32 characters
+  std::string survivor_id;
+  std::string merged_id;
+  std::vector<std::string> moved_source_records;  // ids moved from the merged child to the survivor
+  std::string merged_by;
+  TimePoint merged_at;
+  std::string reason;
+  // Set by an un-merge.
+  std::string unmerged_by;
+  std::optional<TimePoint> unmerged_at;
+  std::string unmerge_reason;
+};
+
+class MergeRepository {
+ public:
+  virtual ~MergeRepository() = default;
+  // kConflict if the id exists or `merged_id` is already merged away (and not un-merged).
+  virtual Status Insert(const ChildMerge& merge) = 0;
+  virtual std::optional<ChildMerge> Get(const std::string& id) = 0;
+  // The merge, not undone, that merged this child away; nullopt if it stands on its own.
+  virtual std::optional<ChildMerge> MergedAway(const std::string& child_id) = 0;
+  // Every merge (undone or not) this child took part in, as survivor or merged, newest first.
+  virtual std::vector<ChildMerge> ForChild(const std::string& child_id) = 0;
+  // Records the un-merge (unmerged_by, unmerged_at, unmerge_reason). kNotFound if there is no
+  // such merge, kConflict if it was already undone.
+  virtual Status Undo(const ChildMerge& undone) = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -432,6 +464,7 @@ class Repositories {
   virtual FeedRepository& Feed() = 0;
   virtual SourceRecordRepository& SourceRecords() = 0;
   virtual ReviewRepository& Reviews() = 0;
+  virtual MergeRepository& Merges() = 0;
 };
 
 }  // namespace kith::storage

@@ -181,6 +181,52 @@ TEST_P(IndexConformance, ReviewQueueHoldsCandidatesAndIsDecidedOnce) {
   EXPECT_EQ(still_open[0].id, "r-b");
 }
 
+TEST_P(IndexConformance, AChildIsMergedAwayOnceAtATimeAndEveryMergeIsKept) {
+  storage::ChildMerge m{"m1", "c1", "c2", {"s2", "s3"}, "u1", kT0, "Same child: same NHS number", "", std::nullopt, ""};
+  Write([&](Repositories& r) {
+    EXPECT_TRUE(r.Merges().Insert(m));
+    auto again = m;
+    again.id = "m2";
+    EXPECT_EQ(r.Merges().Insert(again).error().code, ErrorCode::kConflict);  // c2 is merged already
+  });
+  auto away = Read([](Repositories& r) { return r.Merges().MergedAway("c2"); });
+  ASSERT_TRUE(away);
+  EXPECT_EQ(away->survivor_id, "c1");
+  EXPECT_EQ(away->moved_source_records, (std::vector<std::string>{"s2", "s3"}));
+  EXPECT_EQ(away->merged_at, kT0);
+  EXPECT_EQ(away->reason, "Same child: same NHS number");
+  EXPECT_FALSE(Read([](Repositories& r) { return r.Merges().MergedAway("c1"); }));
+
+  Write([&](Repositories& r) {
+    auto undone = m;
+    undone.unmerged_by = "u2";
+    undone.unmerged_at = kT0 + std::chrono::seconds(30);
+    undone.unmerge_reason = "Twins: different GP records";
+    EXPECT_TRUE(r.Merges().Undo(undone));
+    EXPECT_EQ(r.Merges().Undo(undone).error().code, ErrorCode::kConflict);
+    undone.id = "nope";
+    EXPECT_EQ(r.Merges().Undo(undone).error().code, ErrorCode::kNotFound);
+  });
+  EXPECT_FALSE(Read([](Repositories& r) { return r.Merges().MergedAway("c2"); }));
+  Write([&](Repositories& r) {
+    auto later = m;
+    later.id = "m3";
+    later.merged_at = kT0 + std::chrono::seconds(60);
+    later.moved_source_records = {};
+    EXPECT_TRUE(r.Merges().Insert(later));  // merged again after the un-merge
+  });
+  auto history = Read([](Repositories& r) { return r.Merges().ForChild("c1"); });
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].id, "m3");
+  EXPECT_TRUE(history[0].moved_source_records.empty());
+  EXPECT_EQ(history[1].id, "m1");
+  EXPECT_EQ(history[1].unmerged_by, "u2");
+  EXPECT_EQ(history[1].unmerged_at, kT0 + std::chrono::seconds(30));
+  EXPECT_EQ(history[1].unmerge_reason, "Twins: different GP records");
+  EXPECT_EQ(Read([](Repositories& r) { return r.Merges().ForChild("c2"); }).size(), 2u);
+  EXPECT_EQ(Read([](Repositories& r) { return r.Merges().Get("m1"); })->merged_by, "u1");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, IndexConformance, ::testing::ValuesIn(Backends()),
                          [](const auto& param_info) { return param_info.param.name; });
 

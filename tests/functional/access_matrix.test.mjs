@@ -45,6 +45,9 @@ POST   /api/v1/search                                  200   200   200    200   
 GET    /api/v1/index/reviews                           403   403   403    403       200    403    403     403    401
 GET    /api/v1/index/reviews/{review}                  403   403   403    403       200    403    403     403    401
 POST   /api/v1/index/reviews/{review}/decision         403   403   403    403       200    403    403     403    401
+POST   /api/v1/index/merges                            403   403   403    403       201    403    403     403    401
+GET    /api/v1/index/merges/{merge}                    403   403   403    403       200    403    403     403    401
+POST   /api/v1/index/merges/{merge}/undo               403   403   403    403       200    403    403     403    401
 POST   /api/v1/children/{leo}/team                     409   409   201    201       201    403    403     403    401
 POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404    404    404     404    401
 POST   /api/v1/children/{leo}/lead                     403   200   403    403       403    403    403     403    401
@@ -180,6 +183,20 @@ const REQUESTS = {
   'POST /api/v1/index/reviews/{review}/decision': {
     send: (c) => c.post(`/api/v1/index/reviews/${ctx.review}/decision`,
                         { decision: 'not_a_match', reason: 'Different child: checked with the GP practice' }),
+  },
+  // The record the decision above made is merged into the one it was reviewed against.
+  'POST /api/v1/index/merges': {
+    send: async (c) => {
+      const decided = await clients.manager.get(`/api/v1/index/reviews/${ctx.review}`);
+      const res = await c.post('/api/v1/index/merges', { survivor_id: ctx.reviewCandidate,
+                                                        merged_id: decided.body.decided_child_id, reason: REASON });
+      if (res.status === 201) ctx.merge = res.body.id;
+      return res;
+    },
+  },
+  'GET /api/v1/index/merges/{merge}': { send: (c) => c.get(`/api/v1/index/merges/${ctx.merge}`) },
+  'POST /api/v1/index/merges/{merge}/undo': {
+    send: (c) => c.post(`/api/v1/index/merges/${ctx.merge}/undo`, { reason: 'Merged only for the access test' }),
   },
   'POST /api/v1/children/{leo}/team': {
     send: (c) => c.post(`/api/v1/children/${ctx.leo}/team`, { role: 'Supporting practitioner', reason: REASON }),
@@ -345,6 +362,7 @@ before(async () => {
   const reviews = await clients.manager.get('/api/v1/index/reviews');
   assert.equal(reviews.body.reviews.length, 1, reviews.text);
   ctx.review = reviews.body.reviews[0].id;
+  ctx.reviewCandidate = (await clients.manager.get(`/api/v1/index/reviews/${ctx.review}`)).body.candidates[0].child.id;
 
   // Targets in Leo's account, made by the lead professional.
   const entry = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);

@@ -226,15 +226,126 @@ class SqliteReviews final : public ReviewRepository {
   Connection& db_;
 };
 
+// The moved source record ids, one per line (ids never contain a newline).
+std::string JoinIds(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += id + "\n";
+  return out;
+}
+
+std::vector<std::string> SplitIds(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    out.push_back(text.substr(start, end - start));
+  }
+  return out;
+}
+
+constexpr std::string_view kMergeColumns =
+    "id, survivor_id, merged_id, moved_source_records, merged_by, merged_at, reason, unmerged_by, unmerged_at,"
+    " unmerge_reason";
+
+class SqliteMerges final : public MergeRepository {
+ public:
+  explicit SqliteMerges(Connection& db) : db_(db) {}
+
+  Status Insert(const ChildMerge& m) override {
+    static const std::string kSql =
+        "INSERT INTO child_merges(" + std::string(kMergeColumns) + ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
+    auto s = db_.Prepare(kSql);
+    s.Bind(1, m.id).Bind(2, m.survivor_id).Bind(3, m.merged_id).Bind(4, JoinIds(m.moved_source_records));
+    s.Bind(5, m.merged_by).Bind(6, ToMicros(m.merged_at)).Bind(7, m.reason).Bind(8, m.unmerged_by);
+    if (m.unmerged_at) {
+      s.Bind(9, ToMicros(*m.unmerged_at));
+    } else {
+      s.BindNull(9);
+    }
+    s.Bind(10, m.unmerge_reason);
+    try {
+      s.Run();
+    } catch (const StorageError& e) {
+      if (std::string_view(e.what()).find("UNIQUE constraint failed") != std::string_view::npos) {
+        return Error::Conflict("that child is already merged into another");
+      }
+      throw;
+    }
+    return Ok{};
+  }
+
+  std::optional<ChildMerge> Get(const std::string& id) override {
+    static const std::string kSql = "SELECT " + std::string(kMergeColumns) + " FROM child_merges WHERE id=?";
+    auto s = db_.Prepare(kSql);
+    s.Bind(1, id);
+    if (!s.Step()) return std::nullopt;
+    return Read(s);
+  }
+
+  std::optional<ChildMerge> MergedAway(const std::string& child_id) override {
+    static const std::string kSql =
+        "SELECT " + std::string(kMergeColumns) + " FROM child_merges WHERE merged_id=? AND unmerged_at IS NULL";
+    auto s = db_.Prepare(kSql);
+    s.Bind(1, child_id);
+    if (!s.Step()) return std::nullopt;
+    return Read(s);
+  }
+
+  std::vector<ChildMerge> ForChild(const std::string& child_id) override {
+    static const std::string kSql = "SELECT " + std::string(kMergeColumns) +
+                                    " FROM child_merges WHERE survivor_id=?1 OR merged_id=?1"
+                                    " ORDER BY merged_at DESC, id DESC";
+    auto s = db_.Prepare(kSql);
+    s.Bind(1, child_id);
+    std::vector<ChildMerge> out;
+    while (s.Step()) out.push_back(Read(s));
+    return out;
+  }
+
+  Status Undo(const ChildMerge& m) override {
+    auto s = db_.Prepare(
+        "UPDATE child_merges SET unmerged_by=?2, unmerged_at=?3, unmerge_reason=?4 WHERE id=?1 AND unmerged_at IS NULL");
+    s.Bind(1, m.id).Bind(2, m.unmerged_by);
+    if (m.unmerged_at) {
+      s.Bind(3, ToMicros(*m.unmerged_at));
+    } else {
+      s.BindNull(3);
+    }
+    s.Bind(4, m.unmerge_reason);
+    s.Run();
+    if (db_.Changes() > 0) return Ok{};
+    return Get(m.id) ? Error::Conflict("this merge was already undone") : Error::NotFound("no such merge");
+  }
+
+ private:
+  static ChildMerge Read(const Statement& s) {
+    ChildMerge m;
+    m.id = s.Text(0);
+    m.survivor_id = s.Text(1);
+    m.merged_id = s.Text(2);
+    m.moved_source_records = SplitIds(s.Text(3));
+    m.merged_by = s.Text(4);
+    m.merged_at = FromMicros(s.Int(5));
+    m.reason = s.Text(6);
+    m.unmerged_by = s.Text(7);
+    if (auto at = s.OptionalInt(8)) m.unmerged_at = FromMicros(*at);
+    m.unmerge_reason = s.Text(9);
+    return m;
+  }
+
+  Connection& db_;
+};
+
 class Bundle final : public IndexRepositories {
  public:
-  explicit Bundle(Connection& db) : sources_(db), reviews_(db) {}
+  explicit Bundle(Connection& db) : sources_(db), reviews_(db), merges_(db) {}
   SourceRecordRepository& SourceRecords() override { return sources_; }
   ReviewRepository& Reviews() override { return reviews_; }
+  MergeRepository& Merges() override { return merges_; }
 
  private:
   SqliteSourceRecords sources_;
   SqliteReviews reviews_;
+  SqliteMerges merges_;
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The SQLite implementation of the national index repositories (source records and the
-// clerical review queue). Private to the back end; created by MakeRepositories.
+// The SQLite implementation of the national index repositories (source records, the clerical
+// review queue and merges). Private to the back end; created by MakeRepositories.
 // Not thread-safe: used by one transaction on one thread.
 #pragma once
 
@@ -15,6 +15,7 @@ class IndexRepositories {
   virtual ~IndexRepositories() = default;
   virtual SourceRecordRepository& SourceRecords() = 0;
   virtual ReviewRepository& Reviews() = 0;
+  virtual MergeRepository& Merges() = 0;
 };
 
 std::unique_ptr<IndexRepositories> MakeIndexRepositories(Connection& connection);

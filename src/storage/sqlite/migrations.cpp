@@ -349,6 +349,23 @@ CREATE TABLE review_candidates (
   PRIMARY KEY (review_id, position)
 ) STRICT, WITHOUT ROWID;
 )sql",
+      // 6: merges of two child records into one, kept for ever with their un-merges.
+      R"sql(
+CREATE TABLE child_merges (
+  id TEXT PRIMARY KEY,
+  survivor_id TEXT NOT NULL REFERENCES children(id),
+  merged_id TEXT NOT NULL REFERENCES children(id),
+  moved_source_records TEXT NOT NULL,
+  merged_by TEXT NOT NULL,
+  merged_at INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  unmerged_by TEXT NOT NULL DEFAULT '',
+  unmerged_at INTEGER,
+  unmerge_reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE UNIQUE INDEX child_merges_one_active ON child_merges(merged_id) WHERE unmerged_at IS NULL;
+CREATE INDEX child_merges_by_survivor ON child_merges(survivor_id);
+)sql",
   };
   return kMigrations;
 }

@@ -633,6 +633,7 @@ class Bundle final : public Repositories {
   FeedRepository& Feed() override { return account_->Feed(); }
   SourceRecordRepository& SourceRecords() override { return index_->SourceRecords(); }
   ReviewRepository& Reviews() override { return index_->Reviews(); }
+  MergeRepository& Merges() override { return index_->Merges(); }
 
  private:
   SqliteAuthorities authorities_;
