@@ -42,9 +42,11 @@ std::vector<MemberView> LoadTeam(Repositories& r, const std::string& child_id) {
   return out;
 }
 
-std::optional<Snapshot> Load(Repositories& r, const std::string& child_id, const domain::Actor& actor) {
+// A child merged into another (MergeService) is gone for every act but reading its audit trail.
+std::optional<Snapshot> Load(Repositories& r, const std::string& child_id, const domain::Actor& actor,
+                             bool even_if_merged = false) {
   auto child = r.Children().Get(child_id);
-  if (!child) return std::nullopt;
+  if (!child || (!even_if_merged && r.Merges().MergedAway(child_id))) return std::nullopt;
   Snapshot s{std::move(*child), LoadTeam(r, child_id), {}};
   s.relation.child_authority_id = s.child.authority_id;
   for (const auto& m : s.team) {
@@ -397,7 +399,7 @@ Result<std::vector<domain::AuditRecord>> ChildService::AuditTrail(const Principa
   std::optional<Decision> decision;
   std::vector<domain::AuditRecord> records;
   ctx_.store.Read([&](Repositories& r) {
-    auto snap = Load(r, child_id, p.Actor());
+    auto snap = Load(r, child_id, p.Actor(), true);
     if (!snap) return;
     decision = Decide(p.Actor(), ChildAction::kViewAudit, snap->relation);
     if (decision->allowed) records = r.Audit().ForChild(child_id, std::clamp(limit, 1, 1000));

@@ -61,7 +61,7 @@ Result<SearchOutcome> SearchService::Search(const Principal& p, SearchTerms term
     const std::set<std::string> my_children(mine.begin(), mine.end());
     for (const auto& hit : found->hits) {
       auto child = r.Children().Get(hit.id);
-      if (!child) continue;
+      if (!child || r.Merges().MergedAway(child->id)) continue;  // merged into another child
       // The index may lag a change by a moment; the stored shield always wins.
       if (child->shielded && !hit.shielded) continue;
       SearchResultView v;

@@ -38,6 +38,8 @@ std::string_view ToString(AuthorityAction action) {
       return "manage_agencies";
     case AuthorityAction::kViewAuthorityAudit:
       return "view_authority_audit";
+    case AuthorityAction::kReviewIndex:
+      return "review_index";
   }
   return "unknown";
 }
@@ -91,6 +93,9 @@ Decision Decide(const Actor& actor, AuthorityAction action, const std::string& a
     case AuthorityAction::kViewAuthorityAudit:
       return actor.role == Role::kAuditor && own_authority ? Allow("auditor of the authority")
                                                            : Deny("not an auditor of the authority");
+    case AuthorityAction::kReviewIndex:
+      return actor.role == Role::kManager && own_authority ? Allow("manager of the authority")
+                                                           : Deny("not a manager of the authority");
   }
   return Deny("unknown action");
 }

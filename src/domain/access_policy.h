@@ -9,6 +9,7 @@
 // - Members of the child's team see the child's account (case content) and may edit the index
 //   record. A manager also sees the accounts of children whose team includes a member of the
 //   manager's own agency (supervision).
+// - Managers of an authority decide the national index's clerical review of its source feeds.
 // - Administrators manage users and agencies but never read case content by being
 //   administrators; auditors read the audit trail of their own authority, and nothing else.
 // Pure functions; safe from any thread.
@@ -36,6 +37,9 @@ enum class AuthorityAction {
   kManageUsers,
   kManageAgencies,
   kViewAuthorityAudit,
+  // The national index's clerical review queue, merge and un-merge: managers of the authority
+  // (docs/adr/0004-index-stewards.md).
+  kReviewIndex,
 };
 
 std::string_view ToString(ChildAction action);

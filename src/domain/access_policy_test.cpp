@@ -88,7 +88,8 @@ TEST(AccessPolicyTest, InactiveUsersAreDeniedEverything) {
     ChildRelation rel{"la1", true, true, true, true};
     for (ChildAction a : kActions) EXPECT_FALSE(Decide(actor, a, rel).allowed);
     for (AuthorityAction a : {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers,
-                              AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit}) {
+                              AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit,
+                              AuthorityAction::kReviewIndex}) {
       EXPECT_FALSE(Decide(actor, a, "la1").allowed);
     }
   }
@@ -104,18 +105,20 @@ TEST(AccessPolicyTest, AuthorityActionMatrix) {
   struct Row {
     Role role;
     std::string authority;
-    std::string expected;  // C create child, U users, G agencies, A authority audit
+    std::string expected;  // C create child, U users, G agencies, A authority audit, R index review
   };
   const std::vector<Row> rows = {
-      {Role::kPractitioner, "la1", "C..."},   {Role::kPractitioner, "la2", "...."},   {Role::kManager, "la1", "C..."},
-      {Role::kAuthorityAdmin, "la1", ".UG."}, {Role::kAuthorityAdmin, "la2", "...."}, {Role::kAuditor, "la1", "...A"},
-      {Role::kAuditor, "la2", "...."},        {Role::kNationalAdmin, "", ".UG."},
+      {Role::kPractitioner, "la1", "C...."},   {Role::kPractitioner, "la2", "....."}, {Role::kManager, "la1", "C...R"},
+      {Role::kManager, "la2", "....."},        {Role::kAuthorityAdmin, "la1", ".UG.."},
+      {Role::kAuthorityAdmin, "la2", "....."}, {Role::kAuditor, "la1", "...A."},      {Role::kAuditor, "la2", "....."},
+      {Role::kNationalAdmin, "", ".UG.."},
   };
   const AuthorityAction actions[] = {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers,
-                                     AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit};
+                                     AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit,
+                                     AuthorityAction::kReviewIndex};
   for (const auto& row : rows) {
     Actor actor{"u", row.role, row.authority, "a", true};
-    for (size_t i = 0; i < 4; ++i) {
+    for (size_t i = 0; i < 5; ++i) {
       EXPECT_EQ(Decide(actor, actions[i], "la1").allowed, row.expected[i] != '.')
           << ToString(row.role) << "@" << row.authority << " / " << ToString(actions[i]);
     }

@@ -43,18 +43,6 @@ std::optional<std::string> ReadPassword(bool from_stdin, const std::string& prom
   return line;
 }
 
-// Command-line administration acts as a national administrator named "cli" in the audit trail.
-app::Principal CliPrincipal() {
-  app::Principal p;
-  p.user.id = "cli";
-  p.user.username = "cli";
-  p.user.display_name = "Command line";
-  p.user.role = domain::Role::kNationalAdmin;
-  p.user.active = true;
-  p.client = "local";
-  return p;
-}
-
 struct Runtime {
   Config config;
   std::unique_ptr<storage::Store> store;
@@ -149,7 +137,7 @@ int RunCli(int argc, char** argv) {
   auto* audit_head = audit->add_subcommand(
       "head", "Print the sequence number and hash of the newest record (keep it elsewhere to detect truncation)");
 
-  Tools tools(cli);  // link, search
+  Tools tools(cli);  // link, import, search
 
   CLI11_PARSE(cli, argc, argv);
 

@@ -10,11 +10,14 @@
 #include "app/auth_service.h"
 #include "app/child_service.h"
 #include "app/live_hub.h"
+#include "app/merge_service.h"
+#include "app/review_service.h"
 #include "app/search_service.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/account_api.h"
 #include "http/api.h"
+#include "http/index_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
@@ -83,6 +86,8 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::SearchService search(context, *search_index);
   app::ChildService children(context, &search);
   app::AdminService admin(context);
+  app::ReviewService reviews(context, &search);
+  app::MergeService merges(context);
   app::AccountService* account_for_hub = nullptr;
   app::LiveHub hub([&account_for_hub](const std::string& user_id, const std::string& child_id) {
     return account_for_hub->MaySee(user_id, child_id);
@@ -95,6 +100,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
+  http::RegisterIndexApi(router, {auth, reviews, merges}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/index_import.h"
 #include "app/search_service.h"
 #include "common/clock.h"
 #include "linkage/csv.h"
@@ -94,7 +95,25 @@ std::unique_ptr<linkage::SearchIndex> IndexFromCsv(const std::string& path) {
   return builder.Finish();
 }
 
+// Reads a whole file; nullopt when it cannot be opened.
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 }  // namespace
+
+app::Principal CliPrincipal() {
+  app::Principal p;
+  p.user.id = "cli";
+  p.user.username = "cli";
+  p.user.display_name = "Command line";
+  p.user.role = domain::Role::kNationalAdmin;
+  p.user.active = true;
+  p.client = "local";
+  return p;
+}
 
 struct Tools::Options {
   CLI::App* link = nullptr;
@@ -110,7 +129,16 @@ struct Tools::Options {
   std::string search_out;
   std::string search_index;
 
+  CLI::App* import = nullptr;
+  std::string import_file;
+  std::string import_db;
+  std::string import_source;
+  std::string import_authority;
+  double import_match = 0.99;
+  double import_review = 0.50;
+
   int RunLink() const;
+  int RunImport(const Config& config) const;
   int RunSearch(const Config& config) const;
 };
 
@@ -128,6 +156,24 @@ Tools::Tools(CLI::App& cli) : o_(std::make_unique<Options>()) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   o_->link->add_option("--review-out", o_->link_review_out, "Write the pairs for clerical review here");
+
+  o_->import = cli.add_subcommand("import", "Import a source feed (CSV) into the national child index");
+  o_->import
+      ->add_option("file", o_->import_file,
+                   "CSV with a header: record_id, source, given_name, family_name, date_of_birth, sex, postcode, "
+                   "address, nhs_number, upn; other columns are kept as attributes")
+      ->required()
+      ->check(CLI::ExistingFile);
+  o_->import->add_option("--db", o_->import_db, "The database file (default: kith.db in KITH_DATA)");
+  o_->import->add_option("--source", o_->import_source, "The feed's source, for rows without a source column");
+  o_->import->add_option("--authority", o_->import_authority,
+                         "Local authority id of new children and review items (default: the only one)");
+  o_->import->add_option("--match", o_->import_match, "Match probability for an automatic match")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  o_->import->add_option("--review", o_->import_review, "Match probability for clerical review")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
 
   o_->search = cli.add_subcommand("search", "Search the national child index");
   o_->search
@@ -147,6 +193,7 @@ Tools::~Tools() = default;
 std::optional<int> Tools::Run(const Config& config) {
   if (o_->link->parsed()) return o_->RunLink();
   if (o_->search->parsed()) return o_->RunSearch(config);
+  if (o_->import->parsed()) return o_->RunImport(config);
   return std::nullopt;
 }
 
@@ -176,6 +223,58 @@ int Tools::Options::RunLink() const {
       s.sibling_guarded, s.oversized_blocks, Seconds(started));
   std::cerr << "kith link: clusters written to " << link_out
             << (link_review_out.empty() ? "" : ", review pairs to " + link_review_out) << "\n";
+  return 0;
+}
+
+int Tools::Options::RunImport(const Config& config) const {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string db = import_db.empty() ? config.DatabasePath() : import_db;
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "kith import: there is no database at " << db
+              << "; create it with `kith migrate` and `kith authority add` first\n";
+    return 1;
+  }
+  auto text = ReadFile(import_file);
+  if (!text) {
+    std::cerr << "kith import: cannot read " << import_file << "\n";
+    return 1;
+  }
+  auto store = storage::OpenSqliteStore({.path = db});
+  app::ImportOptions options;
+  options.authority_id = import_authority;
+  if (options.authority_id.empty()) {
+    const auto authorities = store->ReadValue([](storage::Repositories& r) { return r.Authorities().List(); });
+    if (authorities.size() != 1) {
+      std::cerr << "kith import: there are " << authorities.size()
+                << " local authorities; choose one with --authority (see `kith authority list`)\n";
+      return 1;
+    }
+    options.authority_id = authorities[0].id;
+  }
+  options.default_source = import_source;
+  options.match_probability = import_match;
+  options.review_probability = import_review;
+  options.progress = StageProgress("kith import");
+  SystemClock clock;
+  SystemRandom random;
+  app::PasswordHasher hasher(app::HashCost::kMinimum);  // the import signs nobody in
+  app::Context context{*store, clock, random, hasher, {}};
+  auto summary = app::ImportFeed(context, CliPrincipal(), *text, options);
+  if (!summary) {
+    std::cerr << "kith import: " << import_file << ": " << summary.error().message << "\n";
+    return 1;
+  }
+  if (!summary->rejected.empty()) {
+    std::cerr << "kith import: " << summary->rejected.size() << " rows rejected (the others were imported):\n";
+    std::vector<linkage::RowError> errors;
+    for (const auto& e : summary->rejected) errors.push_back({e.line, e.reason});
+    PrintRowErrors(errors);
+  }
+  std::cout << fmt::format(
+      "kith import: {} rows: {} created, {} matched, {} queued for review, {} unchanged, {} updated, {} rejected "
+      "({} children in the index before; {:.1f} s)\n",
+      summary->rows_read, summary->created, summary->matched, summary->queued, summary->unchanged, summary->updated,
+      summary->rejected.size(), summary->children_before, Seconds(started));
   return 0;
 }
 

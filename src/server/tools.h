@@ -2,6 +2,8 @@
 //   kith link INPUT.csv [INPUT2.csv …] --out CLUSTERS.csv [--field COLUMN=TYPE …] [--match P]
 //             [--review P] [--review-out PAIRS.csv]
 //       record linkage of source records into one cluster per child (linkage::LinkCsvFile);
+//   kith import FILE.csv [--db PATH] [--source NAME] [--authority ID] [--match P] [--review P]
+//       imports a source feed into the national child index (app/index_import.h);
 //   kith search --batch QUERIES.csv [--out RESULTS.csv] [--index CHILDREN.csv]
 //       runs many searches through the national search index and writes
 //       query_row,rank,record_id,score. With --index the index is built from a CSV of source
@@ -14,6 +16,7 @@
 #include <memory>
 #include <optional>
 
+#include "app/principal.h"
 #include "server/config.h"
 
 namespace CLI {
@@ -22,9 +25,12 @@ class App;
 
 namespace kith::server {
 
+// Command-line acts are audited as a national administrator named "cli".
+app::Principal CliPrincipal();
+
 class Tools {
  public:
-  // Adds the `link` and `search` subcommands to `cli`.
+  // Adds the `link`, `import` and `search` subcommands to `cli`.
   explicit Tools(CLI::App& cli);
   ~Tools();
 

@@ -338,6 +338,114 @@ class FeedRepository {
   virtual Status MarkRead(const std::string& alert_id, const std::string& user_id, TimePoint at) = 0;
 };
 
+// --- The national index (issue 6): source records and clerical review ----------------------
+
+// One record of a source feed as imported (`kith import`), kept as provenance. Values are as
+// validated on import (date of birth YYYY-MM-DD, NHS number and UPN without spaces); empty when
+// the feed left them out.
+struct SourceRecord {
+  std::string id;            // "S" + 16 base-32 characters
+  std::string source;        // the feed ("Hillside Primary", "GP practice B82001")
+  std::string record_id;     // the source's own reference; unique within a source
+  std::string content_hash;  // SHA-256 of the row's values: re-importing an unchanged row is a no-op
+  std::string child_id;      // the child it belongs to; empty while it awaits clerical review
+  std::string given_name;
+  std::string family_name;
+  std::string date_of_birth;
+  std::string sex;
+  std::string postcode;
+  std::string address;
+  std::string nhs_number;
+  std::string upn;
+  std::string attributes;  // the feed's other columns, a JSON object in column order
+  TimePoint imported_at;
+  TimePoint updated_at;
+};
+
+class SourceRecordRepository {
+ public:
+  virtual ~SourceRecordRepository() = default;
+  // kConflict if the id, or the (source, record_id) pair, exists.
+  virtual Status Insert(const SourceRecord& record) = 0;
+  // Replaces every field but id, source and record_id. kNotFound if there is no such record.
+  virtual Status Update(const SourceRecord& record) = 0;
+  virtual std::optional<SourceRecord> Get(const std::string& id) = 0;
+  virtual std::optional<SourceRecord> Find(const std::string& source, const std::string& record_id) = 0;
+  // The records of one child, oldest import first.
+  virtual std::vector<SourceRecord> ForChild(const std::string& child_id) = 0;
+};
+
+// A child an uncertain source record may be about, with the linkage evidence.
+struct ReviewCandidate {
+  std::string child_id;
+  double probability = 0;  // posterior match probability
+  double weight = 0;       // match weight, log2 posterior odds
+  std::string evidence;    // JSON array: per compared field, its level, outcome and weight
+};
+
+enum class ReviewStatus { kOpen, kMatched, kNotMatched };
+
+// A source record the linkage engine could not decide: it waits here (attached to no child)
+// until an authorised person decides it is one of the candidates or a new child.
+struct ReviewItem {
+  std::string id;  // "R" + 16 base-32 characters
+  std::string authority_id;
+  std::string source_record_id;
+  std::vector<ReviewCandidate> candidates;  // most probable first
+  ReviewStatus status = ReviewStatus::kOpen;
+  TimePoint created_at;
+  // Set by the decision.
+  std::string decided_by;
+  std::optional<TimePoint> decided_at;
+  std::string decided_child_id;  // the child the record was attached to (matched or new)
+  std::string reason;
+};
+
+class ReviewRepository {
+ public:
+  virtual ~ReviewRepository() = default;
+  // kConflict if the id exists.
+  virtual Status Insert(const ReviewItem& item) = 0;
+  virtual std::optional<ReviewItem> Get(const std::string& id) = 0;
+  // Open items of an authority, oldest first, at most `limit`.
+  virtual std::vector<ReviewItem> Open(const std::string& authority_id, int limit) = 0;
+  // Records the decision (status, decided_by, decided_at, decided_child_id, reason) of an open
+  // item. kNotFound if there is no such item, kConflict if it was already decided.
+  virtual Status Decide(const ReviewItem& decided) = 0;
+};
+
+// Two children found to be one: the merged-away child is hidden (search, signposting and its
+// account point to the survivor) and its source records are attached to the survivor. An
+// un-merge restores both exactly; the record of both is kept for ever.
+struct ChildMerge {
+  std::string id;  // "M" + 16 base-32 characters
+  std::string survivor_id;
+  std::string merged_id;
+  std::vector<std::string> moved_source_records;  // ids moved from the merged child to the survivor
+  std::string merged_by;
+  TimePoint merged_at;
+  std::string reason;
+  // Set by an un-merge.
+  std::string unmerged_by;
+  std::optional<TimePoint> unmerged_at;
+  std::string unmerge_reason;
+};
+
+class MergeRepository {
+ public:
+  virtual ~MergeRepository() = default;
+  // kConflict if the id exists or `merged_id` is already merged away (and not un-merged).
+  virtual Status Insert(const ChildMerge& merge) = 0;
+  virtual std::optional<ChildMerge> Get(const std::string& id) = 0;
+  // The merge, not undone, that merged this child away; nullopt if it stands on its own.
+  virtual std::optional<ChildMerge> MergedAway(const std::string& child_id) = 0;
+  // Every merge (undone or not) this child took part in, as survivor or merged, newest first.
+  virtual std::vector<ChildMerge> ForChild(const std::string& child_id) = 0;
+  // Records the un-merge (unmerged_by, unmerged_at, unmerge_reason). kNotFound if there is no
+  // such merge, kConflict if it was already undone.
+  virtual Status Undo(const ChildMerge& undone) = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -354,6 +462,9 @@ class Repositories {
   virtual WheelRepository& Wheel() = 0;
   virtual WordStatsRepository& WordStats() = 0;
   virtual FeedRepository& Feed() = 0;
+  virtual SourceRecordRepository& SourceRecords() = 0;
+  virtual ReviewRepository& Reviews() = 0;
+  virtual MergeRepository& Merges() = 0;
 };
 
 }  // namespace kith::storage

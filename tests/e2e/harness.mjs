@@ -27,9 +27,12 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+// `prepare(dataDir)`, when given, runs before the server starts (e.g. command-line imports,
+// which need the server stopped).
+export async function startServer({ prepare } = {}) {
   const port = await freePort();
   const data = mkdtempSync(join(tmpdir(), 'kith-e2e-'));
+  prepare?.(data);
   const child = spawn(KITH_BIN, ['serve', '--demo-if-empty'], {
     env: {
       ...process.env,

@@ -7,7 +7,8 @@
 //   lead       sw.hughes       Leo's lead professional
 //   sameLA     teacher.ellis   a practitioner in Leo's local authority, on no team
 //   elsewhere  teacher.west    a practitioner of another local authority (made for this test)
-//   manager    mgr.patel       manager of sw.hughes's agency (managers see accounts their agency works on)
+//   manager    mgr.patel       manager of sw.hughes's agency (managers see accounts their agency works on, and
+//                              decide the national index's clerical review of their authority)
 //   admin      admin.lee       administrator of Leo's local authority (second factor enrolled)
 //   national   nat.admin       national administrator (made with the CLI; second factor enrolled)
 //   auditor    auditor.clarke  information governance officer of Leo's local authority
@@ -18,7 +19,9 @@
 // from the demo state; the enrolment/confirm rows rely on the row before them.
 
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -39,6 +42,12 @@ GET    /api/v1/children/{leo}                          200   200   403    403   
 PUT    /api/v1/children/{leo}                          200   200   403    403       403    403    403     403    401
 POST   /api/v1/children/{leo}/signposting              200   200   200    200       200    403    403     403    401
 POST   /api/v1/search                                  200   200   200    200       200    403    403     403    401
+GET    /api/v1/index/reviews                           403   403   403    403       200    403    403     403    401
+GET    /api/v1/index/reviews/{review}                  403   403   403    403       200    403    403     403    401
+POST   /api/v1/index/reviews/{review}/decision         403   403   403    403       200    403    403     403    401
+POST   /api/v1/index/merges                            403   403   403    403       201    403    403     403    401
+GET    /api/v1/index/merges/{merge}                    403   403   403    403       200    403    403     403    401
+POST   /api/v1/index/merges/{merge}/undo               403   403   403    403       200    403    403     403    401
 POST   /api/v1/children/{leo}/team                     409   409   201    201       201    403    403     403    401
 POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404    404    404     404    401
 POST   /api/v1/children/{leo}/lead                     403   200   403    403       403    403    403     403    401
@@ -169,6 +178,26 @@ const REQUESTS = {
   'POST /api/v1/search': {
     send: (c) => c.post('/api/v1/search', { given_name: 'Leo', family_name: 'Carter', reason: REASON }),
   },
+  'GET /api/v1/index/reviews': { send: (c) => c.get('/api/v1/index/reviews') },
+  'GET /api/v1/index/reviews/{review}': { send: (c) => c.get(`/api/v1/index/reviews/${ctx.review}`) },
+  'POST /api/v1/index/reviews/{review}/decision': {
+    send: (c) => c.post(`/api/v1/index/reviews/${ctx.review}/decision`,
+                        { decision: 'not_a_match', reason: 'Different child: checked with the GP practice' }),
+  },
+  // The record the decision above made is merged into the one it was reviewed against.
+  'POST /api/v1/index/merges': {
+    send: async (c) => {
+      const decided = await clients.manager.get(`/api/v1/index/reviews/${ctx.review}`);
+      const res = await c.post('/api/v1/index/merges', { survivor_id: ctx.reviewCandidate,
+                                                        merged_id: decided.body.decided_child_id, reason: REASON });
+      if (res.status === 201) ctx.merge = res.body.id;
+      return res;
+    },
+  },
+  'GET /api/v1/index/merges/{merge}': { send: (c) => c.get(`/api/v1/index/merges/${ctx.merge}`) },
+  'POST /api/v1/index/merges/{merge}/undo': {
+    send: (c) => c.post(`/api/v1/index/merges/${ctx.merge}/undo`, { reason: 'Merged only for the access test' }),
+  },
   'POST /api/v1/children/{leo}/team': {
     send: (c) => c.post(`/api/v1/children/${ctx.leo}/team`, { role: 'Supporting practitioner', reason: REASON }),
     undo: (c) => c.post(`/api/v1/children/${ctx.leo}/team/leave`, { reason: 'Joined only for the access test' }),
@@ -292,6 +321,17 @@ before(async () => {
   const add = runCli(dataDir, ['user', 'add', '--role', 'national_admin', '--username', 'nat.admin',
                                '--name', 'Nadia National', '--password-stdin'], { input: `${NATIONAL_PASSWORD}\n` });
   assert.equal(add.code, 0, add.stderr);
+  // A feed imported twice over: the second source's record waits for clerical review.
+  const feed = (name, text) => {
+    const file = path.join(dataDir, name);
+    writeFileSync(file, text);
+    const imported = runCli(dataDir, ['import', file]);
+    assert.equal(imported.code, 0, imported.stderr);
+  };
+  feed('school.csv', 'record_id,source,given_name,family_name,date_of_birth,sex,postcode,address\n' +
+                     'S3,Hillside Primary,Priya,Sharma,2015-03-07,F,NB4 7QT,12 Elm Road\n');
+  feed('gp.csv', 'record_id,source,given_name,family_name,sex,postcode\n' +
+                 'G3,Brook Surgery,Priya,Sharma,F,NB9 1ZZ\n');
   server = await KithServer.start({ dataDir });
 
   const national = server.client();
@@ -319,6 +359,10 @@ before(async () => {
   for (const actor of ACTORS) clients[actor] ??= await signIn(actor);
   const mine = await clients.lead.get('/api/v1/me/children');
   ctx.leo = mine.body.children.find((k) => k.given_names === 'Leo' && k.family_name === 'Carter').child_id;
+  const reviews = await clients.manager.get('/api/v1/index/reviews');
+  assert.equal(reviews.body.reviews.length, 1, reviews.text);
+  ctx.review = reviews.body.reviews[0].id;
+  ctx.reviewCandidate = (await clients.manager.get(`/api/v1/index/reviews/${ctx.review}`)).body.candidates[0].child.id;
 
   // Targets in Leo's account, made by the lead professional.
   const entry = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);

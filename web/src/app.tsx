@@ -14,6 +14,7 @@ import { Search } from './pages/Search';
 import { ChildPage } from './pages/Child';
 import { AdminUsers, AdminAgencies } from './pages/Admin';
 import { AuditPage } from './pages/Audit';
+import { ReviewPage, ReviewQueue } from './pages/Review';
 
 function Mark() {
   // Kith's mark: a child (centre) held by a ring of people.
@@ -41,6 +42,7 @@ function navFor(session: Session | null): NavItem[] {
     items.push({ label: 'Users', parts: ['admin', 'users'] }, { label: 'Agencies', parts: ['admin', 'agencies'] });
   }
   if (role === 'auditor') items.push({ label: 'Audit', parts: ['audit'] });
+  if (role === 'manager') items.push({ label: 'Index review', parts: ['reviews'] });
   return items;
 }
 
@@ -190,6 +192,7 @@ function Routes({ session }: { session: Session }) {
   if (head === 'admin' && a === 'users') return <AdminUsers />;
   if (head === 'admin' && a === 'agencies') return <AdminAgencies />;
   if (head === 'audit') return <AuditPage childId={a} />;
+  if (head === 'reviews' && role === 'manager') return a ? <ReviewPage id={a} /> : <ReviewQueue />;
   return <NotFoundPage />;
 }
 

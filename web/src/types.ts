@@ -289,3 +289,72 @@ export interface LocalAuthority {
   name: string;
   require_second_factor: boolean;
 }
+
+/** One record of a source feed as imported (provenance). */
+export interface SourceRecord {
+  id: string;
+  source: string;
+  record_id: string;
+  child_id: string | null;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string | null;
+  sex: string | null;
+  postcode: string;
+  address: string;
+  nhs_number: string;
+  upn: string;
+  attributes: Record<string, string>;
+  imported_at: string;
+}
+
+export interface ReviewSummary {
+  id: string;
+  created_at: string;
+  source: string;
+  record_id: string;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string | null;
+  candidates: number;
+  best_probability: number;
+}
+
+export interface ReviewEvidence {
+  field: string;
+  outcome: string;
+  level: number;
+  weight: number;
+}
+
+export interface ReviewCandidate {
+  child: {
+    id: string;
+    authority_id: string;
+    given_names: string;
+    family_name: string;
+    date_of_birth: string | null;
+    sex: string;
+    address: string;
+    postcode: string;
+    nhs_number: string;
+    upn: string;
+    shielded: boolean;
+  };
+  probability: number;
+  weight: number;
+  evidence: ReviewEvidence[];
+  sources: SourceRecord[];
+}
+
+export interface ReviewDetail {
+  id: string;
+  status: 'open' | 'matched' | 'not_matched';
+  created_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decided_child_id: string | null;
+  reason: string | null;
+  record: SourceRecord;
+  candidates: ReviewCandidate[];
+}

@@ -30,6 +30,11 @@ Statement& Statement::BindNull(int pos) {
   return *this;
 }
 
+Statement& Statement::BindReal(int pos, double value) {
+  if (sqlite3_bind_double(stmt_, pos, value) != SQLITE_OK) Fail(db_, "bind");
+  return *this;
+}
+
 bool Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -50,6 +55,8 @@ std::string Statement::Text(int col) const {
 }
 
 int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+double Statement::Real(int col) const { return sqlite3_column_double(stmt_, col); }
 
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 

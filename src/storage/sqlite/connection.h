@@ -29,6 +29,7 @@ class Statement {
   Statement& Bind(int pos, int value) { return Bind(pos, static_cast<int64_t>(value)); }
   Statement& Bind(int pos, bool value) { return Bind(pos, static_cast<int64_t>(value ? 1 : 0)); }
   Statement& BindNull(int pos);
+  Statement& BindReal(int pos, double value);
   Statement& Bind(int pos, const std::optional<int64_t>& value) { return value ? Bind(pos, *value) : BindNull(pos); }
 
   // Steps once: true when a row is available, false when done. Throws StorageError on error.
@@ -40,6 +41,7 @@ class Statement {
   int64_t Int(int col) const;
   bool Bool(int col) const { return Int(col) != 0; }
   bool IsNull(int col) const;
+  double Real(int col) const;
   std::optional<int64_t> OptionalInt(int col) const;
 
  private:

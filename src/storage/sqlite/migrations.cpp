@@ -302,6 +302,70 @@ CREATE INDEX chronology_newest_first ON chronology_entries(
       R"sql(
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 5: the national index: source records (provenance of imported feeds) and the clerical
+      // review queue of records the linkage engine could not decide.
+      R"sql(
+CREATE TABLE source_records (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  child_id TEXT REFERENCES children(id),
+  given_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  date_of_birth TEXT NOT NULL,
+  sex TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  address TEXT NOT NULL,
+  nhs_number TEXT NOT NULL,
+  upn TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  imported_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (source, record_id)
+) STRICT;
+CREATE INDEX source_records_by_child ON source_records(child_id, imported_at, id) WHERE child_id IS NOT NULL;
+
+CREATE TABLE review_items (
+  id TEXT PRIMARY KEY,
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  source_record_id TEXT NOT NULL REFERENCES source_records(id),
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decided_at INTEGER,
+  decided_child_id TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX review_items_open ON review_items(authority_id, created_at, id) WHERE status = 'open';
+
+CREATE TABLE review_candidates (
+  review_id TEXT NOT NULL REFERENCES review_items(id),
+  position INTEGER NOT NULL,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  probability REAL NOT NULL,
+  weight REAL NOT NULL,
+  evidence TEXT NOT NULL,
+  PRIMARY KEY (review_id, position)
+) STRICT, WITHOUT ROWID;
+)sql",
+      // 6: merges of two child records into one, kept for ever with their un-merges.
+      R"sql(
+CREATE TABLE child_merges (
+  id TEXT PRIMARY KEY,
+  survivor_id TEXT NOT NULL REFERENCES children(id),
+  merged_id TEXT NOT NULL REFERENCES children(id),
+  moved_source_records TEXT NOT NULL,
+  merged_by TEXT NOT NULL,
+  merged_at INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  unmerged_by TEXT NOT NULL DEFAULT '',
+  unmerged_at INTEGER,
+  unmerge_reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE UNIQUE INDEX child_merges_one_active ON child_merges(merged_id) WHERE unmerged_at IS NULL;
+CREATE INDEX child_merges_by_survivor ON child_merges(survivor_id);
+)sql",
   };
   return kMigrations;
 }

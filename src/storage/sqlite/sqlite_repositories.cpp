@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "storage/sqlite/account_repositories.h"
+#include "storage/sqlite/index_repositories.h"
 
 namespace kith::storage::sqlite {
 namespace {
@@ -615,7 +616,8 @@ class Bundle final : public Repositories {
         teams_(db),
         sessions_(db),
         audit_(db, head),
-        account_(MakeAccountRepositories(db)) {}
+        account_(MakeAccountRepositories(db)),
+        index_(MakeIndexRepositories(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -629,6 +631,9 @@ class Bundle final : public Repositories {
   WheelRepository& Wheel() override { return account_->Wheel(); }
   WordStatsRepository& WordStats() override { return account_->WordStats(); }
   FeedRepository& Feed() override { return account_->Feed(); }
+  SourceRecordRepository& SourceRecords() override { return index_->SourceRecords(); }
+  ReviewRepository& Reviews() override { return index_->Reviews(); }
+  MergeRepository& Merges() override { return index_->Merges(); }
 
  private:
   SqliteAuthorities authorities_;
@@ -639,6 +644,7 @@ class Bundle final : public Repositories {
   SqliteSessions sessions_;
   SqliteAudit audit_;
   std::unique_ptr<AccountRepositories> account_;
+  std::unique_ptr<IndexRepositories> index_;
 };
 
 }  // namespace

@@ -1,0 +1,592 @@
+#include "app/index_import.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/encoding.h"
+#include "domain/child.h"
+#include "linkage/csv.h"
+#include "linkage/linker.h"
+#include "linkage/synthetic.h"
+
+namespace kith::app {
+namespace {
+
+using storage::Repositories;
+using storage::SourceRecord;
+
+enum class Column { kOther, kRecordId, kSource, kGiven, kFamily, kDob, kSex, kPostcode, kAddress, kNhs, kUpn };
+
+Column Recognise(std::string_view name) {
+  static const std::map<std::string_view, Column> kColumns = {
+      {"record_id", Column::kRecordId},   {"source", Column::kSource},     {"given_name", Column::kGiven},
+      {"family_name", Column::kFamily},   {"date_of_birth", Column::kDob}, {"sex", Column::kSex},
+      {"postcode", Column::kPostcode},    {"address", Column::kAddress},   {"nhs_number", Column::kNhs},
+      {"upn", Column::kUpn}};
+  auto it = kColumns.find(name);
+  return it == kColumns.end() ? Column::kOther : it->second;
+}
+
+bool IsUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;  // continuation bytes
+    if (c >= 0x80) {
+      if (c >= 0xC2 && c <= 0xDF) {
+        n = 1;
+      } else if ((c & 0xF0) == 0xE0) {
+        n = 2;
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+      } else {
+        return false;
+      }
+    }
+    if (i + n >= s.size() && n > 0) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+// Inside an import's write a failed insert means the database changed under the import (or a
+// bug): undo the batch.
+void Must(const Status& s) {
+  if (!s) throw std::runtime_error("index import: " + s.error().message);
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Feed values for sex, as schools and GP systems write them.
+std::optional<domain::Sex> ParseFeedSex(const std::string& text) {
+  const std::string s = Lower(text);
+  if (s.empty() || s == "u" || s == "unknown" || s == "not_known" || s == "not known") return domain::Sex::kNotKnown;
+  if (s == "f" || s == "female" || s == "girl") return domain::Sex::kFemale;
+  if (s == "m" || s == "male" || s == "boy") return domain::Sex::kMale;
+  if (s == "i" || s == "indeterminate") return domain::Sex::kIndeterminate;
+  return std::nullopt;
+}
+
+// The column a child-record field comes from, for error messages.
+std::string ColumnOf(const std::string& field) {
+  if (field == "given_names") return "given_name";
+  return field;
+}
+
+// Validates one row's values as a child's record would be validated; on success the record's
+// values are in their normal form (postcode spaced, identifiers without spaces).
+std::optional<std::string> Validate(SourceRecord& r, const Date& today) {
+  domain::Child c;
+  c.given_names = r.given_name;
+  c.family_name = r.family_name;
+  c.address = r.address;
+  c.postcode = r.postcode;
+  c.nhs_number = r.nhs_number;
+  c.upn = r.upn;
+  if (!r.date_of_birth.empty()) {
+    c.date_of_birth = Date::Parse(r.date_of_birth);
+    if (!c.date_of_birth) return "date_of_birth: '" + r.date_of_birth + "' is not a date in the form YYYY-MM-DD";
+  }
+  const auto sex = ParseFeedSex(r.sex);
+  if (!sex) return "sex: '" + r.sex + "' is not one of female, male, indeterminate, not_known (or F, M, U)";
+  if (auto s = domain::NormaliseChild(c, today); !s) return ColumnOf(s.error().field) + ": " + s.error().message;
+  r.given_name = c.given_names;
+  r.family_name = c.family_name;
+  r.address = c.address;
+  r.postcode = c.postcode;
+  r.nhs_number = c.nhs_number;
+  r.upn = c.upn;
+  r.sex = *sex == domain::Sex::kNotKnown ? "" : std::string(domain::ToString(*sex));
+  return std::nullopt;
+}
+
+std::string ContentHash(const SourceRecord& r) {
+  std::string all;
+  for (const std::string* v : {&r.given_name, &r.family_name, &r.date_of_birth, &r.sex, &r.postcode, &r.address,
+                               &r.nhs_number, &r.upn, &r.attributes}) {
+    all += *v;
+    all.push_back('\x1f');
+  }
+  return Sha256Hex(all);
+}
+
+linkage::InputRecord ToInput(const SourceRecord& r) {
+  linkage::InputRecord in;
+  in.given_name = r.given_name;
+  in.family_name = r.family_name;
+  in.date_of_birth = r.date_of_birth;
+  in.sex = r.sex;
+  in.postcode = r.postcode;
+  in.address = r.address;
+  in.nhs_number = r.nhs_number;
+  in.upn = r.upn;
+  return in;
+}
+
+linkage::InputRecord ToInput(const domain::Child& c) {
+  linkage::InputRecord in;
+  in.record_id = c.id;
+  in.given_name = c.given_names;
+  in.family_name = c.family_name;
+  if (c.date_of_birth) in.date_of_birth = c.date_of_birth->ToString();
+  if (c.sex != domain::Sex::kNotKnown) in.sex = std::string(domain::ToString(c.sex));
+  in.postcode = c.postcode;
+  in.address = c.address;
+  in.nhs_number = c.nhs_number;
+  in.upn = c.upn;
+  return in;
+}
+
+// A small index or feed says little about how often names agree by chance, so with fewer than
+// this many records the model is estimated once on a synthetic population of English children
+// instead, and term frequencies (meaningless over a handful of records) are not used.
+constexpr size_t kMinTrainingRecords = 10'000;
+
+const linkage::Model& SyntheticModel() {
+  static const linkage::Model model = [] {
+    linkage::SyntheticConfig config;
+    config.seed = 6;
+    config.records = 20'000;
+    auto population = linkage::GenerateChildren(config);
+    auto linked = linkage::Link(population.records, {});
+    linkage::Model m = linked ? std::move(linked->model) : linkage::Model{};
+    m.tf_weight = 0;
+    m.Finalise();
+    return m;
+  }();
+  return model;
+}
+
+// Per compared field: its agreement level and weight, as the reviewer sees them.
+std::string Evidence(const linkage::Model& model, const linkage::Record& a, const linkage::Record& b) {
+  const linkage::Comparator comparator(model.comparisons());
+  std::vector<uint8_t> gamma(comparator.size());
+  comparator.Compare(a, b, gamma.data());
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t c = 0; c < comparator.size(); ++c) {
+    const auto& spec = comparator.specs()[c];
+    const int level = gamma[c];
+    out.push_back({{"field", spec.name},
+                   {"outcome", level == 0 ? "missing" : std::string(linkage::LevelName(spec.kind, level))},
+                   {"level", level},
+                   {"weight", std::round(model.LevelWeight(c, level) * 100) / 100}});
+  }
+  return out.dump();
+}
+
+// What happens to one new row.
+struct Plan {
+  enum class Kind { kCreate, kAttach, kQueue } kind = Kind::kCreate;
+  size_t creator = 0;  // kAttach to a child made from an earlier row: that row's index
+  std::string child_id;  // kAttach to an existing child
+  std::vector<storage::ReviewCandidate> candidates;  // kQueue
+};
+
+}  // namespace
+
+domain::Child ChildFromSource(const SourceRecord& r, const std::string& id, const std::string& authority_id, TimePoint now) {
+  domain::Child c;
+  c.id = id;
+  c.authority_id = authority_id;
+  c.given_names = r.given_name;
+  c.family_name = r.family_name;
+  c.date_of_birth = Date::Parse(r.date_of_birth);
+  c.sex = domain::ParseSex(r.sex).value_or(domain::Sex::kNotKnown);
+  c.address = r.address;
+  c.postcode = r.postcode;
+  c.nhs_number = r.nhs_number;
+  c.upn = r.upn;
+  c.created_at = now;
+  c.updated_at = now;
+  c.version = 1;
+  return c;
+}
+
+bool FillGapsFromSource(domain::Child& c, const SourceRecord& r) {
+  bool changed = false;
+  auto fill = [&](std::string& field, const std::string& value) {
+    if (field.empty() && !value.empty()) {
+      field = value;
+      changed = true;
+    }
+  };
+  fill(c.nhs_number, r.nhs_number);
+  fill(c.upn, r.upn);
+  if (!c.date_of_birth && !r.date_of_birth.empty()) {
+    c.date_of_birth = Date::Parse(r.date_of_birth);
+    changed = true;
+  }
+  if (c.sex == domain::Sex::kNotKnown && !r.sex.empty()) {
+    c.sex = domain::ParseSex(r.sex).value_or(domain::Sex::kNotKnown);
+    changed = true;
+  }
+  if (c.address.empty() && c.postcode.empty()) {
+    fill(c.address, r.address);
+    fill(c.postcode, r.postcode);
+  }
+  return changed;
+}
+
+Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_source, const Date& today) {
+  if (text.size() >= 2 && ((text[0] == '\xff' && text[1] == '\xfe') || (text[0] == '\xfe' && text[1] == '\xff'))) {
+    return Error::Invalid("file", "The file is UTF-16; save it as CSV in UTF-8 and import it again.");
+  }
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Error::Invalid("file", "The file is empty; it needs a header line and one row per child.");
+  }
+  size_t pos = 0, lines = 0;
+  std::vector<std::string> header, fields;
+  std::string error;
+  if (!linkage::SplitCsvRecord(text, &pos, &header, &lines, &error) || !IsUtf8(text.substr(0, pos))) {
+    return Error::Invalid("header", "The header line cannot be read (" + (error.empty() ? "not UTF-8" : error) + ").");
+  }
+  std::vector<Column> columns;
+  bool recognised = false, has_id = false, has_source = false;
+  for (auto& h : header) {
+    h = Lower(Trim(h));
+    columns.push_back(Recognise(h));
+    recognised |= columns.back() != Column::kOther;
+    has_id |= columns.back() == Column::kRecordId;
+    has_source |= columns.back() == Column::kSource;
+  }
+  if (!recognised) {
+    return Error::Invalid("header",
+                          "The first line must be a header naming the columns (record_id, source, given_name, "
+                          "family_name, date_of_birth, sex, postcode, address, nhs_number, upn); it names none of "
+                          "them.");
+  }
+  if (!has_id) {
+    return Error::Invalid("header", "There is no record_id column: each row needs the source's own reference.");
+  }
+  if (!has_source && default_source.empty()) {
+    return Error::Invalid("source", "There is no source column; name the feed's source with --source.");
+  }
+
+  ParsedFeed out;
+  std::unordered_map<std::string, size_t> seen;  // source \x1f record_id -> line
+  size_t line = 1 + lines;
+  while (pos < text.size()) {
+    const size_t row_line = line;
+    const size_t start = pos;
+    lines = 0;
+    const bool split = linkage::SplitCsvRecord(text, &pos, &fields, &lines, &error);
+    line += std::max<size_t>(lines, 1);
+    if (split && fields.size() == 1 && Trim(fields[0]).empty()) continue;  // a blank line
+    ++out.rows_read;
+    auto reject = [&](std::string reason) { out.rejected.push_back({row_line, std::move(reason)}); };
+    if (!split) {
+      reject(error);
+      continue;
+    }
+    if (!IsUtf8(text.substr(start, pos - start))) {
+      reject("the row is not UTF-8 text; save the file as CSV in UTF-8");
+      continue;
+    }
+    if (fields.size() != header.size()) {
+      reject(fmt::format("the row has {} fields but the header has {}", fields.size(), header.size()));
+      continue;
+    }
+    FeedRow row;
+    row.line = row_line;
+    SourceRecord& r = row.record;
+    nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      std::string v = Trim(fields[i]);
+      switch (columns[i]) {
+        case Column::kRecordId: r.record_id = std::move(v); break;
+        case Column::kSource: r.source = std::move(v); break;
+        case Column::kGiven: r.given_name = std::move(v); break;
+        case Column::kFamily: r.family_name = std::move(v); break;
+        case Column::kDob: r.date_of_birth = std::move(v); break;
+        case Column::kSex: r.sex = std::move(v); break;
+        case Column::kPostcode: r.postcode = std::move(v); break;
+        case Column::kAddress: r.address = std::move(v); break;
+        case Column::kNhs: r.nhs_number = std::move(v); break;
+        case Column::kUpn: r.upn = std::move(v); break;
+        case Column::kOther:
+          if (!v.empty()) attributes[header[i]] = std::move(v);
+          break;
+      }
+    }
+    if (r.source.empty()) r.source = std::string(default_source);
+    if (r.record_id.empty()) {
+      reject("record_id: empty; each row needs the source's own reference");
+      continue;
+    }
+    if (r.source.empty()) {
+      reject("source: empty; fill it in or name the feed's source with --source");
+      continue;
+    }
+    if (auto problem = Validate(r, today)) {
+      reject(*problem);
+      continue;
+    }
+    auto [it, fresh] = seen.emplace(r.source + '\x1f' + r.record_id, row_line);
+    if (!fresh) {
+      reject(fmt::format("record_id: '{}' of source '{}' is also on line {}", r.record_id, r.source, it->second));
+      continue;
+    }
+    r.attributes = attributes.dump();
+    r.content_hash = ContentHash(r);
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
+Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::string_view text,
+                                 const ImportOptions& options) {
+  if (!(options.review_probability > 0 && options.review_probability <= options.match_probability &&
+        options.match_probability < 1)) {
+    return Error::Invalid("threshold", "Thresholds must satisfy 0 < review <= match < 1.");
+  }
+  auto progress = [&](std::string_view stage, double fraction) {
+    if (options.progress) options.progress(stage, fraction);
+  };
+  const TimePoint now = ctx.clock.Now();
+  auto parsed = ParseFeed(text, options.default_source, Date::FromTime(now));
+  if (!parsed) return parsed.error();
+  progress("read", 0.5);
+
+  ImportSummary summary;
+  summary.rows_read = parsed->rows_read;
+  summary.rejected = std::move(parsed->rejected);
+
+  // What is already known: rows imported before, and every child in the index.
+  std::vector<FeedRow> fresh;
+  std::vector<SourceRecord> changed;
+  std::vector<domain::Child> known;
+  bool authority_exists = false;
+  ctx.store.Read([&](Repositories& r) {
+    authority_exists = r.Authorities().Get(options.authority_id).has_value();
+    for (auto& row : parsed->rows) {
+      auto stored = r.SourceRecords().Find(row.record.source, row.record.record_id);
+      if (!stored) {
+        fresh.push_back(std::move(row));
+      } else if (stored->content_hash == row.record.content_hash) {
+        ++summary.unchanged;
+      } else {
+        row.record.id = stored->id;
+        row.record.child_id = stored->child_id;
+        row.record.imported_at = stored->imported_at;
+        row.record.updated_at = now;
+        changed.push_back(std::move(row.record));
+      }
+    }
+    if (fresh.empty()) return;
+    for (const auto& authority : r.Authorities().List()) {
+      std::string after;
+      for (;;) {
+        auto page = r.Children().ListByAuthority(authority.id, after, 5000);
+        if (page.empty()) break;
+        after = page.back().id;
+        for (auto& c : page) known.push_back(std::move(c));
+      }
+    }
+  });
+  if (!authority_exists) return Error::NotFound("There is no local authority with the id '" + options.authority_id + "'.");
+  summary.children_before = known.size();
+  progress("read", 1.0);
+
+  // Link the new rows against the index and each other.
+  const size_t k = known.size();
+  std::vector<linkage::Record> records;
+  records.reserve(k + fresh.size());
+  for (const auto& c : known) records.push_back(linkage::NormaliseRecord(ToInput(c)));
+  for (const auto& row : fresh) records.push_back(linkage::NormaliseRecord(ToInput(row.record)));
+  std::vector<Plan> plans(fresh.size());
+  linkage::Model model;
+  if (!fresh.empty()) {
+    linkage::LinkOptions link;
+    link.match_probability = options.match_probability;
+    link.review_probability = options.review_probability;
+    link.keep_match_pairs = true;
+    if (records.size() < kMinTrainingRecords) link.model = &SyntheticModel();
+    link.progress = [&](std::string_view stage, double fraction) {
+      progress("link", (stage == "cluster" ? 0.9 : 0.5) * fraction);
+    };
+    auto linked = linkage::LinkNormalised(records, link);
+    if (!linked) return linked.error();
+    model = std::move(linked->model);
+    const auto& cluster_of = linked->cluster_of;
+
+    // Per cluster: the known children in it. Per record: review links leaving its cluster.
+    std::unordered_map<uint32_t, std::vector<size_t>> known_in_cluster;
+    for (size_t i = 0; i < k; ++i) known_in_cluster[cluster_of[i]].push_back(i);
+    std::vector<std::vector<const linkage::ScoredPair*>> links(records.size());
+    for (const auto& p : linked->pairs) {
+      links[p.a].push_back(&p);
+      links[p.b].push_back(&p);
+    }
+    std::unordered_map<uint32_t, bool> cluster_uncertain;
+    for (const auto& p : linked->pairs) {
+      if (p.outcome == linkage::Outcome::kReview && cluster_of[p.a] != cluster_of[p.b]) {
+        if (p.a >= k) cluster_uncertain[cluster_of[p.a]] = true;
+        if (p.b >= k) cluster_uncertain[cluster_of[p.b]] = true;
+      }
+    }
+    // First pass: rows that are certain. The first new row of a cluster with no known child
+    // creates it; the others attach to it.
+    std::unordered_map<uint32_t, size_t> creator_of;
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      const uint32_t cluster = cluster_of[k + i];
+      auto known_it = known_in_cluster.find(cluster);
+      Plan& plan = plans[i];
+      if (known_it != known_in_cluster.end() && known_it->second.size() == 1) {
+        plan.kind = Plan::Kind::kAttach;
+        plan.child_id = known[known_it->second[0]].id;
+      } else if ((known_it != known_in_cluster.end()) || cluster_uncertain.contains(cluster)) {
+        plan.kind = Plan::Kind::kQueue;
+      } else if (auto [it, first] = creator_of.emplace(cluster, i); first) {
+        plan.kind = Plan::Kind::kCreate;
+      } else {
+        plan.kind = Plan::Kind::kAttach;
+        plan.creator = it->second;
+      }
+    }
+    // Second pass: the uncertain rows and their candidates (the best pair with each child).
+    auto child_of_record = [&](size_t rec) -> std::optional<std::string> {
+      if (rec < k) return known[rec].id;
+      const Plan& p = plans[rec - k];
+      if (p.kind == Plan::Kind::kCreate) return "new:" + std::to_string(rec - k);
+      if (p.kind == Plan::Kind::kAttach) return p.child_id.empty() ? "new:" + std::to_string(p.creator) : p.child_id;
+      return std::nullopt;
+    };
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      Plan& plan = plans[i];
+      if (plan.kind != Plan::Kind::kQueue) continue;
+      std::map<std::string, std::pair<float, size_t>> best;  // child -> weight, record
+      for (const auto* p : links[k + i]) {
+        const size_t other = p->a == k + i ? p->b : p->a;
+        auto child = child_of_record(other);
+        if (!child) continue;
+        auto [it, inserted] = best.emplace(*child, std::make_pair(p->weight, other));
+        if (!inserted && p->weight > it->second.first) it->second = {p->weight, other};
+      }
+      if (best.empty()) {
+        // Uncertain only about rows that are themselves uncertain: a new child.
+        if (auto [it, first] = creator_of.emplace(cluster_of[k + i], i); first) {
+          plan.kind = Plan::Kind::kCreate;
+        } else {
+          plan.kind = Plan::Kind::kAttach;
+          plan.creator = it->second;
+        }
+        continue;
+      }
+      for (const auto& [child, wr] : best) {
+        plan.candidates.push_back({child, linkage::Model::ToProbability(wr.first), wr.first,
+                                   Evidence(model, records[k + i], records[wr.second])});
+      }
+      std::sort(plan.candidates.begin(), plan.candidates.end(),
+                [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    }
+  }
+  progress("link", 1.0);
+
+  // Write in batches: source records, new children, attachments, review items, audit.
+  std::vector<std::string> child_ids(fresh.size());
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    if (plans[i].kind == Plan::Kind::kCreate) child_ids[i] = ctx.random.Id("K");
+  }
+  auto audit = [&](Repositories& r, const char* action, const std::string& child_id, const std::string& target,
+                   const std::string& detail) {
+    auto rec = AuditFor(actor, action, now);
+    rec.child_id = child_id;
+    rec.target_id = target;
+    rec.why = "index import";
+    rec.detail = detail;
+    r.Audit().Append(std::move(rec));
+  };
+  const size_t total = fresh.size() + changed.size();
+  const size_t batch = std::max<size_t>(options.batch_rows, 1);
+  for (size_t begin = 0; begin < total; begin += batch) {
+    const size_t end = std::min(total, begin + batch);
+    size_t created = 0, matched = 0, queued = 0;
+    ctx.store.Write([&](Repositories& r) {
+      created = matched = queued = 0;
+      for (size_t j = begin; j < end; ++j) {
+        if (j >= fresh.size()) {
+          const SourceRecord& update = changed[j - fresh.size()];
+          Must(r.SourceRecords().Update(update));
+          audit(r, "index.import.update", update.child_id, update.id, "");
+          continue;
+        }
+        SourceRecord rec = fresh[j].record;
+        rec.id = ctx.random.Id("S");
+        rec.imported_at = now;
+        rec.updated_at = now;
+        const Plan& plan = plans[j];
+        const std::string detail = nlohmann::json{{"source", rec.source}, {"record_id", rec.record_id}}.dump();
+        if (plan.kind == Plan::Kind::kCreate) {
+          rec.child_id = child_ids[j];
+          Must(r.Children().Insert(ChildFromSource(rec, rec.child_id, options.authority_id, now)));
+          Must(r.SourceRecords().Insert(rec));
+          audit(r, "index.import.create", rec.child_id, rec.id, detail);
+          ++created;
+        } else if (plan.kind == Plan::Kind::kAttach) {
+          rec.child_id = plan.child_id.empty() ? child_ids[plan.creator] : plan.child_id;
+          if (auto child = r.Children().Get(rec.child_id); child && FillGapsFromSource(*child, rec)) {
+            child->updated_at = now;
+            Must(r.Children().Update(*child));
+          }
+          Must(r.SourceRecords().Insert(rec));
+          audit(r, "index.import.attach", rec.child_id, rec.id, detail);
+          ++matched;
+        } else {
+          Must(r.SourceRecords().Insert(rec));
+          storage::ReviewItem item;
+          item.id = ctx.random.Id("R");
+          item.authority_id = options.authority_id;
+          item.source_record_id = rec.id;
+          item.created_at = now;
+          item.candidates = plan.candidates;
+          for (auto& c : item.candidates) {
+            if (c.child_id.starts_with("new:")) c.child_id = child_ids[std::stoul(c.child_id.substr(4))];
+          }
+          Must(r.Reviews().Insert(item));
+          audit(r, "index.import.queue", "", item.id, detail);
+          ++queued;
+        }
+      }
+      return true;
+    });
+    summary.created += created;
+    summary.matched += matched;
+    summary.queued += queued;
+    summary.updated += end > fresh.size() ? end - std::max(begin, fresh.size()) : 0;
+    progress("write", static_cast<double>(end) / static_cast<double>(total));
+  }
+  ctx.store.Write([&](Repositories& r) {
+    audit(r, "index.import", "", "",
+          nlohmann::json{{"rows", summary.rows_read},
+                         {"created", summary.created},
+                         {"matched", summary.matched},
+                         {"queued", summary.queued},
+                         {"unchanged", summary.unchanged},
+                         {"updated", summary.updated},
+                         {"rejected", summary.rejected.size()}}
+              .dump());
+    return true;
+  });
+  progress("write", 1.0);
+  return summary;
+}
+
+}  // namespace kith::app

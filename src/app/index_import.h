@@ -1,0 +1,100 @@
+// Importing a source feed (a school roll, a GP practice list, a council system's extract) into
+// the national child index: what `kith import` runs.
+//
+// A feed is CSV with a header. Recognised columns: record_id (the source's own reference,
+// required), source, given_name, family_name, date_of_birth (YYYY-MM-DD), sex, postcode,
+// address, nhs_number, upn; every other column is kept with the record as an attribute. A row
+// that cannot be a child's record (no record id, no names, an impossible date, a wrong NHS
+// check digit, the wrong number of fields, text that is not UTF-8...) is rejected with its line
+// number and reason; the other rows are imported.
+//
+// Each new row is stored as a source record (provenance: source + record_id, its values and
+// attributes) and linked with the linkage engine against every child already in the index and
+// the other new rows: an automatic match attaches it to the existing child (filling in fields
+// the child's record lacks); an uncertain one waits, attached to no child, in the clerical
+// review queue of the importing authority with its candidate children and the evidence; a
+// non-match becomes a new child. A row already imported with the same content is left alone,
+// so importing the same file twice changes nothing; a row whose content changed updates its
+// source record (the child it belongs to is not relinked). Everything is audited.
+//
+// Thread safety: ImportFeed writes through `ctx.store` and may run on any thread. Like every
+// command-line tool, `kith import` must run while no server has the database open: a server's
+// store keeps the audit chain's head in memory and does not expect another writer. The server's
+// search index learns of imported children when it starts.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/context.h"
+#include "app/principal.h"
+#include "common/date.h"
+#include "common/result.h"
+#include "domain/child.h"
+#include "storage/repositories.h"
+
+namespace kith::app {
+
+struct FeedRowError {
+  size_t line = 0;  // 1-based physical line where the row starts
+  std::string reason;
+};
+
+// A row that passed validation: a source record without id, child or times yet.
+struct FeedRow {
+  size_t line = 0;
+  storage::SourceRecord record;
+};
+
+struct ParsedFeed {
+  size_t rows_read = 0;  // data rows, good and bad (blank lines are not rows)
+  std::vector<FeedRow> rows;
+  std::vector<FeedRowError> rejected;  // in file order
+};
+
+// Parses and validates a feed. `default_source` names the source of rows with no source column
+// or an empty one. Fails with kInvalidInput (and imports nothing) when the file cannot be a feed:
+// empty, not UTF-8 (e.g. saved as UTF-16), no header naming a recognised column, no record_id
+// column, or no source for its rows.
+Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_source, const Date& today);
+
+struct ImportOptions {
+  std::string authority_id;  // new children and review items belong to this authority
+  std::string default_source;
+  double match_probability = 0.99;  // as linkage::LinkOptions
+  double review_probability = 0.50;
+  size_t batch_rows = 2000;  // rows written per transaction
+  // Called with a stage ("read", "link", "write") and the fraction of it done.
+  std::function<void(std::string_view stage, double fraction)> progress;
+};
+
+struct ImportSummary {
+  size_t rows_read = 0;
+  size_t created = 0;    // rows that became a new child
+  size_t matched = 0;    // rows attached to a child already known (or made from an earlier row)
+  size_t queued = 0;     // rows waiting in the clerical review queue
+  size_t unchanged = 0;  // rows imported before with the same content
+  size_t updated = 0;    // rows imported before whose content changed
+  std::vector<FeedRowError> rejected;
+  size_t children_before = 0;  // children in the index when linking started
+};
+
+// A new child's index record made from a source record (no team: imported children have none
+// until a practitioner joins).
+domain::Child ChildFromSource(const storage::SourceRecord& record, const std::string& id,
+                              const std::string& authority_id, TimePoint now);
+
+// Fills the fields a child's record lacks (NHS number, UPN, date of birth, sex, and the address
+// with its postcode when both are missing) from a source record about the same child; never
+// overwrites what is recorded. Returns whether anything changed.
+bool FillGapsFromSource(domain::Child& child, const storage::SourceRecord& record);
+
+// Imports a feed as `actor` (audited). Errors: kInvalidInput from ParseFeed or for thresholds,
+// kNotFound when the authority does not exist.
+Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::string_view text,
+                                 const ImportOptions& options);
+
+}  // namespace kith::app

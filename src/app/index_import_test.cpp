@@ -1,0 +1,141 @@
+#include "app/index_import.h"
+
+#include <gtest/gtest.h>
+
+#include "app/test_fixture.h"
+
+namespace kith::app {
+namespace {
+
+const Date kToday{2026, 11, 18};
+
+TEST(ParseFeedTest, RejectsBadRowsWithTheirLinesAndKeepsTheGoodOnes) {
+  const std::string feed =
+      "record_id,given_name,family_name,date_of_birth,sex,postcode,nhs_number,upn,year_group\n"
+      "A1,Amelia,Hart,2016-04-02,F,nb1 2ab,943 476 5919,,4\n"
+      "A2,Leo,Carter,2016-02-30,M,,,,4\n"       // impossible date
+      "A3,Noah,Price,2015-01-01,M,,9434765918,,5\n"  // NHS check digit
+      "A4,Ava,Price\n"                           // ragged
+      ",Ivy,Stone,2017-05-05,F,,,,3\n"           // no record id
+      "\n"
+      "A1,Amelia,Hart,2016-04-02,F,,,,4\n"       // duplicate
+      "A6,\"Zo\xe9\",Ng,2017-05-05,F,,,,3\n"     // Latin-1, not UTF-8
+      "A7,Ruby,,2017-05-05,F,,,,3\n"             // no family name
+      "A8,Isla,Ward,2017-05-05,X,,,,3\n"         // unknown sex
+      "A9,\"Ch\xc3\xa9rie\",Ng,,,,,,\n";
+  auto parsed = ParseFeed(feed, "Hillside Primary", kToday);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->rows_read, 10u);
+  ASSERT_EQ(parsed->rows.size(), 2u);
+  const auto& a1 = parsed->rows[0].record;
+  EXPECT_EQ(a1.source, "Hillside Primary");
+  EXPECT_EQ(a1.postcode, "NB1 2AB");
+  EXPECT_EQ(a1.nhs_number, "9434765919");
+  EXPECT_EQ(a1.sex, "female");
+  EXPECT_EQ(a1.attributes, R"({"year_group":"4"})");
+  EXPECT_EQ(a1.content_hash.size(), 64u);
+  EXPECT_EQ(parsed->rows[1].record.given_name, "Ch\xc3\xa9rie");
+  EXPECT_EQ(parsed->rows[1].line, 12u);
+  ASSERT_EQ(parsed->rejected.size(), 8u);
+  std::vector<size_t> lines;
+  for (const auto& e : parsed->rejected) lines.push_back(e.line);
+  EXPECT_EQ(lines, (std::vector<size_t>{3, 4, 5, 6, 8, 9, 10, 11}));
+  EXPECT_NE(parsed->rejected[0].reason.find("date_of_birth"), std::string::npos);
+  EXPECT_NE(parsed->rejected[1].reason.find("nhs_number"), std::string::npos);
+  EXPECT_NE(parsed->rejected[2].reason.find("fields"), std::string::npos);
+  EXPECT_NE(parsed->rejected[3].reason.find("record_id"), std::string::npos);
+  EXPECT_NE(parsed->rejected[4].reason.find("line 2"), std::string::npos);
+  EXPECT_NE(parsed->rejected[5].reason.find("UTF-8"), std::string::npos);
+  EXPECT_NE(parsed->rejected[6].reason.find("family_name"), std::string::npos);
+  EXPECT_NE(parsed->rejected[7].reason.find("sex"), std::string::npos);
+}
+
+TEST(ParseFeedTest, RefusesFilesThatAreNotFeeds) {
+  EXPECT_EQ(ParseFeed("", "s", kToday).error().field, "file");
+  EXPECT_EQ(ParseFeed("\xff\xfer\0e\0", "s", kToday).error().field, "file");
+  EXPECT_EQ(ParseFeed("A1,Amelia,Hart\n", "s", kToday).error().field, "header");           // no header
+  EXPECT_EQ(ParseFeed("given_name,family_name\nAmy,Hart\n", "s", kToday).error().field, "header");  // no id
+  EXPECT_EQ(ParseFeed("record_id,given_name\nA1,Amy\n", "", kToday).error().field, "source");
+  EXPECT_TRUE(ParseFeed("record_id,source,given_name\nA1,GP,Amy\n", "", kToday));
+}
+
+class ImportFeedTest : public AppFixture {
+ protected:
+  Principal Importer() {
+    Principal p;
+    p.user.id = "cli";
+    p.user.role = domain::Role::kNationalAdmin;
+    p.client = "local";
+    return p;
+  }
+  Result<ImportSummary> Import(const std::string& text) {
+    ImportOptions options;
+    options.authority_id = "la1";
+    options.default_source = "Hillside Primary";
+    options.batch_rows = 2;  // several transactions even for a small file
+    return ImportFeed(*ctx_, Importer(), text, options);
+  }
+  int64_t Children() {
+    return store_->ReadValue([](storage::Repositories& r) { return r.Children().Count(); });
+  }
+};
+
+TEST_F(ImportFeedTest, CreatesMatchesQueuesAndIsIdempotent) {
+  const std::string school =
+      "record_id,given_name,family_name,date_of_birth,sex,postcode,address,nhs_number\n"
+      "S1,Amelia,Hart,2016-04-02,F,NB1 2AB,4 Mill Lane,9434765919\n"
+      "S2,Oliver,Hart,2014-09-10,M,NB1 2AB,4 Mill Lane,\n"
+      "S3,Priya,Sharma,2015-03-07,F,NB4 7QT,12 Elm Road,\n";
+  auto first = Import(school);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->created, 3u);
+  EXPECT_EQ(Children(), 3);
+
+  // The same file again changes nothing.
+  auto again = Import(school);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->unchanged, 3u);
+  EXPECT_EQ(again->created + again->matched + again->queued + again->updated, 0u);
+  EXPECT_EQ(Children(), 3);
+
+  // A GP feed: Amelia by NHS number and nickname (a match); Oliver's twin-like sibling
+  // with a different given name (a new child); Priya with no date of birth or identifiers
+  // at a new address (uncertain: the review queue).
+  const std::string gp =
+      "record_id,source,given_name,family_name,date_of_birth,sex,postcode,nhs_number,registered\n"
+      "G1,Brook Surgery,Millie,Hart,2016-04-02,F,NB1 2AB,9434765919,2016-05-01\n"
+      "G2,Brook Surgery,Harry,Hart,2014-09-10,M,NB1 2AB,,2014-10-01\n"
+      "G3,Brook Surgery,Priya,Sharma,,F,NB9 1ZZ,,2015-04-01\n";
+  auto second = Import(gp);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->matched, 1u);
+  EXPECT_EQ(second->created, 1u);
+  EXPECT_EQ(second->queued, 1u);
+  EXPECT_EQ(Children(), 4);
+
+  auto g1 = store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Brook Surgery", "G1"); });
+  auto s1 = store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Hillside Primary", "S1"); });
+  ASSERT_TRUE(g1 && s1);
+  EXPECT_EQ(g1->child_id, s1->child_id);
+  EXPECT_EQ(g1->attributes, R"({"registered":"2016-05-01"})");
+  auto open = store_->ReadValue([](storage::Repositories& r) { return r.Reviews().Open("la1", 10); });
+  ASSERT_EQ(open.size(), 1u);
+  auto g3 = store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Brook Surgery", "G3"); });
+  EXPECT_EQ(open[0].source_record_id, g3->id);
+  EXPECT_EQ(g3->child_id, "");
+  ASSERT_FALSE(open[0].candidates.empty());
+  auto s3 = store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Hillside Primary", "S3"); });
+  EXPECT_EQ(open[0].candidates[0].child_id, s3->child_id);
+  EXPECT_NE(open[0].candidates[0].evidence.find("given_name"), std::string::npos);
+
+  // A changed row updates its source record only.
+  auto changed = Import(
+      "record_id,given_name,family_name,date_of_birth,sex,postcode,address,nhs_number\n"
+      "S2,Oliver,Hart,2014-09-10,M,NB1 2AB,5 Mill Lane,\n");
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->updated, 1u);
+  EXPECT_EQ(Children(), 4);
+}
+
+}  // namespace
+}  // namespace kith::app
