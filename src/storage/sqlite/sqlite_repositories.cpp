@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "storage/sqlite/account_repositories.h"
+#include "storage/sqlite/early_help_repository.h"
 
 namespace kith::storage::sqlite {
 namespace {
@@ -615,7 +616,8 @@ class Bundle final : public Repositories {
         teams_(db),
         sessions_(db),
         audit_(db, head),
-        account_(MakeAccountRepositories(db)) {}
+        account_(MakeAccountRepositories(db)),
+        early_help_(MakeEarlyHelpRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -629,6 +631,7 @@ class Bundle final : public Repositories {
   WheelRepository& Wheel() override { return account_->Wheel(); }
   WordStatsRepository& WordStats() override { return account_->WordStats(); }
   FeedRepository& Feed() override { return account_->Feed(); }
+  EarlyHelpRepository& EarlyHelp() override { return *early_help_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -639,6 +642,7 @@ class Bundle final : public Repositories {
   SqliteSessions sessions_;
   SqliteAudit audit_;
   std::unique_ptr<AccountRepositories> account_;
+  std::unique_ptr<EarlyHelpRepository> early_help_;
 };
 
 }  // namespace
