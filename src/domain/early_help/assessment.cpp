@@ -98,8 +98,8 @@ const Need* FindNeed(const Version& v, std::string_view id) {
   return nullptr;
 }
 
-// Gives each new need (empty id) the next "N<n>" never used in the assessment, so a need's id
-// keeps meaning the same need across versions, actions and reviews.
+// Gives each new need (empty id) the next "N<n>" not used by a locked version or the content
+// itself, so a need's id keeps meaning the same need across versions, actions and reviews.
 void AssignNeedIds(const std::vector<Version>& versions, Content& c) {
   int highest = 0;
   auto note = [&](const std::string& id) {
@@ -109,6 +109,7 @@ void AssignNeedIds(const std::vector<Version>& versions, Content& c) {
     }
   };
   for (const auto& v : versions) {
+    if (!v.locked) continue;  // the draft being replaced: its ids were never used
     for (const auto& n : v.content.agreed_needs) note(n.id);
   }
   for (const auto& n : c.agreed_needs) note(n.id);
