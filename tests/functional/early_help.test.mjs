@@ -124,7 +124,7 @@ describe('the early help workflow', () => {
     assert.equal(outsider.body.field, 'owner_id');
     const res = await hughes.post(`${base}/${id}/meetings`, {
       held_on: today,
-      attendees: ['Sam Hughes, social worker', 'Hannah Bennett, health visitor', 'Sarah Carter, mother'],
+      attendees: ['Sam Hughes, social worker', 'Laura Bennett, health visitor', 'Sarah Carter, mother'],
       decisions: 'Health visitor to book and attend the next review with Sarah.',
       actions: [
         { description: 'Book the two-year review', owner_id: 'Uhv_bennett', due_on: due, need_id: 'N1' },
