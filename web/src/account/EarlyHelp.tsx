@@ -320,7 +320,7 @@ function ActionStatus({ base, action, disabled, onSaved }: { base: string; actio
   );
 }
 
-function Plan({ base, assessment, onSaved }: { base: string; assessment: EarlyHelpAssessment; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
+export function Plan({ base, assessment, onSaved }: { base: string; assessment: EarlyHelpAssessment; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
   const needs = record(assessment)?.content.agreed_needs ?? [];
   const overdue = assessment.actions.filter((x) => x.overdue).length;
   if (assessment.actions.length === 0) return <p class="govuk-body">No actions yet. Actions are agreed at a TAC meeting.</p>;
