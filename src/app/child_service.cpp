@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/lead_professional.h"
+
 namespace kith::app {
 namespace {
 
@@ -88,6 +90,11 @@ Status CheckAgencies(Repositories& r, const domain::Child& c) {
     if (auto s = check(svc.agency_id, "services.agency_id"); !s) return s;
   }
   return Ok{};
+}
+
+bool HasOpenAssessment(Repositories& r, const std::string& child_id) {
+  auto all = r.EarlyHelp().ForChild(child_id);
+  return std::any_of(all.begin(), all.end(), [](const auto& a) { return a.IsOpen(); });
 }
 
 Error NotFound() { return Error::NotFound("There is no child with that Kith id."); }
@@ -208,6 +215,10 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
     updated.created_at = snap->child.created_at;
     updated.updated_at = now;
     outcome = CheckAgencies(r, updated);
+    if (outcome && !updated.flags.early_help_assessment && HasOpenAssessment(r, child_id)) {
+      outcome = Error::Invalid("flags.early_help_assessment",
+                               "The child has an open early help assessment; close it to clear this flag.");
+    }
     if (outcome) outcome = r.Children().Update(updated);
     if (outcome) stored = updated;
     if (!outcome) return false;
@@ -366,20 +377,11 @@ Result<ChildAccount> ChildService::ChangeLead(const Principal& p, const std::str
     if (!snap) return false;
     decision = Decide(p.Actor(), ChildAction::kChangeLead, snap->relation);
     if (!decision->allowed) return false;
-    const domain::Team team = snap->Members();
-    auto change = domain::Handover(team, p.user.id, to_user_id);
+    auto change = ChangeLeadProfessional(r, child_id, snap->Members(), p.user.id, to_user_id, *why, now);
     if (!change) {
       outcome = change.error();
       return false;
     }
-    if (change->from_user_id) {
-      r.Teams().SetLead(child_id, *change->from_user_id, false);
-      r.Teams().AppendEvent({child_id, *change->from_user_id, "lead_released",
-                             domain::FindMember(team, *change->from_user_id)->role, *why, p.user.id, now});
-    }
-    r.Teams().SetLead(child_id, change->to_user_id, true);
-    r.Teams().AppendEvent({child_id, change->to_user_id, "lead_assigned",
-                           domain::FindMember(team, change->to_user_id)->role, *why, p.user.id, now});
     auto a = ChildAudit(p, "team.lead_change", child_id, decision->why, *why, now);
     a.target_id = change->to_user_id;
     a.detail = nlohmann::json{{"from", change->from_user_id.value_or("")}, {"to", change->to_user_id}}.dump();

@@ -8,6 +8,7 @@
 #include "common/random.h"
 #include "domain/identifiers.h"
 #include "server/demo_account.h"
+#include "server/demo_early_help.h"
 
 namespace kith::server {
 namespace {
@@ -335,6 +336,7 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
   });
   summary.chronology_entries = CreateAccountDemo(
       store, rng, now, {children[0].id, children[1].id, children[2].id, children[3].id, children[4].id}, user_id);
+  CreateEarlyHelpDemo(store, rng, now, children[1].id, user_id);
   summary.agencies = static_cast<int>(std::size(kAgencies));
   summary.users = static_cast<int>(users.size());
   summary.children = static_cast<int>(children.size());

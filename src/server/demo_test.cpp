@@ -51,6 +51,32 @@ TEST(DemoTest, CreatesAValidBelievableAuthorityOnce) {
   auto user = store->ReadValue([](storage::Repositories& r) { return r.Users().GetByUsername("sw.hughes"); });
   ASSERT_TRUE(user);
   EXPECT_TRUE(hasher.Verify(user->password_hash, summary.password));
+
+  // One child other than Leo has an early help assessment in progress, consistent with its
+  // team (the lead is the team's lead) and flag, with a TAC meeting and an overdue action.
+  store->Read([&](storage::Repositories& r) {
+    int open = 0;
+    std::string after;
+    for (;;) {
+      auto page = r.Children().ListByAuthority("LNORTHBROOK000000", after, 50);
+      if (page.empty()) break;
+      for (const auto& c : page) {
+        for (const auto& a : r.EarlyHelp().ForChild(c.id)) {
+          if (!a.IsOpen()) continue;
+          ++open;
+          EXPECT_EQ(c.given_names, "Amira");
+          EXPECT_TRUE(c.flags.early_help_assessment);
+          const auto* lead = domain::FindLead(r.Teams().Members(c.id));
+          ASSERT_TRUE(lead);
+          EXPECT_EQ(lead->user_id, a.lead_id);
+          EXPECT_FALSE(a.meetings.empty());
+          EXPECT_EQ(domain::early_help::OverdueActions(a, today).size(), 1u);
+        }
+      }
+      after = page.back().id;
+    }
+    EXPECT_EQ(open, 1);
+  });
   std::filesystem::remove_all(dir);
 }
 

@@ -1,7 +1,11 @@
 #include "server/root.h"
 
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +13,7 @@
 #include "app/admin_service.h"
 #include "app/auth_service.h"
 #include "app/child_service.h"
+#include "app/early_help_service.h"
 #include "app/live_hub.h"
 #include "app/merge_service.h"
 #include "app/review_service.h"
@@ -17,6 +22,7 @@
 #include "common/log.h"
 #include "http/account_api.h"
 #include "http/api.h"
+#include "http/early_help_api.h"
 #include "http/index_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
@@ -94,6 +100,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   });
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
+  app::EarlyHelpService early_help(context, words);
 
   http::Metrics metrics([&store] { return store->Stats(); });
   http::Router router;
@@ -101,6 +108,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
   http::RegisterIndexApi(router, {auth, reviews, merges}, {.secure_cookies = config.secure_cookies});
+  http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";
@@ -130,6 +138,21 @@ int Serve(const Config& config, bool demo_if_empty) {
                       pipeline, metrics);
   auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
   server.AddWebSocket("/api/v1/live", *live);
+  // Overdue early-help actions alert their owners even when nobody opens the assessment (reads
+  // sweep too, so the test clock needs no waiting).
+  std::jthread overdue_sweep([&early_help](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      try {
+        if (int n = early_help.SweepOverdue(); n > 0) log::Info("early_help.overdue_alerted", {{"actions", n}});
+      } catch (const std::exception& e) {
+        log::Error("early_help.sweep_failed", {{"reason", e.what()}});
+      }
+      std::unique_lock lock(mutex);
+      wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
+    }
+  });
   const uint16_t port = server.Listen();
   log::Info(
       "server.listening",

@@ -21,6 +21,7 @@
 #include "domain/account/wheel.h"
 #include "domain/audit.h"
 #include "domain/child.h"
+#include "domain/early_help/assessment.h"
 #include "domain/organisation.h"
 #include "domain/team.h"
 #include "domain/user.h"
@@ -446,6 +447,29 @@ class MergeRepository {
   virtual Status Undo(const ChildMerge& undone) = 0;
 };
 
+// --- Early help (issue 7): the assessment and the Team Around the Child's plan --------------
+
+// An assessment is stored and read whole (it is small: a few versions, meetings, actions and
+// reviews). What is history stays history: a locked version, a meeting, a review and a lead
+// change, once stored, are never changed or removed by Update.
+class EarlyHelpRepository {
+ public:
+  virtual ~EarlyHelpRepository() = default;
+  // Stores a new assessment with revision 1. kConflict if the id exists.
+  virtual Status Insert(const domain::early_help::Assessment& assessment) = 0;
+  // Stores the assessment if `assessment.revision` matches the stored one, and increments the
+  // revision: the summary fields, the open draft and the actions are replaced; versions,
+  // meetings, reviews and lead changes not yet stored are added; a version stored locked is
+  // never changed again. kConflict if stale, kNotFound if missing.
+  virtual Status Update(const domain::early_help::Assessment& assessment) = 0;
+  virtual std::optional<domain::early_help::Assessment> Get(const std::string& id) = 0;
+  // A child's assessments, newest first.
+  virtual std::vector<domain::early_help::Assessment> ForChild(const std::string& child_id) = 0;
+  // Ids of open assessments with an action that is not done or cancelled, was due before
+  // `today` and whose owner has not been alerted; in id order.
+  virtual std::vector<std::string> WithUnalertedOverdueActions(const Date& today) = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -465,6 +489,7 @@ class Repositories {
   virtual SourceRecordRepository& SourceRecords() = 0;
   virtual ReviewRepository& Reviews() = 0;
   virtual MergeRepository& Merges() = 0;
+  virtual EarlyHelpRepository& EarlyHelp() = 0;
 };
 
 }  // namespace kith::storage

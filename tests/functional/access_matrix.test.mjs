@@ -84,6 +84,18 @@ GET    /api/v1/relationship-types                      200   200   200    200   
 GET    /api/v1/feed                                    200   200   200    200       200    403    403     403    401
 GET    /api/v1/alerts                                  200   200   200    200       200    403    403     403    401
 POST   /api/v1/alerts/{alert}/read                     404   204   404    404       404    403    403     403    401
+GET    /api/v1/children/{leo}/early-help              200   200   403    403       403    403    403     403    401
+POST   /api/v1/children/{leo}/early-help              201   201   403    403       403    403    403     403    401
+GET    /api/v1/children/{leo}/early-help/{assessment} 200   200   403    403       403    403    403     403    401
+PUT    /api/v1/children/{leo}/early-help/{draft}/draft 200  200   403    403       403    403    403     403    401
+POST   /api/v1/children/{leo}/early-help/{draft}/complete 200 200 403    403       403    403    403     403    401
+POST   /api/v1/children/{leo}/early-help/{completed}/versions 201 201 403 403      403    403    403     403    401
+POST   /api/v1/children/{leo}/early-help/{completed}/meetings 201 201 403 403      403    403    403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/actions 201 201   403    403       403    403    403     403    401
+PUT    /api/v1/children/{leo}/early-help/{plan}/actions/{action}/status 200 200 403 403 403 403  403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/reviews 201 201   403    403       403    403    403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/close 200   200   403    403       403    403    403     403    401
+POST   /api/v1/children/{leo}/early-help/{assessment}/lead 403 200 403   403       403    403    403     403    401
 GET    /healthz                                        200   200   200    200       200    200    200     200    200
 GET    /metrics                                        200   200   200    200       200    200    200     200    200
 `;
@@ -118,6 +130,48 @@ const WHO = {
   national: { username: 'nat.admin', password: NATIONAL_PASSWORD },
   auditor: { username: 'auditor.clarke' },
 };
+
+const EH_CONTENT = {
+  consent: { given_by: 'Sarah Carter, mother', given_on: '2026-01-05' },
+  elements: [{ code: 'health', needs: 'Missed health reviews' }],
+  conclusion: 'Support with health appointments.',
+  agreed_needs: [{ text: 'Health reviews attended' }],
+};
+const EH_MEETING = { held_on: '2026-01-05', attendees: ['Sam Hughes', 'Sarah Carter'], decisions: 'Book the review',
+                     actions: [{ description: 'Book the review', owner_id: 'Uhv_bennett', due_on: '2026-02-01' }] };
+const EH_ACTION = { description: 'Call the nursery', owner_id: 'Usw_hughes', due_on: '2026-02-01' };
+
+// Closes Leo's open assessments as the lead professional (completing a draft first).
+async function closeOpenAssessments() {
+  const list = await clients.lead.get(`/api/v1/children/${ctx.leo}/early-help`);
+  assert.equal(list.status, 200, list.text);
+  for (const a of list.body.assessments.filter((x) => x.stage !== 'closed')) {
+    const at = `/api/v1/children/${ctx.leo}/early-help/${a.id}`;
+    if (!a.versions.at(-1).locked) {
+      await clients.lead.put(`${at}/draft`, { content: EH_CONTENT });
+      const done = await clients.lead.post(`${at}/complete`, {});
+      assert.equal(done.status, 200, done.text);
+    }
+    const closed = await clients.lead.post(`${at}/close`, { outcome: 'moved_away', summary: 'Reset for the next cell' });
+    assert.equal(closed.status, 200, closed.text);
+  }
+}
+
+// A fresh assessment of Leo's in `stage` (draft, completed or plan), made by the lead
+// professional; returns its path. ctx.action is an action of the plan.
+async function earlyHelp(stage) {
+  await closeOpenAssessments();
+  const started = await clients.lead.post(`/api/v1/children/${ctx.leo}/early-help`, { content: EH_CONTENT });
+  assert.equal(started.status, 201, started.text);
+  const at = `/api/v1/children/${ctx.leo}/early-help/${started.body.id}`;
+  if (stage !== 'draft') assert.equal((await clients.lead.post(`${at}/complete`, {})).status, 200);
+  if (stage === 'plan') {
+    const held = await clients.lead.post(`${at}/meetings`, EH_MEETING);
+    assert.equal(held.status, 201, held.text);
+    ctx.action = held.body.actions[0].id;
+  }
+  return at;
+}
 
 let server;
 const clients = {};
@@ -309,6 +363,52 @@ const REQUESTS = {
   'GET /api/v1/feed': { send: (c) => c.get('/api/v1/feed?limit=20') },
   'GET /api/v1/alerts': { send: (c) => c.get('/api/v1/alerts') },
   'POST /api/v1/alerts/{alert}/read': { send: (c) => c.post(`/api/v1/alerts/${ctx.alert}/read`, {}) },
+  // The early help assessment (issue 7). Leo's open assessment is brought to the stage a row
+  // needs, fresh for every cell (one open assessment per child; see earlyHelp below).
+  'GET /api/v1/children/{leo}/early-help': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/early-help`) },
+  'POST /api/v1/children/{leo}/early-help': {
+    send: async (c) => {
+      await closeOpenAssessments();
+      return c.post(`/api/v1/children/${ctx.leo}/early-help`, { content: EH_CONTENT });
+    },
+  },
+  'GET /api/v1/children/{leo}/early-help/{assessment}': {
+    send: (c) => c.get(`/api/v1/children/${ctx.leo}/early-help/${ctx.assessment}`),
+  },
+  'PUT /api/v1/children/{leo}/early-help/{draft}/draft': {
+    send: async (c) => c.put(`${await earlyHelp('draft')}/draft`, { content: EH_CONTENT }),
+  },
+  'POST /api/v1/children/{leo}/early-help/{draft}/complete': {
+    send: async (c) => c.post(`${await earlyHelp('draft')}/complete`, {}),
+  },
+  'POST /api/v1/children/{leo}/early-help/{completed}/versions': {
+    send: async (c) => c.post(`${await earlyHelp('completed')}/versions`, {}),
+  },
+  'POST /api/v1/children/{leo}/early-help/{completed}/meetings': {
+    send: async (c) => c.post(`${await earlyHelp('completed')}/meetings`, EH_MEETING),
+  },
+  'POST /api/v1/children/{leo}/early-help/{plan}/actions': {
+    send: async (c) => c.post(`${await earlyHelp('plan')}/actions`, EH_ACTION),
+  },
+  'PUT /api/v1/children/{leo}/early-help/{plan}/actions/{action}/status': {
+    send: async (c) => {
+      const at = await earlyHelp('plan');
+      return c.put(`${at}/actions/${ctx.action}/status`, { status: 'in_progress' });
+    },
+  },
+  'POST /api/v1/children/{leo}/early-help/{plan}/reviews': {
+    send: async (c) => c.post(`${await earlyHelp('plan')}/reviews`,
+                              { held_on: '2026-01-06', progress: [{ need_id: 'N1', progress: 'met' }] }),
+  },
+  'POST /api/v1/children/{leo}/early-help/{plan}/close': {
+    send: async (c) => c.post(`${await earlyHelp('plan')}/close`, { outcome: 'needs_met', summary: 'Needs met' }),
+  },
+  'POST /api/v1/children/{leo}/early-help/{assessment}/lead': {
+    send: async (c) => c.post(`${await earlyHelp('draft')}/lead`, { user_id: 'Uhv_bennett', reason: REASON }),
+    undo: () => clients.member.post(`/api/v1/children/${ctx.leo}/lead`,
+                                    { user_id: 'Usw_hughes', reason: 'Handing the role back' }),
+    undoStatus: 200,
+  },
   'GET /healthz': { send: (c) => c.get('/healthz') },
   'GET /metrics': { send: (c) => c.get('/metrics') },
 };
@@ -377,6 +477,7 @@ before(async () => {
                                          { name: 'Matrix Aunt', relationship: 'aunt_uncle', lives_with_child: false });
   assert.equal(person.status, 201, person.text);
   ctx.person = person.body.id;
+  ctx.assessment = (await earlyHelp('draft')).split('/').at(-1);
   const alerts = await clients.lead.get('/api/v1/alerts');
   assert.ok(alerts.body.alerts.length > 0, 'the demo gives the lead professional alerts');
   ctx.alert = alerts.body.alerts[0].id;

@@ -358,3 +358,99 @@ export interface ReviewDetail {
   record: SourceRecord;
   candidates: ReviewCandidate[];
 }
+
+// --- Early help (issue 7) ---------------------------------------------------------------------
+
+export interface EarlyHelpPerson {
+  user_id: string;
+  name: string;
+}
+
+export interface EarlyHelpElementInfo {
+  code: string;
+  domain: string;
+  domain_label: string;
+  label: string;
+}
+
+export interface EarlyHelpElement {
+  code: string;
+  strengths: string;
+  needs: string;
+  family_view: string;
+}
+
+export interface EarlyHelpNeed {
+  id?: string;
+  text: string;
+}
+
+export interface EarlyHelpContent {
+  consent: { given_by: string; given_on: string | null; lawful_basis: string };
+  elements: EarlyHelpElement[];
+  child_view: string;
+  parents_view: string;
+  conclusion: string;
+  agreed_needs: EarlyHelpNeed[];
+}
+
+export interface EarlyHelpVersion {
+  number: number;
+  locked: boolean;
+  created_at: string;
+  created_by: EarlyHelpPerson;
+  completed_at: string | null;
+  completed_by: EarlyHelpPerson | null;
+  content: EarlyHelpContent;
+}
+
+export interface EarlyHelpMeeting {
+  id: string;
+  held_on: string;
+  attendees: string[];
+  decisions: string;
+  recorded_by: EarlyHelpPerson;
+  recorded_at: string;
+}
+
+export interface EarlyHelpAction {
+  id: string;
+  description: string;
+  owner: EarlyHelpPerson;
+  due_on: string;
+  status: 'not_started' | 'in_progress' | 'done' | 'cancelled';
+  overdue: boolean;
+  need_id: string | null;
+  meeting_id: string | null;
+  updated_at: string;
+}
+
+export interface EarlyHelpReview {
+  id: string;
+  held_on: string;
+  version_reviewed: number;
+  progress: { need_id: string; progress: string; note: string }[];
+  summary: string;
+  recorded_by: EarlyHelpPerson;
+  recorded_at: string;
+}
+
+export interface EarlyHelpAssessment {
+  id: string;
+  child_id: string;
+  stage: 'draft' | 'completed' | 'plan' | 'review' | 'closed';
+  revision: number;
+  lead_professional: EarlyHelpPerson;
+  lead_history: { lead: EarlyHelpPerson; by: EarlyHelpPerson; reason: string; at: string }[];
+  opened_at: string;
+  opened_by: EarlyHelpPerson;
+  closed_at: string | null;
+  closed_by: EarlyHelpPerson | null;
+  outcome: string | null;
+  outcome_label: string | null;
+  closure_summary: string;
+  versions: EarlyHelpVersion[];
+  meetings: EarlyHelpMeeting[];
+  actions: EarlyHelpAction[];
+  reviews: EarlyHelpReview[];
+}

@@ -366,6 +366,90 @@ CREATE TABLE child_merges (
 CREATE UNIQUE INDEX child_merges_one_active ON child_merges(merged_id) WHERE unmerged_at IS NULL;
 CREATE INDEX child_merges_by_survivor ON child_merges(survivor_id);
 )sql",
+      // 7: the early help assessment (issue 7). Versions, meetings, reviews and lead changes are
+      // history (inserted, never changed once locked or stored); the assessment's content and
+      // the lists inside a meeting or review are JSON documents owned by this back end.
+      R"sql(
+CREATE TABLE early_help_assessments (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  stage TEXT NOT NULL,
+  lead_user_id TEXT NOT NULL REFERENCES users(id),
+  opened_at INTEGER NOT NULL,
+  opened_by TEXT NOT NULL,
+  closed_at INTEGER,
+  closed_by TEXT NOT NULL DEFAULT '',
+  outcome TEXT,
+  closure_summary TEXT NOT NULL DEFAULT '',
+  revision INTEGER NOT NULL
+) STRICT;
+CREATE INDEX early_help_by_child ON early_help_assessments(child_id, opened_at);
+
+CREATE TABLE early_help_versions (
+  assessment_id TEXT NOT NULL REFERENCES early_help_assessments(id),
+  number INTEGER NOT NULL,
+  content TEXT NOT NULL,
+  locked INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  completed_at INTEGER,
+  completed_by TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (assessment_id, number)
+) STRICT;
+
+CREATE TABLE early_help_lead_changes (
+  assessment_id TEXT NOT NULL REFERENCES early_help_assessments(id),
+  seq INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  by_user_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (assessment_id, seq)
+) STRICT;
+
+CREATE TABLE early_help_meetings (
+  id TEXT PRIMARY KEY,
+  assessment_id TEXT NOT NULL REFERENCES early_help_assessments(id),
+  seq INTEGER NOT NULL,
+  held_on TEXT NOT NULL,
+  attendees TEXT NOT NULL,
+  decisions TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX early_help_meetings_by_assessment ON early_help_meetings(assessment_id, seq);
+
+CREATE TABLE early_help_actions (
+  id TEXT PRIMARY KEY,
+  assessment_id TEXT NOT NULL REFERENCES early_help_assessments(id),
+  seq INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  owner_id TEXT NOT NULL REFERENCES users(id),
+  due_on TEXT NOT NULL,
+  status TEXT NOT NULL,
+  need_id TEXT NOT NULL,
+  meeting_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  overdue_alerted_on TEXT
+) STRICT;
+CREATE INDEX early_help_actions_by_assessment ON early_help_actions(assessment_id, seq);
+CREATE INDEX early_help_actions_due ON early_help_actions(due_on) WHERE overdue_alerted_on IS NULL
+  AND status IN ('not_started', 'in_progress');
+
+CREATE TABLE early_help_reviews (
+  id TEXT PRIMARY KEY,
+  assessment_id TEXT NOT NULL REFERENCES early_help_assessments(id),
+  seq INTEGER NOT NULL,
+  held_on TEXT NOT NULL,
+  progress TEXT NOT NULL,
+  version_reviewed INTEGER NOT NULL,
+  summary TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX early_help_reviews_by_assessment ON early_help_reviews(assessment_id, seq);
+)sql",
   };
   return kMigrations;
 }

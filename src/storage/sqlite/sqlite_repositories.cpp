@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "storage/sqlite/account_repositories.h"
+#include "storage/sqlite/early_help_repository.h"
 #include "storage/sqlite/index_repositories.h"
 
 namespace kith::storage::sqlite {
@@ -617,7 +618,8 @@ class Bundle final : public Repositories {
         sessions_(db),
         audit_(db, head),
         account_(MakeAccountRepositories(db)),
-        index_(MakeIndexRepositories(db)) {}
+        index_(MakeIndexRepositories(db)),
+        early_help_(MakeEarlyHelpRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -634,6 +636,7 @@ class Bundle final : public Repositories {
   SourceRecordRepository& SourceRecords() override { return index_->SourceRecords(); }
   ReviewRepository& Reviews() override { return index_->Reviews(); }
   MergeRepository& Merges() override { return index_->Merges(); }
+  EarlyHelpRepository& EarlyHelp() override { return *early_help_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -645,6 +648,7 @@ class Bundle final : public Repositories {
   SqliteAudit audit_;
   std::unique_ptr<AccountRepositories> account_;
   std::unique_ptr<IndexRepositories> index_;
+  std::unique_ptr<EarlyHelpRepository> early_help_;
 };
 
 }  // namespace

@@ -38,6 +38,7 @@ const TABS: { id: string; label: string; load?: Loader; leadOnly?: boolean }[] =
   { id: 'words', label: 'Word cloud', load: () => import('../account/WordCloud').then((m) => m.WordCloud) },
   { id: 'wheel', label: 'Relationships', load: () => import('../account/Wheel').then((m) => m.Wheel) },
   { id: 'forum', label: 'Forum', load: () => import('../account/Forum').then((m) => m.Forum) },
+  { id: 'early-help', label: 'Early help', load: () => import('../account/EarlyHelp').then((m) => m.EarlyHelp) },
   { id: 'team', label: 'Team' },
   { id: 'audit', label: 'Audit', leadOnly: true },
 ];

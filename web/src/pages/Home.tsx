@@ -95,7 +95,7 @@ function Alerts() {
             <ul class="govuk-list">
               {unread.map((a) => (
                 <li key={a.id}>
-                  <a class="govuk-link" href={href('children', a.child_id)}>{a.child_name}</a>: {a.summary}{' '}
+                  <a class="govuk-link" href={a.kind === 'overdue_action' ? href('children', a.child_id, 'early-help') : href('children', a.child_id)}>{a.child_name}</a>: {a.summary}{' '}
                   <span class="kith-meta">({formatDateTime(a.at)})</span>{' '}
                   <button
                     type="button"

@@ -1,0 +1,20 @@
+// The early help API (issue 7) under /api/v1/children/{id}/early-help: thin handlers over
+// app::EarlyHelpService. See docs/openapi.yaml (tag "Early help") and docs/early-help.md.
+// Thread safety: handlers are safe from any thread once registered.
+#pragma once
+
+#include "app/auth_service.h"
+#include "app/early_help_service.h"
+#include "http/api.h"
+#include "http/router.h"
+
+namespace kith::http {
+
+struct EarlyHelpApiServices {
+  app::AuthService& auth;
+  app::EarlyHelpService& early_help;
+};
+
+void RegisterEarlyHelpApi(Router& router, EarlyHelpApiServices services, ApiOptions options);
+
+}  // namespace kith::http
