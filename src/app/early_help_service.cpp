@@ -129,8 +129,11 @@ class Journal {
     lease_.Add(r_, e.id, WordIndex::EntryText(e));
     r_.Feed().Append({ctx_.random.Id("F"), now_, e.child_id, "chronology_entry", "New entry: " + e.summary, p_.user.id,
                       std::string(domain::ToString(e.significance)), e.id, "", ""});
+    ++entries_;
     return Ok{};
   }
+
+  int entries() const { return entries_; }
 
  private:
   Repositories& r_;
@@ -139,6 +142,7 @@ class Journal {
   const Principal& p_;
   const Access& access_;
   TimePoint now_;
+  int entries_ = 0;
 };
 
 std::string NeedsList(const eh::Content& c) {
@@ -224,8 +228,7 @@ Result<AssessmentView> EarlyHelpService::Get(const Principal& p, const std::stri
 // their transaction, refusals and failures on their own.
 template <typename F>
 Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::string& child_id, const std::string& id,
-                                                const char* action, std::optional<int64_t> expected_revision,
-                                                F&& fn) {
+                                                const char* action, std::optional<int64_t> expected_revision, F&& fn) {
   const TimePoint now = ctx_.clock.Now();
   const Date today = domain::UkDate(now);
   auto lease = words_.Acquire(child_id);
@@ -233,6 +236,7 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
   std::optional<Access> access;
   std::optional<Result<AssessmentView>> out;
   bool committed = false;
+  bool made_entry = false;
   ctx_.store.Write([&](Repositories& r) {
     out.reset();
     committed = false;
@@ -255,6 +259,7 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
     }
     Journal journal(r, lease, ctx_, p, *access, now);
     Result<eh::Assessment> next = fn(r, *access, stored, journal);
+    made_entry = journal.entries() > 0;
     if (!next) {
       out.emplace(next.error());
       return false;
@@ -268,7 +273,8 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
     audit.child_id = child_id;
     audit.target_id = next->id;
     audit.why = std::string(access->decision.why);
-    audit.detail = nlohmann::json{{"stage", eh::ToString(next->stage)}, {"version", next->versions.back().number}}.dump();
+    audit.detail =
+        nlohmann::json{{"stage", eh::ToString(next->stage)}, {"version", next->versions.back().number}}.dump();
     r.Audit().Append(audit);
     auto reread = r.EarlyHelp().Get(next->id);
     out.emplace(ViewOf(r, std::move(*reread), today));
@@ -276,6 +282,10 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
     return true;
   });
   lease.Finish(committed);
+  if (committed && hub_) {
+    hub_->Publish({child_id, "early_help", std::nullopt, ""});
+    if (made_entry) hub_->Publish({child_id, "chronology", std::nullopt, ""});
+  }
   if (!access) {
     AuditAlone(ctx_, p, action, child_id, id, AuditOutcome::kDenied, "no such child");
     return NoChild();
@@ -296,7 +306,8 @@ Result<AssessmentView> EarlyHelpService::Start(const Principal& p, const std::st
   const TimePoint now = ctx_.clock.Now();
   return Change(
       p, child_id, "", "early_help.start", std::nullopt,
-      [&](Repositories& r, Access& a, const std::optional<eh::Assessment>&, Journal& journal) -> Result<eh::Assessment> {
+      [&](Repositories& r, Access& a, const std::optional<eh::Assessment>&,
+          Journal& journal) -> Result<eh::Assessment> {
         for (const auto& other : r.EarlyHelp().ForChild(child_id)) {
           if (other.IsOpen()) {
             return Error::Conflict(fmt::format(
@@ -310,18 +321,19 @@ Result<AssessmentView> EarlyHelpService::Start(const Principal& p, const std::st
           return Error::Invalid("lead_user_id", "The lead professional must be a member of the child's team.");
         }
         if (!lead || lead->user_id != chosen) {
-          auto change = ChangeLeadProfessional(r, child_id, a.team, p.user.id, chosen, std::string(kDesignationReason), now);
+          auto change =
+              ChangeLeadProfessional(r, child_id, a.team, p.user.id, chosen, std::string(kDesignationReason), now);
           if (!change) return change.error();
         }
-        auto started = eh::Start(ctx_.random.Id("H"), child_id, chosen, std::move(content), p.user.id, now,
-                                 domain::UkDate(now));
+        auto started =
+            eh::Start(ctx_.random.Id("H"), child_id, chosen, std::move(content), p.user.id, now, domain::UkDate(now));
         if (!started) return started.error();
         if (auto s = FollowFlag(r, a.child, true, now); !s) return s.error();
         auto lead_user = r.Users().Get(chosen);
-        if (auto s = journal.Entry(domain::EntryType::kAssessment, domain::UkDate(now),
-                                   "Early help assessment started; lead professional " +
-                                       (lead_user ? lead_user->display_name : chosen),
-                                   "");
+        if (auto s = journal.Entry(
+                domain::EntryType::kAssessment, domain::UkDate(now),
+                "Early help assessment started; lead professional " + (lead_user ? lead_user->display_name : chosen),
+                "");
             !s) {
           return s.error();
         }
@@ -343,19 +355,19 @@ Result<AssessmentView> EarlyHelpService::EditDraft(const Principal& p, const std
 Result<AssessmentView> EarlyHelpService::Complete(const Principal& p, const std::string& child_id,
                                                   const std::string& id, std::optional<int64_t> expected_revision) {
   const TimePoint now = ctx_.clock.Now();
-  return Change(p, child_id, id, "early_help.complete", expected_revision,
-                [&](Repositories&, Access&, std::optional<eh::Assessment>& a, Journal& journal) -> Result<eh::Assessment> {
-                  if (auto s = eh::Complete(*a, p.user.id, now); !s) return s.error();
-                  const eh::Version& v = a->versions.back();
-                  if (auto s = journal.Entry(domain::EntryType::kAssessment, domain::UkDate(now),
-                                             fmt::format("Early help assessment completed and locked (version {})",
-                                                         v.number),
-                                             v.content.conclusion + "\n\nAgreed needs:\n" + NeedsList(v.content));
-                      !s) {
-                    return s.error();
-                  }
-                  return *a;
-                });
+  return Change(
+      p, child_id, id, "early_help.complete", expected_revision,
+      [&](Repositories&, Access&, std::optional<eh::Assessment>& a, Journal& journal) -> Result<eh::Assessment> {
+        if (auto s = eh::Complete(*a, p.user.id, now); !s) return s.error();
+        const eh::Version& v = a->versions.back();
+        if (auto s = journal.Entry(domain::EntryType::kAssessment, domain::UkDate(now),
+                                   fmt::format("Early help assessment completed and locked (version {})", v.number),
+                                   v.content.conclusion + "\n\nAgreed needs:\n" + NeedsList(v.content));
+            !s) {
+          return s.error();
+        }
+        return *a;
+      });
 }
 
 Result<AssessmentView> EarlyHelpService::NewVersion(const Principal& p, const std::string& child_id,
@@ -379,8 +391,8 @@ Status CheckOwner(const domain::Team& team, const std::string& owner_id) {
 }
 
 eh::Action ActionOf(const NewAction& n, std::string id, std::string meeting_id, TimePoint now) {
-  return {std::move(id), n.description, n.owner_id, n.due_on, eh::ActionStatus::kNotStarted, n.need_id,
-          std::move(meeting_id), now, now, std::nullopt};
+  return {std::move(id), n.description,         n.owner_id, n.due_on, eh::ActionStatus::kNotStarted,
+          n.need_id,     std::move(meeting_id), now,        now,      std::nullopt};
 }
 
 }  // namespace
@@ -410,10 +422,11 @@ Result<AssessmentView> EarlyHelpService::HoldMeeting(const Principal& p, const s
           detail += "\n\nActions:\n";
           for (const auto& n : m.actions) detail += "- " + n.description + " (due " + n.due_on.ToString() + ")\n";
         }
-        if (auto s = journal.Entry(domain::EntryType::kMeeting, held.held_on,
-                                   fmt::format("Team Around the Child meeting: {} attended, {} action{} agreed",
-                                               held.attendees.size(), m.actions.size(), m.actions.size() == 1 ? "" : "s"),
-                                   detail);
+        if (auto s =
+                journal.Entry(domain::EntryType::kMeeting, held.held_on,
+                              fmt::format("Team Around the Child meeting: {} attended, {} action{} agreed",
+                                          held.attendees.size(), m.actions.size(), m.actions.size() == 1 ? "" : "s"),
+                              detail);
             !s) {
           return s.error();
         }
@@ -465,7 +478,8 @@ Result<AssessmentView> EarlyHelpService::RecordReview(const Principal& p, const 
           for (const auto& pr : review.progress) {
             if (pr.need_id != need.id) continue;
             met += pr.progress == eh::Progress::kMet;
-            detail += "- " + need.text + ": " + ProgressLabel(pr.progress) + (pr.note.empty() ? "" : " (" + pr.note + ")") + "\n";
+            detail += "- " + need.text + ": " + ProgressLabel(pr.progress) +
+                      (pr.note.empty() ? "" : " (" + pr.note + ")") + "\n";
           }
         }
         if (!review.summary.empty()) detail += "\n" + review.summary;
@@ -485,7 +499,8 @@ Result<AssessmentView> EarlyHelpService::Close(const Principal& p, const std::st
   const TimePoint now = ctx_.clock.Now();
   return Change(
       p, child_id, id, "early_help.close", expected_revision,
-      [&](Repositories& r, Access& access, std::optional<eh::Assessment>& a, Journal& journal) -> Result<eh::Assessment> {
+      [&](Repositories& r, Access& access, std::optional<eh::Assessment>& a,
+          Journal& journal) -> Result<eh::Assessment> {
         if (auto s = eh::Close(*a, outcome, summary, p.user.id, now); !s) return s.error();
         if (auto s = FollowFlag(r, access.child, false, now); !s) return s.error();
         if (auto s = journal.Entry(domain::EntryType::kPlanEnded, domain::UkDate(now),
@@ -538,8 +553,8 @@ int EarlyHelpService::SweepOverdue() {
         std::vector<std::string> recipients{x.owner_id};
         if (a->lead_id != x.owner_id) recipients.push_back(a->lead_id);
         for (const auto& user_id : recipients) {
-          r.Feed().InsertAlert({ctx_.random.Id("A"), user_id, a->child_id, now, "overdue_action", summary, x.id,
-                                std::nullopt});
+          r.Feed().InsertAlert(
+              {ctx_.random.Id("A"), user_id, a->child_id, now, "overdue_action", summary, x.id, std::nullopt});
         }
         x.overdue_alerted_on = today;
         actions.push_back(x.id);

@@ -13,6 +13,8 @@
 //   entries by the actor's agency, and feed items for the team.
 // - Overdue actions alert their owner and the lead professional once (SweepOverdue, run on a
 //   timer by the server and before every read, against the injected clock).
+// - After each change the LiveHub (if any) is told ("early_help", and "chronology" when an
+//   entry was made), so team members with the account open see it without reloading.
 //
 // Writes take an optional `expected_revision`: when given and stale the write is refused with
 // kConflict, so two people editing the same draft do not overwrite each other.
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "app/context.h"
+#include "app/live_hub.h"
 #include "app/principal.h"
 #include "app/word_index.h"
 #include "common/result.h"
@@ -63,7 +66,9 @@ struct NewReview {
 class EarlyHelpService {
  public:
   // The word index must outlive the service (chronology entries are indexed as they are made).
-  EarlyHelpService(Context& context, WordIndex& words) : ctx_(context), words_(words) {}
+  // `hub` may be null (no live updates).
+  EarlyHelpService(Context& context, WordIndex& words, LiveHub* hub = nullptr)
+      : ctx_(context), words_(words), hub_(hub) {}
 
   // Errors for all: kNotFound (no child, or no such assessment on this child), kForbidden (not
   // on the team), kInvalidInput (field named), kConflict (a transition the workflow refuses, a
@@ -75,8 +80,8 @@ class EarlyHelpService {
   // Starts an assessment in draft. `lead_user_id` empty: the team's lead professional, or the
   // caller when the team has none; otherwise that member becomes the lead (team handover rules).
   // kConflict if the child already has an open assessment.
-  Result<AssessmentView> Start(const Principal& p, const std::string& child_id,
-                               domain::early_help::Content content, const std::string& lead_user_id);
+  Result<AssessmentView> Start(const Principal& p, const std::string& child_id, domain::early_help::Content content,
+                               const std::string& lead_user_id);
   Result<AssessmentView> EditDraft(const Principal& p, const std::string& child_id, const std::string& id,
                                    std::optional<int64_t> expected_revision, domain::early_help::Content content);
   Result<AssessmentView> Complete(const Principal& p, const std::string& child_id, const std::string& id,
@@ -115,6 +120,7 @@ class EarlyHelpService {
 
   Context& ctx_;
   WordIndex& words_;
+  LiveHub* hub_;
 };
 
 }  // namespace kith::app

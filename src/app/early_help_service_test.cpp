@@ -41,9 +41,9 @@ class EarlyHelpServiceTest : public AppFixture {
     auto a = service_->Start(As("sw"), child_, Ready(), "");
     EXPECT_TRUE(a) << a.error().message;
     EXPECT_TRUE(service_->Complete(As("sw"), child_, a->assessment.id, std::nullopt));
-    auto m = service_->HoldMeeting(As("sw"), child_, a->assessment.id, std::nullopt,
-                                   {Date{2026, 11, 17}, {"sw", "teacher"}, "Book the review",
-                                    {{"Book the review", "u-teacher", due, "N1"}}});
+    auto m = service_->HoldMeeting(
+        As("sw"), child_, a->assessment.id, std::nullopt,
+        {Date{2026, 11, 17}, {"sw", "teacher"}, "Book the review", {{"Book the review", "u-teacher", due, "N1"}}});
     EXPECT_TRUE(m) << m.error().message;
     return a->assessment.id;
   }
@@ -79,13 +79,14 @@ TEST_F(EarlyHelpServiceTest, OnlyTheTeamReadsOrWritesAndRefusalsAreAudited) {
   EXPECT_EQ(service_->List(As("sw"), "K-none").error().code, ErrorCode::kNotFound);
   auto trail = store_->ReadValue([&](auto& r) { return r.Audit().ForChild(child_, 50); });
   int denied = 0;
-  for (const auto& a : trail) denied += a.action.starts_with("early_help.") && a.outcome == domain::AuditOutcome::kDenied;
+  for (const auto& a : trail)
+    denied += a.action.starts_with("early_help.") && a.outcome == domain::AuditOutcome::kDenied;
   EXPECT_EQ(denied, 2);
 }
 
 TEST_F(EarlyHelpServiceTest, AnOverdueActionAlertsItsOwnerAndTheLeadOnceByTheClock) {
   InPlan(Date{2026, 11, 20});
-  EXPECT_EQ(service_->SweepOverdue(), 0);  // 18 November: not due yet
+  EXPECT_EQ(service_->SweepOverdue(), 0);      // 18 November: not due yet
   clock_.Advance(std::chrono::hours(24 * 3));  // 21 November: due yesterday
   EXPECT_EQ(service_->SweepOverdue(), 1);
   EXPECT_EQ(service_->SweepOverdue(), 0);

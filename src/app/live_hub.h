@@ -34,7 +34,7 @@ struct FeedItemView {
 
 struct LiveEvent {
   std::string child_id;
-  std::string what;                  // "chronology" | "forum" | "wheel" | "team"
+  std::string what;                  // "chronology" | "forum" | "wheel" | "team" | "early_help"
   std::optional<FeedItemView> item;  // the feed item, if the change made one
   std::string recipient_id;          // empty: the whole team; else only this user
 };

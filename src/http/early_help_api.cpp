@@ -18,7 +18,8 @@ json OrNull(const std::optional<TimePoint>& t) { return t ? json(FormatUtc(*t)) 
 json ToJson(const eh::Content& c) {
   json elements = json::array();
   for (const auto& e : c.elements) {
-    elements.push_back({{"code", e.code}, {"strengths", e.strengths}, {"needs", e.needs}, {"family_view", e.family_view}});
+    elements.push_back(
+        {{"code", e.code}, {"strengths", e.strengths}, {"needs", e.needs}, {"family_view", e.family_view}});
   }
   json needs = json::array();
   for (const auto& n : c.agreed_needs) needs.push_back({{"id", n.id}, {"text", n.text}});
@@ -212,8 +213,8 @@ class EarlyHelpApi {
               eh::Content content;
               if (!in.error()) content = ContentFrom(body.at("content"), in);
               if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-              return reply(q, s.early_help.EditDraft(p, a.at("id"), a.at("assessment_id"), revision, std::move(content)),
-                           200);
+              return reply(
+                  q, s.early_help.EditDraft(p, a.at("id"), a.at("assessment_id"), revision, std::move(content)), 200);
             });
           });
     // Acts that take only the optional revision.

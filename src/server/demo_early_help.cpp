@@ -39,23 +39,25 @@ void CreateEarlyHelpDemo(storage::Store& store, Random& rng, TimePoint now, cons
   };
   c.child_view = "I like school and my friends. I worry about Mum when I am there.";
   c.parents_view = "I want Amira and Yusuf at school every day. I need help until I am better.";
-  c.conclusion = "Good care under strain from the mother's illness and overcrowding. Early help can support "
-                 "attendance, the mother's health and the housing application.";
-  c.agreed_needs = {{"", "School attendance above 95%"},
-                    {"", "Support for mother's health"},
-                    {"", "Housing that fits the family"}};
+  c.conclusion =
+      "Good care under strain from the mother's illness and overcrowding. Early help can support "
+      "attendance, the mother's health and the housing application.";
+  c.agreed_needs = {
+      {"", "School attendance above 95%"}, {"", "Support for mother's health"}, {"", "Housing that fits the family"}};
 
   auto a = eh::Start(rng.Id("H"), amira_id, dsl, c, dsl, at(160), day(160));
   Check(a.ok() ? Status(Ok{}) : Status(a.error()), "start");
   Check(eh::Complete(*a, dsl, at(150)), "complete");
   const std::string first = rng.Id("M");
   Check(eh::HoldMeeting(*a,
-                        {first, day(120),
+                        {first,
+                         day(120),
                          {"Joanne Brown, designated safeguarding lead", "Megan Jones, family support worker",
                           "Nasreen Begum, mother", "Amira (for the first part)"},
                          "Weekly family support visits. Aunt to do the school run on Tuesdays and Thursdays. School "
                          "to support a housing application.",
-                         dsl, at(120)},
+                         dsl,
+                         at(120)},
                         day(120)),
         "first meeting");
   auto action = [&](const char* text, const std::string& owner, int due_days_ago, eh::ActionStatus status,
@@ -81,10 +83,12 @@ void CreateEarlyHelpDemo(storage::Store& store, Random& rng, TimePoint now, cons
         "review");
   const std::string second = rng.Id("M");
   Check(eh::HoldMeeting(*a,
-                        {second, day(30),
+                        {second,
+                         day(30),
                          {"Joanne Brown, designated safeguarding lead", "Megan Jones, family support worker",
                           "Nasreen Begum, mother"},
-                         "Family support to chase the housing application and ask the GP about the referral.", dsl,
+                         "Family support to chase the housing application and ask the GP about the referral.",
+                         dsl,
                          at(30)},
                         day(30)),
         "second meeting");

@@ -100,7 +100,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   });
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
-  app::EarlyHelpService early_help(context, words);
+  app::EarlyHelpService early_help(context, words, &hub);
 
   http::Metrics metrics([&store] { return store->Stats(); });
   http::Router router;

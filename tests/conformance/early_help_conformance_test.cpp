@@ -76,16 +76,22 @@ class EarlyHelpConformance : public ::testing::TestWithParam<Backend> {
     auto a = *eh::Start("H1", "c1", "u1", c, "u1", kT0, kToday);
     EXPECT_TRUE(eh::Complete(a, "u1", kT0 + std::chrono::seconds(1)));
     EXPECT_TRUE(eh::HoldMeeting(a, {"M1", {2026, 11, 10}, {"u1, teacher", "Sarah Hart"}, "Chart", "u1", kT0}, kToday));
-    eh::Action x{"X1", "Routine chart", "u2", {2026, 11, 15}, eh::ActionStatus::kInProgress, "N1", "M1", kT0, kT0,
-                 Date{2026, 11, 16}};
+    eh::Action x{"X1", "Routine chart",   "u2", {2026, 11, 15}, eh::ActionStatus::kInProgress, "N1", "M1", kT0,
+                 kT0,  Date{2026, 11, 16}};
     EXPECT_TRUE(eh::AddAction(a, x));
     x.id = "X2";
     x.need_id = "";
     x.overdue_alerted_on.reset();
     EXPECT_TRUE(eh::AddAction(a, x));
-    EXPECT_TRUE(eh::RecordReview(
-        a, {"R1", {2026, 11, 18}, {{"N1", eh::Progress::kSomeProgress, "88%"}, {"N2", eh::Progress::kMet, ""}}, 0, "Ok", "u2", kT0},
-        kToday));
+    EXPECT_TRUE(eh::RecordReview(a,
+                                 {"R1",
+                                  {2026, 11, 18},
+                                  {{"N1", eh::Progress::kSomeProgress, "88%"}, {"N2", eh::Progress::kMet, ""}},
+                                  0,
+                                  "Ok",
+                                  "u2",
+                                  kT0},
+                                 kToday));
     EXPECT_TRUE(eh::HandOver(a, "u2", "u1", "Going on leave", kT0));
     EXPECT_TRUE(eh::StartNewVersion(a, "u2", kT0));
     return a;

@@ -68,7 +68,7 @@ test('start an assessment, complete it, hold a TAC meeting; the index and chrono
   await page.getByLabel('Date consent was given').fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
   await page.getByTestId('eh-complete').click();
   await page.getByTestId('success').getByText('Version 1 completed and locked.').waitFor();
-  assert.equal(await page.getByTestId('eh-stage').innerText(), 'Completed');
+  await page.getByTestId('eh-stage').getByText('Completed', { exact: true }).waitFor();
   assert.match(await page.getByTestId('eh-needs').innerText(), /Health reviews attended/);
   await checkPage(page, 'early-help-completed', violations);
 
@@ -87,7 +87,7 @@ test('start an assessment, complete it, hold a TAC meeting; the index and chrono
   await checkPage(page, 'early-help-meeting-form', violations);
   await page.getByTestId('eh-record-meeting').click();
   await page.getByTestId('eh-meetings').waitFor();
-  assert.equal(await page.getByTestId('eh-stage').innerText(), 'Plan in place');
+  await page.getByTestId('eh-stage').getByText('Plan in place', { exact: true }).waitFor();
   await section(page, 'Action plan');
   await page.getByTestId('eh-plan').waitFor();
   assert.match(await page.getByTestId('eh-plan').innerText(), /Book the two-year review[\s\S]*Laura Bennett/);

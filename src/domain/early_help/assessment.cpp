@@ -34,8 +34,7 @@ constexpr std::array<ElementInfo, 16> kElements = {{
     {"family_history", kEnv, kEnvLabel, "Family history, functioning and wellbeing"},
     {"wider_family", kEnv, kEnvLabel, "Wider family"},
     {"housing_employment_finance", kEnv, kEnvLabel, "Housing, employment and financial considerations"},
-    {"community_resources", kEnv, kEnvLabel,
-     "Social and community elements and resources, including education"},
+    {"community_resources", kEnv, kEnvLabel, "Social and community elements and resources, including education"},
 }};
 
 template <typename E, size_t N>
@@ -67,7 +66,8 @@ Status CheckText(const std::string& field, const std::string& text, size_t max, 
   if (utf8::Length(text) > max) return Error::Invalid(field, fmt::format("At most {} characters.", max));
   for (unsigned char c : text) {
     if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7F) {
-      return Error::Invalid(field, multiline ? "The text contains control characters." : "Must be a single line of text.");
+      return Error::Invalid(field,
+                            multiline ? "The text contains control characters." : "Must be a single line of text.");
     }
   }
   return Ok{};
@@ -84,7 +84,8 @@ Error Refused(const Assessment& a, std::string_view act, std::string_view instea
 }
 
 Status RefuseIfClosed(const Assessment& a, std::string_view act) {
-  if (a.stage == Stage::kClosed) return Refused(a, act, "it is closed; start a new assessment if help is needed again.");
+  if (a.stage == Stage::kClosed)
+    return Refused(a, act, "it is closed; start a new assessment if help is needed again.");
   return Ok{};
 }
 
@@ -165,9 +166,9 @@ const Version* Assessment::Draft() const {
   return !versions.empty() && !versions.back().locked ? &versions.back() : nullptr;
 }
 
-const Action* Assessment::FindAction(std::string_view id) const {
+const Action* Assessment::FindAction(std::string_view action_id) const {
   for (const auto& x : actions) {
-    if (x.id == id) return &x;
+    if (x.id == action_id) return &x;
   }
   return nullptr;
 }

@@ -57,10 +57,10 @@ std::string_view Label(Outcome outcome);
 
 // One element of the CAF triangle, in one of its three domains.
 struct ElementInfo {
-  std::string_view code;         // "health", "learning_aspirations", ...
-  std::string_view domain;       // "development", "parenting", "family_environment"
+  std::string_view code;          // "health", "learning_aspirations", ...
+  std::string_view domain;        // "development", "parenting", "family_environment"
   std::string_view domain_label;  // "Development of the child", ...
-  std::string_view label;        // "Health"
+  std::string_view label;         // "Health"
 };
 // Every element in the order of the CAF form.
 std::span<const ElementInfo> Elements();
@@ -72,9 +72,9 @@ inline constexpr size_t kMaxNeeds = 30;
 inline constexpr size_t kMaxAttendees = 40;
 
 struct Consent {
-  std::string given_by;            // who consented ("Sarah Carter, mother")
+  std::string given_by;  // who consented ("Sarah Carter, mother")
   std::optional<Date> given_on;
-  std::string lawful_basis;        // recorded when proceeding without consent
+  std::string lawful_basis;  // recorded when proceeding without consent
 };
 
 struct ElementAssessment {
@@ -120,7 +120,7 @@ struct Meeting {
 struct Action {
   std::string id;
   std::string description;
-  std::string owner_id;    // a member of the team
+  std::string owner_id;  // a member of the team
   Date due_on;
   ActionStatus status = ActionStatus::kNotStarted;
   std::string need_id;     // the agreed need it serves; empty if none in particular
@@ -157,10 +157,10 @@ struct Assessment {
   std::string id;
   std::string child_id;
   Stage stage = Stage::kDraft;
-  std::string lead_id;                 // the lead professional designated on the assessment
+  std::string lead_id;                   // the lead professional designated on the assessment
   std::vector<LeadChange> lead_history;  // designation then each handover, oldest first
-  std::vector<Version> versions;       // oldest first; at most the last is an unlocked draft
-  std::vector<Meeting> meetings;       // in the order recorded
+  std::vector<Version> versions;         // oldest first; at most the last is an unlocked draft
+  std::vector<Meeting> meetings;         // in the order recorded
   std::vector<Action> actions;
   std::vector<Review> reviews;
   TimePoint opened_at{};
@@ -175,7 +175,7 @@ struct Assessment {
   const Version* OfRecord() const;
   // The unlocked draft version, if one is open.
   const Version* Draft() const;
-  const Action* FindAction(std::string_view id) const;
+  const Action* FindAction(std::string_view action_id) const;
   bool IsOpen() const { return stage != Stage::kClosed; }
 };
 

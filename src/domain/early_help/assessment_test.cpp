@@ -27,7 +27,9 @@ Assessment Completed() {
   return a;
 }
 
-Meeting AMeeting() { return {"M1", Date{2026, 11, 10}, {"Sam Hughes, social worker", "Sarah Carter"}, "Weekly check-ins", "u", kAt}; }
+Meeting AMeeting() {
+  return {"M1", Date{2026, 11, 10}, {"Sam Hughes, social worker", "Sarah Carter"}, "Weekly check-ins", "u", kAt};
+}
 
 Assessment InPlan() {
   auto a = Completed();
@@ -47,7 +49,8 @@ Action AnAction(std::string id = "X1") {
 }
 
 Review AReview() {
-  return {"R1", Date{2026, 11, 18}, {{"N1", Progress::kSomeProgress, "88%"}, {"N2", Progress::kMet, ""}}, 0, "", "u", kAt};
+  return {"R1", Date{2026, 11, 18}, {{"N1", Progress::kSomeProgress, "88%"}, {"N2", Progress::kMet, ""}}, 0, "", "u",
+          kAt};
 }
 
 void ExpectConflict(const Status& s, std::string_view words) {

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/sqlite/values.h"
+
 namespace kith::storage::sqlite {
 namespace {
 
@@ -28,24 +30,6 @@ void BindOptionalText(Statement& s, int pos, const std::string& text) {
   } else {
     s.Bind(pos, text);
   }
-}
-
-void BindOptionalDate(Statement& s, int pos, const std::optional<Date>& d) {
-  if (d) {
-    s.Bind(pos, d->ToString());
-  } else {
-    s.BindNull(pos);
-  }
-}
-
-std::optional<Date> OptionalDate(const Statement& s, int col) {
-  if (s.IsNull(col)) return std::nullopt;
-  return Date::Parse(s.Text(col));
-}
-
-std::optional<TimePoint> OptionalTime(const Statement& s, int col) {
-  if (s.IsNull(col)) return std::nullopt;
-  return FromMicros(s.Int(col));
 }
 
 std::optional<domain::TimeOfDay> TimeOfDayFromSeconds(std::optional<int64_t> seconds) {

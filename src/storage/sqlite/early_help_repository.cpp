@@ -1,8 +1,8 @@
 #include "storage/sqlite/early_help_repository.h"
 
-#include <sqlite3.h>
-
 #include <nlohmann/json.hpp>
+
+#include "storage/sqlite/values.h"
 
 namespace kith::storage::sqlite {
 namespace {
@@ -10,37 +10,12 @@ namespace {
 namespace eh = domain::early_help;
 using nlohmann::json;
 
-std::optional<Date> OptionalDate(const Statement& s, int col) {
-  if (s.IsNull(col)) return std::nullopt;
-  return Date::Parse(s.Text(col));
-}
-
-void BindOptionalDate(Statement& s, int pos, const std::optional<Date>& d) {
-  if (d) {
-    s.Bind(pos, d->ToString());
-  } else {
-    s.BindNull(pos);
-  }
-}
-
-void BindOptionalTime(Statement& s, int pos, const std::optional<TimePoint>& t) {
-  if (t) {
-    s.Bind(pos, ToMicros(*t));
-  } else {
-    s.BindNull(pos);
-  }
-}
-
-std::optional<TimePoint> OptionalTime(const Statement& s, int col) {
-  if (s.IsNull(col)) return std::nullopt;
-  return FromMicros(s.Int(col));
-}
-
 // The content of a version as a JSON document (see docs/data-model.md).
 std::string EncodeContent(const eh::Content& c) {
   json elements = json::array();
   for (const auto& e : c.elements) {
-    elements.push_back({{"code", e.code}, {"strengths", e.strengths}, {"needs", e.needs}, {"family_view", e.family_view}});
+    elements.push_back(
+        {{"code", e.code}, {"strengths", e.strengths}, {"needs", e.needs}, {"family_view", e.family_view}});
   }
   json needs = json::array();
   for (const auto& n : c.agreed_needs) needs.push_back({{"id", n.id}, {"text", n.text}});

@@ -690,11 +690,16 @@ function Current({ childId, assessment, elements, team, onSaved }: { childId: st
 }
 
 export function EarlyHelp({ childId, account, versions, reloadAccount }: TabProps) {
-  const list = useAsync(() => api.get<ListData>(`/api/v1/children/${seg(childId)}/early-help`), [childId, versions.team]);
+  const list = useAsync(() => api.get<ListData>(`/api/v1/children/${seg(childId)}/early-help`), [childId, versions.team, versions.early_help]);
   const [message, setMessage] = useState('');
-  const onSaved = (_a: EarlyHelpAssessment, m: string) => {
+  // The answer to a change is the assessment as stored: show it at once, with the message.
+  const onSaved = (a: EarlyHelpAssessment, m: string) => {
+    const d = list.data;
+    if (d) {
+      const known = d.assessments.some((x) => x.id === a.id);
+      list.set({ ...d, assessments: known ? d.assessments.map((x) => (x.id === a.id ? a : x)) : [a, ...d.assessments] });
+    }
     setMessage(m);
-    list.reload();
     reloadAccount();  // the flag and the lead professional may have changed
   };
   return (

@@ -27,6 +27,7 @@ export interface Versions {
   forum: number;
   wheel: number;
   team: number;
+  early_help: number;
 }
 
 type Loader = () => Promise<ComponentType<TabProps>>;
@@ -83,7 +84,7 @@ function NotOnTeam({ id, onJoined }: { id: string; onJoined: () => void }) {
 export function ChildPage({ id, tab }: { id: string; tab: string }) {
   const { session } = useSession();
   const account = useAsync(() => api.get<ChildAccount>(`/api/v1/children/${seg(id)}`), [id]);
-  const [versions, setVersions] = useState<Versions>({ chronology: 0, forum: 0, wheel: 0, team: 0 });
+  const [versions, setVersions] = useState<Versions>({ chronology: 0, forum: 0, wheel: 0, team: 0, early_help: 0 });
 
   useEffect(
     () =>
@@ -91,7 +92,7 @@ export function ChildPage({ id, tab }: { id: string; tab: string }) {
         if (m.type !== 'child_updated' || m.child_id !== id) return;
         const what = m.what as keyof Versions;
         if (what in versions) setVersions((v) => ({ ...v, [what]: v[what] + 1 }));
-        if (what === 'team') account.reload();
+        if (what === 'team' || what === 'early_help') account.reload();
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [id],
