@@ -70,9 +70,8 @@ std::vector<domain::Agency> ReferencedAgencies(Repositories& r, const domain::Ch
   for (const auto& s : c.services) ids.insert(s.agency_id);
   std::vector<domain::Agency> out;
   for (const auto& id : ids) {
-    const auto known = std::find_if(team.begin(), team.end(), [&](const MemberView& m) {
-      return m.agency && m.agency->id == id;
-    });
+    const auto known =
+        std::find_if(team.begin(), team.end(), [&](const MemberView& m) { return m.agency && m.agency->id == id; });
     if (known != team.end()) {
       out.push_back(*known->agency);
     } else if (auto a = r.Agencies().Get(id)) {

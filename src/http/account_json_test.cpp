@@ -10,8 +10,8 @@ namespace {
 const TimePoint kT0 = FromMicros(1'790'000'000'123'456);
 
 domain::Agency MakeAgency(std::string id, std::string name) {
-  return {std::move(id), "la1", std::move(name), domain::AgencyKind::kSchool, "01632 960001", "office@school.example",
-          "1 School Lane"};
+  return {std::move(id),           "la1",          std::move(name), domain::AgencyKind::kSchool, "01632 960001",
+          "office@school.example", "1 School Lane"};
 }
 
 // Every field set, with text that needs escaping (quotes, backslashes, control characters,
@@ -33,14 +33,20 @@ app::ChildAccount RichAccount() {
   c.carers = {{"Dana Hart", "Mother", true, "07700 900123", "dana@example.org", ""},
               {"Lee Hart", "Father", false, "", "", "9 Other Road"}};
   c.school_agency_id = "ag-school";
-  c.services = {{"ag-school", "Year 3", {2024, 9, 1}, std::nullopt}, {"ag-gp", "Registered", {2018, 3, 20}, Date{2026, 1, 1}}};
+  c.services = {{"ag-school", "Year 3", {2024, 9, 1}, std::nullopt},
+                {"ag-gp", "Registered", {2018, 3, 20}, Date{2026, 1, 1}}};
   c.flags = {true, false, true};
   c.shielded = true;
   c.created_at = kT0;
   c.updated_at = kT0 + std::chrono::hours(5);
-  a.team = {{{c.id, "u1", "Social worker", "Allocated", kT0, true}, "Sam Hughes", "Social worker", "s@x.example",
-             "0161", MakeAgency("ag-csc", "Children's Services")},
-            {{c.id, "u2", "Class teacher", "Concern \u2014 \"urgent\"", kT0, false}, "Ellis", "", "", "", std::nullopt}};
+  a.team = {
+      {{c.id, "u1", "Social worker", "Allocated", kT0, true},
+       "Sam Hughes",
+       "Social worker",
+       "s@x.example",
+       "0161",
+       MakeAgency("ag-csc", "Children's Services")},
+      {{c.id, "u2", "Class teacher", "Concern \u2014 \"urgent\"", kT0, false}, "Ellis", "", "", "", std::nullopt}};
   a.agencies = {MakeAgency("ag-school", "Hillside Primary"), MakeAgency("ag-gp", "Brook Surgery")};
   a.access = "team member";
   return a;

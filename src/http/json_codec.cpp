@@ -233,8 +233,8 @@ json ToJson(const app::ChildAccount& a) {
   for (const auto& m : a.team) team.push_back(ToJson(m));
   json agencies = json::array();
   for (const auto& ag : a.agencies) agencies.push_back(ToJson(ag));
-  return {{"child", ToJson(a.child)}, {"team", std::move(team)}, {"agencies", std::move(agencies)},
-          {"access", a.access}};
+  return {
+      {"child", ToJson(a.child)}, {"team", std::move(team)}, {"agencies", std::move(agencies)}, {"access", a.access}};
 }
 
 json ToJson(const app::Signposting& s) {

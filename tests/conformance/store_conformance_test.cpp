@@ -279,8 +279,14 @@ TEST_P(StoreConformance, SessionsExpire) {
 // version before its Write returns, even when undone; other writes leave it alone.
 TEST_P(StoreConformance, IdentityVersionMovesWithEveryChangeToWhoMayAct) {
   const std::vector<std::pair<std::string, std::function<void(Repositories&)>>> changes = {
-      {"session insert", [](Repositories& r) { r.Sessions().Insert({"h1", "u1", "c", kT0, kT0, false, "", ""}); }},
-      {"session update", [](Repositories& r) { r.Sessions().Update({"h1", "u1", "c", kT0, kT0, true, "", ""}); }},
+      {"session insert",
+       [](Repositories& r) {
+         r.Sessions().Insert({"h1", "u1", "c", kT0, kT0, false, "", ""});
+       }},
+      {"session update",
+       [](Repositories& r) {
+         r.Sessions().Update({"h1", "u1", "c", kT0, kT0, true, "", ""});
+       }},
       {"session delete", [](Repositories& r) { r.Sessions().Delete("h1"); }},
       {"sessions of a user", [](Repositories& r) { r.Sessions().DeleteForUser("u1"); }},
       {"expired sessions", [](Repositories& r) { r.Sessions().DeleteExpired(kT0, kT0); }},
@@ -292,8 +298,14 @@ TEST_P(StoreConformance, IdentityVersionMovesWithEveryChangeToWhoMayAct) {
          EXPECT_TRUE(r.Users().Update(*u));
        }},
       {"sign-in", [](Repositories& r) { EXPECT_TRUE(r.Users().RecordSignIn(*r.Users().Get("u1"))); }},
-      {"authority insert", [](Repositories& r) { EXPECT_TRUE(r.Authorities().Insert({"la2", "E1", "B", false})); }},
-      {"authority update", [](Repositories& r) { r.Authorities().Update({"la1", "E09000099", "Northbrook", true}); }},
+      {"authority insert",
+       [](Repositories& r) {
+         EXPECT_TRUE(r.Authorities().Insert({"la2", "E1", "B", false}));
+       }},
+      {"authority update",
+       [](Repositories& r) {
+         r.Authorities().Update({"la1", "E09000099", "Northbrook", true});
+       }},
   };
   for (const auto& [what, change] : changes) {
     const uint64_t before = store_->IdentityVersion();
