@@ -185,15 +185,21 @@ Result<Principal> AuthService::Authenticate(const std::string& token, const std:
   if (token.size() != 64) return Error::Unauthenticated("Sign in to continue.");
   const std::string hash = Sha256Hex(token);
   const TimePoint now = ctx_.clock.Now();
-  std::optional<Principal> found;
-  ctx_.store.Read([&](Repositories& r) {
-    auto session = r.Sessions().Get(hash);
-    if (!session) return;
-    auto user = r.Users().Get(session->user_id);
-    if (!user) return;
-    found = Principal{*user, *session, StateOf(*user, *session, r), client};
-  });
-  if (!found) return Error::Unauthenticated("Sign in to continue.");
+  // Read before the store, so that an entry read across a change is never served (see SessionCache).
+  const uint64_t version = ctx_.store.IdentityVersion();
+  std::optional<Principal> found = sessions_.Find(hash, version);
+  if (!found) {
+    ctx_.store.Read([&](Repositories& r) {
+      auto session = r.Sessions().Get(hash);
+      if (!session) return;
+      auto user = r.Users().Get(session->user_id);
+      if (!user) return;
+      found = Principal{*user, *session, StateOf(*user, *session, r), client};
+    });
+    if (!found) return Error::Unauthenticated("Sign in to continue.");
+    sessions_.Put(hash, version, *found);
+  }
+  found->client = client;
   const auto& s = found->session;
   const bool expired =
       now - s.last_seen_at > ctx_.policy.session_idle || now - s.created_at > ctx_.policy.session_absolute;

@@ -11,6 +11,7 @@
 
 #include "app/context.h"
 #include "app/principal.h"
+#include "app/session_cache.h"
 #include "app/throttle.h"
 #include "common/result.h"
 
@@ -65,6 +66,7 @@ class AuthService {
 
   Context& ctx_;
   AddressThrottle throttle_;
+  SessionCache sessions_;  // so that most requests authenticate without reading the store
 };
 
 }  // namespace kith::app

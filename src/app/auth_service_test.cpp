@@ -42,6 +42,33 @@ TEST_F(AuthServiceTest, SignInOpensASessionThatAuthenticates) {
   EXPECT_EQ(auth_->Authenticate(in->token, "10.0.0.1").error().code, ErrorCode::kUnauthenticated);
 }
 
+// Sessions are served from memory after the first request; a change to the user, its
+// authority's policy or the session itself must still count on the very next request.
+TEST_F(AuthServiceTest, CachedSessionsFollowChangesToTheUserAndTheAuthority) {
+  auto in = auth_->SignIn("sw", kPassword, "10.0.0.1");
+  ASSERT_TRUE(in);
+  ASSERT_TRUE(auth_->Authenticate(in->token, "10.0.0.1"));
+  auto again = auth_->Authenticate(in->token, "10.0.0.2");  // cached, but with this request's client
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->client, "10.0.0.2");
+
+  store_->Write([](storage::Repositories& r) {
+    r.Authorities().Update({"la1", "E1", "Northbrook", true});  // second factor now required
+    return true;
+  });
+  auto now_required = auth_->Authenticate(in->token, "c");
+  ASSERT_TRUE(now_required);
+  EXPECT_EQ(now_required->state, SessionState::kNeedsEnrolment);
+
+  store_->Write([](storage::Repositories& r) {
+    auto u = r.Users().Get("u-sw");
+    u->active = false;
+    return static_cast<bool>(r.Users().Update(*u));
+  });
+  EXPECT_EQ(auth_->Authenticate(in->token, "c").error().message,
+            "This account is disabled. Contact your administrator.");
+}
+
 TEST_F(AuthServiceTest, WrongPasswordAndUnknownUserLookAlike) {
   auto wrong = auth_->SignIn("sw", "not the password at all", "10.0.0.1");
   auto unknown = auth_->SignIn("nobody", "not the password at all", "10.0.0.1");

@@ -64,14 +64,23 @@ std::optional<Snapshot> Load(Repositories& r, const std::string& child_id, const
   return s;
 }
 
-std::vector<domain::Agency> ReferencedAgencies(Repositories& r, const domain::Child& c) {
+// The agencies the record refers to; those of the team's members are taken from `team` rather
+// than read again (on a typical account most of them are the same agencies).
+std::vector<domain::Agency> ReferencedAgencies(Repositories& r, const domain::Child& c,
+                                               const std::vector<MemberView>& team) {
   std::set<std::string> ids;
   if (!c.school_agency_id.empty()) ids.insert(c.school_agency_id);
   if (!c.gp_agency_id.empty()) ids.insert(c.gp_agency_id);
   for (const auto& s : c.services) ids.insert(s.agency_id);
   std::vector<domain::Agency> out;
   for (const auto& id : ids) {
-    if (auto a = r.Agencies().Get(id)) out.push_back(std::move(*a));
+    const auto known =
+        std::find_if(team.begin(), team.end(), [&](const MemberView& m) { return m.agency && m.agency->id == id; });
+    if (known != team.end()) {
+      out.push_back(*known->agency);
+    } else if (auto a = r.Agencies().Get(id)) {
+      out.push_back(std::move(*a));
+    }
   }
   return out;
 }
@@ -186,7 +195,7 @@ Result<ChildAccount> ChildService::Account(const Principal& p, const std::string
     if (!snap) return;
     decision = Decide(p.Actor(), ChildAction::kViewAccount, snap->relation);
     if (!decision->allowed) return;
-    account.agencies = ReferencedAgencies(r, snap->child);
+    account.agencies = ReferencedAgencies(r, snap->child, snap->team);
     account.child = std::move(snap->child);
     account.team = std::move(snap->team);
   });

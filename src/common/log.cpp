@@ -41,8 +41,10 @@ bool ParseLevel(std::string_view text, Level* out) {
   return false;
 }
 
+bool Enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
+
 void Write(Level level, std::string_view event, const nlohmann::json& fields) {
-  if (level < g_level.load()) return;
+  if (!Enabled(level)) return;
   nlohmann::json line = {{"ts", FormatUtc(SystemClock().Now())}, {"level", Name(level)}, {"event", event}};
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();

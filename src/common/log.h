@@ -15,6 +15,8 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 void SetLevel(Level level);
 // Parses "debug", "info", "warn" or "error"; false if the text is none of them.
 bool ParseLevel(std::string_view text, Level* out);
+// Whether a line at `level` would be written: lets hot paths skip building the fields.
+bool Enabled(Level level);
 
 void Write(Level level, std::string_view event, const nlohmann::json& fields);
 void Debug(std::string_view event, const nlohmann::json& fields);

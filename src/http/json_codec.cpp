@@ -1,6 +1,7 @@
 #include "http/json_codec.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace kith::http {
 
@@ -149,10 +150,10 @@ json ToJson(const domain::Child& c) {
           {"postcode", c.postcode},
           {"nhs_number", c.nhs_number},
           {"upn", c.upn},
-          {"carers", carers},
+          {"carers", std::move(carers)},  // moved: a braced list copies the lvalues it is given
           {"school_agency_id", c.school_agency_id},
           {"gp_agency_id", c.gp_agency_id},
-          {"services", services},
+          {"services", std::move(services)},
           {"flags",
            {{"early_help_assessment", c.flags.early_help_assessment},
             {"child_protection_plan", c.flags.child_protection_plan},
@@ -232,7 +233,8 @@ json ToJson(const app::ChildAccount& a) {
   for (const auto& m : a.team) team.push_back(ToJson(m));
   json agencies = json::array();
   for (const auto& ag : a.agencies) agencies.push_back(ToJson(ag));
-  return {{"child", ToJson(a.child)}, {"team", team}, {"agencies", agencies}, {"access", a.access}};
+  return {
+      {"child", ToJson(a.child)}, {"team", std::move(team)}, {"agencies", std::move(agencies)}, {"access", a.access}};
 }
 
 json ToJson(const app::Signposting& s) {
@@ -263,7 +265,7 @@ json ToJson(const app::Signposting& s) {
           {"postcode", s.postcode},
           {"early_help_assessment", s.early_help_assessment},
           {"lead_professional", lead},
-          {"services", services},
+          {"services", std::move(services)},
           {"contact_broker", s.contact_broker ? ToJson(*s.contact_broker) : json(nullptr)}};
 }
 

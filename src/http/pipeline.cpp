@@ -107,6 +107,7 @@ Response Pipeline::Handle(Request request) const {
   metrics_.Observe(request.method, response.route.empty() ? "(static)" : response.route, response.status, seconds);
   // Every request at debug level; refusals, errors and slow requests always.
   const auto level = response.status >= 400 || seconds > 0.25 ? log::Level::kInfo : log::Level::kDebug;
+  if (!log::Enabled(level)) return response;  // the fields cost several allocations
   log::Write(level, "request",
              {{"request_id", request.request_id},
               {"method", request.method},

@@ -7,7 +7,7 @@
 //   address         KITH_ADDRESS          127.0.0.1
 //   data            KITH_DATA             ./var      (directory of the embedded database)
 //   web_root        KITH_WEB_ROOT         ./web/dist
-//   threads         KITH_THREADS          32         (request worker threads)
+//   threads         KITH_THREADS          128        (request worker threads)
 //   log_level       KITH_LOG_LEVEL        info       (debug, info, warn, error)
 //   secure_cookies  KITH_SECURE_COOKIES   false      (true behind a TLS-terminating proxy)
 //   fast_hashing    KITH_FAST_HASHING     false      (tests only: minimal argon2id cost)
@@ -28,7 +28,7 @@ struct Config {
   std::string address = "127.0.0.1";
   std::string data_dir = "./var";
   std::string web_root = "./web/dist";
-  int threads = 32;
+  int threads = 128;
   std::string log_level = "info";
   bool secure_cookies = false;
   bool fast_hashing = false;

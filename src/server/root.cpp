@@ -64,7 +64,8 @@ int Serve(const Config& config, bool demo_if_empty) {
     return 2;
   }
   std::filesystem::create_directories(config.data_dir);
-  auto store = storage::OpenSqliteStore({.path = config.DatabasePath()});
+  // A reader per server thread, so that no request waits for a connection.
+  auto store = storage::OpenSqliteStore({.path = config.DatabasePath(), .readers = config.threads});
   SystemClock system_clock;
   ManualClock test_clock(system_clock.Now());
   const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;

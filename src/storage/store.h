@@ -39,6 +39,12 @@ class Store {
 
   virtual StoreStats Stats() const = 0;
 
+  // Grows after every write that may have changed who a session belongs to or what that user
+  // may do: any change to users, sessions or local authorities (a batch is counted once its
+  // commit or rollback is over, before its Write calls return). Caches of authenticated
+  // sessions keep entries read at one version and drop them when it moves.
+  virtual uint64_t IdentityVersion() const = 0;
+
   // Convenience: run `fn` in a read transaction and return its result.
   template <typename F>
   auto ReadValue(F&& fn) -> std::invoke_result_t<F, Repositories&> {

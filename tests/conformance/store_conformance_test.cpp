@@ -275,6 +275,60 @@ TEST_P(StoreConformance, SessionsExpire) {
   EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h2"); }));
 }
 
+// Session caches rely on this: every change to users, sessions or authorities moves the
+// version before its Write returns, even when undone; other writes leave it alone.
+TEST_P(StoreConformance, IdentityVersionMovesWithEveryChangeToWhoMayAct) {
+  const std::vector<std::pair<std::string, std::function<void(Repositories&)>>> changes = {
+      {"session insert",
+       [](Repositories& r) {
+         r.Sessions().Insert({"h1", "u1", "c", kT0, kT0, false, "", ""});
+       }},
+      {"session update",
+       [](Repositories& r) {
+         r.Sessions().Update({"h1", "u1", "c", kT0, kT0, true, "", ""});
+       }},
+      {"session delete", [](Repositories& r) { r.Sessions().Delete("h1"); }},
+      {"sessions of a user", [](Repositories& r) { r.Sessions().DeleteForUser("u1"); }},
+      {"expired sessions", [](Repositories& r) { r.Sessions().DeleteExpired(kT0, kT0); }},
+      {"user insert", [](Repositories& r) { EXPECT_TRUE(r.Users().Insert(MakeUser("u3", "cat.lee"))); }},
+      {"user update",
+       [](Repositories& r) {
+         auto u = r.Users().Get("u2");
+         u->active = false;
+         EXPECT_TRUE(r.Users().Update(*u));
+       }},
+      {"sign-in", [](Repositories& r) { EXPECT_TRUE(r.Users().RecordSignIn(*r.Users().Get("u1"))); }},
+      {"authority insert",
+       [](Repositories& r) {
+         EXPECT_TRUE(r.Authorities().Insert({"la2", "E1", "B", false}));
+       }},
+      {"authority update",
+       [](Repositories& r) {
+         r.Authorities().Update({"la1", "E09000099", "Northbrook", true});
+       }},
+  };
+  for (const auto& [what, change] : changes) {
+    const uint64_t before = store_->IdentityVersion();
+    Write(change);
+    EXPECT_GT(store_->IdentityVersion(), before) << what;
+  }
+  const uint64_t before_undone = store_->IdentityVersion();
+  store_->Write([](Repositories& r) {
+    r.Sessions().Insert({"h9", "u1", "c", kT0, kT0, false, "", ""});
+    return false;
+  });
+  EXPECT_GT(store_->IdentityVersion(), before_undone);
+
+  const uint64_t before_other = store_->IdentityVersion();
+  Write([](Repositories& r) {
+    r.Audit().Append(Audit("child.read", "K1"));
+    EXPECT_TRUE(r.Children().Insert(MakeChild("K1")));
+    r.Users().Get("u1");
+    r.Sessions().Get("h1");
+  });
+  EXPECT_EQ(store_->IdentityVersion(), before_other);
+}
+
 TEST_P(StoreConformance, AuditRecordsAreChained) {
   Write([](Repositories& r) {
     r.Audit().Append(Audit("session.create"));

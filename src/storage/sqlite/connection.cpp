@@ -71,6 +71,10 @@ Statement::~Statement() {
 }
 
 Connection::Connection(const std::string& path, Mode mode) {
+  // SQLite's memory statistics take one process-wide mutex on every allocation, which every
+  // reader thread then queues on; Kith never reads them. Must precede the first open.
+  static const bool kConfigured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+  (void)kConfigured;
   const int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";

@@ -40,6 +40,12 @@ std::optional<TimePoint> Time(const std::optional<int64_t>& us) {
   return FromMicros(*us);
 }
 
+// Every mutating method of the users, sessions and authorities repositories calls this, so
+// that the store can tell session caches (Store::IdentityVersion). Null on read connections.
+void MarkIdentityChanged(bool* changed) {
+  if (changed) *changed = true;
+}
+
 // Text columns for optional foreign keys hold NULL rather than ''.
 void BindOptionalId(Statement& s, int pos, const std::string& id) {
   if (id.empty()) {
@@ -51,15 +57,17 @@ void BindOptionalId(Statement& s, int pos, const std::string& id) {
 
 class SqliteAuthorities final : public AuthorityRepository {
  public:
-  explicit SqliteAuthorities(Connection& db) : db_(db) {}
+  SqliteAuthorities(Connection& db, bool* identity_changed) : db_(db), changed_(identity_changed) {}
 
   Status Insert(const LocalAuthority& a) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare("INSERT INTO authorities(id, code, name, require_second_factor) VALUES (?,?,?,?)");
     s.Bind(1, a.id).Bind(2, a.code).Bind(3, a.name).Bind(4, a.require_second_factor);
     return RunInsert(s, "local authority " + a.code);
   }
 
   void Update(const LocalAuthority& a) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare("UPDATE authorities SET code=?, name=?, require_second_factor=? WHERE id=?");
     s.Bind(1, a.code).Bind(2, a.name).Bind(3, a.require_second_factor).Bind(4, a.id).Run();
   }
@@ -81,6 +89,7 @@ class SqliteAuthorities final : public AuthorityRepository {
  private:
   static LocalAuthority Read(const Statement& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Bool(3)}; }
   Connection& db_;
+  bool* changed_;
 };
 
 class SqliteAgencies final : public AgencyRepository {
@@ -140,9 +149,10 @@ class SqliteAgencies final : public AgencyRepository {
 
 class SqliteUsers final : public UserRepository {
  public:
-  explicit SqliteUsers(Connection& db) : db_(db) {}
+  SqliteUsers(Connection& db, bool* identity_changed) : db_(db), changed_(identity_changed) {}
 
   Status Insert(const User& u) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare(
         "INSERT INTO users(id, username, display_name, job_title, email, phone, role, authority_id, agency_id,"
         " active, password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at,"
@@ -153,6 +163,7 @@ class SqliteUsers final : public UserRepository {
   }
 
   Status Update(const User& u) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare(
         "UPDATE users SET username=?2, display_name=?3, job_title=?4, email=?5, phone=?6, role=?7,"
         " authority_id=?8, agency_id=?9, active=?10, password_hash=?11, totp_secret=?12, totp_enrolled=?13,"
@@ -172,6 +183,7 @@ class SqliteUsers final : public UserRepository {
   }
 
   Status RecordSignIn(const User& u) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare(
         "UPDATE users SET failed_logins=?2, locked_until=?3, last_login_at=?4, totp_last_step=?5 WHERE id=?1");
     s.Bind(1, u.id).Bind(2, u.failed_logins).Bind(3, Micros(u.locked_until)).Bind(4, Micros(u.last_login_at));
@@ -244,6 +256,7 @@ class SqliteUsers final : public UserRepository {
   }
 
   Connection& db_;
+  bool* changed_;
 };
 
 class SqliteChildren final : public ChildRepository {
@@ -476,9 +489,10 @@ class SqliteTeams final : public TeamRepository {
 
 class SqliteSessions final : public SessionRepository {
  public:
-  explicit SqliteSessions(Connection& db) : db_(db) {}
+  SqliteSessions(Connection& db, bool* identity_changed) : db_(db), changed_(identity_changed) {}
 
   void Insert(const SessionRecord& r) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare(
         "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, last_seen_at, second_factor_done,"
         " client, pending_totp_secret) VALUES (?,?,?,?,?,?,?,?)");
@@ -497,6 +511,7 @@ class SqliteSessions final : public SessionRepository {
   }
 
   void Update(const SessionRecord& r) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare(
         "UPDATE sessions SET token_hash=?1, user_id=?2, csrf_token=?3, created_at=?4, last_seen_at=?5,"
         " second_factor_done=?6, client=?7, pending_totp_secret=?8 WHERE token_hash=?1");
@@ -505,16 +520,19 @@ class SqliteSessions final : public SessionRepository {
   }
 
   void Delete(const std::string& token_hash) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare("DELETE FROM sessions WHERE token_hash=?");
     s.Bind(1, token_hash).Run();
   }
 
   void DeleteForUser(const std::string& user_id) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare("DELETE FROM sessions WHERE user_id=?");
     s.Bind(1, user_id).Run();
   }
 
   int64_t DeleteExpired(TimePoint idle_before, TimePoint created_before) override {
+    MarkIdentityChanged(changed_);
     auto s = db_.Prepare("DELETE FROM sessions WHERE last_seen_at<? OR created_at<?");
     s.Bind(1, ToMicros(idle_before)).Bind(2, ToMicros(created_before)).Run();
     return db_.Changes();
@@ -528,6 +546,7 @@ class SqliteSessions final : public SessionRepository {
   }
 
   Connection& db_;
+  bool* changed_;
 };
 
 constexpr std::string_view kAuditSelect =
@@ -609,13 +628,13 @@ class SqliteAudit final : public AuditLog {
 
 class Bundle final : public Repositories {
  public:
-  Bundle(Connection& db, AuditHead* head)
-      : authorities_(db),
+  Bundle(Connection& db, AuditHead* head, bool* identity_changed)
+      : authorities_(db, identity_changed),
         agencies_(db),
-        users_(db),
+        users_(db, identity_changed),
         children_(db),
         teams_(db),
-        sessions_(db),
+        sessions_(db, identity_changed),
         audit_(db, head),
         account_(MakeAccountRepositories(db)),
         index_(MakeIndexRepositories(db)),
@@ -659,8 +678,8 @@ AuditHead LoadAuditHead(Connection& connection) {
   return {s.Int(0), s.Text(1)};
 }
 
-std::unique_ptr<Repositories> MakeRepositories(Connection& connection, AuditHead* head) {
-  return std::make_unique<Bundle>(connection, head);
+std::unique_ptr<Repositories> MakeRepositories(Connection& connection, AuditHead* head, bool* identity_changed) {
+  return std::make_unique<Bundle>(connection, head, identity_changed);
 }
 
 }  // namespace kith::storage::sqlite

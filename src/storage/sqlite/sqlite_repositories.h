@@ -20,7 +20,9 @@ struct AuditHead {
 AuditHead LoadAuditHead(Connection& connection);
 
 // Creates the repositories for one connection. `head` is null for read-only connections;
-// audit appends then throw StorageError.
-std::unique_ptr<Repositories> MakeRepositories(Connection& connection, AuditHead* head);
+// audit appends then throw StorageError. `identity_changed` (null for read-only connections) is
+// set to true by every write to users, sessions or local authorities.
+std::unique_ptr<Repositories> MakeRepositories(Connection& connection, AuditHead* head,
+                                               bool* identity_changed = nullptr);
 
 }  // namespace kith::storage::sqlite

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -19,9 +18,26 @@ namespace {
 using sqlite::AuditHead;
 using sqlite::Connection;
 
+// A queued write, on its caller's stack: no allocation per write. The caller sleeps until the
+// writer has stored `error` and set `done`. (Not std::binary_semaphore: libstdc++ spins with
+// sched_yield before sleeping, which costs more CPU than it saves with dozens of waiters.)
 struct WriteJob {
   const std::function<bool(Repositories&)>* fn;
-  std::promise<void> done;
+  std::exception_ptr error;
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool done = false;
+
+  void Wait() {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [this] { return done; });
+  }
+  void Finish(std::exception_ptr e) {
+    std::lock_guard lock(mutex);  // held while notifying: the job is gone once its caller wakes
+    error = std::move(e);
+    done = true;
+    cv.notify_one();
+  }
 };
 
 class SqliteStore final : public Store {
@@ -33,7 +49,7 @@ class SqliteStore final : public Store {
       throw StorageError("the database schema is out of date; run `kith migrate` first");
     }
     head_ = sqlite::LoadAuditHead(writer_);
-    writer_repos_ = sqlite::MakeRepositories(writer_, &head_);
+    writer_repos_ = sqlite::MakeRepositories(writer_, &head_, &identity_changed_);
     for (int i = 0; i < options.readers; ++i) {
       auto conn = std::make_unique<Connection>(options.path, Connection::Mode::kReadOnly);
       auto repos = sqlite::MakeRepositories(*conn, nullptr);
@@ -85,18 +101,20 @@ class SqliteStore final : public Store {
   }
 
   void Write(const std::function<bool(Repositories&)>& fn) override {
-    WriteJob job{&fn, {}};
-    auto done = job.done.get_future();
+    WriteJob job{&fn};
     {
       std::lock_guard lock(queue_mutex_);
       if (stopping_) throw StorageError("the store is shutting down");
       queue_.push_back(&job);
     }
     queue_cv_.notify_one();
-    done.get();
+    job.Wait();
+    if (job.error) std::rethrow_exception(job.error);
   }
 
   StoreStats Stats() const override { return {batches_.load(), jobs_.load(), commit_micros_.load(), reads_.load()}; }
+
+  uint64_t IdentityVersion() const override { return identity_version_.load(std::memory_order_acquire); }
 
  private:
   struct Reader {
@@ -157,20 +175,20 @@ class SqliteStore final : public Store {
       const auto failure = std::current_exception();
       for (auto& e : errors) e = failure;
     }
+    // Before any caller returns, so that a session cache never serves what this batch changed.
+    if (identity_changed_) {
+      identity_changed_ = false;
+      identity_version_.fetch_add(1, std::memory_order_acq_rel);
+    }
     batches_.fetch_add(1, std::memory_order_relaxed);
     jobs_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (errors[i]) {
-        batch[i]->done.set_exception(errors[i]);
-      } else {
-        batch[i]->done.set_value();
-      }
-    }
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->Finish(errors[i]);
   }
 
   SqliteOptions options_;
   Connection writer_;
   AuditHead head_;
+  bool identity_changed_ = false;  // set by the writer's repositories; touched only by the writer
   std::unique_ptr<Repositories> writer_repos_;
 
   std::vector<Reader> readers_;
@@ -185,6 +203,7 @@ class SqliteStore final : public Store {
   std::thread thread_;
 
   std::atomic<int64_t> batches_{0}, jobs_{0}, commit_micros_{0}, reads_{0};
+  std::atomic<uint64_t> identity_version_{0};
 };
 
 }  // namespace
