@@ -9,12 +9,14 @@
 #include "app/admin_service.h"
 #include "app/auth_service.h"
 #include "app/child_service.h"
+#include "app/family_service.h"
 #include "app/live_hub.h"
 #include "app/search_service.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/account_api.h"
 #include "http/api.h"
+#include "http/family_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
@@ -84,17 +86,21 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::ChildService children(context, &search);
   app::AdminService admin(context);
   app::AccountService* account_for_hub = nullptr;
-  app::LiveHub hub([&account_for_hub](const std::string& user_id, const std::string& child_id) {
-    return account_for_hub->MaySee(user_id, child_id);
+  app::FamilyService* family_for_hub = nullptr;
+  app::LiveHub hub([&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
+    return account_for_hub->MaySee(user_id, event.child_id) || family_for_hub->MaySeeLive(user_id, event);
   });
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
+  app::FamilyService family(context, words, &hub);
+  family_for_hub = &family;
 
   http::Metrics metrics([&store] { return store->Stats(); });
   http::Router router;
   http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
+  http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";

@@ -615,7 +615,8 @@ class Bundle final : public Repositories {
         teams_(db),
         sessions_(db),
         audit_(db, head),
-        account_(MakeAccountRepositories(db)) {}
+        account_(MakeAccountRepositories(db)),
+        family_(MakeFamilyRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -629,6 +630,7 @@ class Bundle final : public Repositories {
   WheelRepository& Wheel() override { return account_->Wheel(); }
   WordStatsRepository& WordStats() override { return account_->WordStats(); }
   FeedRepository& Feed() override { return account_->Feed(); }
+  FamilyRepository& Family() override { return *family_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -639,6 +641,7 @@ class Bundle final : public Repositories {
   SqliteSessions sessions_;
   SqliteAudit audit_;
   std::unique_ptr<AccountRepositories> account_;
+  std::unique_ptr<FamilyRepository> family_;
 };
 
 }  // namespace
