@@ -23,6 +23,7 @@ export interface TabProps {
 }
 
 export interface Versions {
+  family: number;
   chronology: number;
   forum: number;
   wheel: number;
@@ -39,6 +40,7 @@ const TABS: { id: string; label: string; load?: Loader; leadOnly?: boolean }[] =
   { id: 'wheel', label: 'Relationships', load: () => import('../account/Wheel').then((m) => m.Wheel) },
   { id: 'forum', label: 'Forum', load: () => import('../account/Forum').then((m) => m.Forum) },
   { id: 'team', label: 'Team' },
+  { id: 'family', label: 'Family', load: () => import('../account/Family').then((m) => m.FamilyTab) },
   { id: 'audit', label: 'Audit', leadOnly: true },
 ];
 
@@ -82,7 +84,7 @@ function NotOnTeam({ id, onJoined }: { id: string; onJoined: () => void }) {
 export function ChildPage({ id, tab }: { id: string; tab: string }) {
   const { session } = useSession();
   const account = useAsync(() => api.get<ChildAccount>(`/api/v1/children/${seg(id)}`), [id]);
-  const [versions, setVersions] = useState<Versions>({ chronology: 0, forum: 0, wheel: 0, team: 0 });
+  const [versions, setVersions] = useState<Versions>({ family: 0, chronology: 0, forum: 0, wheel: 0, team: 0 });
 
   useEffect(
     () =>
