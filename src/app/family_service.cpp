@@ -31,6 +31,16 @@ Error BadCode() {
       "team around the child for a new one.");
 }
 
+// A code as typed ("k7mq 2xhp-9rdw") in its stored form ("K7MQ2XHP9RDW").
+std::string NormaliseCode(std::string_view typed) {
+  std::string out;
+  for (char c : typed) {
+    if (c == '-' || c == ' ') continue;
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
 std::string CodeHash(const std::string& normalised) { return Sha256Hex("kith-family-invitation:" + normalised); }
 
 std::string StatusOf(const storage::FamilyInvitation& i, TimePoint now) {
@@ -57,6 +67,13 @@ domain::FamilyActor FamilyActorOf(Repositories& r, const domain::User& user) {
   domain::FamilyActor actor{user.id, user.active && user.role == domain::Role::kFamily, {}};
   for (const auto& l : r.Family().LinksOf(user.id)) actor.links.push_back({l.child_id, l.relation});
   return actor;
+}
+
+// The family policy's decision, saying so plainly when the caller is staff.
+Decision DecideAsFamily(Repositories& r, const domain::User& user, domain::FamilyAction action,
+                        const std::string& child_id) {
+  if (user.role != domain::Role::kFamily) return {false, "not a family account"};
+  return domain::DecideFamily(FamilyActorOf(r, user), action, child_id);
 }
 
 std::string UserName(Repositories& r, const std::string& id) {
@@ -132,15 +149,6 @@ FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const 
 }
 
 }  // namespace
-
-std::string FamilyService::NormaliseCode(std::string_view typed) {
-  std::string out;
-  for (char c : typed) {
-    if (c == '-' || c == ' ') continue;
-    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
 
 // --- Generic access, audit and refusal -------------------------------------------------------
 
@@ -232,10 +240,9 @@ Result<T> FamilyService::FamilyRead(const Principal& p, const std::string& child
   Decision decision{false, "no such child"};
   ctx_.store.Read([&](Repositories& r) {
     auto child = r.Children().Get(child_id);
-    const auto actor = FamilyActorOf(r, p.user);
-    decision = domain::DecideFamily(actor, domain::FamilyAction::kViewChild, child_id);
+    decision = DecideAsFamily(r, p.user, domain::FamilyAction::kViewChild, child_id);
     if (!child || !decision.allowed) return;
-    for (const auto& link : actor.links) {
+    for (const auto& link : FamilyActorOf(r, p.user).links) {
       if (link.child_id == child_id) out.emplace(fn(r, *child, link));
     }
   });
@@ -260,12 +267,16 @@ Result<T> FamilyService::FamilyRead(const Principal& p, const std::string& child
 
 Result<InvitationView> FamilyService::Invite(const Principal& p, const std::string& child_id, const NewInvitation& n) {
   if (auto s = CheckName("name", n.name, n.wheel_person_id.empty()); !s) return s.error();
-  std::array<uint8_t, kCodeLength> bytes{};
-  ctx_.random.Fill(bytes);
+  // Rejection sampling keeps every character equally likely.
+  const size_t limit = 256 - 256 % kCodeAlphabet.size();
   std::string code;
-  for (size_t i = 0; i < kCodeLength; ++i) {
-    if (i > 0 && i % 4 == 0) code.push_back('-');
-    code.push_back(kCodeAlphabet[bytes[i] % kCodeAlphabet.size()]);
+  for (size_t n = 0; n < kCodeLength;) {
+    std::array<uint8_t, 1> byte{};
+    ctx_.random.Fill(byte);
+    if (byte[0] >= limit) continue;
+    if (n > 0 && n % 4 == 0) code.push_back('-');
+    code.push_back(kCodeAlphabet[byte[0] % kCodeAlphabet.size()]);
+    ++n;
   }
   const TimePoint now = ctx_.clock.Now();
   return TeamWrite<InvitationView>(
@@ -781,8 +792,7 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
     out.reset();
     published.reset();
     auto child = r.Children().Get(child_id);
-    const auto actor = FamilyActorOf(r, p.user);
-    decision = domain::DecideFamily(actor, domain::FamilyAction::kAddEntry, child_id);
+    decision = DecideAsFamily(r, p.user, domain::FamilyAction::kAddEntry, child_id);
     if (!child || !decision.allowed) return false;
     storage::FamilyEntry e{ctx_.random.Id("FE"), child_id, p.user.id, kind, "", text, now};
     if (!about_entry_id.empty()) {
@@ -865,8 +875,7 @@ bool FamilyService::MaySeeLive(const std::string& user_id, const LiveEvent& even
   if (!event.family_visible || !event.recipient_id.empty()) return false;
   return ctx_.store.ReadValue([&](Repositories& r) {
     auto user = r.Users().Get(user_id);
-    if (!user || user->role != domain::Role::kFamily) return false;
-    return domain::DecideFamily(FamilyActorOf(r, *user), domain::FamilyAction::kViewChild, event.child_id).allowed;
+    return user && DecideAsFamily(r, *user, domain::FamilyAction::kViewChild, event.child_id).allowed;
   });
 }
 

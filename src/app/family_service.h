@@ -165,10 +165,10 @@ class FamilyService {
 
   // --- Family members.
   // Anonymous: checks the code and identity, creates the family account and links it.
-  // Errors: kRateLimited is not used here (the code is 80 random bits and each invitation
-  // allows kMaxIdentityChecks failures); kNotFound (unknown, used, expired or cancelled code —
-  // one message for all), kInvalidInput (identity does not match; username or password rules),
-  // kConflict (username taken).
+  // Errors: kNotFound (unknown, used, expired or cancelled code — one message for all, so codes
+  // cannot be probed; a code is about 59 random bits), kInvalidInput (identity does not match,
+  // counted on the invitation, which is cancelled after kMaxIdentityChecks; username or password
+  // rules), kConflict (username taken).
   Result<FamilyMemberView> Redeem(const Redemption& redemption, const std::string& client);
   // A signed-in parent or carer links a further child (a sibling) with that child's code.
   Result<FamilyChildSummary> AddLink(const Principal& p, const Redemption& redemption);
@@ -180,9 +180,6 @@ class FamilyService {
 
   // For LiveHub: may this family member receive this event now?
   bool MaySeeLive(const std::string& user_id, const LiveEvent& event);
-
-  // The code format: 12 characters of an unambiguous alphabet in groups of four.
-  static std::string NormaliseCode(std::string_view typed);
 
  private:
   template <typename T, typename F>
