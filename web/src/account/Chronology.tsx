@@ -41,12 +41,13 @@ function SignificanceRadios({ id, value, onInput }: { id: string; value: string;
   );
 }
 
-export function EntryForm({ id, initial, submitLabel, withReason, withVisibility, onSubmit, onCancel }: {
+export function EntryForm({ id, initial, submitLabel, withReason, withVisibility, visibilityUnchanged, onSubmit, onCancel }: {
   id: string;
   initial: EntryFields;
   submitLabel: string;
   withReason?: boolean;
   withVisibility?: boolean;
+  visibilityUnchanged?: string;
   onSubmit: (f: EntryFields, reason: string, visibility: VisibilityChoice) => Promise<void>;
   onCancel?: () => void;
 }) {
@@ -85,7 +86,7 @@ export function EntryForm({ id, initial, submitLabel, withReason, withVisibility
       <SignificanceRadios id={`${id}-significance`} value={f.significance} onInput={set('significance')} />
       <TextField id={`${id}-summary`} label="Summary" hint="One line: what happened." value={f.summary} onInput={set('summary')} maxLength={200} required />
       <TextArea id={`${id}-detail`} label="Detail (optional)" value={f.detail} onInput={set('detail')} rows={4} maxLength={5000} />
-      {withVisibility && <VisibilityControl id={id} value={visibility} onInput={setVisibility} />}
+      {withVisibility && <VisibilityControl id={id} value={visibility} onInput={setVisibility} unchangedLabel={visibilityUnchanged} />}
       {withReason && (
         <TextArea id={`${id}-reason`} label="Reason for the correction" hint="The original stays in the history." value={reason} onInput={setReason} rows={2} maxLength={500} required />
       )}
@@ -172,10 +173,12 @@ export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Ent
               detail: entry.detail,
             }}
             withReason
+            withVisibility
+            visibilityUnchanged="Keep it as it is"
             submitLabel="Save correction"
             onCancel={() => setMode('none')}
-            onSubmit={async (f, reason) => {
-              const body: Record<string, string | null> = { reason };
+            onSubmit={async (f, reason, visibility) => {
+              const body: Record<string, string | null> = { reason, ...visibilityBody(visibility) };
               if (f.occurred_on !== entry.occurred_on) body.occurred_on = f.occurred_on;
               if (f.occurred_time !== (entry.occurred_time ?? '')) body.occurred_time = f.occurred_time || null;
               if (f.type !== entry.type) body.type = f.type;

@@ -29,7 +29,13 @@ export function visibilityBody(v: VisibilityChoice): Record<string, string> {
   return body;
 }
 
-export function VisibilityControl({ id, value, onInput }: { id: string; value: VisibilityChoice; onInput: (v: VisibilityChoice) => void }) {
+export function VisibilityControl({ id, value, onInput, unchangedLabel = "The authority's default for this type" }: {
+  id: string;
+  value: VisibilityChoice;
+  onInput: (v: VisibilityChoice) => void;
+  /** What choosing nothing means: the default for something new, "as it is" for a correction. */
+  unchangedLabel?: string;
+}) {
   return (
     <div class="kith-visibility" data-testid={`${id}-visibility`}>
       <SelectField
@@ -39,7 +45,7 @@ export function VisibilityControl({ id, value, onInput }: { id: string; value: V
         value={value.visibility}
         onInput={(v) => onInput({ ...value, visibility: v as VisibilityChoice['visibility'] })}
         options={[
-          ['', "The authority's default for this type"],
+          ['', unchangedLabel],
           ['team_and_family', 'The team and the family'],
           ['team', 'The team only (restrict from the family)'],
         ]}
