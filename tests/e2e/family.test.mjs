@@ -127,6 +127,50 @@ test('invite, identity check, sign in, see what is shared, add a view the team s
   }
 });
 
+// Key cells of the visibility matrix over the pages: the team sees a restricted entry with its
+// tag; a parent linked only to Leo's sister sees her page and nothing of Leo's.
+test('the team sees restrictions marked; a sibling\'s parent never sees Leo\'s record', async () => {
+  const restricted = 'Team-only note about the referral source';
+  // Today, so that it is at the top of the chronology.
+  await addEntry(restricted, { visibility: 'team', restriction_reason: 'third_party',
+                               occurred_on: new Date().toISOString().slice(0, 10) });
+  const team = await newUser(chrome.browser, server.base);
+  await signIn(team.page, 'hv.bennett');
+  await team.page.getByTestId('my-children').waitFor();
+  await team.page.goto(`/#/children/${leo.id}/chronology`);
+  const item = team.page.getByTestId('entry').filter({ hasText: restricted });
+  await item.waitFor();
+  assert.equal(await item.getByTestId('visibility-tag').innerText(), 'Restricted from family, awaiting review');
+
+  const sister = await hughes.post('/api/v1/children', {
+    given_names: 'Mia', family_name: 'Carter', date_of_birth: '2016-04-02', postcode: leo.postcode,
+    reason: 'Sibling of Leo Carter',
+  });
+  assert.equal(sister.status, 201);
+  const inv = await hughes.post(`/api/v1/children/${sister.body.child.id}/family/invitations`,
+                                { relation: 'parent_carer', name: 'Dan Carter' });
+  const redeemed = await fetch(`${server.base}/api/v1/family/redeem`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: inv.body.code, child_date_of_birth: '2016-04-02', postcode: leo.postcode,
+                           username: 'dan.carter', password: FAMILY_PASSWORD, display_name: 'Dan Carter' }),
+  });
+  assert.equal(redeemed.status, 201);
+  const dan = await newUser(chrome.browser, server.base);
+  await dan.page.goto('/');
+  await dan.page.getByLabel('Username').fill('dan.carter');
+  await dan.page.getByLabel('Password').fill(FAMILY_PASSWORD);
+  await dan.page.getByTestId('sign-in').click();
+  await dan.page.getByTestId('family-child-name').getByText('Mia Carter').waitFor();
+  await dan.page.getByText('Nothing has been shared with you yet.').waitFor();
+  const page = await dan.page.content();
+  assert.ok(!page.includes('Leo') && !page.includes(restricted));
+  assert.equal((await dan.page.request.get(`/api/v1/family/children/${leo.id}`)).status(), 404);
+  for (const u of [team, dan]) {
+    assert.deepEqual(u.problems, []);
+    await u.context.close();
+  }
+});
+
 test('every page scanned has no serious or critical accessibility violations', () => {
   assert.deepEqual(violations, []);
 });
