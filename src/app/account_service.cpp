@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/account_views.h"
 #include "domain/account/uk_time.h"
 #include "domain/account/utf8.h"
 
@@ -39,48 +40,6 @@ void AuditAlone(Context& ctx, const Principal& p, std::string action, const std:
     r.Audit().Append(a);
     return true;
   });
-}
-
-// Names looked up once per request.
-class Names {
- public:
-  explicit Names(Repositories& r) : r_(r) {}
-  const std::string& User(const std::string& id) {
-    auto [it, fresh] = users_.try_emplace(id);
-    if (fresh) {
-      if (auto u = r_.Users().Get(id)) it->second = u->display_name;
-    }
-    return it->second;
-  }
-  const std::string& Agency(const std::string& id) {
-    auto [it, fresh] = agencies_.try_emplace(id);
-    if (fresh) {
-      if (auto a = r_.Agencies().Get(id)) it->second = a->name;
-    }
-    return it->second;
-  }
-  const std::string& Child(const std::string& id) {
-    auto [it, fresh] = children_.try_emplace(id);
-    if (fresh) {
-      if (auto c = r_.Children().Get(id)) it->second = c->given_names + " " + c->family_name;
-    }
-    return it->second;
-  }
-
- private:
-  Repositories& r_;
-  std::map<std::string, std::string> users_, agencies_, children_;
-};
-
-EntryView ViewOf(storage::StoredEntry e, Names& names,
-                 const std::map<std::string, storage::VisibilityRow>* visibility = nullptr) {
-  EntryView v{std::move(e), "", "", std::nullopt};
-  v.agency_name = names.Agency(v.stored.entry.agency_id);
-  v.author_name = names.User(v.stored.entry.author_id);
-  if (visibility) {
-    if (auto it = visibility->find(v.stored.entry.lineage_id); it != visibility->end()) v.visibility = it->second;
-  }
-  return v;
 }
 
 // Checks free text of the forum and wheel: valid UTF-8, within a length, no control

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/account_views.h"
 #include "app/visibility.h"
 #include "common/encoding.h"
 #include "domain/account/uk_time.h"
@@ -76,28 +77,13 @@ Decision DecideAsFamily(Repositories& r, const domain::User& user, domain::Famil
   return domain::DecideFamily(FamilyActorOf(r, user), action, child_id);
 }
 
-std::string UserName(Repositories& r, const std::string& id) {
-  auto u = id.empty() ? std::nullopt : r.Users().Get(id);
-  return u ? u->display_name : "";
-}
-
-EntryView EntryViewOf(Repositories& r, storage::StoredEntry e,
-                      const std::map<std::string, storage::VisibilityRow>& vis) {
-  EntryView v{std::move(e), "", "", std::nullopt};
-  auto agency = r.Agencies().Get(v.stored.entry.agency_id);
-  v.agency_name = agency ? agency->name : "";
-  v.author_name = UserName(r, v.stored.entry.author_id);
-  if (auto it = vis.find(v.stored.entry.lineage_id); it != vis.end()) v.visibility = it->second;
-  return v;
-}
-
-ThreadDetail ThreadOf(Repositories& r, storage::ForumThread t,
+ThreadDetail ThreadOf(Names& names, Repositories& r, storage::ForumThread t,
                       const std::map<std::string, storage::VisibilityRow>& vis) {
   ThreadDetail d;
-  d.thread.author_name = UserName(r, t.author_id);
+  d.thread.author_name = names.User(t.author_id);
   if (auto it = vis.find(t.id); it != vis.end()) d.thread.visibility = it->second;
   for (auto& post : r.Forum().Posts(t.id)) {
-    const std::string author = UserName(r, post.author_id);
+    const std::string author = names.User(post.author_id);
     d.posts.push_back({std::move(post), author});
   }
   d.thread.thread = std::move(t);
@@ -109,9 +95,9 @@ bool Visible(const std::map<std::string, storage::VisibilityRow>& vis, const std
   return domain::FamilyMaySee(it == vis.end() ? nullptr : &it->second.record);
 }
 
-FamilyEntryView FamilyEntryViewOf(Repositories& r, storage::FamilyEntry e) {
+FamilyEntryView FamilyEntryViewOf(Names& names, Repositories& r, storage::FamilyEntry e) {
   FamilyEntryView v{std::move(e), "", domain::FamilyRelation::kParentCarer};
-  v.author_name = UserName(r, v.entry.author_id);
+  v.author_name = names.User(v.entry.author_id);
   for (const auto& l : r.Family().LinksOf(v.entry.author_id)) {
     if (l.child_id == v.entry.child_id) v.relation = l.relation;
   }
@@ -135,15 +121,16 @@ FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const 
     }
     out.team.push_back(std::move(c));
   }
+  Names names(r);
   const auto vis = VisibilityOf(r, child.id);
   for (auto& e : r.Chronology().Current(child.id, 0)) {
-    if (Visible(vis, e.entry.lineage_id)) out.entries.push_back(EntryViewOf(r, std::move(e), vis));
+    if (Visible(vis, e.entry.lineage_id)) out.entries.push_back(ViewOf(std::move(e), names, &vis));
   }
   for (auto& t : r.Forum().Threads(child.id)) {
-    if (Visible(vis, t.id)) out.threads.push_back(ThreadOf(r, std::move(t), vis));
+    if (Visible(vis, t.id)) out.threads.push_back(ThreadOf(names, r, std::move(t), vis));
   }
   for (auto& e : r.Family().Entries(child.id)) {
-    if (e.author_id == viewer_id) out.my_entries.push_back(FamilyEntryViewOf(r, std::move(e)));
+    if (e.author_id == viewer_id) out.my_entries.push_back(FamilyEntryViewOf(names, r, std::move(e)));
   }
   return out;
 }
@@ -322,8 +309,9 @@ Result<std::vector<InvitationView>> FamilyService::Invitations(const Principal& 
   return TeamRead<std::vector<InvitationView>>(p, child_id, "family.invitations",
                                                [&](Repositories& r, const ChildAccess&) {
                                                  std::vector<InvitationView> out;
+                                                 Names names(r);
                                                  for (auto& i : r.Family().InvitationsForChild(child_id)) {
-                                                   const std::string by = UserName(r, i.invited_by);
+                                                   const std::string by = names.User(i.invited_by);
                                                    const std::string status = StatusOf(i, now);
                                                    out.push_back({std::move(i), status, by, ""});
                                                  }
@@ -343,7 +331,7 @@ Result<InvitationView> FamilyService::CancelInvitation(const Principal& p, const
           i.revoked_at = now;
           if (auto s = r.Family().UpdateInvitation(i); !s) return s.error();
           audit.target_id = i.id;
-          return InvitationView{i, "cancelled", UserName(r, i.invited_by), ""};
+          return InvitationView{i, "cancelled", Names(r).User(i.invited_by), ""};
         }
         return Error::NotFound("There is no such invitation for this child.");
       });
@@ -454,9 +442,10 @@ Result<std::vector<RestrictionView>> FamilyService::Restrictions(const Principal
   return TeamRead<std::vector<RestrictionView>>(
       p, child_id, "family.restrictions", [&](Repositories& r, const ChildAccess&) {
         std::vector<RestrictionView> out;
+        Names names(r);
         for (auto& row : r.Family().VisibilityForChild(child_id)) {
           if (!row.record.reason) continue;
-          RestrictionView v{row, "", UserName(r, row.set_by), UserName(r, row.reviewed_by)};
+          RestrictionView v{row, "", names.User(row.set_by), names.User(row.reviewed_by)};
           if (row.subject_kind == "thread") {
             if (auto t = r.Forum().GetThread(row.subject_id)) v.title = t->title;
           } else {
@@ -505,8 +494,9 @@ Result<std::vector<FamilyEntryView>> FamilyService::FamilyEntries(const Principa
   return TeamRead<std::vector<FamilyEntryView>>(p, child_id, "family.entries_read",
                                                 [&](Repositories& r, const ChildAccess&) {
                                                   std::vector<FamilyEntryView> out;
+                                                  Names names(r);
                                                   for (auto& e : r.Family().Entries(child_id))
-                                                    out.push_back(FamilyEntryViewOf(r, std::move(e)));
+                                                    out.push_back(FamilyEntryViewOf(names, r, std::move(e)));
                                                   return Result<std::vector<FamilyEntryView>>(std::move(out));
                                                 });
 }
@@ -588,14 +578,16 @@ Result<SubjectAccessExport> FamilyService::SubjectAccess(const Principal& p, con
     d = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, child->authority_id);
     if (!d.allowed || p.user.role != domain::Role::kAuthorityAdmin) return;
     SubjectAccessExport e{*child, ctx_.clock.Now(), p.user.display_name, reason, {}, {}, {}};
+    Names names(r);
     const auto vis = VisibilityOf(r, child_id);
     auto current = r.Chronology().Current(child_id, 0);
     for (auto it = current.rbegin(); it != current.rend(); ++it) {
       for (auto& v : r.Chronology().Versions(it->entry.lineage_id))
-        e.entries.push_back(EntryViewOf(r, std::move(v), vis));
+        e.entries.push_back(ViewOf(std::move(v), names, &vis));
     }
-    for (auto& t : r.Forum().Threads(child_id)) e.threads.push_back(ThreadOf(r, std::move(t), vis));
-    for (auto& fe : r.Family().Entries(child_id)) e.family_entries.push_back(FamilyEntryViewOf(r, std::move(fe)));
+    for (auto& t : r.Forum().Threads(child_id)) e.threads.push_back(ThreadOf(names, r, std::move(t), vis));
+    for (auto& fe : r.Family().Entries(child_id))
+      e.family_entries.push_back(FamilyEntryViewOf(names, r, std::move(fe)));
     out = std::move(e);
   });
   if (!out) {
@@ -811,7 +803,8 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
       return false;
     }
     lease.Add(r, e.id, e.text);
-    auto view = FamilyEntryViewOf(r, e);
+    Names names(r);
+    auto view = FamilyEntryViewOf(names, r, e);
     const std::string who =
         p.user.display_name +
         (view.relation == domain::FamilyRelation::kYoungPerson ? " (the young person)" : " (family)");
