@@ -15,6 +15,7 @@ import { ChildPage } from './pages/Child';
 import { AdminUsers, AdminAgencies } from './pages/Admin';
 import { AuditPage } from './pages/Audit';
 import { FamilyHome, Redeem } from './pages/Family';
+import { FamilySettingsPage } from './pages/FamilySettings';
 
 function Mark() {
   // Kith's mark: a child (centre) held by a ring of people.
@@ -40,6 +41,7 @@ function navFor(session: Session | null): NavItem[] {
   }
   if (isAdmin(role)) {
     items.push({ label: 'Users', parts: ['admin', 'users'] }, { label: 'Agencies', parts: ['admin', 'agencies'] });
+    if (role === 'authority_admin') items.push({ label: 'Family portal', parts: ['admin', 'family'] });
   }
   if (role === 'auditor') items.push({ label: 'Audit', parts: ['audit'] });
   if (role === 'family') items.push({ label: 'My family', parts: [] });
@@ -197,6 +199,7 @@ function Routes({ session }: { session: Session }) {
   if (head === 'children' && a) return <ChildPage id={a} tab={b ?? 'overview'} />;
   if (head === 'admin' && a === 'users') return <AdminUsers />;
   if (head === 'admin' && a === 'agencies') return <AdminAgencies />;
+  if (head === 'admin' && a === 'family') return <FamilySettingsPage />;
   if (head === 'audit') return <AuditPage childId={a} />;
   return <NotFoundPage />;
 }
