@@ -9,27 +9,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/account_views.h"
 #include "domain/account/uk_time.h"
 #include "domain/account/utf8.h"
 
 namespace kith::app {
 
 using domain::AuditOutcome;
-using domain::ChildAction;
 using domain::Decision;
 using storage::Repositories;
-
-// Everything the access policy and the use case need about one child, read in one snapshot.
-struct AccountService::Access {
-  domain::Child child;
-  domain::Team team;
-  domain::ChildRelation relation;
-  Decision decision;
-  bool may_write = false;
-
-  std::string ChildName() const { return child.given_names + " " + child.family_name; }
-  const domain::TeamMember* Lead() const { return domain::FindLead(team); }
-};
 
 namespace {
 
@@ -38,28 +26,6 @@ constexpr size_t kMaxPostChars = 10'000;
 constexpr size_t kMaxNameChars = 200;
 constexpr size_t kMaxNotesChars = 2'000;
 constexpr std::array<std::string_view, 4> kCategories = {"observation", "progress", "concern", "question"};
-
-std::optional<AccountService::Access> LoadAccess(Repositories& r, const std::string& child_id,
-                                                 const domain::Actor& actor) {
-  auto child = r.Children().Get(child_id);
-  if (!child) return std::nullopt;
-  AccountService::Access a{std::move(*child), r.Teams().Members(child_id), {}, {}, false};
-  a.relation.child_authority_id = a.child.authority_id;
-  for (const auto& m : a.team) {
-    a.relation.team_has_lead |= m.lead;
-    if (m.user_id == actor.user_id) {
-      a.relation.team_member = true;
-      a.relation.lead = m.lead;
-    }
-    if (!actor.agency_id.empty() && !a.relation.team_includes_actors_agency) {
-      auto u = r.Users().Get(m.user_id);
-      a.relation.team_includes_actors_agency = u && u->agency_id == actor.agency_id;
-    }
-  }
-  a.decision = Decide(actor, ChildAction::kViewAccount, a.relation);
-  a.may_write = a.decision.allowed && a.relation.team_member;
-  return a;
-}
 
 Error NoChild() { return Error::NotFound("There is no child with that Kith id."); }
 
@@ -74,44 +40,6 @@ void AuditAlone(Context& ctx, const Principal& p, std::string action, const std:
     r.Audit().Append(a);
     return true;
   });
-}
-
-// Names looked up once per request.
-class Names {
- public:
-  explicit Names(Repositories& r) : r_(r) {}
-  const std::string& User(const std::string& id) {
-    auto [it, fresh] = users_.try_emplace(id);
-    if (fresh) {
-      if (auto u = r_.Users().Get(id)) it->second = u->display_name;
-    }
-    return it->second;
-  }
-  const std::string& Agency(const std::string& id) {
-    auto [it, fresh] = agencies_.try_emplace(id);
-    if (fresh) {
-      if (auto a = r_.Agencies().Get(id)) it->second = a->name;
-    }
-    return it->second;
-  }
-  const std::string& Child(const std::string& id) {
-    auto [it, fresh] = children_.try_emplace(id);
-    if (fresh) {
-      if (auto c = r_.Children().Get(id)) it->second = c->given_names + " " + c->family_name;
-    }
-    return it->second;
-  }
-
- private:
-  Repositories& r_;
-  std::map<std::string, std::string> users_, agencies_, children_;
-};
-
-EntryView ViewOf(storage::StoredEntry e, Names& names) {
-  EntryView v{std::move(e), "", ""};
-  v.agency_name = names.Agency(v.stored.entry.agency_id);
-  v.author_name = names.User(v.stored.entry.author_id);
-  return v;
 }
 
 // Checks free text of the forum and wheel: valid UTF-8, within a length, no control
@@ -266,7 +194,7 @@ Result<T> AccountService::ReadAs(const Principal& p, const std::string& child_id
   std::optional<Result<T>> out;
   std::optional<Decision> decision;
   ctx_.store.Read([&](Repositories& r) {
-    auto a = LoadAccess(r, child_id, p.Actor());
+    auto a = LoadChildAccess(r, child_id, p.Actor());
     if (!a) return;
     decision = a->decision;
     if (decision->allowed) out.emplace(fn(r, *a));
@@ -292,7 +220,7 @@ Result<T> AccountService::WriteAs(const Principal& p, const std::string& child_i
   const TimePoint now = ctx_.clock.Now();
   ctx_.store.Write([&](Repositories& r) {
     out.reset();
-    auto a = LoadAccess(r, child_id, p.Actor());
+    auto a = LoadChildAccess(r, child_id, p.Actor());
     if (!a) return false;
     decision = a->decision;
     may_write = a->may_write;
@@ -318,8 +246,8 @@ Result<T> AccountService::WriteAs(const Principal& p, const std::string& child_i
   return std::move(*out);
 }
 
-void AccountService::Publish(const std::string& child_id, const char* what,
-                             const std::vector<storage::FeedItem>& items) {
+void AccountService::Publish(const std::string& child_id, const char* what, const std::vector<storage::FeedItem>& items,
+                             bool family_visible) {
   if (!hub_) return;
   std::vector<LiveEvent> events;
   ctx_.store.Read([&](Repositories& r) {
@@ -327,7 +255,7 @@ void AccountService::Publish(const std::string& child_id, const char* what,
     for (const auto& i : items) {
       FeedItemView v{
           i.id, i.at, i.child_id, names.Child(i.child_id), i.kind, i.summary, names.User(i.actor_id), i.significance};
-      events.push_back({child_id, what, std::move(v), i.recipient_id});
+      events.push_back({child_id, what, std::move(v), i.recipient_id, family_visible && i.recipient_id.empty()});
     }
   });
   bool whole_team = false;
@@ -335,7 +263,7 @@ void AccountService::Publish(const std::string& child_id, const char* what,
     whole_team |= e.recipient_id.empty();
     hub_->Publish(e);
   }
-  if (!whole_team) hub_->Publish({child_id, what, std::nullopt, ""});
+  if (!whole_team) hub_->Publish({child_id, what, std::nullopt, "", family_visible});
 }
 
 // --- Chronology ----------------------------------------------------------------------------------
@@ -345,8 +273,9 @@ Result<std::vector<EntryView>> AccountService::Chronology(const Principal& p, co
   return ReadAs<std::vector<EntryView>>(p, child_id, "chronology.read", [&](Repositories& r, const Access&) {
     std::vector<EntryView> out;
     Names names(r);
+    const auto visibility = VisibilityOf(r, child_id);
     for (auto& e : r.Chronology().Current(child_id, 0)) {
-      if (domain::Matches(e.entry, filter)) out.push_back(ViewOf(std::move(e), names));
+      if (domain::Matches(e.entry, filter)) out.push_back(ViewOf(std::move(e), names, &visibility));
     }
     return Result<std::vector<EntryView>>(std::move(out));
   });
@@ -354,12 +283,14 @@ Result<std::vector<EntryView>> AccountService::Chronology(const Principal& p, co
 
 Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::string& child_id, const char* action,
                                              domain::ChronologyEntry entry, std::string source_thread_id,
-                                             const std::string& supersedes, const std::string& reason) {
+                                             const std::string& supersedes, const std::string& reason,
+                                             const std::optional<domain::VisibilityChoice>& visibility) {
   const TimePoint now = ctx_.clock.Now();
   const Date today = domain::UkDate(now);
   auto lease = words_.Acquire(child_id);
   lease.Get(ctx_.store);
   std::vector<storage::FeedItem> feed;
+  bool family_visible = false;
   auto result = WriteAs<EntryView>(
       p, child_id, action, [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<EntryView> {
         auto agency = p.user.agency_id.empty() ? std::nullopt : r.Agencies().Get(p.user.agency_id);
@@ -400,11 +331,26 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
           audit.reason = reason;
         }
         lease.Add(r, stored.entry.id, WordIndex::EntryText(stored.entry));
+        // A first version gets a visibility; a correction keeps its lineage's unless changed.
+        std::optional<storage::VisibilityRow> shown = r.Family().Visibility(stored.entry.lineage_id);
+        if (supersedes.empty() || visibility) {
+          auto row = RecordVisibility(
+              r,
+              {child_id, a.child.authority_id, stored.entry.lineage_id, "entry", domain::ToString(stored.entry.type)},
+              visibility, p.user.id, now);
+          if (!row) return row.error();
+          shown = *row;
+        }
+        family_visible = domain::FamilyMaySee(shown ? &shown->record : nullptr);
         audit.target_id = stored.entry.id;
-        audit.detail = nlohmann::json{{"type", domain::ToString(stored.entry.type)},
-                                      {"significance", domain::ToString(stored.entry.significance)},
-                                      {"version", stored.entry.version}}
-                           .dump();
+        nlohmann::json detail{{"type", domain::ToString(stored.entry.type)},
+                              {"significance", domain::ToString(stored.entry.significance)},
+                              {"version", stored.entry.version}};
+        if (shown) {
+          detail["visibility"] = domain::ToString(shown->record.visibility);
+          if (shown->record.reason) detail["restriction_reason"] = domain::ToString(*shown->record.reason);
+        }
+        audit.detail = detail.dump();
         const std::string what = supersedes.empty() ? "New entry: " : "Entry corrected: ";
         feed.push_back({ctx_.random.Id("F"), now, child_id, "chronology_entry", what + stored.entry.summary, p.user.id,
                         std::string(domain::ToString(stored.entry.significance)), stored.entry.id, "", ""});
@@ -417,10 +363,12 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
         }
         for (const auto& f : feed) r.Feed().Append(f);
         Names names(r);
-        return ViewOf(stored, names);
+        auto view = ViewOf(stored, names);
+        view.visibility = shown;
+        return view;
       });
   lease.Finish(result.ok());
-  if (result) Publish(child_id, "chronology", feed);
+  if (result) Publish(child_id, "chronology", feed, family_visible);
   return result;
 }
 
@@ -432,7 +380,7 @@ Result<EntryView> AccountService::AddEntry(const Principal& p, const std::string
   entry.significance = e.significance;
   entry.summary = e.summary;
   entry.detail = e.detail;
-  return StoreEntry(p, child_id, "chronology.add", std::move(entry), "", "", "");
+  return StoreEntry(p, child_id, "chronology.add", std::move(entry), "", "", "", e.visibility);
 }
 
 Result<EntryView> AccountService::CorrectEntry(const Principal& p, const std::string& child_id,
@@ -454,7 +402,7 @@ Result<EntryView> AccountService::CorrectEntry(const Principal& p, const std::st
   if (c.significance) entry.significance = *c.significance;
   if (c.summary) entry.summary = *c.summary;
   if (c.detail) entry.detail = *c.detail;
-  return StoreEntry(p, child_id, "chronology.correct", std::move(entry), "", entry_id, c.reason);
+  return StoreEntry(p, child_id, "chronology.correct", std::move(entry), "", entry_id, c.reason, c.visibility);
 }
 
 Result<std::vector<EntryView>> AccountService::EntryHistory(const Principal& p, const std::string& child_id,
@@ -465,9 +413,10 @@ Result<std::vector<EntryView>> AccountService::EntryHistory(const Principal& p, 
                                           if (!e || e->entry.child_id != child_id)
                                             return Error::NotFound("There is no such entry.");
                                           Names names(r);
+                                          const auto visibility = VisibilityOf(r, child_id);
                                           std::vector<EntryView> out;
                                           for (auto& v : r.Chronology().Versions(e->entry.lineage_id))
-                                            out.push_back(ViewOf(std::move(v), names));
+                                            out.push_back(ViewOf(std::move(v), names, &visibility));
                                           return out;
                                         });
 }
@@ -505,6 +454,11 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
         int serious = 0;
         for (const auto& e : parsed->entries) {
           if (auto s = r.Chronology().Insert({e, ""}); !s) return s.error();
+          if (auto v = RecordVisibility(r, {child_id, a.child.authority_id, e.id, "entry", domain::ToString(e.type)},
+                                        std::nullopt, p.user.id, now);
+              !v) {
+            return v.error();
+          }
           lease.Add(r, e.id, WordIndex::EntryText(e));
           serious += e.significance == domain::Significance::kSerious ? 1 : 0;
           ++report.imported;
@@ -538,14 +492,15 @@ Result<PrintableChronology> AccountService::Print(const Principal& p, const std:
     out.printed_at = ctx_.clock.Now();
     out.printed_by = p.user.display_name;
     Names names(r);
+    const auto visibility = VisibilityOf(r, child_id);
     auto current = r.Chronology().Current(child_id, 0);
     for (auto it = current.rbegin(); it != current.rend(); ++it) {
       if (it->entry.version > 1) {
         for (auto& v : r.Chronology().Versions(it->entry.lineage_id)) {
-          if (v.entry.id != it->entry.id) out.corrected.push_back(ViewOf(std::move(v), names));
+          if (v.entry.id != it->entry.id) out.corrected.push_back(ViewOf(std::move(v), names, &visibility));
         }
       }
-      out.entries.push_back(ViewOf(std::move(*it), names));
+      out.entries.push_back(ViewOf(std::move(*it), names, &visibility));
     }
     return Result<PrintableChronology>(std::move(out));
   });
@@ -601,10 +556,12 @@ Result<ContactSeriesView> AccountService::ContactSeries(const Principal& p, cons
 Result<std::vector<ThreadView>> AccountService::Threads(const Principal& p, const std::string& child_id) {
   return ReadAs<std::vector<ThreadView>>(p, child_id, "forum.read", [&](Repositories& r, const Access&) {
     Names names(r);
+    const auto visibility = VisibilityOf(r, child_id);
     std::vector<ThreadView> out;
     for (auto& t : r.Forum().Threads(child_id)) {
       const std::string author = names.User(t.author_id);
-      out.push_back({std::move(t), author});
+      auto it = visibility.find(t.id);
+      out.push_back({std::move(t), author, it == visibility.end() ? std::nullopt : std::optional(it->second)});
     }
     return Result<std::vector<ThreadView>>(std::move(out));
   });
@@ -616,7 +573,7 @@ Result<ThreadDetail> LoadThread(Repositories& r, const std::string& child_id, co
   auto t = r.Forum().GetThread(thread_id);
   if (!t || t->child_id != child_id) return Error::NotFound("There is no such thread.");
   Names names(r);
-  ThreadDetail d{{*t, names.User(t->author_id)}, {}};
+  ThreadDetail d{{*t, names.User(t->author_id), r.Family().Visibility(thread_id)}, {}};
   for (auto& post : r.Forum().Posts(thread_id)) {
     const std::string author = names.User(post.author_id);
     d.posts.push_back({std::move(post), author});
@@ -628,7 +585,8 @@ Result<ThreadDetail> LoadThread(Repositories& r, const std::string& child_id, co
 
 Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std::string& child_id,
                                                   const std::string& category, const std::string& title,
-                                                  const std::string& body) {
+                                                  const std::string& body,
+                                                  const std::optional<domain::VisibilityChoice>& visibility) {
   if (std::find(kCategories.begin(), kCategories.end(), category) == kCategories.end()) {
     return Error::Invalid("category", "Expected observation, progress, concern or question.");
   }
@@ -638,11 +596,16 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
   auto lease = words_.Acquire(child_id);
   lease.Get(ctx_.store);
   std::vector<storage::FeedItem> feed;
+  bool family_visible = false;
   auto result = WriteAs<ThreadDetail>(
       p, child_id, "forum.thread_create",
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ThreadDetail> {
         storage::ForumThread t{ctx_.random.Id("T"), child_id, category, title, p.user.id, now, "", 0, {}};
         if (auto s = r.Forum().InsertThread(t); !s) return s.error();
+        auto shown = RecordVisibility(r, {child_id, a.child.authority_id, t.id, "thread", domain::kForumThreadSubject},
+                                      visibility, p.user.id, now);
+        if (!shown) return shown.error();
+        family_visible = domain::FamilyMaySee(&shown->record);
         storage::ForumPost post{ctx_.random.Id("P"),      t.id, child_id, p.user.id, body, now, {}, 1, "",
                                 Mentions(r, body, a.team)};
         if (auto s = r.Forum().InsertPost(post); !s) return s.error();
@@ -663,7 +626,7 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
         return LoadThread(r, child_id, t.id);
       });
   lease.Finish(result.ok());
-  if (result) Publish(child_id, "forum", feed);
+  if (result) Publish(child_id, "forum", feed, family_visible);
   return result;
 }
 
@@ -680,10 +643,13 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
   auto lease = words_.Acquire(child_id);
   lease.Get(ctx_.store);
   std::vector<storage::FeedItem> feed;
+  bool family_visible = false;
   auto result = WriteAs<PostView>(
       p, child_id, "forum.post", [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
         auto t = r.Forum().GetThread(thread_id);
         if (!t || t->child_id != child_id) return Error::NotFound("There is no such thread.");
+        const auto shown = r.Family().Visibility(thread_id);
+        family_visible = domain::FamilyMaySee(shown ? &shown->record : nullptr);
         if (!reply_to.empty()) {
           auto parent = r.Forum().GetPost(reply_to);
           if (!parent || parent->thread_id != thread_id) {
@@ -709,7 +675,7 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
         return PostView{post, p.user.display_name};
       });
   lease.Finish(result.ok());
-  if (result) Publish(child_id, "forum", feed);
+  if (result) Publish(child_id, "forum", feed, family_visible);
   return result;
 }
 
@@ -784,7 +750,7 @@ Result<EntryView> AccountService::Promote(const Principal& p, const std::string&
     }
     entry.detail = body.substr(0, cut);
   }
-  return StoreEntry(p, child_id, "forum.promote", std::move(entry), thread_id, "", "");
+  return StoreEntry(p, child_id, "forum.promote", std::move(entry), thread_id, "", "", e.visibility);
 }
 
 // --- Word cloud ----------------------------------------------------------------------------------
@@ -1026,7 +992,7 @@ bool AccountService::MaySee(const std::string& user_id, const std::string& child
     auto user = r.Users().Get(user_id);
     if (!user || !user->active) return false;
     const domain::Actor actor{user->id, user->role, user->authority_id, user->agency_id, user->active};
-    auto a = LoadAccess(r, child_id, actor);
+    auto a = LoadChildAccess(r, child_id, actor);
     return a && a->decision.allowed;
   });
 }

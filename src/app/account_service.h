@@ -18,9 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "app/child_access.h"
 #include "app/context.h"
 #include "app/live_hub.h"
 #include "app/principal.h"
+#include "app/visibility.h"
 #include "app/word_index.h"
 #include "common/result.h"
 #include "domain/account/chronology.h"
@@ -37,6 +39,8 @@ struct EntryView {
   storage::StoredEntry stored;
   std::string agency_name;
   std::string author_name;
+  // Of the lineage; none recorded (an entry from before issue 5) counts as team only.
+  std::optional<storage::VisibilityRow> visibility;
 };
 
 struct NewEntry {
@@ -46,6 +50,8 @@ struct NewEntry {
   domain::Significance significance = domain::Significance::kRoutine;
   std::string summary;
   std::string detail;
+  // Absent: the authority's default for the type (domain/account/family.h).
+  std::optional<domain::VisibilityChoice> visibility;
 };
 
 // Absent fields keep the current version's value.
@@ -57,6 +63,7 @@ struct EntryCorrection {
   std::optional<std::string> summary;
   std::optional<std::string> detail;
   std::string reason;
+  std::optional<domain::VisibilityChoice> visibility;  // absent: the entry keeps its visibility
 };
 
 struct ImportReport {
@@ -87,6 +94,7 @@ struct ContactSeriesView {
 struct ThreadView {
   storage::ForumThread thread;
   std::string author_name;
+  std::optional<storage::VisibilityRow> visibility;  // none recorded counts as team only
 };
 
 struct PostView {
@@ -165,8 +173,10 @@ class AccountService {
 
   // --- Forum
   Result<std::vector<ThreadView>> Threads(const Principal& p, const std::string& child_id);
+  // Visibility absent: the authority's default for forum threads.
   Result<ThreadDetail> CreateThread(const Principal& p, const std::string& child_id, const std::string& category,
-                                    const std::string& title, const std::string& body);
+                                    const std::string& title, const std::string& body,
+                                    const std::optional<domain::VisibilityChoice>& visibility = std::nullopt);
   Result<ThreadDetail> Thread(const Principal& p, const std::string& child_id, const std::string& thread_id);
   Result<PostView> AddPost(const Principal& p, const std::string& child_id, const std::string& thread_id,
                            const std::string& body, const std::string& reply_to);
@@ -202,8 +212,7 @@ class AccountService {
   // Whether the user may see the child's account now (for LiveHub). Reads the store.
   bool MaySee(const std::string& user_id, const std::string& child_id);
 
-  // The access snapshot of one child (defined and used in account_service.cpp only).
-  struct Access;
+  using Access = ChildAccess;
 
  private:
   template <typename T, typename F>
@@ -213,8 +222,11 @@ class AccountService {
 
   Result<EntryView> StoreEntry(const Principal& p, const std::string& child_id, const char* action,
                                domain::ChronologyEntry entry, std::string source_thread_id,
-                               const std::string& supersedes, const std::string& reason);
-  void Publish(const std::string& child_id, const char* what, const std::vector<storage::FeedItem>& items);
+                               const std::string& supersedes, const std::string& reason,
+                               const std::optional<domain::VisibilityChoice>& visibility);
+  // Tells the hub; `family_visible` lets linked family members receive it too.
+  void Publish(const std::string& child_id, const char* what, const std::vector<storage::FeedItem>& items,
+               bool family_visible = false);
 
   Context& ctx_;
   WordIndex& words_;

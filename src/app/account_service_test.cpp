@@ -19,7 +19,7 @@ class AccountServiceTest : public AppFixture {
     AddUser("gp", domain::Role::kPractitioner, "ag-school");
     children_ = std::make_unique<ChildService>(*ctx_);
     hub_ = std::make_unique<LiveHub>(
-        [this](const std::string& u, const std::string& c) { return account_->MaySee(u, c); });
+        [this](const std::string& u, const LiveEvent& e) { return account_->MaySee(u, e.child_id); });
     account_ = std::make_unique<AccountService>(*ctx_, words_, hub_.get());
     domain::Child c;
     c.given_names = "Leo";

@@ -85,6 +85,9 @@ Result<domain::User> AdminService::CreateUser(const Principal& p, NewUser n) {
   if (n.role == domain::Role::kNationalAdmin && p.user.role != domain::Role::kNationalAdmin) {
     return Error::Forbidden("Only national administrators can create national administrators.");
   }
+  if (!domain::IsStaffRole(n.role)) {
+    return Error::Invalid("role", "Family accounts are created by invitation from the child's team.");
+  }
   if (auto s = domain::ValidateUsername(n.username); !s) return s.error();
   if (auto s = domain::ValidatePassword(n.password, n.username); !s) return s.error();
   if (auto s = CheckField("display_name", n.display_name, 200, true); !s) return s.error();
@@ -146,6 +149,9 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     if (!s) return s.error();
   }
   if (c.role) {
+    if (!domain::IsStaffRole(*c.role) || !domain::IsStaffRole(u.role)) {
+      return Error::Invalid("role", "A family account keeps its kind; a staff account cannot become one.");
+    }
     if (*c.role == domain::Role::kNationalAdmin && p.user.role != domain::Role::kNationalAdmin) {
       return Error::Forbidden("Only national administrators can appoint national administrators.");
     }

@@ -34,7 +34,7 @@ int LiveHub::Publish(const LiveEvent& event) {
   int sent = 0;
   for (const auto& s : targets) {
     auto [it, fresh] = allowed.try_emplace(s.user_id, false);
-    if (fresh) it->second = authorise_(s.user_id, event.child_id);
+    if (fresh) it->second = authorise_(s.user_id, event);
     if (!it->second) continue;
     (*s.deliver)(event);
     ++sent;

@@ -37,12 +37,15 @@ struct LiveEvent {
   std::string what;                  // "chronology" | "forum" | "wheel" | "team" | "early_help"
   std::optional<FeedItemView> item;  // the feed item, if the change made one
   std::string recipient_id;          // empty: the whole team; else only this user
+  // About something the child's linked family members may see (issue 5); they get nothing else.
+  bool family_visible = false;
 };
 
 class LiveHub {
  public:
-  // May `user_id` see `child_id`'s account now? Called for every subscriber on every message.
-  using Authorise = std::function<bool(const std::string& user_id, const std::string& child_id)>;
+  // May `user_id` see this event about a child now? Called for every subscriber on every
+  // message.
+  using Authorise = std::function<bool(const std::string& user_id, const LiveEvent& event)>;
   using Deliver = std::function<void(const LiveEvent&)>;
 
   explicit LiveHub(Authorise authorise) : authorise_(std::move(authorise)) {}

@@ -16,6 +16,7 @@ std::unique_ptr<domain::TermIndex> WordIndex::Build(storage::Repositories& repos
   // Oldest first, so that "most recently added" in the cloud follows the record.
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) index->Add(it->entry.id, EntryText(it->entry));
   for (const auto& [id, body] : repos.Forum().PostTexts(child_id)) index->Add(id, body);
+  for (const auto& e : repos.Family().Entries(child_id)) index->Add(e.id, e.text);
   return index;
 }
 
@@ -56,6 +57,7 @@ int64_t WordIndex::Rebuild(storage::Store& store) {
     std::set<std::string> ids;
     for (auto& id : r.Chronology().ChildrenWithEntries()) ids.insert(std::move(id));
     for (auto& id : r.Forum().ChildrenWithPosts()) ids.insert(std::move(id));
+    for (auto& id : r.Family().ChildrenWithEntries()) ids.insert(std::move(id));
     for (const auto& id : ids) {
       // The terms a child uses are the net of the deltas of building its index.
       domain::TermIndex index;
@@ -69,6 +71,7 @@ int64_t WordIndex::Rebuild(storage::Store& store) {
       auto entries = r.Chronology().Current(id, 0);
       for (auto it = entries.rbegin(); it != entries.rend(); ++it) note(index.Add(it->entry.id, EntryText(it->entry)));
       for (const auto& [post_id, body] : r.Forum().PostTexts(id)) note(index.Add(post_id, body));
+      for (const auto& e : r.Family().Entries(id)) note(index.Add(e.id, e.text));
       std::vector<std::string> used;
       for (const auto& [term, n] : net) {
         if (n > 0) used.push_back(term);

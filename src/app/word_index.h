@@ -76,7 +76,8 @@ class WordIndex {
 
   Lease Acquire(const std::string& child_id);
 
-  // Builds a child's index from stored text (current chronology versions and forum posts).
+  // Builds a child's index from stored text (current chronology versions, forum posts and the
+  // family's own entries).
   static std::unique_ptr<domain::TermIndex> Build(storage::Repositories& repos, const std::string& child_id);
   // The indexed text of a chronology entry.
   static std::string EntryText(const domain::ChronologyEntry& entry);

@@ -46,6 +46,8 @@ std::string_view ToString(AuthorityAction action) {
 
 Decision Decide(const Actor& actor, ChildAction action, const ChildRelation& rel) {
   if (!actor.active) return Deny("account inactive");
+  // Family members are never judged as staff: their access is family.h's DecideFamily.
+  if (actor.role == Role::kFamily) return Deny("family member");
   const bool practitioner = WorksWithChildren(actor.role);
   switch (action) {
     case ChildAction::kViewSignposting:
@@ -80,6 +82,7 @@ Decision Decide(const Actor& actor, ChildAction action, const ChildRelation& rel
 
 Decision Decide(const Actor& actor, AuthorityAction action, const std::string& authority_id) {
   if (!actor.active) return Deny("account inactive");
+  if (actor.role == Role::kFamily) return Deny("family member");
   const bool own_authority = actor.authority_id == authority_id;
   switch (action) {
     case AuthorityAction::kCreateChild:

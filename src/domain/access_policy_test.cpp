@@ -35,6 +35,7 @@ std::vector<Persona> Personas() {
       {"auditor elsewhere", actor(Role::kAuditor, "la2", "x"), rel(false, false, false)},
       {"national admin", actor(Role::kNationalAdmin, "", ""), rel(false, false, false)},
       {"inactive lead", actor(Role::kPractitioner, "la1", "csc", false), rel(true, true, true)},
+      {"family member", actor(Role::kFamily, "la1", ""), rel(true, true, true)},
   };
 }
 
@@ -52,6 +53,7 @@ const std::map<std::string, std::string> kExpected = {
     {"auditor elsewhere", "......."},
     {"national admin", "......."},
     {"inactive lead", "......."},
+    {"family member", "......."},
 };
 
 constexpr ChildAction kActions[] = {ChildAction::kViewSignposting, ChildAction::kViewAccount, ChildAction::kEditRecord,
@@ -71,7 +73,7 @@ TEST(AccessPolicyTest, ChildActionMatrix) {
 
 TEST(AccessPolicyTest, NoNonPractitionerEverSeesCaseContent) {
   // Exhaustive over every relation a caller could describe.
-  for (Role role : {Role::kAuthorityAdmin, Role::kAuditor, Role::kNationalAdmin}) {
+  for (Role role : {Role::kAuthorityAdmin, Role::kAuditor, Role::kNationalAdmin, Role::kFamily}) {
     for (int bits = 0; bits < 16; ++bits) {
       ChildRelation rel{"la1", (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0};
       Actor actor{"u", role, "la1", "a", true};
@@ -111,7 +113,7 @@ TEST(AccessPolicyTest, AuthorityActionMatrix) {
       {Role::kPractitioner, "la1", "C...."},   {Role::kPractitioner, "la2", "....."}, {Role::kManager, "la1", "C...R"},
       {Role::kManager, "la2", "....."},        {Role::kAuthorityAdmin, "la1", ".UG.."},
       {Role::kAuthorityAdmin, "la2", "....."}, {Role::kAuditor, "la1", "...A."},      {Role::kAuditor, "la2", "....."},
-      {Role::kNationalAdmin, "", ".UG.."},
+      {Role::kNationalAdmin, "", ".UG.."},     {Role::kFamily, "la1", "....."},
   };
   const AuthorityAction actions[] = {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers,
                                      AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit,

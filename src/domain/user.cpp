@@ -15,7 +15,7 @@ struct RoleInfo {
 constexpr std::array kRoles = {
     RoleInfo{Role::kPractitioner, "practitioner"},      RoleInfo{Role::kManager, "manager"},
     RoleInfo{Role::kAuthorityAdmin, "authority_admin"}, RoleInfo{Role::kAuditor, "auditor"},
-    RoleInfo{Role::kNationalAdmin, "national_admin"},
+    RoleInfo{Role::kNationalAdmin, "national_admin"},   RoleInfo{Role::kFamily, "family"},
 };
 
 // Passwords of twelve or more characters that appear in public breach corpora most often,
@@ -73,6 +73,8 @@ std::optional<Role> ParseRole(std::string_view text) {
 bool WorksWithChildren(Role role) { return role == Role::kPractitioner || role == Role::kManager; }
 
 bool IsAdministrator(Role role) { return role == Role::kAuthorityAdmin || role == Role::kNationalAdmin; }
+
+bool IsStaffRole(Role role) { return role != Role::kFamily; }
 
 Status ValidateUsername(std::string_view username) {
   const bool shape_ok = username.size() >= 3 && username.size() <= 64 &&

@@ -18,6 +18,10 @@ enum class Role {
   kAuthorityAdmin,  // manages users and agencies of one local authority; no case content
   kAuditor,         // reads the audit trail of one local authority; no case content
   kNationalAdmin,   // manages local authorities; no case content
+  // A parent, carer or young person using the family portal (issue 5): a distinct kind of
+  // principal, created only by redeeming an invitation, never on a team, granted nothing by
+  // the practitioners' access policy; see domain/account/family.h.
+  kFamily,
 };
 
 std::string_view ToString(Role role);
@@ -25,6 +29,8 @@ std::optional<Role> ParseRole(std::string_view text);
 // Practitioners and managers work with children; the other roles never see case content.
 bool WorksWithChildren(Role role);
 bool IsAdministrator(Role role);
+// Roles an administrator may give a user (every role but kFamily).
+bool IsStaffRole(Role role);
 
 struct User {
   std::string id;

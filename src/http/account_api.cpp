@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "http/family_api.h"
 #include "http/handlers.h"
 
 namespace kith::http {
@@ -54,7 +55,8 @@ json ToJson(const app::EntryView& v) {
           {"correction_reason", OrNull(e.correction_reason)},
           {"source",
            {{"kind", v.stored.source_thread_id.empty() ? "practitioner" : "forum"},
-            {"thread_id", OrNull(v.stored.source_thread_id)}}}};
+            {"thread_id", OrNull(v.stored.source_thread_id)}}},
+          {"family_visibility", VisibilityJson(v.visibility)}};
 }
 
 json ToJson(const app::ContactSeriesView& v) {
@@ -98,7 +100,8 @@ json ToJson(const app::ThreadView& v) {
           {"created_at", FormatUtc(t.created_at)},
           {"post_count", t.post_count},
           {"last_post_at", OrNull(t.last_post_at)},
-          {"promoted_entry_id", OrNull(t.promoted_entry_id)}};
+          {"promoted_entry_id", OrNull(t.promoted_entry_id)},
+          {"family_visibility", VisibilityJson(v.visibility)}};
 }
 
 json ToJson(const app::PostView& v) {
@@ -208,36 +211,6 @@ const auto kEncode = [](const auto& value) { return ToJson(value); };
 
 // --- The printable chronology --------------------------------------------------------------------
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-        out += "<br>";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string_view Label(domain::EntryType type) {
   static const std::map<domain::EntryType, std::string_view> kLabels = {
       {domain::EntryType::kContact, "Contact"},
@@ -268,11 +241,11 @@ std::string_view Label(domain::EntryType type) {
 std::string PrintHtml(const app::PrintableChronology& c) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Chronology: " +
-       Escape(c.child.FullName()) + "</title></head><body>\n";
+       HtmlEscape(c.child.FullName()) + "</title></head><body>\n";
   h += "<h1>Multi-agency chronology</h1>\n<p><strong>OFFICIAL-SENSITIVE</strong>. Printed from Kith by " +
-       Escape(c.printed_by) + " at " + FormatUtc(c.printed_at) + ".</p>\n";
-  h += "<table border=\"1\" cellpadding=\"4\"><tr><th>Child</th><td>" + Escape(c.child.FullName()) +
-       "</td><th>Kith id</th><td>" + Escape(c.child.id) + "</td></tr><tr><th>Date of birth</th><td>" +
+       HtmlEscape(c.printed_by) + " at " + FormatUtc(c.printed_at) + ".</p>\n";
+  h += "<table border=\"1\" cellpadding=\"4\"><tr><th>Child</th><td>" + HtmlEscape(c.child.FullName()) +
+       "</td><th>Kith id</th><td>" + HtmlEscape(c.child.id) + "</td></tr><tr><th>Date of birth</th><td>" +
        (c.child.date_of_birth ? c.child.date_of_birth->ToString() : "not recorded") + "</td><th>Entries</th><td>" +
        std::to_string(c.entries.size()) + "</td></tr></table>\n";
   h += "<h2>Entries (oldest first)</h2>\n<table border=\"1\" cellpadding=\"4\">\n<thead><tr><th>Date</th>"
@@ -281,14 +254,15 @@ std::string PrintHtml(const app::PrintableChronology& c) {
   for (const auto& v : c.entries) {
     const auto& e = v.stored.entry;
     h += "<tr><td>" + e.occurred_on.ToString() + "</td><td>" + (e.occurred_time ? Hhmm(*e.occurred_time) : "") +
-         "</td><td>" + Escape(v.agency_name) + "</td><td>" + std::string(Label(e.type)) + "</td><td>" +
-         std::string(domain::ToString(e.significance)) + "</td><td><strong>" + Escape(e.summary) + "</strong>";
-    if (!e.detail.empty()) h += "<br>" + Escape(e.detail);
+         "</td><td>" + HtmlEscape(v.agency_name) + "</td><td>" + std::string(Label(e.type)) + "</td><td>" +
+         std::string(domain::ToString(e.significance)) + "</td><td><strong>" + HtmlEscape(e.summary) + "</strong>";
+    if (!e.detail.empty()) h += "<br>" + HtmlEscape(e.detail);
     if (e.version > 1) {
-      h += "<br><em>Corrected (version " + std::to_string(e.version) + "): " + Escape(e.correction_reason) + "</em>";
+      h +=
+          "<br><em>Corrected (version " + std::to_string(e.version) + "): " + HtmlEscape(e.correction_reason) + "</em>";
     }
     if (!v.stored.source_thread_id.empty()) h += "<br><em>Promoted from a forum discussion.</em>";
-    h += "</td><td>" + Escape(v.author_name) + ", " + FormatUtc(e.recorded_at) + "</td></tr>\n";
+    h += "</td><td>" + HtmlEscape(v.author_name) + ", " + FormatUtc(e.recorded_at) + "</td></tr>\n";
   }
   h += "</tbody></table>\n";
   if (!c.corrected.empty()) {
@@ -297,9 +271,9 @@ std::string PrintHtml(const app::PrintableChronology& c) {
          "</tr></thead>\n<tbody>\n";
     for (const auto& v : c.corrected) {
       const auto& e = v.stored.entry;
-      h += "<tr><td>" + Escape(e.lineage_id) + "</td><td>" + std::to_string(e.version) + "</td><td>" +
-           e.occurred_on.ToString() + "</td><td>" + Escape(e.summary) +
-           (e.detail.empty() ? "" : "<br>" + Escape(e.detail)) + "</td><td>" + Escape(v.author_name) + ", " +
+      h += "<tr><td>" + HtmlEscape(e.lineage_id) + "</td><td>" + std::to_string(e.version) + "</td><td>" +
+           e.occurred_on.ToString() + "</td><td>" + HtmlEscape(e.summary) +
+           (e.detail.empty() ? "" : "<br>" + HtmlEscape(e.detail)) + "</td><td>" + HtmlEscape(v.author_name) + ", " +
            FormatUtc(e.recorded_at) + "</td></tr>\n";
     }
     h += "</tbody></table>\n";
@@ -434,13 +408,17 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
     });
     r.Add("POST", "/api/v1/children/{id}/chronology", [this, keep, &account](const Request& q, const Params& a) {
       return WithBody(q, [&](const Principal& p, const json& body) {
-        ObjectReader in(body, "", {"occurred_on", "occurred_time", "type", "significance", "summary", "detail"});
+        ObjectReader in(body, "",
+                        {"occurred_on", "occurred_time", "type", "significance", "summary", "detail", "visibility",
+                         "restriction_reason", "restriction_text"});
         auto f = ReadEntryFields(in, true);
         if (!f.summary && !in.error()) in.Fail("summary", "This field is required.");
+        auto visibility = ReadVisibilityChoice(in);
         if (in.error()) return ErrorResponse(*in.error(), q.request_id);
         app::NewEntry e{*f.occurred_on, f.occurred_time.value_or(std::nullopt),
                         *f.type,        *f.significance,
-                        *f.summary,     f.detail.value_or("")};
+                        *f.summary,     f.detail.value_or(""),
+                        visibility};
         return Reply(q, account.AddEntry(p, a.at("id"), e), 201, [](const auto& v) { return ToJson(v); });
       });
     });
@@ -448,7 +426,8 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
           [this, keep, &account](const Request& q, const Params& a) {
             return WithBody(q, [&](const Principal& p, const json& body) {
               ObjectReader in(body, "",
-                              {"occurred_on", "occurred_time", "type", "significance", "summary", "detail", "reason"});
+                              {"occurred_on", "occurred_time", "type", "significance", "summary", "detail", "reason",
+                               "visibility", "restriction_reason", "restriction_text"});
               auto f = ReadEntryFields(in, false);
               app::EntryCorrection c{f.occurred_on,
                                      f.occurred_time,
@@ -456,7 +435,8 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
                                      f.significance,
                                      f.summary,
                                      f.detail,
-                                     in.String("reason", true, 4000)};
+                                     in.String("reason", true, 4000),
+                                     ReadVisibilityChoice(in)};
               if (in.error()) return ErrorResponse(*in.error(), q.request_id);
               return Reply(q, account.CorrectEntry(p, a.at("id"), a.at("entry_id"), c), 201,
                            [](const auto& v) { return ToJson(v); });
@@ -524,12 +504,14 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
     });
     r.Add("POST", "/api/v1/children/{id}/forum", [this, keep, &account](const Request& q, const Params& a) {
       return WithBody(q, [&](const Principal& p, const json& body) {
-        ObjectReader in(body, "", {"category", "title", "body"});
+        ObjectReader in(body, "",
+                        {"category", "title", "body", "visibility", "restriction_reason", "restriction_text"});
         const std::string category = in.String("category", true, 20);
         const std::string title = in.String("title", true, 1000);
         const std::string text = in.String("body", true, 50'000);
+        auto visibility = ReadVisibilityChoice(in);
         if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-        return Reply(q, account.CreateThread(p, a.at("id"), category, title, text), 201,
+        return Reply(q, account.CreateThread(p, a.at("id"), category, title, text, visibility), 201,
                      [](const auto& v) { return ToJson(v); });
       });
     });
@@ -576,15 +558,19 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
     r.Add("POST", "/api/v1/children/{id}/forum/{thread_id}/promote",
           [this, keep, &account](const Request& q, const Params& a) {
             return WithBody(q, [&](const Principal& p, const json& body) {
-              ObjectReader in(body, "", {"occurred_on", "occurred_time", "type", "significance", "summary"});
+              ObjectReader in(body, "",
+                              {"occurred_on", "occurred_time", "type", "significance", "summary", "visibility",
+                               "restriction_reason", "restriction_text"});
               auto f = ReadEntryFields(in, true);
+              auto visibility = ReadVisibilityChoice(in);
               if (in.error()) return ErrorResponse(*in.error(), q.request_id);
               app::NewEntry e{*f.occurred_on,
                               f.occurred_time.value_or(std::nullopt),
                               *f.type,
                               *f.significance,
                               f.summary.value_or(""),
-                              ""};
+                              "",
+                              visibility};
               return Reply(q, account.Promote(p, a.at("id"), a.at("thread_id"), e), 201,
                            [](const auto& v) { return ToJson(v); });
             });
@@ -744,8 +730,8 @@ class LiveEndpoint final : public WebSocketEndpoint {
     }
     auto p = AuthenticateRequest(auth_, options_, upgrade);
     if (!p) return ErrorResponse(p.error(), upgrade.request_id);
-    if (!domain::WorksWithChildren(p->user.role)) {
-      return ErrorResponse(Error::Forbidden("Live updates are for practitioners."), upgrade.request_id);
+    if (!domain::WorksWithChildren(p->user.role) && p->user.role != domain::Role::kFamily) {
+      return ErrorResponse(Error::Forbidden("Live updates are for practitioners and families."), upgrade.request_id);
     }
     return std::make_unique<LiveSession>(hub_, p->user.id, std::move(send));
   }

@@ -29,7 +29,7 @@ class AccountApiTest : public app::AppFixture {
     children_ = std::make_unique<app::ChildService>(*ctx_);
     admin_ = std::make_unique<app::AdminService>(*ctx_);
     hub_ = std::make_unique<app::LiveHub>(
-        [this](const std::string& u, const std::string& c) { return account_->MaySee(u, c); });
+        [this](const std::string& u, const app::LiveEvent& e) { return account_->MaySee(u, e.child_id); });
     account_ = std::make_unique<app::AccountService>(*ctx_, words_, hub_.get());
     RegisterApi(router_, {*auth_, *children_, *admin_}, {});
     RegisterAccountApi(router_, {*auth_, *account_}, {});

@@ -273,7 +273,9 @@ class Api : public std::enable_shared_from_this<Api> {
     auto text = in.OptionalString("role", 30);
     if (!text) return std::nullopt;
     auto role = domain::ParseRole(*text);
-    if (!role) in.Fail("role", "Expected practitioner, manager, authority_admin, auditor or national_admin.");
+    if (!role || !domain::IsStaffRole(*role)) {
+      in.Fail("role", "Expected practitioner, manager, authority_admin, auditor or national_admin.");
+    }
     return role;
   }
 

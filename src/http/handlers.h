@@ -69,6 +69,9 @@ Response WithBody(app::AuthService& auth, const ApiOptions& options, const Reque
   return f(*p, *body);
 }
 
+// Text made safe to place in HTML content or a quoted attribute; line breaks become <br>.
+std::string HtmlEscape(std::string_view s);
+
 // A query parameter, or empty.
 std::string QueryString(const Request& q, const std::string& key);
 // A non-negative whole-number query parameter, or `fallback` when absent or malformed.

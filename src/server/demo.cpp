@@ -337,8 +337,24 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
   summary.chronology_entries = CreateAccountDemo(
       store, rng, now, {children[0].id, children[1].id, children[2].id, children[3].id, children[4].id}, user_id);
   CreateEarlyHelpDemo(store, rng, now, children[1].id, user_id);
+  // A family portal login (issue 5): Leo's mother, linked to Leo as if she had redeemed an
+  // invitation from his social worker.
+  User mother;
+  mother.id = "Utracey_carter";
+  mother.username = "tracey.carter";
+  mother.display_name = "Tracey Carter";
+  mother.role = domain::Role::kFamily;
+  mother.authority_id = kAuthorityId;
+  mother.password_hash = password_hash;
+  store.Write([&](storage::Repositories& r) {
+    Must(r.Users().Insert(mother));
+    Must(r.Family().Link({mother.id, children[0].id, domain::FamilyRelation::kParentCarer, now, "demo"}));
+    return true;
+  });
+  summary.logins.push_back(
+      {mother.username, "Parent, family portal", "Leo Carter's mother: sees what the team shares with the family"});
   summary.agencies = static_cast<int>(std::size(kAgencies));
-  summary.users = static_cast<int>(users.size());
+  summary.users = static_cast<int>(users.size()) + 1;  // with Leo's mother
   summary.children = static_cast<int>(children.size());
   summary.team_memberships = static_cast<int>(members.size());
   return summary;

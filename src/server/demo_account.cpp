@@ -173,6 +173,15 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       const TimeOfDay at = e.time && e.time->hour >= 17 ? TimeOfDay{23, 0, 0} : TimeOfDay{17, 30, 0};
       x.recorded_at = std::min(domain::FromUkCivil(x.occurred_on, at), now);
       if (!r.Chronology().Insert({x, ""})) throw storage::StorageError("demo: chronology entry");
+      // The family sees what the authority's built-in defaults share with them.
+      r.Family().SetVisibility({x.lineage_id,
+                                child,
+                                "entry",
+                                {domain::BuiltInDefault(domain::ToString(x.type)), std::nullopt, "", {}},
+                                x.author_id,
+                                x.recorded_at,
+                                "",
+                                std::nullopt});
       r.Feed().Append({rng.Id("F"), x.recorded_at, child, "chronology_entry", "New entry: " + x.summary, x.author_id,
                        std::string(domain::ToString(x.significance)), x.id, "", ""});
       ++entries;
@@ -253,6 +262,14 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       const TimePoint start = domain::FromUkCivil(day(t.days_ago), TimeOfDay{12, 0, 0});
       storage::ForumThread th{rng.Id("T"), child, t.category, t.title, user_id(t.username), start, "", 0, {}};
       if (!r.Forum().InsertThread(th)) throw storage::StorageError("demo: thread");
+      r.Family().SetVisibility({th.id,
+                                child,
+                                "thread",
+                                {domain::BuiltInDefault(domain::kForumThreadSubject), std::nullopt, "", {}},
+                                th.author_id,
+                                start,
+                                "",
+                                std::nullopt});
       std::string first;
       int i = 0;
       for (const auto& [who, body] : t.posts) {

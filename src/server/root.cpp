@@ -14,6 +14,7 @@
 #include "app/auth_service.h"
 #include "app/child_service.h"
 #include "app/early_help_service.h"
+#include "app/family_service.h"
 #include "app/live_hub.h"
 #include "app/merge_service.h"
 #include "app/review_service.h"
@@ -23,6 +24,7 @@
 #include "http/account_api.h"
 #include "http/api.h"
 #include "http/early_help_api.h"
+#include "http/family_api.h"
 #include "http/index_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
@@ -96,12 +98,15 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
   app::AccountService* account_for_hub = nullptr;
-  app::LiveHub hub([&account_for_hub](const std::string& user_id, const std::string& child_id) {
-    return account_for_hub->MaySee(user_id, child_id);
+  app::FamilyService* family_for_hub = nullptr;
+  app::LiveHub hub([&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
+    return account_for_hub->MaySee(user_id, event.child_id) || family_for_hub->MaySeeLive(user_id, event);
   });
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
   app::EarlyHelpService early_help(context, words, &hub);
+  app::FamilyService family(context, words, &hub);
+  family_for_hub = &family;
 
   http::Metrics metrics([&store] { return store->Stats(); });
   http::Router router;
@@ -110,6 +115,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
   http::RegisterIndexApi(router, {auth, reviews, merges}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
+  http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";

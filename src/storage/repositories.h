@@ -18,6 +18,7 @@
 
 #include "common/result.h"
 #include "domain/account/chronology.h"
+#include "domain/account/family.h"
 #include "domain/account/wheel.h"
 #include "domain/audit.h"
 #include "domain/child.h"
@@ -470,6 +471,92 @@ class EarlyHelpRepository {
   virtual std::vector<std::string> WithUnalertedOverdueActions(const Date& today) = 0;
 };
 
+// --- The family portal (issue 5) -------------------------------------------------------------
+
+// The visibility of one chronology lineage (subject_id is the lineage id, so a correction keeps
+// it) or one forum thread. One row per subject, replaced when it changes; every change is in
+// the audit trail.
+struct VisibilityRow {
+  std::string subject_id;
+  std::string child_id;
+  std::string subject_kind;  // "entry" | "thread"
+  domain::VisibilityRecord record;
+  std::string set_by;
+  TimePoint set_at;
+  std::string reviewed_by;  // the lead professional who confirmed or lifted a restriction
+  std::optional<TimePoint> reviewed_at;
+};
+
+struct FamilyInvitation {
+  std::string id;
+  std::string code_hash;  // SHA-256 of the code; the code itself is never stored
+  std::string child_id;
+  domain::FamilyRelation relation = domain::FamilyRelation::kParentCarer;
+  std::string name;             // whom the team invited, as they wrote it or from the wheel
+  std::string wheel_person_id;  // the person on the wheel, if chosen from it
+  std::string invited_by;
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::optional<TimePoint> redeemed_at;
+  std::string redeemed_by;  // the family account that redeemed it
+  int failed_checks = 0;    // identity checks that did not match
+  std::optional<TimePoint> revoked_at;
+};
+
+struct FamilyLinkRow {
+  std::string user_id;
+  std::string child_id;
+  domain::FamilyRelation relation = domain::FamilyRelation::kParentCarer;
+  TimePoint linked_at;
+  std::string invitation_id;
+};
+
+// A family member's own entry: never edited by anyone, never deleted.
+struct FamilyEntry {
+  std::string id;
+  std::string child_id;
+  std::string author_id;
+  domain::FamilyEntryKind kind = domain::FamilyEntryKind::kThoughts;
+  std::string about_entry_id;  // the lineage responded to; empty for thoughts
+  std::string text;
+  TimePoint created_at;
+};
+
+class FamilyRepository {
+ public:
+  virtual ~FamilyRepository() = default;
+  // Inserts or replaces the row for row.subject_id.
+  virtual void SetVisibility(const VisibilityRow& row) = 0;
+  virtual std::optional<VisibilityRow> Visibility(const std::string& subject_id) = 0;
+  // Every row about a child, in subject id order.
+  virtual std::vector<VisibilityRow> VisibilityForChild(const std::string& child_id) = 0;
+
+  // The authority's default per subject type (entry type code or "forum_thread"); types
+  // without a row use domain::BuiltInDefault.
+  virtual std::vector<std::pair<std::string, domain::Visibility>> Defaults(const std::string& authority_id) = 0;
+  virtual void SetDefault(const std::string& authority_id, const std::string& subject_type,
+                          domain::Visibility visibility) = 0;
+  virtual std::optional<int> YoungPersonMinAge(const std::string& authority_id) = 0;
+  virtual void SetYoungPersonMinAge(const std::string& authority_id, int age) = 0;
+
+  virtual Status InsertInvitation(const FamilyInvitation& invitation) = 0;  // kConflict if id or hash exists
+  virtual std::optional<FamilyInvitation> InvitationByCodeHash(const std::string& code_hash) = 0;
+  // Stores redeemed_at, redeemed_by, failed_checks and revoked_at. kNotFound if missing.
+  virtual Status UpdateInvitation(const FamilyInvitation& invitation) = 0;
+  // Newest first.
+  virtual std::vector<FamilyInvitation> InvitationsForChild(const std::string& child_id) = 0;
+
+  virtual Status Link(const FamilyLinkRow& link) = 0;  // kConflict if the pair is linked
+  // In linking order.
+  virtual std::vector<FamilyLinkRow> LinksOf(const std::string& user_id) = 0;
+  virtual std::vector<FamilyLinkRow> LinksToChild(const std::string& child_id) = 0;
+
+  virtual Status InsertEntry(const FamilyEntry& entry) = 0;  // kConflict if the id exists
+  // Newest first.
+  virtual std::vector<FamilyEntry> Entries(const std::string& child_id) = 0;
+  virtual std::vector<std::string> ChildrenWithEntries() = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -490,6 +577,7 @@ class Repositories {
   virtual ReviewRepository& Reviews() = 0;
   virtual MergeRepository& Merges() = 0;
   virtual EarlyHelpRepository& EarlyHelp() = 0;
+  virtual FamilyRepository& Family() = 0;
 };
 
 }  // namespace kith::storage

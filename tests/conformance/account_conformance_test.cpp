@@ -330,6 +330,120 @@ TEST_P(AccountConformance, AlertsBelongToOneUserAndAreMarkedReadOnce) {
   EXPECT_TRUE(Read([](Repositories& r) { return r.Feed().Alerts("u2", 10); }).empty());
 }
 
+// --- Family portal (issue 5) ----------------------------------------------------------------
+
+TEST_P(AccountConformance, VisibilityIsOneRowPerSubjectReplacedOnChange) {
+  using domain::Visibility;
+  storage::VisibilityRow row{"E1",
+                             "c1",
+                             "entry",
+                             {Visibility::kTeam, domain::RestrictionReason::kOther, "Mother's new address",
+                              domain::RestrictionReview::kPending},
+                             "u1",
+                             kT0,
+                             "",
+                             std::nullopt};
+  Write([&](Repositories& r) {
+    r.Family().SetVisibility(row);
+    r.Family().SetVisibility({"T1", "c1", "thread", {}, "u1", kT0, "", std::nullopt});
+    r.Family().SetVisibility({"E9", "c2", "entry", {Visibility::kTeamAndFamily, {}, "", {}}, "u1", kT0, "", {}});
+  });
+  auto got = Read([](Repositories& r) { return r.Family().Visibility("E1"); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->record.reason, domain::RestrictionReason::kOther);
+  EXPECT_EQ(got->record.reason_text, "Mother's new address");
+  EXPECT_EQ(got->record.review, domain::RestrictionReview::kPending);
+  EXPECT_FALSE(got->reviewed_at);
+  row.record = {Visibility::kTeamAndFamily, domain::RestrictionReason::kOther, "Mother's new address",
+                domain::RestrictionReview::kLifted};
+  row.reviewed_by = "u2";
+  row.reviewed_at = kT0 + std::chrono::seconds(60);
+  Write([&](Repositories& r) { r.Family().SetVisibility(row); });
+  auto all = Read([](Repositories& r) { return r.Family().VisibilityForChild("c1"); });
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].subject_id, "E1");
+  EXPECT_EQ(all[0].record.visibility, Visibility::kTeamAndFamily);
+  EXPECT_EQ(all[0].record.review, domain::RestrictionReview::kLifted);
+  EXPECT_EQ(all[0].reviewed_by, "u2");
+  EXPECT_EQ(all[0].reviewed_at, kT0 + std::chrono::seconds(60));
+  EXPECT_EQ(all[1].record.visibility, Visibility::kTeam);
+  EXPECT_FALSE(all[1].record.reason);
+  EXPECT_FALSE(Read([](Repositories& r) { return r.Family().Visibility("E404"); }));
+}
+
+TEST_P(AccountConformance, FamilyDefaultsAndSettingsPerAuthority) {
+  EXPECT_TRUE(Read([](Repositories& r) { return r.Family().Defaults("la1"); }).empty());
+  EXPECT_FALSE(Read([](Repositories& r) { return r.Family().YoungPersonMinAge("la1"); }));
+  Write([](Repositories& r) {
+    r.Family().SetDefault("la1", "home_visit", domain::Visibility::kTeam);
+    r.Family().SetDefault("la1", "contact", domain::Visibility::kTeamAndFamily);
+    r.Family().SetDefault("la1", "home_visit", domain::Visibility::kTeamAndFamily);
+    r.Family().SetYoungPersonMinAge("la1", 12);
+  });
+  auto d = Read([](Repositories& r) { return r.Family().Defaults("la1"); });
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].first, "contact");
+  EXPECT_EQ(d[1].first, "home_visit");
+  EXPECT_EQ(d[1].second, domain::Visibility::kTeamAndFamily);
+  EXPECT_EQ(Read([](Repositories& r) { return r.Family().YoungPersonMinAge("la1"); }), 12);
+}
+
+TEST_P(AccountConformance, InvitationsLinksAndFamilyEntries) {
+  storage::FamilyInvitation inv;
+  inv.id = "I1";
+  inv.code_hash = "hash-1";
+  inv.child_id = "c1";
+  inv.relation = domain::FamilyRelation::kParentCarer;
+  inv.name = "Sarah Carter";
+  inv.invited_by = "u1";
+  inv.created_at = kT0;
+  inv.expires_at = kT0 + std::chrono::hours(24 * 14);
+  Write([&](Repositories& r) {
+    EXPECT_TRUE(r.Family().InsertInvitation(inv));
+    auto dup = inv;
+    dup.id = "I2";
+    EXPECT_EQ(r.Family().InsertInvitation(dup).error().code, ErrorCode::kConflict);  // same hash
+  });
+  auto got = Read([](Repositories& r) { return r.Family().InvitationByCodeHash("hash-1"); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->name, "Sarah Carter");
+  EXPECT_TRUE(got->wheel_person_id.empty());
+  EXPECT_FALSE(got->redeemed_at);
+  got->failed_checks = 2;
+  got->redeemed_at = kT0 + std::chrono::seconds(10);
+  got->redeemed_by = "u2";
+  Write([&](Repositories& r) {
+    EXPECT_TRUE(r.Family().UpdateInvitation(*got));
+    auto missing = *got;
+    missing.id = "I404";
+    EXPECT_EQ(r.Family().UpdateInvitation(missing).error().code, ErrorCode::kNotFound);
+    EXPECT_TRUE(r.Family().Link({"u2", "c1", domain::FamilyRelation::kParentCarer, kT0, "I1"}));
+    EXPECT_TRUE(
+        r.Family().Link({"u2", "c2", domain::FamilyRelation::kParentCarer, kT0 + std::chrono::seconds(1), "I3"}));
+    EXPECT_EQ(r.Family().Link({"u2", "c1", domain::FamilyRelation::kParentCarer, kT0, "I1"}).error().code,
+              ErrorCode::kConflict);
+    EXPECT_TRUE(
+        r.Family().InsertEntry({"FE1", "c1", "u2", domain::FamilyEntryKind::kThoughts, "", "We are coping.", kT0}));
+    EXPECT_TRUE(r.Family().InsertEntry({"FE2", "c1", "u2", domain::FamilyEntryKind::kDisagreement, "E1",
+                                        "That is not what happened.", kT0 + std::chrono::seconds(5)}));
+  });
+  auto after = Read([](Repositories& r) { return r.Family().InvitationsForChild("c1"); });
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].failed_checks, 2);
+  EXPECT_EQ(after[0].redeemed_by, "u2");
+  auto links = Read([](Repositories& r) { return r.Family().LinksOf("u2"); });
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].child_id, "c1");
+  EXPECT_EQ(links[1].child_id, "c2");
+  EXPECT_EQ(Read([](Repositories& r) { return r.Family().LinksToChild("c2"); }).size(), 1u);
+  auto entries = Read([](Repositories& r) { return r.Family().Entries("c1"); });
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].id, "FE2");  // newest first
+  EXPECT_EQ(entries[0].about_entry_id, "E1");
+  EXPECT_EQ(entries[0].kind, domain::FamilyEntryKind::kDisagreement);
+  EXPECT_EQ(Read([](Repositories& r) { return r.Family().ChildrenWithEntries(); }), std::vector<std::string>{"c1"});
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AccountConformance, ::testing::ValuesIn(Backends()),
                          [](const auto& param_info) { return param_info.param.name; });
 

@@ -66,6 +66,14 @@ test('an administrator enrols a second factor, then signs in with it, and manage
   assert.match(await page.getByTestId('agencies-table').innerText(), /Brook Lane Surgery/);
   await checkPage(page, 'admin-agencies', violations);
 
+  // The family portal's defaults: share referrals with families in this authority.
+  await page.getByRole('link', { name: 'Family portal' }).click();
+  await page.getByTestId('family-settings-form').waitFor();
+  await page.getByLabel('Default for Referral').selectOption('team_and_family');
+  await checkPage(page, 'admin-family-settings', violations);
+  await page.getByTestId('save-family-settings').click();
+  await page.getByText('The settings were saved.').waitFor();
+
   // Sign out, then in again: now the code is asked for.
   await page.getByTestId('sign-out').click();
   await page.getByRole('heading', { name: 'Sign in to Kith' }).waitFor();

@@ -12,6 +12,7 @@
 //   admin      admin.lee       administrator of Leo's local authority (second factor enrolled)
 //   national   nat.admin       national administrator (made with the CLI; second factor enrolled)
 //   auditor    auditor.clarke  information governance officer of Leo's local authority
+//   family     tracey.carter   Leo's mother, a family portal account linked to Leo
 //   anon       -               no session
 //
 // Rows run top to bottom against one server. Rows that change something undo it after each
@@ -30,74 +31,93 @@ import {
 } from './harness.mjs';
 
 const POLICY = `
-endpoint                                             member lead sameLA elsewhere manager admin national auditor anon
-GET    /api/v1/session                                 200   200   200    200       200    200    200     200    401
-DELETE /api/v1/session                                 204   204   204    204       204    204    204     204    401
-POST   /api/v1/session/second-factor                   409   409   409    409       409    409    409     409    401
-POST   /api/v1/me/second-factor/enrolment              201   201   201    201       201    201    201     201    401
-POST   /api/v1/me/second-factor/enrolment/confirm      400   400   400    400       400    400    400     400    401
-GET    /api/v1/me/children                             200   200   200    200       200    200    200     200    401
-POST   /api/v1/children                                201   201   201    201       201    403    403     403    401
-GET    /api/v1/children/{leo}                          200   200   403    403       200    403    403     403    401
-PUT    /api/v1/children/{leo}                          200   200   403    403       403    403    403     403    401
-POST   /api/v1/children/{leo}/signposting              200   200   200    200       200    403    403     403    401
-POST   /api/v1/search                                  200   200   200    200       200    403    403     403    401
-GET    /api/v1/index/reviews                           403   403   403    403       200    403    403     403    401
-GET    /api/v1/index/reviews/{review}                  403   403   403    403       200    403    403     403    401
-POST   /api/v1/index/reviews/{review}/decision         403   403   403    403       200    403    403     403    401
-POST   /api/v1/index/merges                            403   403   403    403       201    403    403     403    401
-GET    /api/v1/index/merges/{merge}                    403   403   403    403       200    403    403     403    401
-POST   /api/v1/index/merges/{merge}/undo               403   403   403    403       200    403    403     403    401
-POST   /api/v1/children/{leo}/team                     409   409   201    201       201    403    403     403    401
-POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404    404    404     404    401
-POST   /api/v1/children/{leo}/lead                     403   200   403    403       403    403    403     403    401
-GET    /api/v1/children/{leo}/audit                    403   200   403    403       403    403    403     200    401
-GET    /api/v1/authorities                             200   200   200    200       200    200    200     200    401
-POST   /api/v1/authorities                             403   403   403    403       403    403    201     403    401
-GET    /api/v1/agencies                                200   200   200    200       200    200    200     200    401
-POST   /api/v1/agencies                                403   403   403    403       403    201    201     403    401
-PUT    /api/v1/agencies/{youth}                        403   403   403    403       403    200    200     403    401
-GET    /api/v1/users?authority_id={northbrook}         403   403   403    403       403    200    200     403    401
-GET    /api/v1/users/{yw.ali}                          403   403   403    403       403    200    200     403    401
-POST   /api/v1/users                                   403   403   403    403       403    201    201     403    401
-PATCH  /api/v1/users/{yw.ali}                          403   403   403    403       403    200    200     403    401
-GET    /api/v1/children/{leo}/chronology               200   200   403    403       200    403    403     403    401
-POST   /api/v1/children/{leo}/chronology               201   201   403    403       403    403    403     403    401
-POST   /api/v1/children/{leo}/chronology/{new}/corrections 201 201 403  403       403    403    403     403    401
-GET    /api/v1/children/{leo}/chronology/{entry}/history 200 200   403    403       200    403    403     403    401
-POST   /api/v1/children/{leo}/chronology/import        200   200   403    403       403    403    403     403    401
-GET    /api/v1/children/{leo}/chronology/print         200   200   403    403       200    403    403     403    401
-GET    /api/v1/children/{leo}/contact-series           200   200   403    403       200    403    403     403    401
-GET    /api/v1/children/{leo}/forum                    200   200   403    403       200    403    403     403    401
-POST   /api/v1/children/{leo}/forum                    201   201   403    403       403    403    403     403    401
-GET    /api/v1/children/{leo}/forum/{thread}           200   200   403    403       200    403    403     403    401
-POST   /api/v1/children/{leo}/forum/{thread}/posts     201   201   403    403       403    403    403     403    401
-PUT    /api/v1/children/{leo}/forum/{thread}/posts/{post} 403 200  403    403       403    403    403     403    401
-GET    /api/v1/children/{leo}/forum/{thread}/posts/{post}/history 200 200 403 403    200    403    403     403    401
-POST   /api/v1/children/{leo}/forum/{new}/promote      201   201   403    403       403    403    403     403    401
-GET    /api/v1/children/{leo}/word-cloud               200   200   403    403       200    403    403     403    401
-GET    /api/v1/children/{leo}/wheel                    200   200   403    403       200    403    403     403    401
-POST   /api/v1/children/{leo}/wheel/people             201   201   403    403       403    403    403     403    401
-PUT    /api/v1/children/{leo}/wheel/people/{person}    200   200   403    403       403    403    403     403    401
-GET    /api/v1/children/{leo}/summary                  200   200   403    403       200    403    403     403    401
-GET    /api/v1/relationship-types                      200   200   200    200       200    200    200     200    401
-GET    /api/v1/feed                                    200   200   200    200       200    403    403     403    401
-GET    /api/v1/alerts                                  200   200   200    200       200    403    403     403    401
-POST   /api/v1/alerts/{alert}/read                     404   204   404    404       404    403    403     403    401
-GET    /api/v1/children/{leo}/early-help              200   200   403    403       403    403    403     403    401
-POST   /api/v1/children/{leo}/early-help              201   201   403    403       403    403    403     403    401
-GET    /api/v1/children/{leo}/early-help/{assessment} 200   200   403    403       403    403    403     403    401
-PUT    /api/v1/children/{leo}/early-help/{draft}/draft 200  200   403    403       403    403    403     403    401
-POST   /api/v1/children/{leo}/early-help/{draft}/complete 200 200 403    403       403    403    403     403    401
-POST   /api/v1/children/{leo}/early-help/{completed}/versions 201 201 403 403      403    403    403     403    401
-POST   /api/v1/children/{leo}/early-help/{completed}/meetings 201 201 403 403      403    403    403     403    401
-POST   /api/v1/children/{leo}/early-help/{plan}/actions 201 201   403    403       403    403    403     403    401
-PUT    /api/v1/children/{leo}/early-help/{plan}/actions/{action}/status 200 200 403 403 403 403  403     403    401
-POST   /api/v1/children/{leo}/early-help/{plan}/reviews 201 201   403    403       403    403    403     403    401
-POST   /api/v1/children/{leo}/early-help/{plan}/close 200   200   403    403       403    403    403     403    401
-POST   /api/v1/children/{leo}/early-help/{assessment}/lead 403 200 403   403       403    403    403     403    401
-GET    /healthz                                        200   200   200    200       200    200    200     200    200
-GET    /metrics                                        200   200   200    200       200    200    200     200    200
+endpoint                                             member lead sameLA elsewhere manager admin national auditor family anon
+GET    /api/v1/session                                 200   200   200    200       200    200    200     200     200    401
+DELETE /api/v1/session                                 204   204   204    204       204    204    204     204     204    401
+POST   /api/v1/session/second-factor                   409   409   409    409       409    409    409     409     409    401
+POST   /api/v1/me/second-factor/enrolment              201   201   201    201       201    201    201     201     201    401
+POST   /api/v1/me/second-factor/enrolment/confirm      400   400   400    400       400    400    400     400     400    401
+GET    /api/v1/me/children                             200   200   200    200       200    200    200     200     200    401
+POST   /api/v1/children                                201   201   201    201       201    403    403     403     403    401
+GET    /api/v1/children/{leo}                          200   200   403    403       200    403    403     403     403    401
+PUT    /api/v1/children/{leo}                          200   200   403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/signposting              200   200   200    200       200    403    403     403     403    401
+POST   /api/v1/search                                  200   200   200    200       200    403    403     403     403    401
+GET    /api/v1/index/reviews                           403   403   403    403       200    403    403     403     403    401
+GET    /api/v1/index/reviews/{review}                  403   403   403    403       200    403    403     403     403    401
+POST   /api/v1/index/reviews/{review}/decision         403   403   403    403       200    403    403     403     403    401
+POST   /api/v1/index/merges                            403   403   403    403       201    403    403     403     403    401
+GET    /api/v1/index/merges/{merge}                    403   403   403    403       200    403    403     403     403    401
+POST   /api/v1/index/merges/{merge}/undo               403   403   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/team                     409   409   201    201       201    403    403     403     403    401
+POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404    404    404     404     404    401
+POST   /api/v1/children/{leo}/lead                     403   200   403    403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/audit                    403   200   403    403       403    403    403     200     403    401
+GET    /api/v1/authorities                             200   200   200    200       200    200    200     200     200    401
+POST   /api/v1/authorities                             403   403   403    403       403    403    201     403     403    401
+GET    /api/v1/agencies                                200   200   200    200       200    200    200     200     200    401
+POST   /api/v1/agencies                                403   403   403    403       403    201    201     403     403    401
+PUT    /api/v1/agencies/{youth}                        403   403   403    403       403    200    200     403     403    401
+GET    /api/v1/users?authority_id={northbrook}         403   403   403    403       403    200    200     403     403    401
+GET    /api/v1/users/{yw.ali}                          403   403   403    403       403    200    200     403     403    401
+POST   /api/v1/users                                   403   403   403    403       403    201    201     403     403    401
+PATCH  /api/v1/users/{yw.ali}                          403   403   403    403       403    200    200     403     403    401
+GET    /api/v1/children/{leo}/chronology               200   200   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/chronology               201   201   403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/chronology/{new}/corrections 201 201 403  403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/chronology/{entry}/history 200 200   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/chronology/import        200   200   403    403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/chronology/print         200   200   403    403       200    403    403     403     403    401
+GET    /api/v1/children/{leo}/contact-series           200   200   403    403       200    403    403     403     403    401
+GET    /api/v1/children/{leo}/forum                    200   200   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/forum                    201   201   403    403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/forum/{thread}           200   200   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/forum/{thread}/posts     201   201   403    403       403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/forum/{thread}/posts/{post} 403 200  403    403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/forum/{thread}/posts/{post}/history 200 200 403 403    200    403    403     403     403    401
+POST   /api/v1/children/{leo}/forum/{new}/promote      201   201   403    403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/word-cloud               200   200   403    403       200    403    403     403     403    401
+GET    /api/v1/children/{leo}/wheel                    200   200   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/wheel/people             201   201   403    403       403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/wheel/people/{person}    200   200   403    403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/summary                  200   200   403    403       200    403    403     403     403    401
+GET    /api/v1/relationship-types                      200   200   200    200       200    200    200     200     200    401
+GET    /api/v1/feed                                    200   200   200    200       200    403    403     403     403    401
+GET    /api/v1/alerts                                  200   200   200    200       200    403    403     403     403    401
+POST   /api/v1/alerts/{alert}/read                     404   204   404    404       404    403    403     403     403    401
+GET    /api/v1/children/{leo}/early-help              200   200   403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help              201   201   403    403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/early-help/{assessment} 200   200   403    403       403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/early-help/{draft}/draft 200  200   403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{draft}/complete 200 200 403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{completed}/versions 201 201 403 403      403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{completed}/meetings 201 201 403 403      403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/actions 201 201   403    403       403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/early-help/{plan}/actions/{action}/status 200 200 403 403 403 403  403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/reviews 201 201   403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/close 200   200   403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{assessment}/lead 403 200 403   403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/family/invitations       200   200   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/family/invitations       201   201   403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/family/invitations/{new}/cancel 200 200 403 403      403    403    403     403     403    401
+GET    /api/v1/children/{leo}/family/members           200   200   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/family/members/{parent}/suspend 200 200 403 403      403    200    200     403     403    401
+POST   /api/v1/children/{leo}/family/members/{parent}/reinstate 200 200 403 403    403    200    200     403     403    401
+GET    /api/v1/children/{leo}/family/entries           200   200   403    403       200    403    403     403     403    401
+PUT    /api/v1/children/{leo}/visibility/{entry}       200   200   403    403       403    403    403     403     403    401
+GET    /api/v1/children/{leo}/restrictions             200   200   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{leo}/restrictions/{new}/review 403  200   403    403       403    403    403     403     403    401
+POST   /api/v1/children/{leo}/subject-access           403   403   403    403       403    200    403     403     403    401
+GET    /api/v1/authority/family-settings               403   403   403    403       403    200    403     403     403    401
+PUT    /api/v1/authority/family-settings               403   403   403    403       403    200    403     403     403    401
+POST   /api/v1/family/redeem                           201   201   201    201       201    201    201     201     201    201
+POST   /api/v1/family/links                            403   403   403    403       403    403    403     403     201    401
+GET    /api/v1/family/children                         403   403   403    403       403    403    403     403     200    401
+GET    /api/v1/family/children/{leo}                   404   404   404    404       404    404    404     404     200    401
+POST   /api/v1/family/children/{leo}/entries           404   404   404    404       404    404    404     404     201    401
+GET    /api/v1/family/export                           403   403   403    403       403    403    403     403     200    401
+GET    /healthz                                        200   200   200    200       200    200    200     200     200    200
+GET    /metrics                                        200   200   200    200       200    200    200     200     200    200
 `;
 
 function parsePolicy(text) {
@@ -129,6 +149,7 @@ const WHO = {
   admin: { username: 'admin.lee' },
   national: { username: 'nat.admin', password: NATIONAL_PASSWORD },
   auditor: { username: 'auditor.clarke' },
+  family: { username: 'tracey.carter' },
 };
 
 const EH_CONTENT = {
@@ -409,9 +430,86 @@ const REQUESTS = {
                                     { user_id: 'Usw_hughes', reason: 'Handing the role back' }),
     undoStatus: 200,
   },
+  // The family portal (issue 5).
+  'GET /api/v1/children/{leo}/family/invitations': {
+    send: (c) => c.get(`/api/v1/children/${ctx.leo}/family/invitations`),
+  },
+  'POST /api/v1/children/{leo}/family/invitations': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/family/invitations`,
+                        { relation: 'parent_carer', name: 'Matrix Carer' }),
+  },
+  'POST /api/v1/children/{leo}/family/invitations/{new}/cancel': {
+    send: async (c) => {
+      const made = await invite(ctx.leo);
+      return c.post(`/api/v1/children/${ctx.leo}/family/invitations/${made.id}/cancel`, {});
+    },
+  },
+  'GET /api/v1/children/{leo}/family/members': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/family/members`) },
+  'POST /api/v1/children/{leo}/family/members/{parent}/suspend': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/family/members/${ctx.parent}/suspend`,
+                        { reason: 'Suspended for the access test' }),
+    undo: () => clients.lead.post(`/api/v1/children/${ctx.leo}/family/members/${ctx.parent}/reinstate`,
+                                  { reason: 'Reinstated after the access test' }),
+    undoStatus: 200,
+  },
+  'POST /api/v1/children/{leo}/family/members/{parent}/reinstate': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/family/members/${ctx.parent}/reinstate`,
+                        { reason: 'Reinstated for the access test' }),
+  },
+  'GET /api/v1/children/{leo}/family/entries': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/family/entries`) },
+  'PUT /api/v1/children/{leo}/visibility/{entry}': {
+    send: (c) => c.put(`/api/v1/children/${ctx.leo}/visibility/${ctx.entry}`, { visibility: 'team_and_family' }),
+  },
+  'GET /api/v1/children/{leo}/restrictions': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/restrictions`) },
+  'POST /api/v1/children/{leo}/restrictions/{new}/review': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`,
+                                           { ...MATRIX_ENTRY, visibility: 'team', restriction_reason: 'third_party' });
+      assert.equal(made.status, 201, made.text);
+      return c.post(`/api/v1/children/${ctx.leo}/restrictions/${made.body.lineage_id}/review`, { decision: 'confirm' });
+    },
+  },
+  'POST /api/v1/children/{leo}/subject-access': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/subject-access`, { reason: 'Subject access request SAR-1' }),
+  },
+  'GET /api/v1/authority/family-settings': { send: (c) => c.get('/api/v1/authority/family-settings') },
+  'PUT /api/v1/authority/family-settings': {
+    send: (c) => c.put('/api/v1/authority/family-settings', { defaults: { note: 'team_and_family' } }),
+  },
+  'POST /api/v1/family/redeem': {
+    send: async (c) => {
+      const made = await invite(ctx.leo);
+      return c.post('/api/v1/family/redeem', {
+        code: made.code, child_date_of_birth: ctx.leoDob, postcode: ctx.leoPostcode,
+        username: `matrix.family${++unique}`, password: 'Copper-willow-meadow-55', display_name: 'Matrix Family',
+      });
+    },
+  },
+  'POST /api/v1/family/links': {
+    send: async (c) => {
+      const made = await invite(ctx.sibling.id);
+      return c.post('/api/v1/family/links', { code: made.code, child_date_of_birth: ctx.sibling.dob,
+                                              postcode: ctx.sibling.postcode });
+    },
+  },
+  'GET /api/v1/family/children': { send: (c) => c.get('/api/v1/family/children') },
+  'GET /api/v1/family/children/{leo}': { send: (c) => c.get(`/api/v1/family/children/${ctx.leo}`) },
+  'POST /api/v1/family/children/{leo}/entries': {
+    send: (c) => c.post(`/api/v1/family/children/${ctx.leo}/entries`,
+                        { kind: 'thoughts', text: 'Written for the access test.' }),
+  },
+  'GET /api/v1/family/export': { send: (c) => c.get('/api/v1/family/export') },
   'GET /healthz': { send: (c) => c.get('/healthz') },
   'GET /metrics': { send: (c) => c.get('/metrics') },
 };
+
+// A fresh invitation to the family portal for a child of the lead professional's.
+async function invite(childId) {
+  const made = await clients.lead.post(`/api/v1/children/${childId}/family/invitations`,
+                                       { relation: 'parent_carer', name: 'Matrix Parent' });
+  assert.equal(made.status, 201, made.text);
+  return made.body;
+}
 
 before(async () => {
   // The national administrator is made with the CLI before the server starts, as an operator would.
@@ -478,6 +576,23 @@ before(async () => {
   assert.equal(person.status, 201, person.text);
   ctx.person = person.body.id;
   ctx.assessment = (await earlyHelp('draft')).split('/').at(-1);
+  // The family portal: Leo's identity check, a child the lead professional registers, for linking, and a
+  // second parent to suspend (so that tracey.carter's own session survives the matrix).
+  const leo = await clients.lead.get(`/api/v1/children/${ctx.leo}`);
+  ctx.leoDob = leo.body.child.date_of_birth;
+  ctx.leoPostcode = leo.body.child.postcode;
+  const sibling = await clients.lead.post('/api/v1/children', {
+    given_names: 'Matrix', family_name: 'Sibling', date_of_birth: '2021-02-03', postcode: 'NB1 4QT', reason: REASON,
+  });
+  assert.equal(sibling.status, 201, sibling.text);
+  ctx.sibling = { id: sibling.body.child.id, dob: '2021-02-03', postcode: 'NB1 4QT' };
+  const parentInvite = await invite(ctx.leo);
+  const parent = await clients.anon.post('/api/v1/family/redeem', {
+    code: parentInvite.code, child_date_of_birth: ctx.leoDob, postcode: ctx.leoPostcode,
+    username: 'matrix.parent', password: 'Copper-willow-meadow-55', display_name: 'Matrix Parent',
+  });
+  assert.equal(parent.status, 201, parent.text);
+  ctx.parent = parent.body.user_id;
   const alerts = await clients.lead.get('/api/v1/alerts');
   assert.ok(alerts.body.alerts.length > 0, 'the demo gives the lead professional alerts');
   ctx.alert = alerts.body.alerts[0].id;
@@ -509,7 +624,7 @@ describe('access policy: every endpoint for every caller', () => {
 });
 
 // The live-updates WebSocket: the upgrade is authenticated (session cookie, same origin) and
-// only practitioners and managers may open it. What each message may carry is checked per
+// only practitioners, managers and family members may open it. What each message may carry is checked per
 // message against the subscriber's access to the child (src/http/account_api_test.cpp).
 function upgrade(cookie, origin) {
   return new Promise((resolve, reject) => {
@@ -532,7 +647,7 @@ function upgrade(cookie, origin) {
 
 describe('access policy: the live-updates WebSocket', () => {
   const expected = { member: 101, lead: 101, sameLA: 101, elsewhere: 101, manager: 101, admin: 403, national: 403,
-                     auditor: 403, anon: 401 };
+                     auditor: 403, family: 101, anon: 401 };
   test('GET /api/v1/live upgrade for every caller', async () => {
     const got = {};
     for (const actor of ACTORS) got[actor] = await upgrade(clients[actor].cookie, `http://127.0.0.1:${server.port}`);

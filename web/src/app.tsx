@@ -15,6 +15,8 @@ import { ChildPage } from './pages/Child';
 import { AdminUsers, AdminAgencies } from './pages/Admin';
 import { AuditPage } from './pages/Audit';
 import { ReviewPage, ReviewQueue } from './pages/Review';
+import { FamilyHome, Redeem } from './pages/Family';
+import { FamilySettingsPage } from './pages/FamilySettings';
 
 function Mark() {
   // Kith's mark: a child (centre) held by a ring of people.
@@ -40,10 +42,16 @@ function navFor(session: Session | null): NavItem[] {
   }
   if (isAdmin(role)) {
     items.push({ label: 'Users', parts: ['admin', 'users'] }, { label: 'Agencies', parts: ['admin', 'agencies'] });
+    if (role === 'authority_admin') items.push({ label: 'Family portal', parts: ['admin', 'family'] });
   }
   if (role === 'auditor') items.push({ label: 'Audit', parts: ['audit'] });
   if (role === 'manager') items.push({ label: 'Index review', parts: ['reviews'] });
+  if (role === 'family') items.push({ label: 'My family', parts: [] });
   return items;
+}
+
+function hasLiveUpdates(role: string): boolean {
+  return worksWithChildren(role) || role === 'family';
 }
 
 function isCurrent(item: NavItem, parts: string[]): boolean {
@@ -91,7 +99,7 @@ export function Layout({ session, onSignOut, children, liveStatus }: {
           <span class="kith-header__spacer" aria-hidden="true" />
           {session && (
             <div class="kith-header__user">
-              {session.state === 'complete' && liveStatus && worksWithChildren(session.user.role) && (
+              {session.state === 'complete' && liveStatus && hasLiveUpdates(session.user.role) && (
                 <span class={`kith-live${liveStatus === 'live' ? '' : ' kith-live--off'}`} data-testid="live-status" data-status={liveStatus}>
                   {liveStatus === 'live' ? 'Live' : liveStatus === 'connecting' ? 'Connecting' : 'Not live'}
                   <span class="govuk-visually-hidden"> updates</span>
@@ -182,6 +190,8 @@ function Routes({ session }: { session: Session }) {
   const { parts } = useRoute();
   const role = session.user.role;
   const [head, a, b] = parts;
+  // Family members have their own pages and nothing else.
+  if (role === 'family') return !head || head === 'home' ? <FamilyHome /> : <NotFoundPage />;
   if (!head || head === 'home') {
     if (isAdmin(role)) return <AdminUsers />;
     if (role === 'auditor') return <AuditPage childId={undefined} />;
@@ -191,6 +201,7 @@ function Routes({ session }: { session: Session }) {
   if (head === 'children' && a) return <ChildPage id={a} tab={b ?? 'overview'} />;
   if (head === 'admin' && a === 'users') return <AdminUsers />;
   if (head === 'admin' && a === 'agencies') return <AdminAgencies />;
+  if (head === 'admin' && a === 'family') return <FamilySettingsPage />;
   if (head === 'audit') return <AuditPage childId={a} />;
   if (head === 'reviews' && role === 'manager') return a ? <ReviewPage id={a} /> : <ReviewQueue />;
   return <NotFoundPage />;
@@ -199,6 +210,7 @@ function Routes({ session }: { session: Session }) {
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [liveStatus, setLiveStatus] = useState<LiveStatus>('offline');
+  const route = useRoute();
 
   useEffect(() => {
     api.get<Session>('/api/v1/session', { quiet401: true }).then(
@@ -214,8 +226,8 @@ export function App() {
     });
   }, []);
 
-  // Live updates are about children's accounts: only roles that work with children get them.
-  const complete = session?.state === 'complete' && worksWithChildren(session.user.role);
+  // Live updates are about children's accounts: roles that work with children, and families.
+  const complete = session?.state === 'complete' && hasLiveUpdates(session.user.role);
   useEffect(() => {
     if (!complete) return;
     live.start();
@@ -237,6 +249,13 @@ export function App() {
     return (
       <Layout session={null}>
         <Loading what="Kith" />
+      </Layout>
+    );
+  }
+  if (!session && route.parts[0] === 'redeem') {
+    return (
+      <Layout session={null}>
+        <Redeem />
       </Layout>
     );
   }

@@ -4,7 +4,7 @@ import type { FeedItem } from './types';
 
 export type LiveMessage =
   | { type: 'feed'; item: FeedItem }
-  | { type: 'child_updated'; child_id: string; what: 'chronology' | 'forum' | 'wheel' | 'team' }
+  | { type: 'child_updated'; child_id: string; what: 'chronology' | 'forum' | 'wheel' | 'team' | 'family' }
   | { type: string; [k: string]: unknown };
 
 export type LiveStatus = 'connecting' | 'live' | 'offline' | 'unavailable';

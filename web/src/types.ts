@@ -1,7 +1,7 @@
 // Shapes of the Kith API's JSON, as agreed in the API contract (docs/openapi.yaml and the
 // child's-account contract). The server may add fields; the app reads only these.
 
-export type Role = 'practitioner' | 'manager' | 'authority_admin' | 'auditor' | 'national_admin';
+export type Role = 'practitioner' | 'manager' | 'authority_admin' | 'auditor' | 'national_admin' | 'family';
 
 export interface User {
   id: string;
@@ -168,6 +168,7 @@ export interface Entry {
   supersedes_id: string | null;
   correction_reason: string | null;
   source: { kind: 'practitioner' | 'forum'; thread_id: string | null };
+  family_visibility?: FamilyVisibility;
 }
 
 export interface ContactSeries {
@@ -231,6 +232,7 @@ export interface Thread {
   post_count: number;
   last_post_at: string;
   promoted_entry_id: string | null;
+  family_visibility?: FamilyVisibility;
 }
 
 export interface Post {
@@ -453,4 +455,87 @@ export interface EarlyHelpAssessment {
   meetings: EarlyHelpMeeting[];
   actions: EarlyHelpAction[];
   reviews: EarlyHelpReview[];
+}
+
+// --- The family portal (issue 5) ---------------------------------------------------------------
+
+export interface FamilyVisibility {
+  visibility: 'team' | 'team_and_family';
+  restriction_reason: string | null;
+  restriction_text: string;
+  review: 'none' | 'pending' | 'confirmed' | 'lifted';
+}
+
+export interface FamilyInvitation {
+  id: string;
+  relation: 'parent_carer' | 'young_person';
+  name: string;
+  invited_by_name: string;
+  created_at: string;
+  expires_at: string;
+  redeemed_at: string | null;
+  failed_checks: number;
+  status: 'pending' | 'redeemed' | 'expired' | 'cancelled';
+  code?: string;
+}
+
+export interface FamilyMember {
+  user_id: string;
+  display_name: string;
+  username: string;
+  relation: 'parent_carer' | 'young_person';
+  active: boolean;
+  second_factor: boolean;
+  linked_at: string;
+}
+
+export interface FamilyRestriction extends FamilyVisibility {
+  subject_id: string;
+  subject_kind: 'entry' | 'thread';
+  title: string;
+  set_by_name: string;
+  set_at: string;
+  reviewed_by_name: string | null;
+  reviewed_at: string | null;
+}
+
+export interface FamilyEntry {
+  id: string;
+  child_id: string;
+  kind: 'thoughts' | 'response' | 'disagreement';
+  about_entry_id: string | null;
+  text: string;
+  author_name: string;
+  relation: 'parent_carer' | 'young_person';
+  created_at: string;
+}
+
+export interface FamilyChildSummary {
+  child_id: string;
+  name: string;
+  relation: 'parent_carer' | 'young_person';
+}
+
+export interface FamilyVisibleEntry {
+  id: string;
+  lineage_id: string;
+  occurred_on: string;
+  occurred_time: string | null;
+  agency_name: string;
+  author_name: string;
+  type: string;
+  significance: Significance;
+  summary: string;
+  detail: string;
+  recorded_at: string;
+  corrected: boolean;
+}
+
+export interface FamilyChild {
+  child: FamilyChildSummary;
+  date_of_birth: string | null;
+  team: { name: string; role: string; agency_name: string; agency_phone: string; agency_email: string; lead: boolean }[];
+  entries: FamilyVisibleEntry[];
+  threads: { id: string; title: string; author_name: string; created_at: string; posts: { id: string; author_name: string; body: string; created_at: string }[] }[];
+  my_entries: FamilyEntry[];
 }

@@ -5,12 +5,9 @@
 #include "storage/sqlite/values.h"
 
 namespace kith::storage::sqlite {
-namespace {
 
-using domain::ChronologyEntry;
-
-// Runs an insert; a uniqueness or primary-key violation becomes kConflict. Checked by the
-// extended result code rather than the message text, which SQLite may word differently.
+// Checked by the extended result code rather than the message text, which SQLite may word
+// differently.
 Status InsertOrConflict(Connection& db, Statement& stmt, const std::string& what) {
   try {
     stmt.Run();
@@ -23,6 +20,10 @@ Status InsertOrConflict(Connection& db, Statement& stmt, const std::string& what
   }
   return Ok{};
 }
+
+namespace {
+
+using domain::ChronologyEntry;
 
 void BindOptionalText(Statement& s, int pos, const std::string& text) {
   if (text.empty()) {

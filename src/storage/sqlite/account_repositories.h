@@ -22,4 +22,11 @@ class AccountRepositories {
 
 std::unique_ptr<AccountRepositories> MakeAccountRepositories(Connection& connection);
 
+// The family portal's repository (family_repositories.cpp).
+std::unique_ptr<FamilyRepository> MakeFamilyRepository(Connection& connection);
+
+// Runs an insert; a uniqueness or primary-key violation becomes kConflict ("<what> already
+// exists"); any other failure throws StorageError.
+Status InsertOrConflict(Connection& db, Statement& stmt, const std::string& what);
+
 }  // namespace kith::storage::sqlite

@@ -450,6 +450,74 @@ CREATE TABLE early_help_reviews (
 ) STRICT;
 CREATE INDEX early_help_reviews_by_assessment ON early_help_reviews(assessment_id, seq);
 )sql",
+      // 8: the family portal (issue 5): visibility of entries and threads with restrictions and
+      // their review, the authority's defaults, invitations, family links and family entries.
+      R"sql(
+CREATE TABLE family_visibility (
+  subject_id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  subject_kind TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  reason TEXT,
+  reason_text TEXT NOT NULL,
+  review TEXT NOT NULL,
+  set_by TEXT NOT NULL,
+  set_at INTEGER NOT NULL,
+  reviewed_by TEXT,
+  reviewed_at INTEGER
+) STRICT;
+CREATE INDEX family_visibility_by_child ON family_visibility(child_id);
+
+CREATE TABLE family_defaults (
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  subject_type TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  PRIMARY KEY (authority_id, subject_type)
+) STRICT;
+
+CREATE TABLE family_settings (
+  authority_id TEXT PRIMARY KEY REFERENCES authorities(id),
+  young_person_min_age INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE family_invitations (
+  id TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL UNIQUE,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  relation TEXT NOT NULL,
+  name TEXT NOT NULL,
+  wheel_person_id TEXT,
+  invited_by TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  redeemed_at INTEGER,
+  redeemed_by TEXT,
+  failed_checks INTEGER NOT NULL DEFAULT 0,
+  revoked_at INTEGER
+) STRICT;
+CREATE INDEX family_invitations_by_child ON family_invitations(child_id, created_at);
+
+CREATE TABLE family_links (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  child_id TEXT NOT NULL REFERENCES children(id),
+  relation TEXT NOT NULL,
+  linked_at INTEGER NOT NULL,
+  invitation_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, child_id)
+) STRICT;
+CREATE INDEX family_links_by_child ON family_links(child_id);
+
+CREATE TABLE family_entries (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  author_id TEXT NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL,
+  about_entry_id TEXT,
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX family_entries_by_child ON family_entries(child_id, created_at);
+)sql",
   };
   return kMigrations;
 }

@@ -638,7 +638,8 @@ class Bundle final : public Repositories {
         audit_(db, head),
         account_(MakeAccountRepositories(db)),
         index_(MakeIndexRepositories(db)),
-        early_help_(MakeEarlyHelpRepository(db)) {}
+        early_help_(MakeEarlyHelpRepository(db)),
+        family_(MakeFamilyRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -656,6 +657,7 @@ class Bundle final : public Repositories {
   ReviewRepository& Reviews() override { return index_->Reviews(); }
   MergeRepository& Merges() override { return index_->Merges(); }
   EarlyHelpRepository& EarlyHelp() override { return *early_help_; }
+  FamilyRepository& Family() override { return *family_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -668,6 +670,7 @@ class Bundle final : public Repositories {
   std::unique_ptr<AccountRepositories> account_;
   std::unique_ptr<IndexRepositories> index_;
   std::unique_ptr<EarlyHelpRepository> early_help_;
+  std::unique_ptr<FamilyRepository> family_;
 };
 
 }  // namespace

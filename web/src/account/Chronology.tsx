@@ -5,6 +5,7 @@ import { api, ApiError, query, seg } from '../api';
 import type { TabProps } from '../pages/Child';
 import type { Entry } from '../types';
 import { ENTRY_TYPES, entryTypeLabel, formatDate, formatDateTime, SIGNIFICANCE, todayIso } from '../format';
+import { NO_CHOICE, VisibilityControl, VisibilityTag, visibilityBody, type VisibilityChoice } from './Visibility';
 import { Button, FormError, Loaded, SelectField, SignificanceTag, Success, TextArea, TextField, useAsync } from '../components/ui';
 import { href } from '../router';
 
@@ -40,16 +41,19 @@ function SignificanceRadios({ id, value, onInput }: { id: string; value: string;
   );
 }
 
-export function EntryForm({ id, initial, submitLabel, withReason, onSubmit, onCancel }: {
+export function EntryForm({ id, initial, submitLabel, withReason, withVisibility, visibilityUnchanged, onSubmit, onCancel }: {
   id: string;
   initial: EntryFields;
   submitLabel: string;
   withReason?: boolean;
-  onSubmit: (f: EntryFields, reason: string) => Promise<void>;
+  withVisibility?: boolean;
+  visibilityUnchanged?: string;
+  onSubmit: (f: EntryFields, reason: string, visibility: VisibilityChoice) => Promise<void>;
   onCancel?: () => void;
 }) {
   const [f, setF] = useState<EntryFields>(initial);
   const [reason, setReason] = useState('');
+  const [visibility, setVisibility] = useState<VisibilityChoice>(NO_CHOICE);
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof EntryFields) => (v: string) => setF({ ...f, [k]: v });
@@ -62,9 +66,10 @@ export function EntryForm({ id, initial, submitLabel, withReason, onSubmit, onCa
         setBusy(true);
         setError(undefined);
         try {
-          await onSubmit(f, reason.trim());
+          await onSubmit(f, reason.trim(), visibility);
           setF(initial);
           setReason('');
+          setVisibility(NO_CHOICE);
         } catch (err) {
           setError(err as ApiError);
         } finally {
@@ -81,6 +86,7 @@ export function EntryForm({ id, initial, submitLabel, withReason, onSubmit, onCa
       <SignificanceRadios id={`${id}-significance`} value={f.significance} onInput={set('significance')} />
       <TextField id={`${id}-summary`} label="Summary" hint="One line: what happened." value={f.summary} onInput={set('summary')} maxLength={200} required />
       <TextArea id={`${id}-detail`} label="Detail (optional)" value={f.detail} onInput={set('detail')} rows={4} maxLength={5000} />
+      {withVisibility && <VisibilityControl id={id} value={visibility} onInput={setVisibility} unchangedLabel={visibilityUnchanged} />}
       {withReason && (
         <TextArea id={`${id}-reason`} label="Reason for the correction" hint="The original stays in the history." value={reason} onInput={setReason} rows={2} maxLength={500} required />
       )}
@@ -127,6 +133,7 @@ export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Ent
         <SignificanceTag value={entry.significance} />
         <span class="govuk-body-s govuk-!-margin-bottom-0">{entryTypeLabel(entry.type)}</span>
         <span class="govuk-body-s govuk-!-margin-bottom-0 kith-meta">{entry.agency_name}</span>
+        <VisibilityTag value={entry.family_visibility} />
       </div>
       <p class="kith-entry__summary">{entry.summary}</p>
       {entry.detail && <p class="kith-entry__detail">{entry.detail}</p>}
@@ -166,10 +173,12 @@ export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Ent
               detail: entry.detail,
             }}
             withReason
+            withVisibility
+            visibilityUnchanged="Keep it as it is"
             submitLabel="Save correction"
             onCancel={() => setMode('none')}
-            onSubmit={async (f, reason) => {
-              const body: Record<string, string | null> = { reason };
+            onSubmit={async (f, reason, visibility) => {
+              const body: Record<string, string | null> = { reason, ...visibilityBody(visibility) };
               if (f.occurred_on !== entry.occurred_on) body.occurred_on = f.occurred_on;
               if (f.occurred_time !== (entry.occurred_time ?? '')) body.occurred_time = f.occurred_time || null;
               if (f.type !== entry.type) body.type = f.type;
@@ -312,9 +321,12 @@ export function Chronology({ childId, account, versions }: TabProps) {
             id="new-entry"
             initial={{ occurred_on: todayIso(), occurred_time: '', type: 'contact', significance: 'routine', summary: '', detail: '' }}
             submitLabel="Add to chronology"
+            withVisibility
             onCancel={() => setAdding(false)}
-            onSubmit={async (f) => {
-              const body: Record<string, string> = { occurred_on: f.occurred_on, type: f.type, significance: f.significance, summary: f.summary.trim() };
+            onSubmit={async (f, _reason, visibility) => {
+              const body: Record<string, string> = {
+                occurred_on: f.occurred_on, type: f.type, significance: f.significance, summary: f.summary.trim(), ...visibilityBody(visibility),
+              };
               if (f.occurred_time) body.occurred_time = f.occurred_time;
               if (f.detail.trim()) body.detail = f.detail.trim();
               await api.post<Entry>(`/api/v1/children/${seg(childId)}/chronology`, body);

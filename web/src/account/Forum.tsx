@@ -8,6 +8,7 @@ import { useSession } from '../session';
 import type { Post, Thread } from '../types';
 import { ENTRY_TYPES, FORUM_CATEGORIES, formatDateTime, SIGNIFICANCE, todayIso } from '../format';
 import { Button, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
+import { NO_CHOICE, VisibilityControl, VisibilityTag, visibilityBody, type VisibilityChoice } from './Visibility';
 
 const CATEGORY_TAG: Record<string, string> = {
   observation: 'govuk-tag--blue',
@@ -24,6 +25,7 @@ function NewThread({ childId, onCreated, onCancel }: { childId: string; onCreate
   const [category, setCategory] = useState('observation');
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
+  const [visibility, setVisibility] = useState<VisibilityChoice>(NO_CHOICE);
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   return (
@@ -35,7 +37,9 @@ function NewThread({ childId, onCreated, onCancel }: { childId: string; onCreate
         setBusy(true);
         setError(undefined);
         try {
-          const r = await api.post<{ thread: Thread }>(`/api/v1/children/${seg(childId)}/forum`, { category, title: title.trim(), body: body.trim() });
+          const r = await api.post<{ thread: Thread }>(`/api/v1/children/${seg(childId)}/forum`, {
+            category, title: title.trim(), body: body.trim(), ...visibilityBody(visibility),
+          });
           onCreated(r.thread);
         } catch (err) {
           setError(err as ApiError);
@@ -47,6 +51,7 @@ function NewThread({ childId, onCreated, onCancel }: { childId: string; onCreate
       <SelectField id="thread-category" label="Kind of post" value={category} onInput={setCategory} options={FORUM_CATEGORIES} />
       <TextField id="thread-title" label="Title" value={title} onInput={setTitle} maxLength={200} required />
       <TextArea id="thread-body" label="Message" hint="Mention a team member with @username to let them know." value={body} onInput={setBody} rows={5} maxLength={10000} required />
+      <VisibilityControl id="thread" value={visibility} onInput={setVisibility} unchangedLabel="The authority's default for discussions" />
       <div class="govuk-button-group">
         <Button busy={busy} testid="post-thread">Post</Button>
         <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>
@@ -313,7 +318,7 @@ export function Forum({ childId, versions }: TabProps) {
                     {t.title}
                   </button>
                   <p class="kith-meta">
-                    <CategoryTag c={t.category} /> {t.author_name} · {t.post_count} post{t.post_count === 1 ? '' : 's'} · last {formatDateTime(t.last_post_at)}
+                    <CategoryTag c={t.category} /> <VisibilityTag value={t.family_visibility} /> {t.author_name} · {t.post_count} post{t.post_count === 1 ? '' : 's'} · last {formatDateTime(t.last_post_at)}
                   </p>
                 </li>
               ))}

@@ -23,6 +23,7 @@ export interface TabProps {
 }
 
 export interface Versions {
+  family: number;
   chronology: number;
   forum: number;
   wheel: number;
@@ -41,6 +42,7 @@ const TABS: { id: string; label: string; load?: Loader; leadOnly?: boolean }[] =
   { id: 'forum', label: 'Forum', load: () => import('../account/Forum').then((m) => m.Forum) },
   { id: 'early-help', label: 'Early help', load: () => import('../account/EarlyHelp').then((m) => m.EarlyHelp) },
   { id: 'team', label: 'Team' },
+  { id: 'family', label: 'Family', load: () => import('../account/Family').then((m) => m.FamilyTab) },
   { id: 'audit', label: 'Audit', leadOnly: true },
 ];
 
@@ -84,7 +86,7 @@ function NotOnTeam({ id, onJoined }: { id: string; onJoined: () => void }) {
 export function ChildPage({ id, tab }: { id: string; tab: string }) {
   const { session } = useSession();
   const account = useAsync(() => api.get<ChildAccount>(`/api/v1/children/${seg(id)}`), [id]);
-  const [versions, setVersions] = useState<Versions>({ chronology: 0, forum: 0, wheel: 0, team: 0, early_help: 0 });
+  const [versions, setVersions] = useState<Versions>({ family: 0, chronology: 0, forum: 0, wheel: 0, team: 0, early_help: 0 });
 
   useEffect(
     () =>

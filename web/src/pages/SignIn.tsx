@@ -52,7 +52,10 @@ function Password({ password, onSession }: { password: { current: string }; onSe
     <div class="kith-grid">
     <div class="kith-card">
       <h1 class="govuk-heading-l">Sign in to Kith</h1>
-      <p class="govuk-body">Use the account your local authority gave you.</p>
+      <p class="govuk-body">
+        Use the account your local authority gave you. A parent, carer or young person with an invitation code can{' '}
+        <a class="govuk-link" href="#/redeem" data-testid="redeem-link">make their family account</a>.
+      </p>
       <FormError error={error} idPrefix="signin" />
       <form onSubmit={submit} noValidate>
         <TextField id="signin-username" label="Username" value={username} onInput={setUsername} autocomplete="username" spellcheck={false} required width="20" />

@@ -49,7 +49,7 @@ describe('Search', () => {
 describe('Chronology', () => {
   afterEach(cleanup);
   const account = { child: { id: 'K1' }, team: [], agencies: [], access: 'team member' } as unknown as ChildAccount;
-  const versions = { chronology: 0, forum: 0, wheel: 0, team: 0, early_help: 0 };
+  const versions = { family: 0, chronology: 0, forum: 0, wheel: 0, team: 0, early_help: 0 };
 
   it('says the chronology is not available yet when the endpoint is missing', async () => {
     mockFetch({});

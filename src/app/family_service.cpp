@@ -1,0 +1,875 @@
+#include "app/family_service.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "app/account_views.h"
+#include "app/visibility.h"
+#include "common/encoding.h"
+#include "domain/account/uk_time.h"
+#include "domain/account/utf8.h"
+
+namespace kith::app {
+
+using domain::AuditOutcome;
+using domain::Decision;
+using storage::Repositories;
+
+namespace {
+
+// No 0/O, 1/I/L: codes are read aloud and typed from paper.
+constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+constexpr size_t kCodeLength = 12;
+constexpr size_t kMaxPersonName = 200;
+
+Error NoChild() { return Error::NotFound("There is no child with that Kith id."); }
+Error BadCode() {
+  return Error::NotFound(
+      "This invitation code is not valid: it may have been typed wrongly, used already, cancelled or expired. Ask the "
+      "team around the child for a new one.");
+}
+
+// A code as typed ("k7mq 2xhp-9rdw") in its stored form ("K7MQ2XHP9RDW").
+std::string NormaliseCode(std::string_view typed) {
+  std::string out;
+  for (char c : typed) {
+    if (c == '-' || c == ' ') continue;
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::string CodeHash(const std::string& normalised) { return Sha256Hex("kith-family-invitation:" + normalised); }
+
+std::string StatusOf(const storage::FamilyInvitation& i, TimePoint now) {
+  if (i.redeemed_at) return "redeemed";
+  if (i.revoked_at) return "cancelled";
+  if (now >= i.expires_at) return "expired";
+  return "pending";
+}
+
+Status CheckName(std::string_view field, const std::string& text, bool required) {
+  if (required && text.find_first_not_of(" \t") == std::string::npos) {
+    return Error::Invalid(std::string(field), "This field is required.");
+  }
+  if (!domain::utf8::IsValid(text) || domain::utf8::Length(text) > kMaxPersonName) {
+    return Error::Invalid(std::string(field), "At most 200 characters of text.");
+  }
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) return Error::Invalid(std::string(field), "Must be a single line of text.");
+  }
+  return Ok{};
+}
+
+domain::FamilyActor FamilyActorOf(Repositories& r, const domain::User& user) {
+  domain::FamilyActor actor{user.id, user.active && user.role == domain::Role::kFamily, {}};
+  for (const auto& l : r.Family().LinksOf(user.id)) actor.links.push_back({l.child_id, l.relation});
+  return actor;
+}
+
+// The family policy's decision, saying so plainly when the caller is staff.
+Decision DecideAsFamily(Repositories& r, const domain::User& user, domain::FamilyAction action,
+                        const std::string& child_id) {
+  if (user.role != domain::Role::kFamily) return {false, "not a family account"};
+  return domain::DecideFamily(FamilyActorOf(r, user), action, child_id);
+}
+
+ThreadDetail ThreadOf(Names& names, Repositories& r, storage::ForumThread t,
+                      const std::map<std::string, storage::VisibilityRow>& vis) {
+  ThreadDetail d;
+  d.thread.author_name = names.User(t.author_id);
+  if (auto it = vis.find(t.id); it != vis.end()) d.thread.visibility = it->second;
+  for (auto& post : r.Forum().Posts(t.id)) {
+    const std::string author = names.User(post.author_id);
+    d.posts.push_back({std::move(post), author});
+  }
+  d.thread.thread = std::move(t);
+  return d;
+}
+
+bool Visible(const std::map<std::string, storage::VisibilityRow>& vis, const std::string& subject_id) {
+  auto it = vis.find(subject_id);
+  return domain::FamilyMaySee(it == vis.end() ? nullptr : &it->second.record);
+}
+
+FamilyEntryView FamilyEntryViewOf(Names& names, Repositories& r, storage::FamilyEntry e) {
+  FamilyEntryView v{std::move(e), "", domain::FamilyRelation::kParentCarer};
+  v.author_name = names.User(v.entry.author_id);
+  for (const auto& l : r.Family().LinksOf(v.entry.author_id)) {
+    if (l.child_id == v.entry.child_id) v.relation = l.relation;
+  }
+  return v;
+}
+
+// What a linked family member may see of one child (the caller has checked the link).
+FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const domain::FamilyLink& link,
+                             const std::string& viewer_id) {
+  FamilyChildView out;
+  out.child = {child.id, child.FullName(), link.relation};
+  out.date_of_birth = child.date_of_birth;
+  for (const auto& m : r.Teams().Members(child.id)) {
+    auto user = r.Users().Get(m.user_id);
+    if (!user) continue;
+    TeamContact c{user->display_name, m.role, "", "", "", m.lead};
+    if (auto agency = user->agency_id.empty() ? std::nullopt : r.Agencies().Get(user->agency_id)) {
+      c.agency_name = agency->name;
+      c.agency_phone = agency->phone;
+      c.agency_email = agency->email;
+    }
+    out.team.push_back(std::move(c));
+  }
+  Names names(r);
+  const auto vis = VisibilityOf(r, child.id);
+  for (auto& e : r.Chronology().Current(child.id, 0)) {
+    if (Visible(vis, e.entry.lineage_id)) out.entries.push_back(ViewOf(std::move(e), names, &vis));
+  }
+  for (auto& t : r.Forum().Threads(child.id)) {
+    if (Visible(vis, t.id)) out.threads.push_back(ThreadOf(names, r, std::move(t), vis));
+  }
+  for (auto& e : r.Family().Entries(child.id)) {
+    if (e.author_id == viewer_id) out.my_entries.push_back(FamilyEntryViewOf(names, r, std::move(e)));
+  }
+  return out;
+}
+
+}  // namespace
+
+// --- Generic access, audit and refusal -------------------------------------------------------
+
+void FamilyService::Refuse(const Principal& p, const std::string& action, const std::string& child_id,
+                           std::string_view why) {
+  auto a = AuditFor(p, action, ctx_.clock.Now());
+  a.child_id = child_id;
+  a.outcome = AuditOutcome::kDenied;
+  a.why = std::string(why);
+  ctx_.store.Write([&](Repositories& r) {
+    r.Audit().Append(a);
+    return true;
+  });
+}
+
+template <typename T, typename F>
+Result<T> FamilyService::TeamRead(const Principal& p, const std::string& child_id, const char* action, F&& fn) {
+  std::optional<Result<T>> out;
+  std::optional<Decision> decision;
+  ctx_.store.Read([&](Repositories& r) {
+    auto a = LoadChildAccess(r, child_id, p.Actor());
+    if (!a) return;
+    decision = a->decision;
+    if (decision->allowed) out.emplace(fn(r, *a));
+  });
+  if (!decision) {
+    Refuse(p, action, child_id, "no such child");
+    return NoChild();
+  }
+  if (!decision->allowed) {
+    Refuse(p, action, child_id, decision->why);
+    return Error::Forbidden("Only the team around the child can see this (" + std::string(decision->why) + ").");
+  }
+  auto a = AuditFor(p, action, ctx_.clock.Now());
+  a.child_id = child_id;
+  a.outcome = *out ? AuditOutcome::kAllowed : AuditOutcome::kFailed;
+  a.why = std::string(decision->why);
+  ctx_.store.Write([&](Repositories& r) {
+    r.Audit().Append(a);
+    return true;
+  });
+  return std::move(*out);
+}
+
+template <typename T, typename F>
+Result<T> FamilyService::TeamWrite(const Principal& p, const std::string& child_id, const char* action, bool lead_only,
+                                   F&& fn) {
+  std::optional<Result<T>> out;
+  bool found = false;
+  std::string_view refused;
+  const TimePoint now = ctx_.clock.Now();
+  ctx_.store.Write([&](Repositories& r) {
+    out.reset();
+    auto a = LoadChildAccess(r, child_id, p.Actor());
+    if (!a) return false;
+    found = true;
+    if (!a->may_write) {
+      refused = a->decision.allowed ? "not a team member" : a->decision.why;
+      return false;
+    }
+    if (lead_only && !a->relation.lead) {
+      refused = "only the lead professional";
+      return false;
+    }
+    refused = {};
+    auto audit = AuditFor(p, action, now);
+    audit.child_id = child_id;
+    audit.why = lead_only ? "lead professional" : "team member";
+    out.emplace(fn(r, *a, audit));
+    if (!*out) return false;
+    r.Audit().Append(audit);
+    return true;
+  });
+  if (!found) {
+    Refuse(p, action, child_id, "no such child");
+    return NoChild();
+  }
+  if (!refused.empty()) {
+    Refuse(p, action, child_id, refused);
+    return Error::Forbidden(lead_only ? "Only the child's lead professional can do this."
+                                      : "Only members of the child's team can do this (" + std::string(refused) + ").");
+  }
+  return std::move(*out);
+}
+
+template <typename T, typename F>
+Result<T> FamilyService::FamilyRead(const Principal& p, const std::string& child_id, const char* action, F&& fn) {
+  std::optional<Result<T>> out;
+  Decision decision{false, "no such child"};
+  ctx_.store.Read([&](Repositories& r) {
+    auto child = r.Children().Get(child_id);
+    decision = DecideAsFamily(r, p.user, domain::FamilyAction::kViewChild, child_id);
+    if (!child || !decision.allowed) return;
+    for (const auto& link : FamilyActorOf(r, p.user).links) {
+      if (link.child_id == child_id) out.emplace(fn(r, *child, link));
+    }
+  });
+  if (!out) {
+    Refuse(p, action, child_id, decision.why);
+    // The same answer whether the child exists or not: a family member learns nothing of
+    // children they are not linked to.
+    return Error::NotFound("You are not linked to that child in Kith.");
+  }
+  auto a = AuditFor(p, action, ctx_.clock.Now());
+  a.child_id = child_id;
+  a.outcome = *out ? AuditOutcome::kAllowed : AuditOutcome::kFailed;
+  a.why = std::string(decision.why);
+  ctx_.store.Write([&](Repositories& r) {
+    r.Audit().Append(a);
+    return true;
+  });
+  return std::move(*out);
+}
+
+// --- Invitations and family accounts (the team's side) ---------------------------------------
+
+Result<InvitationView> FamilyService::Invite(const Principal& p, const std::string& child_id, const NewInvitation& n) {
+  if (auto s = CheckName("name", n.name, n.wheel_person_id.empty()); !s) return s.error();
+  // Rejection sampling keeps every character equally likely.
+  const size_t limit = 256 - 256 % kCodeAlphabet.size();
+  std::string code;
+  for (size_t n = 0; n < kCodeLength;) {
+    std::array<uint8_t, 1> byte{};
+    ctx_.random.Fill(byte);
+    if (byte[0] >= limit) continue;
+    if (n > 0 && n % 4 == 0) code.push_back('-');
+    code.push_back(kCodeAlphabet[byte[0] % kCodeAlphabet.size()]);
+    ++n;
+  }
+  const TimePoint now = ctx_.clock.Now();
+  return TeamWrite<InvitationView>(
+      p, child_id, "family.invite", false,
+      [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<InvitationView> {
+        storage::FamilyInvitation inv;
+        inv.name = n.name;
+        if (!n.wheel_person_id.empty()) {
+          auto person = r.Wheel().Get(n.wheel_person_id);
+          if (!person || person->child_id != child_id) {
+            return Error::Invalid("wheel_person_id", "There is no such person on this child's wheel.");
+          }
+          inv.wheel_person_id = person->id;
+          if (inv.name.find_first_not_of(" \t") == std::string::npos) inv.name = person->name;
+        }
+        if (n.relation == domain::FamilyRelation::kYoungPerson) {
+          if (!a.child.date_of_birth) {
+            return Error::Invalid("relation",
+                                  "The child's date of birth is not recorded; add it before inviting them.");
+          }
+          const int min_age =
+              r.Family().YoungPersonMinAge(a.child.authority_id).value_or(domain::kDefaultYoungPersonMinAge);
+          if (auto s = domain::CheckYoungPersonAge(a.child.date_of_birth->AgeOn(domain::UkDate(now)), min_age); !s) {
+            return s.error();
+          }
+        }
+        inv.id = ctx_.random.Id("I");
+        inv.code_hash = CodeHash(NormaliseCode(code));
+        inv.child_id = child_id;
+        inv.relation = n.relation;
+        inv.invited_by = p.user.id;
+        inv.created_at = now;
+        inv.expires_at = now + kInvitationLifetime;
+        if (auto s = r.Family().InsertInvitation(inv); !s) return s.error();
+        audit.target_id = inv.id;
+        audit.detail = nlohmann::json{{"relation", domain::ToString(n.relation)}}.dump();
+        return InvitationView{inv, "pending", p.user.display_name, code};
+      });
+}
+
+Result<std::vector<InvitationView>> FamilyService::Invitations(const Principal& p, const std::string& child_id) {
+  const TimePoint now = ctx_.clock.Now();
+  return TeamRead<std::vector<InvitationView>>(p, child_id, "family.invitations",
+                                               [&](Repositories& r, const ChildAccess&) {
+                                                 std::vector<InvitationView> out;
+                                                 Names names(r);
+                                                 for (auto& i : r.Family().InvitationsForChild(child_id)) {
+                                                   const std::string by = names.User(i.invited_by);
+                                                   const std::string status = StatusOf(i, now);
+                                                   out.push_back({std::move(i), status, by, ""});
+                                                 }
+                                                 return Result<std::vector<InvitationView>>(std::move(out));
+                                               });
+}
+
+Result<InvitationView> FamilyService::CancelInvitation(const Principal& p, const std::string& child_id,
+                                                       const std::string& invitation_id) {
+  const TimePoint now = ctx_.clock.Now();
+  return TeamWrite<InvitationView>(
+      p, child_id, "family.invitation_cancel", false,
+      [&](Repositories& r, const ChildAccess&, domain::AuditRecord& audit) -> Result<InvitationView> {
+        for (auto& i : r.Family().InvitationsForChild(child_id)) {
+          if (i.id != invitation_id) continue;
+          if (StatusOf(i, now) != "pending") return Error::Conflict("Only a pending invitation can be cancelled.");
+          i.revoked_at = now;
+          if (auto s = r.Family().UpdateInvitation(i); !s) return s.error();
+          audit.target_id = i.id;
+          return InvitationView{i, "cancelled", Names(r).User(i.invited_by), ""};
+        }
+        return Error::NotFound("There is no such invitation for this child.");
+      });
+}
+
+Result<std::vector<FamilyMemberView>> FamilyService::Members(const Principal& p, const std::string& child_id) {
+  return TeamRead<std::vector<FamilyMemberView>>(
+      p, child_id, "family.members", [&](Repositories& r, const ChildAccess&) {
+        std::vector<FamilyMemberView> out;
+        for (const auto& l : r.Family().LinksToChild(child_id)) {
+          auto u = r.Users().Get(l.user_id);
+          if (!u) continue;
+          out.push_back({u->id, u->display_name, u->username, l.relation, u->active, u->totp_enrolled, l.linked_at});
+        }
+        return Result<std::vector<FamilyMemberView>>(std::move(out));
+      });
+}
+
+Result<FamilyMemberView> FamilyService::SetMemberActive(const Principal& p, const std::string& child_id,
+                                                        const std::string& user_id, bool active,
+                                                        const std::string& reason) {
+  const char* action = active ? "family.reinstate" : "family.suspend";
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Error::Invalid("reason", "Say why, for the record.");
+  }
+  const TimePoint now = ctx_.clock.Now();
+  std::optional<Result<FamilyMemberView>> out;
+  std::string_view refused = "no such child";
+  ctx_.store.Write([&](Repositories& r) {
+    out.reset();
+    auto a = LoadChildAccess(r, child_id, p.Actor());
+    if (!a) return false;
+    const Decision admin = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, a->child.authority_id);
+    if (!a->may_write && !admin.allowed) {
+      refused = "neither team member nor administrator of the authority";
+      return false;
+    }
+    refused = {};
+    std::optional<storage::FamilyLinkRow> link;
+    for (const auto& l : r.Family().LinksToChild(child_id)) {
+      if (l.user_id == user_id) link = l;
+    }
+    auto user = link ? r.Users().Get(user_id) : std::nullopt;
+    if (!user) {
+      out.emplace(Error::NotFound("There is no such family account linked to this child."));
+      return false;
+    }
+    user->active = active;
+    if (auto s = r.Users().Update(*user); !s) {
+      out.emplace(s.error());
+      return false;
+    }
+    if (!active) r.Sessions().DeleteForUser(user_id);
+    auto audit = AuditFor(p, action, now);
+    audit.child_id = child_id;
+    audit.target_id = user_id;
+    audit.reason = reason;
+    audit.why = a->may_write ? "team member" : std::string(admin.why);
+    r.Audit().Append(audit);
+    out.emplace(FamilyMemberView{user->id, user->display_name, user->username, link->relation, active,
+                                 user->totp_enrolled, link->linked_at});
+    return true;
+  });
+  if (!refused.empty()) {
+    Refuse(p, action, child_id, refused);
+    return refused == "no such child" ? NoChild()
+                                      : Error::Forbidden("Only the child's team or an administrator can do this.");
+  }
+  return std::move(*out);
+}
+
+// --- Visibility and restrictions --------------------------------------------------------------
+
+Result<storage::VisibilityRow> FamilyService::SetVisibility(const Principal& p, const std::string& child_id,
+                                                            const std::string& subject_id,
+                                                            const domain::VisibilityChoice& choice) {
+  const TimePoint now = ctx_.clock.Now();
+  auto result = TeamWrite<storage::VisibilityRow>(
+      p, child_id, "family.visibility_set", false,
+      [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<storage::VisibilityRow> {
+        VisibilitySubject subject{child_id, a.child.authority_id, "", "entry", ""};
+        std::string type;
+        if (auto e = r.Chronology().Get(subject_id); e && e->entry.child_id == child_id) {
+          subject.subject_id = e->entry.lineage_id;
+          type = domain::ToString(e->entry.type);
+        } else if (auto t = r.Forum().GetThread(subject_id); t && t->child_id == child_id) {
+          subject.subject_id = t->id;
+          subject.kind = "thread";
+          type = domain::kForumThreadSubject;
+        } else {
+          return Error::NotFound("There is no such entry or thread on this child's account.");
+        }
+        subject.type = type;
+        auto row = RecordVisibility(r, subject, choice, p.user.id, now);
+        if (!row) return row.error();
+        audit.target_id = subject.subject_id;
+        audit.reason = row->record.reason ? std::string(domain::ToString(*row->record.reason)) : "";
+        audit.detail = nlohmann::json{{"visibility", domain::ToString(row->record.visibility)}}.dump();
+        return row;
+      });
+  // Content-free, so that a family page open on the child reloads what it may see.
+  if (result && hub_)
+    hub_->Publish({child_id, result->subject_kind == "thread" ? "forum" : "chronology", {}, "", true});
+  return result;
+}
+
+Result<std::vector<RestrictionView>> FamilyService::Restrictions(const Principal& p, const std::string& child_id) {
+  return TeamRead<std::vector<RestrictionView>>(
+      p, child_id, "family.restrictions", [&](Repositories& r, const ChildAccess&) {
+        std::vector<RestrictionView> out;
+        Names names(r);
+        for (auto& row : r.Family().VisibilityForChild(child_id)) {
+          if (!row.record.reason) continue;
+          RestrictionView v{row, "", names.User(row.set_by), names.User(row.reviewed_by)};
+          if (row.subject_kind == "thread") {
+            if (auto t = r.Forum().GetThread(row.subject_id)) v.title = t->title;
+          } else {
+            auto versions = r.Chronology().Versions(row.subject_id);
+            if (!versions.empty()) v.title = versions.back().entry.summary;
+          }
+          out.push_back(std::move(v));
+        }
+        std::stable_sort(out.begin(), out.end(), [](const RestrictionView& a, const RestrictionView& b) {
+          const bool ap = a.row.record.review == domain::RestrictionReview::kPending;
+          const bool bp = b.row.record.review == domain::RestrictionReview::kPending;
+          if (ap != bp) return ap;
+          return a.row.set_at > b.row.set_at;
+        });
+        return Result<std::vector<RestrictionView>>(std::move(out));
+      });
+}
+
+Result<storage::VisibilityRow> FamilyService::Review(const Principal& p, const std::string& child_id,
+                                                     const std::string& subject_id, bool lift,
+                                                     const std::string& note) {
+  const TimePoint now = ctx_.clock.Now();
+  auto result = TeamWrite<storage::VisibilityRow>(
+      p, child_id, lift ? "family.restriction_lift" : "family.restriction_confirm", true,
+      [&](Repositories& r, const ChildAccess&, domain::AuditRecord& audit) -> Result<storage::VisibilityRow> {
+        auto row = r.Family().Visibility(subject_id);
+        if (!row || row->child_id != child_id) return Error::NotFound("There is no restriction with that id here.");
+        auto reviewed = domain::ReviewRestriction(row->record, lift);
+        if (!reviewed) return reviewed.error();
+        row->record = *reviewed;
+        row->reviewed_by = p.user.id;
+        row->reviewed_at = now;
+        r.Family().SetVisibility(*row);
+        audit.target_id = subject_id;
+        audit.reason = note;
+        audit.detail = nlohmann::json{{"review", domain::ToString(reviewed->review)}}.dump();
+        return *row;
+      });
+  if (result && lift && hub_) {
+    hub_->Publish({child_id, result->subject_kind == "thread" ? "forum" : "chronology", {}, "", true});
+  }
+  return result;
+}
+
+Result<std::vector<FamilyEntryView>> FamilyService::FamilyEntries(const Principal& p, const std::string& child_id) {
+  return TeamRead<std::vector<FamilyEntryView>>(p, child_id, "family.entries_read",
+                                                [&](Repositories& r, const ChildAccess&) {
+                                                  std::vector<FamilyEntryView> out;
+                                                  Names names(r);
+                                                  for (auto& e : r.Family().Entries(child_id))
+                                                    out.push_back(FamilyEntryViewOf(names, r, std::move(e)));
+                                                  return Result<std::vector<FamilyEntryView>>(std::move(out));
+                                                });
+}
+
+// --- Administrators ---------------------------------------------------------------------------
+
+namespace {
+
+bool KnownSubjectType(std::string_view type) {
+  if (type == domain::kForumThreadSubject) return true;
+  return domain::ParseEntryType(type).has_value();
+}
+
+FamilySettings SettingsOf(Repositories& r, const std::string& authority_id) {
+  FamilySettings s;
+  for (auto t : domain::AllEntryTypes()) {
+    s.defaults.emplace_back(std::string(domain::ToString(t)), AuthorityDefault(r, authority_id, domain::ToString(t)));
+  }
+  s.defaults.emplace_back(std::string(domain::kForumThreadSubject),
+                          AuthorityDefault(r, authority_id, domain::kForumThreadSubject));
+  s.young_person_min_age = r.Family().YoungPersonMinAge(authority_id).value_or(domain::kDefaultYoungPersonMinAge);
+  return s;
+}
+
+}  // namespace
+
+Result<FamilySettings> FamilyService::Settings(const Principal& p) {
+  const Decision d = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, p.user.authority_id);
+  if (!d.allowed || p.user.authority_id.empty()) {
+    Refuse(p, "family.settings_read", "", d.why);
+    return Error::Forbidden("Only an administrator of a local authority manages its family portal settings.");
+  }
+  return ctx_.store.ReadValue([&](Repositories& r) { return SettingsOf(r, p.user.authority_id); });
+}
+
+Result<FamilySettings> FamilyService::UpdateSettings(
+    const Principal& p, const std::vector<std::pair<std::string, domain::Visibility>>& defaults,
+    std::optional<int> young_person_min_age) {
+  const Decision d = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, p.user.authority_id);
+  if (!d.allowed || p.user.authority_id.empty()) {
+    Refuse(p, "family.settings_update", "", d.why);
+    return Error::Forbidden("Only an administrator of a local authority manages its family portal settings.");
+  }
+  for (const auto& [type, v] : defaults) {
+    if (!KnownSubjectType(type)) {
+      return Error::Invalid("defaults." + type, "Not an entry type or forum_thread.");
+    }
+  }
+  if (young_person_min_age && (*young_person_min_age < 10 || *young_person_min_age > 18)) {
+    return Error::Invalid("young_person_min_age", "Expected an age from 10 to 18.");
+  }
+  FamilySettings out;
+  ctx_.store.Write([&](Repositories& r) {
+    for (const auto& [type, v] : defaults) r.Family().SetDefault(p.user.authority_id, type, v);
+    if (young_person_min_age) r.Family().SetYoungPersonMinAge(p.user.authority_id, *young_person_min_age);
+    auto audit = AuditFor(p, "family.settings_update", ctx_.clock.Now());
+    nlohmann::json detail = nlohmann::json::object();
+    for (const auto& [type, v] : defaults) detail[type] = domain::ToString(v);
+    if (young_person_min_age) detail["young_person_min_age"] = *young_person_min_age;
+    audit.detail = detail.dump();
+    audit.why = std::string(d.why);
+    r.Audit().Append(audit);
+    out = SettingsOf(r, p.user.authority_id);
+    return true;
+  });
+  return out;
+}
+
+Result<SubjectAccessExport> FamilyService::SubjectAccess(const Principal& p, const std::string& child_id,
+                                                         const std::string& reason) {
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Error::Invalid("reason", "State the subject-access request this export answers.");
+  }
+  std::optional<SubjectAccessExport> out;
+  Decision d{false, "no such child"};
+  ctx_.store.Read([&](Repositories& r) {
+    auto child = r.Children().Get(child_id);
+    if (!child) return;
+    d = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, child->authority_id);
+    if (!d.allowed || p.user.role != domain::Role::kAuthorityAdmin) return;
+    SubjectAccessExport e{*child, ctx_.clock.Now(), p.user.display_name, reason, {}, {}, {}};
+    Names names(r);
+    const auto vis = VisibilityOf(r, child_id);
+    auto current = r.Chronology().Current(child_id, 0);
+    for (auto it = current.rbegin(); it != current.rend(); ++it) {
+      for (auto& v : r.Chronology().Versions(it->entry.lineage_id))
+        e.entries.push_back(ViewOf(std::move(v), names, &vis));
+    }
+    for (auto& t : r.Forum().Threads(child_id)) e.threads.push_back(ThreadOf(names, r, std::move(t), vis));
+    for (auto& fe : r.Family().Entries(child_id))
+      e.family_entries.push_back(FamilyEntryViewOf(names, r, std::move(fe)));
+    out = std::move(e);
+  });
+  if (!out) {
+    const std::string_view why = d.allowed ? "only an authority administrator" : d.why;
+    Refuse(p, "family.subject_access", child_id, why);
+    return d.why == std::string_view("no such child")
+               ? NoChild()
+               : Error::Forbidden("Only an administrator of the child's local authority produces this export.");
+  }
+  auto audit = AuditFor(p, "family.subject_access", ctx_.clock.Now());
+  audit.child_id = child_id;
+  audit.reason = reason;
+  audit.why = std::string(d.why);
+  ctx_.store.Write([&](Repositories& r) {
+    r.Audit().Append(audit);
+    return true;
+  });
+  return std::move(*out);
+}
+
+// --- Family members ---------------------------------------------------------------------------
+
+Result<storage::FamilyInvitation> FamilyService::CheckRedemption(Repositories& r, const Redemption& red,
+                                                                 bool& identity_failed) {
+  const TimePoint now = ctx_.clock.Now();
+  auto inv = r.Family().InvitationByCodeHash(CodeHash(NormaliseCode(red.code)));
+  if (!inv || StatusOf(*inv, now) != "pending") return BadCode();
+  auto child = r.Children().Get(inv->child_id);
+  if (!child) return BadCode();
+  if (!domain::IdentityMatches(child->date_of_birth, child->postcode, red.child_date_of_birth, red.postcode)) {
+    identity_failed = true;
+    ++inv->failed_checks;
+    if (inv->failed_checks >= kMaxIdentityChecks) inv->revoked_at = now;
+    if (auto s = r.Family().UpdateInvitation(*inv); !s) return s.error();
+    return Error::Invalid("child_date_of_birth",
+                          inv->revoked_at ? "The details did not match too many times; the invitation is cancelled. "
+                                            "Ask the team for a new one."
+                                          : "The child's date of birth or postcode does not match our record.");
+  }
+  return *inv;
+}
+
+Result<FamilyMemberView> FamilyService::Redeem(const Redemption& red, const std::string& client) {
+  if (auto s = domain::ValidateUsername(red.username); !s) return s.error();
+  if (auto s = domain::ValidatePassword(red.password, red.username); !s) return s.error();
+  if (auto s = CheckName("display_name", red.display_name, true); !s) return s.error();
+  const std::string hash = ctx_.hasher.Hash(red.password);
+  const TimePoint now = ctx_.clock.Now();
+  std::optional<Result<FamilyMemberView>> out;
+  domain::AuditRecord audit;
+  audit.at = now;
+  audit.action = "family.redeem";
+  audit.client = client;
+  ctx_.store.Write([&](Repositories& r) {
+    bool identity_failed = false;
+    auto inv = CheckRedemption(r, red, identity_failed);
+    if (!inv) {
+      out.emplace(inv.error());
+      if (!identity_failed) return false;
+      // Keep the failed check (it counts towards cancelling the invitation), and audit it.
+      audit.outcome = AuditOutcome::kDenied;
+      audit.why = "identity check failed";
+      r.Audit().Append(audit);
+      return true;
+    }
+    auto child = r.Children().Get(inv->child_id);
+    domain::User u;
+    u.id = ctx_.random.Id("U");
+    u.username = red.username;
+    u.display_name = red.display_name;
+    u.role = domain::Role::kFamily;
+    u.authority_id = child->authority_id;
+    u.password_hash = hash;
+    if (auto s = r.Users().Insert(u); !s) {
+      out.emplace(Error::Conflict("That username is taken; choose another."));
+      return false;
+    }
+    storage::FamilyLinkRow link{u.id, inv->child_id, inv->relation, now, inv->id};
+    if (auto s = r.Family().Link(link); !s) {
+      out.emplace(s.error());
+      return false;
+    }
+    inv->redeemed_at = now;
+    inv->redeemed_by = u.id;
+    if (auto s = r.Family().UpdateInvitation(*inv); !s) {
+      out.emplace(s.error());
+      return false;
+    }
+    audit.actor_id = u.id;
+    audit.actor_role = std::string(domain::ToString(u.role));
+    audit.authority_id = u.authority_id;
+    audit.child_id = inv->child_id;
+    audit.target_id = inv->id;
+    audit.why = "invitation redeemed with identity check";
+    r.Audit().Append(audit);
+    out.emplace(FamilyMemberView{u.id, u.display_name, u.username, inv->relation, true, false, now});
+    return true;
+  });
+  if (!*out && (*out).error().code == ErrorCode::kNotFound) {
+    audit.outcome = AuditOutcome::kDenied;
+    audit.why = "invitation code not valid";
+    ctx_.store.Write([&](Repositories& r) {
+      r.Audit().Append(audit);
+      return true;
+    });
+  }
+  return std::move(*out);
+}
+
+Result<FamilyChildSummary> FamilyService::AddLink(const Principal& p, const Redemption& red) {
+  if (p.user.role != domain::Role::kFamily) {
+    Refuse(p, "family.link", "", "not a family account");
+    return Error::Forbidden("Only family accounts are linked to children by invitation.");
+  }
+  const TimePoint now = ctx_.clock.Now();
+  std::optional<Result<FamilyChildSummary>> out;
+  ctx_.store.Write([&](Repositories& r) {
+    bool identity_failed = false;
+    auto audit = AuditFor(p, "family.link", now);
+    auto inv = CheckRedemption(r, red, identity_failed);
+    if (!inv) {
+      out.emplace(inv.error());
+      audit.outcome = AuditOutcome::kDenied;
+      audit.why = identity_failed ? "identity check failed" : "invitation code not valid";
+      r.Audit().Append(audit);
+      return true;
+    }
+    const auto actor = FamilyActorOf(r, p.user);
+    if (auto s = domain::CheckNewLink(actor.links, inv->child_id, inv->relation); !s) {
+      out.emplace(s.error());
+      return false;
+    }
+    storage::FamilyLinkRow link{p.user.id, inv->child_id, inv->relation, now, inv->id};
+    if (auto s = r.Family().Link(link); !s) {
+      out.emplace(s.error());
+      return false;
+    }
+    inv->redeemed_at = now;
+    inv->redeemed_by = p.user.id;
+    if (auto s = r.Family().UpdateInvitation(*inv); !s) {
+      out.emplace(s.error());
+      return false;
+    }
+    auto child = r.Children().Get(inv->child_id);
+    audit.child_id = inv->child_id;
+    audit.target_id = inv->id;
+    audit.why = "invitation redeemed with identity check";
+    r.Audit().Append(audit);
+    out.emplace(FamilyChildSummary{child->id, child->FullName(), inv->relation});
+    return true;
+  });
+  return std::move(*out);
+}
+
+Result<std::vector<FamilyChildSummary>> FamilyService::Children(const Principal& p) {
+  if (p.user.role != domain::Role::kFamily) {
+    Refuse(p, "family.children", "", "not a family account");
+    return Error::Forbidden("This is the family portal; practitioners use their own pages.");
+  }
+  auto out = ctx_.store.ReadValue([&](Repositories& r) {
+    std::vector<FamilyChildSummary> children;
+    for (const auto& l : r.Family().LinksOf(p.user.id)) {
+      if (auto c = r.Children().Get(l.child_id)) children.push_back({c->id, c->FullName(), l.relation});
+    }
+    return children;
+  });
+  auto audit = AuditFor(p, "family.children", ctx_.clock.Now());
+  audit.why = "own links";
+  ctx_.store.Write([&](Repositories& r) {
+    r.Audit().Append(audit);
+    return true;
+  });
+  return out;
+}
+
+Result<FamilyChildView> FamilyService::Child(const Principal& p, const std::string& child_id) {
+  return FamilyRead<FamilyChildView>(p, child_id, "family.child_read",
+                                     [&](Repositories& r, const domain::Child& child, const domain::FamilyLink& link) {
+                                       return Result<FamilyChildView>(ChildViewFor(r, child, link, p.user.id));
+                                     });
+}
+
+Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::string& child_id,
+                                                domain::FamilyEntryKind kind, const std::string& about_entry_id,
+                                                const std::string& text) {
+  if (auto s = domain::ValidateFamilyEntry(kind, about_entry_id, text); !s) return s.error();
+  const TimePoint now = ctx_.clock.Now();
+  auto lease = words_.Acquire(child_id);
+  lease.Get(ctx_.store);
+  std::optional<Result<FamilyEntryView>> out;
+  Decision decision{false, "no such child"};
+  std::optional<FeedItemView> published;
+  ctx_.store.Write([&](Repositories& r) {
+    out.reset();
+    published.reset();
+    auto child = r.Children().Get(child_id);
+    decision = DecideAsFamily(r, p.user, domain::FamilyAction::kAddEntry, child_id);
+    if (!child || !decision.allowed) return false;
+    storage::FamilyEntry e{ctx_.random.Id("FE"), child_id, p.user.id, kind, "", text, now};
+    if (!about_entry_id.empty()) {
+      // Only an entry the family member can see can be answered; anything else is "no such".
+      auto about = r.Chronology().Get(about_entry_id);
+      const auto row =
+          about && about->entry.child_id == child_id ? r.Family().Visibility(about->entry.lineage_id) : std::nullopt;
+      if (!row || !domain::FamilyMaySee(&row->record)) {
+        out.emplace(Error::Invalid("about_entry_id", "There is no such entry on your child's record."));
+        return false;
+      }
+      e.about_entry_id = about->entry.lineage_id;
+    }
+    if (auto s = r.Family().InsertEntry(e); !s) {
+      out.emplace(s.error());
+      return false;
+    }
+    lease.Add(r, e.id, e.text);
+    Names names(r);
+    auto view = FamilyEntryViewOf(names, r, e);
+    const std::string who =
+        p.user.display_name +
+        (view.relation == domain::FamilyRelation::kYoungPerson ? " (the young person)" : " (family)");
+    const std::string summary = who + " added their view for " + child->FullName();
+    storage::FeedItem item{ctx_.random.Id("F"), now, child_id, "family_entry", summary, p.user.id, "", e.id, "", ""};
+    r.Feed().Append(item);
+    if (const auto* lead = domain::FindLead(r.Teams().Members(child_id))) {
+      r.Feed().InsertAlert(
+          {ctx_.random.Id("A"), lead->user_id, child_id, now, "family_entry", summary, e.id, std::nullopt});
+    }
+    auto audit = AuditFor(p, "family.entry_add", now);
+    audit.child_id = child_id;
+    audit.target_id = e.id;
+    audit.why = std::string(decision.why);
+    audit.detail = nlohmann::json{{"kind", domain::ToString(kind)}}.dump();
+    r.Audit().Append(audit);
+    published = FeedItemView{item.id, now, child_id, child->FullName(), item.kind, summary, p.user.display_name, ""};
+    out.emplace(std::move(view));
+    return true;
+  });
+  lease.Finish(published.has_value());
+  if (!out) {
+    Refuse(p, "family.entry_add", child_id, decision.why);
+    return Error::NotFound("You are not linked to that child in Kith.");
+  }
+  // The team only: another family member must not see this family member's words.
+  if (published && hub_) hub_->Publish({child_id, "family", published, "", false});
+  return std::move(*out);
+}
+
+Result<FamilyExport> FamilyService::Export(const Principal& p) {
+  if (p.user.role != domain::Role::kFamily) {
+    Refuse(p, "family.export", "", "not a family account");
+    return Error::Forbidden("This is the family portal's download.");
+  }
+  FamilyExport out{p.user.display_name, ctx_.clock.Now(), {}};
+  std::vector<std::string> child_ids;
+  ctx_.store.Read([&](Repositories& r) {
+    const auto actor = FamilyActorOf(r, p.user);
+    for (const auto& link : actor.links) {
+      if (!domain::DecideFamily(actor, domain::FamilyAction::kExport, link.child_id).allowed) continue;
+      if (auto child = r.Children().Get(link.child_id)) {
+        out.children.push_back(ChildViewFor(r, *child, link, p.user.id));
+        child_ids.push_back(child->id);
+      }
+    }
+  });
+  ctx_.store.Write([&](Repositories& r) {
+    for (const auto& id : child_ids) {
+      auto audit = AuditFor(p, "family.export", out.produced_at);
+      audit.child_id = id;
+      audit.why = "linked family member";
+      r.Audit().Append(audit);
+    }
+    return true;
+  });
+  return out;
+}
+
+bool FamilyService::MaySeeLive(const std::string& user_id, const LiveEvent& event) {
+  if (!event.family_visible || !event.recipient_id.empty()) return false;
+  return ctx_.store.ReadValue([&](Repositories& r) {
+    auto user = r.Users().Get(user_id);
+    return user && DecideAsFamily(r, *user, domain::FamilyAction::kViewChild, event.child_id).allowed;
+  });
+}
+
+}  // namespace kith::app

@@ -1,0 +1,200 @@
+// Use cases of the family portal (issue 5).
+//
+// For the team around a child: invite a parent, carer or young person (a one-time code that
+// expires; only its hash is stored), list invitations and family accounts, suspend or reinstate
+// a family account, set the family visibility of an entry or thread (restricting needs a reason
+// from the fixed list), review restrictions (the lead professional confirms or lifts them),
+// read the family's own entries. For administrators: the authority's visibility defaults and
+// young-person age, and a full subject-access export of a child with restricted parts marked.
+// For family members (Role::kFamily): redeem an invitation (identity check: the child's date
+// of birth and postcode), link a further child, see their children (the team, family-visible
+// entries and threads, their own entries), add their own view, download what they may see.
+//
+// Access: team acts use the practitioners' policy (domain/access_policy.h) through
+// LoadChildAccess; family acts use domain::DecideFamily. Every act, read and refusal is audited
+// like AccountService's, with the actor's role ("family" for family members).
+// Thread safety: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/account_service.h"
+#include "app/context.h"
+#include "app/live_hub.h"
+#include "app/principal.h"
+#include "common/result.h"
+#include "domain/account/family.h"
+#include "storage/repositories.h"
+
+namespace kith::app {
+
+inline constexpr std::chrono::hours kInvitationLifetime{24 * 14};
+inline constexpr int kMaxIdentityChecks = 5;  // failed checks before an invitation is cancelled
+
+struct NewInvitation {
+  domain::FamilyRelation relation = domain::FamilyRelation::kParentCarer;
+  std::string name;             // required unless wheel_person_id names someone on the wheel
+  std::string wheel_person_id;  // optional
+};
+
+struct InvitationView {
+  storage::FamilyInvitation invitation;
+  std::string status;  // pending | redeemed | expired | cancelled
+  std::string invited_by_name;
+  std::string code;  // only in the answer to Invite: shown once, never stored
+};
+
+struct FamilyMemberView {
+  std::string user_id;
+  std::string display_name;
+  std::string username;
+  domain::FamilyRelation relation = domain::FamilyRelation::kParentCarer;
+  bool active = true;
+  bool second_factor = false;
+  TimePoint linked_at;
+};
+
+struct Redemption {
+  std::string code;
+  Date child_date_of_birth;
+  std::string postcode;
+  // For a new account; ignored by AddLink.
+  std::string username;
+  std::string password;
+  std::string display_name;
+};
+
+struct RestrictionView {
+  storage::VisibilityRow row;
+  std::string title;  // the entry's summary or the thread's title
+  std::string set_by_name;
+  std::string reviewed_by_name;
+};
+
+struct FamilyEntryView {
+  storage::FamilyEntry entry;
+  std::string author_name;
+  domain::FamilyRelation relation = domain::FamilyRelation::kParentCarer;
+};
+
+struct FamilySettings {
+  std::vector<std::pair<std::string, domain::Visibility>> defaults;  // every subject type, effective
+  int young_person_min_age = domain::kDefaultYoungPersonMinAge;
+};
+
+struct FamilyChildSummary {
+  std::string child_id;
+  std::string name;
+  domain::FamilyRelation relation = domain::FamilyRelation::kParentCarer;
+};
+
+struct TeamContact {
+  std::string name;
+  std::string role;  // on the team ("Class teacher")
+  std::string agency_name;
+  std::string agency_phone;
+  std::string agency_email;
+  bool lead = false;
+};
+
+// What a family member may see of one child.
+struct FamilyChildView {
+  FamilyChildSummary child;
+  std::optional<Date> date_of_birth;
+  std::vector<TeamContact> team;
+  std::vector<EntryView> entries;           // family-visible, newest first
+  std::vector<ThreadDetail> threads;        // family-visible, most recently active first
+  std::vector<FamilyEntryView> my_entries;  // written by this family member, newest first
+};
+
+struct FamilyExport {
+  std::string account_name;
+  TimePoint produced_at;
+  std::vector<FamilyChildView> children;
+};
+
+// Everything held about a child, for an administrator answering a subject-access request.
+struct SubjectAccessExport {
+  domain::Child child;
+  TimePoint produced_at;
+  std::string produced_by;
+  std::string reason;
+  std::vector<EntryView> entries;  // every version, oldest first, each with its visibility
+  std::vector<ThreadDetail> threads;
+  std::vector<FamilyEntryView> family_entries;
+};
+
+class FamilyService {
+ public:
+  // `hub` may be null (no live updates). The word index must outlive the service.
+  FamilyService(Context& context, WordIndex& words, LiveHub* hub = nullptr) : ctx_(context), words_(words), hub_(hub) {}
+
+  // --- The team's side. Errors: kNotFound (no child), kForbidden, kInvalidInput, kConflict.
+  // A team member invites; a young person must have reached the authority's age.
+  Result<InvitationView> Invite(const Principal& p, const std::string& child_id, const NewInvitation& invitation);
+  Result<std::vector<InvitationView>> Invitations(const Principal& p, const std::string& child_id);
+  // Cancels a pending invitation (team members). kConflict if it is no longer pending.
+  Result<InvitationView> CancelInvitation(const Principal& p, const std::string& child_id,
+                                          const std::string& invitation_id);
+  Result<std::vector<FamilyMemberView>> Members(const Principal& p, const std::string& child_id);
+  // Suspends (active=false: sessions end at once) or reinstates a family account linked to the
+  // child: team members, or an administrator of the child's authority. A reason is required.
+  Result<FamilyMemberView> SetMemberActive(const Principal& p, const std::string& child_id, const std::string& user_id,
+                                           bool active, const std::string& reason);
+  // Sets the visibility of an entry (any version's id; applies to its lineage) or a thread.
+  Result<storage::VisibilityRow> SetVisibility(const Principal& p, const std::string& child_id,
+                                               const std::string& subject_id, const domain::VisibilityChoice& choice);
+  // Restrictions made with a reason (pending first, then newest), for the team.
+  Result<std::vector<RestrictionView>> Restrictions(const Principal& p, const std::string& child_id);
+  // The lead professional confirms (lift=false) or lifts a pending restriction.
+  Result<storage::VisibilityRow> Review(const Principal& p, const std::string& child_id, const std::string& subject_id,
+                                        bool lift, const std::string& note);
+  // The family's own entries, for the team (newest first).
+  Result<std::vector<FamilyEntryView>> FamilyEntries(const Principal& p, const std::string& child_id);
+
+  // --- Administrators of an authority.
+  Result<FamilySettings> Settings(const Principal& p);
+  Result<FamilySettings> UpdateSettings(const Principal& p,
+                                        const std::vector<std::pair<std::string, domain::Visibility>>& defaults,
+                                        std::optional<int> young_person_min_age);
+  // An administrator of the child's authority, with a stated reason.
+  Result<SubjectAccessExport> SubjectAccess(const Principal& p, const std::string& child_id, const std::string& reason);
+
+  // --- Family members.
+  // Anonymous: checks the code and identity, creates the family account and links it.
+  // Errors: kNotFound (unknown, used, expired or cancelled code — one message for all, so codes
+  // cannot be probed; a code is about 59 random bits), kInvalidInput (identity does not match,
+  // counted on the invitation, which is cancelled after kMaxIdentityChecks; username or password
+  // rules), kConflict (username taken).
+  Result<FamilyMemberView> Redeem(const Redemption& redemption, const std::string& client);
+  // A signed-in parent or carer links a further child (a sibling) with that child's code.
+  Result<FamilyChildSummary> AddLink(const Principal& p, const Redemption& redemption);
+  Result<std::vector<FamilyChildSummary>> Children(const Principal& p);
+  Result<FamilyChildView> Child(const Principal& p, const std::string& child_id);
+  Result<FamilyEntryView> AddEntry(const Principal& p, const std::string& child_id, domain::FamilyEntryKind kind,
+                                   const std::string& about_entry_id, const std::string& text);
+  Result<FamilyExport> Export(const Principal& p);
+
+  // For LiveHub: may this family member receive this event now?
+  bool MaySeeLive(const std::string& user_id, const LiveEvent& event);
+
+ private:
+  template <typename T, typename F>
+  Result<T> TeamRead(const Principal& p, const std::string& child_id, const char* action, F&& fn);
+  template <typename T, typename F>
+  Result<T> TeamWrite(const Principal& p, const std::string& child_id, const char* action, bool lead_only, F&& fn);
+  template <typename T, typename F>
+  Result<T> FamilyRead(const Principal& p, const std::string& child_id, const char* action, F&& fn);
+  void Refuse(const Principal& p, const std::string& action, const std::string& child_id, std::string_view why);
+  Result<storage::FamilyInvitation> CheckRedemption(storage::Repositories& r, const Redemption& redemption,
+                                                    bool& identity_failed);
+
+  Context& ctx_;
+  WordIndex& words_;
+  LiveHub* hub_;
+};
+
+}  // namespace kith::app

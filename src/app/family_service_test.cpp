@@ -1,0 +1,280 @@
+#include "app/family_service.h"
+
+#include <gtest/gtest.h>
+
+#include "app/child_service.h"
+#include "app/test_fixture.h"
+
+namespace kith::app {
+namespace {
+
+using domain::EntryType;
+using domain::FamilyRelation;
+using domain::RestrictionReason;
+using domain::Visibility;
+using domain::VisibilityChoice;
+
+class FamilyServiceTest : public AppFixture {
+ protected:
+  void SetUp() override {
+    AppFixture::SetUp();
+    children_ = std::make_unique<ChildService>(*ctx_);
+    hub_ = std::make_unique<LiveHub>([this](const std::string& u, const LiveEvent& e) {
+      return account_->MaySee(u, e.child_id) || family_->MaySeeLive(u, e);
+    });
+    account_ = std::make_unique<AccountService>(*ctx_, words_, hub_.get());
+    family_ = std::make_unique<FamilyService>(*ctx_, words_, hub_.get());
+    leo_ = MakeChild("Leo", Date{2019, 3, 14}, "NB1 4QT");
+    mia_ = MakeChild("Mia", Date{2012, 6, 1}, "NB1 4QT");
+    ASSERT_TRUE(children_->ChangeLead(As("sw"), leo_, "u-sw", "Allocated social worker takes the lead"));
+    ASSERT_TRUE(children_->Join(As("teacher"), leo_, "Class teacher", "Teaches Leo daily"));
+  }
+
+  std::string MakeChild(const std::string& name, Date dob, const std::string& postcode) {
+    domain::Child c;
+    c.given_names = name;
+    c.family_name = "Carter";
+    c.date_of_birth = dob;
+    c.postcode = postcode;
+    c.address = "4 Mill Row";
+    auto created = children_->Create(As("sw"), c, "Referral received");
+    EXPECT_TRUE(created) << created.error().message;
+    return created->child.id;
+  }
+
+  // Invites and redeems; returns the new family member's principal.
+  Principal Family(const std::string& child, const std::string& username, FamilyRelation relation, Date dob,
+                   const std::string& postcode = "NB1 4QT") {
+    auto inv = family_->Invite(As("sw"), child, {relation, "Sarah Carter", ""});
+    EXPECT_TRUE(inv) << inv.error().message;
+    auto member = family_->Redeem({inv->code, dob, postcode, username, kPassword, "Sarah Carter"}, "127.0.0.1");
+    EXPECT_TRUE(member) << member.error().message;
+    return As(username);
+  }
+
+  std::string AddEntry(const std::string& summary, EntryType type, std::optional<VisibilityChoice> v = std::nullopt) {
+    NewEntry e;
+    e.occurred_on = {2026, 11, 2};
+    e.type = type;
+    e.summary = summary;
+    e.visibility = v;
+    auto added = account_->AddEntry(As("sw"), leo_, e);
+    EXPECT_TRUE(added) << added.error().message;
+    return added->stored.entry.id;
+  }
+
+  std::vector<std::string> SeenBy(const Principal& p, const std::string& child) {
+    auto view = family_->Child(p, child);
+    if (!view) return {};
+    std::vector<std::string> out;
+    for (const auto& e : view->entries) out.push_back(e.stored.entry.summary);
+    return out;
+  }
+
+  WordIndex words_;
+  std::unique_ptr<ChildService> children_;
+  std::unique_ptr<LiveHub> hub_;
+  std::unique_ptr<AccountService> account_;
+  std::unique_ptr<FamilyService> family_;
+  std::string leo_, mia_;
+};
+
+TEST_F(FamilyServiceTest, EntriesGetTheAuthorityDefaultAndRestrictionsNeedAReason) {
+  AddEntry("Home visit, all well", EntryType::kHomeVisit);
+  AddEntry("Police called to the house", EntryType::kPoliceCallOut);
+  NewEntry bad;
+  bad.occurred_on = {2026, 11, 2};
+  bad.type = EntryType::kHomeVisit;
+  bad.summary = "Restricted without a reason";
+  bad.visibility = VisibilityChoice{Visibility::kTeam, std::nullopt, ""};
+  auto refused = account_->AddEntry(As("sw"), leo_, bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "restriction_reason");
+  auto listed = account_->Chronology(As("sw"), leo_, {});
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  for (const auto& e : *listed) {
+    ASSERT_TRUE(e.visibility);
+    EXPECT_EQ(e.visibility->record.visibility,
+              e.stored.entry.type == EntryType::kHomeVisit ? Visibility::kTeamAndFamily : Visibility::kTeam);
+  }
+}
+
+TEST_F(FamilyServiceTest, VisibilityMatrixOverViewers) {
+  AddEntry("Visible home visit", EntryType::kHomeVisit);
+  AddEntry("Default team police call", EntryType::kPoliceCallOut);
+  AddEntry("Restricted visit", EntryType::kHomeVisit,
+           VisibilityChoice{Visibility::kTeam, RestrictionReason::kRiskOfHarm, ""});
+  AddEntry("Shared police call", EntryType::kPoliceCallOut, VisibilityChoice{Visibility::kTeamAndFamily, {}, ""});
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  auto sibling_parent = Family(mia_, "dan.carter", FamilyRelation::kParentCarer, {2012, 6, 1});
+  auto young = Family(mia_, "mia.carter", FamilyRelation::kYoungPerson, {2012, 6, 1});
+  const std::vector<std::string> expected = {"Shared police call", "Visible home visit"};
+  auto seen = SeenBy(parent, leo_);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, expected);
+  EXPECT_FALSE(family_->Child(sibling_parent, leo_));
+  EXPECT_FALSE(family_->Child(young, leo_));
+  EXPECT_TRUE(family_->Child(young, mia_));
+  // Practitioners' pages refuse family members.
+  EXPECT_EQ(account_->Chronology(parent, leo_, {}).error().code, ErrorCode::kForbidden);
+  // A team member not on this team sees nothing (teacher is on Leo's, not Mia's).
+  EXPECT_EQ(family_->Members(As("teacher"), mia_).error().code, ErrorCode::kForbidden);
+}
+
+TEST_F(FamilyServiceTest, RestrictionsAreReviewedByTheLead) {
+  const std::string id =
+      AddEntry("Mother's new address", EntryType::kHomeVisit,
+               VisibilityChoice{Visibility::kTeam, RestrictionReason::kOther, "Address of a third party"});
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  auto list = family_->Restrictions(As("teacher"), leo_);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().title, "Mother's new address");
+  EXPECT_EQ(list->front().row.record.review, domain::RestrictionReview::kPending);
+  EXPECT_EQ(family_->Review(As("teacher"), leo_, id, true, "").error().code, ErrorCode::kForbidden);
+  EXPECT_TRUE(SeenBy(parent, leo_).empty());
+  auto lifted = family_->Review(As("sw"), leo_, id, true, "Address now known to the mother");
+  ASSERT_TRUE(lifted) << lifted.error().message;
+  EXPECT_EQ(SeenBy(parent, leo_), std::vector<std::string>{"Mother's new address"});
+  EXPECT_EQ(family_->Review(As("sw"), leo_, id, false, "").error().code, ErrorCode::kConflict);
+}
+
+TEST_F(FamilyServiceTest, CorrectionsKeepVisibilityUnlessChanged) {
+  const std::string id = AddEntry("Visit", EntryType::kHomeVisit);
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  EntryCorrection c;
+  c.summary = "Visit (corrected)";
+  c.reason = "Typo";
+  auto corrected = account_->CorrectEntry(As("sw"), leo_, id, c);
+  ASSERT_TRUE(corrected);
+  EXPECT_EQ(SeenBy(parent, leo_), std::vector<std::string>{"Visit (corrected)"});
+  c.summary = "Visit (restricted)";
+  c.visibility = VisibilityChoice{Visibility::kTeam, RestrictionReason::kPoliceInvestigation, ""};
+  ASSERT_TRUE(account_->CorrectEntry(As("sw"), leo_, corrected->stored.entry.id, c));
+  EXPECT_TRUE(SeenBy(parent, leo_).empty());
+}
+
+TEST_F(FamilyServiceTest, RedemptionChecksIdentityAndIsOneTime) {
+  auto inv = family_->Invite(As("sw"), leo_, {FamilyRelation::kParentCarer, "Sarah Carter", ""});
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->code.size(), 14u);
+  auto wrong = family_->Redeem({inv->code, {2019, 3, 15}, "NB1 4QT", "sarah.carter", kPassword, "Sarah"}, "c");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, ErrorCode::kInvalidInput);
+  auto ok = family_->Redeem({inv->code, {2019, 3, 14}, "nb14qt", "sarah.carter", kPassword, "Sarah"}, "c");
+  ASSERT_TRUE(ok) << ok.error().message;
+  auto again = family_->Redeem({inv->code, {2019, 3, 14}, "NB1 4QT", "sarah.two", kPassword, "Sarah"}, "c");
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+  auto invitations = family_->Invitations(As("sw"), leo_);
+  ASSERT_TRUE(invitations);
+  EXPECT_EQ(invitations->front().status, "redeemed");
+  EXPECT_EQ(invitations->front().invitation.failed_checks, 1);
+}
+
+TEST_F(FamilyServiceTest, InvitationsExpireAndCancelAfterTooManyChecks) {
+  auto inv = family_->Invite(As("sw"), leo_, {FamilyRelation::kParentCarer, "Sarah Carter", ""});
+  clock_.Advance(kInvitationLifetime + std::chrono::seconds(1));
+  EXPECT_EQ(family_->Redeem({inv->code, {2019, 3, 14}, "NB1 4QT", "sarah.carter", kPassword, "S"}, "c").error().code,
+            ErrorCode::kNotFound);
+  auto second = family_->Invite(As("sw"), leo_, {FamilyRelation::kParentCarer, "Sarah Carter", ""});
+  for (int i = 0; i < kMaxIdentityChecks; ++i) {
+    EXPECT_FALSE(family_->Redeem({second->code, {2000, 1, 1}, "NB1 4QT", "sarah.carter", kPassword, "S"}, "c"));
+  }
+  EXPECT_EQ(family_->Redeem({second->code, {2019, 3, 14}, "NB1 4QT", "sarah.carter", kPassword, "S"}, "c").error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST_F(FamilyServiceTest, YoungPeopleFromTheAuthorityAgeAndOnlyThemselves) {
+  auto too_young = family_->Invite(As("sw"), leo_, {FamilyRelation::kYoungPerson, "Leo", ""});
+  ASSERT_FALSE(too_young);
+  EXPECT_EQ(too_young.error().field, "relation");
+  ASSERT_TRUE(children_->Join(As("teacher"), mia_, "Class teacher", "Teaches Mia"));
+  auto young = Family(mia_, "mia.carter", FamilyRelation::kYoungPerson, {2012, 6, 1});
+  auto sibling = family_->Invite(As("sw"), leo_, {FamilyRelation::kParentCarer, "Mia", ""});
+  auto linked = family_->AddLink(young, {sibling->code, {2019, 3, 14}, "NB1 4QT", "", "", ""});
+  ASSERT_FALSE(linked);
+  EXPECT_EQ(linked.error().code, ErrorCode::kConflict);
+}
+
+TEST_F(FamilyServiceTest, ParentLinksSiblingAndSeesBoth) {
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  auto inv = family_->Invite(As("sw"), mia_, {FamilyRelation::kParentCarer, "Sarah Carter", ""});
+  ASSERT_TRUE(family_->AddLink(parent, {inv->code, {2012, 6, 1}, "NB1 4QT", "", "", ""}));
+  auto kids = family_->Children(parent);
+  ASSERT_TRUE(kids);
+  EXPECT_EQ(kids->size(), 2u);
+  EXPECT_TRUE(family_->Child(parent, mia_));
+}
+
+TEST_F(FamilyServiceTest, FamilyVoiceReachesTheTeamLiveAndTheWordCloud) {
+  const std::string visible = AddEntry("Visible visit", EntryType::kHomeVisit);
+  const std::string restricted = AddEntry("Hidden visit", EntryType::kHomeVisit,
+                                          VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""});
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  std::vector<LiveEvent> to_lead, to_parent;
+  hub_->Subscribe("u-sw", [&](const LiveEvent& e) { to_lead.push_back(e); });
+  hub_->Subscribe(parent.user.id, [&](const LiveEvent& e) { to_parent.push_back(e); });
+  EXPECT_EQ(family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kDisagreement, restricted, "No").error().field,
+            "about_entry_id");
+  auto added = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kDisagreement, visible,
+                                 "The trampoline accident was explained to the nurse.");
+  ASSERT_TRUE(added) << added.error().message;
+  ASSERT_EQ(to_lead.size(), 1u);
+  EXPECT_EQ(to_lead[0].item->kind, "family_entry");
+  EXPECT_TRUE(to_parent.empty());
+  auto team_view = family_->FamilyEntries(As("teacher"), leo_);
+  ASSERT_TRUE(team_view);
+  ASSERT_EQ(team_view->size(), 1u);
+  auto alerts = account_->Alerts(As("sw"), 10);
+  ASSERT_TRUE(alerts);
+  EXPECT_EQ(alerts->front().alert.kind, "family_entry");
+  auto cloud = account_->WordCloud(As("sw"), leo_, 50);
+  ASSERT_TRUE(cloud);
+  EXPECT_TRUE(std::any_of(cloud->begin(), cloud->end(), [](const auto& t) { return t.term == "trampolin"; }) ||
+              std::any_of(cloud->begin(), cloud->end(), [](const auto& t) { return t.display == "trampoline"; }));
+  // Live: a family-visible entry reaches the parent; a restricted one does not.
+  to_parent.clear();
+  AddEntry("Another shared visit", EntryType::kHomeVisit);
+  AddEntry("Another hidden visit", EntryType::kHomeVisit,
+           VisibilityChoice{Visibility::kTeam, RestrictionReason::kRiskOfHarm, ""});
+  ASSERT_EQ(to_parent.size(), 1u);
+  EXPECT_NE(to_parent[0].item->summary.find("Another shared visit"), std::string::npos);
+}
+
+TEST_F(FamilyServiceTest, SuspendedFamilyMembersSeeNothing) {
+  AddEntry("Visible visit", EntryType::kHomeVisit);
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  ASSERT_TRUE(family_->SetMemberActive(As("teacher"), leo_, parent.user.id, false, "Threats made to the teacher"));
+  EXPECT_FALSE(family_->Child(As("sarah.carter"), leo_));
+  ASSERT_TRUE(family_->SetMemberActive(As("admin"), leo_, parent.user.id, true, "Reviewed at the strategy meeting"));
+  EXPECT_TRUE(family_->Child(As("sarah.carter"), leo_));
+}
+
+TEST_F(FamilyServiceTest, SubjectAccessExportForAdministratorsMarksRestrictions) {
+  AddEntry("Visible visit", EntryType::kHomeVisit);
+  AddEntry("Hidden visit", EntryType::kHomeVisit,
+           VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""});
+  EXPECT_EQ(family_->SubjectAccess(As("sw"), leo_, "SAR 2026/14").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(family_->SubjectAccess(As("admin"), leo_, " ").error().code, ErrorCode::kInvalidInput);
+  auto sar = family_->SubjectAccess(As("admin"), leo_, "SAR 2026/14");
+  ASSERT_TRUE(sar);
+  ASSERT_EQ(sar->entries.size(), 2u);
+  int restricted = 0;
+  for (const auto& e : sar->entries) restricted += e.visibility->record.visibility == Visibility::kTeam;
+  EXPECT_EQ(restricted, 1);
+}
+
+TEST_F(FamilyServiceTest, SettingsPerAuthority) {
+  EXPECT_EQ(family_->Settings(As("sw")).error().code, ErrorCode::kForbidden);
+  auto s = family_->UpdateSettings(As("admin"), {{"home_visit", Visibility::kTeam}}, 12);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->young_person_min_age, 12);
+  EXPECT_FALSE(family_->UpdateSettings(As("admin"), {{"nonsense", Visibility::kTeam}}, std::nullopt));
+  AddEntry("Visit now team by default", EntryType::kHomeVisit);
+  auto listed = account_->Chronology(As("sw"), leo_, {});
+  EXPECT_EQ(listed->front().visibility->record.visibility, Visibility::kTeam);
+}
+
+}  // namespace
+}  // namespace kith::app

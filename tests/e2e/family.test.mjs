@@ -1,0 +1,176 @@
+// The family portal in real headless Chromium against a real server: a social worker invites a
+// parent; the parent passes the identity check, signs in, sees the team and what is shared with
+// the family, and adds their view, which a colleague sees live. A restricted entry never appears
+// in the family's page, download or WebSocket messages. The lead professional reviews it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apiAs, checkPage, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+
+const FAMILY_PASSWORD = 'Copper-willow-meadow-55';
+let server;
+let chrome;
+let leo;
+let hughes;
+const violations = [];
+
+before(async () => {
+  server = await startServer();
+  chrome = await launchBrowser();
+  hughes = await apiAs(server.base, 'sw.hughes');
+  const mine = (await hughes.get('/api/v1/me/children')).body.children.find((c) => c.given_names === 'Leo');
+  leo = (await hughes.get(`/api/v1/children/${mine.child_id}`)).body.child;
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+async function addEntry(summary, extra) {
+  const res = await hughes.post(`/api/v1/children/${leo.id}/chronology`, {
+    occurred_on: '2026-01-10', type: 'home_visit', significance: 'notable', summary, ...extra,
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body;
+}
+
+test('invite, identity check, sign in, see what is shared, add a view the team sees live', async () => {
+  // The social worker makes an invitation on Leo's Family tab.
+  const lead = await newUser(chrome.browser, server.base);
+  await signIn(lead.page, 'sw.hughes');
+  await lead.page.getByTestId('my-children').waitFor();
+  await lead.page.goto(`/#/children/${leo.id}/family`);
+  await lead.page.getByTestId('invite-form').waitFor();
+  await lead.page.getByLabel('Their name').fill('Gary Carter');
+  await lead.page.getByTestId('invite').click();
+  const codeText = await lead.page.getByTestId('invitation-code').innerText();
+  const code = /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec(codeText)[0];
+  await checkPage(lead.page, 'family-tab-invitation', violations);
+
+  const hidden = 'Strategy discussion notes for the police';
+  await addEntry(hidden, { visibility: 'team', restriction_reason: 'police_investigation' });
+  await addEntry('Home visit: the flat was warm and Leo was playing', { visibility: 'team_and_family' });
+
+  // The parent redeems the code: a wrong date of birth first, then the right one.
+  const parent = await newUser(chrome.browser, server.base);
+  const frames = [];
+  parent.page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+  await parent.page.goto('/');
+  await parent.page.getByTestId('redeem-link').click();
+  await parent.page.getByTestId('redeem-form').waitFor();
+  await checkPage(parent.page, 'family-redeem', violations);
+  await parent.page.getByLabel('Invitation code').fill(code.toLowerCase());
+  await parent.page.getByLabel("Your child's date of birth").fill('2001-01-01');
+  await parent.page.getByLabel("Your child's postcode").fill(leo.postcode);
+  await parent.page.getByLabel('Your name').fill('Gary Carter');
+  await parent.page.getByLabel('Choose a username').fill('gary.carter');
+  await parent.page.getByLabel('Choose a password').fill(FAMILY_PASSWORD);
+  await parent.page.getByTestId('redeem').click();
+  await parent.page.getByText('does not match our record').first().waitFor();
+  await parent.page.getByLabel("Your child's date of birth").fill(leo.date_of_birth);
+  await parent.page.getByTestId('redeem').click();
+  await parent.page.getByTestId('go-sign-in').click();
+  await parent.page.getByLabel('Username').fill('gary.carter');
+  await parent.page.getByLabel('Password').fill(FAMILY_PASSWORD);
+  await parent.page.getByTestId('sign-in').click();
+
+  // The family's page: the team and what is shared; never the restricted entry.
+  await parent.page.getByTestId('family-team').waitFor();
+  assert.match(await parent.page.getByTestId('family-team').innerText(), /lead professional/);
+  const entries = parent.page.getByTestId('family-entries');
+  await entries.getByText('Home visit: the flat was warm').waitFor();
+  assert.ok(!(await parent.page.content()).includes(hidden));
+  await parent.page.locator('[data-testid=live-status][data-status=live]').waitFor();
+  await checkPage(parent.page, 'family-home', violations);
+
+  // A colleague has Leo's Family tab open; the parent adds their view; it appears live.
+  const colleague = await newUser(chrome.browser, server.base);
+  await signIn(colleague.page, 'hv.bennett');
+  await colleague.page.getByTestId('my-children').waitFor();
+  await colleague.page.goto(`/#/children/${leo.id}/family`);
+  await colleague.page.locator('[data-testid=live-status][data-status=live]').waitFor();
+  await colleague.page.getByText('The family has not added anything yet.').waitFor();
+  await parent.page.getByLabel('Your words').fill('We would like more help at bedtime, Leo is not sleeping.');
+  await parent.page.getByTestId('add-view').click();
+  await parent.page.getByTestId('my-entries').getByText('more help at bedtime').waitFor();
+  await colleague.page.getByTestId('family-entries').getByText('more help at bedtime').waitFor();
+  await checkPage(colleague.page, 'family-tab-team', violations);
+
+  // New entries reach the family live only when shared; the restricted one never does.
+  await addEntry('Second restricted note about the neighbour', { visibility: 'team', restriction_reason: 'third_party' });
+  await addEntry('Nursery says Leo settled well this week', { visibility: 'team_and_family' });
+  await entries.getByText('Nursery says Leo settled well').waitFor();
+  const page = await parent.page.content();
+  assert.ok(!page.includes(hidden) && !page.includes('restricted note'));
+  assert.ok(frames.length > 0, 'the family page received live messages');
+  assert.ok(frames.every((f) => !f.includes('restricted') && !f.includes(hidden)), frames.join('\n'));
+
+  // The printable download holds the shared entries and nothing restricted.
+  const html = await (await parent.page.request.get('/api/v1/family/export?format=html')).text();
+  assert.ok(html.includes('Nursery says Leo settled well'));
+  assert.ok(!html.includes(hidden) && !html.includes('restricted note'));
+
+  // The lead professional keeps one restriction and shares the other.
+  await lead.page.reload();
+  const list = lead.page.getByTestId('restrictions');
+  await list.getByText(hidden, { exact: true }).waitFor();
+  await checkPage(lead.page, 'family-tab-restrictions', violations);
+  await list.getByRole('button', { name: new RegExp(`^Keep restricted\\s+“${hidden}”$`) }).click();
+  await lead.page.getByText(`The restriction of “${hidden}” is confirmed.`).waitFor();
+  await list.getByRole('button', { name: /^Share with the family\s+“Second restricted note about the neighbour”$/ }).click();
+  await entries.getByText('Second restricted note about the neighbour').waitFor();
+  assert.ok(!(await parent.page.content()).includes(hidden));
+
+  for (const u of [lead, parent, colleague]) {
+    assert.deepEqual(u.problems, []);
+    await u.context.close();
+  }
+});
+
+// Key cells of the visibility matrix over the pages: the team sees a restricted entry with its
+// tag; a parent linked only to Leo's sister sees her page and nothing of Leo's.
+test('the team sees restrictions marked; a sibling\'s parent never sees Leo\'s record', async () => {
+  const restricted = 'Team-only note about the referral source';
+  // Today, so that it is at the top of the chronology.
+  await addEntry(restricted, { visibility: 'team', restriction_reason: 'third_party',
+                               occurred_on: new Date().toISOString().slice(0, 10) });
+  const team = await newUser(chrome.browser, server.base);
+  await signIn(team.page, 'hv.bennett');
+  await team.page.getByTestId('my-children').waitFor();
+  await team.page.goto(`/#/children/${leo.id}/chronology`);
+  const item = team.page.getByTestId('entry').filter({ hasText: restricted });
+  await item.waitFor();
+  assert.equal(await item.getByTestId('visibility-tag').innerText(), 'Restricted from family, awaiting review');
+
+  const sister = await hughes.post('/api/v1/children', {
+    given_names: 'Mia', family_name: 'Carter', date_of_birth: '2016-04-02', postcode: leo.postcode,
+    reason: 'Sibling of Leo Carter',
+  });
+  assert.equal(sister.status, 201);
+  const inv = await hughes.post(`/api/v1/children/${sister.body.child.id}/family/invitations`,
+                                { relation: 'parent_carer', name: 'Dan Carter' });
+  const redeemed = await fetch(`${server.base}/api/v1/family/redeem`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: inv.body.code, child_date_of_birth: '2016-04-02', postcode: leo.postcode,
+                           username: 'dan.carter', password: FAMILY_PASSWORD, display_name: 'Dan Carter' }),
+  });
+  assert.equal(redeemed.status, 201);
+  const dan = await newUser(chrome.browser, server.base);
+  await dan.page.goto('/');
+  await dan.page.getByLabel('Username').fill('dan.carter');
+  await dan.page.getByLabel('Password').fill(FAMILY_PASSWORD);
+  await dan.page.getByTestId('sign-in').click();
+  await dan.page.getByTestId('family-child-name').getByText('Mia Carter').waitFor();
+  await dan.page.getByText('Nothing has been shared with you yet.').waitFor();
+  const page = await dan.page.content();
+  assert.ok(!page.includes('Leo') && !page.includes(restricted));
+  assert.equal((await dan.page.request.get(`/api/v1/family/children/${leo.id}`)).status(), 404);
+  for (const u of [team, dan]) {
+    assert.deepEqual(u.problems, []);
+    await u.context.close();
+  }
+});
+
+test('every page scanned has no serious or critical accessibility violations', () => {
+  assert.deepEqual(violations, []);
+});

@@ -1,0 +1,306 @@
+// The family portal (issue 5) over HTTP: the visibility matrix (entry type × visibility ×
+// restriction × viewer), invitations with the identity check, the family's own entries, and
+// what never reaches a family (restricted entries in their page, export or word cloud).
+//
+// Viewers:
+//   team       hv.bennett      on Leo's team
+//   lead       sw.hughes       Leo's and Mia's lead professional (reviews restrictions)
+//   other      teacher.ellis   a practitioner of the same authority on no team
+//   parent     tracey.carter   Leo's mother (demo family login)
+//   sibParent  dan.carter      a parent linked only to Mia, Leo's sister
+//   young      mia.carter      Mia herself, a young person (14)
+//   stranger   sam.stone       a parent of another child, Oscar
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { KithServer, leoCarterId, signedIn } from './harness.mjs';
+
+const PASSWORD = 'Copper-willow-meadow-55';
+let server;
+const c = {};
+const kids = {};
+
+async function invite(child, relation = 'parent_carer', name = 'A parent') {
+  const res = await c.lead.post(`/api/v1/children/${child}/family/invitations`, { relation, name });
+  assert.equal(res.status, 201, res.text);
+  return res.body;
+}
+
+async function redeem(child, username, relation = 'parent_carer') {
+  const inv = await invite(child.id, relation);
+  const res = await server.client().post('/api/v1/family/redeem', {
+    code: inv.code.toLowerCase(), child_date_of_birth: child.dob, postcode: child.postcode.replace(' ', ''),
+    username, password: PASSWORD, display_name: username,
+  });
+  assert.equal(res.status, 201, res.text);
+  return signedIn(server, username, PASSWORD);
+}
+
+async function newChild(given, dob, postcode) {
+  const res = await c.lead.post('/api/v1/children', {
+    given_names: given, family_name: given === 'Oscar' ? 'Stone' : 'Carter', date_of_birth: dob, postcode,
+    reason: 'Referral for the family portal test',
+  });
+  assert.equal(res.status, 201, res.text);
+  const lead = await c.lead.post(`/api/v1/children/${res.body.child.id}/lead`,
+                                 { user_id: 'Usw_hughes', reason: 'Allocated social worker' });
+  assert.equal(lead.status, 200, lead.text);
+  return { id: res.body.child.id, dob, postcode };
+}
+
+// Every cell of the matrix as an entry: type × how its visibility was set.
+const TYPES = ['home_visit', 'police_call_out', 'strategy_discussion'];
+const HOW = {
+  default: { body: {}, visible: (type) => type === 'home_visit' },
+  shared: { body: { visibility: 'team_and_family' }, visible: () => true },
+  pending: { body: { visibility: 'team', restriction_reason: 'risk_of_harm' }, visible: () => false },
+  confirmed: { body: { visibility: 'team', restriction_reason: 'police_investigation' }, review: 'confirm',
+               visible: () => false },
+  lifted: { body: { visibility: 'team', restriction_reason: 'other', restriction_text: 'Names a neighbour' },
+            review: 'lift', visible: () => true },
+};
+
+const summaryOf = (child, type, how) => `Matrix ${child} ${type} ${how}`;
+const expectedFor = {};
+
+before(async () => {
+  server = await KithServer.start();
+  const leoId = await leoCarterId(server);
+  c.lead = await signedIn(server, 'sw.hughes');
+  c.team = await signedIn(server, 'hv.bennett');
+  c.other = await signedIn(server, 'teacher.ellis');
+  const leo = (await c.lead.get(`/api/v1/children/${leoId}`)).body.child;
+  kids.leo = { id: leoId, dob: leo.date_of_birth, postcode: leo.postcode };
+  kids.mia = await newChild('Mia', '2012-06-01', leo.postcode);
+  kids.oscar = await newChild('Oscar', '2018-09-09', 'NB9 9ZZ');
+  c.parent = await signedIn(server, 'tracey.carter');
+  c.sibParent = await redeem(kids.mia, 'dan.carter');
+  c.young = await redeem(kids.mia, 'mia.carter', 'young_person');
+  c.stranger = await redeem(kids.oscar, 'sam.stone');
+
+  for (const child of ['leo', 'mia']) {
+    expectedFor[child] = [];
+    for (const type of TYPES) {
+      for (const [how, spec] of Object.entries(HOW)) {
+        const summary = summaryOf(child, type, how);
+        const res = await c.lead.post(`/api/v1/children/${kids[child].id}/chronology`, {
+          occurred_on: '2026-01-05', type, significance: 'notable', summary, detail: `Detail of ${summary}`,
+          ...spec.body,
+        });
+        assert.equal(res.status, 201, res.text);
+        if (spec.review) {
+          const reviewed = await c.lead.post(
+            `/api/v1/children/${kids[child].id}/restrictions/${res.body.lineage_id}/review`, { decision: spec.review });
+          assert.equal(reviewed.status, 200, reviewed.text);
+        }
+        if (spec.visible(type)) expectedFor[child].push(summary);
+      }
+    }
+    for (const [title, body] of [[`Matrix ${child} team thread`, {}],
+                                 [`Matrix ${child} shared thread`, { visibility: 'team_and_family' }]]) {
+      const res = await c.lead.post(`/api/v1/children/${kids[child].id}/forum`,
+                                    { category: 'progress', title, body: `${title} opening`, ...body });
+      assert.equal(res.status, 201, res.text);
+    }
+  }
+});
+
+after(async () => {
+  await server?.dispose();
+});
+
+const matrixSummaries = (entries, child) =>
+  entries.map((e) => e.summary).filter((s) => s.startsWith(`Matrix ${child} `)).sort();
+
+describe('the visibility matrix over the API', () => {
+  // Which child each viewer may open on the family side: true = their page, false = 404.
+  const FAMILY = {
+    parent: { leo: true, mia: false },
+    sibParent: { leo: false, mia: true },
+    young: { leo: false, mia: true },
+    stranger: { leo: false, mia: false },
+  };
+  for (const [viewer, access] of Object.entries(FAMILY)) {
+    for (const child of ['leo', 'mia']) {
+      test(`${viewer} on ${child}: ${access[child] ? 'exactly the family-visible entries' : 'nothing'}`, async () => {
+        const res = await c[viewer].get(`/api/v1/family/children/${kids[child].id}`);
+        if (!access[child]) {
+          assert.equal(res.status, 404, res.text);
+          assert.ok(!res.text.includes('Matrix'), 'a refusal carries nothing of the child');
+          return;
+        }
+        assert.equal(res.status, 200, res.text);
+        assert.deepEqual(matrixSummaries(res.body.entries, child), [...expectedFor[child]].sort());
+        assert.deepEqual(res.body.threads.map((t) => t.title), [`Matrix ${child} shared thread`]);
+        assert.ok(!res.text.includes('restriction'), 'nothing of the team\'s restriction decisions');
+        assert.ok(res.body.team.length > 0 && res.body.team.every((m) => m.agency_name !== undefined));
+      });
+    }
+  }
+  test('a team member sees every entry with its visibility, another practitioner nothing', async () => {
+    const res = await c.team.get(`/api/v1/children/${kids.leo.id}/chronology`);
+    assert.equal(res.status, 200);
+    const mine = res.body.entries.filter((e) => e.summary.startsWith('Matrix leo '));
+    assert.equal(mine.length, TYPES.length * Object.keys(HOW).length);
+    const pending = mine.find((e) => e.summary === summaryOf('leo', 'home_visit', 'pending'));
+    assert.deepEqual(pending.family_visibility,
+                     { visibility: 'team', restriction_reason: 'risk_of_harm', restriction_text: '', review: 'pending' });
+    const byDefault = mine.find((e) => e.summary === summaryOf('leo', 'police_call_out', 'default'));
+    assert.equal(byDefault.family_visibility.restriction_reason, null);
+    assert.equal((await c.other.get(`/api/v1/children/${kids.leo.id}/chronology`)).status, 403);
+    assert.equal((await c.other.get(`/api/v1/family/children/${kids.leo.id}`)).status, 404);
+  });
+  test('family members cannot use the practitioners\' endpoints', async () => {
+    assert.equal((await c.parent.get(`/api/v1/children/${kids.leo.id}/chronology`)).status, 403);
+    assert.equal((await c.parent.get(`/api/v1/children/${kids.leo.id}/word-cloud`)).status, 403);
+    assert.equal((await c.parent.post('/api/v1/search', { given_name: 'Leo', family_name: 'Carter',
+                                                          reason: 'Looking' })).status, 403);
+  });
+});
+
+describe('restrictions', () => {
+  test('a restriction needs a reason from the list, and "other" needs a text', async () => {
+    const base = { occurred_on: '2026-01-06', type: 'note', significance: 'routine', summary: 'Reasonless' };
+    const url = `/api/v1/children/${kids.leo.id}/chronology`;
+    let res = await c.lead.post(url, { ...base, visibility: 'team' });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.field, 'restriction_reason');
+    res = await c.lead.post(url, { ...base, visibility: 'team', restriction_reason: 'other' });
+    assert.equal(res.body.field, 'restriction_text');
+    res = await c.lead.post(url, { ...base, visibility: 'team', restriction_reason: 'because' });
+    assert.equal(res.body.field, 'restriction_reason');
+  });
+  test('the review list shows pending restrictions first; only the lead reviews', async () => {
+    const list = await c.team.get(`/api/v1/children/${kids.leo.id}/restrictions`);
+    assert.equal(list.status, 200);
+    assert.equal(list.body.restrictions[0].review, 'pending');
+    const target = list.body.restrictions.find((r) => r.review === 'pending');
+    const byMember = await c.team.post(`/api/v1/children/${kids.leo.id}/restrictions/${target.subject_id}/review`,
+                                       { decision: 'lift' });
+    assert.equal(byMember.status, 403);
+  });
+  test('a correction keeps the visibility unless it changes it', async () => {
+    const res = await c.lead.post(`/api/v1/children/${kids.leo.id}/chronology`, {
+      occurred_on: '2026-01-07', type: 'home_visit', significance: 'routine', summary: 'Kept shared',
+    });
+    const corrected = await c.lead.post(`/api/v1/children/${kids.leo.id}/chronology/${res.body.id}/corrections`,
+                                        { summary: 'Kept shared (corrected)', reason: 'Spelling' });
+    assert.equal(corrected.status, 201, corrected.text);
+    assert.equal(corrected.body.family_visibility.visibility, 'team_and_family');
+    const seen = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
+    assert.ok(seen.body.entries.some((e) => e.summary === 'Kept shared (corrected)' && e.corrected));
+    const restricted = await c.lead.post(
+      `/api/v1/children/${kids.leo.id}/chronology/${corrected.body.id}/corrections`,
+      { summary: 'Now restricted', reason: 'Police asked', visibility: 'team', restriction_reason: 'police_investigation' });
+    assert.equal(restricted.status, 201, restricted.text);
+    const after = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
+    assert.ok(!after.text.includes('Now restricted') && !after.text.includes('Kept shared'));
+  });
+});
+
+describe('the family\'s voice', () => {
+  test('a disagreement reaches the team, the lead\'s alerts, the feed and the word cloud', async () => {
+    const page = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
+    const shared = page.body.entries.find((e) => e.summary === summaryOf('leo', 'home_visit', 'shared'));
+    const added = await c.parent.post(`/api/v1/family/children/${kids.leo.id}/entries`, {
+      kind: 'disagreement', about_entry_id: shared.id,
+      text: 'The bruise came from the trampoline at the park, and the nursery saw it happen.',
+    });
+    assert.equal(added.status, 201, added.text);
+    assert.equal(added.body.about_entry_id, shared.lineage_id);
+    const team = await c.team.get(`/api/v1/children/${kids.leo.id}/family/entries`);
+    assert.ok(team.body.entries.some((e) => e.id === added.body.id && e.kind === 'disagreement'
+                                            && e.relation === 'parent_carer'));
+    const alerts = await c.lead.get('/api/v1/alerts');
+    assert.ok(alerts.body.alerts.some((a) => a.kind === 'family_entry'));
+    const feed = await c.team.get('/api/v1/feed?limit=50');
+    assert.ok(feed.body.items.some((i) => i.kind === 'family_entry'));
+    const cloud = await c.team.get(`/api/v1/children/${kids.leo.id}/word-cloud?n=200`);
+    assert.ok(cloud.body.terms.some((t) => t.entry_ids.includes(added.body.id)), 'the family\'s words are in the cloud');
+    const mine = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
+    assert.ok(mine.body.my_entries.some((e) => e.id === added.body.id));
+  });
+  test('a family member cannot answer a restricted entry or edit a practitioner\'s', async () => {
+    const team = await c.team.get(`/api/v1/children/${kids.leo.id}/chronology`);
+    const hidden = team.body.entries.find((e) => e.summary === summaryOf('leo', 'home_visit', 'pending'));
+    const res = await c.parent.post(`/api/v1/family/children/${kids.leo.id}/entries`,
+                                    { kind: 'response', about_entry_id: hidden.id, text: 'Guessing' });
+    assert.equal(res.status, 400);
+    assert.ok(!res.text.includes(hidden.summary));
+    const edit = await c.parent.post(`/api/v1/children/${kids.leo.id}/chronology/${hidden.id}/corrections`,
+                                     { summary: 'Changed by the family', reason: 'Mine now' });
+    assert.equal(edit.status, 403);
+  });
+  test('a young person\'s words are not shown to their parent', async () => {
+    const added = await c.young.post(`/api/v1/family/children/${kids.mia.id}/entries`,
+                                     { kind: 'thoughts', text: 'I want to stay at my nan\'s at weekends.' });
+    assert.equal(added.status, 201, added.text);
+    const parent = await c.sibParent.get(`/api/v1/family/children/${kids.mia.id}`);
+    assert.ok(!parent.text.includes('nan'));
+  });
+});
+
+describe('downloads', () => {
+  test('the family export holds what they may see and nothing restricted, as JSON and HTML', async () => {
+    const json = await c.parent.get('/api/v1/family/export');
+    assert.equal(json.status, 200);
+    const leo = json.body.children.find((k) => k.child.child_id === kids.leo.id);
+    assert.deepEqual(matrixSummaries(leo.entries, 'leo'), [...expectedFor.leo].sort());
+    const html = await c.parent.get('/api/v1/family/export?format=html');
+    assert.equal(html.status, 200);
+    assert.match(html.headers.get('content-type'), /text\/html/);
+    for (const type of TYPES) {
+      for (const how of ['pending', 'confirmed']) {
+        const hidden = summaryOf('leo', type, how);
+        assert.ok(!json.text.includes(hidden) && !html.text.includes(hidden), `${hidden} is never exported`);
+      }
+    }
+    assert.ok(html.text.includes(summaryOf('leo', 'home_visit', 'shared')));
+  });
+  test('an administrator\'s subject-access export marks restricted parts for redaction review', async () => {
+    const admin = server.client();
+    await admin.signIn('admin.lee');
+    await admin.enrol();
+    const res = await admin.post(`/api/v1/children/${kids.leo.id}/subject-access`, { reason: 'SAR 2026/31' });
+    assert.equal(res.status, 200, res.text);
+    const pending = res.body.entries.find((e) => e.summary === summaryOf('leo', 'home_visit', 'pending'));
+    assert.equal(pending.redaction_review, true);
+    const shared = res.body.entries.find((e) => e.summary === summaryOf('leo', 'home_visit', 'shared'));
+    assert.equal(shared.redaction_review, false);
+  });
+});
+
+describe('invitations and the identity check', () => {
+  test('a wrong date of birth is refused and counted; five failures cancel the code', async () => {
+    const inv = await invite(kids.leo.id);
+    const anon = server.client();
+    const attempt = (dob) => anon.post('/api/v1/family/redeem', {
+      code: inv.code, child_date_of_birth: dob, postcode: kids.leo.postcode, username: 'wrong.guess',
+      password: PASSWORD, display_name: 'Wrong',
+    });
+    for (let i = 0; i < 5; ++i) assert.equal((await attempt('2001-01-01')).status, 400);
+    assert.equal((await attempt(kids.leo.dob)).status, 404, 'cancelled after five failures');
+    const listed = await c.lead.get(`/api/v1/children/${kids.leo.id}/family/invitations`);
+    const row = listed.body.invitations.find((x) => x.id === inv.id);
+    assert.equal(row.status, 'cancelled');
+    assert.equal(row.failed_checks, 5);
+    assert.ok(!('code' in row), 'codes are never listed');
+  });
+  test('a young person is invited only from the authority\'s age', async () => {
+    const res = await c.lead.post(`/api/v1/children/${kids.oscar.id}/family/invitations`,
+                                  { relation: 'young_person', name: 'Oscar' });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.field, 'relation');
+  });
+  // Last: moving the clock on ends every session.
+  test('codes expire after fourteen days', async () => {
+    const inv = await invite(kids.leo.id);
+    await server.advance(15 * 24 * 3600);
+    const res = await server.client().post('/api/v1/family/redeem', {
+      code: inv.code, child_date_of_birth: kids.leo.dob, postcode: kids.leo.postcode, username: 'late.parent',
+      password: PASSWORD, display_name: 'Late',
+    });
+    assert.equal(res.status, 404);
+  });
+});

@@ -1,0 +1,249 @@
+// The family portal: redeeming an invitation (before signing in), and the family member's home —
+// their children, the team around each (with how to reach them), what the team shares with the
+// family, and adding their own view. Live updates reload the page when something shared changes.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, seg } from '../api';
+import { live } from '../live';
+import { href } from '../router';
+import type { FamilyChild, FamilyChildSummary, FamilyEntry } from '../types';
+import { entryTypeLabel, formatDate, formatDateTime } from '../format';
+import { Button, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
+
+const KINDS: [string, string][] = [
+  ['thoughts', 'My thoughts and feelings'],
+  ['response', 'A response to an entry'],
+  ['disagreement', 'I disagree with an entry, and here is why'],
+];
+
+export function Redeem() {
+  const [f, setF] = useState({ code: '', child_date_of_birth: '', postcode: '', display_name: '', username: '', password: '' });
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  useEffect(() => {
+    document.title = 'Use an invitation code – Kith';
+  }, []);
+  if (done) {
+    return (
+      <>
+        <h1 class="govuk-heading-l">Your account is ready</h1>
+        <Success>{done}</Success>
+        <p class="govuk-body">
+          <a class="govuk-link" href={href()} data-testid="go-sign-in">Sign in</a> with your username and password. We
+          recommend adding a second factor (an authenticator app) when you first sign in.
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <h1 class="govuk-heading-l">Use an invitation code</h1>
+      <p class="govuk-body">
+        Someone from the team around your child gave you a code. To check it is you, we also ask for your child's date of
+        birth and postcode.
+      </p>
+      <FormError error={error} idPrefix="redeem" />
+      <form
+        noValidate
+        data-testid="redeem-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          try {
+            const made = await api.post<{ username: string }>('/api/v1/family/redeem', { ...f, code: f.code.trim(), postcode: f.postcode.trim(), display_name: f.display_name.trim() }, { quiet401: true });
+            setDone(`Your username is ${made.username}.`);
+          } catch (err) {
+            setError(err as ApiError);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <TextField id="redeem-code" label="Invitation code" hint="For example ABCD-EFGH-JKMN" value={f.code} onInput={set('code')} maxLength={20} required />
+        <TextField id="redeem-child_date_of_birth" label="Your child's date of birth" type="date" value={f.child_date_of_birth} onInput={set('child_date_of_birth')} required />
+        <TextField id="redeem-postcode" label="Your child's postcode" value={f.postcode} onInput={set('postcode')} maxLength={10} required />
+        <TextField id="redeem-display_name" label="Your name" value={f.display_name} onInput={set('display_name')} maxLength={200} required />
+        <TextField id="redeem-username" label="Choose a username" hint="Lower-case letters, digits, dots or dashes, starting with a letter." value={f.username} onInput={set('username')} maxLength={64} required />
+        <TextField id="redeem-password" label="Choose a password" hint="At least 12 characters; a few unrelated words work well." type="password" value={f.password} onInput={set('password')} maxLength={128} required />
+        <Button busy={busy} testid="redeem">Create my account</Button>
+      </form>
+      <p class="govuk-body">
+        <a class="govuk-link" href={href()}>I already have an account</a>
+      </p>
+    </>
+  );
+}
+
+function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEntry) => void }) {
+  const [kind, setKind] = useState('thoughts');
+  const [about, setAbout] = useState('');
+  const [text, setText] = useState('');
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <section class="kith-card" aria-labelledby="add-view-h">
+      <h2 class="govuk-heading-m" id="add-view-h">Add your view</h2>
+      <p class="govuk-body">The team around {child.child.name} sees what you write. Nobody can change it.</p>
+      <FormError error={error} idPrefix="view" />
+      <form
+        noValidate
+        data-testid="view-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          try {
+            const body: Record<string, string> = { kind, text: text.trim() };
+            if (kind !== 'thoughts') body.about_entry_id = about;
+            onAdded(await api.post<FamilyEntry>(`/api/v1/family/children/${seg(child.child.child_id)}/entries`, body));
+            setText('');
+            setAbout('');
+          } catch (err) {
+            setError(err as ApiError);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <SelectField id="view-kind" label="What would you like to add?" value={kind} onInput={setKind} options={KINDS} />
+        {kind !== 'thoughts' && (
+          <SelectField
+            id="view-about_entry_id"
+            label="Which entry is it about?"
+            value={about}
+            onInput={setAbout}
+            options={child.entries.map((e) => [e.id, `${formatDate(e.occurred_on)}: ${e.summary}`])}
+            emptyLabel="Choose an entry"
+            required
+          />
+        )}
+        <TextArea id="view-text" label="Your words" value={text} onInput={setText} rows={5} maxLength={10000} required />
+        <Button busy={busy} testid="add-view">Send to the team</Button>
+      </form>
+    </section>
+  );
+}
+
+function ChildView({ summary }: { summary: FamilyChildSummary }) {
+  const page = useAsync(() => api.get<FamilyChild>(`/api/v1/family/children/${seg(summary.child_id)}`), [summary.child_id]);
+  const [added, setAdded] = useState('');
+  useEffect(
+    () =>
+      live.subscribe((m) => {
+        if (m.type === 'child_updated' && m.child_id === summary.child_id) page.reload();
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [summary.child_id],
+  );
+  return (
+    <Loaded state={page} what={`${summary.name}'s page`}>
+      {(c) => (
+        <>
+          <section class="kith-card" aria-labelledby="team-h">
+            <h2 class="govuk-heading-m" id="team-h">The team around {c.child.name}</h2>
+            <ul class="govuk-list" data-testid="family-team">
+              {c.team.map((m) => (
+                <li key={`${m.name}-${m.role}`}>
+                  <strong>{m.name}</strong>, {m.role}
+                  {m.lead && ' (lead professional: your main contact)'} · {m.agency_name}
+                  {m.agency_phone && <> · {m.agency_phone}</>}
+                  {m.agency_email && <> · <a class="govuk-link" href={`mailto:${m.agency_email}`}>{m.agency_email}</a></>}
+                </li>
+              ))}
+            </ul>
+          </section>
+          {added && <Success>{added}</Success>}
+          <AddView child={c} onAdded={() => { setAdded('Thank you. The team can now read what you wrote.'); page.reload(); }} />
+          <section class="kith-card" aria-labelledby="entries-h">
+            <h2 class="govuk-heading-m" id="entries-h">What the team has recorded and shared with you</h2>
+            <div aria-live="polite">
+              {c.entries.length === 0 ? (
+                <p class="govuk-body">Nothing has been shared with you yet.</p>
+              ) : (
+                <ul class="kith-entries" data-testid="family-entries">
+                  {c.entries.map((e) => (
+                    <li class={`kith-entry kith-entry--${e.significance}`} key={e.id} data-testid="family-entry">
+                      <div class="kith-entry__head">
+                        <span class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-0">{formatDate(e.occurred_on)}</span>
+                        <span class="govuk-body-s govuk-!-margin-bottom-0">{entryTypeLabel(e.type)}</span>
+                        <span class="govuk-body-s govuk-!-margin-bottom-0 kith-meta">{e.agency_name}</span>
+                      </div>
+                      <p class="kith-entry__summary">{e.summary}</p>
+                      {e.detail && <p class="kith-entry__detail">{e.detail}</p>}
+                      <p class="kith-meta">Recorded by {e.author_name}{e.corrected ? ' (corrected since)' : ''}</p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          </section>
+          {c.threads.length > 0 && (
+            <section class="kith-card" aria-labelledby="threads-h">
+              <h2 class="govuk-heading-m" id="threads-h">Discussions shared with you</h2>
+              {c.threads.map((t) => (
+                <div key={t.id}>
+                  <h3 class="govuk-heading-s">{t.title}</h3>
+                  <ul class="govuk-list">
+                    {t.posts.map((p) => (
+                      <li key={p.id}><strong>{p.author_name}</strong> ({formatDateTime(p.created_at)}): {p.body}</li>
+                    ))}
+                  </ul>
+                </div>
+              ))}
+            </section>
+          )}
+          {c.my_entries.length > 0 && (
+            <section class="kith-card" aria-labelledby="mine-h">
+              <h2 class="govuk-heading-m" id="mine-h">What you have added</h2>
+              <ul class="govuk-list" data-testid="my-entries">
+                {c.my_entries.map((e) => (
+                  <li key={e.id}>
+                    <strong>{KINDS.find(([k]) => k === e.kind)?.[1]}</strong> ({formatDateTime(e.created_at)}): {e.text}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+export function FamilyHome() {
+  const children = useAsync(() => api.get<{ children: FamilyChildSummary[] }>('/api/v1/family/children'), []);
+  const [chosen, setChosen] = useState('');
+  useEffect(() => {
+    document.title = 'Your family – Kith';
+  }, []);
+  return (
+    <>
+      <h1 class="govuk-heading-l">Your family's record</h1>
+      <p class="govuk-body">
+        This is what the people working with your family have recorded and shared with you. Some things may be kept back
+        to keep someone safe; you can ask the local authority about them.
+      </p>
+      <p class="govuk-body">
+        Download everything you can see: <a class="govuk-link" href="/api/v1/family/export" download>as a file (JSON)</a> or{' '}
+        <a class="govuk-link" href="/api/v1/family/export?format=html" target="_blank" rel="noopener">as a printable page (opens in a new tab)</a>.
+      </p>
+      <Loaded state={children} what="Your children">
+        {(d) => {
+          if (d.children.length === 0) return <p class="govuk-body">Your account is not linked to a child yet.</p>;
+          const current = d.children.find((k) => k.child_id === chosen) ?? d.children[0];
+          return (
+            <>
+              {d.children.length > 1 && (
+                <SelectField id="family-child" label="Child" value={current.child_id} onInput={setChosen} options={d.children.map((k) => [k.child_id, k.name])} />
+              )}
+              <h2 class="govuk-heading-l" data-testid="family-child-name">{current.name}</h2>
+              <ChildView summary={current} />
+            </>
+          );
+        }}
+      </Loaded>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+// The authority administrator's family portal settings: who sees each type of entry by default
+// (the team only, or the team and the family), and the age from which a young person may have
+// their own account.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { ENTRY_TYPES, entryTypeLabel } from '../format';
+import { Button, FormError, Loaded, SelectField, Success, TableWrap, TextField, useAsync } from '../components/ui';
+
+interface Settings {
+  defaults: Record<string, 'team' | 'team_and_family'>;
+  young_person_min_age: number;
+}
+
+const CHOICES: [string, string][] = [
+  ['team', 'The team only'],
+  ['team_and_family', 'The team and the family'],
+];
+const SUBJECTS: [string, string][] = [...ENTRY_TYPES, ['forum_thread', 'Forum discussion']];
+
+function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => void }) {
+  const [defaults, setDefaults] = useState(initial.defaults);
+  const [age, setAge] = useState(String(initial.young_person_min_age));
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      noValidate
+      data-testid="family-settings-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(undefined);
+        try {
+          await api.put<Settings>('/api/v1/authority/family-settings', { defaults, young_person_min_age: Number(age) });
+          onSaved();
+        } catch (err) {
+          setError(err as ApiError);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <FormError error={error} idPrefix="settings" />
+      <TextField id="settings-young_person_min_age" label="A young person may have their own account from the age of" type="number" value={age} onInput={setAge} width="3" required />
+      <TableWrap label="Who sees each type of entry by default">
+        <table class="govuk-table">
+          <caption class="govuk-table__caption govuk-table__caption--m">Who sees each type of entry by default</caption>
+          <thead class="govuk-table__head">
+            <tr class="govuk-table__row">
+              <th scope="col" class="govuk-table__header">Type</th>
+              <th scope="col" class="govuk-table__header">Default</th>
+            </tr>
+          </thead>
+          <tbody class="govuk-table__body">
+            {SUBJECTS.map(([code, label]) => (
+              <tr class="govuk-table__row" key={code}>
+                <th scope="row" class="govuk-table__header">{code === 'forum_thread' ? label : entryTypeLabel(code)}</th>
+                <td class="govuk-table__cell">
+                  <SelectField id={`settings-${code}`} label={`Default for ${label}`} value={defaults[code] ?? 'team'} onInput={(v) => setDefaults({ ...defaults, [code]: v as Settings['defaults'][string] })} options={CHOICES} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      <Button busy={busy} testid="save-family-settings">Save settings</Button>
+    </form>
+  );
+}
+
+export function FamilySettingsPage() {
+  const settings = useAsync(() => api.get<Settings>('/api/v1/authority/family-settings'), []);
+  const [saved, setSaved] = useState('');
+  useEffect(() => {
+    document.title = 'Family portal settings – Kith';
+  }, []);
+  return (
+    <>
+      <h1 class="govuk-heading-l">Family portal settings</h1>
+      <p class="govuk-body">
+        Practitioners can still share or restrict each entry; restricting needs a reason, and the lead professional reviews it.
+        A type that is the team's only by default needs no reason.
+      </p>
+      {saved && <Success>{saved}</Success>}
+      <Loaded state={settings} what="The family portal settings">
+        {(s) => <SettingsForm initial={s} onSaved={() => { setSaved('The settings were saved.'); settings.reload(); }} />}
+      </Loaded>
+    </>
+  );
+}
