@@ -547,7 +547,9 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
 
   // Clusters: connected components of automatic matches, strongest first, never joining two
   // clusters that hold different valid NHS numbers or UPNs (a child has one of each). Without
-  // that rule a record lacking identifiers can chain two siblings together.
+  // that rule a record lacking identifiers can chain two siblings together. Nor are two clusters
+  // of several records joined by a link that is not strong (cluster_join_margin): one record
+  // that resembles parts of two people would otherwise chain them into one.
   t0 = SteadyClock::now();
   std::vector<ScoredPair> matches;
   for (WorkerOutput& out : outputs) {
@@ -572,6 +574,8 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
     return holder[ra] != RuleIndex::kNone && holder[rb] != RuleIndex::kNone &&
            records[holder[ra]].*field != records[holder[rb]].*field;
   };
+  std::vector<uint32_t> cluster_size(n, 1);  // per root
+  const double strong_link = Model::ToWeight(options.match_probability) + options.cluster_join_margin;
   for (ScoredPair& sp : matches) {
     const uint32_t ra = uf.Find(sp.a);
     const uint32_t rb = uf.Find(sp.b);
@@ -581,9 +585,15 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
       sp.outcome = Outcome::kReview;
       ++result.stats.reviews;
       ++result.stats.identifier_conflicts;
+    } else if (options.cluster_join_margin > 0 && cluster_size[ra] > 1 && cluster_size[rb] > 1 &&
+               sp.weight < strong_link) {
+      sp.outcome = Outcome::kReview;
+      ++result.stats.reviews;
+      ++result.stats.weak_bridges;
     } else {
       const uint32_t root = uf.Unite(ra, rb);
       const uint32_t other = root == ra ? rb : ra;
+      cluster_size[root] += cluster_size[other];
       if (nhs_holder[root] == RuleIndex::kNone) nhs_holder[root] = nhs_holder[other];
       if (upn_holder[root] == RuleIndex::kNone) upn_holder[root] = upn_holder[other];
       ++result.stats.matches;

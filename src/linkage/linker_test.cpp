@@ -168,5 +168,22 @@ TEST(LinkerAccuracyTest, FebrlDataset1) {
   EXPECT_GE(m.f1, 0.98);
 }
 
+// Splink's historical_50k: large clusters whose records resemble parts of several people. Weak
+// links must not chain clusters together (cluster_join_margin); with the rule off precision
+// falls to about 0.41.
+TEST(LinkerAccuracyTest, SplinkHistoricalDoesNotChainPeopleTogether) {
+  auto loaded = ReadRecordsCsvFile(DataDir() + "/splink/historical_figures_with_errors_50k.csv", {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  LinkOptions options;
+  options.threads = 2;
+  options.text_names = loaded->schema.text_columns;
+  auto result = Link(loaded->records, options);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const PairwiseMetrics m = EvaluatePairwise(result->cluster_of, TruthEntities(loaded->records));
+  EXPECT_GE(m.precision, 0.95);
+  EXPECT_GE(m.f1, 0.69);
+  EXPECT_GT(result->stats.weak_bridges, 0u);
+}
+
 }  // namespace
 }  // namespace kith::linkage

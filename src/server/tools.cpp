@@ -218,9 +218,10 @@ int Tools::Options::RunLink() const {
   const auto& s = summary->stats;
   std::cerr << fmt::format(
       "kith link: {} records read, {} clusters; {} candidate pairs, {} matches, {} for review ({} identifier "
-      "conflicts, {} lowered by the twins and siblings rule), {} oversized blocks skipped; {:.1f} s\n",
+      "conflicts, {} weak links between clusters, {} lowered by the twins and siblings rule), {} oversized blocks "
+      "skipped; {:.1f} s\n",
       summary->rows_read, s.clusters, s.candidate_pairs, s.matches, s.reviews, s.identifier_conflicts,
-      s.sibling_guarded, s.oversized_blocks, Seconds(started));
+      s.weak_bridges, s.sibling_guarded, s.oversized_blocks, Seconds(started));
   std::cerr << "kith link: clusters written to " << link_out
             << (link_review_out.empty() ? "" : ", review pairs to " + link_review_out) << "\n";
   return 0;
