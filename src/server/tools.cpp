@@ -296,8 +296,7 @@ int Tools::Options::RunSearch(const Config& config) const {
   if (!index) return 1;
   std::cerr << fmt::format("kith search: {} children indexed in {:.1f} s\n", index->Size(), Seconds(started));
 
-  std::ifstream in(search_batch, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ReadFile(search_batch).value_or("");
   std::ofstream file;
   if (!search_out.empty()) {
     file.open(search_out, std::ios::binary | std::ios::trunc);
