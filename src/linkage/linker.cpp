@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "linkage/text.h"
+
 namespace kith::linkage {
 namespace {
 
@@ -406,6 +408,17 @@ std::string CsvQuote(std::string_view s) {
   return out;
 }
 
+// The first token of a record's given name.
+std::string_view FirstToken(std::string_view name) { return name.substr(0, name.find(' ')); }
+
+// True when either record's given name appears among the other's full-name tokens: the records
+// then name the same person with the given name in another place (a middle name used as the
+// first name, a title or surname in the given-name column), which is not the twins-and-siblings
+// signal of two different given names. Siblings' full names hold their own given names.
+bool GivenNameInOtherFullName(const Record& a, const Record& b) {
+  return ShareToken(FirstToken(a.given), b.full_name) || ShareToken(FirstToken(b.given), a.full_name);
+}
+
 }  // namespace
 
 std::vector<BlockingRule> DefaultBlockingRules() {
@@ -522,7 +535,7 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
             for (size_t c : identifiers) {
               identifier_agrees |= gamma[c] == LevelCount(comparator.specs()[c].kind) - 1;
             }
-            if (!identifier_agrees) {
+            if (!identifier_agrees && !GivenNameInOtherFullName(records[i], records[j])) {
               if (gamma[given] == 1) {
                 ++out.guarded;
                 continue;
