@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <unordered_map>
 
@@ -198,6 +197,87 @@ struct Plan {
   std::string child_id;  // kAttach to an existing child
   std::vector<storage::ReviewCandidate> candidates;  // kQueue
 };
+
+// Decides what happens to each new row from the linkage of `records`: the known children
+// first (indices 0..known.size()), then the new rows. Candidates made from other new rows name
+// the child as "new:<row>" (the row that creates it).
+std::vector<Plan> PlanRows(const linkage::LinkResult& linked, const std::vector<linkage::Record>& records,
+                           const std::vector<domain::Child>& known) {
+  const size_t k = known.size();
+  const auto& cluster_of = linked.cluster_of;
+  std::vector<Plan> plans(records.size() - k);
+  // Per cluster: the known children in it. Per record: review links leaving its cluster.
+  std::unordered_map<uint32_t, std::vector<size_t>> known_in_cluster;
+  for (size_t i = 0; i < k; ++i) known_in_cluster[cluster_of[i]].push_back(i);
+  std::vector<std::vector<const linkage::ScoredPair*>> links(records.size());
+  for (const auto& p : linked.pairs) {
+    links[p.a].push_back(&p);
+    links[p.b].push_back(&p);
+  }
+  std::unordered_map<uint32_t, bool> cluster_uncertain;
+  for (const auto& p : linked.pairs) {
+    if (p.outcome == linkage::Outcome::kReview && cluster_of[p.a] != cluster_of[p.b]) {
+      if (p.a >= k) cluster_uncertain[cluster_of[p.a]] = true;
+      if (p.b >= k) cluster_uncertain[cluster_of[p.b]] = true;
+    }
+  }
+  // First pass: rows that are certain. The first new row of a cluster with no known child
+  // creates it; the others attach to it.
+  std::unordered_map<uint32_t, size_t> creator_of;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const uint32_t cluster = cluster_of[k + i];
+    auto known_it = known_in_cluster.find(cluster);
+    Plan& plan = plans[i];
+    if (known_it != known_in_cluster.end() && known_it->second.size() == 1) {
+      plan.kind = Plan::Kind::kAttach;
+      plan.child_id = known[known_it->second[0]].id;
+    } else if ((known_it != known_in_cluster.end()) || cluster_uncertain.contains(cluster)) {
+      plan.kind = Plan::Kind::kQueue;
+    } else if (auto [it, first] = creator_of.emplace(cluster, i); first) {
+      plan.kind = Plan::Kind::kCreate;
+    } else {
+      plan.kind = Plan::Kind::kAttach;
+      plan.creator = it->second;
+    }
+  }
+  // Second pass: the uncertain rows and their candidates (the best pair with each child).
+  auto child_of_record = [&](size_t rec) -> std::optional<std::string> {
+    if (rec < k) return known[rec].id;
+    const Plan& p = plans[rec - k];
+    if (p.kind == Plan::Kind::kCreate) return "new:" + std::to_string(rec - k);
+    if (p.kind == Plan::Kind::kAttach) return p.child_id.empty() ? "new:" + std::to_string(p.creator) : p.child_id;
+    return std::nullopt;
+  };
+  for (size_t i = 0; i < plans.size(); ++i) {
+    Plan& plan = plans[i];
+    if (plan.kind != Plan::Kind::kQueue) continue;
+    std::map<std::string, std::pair<float, size_t>> best;  // child -> weight, record
+    for (const auto* p : links[k + i]) {
+      const size_t other = p->a == k + i ? p->b : p->a;
+      auto child = child_of_record(other);
+      if (!child) continue;
+      auto [it, inserted] = best.emplace(*child, std::make_pair(p->weight, other));
+      if (!inserted && p->weight > it->second.first) it->second = {p->weight, other};
+    }
+    if (best.empty()) {
+      // Uncertain only about rows that are themselves uncertain: a new child.
+      if (auto [it, first] = creator_of.emplace(cluster_of[k + i], i); first) {
+        plan.kind = Plan::Kind::kCreate;
+      } else {
+        plan.kind = Plan::Kind::kAttach;
+        plan.creator = it->second;
+      }
+      continue;
+    }
+    for (const auto& [child, wr] : best) {
+      plan.candidates.push_back({child, linkage::Model::ToProbability(wr.first), wr.first,
+                                 Evidence(linked.model, records[k + i], records[wr.second])});
+    }
+    std::sort(plan.candidates.begin(), plan.candidates.end(),
+              [](const auto& a, const auto& b) { return a.weight > b.weight; });
+  }
+  return plans;
+}
 
 }  // namespace
 
@@ -397,7 +477,9 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
         auto page = r.Children().ListByAuthority(authority.id, after, 5000);
         if (page.empty()) break;
         after = page.back().id;
-        for (auto& c : page) known.push_back(std::move(c));
+        for (auto& c : page) {
+          if (!r.Merges().MergedAway(c.id)) known.push_back(std::move(c));  // hidden: not a candidate
+        }
       }
     }
   });
@@ -406,13 +488,11 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
   progress("read", 1.0);
 
   // Link the new rows against the index and each other.
-  const size_t k = known.size();
   std::vector<linkage::Record> records;
-  records.reserve(k + fresh.size());
+  records.reserve(known.size() + fresh.size());
   for (const auto& c : known) records.push_back(linkage::NormaliseRecord(ToInput(c)));
   for (const auto& row : fresh) records.push_back(linkage::NormaliseRecord(ToInput(row.record)));
-  std::vector<Plan> plans(fresh.size());
-  linkage::Model model;
+  std::vector<Plan> plans;
   if (!fresh.empty()) {
     linkage::LinkOptions link;
     link.match_probability = options.match_probability;
@@ -424,79 +504,7 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     };
     auto linked = linkage::LinkNormalised(records, link);
     if (!linked) return linked.error();
-    model = std::move(linked->model);
-    const auto& cluster_of = linked->cluster_of;
-
-    // Per cluster: the known children in it. Per record: review links leaving its cluster.
-    std::unordered_map<uint32_t, std::vector<size_t>> known_in_cluster;
-    for (size_t i = 0; i < k; ++i) known_in_cluster[cluster_of[i]].push_back(i);
-    std::vector<std::vector<const linkage::ScoredPair*>> links(records.size());
-    for (const auto& p : linked->pairs) {
-      links[p.a].push_back(&p);
-      links[p.b].push_back(&p);
-    }
-    std::unordered_map<uint32_t, bool> cluster_uncertain;
-    for (const auto& p : linked->pairs) {
-      if (p.outcome == linkage::Outcome::kReview && cluster_of[p.a] != cluster_of[p.b]) {
-        if (p.a >= k) cluster_uncertain[cluster_of[p.a]] = true;
-        if (p.b >= k) cluster_uncertain[cluster_of[p.b]] = true;
-      }
-    }
-    // First pass: rows that are certain. The first new row of a cluster with no known child
-    // creates it; the others attach to it.
-    std::unordered_map<uint32_t, size_t> creator_of;
-    for (size_t i = 0; i < fresh.size(); ++i) {
-      const uint32_t cluster = cluster_of[k + i];
-      auto known_it = known_in_cluster.find(cluster);
-      Plan& plan = plans[i];
-      if (known_it != known_in_cluster.end() && known_it->second.size() == 1) {
-        plan.kind = Plan::Kind::kAttach;
-        plan.child_id = known[known_it->second[0]].id;
-      } else if ((known_it != known_in_cluster.end()) || cluster_uncertain.contains(cluster)) {
-        plan.kind = Plan::Kind::kQueue;
-      } else if (auto [it, first] = creator_of.emplace(cluster, i); first) {
-        plan.kind = Plan::Kind::kCreate;
-      } else {
-        plan.kind = Plan::Kind::kAttach;
-        plan.creator = it->second;
-      }
-    }
-    // Second pass: the uncertain rows and their candidates (the best pair with each child).
-    auto child_of_record = [&](size_t rec) -> std::optional<std::string> {
-      if (rec < k) return known[rec].id;
-      const Plan& p = plans[rec - k];
-      if (p.kind == Plan::Kind::kCreate) return "new:" + std::to_string(rec - k);
-      if (p.kind == Plan::Kind::kAttach) return p.child_id.empty() ? "new:" + std::to_string(p.creator) : p.child_id;
-      return std::nullopt;
-    };
-    for (size_t i = 0; i < fresh.size(); ++i) {
-      Plan& plan = plans[i];
-      if (plan.kind != Plan::Kind::kQueue) continue;
-      std::map<std::string, std::pair<float, size_t>> best;  // child -> weight, record
-      for (const auto* p : links[k + i]) {
-        const size_t other = p->a == k + i ? p->b : p->a;
-        auto child = child_of_record(other);
-        if (!child) continue;
-        auto [it, inserted] = best.emplace(*child, std::make_pair(p->weight, other));
-        if (!inserted && p->weight > it->second.first) it->second = {p->weight, other};
-      }
-      if (best.empty()) {
-        // Uncertain only about rows that are themselves uncertain: a new child.
-        if (auto [it, first] = creator_of.emplace(cluster_of[k + i], i); first) {
-          plan.kind = Plan::Kind::kCreate;
-        } else {
-          plan.kind = Plan::Kind::kAttach;
-          plan.creator = it->second;
-        }
-        continue;
-      }
-      for (const auto& [child, wr] : best) {
-        plan.candidates.push_back({child, linkage::Model::ToProbability(wr.first), wr.first,
-                                   Evidence(model, records[k + i], records[wr.second])});
-      }
-      std::sort(plan.candidates.begin(), plan.candidates.end(),
-                [](const auto& a, const auto& b) { return a.weight > b.weight; });
-    }
+    plans = PlanRows(*linked, records, known);
   }
   progress("link", 1.0);
 

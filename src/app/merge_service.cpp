@@ -1,5 +1,7 @@
 #include "app/merge_service.h"
 
+#include <nlohmann/json.hpp>
+
 #include "domain/team.h"
 
 namespace kith::app {
@@ -31,7 +33,7 @@ void AuditBoth(Repositories& r, const Principal& p, const char* action, const Ch
     a.target_id = other;
     a.reason = reason;
     a.why = std::string(kWhy);
-    a.detail = "{\"merge_id\":\"" + m.id + "\"}";
+    a.detail = nlohmann::json{{"merge_id", m.id}}.dump();
     r.Audit().Append(a);
   }
 }

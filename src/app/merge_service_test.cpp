@@ -76,6 +76,19 @@ TEST_F(MergeServiceTest, MergeHidesTheDuplicateAndUnmergeRestoresItExactly) {
   EXPECT_EQ(children.Signpost(As("sw"), millie_, "Checking who is involved").error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(children.Signpost(As("sw"), amelia_, "Checking who is involved"));
   EXPECT_FALSE(found(millie_));
+  // A merged-away child is no candidate for newly imported records.
+  Principal importer;
+  importer.user.id = "cli";
+  importer.user.role = domain::Role::kNationalAdmin;
+  ImportOptions options;
+  options.authority_id = "la1";
+  options.default_source = "Hillside Primary";
+  ASSERT_TRUE(ImportFeed(*ctx_, importer, "record_id,given_name,family_name,sex,postcode\nS9,Millie,Hart,F,NB2 9XY\n",
+                         options));
+  EXPECT_NE(ChildOf("Hillside Primary", "S9"), millie_);
+  for (const auto& item : store_->ReadValue([](storage::Repositories& r) { return r.Reviews().Open("la1", 10); })) {
+    for (const auto& c : item.candidates) EXPECT_NE(c.child_id, millie_);
+  }
   EXPECT_EQ(merges_->Merge(As("mgr"), oliver_, millie_, kReason).error().code, ErrorCode::kConflict);
 
   auto undone = merges_->Unmerge(As("mgr"), merged->id, "Not the same girl: different GP on paper");

@@ -1,5 +1,7 @@
 #include "app/review_service.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "app/index_import.h"
@@ -150,7 +152,12 @@ Result<ReviewView> ReviewService::Decide(const Principal& p, const std::string& 
     r.Audit().Append(a);
     return true;
   });
-  if (!outcome) return outcome.error();
+  if (!outcome) {
+    if (outcome.error().code == ErrorCode::kNotFound) {
+      Audit(ctx_, p, "index.review.decide", review_id, AuditOutcome::kDenied, "no such review");
+    }
+    return outcome.error();
+  }
   if (observer_ && stored) observer_->ChildStored(*stored);
   return Get(p, review_id);
 }

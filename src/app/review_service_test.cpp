@@ -54,6 +54,10 @@ TEST_F(ReviewServiceTest, OnlyManagersOfTheAuthorityMayReview) {
                 .code,
             ErrorCode::kForbidden);
   EXPECT_EQ(service_->Get(As("mgr"), "R-nope").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->Decide(As("mgr"), "R-nope", ReviewDecision::kNotAMatch, "", "Different child: another family")
+                .error()
+                .code,
+            ErrorCode::kNotFound);
 }
 
 TEST_F(ReviewServiceTest, ShowsTheCandidatesWithEvidenceAndDecidesAMatchOnce) {

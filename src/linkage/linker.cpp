@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "linkage/text.h"
+
 namespace kith::linkage {
 namespace {
 
@@ -406,6 +408,17 @@ std::string CsvQuote(std::string_view s) {
   return out;
 }
 
+// The first token of a record's given name.
+std::string_view FirstToken(std::string_view name) { return name.substr(0, name.find(' ')); }
+
+// True when either record's given name appears among the other's full-name tokens: the records
+// then name the same person with the given name in another place (a middle name used as the
+// first name, a title or surname in the given-name column), which is not the twins-and-siblings
+// signal of two different given names. Siblings' full names hold their own given names.
+bool GivenNameInOtherFullName(const Record& a, const Record& b) {
+  return ShareToken(FirstToken(a.given), b.full_name) || ShareToken(FirstToken(b.given), a.full_name);
+}
+
 }  // namespace
 
 std::vector<BlockingRule> DefaultBlockingRules() {
@@ -522,7 +535,7 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
             for (size_t c : identifiers) {
               identifier_agrees |= gamma[c] == LevelCount(comparator.specs()[c].kind) - 1;
             }
-            if (!identifier_agrees) {
+            if (!identifier_agrees && !GivenNameInOtherFullName(records[i], records[j])) {
               if (gamma[given] == 1) {
                 ++out.guarded;
                 continue;
@@ -547,7 +560,9 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
 
   // Clusters: connected components of automatic matches, strongest first, never joining two
   // clusters that hold different valid NHS numbers or UPNs (a child has one of each). Without
-  // that rule a record lacking identifiers can chain two siblings together.
+  // that rule a record lacking identifiers can chain two siblings together. Nor are two clusters
+  // of several records joined by a link that is not strong (cluster_join_margin): one record
+  // that resembles parts of two people would otherwise chain them into one.
   t0 = SteadyClock::now();
   std::vector<ScoredPair> matches;
   for (WorkerOutput& out : outputs) {
@@ -572,6 +587,8 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
     return holder[ra] != RuleIndex::kNone && holder[rb] != RuleIndex::kNone &&
            records[holder[ra]].*field != records[holder[rb]].*field;
   };
+  std::vector<uint32_t> cluster_size(n, 1);  // per root
+  const double strong_link = Model::ToWeight(options.match_probability) + options.cluster_join_margin;
   for (ScoredPair& sp : matches) {
     const uint32_t ra = uf.Find(sp.a);
     const uint32_t rb = uf.Find(sp.b);
@@ -581,9 +598,15 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
       sp.outcome = Outcome::kReview;
       ++result.stats.reviews;
       ++result.stats.identifier_conflicts;
+    } else if (options.cluster_join_margin > 0 && cluster_size[ra] > 1 && cluster_size[rb] > 1 &&
+               sp.weight < strong_link) {
+      sp.outcome = Outcome::kReview;
+      ++result.stats.reviews;
+      ++result.stats.weak_bridges;
     } else {
       const uint32_t root = uf.Unite(ra, rb);
       const uint32_t other = root == ra ? rb : ra;
+      cluster_size[root] += cluster_size[other];
       if (nhs_holder[root] == RuleIndex::kNone) nhs_holder[root] = nhs_holder[other];
       if (upn_holder[root] == RuleIndex::kNone) upn_holder[root] = upn_holder[other];
       ++result.stats.matches;

@@ -83,6 +83,10 @@ struct LinkOptions {
   // transliteration, typo or phonetic link) is never matched unless an identifier (NHS number,
   // UPN, other id) agrees exactly; merely similar given names cap the outcome at review.
   bool sibling_guard = true;
+  // Two clusters of several records each are joined only by a pair at least this many bits
+  // (log2 odds) above the automatic-match weight; a weaker match may add a single record to a
+  // cluster but not chain two clusters together (it goes to review instead). 0 turns it off.
+  double cluster_join_margin = 10.0;
   bool keep_match_pairs = false;        // also return automatic matches in LinkResult::pairs
   std::vector<std::string> text_names;  // names of InputRecord::texts, for reports
   const Model* model = nullptr;         // when set, used as is instead of being estimated
@@ -97,6 +101,8 @@ struct LinkStats {
   size_t sibling_guarded = 0;
   size_t identifier_conflicts = 0;  // matches sent to review because joining them would put two
                                     // NHS numbers or UPNs in one cluster
+  size_t weak_bridges = 0;  // matches sent to review because they would chain two clusters
+                            // with a link weaker than cluster_join_margin allows
   size_t oversized_blocks = 0;
   size_t clusters = 0;
   double normalise_seconds = 0;

@@ -78,6 +78,32 @@ TEST(LinkerTest, TwinsAreNotMergedButNicknamesAre) {
   EXPECT_EQ(unguarded->cluster_of[0], unguarded->cluster_of[2]);
 }
 
+// A given name found among the other record's full-name tokens (a middle name used as the first
+// name) is not the twins-and-siblings signal of two different given names.
+TEST(LinkerTest, GivenNameInsideTheOtherFullNameIsNotASibling) {
+  const Model model = FixedModel();
+  LinkOptions options;
+  options.model = &model;
+  options.threads = 1;
+  std::vector<InputRecord> records = {
+      Rec("1", "Thomas", "Featherstonehaugh", "2016-04-02", "YO1 7HH"),
+      Rec("2", "Clifford", "Featherstonehaugh", "2016-04-02", "YO1 7HH"),
+      Rec("3", "Olivia", "Featherstonehaugh", "2016-04-02", "YO1 7HH"),  // a twin
+  };
+  records[0].full_name = "Thomas Clifford Featherstonehaugh";
+  records[1].full_name = "Clifford Featherstonehaugh";
+  records[2].full_name = "Olivia Featherstonehaugh";
+  auto result = Link(records, options);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->cluster_of[0], result->cluster_of[1]);
+  EXPECT_NE(result->cluster_of[0], result->cluster_of[2]);
+
+  records[0].full_name = "Thomas Featherstonehaugh";  // no shared token: the rule applies
+  auto apart = Link(records, options);
+  ASSERT_TRUE(apart.ok());
+  EXPECT_NE(apart->cluster_of[0], apart->cluster_of[1]);
+}
+
 TEST(LinkerTest, DifferentNhsNumbersNeverShareACluster) {
   const Model model = FixedModel();
   LinkOptions options;
@@ -166,6 +192,25 @@ TEST(LinkerAccuracyTest, FebrlDataset1) {
   EXPECT_GE(m.precision, 0.99);
   EXPECT_GE(m.recall, 0.96);
   EXPECT_GE(m.f1, 0.98);
+}
+
+// Splink's historical_50k: large clusters whose records resemble parts of several people. Weak
+// links must not chain clusters together (cluster_join_margin); with the rule off precision
+// falls to about 0.41. Recall comes from names in other fields (given name inside the other
+// full name) and nicknames (Willie, Reggie, Ernie): F1 0.70 before those, 0.75 with them.
+TEST(LinkerAccuracyTest, SplinkHistoricalDoesNotChainPeopleTogether) {
+  auto loaded = ReadRecordsCsvFile(DataDir() + "/splink/historical_figures_with_errors_50k.csv", {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  LinkOptions options;
+  options.threads = 2;
+  options.text_names = loaded->schema.text_columns;
+  auto result = Link(loaded->records, options);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const PairwiseMetrics m = EvaluatePairwise(result->cluster_of, TruthEntities(loaded->records));
+  EXPECT_GE(m.precision, 0.94);
+  EXPECT_GE(m.recall, 0.61);
+  EXPECT_GE(m.f1, 0.74);
+  EXPECT_GT(result->stats.weak_bridges, 0u);
 }
 
 }  // namespace

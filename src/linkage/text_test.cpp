@@ -18,6 +18,8 @@ TEST(FoldNameTest, FoldsCaseAccentsApostrophesAndSeparators) {
 TEST(CanonicalGivenNameTest, MapsNicknamesAndTransliterations) {
   EXPECT_EQ(CanonicalGivenName("bill"), "william");
   EXPECT_EQ(CanonicalGivenName("liam"), "william");
+  EXPECT_EQ(CanonicalGivenName("willie"), "william");
+  EXPECT_EQ(CanonicalGivenName("reggie"), "reginald");
   EXPECT_EQ(CanonicalGivenName("mohammed"), "muhammad");
   EXPECT_EQ(CanonicalGivenName("mohamed"), "muhammad");
   EXPECT_EQ(CanonicalGivenName("kate"), "katherine");

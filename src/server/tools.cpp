@@ -218,9 +218,10 @@ int Tools::Options::RunLink() const {
   const auto& s = summary->stats;
   std::cerr << fmt::format(
       "kith link: {} records read, {} clusters; {} candidate pairs, {} matches, {} for review ({} identifier "
-      "conflicts, {} lowered by the twins and siblings rule), {} oversized blocks skipped; {:.1f} s\n",
+      "conflicts, {} weak links between clusters, {} lowered by the twins and siblings rule), {} oversized blocks "
+      "skipped; {:.1f} s\n",
       summary->rows_read, s.clusters, s.candidate_pairs, s.matches, s.reviews, s.identifier_conflicts,
-      s.sibling_guarded, s.oversized_blocks, Seconds(started));
+      s.weak_bridges, s.sibling_guarded, s.oversized_blocks, Seconds(started));
   std::cerr << "kith link: clusters written to " << link_out
             << (link_review_out.empty() ? "" : ", review pairs to " + link_review_out) << "\n";
   return 0;
@@ -295,8 +296,7 @@ int Tools::Options::RunSearch(const Config& config) const {
   if (!index) return 1;
   std::cerr << fmt::format("kith search: {} children indexed in {:.1f} s\n", index->Size(), Seconds(started));
 
-  std::ifstream in(search_batch, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ReadFile(search_batch).value_or("");
   std::ofstream file;
   if (!search_out.empty()) {
     file.open(search_out, std::ios::binary | std::ios::trunc);

@@ -5,6 +5,19 @@
 namespace kith::storage::sqlite {
 namespace {
 
+// Runs an insert; a uniqueness violation becomes kConflict with `conflict` as its message.
+Status RunInsert(Statement& s, const std::string& conflict) {
+  try {
+    s.Run();
+  } catch (const StorageError& e) {
+    if (std::string_view(e.what()).find("UNIQUE constraint failed") != std::string_view::npos) {
+      return Error::Conflict(conflict);
+    }
+    throw;
+  }
+  return Ok{};
+}
+
 constexpr std::string_view kSourceColumns =
     "id, source, record_id, content_hash, child_id, given_name, family_name, date_of_birth, sex, postcode,"
     " address, nhs_number, upn, attributes, imported_at, updated_at";
@@ -18,15 +31,7 @@ class SqliteSourceRecords final : public SourceRecordRepository {
                                     ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)";
     auto s = db_.Prepare(kSql);
     Bind(s, r);
-    try {
-      s.Run();
-    } catch (const StorageError& e) {
-      if (std::string_view(e.what()).find("UNIQUE constraint failed") != std::string_view::npos) {
-        return Error::Conflict("source record " + r.source + "/" + r.record_id + " already exists");
-      }
-      throw;
-    }
-    return Ok{};
+    return RunInsert(s, "source record " + r.source + "/" + r.record_id + " already exists");
   }
 
   Status Update(const SourceRecord& r) override {
@@ -141,14 +146,7 @@ class SqliteReviews final : public ReviewRepository {
       s.BindNull(7);
     }
     s.Bind(8, item.decided_child_id).Bind(9, item.reason);
-    try {
-      s.Run();
-    } catch (const StorageError& e) {
-      if (std::string_view(e.what()).find("UNIQUE constraint failed") != std::string_view::npos) {
-        return Error::Conflict("review item " + item.id + " already exists");
-      }
-      throw;
-    }
+    if (auto st = RunInsert(s, "review item " + item.id + " already exists"); !st) return st;
     for (size_t i = 0; i < item.candidates.size(); ++i) {
       auto c = db_.Prepare(
           "INSERT INTO review_candidates(review_id, position, child_id, probability, weight, evidence)"
@@ -262,15 +260,7 @@ class SqliteMerges final : public MergeRepository {
       s.BindNull(9);
     }
     s.Bind(10, m.unmerge_reason);
-    try {
-      s.Run();
-    } catch (const StorageError& e) {
-      if (std::string_view(e.what()).find("UNIQUE constraint failed") != std::string_view::npos) {
-        return Error::Conflict("that child is already merged into another");
-      }
-      throw;
-    }
-    return Ok{};
+    return RunInsert(s, "that child is already merged into another");
   }
 
   std::optional<ChildMerge> Get(const std::string& id) override {
