@@ -1,11 +1,10 @@
 // Conformance of the child's-account repositories (chronology, forum, wheel, word statistics,
 // feed and alerts): every back end listed in backends.cpp must pass it unchanged.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
-#include "conformance/backends.h"
+#include "conformance/fixture.h"
 
 namespace kith::conformance {
 namespace {
@@ -17,58 +16,18 @@ using domain::Significance;
 using storage::Repositories;
 using storage::StoredEntry;
 
-const TimePoint kT0 = FromMicros(1'790'000'000'000'000);
-
-class AccountConformance : public ::testing::TestWithParam<Backend> {
+class AccountConformance : public ConformanceTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kith-acct-conf-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = GetParam().open(dir_.string());
+    ConformanceTest::SetUp();
     Write([](Repositories& r) {
-      EXPECT_TRUE(r.Authorities().Insert({"la1", "E09000099", "Northbrook", false}));
+      InsertAuthority(r);
       EXPECT_TRUE(r.Agencies().Insert({"ag-school", "la1", "Hillside Primary", AgencyKind::kSchool, "", "", ""}));
       EXPECT_TRUE(r.Agencies().Insert({"ag-gp", "la1", "Brook Surgery", AgencyKind::kGpPractice, "", "", ""}));
-      for (const char* id : {"u1", "u2"}) {
-        domain::User u;
-        u.id = id;
-        u.username = std::string("user.") + id;
-        u.display_name = id;
-        u.authority_id = "la1";
-        u.agency_id = "ag-school";
-        u.password_hash = "$argon2id$stub";
-        EXPECT_TRUE(r.Users().Insert(u));
-      }
-      for (const char* id : {"c1", "c2"}) {
-        domain::Child c;
-        c.id = id;
-        c.authority_id = "la1";
-        c.given_names = "Amelia";
-        c.family_name = "Hart";
-        c.created_at = kT0;
-        c.updated_at = kT0;
-        EXPECT_TRUE(r.Children().Insert(c));
-      }
+      InsertUsers(r, {"u1", "u2"}, "ag-school");
+      InsertChildren(r, {"c1", "c2"});
       r.Teams().AddMember({"c1", "u1", "Teacher", "Class teacher of the child", kT0, true});
     });
-  }
-
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Write(const std::function<void(Repositories&)>& fn) {
-    store_->Write([&](Repositories& r) {
-      fn(r);
-      return true;
-    });
-  }
-  template <typename F>
-  auto Read(F&& fn) {
-    return store_->ReadValue(std::forward<F>(fn));
   }
 
   static StoredEntry Entry(std::string id, std::string child, Date on, std::optional<domain::TimeOfDay> time = {},
@@ -101,9 +60,6 @@ class AccountConformance : public ::testing::TestWithParam<Backend> {
     c.entry.recorded_at = old.entry.recorded_at + std::chrono::seconds(60);
     return c;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<storage::Store> store_;
 };
 
 TEST_P(AccountConformance, ChronologyEntryRoundTripsEveryField) {

@@ -1,11 +1,10 @@
 // Conformance of the early help repository: every back end listed in backends.cpp must pass it
 // unchanged.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
-#include "conformance/backends.h"
+#include "conformance/fixture.h"
 
 namespace kith::conformance {
 namespace {
@@ -16,49 +15,17 @@ using storage::Repositories;
 const TimePoint kT0 = FromMicros(1'790'000'000'000'000);
 const Date kToday{2026, 11, 20};
 
-class EarlyHelpConformance : public ::testing::TestWithParam<Backend> {
+class EarlyHelpConformance : public ConformanceTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kith-eh-conf-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = GetParam().open(dir_.string());
+    ConformanceTest::SetUp();
     Write([](Repositories& r) {
-      EXPECT_TRUE(r.Authorities().Insert({"la1", "E09000099", "Northbrook", false}));
-      for (const char* id : {"u1", "u2"}) {
-        domain::User u;
-        u.id = id;
-        u.username = std::string("user.") + id;
-        u.display_name = id;
-        u.authority_id = "la1";
-        u.password_hash = "$argon2id$stub";
-        EXPECT_TRUE(r.Users().Insert(u));
-      }
-      for (const char* id : {"c1", "c2"}) {
-        domain::Child c;
-        c.id = id;
-        c.authority_id = "la1";
-        c.given_names = "Amelia";
-        c.family_name = "Hart";
-        c.created_at = kT0;
-        c.updated_at = kT0;
-        EXPECT_TRUE(r.Children().Insert(c));
-      }
+      InsertAuthority(r);
+      InsertUsers(r, {"u1", "u2"});
+      InsertChildren(r, {"c1", "c2"});
     });
   }
 
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Write(const std::function<void(Repositories&)>& fn) {
-    store_->Write([&](Repositories& r) {
-      fn(r);
-      return true;
-    });
-  }
   std::optional<eh::Assessment> Get(const std::string& id) {
     return store_->ReadValue([&](Repositories& r) { return r.EarlyHelp().Get(id); });
   }
@@ -96,9 +63,6 @@ class EarlyHelpConformance : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(eh::StartNewVersion(a, "u2", kT0));
     return a;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<storage::Store> store_;
 };
 
 TEST_P(EarlyHelpConformance, AnAssessmentRoundTripsEveryField) {

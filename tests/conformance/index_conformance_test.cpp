@@ -1,11 +1,10 @@
 // Conformance of the national index repositories (source records and the clerical review
 // queue): every back end listed in backends.cpp must pass it unchanged.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
-#include "conformance/backends.h"
+#include "conformance/fixture.h"
 
 namespace kith::conformance {
 namespace {
@@ -15,46 +14,15 @@ using storage::ReviewItem;
 using storage::ReviewStatus;
 using storage::SourceRecord;
 
-const TimePoint kT0 = FromMicros(1'790'000'000'000'000);
-
-class IndexConformance : public ::testing::TestWithParam<Backend> {
+class IndexConformance : public ConformanceTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kith-index-conf-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = GetParam().open(dir_.string());
+    ConformanceTest::SetUp();
     Write([](Repositories& r) {
-      EXPECT_TRUE(r.Authorities().Insert({"la1", "E09000099", "Northbrook", false}));
+      InsertAuthority(r);
       EXPECT_TRUE(r.Authorities().Insert({"la2", "E09000098", "Southmere", false}));
-      for (const char* id : {"c1", "c2"}) {
-        domain::Child c;
-        c.id = id;
-        c.authority_id = "la1";
-        c.given_names = "Amelia";
-        c.family_name = "Hart";
-        c.created_at = kT0;
-        c.updated_at = kT0;
-        EXPECT_TRUE(r.Children().Insert(c));
-      }
+      InsertChildren(r, {"c1", "c2"});
     });
-  }
-
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Write(const std::function<void(Repositories&)>& fn) {
-    store_->Write([&](Repositories& r) {
-      fn(r);
-      return true;
-    });
-  }
-  template <typename F>
-  auto Read(F&& fn) {
-    return store_->ReadValue(std::forward<F>(fn));
   }
 
   static SourceRecord Record(std::string id, std::string record_id, std::string child, TimePoint at = kT0) {
@@ -77,9 +45,6 @@ class IndexConformance : public ::testing::TestWithParam<Backend> {
     s.updated_at = at;
     return s;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<storage::Store> store_;
 };
 
 TEST_P(IndexConformance, SourceRecordsAreUniquePerSourceAndKeepEveryValue) {
@@ -135,8 +100,16 @@ TEST_P(IndexConformance, ReviewQueueHoldsCandidatesAndIsDecidedOnce) {
   Write([](Repositories& r) {
     EXPECT_TRUE(r.SourceRecords().Insert(Record("s1", "A1", "")));
     EXPECT_TRUE(r.SourceRecords().Insert(Record("s2", "A2", "")));
-    ReviewItem a{"r-a", "la1", "s1", {{"c1", 0.91, 3.35, R"([{"field":"given_name"}])"}, {"c2", 0.6, 0.58, "[]"}},
-                 ReviewStatus::kOpen, kT0 + std::chrono::seconds(1), "", std::nullopt, "", ""};
+    ReviewItem a{"r-a",
+                 "la1",
+                 "s1",
+                 {{"c1", 0.91, 3.35, R"([{"field":"given_name"}])"}, {"c2", 0.6, 0.58, "[]"}},
+                 ReviewStatus::kOpen,
+                 kT0 + std::chrono::seconds(1),
+                 "",
+                 std::nullopt,
+                 "",
+                 ""};
     ReviewItem b{"r-b", "la1", "s2", {{"c2", 0.75, 1.58, "[]"}}, ReviewStatus::kOpen, kT0, "", std::nullopt, "", ""};
     ReviewItem c{"r-c", "la2", "s2", {{"c2", 0.75, 1.58, "[]"}}, ReviewStatus::kOpen, kT0, "", std::nullopt, "", ""};
     EXPECT_TRUE(r.Reviews().Insert(a));

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "conformance/backends.h"
+#include "conformance/fixture.h"
 
 namespace kith::conformance {
 namespace {
@@ -21,29 +21,18 @@ using domain::User;
 using storage::Repositories;
 using storage::Store;
 
-const TimePoint kT0 = FromMicros(1'790'000'000'000'000);
-
-class StoreConformance : public ::testing::TestWithParam<Backend> {
+class StoreConformance : public ConformanceTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kith-conf-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = GetParam().open(dir_.string());
+    ConformanceTest::SetUp();
     Write([](Repositories& r) {
-      EXPECT_TRUE(r.Authorities().Insert({"la1", "E09000099", "Northbrook", false}));
+      InsertAuthority(r);
       EXPECT_TRUE(r.Agencies().Insert({"ag-school", "la1", "Hillside Primary", AgencyKind::kSchool, "01632 960001",
                                        "office@hillside.example", "1 School Lane"}));
       EXPECT_TRUE(r.Agencies().Insert({"ag-gp", "la1", "Brook Surgery", AgencyKind::kGpPractice, "", "", ""}));
       EXPECT_TRUE(r.Users().Insert(MakeUser("u1", "amy.jones")));
       EXPECT_TRUE(r.Users().Insert(MakeUser("u2", "ben.smith")));
     });
-  }
-
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   static User MakeUser(std::string id, std::string username) {
@@ -84,13 +73,6 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
     return c;
   }
 
-  void Write(const std::function<void(Repositories&)>& fn) {
-    store_->Write([&](Repositories& r) {
-      fn(r);
-      return true;
-    });
-  }
-
   static AuditRecord Audit(std::string action, std::string child_id = "") {
     AuditRecord a;
     a.at = kT0;
@@ -103,9 +85,6 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
     a.why = "team member";
     return a;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreConformance, AuthoritiesAndAgencies) {
