@@ -173,11 +173,18 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       const TimeOfDay at = e.time && e.time->hour >= 17 ? TimeOfDay{23, 0, 0} : TimeOfDay{17, 30, 0};
       x.recorded_at = std::min(domain::FromUkCivil(x.occurred_on, at), now);
       if (!r.Chronology().Insert({x, ""})) throw storage::StorageError("demo: chronology entry");
-      // The family sees what the authority's built-in defaults share with them.
+      // The family sees what the authority's built-in defaults share with them, except what the
+      // police share: that is kept from the family while it may be part of an investigation,
+      // and waits on the lead professional's review list.
+      const domain::VisibilityRecord visibility =
+          x.agency_id == "APOL"
+              ? domain::VisibilityRecord{domain::Visibility::kTeam, domain::RestrictionReason::kPoliceInvestigation,
+                                         "", domain::RestrictionReview::kPending}
+              : domain::VisibilityRecord{domain::BuiltInDefault(domain::ToString(x.type)), std::nullopt, "", {}};
       r.Family().SetVisibility({x.lineage_id,
                                 child,
                                 "entry",
-                                {domain::BuiltInDefault(domain::ToString(x.type)), std::nullopt, "", {}},
+                                visibility,
                                 x.author_id,
                                 x.recorded_at,
                                 "",

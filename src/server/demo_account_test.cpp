@@ -6,6 +6,7 @@
 
 #include "app/account_service.h"
 #include "app/context.h"
+#include "domain/account/family.h"
 #include "server/demo.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -60,6 +61,14 @@ TEST(DemoAccountTest, LeoCarterHasARisingMultiAgencyPictureAndAnUncheckedAdult) 
     not_brought += x.type == domain::EntryType::kWasNotBrought;
     hospital += x.type == domain::EntryType::kHospitalAttendance;
     police += x.type == domain::EntryType::kPoliceCallOut;
+    // What the police shared is kept from the family, waiting on the lead's review.
+    if (x.agency_id == "APOL") {
+      auto row = store->ReadValue([&](storage::Repositories& r) { return r.Family().Visibility(x.lineage_id); });
+      ASSERT_TRUE(row) << x.summary;
+      EXPECT_EQ(row->record.visibility, domain::Visibility::kTeam) << x.summary;
+      EXPECT_EQ(row->record.reason, domain::RestrictionReason::kPoliceInvestigation) << x.summary;
+      EXPECT_EQ(row->record.review, domain::RestrictionReview::kPending) << x.summary;
+    }
   }
   EXPECT_GE(agencies.size(), 6u);
   EXPECT_GT(recent, 2 * early);  // contact rises
