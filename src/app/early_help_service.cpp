@@ -283,7 +283,13 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
   });
   lease.Finish(committed);
   if (committed && hub_) {
-    hub_->Publish({child_id, "early_help", std::nullopt, ""});
+    // Content-free for linked family members, so a family page open on the child reloads its
+    // filtered view (docs/family-portal.md) — except while only a draft changes, which the
+    // family never sees.
+    const bool family_visible = std::string_view(action) != "early_help.edit" &&
+                                std::string_view(action) != "early_help.start" &&
+                                std::string_view(action) != "early_help.new_version";
+    hub_->Publish({child_id, "early_help", std::nullopt, "", family_visible});
     if (made_entry) hub_->Publish({child_id, "chronology", std::nullopt, ""});
   }
   if (!access) {

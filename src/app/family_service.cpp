@@ -24,6 +24,9 @@ namespace {
 constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 constexpr size_t kCodeLength = 12;
 constexpr size_t kMaxPersonName = 200;
+// Assessments are not an authority-default subject type: the early help assessment is done
+// with the family, so it is visible to them unless restricted (with a reason, reviewed).
+constexpr std::string_view kAssessmentSubject = "early_help_assessment";
 
 Error NoChild() { return Error::NotFound("There is no child with that Kith id."); }
 Error BadCode() {
@@ -104,9 +107,48 @@ FamilyEntryView FamilyEntryViewOf(Names& names, Repositories& r, storage::Family
   return v;
 }
 
+// The family's view of an assessment, or nothing while no version has been completed (a draft
+// is the team's working copy) or when the team restricted it from the family.
+std::optional<FamilyAssessmentView> FamilyAssessmentOf(Names& names, Repositories& r,
+                                                       const domain::early_help::Assessment& a,
+                                                       const std::map<std::string, storage::VisibilityRow>& vis,
+                                                       const Date& today) {
+  const auto* record = a.OfRecord();
+  if (!record) return std::nullopt;
+  // Visible unless restricted: early help is done with the family's consent (docs/early-help.md).
+  if (auto it = vis.find(a.id); it != vis.end() && !domain::FamilyMaySee(&it->second.record)) return std::nullopt;
+  FamilyAssessmentView v;
+  v.id = a.id;
+  v.stage = a.stage;
+  v.lead_name = names.User(a.lead_id);
+  v.version = record->number;
+  v.completed_at = record->completed_at.value_or(record->created_at);
+  v.content = record->content;
+  for (const auto& m : a.meetings) v.meetings.push_back({m.held_on, m.decisions});
+  for (const auto& act : a.actions) {
+    FamilyActionView fa{act.description,
+                        names.User(act.owner_id),
+                        "",
+                        act.due_on,
+                        act.status,
+                        domain::early_help::IsOverdue(act, today) && a.IsOpen(),
+                        act.need_id};
+    if (auto u = r.Users().Get(act.owner_id)) fa.owner_agency = names.Agency(u->agency_id);
+    v.actions.push_back(std::move(fa));
+  }
+  for (auto review : a.reviews) {
+    review.recorded_by.clear();
+    v.reviews.push_back(std::move(review));
+  }
+  v.closed_at = a.closed_at;
+  v.outcome = a.outcome;
+  v.closure_summary = a.closure_summary;
+  return v;
+}
+
 // What a linked family member may see of one child (the caller has checked the link).
 FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const domain::FamilyLink& link,
-                             const std::string& viewer_id) {
+                             const std::string& viewer_id, const Date& today) {
   FamilyChildView out;
   out.child = {child.id, child.FullName(), link.relation};
   out.date_of_birth = child.date_of_birth;
@@ -131,6 +173,9 @@ FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const 
   }
   for (auto& e : r.Family().Entries(child.id)) {
     if (e.author_id == viewer_id) out.my_entries.push_back(FamilyEntryViewOf(names, r, std::move(e)));
+  }
+  for (const auto& a : r.EarlyHelp().ForChild(child.id)) {
+    if (auto v = FamilyAssessmentOf(names, r, a, vis, today)) out.early_help.push_back(std::move(*v));
   }
   return out;
 }
@@ -421,8 +466,12 @@ Result<storage::VisibilityRow> FamilyService::SetVisibility(const Principal& p, 
           subject.subject_id = t->id;
           subject.kind = "thread";
           type = domain::kForumThreadSubject;
+        } else if (auto eh = r.EarlyHelp().Get(subject_id); eh && eh->child_id == child_id) {
+          subject.subject_id = eh->id;
+          subject.kind = "assessment";
+          type = kAssessmentSubject;
         } else {
-          return Error::NotFound("There is no such entry or thread on this child's account.");
+          return Error::NotFound("There is no such entry, thread or early help assessment on this child's account.");
         }
         subject.type = type;
         auto row = RecordVisibility(r, subject, choice, p.user.id, now);
@@ -448,6 +497,8 @@ Result<std::vector<RestrictionView>> FamilyService::Restrictions(const Principal
           RestrictionView v{row, "", names.User(row.set_by), names.User(row.reviewed_by)};
           if (row.subject_kind == "thread") {
             if (auto t = r.Forum().GetThread(row.subject_id)) v.title = t->title;
+          } else if (row.subject_kind == "assessment") {
+            v.title = "Early help assessment";
           } else {
             auto versions = r.Chronology().Versions(row.subject_id);
             if (!versions.empty()) v.title = versions.back().entry.summary;
@@ -764,10 +815,11 @@ Result<std::vector<FamilyChildSummary>> FamilyService::Children(const Principal&
 }
 
 Result<FamilyChildView> FamilyService::Child(const Principal& p, const std::string& child_id) {
-  return FamilyRead<FamilyChildView>(p, child_id, "family.child_read",
-                                     [&](Repositories& r, const domain::Child& child, const domain::FamilyLink& link) {
-                                       return Result<FamilyChildView>(ChildViewFor(r, child, link, p.user.id));
-                                     });
+  return FamilyRead<FamilyChildView>(
+      p, child_id, "family.child_read",
+      [&](Repositories& r, const domain::Child& child, const domain::FamilyLink& link) {
+        return Result<FamilyChildView>(ChildViewFor(r, child, link, p.user.id, domain::UkDate(ctx_.clock.Now())));
+      });
 }
 
 Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::string& child_id,
@@ -780,6 +832,7 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
   std::optional<Result<FamilyEntryView>> out;
   Decision decision{false, "no such child"};
   std::optional<FeedItemView> published;
+  bool about_assessment = false;  // a view on an early help assessment (shown on its tab)
   ctx_.store.Write([&](Repositories& r) {
     out.reset();
     published.reset();
@@ -787,16 +840,26 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
     decision = DecideAsFamily(r, p.user, domain::FamilyAction::kAddEntry, child_id);
     if (!child || !decision.allowed) return false;
     storage::FamilyEntry e{ctx_.random.Id("FE"), child_id, p.user.id, kind, "", text, now};
+    about_assessment = false;
     if (!about_entry_id.empty()) {
-      // Only an entry the family member can see can be answered; anything else is "no such".
+      // Only an entry or early help assessment the family member can see can be answered;
+      // anything else is "no such".
       auto about = r.Chronology().Get(about_entry_id);
       const auto row =
           about && about->entry.child_id == child_id ? r.Family().Visibility(about->entry.lineage_id) : std::nullopt;
-      if (!row || !domain::FamilyMaySee(&row->record)) {
+      if (row && domain::FamilyMaySee(&row->record)) {
+        e.about_entry_id = about->entry.lineage_id;
+      } else if (auto a = r.EarlyHelp().Get(about_entry_id); a && a->child_id == child_id) {
+        Names names(r);
+        if (FamilyAssessmentOf(names, r, *a, VisibilityOf(r, child_id), domain::UkDate(now))) {
+          e.about_entry_id = a->id;
+          about_assessment = true;
+        }
+      }
+      if (e.about_entry_id.empty()) {
         out.emplace(Error::Invalid("about_entry_id", "There is no such entry on your child's record."));
         return false;
       }
-      e.about_entry_id = about->entry.lineage_id;
     }
     if (auto s = r.Family().InsertEntry(e); !s) {
       out.emplace(s.error());
@@ -808,7 +871,9 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
     const std::string who =
         p.user.display_name +
         (view.relation == domain::FamilyRelation::kYoungPerson ? " (the young person)" : " (family)");
-    const std::string summary = who + " added their view for " + child->FullName();
+    const std::string summary =
+        who + (about_assessment ? " added their view on the early help assessment for " : " added their view for ") +
+        child->FullName();
     storage::FeedItem item{ctx_.random.Id("F"), now, child_id, "family_entry", summary, p.user.id, "", e.id, "", ""};
     r.Feed().Append(item);
     if (const auto* lead = domain::FindLead(r.Teams().Members(child_id))) {
@@ -832,6 +897,7 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
   }
   // The team only: another family member must not see this family member's words.
   if (published && hub_) hub_->Publish({child_id, "family", published, "", false});
+  if (published && hub_ && about_assessment) hub_->Publish({child_id, "early_help", std::nullopt, "", false});
   return std::move(*out);
 }
 
@@ -847,7 +913,7 @@ Result<FamilyExport> FamilyService::Export(const Principal& p) {
     for (const auto& link : actor.links) {
       if (!domain::DecideFamily(actor, domain::FamilyAction::kExport, link.child_id).allowed) continue;
       if (auto child = r.Children().Get(link.child_id)) {
-        out.children.push_back(ChildViewFor(r, *child, link, p.user.id));
+        out.children.push_back(ChildViewFor(r, *child, link, p.user.id, domain::UkDate(ctx_.clock.Now())));
         child_ids.push_back(child->id);
       }
     }

@@ -27,6 +27,7 @@
 #include "app/principal.h"
 #include "common/result.h"
 #include "domain/account/family.h"
+#include "domain/early_help/assessment.h"
 #include "storage/repositories.h"
 
 namespace kith::app {
@@ -100,6 +101,40 @@ struct TeamContact {
   bool lead = false;
 };
 
+// An action of the plan as the family sees it: the owner by name and agency, not by user id.
+struct FamilyActionView {
+  std::string description;
+  std::string owner_name;
+  std::string owner_agency;
+  Date due_on;
+  domain::early_help::ActionStatus status = domain::early_help::ActionStatus::kNotStarted;
+  bool overdue = false;
+  std::string need_id;
+};
+
+// An early help assessment as the family sees it (issues 5 and 7): only the version of record
+// (the latest completed and locked version; never a draft, never earlier versions), the TAC
+// meetings' dates and decisions (not the attendee list, which may name third parties), the
+// plan, the reviews and the closure. Practitioners' user ids are not included.
+struct FamilyAssessmentView {
+  std::string id;
+  domain::early_help::Stage stage = domain::early_help::Stage::kCompleted;
+  std::string lead_name;
+  int version = 1;  // the number of the version of record
+  TimePoint completed_at{};
+  domain::early_help::Content content;  // of the version of record
+  struct MeetingView {
+    Date held_on;
+    std::string decisions;
+  };
+  std::vector<MeetingView> meetings;
+  std::vector<FamilyActionView> actions;
+  std::vector<domain::early_help::Review> reviews;  // recorded_by cleared
+  std::optional<TimePoint> closed_at;
+  std::optional<domain::early_help::Outcome> outcome;
+  std::string closure_summary;
+};
+
 // What a family member may see of one child.
 struct FamilyChildView {
   FamilyChildSummary child;
@@ -108,6 +143,8 @@ struct FamilyChildView {
   std::vector<EntryView> entries;           // family-visible, newest first
   std::vector<ThreadDetail> threads;        // family-visible, most recently active first
   std::vector<FamilyEntryView> my_entries;  // written by this family member, newest first
+  // Completed early help assessments not restricted from the family, newest first.
+  std::vector<FamilyAssessmentView> early_help;
 };
 
 struct FamilyExport {
@@ -144,7 +181,8 @@ class FamilyService {
   // child: team members, or an administrator of the child's authority. A reason is required.
   Result<FamilyMemberView> SetMemberActive(const Principal& p, const std::string& child_id, const std::string& user_id,
                                            bool active, const std::string& reason);
-  // Sets the visibility of an entry (any version's id; applies to its lineage) or a thread.
+  // Sets the visibility of an entry (any version's id; applies to its lineage), a thread or an
+  // early help assessment (subject kind "assessment"; visible to the family unless restricted).
   Result<storage::VisibilityRow> SetVisibility(const Principal& p, const std::string& child_id,
                                                const std::string& subject_id, const domain::VisibilityChoice& choice);
   // Restrictions made with a reason (pending first, then newest), for the team.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/child_service.h"
+#include "app/early_help_service.h"
 #include "app/test_fixture.h"
 
 namespace kith::app {
@@ -263,6 +264,56 @@ TEST_F(FamilyServiceTest, SubjectAccessExportForAdministratorsMarksRestrictions)
   int restricted = 0;
   for (const auto& e : sar->entries) restricted += e.visibility->record.visibility == Visibility::kTeam;
   EXPECT_EQ(restricted, 1);
+}
+
+TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrictions) {
+  EarlyHelpService early_help(*ctx_, words_, hub_.get());
+  domain::early_help::Content c;
+  c.consent = {"Sarah Carter, mother", Date{2026, 11, 1}, ""};
+  c.elements = {{"health", "Registered with a GP", "Missed reviews", ""}};
+  c.conclusion = "Support with health reviews.";
+  c.agreed_needs = {{"", "Health reviews attended"}};
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  auto young = Family(mia_, "mia.carter", FamilyRelation::kYoungPerson, {2012, 6, 1});
+  auto started = early_help.Start(As("sw"), leo_, c, "");
+  ASSERT_TRUE(started) << started.error().message;
+  const std::string id = started->assessment.id;
+  EXPECT_TRUE(family_->Child(parent, leo_)->early_help.empty()) << "a draft stays with the team";
+
+  ASSERT_TRUE(early_help.Complete(As("sw"), leo_, id, std::nullopt));
+  ASSERT_TRUE(early_help.HoldMeeting(As("sw"), leo_, id, std::nullopt,
+                                     {Date{2026, 11, 17},
+                                      {"Sarah Carter", "A neighbour"},
+                                      "Health visitor helps",
+                                      {{"Book the review", "u-teacher", Date{2099, 1, 1}, "N1"}}}));
+  ASSERT_TRUE(early_help.NewVersion(As("sw"), leo_, id, std::nullopt));
+  auto draft = c;
+  draft.conclusion = "Words still being drafted";
+  ASSERT_TRUE(early_help.EditDraft(As("sw"), leo_, id, std::nullopt, draft));
+
+  auto view = family_->Child(parent, leo_);
+  ASSERT_TRUE(view);
+  ASSERT_EQ(view->early_help.size(), 1u);
+  const auto& seen = view->early_help[0];
+  EXPECT_EQ(seen.version, 1);
+  EXPECT_EQ(seen.content.conclusion, "Support with health reviews.");
+  ASSERT_EQ(seen.meetings.size(), 1u);
+  EXPECT_EQ(seen.meetings[0].decisions, "Health visitor helps");
+  ASSERT_EQ(seen.actions.size(), 1u);
+  EXPECT_EQ(seen.actions[0].description, "Book the review");
+  EXPECT_EQ(seen.actions[0].owner_name,
+            ctx_->store.ReadValue([](storage::Repositories& r) { return r.Users().Get("u-teacher")->display_name; }));
+  EXPECT_FALSE(seen.actions[0].owner_agency.empty());
+  EXPECT_FALSE(family_->Child(young, leo_)) << "the young person sees only themselves";
+
+  auto restricted =
+      family_->SetVisibility(As("teacher"), leo_, id, {Visibility::kTeam, RestrictionReason::kThirdParty, ""});
+  ASSERT_TRUE(restricted) << restricted.error().message;
+  EXPECT_EQ(restricted->subject_kind, "assessment");
+  EXPECT_TRUE(family_->Child(parent, leo_)->early_help.empty());
+  EXPECT_TRUE(family_->Export(parent)->children.at(0).early_help.empty());
+  ASSERT_TRUE(family_->Review(As("sw"), leo_, id, true, "Agreed with the family"));
+  EXPECT_EQ(family_->Child(parent, leo_)->early_help.size(), 1u);
 }
 
 TEST_F(FamilyServiceTest, SettingsPerAuthority) {

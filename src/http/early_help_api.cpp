@@ -341,6 +341,8 @@ class EarlyHelpApi {
 
 }  // namespace
 
+nlohmann::json EarlyHelpContentJson(const domain::early_help::Content& content) { return ToJson(content); }
+
 void RegisterEarlyHelpApi(Router& router, EarlyHelpApiServices services, ApiOptions options) {
   EarlyHelpApi(services, options).Register(router);
 }

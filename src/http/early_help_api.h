@@ -3,6 +3,8 @@
 // Thread safety: handlers are safe from any thread once registered.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "app/auth_service.h"
 #include "app/early_help_service.h"
 #include "http/api.h"
@@ -14,6 +16,9 @@ struct EarlyHelpApiServices {
   app::AuthService& auth;
   app::EarlyHelpService& early_help;
 };
+
+// The content of a version (schema EarlyHelpContent); also used by the family portal's view.
+nlohmann::json EarlyHelpContentJson(const domain::early_help::Content& content);
 
 void RegisterEarlyHelpApi(Router& router, EarlyHelpApiServices services, ApiOptions options);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "http/early_help_api.h"
 #include "http/handlers.h"
 
 namespace kith::http {
@@ -145,6 +146,48 @@ json ToJson(const app::FamilyChildSummary& c) {
   return {{"child_id", c.child_id}, {"name", c.name}, {"relation", domain::ToString(c.relation)}};
 }
 
+json ToJson(const app::FamilyAssessmentView& v) {
+  namespace eh = domain::early_help;
+  json meetings = json::array();
+  for (const auto& m : v.meetings) meetings.push_back({{"held_on", m.held_on.ToString()}, {"decisions", m.decisions}});
+  json actions = json::array();
+  for (const auto& x : v.actions) {
+    actions.push_back({{"description", x.description},
+                       {"owner_name", x.owner_name},
+                       {"owner_agency", x.owner_agency},
+                       {"due_on", x.due_on.ToString()},
+                       {"status", eh::ToString(x.status)},
+                       {"overdue", x.overdue},
+                       {"need_id", OrNull(x.need_id)}});
+  }
+  json reviews = json::array();
+  for (const auto& r : v.reviews) {
+    json progress = json::array();
+    for (const auto& p : r.progress) {
+      progress.push_back({{"need_id", p.need_id}, {"progress", eh::ToString(p.progress)}, {"note", p.note}});
+    }
+    reviews.push_back({{"held_on", r.held_on.ToString()}, {"progress", progress}, {"summary", r.summary}});
+  }
+  json labels = json::object();
+  for (const auto& e : v.content.elements) {
+    if (const auto* info = eh::FindElement(e.code)) labels[e.code] = info->label;
+  }
+  return {{"id", v.id},
+          {"stage", eh::ToString(v.stage)},
+          {"element_labels", labels},
+          {"lead_professional_name", v.lead_name},
+          {"version", v.version},
+          {"completed_at", FormatUtc(v.completed_at)},
+          {"content", EarlyHelpContentJson(v.content)},
+          {"meetings", meetings},
+          {"actions", actions},
+          {"reviews", reviews},
+          {"closed_at", OrNull(v.closed_at)},
+          {"outcome", v.outcome ? json(eh::ToString(*v.outcome)) : json(nullptr)},
+          {"outcome_label", v.outcome ? json(eh::Label(*v.outcome)) : json(nullptr)},
+          {"closure_summary", v.closure_summary}};
+}
+
 json ToJson(const app::FamilyChildView& v) {
   json team = json::array();
   for (const auto& m : v.team) {
@@ -160,7 +203,8 @@ json ToJson(const app::FamilyChildView& v) {
           {"team", team},
           {"entries", ListJson(v.entries, FamilyEntryJson)},
           {"threads", ListJson(v.threads, FamilyThreadJson)},
-          {"my_entries", ListJson(v.my_entries, [](const auto& e) { return ToJson(e); })}};
+          {"my_entries", ListJson(v.my_entries, [](const auto& e) { return ToJson(e); })},
+          {"early_help", ListJson(v.early_help, [](const auto& a) { return ToJson(a); })}};
 }
 
 json ToJson(const app::FamilyExport& x) {
@@ -217,6 +261,43 @@ std::string_view KindLabel(domain::FamilyEntryKind k) {
 }
 
 // The printable copy of a family member's download: plain HTML, no script or inline style.
+// The early help assessments in the printable download, section by section in plain words.
+std::string EarlyHelpHtml(const std::vector<app::FamilyAssessmentView>& assessments) {
+  namespace eh = domain::early_help;
+  std::string h;
+  for (const auto& a : assessments) {
+    const auto& c = a.content;
+    h += "<h3>Early help assessment (version " + std::to_string(a.version) + ", completed " +
+         FormatUtc(a.completed_at) + ")</h3>\n<p>Lead professional: " + HtmlEscape(a.lead_name) + "</p>\n";
+    for (const auto& e : c.elements) {
+      const auto* info = eh::FindElement(e.code);
+      h += "<h4>" + HtmlEscape(info ? std::string(info->label) : e.code) +
+           "</h4>\n<p>What is going well: " + HtmlEscape(e.strengths) +
+           "</p>\n<p>What needs to change: " + HtmlEscape(e.needs) +
+           "</p>\n<p>The family's view: " + HtmlEscape(e.family_view) + "</p>\n";
+    }
+    h += "<h4>Views and conclusion</h4>\n<p>The child's view: " + HtmlEscape(c.child_view) +
+         "</p>\n<p>The parents' view: " + HtmlEscape(c.parents_view) +
+         "</p>\n<p>Conclusion: " + HtmlEscape(c.conclusion) + "</p>\n<ul>\n";
+    for (const auto& n : c.agreed_needs) h += "<li>" + HtmlEscape(n.id + ": " + n.text) + "</li>\n";
+    h += "</ul>\n<h4>Meetings of the team around the child</h4>\n<ul>\n";
+    for (const auto& m : a.meetings) h += "<li>" + m.held_on.ToString() + ": " + HtmlEscape(m.decisions) + "</li>\n";
+    h += "</ul>\n<h4>The plan</h4>\n<ul>\n";
+    for (const auto& x : a.actions) {
+      h += "<li>" + HtmlEscape(x.description) + " (" + HtmlEscape(x.owner_name) + ", " + HtmlEscape(x.owner_agency) +
+           "; by " + x.due_on.ToString() + "; " + std::string(eh::ToString(x.status)) + ")</li>\n";
+    }
+    h += "</ul>\n<h4>Reviews</h4>\n<ul>\n";
+    for (const auto& r : a.reviews) h += "<li>" + r.held_on.ToString() + ": " + HtmlEscape(r.summary) + "</li>\n";
+    h += "</ul>\n";
+    if (a.outcome) {
+      h += "<p>Closed: " + HtmlEscape(std::string(eh::Label(*a.outcome))) + ". " + HtmlEscape(a.closure_summary) +
+           "</p>\n";
+    }
+  }
+  return h;
+}
+
 std::string ExportHtml(const app::FamilyExport& x) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>What Kith holds: " +
                   HtmlEscape(x.account_name) + "</title></head><body>\n";
@@ -247,6 +328,7 @@ std::string ExportHtml(const app::FamilyExport& x) {
       }
       h += "</ul>\n";
     }
+    h += EarlyHelpHtml(c.early_help);
     h += "<h3>What you added</h3>\n<ul>\n";
     for (const auto& e : c.my_entries) {
       h += "<li><strong>" + std::string(KindLabel(e.entry.kind)) + "</strong> (" + FormatUtc(e.entry.created_at) +

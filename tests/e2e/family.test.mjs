@@ -171,6 +171,69 @@ test('the team sees restrictions marked; a sibling\'s parent never sees Leo\'s r
   }
 });
 
+// Issues 5 and 7: the team completes an early help assessment; the parent sees the version of
+// record and, live, the plan agreed at the TAC meeting; a new version's draft never reaches them.
+test('the parent sees the completed early help assessment and the plan, never a draft', async () => {
+  const base = `/api/v1/children/${leo.id}/early-help`;
+  const content = {
+    consent: { given_by: 'Gary Carter, father', given_on: '2025-06-01' },
+    elements: [{ code: 'health', strengths: 'Registered with a GP', needs: 'Missed two health reviews',
+                 family_view: 'We forgot the letters' }],
+    child_view: 'I like the nursery garden.',
+    parents_view: 'We need help getting to appointments.',
+    conclusion: 'Support with routines and health appointments.',
+    agreed_needs: [{ text: 'Health reviews attended' }],
+  };
+  const started = await hughes.post(base, { content });
+  assert.equal(started.status, 201, JSON.stringify(started.body));
+  const at = `${base}/${started.body.id}`;
+  assert.equal((await hughes.post(`${at}/complete`, {})).status, 200);
+
+  const parent = await newUser(chrome.browser, server.base);
+  await parent.page.goto('/');
+  await parent.page.getByLabel('Username').fill('gary.carter');
+  await parent.page.getByLabel('Password').fill(FAMILY_PASSWORD);
+  await parent.page.getByTestId('sign-in').click();
+  const section = parent.page.getByTestId('family-assessment');
+  await section.getByText('Support with routines and health appointments.').waitFor();
+  await section.getByText('Missed two health reviews').waitFor();
+  await parent.page.locator('[data-testid=live-status][data-status=live]').waitFor();
+
+  // The TAC meeting agrees an action; the parent's open page shows it without reloading.
+  const today = new Date().toISOString().slice(0, 10);
+  const meeting = await hughes.post(`${at}/meetings`, {
+    held_on: today, attendees: ['Gary Carter, father'], decisions: 'The health visitor will help book reviews',
+    actions: [{ description: 'Book the two-year health review', owner_id: 'Uhv_bennett', due_on: '2099-01-31' }],
+  });
+  assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
+  await parent.page.getByTestId('family-plan').getByText('Book the two-year health review').waitFor();
+  await section.getByText('The health visitor will help book reviews').waitFor();
+  await checkPage(parent.page, 'family-early-help', violations);
+
+  // The parent adds their view on the assessment; the lead sees it on the Early help tab.
+  await parent.page.getByLabel('Your words about the assessment').fill('Mornings are better now; the letters confuse us.');
+  await parent.page.getByTestId('add-assessment-view').click();
+  await parent.page.getByTestId('my-entries').getByText('the letters confuse us').waitFor();
+  const lead = await newUser(chrome.browser, server.base);
+  await signIn(lead.page, 'sw.hughes');
+  await lead.page.getByTestId('my-children').waitFor();
+  await lead.page.goto(`/#/children/${leo.id}/early-help`);
+  await lead.page.getByTestId('eh-family-views').getByText('the letters confuse us').waitFor();
+  await checkPage(lead.page, 'early-help-family-view', violations);
+  assert.deepEqual(lead.problems, []);
+  await lead.context.close();
+
+  // A new version's draft stays with the team.
+  assert.equal((await hughes.post(`${at}/versions`, {})).status, 201);
+  assert.equal((await hughes.put(`${at}/draft`, { content: { ...content, conclusion: 'Draft: not agreed yet' } })).status,
+               200);
+  await parent.page.reload();
+  await section.getByText('Support with routines and health appointments.').waitFor();
+  assert.ok(!(await parent.page.content()).includes('Draft: not agreed yet'));
+  assert.deepEqual(parent.problems, []);
+  await parent.context.close();
+});
+
 test('every page scanned has no serious or critical accessibility violations', () => {
   assert.deepEqual(violations, []);
 });

@@ -211,5 +211,5 @@ export async function apiAs(base, username) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b ?? {}) };
+  return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b ?? {}), put: (p, b) => call('PUT', p, b ?? {}) };
 }

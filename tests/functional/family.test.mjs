@@ -271,6 +271,119 @@ describe('downloads', () => {
   });
 });
 
+describe('the early help assessment and plan (issues 5 and 7)', () => {
+  const CONTENT = {
+    consent: { given_by: 'Tracey Carter, mother', given_on: '2025-06-01' },
+    elements: [{ code: 'health', strengths: 'Registered with a GP', needs: 'Missed health reviews', family_view: '' }],
+    child_view: 'I like nursery.',
+    parents_view: 'Getting to appointments is hard.',
+    conclusion: 'Support with health appointments.',
+    agreed_needs: [{ text: 'Health reviews attended' }],
+  };
+  let base;
+  let id;
+  const familyView = async (who, child = kids.leo.id) => {
+    const res = await c[who].get(`/api/v1/family/children/${child}`);
+    return res.status === 200 ? res.body.early_help : res.status;
+  };
+
+  test('a draft is never shown; the version of record is, with the plan', async () => {
+    base = `/api/v1/children/${kids.leo.id}/early-help`;
+    const started = await c.lead.post(base, { content: CONTENT });
+    assert.equal(started.status, 201, started.text);
+    id = started.body.id;
+    assert.deepEqual(await familyView('parent'), [], 'nothing while the assessment is a draft');
+    assert.equal((await c.lead.post(`${base}/${id}/complete`, {})).status, 200);
+    const today = new Date(await server.now()).toISOString().slice(0, 10);
+    const meeting = await c.lead.post(`${base}/${id}/meetings`, {
+      held_on: today, attendees: ['Tracey Carter, mother', 'A neighbour, friend'], decisions: 'Health visitor to help',
+      actions: [{ description: 'Book the health review', owner_id: 'Uhv_bennett', due_on: '2099-01-01' }],
+    });
+    assert.equal(meeting.status, 201, meeting.text);
+    // A new version's draft stays with the team until it is completed.
+    assert.equal((await c.lead.post(`${base}/${id}/versions`, {})).status, 201);
+    const edited = await c.lead.put(`${base}/${id}/draft`, { content: { ...CONTENT, conclusion: 'DRAFT CONCLUSION' } });
+    assert.equal(edited.status, 200, edited.text);
+
+    const [a] = await familyView('parent');
+    assert.equal(a.id, id);
+    assert.equal(a.version, 1);
+    assert.equal(a.stage, 'plan');
+    assert.equal(a.lead_professional_name, 'Sam Hughes');
+    assert.equal(a.content.conclusion, 'Support with health appointments.');
+    assert.deepEqual(a.meetings, [{ held_on: today, decisions: 'Health visitor to help' }]);
+    assert.equal(a.actions.length, 1);
+    assert.equal(a.actions[0].description, 'Book the health review');
+    assert.ok(a.actions[0].owner_name.length > 0 && a.actions[0].owner_agency.length > 0);
+    const page = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
+    assert.ok(!page.text.includes('DRAFT CONCLUSION'), 'never the draft');
+    assert.ok(!page.text.includes('A neighbour'), 'never the attendee list');
+    assert.ok(!page.text.includes('Uhv_bennett'), 'names, not user ids');
+    for (const format of ['', '?format=html']) {
+      const x = await c.parent.get(`/api/v1/family/export${format}`);
+      assert.ok(x.text.includes('Support with health appointments.'), `in the download${format}`);
+      assert.ok(!x.text.includes('DRAFT CONCLUSION'));
+    }
+  });
+
+  test('only the family linked to the child: not a sibling\'s parent, the young person of another child', async () => {
+    assert.equal(await familyView('sibParent'), 404);
+    assert.equal(await familyView('young'), 404);
+    assert.equal(await familyView('stranger'), 404);
+    // The young person sees their own assessment.
+    const mia = `/api/v1/children/${kids.mia.id}/early-help`;
+    const started = await c.lead.post(mia, { content: CONTENT });
+    assert.equal(started.status, 201, started.text);
+    assert.equal((await c.lead.post(`${mia}/${started.body.id}/complete`, {})).status, 200);
+    assert.deepEqual((await familyView('young', kids.mia.id)).map((a) => a.id), [started.body.id]);
+    assert.deepEqual((await familyView('parent')).map((a) => a.id), [id], 'Leo\'s parent: Leo\'s only');
+  });
+
+  test('the family adds its view on the assessment; the team sees it, family-authored, and is told', async () => {
+    const at = `/api/v1/family/children/${kids.leo.id}/entries`;
+    const view = await c.parent.post(at, { kind: 'disagreement', about_entry_id: id, text: 'We do go to appointments.' });
+    assert.equal(view.status, 201, view.text);
+    assert.equal(view.body.about_entry_id, id);
+    const team = await c.team.get(`/api/v1/children/${kids.leo.id}/family/entries`);
+    const seen = team.body.entries.find((e) => e.id === view.body.id);
+    assert.equal(seen.about_entry_id, id);
+    assert.equal(seen.kind, 'disagreement');
+    const alerts = await c.lead.get('/api/v1/alerts');
+    assert.ok(alerts.text.includes('added their view on the early help assessment'), alerts.text);
+    // The locked version is unchanged: the family's words are theirs, beside it.
+    const a = await c.lead.get(`/api/v1/children/${kids.leo.id}/early-help/${id}`);
+    assert.ok(!JSON.stringify(a.body.versions).includes('We do go to appointments.'));
+    // Not about an assessment of another child, nor one they cannot see.
+    const miaOnes = await c.lead.get(`/api/v1/children/${kids.mia.id}/early-help`);
+    const other = await c.parent.post(at, { kind: 'response', about_entry_id: miaOnes.body.assessments[0].id, text: 'x' });
+    assert.equal(other.status, 400);
+    assert.equal(other.body.field, 'about_entry_id');
+    assert.equal((await c.stranger.post(at, { kind: 'response', about_entry_id: id, text: 'x' })).status, 404);
+  });
+
+  test('the team can restrict an assessment with a reason; the lead reviews it like any restriction', async () => {
+    const at = `/api/v1/children/${kids.leo.id}/visibility/${id}`;
+    const bare = await c.team.put(at, { visibility: 'team' });
+    assert.equal(bare.status, 400, 'a restriction needs a reason');
+    const restricted = await c.team.put(at, { visibility: 'team', restriction_reason: 'third_party' });
+    assert.equal(restricted.status, 200, restricted.text);
+    assert.equal(restricted.body.subject_kind, 'assessment');
+    assert.deepEqual(await familyView('parent'), []);
+    const answer = await c.parent.post(`/api/v1/family/children/${kids.leo.id}/entries`,
+                                       { kind: 'response', about_entry_id: id, text: 'About a hidden one' });
+    assert.equal(answer.status, 400, 'a restricted assessment cannot be answered');
+    const x = await c.parent.get('/api/v1/family/export?format=html');
+    assert.ok(!x.text.includes('Support with health appointments.'), 'nor in the download');
+    const list = await c.lead.get(`/api/v1/children/${kids.leo.id}/restrictions`);
+    const row = list.body.restrictions.find((r) => r.subject_id === id);
+    assert.equal(row.title, 'Early help assessment');
+    assert.equal(row.review, 'pending');
+    const lifted = await c.lead.post(`/api/v1/children/${kids.leo.id}/restrictions/${id}/review`, { decision: 'lift' });
+    assert.equal(lifted.status, 200, lifted.text);
+    assert.deepEqual((await familyView('parent')).map((a) => a.id), [id]);
+  });
+});
+
 describe('invitations and the identity check', () => {
   test('a wrong date of birth is refused and counted; five failures cancel the code', async () => {
     const inv = await invite(kids.leo.id);

@@ -538,4 +538,23 @@ export interface FamilyChild {
   entries: FamilyVisibleEntry[];
   threads: { id: string; title: string; author_name: string; created_at: string; posts: { id: string; author_name: string; body: string; created_at: string }[] }[];
   my_entries: FamilyEntry[];
+  early_help: FamilyAssessment[];
+}
+
+// An early help assessment as the family sees it: the version of record, never a draft.
+export interface FamilyAssessment {
+  id: string;
+  stage: string;
+  element_labels: Record<string, string>;
+  lead_professional_name: string;
+  version: number;
+  completed_at: string;
+  content: EarlyHelpContent;
+  meetings: { held_on: string; decisions: string }[];
+  actions: { description: string; owner_name: string; owner_agency: string; due_on: string; status: string; overdue: boolean; need_id: string | null }[];
+  reviews: { held_on: string; progress: { need_id: string; progress: string; note?: string }[]; summary: string }[];
+  closed_at: string | null;
+  outcome: string | null;
+  outcome_label: string | null;
+  closure_summary: string;
 }

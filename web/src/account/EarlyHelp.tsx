@@ -7,7 +7,7 @@ import { api, ApiError, seg } from '../api';
 import type { TabProps } from '../pages/Child';
 import { useSession } from '../session';
 import type {
-  EarlyHelpAction, EarlyHelpAssessment, EarlyHelpContent, EarlyHelpElement, EarlyHelpElementInfo, EarlyHelpVersion, Member,
+  EarlyHelpAction, EarlyHelpAssessment, EarlyHelpContent, EarlyHelpElement, EarlyHelpElementInfo, EarlyHelpVersion, FamilyEntry, Member,
 } from '../types';
 import { formatDate, formatDateTime, todayIso } from '../format';
 import { Button, FormError, Loaded, SelectField, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
@@ -587,7 +587,29 @@ const SECTIONS: [string, string][] = [
   ['close', 'Lead and closure'],
 ];
 
-function Current({ childId, assessment, elements, team, onSaved }: { childId: string; assessment: EarlyHelpAssessment; elements: EarlyHelpElementInfo[]; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
+// What the family wrote about this assessment in the family portal (issue 5): family-authored,
+// never part of a locked version; the team takes it into the next version's draft by hand.
+function FamilyViews({ childId, assessment, reload }: { childId: string; assessment: EarlyHelpAssessment; reload: number }) {
+  const entries = useAsync(() => api.get<{ entries: FamilyEntry[] }>(`/api/v1/children/${seg(childId)}/family/entries`), [childId, reload]);
+  const mine = entries.data?.entries.filter((e) => e.about_entry_id === assessment.id) ?? [];
+  if (mine.length === 0) return null;
+  return (
+    <div class="kith-card" data-testid="eh-family-views">
+      <h4 class="govuk-heading-s">The family's view, from the family portal</h4>
+      <p class="govuk-body-s">Written by the family; it is not part of any locked version. Take what is agreed into the next version's draft.</p>
+      <ul class="govuk-list">
+        {mine.map((e) => (
+          <li key={e.id}>
+            <strong>{e.author_name}</strong> ({e.relation === 'young_person' ? 'the young person' : 'parent or carer'},{' '}
+            {e.kind === 'disagreement' ? 'disagrees' : 'view'}, {formatDateTime(e.created_at)}): {e.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Current({ childId, assessment, elements, team, onSaved, reload = 0 }: { childId: string; assessment: EarlyHelpAssessment; elements: EarlyHelpElementInfo[]; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void; reload?: number }) {
   const [section, setSection] = useState('assessment');
   const base = `/api/v1/children/${seg(childId)}/early-help/${seg(assessment.id)}`;
   const draft = !assessment.versions[assessment.versions.length - 1].locked;
@@ -638,6 +660,7 @@ function Current({ childId, assessment, elements, team, onSaved }: { childId: st
       <h3 class="govuk-heading-m">{SECTIONS.find(([id]) => id === section)?.[1]}</h3>
       {section === 'assessment' && (
         <>
+          <FamilyViews childId={childId} assessment={assessment} reload={reload} />
           {draft && open && <DraftForm key={`${assessment.id}-${assessment.versions.length}`} childId={childId} assessment={assessment} elements={elements} onSaved={onSaved} />}
           {of && (
             <>
@@ -711,7 +734,7 @@ export function EarlyHelp({ childId, account, versions, reloadAccount }: TabProp
           <>
             {message && <Success>{message}</Success>}
             {current ? (
-              <Current key={current.id} childId={childId} assessment={current} elements={d.elements} team={account.team} onSaved={onSaved} />
+              <Current key={current.id} childId={childId} assessment={current} elements={d.elements} team={account.team} onSaved={onSaved} reload={versions.early_help + versions.family} />
             ) : (
               <StartAssessment childId={childId} team={account.team} onSaved={onSaved} />
             )}

@@ -7,6 +7,7 @@ import { live } from '../live';
 import { href } from '../router';
 import type { FamilyChild, FamilyChildSummary, FamilyEntry } from '../types';
 import { entryTypeLabel, formatDate, formatDateTime } from '../format';
+import { FamilyEarlyHelp } from './FamilyEarlyHelp';
 import { Button, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
 
 const KINDS: [string, string][] = [
@@ -179,6 +180,7 @@ function ChildView({ summary }: { summary: FamilyChildSummary }) {
               )}
             </div>
           </section>
+          <FamilyEarlyHelp childId={c.child.child_id} assessments={c.early_help} onAdded={() => { setAdded('Thank you. The team can now read your view on the assessment.'); page.reload(); }} />
           {c.threads.length > 0 && (
             <section class="kith-card" aria-labelledby="threads-h">
               <h2 class="govuk-heading-m" id="threads-h">Discussions shared with you</h2>
