@@ -29,19 +29,7 @@ struct Snapshot {
 };
 
 std::vector<MemberView> LoadTeam(Repositories& r, const std::string& child_id) {
-  std::vector<MemberView> out;
-  for (auto& m : r.Teams().Members(child_id)) {
-    MemberView v{m, "", "", "", "", std::nullopt};
-    if (auto u = r.Users().Get(m.user_id)) {
-      v.display_name = u->display_name;
-      v.job_title = u->job_title;
-      v.email = u->email;
-      v.phone = u->phone;
-      if (!u->agency_id.empty()) v.agency = r.Agencies().Get(u->agency_id);
-    }
-    out.push_back(std::move(v));
-  }
-  return out;
+  return r.Teams().MembersWithPeople(child_id);
 }
 
 // A child merged into another (MergeService) is gone for every act but reading its audit trail.

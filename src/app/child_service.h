@@ -20,14 +20,7 @@
 namespace kith::app {
 
 // A team member with what others need to reach them.
-struct MemberView {
-  domain::TeamMember member;
-  std::string display_name;
-  std::string job_title;
-  std::string email;
-  std::string phone;
-  std::optional<domain::Agency> agency;
-};
+using MemberView = storage::TeamMemberDetail;
 
 // The child's account as a team member sees it.
 struct ChildAccount {

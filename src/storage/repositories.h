@@ -98,11 +98,25 @@ struct TeamEvent {
   TimePoint at;
 };
 
+// A team member with what others need to reach them: the user's display fields (empty when the
+// user no longer exists) and their agency (none when they have none).
+struct TeamMemberDetail {
+  domain::TeamMember member;
+  std::string display_name;
+  std::string job_title;
+  std::string email;
+  std::string phone;
+  std::optional<domain::Agency> agency;
+};
+
 class TeamRepository {
  public:
   virtual ~TeamRepository() = default;
   // The active members of a child's team, in joining order.
   virtual domain::Team Members(const std::string& child_id) = 0;
+  // Members() with each member's user and agency, in the same order; one query, because the
+  // child's account reads it on every request.
+  virtual std::vector<TeamMemberDetail> MembersWithPeople(const std::string& child_id) = 0;
   // Ids of the children whose teams the user is on.
   virtual std::vector<std::string> ChildrenOf(const std::string& user_id) = 0;
   virtual void AddMember(const domain::TeamMember& member) = 0;

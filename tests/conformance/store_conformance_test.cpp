@@ -232,6 +232,53 @@ TEST_P(StoreConformance, TeamMembershipLeadAndHistory) {
   EXPECT_EQ(history[0].kind, "joined");
 }
 
+TEST_P(StoreConformance, TeamMembersWithTheirUsersAndAgencies) {
+  Write([&](Repositories& r) {
+    EXPECT_TRUE(r.Children().Insert(MakeChild("K1")));
+    EXPECT_TRUE(r.Children().Insert(MakeChild("K2")));
+    User gp = MakeUser("u3", "cara.lowe");
+    gp.display_name = "Dr Cara Lowe";
+    gp.job_title = "GP";
+    gp.email = "cara@brook.example";
+    gp.phone = "01632 960002";
+    gp.agency_id = "ag-gp";
+    EXPECT_TRUE(r.Users().Insert(gp));
+    User alone = MakeUser("u4", "dee.nash");
+    alone.agency_id = "";
+    EXPECT_TRUE(r.Users().Insert(alone));
+    r.Teams().AddMember({"K1", "u3", "GP", "Registered patient", kT0 + std::chrono::seconds(1), false});
+    r.Teams().AddMember({"K1", "u1", "Class teacher", "Teaches the child", kT0, true});
+    r.Teams().AddMember({"K1", "u4", "Volunteer", "Mentors the child", kT0 + std::chrono::seconds(2), false});
+    r.Teams().AddMember({"K2", "u2", "Teacher", "Other child", kT0, false});
+  });
+  auto team = store_->ReadValue([](Repositories& r) { return r.Teams().MembersWithPeople("K1"); });
+  ASSERT_EQ(team.size(), 3u);  // K1's members only, in joining order like Members()
+  EXPECT_EQ(team[0].member.user_id, "u1");
+  EXPECT_TRUE(team[0].member.lead);
+  EXPECT_EQ(team[0].member.role, "Class teacher");
+  EXPECT_EQ(team[0].member.joined_at, kT0);
+  ASSERT_TRUE(team[0].agency);
+  EXPECT_EQ(team[0].agency->name, "Hillside Primary");
+  EXPECT_EQ(team[0].agency->kind, AgencyKind::kSchool);
+  EXPECT_EQ(team[0].agency->phone, "01632 960001");
+  EXPECT_EQ(team[0].agency->email, "office@hillside.example");
+  EXPECT_EQ(team[0].agency->address, "1 School Lane");
+  EXPECT_EQ(team[1].member.user_id, "u3");
+  EXPECT_FALSE(team[1].member.lead);
+  EXPECT_EQ(team[1].member.reason, "Registered patient");
+  EXPECT_EQ(team[1].display_name, "Dr Cara Lowe");
+  EXPECT_EQ(team[1].job_title, "GP");
+  EXPECT_EQ(team[1].email, "cara@brook.example");
+  EXPECT_EQ(team[1].phone, "01632 960002");
+  ASSERT_TRUE(team[1].agency);
+  EXPECT_EQ(team[1].agency->id, "ag-gp");
+  EXPECT_EQ(team[1].agency->authority_id, "la1");
+  EXPECT_EQ(team[1].agency->kind, AgencyKind::kGpPractice);
+  EXPECT_EQ(team[2].member.user_id, "u4");
+  EXPECT_FALSE(team[2].agency);  // a user without an agency
+  EXPECT_TRUE(store_->ReadValue([](Repositories& r) { return r.Teams().MembersWithPeople("K9"); }).empty());
+}
+
 TEST_P(StoreConformance, SessionsExpire) {
   Write([](Repositories& r) {
     r.Sessions().Insert({"h1", "u1", "csrf1", kT0, kT0, false, "127.0.0.1", ""});

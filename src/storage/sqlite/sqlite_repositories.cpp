@@ -55,6 +55,15 @@ void BindOptionalId(Statement& s, int pos, const std::string& id) {
   }
 }
 
+// An agency from the seven columns id, authority_id, name, kind, phone, email, address starting
+// at column `first`.
+Agency ReadAgency(const Statement& s, int first) {
+  Agency a{s.Text(first),     s.Text(first + 1), s.Text(first + 2), domain::AgencyKind::kVoluntarySector,
+           s.Text(first + 4), s.Text(first + 5), s.Text(first + 6)};
+  if (auto kind = domain::ParseAgencyKind(s.Text(first + 3))) a.kind = *kind;
+  return a;
+}
+
 class SqliteAuthorities final : public AuthorityRepository {
  public:
   SqliteAuthorities(Connection& db, bool* identity_changed) : db_(db), changed_(identity_changed) {}
@@ -138,11 +147,7 @@ class SqliteAgencies final : public AgencyRepository {
     s.Bind(5, a.phone).Bind(6, a.email).Bind(7, a.address);
   }
 
-  static Agency Read(const Statement& s) {
-    Agency a{s.Text(0), s.Text(1), s.Text(2), domain::AgencyKind::kVoluntarySector, s.Text(4), s.Text(5), s.Text(6)};
-    if (auto kind = domain::ParseAgencyKind(s.Text(3))) a.kind = *kind;
-    return a;
-  }
+  static Agency Read(const Statement& s) { return ReadAgency(s, 0); }
 
   Connection& db_;
 };
@@ -436,6 +441,28 @@ class SqliteTeams final : public TeamRepository {
     domain::Team team;
     while (s.Step()) {
       team.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), FromMicros(s.Int(4)), s.Bool(5)});
+    }
+    return team;
+  }
+
+  std::vector<TeamMemberDetail> MembersWithPeople(const std::string& child_id) override {
+    auto s = db_.Prepare(
+        "SELECT t.child_id, t.user_id, t.role, t.reason, t.joined_at, t.lead,"
+        " u.display_name, u.job_title, u.email, u.phone,"
+        " a.id, a.authority_id, a.name, a.kind, a.phone, a.email, a.address"
+        " FROM team_members t LEFT JOIN users u ON u.id=t.user_id LEFT JOIN agencies a ON a.id=u.agency_id"
+        " WHERE t.child_id=? ORDER BY t.joined_at, t.user_id");
+    s.Bind(1, child_id);
+    std::vector<TeamMemberDetail> team;
+    while (s.Step()) {
+      TeamMemberDetail d{{s.Text(0), s.Text(1), s.Text(2), s.Text(3), FromMicros(s.Int(4)), s.Bool(5)},
+                         s.Text(6),
+                         s.Text(7),
+                         s.Text(8),
+                         s.Text(9),
+                         std::nullopt};
+      if (!s.IsNull(10)) d.agency = ReadAgency(s, 10);
+      team.push_back(std::move(d));
     }
     return team;
   }
