@@ -23,6 +23,7 @@
 
 #include "app/account_service.h"
 #include "app/context.h"
+#include "app/early_help_service.h"
 #include "app/live_hub.h"
 #include "app/principal.h"
 #include "common/result.h"
@@ -153,6 +154,15 @@ struct FamilyExport {
   std::vector<FamilyChildView> children;
 };
 
+// An early help assessment in a subject-access export: every version (drafts included: they
+// are held about the child too), the meetings, actions, reviews and closure, with the family's
+// visibility. No row means the family sees it (assessments are shared unless restricted).
+struct SubjectAccessAssessment {
+  AssessmentView view;
+  std::optional<storage::VisibilityRow> visibility;
+  bool family_may_see = true;
+};
+
 // Everything held about a child, for an administrator answering a subject-access request.
 struct SubjectAccessExport {
   domain::Child child;
@@ -162,6 +172,7 @@ struct SubjectAccessExport {
   std::vector<EntryView> entries;  // every version, oldest first, each with its visibility
   std::vector<ThreadDetail> threads;
   std::vector<FamilyEntryView> family_entries;
+  std::vector<SubjectAccessAssessment> assessments;  // newest first
 };
 
 class FamilyService {

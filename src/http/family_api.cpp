@@ -245,7 +245,19 @@ json ToJson(const app::SubjectAccessExport& x) {
           {"reason", x.reason},
           {"entries", entries},
           {"threads", threads},
-          {"family_entries", ListJson(x.family_entries, [](const auto& e) { return ToJson(e); })}};
+          {"family_entries", ListJson(x.family_entries, [](const auto& e) { return ToJson(e); })},
+          {"early_help", ListJson(x.assessments, [](const auto& a) {
+             const auto* draft = a.view.assessment.Draft();
+             // Shared unless restricted: with no row the family sees the version of record.
+             return json{{"assessment", EarlyHelpAssessmentJson(a.view)},
+                         {"draft_version", draft ? json(draft->number) : json(nullptr)},
+                         {"family_visibility", a.visibility ? VisibilityJson(a.visibility)
+                                                            : json{{"visibility", "team_and_family"},
+                                                                   {"restriction_reason", nullptr},
+                                                                   {"restriction_text", ""},
+                                                                   {"review", "none"}}},
+                         {"redaction_review", !a.family_may_see}};
+           })}};
 }
 
 std::string_view KindLabel(domain::FamilyEntryKind k) {
