@@ -104,6 +104,9 @@ FamilyEntryView FamilyEntryViewOf(Names& names, Repositories& r, storage::Family
   for (const auto& l : r.Family().LinksOf(v.entry.author_id)) {
     if (l.child_id == v.entry.child_id) v.relation = l.relation;
   }
+  if (!v.entry.about_entry_id.empty()) {
+    v.about_kind = r.EarlyHelp().Get(v.entry.about_entry_id) ? "assessment" : "entry";
+  }
   return v;
 }
 

@@ -80,6 +80,9 @@ struct FamilyEntryView {
   storage::FamilyEntry entry;
   std::string author_name;
   domain::FamilyRelation relation = domain::FamilyRelation::kParentCarer;
+  // What about_entry_id names: "entry" (a chronology lineage), "assessment" (an early help
+  // assessment), or empty for thoughts, so readers label a view on the assessment as such.
+  std::string about_kind;
 };
 
 struct FamilySettings {

@@ -221,6 +221,7 @@ TEST_F(FamilyServiceTest, FamilyVoiceReachesTheTeamLiveAndTheWordCloud) {
   auto added = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kDisagreement, visible,
                                  "The trampoline accident was explained to the nurse.");
   ASSERT_TRUE(added) << added.error().message;
+  EXPECT_EQ(added->about_kind, "entry");
   ASSERT_EQ(to_lead.size(), 1u);
   EXPECT_EQ(to_lead[0].item->kind, "family_entry");
   EXPECT_TRUE(to_parent.empty());
@@ -333,6 +334,9 @@ TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrict
 
   ASSERT_TRUE(family_->Review(As("sw"), leo_, id, true, "Agreed with the family"));
   EXPECT_EQ(family_->Child(parent, leo_)->early_help.size(), 1u);
+  auto view_on_it = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kResponse, id, "We agree with the plan.");
+  ASSERT_TRUE(view_on_it) << view_on_it.error().message;
+  EXPECT_EQ(view_on_it->about_kind, "assessment") << "labelled as a view on the assessment, not an entry";
   EXPECT_TRUE(family_->SubjectAccess(As("admin"), leo_, "SAR 2026/31")->assessments.at(0).family_may_see);
   EXPECT_TRUE(family_->SubjectAccess(As("admin"), mia_, "SAR 2026/32")->assessments.empty());
 }

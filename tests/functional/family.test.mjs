@@ -219,6 +219,7 @@ describe('the family\'s voice', () => {
     });
     assert.equal(added.status, 201, added.text);
     assert.equal(added.body.about_entry_id, shared.lineage_id);
+    assert.equal(added.body.about_kind, 'entry');
     const team = await c.team.get(`/api/v1/children/${kids.leo.id}/family/entries`);
     assert.ok(team.body.entries.some((e) => e.id === added.body.id && e.kind === 'disagreement'
                                             && e.relation === 'parent_carer'));
@@ -355,7 +356,10 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     const team = await c.team.get(`/api/v1/children/${kids.leo.id}/family/entries`);
     const seen = team.body.entries.find((e) => e.id === view.body.id);
     assert.equal(seen.about_entry_id, id);
+    assert.equal(seen.about_kind, 'assessment');
     assert.equal(seen.kind, 'disagreement');
+    const printable = await c.parent.get('/api/v1/family/export?format=html');
+    assert.ok(printable.text.includes('I disagree with part of the early help assessment'), 'labelled as about the assessment');
     const alerts = await c.lead.get('/api/v1/alerts');
     assert.ok(alerts.text.includes('added their view on the early help assessment'), alerts.text);
     // The locked version is unchanged: the family's words are theirs, beside it.
