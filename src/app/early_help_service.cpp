@@ -583,4 +583,8 @@ int EarlyHelpService::SweepOverdue() {
   return alerted;
 }
 
+AssessmentView AssessmentViewOf(Repositories& r, eh::Assessment a, const Date& today) {
+  return ViewOf(r, std::move(a), today);
+}
+
 }  // namespace kith::app

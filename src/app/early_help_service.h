@@ -43,6 +43,10 @@ struct AssessmentView {
   std::vector<std::string> overdue_action_ids;
 };
 
+// The view of `a` as read by the team on `today` (names of every user it mentions, overdue
+// actions). For other use cases that export an assessment (the subject-access export).
+AssessmentView AssessmentViewOf(storage::Repositories& r, domain::early_help::Assessment a, const Date& today);
+
 struct NewAction {
   std::string description;
   std::string owner_id;

@@ -104,6 +104,9 @@ FamilyEntryView FamilyEntryViewOf(Names& names, Repositories& r, storage::Family
   for (const auto& l : r.Family().LinksOf(v.entry.author_id)) {
     if (l.child_id == v.entry.child_id) v.relation = l.relation;
   }
+  if (!v.entry.about_entry_id.empty()) {
+    v.about_kind = r.EarlyHelp().Get(v.entry.about_entry_id) ? "assessment" : "entry";
+  }
   return v;
 }
 
@@ -628,7 +631,7 @@ Result<SubjectAccessExport> FamilyService::SubjectAccess(const Principal& p, con
     if (!child) return;
     d = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, child->authority_id);
     if (!d.allowed || p.user.role != domain::Role::kAuthorityAdmin) return;
-    SubjectAccessExport e{*child, ctx_.clock.Now(), p.user.display_name, reason, {}, {}, {}};
+    SubjectAccessExport e{*child, ctx_.clock.Now(), p.user.display_name, reason, {}, {}, {}, {}};
     Names names(r);
     const auto vis = VisibilityOf(r, child_id);
     auto current = r.Chronology().Current(child_id, 0);
@@ -639,6 +642,16 @@ Result<SubjectAccessExport> FamilyService::SubjectAccess(const Principal& p, con
     for (auto& t : r.Forum().Threads(child_id)) e.threads.push_back(ThreadOf(names, r, std::move(t), vis));
     for (auto& fe : r.Family().Entries(child_id))
       e.family_entries.push_back(FamilyEntryViewOf(names, r, std::move(fe)));
+    const Date today = domain::UkDate(e.produced_at);
+    for (auto& a : r.EarlyHelp().ForChild(child_id)) {
+      SubjectAccessAssessment x;
+      if (auto it = vis.find(a.id); it != vis.end()) {
+        x.visibility = it->second;
+        x.family_may_see = domain::FamilyMaySee(&it->second.record);
+      }
+      x.view = AssessmentViewOf(r, std::move(a), today);
+      e.assessments.push_back(std::move(x));
+    }
     out = std::move(e);
   });
   if (!out) {

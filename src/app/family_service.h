@@ -23,6 +23,7 @@
 
 #include "app/account_service.h"
 #include "app/context.h"
+#include "app/early_help_service.h"
 #include "app/live_hub.h"
 #include "app/principal.h"
 #include "common/result.h"
@@ -79,6 +80,9 @@ struct FamilyEntryView {
   storage::FamilyEntry entry;
   std::string author_name;
   domain::FamilyRelation relation = domain::FamilyRelation::kParentCarer;
+  // What about_entry_id names: "entry" (a chronology lineage), "assessment" (an early help
+  // assessment), or empty for thoughts, so readers label a view on the assessment as such.
+  std::string about_kind;
 };
 
 struct FamilySettings {
@@ -153,6 +157,15 @@ struct FamilyExport {
   std::vector<FamilyChildView> children;
 };
 
+// An early help assessment in a subject-access export: every version (drafts included: they
+// are held about the child too), the meetings, actions, reviews and closure, with the family's
+// visibility. No row means the family sees it (assessments are shared unless restricted).
+struct SubjectAccessAssessment {
+  AssessmentView view;
+  std::optional<storage::VisibilityRow> visibility;
+  bool family_may_see = true;
+};
+
 // Everything held about a child, for an administrator answering a subject-access request.
 struct SubjectAccessExport {
   domain::Child child;
@@ -162,6 +175,7 @@ struct SubjectAccessExport {
   std::vector<EntryView> entries;  // every version, oldest first, each with its visibility
   std::vector<ThreadDetail> threads;
   std::vector<FamilyEntryView> family_entries;
+  std::vector<SubjectAccessAssessment> assessments;  // newest first
 };
 
 class FamilyService {

@@ -221,6 +221,7 @@ TEST_F(FamilyServiceTest, FamilyVoiceReachesTheTeamLiveAndTheWordCloud) {
   auto added = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kDisagreement, visible,
                                  "The trampoline accident was explained to the nurse.");
   ASSERT_TRUE(added) << added.error().message;
+  EXPECT_EQ(added->about_kind, "entry");
   ASSERT_EQ(to_lead.size(), 1u);
   EXPECT_EQ(to_lead[0].item->kind, "family_entry");
   EXPECT_TRUE(to_parent.empty());
@@ -312,8 +313,32 @@ TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrict
   EXPECT_EQ(restricted->subject_kind, "assessment");
   EXPECT_TRUE(family_->Child(parent, leo_)->early_help.empty());
   EXPECT_TRUE(family_->Export(parent)->children.at(0).early_help.empty());
+
+  // A subject-access export holds the whole assessment, the draft too, marked for redaction
+  // review while it is restricted from the family.
+  auto sar = family_->SubjectAccess(As("admin"), leo_, "SAR 2026/31");
+  ASSERT_TRUE(sar) << sar.error().message;
+  ASSERT_EQ(sar->assessments.size(), 1u);
+  const auto& held = sar->assessments[0];
+  EXPECT_EQ(held.view.assessment.id, id);
+  ASSERT_EQ(held.view.assessment.versions.size(), 2u);
+  EXPECT_TRUE(held.view.assessment.versions[0].locked);
+  ASSERT_NE(held.view.assessment.Draft(), nullptr);
+  EXPECT_EQ(held.view.assessment.Draft()->content.conclusion, "Words still being drafted");
+  EXPECT_EQ(held.view.assessment.meetings.size(), 1u);
+  EXPECT_EQ(held.view.assessment.actions.size(), 1u);
+  EXPECT_FALSE(held.view.names.at("u-teacher").empty()) << "names for every user it mentions";
+  ASSERT_TRUE(held.visibility);
+  EXPECT_EQ(held.visibility->record.reason, RestrictionReason::kThirdParty);
+  EXPECT_FALSE(held.family_may_see);
+
   ASSERT_TRUE(family_->Review(As("sw"), leo_, id, true, "Agreed with the family"));
   EXPECT_EQ(family_->Child(parent, leo_)->early_help.size(), 1u);
+  auto view_on_it = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kResponse, id, "We agree with the plan.");
+  ASSERT_TRUE(view_on_it) << view_on_it.error().message;
+  EXPECT_EQ(view_on_it->about_kind, "assessment") << "labelled as a view on the assessment, not an entry";
+  EXPECT_TRUE(family_->SubjectAccess(As("admin"), leo_, "SAR 2026/31")->assessments.at(0).family_may_see);
+  EXPECT_TRUE(family_->SubjectAccess(As("admin"), mia_, "SAR 2026/32")->assessments.empty());
 }
 
 TEST_F(FamilyServiceTest, SettingsPerAuthority) {

@@ -342,6 +342,7 @@ class EarlyHelpApi {
 }  // namespace
 
 nlohmann::json EarlyHelpContentJson(const domain::early_help::Content& content) { return ToJson(content); }
+nlohmann::json EarlyHelpAssessmentJson(const app::AssessmentView& view) { return ToJson(view); }
 
 void RegisterEarlyHelpApi(Router& router, EarlyHelpApiServices services, ApiOptions options) {
   EarlyHelpApi(services, options).Register(router);

@@ -19,6 +19,8 @@ struct EarlyHelpApiServices {
 
 // The content of a version (schema EarlyHelpContent); also used by the family portal's view.
 nlohmann::json EarlyHelpContentJson(const domain::early_help::Content& content);
+// The whole assessment (schema EarlyHelpAssessment); also used by the subject-access export.
+nlohmann::json EarlyHelpAssessmentJson(const app::AssessmentView& view);
 
 void RegisterEarlyHelpApi(Router& router, EarlyHelpApiServices services, ApiOptions options);
 

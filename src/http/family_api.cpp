@@ -98,6 +98,7 @@ json ToJson(const app::FamilyEntryView& v) {
           {"child_id", e.child_id},
           {"kind", domain::ToString(e.kind)},
           {"about_entry_id", OrNull(e.about_entry_id)},
+          {"about_kind", OrNull(v.about_kind)},
           {"text", e.text},
           {"author_name", v.author_name},
           {"relation", domain::ToString(v.relation)},
@@ -245,17 +246,30 @@ json ToJson(const app::SubjectAccessExport& x) {
           {"reason", x.reason},
           {"entries", entries},
           {"threads", threads},
-          {"family_entries", ListJson(x.family_entries, [](const auto& e) { return ToJson(e); })}};
+          {"family_entries", ListJson(x.family_entries, [](const auto& e) { return ToJson(e); })},
+          {"early_help", ListJson(x.assessments, [](const auto& a) {
+             const auto* draft = a.view.assessment.Draft();
+             // Shared unless restricted: with no row the family sees the version of record.
+             return json{{"assessment", EarlyHelpAssessmentJson(a.view)},
+                         {"draft_version", draft ? json(draft->number) : json(nullptr)},
+                         {"family_visibility", a.visibility ? VisibilityJson(a.visibility)
+                                                            : json{{"visibility", "team_and_family"},
+                                                                   {"restriction_reason", nullptr},
+                                                                   {"restriction_text", ""},
+                                                                   {"review", "none"}}},
+                         {"redaction_review", !a.family_may_see}};
+           })}};
 }
 
-std::string_view KindLabel(domain::FamilyEntryKind k) {
-  switch (k) {
+std::string_view KindLabel(const app::FamilyEntryView& v) {
+  const bool assessment = v.about_kind == "assessment";
+  switch (v.entry.kind) {
     case domain::FamilyEntryKind::kThoughts:
       return "My thoughts and feelings";
     case domain::FamilyEntryKind::kResponse:
-      return "My response to an entry";
+      return assessment ? "My view on the early help assessment" : "My response to an entry";
     case domain::FamilyEntryKind::kDisagreement:
-      return "I disagree with this";
+      return assessment ? "I disagree with part of the early help assessment" : "I disagree with this";
   }
   return "";
 }
@@ -331,7 +345,7 @@ std::string ExportHtml(const app::FamilyExport& x) {
     h += EarlyHelpHtml(c.early_help);
     h += "<h3>What you added</h3>\n<ul>\n";
     for (const auto& e : c.my_entries) {
-      h += "<li><strong>" + std::string(KindLabel(e.entry.kind)) + "</strong> (" + FormatUtc(e.entry.created_at) +
+      h += "<li><strong>" + std::string(KindLabel(e)) + "</strong> (" + FormatUtc(e.entry.created_at) +
            "): " + HtmlEscape(e.entry.text) + "</li>\n";
     }
     h += "</ul>\n";

@@ -214,6 +214,7 @@ test('the parent sees the completed early help assessment and the plan, never a 
   await parent.page.getByLabel('Your words about the assessment').fill('Mornings are better now; the letters confuse us.');
   await parent.page.getByTestId('add-assessment-view').click();
   await parent.page.getByTestId('my-entries').getByText('the letters confuse us').waitFor();
+  await parent.page.getByTestId('my-entries').getByText('My view on the early help assessment').waitFor();
   const lead = await newUser(chrome.browser, server.base);
   await signIn(lead.page, 'sw.hughes');
   await lead.page.getByTestId('my-children').waitFor();

@@ -64,6 +64,16 @@ const HOW = {
 const summaryOf = (child, type, how) => `Matrix ${child} ${type} ${how}`;
 const expectedFor = {};
 
+// The authority administrator, signed in and enrolled once (signing in again needs the code).
+const administrator = async () => {
+  if (!c.admin) {
+    c.admin = server.client();
+    await c.admin.signIn('admin.lee');
+    await c.admin.enrol();
+  }
+  return c.admin;
+};
+
 before(async () => {
   server = await KithServer.start();
   const leoId = await leoCarterId(server);
@@ -209,6 +219,7 @@ describe('the family\'s voice', () => {
     });
     assert.equal(added.status, 201, added.text);
     assert.equal(added.body.about_entry_id, shared.lineage_id);
+    assert.equal(added.body.about_kind, 'entry');
     const team = await c.team.get(`/api/v1/children/${kids.leo.id}/family/entries`);
     assert.ok(team.body.entries.some((e) => e.id === added.body.id && e.kind === 'disagreement'
                                             && e.relation === 'parent_carer'));
@@ -259,9 +270,7 @@ describe('downloads', () => {
     assert.ok(html.text.includes(summaryOf('leo', 'home_visit', 'shared')));
   });
   test('an administrator\'s subject-access export marks restricted parts for redaction review', async () => {
-    const admin = server.client();
-    await admin.signIn('admin.lee');
-    await admin.enrol();
+    const admin = await administrator();
     const res = await admin.post(`/api/v1/children/${kids.leo.id}/subject-access`, { reason: 'SAR 2026/31' });
     assert.equal(res.status, 200, res.text);
     const pending = res.body.entries.find((e) => e.summary === summaryOf('leo', 'home_visit', 'pending'));
@@ -347,7 +356,10 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     const team = await c.team.get(`/api/v1/children/${kids.leo.id}/family/entries`);
     const seen = team.body.entries.find((e) => e.id === view.body.id);
     assert.equal(seen.about_entry_id, id);
+    assert.equal(seen.about_kind, 'assessment');
     assert.equal(seen.kind, 'disagreement');
+    const printable = await c.parent.get('/api/v1/family/export?format=html');
+    assert.ok(printable.text.includes('I disagree with part of the early help assessment'), 'labelled as about the assessment');
     const alerts = await c.lead.get('/api/v1/alerts');
     assert.ok(alerts.text.includes('added their view on the early help assessment'), alerts.text);
     // The locked version is unchanged: the family's words are theirs, beside it.
@@ -378,9 +390,27 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     const row = list.body.restrictions.find((r) => r.subject_id === id);
     assert.equal(row.title, 'Early help assessment');
     assert.equal(row.review, 'pending');
+    // The subject-access export holds it whole, the draft too, marked for redaction review.
+    const admin = await administrator();
+    const sar = async () => {
+      const res = await admin.post(`/api/v1/children/${kids.leo.id}/subject-access`, { reason: 'SAR 2026/40' });
+      assert.equal(res.status, 200, res.text);
+      return res.body.early_help.find((x) => x.assessment.id === id);
+    };
+    const held = await sar();
+    assert.equal(held.redaction_review, true);
+    assert.equal(held.family_visibility.restriction_reason, 'third_party');
+    assert.deepEqual(held.assessment.versions.map((v) => v.locked), [true, false]);
+    assert.equal(held.draft_version, 2);
+    assert.equal(held.assessment.versions[1].content.conclusion, 'DRAFT CONCLUSION');
+    assert.equal(held.assessment.meetings.length, 1);
+    assert.equal(held.assessment.actions[0].description, 'Book the health review');
     const lifted = await c.lead.post(`/api/v1/children/${kids.leo.id}/restrictions/${id}/review`, { decision: 'lift' });
     assert.equal(lifted.status, 200, lifted.text);
     assert.deepEqual((await familyView('parent')).map((a) => a.id), [id]);
+    const shared = await sar();
+    assert.equal(shared.redaction_review, false);
+    assert.equal(shared.family_visibility.review, 'lifted');
   });
 });
 

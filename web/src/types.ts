@@ -504,6 +504,7 @@ export interface FamilyEntry {
   child_id: string;
   kind: 'thoughts' | 'response' | 'disagreement';
   about_entry_id: string | null;
+  about_kind: 'entry' | 'assessment' | null;
   text: string;
   author_name: string;
   relation: 'parent_carer' | 'young_person';

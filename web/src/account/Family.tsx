@@ -19,6 +19,10 @@ const KIND_LABEL: Record<string, string> = {
   response: 'Response to an entry',
   disagreement: 'Disagrees with an entry',
 };
+const ASSESSMENT_KIND_LABEL: Record<string, string> = {
+  response: 'View on the early help assessment',
+  disagreement: 'Disagrees with the early help assessment',
+};
 const reasonLabel = (code: string | null) => RESTRICTION_REASONS.find(([c]) => c === code)?.[1] ?? '';
 
 function Invite({ childId, onInvited }: { childId: string; onInvited: () => void }) {
@@ -217,7 +221,7 @@ function FamilyVoice({ childId, version }: { childId: string; version: number })
                 {d.entries.map((e) => (
                   <li class="kith-feed__item kith-entry--family" key={e.id}>
                     <p class="kith-meta">
-                      <strong class="govuk-tag govuk-tag--purple">Family</strong> {KIND_LABEL[e.kind]} · {e.author_name}
+                      <strong class="govuk-tag govuk-tag--purple">Family</strong> {(e.about_kind === 'assessment' ? ASSESSMENT_KIND_LABEL : KIND_LABEL)[e.kind]} · {e.author_name}
                       {e.relation === 'young_person' ? ' (the young person)' : ''} · {formatDateTime(e.created_at)}
                     </p>
                     <p class="govuk-body">{e.text}</p>

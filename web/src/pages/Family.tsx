@@ -15,6 +15,14 @@ const KINDS: [string, string][] = [
   ['response', 'A response to an entry'],
   ['disagreement', 'I disagree with an entry, and here is why'],
 ];
+// What the family member added, as listed back to them: a view on the early help assessment is
+// named as one, not as a response to an entry.
+const ASSESSMENT_KINDS: Record<string, string> = {
+  response: 'My view on the early help assessment',
+  disagreement: 'I disagree with part of the early help assessment',
+};
+const addedLabel = (e: FamilyEntry) =>
+  (e.about_kind === 'assessment' ? ASSESSMENT_KINDS[e.kind] : undefined) ?? KINDS.find(([k]) => k === e.kind)?.[1];
 
 export function Redeem() {
   const [f, setF] = useState({ code: '', child_date_of_birth: '', postcode: '', display_name: '', username: '', password: '' });
@@ -202,7 +210,7 @@ function ChildView({ summary }: { summary: FamilyChildSummary }) {
               <ul class="govuk-list" data-testid="my-entries">
                 {c.my_entries.map((e) => (
                   <li key={e.id}>
-                    <strong>{KINDS.find(([k]) => k === e.kind)?.[1]}</strong> ({formatDateTime(e.created_at)}): {e.text}
+                    <strong>{addedLabel(e)}</strong> ({formatDateTime(e.created_at)}): {e.text}
                   </li>
                 ))}
               </ul>
