@@ -305,13 +305,13 @@ Result<InvitationView> FamilyService::Invite(const Principal& p, const std::stri
   // Rejection sampling keeps every character equally likely.
   const size_t limit = 256 - 256 % kCodeAlphabet.size();
   std::string code;
-  for (size_t n = 0; n < kCodeLength;) {
+  for (size_t drawn = 0; drawn < kCodeLength;) {
     std::array<uint8_t, 1> byte{};
     ctx_.random.Fill(byte);
     if (byte[0] >= limit) continue;
-    if (n > 0 && n % 4 == 0) code.push_back('-');
+    if (drawn > 0 && drawn % 4 == 0) code.push_back('-');
     code.push_back(kCodeAlphabet[byte[0] % kCodeAlphabet.size()]);
-    ++n;
+    ++drawn;
   }
   const TimePoint now = ctx_.clock.Now();
   return TeamWrite<InvitationView>(

@@ -43,9 +43,10 @@ class MergeServiceTest : public AppFixture {
   }
 
   std::string ChildOf(const std::string& source, const std::string& record_id) {
-    auto r = store_->ReadValue([&](storage::Repositories& r) { return r.SourceRecords().Find(source, record_id); });
-    EXPECT_TRUE(r);
-    return r ? r->child_id : "";
+    auto record =
+        store_->ReadValue([&](storage::Repositories& r) { return r.SourceRecords().Find(source, record_id); });
+    EXPECT_TRUE(record);
+    return record ? record->child_id : "";
   }
 
   static constexpr const char* kReason = "Same girl: the school confirmed her date of birth";

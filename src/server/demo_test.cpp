@@ -36,7 +36,9 @@ TEST(DemoTest, CreatesAValidBelievableAuthorityOnce) {
         ++children;
         ASSERT_TRUE(domain::NormaliseChild(c, today)) << c.id;
         EXPECT_TRUE(domain::IsValidNhsNumber(c.nhs_number));
-        if (!c.upn.empty()) EXPECT_TRUE(domain::IsValidUpn(c.upn)) << c.upn;
+        if (!c.upn.empty()) {
+          EXPECT_TRUE(domain::IsValidUpn(c.upn)) << c.upn;
+        }
         auto team = r.Teams().Members(c.id);
         int lead_count = 0;
         for (const auto& m : team) lead_count += m.lead;
