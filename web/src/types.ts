@@ -491,7 +491,7 @@ export interface FamilyMember {
 
 export interface FamilyRestriction extends FamilyVisibility {
   subject_id: string;
-  subject_kind: 'entry' | 'thread';
+  subject_kind: 'entry' | 'thread' | 'assessment';
   title: string;
   set_by_name: string;
   set_at: string;

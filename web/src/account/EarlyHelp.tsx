@@ -10,6 +10,7 @@ import type {
   EarlyHelpAction, EarlyHelpAssessment, EarlyHelpContent, EarlyHelpElement, EarlyHelpElementInfo, EarlyHelpVersion, FamilyEntry, Member,
 } from '../types';
 import { formatDate, formatDateTime, todayIso } from '../format';
+import { FamilyShare } from './EarlyHelpFamilyShare';
 import { Button, FormError, Loaded, SelectField, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
 
 interface ListData {
@@ -646,6 +647,7 @@ function Current({ childId, assessment, elements, team, onSaved, reload = 0 }: {
           )}
         </dl>
       </div>
+      <FamilyShare childId={childId} assessmentId={assessment.id} />
       <nav aria-label="Early help sections">
         <ul class="kith-subnav">
           {SECTIONS.filter(([id]) => open || id !== 'close').map(([id, text]) => (

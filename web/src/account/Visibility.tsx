@@ -29,19 +29,23 @@ export function visibilityBody(v: VisibilityChoice): Record<string, string> {
   return body;
 }
 
-export function VisibilityControl({ id, value, onInput, unchangedLabel = "The authority's default for this type" }: {
+export function VisibilityControl({
+  id, value, onInput, unchangedLabel = "The authority's default for this type",
+  hint = 'Families see what is shared with them in the family portal. The local authority sets the default for each type of entry.',
+}: {
   id: string;
   value: VisibilityChoice;
   onInput: (v: VisibilityChoice) => void;
   /** What choosing nothing means: the default for something new, "as it is" for a correction. */
   unchangedLabel?: string;
+  hint?: string;
 }) {
   return (
     <div class="kith-visibility" data-testid={`${id}-visibility`}>
       <SelectField
         id={`${id}-visibility`}
         label="Who can see this"
-        hint="Families see what is shared with them in the family portal. The local authority sets the default for each type of entry."
+        hint={hint}
         value={value.visibility}
         onInput={(v) => onInput({ ...value, visibility: v as VisibilityChoice['visibility'] })}
         options={[
