@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "common/await.h"
 #include "common/encoding.h"
 
 namespace kith::app {
@@ -25,16 +26,20 @@ Limits LimitsFor(HashCost cost) {
 std::string PasswordHasher::Hash(std::string_view password) const {
   const Limits l = LimitsFor(cost_);
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), l.ops, l.mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    throw std::runtime_error("argon2id: out of memory");
-  }
+  Offload([&] {
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), l.ops, l.mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+      throw std::runtime_error("argon2id: out of memory");
+    }
+  });
   return out;
 }
 
 bool PasswordHasher::Verify(std::string_view encoded, std::string_view password) const {
   if (encoded.empty() || encoded.size() >= crypto_pwhash_STRBYTES) return false;
   const std::string hash(encoded);
-  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  bool ok = false;
+  Offload([&] { ok = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0; });
+  return ok;
 }
 
 void PasswordHasher::VerifyDummy(std::string_view password) const {

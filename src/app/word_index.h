@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/await.h"
 #include "domain/account/word_cloud.h"
 #include "storage/store.h"
 
@@ -26,7 +27,7 @@ class WordIndex {
   struct Slot {
     explicit Slot(std::string id) : child_id(std::move(id)) {}
     const std::string child_id;
-    std::mutex mutex;
+    AwaitableMutex mutex;  // held by a Lease across its write's commit
     std::unique_ptr<domain::TermIndex> index;  // null until built (or after a failed write)
   };
 
@@ -69,7 +70,7 @@ class WordIndex {
 
     WordIndex* owner_;
     std::shared_ptr<Slot> slot_;
-    std::unique_lock<std::mutex> lock_;
+    std::unique_lock<AwaitableMutex> lock_;
     std::vector<domain::TermDelta> pending_;
     bool touched_ = false;
   };

@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <array>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "http/fiber.h"
 #include "http/problem.h"
 
 namespace kith::http {
@@ -43,15 +45,62 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& cl
   return r;
 }
 
-bhttp::response<bhttp::string_body> ToBeast(Response&& out, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(out.status), version};
-  res.set(bhttp::field::server, "Kith");
-  if (!out.content_type.empty()) res.set(bhttp::field::content_type, out.content_type);
-  for (auto& [name, value] : out.headers) res.insert(name, value);
-  res.body() = std::move(out.body);
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  return res;
+// A response ready to write: the head serialised by hand (Beast's field container allocates per
+// header, and every API response carries a dozen security headers), then the body.
+struct Wire {
+  std::string head;
+  std::string body;
+  std::array<asio::const_buffer, 2> Buffers() const { return {asio::buffer(head), asio::buffer(body)}; }
+};
+
+void AppendHeader(std::string& head, std::string_view name, std::string_view value) {
+  head += name;
+  head += ": ";
+  for (const char c : value) {
+    if (c != '\r' && c != '\n') head += c;  // a value can never start another header
+  }
+  head += "\r\n";
+}
+
+Wire ToWire(Response&& out, unsigned version, bool keep_alive) {
+  Wire wire;
+  wire.body = std::move(out.body);
+  std::string& head = wire.head;
+  head.reserve(768);
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(out.status);
+  head += ' ';
+  head += bhttp::obsolete_reason(static_cast<bhttp::status>(out.status));
+  head += "\r\nServer: Kith\r\n";
+  if (!out.content_type.empty()) AppendHeader(head, "Content-Type", out.content_type);
+  for (const auto& [name, value] : out.headers) AppendHeader(head, name, value);
+  if (out.status == 204 || out.status == 304 || out.status < 200) {
+    wire.body.clear();  // no content, and no Content-Length (RFC 9110, 8.6)
+  } else {
+    AppendHeader(head, "Content-Length", std::to_string(wire.body.size()));
+  }
+  if (version == 10 && keep_alive) head += "Connection: keep-alive\r\n";
+  if (version != 10 && !keep_alive) head += "Connection: close\r\n";
+  head += "\r\n";
+  return wire;
+}
+
+// Runs `fn` on a fiber (see fiber.h) and completes, on the calling coroutine's executor, with
+// its result. The executor must be a single thread's: the fiber is continued there.
+template <typename T>
+asio::awaitable<T> OnFiber(std::function<T()> fn) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer finished(executor, asio::steady_timer::time_point::max());
+  std::optional<T> result;
+  FiberTask task([&] { result.emplace(fn()); },
+                 [executor](std::function<void()> step) { asio::post(executor, std::move(step)); },
+                 [&finished] { finished.cancel(); });
+  task.Start();
+  // A task that waited is continued by posts to this executor, which run only while this
+  // coroutine is suspended here; the last of them cancels the timer.
+  while (!task.done()) co_await finished.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (task.error()) std::rethrow_exception(task.error());
+  co_return std::move(*result);
 }
 
 }  // namespace
@@ -60,7 +109,12 @@ struct Server::Impl {
   ServerOptions options;
   const Pipeline& pipeline;
   Metrics& metrics;
-  asio::io_context ioc;
+  // One io_context per server thread: a connection, and the fibers of its requests, stay on
+  // the thread that accepted it. The first also runs the acceptor, signals and draining.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  asio::io_context& ioc;
+  size_t next_context = 0;  // round robin for accepted connections; touched by the acceptor only
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGTERM, SIGINT};
   std::atomic<bool> draining{false};
@@ -76,12 +130,12 @@ struct Server::Impl {
     // Set while the connection is a WebSocket (its stream moved into it): closes it.
     std::function<void()> close_websocket;  // touched only on the connection's strand
     bool upgraded = false;                  // `stream` was moved into a WebSocket and must not be used
-    asio::any_io_executor executor;         // the strand; kept here as `stream` may be moved out
+    asio::any_io_executor executor;         // its thread's; kept here as `stream` may be moved out
     explicit Connection(tcp::socket&& s) : stream(std::move(s)), executor(stream.get_executor()) {}
   };
 
   // A WebSocket connection: messages queued from any thread are written by one coroutine on
-  // the connection's strand, woken by cancelling `wake`.
+  // the connection's thread, woken by cancelling `wake`.
   struct WebSocketState {
     websocket::stream<beast::tcp_stream> ws;
     asio::steady_timer wake;
@@ -121,12 +175,12 @@ struct Server::Impl {
         s->wake.cancel();
       });
     };
-    auto opened = endpoint.Open(request, send);
+    auto opened = co_await OnFiber<std::variant<std::unique_ptr<WebSocketSession>, Response>>([&] { return endpoint.Open(request, send); });
     if (auto* refusal = std::get_if<Response>(&opened)) {
       Response out = std::move(*refusal);
       out.SetHeader("Cache-Control", "no-store");
-      auto res = ToBeast(std::move(out), upgrade.version(), false);
-      co_await bhttp::async_write(state->ws.next_layer(), res, asio::as_tuple(asio::use_awaitable));
+      const Wire wire = ToWire(std::move(out), upgrade.version(), false);
+      co_await asio::async_write(state->ws.next_layer(), wire.Buffers(), asio::as_tuple(asio::use_awaitable));
       co_return;
     }
     auto session = std::move(std::get<std::unique_ptr<WebSocketSession>>(opened));
@@ -144,7 +198,12 @@ struct Server::Impl {
       auto [ec, n] = co_await state->ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
       (void)n;
       if (ec) break;
-      if (state->ws.got_text()) session->OnText(beast::buffers_to_string(buffer.data()));
+      if (state->ws.got_text()) {
+        co_await OnFiber<bool>([&] {
+          session->OnText(beast::buffers_to_string(buffer.data()));
+          return true;
+        });
+      }
       buffer.consume(buffer.size());
     }
     state->closed = true;
@@ -155,7 +214,15 @@ struct Server::Impl {
   std::mutex connections_mutex;
   std::set<std::shared_ptr<Connection>> connections;
 
-  Impl(ServerOptions o, const Pipeline& p, Metrics& m) : options(std::move(o)), pipeline(p), metrics(m) {
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int t = 0; t < std::max(threads, 1); ++t) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
+  Impl(ServerOptions o, const Pipeline& p, Metrics& m)
+      : options(std::move(o)), pipeline(p), metrics(m), contexts(MakeContexts(options.threads)), ioc(*contexts[0]) {
+    for (auto& context : contexts) keep_running.push_back(asio::make_work_guard(*context));
     instance = std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
   }
 
@@ -179,8 +246,9 @@ struct Server::Impl {
         Request request = ToRequest(std::move(head), client,
                                     instance + "-" + std::to_string(next_request.fetch_add(1)), options.tls_terminated);
         request.body_too_large = true;
-        auto res = ToBeast(pipeline.Handle(std::move(request)), 11, false);
-        co_await bhttp::async_write(conn->stream, res, asio::as_tuple(asio::use_awaitable));
+        const Wire wire =
+            ToWire(co_await OnFiber<Response>([&] { return pipeline.Handle(std::move(request)); }), 11, false);
+        co_await asio::async_write(conn->stream, wire.Buffers(), asio::as_tuple(asio::use_awaitable));
         break;
       }
       if (read_ec) break;  // closed, timed out, malformed or cancelled while draining
@@ -199,9 +267,11 @@ struct Server::Impl {
       const bool keep_alive = req.keep_alive() && !draining;
       Request request = ToRequest(std::move(req), client, instance + "-" + std::to_string(next_request.fetch_add(1)),
                                   options.tls_terminated);
-      auto res = ToBeast(pipeline.Handle(std::move(request)), version, keep_alive);
+      const Wire wire =
+          ToWire(co_await OnFiber<Response>([&] { return pipeline.Handle(std::move(request)); }), version, keep_alive);
       conn->stream.expires_after(options.read_timeout);
-      auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, asio::as_tuple(asio::use_awaitable));
+      auto [write_ec, written] =
+          co_await asio::async_write(conn->stream, wire.Buffers(), asio::as_tuple(asio::use_awaitable));
       (void)written;
       conn->busy = false;
       if (write_ec || !keep_alive || draining) break;
@@ -217,7 +287,8 @@ struct Server::Impl {
 
   asio::awaitable<void> Accept() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), asio::as_tuple(asio::use_awaitable));
+      auto& context = *contexts[next_context++ % contexts.size()];
+      auto [ec, socket] = co_await acceptor.async_accept(context, asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (!acceptor.is_open()) co_return;
         continue;  // e.g. too many open files: keep serving the connections we have
@@ -261,7 +332,8 @@ struct Server::Impl {
       }
       if (open == 0 || std::chrono::steady_clock::now() > deadline) {
         log::Info("server.stopped", {{"abandoned_connections", open}});
-        ioc.stop();
+        keep_running.clear();
+        for (auto& context : contexts) context->stop();
         co_return;
       }
       timer.expires_after(std::chrono::milliseconds(20));
@@ -298,7 +370,7 @@ void Server::Run() {
   });
   asio::co_spawn(i.ioc, i.Accept(), asio::detached);
   std::vector<std::thread> threads;
-  for (int t = 1; t < i.options.threads; ++t) threads.emplace_back([&i] { i.ioc.run(); });
+  for (size_t t = 1; t < i.contexts.size(); ++t) threads.emplace_back([&context = *i.contexts[t]] { context.run(); });
   i.ioc.run();
   for (auto& t : threads) t.join();
 }

@@ -7,17 +7,19 @@
 //   address         KITH_ADDRESS          127.0.0.1
 //   data            KITH_DATA             ./var      (directory of the embedded database)
 //   web_root        KITH_WEB_ROOT         ./web/dist
-//   threads         KITH_THREADS          128        (request worker threads)
+//   threads         KITH_THREADS          cores      (server threads, at least 2)
 //   log_level       KITH_LOG_LEVEL        info       (debug, info, warn, error)
 //   secure_cookies  KITH_SECURE_COOKIES   false      (true behind a TLS-terminating proxy)
 //   fast_hashing    KITH_FAST_HASHING     false      (tests only: minimal argon2id cost)
 //   test_clock      KITH_TEST_CLOCK       false      (tests only: a clock tests can move)
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "common/result.h"
 
@@ -28,7 +30,9 @@ struct Config {
   std::string address = "127.0.0.1";
   std::string data_dir = "./var";
   std::string web_root = "./web/dist";
-  int threads = 128;
+  // Each thread serves many connections, their requests on fibers (http/fiber.h), and has one
+  // database reader. One per core keeps the CPUs busy without switching between threads.
+  int threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   std::string log_level = "info";
   bool secure_cookies = false;
   bool fast_hashing = false;

@@ -4,7 +4,8 @@
 // Thread safety: every method may be called from any thread at once. Read transactions run
 // concurrently on a pool of connections. Write transactions are queued to a single writer and
 // committed in groups (many callers' writes in one durable commit), so a Write returns only
-// once its changes are durable. A Write must not be called from inside another transaction's
+// once its changes are durable. A caller on a server fiber waits (for its commit, or for a free
+// reader) without holding its thread: see common/await.h. A Write must not be called from inside another transaction's
 // callback (it would wait for itself).
 #pragma once
 

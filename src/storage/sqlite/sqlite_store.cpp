@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/await.h"
 #include "storage/sqlite/connection.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_repositories.h"
@@ -18,25 +19,17 @@ namespace {
 using sqlite::AuditHead;
 using sqlite::Connection;
 
-// A queued write, on its caller's stack: no allocation per write. The caller sleeps until the
-// writer has stored `error` and set `done`. (Not std::binary_semaphore: libstdc++ spins with
-// sched_yield before sleeping, which costs more CPU than it saves with dozens of waiters.)
+// A queued write, on its caller's stack (or fiber): no allocation per write beyond the waker.
+// The writer stores `error`, then wakes the caller through `resume`.
 struct WriteJob {
   const std::function<bool(Repositories&)>* fn;
   std::exception_ptr error;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool done = false;
+  Resume resume;
 
-  void Wait() {
-    std::unique_lock lock(mutex);
-    cv.wait(lock, [this] { return done; });
-  }
   void Finish(std::exception_ptr e) {
-    std::lock_guard lock(mutex);  // held while notifying: the job is gone once its caller wakes
     error = std::move(e);
-    done = true;
-    cv.notify_one();
+    Resume wake = std::move(resume);  // the job is gone once its caller wakes
+    wake();
   }
 };
 
@@ -69,24 +62,12 @@ class SqliteStore final : public Store {
   }
 
   void Read(const std::function<void(Repositories&)>& fn) override {
-    size_t index;
-    {
-      std::unique_lock lock(reader_mutex_);
-      reader_cv_.wait(lock, [this] { return !idle_readers_.empty(); });
-      index = idle_readers_.back();
-      idle_readers_.pop_back();
-    }
     struct Return {
       SqliteStore* self;
       size_t index;
-      ~Return() {
-        {
-          std::lock_guard lock(self->reader_mutex_);
-          self->idle_readers_.push_back(index);
-        }
-        self->reader_cv_.notify_one();
-      }
-    } give_back{this, index};
+      ~Return() { self->ReleaseReader(index); }
+    } give_back{this, AcquireReader()};
+    const size_t index = give_back.index;
     auto& reader = readers_[index];
     // One transaction, so that every query in `fn` sees the same snapshot.
     reader.connection->Run("BEGIN");
@@ -102,13 +83,21 @@ class SqliteStore final : public Store {
 
   void Write(const std::function<bool(Repositories&)>& fn) override {
     WriteJob job{&fn};
-    {
-      std::lock_guard lock(queue_mutex_);
-      if (stopping_) throw StorageError("the store is shutting down");
-      queue_.push_back(&job);
-    }
-    queue_cv_.notify_one();
-    job.Wait();
+    bool refused = false;
+    Await([&](Resume resume) {
+      job.resume = std::move(resume);
+      {
+        std::lock_guard lock(queue_mutex_);
+        refused = stopping_;
+        if (!refused) queue_.push_back(&job);
+      }
+      if (refused) {
+        job.resume();
+      } else {
+        queue_cv_.notify_one();
+      }
+    });
+    if (refused) throw StorageError("the store is shutting down");
     if (job.error) std::rethrow_exception(job.error);
   }
 
@@ -121,6 +110,45 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> connection;
     std::unique_ptr<Repositories> repos;
   };
+
+  // A waiting caller Awaits (see common/await.h): on a server fiber, its thread serves other
+  // requests meanwhile. Readers go straight to the longest waiter.
+  size_t AcquireReader() {
+    {
+      std::lock_guard lock(reader_mutex_);
+      if (!idle_readers_.empty()) {
+        const size_t index = idle_readers_.back();
+        idle_readers_.pop_back();
+        return index;
+      }
+    }
+    size_t index = 0;
+    Await([&](Resume resume) {
+      std::unique_lock lock(reader_mutex_);
+      if (idle_readers_.empty()) {
+        reader_waiters_.push_back({&index, std::move(resume)});
+        return;
+      }
+      index = idle_readers_.back();
+      idle_readers_.pop_back();
+      lock.unlock();
+      resume();
+    });
+    return index;
+  }
+
+  void ReleaseReader(size_t index) {
+    std::unique_lock lock(reader_mutex_);
+    if (reader_waiters_.empty()) {
+      idle_readers_.push_back(index);
+      return;
+    }
+    ReaderWaiter next = std::move(reader_waiters_.front());
+    reader_waiters_.pop_front();
+    lock.unlock();
+    *next.index = index;
+    next.resume();
+  }
 
   void WriterLoop() {
     std::vector<WriteJob*> batch;
@@ -192,9 +220,13 @@ class SqliteStore final : public Store {
   std::unique_ptr<Repositories> writer_repos_;
 
   std::vector<Reader> readers_;
+  struct ReaderWaiter {
+    size_t* index;
+    Resume resume;
+  };
   std::vector<size_t> idle_readers_;
+  std::deque<ReaderWaiter> reader_waiters_;
   std::mutex reader_mutex_;
-  std::condition_variable reader_cv_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;

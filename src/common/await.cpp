@@ -1,0 +1,131 @@
+#include "common/await.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <thread>
+
+namespace kith {
+namespace {
+
+thread_local Suspender* current_suspender = nullptr;
+
+// Off a fiber: block this thread until resumed.
+void Block(const std::function<void(Resume)>& arm) {
+  struct State {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool resumed = false;
+  } state;
+  arm([&state] {
+    std::lock_guard lock(state.mutex);  // held while notifying: `state` is gone once the waiter wakes
+    state.resumed = true;
+    state.cv.notify_one();
+  });
+  std::unique_lock lock(state.mutex);
+  state.cv.wait(lock, [&state] { return state.resumed; });
+}
+
+// Worker threads for Offload, started on first use and never stopped (work queued at exit is
+// abandoned with the process).
+class Workers {
+ public:
+  static Workers& Get() {
+    static Workers* workers = new Workers(std::max(2u, std::thread::hardware_concurrency()));
+    return *workers;
+  }
+  void Post(std::function<void()> work) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(work));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  explicit Workers(unsigned n) {
+    for (unsigned i = 0; i < n; ++i) std::thread([this] { Run(); }).detach();
+  }
+  void Run() {
+    for (;;) {
+      std::function<void()> work;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [this] { return !queue_.empty(); });
+        work = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      work();
+    }
+  }
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+};
+
+}  // namespace
+
+void Offload(const std::function<void()>& work) {
+  if (current_suspender == nullptr) {
+    work();
+    return;
+  }
+  std::exception_ptr error;
+  Await([&](Resume resume) {
+    Workers::Get().Post([&work, &error, resume = std::move(resume)] {
+      try {
+        work();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      resume();
+    });
+  });
+  if (error) std::rethrow_exception(error);
+}
+
+void Await(const std::function<void(Resume)>& arm) {
+  if (Suspender* suspender = current_suspender) {
+    suspender->Suspend(arm);
+  } else {
+    Block(arm);
+  }
+}
+
+SuspenderScope::SuspenderScope(Suspender* suspender) : previous_(current_suspender) { current_suspender = suspender; }
+
+SuspenderScope::~SuspenderScope() { current_suspender = previous_; }
+
+void AwaitableMutex::lock() {
+  {
+    std::lock_guard guard(mutex_);
+    if (!locked_) {
+      locked_ = true;
+      return;
+    }
+  }
+  Await([this](Resume resume) {
+    std::unique_lock guard(mutex_);
+    if (!locked_) {  // released since the first look
+      locked_ = true;
+      guard.unlock();
+      resume();
+    } else {
+      waiters_.push_back(std::move(resume));
+    }
+  });
+}
+
+void AwaitableMutex::unlock() {
+  std::unique_lock guard(mutex_);
+  if (waiters_.empty()) {
+    locked_ = false;
+    return;
+  }
+  Resume next = std::move(waiters_.front());  // the lock passes straight to the first waiter
+  waiters_.pop_front();
+  guard.unlock();
+  next();
+}
+
+}  // namespace kith
