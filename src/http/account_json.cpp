@@ -1,5 +1,7 @@
 #include "http/account_json.h"
 
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 #include "common/clock.h"
@@ -7,13 +9,20 @@
 namespace kith::http {
 namespace {
 
+// Bytes that send a string to the codec: control characters, quotes, backslashes and non-ASCII.
+constexpr auto kNeedsCodec = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\';
+  return t;
+}();
+
 // Appends `s` as a JSON string. Printable ASCII without quotes or backslashes (nearly every
 // value) is copied; anything else goes through nlohmann, so escaping and the replacement of
 // invalid UTF-8 are exactly those of json::dump.
+
 void Str(std::string& out, std::string_view s) {
   for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+    if (kNeedsCodec[static_cast<unsigned char>(ch)]) {
       out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       return;
     }
@@ -163,7 +172,7 @@ void Member(std::string& out, const app::MemberView& m) {
 
 std::string EncodeChildAccount(const app::ChildAccount& account) {
   std::string out;
-  out.reserve(4096);
+  out.reserve(8192);  // a typical account is about 5 KB
   out += '{';
   Field(out, "access", account.access);
   Key(out, "agencies");

@@ -90,15 +90,20 @@ Wire ToWire(Response&& out, unsigned version, bool keep_alive) {
 template <typename T>
 asio::awaitable<T> OnFiber(std::function<T()> fn) {
   auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer finished(executor, asio::steady_timer::time_point::max());
+  std::optional<asio::steady_timer> finished;  // only for a task that waits
   std::optional<T> result;
   FiberTask task([&] { result.emplace(fn()); },
                  [executor](std::function<void()> step) { asio::post(executor, std::move(step)); },
-                 [&finished] { finished.cancel(); });
+                 [&finished] {
+                   if (finished) finished->cancel();
+                 });
   task.Start();
-  // A task that waited is continued by posts to this executor, which run only while this
-  // coroutine is suspended here; the last of them cancels the timer.
-  while (!task.done()) co_await finished.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (!task.done()) {
+    // The task is continued by posts to this executor, which run only while this coroutine is
+    // suspended below; the last of them cancels the timer.
+    finished.emplace(executor, asio::steady_timer::time_point::max());
+    while (!task.done()) co_await finished->async_wait(asio::as_tuple(asio::use_awaitable));
+  }
   if (task.error()) std::rethrow_exception(task.error());
   co_return std::move(*result);
 }
