@@ -1,6 +1,7 @@
 #include "app/child_service.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -393,15 +394,23 @@ Result<ChildAccount> ChildService::ChangeLead(const Principal& p, const std::str
   return Account(p, child_id);
 }
 
-Result<std::vector<domain::AuditRecord>> ChildService::AuditTrail(const Principal& p, const std::string& child_id,
-                                                                  int limit) {
+Result<std::vector<AuditEntryView>> ChildService::AuditTrail(const Principal& p, const std::string& child_id,
+                                                             int limit) {
   std::optional<Decision> decision;
-  std::vector<domain::AuditRecord> records;
+  std::vector<AuditEntryView> records;
   ctx_.store.Read([&](Repositories& r) {
     auto snap = Load(r, child_id, p.Actor(), true);
     if (!snap) return;
     decision = Decide(p.Actor(), ChildAction::kViewAudit, snap->relation);
-    if (decision->allowed) records = r.Audit().ForChild(child_id, std::clamp(limit, 1, 1000));
+    if (!decision->allowed) return;
+    std::map<std::string, std::string> names;  // each actor read once
+    for (auto& record : r.Audit().ForChild(child_id, std::clamp(limit, 1, 1000))) {
+      auto [it, added] = names.try_emplace(record.actor_id);
+      if (added && !record.actor_id.empty()) {
+        if (auto user = r.Users().Get(record.actor_id)) it->second = user->display_name;
+      }
+      records.push_back({std::move(record), it->second});
+    }
   });
   if (auto refused =
           Refusal(ctx_, p, "child.audit_trail", child_id, decision, "You cannot see this child's audit trail", true)) {

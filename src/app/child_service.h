@@ -52,6 +52,12 @@ struct Signposting {
   std::optional<domain::Agency> contact_broker;
 };
 
+// A record of a child's audit trail with the name of whoever acted (records hold ids only).
+struct AuditEntryView {
+  domain::AuditRecord record;
+  std::string actor_name;  // empty for no or an unknown user
+};
+
 struct ChildSummary {
   std::string child_id;
   std::string given_names;
@@ -93,7 +99,7 @@ class ChildService {
 
   // Who has looked at or changed this child's record, newest first. Errors: kNotFound,
   // kForbidden (only auditors of the authority and the lead professional).
-  Result<std::vector<domain::AuditRecord>> AuditTrail(const Principal& p, const std::string& child_id, int limit);
+  Result<std::vector<AuditEntryView>> AuditTrail(const Principal& p, const std::string& child_id, int limit);
 
  private:
   Context& ctx_;

@@ -195,6 +195,12 @@ json ToJson(const domain::User& u) {
           {"version", u.version}};
 }
 
+json ToJson(const app::AuditEntryView& v) {
+  json out = ToJson(v.record);
+  out["actor_name"] = v.actor_name;
+  return out;
+}
+
 json ToJson(const domain::AuditRecord& r) {
   json detail = r.detail.empty() ? json(nullptr) : json::parse(r.detail, nullptr, false);
   if (detail.is_discarded()) detail = r.detail;

@@ -53,6 +53,7 @@ json ToJson(const domain::Agency& agency);
 json ToJson(const domain::LocalAuthority& authority);
 json ToJson(const domain::User& user);  // never credentials
 json ToJson(const domain::AuditRecord& record);
+json ToJson(const app::AuditEntryView& entry);
 json ToJson(const app::MemberView& member);
 json ToJson(const app::ChildAccount& account);
 json ToJson(const app::Signposting& signposting);

@@ -53,11 +53,13 @@ describe('the child\'s audit trail', () => {
     assert.equal(read.why, 'team member');
     assert.equal(read.actor_role, 'practitioner');
     assert.equal(read.client, '127.0.0.1');
+    assert.equal(read.actor_name, 'Dr Kwame Osei', 'the trail names who acted');
 
     const denied = records.find((r) => r.action === 'child.read' && r.actor_id === 'Uteacher_ellis');
     assert.ok(denied, 'the refused read is recorded');
     assert.equal(denied.outcome, 'denied');
     assert.equal(denied.why, 'not on the child\'s team');
+    assert.equal(denied.actor_name, 'Hannah Ellis');
 
     const signpost = records.find((r) => r.action === 'child.signposting' && r.actor_id === 'Uteacher_ellis');
     assert.equal(signpost?.reason, 'Leo may start at our nursery class', 'the stated reason is kept');

@@ -273,6 +273,7 @@ export interface AuditRecord {
   seq: number;
   at: string;
   actor_id: string;
+  actor_name?: string; // in a child's audit trail
   actor_role: string;
   authority_id: string;
   action: string;

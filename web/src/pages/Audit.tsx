@@ -41,7 +41,7 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
         </thead>
         <tbody class="govuk-table__body">
           {[...records].sort((a, b) => b.seq - a.seq).map((r) => {
-            const who = (r as AuditRecord & { actor_name?: string }).actor_name || r.actor_id || 'System';
+            const who = r.actor_name || r.actor_id || 'System';
             return (
               <tr class="govuk-table__row" key={r.seq}>
                 <td class="govuk-table__cell">{formatDateTime(r.at)}</td>
