@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,18 +36,30 @@ enum class BlockPart : uint8_t {
   kBirthMonthDay,  // month and day, for year typos
   kPostcode,
   kPostcodeDistrict,  // outward code of a UK postcode; the whole postcode otherwise
+  kLocality,
+  // Each distinct token (two letters or more) of the full name: a record gets one key per
+  // token, so two records are candidates when any token agrees whatever column it came from
+  // (sources that give a full name move names between the given and family name columns, or
+  // give one name only). At most one kNameToken per rule.
+  kNameToken,
 };
 
 struct BlockingRule {
   std::string name;
   std::vector<BlockPart> parts;
+  // When set, a pair found by this rule is compared only if at least one of the two records
+  // lacks this part: the rule then adds pairs that the rules using the part could not find,
+  // without comparing again the many pairs that agree on everything but the part.
+  std::optional<BlockPart> only_when_missing;
 };
 
 // NHS number; UPN; other identifier; family phonetic + birth year + given initial; date of
 // birth + postcode district; given phonetic + date of birth; family phonetic + date of birth;
 // given phonetic + family phonetic + postcode district; family name + given phonetic;
-// given phonetic + family phonetic + birth month and day. Together they keep recall when any one
-// field is wrong or missing.
+// given phonetic + family phonetic + birth month and day; and on full-name tokens (which only
+// sources giving a full name have): name token + date of birth, name token + postcode, name
+// token + postcode district and name token + locality, the last two only for pairs where a date
+// of birth is missing. Together they keep recall when any one field is wrong or missing.
 std::vector<BlockingRule> DefaultBlockingRules();
 
 enum class Outcome : uint8_t { kNonMatch, kReview, kMatch };

@@ -121,6 +121,58 @@ TEST(LinkerTest, DifferentNhsNumbersNeverShareACluster) {
   EXPECT_GE(result->stats.identifier_conflicts + result->stats.reviews, 1u);
 }
 
+// Candidate pairs (returned with their scores) of `records` under `rules` alone.
+std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(const std::vector<InputRecord>& records,
+                                                          std::vector<BlockingRule> rules) {
+  const Model model = FixedModel();
+  LinkOptions options;
+  options.model = &model;
+  options.threads = 1;
+  options.keep_match_pairs = true;
+  options.sibling_guard = false;
+  options.review_probability = 1e-12;  // every compared pair comes back
+  options.blocking_rules = std::move(rules);
+  auto result = Link(records, options);
+  EXPECT_TRUE(result.ok());
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (const ScoredPair& p : result->pairs) pairs.emplace_back(p.a, p.b);
+  return pairs;
+}
+
+InputRecord FullNameRec(std::string id, std::string given, std::string full, std::string dob, std::string postcode) {
+  InputRecord r = Rec(std::move(id), std::move(given), "", std::move(dob), std::move(postcode));
+  r.full_name = std::move(full);
+  return r;
+}
+
+TEST(LinkerTest, NameTokenBlockingFindsNamesInAnyColumn) {
+  using P = BlockPart;
+  // Record 1 gives the surname alone as its given name; 0 and 1 share the token "kerr" and the
+  // date, 0 and 2 the token "william" and the date; 3 shares only one-letter tokens with 0.
+  const std::vector<InputRecord> records = {
+      FullNameRec("0", "William", "William Alexander Kerr", "1831-07-18", "DY4 8RP"),
+      FullNameRec("1", "Kerr", "Kerr", "1831-07-18", ""),
+      FullNameRec("2", "William", "William Hooker", "1831-07-18", "NR1 3BB"),
+      FullNameRec("3", "J", "J A", "1831-07-18", "")};
+  using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
+  EXPECT_EQ(CandidatePairs(records, {{"t", {P::kNameToken, P::kDateOfBirth}}}), (Pairs{{0, 1}, {0, 2}}));
+  // No full name, no key.
+  std::vector<InputRecord> no_full = records;
+  for (InputRecord& r : no_full) r.full_name.clear();
+  EXPECT_TRUE(CandidatePairs(no_full, {{"t", {P::kNameToken, P::kDateOfBirth}}}).empty());
+}
+
+TEST(LinkerTest, OnlyWhenMissingRulesSkipPairsThatHaveThePart) {
+  using P = BlockPart;
+  const std::vector<InputRecord> records = {FullNameRec("0", "Ann", "Ann Rookes", "1719-01-01", "RM12 4EU"),
+                                            FullNameRec("1", "Ann", "Ann Rookes", "1720-01-01", "RM12 4EU"),
+                                            FullNameRec("2", "Rookes", "Rookes", "", "RM12 4EU")};
+  using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
+  EXPECT_EQ(CandidatePairs(records, {{"t", {P::kNameToken, P::kPostcode}}}), (Pairs{{0, 1}, {0, 2}, {1, 2}}));
+  // Both 0 and 1 have a date of birth: only the pairs with record 2 are compared.
+  EXPECT_EQ(CandidatePairs(records, {{"t", {P::kNameToken, P::kPostcode}, P::kDateOfBirth}}), (Pairs{{0, 2}, {1, 2}}));
+}
+
 TEST(LinkerTest, ThresholdsDecideTheOutcome) {
   const Model model = FixedModel();
   LinkOptions options;
