@@ -133,7 +133,7 @@ void BlockKeys(const BlockingRule& rule, size_t rule_index, const Record& r, std
   }
   const size_t first = keys->size();
   ForEachToken(r.full_name, [&](std::string_view token) {
-    if (token.size() >= 2) keys->push_back(Mix(h, HashText(token)));
+    if (token.size() >= 2) keys->push_back(Mix(h, PackPhonetic(PhoneticCode(token))));
   });
   std::sort(keys->begin() + static_cast<std::ptrdiff_t>(first), keys->end());
   keys->erase(std::unique(keys->begin() + static_cast<std::ptrdiff_t>(first), keys->end()), keys->end());
@@ -476,9 +476,8 @@ std::vector<BlockingRule> DefaultBlockingRules() {
       {"family_name+given_phonetic", {P::kFamilyName, P::kGivenPhonetic}},
       {"given_phonetic+family_phonetic+birth_month_day", {P::kGivenPhonetic, P::kFamilyPhonetic, P::kBirthMonthDay}},
       {"name_token+date_of_birth", {P::kNameToken, P::kDateOfBirth}},
-      {"name_token+postcode", {P::kNameToken, P::kPostcode}},
-      {"name_token+postcode_district", {P::kNameToken, P::kPostcodeDistrict}, P::kDateOfBirth},
-      {"name_token+locality", {P::kNameToken, P::kLocality}, P::kDateOfBirth},
+      {"name_token+postcode_district", {P::kNameToken, P::kPostcodeDistrict}},
+      {"name_token+locality", {P::kNameToken, P::kLocality}},
   };
 }
 
@@ -590,7 +589,7 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
                   ++out.guarded;
                   continue;
                 }
-                if (outcome == Outcome::kMatch) {
+                if (options.similar_given_names_to_review && outcome == Outcome::kMatch) {
                   outcome = Outcome::kReview;
                   guarded = true;
                   ++out.guarded;

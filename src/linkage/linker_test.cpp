@@ -78,6 +78,29 @@ TEST(LinkerTest, TwinsAreNotMergedButNicknamesAre) {
   EXPECT_EQ(unguarded->cluster_of[0], unguarded->cluster_of[2]);
 }
 
+TEST(LinkerTest, SimilarGivenNamesGoToReviewUnlessTheOptionIsOff) {
+  const Model model = FixedModel();
+  LinkOptions options;
+  options.model = &model;
+  options.threads = 1;
+  // Graham/Graeme: similar (one phonetic code), neither a typo nor a nickname of the other;
+  // everything else agrees, as it would for twins.
+  const std::vector<InputRecord> records = {Rec("1", "Graham", "Featherstonehaugh", "2016-04-02", "YO1 7HH"),
+                                            Rec("2", "Graeme", "Featherstonehaugh", "2016-04-02", "YO1 7HH")};
+  auto capped = Link(records, options);
+  ASSERT_TRUE(capped.ok());
+  EXPECT_NE(capped->cluster_of[0], capped->cluster_of[1]);
+  ASSERT_EQ(capped->pairs.size(), 1u);
+  EXPECT_EQ(capped->pairs[0].outcome, Outcome::kReview);
+  EXPECT_TRUE(capped->pairs[0].sibling_guard);
+
+  options.similar_given_names_to_review = false;
+  auto matched = Link(records, options);
+  ASSERT_TRUE(matched.ok());
+  EXPECT_EQ(matched->cluster_of[0], matched->cluster_of[1]);
+  EXPECT_EQ(matched->stats.sibling_guarded, 0u);
+}
+
 // A given name found among the other record's full-name tokens (a middle name used as the first
 // name) is not the twins-and-siblings signal of two different given names.
 TEST(LinkerTest, GivenNameInsideTheOtherFullNameIsNotASibling) {
