@@ -108,11 +108,6 @@ bool PartValue(BlockPart part, const Record& r, uint64_t* value) {
   return true;
 }
 
-bool HasPart(BlockPart part, const Record& r) {
-  uint64_t ignored;
-  return part == BlockPart::kNameToken ? !r.full_name.empty() : PartValue(part, r, &ignored);
-}
-
 // Appends the keys of `rule` for record r to `keys`: none when r lacks one of its parts, one
 // per distinct full-name token for a rule with kNameToken, otherwise one.
 void BlockKeys(const BlockingRule& rule, size_t rule_index, const Record& r, std::vector<uint64_t>* keys) {
@@ -558,12 +553,7 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
     WorkerOutput& out = outputs[worker];
     uint8_t gamma[kMaxComparisons];
     for (size_t i = begin; i < end; ++i) {
-      for (size_t r = 0; r < rules.size(); ++r) {
-        const RuleIndex& ri = index[r];
-        // A rule that adds pairs only where a part is missing: when record i has the part,
-        // only partners lacking it are compared.
-        const std::optional<BlockPart>& missing = rules[r].only_when_missing;
-        const bool i_has_part = missing && HasPart(*missing, records[i]);
+      for (const RuleIndex& ri : index) {
         for (uint32_t k = ri.record_begin[i]; k < ri.record_begin[i + 1]; ++k) {
           const uint32_t p = ri.positions[k];
           const uint32_t group_end = ri.group_end[p];
@@ -571,7 +561,6 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
           for (uint32_t q = p + 1; q < group_end; ++q) {
             const uint32_t j = ri.members[q];
             if (out.stamp[j] == i) continue;
-            if (i_has_part && HasPart(*missing, records[j])) continue;
             out.stamp[j] = static_cast<uint32_t>(i);
             ++out.compared;
             comparator.Compare(records[i], records[j], gamma);

@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,19 +46,14 @@ enum class BlockPart : uint8_t {
 struct BlockingRule {
   std::string name;
   std::vector<BlockPart> parts;
-  // When set, a pair found by this rule is compared only if at least one of the two records
-  // lacks this part: the rule then adds pairs that the rules using the part could not find,
-  // without comparing again the many pairs that agree on everything but the part.
-  std::optional<BlockPart> only_when_missing;
 };
 
 // NHS number; UPN; other identifier; family phonetic + birth year + given initial; date of
 // birth + postcode district; given phonetic + date of birth; family phonetic + date of birth;
 // given phonetic + family phonetic + postcode district; family name + given phonetic;
 // given phonetic + family phonetic + birth month and day; and on full-name tokens (which only
-// sources giving a full name have): name token + date of birth, name token + postcode, name
-// token + postcode district and name token + locality, the last two only for pairs where a date
-// of birth is missing. Together they keep recall when any one field is wrong or missing.
+// sources giving a full name have): name token + date of birth, name token + postcode district
+// and name token + locality. Together they keep recall when any one field is wrong or missing.
 std::vector<BlockingRule> DefaultBlockingRules();
 
 enum class Outcome : uint8_t { kNonMatch, kReview, kMatch };

@@ -185,17 +185,6 @@ TEST(LinkerTest, NameTokenBlockingFindsNamesInAnyColumn) {
   EXPECT_TRUE(CandidatePairs(no_full, {{"t", {P::kNameToken, P::kDateOfBirth}}}).empty());
 }
 
-TEST(LinkerTest, OnlyWhenMissingRulesSkipPairsThatHaveThePart) {
-  using P = BlockPart;
-  const std::vector<InputRecord> records = {FullNameRec("0", "Ann", "Ann Rookes", "1719-01-01", "RM12 4EU"),
-                                            FullNameRec("1", "Ann", "Ann Rookes", "1720-01-01", "RM12 4EU"),
-                                            FullNameRec("2", "Rookes", "Rookes", "", "RM12 4EU")};
-  using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
-  EXPECT_EQ(CandidatePairs(records, {{"t", {P::kNameToken, P::kPostcode}}}), (Pairs{{0, 1}, {0, 2}, {1, 2}}));
-  // Both 0 and 1 have a date of birth: only the pairs with record 2 are compared.
-  EXPECT_EQ(CandidatePairs(records, {{"t", {P::kNameToken, P::kPostcode}, P::kDateOfBirth}}), (Pairs{{0, 2}, {1, 2}}));
-}
-
 TEST(LinkerTest, ThresholdsDecideTheOutcome) {
   const Model model = FixedModel();
   LinkOptions options;
