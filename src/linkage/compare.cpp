@@ -105,6 +105,7 @@ bool UsesTermFrequency(ComparisonKind kind) {
   switch (kind) {
     case ComparisonKind::kGivenName:
     case ComparisonKind::kFamilyName:
+    case ComparisonKind::kFullName:
     case ComparisonKind::kPostcode:
     case ComparisonKind::kLocality:
     case ComparisonKind::kText:
@@ -120,6 +121,8 @@ std::string_view TermValue(const ComparisonSpec& spec, const Record& r) {
       return r.given;
     case ComparisonKind::kFamilyName:
       return r.family;
+    case ComparisonKind::kFullName:
+      return r.full_name;
     case ComparisonKind::kPostcode:
       return r.postcode;
     case ComparisonKind::kLocality:
@@ -324,6 +327,19 @@ void Comparator::Compare(const Record& a, const Record& b, uint8_t* gamma) const
     if (swapped) {
       gamma[given_] = 4;
       gamma[family_] = 3;
+    }
+  }
+  if (given_ >= 0 && family_ >= 0 && a.family.empty() != b.family.empty() && gamma[given_] > 0) {
+    // One record has a single name, given in the given-name column: it may as well be the
+    // family name (a source that knows someone by surname alone). When it agrees better with
+    // the other record's family name, it is compared as the family name and the given names
+    // are unknown.
+    const Record& single = a.family.empty() ? a : b;
+    const Record& other = a.family.empty() ? b : a;
+    const uint8_t as_family = CompareFamilyName(single.given, other.family, 0, 0);
+    if (as_family >= 3 && as_family + 1 > gamma[given_]) {
+      gamma[given_] = 0;
+      gamma[family_] = as_family;
     }
   }
 }

@@ -77,6 +77,43 @@ TEST(ComparatorTest, SwappedNamesCountAsStrongAgreement) {
   EXPECT_EQ(gamma[1], 4);
 }
 
+TEST(ComparatorTest, ASingleNameIsComparedWithTheFamilyNameWhenItFitsBetter) {
+  Comparator comparator(
+      {{ComparisonKind::kGivenName, 0, "given_name"}, {ComparisonKind::kFamilyName, 0, "family_name"}});
+  uint8_t gamma[2];
+  // "Kerr" alone (a source that knows him by surname) against William Kerr: the family names
+  // agree and the given names are unknown, not different.
+  comparator.Compare(Child("Kerr", "", ""), Child("William", "Kerr", ""), gamma);
+  EXPECT_EQ(gamma[0], 0);
+  EXPECT_EQ(gamma[1], 4);
+  comparator.Compare(Child("William", "Kerr", ""), Child("Kerr", "", ""), gamma);
+  EXPECT_EQ(gamma[0], 0);
+  EXPECT_EQ(gamma[1], 4);
+  comparator.Compare(Child("Rookez", "", ""), Child("Ann", "Rookes", ""), gamma);  // one edit
+  EXPECT_EQ(gamma[0], 0);
+  EXPECT_EQ(gamma[1], 3);
+  // A single given name that fits the given name stays a given-name comparison.
+  comparator.Compare(Child("William", "", ""), Child("William", "Kerr", ""), gamma);
+  EXPECT_EQ(gamma[0], 5);
+  EXPECT_EQ(gamma[1], 0);
+  comparator.Compare(Child("Oscar", "", ""), Child("William", "Kerr", ""), gamma);
+  EXPECT_EQ(gamma[0], 1);
+  EXPECT_EQ(gamma[1], 0);
+}
+
+TEST(CompareTermFrequencyTest, NamesPlacesAndFullNamesAreAdjusted) {
+  Record r = Child("Amy", "Smith", "", "LS1 1AA");
+  InputRecord in;
+  in.full_name = "Amy Jane Smith";
+  r.full_name = NormaliseRecord(in).full_name;
+  EXPECT_EQ(TermValue({ComparisonKind::kGivenName, 0, "given_name"}, r), "amy");
+  EXPECT_EQ(TermValue({ComparisonKind::kFamilyName, 0, "family_name"}, r), "smith");
+  EXPECT_EQ(TermValue({ComparisonKind::kFullName, 0, "full_name"}, r), "amy jane smith");
+  EXPECT_TRUE(UsesTermFrequency(ComparisonKind::kFullName));
+  EXPECT_FALSE(UsesTermFrequency(ComparisonKind::kDateOfBirth));
+  EXPECT_TRUE(TermValue({ComparisonKind::kDateOfBirth, 0, "date_of_birth"}, r).empty());
+}
+
 TEST(CompareIdentifierTest, Levels) {
   EXPECT_EQ(CompareIdentifier("9434765919", "9434765919"), 3);
   EXPECT_EQ(CompareIdentifier("9434765919", "9434765991"), 2);

@@ -44,76 +44,106 @@ uint64_t HashText(std::string_view s) {
   return h;
 }
 
-// The key of `rule` for record r, or false when r lacks one of its parts.
-bool BlockKey(const BlockingRule& rule, size_t rule_index, const Record& r, uint64_t* key) {
-  uint64_t h = Mix(0, rule_index + 1);
-  for (BlockPart part : rule.parts) {
-    uint64_t v = 0;
-    switch (part) {
-      case BlockPart::kNhsNumber:
-        if (r.nhs_number.empty()) return false;
-        v = HashText(r.nhs_number);
-        break;
-      case BlockPart::kUpn:
-        if (r.upn.empty()) return false;
-        v = HashText(r.upn);
-        break;
-      case BlockPart::kIdentifier:
-        if (r.identifier.empty()) return false;
-        v = HashText(r.identifier);
-        break;
-      case BlockPart::kGivenPhonetic:
-        if (r.given_phonetic == 0) return false;
-        v = r.given_phonetic;
-        break;
-      case BlockPart::kGivenInitial:
-        if (r.given_canonical.empty()) return false;
-        v = static_cast<uint8_t>(r.given_canonical[0]);
-        break;
-      case BlockPart::kFamilyPhonetic:
-        if (r.family_phonetic == 0) return false;
-        v = r.family_phonetic;
-        break;
-      case BlockPart::kFamilyName:
-        if (r.family.empty()) return false;
-        v = HashText(r.family);
-        break;
-      case BlockPart::kBirthYear:
-        if (!r.dob.present) return false;
-        v = static_cast<uint64_t>(r.dob.year);
-        break;
-      case BlockPart::kDateOfBirth:
-        if (!r.dob.present) return false;
-        v = HashText(std::string_view(r.dob.digits.data(), 8));
-        break;
-      case BlockPart::kBirthMonthDay:
-        if (!r.dob.present) return false;
-        v = static_cast<uint64_t>(r.dob.month * 100 + r.dob.day);
-        break;
-      case BlockPart::kPostcode:
-        if (r.postcode.empty()) return false;
-        v = HashText(r.postcode);
-        break;
-      case BlockPart::kPostcodeDistrict:
-        if (r.postcode.empty()) return false;
-        v = HashText(r.postcode_outward != 0 ? std::string_view(r.postcode).substr(0, r.postcode_outward)
-                                             : std::string_view(r.postcode));
-        break;
-    }
-    h = Mix(h, v);
+// The value of one single-valued part for record r, or false when r lacks it.
+bool PartValue(BlockPart part, const Record& r, uint64_t* value) {
+  uint64_t v = 0;
+  switch (part) {
+    case BlockPart::kNhsNumber:
+      if (r.nhs_number.empty()) return false;
+      v = HashText(r.nhs_number);
+      break;
+    case BlockPart::kUpn:
+      if (r.upn.empty()) return false;
+      v = HashText(r.upn);
+      break;
+    case BlockPart::kIdentifier:
+      if (r.identifier.empty()) return false;
+      v = HashText(r.identifier);
+      break;
+    case BlockPart::kGivenPhonetic:
+      if (r.given_phonetic == 0) return false;
+      v = r.given_phonetic;
+      break;
+    case BlockPart::kGivenInitial:
+      if (r.given_canonical.empty()) return false;
+      v = static_cast<uint8_t>(r.given_canonical[0]);
+      break;
+    case BlockPart::kFamilyPhonetic:
+      if (r.family_phonetic == 0) return false;
+      v = r.family_phonetic;
+      break;
+    case BlockPart::kFamilyName:
+      if (r.family.empty()) return false;
+      v = HashText(r.family);
+      break;
+    case BlockPart::kBirthYear:
+      if (!r.dob.present) return false;
+      v = static_cast<uint64_t>(r.dob.year);
+      break;
+    case BlockPart::kDateOfBirth:
+      if (!r.dob.present) return false;
+      v = HashText(std::string_view(r.dob.digits.data(), 8));
+      break;
+    case BlockPart::kBirthMonthDay:
+      if (!r.dob.present) return false;
+      v = static_cast<uint64_t>(r.dob.month * 100 + r.dob.day);
+      break;
+    case BlockPart::kPostcode:
+      if (r.postcode.empty()) return false;
+      v = HashText(r.postcode);
+      break;
+    case BlockPart::kPostcodeDistrict:
+      if (r.postcode.empty()) return false;
+      v = HashText(r.postcode_outward != 0 ? std::string_view(r.postcode).substr(0, r.postcode_outward)
+                                           : std::string_view(r.postcode));
+      break;
+    case BlockPart::kLocality:
+      if (r.locality.empty()) return false;
+      v = HashText(r.locality);
+      break;
+    case BlockPart::kNameToken:
+      return false;  // multi-valued: see BlockKeys
   }
-  *key = h;
+  *value = v;
   return true;
 }
 
+// Appends the keys of `rule` for record r to `keys`: none when r lacks one of its parts, one
+// per distinct full-name token for a rule with kNameToken, otherwise one.
+void BlockKeys(const BlockingRule& rule, size_t rule_index, const Record& r, std::vector<uint64_t>* keys) {
+  uint64_t h = Mix(0, rule_index + 1);
+  bool by_token = false;
+  for (BlockPart part : rule.parts) {
+    if (part == BlockPart::kNameToken) {
+      by_token = true;
+      continue;
+    }
+    uint64_t v;
+    if (!PartValue(part, r, &v)) return;
+    h = Mix(h, v);
+  }
+  if (!by_token) {
+    keys->push_back(h);
+    return;
+  }
+  const size_t first = keys->size();
+  ForEachToken(r.full_name, [&](std::string_view token) {
+    if (token.size() >= 2) keys->push_back(Mix(h, PackPhonetic(PhoneticCode(token))));
+  });
+  std::sort(keys->begin() + static_cast<std::ptrdiff_t>(first), keys->end());
+  keys->erase(std::unique(keys->begin() + static_cast<std::ptrdiff_t>(first), keys->end()), keys->end());
+}
+
 // One blocking rule's groups: members sorted by (key, record index), so that a record's
-// candidates under this rule are the members after it in its group.
+// candidates under this rule are the members after it in its group. A record has one position
+// per key (several for kNameToken rules).
 struct RuleIndex {
   static constexpr uint32_t kNone = UINT32_MAX;
   std::vector<uint32_t> members;
   std::vector<uint32_t> group_begin;  // per member position
   std::vector<uint32_t> group_end;
-  std::vector<uint32_t> position;  // per record: its position in members, or kNone
+  std::vector<uint32_t> record_begin;  // per record, n + 1: its positions are
+  std::vector<uint32_t> positions;     // positions[record_begin[i] .. record_begin[i + 1])
   size_t oversized = 0;
 };
 
@@ -144,16 +174,21 @@ RuleIndex BuildRuleIndex(const std::vector<Record>& records, const BlockingRule&
   const size_t n = records.size();
   std::vector<std::pair<uint64_t, uint32_t>> entries;
   entries.reserve(n);
+  std::vector<uint64_t> keys;
+  RuleIndex index;
+  index.record_begin.assign(n + 1, 0);
   for (size_t i = 0; i < n; ++i) {
-    uint64_t key;
-    if (BlockKey(rule, rule_index, records[i], &key)) entries.emplace_back(key, static_cast<uint32_t>(i));
+    keys.clear();
+    BlockKeys(rule, rule_index, records[i], &keys);
+    for (uint64_t key : keys) entries.emplace_back(key, static_cast<uint32_t>(i));
+    index.record_begin[i + 1] = static_cast<uint32_t>(entries.size());
   }
   std::sort(entries.begin(), entries.end());
-  RuleIndex index;
   index.members.resize(entries.size());
   index.group_begin.resize(entries.size());
   index.group_end.resize(entries.size());
-  index.position.assign(n, RuleIndex::kNone);
+  index.positions.resize(entries.size());
+  std::vector<uint32_t> filled(index.record_begin.begin(), index.record_begin.end() - 1);
   for (size_t begin = 0; begin < entries.size();) {
     size_t end = begin + 1;
     while (end < entries.size() && entries[end].first == entries[begin].first) ++end;
@@ -162,7 +197,7 @@ RuleIndex BuildRuleIndex(const std::vector<Record>& records, const BlockingRule&
       index.members[p] = entries[p].second;
       index.group_begin[p] = static_cast<uint32_t>(begin);
       index.group_end[p] = static_cast<uint32_t>(end);
-      index.position[entries[p].second] = static_cast<uint32_t>(p);
+      index.positions[filled[entries[p].second]++] = static_cast<uint32_t>(p);
     }
     begin = end;
   }
@@ -435,6 +470,9 @@ std::vector<BlockingRule> DefaultBlockingRules() {
        {P::kGivenPhonetic, P::kFamilyPhonetic, P::kPostcodeDistrict}},
       {"family_name+given_phonetic", {P::kFamilyName, P::kGivenPhonetic}},
       {"given_phonetic+family_phonetic+birth_month_day", {P::kGivenPhonetic, P::kFamilyPhonetic, P::kBirthMonthDay}},
+      {"name_token+date_of_birth", {P::kNameToken, P::kDateOfBirth}},
+      {"name_token+postcode_district", {P::kNameToken, P::kPostcodeDistrict}},
+      {"name_token+locality", {P::kNameToken, P::kLocality}},
   };
 }
 
@@ -516,39 +554,40 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
     uint8_t gamma[kMaxComparisons];
     for (size_t i = begin; i < end; ++i) {
       for (const RuleIndex& ri : index) {
-        const uint32_t p = ri.position[i];
-        if (p == RuleIndex::kNone) continue;
-        const uint32_t group_end = ri.group_end[p];
-        if (group_end - ri.group_begin[p] > options.max_block_size) continue;
-        for (uint32_t q = p + 1; q < group_end; ++q) {
-          const uint32_t j = ri.members[q];
-          if (out.stamp[j] == i) continue;
-          out.stamp[j] = static_cast<uint32_t>(i);
-          ++out.compared;
-          comparator.Compare(records[i], records[j], gamma);
-          const double w = model.Score(gamma, &tf[i * width]);
-          if (w < review_weight) continue;
-          Outcome outcome = w >= match_weight ? Outcome::kMatch : Outcome::kReview;
-          bool guarded = false;
-          if (options.sibling_guard && given >= 0 && (gamma[given] == 1 || gamma[given] == 2)) {
-            bool identifier_agrees = false;
-            for (size_t c : identifiers) {
-              identifier_agrees |= gamma[c] == LevelCount(comparator.specs()[c].kind) - 1;
-            }
-            if (!identifier_agrees && !GivenNameInOtherFullName(records[i], records[j])) {
-              if (gamma[given] == 1) {
-                ++out.guarded;
-                continue;
+        for (uint32_t k = ri.record_begin[i]; k < ri.record_begin[i + 1]; ++k) {
+          const uint32_t p = ri.positions[k];
+          const uint32_t group_end = ri.group_end[p];
+          if (group_end - ri.group_begin[p] > options.max_block_size) continue;
+          for (uint32_t q = p + 1; q < group_end; ++q) {
+            const uint32_t j = ri.members[q];
+            if (out.stamp[j] == i) continue;
+            out.stamp[j] = static_cast<uint32_t>(i);
+            ++out.compared;
+            comparator.Compare(records[i], records[j], gamma);
+            const double w = model.Score(gamma, &tf[i * width]);
+            if (w < review_weight) continue;
+            Outcome outcome = w >= match_weight ? Outcome::kMatch : Outcome::kReview;
+            bool guarded = false;
+            if (options.sibling_guard && given >= 0 && (gamma[given] == 1 || gamma[given] == 2)) {
+              bool identifier_agrees = false;
+              for (size_t c : identifiers) {
+                identifier_agrees |= gamma[c] == LevelCount(comparator.specs()[c].kind) - 1;
               }
-              if (outcome == Outcome::kMatch) {
-                outcome = Outcome::kReview;
-                guarded = true;
-                ++out.guarded;
+              if (!identifier_agrees && !GivenNameInOtherFullName(records[i], records[j])) {
+                if (gamma[given] == 1) {
+                  ++out.guarded;
+                  continue;
+                }
+                if (options.similar_given_names_to_review && outcome == Outcome::kMatch) {
+                  outcome = Outcome::kReview;
+                  guarded = true;
+                  ++out.guarded;
+                }
               }
             }
+            ScoredPair sp{static_cast<uint32_t>(i), j, static_cast<float>(w), outcome, guarded};
+            (outcome == Outcome::kMatch ? out.matches : out.reviews).push_back(sp);
           }
-          ScoredPair sp{static_cast<uint32_t>(i), j, static_cast<float>(w), outcome, guarded};
-          (outcome == Outcome::kMatch ? out.matches : out.reviews).push_back(sp);
         }
       }
     }

@@ -35,6 +35,12 @@ enum class BlockPart : uint8_t {
   kBirthMonthDay,  // month and day, for year typos
   kPostcode,
   kPostcodeDistrict,  // outward code of a UK postcode; the whole postcode otherwise
+  kLocality,
+  // Each distinct token (two letters or more) of the full name: a record gets one key per
+  // token, so two records are candidates when any token agrees whatever column it came from
+  // (sources that give a full name move names between the given and family name columns, or
+  // give one name only). At most one kNameToken per rule.
+  kNameToken,
 };
 
 struct BlockingRule {
@@ -45,8 +51,9 @@ struct BlockingRule {
 // NHS number; UPN; other identifier; family phonetic + birth year + given initial; date of
 // birth + postcode district; given phonetic + date of birth; family phonetic + date of birth;
 // given phonetic + family phonetic + postcode district; family name + given phonetic;
-// given phonetic + family phonetic + birth month and day. Together they keep recall when any one
-// field is wrong or missing.
+// given phonetic + family phonetic + birth month and day; and on full-name tokens (which only
+// sources giving a full name have): name token + date of birth, name token + postcode district
+// and name token + locality. Together they keep recall when any one field is wrong or missing.
 std::vector<BlockingRule> DefaultBlockingRules();
 
 enum class Outcome : uint8_t { kNonMatch, kReview, kMatch };
@@ -83,6 +90,12 @@ struct LinkOptions {
   // transliteration, typo or phonetic link) is never matched unless an identifier (NHS number,
   // UPN, other id) agrees exactly; merely similar given names cap the outcome at review.
   bool sibling_guard = true;
+  // The second half of that rule: similar given names (Jaro–Winkler >= 0.80 or one phonetic
+  // code, e.g. Jack/Jake, Graham/Graeme, Vi/Violet) cap the outcome at review. Twins and
+  // siblings are often given similar names, so it stays on for records about children; a
+  // source about adults with no twins in it (Splink's historical_50k) may turn it off and have
+  // such pairs matched on their evidence: `kith link --similar-names-match`.
+  bool similar_given_names_to_review = true;
   // Two clusters of several records each are joined only by a pair at least this many bits
   // (log2 odds) above the automatic-match weight; a weaker match may add a single record to a
   // cluster but not chain two clusters together (it goes to review instead). 0 turns it off.
@@ -101,8 +114,8 @@ struct LinkStats {
   size_t sibling_guarded = 0;
   size_t identifier_conflicts = 0;  // matches sent to review because joining them would put two
                                     // NHS numbers or UPNs in one cluster
-  size_t weak_bridges = 0;  // matches sent to review because they would chain two clusters
-                            // with a link weaker than cluster_join_margin allows
+  size_t weak_bridges = 0;          // matches sent to review because they would chain two clusters
+                                    // with a link weaker than cluster_join_margin allows
   size_t oversized_blocks = 0;
   size_t clusters = 0;
   double normalise_seconds = 0;

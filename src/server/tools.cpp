@@ -123,6 +123,7 @@ struct Tools::Options {
   double link_match = 0.99;
   double link_review = 0.50;
   std::string link_review_out;
+  bool link_similar_names_match = false;
 
   CLI::App* search = nullptr;
   std::string search_batch;
@@ -156,6 +157,9 @@ Tools::Tools(CLI::App& cli) : o_(std::make_unique<Options>()) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   o_->link->add_option("--review-out", o_->link_review_out, "Write the pairs for clerical review here");
+  o_->link->add_flag("--similar-names-match", o_->link_similar_names_match,
+                     "Match pairs whose given names are only similar (Graham/Graeme) on their evidence instead of "
+                     "sending them to review: for sources about adults without twins (see docs/linkage.md)");
 
   o_->import = cli.add_subcommand("import", "Import a source feed (CSV) into the national child index");
   o_->import
@@ -201,6 +205,7 @@ int Tools::Options::RunLink() const {
   linkage::LinkCsvOptions options;
   options.link.match_probability = link_match;
   options.link.review_probability = link_review;
+  options.link.similar_given_names_to_review = !link_similar_names_match;
   options.link.progress = StageProgress("kith link");
   options.fields = link_fields;
   options.review_path = link_review_out;
