@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/log.h"
+
 namespace kith::app {
 namespace {
 
@@ -13,29 +15,37 @@ bool IsRetryLater(int status) {
   return status == 408 || status == 423 || status == 425 || status == 429 || status == 503;
 }
 
+IdempotencyService::IdempotencyService(Context& ctx)
+    : ctx_(ctx), writer_([this](std::stop_token stop) { StoreResponses(stop); }) {}
+
+IdempotencyService::~IdempotencyService() {
+  writer_.request_stop();
+  writer_.join();
+}
+
 KeyCheck IdempotencyService::Start(const KeyedRequest& request) {
   const std::string id = InFlightKey(request);
   {
     std::lock_guard lock(mutex_);
-    auto [it, inserted] = in_flight_.try_emplace(id, request.fingerprint);
-    if (!inserted) return {it->second == request.fingerprint ? KeyVerdict::kInFlight : KeyVerdict::kMismatch, {}};
+    auto [it, inserted] = in_flight_.try_emplace(id, InFlight{request.fingerprint, nullptr});
+    if (!inserted) {
+      if (it->second.fingerprint != request.fingerprint) return {KeyVerdict::kMismatch, {}};
+      if (it->second.response) return {KeyVerdict::kReplay, *it->second.response};
+      return {KeyVerdict::kInFlight, {}};
+    }
   }
   // Marked in flight before reading, so that a second request with the key cannot also run; a
-  // finished run stores its outcome before leaving the set, so the read below sees it.
-  const auto leave = [&] {
-    std::lock_guard lock(mutex_);
-    in_flight_.erase(id);
-  };
+  // run stays in the set until its outcome is durable, so the read below sees it.
   std::optional<storage::IdempotencyRecord> stored;
   try {
     stored = ctx_.store.ReadValue(
         [&](storage::Repositories& r) { return r.Idempotency().Get(request.scope, request.key, ctx_.clock.Now()); });
   } catch (...) {
-    leave();
+    Leave(id);
     throw;
   }
   if (!stored) return {KeyVerdict::kRun, {}};
-  leave();
+  Leave(id);
   if (stored->fingerprint != request.fingerprint) return {KeyVerdict::kMismatch, {}};
   if (!stored->status) return {KeyVerdict::kResponseLost, {}};
   return {KeyVerdict::kReplay, StoredResponse{*stored->status, stored->content_type, stored->body}};
@@ -47,27 +57,74 @@ storage::IdempotencyRecord IdempotencyService::NewRecord(const KeyedRequest& req
           request.target, now,         now + kIdempotencyKeyLifetime};
 }
 
+void IdempotencyService::Leave(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(id);
+}
+
 void IdempotencyService::Finish(const KeyedRequest& request, bool recorded,
                                 const std::optional<StoredResponse>& response) {
-  struct Leave {
-    IdempotencyService* self;
-    std::string id;
-    ~Leave() {
-      std::lock_guard lock(self->mutex_);
-      self->in_flight_.erase(id);
-    }
-  } leave{this, InFlightKey(request)};
-  // A server error after a committed change is a lost response, not one to replay.
-  if (!recorded || !response || (response->status >= 500 && !IsRetryLater(response->status))) return;
-  ctx_.store.Write([&](storage::Repositories& r) {
-    if (IsRetryLater(response->status)) {
+  const std::string id = InFlightKey(request);
+  // Nothing was written, or a server error came after the change (a lost response, not one to
+  // replay): the key has nothing more to store.
+  if (!recorded || !response || (response->status >= 500 && !IsRetryLater(response->status))) return Leave(id);
+  if (IsRetryLater(response->status)) {
+    struct Done {
+      IdempotencyService* self;
+      const std::string& id;
+      ~Done() { self->Leave(id); }
+    } done{this, id};
+    ctx_.store.Write([&](storage::Repositories& r) {
       r.Idempotency().Remove(request.scope, request.key);
-    } else if (!r.Idempotency().Complete(request.scope, request.key, response->status, response->content_type,
-                                         response->body)) {
-      throw storage::StorageError("the idempotency key vanished before its response was stored");
+      return true;
+    });
+    return;
+  }
+  auto stored = std::make_shared<const StoredResponse>(*response);
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_[id].response = stored;
+    queue_.push_back({id, request, std::move(stored)});
+  }
+  wake_.notify_one();
+}
+
+void IdempotencyService::StoreResponses(std::stop_token stop) {
+  std::vector<Pending> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, stop, [this] { return !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is stored
+      batch.swap(queue_);
+      writing_ = true;
     }
-    return true;
-  });
+    try {
+      ctx_.store.Write([&](storage::Repositories& r) {
+        for (const auto& p : batch) {
+          // kNotFound only if the key was swept meanwhile (a request that ran for a day): nothing to store.
+          (void)r.Idempotency().Complete(p.request.scope, p.request.key, p.response->status, p.response->content_type,
+                                         p.response->body);
+        }
+        return true;
+      });
+    } catch (const std::exception& e) {
+      // The keys stay "in progress": a retry is told its response was lost, never run twice.
+      log::Error("idempotency.store_failed", {{"responses", batch.size()}, {"reason", e.what()}});
+    }
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& p : batch) in_flight_.erase(p.id);
+      writing_ = false;
+    }
+    stored_.notify_all();
+    batch.clear();
+  }
+}
+
+void IdempotencyService::Flush() {
+  std::unique_lock lock(mutex_);
+  stored_.wait(lock, [this] { return queue_.empty() && !writing_; });
 }
 
 void IdempotencyService::AuditReplay(const Principal& p, const KeyedRequest& request, const std::string& child_id,

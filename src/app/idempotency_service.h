@@ -5,16 +5,25 @@
 // the IdempotencyClaim the caller opens around the handler.
 //
 // Thread safety: every method is safe from any thread. A request is "in flight" from a Start
-// that answers kRun until its Finish; the in-flight set is per process, so a key found stored
-// without a response and not in flight belongs to a run that ended without storing its response
-// (a crash, or a failure after the change was written).
+// that answers kRun until its response is durable; the in-flight set is per process, so a key
+// found stored without a response and not in flight belongs to a run that ended without storing
+// its response (a crash, or a failure after the change was written).
+//
+// Storing a response does not hold up the request: Finish keeps the response in memory, where
+// Start replays it from at once, and a background thread writes it (many responses per write).
+// A crash before that write leaves the key "in progress" — a lost response, which is exactly
+// what the client is then told. So a keyed request waits for one commit, as an unkeyed one does.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "app/context.h"
 #include "app/principal.h"
@@ -53,15 +62,19 @@ struct KeyCheck {
 
 class IdempotencyService {
  public:
-  explicit IdempotencyService(Context& ctx) : ctx_(ctx) {}
+  // Starts the thread that stores responses.
+  explicit IdempotencyService(Context& ctx);
+  // Stores the responses still queued, then stops the thread.
+  ~IdempotencyService();
 
   KeyCheck Start(const KeyedRequest& request);
 
   // The record to open a storage::IdempotencyClaim with for a kRun request.
   storage::IdempotencyRecord NewRecord(const KeyedRequest& request) const;
 
-  // Ends a kRun request. If its key was `recorded` with a change: stores `response`, or — for a
-  // response that invites a later retry (429, 503, ...) — forgets the key so that the retry runs;
+  // Ends a kRun request. If its key was `recorded` with a change: stores `response` (replayed
+  // from memory until it is durable), or — for a response that invites a later retry (429,
+  // 503, ...) — forgets the key so that the retry runs;
   // without a response (the handler failed after writing) the key stays "in progress", and a
   // retry is told the response was lost (as after a server error other than 503). Nothing is
   // stored for a request that wrote nothing.
@@ -73,10 +86,30 @@ class IdempotencyService {
   // Removes expired keys; returns how many.
   int64_t Sweep();
 
+  // Returns once every response finished so far is durable (for tests).
+  void Flush();
+
  private:
+  struct InFlight {
+    std::string fingerprint;
+    std::shared_ptr<const StoredResponse> response;  // set once finished, until durable
+  };
+  struct Pending {
+    std::string id;
+    KeyedRequest request;
+    std::shared_ptr<const StoredResponse> response;
+  };
+  void StoreResponses(std::stop_token stop);
+  void Leave(const std::string& id);
+
   Context& ctx_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::string> in_flight_;  // scope + '\n' + key -> fingerprint
+  std::condition_variable_any wake_;                     // a response is queued, or stop
+  std::condition_variable stored_;                       // the queue was written
+  std::unordered_map<std::string, InFlight> in_flight_;  // by scope + '\n' + key
+  std::vector<Pending> queue_;                           // finished, response not yet written
+  bool writing_ = false;                                 // the thread is writing a batch taken from queue_
+  std::jthread writer_;                                  // last: starts after, and stops before, the rest
 };
 
 // True for statuses that tell the client to try again later (408, 423, 425, 429, 503): such a

@@ -19,6 +19,11 @@ class IdempotencyServiceTest : public AppFixture {
     keys_ = std::make_unique<IdempotencyService>(*ctx_);
   }
 
+  void TearDown() override {
+    keys_.reset();  // stores what is queued while the store is still open
+    AppFixture::TearDown();
+  }
+
   static KeyedRequest Request(const std::string& key, const std::string& body = "{}") {
     return {"user:u-sw", key, "fp:" + body, "POST", "/api/v1/agencies"};
   }
@@ -59,6 +64,28 @@ TEST_F(IdempotencyServiceTest, TheSameRequestAgainIsAnsweredFromTheStoredRespons
   EXPECT_EQ(Agencies(), agencies);
 }
 
+TEST_F(IdempotencyServiceTest, AStoredResponseIsReplayedAfterARestart) {
+  Run(Request("k1"), "ag-new");
+  keys_.reset();  // shutting down stores every finished response
+  IdempotencyService restarted(*ctx_);
+  auto again = restarted.Start(Request("k1"));
+  EXPECT_EQ(again.verdict, KeyVerdict::kReplay);
+  ASSERT_TRUE(again.response);
+  EXPECT_EQ(again.response->body, "{\"id\":\"ag-new\"}");
+  keys_ = std::make_unique<IdempotencyService>(*ctx_);
+}
+
+TEST_F(IdempotencyServiceTest, AResponseIsReplayedFromMemoryUntilItIsDurable) {
+  Run(Request("k1"), "ag-new");
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kReplay);  // from memory or the store
+  keys_->Flush();
+  auto stored =
+      store_->ReadValue([&](storage::Repositories& r) { return r.Idempotency().Get("user:u-sw", "k1", clock_.Now()); });
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->status, 201);
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kReplay);  // from the store
+}
+
 TEST_F(IdempotencyServiceTest, TheKeyOnADifferentRequestIsAMismatch) {
   Run(Request("k1", "{\"name\":\"A\"}"), "ag-a");
   EXPECT_EQ(keys_->Start(Request("k1", "{\"name\":\"B\"}")).verdict, KeyVerdict::kMismatch);
@@ -94,6 +121,7 @@ TEST_F(IdempotencyServiceTest, ARetryLaterResponseIsNotKept) {
 TEST_F(IdempotencyServiceTest, KeysExpireAfterADayAndAreSwept) {
   Run(Request("k1"), "ag-new");
   Run(Request("k2"), "ag-other");
+  keys_->Flush();
   clock_.Advance(kIdempotencyKeyLifetime - std::chrono::seconds(1));
   EXPECT_EQ(keys_->Start(Request("k1", "changed")).verdict, KeyVerdict::kMismatch);
   clock_.Advance(std::chrono::seconds(1));
