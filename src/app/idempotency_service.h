@@ -74,10 +74,9 @@ class IdempotencyService {
 
   // Ends a kRun request. If its key was `recorded` with a change: stores `response` (replayed
   // from memory until it is durable), or — for a response that invites a later retry (429,
-  // 503, ...) — forgets the key so that the retry runs;
-  // without a response (the handler failed after writing) the key stays "in progress", and a
-  // retry is told the response was lost (as after a server error other than 503). Nothing is
-  // stored for a request that wrote nothing.
+  // 503, ...) — forgets the key so that the retry runs. Without a response (the handler failed
+  // after writing), or after a server error other than 503, the key stays "in progress" and a
+  // retry is told the response was lost. Nothing is stored for a request that wrote nothing.
   void Finish(const KeyedRequest& request, bool recorded, const std::optional<StoredResponse>& response);
 
   // Audits that `p` was answered from the stored response of an earlier request.

@@ -57,6 +57,23 @@ test('a retry with the same key replays the response and changes nothing', async
   assert.deepEqual(JSON.parse(detail), { method: 'POST', status: 201, target: '/api/v1/children' });
 });
 
+test('a replayed forum post adds no second thread, and its replay is audited against the child', async () => {
+  const c = await signedIn(server, 'sw.okafor');
+  const child = (await create(c, newChild('IdemForum'), randomUUID())).body.child.id;
+  const key = randomUUID();
+  const thread = { category: 'concern', title: 'Missed appointments', body: 'Two missed dental appointments.' };
+  const opts = { headers: { 'idempotency-key': key } };
+  const first = await c.post(`/api/v1/children/${child}/forum`, thread, opts);
+  assert.equal(first.status, 201, first.text);
+  const again = await c.post(`/api/v1/children/${child}/forum`, thread, opts);
+  assert.equal(again.status, 201);
+  assert.equal(again.text, first.text);
+  const threads = await c.get(`/api/v1/children/${child}/forum`);
+  assert.equal(threads.body.threads.length, 1);
+  assert.equal(sql(server.dataDir, `SELECT count(*) FROM audit_log WHERE action = 'request.replay' AND child_id = '${child}'`),
+               '1');
+});
+
 test('a refusal that changed nothing is not stored: the retry runs again', async () => {
   const c = await signedIn(server, 'sw.okafor');
   const key = randomUUID();
