@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "http/idempotency.h"
 #include "http/problem.h"
 
 namespace kith::http {
@@ -54,6 +55,7 @@ Response Pipeline::Dispatch(const Request& r) const {
             {ErrorCode::kUnsupportedMediaType, "Send the request body as application/json.", {}, std::nullopt},
             r.request_id);
       }
+      if (options_.idempotency != nullptr) return options_.idempotency->Handle(r, [&] { return router_.Route(r); });
     }
     return router_.Route(r);
   }

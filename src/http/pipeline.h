@@ -1,7 +1,8 @@
 // Everything between the wire and a handler, free of Beast so it is unit-testable: the target,
 // the body limit, content-type
-// and origin checks, routing (API, health, metrics, static files), turning unexpected exceptions
-// into a bare 500, security headers on every response, metrics and the access log.
+// and origin checks, idempotency keys, routing (API, health, metrics, static files), turning
+// unexpected exceptions into a bare 500, security headers on every response, metrics and the
+// access log.
 // Thread safety: Handle is safe from any thread.
 #pragma once
 
@@ -15,8 +16,12 @@
 
 namespace kith::http {
 
+class IdempotencyStep;
+
 struct PipelineOptions {
   bool tls = false;  // adds Strict-Transport-Security
+  // Runs state-changing API requests that carry an Idempotency-Key (http/idempotency.h).
+  const IdempotencyStep* idempotency = nullptr;
 };
 
 class Pipeline {

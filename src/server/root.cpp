@@ -15,6 +15,7 @@
 #include "app/child_service.h"
 #include "app/early_help_service.h"
 #include "app/family_service.h"
+#include "app/idempotency_service.h"
 #include "app/live_hub.h"
 #include "app/merge_service.h"
 #include "app/review_service.h"
@@ -25,6 +26,7 @@
 #include "http/api.h"
 #include "http/early_help_api.h"
 #include "http/family_api.h"
+#include "http/idempotency.h"
 #include "http/index_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
@@ -32,6 +34,7 @@
 #include "http/search_api.h"
 #include "http/server.h"
 #include "server/demo.h"
+#include "storage/idempotent_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace kith::server {
@@ -67,7 +70,9 @@ int Serve(const Config& config, bool demo_if_empty) {
   }
   std::filesystem::create_directories(config.data_dir);
   // A reader per server thread, so that no request waits for a connection.
-  auto store = storage::OpenSqliteStore({.path = config.DatabasePath(), .readers = config.threads});
+  // Idempotency keys are recorded with each keyed request's first change (idempotent_store.h).
+  std::unique_ptr<storage::Store> store = std::make_unique<storage::IdempotentStore>(
+      storage::OpenSqliteStore({.path = config.DatabasePath(), .readers = config.threads}));
   SystemClock system_clock;
   ManualClock test_clock(system_clock.Now());
   const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
@@ -137,7 +142,10 @@ int Serve(const Config& config, bool demo_if_empty) {
   if (config.test_clock) RegisterTestClock(router, test_clock);
 
   http::StaticFiles files(config.web_root);
-  http::Pipeline pipeline(router, files, metrics, {.tls = config.secure_cookies});
+  app::IdempotencyService idempotency(context);
+  http::IdempotencyStep idempotency_step(
+      auth, idempotency, {.api = {.secure_cookies = config.secure_cookies}, .test_faults = config.test_clock});
+  http::Pipeline pipeline(router, files, metrics, {.tls = config.secure_cookies, .idempotency = &idempotency_step});
   http::Server server({.address = config.address,
                        .port = config.port,
                        .threads = config.threads,
@@ -146,8 +154,8 @@ int Serve(const Config& config, bool demo_if_empty) {
   auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
   server.AddWebSocket("/api/v1/live", *live);
   // Overdue early-help actions alert their owners even when nobody opens the assessment (reads
-  // sweep too, so the test clock needs no waiting).
-  std::jthread overdue_sweep([&early_help](std::stop_token stop) {
+  // sweep too, so the test clock needs no waiting). Expired idempotency keys go too.
+  std::jthread overdue_sweep([&early_help, &idempotency](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
@@ -155,6 +163,11 @@ int Serve(const Config& config, bool demo_if_empty) {
         if (int n = early_help.SweepOverdue(); n > 0) log::Info("early_help.overdue_alerted", {{"actions", n}});
       } catch (const std::exception& e) {
         log::Error("early_help.sweep_failed", {{"reason", e.what()}});
+      }
+      try {
+        if (int64_t n = idempotency.Sweep(); n > 0) log::Info("idempotency.keys_expired", {{"keys", n}});
+      } catch (const std::exception& e) {
+        log::Error("idempotency.sweep_failed", {{"reason", e.what()}});
       }
       std::unique_lock lock(mutex);
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });

@@ -571,6 +571,41 @@ class FamilyRepository {
   virtual std::vector<std::string> ChildrenWithEntries() = 0;
 };
 
+// --- Idempotency keys (SECURITY.md "Clients can retry safely"; docs/idempotency.md) -----------
+
+// One client-chosen key for one state-changing request. Recorded in the same transaction as the
+// request's first committed write (state "in progress": `status` empty) and completed with the
+// response afterwards.
+struct IdempotencyRecord {
+  std::string scope;        // whose key: "user:<id>"
+  std::string key;          // the Idempotency-Key header
+  std::string fingerprint;  // SHA-256 (hex) of method, target and body
+  std::string method;
+  std::string target;       // path and query as sent
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::optional<int> status;  // set once the response is stored
+  std::string content_type;
+  std::string body;
+};
+
+class IdempotencyRepository {
+ public:
+  virtual ~IdempotencyRepository() = default;
+  // Stores a new record (an expired one with the same scope and key is replaced).
+  // kConflict if an unexpired record with that scope and key exists.
+  virtual Status Begin(const IdempotencyRecord& record) = 0;
+  // The record, unless there is none or it expired at or before `now`.
+  virtual std::optional<IdempotencyRecord> Get(const std::string& scope, const std::string& key, TimePoint now) = 0;
+  // Stores the response of the record's request. kNotFound if there is no such record.
+  virtual Status Complete(const std::string& scope, const std::string& key, int status,
+                          const std::string& content_type, const std::string& body) = 0;
+  // Forgets a record (its request may run again).
+  virtual void Remove(const std::string& scope, const std::string& key) = 0;
+  // Removes records that expired at or before `now`; returns how many.
+  virtual int64_t DeleteExpired(TimePoint now) = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -592,6 +627,7 @@ class Repositories {
   virtual MergeRepository& Merges() = 0;
   virtual EarlyHelpRepository& EarlyHelp() = 0;
   virtual FamilyRepository& Family() = 0;
+  virtual IdempotencyRepository& Idempotency() = 0;
 };
 
 }  // namespace kith::storage

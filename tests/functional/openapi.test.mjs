@@ -2,10 +2,12 @@
 // (read from the C++ sources), so a new endpoint cannot ship undescribed.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  checkResponse, normaliseRoute, openapi, pointerEscape, registeredRoutes, resolveLocal, validatorFor,
+  checkResponse, normaliseRoute, openapi, pointerEscape, registeredRoutes, resolveLocal, SOURCE_DIR, validatorFor,
 } from './harness.mjs';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -75,6 +77,36 @@ test('state changes under /api require the session and the CSRF token', () => {
     if (op.requestBody) {
       for (const status of ['400', '413', '415']) assert.ok(op.responses[status], `${where}: documents ${status}`);
     }
+  }
+});
+
+// The routes that ignore Idempotency-Key, read from IsIdempotencyExempt in the C++ source.
+function idempotencyExempt() {
+  const source = readFileSync(path.join(SOURCE_DIR, 'src/http/idempotency.cpp'), 'utf8');
+  const body = /bool IsIdempotencyExempt\([^)]*\) \{([\s\S]*?)\n\}/.exec(source)[1];
+  const exact = [...body.matchAll(/path == "([^"]+)"/g)].map((m) => m[1]);
+  const prefixes = [...body.matchAll(/StartsWith\(path, "([^"]+)"\)/g)].map((m) => m[1]);
+  assert.ok(exact.length > 0 && prefixes.length > 0, 'IsIdempotencyExempt was not understood');
+  // A documented path stands for its concrete paths: "{user_id}" is some id.
+  return (p) => {
+    const concrete = p.replace(/\{[^}]+\}/g, 'ID');
+    return exact.includes(concrete) || prefixes.some((x) => concrete.startsWith(x));
+  };
+}
+
+test('state changes under /api take Idempotency-Key and document its answers', () => {
+  const exempt = idempotencyExempt();
+  const key = '#/components/parameters/IdempotencyKey';
+  for (const { path: p, method, op } of operations()) {
+    if (method === 'get' || !p.startsWith('/api/') || op.tags[0] === 'Testing') continue;
+    const where = `${method.toUpperCase()} ${p}`;
+    assert.ok((op.parameters ?? []).some((x) => x.$ref === key), `${where}: takes the Idempotency-Key parameter`);
+    assert.ok(op.responses['400'], `${where}: documents 400 (a malformed key)`);
+    assert.equal(op['x-idempotency-key'] === 'ignored', exempt(p),
+                 `${where}: x-idempotency-key: ignored must match IsIdempotencyExempt in src/http/idempotency.cpp`);
+    if (exempt(p)) continue;
+    assert.equal(op.responses['409']?.$ref, '#/components/responses/Conflict', `${where}: documents 409 (key in use)`);
+    assert.equal(op.responses['422']?.$ref, '#/components/responses/IdempotencyKeyReused', `${where}: documents 422`);
   }
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, onAuthLost, query, setCsrfToken } from './api';
+import { api, ApiError, newIdempotencyKey, onAuthLost, query, setCsrfToken } from './api';
 import { mockFetch, problem } from './test/fetch';
 
 describe('api client', () => {
@@ -52,6 +52,78 @@ describe('api client', () => {
     await api.get('/api/v1/me/children', { quiet401: true }).catch(() => undefined);
     expect(lost).toHaveBeenCalledTimes(1);
     off();
+  });
+
+  it('sends a fresh Idempotency-Key with every state change and none with reads', async () => {
+    const { calls } = mockFetch({ 'POST /api/v1/x': { status: 201, body: {} }, 'GET /api/v1/x': { body: {} },
+      'DELETE /api/v1/x': { status: 204 } });
+    await api.post('/api/v1/x', {});
+    await api.post('/api/v1/x', {});
+    await api.get('/api/v1/x');
+    await api.del('/api/v1/x');
+    const keys = calls.map((c) => c.headers['Idempotency-Key']);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(keys[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(keys[2]).toBeUndefined();
+    expect(keys[3]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await api.post('/api/v1/x', {}, { idempotencyKey: 'mine' })).toEqual({});
+    expect(calls[4].headers['Idempotency-Key']).toBe('mine');
+  });
+
+  it('makes a UUID without crypto.randomUUID (plain HTTP)', () => {
+    const original = crypto.randomUUID;
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      expect(newIdempotencyKey()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    } finally {
+      Object.defineProperty(crypto, 'randomUUID', { value: original, configurable: true });
+    }
+  });
+
+  it('retries a state change with the same key after a network failure or while the first try runs', async () => {
+    vi.useFakeTimers();
+    try {
+      const seen: string[] = [];
+      let n = 0;
+      globalThis.fetch = vi.fn(async (_url: string, init: RequestInit = {}) => {
+        seen.push((init.headers as Record<string, string>)['Idempotency-Key']);
+        n += 1;
+        if (n === 1) throw new TypeError('Failed to fetch');
+        if (n === 2) {
+          return new Response(JSON.stringify({ title: 'Busy', status: 409, detail: '', code: 'idempotency_key_in_use' }),
+            { status: 409, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' } });
+        }
+        return new Response(JSON.stringify({ id: 'K1' }), { status: 201, headers: { 'content-type': 'application/json' } });
+      }) as unknown as typeof fetch;
+      const done = api.post('/api/v1/children', { a: 1 });
+      await vi.runAllTimersAsync();
+      expect(await done).toEqual({ id: 'K1' });
+      expect(seen).toHaveLength(3);
+      expect(new Set(seen).size).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('gives up after three tries and never retries a read or a plain conflict', async () => {
+    vi.useFakeTimers();
+    try {
+      const fetchFn = vi.fn(async () => { throw new TypeError('Failed to fetch'); });
+      globalThis.fetch = fetchFn as unknown as typeof fetch;
+      const failed = api.post('/api/v1/x', {}).catch((e: ApiError) => e);
+      await vi.runAllTimersAsync();
+      expect(((await failed) as ApiError).code).toBe('network');
+      expect(fetchFn).toHaveBeenCalledTimes(3);
+      fetchFn.mockClear();
+      await api.get('/api/v1/x').catch(() => undefined);
+      expect(fetchFn).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    const { calls } = mockFetch({ 'PUT /api/v1/x': problem(409, 'conflict', 'Someone else changed it.') });
+    await api.put('/api/v1/x', {}).catch(() => undefined);
+    expect(calls).toHaveLength(1);
   });
 
   it('builds query strings from non-empty values only', () => {

@@ -92,6 +92,34 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Send `body` as it is (a string) with this content type instead of JSON. */
   contentType?: string;
+  /**
+   * The Idempotency-Key of a state-changing request; a fresh one by default. Pass the same key
+   * again only to retry the very same request (docs/idempotency.md).
+   */
+  idempotencyKey?: string;
+}
+
+/** A fresh random Idempotency-Key (a UUID), also where crypto.randomUUID is missing (plain HTTP). */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Tries of one state-changing request: its own retries reuse its key, so none can apply twice. */
+const MAX_TRIES = 3;
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new DOMException('Aborted', 'AbortError'));
+    }, { once: true });
+  });
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
@@ -100,19 +128,32 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   if (changing) {
     headers['X-CSRF-Token'] = csrfToken;
     headers['Content-Type'] = opts.contentType ?? 'application/json';
+    headers['Idempotency-Key'] = opts.idempotencyKey ?? newIdempotencyKey();
   }
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers,
-      body: changing ? (opts.contentType ? String(body) : JSON.stringify(body ?? {})) : undefined,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: opts.signal,
-    });
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
+  let res: Response | undefined;
+  for (let tries = 1; ; ++tries) {
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        body: changing ? (opts.contentType ? String(body) : JSON.stringify(body ?? {})) : undefined,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: opts.signal,
+      });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      res = undefined;
+    }
+    // A state change is retried with its key when the network failed (it may or may not have
+    // reached the server) or the server is still running the first try.
+    const again = changing && tries < MAX_TRIES &&
+      (res === undefined || (res.status === 409 && res.headers.has('retry-after')));
+    if (!again) break;
+    const seconds = Number(res?.headers.get('retry-after') ?? '');
+    await pause(Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 5) * 1000 : 500 * tries, opts.signal);
+  }
+  if (res === undefined) {
     throw new ApiError({
       status: 0,
       title: 'Cannot reach Kith',

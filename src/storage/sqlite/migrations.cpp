@@ -518,6 +518,24 @@ CREATE TABLE family_entries (
 ) STRICT;
 CREATE INDEX family_entries_by_child ON family_entries(child_id, created_at);
 )sql",
+      // 9: idempotency keys of state-changing requests (docs/idempotency.md). `status` is NULL
+      // while the request is in progress (or its response was lost in a crash).
+      R"sql(
+CREATE TABLE idempotency_keys (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  method TEXT NOT NULL,
+  target TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  status INTEGER,
+  content_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (scope, key)
+) STRICT;
+CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys(expires_at);
+)sql",
   };
   return kMigrations;
 }

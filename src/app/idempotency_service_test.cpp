@@ -1,0 +1,145 @@
+#include "app/idempotency_service.h"
+
+#include <gtest/gtest.h>
+
+#include "app/test_fixture.h"
+#include "storage/idempotent_store.h"
+
+namespace kith::app {
+namespace {
+
+class IdempotencyServiceTest : public AppFixture {
+ protected:
+  void SetUp() override {
+    AppFixture::SetUp();
+    // As the composition root does: the store records claimed keys.
+    ctx_.reset();
+    store_ = std::make_unique<storage::IdempotentStore>(std::move(store_));
+    ctx_ = std::make_unique<Context>(Context{*store_, clock_, random_, hasher_, Policy{}});
+    keys_ = std::make_unique<IdempotencyService>(*ctx_);
+  }
+
+  void TearDown() override {
+    keys_.reset();  // stores what is queued while the store is still open
+    AppFixture::TearDown();
+  }
+
+  static KeyedRequest Request(const std::string& key, const std::string& body = "{}") {
+    return {"user:u-sw", key, "fp:" + body, "POST", "/api/v1/agencies"};
+  }
+
+  // Runs a request as the HTTP step does: claimed, writing one agency, then finished.
+  KeyCheck Run(const KeyedRequest& q, const std::string& agency_id, int status = 201, bool finish = true) {
+    KeyCheck check = keys_->Start(q);
+    if (check.verdict != KeyVerdict::kRun) return check;
+    bool recorded;
+    {
+      storage::IdempotencyClaim claim(keys_->NewRecord(q));
+      store_->Write([&](storage::Repositories& r) {
+        EXPECT_TRUE(r.Agencies().Insert({agency_id, "la1", agency_id, domain::AgencyKind::kSchool, "", "", ""}));
+        return true;
+      });
+      recorded = claim.recorded();
+    }
+    if (finish)
+      keys_->Finish(q, recorded, StoredResponse{status, "application/json", "{\"id\":\"" + agency_id + "\"}"});
+    return check;
+  }
+
+  size_t Agencies() {
+    return store_->ReadValue([](storage::Repositories& r) { return r.Agencies().ListByAuthority("la1").size(); });
+  }
+
+  std::unique_ptr<IdempotencyService> keys_;
+};
+
+TEST_F(IdempotencyServiceTest, TheSameRequestAgainIsAnsweredFromTheStoredResponse) {
+  EXPECT_EQ(Run(Request("k1"), "ag-new").verdict, KeyVerdict::kRun);
+  const size_t agencies = Agencies();
+  auto again = Run(Request("k1"), "ag-twice");
+  EXPECT_EQ(again.verdict, KeyVerdict::kReplay);
+  ASSERT_TRUE(again.response);
+  EXPECT_EQ(again.response->status, 201);
+  EXPECT_EQ(again.response->body, "{\"id\":\"ag-new\"}");
+  EXPECT_EQ(Agencies(), agencies);
+}
+
+TEST_F(IdempotencyServiceTest, AStoredResponseIsReplayedAfterARestart) {
+  Run(Request("k1"), "ag-new");
+  keys_.reset();  // shutting down stores every finished response
+  IdempotencyService restarted(*ctx_);
+  auto again = restarted.Start(Request("k1"));
+  EXPECT_EQ(again.verdict, KeyVerdict::kReplay);
+  ASSERT_TRUE(again.response);
+  EXPECT_EQ(again.response->body, "{\"id\":\"ag-new\"}");
+  keys_ = std::make_unique<IdempotencyService>(*ctx_);
+}
+
+TEST_F(IdempotencyServiceTest, AResponseIsReplayedFromMemoryUntilItIsDurable) {
+  Run(Request("k1"), "ag-new");
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kReplay);  // from memory or the store
+  keys_->Flush();
+  auto stored =
+      store_->ReadValue([&](storage::Repositories& r) { return r.Idempotency().Get("user:u-sw", "k1", clock_.Now()); });
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->status, 201);
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kReplay);  // from the store
+}
+
+TEST_F(IdempotencyServiceTest, TheKeyOnADifferentRequestIsAMismatch) {
+  Run(Request("k1", "{\"name\":\"A\"}"), "ag-a");
+  EXPECT_EQ(keys_->Start(Request("k1", "{\"name\":\"B\"}")).verdict, KeyVerdict::kMismatch);
+}
+
+TEST_F(IdempotencyServiceTest, ASecondRequestWhileTheFirstRunsIsInFlight) {
+  ASSERT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kRun);
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kInFlight);
+  EXPECT_EQ(keys_->Start(Request("k1", "other")).verdict, KeyVerdict::kMismatch);
+  keys_->Finish(Request("k1"), false, StoredResponse{400, "application/problem+json", "{}"});
+  // Nothing was written, so nothing was kept: the retry runs.
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kRun);
+}
+
+TEST_F(IdempotencyServiceTest, AChangeWhoseResponseWasLostIsNeverMadeTwice) {
+  Run(Request("k1"), "ag-new", 201, /*finish=*/false);  // the process dies here
+  const size_t agencies = Agencies();
+  IdempotencyService restarted(*ctx_);  // a new process: nothing in flight
+  EXPECT_EQ(restarted.Start(Request("k1")).verdict, KeyVerdict::kResponseLost);
+  EXPECT_EQ(Agencies(), agencies);
+}
+
+TEST_F(IdempotencyServiceTest, AServerErrorAfterTheChangeIsALostResponse) {
+  Run(Request("k1"), "ag-new", 500);
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kResponseLost);
+}
+
+TEST_F(IdempotencyServiceTest, ARetryLaterResponseIsNotKept) {
+  Run(Request("k1"), "ag-new", 429);
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kRun);
+}
+
+TEST_F(IdempotencyServiceTest, KeysExpireAfterADayAndAreSwept) {
+  Run(Request("k1"), "ag-new");
+  Run(Request("k2"), "ag-other");
+  keys_->Flush();
+  clock_.Advance(kIdempotencyKeyLifetime - std::chrono::seconds(1));
+  EXPECT_EQ(keys_->Start(Request("k1", "changed")).verdict, KeyVerdict::kMismatch);
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(keys_->Sweep(), 2);
+  EXPECT_EQ(keys_->Sweep(), 0);
+  EXPECT_EQ(Run(Request("k1", "changed"), "ag-later").verdict, KeyVerdict::kRun);
+}
+
+TEST_F(IdempotencyServiceTest, AReplayIsAudited) {
+  const auto p = As("sw");
+  keys_->AuditReplay(p, Request("k1"), "K123", 201);
+  auto last = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(r.Audit().LastSeq() - 1, 1); });
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].action, "request.replay");
+  EXPECT_EQ(last[0].actor_id, "u-sw");
+  EXPECT_EQ(last[0].child_id, "K123");
+  EXPECT_EQ(last[0].detail, R"({"method":"POST","status":201,"target":"/api/v1/agencies"})");
+}
+
+}  // namespace
+}  // namespace kith::app
