@@ -5,6 +5,7 @@
 #include "storage/sqlite/account_repositories.h"
 #include "storage/sqlite/early_help_repository.h"
 #include "storage/sqlite/index_repositories.h"
+#include "storage/sqlite/shield_repository.h"
 
 namespace kith::storage::sqlite {
 namespace {
@@ -666,7 +667,8 @@ class Bundle final : public Repositories {
         account_(MakeAccountRepositories(db)),
         index_(MakeIndexRepositories(db)),
         early_help_(MakeEarlyHelpRepository(db)),
-        family_(MakeFamilyRepository(db)) {}
+        family_(MakeFamilyRepository(db)),
+        shield_overrides_(MakeShieldOverrideRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -685,6 +687,7 @@ class Bundle final : public Repositories {
   MergeRepository& Merges() override { return index_->Merges(); }
   EarlyHelpRepository& EarlyHelp() override { return *early_help_; }
   FamilyRepository& Family() override { return *family_; }
+  ShieldOverrideRepository& ShieldOverrides() override { return *shield_overrides_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -698,6 +701,7 @@ class Bundle final : public Repositories {
   std::unique_ptr<IndexRepositories> index_;
   std::unique_ptr<EarlyHelpRepository> early_help_;
   std::unique_ptr<FamilyRepository> family_;
+  std::unique_ptr<ShieldOverrideRepository> shield_overrides_;
 };
 
 }  // namespace
