@@ -88,41 +88,51 @@ void AlertShieldWatchers(Repositories& r, Random& random, const domain::Child& c
 Result<OverrideView> ShieldService::Override(const Principal& p, const std::string& child_id,
                                              const OverrideRequest& request) {
   const TimePoint now = ctx_.clock.Now();
+  // The policy's answer for the child as stored now; nullopt if there is no such child.
+  std::optional<domain::Child> child;
+  auto decide = [&](Repositories& r) -> std::optional<domain::Decision> {
+    child = r.Children().Get(child_id);
+    if (!child || r.Merges().MergedAway(child_id)) return std::nullopt;
+    domain::ChildRelation rel;
+    rel.child_authority_id = child->authority_id;
+    rel.team_member = domain::FindMember(r.Teams().Members(child_id), p.user.id) != nullptr;
+    return domain::DecideShieldOverride(p.Actor(), rel, child->shielded);
+  };
+  auto decision = ctx_.store.ReadValue(decide);
+  if (!decision) {
+    AuditAlone(ctx_, Refusal(p, "shield.override", child_id, "no such child", now));
+    return Error::NotFound("There is no child with that Kith id.");
+  }
+  if (!decision->allowed) {
+    AuditAlone(ctx_, Refusal(p, "shield.override", child_id, decision->why, now));
+    return Error::Forbidden("You cannot override this child's shield (" + std::string(decision->why) + ").");
+  }
+  auto o = domain::NewShieldOverride(child_id, child->authority_id, p.user.id, request.reason_code, request.reason,
+                                     request.duration_hours, limits_, now);
+  if (!o) return o.error();
   // Breaking the glass is a sensitive act: a session older than the re-auth window must show the
-  // password again (SECURITY.md), and a password given is always checked.
+  // password again (SECURITY.md), and a password given is always checked. The (slow) check runs
+  // outside the write.
   const bool stale = now - p.session.created_at > ctx_.policy.reauth_window;
   if ((stale && !request.password) || (request.password && !ctx_.hasher.Verify(p.user.password_hash, *request.password))) {
     AuditAlone(ctx_, Refusal(p, "shield.override", child_id, "re-authentication failed", now));
     return Error{ErrorCode::kUnauthenticated, "Enter your password again to override a shield.", "password",
                  std::nullopt};
   }
-  std::optional<domain::Decision> decision;
+  o->id = ctx_.random.Id("O");
   Status outcome = Ok{};
   std::optional<OverrideView> view;
   ctx_.store.Write([&](Repositories& r) {
-    auto child = r.Children().Get(child_id);
-    if (!child || r.Merges().MergedAway(child_id)) return false;
-    const auto team = r.Teams().Members(child_id);
-    domain::ChildRelation rel;
-    rel.child_authority_id = child->authority_id;
-    rel.team_member = domain::FindMember(team, p.user.id) != nullptr;
-    decision = domain::DecideShieldOverride(p.Actor(), rel, child->shielded);
-    if (!decision->allowed) return false;
-    auto o = domain::NewShieldOverride(child_id, child->authority_id, p.user.id, request.reason_code, request.reason,
-                                       request.duration_hours, limits_, now);
-    if (!o) {
-      outcome = o.error();
-      return false;
-    }
-    o->id = ctx_.random.Id("O");
+    // Decided again in the write: the team or the shield may have changed since.
+    decision = decide(r);
+    if (!decision || !decision->allowed) return false;
     if (outcome = r.ShieldOverrides().Insert(*o); !outcome) return false;
     auto a = AuditFor(p, "shield.override", now);
     a.child_id = child_id;
     a.target_id = o->id;
     a.why = std::string(decision->why);
     a.reason = o->reason;
-    a.detail = nlohmann::json{{"reason_code", domain::ToString(o->reason_code)},
-                              {"ends_at", FormatUtc(o->ends_at)}}
+    a.detail = nlohmann::json{{"reason_code", domain::ToString(o->reason_code)}, {"ends_at", FormatUtc(o->ends_at)}}
                    .dump();
     r.Audit().Append(a);
     view = ViewOf(r, *o, now);
@@ -133,14 +143,7 @@ Result<OverrideView> ShieldService::Override(const Principal& p, const std::stri
                         o->id, now);
     return true;
   });
-  if (!decision) {
-    AuditAlone(ctx_, Refusal(p, "shield.override", child_id, "no such child", now));
-    return Error::NotFound("There is no child with that Kith id.");
-  }
-  if (!decision->allowed) {
-    AuditAlone(ctx_, Refusal(p, "shield.override", child_id, decision->why, now));
-    return Error::Forbidden("You cannot override this child's shield (" + std::string(decision->why) + ").");
-  }
+  if (!decision || !decision->allowed) return Error::Conflict("The child's record changed meanwhile; try again.");
   if (!outcome) return outcome.error();
   return std::move(*view);
 }

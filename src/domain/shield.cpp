@@ -86,6 +86,7 @@ Status ReviewShieldOverride(ShieldOverride& o, const std::string& reviewer_id, s
   auto checked = ValidateReason(note);
   if (!checked) return Error::Invalid("note", "Give a note of at least 10 characters (at most 500): it is kept with the "
                                               "override and in the audit trail.");
+  if (reviewer_id == o.user_id) return Error::Forbidden("Another manager must review your own override.");
   if (end_now && !o.IsActive(now)) return Error::Conflict("This override has already ended.");
   if (!end_now && o.reviewed_at) return Error::Conflict("This override has already been reviewed.");
   o.reviewed_at = now;

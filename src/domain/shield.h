@@ -76,8 +76,9 @@ Result<ShieldOverride> NewShieldOverride(const std::string& child_id, const std:
                                          const OverrideLimits& limits, TimePoint now);
 
 // Records a manager's review of `o` with a note (10..500 characters), and ends it at `now` if
-// `end_now`. Errors: kInvalidInput ("note"), kConflict (already reviewed; ending one that is no
-// longer active). Nothing is changed on error.
+// `end_now`. Errors: kInvalidInput ("note"), kForbidden (the reviewer made the override: someone
+// else must review it), kConflict (already reviewed; ending one that is no longer active).
+// Nothing is changed on error.
 Status ReviewShieldOverride(ShieldOverride& o, const std::string& reviewer_id, std::string_view note, bool end_now,
                             TimePoint now);
 

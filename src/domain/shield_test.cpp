@@ -95,6 +95,8 @@ TEST(ShieldOverrideTest, ReviewRecordsTheNoteOnceAndCanEndItEarly) {
   auto o = NewShieldOverride("K1", "la1", "u1", "immediate_risk", "Police report a threat at the address", 24, {}, kNow);
   ASSERT_TRUE(o);
   EXPECT_EQ(ReviewShieldOverride(*o, "m1", "too short", false, kNow).error().field, "note");
+  EXPECT_EQ(ReviewShieldOverride(*o, "u1", "Reviewing my own override", false, kNow).error().code,
+            ErrorCode::kForbidden);
   EXPECT_FALSE(o->reviewed_at);
 
   const TimePoint later = kNow + std::chrono::hours(1);
