@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace kith::app {
 namespace {
 
@@ -76,7 +75,8 @@ void AlertShieldWatchers(Repositories& r, Random& random, const domain::Child& c
   for (const auto& u : r.Users().ListByAuthority(child.authority_id)) {
     if (u.active && u.role == domain::Role::kManager) to.push_back(u.id);
   }
-  if (const auto* lead = domain::FindLead(r.Teams().Members(child.id))) to.push_back(lead->user_id);
+  const domain::Team team = r.Teams().Members(child.id);
+  if (const auto* lead = domain::FindLead(team)) to.push_back(lead->user_id);
   std::sort(to.begin(), to.end());
   to.erase(std::unique(to.begin(), to.end()), to.end());
   for (const auto& user_id : to) {
