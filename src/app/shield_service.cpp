@@ -114,7 +114,8 @@ Result<OverrideView> ShieldService::Override(const Principal& p, const std::stri
   // password again (SECURITY.md), and a password given is always checked. The (slow) check runs
   // outside the write.
   const bool stale = now - p.session.created_at > ctx_.policy.reauth_window;
-  if ((stale && !request.password) || (request.password && !ctx_.hasher.Verify(p.user.password_hash, *request.password))) {
+  if ((stale && !request.password) ||
+      (request.password && !ctx_.hasher.Verify(p.user.password_hash, *request.password))) {
     AuditAlone(ctx_, Refusal(p, "shield.override", child_id, "re-authentication failed", now));
     return Error{ErrorCode::kUnauthenticated, "Enter your password again to override a shield.", "password",
                  std::nullopt};
@@ -132,8 +133,8 @@ Result<OverrideView> ShieldService::Override(const Principal& p, const std::stri
     a.target_id = o->id;
     a.why = std::string(decision->why);
     a.reason = o->reason;
-    a.detail = nlohmann::json{{"reason_code", domain::ToString(o->reason_code)}, {"ends_at", FormatUtc(o->ends_at)}}
-                   .dump();
+    a.detail =
+        nlohmann::json{{"reason_code", domain::ToString(o->reason_code)}, {"ends_at", FormatUtc(o->ends_at)}}.dump();
     r.Audit().Append(a);
     view = ViewOf(r, *o, now);
     AlertShieldWatchers(r, ctx_.random, *child, p.user.id, "shield_override",
@@ -195,8 +196,8 @@ Result<OverrideView> ShieldService::Review(const Principal& p, const std::string
   });
   // Another authority's override is not found, as for any record the caller may not know of.
   if (!decision || (!decision->allowed && p.user.role == domain::Role::kManager)) {
-    AuditAlone(ctx_, Refusal(p, "shield.override.review", child_id, decision ? decision->why : "no such override",
-                             now));
+    AuditAlone(ctx_,
+               Refusal(p, "shield.override.review", child_id, decision ? decision->why : "no such override", now));
     return Error::NotFound("There is no shield override with that id.");
   }
   if (!decision->allowed) {
@@ -204,7 +205,12 @@ Result<OverrideView> ShieldService::Review(const Principal& p, const std::string
     return Error::Forbidden("Only managers of the child's authority review shield overrides (" +
                             std::string(decision->why) + ").");
   }
-  if (!outcome) return outcome.error();
+  if (!outcome) {
+    if (outcome.error().code == ErrorCode::kForbidden) {
+      AuditAlone(ctx_, Refusal(p, "shield.override.review", child_id, "own override", now));
+    }
+    return outcome.error();
+  }
   return std::move(*view);
 }
 

@@ -177,7 +177,17 @@ TEST_F(ShieldServiceTest, ManagersReviewAndEndOverridesOfTheirAuthority) {
   EXPECT_EQ(ended->ended_by_name, "mgr");
   EXPECT_EQ(ChildService(*ctx_).Signpost(Fresh("teacher"), child_, "Checking who to call")->address, "");
 
+  // Nobody reviews their own override, and the refusal is audited.
+  auto own = shield.Override(Fresh("mgr"), child_, Request());
+  ASSERT_TRUE(own);
+  EXPECT_EQ(shield.Review(Fresh("mgr"), own->shield_override.id, "Reviewing my own override", false).error().code,
+            ErrorCode::kForbidden);
+
   auto audit = Audit();
+  EXPECT_TRUE(std::any_of(audit.begin(), audit.end(), [](const auto& a) {
+    return a.action == "shield.override.review" && a.outcome == domain::AuditOutcome::kDenied &&
+           a.why == "own override";
+  }));
   for (const char* action : {"shield.override.review", "shield.override.end"}) {
     EXPECT_TRUE(std::any_of(audit.begin(), audit.end(), [&](const auto& a) { return a.action == action; })) << action;
   }

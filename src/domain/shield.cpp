@@ -67,7 +67,8 @@ Result<ShieldOverride> NewShieldOverride(const std::string& child_id, const std:
   if (!why) return why.error();
   const int64_t hours = duration_hours.value_or(limits.default_duration.count());
   if (hours < 1 || hours > limits.max_duration.count()) {
-    return Error::Invalid("duration_hours", "An override lasts from 1 to " + std::to_string(limits.max_duration.count()) +
+    return Error::Invalid("duration_hours", "An override lasts from 1 to " +
+                                                std::to_string(limits.max_duration.count()) +
                                                 " hours; ask again when it ends if you still need it.");
   }
   ShieldOverride o;
@@ -84,8 +85,9 @@ Result<ShieldOverride> NewShieldOverride(const std::string& child_id, const std:
 Status ReviewShieldOverride(ShieldOverride& o, const std::string& reviewer_id, std::string_view note, bool end_now,
                             TimePoint now) {
   auto checked = ValidateReason(note);
-  if (!checked) return Error::Invalid("note", "Give a note of at least 10 characters (at most 500): it is kept with the "
-                                              "override and in the audit trail.");
+  if (!checked) {
+    return Error::Invalid("note", "Give a note of 10 to 500 characters: it is kept with the override and audited.");
+  }
   if (reviewer_id == o.user_id) return Error::Forbidden("Another manager must review your own override.");
   if (end_now && !o.IsActive(now)) return Error::Conflict("This override has already ended.");
   if (!end_now && o.reviewed_at) return Error::Conflict("This override has already been reviewed.");

@@ -54,8 +54,8 @@ TEST(ShieldPolicyTest, RefusalsSayWhy) {
 }
 
 TEST(ShieldOverrideTest, ReasonCodesRoundTrip) {
-  for (const char* code :
-       {"immediate_risk", "child_protection_enquiry", "missing_child", "medical_emergency", "court_or_police_requirement"}) {
+  for (const char* code : {"immediate_risk", "child_protection_enquiry", "missing_child", "medical_emergency",
+                           "court_or_police_requirement"}) {
     auto parsed = ParseOverrideReason(code);
     ASSERT_TRUE(parsed) << code;
     EXPECT_EQ(ToString(*parsed), code);
@@ -92,7 +92,8 @@ TEST(ShieldOverrideTest, NewOverrideRefusesBadInputNamingTheField) {
 }
 
 TEST(ShieldOverrideTest, ReviewRecordsTheNoteOnceAndCanEndItEarly) {
-  auto o = NewShieldOverride("K1", "la1", "u1", "immediate_risk", "Police report a threat at the address", 24, {}, kNow);
+  auto o =
+      NewShieldOverride("K1", "la1", "u1", "immediate_risk", "Police report a threat at the address", 24, {}, kNow);
   ASSERT_TRUE(o);
   EXPECT_EQ(ReviewShieldOverride(*o, "m1", "too short", false, kNow).error().field, "note");
   EXPECT_EQ(ReviewShieldOverride(*o, "u1", "Reviewing my own override", false, kNow).error().code,
@@ -118,7 +119,8 @@ TEST(ShieldOverrideTest, ReviewRecordsTheNoteOnceAndCanEndItEarly) {
 }
 
 TEST(ShieldOverrideTest, AnExpiredOverrideCannotBeEndedButCanBeReviewed) {
-  auto o = NewShieldOverride("K1", "la1", "u1", "medical_emergency", "A&E needs the carers' phone numbers", 1, {}, kNow);
+  auto o =
+      NewShieldOverride("K1", "la1", "u1", "medical_emergency", "A&E needs the carers' phone numbers", 1, {}, kNow);
   ASSERT_TRUE(o);
   const TimePoint after = kNow + std::chrono::hours(2);
   EXPECT_EQ(ReviewShieldOverride(*o, "m1", "Ending it after it expired", true, after).error().code,

@@ -48,7 +48,9 @@ void RegisterShieldApi(Router& router, ShieldApiServices s, ApiOptions options) 
   });
   router.Add("GET", "/api/v1/shield-overrides", [s, options](const Request& q, const Params&) {
     return WithPrincipal(s.auth, options, q, [&](const app::Principal& p) {
-      return Reply(q, s.shield.ForReview(p), 200, [](const auto& v) { return json{{"overrides", ListJson(v, kEncode)}}; });
+      return Reply(q, s.shield.ForReview(p), 200, [](const auto& v) {
+        return json{{"overrides", ListJson(v, kEncode)}};
+      });
     });
   });
   router.Add("POST", "/api/v1/shield-overrides/{id}/review", [s, options](const Request& q, const Params& a) {
