@@ -281,7 +281,8 @@ export function MergePage({ id }: { id: string }) {
   return (
     <>
       <a class="govuk-back-link" href={href('merges')}>Merge two records</a>
-      <h1 class="govuk-heading-l">Merge {id}</h1>
+      <h1 class="govuk-heading-l">A merge of two records</h1>
+      <p class="kith-meta">Merge ID {id}</p>
       {undone && <Success>The merge is undone: the duplicate record is back as it was.</Success>}
       <Loaded state={merge} what="The merge">
         {(m) => (

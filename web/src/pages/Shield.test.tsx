@@ -14,7 +14,7 @@ describe('OverrideShieldForm', () => {
     const granted = { id: 'O1', ends_at: '2026-11-22T12:00:00Z' };
     const { calls } = mockFetch({ 'POST /api/v1/children/K1/shield-override': { status: 201, body: granted } });
     let got: unknown;
-    render(<OverrideShieldForm childId="K1" onGranted={(o) => (got = o)} />);
+    render(<OverrideShieldForm childId="K1" onGranted={(o) => { got = o; }} />);
     expect(screen.getByText(/managers and the lead professional are told at once/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Override the shield' }));
     expect((await screen.findByTestId('form-error', {}, SLOW)).textContent).toContain('Choose why');

@@ -41,7 +41,7 @@ export function WarningText({ children }: { children: ComponentChildren }) {
 }
 
 /** Break-glass on a shielded child: granted at once, recorded, and reviewed by the authority. */
-export function OverrideShieldForm({ childId, onGranted }: { childId: string; onGranted: (o: ShieldOverride) => void }) {
+export function OverrideShieldForm({ childId, onGranted }: { childId: string; onGranted: (o: ShieldOverride) => void | Promise<void> }) {
   const [code, setCode] = useState('');
   const [reason, setReason] = useState('');
   const [hours, setHours] = useState('24');
@@ -67,7 +67,7 @@ export function OverrideShieldForm({ childId, onGranted }: { childId: string; on
             { reason_code: code, reason: reason.trim(), duration_hours: Number(hours), password },
             { quiet401: true },
           );
-          onGranted(granted);
+          await onGranted(granted);
         } catch (err) {
           setError(err as ApiError);
         } finally {

@@ -198,6 +198,7 @@ export function SignpostAndJoin({ childId, initialReason, onJoined }: { childId:
   const [reason, setReason] = useState('');
   const [joined, setJoined] = useState(false);
   const [overriding, setOverriding] = useState(false);
+  const signpost = async (r: string) => setS(await api.post<Signposting>(`/api/v1/children/${seg(childId)}/signposting`, { reason: r }));
   if (joined) {
     return (
       <Success>
@@ -215,7 +216,7 @@ export function SignpostAndJoin({ childId, initialReason, onJoined }: { childId:
         initial={initialReason}
         testid="signpost"
         onSubmit={async (r) => {
-          setS(await api.post<Signposting>(`/api/v1/children/${seg(childId)}/signposting`, { reason: r }));
+          await signpost(r);
           setReason(r);
         }}
       />
@@ -236,7 +237,7 @@ export function SignpostAndJoin({ childId, initialReason, onJoined }: { childId:
           {overriding ? (
             <OverrideShieldForm
               childId={childId}
-              onGranted={async () => setS(await api.post<Signposting>(`/api/v1/children/${seg(childId)}/signposting`, { reason }))}
+              onGranted={() => signpost(reason)}
             />
           ) : (
             <>
