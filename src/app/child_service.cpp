@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/lead_professional.h"
+#include "app/shield_service.h"
 
 namespace kith::app {
 namespace {
@@ -127,14 +128,14 @@ void AuditAlone(Context& ctx, const Principal& p, std::string action, const std:
 // audited here too; a change audits itself in its own transaction.
 std::optional<Error> Refusal(Context& ctx, const Principal& p, std::string action, const std::string& child_id,
                              const std::optional<Decision>& d, std::string_view refused, bool audit_allowed,
-                             const std::string& reason = "") {
+                             const std::string& reason = "", const std::string& detail = "") {
   if (!d) {
     AuditAlone(ctx, p, std::move(action), child_id, AuditOutcome::kDenied, "no such child", reason);
     return NotFound();
   }
   if (d->allowed && !audit_allowed) return std::nullopt;
   AuditAlone(ctx, p, std::move(action), child_id, d->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied, d->why,
-             reason);
+             reason, detail);
   if (!d->allowed) return Refused(*d, refused);
   return std::nullopt;
 }
@@ -249,12 +250,15 @@ Result<Signposting> ChildService::Signpost(const Principal& p, const std::string
     view.date_of_birth = c.date_of_birth;
     view.sex = c.sex;
     view.early_help_assessment = c.flags.early_help_assessment;
-    // Team members already see everything; the shield hides the location from everyone else.
+    // Team members already see everything; the shield hides the location from everyone else
+    // but a practitioner with a shield override in force.
     view.shielded = c.shielded && !snap->relation.team_member;
-    if (!view.shielded) {
+    if (view.shielded) view.shield_override = r.ShieldOverrides().ActiveFor(p.user.id, c.id, ctx_.clock.Now());
+    if (!view.shielded || view.shield_override) {
       view.address = c.address;
       view.postcode = c.postcode;
     }
+    if (view.shield_override) view.carers = c.carers;
     for (auto& m : snap->team) {
       if (m.member.lead) view.lead_professional = m;
     }
@@ -271,8 +275,10 @@ Result<Signposting> ChildService::Signpost(const Principal& p, const std::string
       }
     }
   });
+  const std::string detail =
+      view.shield_override ? nlohmann::json{{"shield_override", view.shield_override->id}}.dump() : "";
   if (auto refused = Refusal(ctx_, p, "child.signposting", child_id, decision, "Your role does not include signposting",
-                             true, *why)) {
+                             true, *why, detail)) {
     return *refused;
   }
   return view;
@@ -325,6 +331,14 @@ Result<ChildAccount> ChildService::Join(const Principal& p, const std::string& c
     auto a = ChildAudit(p, "team.join", child_id, decision->why, member->reason, now);
     a.detail = nlohmann::json{{"role", member->role}}.dump();
     r.Audit().Append(a);
+    if (snap->child.shielded) {
+      // Joining gives the shielded details: the authority and the lead professional are told.
+      const auto agency = r.Agencies().Get(p.user.agency_id);
+      AlertShieldWatchers(r, ctx_.random, snap->child, p.user.id, "shielded_join",
+                          p.user.display_name + " (" + member->role + (agency ? ", " + agency->name : "") +
+                              ") joined the team of shielded child " + snap->child.FullName() + ": " + member->reason,
+                          p.user.id, now);
+    }
     return true;
   });
   if (auto refused = Refusal(ctx_, p, "team.join", child_id, decision, "You cannot join a child's team", false)) {

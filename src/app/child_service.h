@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "domain/child.h"
 #include "domain/organisation.h"
+#include "domain/shield.h"
 #include "domain/team.h"
 
 namespace kith::app {
@@ -50,6 +51,10 @@ struct Signposting {
   std::vector<ServiceView> services;  // current services only
   // For shielded children: contact goes through the authority's children's social care.
   std::optional<domain::Agency> contact_broker;
+  // The caller's shield override in force (ShieldService): the address, postcode and carers'
+  // contacts of a shielded child are shown while it lasts.
+  std::optional<domain::ShieldOverride> shield_override;
+  std::vector<domain::Carer> carers;  // only under a shield override
 };
 
 // A record of a child's audit trail with the name of whoever acted (records hold ids only).

@@ -119,11 +119,9 @@ namespace {
 
 json DateOrNull(const std::optional<Date>& d) { return d ? json(d->ToString()) : json(nullptr); }
 
-}  // namespace
-
-json ToJson(const domain::Child& c) {
+json CarersJson(const std::vector<domain::Carer>& list) {
   json carers = json::array();
-  for (const auto& k : c.carers) {
+  for (const auto& k : list) {
     carers.push_back({{"name", k.name},
                       {"relationship", k.relationship},
                       {"parental_responsibility", k.parental_responsibility},
@@ -131,6 +129,13 @@ json ToJson(const domain::Child& c) {
                       {"email", k.email},
                       {"address", k.address}});
   }
+  return carers;
+}
+
+}  // namespace
+
+json ToJson(const domain::Child& c) {
+  json carers = CarersJson(c.carers);
   json services = json::array();
   for (const auto& s : c.services) {
     services.push_back({{"agency_id", s.agency_id},
@@ -272,7 +277,12 @@ json ToJson(const app::Signposting& s) {
           {"early_help_assessment", s.early_help_assessment},
           {"lead_professional", lead},
           {"services", std::move(services)},
-          {"contact_broker", s.contact_broker ? ToJson(*s.contact_broker) : json(nullptr)}};
+          {"contact_broker", s.contact_broker ? ToJson(*s.contact_broker) : json(nullptr)},
+          {"shield_override", s.shield_override ? json{{"id", s.shield_override->id},
+                                                       {"starts_at", FormatUtc(s.shield_override->starts_at)},
+                                                       {"ends_at", FormatUtc(s.shield_override->ends_at)}}
+                                                : json(nullptr)},
+          {"carers", CarersJson(s.carers)}};
 }
 
 json ToJson(const app::ChildSummary& s) {

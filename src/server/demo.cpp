@@ -281,6 +281,7 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
   // Ruby Nowak, 7: a shielded child (the family fled domestic abuse).
   Child ruby = make_child("Ruby", "Nowak", domain::Sex::kFemale, Date{today.year - 7, 8, 30});
   ruby.shielded = true;
+  ruby.carers = {{"Agnieszka Nowak", "Mother", true, "07700 900555", "", ""}};
   ruby.flags.child_protection_plan = true;
   children.push_back(ruby);
   members.push_back({ruby.id, user_id("sw.taylor"), "Child's social worker", "Child protection plan", joined, true});

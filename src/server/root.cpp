@@ -28,6 +28,7 @@
 #include "http/family_api.h"
 #include "http/idempotency.h"
 #include "http/index_api.h"
+#include "http/shield_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
@@ -102,6 +103,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::AdminService admin(context);
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
+  app::ShieldService shield(context, domain::OverrideLimits{});
   app::AccountService* account_for_hub = nullptr;
   app::FamilyService* family_for_hub = nullptr;
   app::LiveHub hub([&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
@@ -119,6 +121,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
   http::RegisterIndexApi(router, {auth, reviews, merges}, {.secure_cookies = config.secure_cookies});
+  http::RegisterShieldApi(router, {auth, shield}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {

@@ -24,6 +24,7 @@
 #include "domain/child.h"
 #include "domain/early_help/assessment.h"
 #include "domain/organisation.h"
+#include "domain/shield.h"
 #include "domain/team.h"
 #include "domain/user.h"
 
@@ -607,6 +608,25 @@ class IdempotencyRepository {
 };
 
 // Everything one transaction can reach.
+// --- Shield overrides (issue 6): time-limited access to a shielded child's details ---------
+
+class ShieldOverrideRepository {
+ public:
+  virtual ~ShieldOverrideRepository() = default;
+  // kConflict if the id exists.
+  virtual Status Insert(const domain::ShieldOverride& o) = 0;
+  virtual std::optional<domain::ShieldOverride> Get(const std::string& id) = 0;
+  // The user's override of the child in force at `now` (the one ending last), if any.
+  virtual std::optional<domain::ShieldOverride> ActiveFor(const std::string& user_id, const std::string& child_id,
+                                                          TimePoint now) = 0;
+  // The authority's overrides that are not yet reviewed or that stop (stopped) giving access at or
+  // after `since` (so every one in force), newest first, at most `limit`.
+  virtual std::vector<domain::ShieldOverride> ForAuthority(const std::string& authority_id, TimePoint since,
+                                                           int limit) = 0;
+  // Stores the review and early end (reviewed_*, ended_*) of a stored override; kNotFound.
+  virtual Status UpdateReview(const domain::ShieldOverride& o) = 0;
+};
+
 class Repositories {
  public:
   virtual ~Repositories() = default;
@@ -628,6 +648,7 @@ class Repositories {
   virtual EarlyHelpRepository& EarlyHelp() = 0;
   virtual FamilyRepository& Family() = 0;
   virtual IdempotencyRepository& Idempotency() = 0;
+  virtual ShieldOverrideRepository& ShieldOverrides() = 0;
 };
 
 }  // namespace kith::storage

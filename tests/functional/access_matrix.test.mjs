@@ -14,6 +14,7 @@
 //   auditor    auditor.clarke  information governance officer of Leo's local authority
 //   family     tracey.carter   Leo's mother, a family portal account linked to Leo
 //   anon       -               no session
+// Ruby Nowak is the demo's shielded child; none of these callers is on her team.
 //
 // Rows run top to bottom against one server. Rows that change something undo it after each
 // cell (a join is followed by a leave, a handover by a handover back), so every cell starts
@@ -49,6 +50,9 @@ POST   /api/v1/index/reviews/{review}/decision         403   403   403    403   
 POST   /api/v1/index/merges                            403   403   403    403       201    403    403     403     403    401
 GET    /api/v1/index/merges/{merge}                    403   403   403    403       200    403    403     403     403    401
 POST   /api/v1/index/merges/{merge}/undo               403   403   403    403       200    403    403     403     403    401
+POST   /api/v1/children/{ruby}/shield-override         201   201   201    201       201    403    403     403     403    401
+GET    /api/v1/shield-overrides                        403   403   403    403       200    403    403     403     403    401
+POST   /api/v1/shield-overrides/{override}/review      403   403   403    403       200    403    403     403     403    401
 POST   /api/v1/children/{leo}/team                     409   409   201    201       201    403    403     403     403    401
 POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404    404    404     404     404    401
 POST   /api/v1/children/{leo}/lead                     403   200   403    403       403    403    403     403     403    401
@@ -272,6 +276,21 @@ const REQUESTS = {
   'GET /api/v1/index/merges/{merge}': { send: (c) => c.get(`/api/v1/index/merges/${ctx.merge}`) },
   'POST /api/v1/index/merges/{merge}/undo': {
     send: (c) => c.post(`/api/v1/index/merges/${ctx.merge}/undo`, { reason: 'Merged only for the access test' }),
+  },
+  'POST /api/v1/children/{ruby}/shield-override': {
+    send: (c, actor) => c.post(`/api/v1/children/${ctx.ruby}/shield-override`, {
+      reason_code: 'immediate_risk', reason: REASON, duration_hours: 1, password: WHO[actor]?.password ?? DEMO_PASSWORD,
+    }),
+  },
+  'GET /api/v1/shield-overrides': { send: (c) => c.get('/api/v1/shield-overrides') },
+  // Each cell reviews a fresh override the lead professional made (nobody reviews their own).
+  'POST /api/v1/shield-overrides/{override}/review': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.ruby}/shield-override`,
+                                           { reason_code: 'missing_child', reason: REASON, password: DEMO_PASSWORD });
+      assert.equal(made.status, 201, made.text);
+      return c.post(`/api/v1/shield-overrides/${made.body.id}/review`, { note: 'Reviewed for the access test' });
+    },
   },
   'POST /api/v1/children/{leo}/team': {
     send: (c) => c.post(`/api/v1/children/${ctx.leo}/team`, { role: 'Supporting practitioner', reason: REASON }),
@@ -557,6 +576,8 @@ before(async () => {
   for (const actor of ACTORS) clients[actor] ??= await signIn(actor);
   const mine = await clients.lead.get('/api/v1/me/children');
   ctx.leo = mine.body.children.find((k) => k.given_names === 'Leo' && k.family_name === 'Carter').child_id;
+  const rubys = await (await signedIn(server, 'sw.taylor')).get('/api/v1/me/children');
+  ctx.ruby = rubys.body.children.find((k) => k.given_names === 'Ruby' && k.family_name === 'Nowak').child_id;
   const reviews = await clients.manager.get('/api/v1/index/reviews');
   assert.equal(reviews.body.reviews.length, 1, reviews.text);
   ctx.review = reviews.body.reviews[0].id;

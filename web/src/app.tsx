@@ -17,6 +17,8 @@ import { AuditPage } from './pages/Audit';
 import { ReviewPage, ReviewQueue } from './pages/Review';
 import { FamilyHome, Redeem } from './pages/Family';
 import { FamilySettingsPage } from './pages/FamilySettings';
+import { MergePage, MergeStart } from './pages/Merge';
+import { ShieldOverridesPage } from './pages/Shield';
 
 function Mark() {
   // Kith's mark: a child (centre) held by a ring of people.
@@ -46,6 +48,7 @@ function navFor(session: Session | null): NavItem[] {
   }
   if (role === 'auditor') items.push({ label: 'Audit', parts: ['audit'] });
   if (role === 'manager') items.push({ label: 'Index review', parts: ['reviews'] });
+  if (role === 'manager') items.push({ label: 'Merge records', parts: ['merges'] }, { label: 'Shield overrides', parts: ['shield-overrides'] });
   if (role === 'family') items.push({ label: 'My family', parts: [] });
   return items;
 }
@@ -204,6 +207,12 @@ function Routes({ session }: { session: Session }) {
   if (head === 'admin' && a === 'family') return <FamilySettingsPage />;
   if (head === 'audit') return <AuditPage childId={a} />;
   if (head === 'reviews' && role === 'manager') return a ? <ReviewPage id={a} /> : <ReviewQueue />;
+  // Who may merge or review overrides is the server's decision: these pages show its refusal.
+  if (head === 'merges' && worksWithChildren(role)) {
+    if (a === 'compare' && b && parts[3]) return <MergeStart initial={[b, parts[3]]} key={`${b}-${parts[3]}`} />;
+    return a ? <MergePage id={a} /> : <MergeStart />;
+  }
+  if (head === 'shield-overrides' && worksWithChildren(role)) return <ShieldOverridesPage />;
   return <NotFoundPage />;
 }
 

@@ -133,6 +133,9 @@ export interface Signposting {
   } | null;
   services: { description: string; start: string; end: string | null; agency: Agency | null }[];
   contact_broker: Agency | null;
+  /** The caller's shield override in force: address, postcode and carers are shown while it lasts. */
+  shield_override: { id: string; starts_at: string; ends_at: string } | null;
+  carers: Carer[];
 }
 
 export interface SearchResult {
@@ -559,4 +562,44 @@ export interface FamilyAssessment {
   outcome: string | null;
   outcome_label: string | null;
   closure_summary: string;
+}
+
+export type ShieldOverrideReason =
+  | 'immediate_risk'
+  | 'child_protection_enquiry'
+  | 'missing_child'
+  | 'medical_emergency'
+  | 'court_or_police_requirement';
+
+export interface ShieldOverride {
+  id: string;
+  child_id: string;
+  child_name: string;
+  user_id: string;
+  user_name: string;
+  user_job_title: string;
+  user_agency: string;
+  reason_code: ShieldOverrideReason;
+  reason: string;
+  starts_at: string;
+  ends_at: string;
+  active: boolean;
+  ended_early_at: string | null;
+  ended_by: string | null;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_note: string | null;
+}
+
+export interface ChildMerge {
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  moved_source_records: string[];
+  merged_by: string;
+  merged_at: string;
+  reason: string;
+  unmerged_by: string | null;
+  unmerged_at: string | null;
+  unmerge_reason: string | null;
 }

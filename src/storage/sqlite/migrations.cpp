@@ -536,6 +536,26 @@ CREATE TABLE idempotency_keys (
 ) STRICT;
 CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys(expires_at);
 )sql",
+      // 10: shield overrides (issue 6): time-limited, reviewed access to a shielded child's details.
+      R"sql(
+CREATE TABLE shield_overrides (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  reason_code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  ended_early_at INTEGER,
+  ended_by TEXT NOT NULL,
+  reviewed_at INTEGER,
+  reviewed_by TEXT NOT NULL,
+  review_note TEXT NOT NULL
+) STRICT;
+CREATE INDEX shield_overrides_by_user_child ON shield_overrides(user_id, child_id, ends_at);
+CREATE INDEX shield_overrides_by_authority ON shield_overrides(authority_id, starts_at);
+)sql",
   };
   return kMigrations;
 }

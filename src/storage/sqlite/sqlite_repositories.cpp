@@ -6,6 +6,7 @@
 #include "storage/sqlite/early_help_repository.h"
 #include "storage/sqlite/idempotency_repository.h"
 #include "storage/sqlite/index_repositories.h"
+#include "storage/sqlite/shield_repository.h"
 
 namespace kith::storage::sqlite {
 namespace {
@@ -668,7 +669,8 @@ class Bundle final : public Repositories {
         index_(MakeIndexRepositories(db)),
         early_help_(MakeEarlyHelpRepository(db)),
         family_(MakeFamilyRepository(db)),
-        idempotency_(MakeIdempotencyRepository(db)) {}
+        idempotency_(MakeIdempotencyRepository(db)),
+        shield_overrides_(MakeShieldOverrideRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -688,6 +690,7 @@ class Bundle final : public Repositories {
   EarlyHelpRepository& EarlyHelp() override { return *early_help_; }
   FamilyRepository& Family() override { return *family_; }
   IdempotencyRepository& Idempotency() override { return *idempotency_; }
+  ShieldOverrideRepository& ShieldOverrides() override { return *shield_overrides_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -702,6 +705,7 @@ class Bundle final : public Repositories {
   std::unique_ptr<EarlyHelpRepository> early_help_;
   std::unique_ptr<FamilyRepository> family_;
   std::unique_ptr<IdempotencyRepository> idempotency_;
+  std::unique_ptr<ShieldOverrideRepository> shield_overrides_;
 };
 
 }  // namespace

@@ -259,6 +259,15 @@ export function ReviewPage({ id }: { id: string }) {
             )}
             <SideBySide review={r} />
             {r.candidates.map((c, i) => <Evidence candidate={c} n={i + 1} key={c.child.id} />)}
+            {r.candidates.length >= 2 && (
+              <p class="govuk-body">
+                If candidates 1 and 2 are the same child,{' '}
+                <a class="govuk-link" href={href('merges', 'compare', r.candidates[0].child.id, r.candidates[1].child.id)} data-testid="review-merge-link">
+                  compare them for a merge
+                </a>
+                .
+              </p>
+            )}
             {r.status === 'open' ? (
               <Decide review={r} onDecided={(d) => review.set(d)} />
             ) : (

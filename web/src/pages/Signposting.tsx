@@ -1,11 +1,13 @@
 // Signposting: who is involved with a child and how to contact them, shown after the
 // practitioner states why they need to know (the reason is audited). From here a practitioner
-// can join the child's team, again with a reason.
+// can join the child's team, again with a reason, or — for a shielded child — override the shield
+// (Shield.tsx).
 import { useState } from 'preact/hooks';
 import { api, ApiError, seg } from '../api';
 import { href, navigate } from '../router';
 import type { Signposting } from '../types';
-import { age, formatDate, fullName } from '../format';
+import { age, formatDate, formatDateTime, fullName } from '../format';
+import { OverrideShieldForm, WarningText } from './Shield';
 import { Button, FormError, Success, TextArea, TextField, TableWrap } from '../components/ui';
 
 export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, testid }: {
@@ -43,7 +45,7 @@ export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, te
   );
 }
 
-export function JoinTeamForm({ childId, onJoined }: { childId: string; onJoined: () => void }) {
+export function JoinTeamForm({ childId, shielded, onJoined }: { childId: string; shielded?: boolean; onJoined: () => void }) {
   const [role, setRole] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError>();
@@ -66,6 +68,9 @@ export function JoinTeamForm({ childId, onJoined }: { childId: string; onJoined:
       }}
     >
       <FormError error={error} idPrefix="join" />
+      {shielded && (
+        <WarningText>This child is shielded: the authority's managers and the lead professional are told who joined and why.</WarningText>
+      )}
       <TextField id="join-role" label="Your role with this child" hint="For example: class teacher, school nurse" value={role} onInput={setRole} maxLength={100} required />
       <TextArea id="join-reason" label="Why you need to join this child's team" hint="This is recorded and the team can see it." value={reason} onInput={setReason} rows={3} maxLength={500} required />
       <Button busy={busy} testid="join-team">Join the team</Button>
@@ -90,7 +95,12 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
         <div class="govuk-summary-list__row">
           <dt class="govuk-summary-list__key">Address</dt>
           <dd class="govuk-summary-list__value">
-            {s.shielded ? (
+            {s.shield_override ? (
+              <>
+                <strong class="govuk-tag govuk-tag--red">Shield overridden</strong>{' '}
+                <span data-testid="shielded-address">{[s.address, s.postcode].filter(Boolean).join(', ') || 'Not known'}</span>
+              </>
+            ) : s.shielded ? (
               <>
                 <strong class="govuk-tag govuk-tag--grey">Shielded record</strong> The address is hidden. Contact the agency below.
               </>
@@ -104,6 +114,21 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
           <dd class="govuk-summary-list__value">{s.early_help_assessment ? 'Yes, an assessment exists' : 'None recorded'}</dd>
         </div>
       </dl>
+      {s.carers.length > 0 && (
+        <>
+          <h3 class="govuk-heading-s">Parents and carers</h3>
+          <ul class="govuk-list" data-testid="carers">
+            {s.carers.map((c, i) => (
+              <li key={i}>
+                <strong>{c.name}</strong>, {c.relationship}
+                {c.phone && <> · Phone: {c.phone}</>}
+                {c.email && <> · Email: {c.email}</>}
+                {c.address && <> · {c.address}</>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3 class="govuk-heading-s">Lead professional</h3>
       {s.lead_professional ? (
         <p class="govuk-body" data-testid="lead-contact">
@@ -170,7 +195,10 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
 /** Signposting for a child I am not on the team of: reason → details → optionally join. */
 export function SignpostAndJoin({ childId, initialReason, onJoined }: { childId: string; initialReason?: string; onJoined?: () => void }) {
   const [s, setS] = useState<Signposting>();
+  const [reason, setReason] = useState('');
   const [joined, setJoined] = useState(false);
+  const [overriding, setOverriding] = useState(false);
+  const signpost = async (r: string) => setS(await api.post<Signposting>(`/api/v1/children/${seg(childId)}/signposting`, { reason: r }));
   if (joined) {
     return (
       <Success>
@@ -187,17 +215,46 @@ export function SignpostAndJoin({ childId, initialReason, onJoined }: { childId:
         submitLabel="Show who is involved"
         initial={initialReason}
         testid="signpost"
-        onSubmit={async (reason) => setS(await api.post<Signposting>(`/api/v1/children/${seg(childId)}/signposting`, { reason }))}
+        onSubmit={async (r) => {
+          await signpost(r);
+          setReason(r);
+        }}
       />
     );
   }
   return (
     <>
+      {s.shield_override && (
+        <WarningText>
+          You have overridden this child's shield until {formatDateTime(s.shield_override.ends_at)}. Use these details only for
+          the reason you gave; the authority's managers have been told and will review it.
+        </WarningText>
+      )}
       <SignpostingDetails s={s} />
+      {s.shielded && !s.shield_override && (
+        <section aria-labelledby="override-heading" data-testid="override-section">
+          <h3 class="govuk-heading-m" id="override-heading">Override the shield</h3>
+          {overriding ? (
+            <OverrideShieldForm
+              childId={childId}
+              onGranted={() => signpost(reason)}
+            />
+          ) : (
+            <>
+              <p class="govuk-body">
+                In an emergency you can see this child's address and carers' contacts for a limited time. Contact through the
+                agency above first if you can.
+              </p>
+              <Button warning type="button" onClick={() => setOverriding(true)} testid="override-start">Override the shield</Button>
+            </>
+          )}
+        </section>
+      )}
       <h3 class="govuk-heading-m">Join this child's team</h3>
       <p class="govuk-body">Join if you work with this child. The team sees your role and reason, and you see the child's account.</p>
       <JoinTeamForm
         childId={childId}
+        shielded={s.shielded}
         onJoined={() => {
           setJoined(true);
           if (onJoined) onJoined();

@@ -1,0 +1,14 @@
+// The SQLite implementation of the shield override repository. Private to the back end; created
+// by MakeRepositories. Not thread-safe: used by one transaction on one thread.
+#pragma once
+
+#include <memory>
+
+#include "storage/repositories.h"
+#include "storage/sqlite/connection.h"
+
+namespace kith::storage::sqlite {
+
+std::unique_ptr<ShieldOverrideRepository> MakeShieldOverrideRepository(Connection& connection);
+
+}  // namespace kith::storage::sqlite
