@@ -357,7 +357,7 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
     return Error::Invalid("header", "There is no record_id column: each row needs the source's own reference.");
   }
   if (!has_source && default_source.empty()) {
-    return Error::Invalid("source", "There is no source column; name the feed's source with --source.");
+    return Error::Invalid("source", "There is no source column; name the feed's source (--source on the command line, the source field on the import page).");
   }
 
   ParsedFeed out;
@@ -485,6 +485,8 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
   });
   if (!authority_exists) return Error::NotFound("There is no local authority with the id '" + options.authority_id + "'.");
   summary.children_before = known.size();
+  summary.to_write = fresh.size() + changed.size();
+  if (options.counted) options.counted(summary);
   progress("read", 1.0);
 
   // Link the new rows against the index and each other.
@@ -524,11 +526,17 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
   };
   const size_t total = fresh.size() + changed.size();
   const size_t batch = std::max<size_t>(options.batch_rows, 1);
+  std::vector<domain::Child> stored;  // the children a batch created or changed, for the observer
   for (size_t begin = 0; begin < total; begin += batch) {
+    if (options.stop.stop_requested()) {
+      return Error::Conflict(
+          fmt::format("The import stopped after {} of {} rows; import the file again to finish it.", begin, total));
+    }
     const size_t end = std::min(total, begin + batch);
     size_t created = 0, matched = 0, queued = 0;
     ctx.store.Write([&](Repositories& r) {
       created = matched = queued = 0;
+      stored.clear();
       for (size_t j = begin; j < end; ++j) {
         if (j >= fresh.size()) {
           const SourceRecord& update = changed[j - fresh.size()];
@@ -544,7 +552,8 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
         const std::string detail = nlohmann::json{{"source", rec.source}, {"record_id", rec.record_id}}.dump();
         if (plan.kind == Plan::Kind::kCreate) {
           rec.child_id = child_ids[j];
-          Must(r.Children().Insert(ChildFromSource(rec, rec.child_id, options.authority_id, now)));
+          stored.push_back(ChildFromSource(rec, rec.child_id, options.authority_id, now));
+          Must(r.Children().Insert(stored.back()));
           Must(r.SourceRecords().Insert(rec));
           audit(r, "index.import.create", rec.child_id, rec.id, detail);
           ++created;
@@ -553,6 +562,8 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
           if (auto child = r.Children().Get(rec.child_id); child && FillGapsFromSource(*child, rec)) {
             child->updated_at = now;
             Must(r.Children().Update(*child));
+            ++child->version;
+            stored.push_back(std::move(*child));
           }
           Must(r.SourceRecords().Insert(rec));
           audit(r, "index.import.attach", rec.child_id, rec.id, detail);
@@ -579,6 +590,10 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     summary.matched += matched;
     summary.queued += queued;
     summary.updated += end > fresh.size() ? end - std::max(begin, fresh.size()) : 0;
+    if (options.observer) {
+      for (const auto& child : stored) options.observer->ChildStored(child);
+    }
+    if (options.counted) options.counted(summary);
     progress("write", static_cast<double>(end) / static_cast<double>(total));
   }
   ctx.store.Write([&](Repositories& r) {

@@ -15,6 +15,7 @@
 #include "app/child_service.h"
 #include "app/early_help_service.h"
 #include "app/family_service.h"
+#include "app/import_jobs.h"
 #include "app/live_hub.h"
 #include "app/merge_service.h"
 #include "app/review_service.h"
@@ -25,12 +26,14 @@
 #include "http/api.h"
 #include "http/early_help_api.h"
 #include "http/family_api.h"
+#include "http/import_api.h"
 #include "http/index_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
 #include "http/search_api.h"
 #include "http/server.h"
+#include "server/db_lock.h"
 #include "server/demo.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -66,6 +69,12 @@ int Serve(const Config& config, bool demo_if_empty) {
     return 2;
   }
   std::filesystem::create_directories(config.data_dir);
+  // While serving, no offline tool may import into the database (server/db_lock.h).
+  auto database_lock = DatabaseLock::Acquire(config.DatabasePath(), "`kith import` (or another server)");
+  if (!database_lock) {
+    log::Error("server.refused", {{"reason", database_lock.error().message}});
+    return 2;
+  }
   // A reader per server thread, so that no request waits for a connection.
   auto store = storage::OpenSqliteStore({.path = config.DatabasePath(), .readers = config.threads});
   SystemClock system_clock;
@@ -97,6 +106,8 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::AdminService admin(context);
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
+  // Source feeds imported while serving: one background worker, children indexed as stored.
+  app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
   app::FamilyService* family_for_hub = nullptr;
   app::LiveHub hub([&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
@@ -114,6 +125,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
   http::RegisterIndexApi(router, {auth, reviews, merges}, {.secure_cookies = config.secure_cookies});
+  http::RegisterImportApi(router, {auth, imports}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {

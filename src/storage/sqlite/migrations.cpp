@@ -518,6 +518,11 @@ CREATE TABLE family_entries (
 ) STRICT;
 CREATE INDEX family_entries_by_child ON family_entries(child_id, created_at);
 )sql",
+      // The index steward grant (issue 6, docs/adr/0007-index-steward-permission.md): who
+      // granted it and when is in the audit trail (user.update).
+      R"sql(
+ALTER TABLE users ADD COLUMN index_steward INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }
