@@ -307,6 +307,7 @@ void ImportJobs::Run(const std::string& id, std::stop_token stop) {
     change(jobs_.at(id)->job);
   };
   options.batch_rows = limits_.batch_rows;
+  options.batch_budget = limits_.batch_budget;
   options.observer = observer_;
   options.stop = stop;
   options.progress = [&](std::string_view stage, double fraction) {

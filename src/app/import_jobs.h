@@ -46,7 +46,10 @@ struct ImportJobLimits {
   size_t max_bytes = 64u << 20;
   size_t max_unfinished_per_authority = 3;  // receiving or waiting for the worker
   std::chrono::minutes abandoned_after{30};  // an upload with no new part for this long is dropped
-  size_t batch_rows = 2000;                  // rows per Write
+  size_t batch_rows = 2000;                  // rows per Write at most
+  // How long one batch may hold the store's writer, so other users' writes wait about this
+  // long at most (docs/BENCHMARKS.md, "Import through the running server").
+  std::chrono::microseconds batch_budget{std::chrono::milliseconds(50)};
   size_t kept_jobs = 100;                    // finished jobs remembered
 };
 

@@ -1,6 +1,7 @@
 #include "app/index_import.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -152,6 +153,10 @@ linkage::InputRecord ToInput(const domain::Child& c) {
   in.upn = c.upn;
   return in;
 }
+
+// With ImportOptions::batch_budget: the first batch's rows, and the fewest rows a batch has.
+constexpr size_t kFirstBudgetedBatch = 200;
+constexpr size_t kMinBudgetedBatch = 50;
 
 // A small index or feed says little about how often names agree by chance, so with fewer than
 // this many records the model is estimated once on a synthetic population of English children
@@ -525,16 +530,21 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     r.Audit().Append(std::move(rec));
   };
   const size_t total = fresh.size() + changed.size();
-  const size_t batch = std::max<size_t>(options.batch_rows, 1);
+  const size_t max_batch = std::max<size_t>(options.batch_rows, 1);
+  // With a time budget, the first batch is small and each next one is sized from how long the
+  // last took inside the writer, so that no batch holds the writer much longer than the budget.
+  size_t batch = options.batch_budget.count() > 0 ? std::min<size_t>(max_batch, kFirstBudgetedBatch) : max_batch;
   std::vector<domain::Child> stored;  // the children a batch created or changed, for the observer
-  for (size_t begin = 0; begin < total; begin += batch) {
+  for (size_t begin = 0, end = 0; begin < total; begin = end) {
     if (options.stop.stop_requested()) {
       return Error::Conflict(
           fmt::format("The import stopped after {} of {} rows; import the file again to finish it.", begin, total));
     }
-    const size_t end = std::min(total, begin + batch);
+    end = std::min(total, begin + batch);
     size_t created = 0, matched = 0, queued = 0;
+    std::chrono::steady_clock::duration held{};
     ctx.store.Write([&](Repositories& r) {
+      const auto started = std::chrono::steady_clock::now();
       created = matched = queued = 0;
       stored.clear();
       for (size_t j = begin; j < end; ++j) {
@@ -584,8 +594,15 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
           ++queued;
         }
       }
+      held = std::chrono::steady_clock::now() - started;
       return true;
     });
+    if (options.batch_budget.count() > 0) {
+      const double held_us =
+          std::max<double>(1, static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(held).count()));
+      const double fits = static_cast<double>(end - begin) * static_cast<double>(options.batch_budget.count()) / held_us;
+      batch = std::clamp<size_t>(static_cast<size_t>(fits), kMinBudgetedBatch, max_batch);
+    }
     summary.created += created;
     summary.matched += matched;
     summary.queued += queued;

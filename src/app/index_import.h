@@ -24,6 +24,7 @@
 // another writer.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <stop_token>
@@ -69,7 +70,10 @@ struct ImportOptions {
   std::string default_source;
   double match_probability = 0.99;  // as linkage::LinkOptions
   double review_probability = 0.50;
-  size_t batch_rows = 2000;  // rows written per transaction
+  size_t batch_rows = 2000;  // rows written per transaction (at most, with batch_budget)
+  // When set, batches are sized so that each holds the store's writer for about this long
+  // (other users' writes wait behind it): a running server's imports use it.
+  std::chrono::microseconds batch_budget{0};
   // Called with a stage ("read", "link", "write") and the fraction of it done.
   std::function<void(std::string_view stage, double fraction)> progress;
   // Called with the counts so far once the feed is read and after every batch written.
