@@ -135,8 +135,8 @@ Result<ImportJob> ImportJobs::Start(const Principal& p, const std::string& sourc
   // The header is checked now, so a file that cannot be a feed is refused before it is sent.
   const size_t header_end = data.find('\n');
   if (header_end != std::string::npos || last) {
-    const std::string_view header = std::string_view(data).substr(0, header_end == std::string::npos ? data.size()
-                                                                                                      : header_end + 1);
+    const std::string_view header =
+        std::string_view(data).substr(0, header_end == std::string::npos ? data.size() : header_end + 1);
     if (auto parsed = ParseFeed(header, source, Date::FromTime(ctx_.clock.Now())); !parsed) return parsed.error();
   }
   Entry* entry = nullptr;
@@ -173,9 +173,9 @@ Result<ImportJob> ImportJobs::Start(const Principal& p, const std::string& sourc
     std::lock_guard lock(mutex_);
     return entry->job;
   }();
-  Audit(p, "index.import.start", job.id,
-        nlohmann::json{{"source", source}, {"filename", filename}, {"bytes", job.bytes_received}, {"last", last}}
-            .dump());
+  Audit(
+      p, "index.import.start", job.id,
+      nlohmann::json{{"source", source}, {"filename", filename}, {"bytes", job.bytes_received}, {"last", last}}.dump());
   return job;
 }
 
@@ -190,13 +190,14 @@ Result<ImportJob> ImportJobs::Append(const Principal& p, const std::string& id, 
     Entry* entry = Find(p, id);
     if (!entry) return NotFound();
     if (entry->job.state != ImportState::kReceiving) {
-      return Error::Conflict("This import has all its parts already (it is " +
-                             std::string(ToString(entry->job.state)) + ").");
+      return Error::Conflict("This import has all its parts already (it is " + std::string(ToString(entry->job.state)) +
+                             ").");
     }
     if (offset != entry->job.bytes_received) {
-      return Error::Conflict(fmt::format("This part starts at byte {} but the import has {} bytes; send the part "
-                                         "that starts at byte {}.",
-                                         offset, entry->job.bytes_received, entry->job.bytes_received));
+      return Error::Conflict(
+          fmt::format("This part starts at byte {} but the import has {} bytes; send the part "
+                      "that starts at byte {}.",
+                      offset, entry->job.bytes_received, entry->job.bytes_received));
     }
     if (entry->data.size() + data.size() > limits_.max_bytes) {
       entry->job.state = ImportState::kFailed;
@@ -213,8 +214,7 @@ Result<ImportJob> ImportJobs::Append(const Principal& p, const std::string& id, 
     job = entry->job;
   }
   if (last) {
-    Audit(p, "index.import.received", id,
-          nlohmann::json{{"bytes", job.bytes_received}, {"parts", job.parts}}.dump());
+    Audit(p, "index.import.received", id, nlohmann::json{{"bytes", job.bytes_received}, {"parts", job.parts}}.dump());
   }
   return job;
 }

@@ -44,13 +44,13 @@ struct ImportJobLimits {
   // school or GP list; a bigger extract is split by source, or imported offline with
   // `kith import --db` while the server is stopped.
   size_t max_bytes = 64u << 20;
-  size_t max_unfinished_per_authority = 3;  // receiving or waiting for the worker
+  size_t max_unfinished_per_authority = 3;   // receiving or waiting for the worker
   std::chrono::minutes abandoned_after{30};  // an upload with no new part for this long is dropped
   size_t batch_rows = 2000;                  // rows per Write at most
   // How long one batch may hold the store's writer, so other users' writes wait about this
   // long at most (docs/BENCHMARKS.md, "Import through the running server").
   std::chrono::microseconds batch_budget{std::chrono::milliseconds(50)};
-  size_t kept_jobs = 100;                    // finished jobs remembered
+  size_t kept_jobs = 100;  // finished jobs remembered
 };
 
 enum class ImportState { kReceiving, kQueued, kRunning, kDone, kFailed };
@@ -93,8 +93,8 @@ class ImportJobs {
   // kForbidden (not an index steward of the authority), kInvalidInput (source, filename, an
   // empty first part, a header that cannot be a feed's), kPayloadTooLarge (over max_bytes),
   // kConflict (too many unfinished imports).
-  Result<ImportJob> Start(const Principal& p, const std::string& source, const std::string& filename,
-                          std::string data, bool last);
+  Result<ImportJob> Start(const Principal& p, const std::string& source, const std::string& filename, std::string data,
+                          bool last);
 
   // Adds the next part; `offset` is the number of bytes sent before it and must equal
   // bytes_received, so a retried or lost part is noticed (read the import to resume). Errors:
@@ -105,8 +105,7 @@ class ImportJobs {
   // The import as it is now, or — with `wait` — once it has finished or `wait` has passed,
   // whichever is first (long polling, so clients need not ask again and again). Errors:
   // kForbidden, kNotFound (also another authority's).
-  Result<ImportJob> Get(const Principal& p, const std::string& id,
-                        std::chrono::seconds wait = std::chrono::seconds(0));
+  Result<ImportJob> Get(const Principal& p, const std::string& id, std::chrono::seconds wait = std::chrono::seconds(0));
 
   // The imports of the caller's authority that the server remembers, newest first.
   Result<std::vector<ImportJob>> List(const Principal& p);
@@ -126,8 +125,8 @@ class ImportJobs {
   Status Allow(const Principal& p, const char* action, const std::string& target);
   void Audit(const Principal& p, const char* action, const std::string& target, const std::string& detail);
   Entry* Find(const Principal& p, const std::string& id);  // under mutex_
-  void Enqueue(Entry& entry);                                // under mutex_
-  void Forget();                                             // under mutex_: abandoned and old jobs
+  void Enqueue(Entry& entry);                              // under mutex_
+  void Forget();                                           // under mutex_: abandoned and old jobs
   void Work(std::stop_token stop);
   void Run(const std::string& id, std::stop_token stop);
 

@@ -362,7 +362,9 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
     return Error::Invalid("header", "There is no record_id column: each row needs the source's own reference.");
   }
   if (!has_source && default_source.empty()) {
-    return Error::Invalid("source", "There is no source column; name the feed's source (--source on the command line, the source field on the import page).");
+    return Error::Invalid("source",
+                          "There is no source column; name the feed's source (--source on the command line, the source "
+                          "field on the import page).");
   }
 
   ParsedFeed out;
@@ -600,7 +602,8 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     if (options.batch_budget.count() > 0) {
       const double held_us =
           std::max<double>(1, static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(held).count()));
-      const double fits = static_cast<double>(end - begin) * static_cast<double>(options.batch_budget.count()) / held_us;
+      const double fits =
+          static_cast<double>(end - begin) * static_cast<double>(options.batch_budget.count()) / held_us;
       batch = std::clamp<size_t>(static_cast<size_t>(fits), kMinBudgetedBatch, max_batch);
     }
     summary.created += created;

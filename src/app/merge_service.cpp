@@ -107,8 +107,8 @@ Result<ChildMerge> MergeService::Merge(const Principal& p, const std::string& su
       r.Audit().Append(a);
       return true;
     });
-    return Error::Forbidden("Only index stewards of the children's authority merge records (" + std::string(refused->why) +
-                            ").");
+    return Error::Forbidden("Only index stewards of the children's authority merge records (" +
+                            std::string(refused->why) + ").");
   }
   if (!outcome) return outcome.error();
   return merge;
@@ -156,7 +156,8 @@ Result<ChildMerge> MergeService::Unmerge(const Principal& p, const std::string& 
       r.Audit().Append(a);
       return true;
     });
-    return Error::Forbidden("Only index stewards of the children's authority undo a merge (not an index steward of the authority).");
+    return Error::Forbidden(
+        "Only index stewards of the children's authority undo a merge (not an index steward of the authority).");
   }
   if (!outcome) return outcome.error();
   return *merge;

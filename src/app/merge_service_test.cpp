@@ -126,8 +126,7 @@ TEST_F(MergeServiceTest, OnlyIndexStewardsOfTheAuthorityMergeAndUnmerge) {
   auto merged = merges_->Merge(As("steward"), amelia_, millie_, kReason);
   ASSERT_TRUE(merged) << merged.error().message;
   EXPECT_EQ(merges_->Get(As("mgr"), merged->id).error().code, ErrorCode::kForbidden);
-  EXPECT_EQ(merges_->Unmerge(As("mgr"), merged->id, "Not the same girl after all").error().code,
-            ErrorCode::kForbidden);
+  EXPECT_EQ(merges_->Unmerge(As("mgr"), merged->id, "Not the same girl after all").error().code, ErrorCode::kForbidden);
   // Taking the grant away takes the permission with it.
   auto steward = As("steward");
   steward.user.index_steward = false;

@@ -40,8 +40,8 @@ std::optional<Error> Refuse(Context& ctx, const Principal& p, const char* action
   const auto d = domain::Decide(p.Actor(), AuthorityAction::kReviewIndex, p.user.authority_id);
   if (d.allowed) return std::nullopt;
   Audit(ctx, p, action, target, AuditOutcome::kDenied, d.why);
-  return Error::Forbidden("Only managers and index stewards of the authority decide the index's clerical review (" + std::string(d.why) +
-                          ").");
+  return Error::Forbidden("Only managers and index stewards of the authority decide the index's clerical review (" +
+                          std::string(d.why) + ").");
 }
 
 std::optional<ReviewView> Load(Repositories& r, const std::string& id, const std::string& authority_id) {

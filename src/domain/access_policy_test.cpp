@@ -89,10 +89,10 @@ TEST(AccessPolicyTest, InactiveUsersAreDeniedEverything) {
     Actor actor{"u", role, "la1", "a", false};
     ChildRelation rel{"la1", true, true, true, true};
     for (ChildAction a : kActions) EXPECT_FALSE(Decide(actor, a, rel).allowed);
-    for (AuthorityAction a : {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers,
-                              AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit,
-                              AuthorityAction::kReviewIndex, AuthorityAction::kImportIndex,
-                              AuthorityAction::kMergeIndex}) {
+    for (AuthorityAction a :
+         {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers, AuthorityAction::kManageAgencies,
+          AuthorityAction::kViewAuthorityAudit, AuthorityAction::kReviewIndex, AuthorityAction::kImportIndex,
+          AuthorityAction::kMergeIndex}) {
       EXPECT_FALSE(Decide(actor, a, "la1").allowed);
       actor.index_steward = true;
       EXPECT_FALSE(Decide(actor, a, "la1").allowed) << "an inactive steward";
@@ -127,9 +127,9 @@ TEST(AccessPolicyTest, AuthorityActionMatrix) {
       {Role::kNationalAdmin, "", false, ".UG...."},     {Role::kNationalAdmin, "", true, ".UG...."},
       {Role::kFamily, "la1", false, "......."},         {Role::kFamily, "la1", true, "......."},
   };
-  const AuthorityAction actions[] = {AuthorityAction::kCreateChild,        AuthorityAction::kManageUsers,
-                                     AuthorityAction::kManageAgencies,     AuthorityAction::kViewAuthorityAudit,
-                                     AuthorityAction::kReviewIndex,        AuthorityAction::kImportIndex,
+  const AuthorityAction actions[] = {AuthorityAction::kCreateChild,    AuthorityAction::kManageUsers,
+                                     AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit,
+                                     AuthorityAction::kReviewIndex,    AuthorityAction::kImportIndex,
                                      AuthorityAction::kMergeIndex};
   for (const auto& row : rows) {
     Actor actor{"u", row.role, row.authority, "a", true, row.steward};

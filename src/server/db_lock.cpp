@@ -12,7 +12,7 @@ namespace kith::server {
 DatabaseLock::~DatabaseLock() { ::close(fd_); }  // closing releases the lock
 
 Result<std::unique_ptr<DatabaseLock>> DatabaseLock::Acquire(const std::string& database_path,
-                                                           const std::string& holder) {
+                                                            const std::string& holder) {
   const std::string path = database_path + ".lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
