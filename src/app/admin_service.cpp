@@ -158,6 +158,18 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     u.role = *c.role;
     changed.push_back("role");
   }
+  if (c.index_steward) {
+    if (*c.index_steward && !domain::WorksWithChildren(u.role)) {
+      return Error::Invalid("index_steward",
+                            "Only practitioners and managers can be index stewards: the steward sees children's "
+                            "identifying details, which administrators and auditors never do.");
+    }
+    u.index_steward = *c.index_steward;
+    changed.push_back("index_steward");
+  } else if (u.index_steward && !domain::WorksWithChildren(u.role)) {
+    u.index_steward = false;  // a new role that does not work with children ends the grant
+    changed.push_back("index_steward");
+  }
   if (c.active) {
     if (!*c.active && user_id == p.user.id) return Error::Conflict("You cannot disable your own account.");
     u.active = *c.active;
@@ -191,7 +203,9 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     if (!outcome) return false;
     // Disabling, a new password or a removed second factor ends the user's sessions.
     if ((c.active && !*c.active) || c.password || c.reset_totp) r.Sessions().DeleteForUser(u.id);
-    Audit(p, r, "user.update", u.id, nlohmann::json{{"changed", changed}}.dump());
+    nlohmann::json detail{{"changed", changed}};
+    if (current->index_steward != u.index_steward) detail["index_steward"] = u.index_steward;
+    Audit(p, r, "user.update", u.id, detail.dump());
     return true;
   });
   if (!outcome) return outcome.error();

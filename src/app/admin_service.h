@@ -34,6 +34,9 @@ struct UserChanges {
   std::optional<std::string> display_name, job_title, email, phone, agency_id, password;
   std::optional<domain::Role> role;
   std::optional<bool> active;
+  // Grants (true) or takes away (false) the index steward permission; practitioners and
+  // managers only (docs/adr/0010-index-steward-permission.md).
+  std::optional<bool> index_steward;
   bool unlock = false;      // clear a lockout
   bool reset_totp = false;  // remove the second factor so the user enrols again
 };

@@ -1,6 +1,7 @@
 #include "app/index_import.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -152,6 +153,10 @@ linkage::InputRecord ToInput(const domain::Child& c) {
   in.upn = c.upn;
   return in;
 }
+
+// With ImportOptions::batch_budget: the first batch's rows, and the fewest rows a batch has.
+constexpr size_t kFirstBudgetedBatch = 200;
+constexpr size_t kMinBudgetedBatch = 50;
 
 // A small index or feed says little about how often names agree by chance, so with fewer than
 // this many records the model is estimated once on a synthetic population of English children
@@ -357,7 +362,9 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
     return Error::Invalid("header", "There is no record_id column: each row needs the source's own reference.");
   }
   if (!has_source && default_source.empty()) {
-    return Error::Invalid("source", "There is no source column; name the feed's source with --source.");
+    return Error::Invalid("source",
+                          "There is no source column; name the feed's source (--source on the command line, the source "
+                          "field on the import page).");
   }
 
   ParsedFeed out;
@@ -485,6 +492,8 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
   });
   if (!authority_exists) return Error::NotFound("There is no local authority with the id '" + options.authority_id + "'.");
   summary.children_before = known.size();
+  summary.to_write = fresh.size() + changed.size();
+  if (options.counted) options.counted(summary);
   progress("read", 1.0);
 
   // Link the new rows against the index and each other.
@@ -523,12 +532,23 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     r.Audit().Append(std::move(rec));
   };
   const size_t total = fresh.size() + changed.size();
-  const size_t batch = std::max<size_t>(options.batch_rows, 1);
-  for (size_t begin = 0; begin < total; begin += batch) {
-    const size_t end = std::min(total, begin + batch);
+  const size_t max_batch = std::max<size_t>(options.batch_rows, 1);
+  // With a time budget, the first batch is small and each next one is sized from how long the
+  // last took inside the writer, so that no batch holds the writer much longer than the budget.
+  size_t batch = options.batch_budget.count() > 0 ? std::min<size_t>(max_batch, kFirstBudgetedBatch) : max_batch;
+  std::vector<domain::Child> stored;  // the children a batch created or changed, for the observer
+  for (size_t begin = 0, end = 0; begin < total; begin = end) {
+    if (options.stop.stop_requested()) {
+      return Error::Conflict(
+          fmt::format("The import stopped after {} of {} rows; import the file again to finish it.", begin, total));
+    }
+    end = std::min(total, begin + batch);
     size_t created = 0, matched = 0, queued = 0;
+    std::chrono::steady_clock::duration held{};
     ctx.store.Write([&](Repositories& r) {
+      const auto started = std::chrono::steady_clock::now();
       created = matched = queued = 0;
+      stored.clear();
       for (size_t j = begin; j < end; ++j) {
         if (j >= fresh.size()) {
           const SourceRecord& update = changed[j - fresh.size()];
@@ -544,7 +564,8 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
         const std::string detail = nlohmann::json{{"source", rec.source}, {"record_id", rec.record_id}}.dump();
         if (plan.kind == Plan::Kind::kCreate) {
           rec.child_id = child_ids[j];
-          Must(r.Children().Insert(ChildFromSource(rec, rec.child_id, options.authority_id, now)));
+          stored.push_back(ChildFromSource(rec, rec.child_id, options.authority_id, now));
+          Must(r.Children().Insert(stored.back()));
           Must(r.SourceRecords().Insert(rec));
           audit(r, "index.import.create", rec.child_id, rec.id, detail);
           ++created;
@@ -553,6 +574,8 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
           if (auto child = r.Children().Get(rec.child_id); child && FillGapsFromSource(*child, rec)) {
             child->updated_at = now;
             Must(r.Children().Update(*child));
+            ++child->version;
+            stored.push_back(std::move(*child));
           }
           Must(r.SourceRecords().Insert(rec));
           audit(r, "index.import.attach", rec.child_id, rec.id, detail);
@@ -573,12 +596,24 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
           ++queued;
         }
       }
+      held = std::chrono::steady_clock::now() - started;
       return true;
     });
+    if (options.batch_budget.count() > 0) {
+      const double held_us =
+          std::max<double>(1, static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(held).count()));
+      const double fits =
+          static_cast<double>(end - begin) * static_cast<double>(options.batch_budget.count()) / held_us;
+      batch = std::clamp<size_t>(static_cast<size_t>(fits), kMinBudgetedBatch, max_batch);
+    }
     summary.created += created;
     summary.matched += matched;
     summary.queued += queued;
     summary.updated += end > fresh.size() ? end - std::max(begin, fresh.size()) : 0;
+    if (options.observer) {
+      for (const auto& child : stored) options.observer->ChildStored(child);
+    }
+    if (options.counted) options.counted(summary);
     progress("write", static_cast<double>(end) / static_cast<double>(total));
   }
   ctx.store.Write([&](Repositories& r) {

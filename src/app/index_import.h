@@ -17,18 +17,22 @@
 // so importing the same file twice changes nothing; a row whose content changed updates its
 // source record (the child it belongs to is not relinked). Everything is audited.
 //
-// Thread safety: ImportFeed writes through `ctx.store` and may run on any thread. Like every
-// command-line tool, `kith import` must run while no server has the database open: a server's
-// store keeps the audit chain's head in memory and does not expect another writer. The server's
-// search index learns of imported children when it starts.
+// Thread safety: ImportFeed writes through `ctx.store` and may run on any thread; a server runs
+// it on its import worker (app/import_jobs.h), which tells the search index about every child
+// stored. Like every command-line tool, `kith import --db` must run while no server has the
+// database open: a server's store keeps the audit chain's head in memory and does not expect
+// another writer.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "app/child_observer.h"
 #include "app/context.h"
 #include "app/principal.h"
 #include "common/date.h"
@@ -66,9 +70,19 @@ struct ImportOptions {
   std::string default_source;
   double match_probability = 0.99;  // as linkage::LinkOptions
   double review_probability = 0.50;
-  size_t batch_rows = 2000;  // rows written per transaction
+  size_t batch_rows = 2000;  // rows written per transaction (at most, with batch_budget)
+  // When set, batches are sized so that each holds the store's writer for about this long
+  // (other users' writes wait behind it): a running server's imports use it.
+  std::chrono::microseconds batch_budget{0};
   // Called with a stage ("read", "link", "write") and the fraction of it done.
   std::function<void(std::string_view stage, double fraction)> progress;
+  // Called with the counts so far once the feed is read and after every batch written.
+  std::function<void(const struct ImportSummary& so_far)> counted;
+  // Told about every child created or changed, after the batch that stored it committed.
+  ChildObserver* observer = nullptr;
+  // Checked between batches: when stop is requested the import ends after the batch it is
+  // writing (kConflict). What was written stays; importing the file again finishes it.
+  std::stop_token stop;
 };
 
 struct ImportSummary {
@@ -78,6 +92,7 @@ struct ImportSummary {
   size_t queued = 0;     // rows waiting in the clerical review queue
   size_t unchanged = 0;  // rows imported before with the same content
   size_t updated = 0;    // rows imported before whose content changed
+  size_t to_write = 0;   // new and changed rows: created + matched + queued + updated when done
   std::vector<FeedRowError> rejected;
   size_t children_before = 0;  // children in the index when linking started
 };

@@ -137,5 +137,30 @@ TEST_F(ImportFeedTest, CreatesMatchesQueuesAndIsIdempotent) {
   EXPECT_EQ(Children(), 4);
 }
 
+TEST_F(ImportFeedTest, ABatchBudgetSizesBatchesFromHowLongTheLastHeldTheWriter) {
+  // 400 distinct rows: with a budget no batch can meet (1 µs), the first batch has 200 rows and
+  // every next one the fewest (50); with a budget every batch meets, the first has 200 and the
+  // next the most allowed.
+  std::string feed = "record_id,given_name,family_name,date_of_birth\n";
+  for (int i = 0; i < 400; ++i) {
+    feed += "R" + std::to_string(i) + ",Ada,Family" + std::string(1, static_cast<char>('a' + i % 26)) +
+            std::string(1, static_cast<char>('a' + i / 26)) + ",2015-01-01\n";
+  }
+  auto batches = [&](std::string source, std::chrono::microseconds budget) {
+    std::vector<size_t> written;  // rows written after each batch
+    ImportOptions options;
+    options.authority_id = "la1";
+    options.default_source = std::move(source);
+    options.batch_rows = 1000;
+    options.batch_budget = budget;
+    options.counted = [&](const ImportSummary& s) { written.push_back(s.created + s.matched + s.queued); };
+    EXPECT_TRUE(ImportFeed(*ctx_, Importer(), feed, options));
+    written.erase(written.begin());  // counted once the feed is read, before any batch
+    return written;
+  };
+  EXPECT_EQ(batches("Tight", std::chrono::microseconds(1)), (std::vector<size_t>{200, 250, 300, 350, 400}));
+  EXPECT_EQ(batches("Loose", std::chrono::hours(1)), (std::vector<size_t>{200, 400}));
+}
+
 }  // namespace
 }  // namespace kith::app

@@ -11,7 +11,7 @@ using domain::AuditOutcome;
 using storage::ChildMerge;
 using storage::Repositories;
 
-constexpr std::string_view kWhy = "manager of the authority";
+constexpr std::string_view kWhy = "index steward of the authority";
 
 // Why `child_id` cannot be merged away, if it cannot: it holds case content.
 std::optional<std::string> CaseContent(Repositories& r, const std::string& child_id) {
@@ -57,7 +57,7 @@ Result<ChildMerge> MergeService::Merge(const Principal& p, const std::string& su
       return false;
     }
     for (const auto* c : {&*survivor, &*merged}) {
-      const auto d = domain::Decide(p.Actor(), domain::AuthorityAction::kReviewIndex, c->authority_id);
+      const auto d = domain::Decide(p.Actor(), domain::AuthorityAction::kMergeIndex, c->authority_id);
       if (!d.allowed) {
         refused = d;
         return false;
@@ -107,8 +107,8 @@ Result<ChildMerge> MergeService::Merge(const Principal& p, const std::string& su
       r.Audit().Append(a);
       return true;
     });
-    return Error::Forbidden("Only managers of the children's authority merge records (" + std::string(refused->why) +
-                            ").");
+    return Error::Forbidden("Only index stewards of the children's authority merge records (" +
+                            std::string(refused->why) + ").");
   }
   if (!outcome) return outcome.error();
   return merge;
@@ -128,7 +128,7 @@ Result<ChildMerge> MergeService::Unmerge(const Principal& p, const std::string& 
       outcome = Error::NotFound("There is no merge with that id.");
       return false;
     }
-    if (!domain::Decide(p.Actor(), domain::AuthorityAction::kReviewIndex, survivor->authority_id).allowed) {
+    if (!domain::Decide(p.Actor(), domain::AuthorityAction::kMergeIndex, survivor->authority_id).allowed) {
       allowed = false;
       return false;
     }
@@ -151,12 +151,13 @@ Result<ChildMerge> MergeService::Unmerge(const Principal& p, const std::string& 
     a.child_id = merge->survivor_id;
     a.target_id = merge->merged_id;
     a.outcome = AuditOutcome::kDenied;
-    a.why = "not a manager of the authority";
+    a.why = "not an index steward of the authority";
     ctx_.store.Write([&](Repositories& r) {
       r.Audit().Append(a);
       return true;
     });
-    return Error::Forbidden("Only managers of the children's authority undo a merge (not a manager of the authority).");
+    return Error::Forbidden(
+        "Only index stewards of the children's authority undo a merge (not an index steward of the authority).");
   }
   if (!outcome) return outcome.error();
   return *merge;
@@ -169,10 +170,10 @@ Result<ChildMerge> MergeService::Get(const Principal& p, const std::string& merg
     merge = r.Merges().Get(merge_id);
     auto survivor = merge ? r.Children().Get(merge->survivor_id) : std::nullopt;
     if (!survivor) return;
-    allowed = domain::Decide(p.Actor(), domain::AuthorityAction::kReviewIndex, survivor->authority_id).allowed;
+    allowed = domain::Decide(p.Actor(), domain::AuthorityAction::kMergeIndex, survivor->authority_id).allowed;
   });
   if (!merge) return Error::NotFound("There is no merge with that id.");
-  if (!allowed) return Error::Forbidden("Only managers of the children's authority see its merges.");
+  if (!allowed) return Error::Forbidden("Only index stewards of the children's authority see its merges.");
   return *merge;
 }
 

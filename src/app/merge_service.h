@@ -1,5 +1,5 @@
-// Merge and un-merge of two child records found to be one child (issue 6), for managers of the
-// authority both children belong to (docs/adr/0004-index-stewards.md).
+// Merge and un-merge of two child records found to be one child (issue 6), for index stewards of
+// the authority both children belong to (docs/adr/0010-index-steward-permission.md).
 //
 // Merging moves the merged-away child's source records to the survivor and hides the merged
 // child: search skips it and every act on it but reading its audit trail answers "no such
@@ -25,7 +25,7 @@ class MergeService {
  public:
   explicit MergeService(Context& context) : ctx_(context) {}
 
-  // Errors: kForbidden (not a manager of both children's authority), kNotFound (either child),
+  // Errors: kForbidden (not an index steward of both children's authority), kNotFound (either child),
   // kInvalidInput (reason; the same child twice), kConflict (either is merged away already, the
   // merged child is itself a survivor, different NHS numbers or UPNs, or the merged child has
   // case content).

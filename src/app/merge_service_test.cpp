@@ -1,5 +1,7 @@
 #include "app/merge_service.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "app/child_service.h"
@@ -17,6 +19,7 @@ class MergeServiceTest : public AppFixture {
   void SetUp() override {
     AppFixture::SetUp();
     AddUser("mgr", domain::Role::kManager, "ag-csc");
+    AddUser("steward", domain::Role::kPractitioner, "ag-csc", /*index_steward=*/true);
     merges_ = std::make_unique<MergeService>(*ctx_);
     Principal importer;
     importer.user.id = "cli";
@@ -70,7 +73,7 @@ TEST_F(MergeServiceTest, MergeHidesTheDuplicateAndUnmergeRestoresItExactly) {
   };
   EXPECT_TRUE(found(millie_));
 
-  auto merged = merges_->Merge(As("mgr"), amelia_, millie_, kReason);
+  auto merged = merges_->Merge(As("steward"), amelia_, millie_, kReason);
   ASSERT_TRUE(merged) << merged.error().message;
   EXPECT_EQ(merged->moved_source_records.size(), 1u);
   EXPECT_EQ(ChildOf("Hillside Primary", "S1"), amelia_);
@@ -90,18 +93,18 @@ TEST_F(MergeServiceTest, MergeHidesTheDuplicateAndUnmergeRestoresItExactly) {
   for (const auto& item : store_->ReadValue([](storage::Repositories& r) { return r.Reviews().Open("la1", 10); })) {
     for (const auto& c : item.candidates) EXPECT_NE(c.child_id, millie_);
   }
-  EXPECT_EQ(merges_->Merge(As("mgr"), oliver_, millie_, kReason).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(merges_->Merge(As("steward"), oliver_, millie_, kReason).error().code, ErrorCode::kConflict);
 
-  auto undone = merges_->Unmerge(As("mgr"), merged->id, "Not the same girl: different GP on paper");
+  auto undone = merges_->Unmerge(As("steward"), merged->id, "Not the same girl: different GP on paper");
   ASSERT_TRUE(undone) << undone.error().message;
-  EXPECT_EQ(undone->unmerged_by, "u-mgr");
+  EXPECT_EQ(undone->unmerged_by, "u-steward");
   EXPECT_EQ(ChildOf("Hillside Primary", "S1"), millie_);
   EXPECT_EQ(ChildOf("Brook Surgery", "G1"), amelia_);
   auto after = children.Signpost(As("sw"), millie_, "Checking who is involved");
   ASSERT_TRUE(after);
   EXPECT_EQ(after->given_names, before->given_names);
   EXPECT_TRUE(found(millie_));
-  EXPECT_EQ(merges_->Unmerge(As("mgr"), merged->id, "Undoing it a second time").error().code, ErrorCode::kConflict);
+  EXPECT_EQ(merges_->Unmerge(As("steward"), merged->id, "Undoing it a second time").error().code, ErrorCode::kConflict);
 
   const auto trail = store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(millie_, 20); });
   std::vector<std::string> actions;
@@ -109,27 +112,48 @@ TEST_F(MergeServiceTest, MergeHidesTheDuplicateAndUnmergeRestoresItExactly) {
     if (a.action.starts_with("index.")) actions.push_back(a.action + " by " + a.actor_id + ": " + a.reason);
   }
   ASSERT_GE(actions.size(), 2u);
-  EXPECT_EQ(actions[0], "index.unmerge by u-mgr: Not the same girl: different GP on paper");
-  EXPECT_EQ(actions[1], std::string("index.merge by u-mgr: ") + kReason);
+  EXPECT_EQ(actions[0], "index.unmerge by u-steward: Not the same girl: different GP on paper");
+  EXPECT_EQ(actions[1], std::string("index.merge by u-steward: ") + kReason);
+}
+
+TEST_F(MergeServiceTest, OnlyIndexStewardsOfTheAuthorityMergeAndUnmerge) {
+  // Managers keep the review queue but not merging (docs/adr/0010-index-steward-permission.md).
+  for (const char* who : {"mgr", "sw", "admin", "auditor"}) {
+    auto refused = merges_->Merge(As(who), amelia_, millie_, kReason);
+    ASSERT_FALSE(refused) << who;
+    EXPECT_EQ(refused.error().code, ErrorCode::kForbidden) << who;
+  }
+  auto merged = merges_->Merge(As("steward"), amelia_, millie_, kReason);
+  ASSERT_TRUE(merged) << merged.error().message;
+  EXPECT_EQ(merges_->Get(As("mgr"), merged->id).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(merges_->Unmerge(As("mgr"), merged->id, "Not the same girl after all").error().code, ErrorCode::kForbidden);
+  // Taking the grant away takes the permission with it.
+  auto steward = As("steward");
+  steward.user.index_steward = false;
+  EXPECT_EQ(merges_->Unmerge(steward, merged->id, "Not the same girl after all").error().code, ErrorCode::kForbidden);
+  const auto denied = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 10000); });
+  EXPECT_EQ(std::count_if(denied.begin(), denied.end(),
+                          [](const auto& a) { return a.outcome == domain::AuditOutcome::kDenied; }),
+            6);
 }
 
 TEST_F(MergeServiceTest, RefusesUnsafeMerges) {
   EXPECT_EQ(merges_->Merge(As("sw"), amelia_, millie_, kReason).error().code, ErrorCode::kForbidden);
   EXPECT_EQ(merges_->Merge(As("admin"), amelia_, millie_, kReason).error().code, ErrorCode::kForbidden);
-  EXPECT_EQ(merges_->Merge(As("mgr"), amelia_, amelia_, kReason).error().code, ErrorCode::kInvalidInput);
-  EXPECT_EQ(merges_->Merge(As("mgr"), amelia_, "K-none", kReason).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(merges_->Merge(As("mgr"), amelia_, millie_, "short").error().field, "reason");
+  EXPECT_EQ(merges_->Merge(As("steward"), amelia_, amelia_, kReason).error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(merges_->Merge(As("steward"), amelia_, "K-none", kReason).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(merges_->Merge(As("steward"), amelia_, millie_, "short").error().field, "reason");
 
   // A child with a team (case content) is never merged away; the other way round is fine.
   store_->Write([&](storage::Repositories& r) {
     r.Teams().AddMember({millie_, "u-teacher", "Class teacher", "Teaching her this year", clock_.Now(), false});
     return true;
   });
-  auto refused = merges_->Merge(As("mgr"), amelia_, millie_, kReason);
+  auto refused = merges_->Merge(As("steward"), amelia_, millie_, kReason);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
   EXPECT_NE(refused.error().message.find("team"), std::string::npos);
-  EXPECT_TRUE(merges_->Merge(As("mgr"), millie_, amelia_, kReason));
+  EXPECT_TRUE(merges_->Merge(As("steward"), millie_, amelia_, kReason));
 }
 
 TEST_F(MergeServiceTest, RefusesRecordsWithDifferentNhsNumbers) {
@@ -139,7 +163,7 @@ TEST_F(MergeServiceTest, RefusesRecordsWithDifferentNhsNumbers) {
     EXPECT_TRUE(r.Children().Update(oliver));
     return true;
   });
-  EXPECT_EQ(merges_->Merge(As("mgr"), amelia_, oliver_, kReason).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(merges_->Merge(As("steward"), amelia_, oliver_, kReason).error().code, ErrorCode::kConflict);
 }
 
 }  // namespace

@@ -24,7 +24,9 @@ struct Principal {
   SessionState state = SessionState::kComplete;
   std::string client;  // the client address
 
-  domain::Actor Actor() const { return {user.id, user.role, user.authority_id, user.agency_id, user.active}; }
+  domain::Actor Actor() const {
+    return {user.id, user.role, user.authority_id, user.agency_id, user.active, user.index_steward};
+  }
 };
 
 // An audit record with the actor's fields filled in.

@@ -30,13 +30,18 @@ void Audit(Context& ctx, const Principal& p, const char* action, const std::stri
   });
 }
 
+// Why the policy allows `p` the review queue (a fixed phrase for the audit trail).
+std::string_view Allowed(const Principal& p) {
+  return domain::Decide(p.Actor(), AuthorityAction::kReviewIndex, p.user.authority_id).why;
+}
+
 // The policy's answer, audited when it is a refusal.
 std::optional<Error> Refuse(Context& ctx, const Principal& p, const char* action, const std::string& target) {
   const auto d = domain::Decide(p.Actor(), AuthorityAction::kReviewIndex, p.user.authority_id);
   if (d.allowed) return std::nullopt;
   Audit(ctx, p, action, target, AuditOutcome::kDenied, d.why);
-  return Error::Forbidden("Only managers of the authority decide the index's clerical review (" + std::string(d.why) +
-                          ").");
+  return Error::Forbidden("Only managers and index stewards of the authority decide the index's clerical review (" +
+                          std::string(d.why) + ").");
 }
 
 std::optional<ReviewView> Load(Repositories& r, const std::string& id, const std::string& authority_id) {
@@ -73,7 +78,7 @@ Result<std::vector<ReviewSummary>> ReviewService::Open(const Principal& p) {
                      item.candidates.empty() ? 0.0 : item.candidates[0].probability});
     }
   });
-  Audit(ctx_, p, "index.review.list", "", AuditOutcome::kAllowed, "manager of the authority");
+  Audit(ctx_, p, "index.review.list", "", AuditOutcome::kAllowed, Allowed(p));
   return out;
 }
 
@@ -84,7 +89,7 @@ Result<ReviewView> ReviewService::Get(const Principal& p, const std::string& rev
     Audit(ctx_, p, "index.review.read", review_id, AuditOutcome::kDenied, "no such review");
     return NotFound();
   }
-  Audit(ctx_, p, "index.review.read", review_id, AuditOutcome::kAllowed, "manager of the authority");
+  Audit(ctx_, p, "index.review.read", review_id, AuditOutcome::kAllowed, Allowed(p));
   return std::move(*view);
 }
 
@@ -145,7 +150,7 @@ Result<ReviewView> ReviewService::Decide(const Principal& p, const std::string& 
     a.child_id = item->decided_child_id;
     a.target_id = review_id;
     a.reason = *why;
-    a.why = "manager of the authority";
+    a.why = std::string(Allowed(p));
     a.detail = nlohmann::json{{"decision", decision == ReviewDecision::kMatch ? "match" : "not_a_match"},
                               {"source_record_id", record->id}}
                    .dump();

@@ -1,6 +1,7 @@
 // The clerical review queue of the national child index (issue 6): source records the linkage
-// engine could not decide on import wait here, attached to no child, until a manager of the
-// importing authority (docs/adr/0004-index-stewards.md) compares them side by side with their
+// engine could not decide on import wait here, attached to no child, until a manager or index
+// steward of the importing authority (docs/adr/0004-index-stewards.md,
+// docs/adr/0010-index-steward-permission.md) compares them side by side with their
 // candidate children and the evidence, and decides: the record is one of the candidates (it is
 // attached to that child, filling in what the child's record lacks) or it is nobody known (it
 // becomes a new child). Every list, read, decision and refusal is audited; a decision states a

@@ -43,6 +43,15 @@ class ReviewServiceTest : public AppFixture {
   std::unique_ptr<ReviewService> service_;
 };
 
+TEST_F(ReviewServiceTest, IndexStewardsReviewToo) {
+  AddUser("steward", domain::Role::kPractitioner, "ag-school", /*index_steward=*/true);
+  auto open = service_->Open(As("steward"));
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->size(), 1u);
+  const auto audit = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 10000); });
+  EXPECT_EQ(audit.back().why, "index steward of the authority");
+}
+
 TEST_F(ReviewServiceTest, OnlyManagersOfTheAuthorityMayReview) {
   for (const char* who : {"sw", "admin", "auditor"}) {
     EXPECT_EQ(service_->Open(As(who)).error().code, ErrorCode::kForbidden) << who;

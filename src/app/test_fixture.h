@@ -45,7 +45,7 @@ class AppFixture : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void AddUser(const std::string& name, domain::Role role, const std::string& agency) {
+  void AddUser(const std::string& name, domain::Role role, const std::string& agency, bool index_steward = false) {
     domain::User u;
     u.id = "u-" + name;
     u.username = name;
@@ -54,6 +54,7 @@ class AppFixture : public ::testing::Test {
     u.role = role;
     u.authority_id = "la1";
     u.agency_id = agency;
+    u.index_steward = index_steward;
     u.password_hash = hasher_.Hash(kPassword);
     store_->Write([&](storage::Repositories& r) {
       EXPECT_TRUE(r.Users().Insert(u));

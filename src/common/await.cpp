@@ -1,6 +1,8 @@
 #include "common/await.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <condition_variable>
 #include <exception>
 #include <thread>
@@ -9,6 +11,7 @@ namespace kith {
 namespace {
 
 thread_local Suspender* current_suspender = nullptr;
+thread_local void* thread_slots[detail::kTaskSlots] = {};
 
 // Off a fiber: block this thread until resumed.
 void Block(const std::function<void(Resume)>& arm) {
@@ -64,6 +67,21 @@ class Workers {
 };
 
 }  // namespace
+
+namespace detail {
+
+int AllocateTaskSlot() {
+  static std::atomic<int> next{0};
+  const int slot = next.fetch_add(1);
+  if (slot >= kTaskSlots) std::abort();  // a programming error: raise kTaskSlots
+  return slot;
+}
+
+void*& TaskSlot(int slot) {
+  return current_suspender != nullptr ? current_suspender->task_slots_[slot] : thread_slots[slot];
+}
+
+}  // namespace detail
 
 void Offload(const std::function<void()>& work) {
   if (current_suspender == nullptr) {

@@ -32,6 +32,12 @@ void Await(const std::function<void(Resume)>& arm);
 // 64 MiB) from multiplying under load. Elsewhere it runs inline. Exceptions propagate.
 void Offload(const std::function<void()>& work);
 
+namespace detail {
+constexpr int kTaskSlots = 4;
+int AllocateTaskSlot();
+void*& TaskSlot(int slot);
+}  // namespace detail
+
 // Implemented by whatever runs fibers (the HTTP server), for the fiber it is running.
 class Suspender {
  public:
@@ -40,6 +46,26 @@ class Suspender {
 
  protected:
   ~Suspender() = default;
+
+ private:
+  friend void*& detail::TaskSlot(int slot);
+  void* task_slots_[detail::kTaskSlots] = {};  // TaskLocal values of this fiber
+};
+
+// A pointer each running task has for itself: every fiber its own, kept across its waits while
+// other fibers run on the same thread, and every thread its own off a fiber. For request-scoped
+// context that code deep in a call chain looks up (the idempotency claim of a request); a
+// thread_local would be shared by all the fibers of a thread. Define instances as statics (at
+// most detail::kTaskSlots of them in the program).
+template <typename T>
+class TaskLocal {
+ public:
+  TaskLocal() : slot_(detail::AllocateTaskSlot()) {}
+  T* get() const { return static_cast<T*>(detail::TaskSlot(slot_)); }
+  void set(T* value) const { detail::TaskSlot(slot_) = value; }
+
+ private:
+  int slot_;
 };
 
 // Makes `suspender` the one Await uses on this thread while the scope lives (a fiber runner

@@ -40,6 +40,10 @@ std::string_view ToString(AuthorityAction action) {
       return "view_authority_audit";
     case AuthorityAction::kReviewIndex:
       return "review_index";
+    case AuthorityAction::kImportIndex:
+      return "import_index";
+    case AuthorityAction::kMergeIndex:
+      return "merge_index";
   }
   return "unknown";
 }
@@ -84,6 +88,9 @@ Decision Decide(const Actor& actor, AuthorityAction action, const std::string& a
   if (!actor.active) return Deny("account inactive");
   if (actor.role == Role::kFamily) return Deny("family member");
   const bool own_authority = actor.authority_id == authority_id;
+  // The grant counts only while the user works with children: an administrator or auditor
+  // keeps no steward rights from a grant made before a change of role.
+  const bool steward = actor.index_steward && WorksWithChildren(actor.role);
   switch (action) {
     case AuthorityAction::kCreateChild:
       return WorksWithChildren(actor.role) && own_authority ? Allow("practitioner of the authority")
@@ -97,8 +104,14 @@ Decision Decide(const Actor& actor, AuthorityAction action, const std::string& a
       return actor.role == Role::kAuditor && own_authority ? Allow("auditor of the authority")
                                                            : Deny("not an auditor of the authority");
     case AuthorityAction::kReviewIndex:
-      return actor.role == Role::kManager && own_authority ? Allow("manager of the authority")
-                                                           : Deny("not a manager of the authority");
+      if (!own_authority) return Deny("not a manager or index steward of the authority");
+      if (steward) return Allow("index steward of the authority");
+      return actor.role == Role::kManager ? Allow("manager of the authority")
+                                          : Deny("not a manager or index steward of the authority");
+    case AuthorityAction::kImportIndex:
+    case AuthorityAction::kMergeIndex:
+      return steward && own_authority ? Allow("index steward of the authority")
+                                      : Deny("not an index steward of the authority");
   }
   return Deny("unknown action");
 }

@@ -9,7 +9,9 @@
 // - Members of the child's team see the child's account (case content) and may edit the index
 //   record. A manager also sees the accounts of children whose team includes a member of the
 //   manager's own agency (supervision).
-// - Managers of an authority decide the national index's clerical review of its source feeds.
+// - Managers and index stewards of an authority decide the national index's clerical review of
+//   its source feeds; only index stewards import feeds and merge or un-merge children
+//   (docs/adr/0010-index-steward-permission.md).
 // - Administrators manage users and agencies but never read case content by being
 //   administrators; auditors read the audit trail of their own authority, and nothing else.
 // Pure functions; safe from any thread.
@@ -37,9 +39,13 @@ enum class AuthorityAction {
   kManageUsers,
   kManageAgencies,
   kViewAuthorityAudit,
-  // The national index's clerical review queue, merge and un-merge: managers of the authority
-  // (docs/adr/0004-index-stewards.md).
+  // The national index's clerical review queue: managers and index stewards of the authority
+  // (docs/adr/0004-index-stewards.md, docs/adr/0010-index-steward-permission.md).
   kReviewIndex,
+  // Importing source feeds into the national index: index stewards of the authority.
+  kImportIndex,
+  // Merging and un-merging children of the national index: index stewards of the authority.
+  kMergeIndex,
 };
 
 std::string_view ToString(ChildAction action);
@@ -51,6 +57,9 @@ struct Actor {
   std::string authority_id;
   std::string agency_id;
   bool active = false;
+  // An authority administrator made this practitioner or manager an index steward of their
+  // authority (domain::User::index_steward).
+  bool index_steward = false;
 };
 
 // What the caller knows of the actor's relation to one child.

@@ -89,10 +89,14 @@ TEST(AccessPolicyTest, InactiveUsersAreDeniedEverything) {
     Actor actor{"u", role, "la1", "a", false};
     ChildRelation rel{"la1", true, true, true, true};
     for (ChildAction a : kActions) EXPECT_FALSE(Decide(actor, a, rel).allowed);
-    for (AuthorityAction a : {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers,
-                              AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit,
-                              AuthorityAction::kReviewIndex}) {
+    for (AuthorityAction a :
+         {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers, AuthorityAction::kManageAgencies,
+          AuthorityAction::kViewAuthorityAudit, AuthorityAction::kReviewIndex, AuthorityAction::kImportIndex,
+          AuthorityAction::kMergeIndex}) {
       EXPECT_FALSE(Decide(actor, a, "la1").allowed);
+      actor.index_steward = true;
+      EXPECT_FALSE(Decide(actor, a, "la1").allowed) << "an inactive steward";
+      actor.index_steward = false;
     }
   }
 }
@@ -107,22 +111,32 @@ TEST(AccessPolicyTest, AuthorityActionMatrix) {
   struct Row {
     Role role;
     std::string authority;
-    std::string expected;  // C create child, U users, G agencies, A authority audit, R index review
+    bool steward;  // the index steward grant (counts only for roles that work with children)
+    // C create child, U users, G agencies, A authority audit, R index review, I import feeds,
+    // M merge and un-merge
+    std::string expected;
   };
   const std::vector<Row> rows = {
-      {Role::kPractitioner, "la1", "C...."},   {Role::kPractitioner, "la2", "....."}, {Role::kManager, "la1", "C...R"},
-      {Role::kManager, "la2", "....."},        {Role::kAuthorityAdmin, "la1", ".UG.."},
-      {Role::kAuthorityAdmin, "la2", "....."}, {Role::kAuditor, "la1", "...A."},      {Role::kAuditor, "la2", "....."},
-      {Role::kNationalAdmin, "", ".UG.."},     {Role::kFamily, "la1", "....."},
+      {Role::kPractitioner, "la1", false, "C......"},   {Role::kPractitioner, "la2", false, "......."},
+      {Role::kPractitioner, "la1", true, "C...RIM"},    {Role::kPractitioner, "la2", true, "......."},
+      {Role::kManager, "la1", false, "C...R.."},        {Role::kManager, "la2", false, "......."},
+      {Role::kManager, "la1", true, "C...RIM"},         {Role::kManager, "la2", true, "......."},
+      {Role::kAuthorityAdmin, "la1", false, ".UG...."}, {Role::kAuthorityAdmin, "la1", true, ".UG...."},
+      {Role::kAuthorityAdmin, "la2", false, "......."}, {Role::kAuditor, "la1", false, "...A..."},
+      {Role::kAuditor, "la1", true, "...A..."},         {Role::kAuditor, "la2", false, "......."},
+      {Role::kNationalAdmin, "", false, ".UG...."},     {Role::kNationalAdmin, "", true, ".UG...."},
+      {Role::kFamily, "la1", false, "......."},         {Role::kFamily, "la1", true, "......."},
   };
-  const AuthorityAction actions[] = {AuthorityAction::kCreateChild, AuthorityAction::kManageUsers,
+  const AuthorityAction actions[] = {AuthorityAction::kCreateChild,    AuthorityAction::kManageUsers,
                                      AuthorityAction::kManageAgencies, AuthorityAction::kViewAuthorityAudit,
-                                     AuthorityAction::kReviewIndex};
+                                     AuthorityAction::kReviewIndex,    AuthorityAction::kImportIndex,
+                                     AuthorityAction::kMergeIndex};
   for (const auto& row : rows) {
-    Actor actor{"u", row.role, row.authority, "a", true};
-    for (size_t i = 0; i < 5; ++i) {
+    Actor actor{"u", row.role, row.authority, "a", true, row.steward};
+    for (size_t i = 0; i < std::size(actions); ++i) {
       EXPECT_EQ(Decide(actor, actions[i], "la1").allowed, row.expected[i] != '.')
-          << ToString(row.role) << "@" << row.authority << " / " << ToString(actions[i]);
+          << ToString(row.role) << "@" << row.authority << (row.steward ? " steward" : "") << " / "
+          << ToString(actions[i]);
     }
   }
 }

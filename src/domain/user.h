@@ -43,6 +43,10 @@ struct User {
   std::string authority_id;
   std::string agency_id;  // empty for national administrators
   bool active = true;
+  // Index steward of the authority (docs/adr/0010-index-steward-permission.md): granted and
+  // taken away by an authority administrator; imports source feeds, decides clerical reviews
+  // and merges children of the national index. Counts only for practitioners and managers.
+  bool index_steward = false;
 
   // Credentials and sign-in state; never leave the app layer.
   std::string password_hash;  // argon2id, libsodium's encoded string

@@ -224,7 +224,7 @@ class Api : public std::enable_shared_from_this<Api> {
       return WithBody(q, [&](const app::Principal& p, const json& body) {
         ObjectReader in(body, "",
                         {"version", "display_name", "job_title", "email", "phone", "agency_id", "password", "role",
-                         "active", "unlock", "reset_second_factor"});
+                         "active", "unlock", "reset_second_factor", "index_steward"});
         app::UserChanges c;
         c.version = in.Int("version", true);
         c.display_name = in.OptionalString("display_name", 200);
@@ -235,6 +235,7 @@ class Api : public std::enable_shared_from_this<Api> {
         c.password = in.OptionalString("password", 128);
         c.role = ReadRole(in);
         c.active = in.OptionalBool("active");
+        c.index_steward = in.OptionalBool("index_steward");
         c.unlock = in.Bool("unlock");
         c.reset_totp = in.Bool("reset_second_factor");
         if (in.error()) return ErrorResponse(*in.error(), q.request_id);

@@ -128,6 +128,41 @@ TEST(FiberTaskTest, OffloadRunsInlineOffAFiber) {
   EXPECT_THROW(Offload([] { throw std::runtime_error("no"); }), std::runtime_error);
 }
 
+TEST(FiberTaskTest, EachFiberHasItsOwnTaskLocalAcrossWaits) {
+  static const TaskLocal<int> slot;
+  Queue queue;
+  int a_value = 1, b_value = 2, thread_value = 3;
+  slot.set(&thread_value);
+  std::vector<Resume> waiting;
+  int* seen_a = nullptr;
+  int* seen_b = nullptr;
+  FiberTask a(
+      [&] {
+        slot.set(&a_value);
+        Await([&](Resume r) { waiting.push_back(std::move(r)); });
+        seen_a = slot.get();  // b set its own value meanwhile, on the same thread
+      },
+      queue.Poster(), [] {});
+  FiberTask b(
+      [&] {
+        EXPECT_EQ(slot.get(), nullptr);  // a fresh task starts empty
+        slot.set(&b_value);
+        Await([&](Resume r) { waiting.push_back(std::move(r)); });
+        seen_b = slot.get();
+      },
+      queue.Poster(), [] {});
+  a.Start();
+  b.Start();
+  for (auto& r : std::exchange(waiting, {})) r();
+  while (queue.RunOne()) {
+  }
+  ASSERT_TRUE(a.done() && b.done());
+  EXPECT_EQ(seen_a, &a_value);
+  EXPECT_EQ(seen_b, &b_value);
+  EXPECT_EQ(slot.get(), &thread_value);  // the thread's own, untouched
+  slot.set(nullptr);
+}
+
 TEST(FiberTaskTest, KeepsTheBodysException) {
   Queue queue;
   FiberTask task([] { throw std::runtime_error("boom"); }, queue.Poster(), [] {});

@@ -194,6 +194,7 @@ json ToJson(const domain::User& u) {
           {"authority_id", u.authority_id},
           {"agency_id", u.agency_id},
           {"active", u.active},
+          {"index_steward", u.index_steward},
           {"second_factor_enrolled", u.totp_enrolled},
           {"locked_until", u.locked_until ? json(FormatUtc(*u.locked_until)) : json(nullptr)},
           {"last_login_at", u.last_login_at ? json(FormatUtc(*u.last_login_at)) : json(nullptr)},

@@ -24,12 +24,16 @@ bool HasJsonBody(const Request& r) {
   return ct.rfind("application/json", 0) == 0;
 }
 
-// The one body that is not JSON: a chronology import, sent as the CSV file itself.
+// The bodies that are not JSON: CSV files sent as themselves (a chronology import; a source
+// feed of the national index, or a part of one).
 bool IsCsvImport(const Request& r) {
-  constexpr std::string_view kSuffix = "/chronology/import";
-  return r.method == "POST" && r.path.size() > kSuffix.size() &&
-         r.path.compare(r.path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0 &&
-         r.Header("content-type").rfind("text/csv", 0) == 0;
+  if (r.method != "POST" || r.Header("content-type").rfind("text/csv", 0) != 0) return false;
+  auto ends_with = [&](std::string_view suffix) {
+    return r.path.size() > suffix.size() && r.path.compare(r.path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  constexpr std::string_view kImports = "/api/v1/index/imports";
+  return ends_with("/chronology/import") || r.path == kImports ||
+         (r.path.rfind(kImports, 0) == 0 && ends_with("/parts"));
 }
 
 // Browsers send Origin on cross-site requests; a state change from another origin is refused

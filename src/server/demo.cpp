@@ -58,6 +58,7 @@ struct UserSpec {
   Role role;
   const char* agency;
   const char* description;
+  bool index_steward = false;
 };
 
 constexpr UserSpec kUsers[] = {
@@ -96,6 +97,8 @@ constexpr UserSpec kUsers[] = {
      "Manages users and agencies; must set up a second factor; sees no case content."},
     {"auditor.clarke", "Morgan Clarke", "Information governance officer", Role::kAuditor, "ACSC",
      "Reads the audit trail: who looked at which child, when and why."},
+    {"dq.shah", "Amir Shah", "Data quality officer", Role::kPractitioner, "ACSC",
+     "Index steward: imports source feeds, decides the index's reviews, merges duplicates.", true},
 };
 
 constexpr std::array kGirls = {"Amelia", "Olivia", "Isla", "Ava",   "Mia",  "Ivy",  "Lily", "Freya", "Grace",  "Sophia",
@@ -164,6 +167,7 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     user.role = u.role;
     user.authority_id = kAuthorityId;
     user.agency_id = u.agency;
+    user.index_steward = u.index_steward;
     user.email = std::string(u.username) + "@northbrook.example";
     user.phone = "01632 96" + std::to_string(1000 + users.size());
     user.password_hash = password_hash;

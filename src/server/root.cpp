@@ -16,6 +16,7 @@
 #include "app/early_help_service.h"
 #include "app/family_service.h"
 #include "app/idempotency_service.h"
+#include "app/import_jobs.h"
 #include "app/live_hub.h"
 #include "app/merge_service.h"
 #include "app/review_service.h"
@@ -27,6 +28,7 @@
 #include "http/early_help_api.h"
 #include "http/family_api.h"
 #include "http/idempotency.h"
+#include "http/import_api.h"
 #include "http/index_api.h"
 #include "http/shield_api.h"
 #include "http/json_codec.h"
@@ -34,6 +36,7 @@
 #include "http/problem.h"
 #include "http/search_api.h"
 #include "http/server.h"
+#include "server/db_lock.h"
 #include "server/demo.h"
 #include "storage/idempotent_store.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -70,6 +73,12 @@ int Serve(const Config& config, bool demo_if_empty) {
     return 2;
   }
   std::filesystem::create_directories(config.data_dir);
+  // While serving, no offline tool may import into the database (server/db_lock.h).
+  auto database_lock = DatabaseLock::Acquire(config.DatabasePath(), "`kith import` (or another server)");
+  if (!database_lock) {
+    log::Error("server.refused", {{"reason", database_lock.error().message}});
+    return 2;
+  }
   // A reader per server thread, so that no request waits for a connection.
   // Idempotency keys are recorded with each keyed request's first change (idempotent_store.h).
   std::unique_ptr<storage::Store> store = std::make_unique<storage::IdempotentStore>(
@@ -104,6 +113,8 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
   app::ShieldService shield(context, domain::OverrideLimits{});
+  // Source feeds imported while serving: one background worker, children indexed as stored.
+  app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
   app::FamilyService* family_for_hub = nullptr;
   app::LiveHub hub([&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
@@ -122,6 +133,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
   http::RegisterIndexApi(router, {auth, reviews, merges}, {.secure_cookies = config.secure_cookies});
   http::RegisterShieldApi(router, {auth, shield}, {.secure_cookies = config.secure_cookies});
+  http::RegisterImportApi(router, {auth, imports}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {

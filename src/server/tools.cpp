@@ -15,6 +15,7 @@
 #include "linkage/csv.h"
 #include "linkage/linker.h"
 #include "linkage/search_index.h"
+#include "server/db_lock.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace kith::server {
@@ -243,6 +244,15 @@ int Tools::Options::RunImport(const Config& config) const {
   auto text = ReadFile(import_file);
   if (!text) {
     std::cerr << "kith import: cannot read " << import_file << "\n";
+    return 1;
+  }
+  // A running server must import the feed itself (its audit chain head and search index are
+  // in its memory): the Imports page, or POST /api/v1/index/imports.
+  auto lock = DatabaseLock::Acquire(db, "A running Kith server (or another kith import)");
+  if (!lock) {
+    std::cerr << "kith import: " << lock.error().message
+              << " Import the feed through the server instead (an index steward's Imports page, or POST "
+                 "/api/v1/index/imports), or stop the server first.\n";
     return 1;
   }
   auto store = storage::OpenSqliteStore({.path = db});

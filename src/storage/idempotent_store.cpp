@@ -2,21 +2,25 @@
 
 #include <utility>
 
+#include "common/await.h"
+
 namespace kith::storage {
 namespace {
 
-thread_local IdempotencyClaim* current_claim = nullptr;
+// Per request: each server fiber has its own (common/await.h), each other thread its own.
+const TaskLocal<IdempotencyClaim> current_claim;
 
 }  // namespace
 
-IdempotencyClaim::IdempotencyClaim(IdempotencyRecord record) : record_(std::move(record)), outer_(current_claim) {
-  current_claim = this;
+IdempotencyClaim::IdempotencyClaim(IdempotencyRecord record)
+    : record_(std::move(record)), outer_(current_claim.get()) {
+  current_claim.set(this);
 }
 
-IdempotencyClaim::~IdempotencyClaim() { current_claim = outer_; }
+IdempotencyClaim::~IdempotencyClaim() { current_claim.set(outer_); }
 
 void IdempotentStore::Write(const std::function<bool(Repositories&)>& fn) {
-  IdempotencyClaim* claim = current_claim;
+  IdempotencyClaim* claim = current_claim.get();
   if (claim == nullptr || claim->recorded_) return inner_->Write(fn);
   bool kept = false;
   inner_->Write([&](Repositories& r) {

@@ -1,17 +1,17 @@
 // Idempotency keys at the storage seam: a Store decorator that records a request's key in the
 // same transaction as the request's first committed write, whatever the back end.
 //
-// The HTTP layer opens an IdempotencyClaim on the thread that runs the handler; the first Write
-// made on that thread while the claim is open also calls Idempotency().Begin(record) inside the
+// The HTTP layer opens an IdempotencyClaim in the task that runs the handler (its fiber: see
+// common/await.h); the first Write made by that task while the claim is open also calls Idempotency().Begin(record) inside the
 // caller's transaction, after the caller's callback has decided to keep its changes. So the change
 // and its key become durable together: a crash can never leave a change without its key, and a
 // retry after a crash finds the key and does not apply the change twice. Writes that are undone
 // (the callback returns false or throws) record nothing. Later writes on the same claim add
-// nothing. This relies on handlers writing on their own thread, which every Kith handler does
-// (Store::Write blocks its caller).
+// nothing. This relies on handlers writing from their own task, which every Kith handler does
+// (Store::Write returns once durable).
 //
 // Thread safety: IdempotentStore is as safe as the Store it wraps. An IdempotencyClaim belongs to
-// the thread that opened it and must be closed (destroyed) on that thread; claims nest.
+// the task (fiber, or thread off a fiber) that opened it and must be closed there; claims nest.
 #pragma once
 
 #include <memory>
@@ -22,7 +22,7 @@ namespace kith::storage {
 
 class IdempotencyClaim {
  public:
-  // Opens the claim on the calling thread. `record` is stored as given (status empty).
+  // Opens the claim in the calling task. `record` is stored as given (status empty).
   explicit IdempotencyClaim(IdempotencyRecord record);
   ~IdempotencyClaim();
   IdempotencyClaim(const IdempotencyClaim&) = delete;

@@ -62,9 +62,9 @@ async function chooseBoth(page) {
   await page.getByTestId('merge-side-by-side').waitFor();
 }
 
-test('a manager merges two records of one child side by side and undoes the merge', async () => {
+test('an index steward merges two records of one child side by side and undoes the merge', async () => {
   const { page, problems, context } = await newUser(chrome.browser, server.base);
-  await signIn(page, 'mgr.patel');
+  await signIn(page, 'dq.shah');
   await page.getByRole('link', { name: 'Merge records' }).click();
   await page.getByRole('heading', { name: 'Merge two records' }).waitFor();
   await chooseBoth(page);
@@ -83,14 +83,14 @@ test('a manager merges two records of one child side by side and undoes the merg
   const history = page.getByTestId('merge-history');
   await history.waitFor();
   assert.match(page.url(), /#\/merges\/M/);
-  assert.match(await history.innerText(), /Merged .* by Umgr_patel: “Same girl/);
+  assert.match(await history.innerText(), /Merged .* by Udq_shah: “Same girl/);
   assert.match(await page.getByTestId('merge-detail').innerText(), /Source records moved\s+1/);
   await checkPage(page, 'merge-done', violations);
 
   await page.getByLabel('Why undo it?').fill('Wrong child: the surgery rang back, these are cousins');
   await page.getByTestId('unmerge-submit').click();
   await page.getByTestId('success').waitFor();
-  assert.match(await history.innerText(), /Un-merged .* by Umgr_patel: “Wrong child/);
+  assert.match(await history.innerText(), /Un-merged .* by Udq_shah: “Wrong child/);
   assert.equal(await page.getByTestId('unmerge-form').count(), 0);
   await checkPage(page, 'merge-undone', violations);
   assert.deepEqual(problems, []);

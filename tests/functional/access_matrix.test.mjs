@@ -9,6 +9,9 @@
 //   elsewhere  teacher.west    a practitioner of another local authority (made for this test)
 //   manager    mgr.patel       manager of sw.hughes's agency (managers see accounts their agency works on, and
 //                              decide the national index's clerical review of their authority)
+//   steward    dq.shah         a practitioner of Leo's local authority on no team, an index steward (demo data):
+//                              imports feeds, decides reviews, merges and un-merges (the decision row answers
+//                              409 because the manager decided the review just before)
 //   admin      admin.lee       administrator of Leo's local authority (second factor enrolled)
 //   national   nat.admin       national administrator (made with the CLI; second factor enrolled)
 //   auditor    auditor.clarke  information governance officer of Leo's local authority
@@ -32,96 +35,100 @@ import {
 } from './harness.mjs';
 
 const POLICY = `
-endpoint                                             member lead sameLA elsewhere manager admin national auditor family anon
-GET    /api/v1/session                                 200   200   200    200       200    200    200     200     200    401
-DELETE /api/v1/session                                 204   204   204    204       204    204    204     204     204    401
-POST   /api/v1/session/second-factor                   409   409   409    409       409    409    409     409     409    401
-POST   /api/v1/me/second-factor/enrolment              201   201   201    201       201    201    201     201     201    401
-POST   /api/v1/me/second-factor/enrolment/confirm      400   400   400    400       400    400    400     400     400    401
-GET    /api/v1/me/children                             200   200   200    200       200    200    200     200     200    401
-POST   /api/v1/children                                201   201   201    201       201    403    403     403     403    401
-GET    /api/v1/children/{leo}                          200   200   403    403       200    403    403     403     403    401
-PUT    /api/v1/children/{leo}                          200   200   403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/signposting              200   200   200    200       200    403    403     403     403    401
-POST   /api/v1/search                                  200   200   200    200       200    403    403     403     403    401
-GET    /api/v1/index/reviews                           403   403   403    403       200    403    403     403     403    401
-GET    /api/v1/index/reviews/{review}                  403   403   403    403       200    403    403     403     403    401
-POST   /api/v1/index/reviews/{review}/decision         403   403   403    403       200    403    403     403     403    401
-POST   /api/v1/index/merges                            403   403   403    403       201    403    403     403     403    401
-GET    /api/v1/index/merges/{merge}                    403   403   403    403       200    403    403     403     403    401
-POST   /api/v1/index/merges/{merge}/undo               403   403   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{ruby}/shield-override         201   201   201    201       201    403    403     403     403    401
-GET    /api/v1/shield-overrides                        403   403   403    403       200    403    403     403     403    401
-POST   /api/v1/shield-overrides/{override}/review      403   403   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/team                     409   409   201    201       201    403    403     403     403    401
-POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404    404    404     404     404    401
-POST   /api/v1/children/{leo}/lead                     403   200   403    403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/audit                    403   200   403    403       403    403    403     200     403    401
-GET    /api/v1/authorities                             200   200   200    200       200    200    200     200     200    401
-POST   /api/v1/authorities                             403   403   403    403       403    403    201     403     403    401
-GET    /api/v1/agencies                                200   200   200    200       200    200    200     200     200    401
-POST   /api/v1/agencies                                403   403   403    403       403    201    201     403     403    401
-PUT    /api/v1/agencies/{youth}                        403   403   403    403       403    200    200     403     403    401
-GET    /api/v1/users?authority_id={northbrook}         403   403   403    403       403    200    200     403     403    401
-GET    /api/v1/users/{yw.ali}                          403   403   403    403       403    200    200     403     403    401
-POST   /api/v1/users                                   403   403   403    403       403    201    201     403     403    401
-PATCH  /api/v1/users/{yw.ali}                          403   403   403    403       403    200    200     403     403    401
-GET    /api/v1/children/{leo}/chronology               200   200   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/chronology               201   201   403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/chronology/{new}/corrections 201 201 403  403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/chronology/{entry}/history 200 200   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/chronology/import        200   200   403    403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/chronology/print         200   200   403    403       200    403    403     403     403    401
-GET    /api/v1/children/{leo}/contact-series           200   200   403    403       200    403    403     403     403    401
-GET    /api/v1/children/{leo}/forum                    200   200   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/forum                    201   201   403    403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/forum/{thread}           200   200   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/forum/{thread}/posts     201   201   403    403       403    403    403     403     403    401
-PUT    /api/v1/children/{leo}/forum/{thread}/posts/{post} 403 200  403    403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/forum/{thread}/posts/{post}/history 200 200 403 403    200    403    403     403     403    401
-POST   /api/v1/children/{leo}/forum/{new}/promote      201   201   403    403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/word-cloud               200   200   403    403       200    403    403     403     403    401
-GET    /api/v1/children/{leo}/wheel                    200   200   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/wheel/people             201   201   403    403       403    403    403     403     403    401
-PUT    /api/v1/children/{leo}/wheel/people/{person}    200   200   403    403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/summary                  200   200   403    403       200    403    403     403     403    401
-GET    /api/v1/relationship-types                      200   200   200    200       200    200    200     200     200    401
-GET    /api/v1/feed                                    200   200   200    200       200    403    403     403     403    401
-GET    /api/v1/alerts                                  200   200   200    200       200    403    403     403     403    401
-POST   /api/v1/alerts/{alert}/read                     404   204   404    404       404    403    403     403     403    401
-GET    /api/v1/children/{leo}/early-help              200   200   403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/early-help              201   201   403    403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/early-help/{assessment} 200   200   403    403       403    403    403     403     403    401
-PUT    /api/v1/children/{leo}/early-help/{draft}/draft 200  200   403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/early-help/{draft}/complete 200 200 403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/early-help/{completed}/versions 201 201 403 403      403    403    403     403     403    401
-POST   /api/v1/children/{leo}/early-help/{completed}/meetings 201 201 403 403      403    403    403     403     403    401
-POST   /api/v1/children/{leo}/early-help/{plan}/actions 201 201   403    403       403    403    403     403     403    401
-PUT    /api/v1/children/{leo}/early-help/{plan}/actions/{action}/status 200 200 403 403 403 403  403     403     403    401
-POST   /api/v1/children/{leo}/early-help/{plan}/reviews 201 201   403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/early-help/{plan}/close 200   200   403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/early-help/{assessment}/lead 403 200 403   403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/family/invitations       200   200   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/family/invitations       201   201   403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/family/invitations/{new}/cancel 200 200 403 403      403    403    403     403     403    401
-GET    /api/v1/children/{leo}/family/members           200   200   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/family/members/{parent}/suspend 200 200 403 403      403    200    200     403     403    401
-POST   /api/v1/children/{leo}/family/members/{parent}/reinstate 200 200 403 403    403    200    200     403     403    401
-GET    /api/v1/children/{leo}/family/entries           200   200   403    403       200    403    403     403     403    401
-PUT    /api/v1/children/{leo}/visibility/{entry}       200   200   403    403       403    403    403     403     403    401
-GET    /api/v1/children/{leo}/restrictions             200   200   403    403       200    403    403     403     403    401
-POST   /api/v1/children/{leo}/restrictions/{new}/review 403  200   403    403       403    403    403     403     403    401
-POST   /api/v1/children/{leo}/subject-access           403   403   403    403       403    200    403     403     403    401
-GET    /api/v1/authority/family-settings               403   403   403    403       403    200    403     403     403    401
-PUT    /api/v1/authority/family-settings               403   403   403    403       403    200    403     403     403    401
-POST   /api/v1/family/redeem                           201   201   201    201       201    201    201     201     201    201
-POST   /api/v1/family/links                            403   403   403    403       403    403    403     403     201    401
-GET    /api/v1/family/children                         403   403   403    403       403    403    403     403     200    401
-GET    /api/v1/family/children/{leo}                   404   404   404    404       404    404    404     404     200    401
-POST   /api/v1/family/children/{leo}/entries           404   404   404    404       404    404    404     404     201    401
-GET    /api/v1/family/export                           403   403   403    403       403    403    403     403     200    401
-GET    /healthz                                        200   200   200    200       200    200    200     200     200    200
-GET    /metrics                                        200   200   200    200       200    200    200     200     200    200
+endpoint                                             member lead sameLA elsewhere manager steward admin national auditor family anon
+GET    /api/v1/session                                 200   200   200    200       200     200    200    200     200     200    401
+DELETE /api/v1/session                                 204   204   204    204       204     204    204    204     204     204    401
+POST   /api/v1/session/second-factor                   409   409   409    409       409     409    409    409     409     409    401
+POST   /api/v1/me/second-factor/enrolment              201   201   201    201       201     201    201    201     201     201    401
+POST   /api/v1/me/second-factor/enrolment/confirm      400   400   400    400       400     400    400    400     400     400    401
+GET    /api/v1/me/children                             200   200   200    200       200     200    200    200     200     200    401
+POST   /api/v1/children                                201   201   201    201       201     201    403    403     403     403    401
+GET    /api/v1/children/{leo}                          200   200   403    403       200     403    403    403     403     403    401
+PUT    /api/v1/children/{leo}                          200   200   403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/signposting              200   200   200    200       200     200    403    403     403     403    401
+POST   /api/v1/search                                  200   200   200    200       200     200    403    403     403     403    401
+GET    /api/v1/index/reviews                           403   403   403    403       200     200    403    403     403     403    401
+GET    /api/v1/index/reviews/{review}                  403   403   403    403       200     200    403    403     403     403    401
+POST   /api/v1/index/reviews/{review}/decision         403   403   403    403       200     409    403    403     403     403    401
+POST   /api/v1/index/merges                            403   403   403    403       403     201    403    403     403     403    401
+GET    /api/v1/index/merges/{merge}                    403   403   403    403       403     200    403    403     403     403    401
+POST   /api/v1/index/merges/{merge}/undo               403   403   403    403       403     200    403    403     403     403    401
+POST   /api/v1/index/imports                           403   403   403    403       403     202    403    403     403     403    401
+POST   /api/v1/index/imports/{import}/parts            403   403   403    403       403     202    403    403     403     403    401
+GET    /api/v1/index/imports                           403   403   403    403       403     200    403    403     403     403    401
+GET    /api/v1/index/imports/{import}                  403   403   403    403       403     200    403    403     403     403    401
+POST   /api/v1/children/{ruby}/shield-override       201   201   201   201   201   201   403   403   403   403   401
+GET    /api/v1/shield-overrides                      403   403   403   403   200   403   403   403   403   403   401
+POST   /api/v1/shield-overrides/{override}/review    403   403   403   403   200   403   403   403   403   403   401
+POST   /api/v1/children/{leo}/team                     409   409   201    201       201     201    403    403     403     403    401
+POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404     404    404    404     404     404    401
+POST   /api/v1/children/{leo}/lead                     403   200   403    403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/audit                    403   200   403    403       403     403    403    403     200     403    401
+GET    /api/v1/authorities                             200   200   200    200       200     200    200    200     200     200    401
+POST   /api/v1/authorities                             403   403   403    403       403     403    403    201     403     403    401
+GET    /api/v1/agencies                                200   200   200    200       200     200    200    200     200     200    401
+POST   /api/v1/agencies                                403   403   403    403       403     403    201    201     403     403    401
+PUT    /api/v1/agencies/{youth}                        403   403   403    403       403     403    200    200     403     403    401
+GET    /api/v1/users?authority_id={northbrook}         403   403   403    403       403     403    200    200     403     403    401
+GET    /api/v1/users/{yw.ali}                          403   403   403    403       403     403    200    200     403     403    401
+POST   /api/v1/users                                   403   403   403    403       403     403    201    201     403     403    401
+PATCH  /api/v1/users/{yw.ali}                          403   403   403    403       403     403    200    200     403     403    401
+GET    /api/v1/children/{leo}/chronology               200   200   403    403       200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/chronology               201   201   403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/chronology/{new}/corrections 201 201 403  403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/chronology/{entry}/history 200 200   403    403       200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/chronology/import        200   200   403    403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/chronology/print         200   200   403    403       200     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/contact-series           200   200   403    403       200     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/forum                    200   200   403    403       200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/forum                    201   201   403    403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/forum/{thread}           200   200   403    403       200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/forum/{thread}/posts     201   201   403    403       403     403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/forum/{thread}/posts/{post} 403 200  403    403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/forum/{thread}/posts/{post}/history 200 200 403 403    200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/forum/{new}/promote      201   201   403    403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/word-cloud               200   200   403    403       200     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/wheel                    200   200   403    403       200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/wheel/people             201   201   403    403       403     403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/wheel/people/{person}    200   200   403    403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/summary                  200   200   403    403       200     403    403    403     403     403    401
+GET    /api/v1/relationship-types                      200   200   200    200       200     200    200    200     200     200    401
+GET    /api/v1/feed                                    200   200   200    200       200     200    403    403     403     403    401
+GET    /api/v1/alerts                                  200   200   200    200       200     200    403    403     403     403    401
+POST   /api/v1/alerts/{alert}/read                     404   204   404    404       404     404    403    403     403     403    401
+GET    /api/v1/children/{leo}/early-help              200   200   403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help              201   201   403    403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/early-help/{assessment} 200   200   403    403       403     403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/early-help/{draft}/draft 200  200   403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{draft}/complete 200 200 403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{completed}/versions 201 201 403 403      403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{completed}/meetings 201 201 403 403      403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/actions 201 201   403    403       403     403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/early-help/{plan}/actions/{action}/status 200 200 403 403 403     403 403  403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/reviews 201 201   403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{plan}/close 200   200   403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/early-help/{assessment}/lead 403 200 403   403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/family/invitations       200   200   403    403       200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/family/invitations       201   201   403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/family/invitations/{new}/cancel 200 200 403 403      403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/family/members           200   200   403    403       200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/family/members/{parent}/suspend 200 200 403 403      403     403    200    200     403     403    401
+POST   /api/v1/children/{leo}/family/members/{parent}/reinstate 200 200 403 403    403     403    200    200     403     403    401
+GET    /api/v1/children/{leo}/family/entries           200   200   403    403       200     403    403    403     403     403    401
+PUT    /api/v1/children/{leo}/visibility/{entry}       200   200   403    403       403     403    403    403     403     403    401
+GET    /api/v1/children/{leo}/restrictions             200   200   403    403       200     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/restrictions/{new}/review 403  200   403    403       403     403    403    403     403     403    401
+POST   /api/v1/children/{leo}/subject-access           403   403   403    403       403     403    200    403     403     403    401
+GET    /api/v1/authority/family-settings               403   403   403    403       403     403    200    403     403     403    401
+PUT    /api/v1/authority/family-settings               403   403   403    403       403     403    200    403     403     403    401
+POST   /api/v1/family/redeem                           201   201   201    201       201     201    201    201     201     201    201
+POST   /api/v1/family/links                            403   403   403    403       403     403    403    403     403     201    401
+GET    /api/v1/family/children                         403   403   403    403       403     403    403    403     403     200    401
+GET    /api/v1/family/children/{leo}                   404   404   404    404       404     404    404    404     404     200    401
+POST   /api/v1/family/children/{leo}/entries           404   404   404    404       404     404    404    404     404     201    401
+GET    /api/v1/family/export                           403   403   403    403       403     403    403    403     403     200    401
+GET    /healthz                                        200   200   200    200       200     200    200    200     200     200    200
+GET    /metrics                                        200   200   200    200       200     200    200    200     200     200    200
 `;
 
 function parsePolicy(text) {
@@ -150,6 +157,7 @@ const WHO = {
   sameLA: { username: 'teacher.ellis' },
   elsewhere: { username: 'teacher.west', password: WEST_PASSWORD },
   manager: { username: 'mgr.patel' },
+  steward: { username: 'dq.shah' },
   admin: { username: 'admin.lee' },
   national: { username: 'nat.admin', password: NATIONAL_PASSWORD },
   auditor: { username: 'auditor.clarke' },
@@ -292,6 +300,18 @@ const REQUESTS = {
       return c.post(`/api/v1/shield-overrides/${made.body.id}/review`, { note: 'Reviewed for the access test' });
     },
   },
+  'POST /api/v1/index/imports': {
+    send: (c) => c.request('POST', '/api/v1/index/imports?source=Matrix%20Feed&filename=matrix.csv', {
+      raw: 'record_id,given_name,family_name,date_of_birth\nM1,Matrix,Imported,2018-02-03\n', contentType: 'text/csv',
+    }),
+  },
+  // The steward's upload started in before() gets its last part.
+  'POST /api/v1/index/imports/{import}/parts': {
+    send: (c) => c.request('POST', `/api/v1/index/imports/${ctx.import.id}/parts?offset=${ctx.import.sent}&last=true`,
+                           { raw: ctx.import.rest, contentType: 'text/csv' }),
+  },
+  'GET /api/v1/index/imports': { send: (c) => c.get('/api/v1/index/imports') },
+  'GET /api/v1/index/imports/{import}': { send: (c) => c.get(`/api/v1/index/imports/${ctx.import.id}`) },
   'POST /api/v1/children/{leo}/team': {
     send: (c) => c.post(`/api/v1/children/${ctx.leo}/team`, { role: 'Supporting practitioner', reason: REASON }),
     undo: (c) => c.post(`/api/v1/children/${ctx.leo}/team/leave`, { reason: 'Joined only for the access test' }),
@@ -582,6 +602,12 @@ before(async () => {
   assert.equal(reviews.body.reviews.length, 1, reviews.text);
   ctx.review = reviews.body.reviews[0].id;
   ctx.reviewCandidate = (await clients.manager.get(`/api/v1/index/reviews/${ctx.review}`)).body.candidates[0].child.id;
+  // An upload by the index steward, its first part sent.
+  const matrixFeed = 'record_id,source,given_name,family_name\nP1,Matrix Parts,Parted,Upload\n';
+  const first = await clients.steward.request('POST', '/api/v1/index/imports?last=false',
+                                              { raw: matrixFeed.slice(0, 30), contentType: 'text/csv' });
+  assert.equal(first.status, 202, first.text);
+  ctx.import = { id: first.body.id, sent: 30, rest: matrixFeed.slice(30) };
 
   // Targets in Leo's account, made by the lead professional.
   const entry = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
@@ -667,7 +693,8 @@ function upgrade(cookie, origin) {
 }
 
 describe('access policy: the live-updates WebSocket', () => {
-  const expected = { member: 101, lead: 101, sameLA: 101, elsewhere: 101, manager: 101, admin: 403, national: 403,
+  const expected = { member: 101, lead: 101, sameLA: 101, elsewhere: 101, manager: 101, steward: 101, admin: 403,
+                     national: 403,
                      auditor: 403, family: 101, anon: 401 };
   test('GET /api/v1/live upgrade for every caller', async () => {
     const got = {};

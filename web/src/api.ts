@@ -90,7 +90,7 @@ export interface RequestOptions {
   /** Do not report 401 to the auth listeners (the sign-in page handles its own). */
   quiet401?: boolean;
   signal?: AbortSignal;
-  /** Send `body` as it is (a string) with this content type instead of JSON. */
+  /** Send `body` as it is (a string or a Blob, e.g. part of a file) with this content type instead of JSON. */
   contentType?: string;
   /**
    * The Idempotency-Key of a state-changing request; a fresh one by default. Pass the same key
@@ -136,7 +136,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
       res = await fetch(path, {
         method,
         headers,
-        body: changing ? (opts.contentType ? String(body) : JSON.stringify(body ?? {})) : undefined,
+        body: changing ? (opts.contentType ? (body instanceof Blob ? body : String(body)) : JSON.stringify(body ?? {})) : undefined,
         credentials: 'same-origin',
         cache: 'no-store',
         signal: opts.signal,

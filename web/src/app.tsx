@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, onAuthLost } from './api';
 import { live, type LiveStatus } from './live';
 import { href, useRoute } from './router';
-import { adopt, isAdmin, SessionContext, worksWithChildren } from './session';
+import { adopt, isAdmin, isIndexSteward, mayReviewIndex, SessionContext, worksWithChildren } from './session';
 import type { Session } from './types';
 import { roleLabel } from './format';
 import { Loading } from './components/ui';
@@ -15,6 +15,7 @@ import { ChildPage } from './pages/Child';
 import { AdminUsers, AdminAgencies } from './pages/Admin';
 import { AuditPage } from './pages/Audit';
 import { ReviewPage, ReviewQueue } from './pages/Review';
+import { ImportPage, ImportsPage } from './pages/Imports';
 import { FamilyHome, Redeem } from './pages/Family';
 import { FamilySettingsPage } from './pages/FamilySettings';
 import { MergePage, MergeStart } from './pages/Merge';
@@ -47,8 +48,9 @@ function navFor(session: Session | null): NavItem[] {
     if (role === 'authority_admin') items.push({ label: 'Family portal', parts: ['admin', 'family'] });
   }
   if (role === 'auditor') items.push({ label: 'Audit', parts: ['audit'] });
-  if (role === 'manager') items.push({ label: 'Index review', parts: ['reviews'] });
-  if (role === 'manager') items.push({ label: 'Merge records', parts: ['merges'] }, { label: 'Shield overrides', parts: ['shield-overrides'] });
+  if (mayReviewIndex(session)) items.push({ label: 'Index review', parts: ['reviews'] });
+  if (isIndexSteward(session)) items.push({ label: 'Imports', parts: ['imports'] }, { label: 'Merge records', parts: ['merges'] });
+  if (role === 'manager') items.push({ label: 'Shield overrides', parts: ['shield-overrides'] });
   if (role === 'family') items.push({ label: 'My family', parts: [] });
   return items;
 }
@@ -206,7 +208,8 @@ function Routes({ session }: { session: Session }) {
   if (head === 'admin' && a === 'agencies') return <AdminAgencies />;
   if (head === 'admin' && a === 'family') return <FamilySettingsPage />;
   if (head === 'audit') return <AuditPage childId={a} />;
-  if (head === 'reviews' && role === 'manager') return a ? <ReviewPage id={a} /> : <ReviewQueue />;
+  if (head === 'reviews' && mayReviewIndex(session)) return a ? <ReviewPage id={a} /> : <ReviewQueue />;
+  if (head === 'imports' && isIndexSteward(session)) return a ? <ImportPage id={a} /> : <ImportsPage />;
   // Who may merge or review overrides is the server's decision: these pages show its refusal.
   if (head === 'merges' && worksWithChildren(role)) {
     if (a === 'compare' && b && parts[3]) return <MergeStart initial={[b, parts[3]]} key={`${b}-${parts[3]}`} />;

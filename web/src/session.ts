@@ -26,6 +26,16 @@ export function worksWithChildren(role: string): boolean {
   return role === 'practitioner' || role === 'manager';
 }
 
+/** An index steward (ADR 0010): imports source feeds, decides index reviews, merges children. */
+export function isIndexSteward(session: Session): boolean {
+  return worksWithChildren(session.user.role) && session.user.index_steward === true;
+}
+
+/** Managers and index stewards decide the national index's clerical review. */
+export function mayReviewIndex(session: Session): boolean {
+  return session.user.role === 'manager' || isIndexSteward(session);
+}
+
 export function isAdmin(role: string): boolean {
   return role === 'authority_admin' || role === 'national_admin';
 }

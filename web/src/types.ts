@@ -14,6 +14,8 @@ export interface User {
   authority_id: string;
   agency_id: string;
   active: boolean;
+  /** Imports source feeds, decides index reviews and merges children (ADR 0010). */
+  index_steward: boolean;
   second_factor_enrolled: boolean;
   locked_until: string | null;
   last_login_at: string | null;
@@ -602,4 +604,32 @@ export interface ChildMerge {
   unmerged_by: string | null;
   unmerged_at: string | null;
   unmerge_reason: string | null;
+}
+
+/** An import of a source feed into the national index (GET /api/v1/index/imports/{id}). */
+export interface ImportJob {
+  id: string;
+  state: 'receiving' | 'queued' | 'running' | 'done' | 'failed';
+  source: string | null;
+  filename: string | null;
+  created_by: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  bytes_received: number;
+  parts: number;
+  stage: 'read' | 'link' | 'write' | null;
+  progress: number;
+  rows_read: number;
+  to_import: number;
+  imported: number;
+  created: number;
+  matched: number;
+  queued_for_review: number;
+  unchanged: number;
+  updated: number;
+  bad_rows_total: number;
+  bad_rows?: { line: number; reason: string }[];
+  children_before: number;
+  error: string | null;
 }

@@ -556,6 +556,11 @@ CREATE TABLE shield_overrides (
 CREATE INDEX shield_overrides_by_user_child ON shield_overrides(user_id, child_id, ends_at);
 CREATE INDEX shield_overrides_by_authority ON shield_overrides(authority_id, starts_at);
 )sql",
+      // 11: the index steward grant (issue 6, docs/adr/0010-index-steward-permission.md): who
+      // granted it and when is in the audit trail (user.update).
+      R"sql(
+ALTER TABLE users ADD COLUMN index_steward INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

@@ -163,7 +163,8 @@ class SqliteUsers final : public UserRepository {
     auto s = db_.Prepare(
         "INSERT INTO users(id, username, display_name, job_title, email, phone, role, authority_id, agency_id,"
         " active, password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at,"
-        " totp_last_step, version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?18,1)");
+        " totp_last_step, index_steward, version)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?18,?19,1)");
     Bind(s, u);
     s.Bind(18, u.totp_last_step);
     return RunInsert(s, "user " + u.username);
@@ -174,7 +175,7 @@ class SqliteUsers final : public UserRepository {
     auto s = db_.Prepare(
         "UPDATE users SET username=?2, display_name=?3, job_title=?4, email=?5, phone=?6, role=?7,"
         " authority_id=?8, agency_id=?9, active=?10, password_hash=?11, totp_secret=?12, totp_enrolled=?13,"
-        " failed_logins=?14, locked_until=?15, last_login_at=?16, version=version+1"
+        " failed_logins=?14, locked_until=?15, last_login_at=?16, index_steward=?19, version=version+1"
         " WHERE id=?1 AND version=?17");
     Bind(s, u);
     s.Bind(17, u.version);
@@ -221,7 +222,7 @@ class SqliteUsers final : public UserRepository {
   static constexpr std::string_view kSelect =
       "SELECT id, username, display_name, job_title, email, phone, role, authority_id, agency_id, active,"
       " password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at, version,"
-      " totp_last_step FROM users";
+      " totp_last_step, index_steward FROM users";
 
   std::optional<User> One(const std::string& sql, const std::string& value) {
     auto s = db_.Prepare(sql);
@@ -237,6 +238,7 @@ class SqliteUsers final : public UserRepository {
     BindOptionalId(s, 9, u.agency_id);
     s.Bind(10, u.active).Bind(11, u.password_hash).Bind(12, u.totp_secret).Bind(13, u.totp_enrolled);
     s.Bind(14, u.failed_logins).Bind(15, Micros(u.locked_until)).Bind(16, Micros(u.last_login_at));
+    s.Bind(19, u.index_steward);
   }
 
   static User Read(const Statement& s) {
@@ -259,6 +261,7 @@ class SqliteUsers final : public UserRepository {
     u.last_login_at = Time(s.OptionalInt(15));
     u.version = s.Int(16);
     u.totp_last_step = s.Int(17);
+    u.index_steward = s.Bool(18);
     return u;
   }
 

@@ -1,5 +1,6 @@
 // Local-authority administration: users (create, change role/agency, disable, unlock, reset the
-// second factor) and agencies. Administrators see no case content.
+// second factor, grant or take away the index steward permission) and agencies. Administrators
+// see no case content.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, seg } from '../api';
 import { useSession } from '../session';
@@ -57,6 +58,7 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
   const [active, setActive] = useState(user.active);
   const [unlock, setUnlock] = useState(false);
   const [reset, setReset] = useState(false);
+  const [steward, setSteward] = useState(user.index_steward);
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   return (
@@ -73,6 +75,7 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
         if (active !== user.active) body.active = active;
         if (unlock) body.unlock = true;
         if (reset) body.reset_second_factor = true;
+        if (steward !== user.index_steward) body.index_steward = steward;
         try {
           onSaved(await api.patch<User>(`/api/v1/users/${seg(user.id)}`, body), `${user.display_name}'s account was updated.`);
         } catch (err) {
@@ -97,6 +100,22 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
           </div>
         </fieldset>
       </div>
+      {(role === 'practitioner' || role === 'manager') && (
+        <div class="govuk-form-group">
+          <fieldset class="govuk-fieldset">
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">National child index</legend>
+            <div class="govuk-checkboxes govuk-checkboxes--small">
+              <Checkbox
+                id="eu-steward"
+                label="Index steward"
+                hint="Imports source feeds (school rolls, GP lists), decides the index's clerical review and merges or un-merges duplicate children of your authority. Managers decide reviews without it."
+                checked={steward}
+                onChange={setSteward}
+              />
+            </div>
+          </fieldset>
+        </div>
+      )}
       <div class="govuk-button-group">
         <Button busy={busy} testid="save-user">Save changes</Button>
         <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>
@@ -188,6 +207,7 @@ export function AdminUsers() {
                         {u.active ? <strong class="govuk-tag govuk-tag--green">Active</strong> : <strong class="govuk-tag govuk-tag--grey">Disabled</strong>}
                         {u.locked_until && <strong class="govuk-tag govuk-tag--red">Locked</strong>}
                         {u.second_factor_enrolled ? <strong class="govuk-tag govuk-tag--blue">Second factor set up</strong> : null}
+                        {u.index_steward ? <strong class="govuk-tag govuk-tag--purple">Index steward</strong> : null}
                       </div>
                     </td>
                     <td class="govuk-table__cell">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Never'}</td>
