@@ -45,7 +45,7 @@ class Suspender {
   virtual void Suspend(const std::function<void(Resume)>& arm) = 0;
 
  protected:
-  ~Suspender() = default;
+  virtual ~Suspender() = default;
 
  private:
   friend void*& detail::TaskSlot(int slot);

@@ -12,6 +12,9 @@ namespace kith::http {
 namespace {
 
 bool StartsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 // The child a request is about, for the audit record of a replay.
 std::string ChildOf(const std::string& path) {
@@ -45,7 +48,8 @@ bool IsIdempotencyExempt(const std::string& path) {
   return path == "/api/v1/session" || StartsWith(path, "/api/v1/session/") ||
          StartsWith(path, "/api/v1/me/second-factor") || path == "/api/v1/users" ||
          StartsWith(path, "/api/v1/users/") || path == "/api/v1/family/redeem" || path == "/api/v1/family/links" ||
-         path == "/api/v1/search" || StartsWith(path, "/api/v1/test/");
+         path == "/api/v1/search" || StartsWith(path, "/api/v1/test/") ||
+         EndsWith(path, "/shield-override");
 }
 
 Response IdempotencyStep::Handle(const Request& request, const std::function<Response()>& next) const {

@@ -9,7 +9,7 @@
 // Not replayed (the key is validated, then ignored): routes whose response carries a credential
 // (sign-in, second factor, TOTP enrolment: a stored copy would be a second copy of the secret, and
 // a replay could not set the cookie); routes whose body carries a password or one-time code
-// (users, family redeem and links: the stored fingerprint, a fast hash, would make the secret
+// (users, family redeem and links, shield overrides: the stored fingerprint, a fast hash, would make the secret
 // guessable offline; these are safe to retry anyway, as a repeat meets a taken username, a stale
 // version or a used code); searches, which change nothing; and requests without a complete,
 // CSRF-checked session, which the handler refuses anyway.

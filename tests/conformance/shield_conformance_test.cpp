@@ -131,7 +131,7 @@ TEST_P(ShieldConformance, ForAuthorityListsUnreviewedAndRecentNewestFirst) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ShieldConformance, ::testing::ValuesIn(Backends()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace kith::conformance

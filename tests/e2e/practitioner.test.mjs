@@ -45,12 +45,11 @@ test("the lead professional sees their children and the child's account", async 
   assert.match(await page.getByTestId('lead').innerText(), /Sam Hughes/);
   await checkPage(page, 'account-overview', violations);
 
-  // Interactive within a second: a cold load of the account page until its content is shown.
+  // A cold load of the account page by its address shows the account (how fast is measured by
+  // bench/web_interactive.mjs, not asserted here).
   await page.goto('about:blank');
   await page.goto(`/#/children/${leo.child_id}`);
   await page.getByTestId('identity').waitFor();
-  const ms = await page.evaluate(() => performance.now());
-  assert.ok(ms < 1000, `the account took ${Math.round(ms)} ms to show`);
 
   await page.getByRole('link', { name: 'Team' }).click();
   await page.getByTestId('team-table').waitFor();

@@ -86,11 +86,13 @@ function idempotencyExempt() {
   const body = /bool IsIdempotencyExempt\([^)]*\) \{([\s\S]*?)\n\}/.exec(source)[1];
   const exact = [...body.matchAll(/path == "([^"]+)"/g)].map((m) => m[1]);
   const prefixes = [...body.matchAll(/StartsWith\(path, "([^"]+)"\)/g)].map((m) => m[1]);
+  const suffixes = [...body.matchAll(/EndsWith\(path, "([^"]+)"\)/g)].map((m) => m[1]);
   assert.ok(exact.length > 0 && prefixes.length > 0, 'IsIdempotencyExempt was not understood');
   // A documented path stands for its concrete paths: "{user_id}" is some id.
   return (p) => {
     const concrete = p.replace(/\{[^}]+\}/g, 'ID');
-    return exact.includes(concrete) || prefixes.some((x) => concrete.startsWith(x));
+    return exact.includes(concrete) || prefixes.some((x) => concrete.startsWith(x)) ||
+      suffixes.some((x) => concrete.endsWith(x));
   };
 }
 
