@@ -69,13 +69,19 @@ std::string Fold(std::string_view utf8, bool keep_digits) {
   std::string out;
   out.reserve(utf8.size());
   bool pending_space = false;
+  // In names, letters glued to digits are an ordinal ("1st", "2nd baron"), not a name word.
+  bool after_digit = false;
   auto append = [&](std::string_view letters) {
+    if (!keep_digits && after_digit) return;
     if (pending_space && !out.empty()) out.push_back(' ');
     pending_space = false;
     out.append(letters);
   };
   for (size_t i = 0; i < utf8.size();) {
     const uint32_t cp = NextCodePoint(utf8, &i);
+    const bool letter = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0x17F) ||
+                        cp == '\'' || cp == 0x2019 || cp == 0x60;
+    if (!letter) after_digit = cp >= '0' && cp <= '9';
     if (cp >= 'a' && cp <= 'z') {
       const char c = static_cast<char>(cp);
       append(std::string_view(&c, 1));

@@ -15,7 +15,8 @@ namespace kith::linkage {
 
 // Folds a UTF-8 name to lower-case ASCII letters: accented Latin letters lose their accents
 // (é→e, ß→ss, æ→ae), apostrophes are dropped (O'Brien→obrien), and any run of other separators
-// (spaces, hyphens, dots, commas, digits) becomes one space between tokens. Unknown non-ASCII
+// (spaces, hyphens, dots, commas, digits) becomes one space between tokens; letters glued to
+// digits are an ordinal and dropped ("1st Baron" → "baron"). Unknown non-ASCII
 // characters are dropped. Returns "" when nothing alphabetic remains.
 std::string FoldName(std::string_view utf8);
 

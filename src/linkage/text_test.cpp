@@ -10,6 +10,9 @@ TEST(FoldNameTest, FoldsCaseAccentsApostrophesAndSeparators) {
   EXPECT_EQ(FoldName("ÉMILE"), "emile");
   EXPECT_EQ(FoldName("Łukasz Wójcik"), "lukasz wojcik");
   EXPECT_EQ(FoldName("Strauß"), "strauss");
+  EXPECT_EQ(FoldName("Thomas Clifford, 1st Baron"), "thomas clifford baron");  // ordinals are not names
+  EXPECT_EQ(FoldName("2nd"), "");
+  EXPECT_EQ(FoldText("1st Floor"), "1st floor");
   EXPECT_EQ(FoldName("Ann3"), "ann");
   EXPECT_EQ(FoldName("---"), "");
   EXPECT_EQ(FoldText("Flat 3, 12 High St."), "flat 3 12 high st");
