@@ -1,6 +1,7 @@
 #include "app/import_jobs.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -62,6 +63,11 @@ ImportJobs::~ImportJobs() {
   changed_.notify_all();
 }
 
+void ImportJobs::Changed() {
+  changed_.notify_all();
+  for (auto& resume : std::exchange(waiters_, {})) resume();
+}
+
 Status ImportJobs::Allow(const Principal& p, const char* action, const std::string& target) {
   const auto d = domain::Decide(p.Actor(), domain::AuthorityAction::kImportIndex, p.user.authority_id);
   if (d.allowed) return Ok{};
@@ -97,7 +103,7 @@ ImportJobs::Entry* ImportJobs::Find(const Principal& p, const std::string& id) {
 void ImportJobs::Enqueue(Entry& entry) {
   entry.job.state = ImportState::kQueued;
   queue_.push_back(entry.job.id);
-  changed_.notify_all();
+  Changed();
 }
 
 void ImportJobs::Forget() {
@@ -221,20 +227,34 @@ Result<ImportJob> ImportJobs::Append(const Principal& p, const std::string& id, 
 
 Result<ImportJob> ImportJobs::Get(const Principal& p, const std::string& id, std::chrono::seconds wait) {
   if (auto s = Allow(p, "index.import.read", id); !s) return s.error();
-  std::optional<ImportJob> job;
-  {
-    std::unique_lock lock(mutex_);
-    if (wait.count() > 0) {
-      // Only finished jobs are forgotten, so the entry stays while the wait is on.
-      changed_.wait_for(lock, wait, [&] {
-        const Entry* entry = Find(p, id);
-        return !entry || Finished(entry->job.state) || entry->job.state == ImportState::kReceiving;
-      });
+  // Only finished jobs are forgotten, so the entry stays while the wait is on.
+  auto settled = [&] {  // under mutex_
+    const Entry* entry = Find(p, id);
+    return !entry || Finished(entry->job.state) || entry->job.state == ImportState::kReceiving;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    const auto left = deadline - std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(mutex_);
+      if (left <= left.zero() || settled()) {
+        if (Entry* entry = Find(p, id)) return entry->job;
+        return NotFound();
+      }
     }
-    if (Entry* entry = Find(p, id)) job = entry->job;
+    // A long poll: wait for the next change without holding the server thread (common/await.h).
+    AwaitFor(
+        [&](Resume resume) {
+          std::unique_lock lock(mutex_);
+          if (settled()) {
+            lock.unlock();
+            resume();
+          } else {
+            waiters_.push_back(std::move(resume));
+          }
+        },
+        left);
   }
-  if (!job) return NotFound();
-  return *job;
 }
 
 Result<std::vector<ImportJob>> ImportJobs::List(const Principal& p) {
@@ -280,7 +300,7 @@ void ImportJobs::Work(std::stop_token stop) {
     }
     std::lock_guard lock(mutex_);
     running_ = false;
-    changed_.notify_all();
+    Changed();
   }
 }
 

@@ -35,6 +35,7 @@
 #include "app/context.h"
 #include "app/index_import.h"
 #include "app/principal.h"
+#include "common/await.h"
 #include "common/result.h"
 
 namespace kith::app {
@@ -127,6 +128,7 @@ class ImportJobs {
   Entry* Find(const Principal& p, const std::string& id);  // under mutex_
   void Enqueue(Entry& entry);                              // under mutex_
   void Forget();                                           // under mutex_: abandoned and old jobs
+  void Changed();                                          // under mutex_: wakes the worker and long polls
   void Work(std::stop_token stop);
   void Run(const std::string& id, std::stop_token stop);
 
@@ -134,7 +136,8 @@ class ImportJobs {
   ChildObserver* observer_;
   ImportJobLimits limits_;
   std::mutex mutex_;
-  std::condition_variable_any changed_;
+  std::condition_variable_any changed_;  // the worker and WaitIdle
+  std::vector<Resume> waiters_;           // long polls in Get (they must not hold a server thread)
   std::map<std::string, std::unique_ptr<Entry>> jobs_;
   std::deque<std::string> queue_;
   bool running_ = false;

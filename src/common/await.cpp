@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <condition_variable>
 #include <exception>
+#include <map>
+#include <memory>
 #include <thread>
 
 namespace kith {
@@ -66,7 +68,71 @@ class Workers {
   std::deque<std::function<void()>> queue_;
 };
 
+// One thread that calls functions at their deadlines, for AwaitFor. Started on first use and
+// never stopped, like Workers.
+class Deadlines {
+ public:
+  static Deadlines& Get() {
+    static Deadlines* deadlines = new Deadlines();
+    return *deadlines;
+  }
+  void At(std::chrono::steady_clock::time_point when, std::function<void()> fn) {
+    {
+      std::lock_guard lock(mutex_);
+      due_.emplace(when, std::move(fn));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  Deadlines() {
+    std::thread([this] { Run(); }).detach();
+  }
+  void Run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (due_.empty()) {
+        cv_.wait(lock);
+      } else if (cv_.wait_until(lock, due_.begin()->first) == std::cv_status::timeout) {
+        while (!due_.empty() && due_.begin()->first <= std::chrono::steady_clock::now()) {
+          auto fn = std::move(due_.begin()->second);
+          due_.erase(due_.begin());
+          lock.unlock();
+          fn();
+          lock.lock();
+        }
+      }
+    }
+  }
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> due_;
+};
+
 }  // namespace
+
+bool AwaitFor(const std::function<void(Resume)>& arm, std::chrono::steady_clock::duration timeout) {
+  // Whichever comes first, the waker or the deadline, resumes the caller; the other does nothing.
+  struct Race {
+    std::atomic<bool> over{false};
+    bool woken = false;
+    Resume resume;
+  };
+  auto race = std::make_shared<Race>();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  Await([&](Resume resume) {
+    race->resume = std::move(resume);
+    Deadlines::Get().At(deadline, [race] {
+      if (!race->over.exchange(true)) race->resume();
+    });
+    arm([race] {
+      if (race->over.exchange(true)) return;
+      race->woken = true;
+      race->resume();
+    });
+  });
+  return race->woken;
+}
 
 namespace detail {
 

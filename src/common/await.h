@@ -11,6 +11,7 @@
 // request on the thread, and could deadlock it waiting for a request only it can resume.
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -25,6 +26,11 @@ using Resume = std::function<void()>;
 // for. On a fiber, `arm` runs after the fiber has been switched out, so `resume` can never
 // arrive before the fiber is ready for it.
 void Await(const std::function<void(Resume)>& arm);
+
+// As Await, but gives up after `timeout`: true if `resume` was called in time, false if the time
+// ran out first (a later call of `resume` is then harmless). For long polling: a request that
+// waits up to 30 s for something to change must not hold its server thread meanwhile.
+bool AwaitFor(const std::function<void(Resume)>& arm, std::chrono::steady_clock::duration timeout);
 
 // Runs `work` and returns when it is done. On a fiber, it runs on one of a few shared worker
 // threads (one per core), so that long CPU work such as password hashing does not stall the

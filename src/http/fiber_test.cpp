@@ -163,6 +163,31 @@ TEST(FiberTaskTest, EachFiberHasItsOwnTaskLocalAcrossWaits) {
   slot.set(nullptr);
 }
 
+TEST(FiberTaskTest, AwaitForGivesUpAtItsDeadlineWithoutHoldingTheThread) {
+  Queue queue;
+  Resume never_called;  // the waker that never comes
+  bool woken = true;
+  FiberTask task([&] { woken = AwaitFor([&](Resume r) { never_called = std::move(r); }, std::chrono::milliseconds(20)); },
+                 queue.Poster(), [] {});
+  task.Start();
+  EXPECT_FALSE(task.done());  // the thread is free while the fiber waits
+  while (!task.done()) queue.RunOne();
+  EXPECT_FALSE(woken);
+  never_called();  // too late: harmless
+}
+
+TEST(FiberTaskTest, AwaitForReturnsWhenWokenInTime) {
+  Queue queue;
+  Resume waker;
+  bool woken = false;
+  FiberTask task([&] { woken = AwaitFor([&](Resume r) { waker = std::move(r); }, std::chrono::minutes(5)); },
+                 queue.Poster(), [] {});
+  task.Start();
+  std::thread([&] { waker(); }).join();
+  while (!task.done()) queue.RunOne();
+  EXPECT_TRUE(woken);
+}
+
 TEST(FiberTaskTest, KeepsTheBodysException) {
   Queue queue;
   FiberTask task([] { throw std::runtime_error("boom"); }, queue.Poster(), [] {});
