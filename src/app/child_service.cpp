@@ -34,23 +34,31 @@ std::vector<MemberView> LoadTeam(Repositories& r, const std::string& child_id) {
   return r.Teams().MembersWithPeople(child_id);
 }
 
+// How `actor` stands to the child whose team is `team`.
+domain::ChildRelation Relate(const domain::Child& child, const std::vector<MemberView>& team,
+                             const domain::Actor& actor) {
+  domain::ChildRelation relation;
+  relation.child_authority_id = child.authority_id;
+  for (const auto& m : team) {
+    relation.team_has_lead |= m.member.lead;
+    if (m.member.user_id == actor.user_id) {
+      relation.team_member = true;
+      relation.lead = m.member.lead;
+    }
+    if (m.agency && !actor.agency_id.empty() && m.agency->id == actor.agency_id) {
+      relation.team_includes_actors_agency = true;
+    }
+  }
+  return relation;
+}
+
 // A child merged into another (MergeService) is gone for every act but reading its audit trail.
 std::optional<Snapshot> Load(Repositories& r, const std::string& child_id, const domain::Actor& actor,
                              bool even_if_merged = false) {
   auto child = r.Children().Get(child_id);
   if (!child || (!even_if_merged && r.Merges().MergedAway(child_id))) return std::nullopt;
   Snapshot s{std::move(*child), LoadTeam(r, child_id), {}};
-  s.relation.child_authority_id = s.child.authority_id;
-  for (const auto& m : s.team) {
-    s.relation.team_has_lead |= m.member.lead;
-    if (m.member.user_id == actor.user_id) {
-      s.relation.team_member = true;
-      s.relation.lead = m.member.lead;
-    }
-    if (m.agency && !actor.agency_id.empty() && m.agency->id == actor.agency_id) {
-      s.relation.team_includes_actors_agency = true;
-    }
-  }
+  s.relation = Relate(s.child, s.team, actor);
   return s;
 }
 
@@ -178,23 +186,25 @@ Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child chil
 }
 
 Result<ChildAccount> ChildService::Account(const Principal& p, const std::string& child_id) {
-  ChildAccount account;
+  const uint64_t version = ctx_.store.RecordsVersion();  // before the read: see AccountCache
+  auto cached = accounts_.Find(child_id, version);
+  if (!cached) {
+    ctx_.store.Read([&](Repositories& r) {
+      auto snap = Load(r, child_id, p.Actor());
+      if (!snap) return;
+      auto agencies = ReferencedAgencies(r, snap->child, snap->team);
+      cached = std::make_shared<const CachedAccount>(
+          CachedAccount{version, std::move(snap->child), std::move(snap->team), std::move(agencies)});
+    });
+    if (cached) accounts_.Put(child_id, cached);
+  }
   std::optional<Decision> decision;
-  ctx_.store.Read([&](Repositories& r) {
-    auto snap = Load(r, child_id, p.Actor());
-    if (!snap) return;
-    decision = Decide(p.Actor(), ChildAction::kViewAccount, snap->relation);
-    if (!decision->allowed) return;
-    account.agencies = ReferencedAgencies(r, snap->child, snap->team);
-    account.child = std::move(snap->child);
-    account.team = std::move(snap->team);
-  });
+  if (cached) decision = Decide(p.Actor(), ChildAction::kViewAccount, Relate(cached->child, cached->team, p.Actor()));
   if (auto refused = Refusal(ctx_, p, "child.read", child_id, decision,
                              "Only the team around the child can see the account; join the team with a reason", true)) {
     return *refused;
   }
-  account.access = std::string(decision->why);
-  return account;
+  return ChildAccount{cached->child, cached->team, cached->agencies, std::string(decision->why)};
 }
 
 Result<ChildAccount> ChildService::Update(const Principal& p, const std::string& child_id, domain::Child changes) {

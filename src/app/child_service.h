@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/account_cache.h"
 #include "app/child_observer.h"
 #include "app/context.h"
 #include "app/principal.h"
@@ -82,7 +83,8 @@ class ChildService {
   // as role and `reason` as the reason. Errors: kForbidden, kInvalidInput (field named).
   Result<ChildAccount> Create(const Principal& p, domain::Child child, const std::string& reason);
 
-  // The account of a child whose team the caller is on. Errors: kNotFound, kForbidden.
+  // The account of a child whose team the caller is on, from the account cache when nothing it
+  // shows has changed since it was last read. Errors: kNotFound, kForbidden.
   Result<ChildAccount> Account(const Principal& p, const std::string& child_id);
 
   // Replaces the editable fields of the index record if `changes.version` is current.
@@ -109,6 +111,7 @@ class ChildService {
  private:
   Context& ctx_;
   ChildObserver* observer_;
+  AccountCache accounts_;
 };
 
 }  // namespace kith::app

@@ -50,6 +50,7 @@ class IdempotentStore final : public Store {
   void Write(const std::function<bool(Repositories&)>& fn) override;
   StoreStats Stats() const override { return inner_->Stats(); }
   uint64_t IdentityVersion() const override { return inner_->IdentityVersion(); }
+  uint64_t RecordsVersion() const override { return inner_->RecordsVersion(); }
 
  private:
   std::unique_ptr<Store> inner_;

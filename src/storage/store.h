@@ -45,6 +45,11 @@ class Store {
   // commit or rollback is over, before its Write calls return). Caches of authenticated
   // sessions keep entries read at one version and drop them when it moves.
   virtual uint64_t IdentityVersion() const = 0;
+  // Grows after every write that may have changed what a child's account shows: any change to
+  // children's records, teams, users, agencies or merges (counted as IdentityVersion is).
+  // Appending audit records alone leaves it. Caches of accounts keep entries read at one
+  // version, taken before the read began, and drop them when it moves.
+  virtual uint64_t RecordsVersion() const = 0;
 
   // Convenience: run `fn` in a read transaction and return its result.
   template <typename F>

@@ -358,6 +358,71 @@ TEST_P(StoreConformance, IdentityVersionMovesWithEveryChangeToWhoMayAct) {
   EXPECT_EQ(store_->IdentityVersion(), before_other);
 }
 
+// Account caches rely on this: every change to what a child's account shows moves the version
+// before its Write returns, even when undone; audit records alone leave it.
+TEST_P(StoreConformance, RecordsVersionMovesWithEveryChangeToWhatAnAccountShows) {
+  const std::vector<std::pair<std::string, std::function<void(Repositories&)>>> changes = {
+      {"child insert",
+       [](Repositories& r) {
+         EXPECT_TRUE(r.Children().Insert(MakeChild("K1")));
+         EXPECT_TRUE(r.Children().Insert(MakeChild("K2")));
+       }},
+      {"child update",
+       [](Repositories& r) {
+         auto c = r.Children().Get("K1");
+         c->address = "5 Mill Row, Northbrook";
+         EXPECT_TRUE(r.Children().Update(*c));
+       }},
+      {"team join", [](Repositories& r) { r.Teams().AddMember({"K1", "u1", "Teacher", "Class teacher", kT0, false}); }},
+      {"lead", [](Repositories& r) { r.Teams().SetLead("K1", "u1", true); }},
+      {"team leave", [](Repositories& r) { r.Teams().RemoveMember("K1", "u1"); }},
+      {"user insert", [](Repositories& r) { EXPECT_TRUE(r.Users().Insert(MakeUser("u3", "cat.lee"))); }},
+      {"user update",
+       [](Repositories& r) {
+         auto u = r.Users().Get("u2");
+         u->display_name = "Ben Smyth";
+         EXPECT_TRUE(r.Users().Update(*u));
+       }},
+      {"sign-in", [](Repositories& r) { EXPECT_TRUE(r.Users().RecordSignIn(*r.Users().Get("u1"))); }},
+      {"agency insert",
+       [](Repositories& r) {
+         EXPECT_TRUE(r.Agencies().Insert({"ag-hv", "la1", "Health visiting", AgencyKind::kHealthVisiting, "", "", ""}));
+       }},
+      {"agency update",
+       [](Repositories& r) {
+         EXPECT_TRUE(r.Agencies().Update({"ag-gp", "la1", "Brook Lane Surgery", AgencyKind::kGpPractice, "", "", ""}));
+       }},
+      {"merge",
+       [](Repositories& r) {
+         EXPECT_TRUE(r.Merges().Insert({"m1", "K1", "K2", {}, "u1", kT0, "Same child", "", std::nullopt, ""}));
+       }},
+      {"unmerge",
+       [](Repositories& r) {
+         EXPECT_TRUE(r.Merges().Undo({"m1", "K1", "K2", {}, "u1", kT0, "Same child", "u2", kT0, "Twins"}));
+       }},
+  };
+  for (const auto& [what, change] : changes) {
+    const uint64_t before = store_->RecordsVersion();
+    Write(change);
+    EXPECT_GT(store_->RecordsVersion(), before) << what;
+  }
+  const uint64_t before_undone = store_->RecordsVersion();
+  store_->Write([](Repositories& r) {
+    r.Teams().AddMember({"K2", "u2", "GP", "Registered patient", kT0, false});
+    return false;
+  });
+  EXPECT_GT(store_->RecordsVersion(), before_undone);
+
+  const uint64_t before_other = store_->RecordsVersion();
+  Write([](Repositories& r) {
+    r.Audit().Append(Audit("child.read", "K1"));
+    r.Sessions().Insert({"h1", "u1", "c", kT0, kT0, false, "", ""});
+    r.Children().Get("K1");
+    r.Teams().MembersWithPeople("K1");
+  });
+  EXPECT_EQ(store_->RecordsVersion(), before_other);
+}
+
 TEST_P(StoreConformance, AuditRecordsAreChained) {
   Write([](Repositories& r) {
     r.Audit().Append(Audit("session.create"));

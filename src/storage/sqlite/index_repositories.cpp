@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "storage/sqlite/sqlite_repositories.h"
+
 namespace kith::storage::sqlite {
 namespace {
 
@@ -246,9 +248,10 @@ constexpr std::string_view kMergeColumns =
 
 class SqliteMerges final : public MergeRepository {
  public:
-  explicit SqliteMerges(Connection& db) : db_(db) {}
+  SqliteMerges(Connection& db, WriteEffects* effects) : db_(db), changed_(effects) {}
 
   Status Insert(const ChildMerge& m) override {
+    if (changed_) changed_->records = true;
     static const std::string kSql =
         "INSERT INTO child_merges(" + std::string(kMergeColumns) + ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
     auto s = db_.Prepare(kSql);
@@ -292,6 +295,7 @@ class SqliteMerges final : public MergeRepository {
   }
 
   Status Undo(const ChildMerge& m) override {
+    if (changed_) changed_->records = true;
     auto s = db_.Prepare(
         "UPDATE child_merges SET unmerged_by=?2, unmerged_at=?3, unmerge_reason=?4 WHERE id=?1 AND unmerged_at IS NULL");
     s.Bind(1, m.id).Bind(2, m.unmerged_by);
@@ -323,11 +327,12 @@ class SqliteMerges final : public MergeRepository {
   }
 
   Connection& db_;
+  WriteEffects* changed_;
 };
 
 class Bundle final : public IndexRepositories {
  public:
-  explicit Bundle(Connection& db) : sources_(db), reviews_(db), merges_(db) {}
+  Bundle(Connection& db, WriteEffects* effects) : sources_(db), reviews_(db), merges_(db, effects) {}
   SourceRecordRepository& SourceRecords() override { return sources_; }
   ReviewRepository& Reviews() override { return reviews_; }
   MergeRepository& Merges() override { return merges_; }
@@ -340,8 +345,8 @@ class Bundle final : public IndexRepositories {
 
 }  // namespace
 
-std::unique_ptr<IndexRepositories> MakeIndexRepositories(Connection& connection) {
-  return std::make_unique<Bundle>(connection);
+std::unique_ptr<IndexRepositories> MakeIndexRepositories(Connection& connection, WriteEffects* effects) {
+  return std::make_unique<Bundle>(connection, effects);
 }
 
 }  // namespace kith::storage::sqlite

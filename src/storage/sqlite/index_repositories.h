@@ -10,6 +10,8 @@
 
 namespace kith::storage::sqlite {
 
+struct WriteEffects;  // sqlite_repositories.h
+
 class IndexRepositories {
  public:
   virtual ~IndexRepositories() = default;
@@ -18,6 +20,6 @@ class IndexRepositories {
   virtual MergeRepository& Merges() = 0;
 };
 
-std::unique_ptr<IndexRepositories> MakeIndexRepositories(Connection& connection);
+std::unique_ptr<IndexRepositories> MakeIndexRepositories(Connection& connection, WriteEffects* effects);
 
 }  // namespace kith::storage::sqlite

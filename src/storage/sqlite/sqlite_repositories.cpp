@@ -44,8 +44,14 @@ std::optional<TimePoint> Time(const std::optional<int64_t>& us) {
 
 // Every mutating method of the users, sessions and authorities repositories calls this, so
 // that the store can tell session caches (Store::IdentityVersion). Null on read connections.
-void MarkIdentityChanged(bool* changed) {
-  if (changed) *changed = true;
+void MarkIdentityChanged(WriteEffects* effects) {
+  if (effects) effects->identity = true;
+}
+
+// Every mutating method of the children, teams, users, agencies and merges repositories calls
+// this, so that the store can tell account caches (Store::RecordsVersion).
+void MarkRecordsChanged(WriteEffects* effects) {
+  if (effects) effects->records = true;
 }
 
 // Text columns for optional foreign keys hold NULL rather than ''.
@@ -68,7 +74,7 @@ Agency ReadAgency(const Statement& s, int first) {
 
 class SqliteAuthorities final : public AuthorityRepository {
  public:
-  SqliteAuthorities(Connection& db, bool* identity_changed) : db_(db), changed_(identity_changed) {}
+  SqliteAuthorities(Connection& db, WriteEffects* effects) : db_(db), changed_(effects) {}
 
   Status Insert(const LocalAuthority& a) override {
     MarkIdentityChanged(changed_);
@@ -100,14 +106,15 @@ class SqliteAuthorities final : public AuthorityRepository {
  private:
   static LocalAuthority Read(const Statement& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Bool(3)}; }
   Connection& db_;
-  bool* changed_;
+  WriteEffects* changed_;
 };
 
 class SqliteAgencies final : public AgencyRepository {
  public:
-  explicit SqliteAgencies(Connection& db) : db_(db) {}
+  SqliteAgencies(Connection& db, WriteEffects* effects) : db_(db), changed_(effects) {}
 
   Status Insert(const Agency& a) override {
+    MarkRecordsChanged(changed_);
     auto s =
         db_.Prepare("INSERT INTO agencies(id, authority_id, name, kind, phone, email, address) VALUES (?,?,?,?,?,?,?)");
     Bind(s, a);
@@ -115,6 +122,7 @@ class SqliteAgencies final : public AgencyRepository {
   }
 
   Status Update(const Agency& a) override {
+    MarkRecordsChanged(changed_);
     auto s = db_.Prepare(
         "UPDATE agencies SET id=?1, authority_id=?2, name=?3, kind=?4, phone=?5, email=?6, address=?7 WHERE id=?1");
     Bind(s, a);
@@ -152,14 +160,16 @@ class SqliteAgencies final : public AgencyRepository {
   static Agency Read(const Statement& s) { return ReadAgency(s, 0); }
 
   Connection& db_;
+  WriteEffects* changed_;
 };
 
 class SqliteUsers final : public UserRepository {
  public:
-  SqliteUsers(Connection& db, bool* identity_changed) : db_(db), changed_(identity_changed) {}
+  SqliteUsers(Connection& db, WriteEffects* effects) : db_(db), changed_(effects) {}
 
   Status Insert(const User& u) override {
     MarkIdentityChanged(changed_);
+    MarkRecordsChanged(changed_);
     auto s = db_.Prepare(
         "INSERT INTO users(id, username, display_name, job_title, email, phone, role, authority_id, agency_id,"
         " active, password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at,"
@@ -172,6 +182,7 @@ class SqliteUsers final : public UserRepository {
 
   Status Update(const User& u) override {
     MarkIdentityChanged(changed_);
+    MarkRecordsChanged(changed_);
     auto s = db_.Prepare(
         "UPDATE users SET username=?2, display_name=?3, job_title=?4, email=?5, phone=?6, role=?7,"
         " authority_id=?8, agency_id=?9, active=?10, password_hash=?11, totp_secret=?12, totp_enrolled=?13,"
@@ -192,6 +203,7 @@ class SqliteUsers final : public UserRepository {
 
   Status RecordSignIn(const User& u) override {
     MarkIdentityChanged(changed_);
+    MarkRecordsChanged(changed_);
     auto s = db_.Prepare(
         "UPDATE users SET failed_logins=?2, locked_until=?3, last_login_at=?4, totp_last_step=?5 WHERE id=?1");
     s.Bind(1, u.id).Bind(2, u.failed_logins).Bind(3, Micros(u.locked_until)).Bind(4, Micros(u.last_login_at));
@@ -266,14 +278,15 @@ class SqliteUsers final : public UserRepository {
   }
 
   Connection& db_;
-  bool* changed_;
+  WriteEffects* changed_;
 };
 
 class SqliteChildren final : public ChildRepository {
  public:
-  explicit SqliteChildren(Connection& db) : db_(db) {}
+  SqliteChildren(Connection& db, WriteEffects* effects) : db_(db), changed_(effects) {}
 
   Status Insert(const Child& c) override {
+    MarkRecordsChanged(changed_);
     auto s = db_.Prepare(
         "INSERT INTO children(id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode,"
         " nhs_number, upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan,"
@@ -286,6 +299,7 @@ class SqliteChildren final : public ChildRepository {
   }
 
   Status Update(const Child& c) override {
+    MarkRecordsChanged(changed_);
     auto s = db_.Prepare(
         "UPDATE children SET authority_id=?2, given_names=?3, family_name=?4, date_of_birth=?5, sex=?6,"
         " address=?7, postcode=?8, nhs_number=?9, upn=?10, school_agency_id=?11, gp_agency_id=?12,"
@@ -432,11 +446,12 @@ class SqliteChildren final : public ChildRepository {
   }
 
   Connection& db_;
+  WriteEffects* changed_;
 };
 
 class SqliteTeams final : public TeamRepository {
  public:
-  explicit SqliteTeams(Connection& db) : db_(db) {}
+  SqliteTeams(Connection& db, WriteEffects* effects) : db_(db), changed_(effects) {}
 
   domain::Team Members(const std::string& child_id) override {
     auto s = db_.Prepare(
@@ -481,6 +496,7 @@ class SqliteTeams final : public TeamRepository {
   }
 
   void AddMember(const domain::TeamMember& m) override {
+    MarkRecordsChanged(changed_);
     auto s =
         db_.Prepare("INSERT INTO team_members(child_id, user_id, role, reason, joined_at, lead) VALUES (?,?,?,?,?,?)");
     s.Bind(1, m.child_id).Bind(2, m.user_id).Bind(3, m.role).Bind(4, m.reason);
@@ -488,11 +504,13 @@ class SqliteTeams final : public TeamRepository {
   }
 
   void RemoveMember(const std::string& child_id, const std::string& user_id) override {
+    MarkRecordsChanged(changed_);
     auto s = db_.Prepare("DELETE FROM team_members WHERE child_id=? AND user_id=?");
     s.Bind(1, child_id).Bind(2, user_id).Run();
   }
 
   void SetLead(const std::string& child_id, const std::string& user_id, bool lead) override {
+    MarkRecordsChanged(changed_);
     auto s = db_.Prepare("UPDATE team_members SET lead=? WHERE child_id=? AND user_id=?");
     s.Bind(1, lead).Bind(2, child_id).Bind(3, user_id).Run();
   }
@@ -517,11 +535,12 @@ class SqliteTeams final : public TeamRepository {
 
  private:
   Connection& db_;
+  WriteEffects* changed_;
 };
 
 class SqliteSessions final : public SessionRepository {
  public:
-  SqliteSessions(Connection& db, bool* identity_changed) : db_(db), changed_(identity_changed) {}
+  SqliteSessions(Connection& db, WriteEffects* effects) : db_(db), changed_(effects) {}
 
   void Insert(const SessionRecord& r) override {
     MarkIdentityChanged(changed_);
@@ -578,7 +597,7 @@ class SqliteSessions final : public SessionRepository {
   }
 
   Connection& db_;
-  bool* changed_;
+  WriteEffects* changed_;
 };
 
 constexpr std::string_view kAuditSelect =
@@ -660,16 +679,16 @@ class SqliteAudit final : public AuditLog {
 
 class Bundle final : public Repositories {
  public:
-  Bundle(Connection& db, AuditHead* head, bool* identity_changed)
-      : authorities_(db, identity_changed),
-        agencies_(db),
-        users_(db, identity_changed),
-        children_(db),
-        teams_(db),
-        sessions_(db, identity_changed),
+  Bundle(Connection& db, AuditHead* head, WriteEffects* effects)
+      : authorities_(db, effects),
+        agencies_(db, effects),
+        users_(db, effects),
+        children_(db, effects),
+        teams_(db, effects),
+        sessions_(db, effects),
         audit_(db, head),
         account_(MakeAccountRepositories(db)),
-        index_(MakeIndexRepositories(db)),
+        index_(MakeIndexRepositories(db, effects)),
         early_help_(MakeEarlyHelpRepository(db)),
         family_(MakeFamilyRepository(db)),
         idempotency_(MakeIdempotencyRepository(db)),
@@ -719,8 +738,8 @@ AuditHead LoadAuditHead(Connection& connection) {
   return {s.Int(0), s.Text(1)};
 }
 
-std::unique_ptr<Repositories> MakeRepositories(Connection& connection, AuditHead* head, bool* identity_changed) {
-  return std::make_unique<Bundle>(connection, head, identity_changed);
+std::unique_ptr<Repositories> MakeRepositories(Connection& connection, AuditHead* head, WriteEffects* effects) {
+  return std::make_unique<Bundle>(connection, head, effects);
 }
 
 }  // namespace kith::storage::sqlite

@@ -16,13 +16,20 @@ struct AuditHead {
   std::string hash;
 };
 
+// What the writer's repositories changed in the current batch, so that the store can tell the
+// caches above it (Store::IdentityVersion, Store::RecordsVersion). Touched only by the writer.
+struct WriteEffects {
+  bool identity = false;  // users, sessions or local authorities
+  bool records = false;   // children, teams, users, agencies or merges: what an account shows
+};
+
 // Reads the head of the chain from the database.
 AuditHead LoadAuditHead(Connection& connection);
 
 // Creates the repositories for one connection. `head` is null for read-only connections;
-// audit appends then throw StorageError. `identity_changed` (null for read-only connections) is
-// set to true by every write to users, sessions or local authorities.
+// audit appends then throw StorageError. `effects` (null for read-only connections) is marked by
+// every write that changes what it names.
 std::unique_ptr<Repositories> MakeRepositories(Connection& connection, AuditHead* head,
-                                               bool* identity_changed = nullptr);
+                                               WriteEffects* effects = nullptr);
 
 }  // namespace kith::storage::sqlite

@@ -42,7 +42,7 @@ class SqliteStore final : public Store {
       throw StorageError("the database schema is out of date; run `kith migrate` first");
     }
     head_ = sqlite::LoadAuditHead(writer_);
-    writer_repos_ = sqlite::MakeRepositories(writer_, &head_, &identity_changed_);
+    writer_repos_ = sqlite::MakeRepositories(writer_, &head_, &effects_);
     for (int i = 0; i < options.readers; ++i) {
       auto conn = std::make_unique<Connection>(options.path, Connection::Mode::kReadOnly);
       auto repos = sqlite::MakeRepositories(*conn, nullptr);
@@ -104,6 +104,7 @@ class SqliteStore final : public Store {
   StoreStats Stats() const override { return {batches_.load(), jobs_.load(), commit_micros_.load(), reads_.load()}; }
 
   uint64_t IdentityVersion() const override { return identity_version_.load(std::memory_order_acquire); }
+  uint64_t RecordsVersion() const override { return records_version_.load(std::memory_order_acquire); }
 
  private:
   struct Reader {
@@ -203,11 +204,10 @@ class SqliteStore final : public Store {
       const auto failure = std::current_exception();
       for (auto& e : errors) e = failure;
     }
-    // Before any caller returns, so that a session cache never serves what this batch changed.
-    if (identity_changed_) {
-      identity_changed_ = false;
-      identity_version_.fetch_add(1, std::memory_order_acq_rel);
-    }
+    // Before any caller returns, so that no cache serves what this batch changed.
+    if (effects_.identity) identity_version_.fetch_add(1, std::memory_order_acq_rel);
+    if (effects_.records) records_version_.fetch_add(1, std::memory_order_acq_rel);
+    effects_ = {};
     batches_.fetch_add(1, std::memory_order_relaxed);
     jobs_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
     for (size_t i = 0; i < batch.size(); ++i) batch[i]->Finish(errors[i]);
@@ -216,7 +216,7 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
   Connection writer_;
   AuditHead head_;
-  bool identity_changed_ = false;  // set by the writer's repositories; touched only by the writer
+  sqlite::WriteEffects effects_;  // marked by the writer's repositories; touched only by the writer
   std::unique_ptr<Repositories> writer_repos_;
 
   std::vector<Reader> readers_;
@@ -235,7 +235,7 @@ class SqliteStore final : public Store {
   std::thread thread_;
 
   std::atomic<int64_t> batches_{0}, jobs_{0}, commit_micros_{0}, reads_{0};
-  std::atomic<uint64_t> identity_version_{0};
+  std::atomic<uint64_t> identity_version_{0}, records_version_{0};
 };
 
 }  // namespace
