@@ -27,11 +27,11 @@ std::pair<int, int> TokenOverlap(std::string_view a, std::string_view b) {
 }
 
 uint8_t CompareGivenStrings(std::string_view a, std::string_view canon_a, std::string_view b, std::string_view canon_b,
-                            uint32_t phon_a, uint32_t phon_b) {
+                            uint32_t phon_a, uint32_t phon_b, bool same_name_group) {
   if (a == b) return 5;
   const std::string_view first_a = FirstToken(a);
   const std::string_view first_b = FirstToken(b);
-  if (canon_a == canon_b || first_a == first_b || canon_a == first_b || canon_b == first_a) {
+  if (canon_a == canon_b || first_a == first_b || canon_a == first_b || canon_b == first_a || same_name_group) {
     return 4;
   }
   if (WithinOneEdit(first_a, first_b)) return 3;
@@ -141,8 +141,11 @@ bool IsIdentifier(ComparisonKind kind) {
 
 uint8_t CompareGivenName(const Record& a, const Record& b) {
   if (a.given.empty() || b.given.empty()) return 0;
+  // A name group joins forms of one name across languages (Jean, John); a record of each sex
+  // is two people (Jean and John as a sister and brother).
+  const bool same_group = a.given_groups.Meets(b.given_groups) && (a.sex == 0 || b.sex == 0 || a.sex == b.sex);
   return CompareGivenStrings(a.given, a.given_canonical, b.given, b.given_canonical, a.given_phonetic,
-                             b.given_phonetic);
+                             b.given_phonetic, same_group);
 }
 
 uint8_t CompareFamilyName(std::string_view a, std::string_view b, uint32_t phonetic_a, uint32_t phonetic_b) {

@@ -26,6 +26,22 @@ TEST(CompareGivenNameTest, Levels) {
   EXPECT_EQ(CompareGivenName(william, Child("", "", "")), 0);
 }
 
+// Name groups: a short form of several names, forms in other languages; not across sexes.
+TEST(CompareGivenNameTest, NameGroups) {
+  EXPECT_EQ(CompareGivenName(Child("Fred", "", ""), Child("Alfred", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Fred", "", ""), Child("Frederick", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Alfred", "", ""), Child("Frederick", "", "")), 1);
+  EXPECT_EQ(CompareGivenName(Child("Carl", "", ""), Child("Charles", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Gwilym", "", ""), Child("Bill", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Jacob", "", ""), Child("James", "", "")), 1);  // twins' names
+  Record jean = Child("Jean", "", "");
+  Record john = Child("John", "", "");
+  EXPECT_EQ(CompareGivenName(jean, john), 4);
+  jean.sex = 'F';
+  john.sex = 'M';
+  EXPECT_LT(CompareGivenName(jean, john), 4);  // a sister and a brother
+}
+
 TEST(CompareFamilyNameTest, HyphenatedAndTypos) {
   auto level = [](std::string a, std::string b) {
     const Record x = Child("", a, "");

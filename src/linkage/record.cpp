@@ -202,6 +202,10 @@ Record NormaliseRecord(const InputRecord& in) {
   if (!r.given.empty()) {
     const std::string_view first = std::string_view(r.given).substr(0, r.given.find(' '));
     r.given_canonical = std::string(CanonicalGivenName(first));
+    const GivenNameGroups own = GivenNameGroupsOf(first);
+    const GivenNameGroups canonical = GivenNameGroupsOf(r.given_canonical);
+    r.given_groups.bits[0] = own.bits[0] | canonical.bits[0];
+    r.given_groups.bits[1] = own.bits[1] | canonical.bits[1];
     r.given_phonetic = PackPhonetic(PhoneticCode(r.given_canonical));
   }
   if (!r.family.empty()) r.family_phonetic = PackPhonetic(PhoneticCode(r.family));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,22 @@ std::string FoldText(std::string_view utf8);
 // (bill→william, mohammed→muhammad, kate→katherine). Returns `folded` itself when it is not in
 // the table. The returned view points into static storage or into `folded`.
 std::string_view CanonicalGivenName(std::string_view folded);
+
+// Given names that are one name beyond the single canonical of the nickname table: a short form
+// of several names (Fred: Frederick and Alfred; Bert: Albert, Herbert and Robert), and forms of
+// a name in other languages (Carl, Karl, Carlos: Charles; Gwilym, Wilhelm: William; Jean,
+// Johannes, Giovanni: John). Names that English-speaking parents give as names in their own
+// right, so that twins may carry both (Jacob and James, Ian and John, Hannah and Anne), are not
+// grouped. A name may be in several groups; two names are the same name when their groups meet.
+struct GivenNameGroups {
+  uint64_t bits[2] = {0, 0};
+  bool Meets(const GivenNameGroups& other) const {
+    return ((bits[0] & other.bits[0]) | (bits[1] & other.bits[1])) != 0;
+  }
+  bool empty() const { return (bits[0] | bits[1]) == 0; }
+};
+// The groups of a folded name (one token); empty when it is in none.
+GivenNameGroups GivenNameGroupsOf(std::string_view folded);
 
 // A four-character phonetic code in the style of Soundex, with the first letter itself coded so
 // that Catherine/Katherine, Phillip/Filip and Gerald/Jerald share a code. Letters only; returns

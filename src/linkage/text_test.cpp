@@ -30,6 +30,14 @@ TEST(CanonicalGivenNameTest, MapsNicknamesAndTransliterations) {
   EXPECT_EQ(CanonicalGivenName("featherstone"), "featherstone");
 }
 
+TEST(GivenNameGroupsTest, AShortFormMeetsEachOfItsNamesWhichDoNotMeetEachOther) {
+  EXPECT_TRUE(GivenNameGroupsOf("bert").Meets(GivenNameGroupsOf("herbert")));
+  EXPECT_TRUE(GivenNameGroupsOf("bert").Meets(GivenNameGroupsOf("robert")));
+  EXPECT_FALSE(GivenNameGroupsOf("herbert").Meets(GivenNameGroupsOf("robert")));
+  EXPECT_TRUE(GivenNameGroupsOf("paolo").Meets(GivenNameGroupsOf("paul")));
+  EXPECT_TRUE(GivenNameGroupsOf("featherstone").empty());
+}
+
 TEST(PhoneticCodeTest, GroupsSpellingVariants) {
   EXPECT_EQ(PhoneticCode("robert"), PhoneticCode("rupert"));
   EXPECT_EQ(PhoneticCode("catherine"), PhoneticCode("katherine"));
