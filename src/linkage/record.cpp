@@ -197,6 +197,7 @@ uint8_t UkOutwardLength(std::string_view pc) {
 Record NormaliseRecord(const InputRecord& in) {
   Record r;
   r.given = FoldName(in.given_name);
+  r.given.erase(0, r.given.size() - WithoutLeadingTitles(r.given).size());
   r.family = FoldName(in.family_name);
   r.full_name = FoldName(in.full_name);
   if (!r.given.empty()) {

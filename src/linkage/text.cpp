@@ -532,6 +532,23 @@ std::string_view CanonicalGivenName(std::string_view folded) {
   return folded;
 }
 
+std::string_view WithoutLeadingTitles(std::string_view folded) {
+  static constexpr std::string_view kTitles[] = {
+      "admiral", "archbishop", "baron", "baroness", "bishop", "brig", "brigadier", "brother", "canon",
+      "capt", "captain", "cardinal", "col", "colonel", "commander", "count", "countess", "dame",
+      "doctor", "dr", "duchess", "duke", "earl", "father", "fr", "gen", "general", "hon",
+      "honourable", "lady", "lieutenant", "lord", "lt", "marquess", "marquis", "master", "miss",
+      "mr", "mrs", "ms", "mx", "prof", "professor", "rev", "revd", "reverend", "right", "rt",
+      "sir", "sister", "the", "ven", "venerable", "viscount",
+  };
+  while (!folded.empty()) {
+    const std::string_view first = folded.substr(0, folded.find(' '));
+    if (std::find(std::begin(kTitles), std::end(kTitles), first) == std::end(kTitles)) break;
+    folded.remove_prefix(std::min(folded.size(), first.size() + 1));
+  }
+  return folded;
+}
+
 GivenNameGroups GivenNameGroupsOf(std::string_view folded) {
   static const std::vector<std::pair<std::string_view, GivenNameGroups>> names = BuildGivenNameGroups();
   const auto it = std::lower_bound(names.begin(), names.end(), folded,

@@ -29,6 +29,12 @@ std::string FoldText(std::string_view utf8);
 // the table. The returned view points into static storage or into `folded`.
 std::string_view CanonicalGivenName(std::string_view folded);
 
+// `folded` (a given name, FoldName) without its leading titles and honorifics ("sir walter" →
+// "walter", "rt hon" → ""): a title is no given name, and one in the given-name column would
+// otherwise count as a given name different from the person's own. Words that are also given
+// names (King, Major, Prince) are kept.
+std::string_view WithoutLeadingTitles(std::string_view folded);
+
 // Given names that are one name beyond the single canonical of the nickname table: a short form
 // of several names (Fred: Frederick and Alfred; Bert: Albert, Herbert and Robert), and forms of
 // a name in other languages (Carl, Karl, Carlos: Charles; Gwilym, Wilhelm: William; Jean,

@@ -38,6 +38,14 @@ TEST(GivenNameGroupsTest, AShortFormMeetsEachOfItsNamesWhichDoNotMeetEachOther) 
   EXPECT_TRUE(GivenNameGroupsOf("featherstone").empty());
 }
 
+TEST(WithoutLeadingTitlesTest, TitlesAreNoGivenName) {
+  EXPECT_EQ(WithoutLeadingTitles("sir walter"), "walter");
+  EXPECT_EQ(WithoutLeadingTitles("rt hon william"), "william");
+  EXPECT_EQ(WithoutLeadingTitles("brig gen"), "");
+  EXPECT_EQ(WithoutLeadingTitles("major"), "major");  // also a given name
+  EXPECT_EQ(WithoutLeadingTitles("walter sir"), "walter sir");
+}
+
 TEST(PhoneticCodeTest, GroupsSpellingVariants) {
   EXPECT_EQ(PhoneticCode("robert"), PhoneticCode("rupert"));
   EXPECT_EQ(PhoneticCode("catherine"), PhoneticCode("katherine"));
