@@ -31,6 +31,11 @@ uint8_t CompareGivenStrings(std::string_view a, std::string_view canon_a, std::s
   if (a == b) return 5;
   const std::string_view first_a = FirstToken(a);
   const std::string_view first_b = FirstToken(b);
+  if ((first_a.size() == 1 || first_b.size() == 1) && !first_a.empty() && !first_b.empty()) {
+    // An initial: agreeing with the other's first letter it says no more than a missing name
+    // (J. is John, James or Jack), so it is not evidence either way; disagreeing it is.
+    return first_a[0] == first_b[0] ? 0 : 1;
+  }
   if (canon_a == canon_b || first_a == first_b || canon_a == first_b || canon_b == first_a || same_name_group) {
     return 4;
   }
@@ -144,8 +149,8 @@ uint8_t CompareGivenName(const Record& a, const Record& b) {
   // A name group joins forms of one name across languages (Jean, John); a record of each sex
   // is two people (Jean and John as a sister and brother).
   const bool same_group = a.given_groups.Meets(b.given_groups) && (a.sex == 0 || b.sex == 0 || a.sex == b.sex);
-  return CompareGivenStrings(a.given, a.given_canonical, b.given, b.given_canonical, a.given_phonetic,
-                             b.given_phonetic, same_group);
+  return CompareGivenStrings(a.given, a.given_canonical, b.given, b.given_canonical, a.given_phonetic, b.given_phonetic,
+                             same_group);
 }
 
 uint8_t CompareFamilyName(std::string_view a, std::string_view b, uint32_t phonetic_a, uint32_t phonetic_b) {

@@ -24,6 +24,8 @@ TEST(CompareGivenNameTest, Levels) {
   EXPECT_EQ(CompareGivenName(william, Child("Wiliam", "", "")), 3);
   EXPECT_EQ(CompareGivenName(william, Child("Oscar", "", "")), 1);
   EXPECT_EQ(CompareGivenName(william, Child("", "", "")), 0);
+  EXPECT_EQ(CompareGivenName(william, Child("W", "", "")), 0);  // an initial: no evidence
+  EXPECT_EQ(CompareGivenName(william, Child("J", "", "")), 1);
 }
 
 // Name groups: a short form of several names, forms in other languages; not across sexes.
