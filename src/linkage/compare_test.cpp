@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "linkage/model.h"
+
 namespace kith::linkage {
 namespace {
 
@@ -130,6 +132,20 @@ TEST(CompareTermFrequencyTest, NamesPlacesAndFullNamesAreAdjusted) {
   EXPECT_TRUE(UsesTermFrequency(ComparisonKind::kFullName));
   EXPECT_FALSE(UsesTermFrequency(ComparisonKind::kDateOfBirth));
   EXPECT_TRUE(TermValue({ComparisonKind::kDateOfBirth, 0, "date_of_birth"}, r).empty());
+}
+
+// Full names sharing a token: the weight of that level follows how common the shared token is
+// (Model::Score takes the rarest shared token's frequency in place of u).
+TEST(CompareTermFrequencyTest, SharedFullNameTokensAreAdjustedByTheirFrequency) {
+  Model model({{ComparisonKind::kFullName, 0, "full_name"}});
+  const uint8_t shared_token[] = {2};
+  const uint8_t different[] = {1};
+  const float rare[] = {1e-5f};
+  const float common[] = {0.2f};
+  const float none[] = {0.0f};
+  EXPECT_GT(model.Score(shared_token, rare), model.Score(shared_token, none));
+  EXPECT_LT(model.Score(shared_token, common), model.Score(shared_token, none));
+  EXPECT_DOUBLE_EQ(model.Score(different, rare), model.Score(different, none));
 }
 
 TEST(CompareIdentifierTest, Levels) {
