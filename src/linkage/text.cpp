@@ -534,12 +534,15 @@ std::string_view CanonicalGivenName(std::string_view folded) {
 
 std::string_view WithoutLeadingTitles(std::string_view folded) {
   static constexpr std::string_view kTitles[] = {
-      "admiral",  "archbishop", "baron",    "baroness",   "bishop",  "brig",      "brigadier", "brother",   "canon",
-      "capt",     "captain",    "cardinal", "col",        "colonel", "commander", "count",     "countess",  "dame",
-      "doctor",   "dr",         "duchess",  "duke",       "earl",    "father",    "fr",        "gen",       "general",
-      "hon",      "honourable", "lady",     "lieutenant", "lord",    "lt",        "marquess",  "marquis",   "master",
-      "miss",     "mr",         "mrs",      "ms",         "mx",      "prof",      "professor", "rev",       "revd",
-      "reverend", "right",      "rt",       "sir",        "sister",  "the",       "ven",       "venerable", "viscount",
+      "adm",        "admiral",     "archbishop", "baron",   "baroness",  "bishop",     "brig",        "brigadier",
+      "brother",    "canon",       "capt",       "captain", "cardinal",  "cmdr",       "col",         "colonel",
+      "commander",  "count",       "countess",   "cpl",     "dame",      "doctor",     "dr",          "duchess",
+      "duke",       "earl",        "esq",        "father",  "fr",        "gen",        "general",     "hon",
+      "honourable", "hrh",         "insp",       "lady",    "lieut",     "lieutenant", "lord",        "lt",
+      "maj",        "marchioness", "marquess",   "marquis", "master",    "miss",       "mr",          "mrs",
+      "ms",         "mx",          "pastor",     "prof",    "professor", "pte",        "rabbi",       "rev",
+      "revd",       "reverend",    "right",      "rt",      "sergeant",  "serjeant",   "sgt",         "sir",
+      "sister",     "supt",        "the",        "ven",     "venerable", "viscount",   "viscountess",
   };
   while (!folded.empty()) {
     const std::string_view first = folded.substr(0, folded.find(' '));
