@@ -21,6 +21,10 @@ std::pair<int, int> TokenOverlap(std::string_view a, std::string_view b) {
     ++n_a;
     bool found = false;
     ForEachToken(b, [&](std::string_view tb) { found = found || ta == tb; });
+    if (!found && IsKnownGivenName(ta)) {
+      // A given name in one and its nickname, transliteration or name-group form in the other.
+      ForEachToken(b, [&](std::string_view tb) { found = found || SameGivenName(ta, tb); });
+    }
     shared += found;
   });
   return {shared, std::min(n_a, n_b)};

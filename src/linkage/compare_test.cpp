@@ -46,6 +46,15 @@ TEST(CompareGivenNameTest, NameGroups) {
   EXPECT_LT(CompareGivenName(jean, john), 4);  // a sister and a brother
 }
 
+TEST(CompareFullNameTest, TokensAgreeBySpellingOrAsOneGivenName) {
+  EXPECT_EQ(CompareFullName("thomas pilcher", "thomas pilcher"), 4);
+  EXPECT_EQ(CompareFullName("tom pilcher", "thomas pilcher"), 3);  // tom is thomas
+  EXPECT_EQ(CompareFullName("tom", "thomas pilcher"), 2);
+  EXPECT_EQ(CompareFullName("fred pilcher", "alfred john"), 2);  // a name group
+  EXPECT_EQ(CompareFullName("tom", "alfred pilcher"), 1);
+  EXPECT_EQ(CompareFullName("", "alfred pilcher"), 0);
+}
+
 TEST(CompareFamilyNameTest, HyphenatedAndTypos) {
   auto level = [](std::string a, std::string b) {
     const Record x = Child("", a, "");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -530,6 +531,43 @@ std::string_view CanonicalGivenName(std::string_view folded) {
                                     [](const auto& e, std::string_view key) { return e.first < key; });
   if (it != end && it->first == folded) return it->second;
   return folded;
+}
+
+namespace {
+
+struct KnownGivenName {
+  std::string_view canonical;
+  GivenNameGroups groups;
+};
+
+const std::unordered_map<std::string_view, KnownGivenName>& KnownGivenNames() {
+  static const std::unordered_map<std::string_view, KnownGivenName> names = [] {
+    std::unordered_map<std::string_view, KnownGivenName> out;
+    for (const auto& [variant, canonical] : kGivenNameVariants) {
+      out[variant].canonical = canonical;
+      out[canonical].canonical = canonical;
+    }
+    for (const auto& [name, groups] : BuildGivenNameGroups()) {
+      KnownGivenName& known = out[name];
+      if (known.canonical.empty()) known.canonical = name;
+      known.groups = groups;
+    }
+    return out;
+  }();
+  return names;
+}
+
+}  // namespace
+
+bool IsKnownGivenName(std::string_view folded) { return KnownGivenNames().contains(folded); }
+
+bool SameGivenName(std::string_view a, std::string_view b) {
+  const auto& names = KnownGivenNames();
+  const auto ia = names.find(a);
+  if (ia == names.end()) return false;
+  const auto ib = names.find(b);
+  if (ib == names.end()) return false;
+  return ia->second.canonical == ib->second.canonical || ia->second.groups.Meets(ib->second.groups);
 }
 
 std::string_view WithoutLeadingTitles(std::string_view folded) {

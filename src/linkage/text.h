@@ -51,6 +51,14 @@ struct GivenNameGroups {
 // The groups of a folded name (one token); empty when it is in none.
 GivenNameGroups GivenNameGroupsOf(std::string_view folded);
 
+// Whether two folded tokens are one given name by the nickname table or a name group (tom and
+// thomas, fred and alfred) though spelt differently; false when either is in neither table.
+// For comparing names that may sit in any position of a full name; a hash lookup per token.
+bool SameGivenName(std::string_view a, std::string_view b);
+// Whether a folded token is in the nickname table (as a variant or a canonical) or a name group:
+// a cheap test before SameGivenName.
+bool IsKnownGivenName(std::string_view folded);
+
 // A four-character phonetic code in the style of Soundex, with the first letter itself coded so
 // that Catherine/Katherine, Phillip/Filip and Gerald/Jerald share a code. Letters only; returns
 // "" for a name without letters.

@@ -46,6 +46,16 @@ TEST(WithoutLeadingTitlesTest, TitlesAreNoGivenName) {
   EXPECT_EQ(WithoutLeadingTitles("walter sir"), "walter sir");
 }
 
+TEST(SameGivenNameTest, NicknamesAndNameGroupsButNotOtherWords) {
+  EXPECT_TRUE(SameGivenName("tom", "thomas"));
+  EXPECT_TRUE(SameGivenName("bill", "willie"));
+  EXPECT_TRUE(SameGivenName("fred", "alfred"));
+  EXPECT_FALSE(SameGivenName("alfred", "frederick"));
+  EXPECT_FALSE(SameGivenName("pilcher", "pilcher"));  // not a known name: spelling decides
+  EXPECT_TRUE(IsKnownGivenName("thomas"));
+  EXPECT_FALSE(IsKnownGivenName("pilcher"));
+}
+
 TEST(PhoneticCodeTest, GroupsSpellingVariants) {
   EXPECT_EQ(PhoneticCode("robert"), PhoneticCode("rupert"));
   EXPECT_EQ(PhoneticCode("catherine"), PhoneticCode("katherine"));
