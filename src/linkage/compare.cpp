@@ -21,17 +21,26 @@ std::pair<int, int> TokenOverlap(std::string_view a, std::string_view b) {
     ++n_a;
     bool found = false;
     ForEachToken(b, [&](std::string_view tb) { found = found || ta == tb; });
+    if (!found && IsKnownGivenName(ta)) {
+      // A given name in one and its nickname, transliteration or name-group form in the other.
+      ForEachToken(b, [&](std::string_view tb) { found = found || SameGivenName(ta, tb); });
+    }
     shared += found;
   });
   return {shared, std::min(n_a, n_b)};
 }
 
 uint8_t CompareGivenStrings(std::string_view a, std::string_view canon_a, std::string_view b, std::string_view canon_b,
-                            uint32_t phon_a, uint32_t phon_b) {
+                            uint32_t phon_a, uint32_t phon_b, bool same_name_group) {
   if (a == b) return 5;
   const std::string_view first_a = FirstToken(a);
   const std::string_view first_b = FirstToken(b);
-  if (canon_a == canon_b || first_a == first_b || canon_a == first_b || canon_b == first_a) {
+  if ((first_a.size() == 1 || first_b.size() == 1) && !first_a.empty() && !first_b.empty()) {
+    // An initial: agreeing with the other's first letter it says no more than a missing name
+    // (J. is John, James or Jack), so it is not evidence either way; disagreeing it is.
+    return first_a[0] == first_b[0] ? 0 : 1;
+  }
+  if (canon_a == canon_b || first_a == first_b || canon_a == first_b || canon_b == first_a || same_name_group) {
     return 4;
   }
   if (WithinOneEdit(first_a, first_b)) return 3;
@@ -141,8 +150,11 @@ bool IsIdentifier(ComparisonKind kind) {
 
 uint8_t CompareGivenName(const Record& a, const Record& b) {
   if (a.given.empty() || b.given.empty()) return 0;
-  return CompareGivenStrings(a.given, a.given_canonical, b.given, b.given_canonical, a.given_phonetic,
-                             b.given_phonetic);
+  // A name group joins forms of one name across languages (Jean, John); a record of each sex
+  // is two people (Jean and John as a sister and brother).
+  const bool same_group = a.given_groups.Meets(b.given_groups) && (a.sex == 0 || b.sex == 0 || a.sex == b.sex);
+  return CompareGivenStrings(a.given, a.given_canonical, b.given, b.given_canonical, a.given_phonetic, b.given_phonetic,
+                             same_group);
 }
 
 uint8_t CompareFamilyName(std::string_view a, std::string_view b, uint32_t phonetic_a, uint32_t phonetic_b) {

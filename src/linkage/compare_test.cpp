@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "linkage/model.h"
+
 namespace kith::linkage {
 namespace {
 
@@ -24,6 +26,33 @@ TEST(CompareGivenNameTest, Levels) {
   EXPECT_EQ(CompareGivenName(william, Child("Wiliam", "", "")), 3);
   EXPECT_EQ(CompareGivenName(william, Child("Oscar", "", "")), 1);
   EXPECT_EQ(CompareGivenName(william, Child("", "", "")), 0);
+  EXPECT_EQ(CompareGivenName(william, Child("W", "", "")), 0);  // an initial: no evidence
+  EXPECT_EQ(CompareGivenName(william, Child("J", "", "")), 1);
+}
+
+// Name groups: a short form of several names, forms in other languages; not across sexes.
+TEST(CompareGivenNameTest, NameGroups) {
+  EXPECT_EQ(CompareGivenName(Child("Fred", "", ""), Child("Alfred", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Fred", "", ""), Child("Frederick", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Alfred", "", ""), Child("Frederick", "", "")), 1);
+  EXPECT_EQ(CompareGivenName(Child("Carl", "", ""), Child("Charles", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Gwilym", "", ""), Child("Bill", "", "")), 4);
+  EXPECT_EQ(CompareGivenName(Child("Jacob", "", ""), Child("James", "", "")), 1);  // twins' names
+  Record jean = Child("Jean", "", "");
+  Record john = Child("John", "", "");
+  EXPECT_EQ(CompareGivenName(jean, john), 4);
+  jean.sex = 'F';
+  john.sex = 'M';
+  EXPECT_LT(CompareGivenName(jean, john), 4);  // a sister and a brother
+}
+
+TEST(CompareFullNameTest, TokensAgreeBySpellingOrAsOneGivenName) {
+  EXPECT_EQ(CompareFullName("thomas pilcher", "thomas pilcher"), 4);
+  EXPECT_EQ(CompareFullName("tom pilcher", "thomas pilcher"), 3);  // tom is thomas
+  EXPECT_EQ(CompareFullName("tom", "thomas pilcher"), 2);
+  EXPECT_EQ(CompareFullName("fred pilcher", "alfred john"), 2);  // a name group
+  EXPECT_EQ(CompareFullName("tom", "alfred pilcher"), 1);
+  EXPECT_EQ(CompareFullName("", "alfred pilcher"), 0);
 }
 
 TEST(CompareFamilyNameTest, HyphenatedAndTypos) {
@@ -112,6 +141,20 @@ TEST(CompareTermFrequencyTest, NamesPlacesAndFullNamesAreAdjusted) {
   EXPECT_TRUE(UsesTermFrequency(ComparisonKind::kFullName));
   EXPECT_FALSE(UsesTermFrequency(ComparisonKind::kDateOfBirth));
   EXPECT_TRUE(TermValue({ComparisonKind::kDateOfBirth, 0, "date_of_birth"}, r).empty());
+}
+
+// Full names sharing a token: the weight of that level follows how common the shared token is
+// (Model::Score takes the rarest shared token's frequency in place of u).
+TEST(CompareTermFrequencyTest, SharedFullNameTokensAreAdjustedByTheirFrequency) {
+  Model model({{ComparisonKind::kFullName, 0, "full_name"}});
+  const uint8_t shared_token[] = {2};
+  const uint8_t different[] = {1};
+  const float rare[] = {1e-5f};
+  const float common[] = {0.2f};
+  const float none[] = {0.0f};
+  EXPECT_GT(model.Score(shared_token, rare), model.Score(shared_token, none));
+  EXPECT_LT(model.Score(shared_token, common), model.Score(shared_token, none));
+  EXPECT_DOUBLE_EQ(model.Score(different, rare), model.Score(different, none));
 }
 
 TEST(CompareIdentifierTest, Levels) {

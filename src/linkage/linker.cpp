@@ -231,6 +231,55 @@ std::vector<float> TermFrequencies(const std::vector<Record>& records, const Com
   return tf;
 }
 
+// Each record's full-name tokens with their frequency: the share of records whose full name
+// holds the token. For the term-frequency adjustment of full names that share some tokens.
+class FullNameTokens {
+ public:
+  // Empty (RarestShared must not be called) when `build` is false: the records have no full names.
+  FullNameTokens(const std::vector<Record>& records, bool build) : records_(records) {
+    if (!build) return;
+    begin_.assign(records.size() + 1, 0);
+    std::unordered_map<std::string_view, uint32_t> counts;
+    for (const Record& r : records) {
+      ForEachToken(r.full_name, [&](std::string_view t) {
+        if (FirstOccurrence(r.full_name, t)) ++counts[t];
+      });
+    }
+    const float n = static_cast<float>(std::max<size_t>(records.size(), 1));
+    for (size_t i = 0; i < records.size(); ++i) {
+      ForEachToken(records[i].full_name,
+                   [&](std::string_view t) { frequency_.push_back(static_cast<float>(counts[t]) / n); });
+      begin_[i + 1] = static_cast<uint32_t>(frequency_.size());
+    }
+  }
+
+  // The frequency of the rarest token the full names of records a and b share, or 0 when they
+  // share none. (The rarest rather than the product of all: tokens of one name are not
+  // independent — a family shares its surname and often its titles — and the product made
+  // precision fall from 0.977 to 0.958 on historical_50k.)
+  float RarestShared(uint32_t a, uint32_t b) const {
+    const std::string_view name_b = records_[b].full_name;
+    float rarest = 0;
+    uint32_t k = begin_[a];
+    ForEachToken(records_[a].full_name, [&](std::string_view t) {
+      const float f = frequency_[k++];
+      if ((rarest == 0 || f < rarest) && ShareToken(name_b, t, 1)) rarest = f;
+    });
+    return rarest;
+  }
+
+ private:
+  // Whether `token` (a view into `name`) is its first occurrence in `name`.
+  static bool FirstOccurrence(std::string_view name, std::string_view token) {
+    return name.find(token) == static_cast<size_t>(token.data() - name.data()) ||
+           !ShareToken(name.substr(0, static_cast<size_t>(token.data() - name.data())), token, 1);
+  }
+
+  const std::vector<Record>& records_;
+  std::vector<uint32_t> begin_;   // per record, n + 1: its tokens' frequencies are
+  std::vector<float> frequency_;  // frequency_[begin_[i] .. begin_[i + 1])
+};
+
 std::vector<uint8_t> CompareAll(const std::vector<Record>& records, const Comparator& comparator,
                                 const std::vector<std::pair<uint32_t, uint32_t>>& pairs, unsigned threads) {
   const size_t width = comparator.size();
@@ -533,9 +582,11 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
   t0 = SteadyClock::now();
   const size_t width = comparator.size();
   int given = -1;
+  int full_name = -1;
   std::vector<size_t> identifiers;
   for (size_t c = 0; c < width; ++c) {
     if (comparator.specs()[c].kind == ComparisonKind::kGivenName) given = static_cast<int>(c);
+    if (comparator.specs()[c].kind == ComparisonKind::kFullName) full_name = static_cast<int>(c);
     if (IsIdentifier(comparator.specs()[c].kind)) identifiers.push_back(c);
   }
   const double match_weight = Model::ToWeight(options.match_probability);
@@ -547,6 +598,8 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
     size_t guarded = 0;
     std::vector<uint32_t> stamp;
   };
+  const FullNameTokens full_name_tokens(records, full_name >= 0);
+  const int full_name_top = full_name >= 0 ? LevelCount(ComparisonKind::kFullName) - 1 : 0;
   std::vector<WorkerOutput> outputs(threads);
   for (auto& o : outputs) o.stamp.assign(n, RuleIndex::kNone);
   auto score_range = [&](size_t begin, size_t end, unsigned worker) {
@@ -564,7 +617,15 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
             out.stamp[j] = static_cast<uint32_t>(i);
             ++out.compared;
             comparator.Compare(records[i], records[j], gamma);
-            const double w = model.Score(gamma, &tf[i * width]);
+            const float* pair_tf = &tf[i * width];
+            float shared_tf[kMaxComparisons];
+            if (full_name >= 0 && gamma[full_name] >= 2 && gamma[full_name] < full_name_top) {
+              // Full names sharing some tokens: adjusted by how common the rarest of them is.
+              std::copy(pair_tf, pair_tf + width, shared_tf);
+              shared_tf[full_name] = full_name_tokens.RarestShared(static_cast<uint32_t>(i), j);
+              pair_tf = shared_tf;
+            }
+            const double w = model.Score(gamma, pair_tf);
             if (w < review_weight) continue;
             Outcome outcome = w >= match_weight ? Outcome::kMatch : Outcome::kReview;
             bool guarded = false;

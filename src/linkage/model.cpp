@@ -37,7 +37,7 @@ Model::Model(std::vector<ComparisonSpec> comparisons) : comparisons_(std::move(c
 
 void Model::Finalise() {
   weights_.assign(comparisons_.size() * kMaxLevels, 0.0f);
-  log2_u_exact_.assign(comparisons_.size(), 0.0f);
+  log2_u_.assign(comparisons_.size() * kMaxLevels, 0.0f);
   tf_level_.assign(comparisons_.size(), 0);
   for (size_t c = 0; c < comparisons_.size(); ++c) {
     const int levels = LevelCount(comparisons_[c].kind);
@@ -45,10 +45,10 @@ void Model::Finalise() {
       const double mm = std::max(m[c][l], kMinProbability);
       const double uu = std::max(u[c][l], 1e-9);
       weights_[c * kMaxLevels + l] = static_cast<float>(std::log2(mm / uu));
+      log2_u_[c * kMaxLevels + l] = static_cast<float>(std::log2(uu));
     }
     if (UsesTermFrequency(comparisons_[c].kind)) {
-      tf_level_[c] = static_cast<uint8_t>(levels - 1);
-      log2_u_exact_[c] = static_cast<float>(std::log2(std::max(u[c][levels - 1], 1e-9)));
+      tf_level_[c] = static_cast<uint8_t>(comparisons_[c].kind == ComparisonKind::kFullName ? 2 : levels - 1);
     }
   }
   prior_weight_ = ToWeight(prior);
@@ -59,10 +59,10 @@ double Model::Score(const uint8_t* gamma, const float* tf) const {
   for (size_t c = 0; c < comparisons_.size(); ++c) {
     const uint8_t level = gamma[c];
     w += weights_[c * kMaxLevels + level];
-    if (tf != nullptr && level != 0 && level == tf_level_[c] && tf[c] > 0) {
-      // Splink's adjustment: replace u of exact agreement by the value's own frequency.
+    if (tf != nullptr && level != 0 && tf_level_[c] != 0 && level >= tf_level_[c] && tf[c] > 0) {
+      // Splink's adjustment: replace u of the level by the agreed value's own frequency.
       const double f = std::max(static_cast<double>(tf[c]), tf_floor);
-      w += tf_weight * (log2_u_exact_[c] - std::log2(f));
+      w += tf_weight * (log2_u_[c * kMaxLevels + level] - std::log2(f));
     }
   }
   return w;

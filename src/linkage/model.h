@@ -42,8 +42,10 @@ class Model {
     return weights_[comparison * kMaxLevels + static_cast<size_t>(level)];
   }
   // log2 posterior odds of a match. `tf` holds, per comparison, the term frequency of the
-  // agreed value (used only at the exact level of comparisons that use term frequency); pass
-  // nullptr for no adjustment.
+  // agreed value (used at the exact level of comparisons that use term frequency) and, for the
+  // full name at its levels between "different" and "exact", the frequency of the tokens the
+  // two names share (the product of each token's share of records: sharing "wewitzer" is worth
+  // more than sharing "sir"); 0 for no adjustment of that comparison, nullptr for none at all.
   double Score(const uint8_t* gamma, const float* tf) const;
 
   static double ToProbability(double weight);
@@ -52,8 +54,9 @@ class Model {
  private:
   std::vector<ComparisonSpec> comparisons_;
   std::vector<float> weights_;
-  std::vector<float> log2_u_exact_;  // per comparison, for the term-frequency adjustment
-  std::vector<uint8_t> tf_level_;    // per comparison, the level adjusted (0 = none)
+  std::vector<float> log2_u_;      // per comparison and level, for the term-frequency adjustment
+  std::vector<uint8_t> tf_level_;  // per comparison, the lowest level adjusted (0 = none); the
+                                   // exact level only, but for the full name's token levels
   double prior_weight_ = 0;
 };
 

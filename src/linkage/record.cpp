@@ -197,11 +197,16 @@ uint8_t UkOutwardLength(std::string_view pc) {
 Record NormaliseRecord(const InputRecord& in) {
   Record r;
   r.given = FoldName(in.given_name);
+  r.given.erase(0, r.given.size() - WithoutLeadingTitles(r.given).size());
   r.family = FoldName(in.family_name);
   r.full_name = FoldName(in.full_name);
   if (!r.given.empty()) {
     const std::string_view first = std::string_view(r.given).substr(0, r.given.find(' '));
     r.given_canonical = std::string(CanonicalGivenName(first));
+    const GivenNameGroups own = GivenNameGroupsOf(first);
+    const GivenNameGroups canonical = GivenNameGroupsOf(r.given_canonical);
+    r.given_groups.bits[0] = own.bits[0] | canonical.bits[0];
+    r.given_groups.bits[1] = own.bits[1] | canonical.bits[1];
     r.given_phonetic = PackPhonetic(PhoneticCode(r.given_canonical));
   }
   if (!r.family.empty()) r.family_phonetic = PackPhonetic(PhoneticCode(r.family));

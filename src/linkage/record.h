@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "linkage/text.h"
+
 namespace kith::linkage {
 
 // What a column means. Several columns may share a type: kAddress columns are joined in order
@@ -86,6 +88,7 @@ DateDigits ParseDateDigits(std::string_view text);
 struct Record {
   std::string given;               // FoldName
   std::string given_canonical;     // nickname/transliteration canonical of the first given token
+  GivenNameGroups given_groups;    // GivenNameGroupsOf the first given token and of its canonical
   std::string family;              // FoldName; hyphenated and double-barrelled parts space-separated
   std::string full_name;           // FoldName of the full name
   std::string address;             // FoldText

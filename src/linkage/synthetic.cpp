@@ -309,7 +309,8 @@ bool TooSimilar(std::string_view a, std::string_view b) {
   if (a.substr(0, 3) == b.substr(0, 3)) return true;
   const std::string fa = FoldName(a);
   const std::string fb = FoldName(b);
-  return CanonicalGivenName(fa) == CanonicalGivenName(fb) || PhoneticCode(fa) == PhoneticCode(fb);
+  return CanonicalGivenName(fa) == CanonicalGivenName(fb) || PhoneticCode(fa) == PhoneticCode(fb) ||
+         GivenNameGroupsOf(fa).Meets(GivenNameGroupsOf(fb));
 }
 
 Date Jitter(const Date& d, Rng& rng) {

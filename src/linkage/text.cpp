@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace kith::linkage {
 namespace {
@@ -330,6 +332,127 @@ bool VariantsSorted() {
                         [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
+// Groups of one name's forms (see GivenNameGroupsOf in text.h); at most 128. A short form that
+// belongs to several names is in each of their groups; the names themselves are not grouped
+// together (Alfred and Frederick share Fred, not each other).
+constexpr std::string_view kGivenNameGroups[] = {
+    // Short forms of several names.
+    "alfred alf alfie fred freddie freddy al",
+    "wilfred wilfrid wilf fred freddie",
+    "albert bert bertie al",
+    "herbert herb bert bertie herbie",
+    "robert bert bertie robbie robby bobbie bobbi rupert ruprecht roberto",
+    "hubert bert",
+    "gilbert bert gil",
+    "edwin ed eddie eddy ned win",
+    "edmund ed eddie ned ted",
+    "theodore ted teddy teddie theo",
+    "harold harry hal",
+    "alan al",
+    // Forms of a name in other languages, old abbreviations and further short forms.
+    "john jean johannes johann jan juan giovanni hans ivan jock jno johnnie",
+    "charles carl karl carlo carlos charley chas cha",
+    "walter wally walt wat",
+    "mary maria marie mamie mair maire",
+    "margaret may maisie madge greta meg peggy",
+    "william gwilym guillaume wilhelm guglielmo gulielmus willem wm",
+    "henry harry hal hank hen heinrich henri enrico",
+    "george geordie jerzy georg georges giorgio jorge geo",
+    "paul paolo pablo pawel pavel paulo",
+    "andrew andrzej andreas andre andi",
+    "hugh huw hugo huey hughie",
+    "david dafydd dewi dai davie",
+    "edward iorwerth eduard eduardo edouard",
+    "lewis louis louie lew ludwig luis luigi",
+    "isaac ike",
+    "frances fanny fannie francesca",
+    "francis frank francesco francisco franz franciscus frans",
+    "adelaide addie",
+    "adeline addie",
+    "augustus august gus gussie",
+    "harriet henrietta hattie hetty hettie",
+    "helen ellen nell nellie nelly",
+    "eleanor elinor nell nellie nelly",
+    "elizabeth bessie bess lisa elsa elspeth elise eliza",
+    "emily emilie emilia emmie em millie milly",
+    "horace horatio",
+    "clement clem",
+    "charlotte lottie lotte lotty carlotta",
+    "richard ritchie richey ricki riccardo ricardo dickie",
+    "alice alicia ally alix alys",
+    "agnes nessie aggie ines inez nesta",
+    "gertrude trudy trudie trudi gertie",
+    "lavinia vinnie",
+    "norman norrie",
+    "howard howie",
+    "eugene gene",
+    "constance connie",
+    "matthew matthias mathias mat matteo",
+    "mark marcus marco marc",
+    "cyril cy",
+    "clara claire clare",
+    "lilian lillian lil lily lilly",
+    "louisa louise lou lula lulu",
+    "llewellyn llewelyn llew",
+    "meredith meredydd",
+    "gavin gawain",
+    "roland rowland orlando",
+    "bernard barney bernhard",
+    "janet jessie",
+    "jessica jessie",
+    "sarah sadie",
+    "esther essie hester hettie hetty",
+    "dorothy dora dorothea dolly",
+    "theodora dora",
+    "james jem jimmie jimi jacques jaime hamish seamus jas",
+    "thomas tommie tomas thos tommaso",
+    "emma emmie",
+    "tobias toby",
+    "bartholomew bart",
+    "mortimer mort",
+    "victor vic",
+    "simon sim",
+    "samuel sammie",
+    "beatrice beatrix bea trixie",
+    "lucy lucille lucia",
+    "caroline carrie",
+    "algernon algie algy",
+    "christina tina",
+    "michael mickie",
+    "moses mo moshe",
+    "maurice morris mo",
+    "joseph giuseppe josef jose",
+    "peter pierre pietro piotr",
+    "stephen steven etienne stefan",
+    "anthony antonio anton antoine",
+    "philip philippe felipe filippo",
+    "nicholas nicolas nikolai nicola",
+};
+
+std::vector<std::pair<std::string_view, GivenNameGroups>> BuildGivenNameGroups() {
+  static_assert(std::size(kGivenNameGroups) <= 128);
+  std::vector<std::pair<std::string_view, GivenNameGroups>> names;
+  for (size_t g = 0; g < std::size(kGivenNameGroups); ++g) {
+    ForEachToken(kGivenNameGroups[g], [&](std::string_view name) {
+      GivenNameGroups bit;
+      bit.bits[g / 64] = uint64_t{1} << (g % 64);
+      names.emplace_back(name, bit);
+    });
+  }
+  std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // One entry per name, with the union of its groups.
+  std::vector<std::pair<std::string_view, GivenNameGroups>> merged;
+  for (const auto& [name, groups] : names) {
+    if (merged.empty() || merged.back().first != name) {
+      merged.emplace_back(name, groups);
+    } else {
+      merged.back().second.bits[0] |= groups.bits[0];
+      merged.back().second.bits[1] |= groups.bits[1];
+    }
+  }
+  return merged;
+}
+
 // Soundex-style digit classes; '0' marks letters that separate codes (vowels, h, w, y).
 char PhoneticClass(char c) {
   switch (c) {
@@ -408,6 +531,70 @@ std::string_view CanonicalGivenName(std::string_view folded) {
                                     [](const auto& e, std::string_view key) { return e.first < key; });
   if (it != end && it->first == folded) return it->second;
   return folded;
+}
+
+namespace {
+
+struct KnownGivenName {
+  std::string_view canonical;
+  GivenNameGroups groups;
+};
+
+const std::unordered_map<std::string_view, KnownGivenName>& KnownGivenNames() {
+  static const std::unordered_map<std::string_view, KnownGivenName> names = [] {
+    std::unordered_map<std::string_view, KnownGivenName> out;
+    for (const auto& [variant, canonical] : kGivenNameVariants) {
+      out[variant].canonical = canonical;
+      out[canonical].canonical = canonical;
+    }
+    for (const auto& [name, groups] : BuildGivenNameGroups()) {
+      KnownGivenName& known = out[name];
+      if (known.canonical.empty()) known.canonical = name;
+      known.groups = groups;
+    }
+    return out;
+  }();
+  return names;
+}
+
+}  // namespace
+
+bool IsKnownGivenName(std::string_view folded) { return KnownGivenNames().contains(folded); }
+
+bool SameGivenName(std::string_view a, std::string_view b) {
+  const auto& names = KnownGivenNames();
+  const auto ia = names.find(a);
+  if (ia == names.end()) return false;
+  const auto ib = names.find(b);
+  if (ib == names.end()) return false;
+  return ia->second.canonical == ib->second.canonical || ia->second.groups.Meets(ib->second.groups);
+}
+
+std::string_view WithoutLeadingTitles(std::string_view folded) {
+  static constexpr std::string_view kTitles[] = {
+      "adm",        "admiral",     "archbishop", "baron",   "baroness",  "bishop",     "brig",        "brigadier",
+      "brother",    "canon",       "capt",       "captain", "cardinal",  "cmdr",       "col",         "colonel",
+      "commander",  "count",       "countess",   "cpl",     "dame",      "doctor",     "dr",          "duchess",
+      "duke",       "earl",        "esq",        "father",  "fr",        "gen",        "general",     "hon",
+      "honourable", "hrh",         "insp",       "lady",    "lieut",     "lieutenant", "lord",        "lt",
+      "maj",        "marchioness", "marquess",   "marquis", "master",    "miss",       "mr",          "mrs",
+      "ms",         "mx",          "pastor",     "prof",    "professor", "pte",        "rabbi",       "rev",
+      "revd",       "reverend",    "right",      "rt",      "sergeant",  "serjeant",   "sgt",         "sir",
+      "sister",     "supt",        "the",        "ven",     "venerable", "viscount",   "viscountess",
+  };
+  while (!folded.empty()) {
+    const std::string_view first = folded.substr(0, folded.find(' '));
+    if (std::find(std::begin(kTitles), std::end(kTitles), first) == std::end(kTitles)) break;
+    folded.remove_prefix(std::min(folded.size(), first.size() + 1));
+  }
+  return folded;
+}
+
+GivenNameGroups GivenNameGroupsOf(std::string_view folded) {
+  static const std::vector<std::pair<std::string_view, GivenNameGroups>> names = BuildGivenNameGroups();
+  const auto it = std::lower_bound(names.begin(), names.end(), folded,
+                                   [](const auto& e, std::string_view key) { return e.first < key; });
+  return it != names.end() && it->first == folded ? it->second : GivenNameGroups{};
 }
 
 std::string PhoneticCode(std::string_view folded) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,36 @@ std::string FoldText(std::string_view utf8);
 // (bill→william, mohammed→muhammad, kate→katherine). Returns `folded` itself when it is not in
 // the table. The returned view points into static storage or into `folded`.
 std::string_view CanonicalGivenName(std::string_view folded);
+
+// `folded` (a given name, FoldName) without its leading titles and honorifics ("sir walter" →
+// "walter", "rt hon" → ""): a title is no given name, and one in the given-name column would
+// otherwise count as a given name different from the person's own. Words that are also given
+// names (King, Major, Prince) are kept.
+std::string_view WithoutLeadingTitles(std::string_view folded);
+
+// Given names that are one name beyond the single canonical of the nickname table: a short form
+// of several names (Fred: Frederick and Alfred; Bert: Albert, Herbert and Robert), and forms of
+// a name in other languages (Carl, Karl, Carlos: Charles; Gwilym, Wilhelm: William; Jean,
+// Johannes, Giovanni: John). Names that English-speaking parents give as names in their own
+// right, so that twins may carry both (Jacob and James, Ian and John, Hannah and Anne), are not
+// grouped. A name may be in several groups; two names are the same name when their groups meet.
+struct GivenNameGroups {
+  uint64_t bits[2] = {0, 0};
+  bool Meets(const GivenNameGroups& other) const {
+    return ((bits[0] & other.bits[0]) | (bits[1] & other.bits[1])) != 0;
+  }
+  bool empty() const { return (bits[0] | bits[1]) == 0; }
+};
+// The groups of a folded name (one token); empty when it is in none.
+GivenNameGroups GivenNameGroupsOf(std::string_view folded);
+
+// Whether two folded tokens are one given name by the nickname table or a name group (tom and
+// thomas, fred and alfred) though spelt differently; false when either is in neither table.
+// For comparing names that may sit in any position of a full name; a hash lookup per token.
+bool SameGivenName(std::string_view a, std::string_view b);
+// Whether a folded token is in the nickname table (as a variant or a canonical) or a name group:
+// a cheap test before SameGivenName.
+bool IsKnownGivenName(std::string_view folded);
 
 // A four-character phonetic code in the style of Soundex, with the first letter itself coded so
 // that Catherine/Katherine, Phillip/Filip and Gerald/Jerald share a code. Letters only; returns

@@ -30,6 +30,32 @@ TEST(CanonicalGivenNameTest, MapsNicknamesAndTransliterations) {
   EXPECT_EQ(CanonicalGivenName("featherstone"), "featherstone");
 }
 
+TEST(GivenNameGroupsTest, AShortFormMeetsEachOfItsNamesWhichDoNotMeetEachOther) {
+  EXPECT_TRUE(GivenNameGroupsOf("bert").Meets(GivenNameGroupsOf("herbert")));
+  EXPECT_TRUE(GivenNameGroupsOf("bert").Meets(GivenNameGroupsOf("robert")));
+  EXPECT_FALSE(GivenNameGroupsOf("herbert").Meets(GivenNameGroupsOf("robert")));
+  EXPECT_TRUE(GivenNameGroupsOf("paolo").Meets(GivenNameGroupsOf("paul")));
+  EXPECT_TRUE(GivenNameGroupsOf("featherstone").empty());
+}
+
+TEST(WithoutLeadingTitlesTest, TitlesAreNoGivenName) {
+  EXPECT_EQ(WithoutLeadingTitles("sir walter"), "walter");
+  EXPECT_EQ(WithoutLeadingTitles("rt hon william"), "william");
+  EXPECT_EQ(WithoutLeadingTitles("brig gen"), "");
+  EXPECT_EQ(WithoutLeadingTitles("major"), "major");  // also a given name
+  EXPECT_EQ(WithoutLeadingTitles("walter sir"), "walter sir");
+}
+
+TEST(SameGivenNameTest, NicknamesAndNameGroupsButNotOtherWords) {
+  EXPECT_TRUE(SameGivenName("tom", "thomas"));
+  EXPECT_TRUE(SameGivenName("bill", "willie"));
+  EXPECT_TRUE(SameGivenName("fred", "alfred"));
+  EXPECT_FALSE(SameGivenName("alfred", "frederick"));
+  EXPECT_FALSE(SameGivenName("pilcher", "pilcher"));  // not a known name: spelling decides
+  EXPECT_TRUE(IsKnownGivenName("thomas"));
+  EXPECT_FALSE(IsKnownGivenName("pilcher"));
+}
+
 TEST(PhoneticCodeTest, GroupsSpellingVariants) {
   EXPECT_EQ(PhoneticCode("robert"), PhoneticCode("rupert"));
   EXPECT_EQ(PhoneticCode("catherine"), PhoneticCode("katherine"));
