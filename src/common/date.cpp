@@ -61,7 +61,19 @@ Date Date::FromTime(TimePoint t) {
   return FromDays(us >= 0 ? us / day_us : (us - day_us + 1) / day_us);
 }
 
-std::string Date::ToString() const { return fmt::format("{:04}-{:02}-{:02}", year, month, day); }
+std::string Date::ToString() const {
+  if (year < 0 || year > 9999 || month < 0 || month > 99 || day < 0 || day > 99) {
+    return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+  }
+  char out[] = "0000-00-00";  // by hand: every date of every response comes through here
+  auto put = [&](int at, int width, int value) {
+    for (int i = at + width - 1; i >= at; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, 4, year);
+  put(5, 2, month);
+  put(8, 2, day);
+  return std::string(out, sizeof out - 1);
+}
 
 int Date::AgeOn(const Date& on) const {
   int age = on.year - year;

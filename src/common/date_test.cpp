@@ -45,6 +45,15 @@ TEST(DateTest, DateOfAnInstantIsUtc) {
   EXPECT_EQ(Date::FromTime(FromMicros(0)).ToString(), "1970-01-01");
   EXPECT_EQ(Date::FromTime(FromMicros(-1)).ToString(), "1969-12-31");
   EXPECT_EQ(FormatUtc(FromMicros(1'700'000'000'123'456)), "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(FormatUtc(FromMicros(-1)), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatUtc(FromMicros(0)), "1970-01-01T00:00:00.000Z");
+}
+
+TEST(DateTest, TextIsZeroPaddedAtEveryWidth) {
+  EXPECT_EQ((Date{5, 1, 2}).ToString(), "0005-01-02");
+  EXPECT_EQ((Date{2026, 12, 31}).ToString(), "2026-12-31");
+  EXPECT_EQ((Date{12345, 1, 1}).ToString(), "12345-01-01");  // beyond four digits: as printf would
+  EXPECT_EQ(FormatUtc(FromMicros(253'402'300'799'999'999)), "9999-12-31T23:59:59.999Z");
 }
 
 }  // namespace
