@@ -18,13 +18,13 @@ class Out {
   explicit Out(size_t reserve) : buf_(reserve, '\0') {}
 
   void Raw(std::string_view s) {
-    Ensure(s.size());
-    std::memcpy(&buf_[len_], s.data(), s.size());
+    if (len_ + s.size() > buf_.size()) [[unlikely]] Grow(s.size());
+    std::memcpy(buf_.data() + len_, s.data(), s.size());
     len_ += s.size();
   }
   void Char(char c) {
-    Ensure(1);
-    buf_[len_++] = c;
+    if (len_ == buf_.size()) [[unlikely]] Grow(1);
+    buf_.data()[len_++] = c;
   }
   char& Back() { return buf_[len_ - 1]; }
   std::string Take() && {
@@ -33,9 +33,7 @@ class Out {
   }
 
  private:
-  void Ensure(size_t n) {
-    if (len_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, len_ + n));
-  }
+  [[gnu::noinline]] void Grow(size_t n) { buf_.resize(std::max(buf_.size() * 2, len_ + n)); }
   std::string buf_;
   size_t len_ = 0;
 };

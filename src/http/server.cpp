@@ -56,8 +56,12 @@ struct Wire {
 void AppendHeader(std::string& head, std::string_view name, std::string_view value) {
   head += name;
   head += ": ";
-  for (const char c : value) {
-    if (c != '\r' && c != '\n') head += c;  // a value can never start another header
+  if (value.find_first_of("\r\n") == std::string_view::npos) {
+    head += value;
+  } else {
+    for (const char c : value) {
+      if (c != '\r' && c != '\n') head += c;  // a value can never start another header
+    }
   }
   head += "\r\n";
 }
