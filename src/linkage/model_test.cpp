@@ -261,5 +261,15 @@ TEST(RunEmTest, AllPairsAlikeGiveFiniteEstimates) {
   EXPECT_TRUE(none.converged);
 }
 
+TEST(RunEmTest, NoPairsGiveNoNaN) {
+  const Synthetic s = Known();
+  const Model model = ModelWithU(s);
+  const EmResult em = RunEm(model, CountPatterns({}, s.specs().size()), std::vector<bool>(s.specs().size(), true), 100);
+  ExpectFinite(em);
+  EXPECT_EQ(em.lambda, 0.0);
+  EXPECT_FALSE(em.converged);
+  EXPECT_EQ(em.m, model.m);
+}
+
 }  // namespace
 }  // namespace kith::linkage
