@@ -50,6 +50,34 @@ TEST(ParseFeedTest, RejectsBadRowsWithTheirLinesAndKeepsTheGoodOnes) {
   EXPECT_NE(parsed->rejected[7].reason.find("sex"), std::string::npos);
 }
 
+TEST(ParseFeedTest, RejectsAnInvalidUpnWithItsLineAndKeepsTheGoodRows) {
+  const std::string feed =
+      "record_id,given_name,family_name,date_of_birth,sex,upn\n"
+      "S1,Amelia,Hart,2016-04-02,F,H801200001001\n"
+      "S2,Leo,Carter,2016-02-03,M,A801200001001\n"  // wrong check letter
+      "S3,Noah,Price,2015-01-01,M,r801-1200-10012\n"
+      "S4,Ava,Price,2015-01-01,F,H80120000100\n"    // twelve characters
+      "S5,Ivy,Stone,2017-05-05,F,\n";
+  auto parsed = ParseFeed(feed, "Hillside Primary", kToday);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->rows_read, 5u);
+  ASSERT_EQ(parsed->rows.size(), 3u);
+  EXPECT_EQ(parsed->rows[0].record.record_id, "S1");
+  EXPECT_EQ(parsed->rows[0].record.upn, "H801200001001");
+  EXPECT_EQ(parsed->rows[1].record.record_id, "S3");
+  EXPECT_EQ(parsed->rows[1].line, 4u);
+  EXPECT_EQ(parsed->rows[1].record.upn, "R801120010012");  // normalised
+  EXPECT_EQ(parsed->rows[2].record.record_id, "S5");
+  EXPECT_EQ(parsed->rows[2].record.upn, "");
+  ASSERT_EQ(parsed->rejected.size(), 2u);
+  EXPECT_EQ(parsed->rejected[0].line, 3u);
+  EXPECT_EQ(parsed->rejected[0].reason.rfind("upn: ", 0), 0u) << parsed->rejected[0].reason;
+  EXPECT_NE(parsed->rejected[0].reason.find("check letter"), std::string::npos);
+  EXPECT_EQ(parsed->rejected[1].line, 5u);
+  EXPECT_EQ(parsed->rejected[1].reason.rfind("upn: ", 0), 0u) << parsed->rejected[1].reason;
+  EXPECT_NE(parsed->rejected[1].reason.find("check letter"), std::string::npos);
+}
+
 TEST(ParseFeedTest, RefusesFilesThatAreNotFeeds) {
   EXPECT_EQ(ParseFeed("", "s", kToday).error().field, "file");
   EXPECT_EQ(ParseFeed("\xff\xfer\0e\0", "s", kToday).error().field, "file");

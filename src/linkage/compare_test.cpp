@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "linkage/model.h"
+#include "linkage/text.h"
 
 namespace kith::linkage {
 namespace {
@@ -162,6 +163,107 @@ TEST(CompareIdentifierTest, Levels) {
   EXPECT_EQ(CompareIdentifier("9434765919", "9434765991"), 2);
   EXPECT_EQ(CompareIdentifier("9434765919", "4010232137"), 1);
   EXPECT_EQ(CompareIdentifier("", "4010232137"), 0);
+}
+
+// Addresses and places are compared after FoldText, as NormaliseRecord leaves them.
+uint8_t Address(std::string_view a, std::string_view b) { return CompareAddress(FoldText(a), FoldText(b)); }
+uint8_t Place(std::string_view a, std::string_view b) { return CompareShortText(FoldText(a), FoldText(b)); }
+
+TEST(CompareAddressTest, Levels) {
+  // Exact after folding case and punctuation.
+  EXPECT_EQ(Address("Flat 2, 14 Harrow Road", "FLAT 2 14 HARROW ROAD"), 4);
+  EXPECT_EQ(Address("14 St. John's Close", "14 st johns close"), 4);
+  // Abbreviations are not expanded, but a short abbreviation still leaves the text close.
+  EXPECT_EQ(Address("12 High Street", "12 High St"), 3);
+  EXPECT_EQ(Address("14 Harrow Road", "14 Harrow Rd"), 3);
+  EXPECT_EQ(Address("14 Harrow Road", "14 Harow Road"), 3);  // a typo
+  // A shared street word of three letters or more: moved along the street, or a house name.
+  EXPECT_EQ(Address("Rose Cottage, Church Lane", "Church Lane Farm"), 2);
+  EXPECT_EQ(Address("Flat 5, Jubilee Court, Mill Street", "Jubilee Court"), 2);
+  // Nothing in common; a shared house number or a two-letter word is not enough.
+  EXPECT_EQ(Address("14 Harrow Road", "9 Elm Grove"), 1);
+  EXPECT_EQ(Address("14 Harrow Road", "14 Elm Grove"), 1);
+  EXPECT_EQ(Address("4 Ox Close", "Ox Farm"), 1);
+  // Missing on either side, or nothing left after folding: no evidence.
+  EXPECT_EQ(Address("", "14 Harrow Road"), 0);
+  EXPECT_EQ(Address("14 Harrow Road", ""), 0);
+  EXPECT_EQ(Address(" , ", "14 Harrow Road"), 0);
+}
+
+// Jaro–Winkler does not look at what differs: a different flat or house number on the same
+// street is nearly the same string. These pin that down so that a change to it is deliberate.
+TEST(CompareAddressTest, OtherNumbersOnTheSameStreetStayClose) {
+  EXPECT_EQ(Address("Flat 2, 14 Harrow Road", "Flat 3, 14 Harrow Road"), 3);
+  EXPECT_EQ(Address("14 Harrow Road", "27 Harrow Road"), 3);
+}
+
+TEST(CompareAddressTest, ComparatorUsesTheNormalisedAddress) {
+  InputRecord a;
+  a.address = "Flat 2, 14 Harrow Road";
+  InputRecord b;
+  b.address = "flat 2 14 harrow road";
+  const Comparator comparator({{ComparisonKind::kAddress, 0, "address"}});
+  uint8_t gamma[1];
+  comparator.Compare(NormaliseRecord(a), NormaliseRecord(b), gamma);
+  EXPECT_EQ(gamma[0], 4);
+  b.address = "9 Elm Grove";
+  comparator.Compare(NormaliseRecord(a), NormaliseRecord(b), gamma);
+  EXPECT_EQ(gamma[0], 1);
+}
+
+TEST(CompareShortTextTest, Levels) {
+  EXPECT_EQ(Place("Headingley", "HEADINGLEY"), 3);
+  EXPECT_EQ(Place("Newcastle-upon-Tyne", "Newcastle upon Tyne"), 3);
+  EXPECT_EQ(Place("Headingley", "Headingly"), 2);                // a typo: JW >= 0.88
+  EXPECT_EQ(Place("Newcastle upon Tyne", "Newcastle"), 2);       // a shared word
+  EXPECT_EQ(Place("St Albans", "Saint Albans"), 2);              // abbreviation: shared word
+  EXPECT_EQ(Place("Leeds", "Bradford"), 1);
+  EXPECT_EQ(Place("Kings Lynn", "Kingston upon Hull"), 1);      // JW below 0.88, no shared word
+  EXPECT_EQ(Place("", "Leeds"), 0);
+  EXPECT_EQ(Place("Leeds", ""), 0);
+  EXPECT_EQ(LevelCount(ComparisonKind::kLocality), 4);
+}
+
+TEST(CompareShortTextTest, LocalityAndTextColumnsUseIt) {
+  InputRecord a;
+  a.locality = "Headingley";
+  a.texts = {"Teaching assistant"};
+  InputRecord b;
+  b.locality = "headingly";
+  b.texts = {"TEACHING ASSISTANT"};
+  const Comparator comparator({{ComparisonKind::kLocality, 0, "locality"}, {ComparisonKind::kText, 0, "occupation"}});
+  uint8_t gamma[2];
+  comparator.Compare(NormaliseRecord(a), NormaliseRecord(b), gamma);
+  EXPECT_EQ(gamma[0], 2);
+  EXPECT_EQ(gamma[1], 3);
+  b.texts.clear();  // a record without the text column: no evidence
+  comparator.Compare(NormaliseRecord(a), NormaliseRecord(b), gamma);
+  EXPECT_EQ(gamma[1], 0);
+}
+
+TEST(CompareSexTest, Levels) {
+  const Comparator comparator({{ComparisonKind::kSex, 0, "sex"}});
+  auto level = [&](std::string a, std::string b) {
+    InputRecord ra;
+    ra.sex = std::move(a);
+    InputRecord rb;
+    rb.sex = std::move(b);
+    uint8_t gamma[1];
+    comparator.Compare(NormaliseRecord(ra), NormaliseRecord(rb), gamma);
+    return gamma[0];
+  };
+  EXPECT_EQ(level("F", "female"), 2);
+  EXPECT_EQ(level("Girl", "f"), 2);
+  EXPECT_EQ(level("M", " Male "), 2);
+  EXPECT_EQ(level("boy", "1"), 2);
+  EXPECT_EQ(level("M", "F"), 1);
+  EXPECT_EQ(level("male", "2"), 1);
+  // Missing or not known on either side: no evidence.
+  EXPECT_EQ(level("", "F"), 0);
+  EXPECT_EQ(level("M", "unknown"), 0);
+  EXPECT_EQ(level("not stated", "not stated"), 0);
+  EXPECT_EQ(LevelCount(ComparisonKind::kSex), 3);
+  EXPECT_EQ(LevelName(ComparisonKind::kSex, 2), "exact");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <set>
 #include <sstream>
 
 #include "linkage/evaluate.h"
@@ -183,6 +185,179 @@ TEST(LinkerTest, NameTokenBlockingFindsNamesInAnyColumn) {
   std::vector<InputRecord> no_full = records;
   for (InputRecord& r : no_full) r.full_name.clear();
   EXPECT_TRUE(CandidatePairs(no_full, {{"t", {P::kNameToken, P::kDateOfBirth}}}).empty());
+}
+
+// The number of distinct pairs compared under `rules` (the default rules when empty).
+size_t CandidateCount(const std::vector<InputRecord>& records, std::vector<BlockingRule> rules,
+                      size_t max_block_size = LinkOptions{}.max_block_size, size_t* oversized = nullptr) {
+  const Model model = FixedModel();
+  LinkOptions options;
+  options.model = &model;
+  options.threads = 1;
+  options.blocking_rules = std::move(rules);
+  options.max_block_size = max_block_size;
+  auto result = Link(records, options);
+  EXPECT_TRUE(result.ok());
+  if (!result.ok()) return 0;
+  if (oversized != nullptr) *oversized = result->stats.oversized_blocks;
+  return result->stats.candidate_pairs;
+}
+
+std::vector<BlockingRule> DefaultRulesWithout(std::string_view name) {
+  std::vector<BlockingRule> rules = DefaultBlockingRules();
+  const size_t before = rules.size();
+  std::erase_if(rules, [&](const BlockingRule& r) { return r.name == name; });
+  EXPECT_EQ(rules.size() + 1, before) << name;
+  return rules;
+}
+
+InputRecord Located(InputRecord r, std::string full_name, std::string locality) {
+  r.full_name = std::move(full_name);
+  r.locality = std::move(locality);
+  return r;
+}
+
+// For each default rule, two records that share its key and no other rule's: they are compared
+// under the default rules, not without that rule, and not once one of the rule's parts is
+// missing from one record.
+TEST(LinkerTest, EachDefaultBlockingKeyFindsPairsSharingOnlyIt) {
+  using Strip = std::function<void(InputRecord&)>;
+  const Strip no_nhs = [](InputRecord& r) { r.nhs_number.clear(); };
+  const Strip no_upn = [](InputRecord& r) { r.upn.clear(); };
+  const Strip no_identifier = [](InputRecord& r) { r.identifier.clear(); };
+  const Strip no_given = [](InputRecord& r) { r.given_name.clear(); };
+  const Strip no_family = [](InputRecord& r) { r.family_name.clear(); };
+  const Strip no_dob = [](InputRecord& r) { r.date_of_birth.clear(); };
+  const Strip no_postcode = [](InputRecord& r) { r.postcode.clear(); };
+  const Strip no_full_name = [](InputRecord& r) { r.full_name.clear(); };
+  const Strip no_locality = [](InputRecord& r) { r.locality.clear(); };
+  const Strip bad_dob = [](InputRecord& r) { r.date_of_birth = "April 2016"; };
+  struct Case {
+    std::string rule;
+    InputRecord a;
+    InputRecord b;
+    std::vector<Strip> strips;
+  };
+  InputRecord upn_a = Rec("a", "Amelia", "Hart", "2016-04-02", "NB1 2AB");
+  InputRecord upn_b = Rec("b", "Oscar", "Whitfield", "2012-11-23", "LS6 3QR");
+  upn_a.upn = "H801200001001";
+  upn_b.upn = "h801 2000 01001";
+  InputRecord id_a = Rec("a", "Amelia", "Hart", "2016-04-02", "NB1 2AB");
+  InputRecord id_b = Rec("b", "Oscar", "Whitfield", "2012-11-23", "LS6 3QR");
+  id_a.identifier = "KX-4471";
+  id_b.identifier = "kx-4471";
+  const std::vector<Case> cases = {
+      {"nhs_number",
+       Rec("a", "Amelia", "Hart", "2016-04-02", "NB1 2AB", "943 476 5919"),
+       Rec("b", "Oscar", "Whitfield", "2012-11-23", "LS6 3QR", "9434765919"),
+       {no_nhs}},
+      {"upn", upn_a, upn_b, {no_upn}},
+      {"identifier", id_a, id_b, {no_identifier}},
+      {"family_phonetic+birth_year+given_initial",
+       Rec("a", "Amelia", "Smith", "2016-04-02", "NB1 2AB"),
+       Rec("b", "Anna", "Smyth", "2016-09-15", "LS6 3QR"),
+       {no_family, no_dob, no_given}},
+      {"date_of_birth+postcode_district",
+       Rec("a", "Amelia", "Hart", "2016-04-02", "LS6 3QR"),
+       Rec("b", "Oscar", "Whitfield", "2016-04-02", "LS6 1AB"),
+       {no_dob, no_postcode, bad_dob}},
+      {"given_phonetic+date_of_birth",
+       Rec("a", "Amelia", "Hart", "2016-04-02", "NB1 2AB"),
+       Rec("b", "Amelia", "Whitfield", "2016-04-02", "LS6 3QR"),
+       {no_given, no_dob}},
+      {"family_phonetic+date_of_birth",
+       Rec("a", "Amelia", "Hart", "2016-04-02", "NB1 2AB"),
+       Rec("b", "Oscar", "Hart", "2016-04-02", "LS6 3QR"),
+       {no_family, no_dob}},
+      {"given_phonetic+family_phonetic+postcode_district",
+       Rec("a", "Amelia", "Smith", "2016-04-02", "LS6 3QR"),
+       Rec("b", "Amelia", "Smyth", "2012-11-23", "LS6 1AB"),
+       {no_given, no_family, no_postcode}},
+      {"family_name+given_phonetic",
+       Rec("a", "Amelia", "Hart", "2016-04-02", "NB1 2AB"),
+       Rec("b", "Amelia", "Hart", "2012-11-23", "LS6 3QR"),
+       {no_family, no_given}},
+      {"given_phonetic+family_phonetic+birth_month_day",
+       Rec("a", "Amelia", "Smith", "2016-04-02", "NB1 2AB"),
+       Rec("b", "Amelia", "Smyth", "2013-04-02", "LS6 3QR"),
+       {no_given, no_family, no_dob}},
+      {"name_token+date_of_birth",
+       Located(Rec("a", "", "", "2016-04-02", "NB1 2AB"), "Rose Amelia Hart", ""),
+       Located(Rec("b", "", "", "2016-04-02", "LS6 3QR"), "Oscar Hart", ""),
+       {no_full_name, no_dob}},
+      {"name_token+postcode_district",
+       Located(Rec("a", "", "", "2016-04-02", "LS6 3QR"), "Rose Amelia Hart", ""),
+       Located(Rec("b", "", "", "2012-11-23", "LS6 1AB"), "Oscar Hart", ""),
+       {no_full_name, no_postcode}},
+      {"name_token+locality",
+       Located(Rec("a", "", "", "2016-04-02", "NB1 2AB"), "Rose Amelia Hart", "Headingley"),
+       Located(Rec("b", "", "", "2012-11-23", "LS6 3QR"), "Oscar Hart", "headingley"),
+       {no_full_name, no_locality}},
+  };
+  // Every default rule has a case.
+  std::set<std::string> covered;
+  for (const Case& c : cases) covered.insert(c.rule);
+  for (const BlockingRule& rule : DefaultBlockingRules()) EXPECT_TRUE(covered.count(rule.name)) << rule.name;
+
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.rule);
+    EXPECT_EQ(CandidateCount({c.a, c.b}, {}), 1u);
+    EXPECT_EQ(CandidateCount({c.a, c.b}, DefaultRulesWithout(c.rule)), 0u);
+    for (size_t i = 0; i < c.strips.size(); ++i) {
+      InputRecord b = c.b;
+      c.strips[i](b);
+      EXPECT_EQ(CandidateCount({c.a, b}, {}), 0u) << "part " << i << " missing";
+    }
+  }
+}
+
+TEST(LinkerTest, APairSharingNoBlockingKeyIsNotCompared) {
+  InputRecord a = Located(Rec("a", "Amelia", "Hart", "2016-04-02", "NB1 2AB", "9434765919"), "Amelia Hart", "Morpeth");
+  InputRecord b =
+      Located(Rec("b", "Oscar", "Whitfield", "2012-11-23", "LS6 3QR", "4010232137"), "Oscar Whitfield", "Headingley");
+  a.upn = "H801200001001";
+  b.upn = "R801120010012";
+  EXPECT_EQ(CandidateCount({a, b}, {}), 0u);
+  // The same two records with one date of birth and postcode district are compared.
+  b.date_of_birth = a.date_of_birth;
+  b.postcode = "NB1 9ZZ";
+  EXPECT_EQ(CandidateCount({a, b}, {}), 1u);
+}
+
+TEST(LinkerTest, InvalidIdentifiersMakeNoBlockingKey) {
+  // The same NHS number and UPN, each with a wrong check digit or letter: not identifiers, so
+  // they block nothing.
+  InputRecord a = Rec("a", "Amelia", "Hart", "2016-04-02", "NB1 2AB", "9434765918");
+  InputRecord b = Rec("b", "Oscar", "Whitfield", "2012-11-23", "LS6 3QR", "9434765918");
+  a.upn = "A801200001001";
+  b.upn = "A801200001001";
+  EXPECT_EQ(CandidateCount({a, b}, {}), 0u);
+  a.nhs_number = b.nhs_number = "9434765919";
+  EXPECT_EQ(CandidateCount({a, b}, {}), 1u);
+}
+
+TEST(LinkerTest, BlocksOverTheSizeCapAreSkippedAndCounted) {
+  // Five records share a family name; two of them also share a date of birth and district.
+  std::vector<InputRecord> records = {Rec("0", "Amelia", "Smith", "2016-04-02", "NB1 2AB"),
+                                      Rec("1", "Oscar", "Smith", "2012-11-23", "LS6 3QR"),
+                                      Rec("2", "Isla", "Smith", "2010-01-30", "YO1 7HH"),
+                                      Rec("3", "Noah", "Smith", "2014-06-09", "M1 1AE"),
+                                      Rec("4", "Ruby", "Smith", "2016-04-02", "NB1 4XY")};
+  const std::vector<BlockingRule> by_family = {{"family_name", {BlockPart::kFamilyName}}};
+  size_t oversized = 99;
+  // A block as big as the cap is compared in full: 5 × 4 / 2 pairs.
+  EXPECT_EQ(CandidateCount(records, by_family, 5, &oversized), 10u);
+  EXPECT_EQ(oversized, 0u);
+  // One over the cap: skipped, and reported.
+  EXPECT_EQ(CandidateCount(records, by_family, 4, &oversized), 0u);
+  EXPECT_EQ(oversized, 1u);
+  // Another rule still finds its pairs among the skipped block's records.
+  std::vector<BlockingRule> both = by_family;
+  both.push_back({"date_of_birth+postcode_district", {BlockPart::kDateOfBirth, BlockPart::kPostcodeDistrict}});
+  EXPECT_EQ(CandidateCount(records, both, 4, &oversized), 1u);
+  EXPECT_EQ(oversized, 1u);
+  // The default cap is documented as 1000.
+  EXPECT_EQ(LinkOptions{}.max_block_size, 1000u);
 }
 
 TEST(LinkerTest, ThresholdsDecideTheOutcome) {

@@ -117,6 +117,9 @@ EmResult RunEm(const Model& model, const PatternCounts& pairs, const std::vector
                bool estimate_m, double tolerance) {
   EmResult r;
   r.m = model.m;
+  double total_count = 0;
+  for (double c : pairs.counts) total_count += c;
+  if (total_count <= 0) return r;  // no pairs: nothing to estimate (the match share would be 0/0)
   r.lambda = 0.5;
   const size_t width = model.size();
   std::vector<double> posterior(pairs.size());

@@ -88,6 +88,7 @@ struct EmResult {
 // Expectation maximisation of m and the match share, u fixed. Only comparisons with
 // active[c] take part (a comparison used to select the pairs must be left out). With
 // estimate_m false, m is held at the model's values too and only the match share is estimated.
+// With no pairs, returns the model's m, a match share of 0 and converged false.
 EmResult RunEm(const Model& model, const PatternCounts& pairs, const std::vector<bool>& active, int max_iterations,
                bool estimate_m = true, double tolerance = 1e-5);
 
