@@ -195,7 +195,9 @@ Tools::Tools(CLI::App& cli) : o_(std::make_unique<Options>()) {
   o_->search->add_option("--out", o_->search_out,
                          "Write query_row,rank,record_id,score here (default: stdout); record_id is each source "
                          "reference of a matched child (one line each), or its Kith id if it has none");
-  auto* db = o_->search->add_option("--db", o_->search_db, "The database file (default: kith.db in KITH_DATA)");
+  auto* db = o_->search->add_option("--db", o_->search_db,
+                                    "The database file (default: kith.db in KITH_DATA); the server must be "
+                                    "stopped, as the batch is written to its audit trail");
   o_->search->add_option("--reason", o_->search_reason,
                          "Why you search the database (10 to 500 characters; required with the database, kept in "
                          "the audit trail)");
