@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "app/index_import.h"
@@ -448,8 +448,7 @@ int Tools::Options::RunSearch(const Config& config) const {
       auto found = index->Search(query.terms);
       if (!found) {
         std::cerr << "kith search: " << search_batch << ": line " << query.line << ": "
-                  << (found.error().field.empty() ? "" : found.error().field + ": ") << found.error().message
-                  << "\n";
+                  << (found.error().field.empty() ? "" : found.error().field + ": ") << found.error().message << "\n";
         ++refused;
         continue;
       }
