@@ -8,10 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "app/index_import.h"
 #include "app/search_service.h"
 #include "common/clock.h"
+#include "domain/team.h"
 #include "linkage/csv.h"
 #include "linkage/linker.h"
 #include "linkage/search_index.h"
@@ -130,6 +133,8 @@ struct Tools::Options {
   std::string search_batch;
   std::string search_out;
   std::string search_index;
+  std::string search_db;
+  std::string search_reason;
 
   CLI::App* import = nullptr;
   std::string import_file;
@@ -180,17 +185,27 @@ Tools::Tools(CLI::App& cli) : o_(std::make_unique<Options>()) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
 
-  o_->search = cli.add_subcommand("search", "Search the national child index");
+  o_->search = cli.add_subcommand("search", "Search the national child index with a file of queries");
   o_->search
       ->add_option("--batch", o_->search_batch,
-                   "CSV of queries: any of given_name, family_name, date_of_birth, postcode, nhs_number, upn")
+                   "CSV of queries: any of given_name, family_name, date_of_birth, postcode, nhs_number, upn; "
+                   "query_row in the output is the query's data row (1 = the first row after the header)")
       ->required()
       ->check(CLI::ExistingFile);
-  o_->search->add_option("--out", o_->search_out, "Write query_row,rank,record_id,score here (default: stdout)");
+  o_->search->add_option("--out", o_->search_out,
+                         "Write query_row,rank,record_id,score here (default: stdout); record_id is each source "
+                         "reference of a matched child (one line each), or its Kith id if it has none");
+  auto* db = o_->search->add_option("--db", o_->search_db,
+                                    "The database file (default: kith.db in KITH_DATA); the server must be "
+                                    "stopped, as the batch is written to its audit trail");
+  o_->search->add_option("--reason", o_->search_reason,
+                         "Why you search the database (10 to 500 characters; required with the database, kept in "
+                         "the audit trail)");
   o_->search
       ->add_option("--index", o_->search_index,
-                   "Build the index from this CSV of source records instead of the database")
-      ->check(CLI::ExistingFile);
+                   "Build the index from this CSV of source records instead of the database (no reason needed)")
+      ->check(CLI::ExistingFile)
+      ->excludes(db);
 }
 
 Tools::~Tools() = default;
@@ -296,22 +311,115 @@ int Tools::Options::RunImport(const Config& config) const {
 
 int Tools::Options::RunSearch(const Config& config) const {
   const auto started = std::chrono::steady_clock::now();
+  const std::string db = search_db.empty() ? config.DatabasePath() : search_db;
+  std::string reason;
+  if (search_index.empty()) {
+    // Searching the database is an act on children's records: it states a reason and is audited.
+    auto why = domain::ValidateReason(search_reason);
+    if (!why) {
+      std::cerr << "kith search: --reason: " << why.error().message << "\n";
+      return 1;
+    }
+    reason = std::move(why).value();
+    if (!std::filesystem::exists(db)) {
+      std::cerr << "kith search: there is no database at " << db << "; pass --db PATH or --index CHILDREN.csv\n";
+      return 1;
+    }
+  }
+
+  // The queries first: a malformed row is reported and skipped, and keeps its number, so that
+  // query_row is always the data row of the file (1 = the first row after the header).
+  const std::string text = ReadFile(search_batch).value_or("");
+  struct BatchQuery {
+    size_t row = 0;
+    size_t line = 0;
+    linkage::SearchQuery terms;
+  };
+  std::vector<BatchQuery> queries;
+  size_t pos = 0, line = 1, lines = 0, data_row = 0, malformed = 0;
+  std::vector<std::string> header, row;
+  std::string error;
+  if (!linkage::SplitCsvRecord(text, &pos, &header, &lines, &error)) {
+    std::cerr << "kith search: " << search_batch << ": line 1: " << error << "\n";
+    return 1;
+  }
+  line += lines;
+  for (auto& h : header) {
+    for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  auto skip = [&](size_t at, const std::string& why) {
+    std::cerr << "kith search: " << search_batch << ": line " << at << ": " << why << " (skipped)\n";
+    ++malformed;
+  };
+  const Date today = Date::FromTime(SystemClock().Now());
+  while (pos < text.size()) {
+    const size_t row_line = line;
+    lines = 0;
+    const bool split = linkage::SplitCsvRecord(text, &pos, &row, &lines, &error);
+    line += lines;
+    if (split && row.size() == 1 && row[0].empty()) continue;  // a blank line is not a row
+    ++data_row;
+    if (!split) {
+      skip(row_line, error);
+      continue;
+    }
+    if (row.size() != header.size()) {
+      skip(row_line, fmt::format("the row has {} fields but the header has {}", row.size(), header.size()));
+      continue;
+    }
+    BatchQuery query{data_row, row_line, {}};
+    linkage::SearchQuery& q = query.terms;
+    q.today = today;
+    q.given_name = Column(row, header, "given_name");
+    q.family_name = Column(row, header, "family_name");
+    q.postcode = Column(row, header, "postcode");
+    q.nhs_number = Column(row, header, "nhs_number");
+    q.upn = Column(row, header, "upn");
+    const std::string dob = Column(row, header, "date_of_birth");
+    if (!dob.empty()) {
+      const auto d = linkage::ParseDateDigits(dob);
+      if (!d.valid) {
+        skip(row_line, fmt::format("date_of_birth: '{}' is not a date", dob));
+        continue;
+      }
+      q.date_of_birth = Date{d.year, d.month, d.day};
+    }
+    queries.push_back(std::move(query));
+  }
+
   std::unique_ptr<linkage::SearchIndex> index;
+  std::unique_ptr<DatabaseLock> lock;
+  std::unique_ptr<storage::Store> store;
   if (!search_index.empty()) {
     std::cerr << "kith search: indexing " << search_index << "…\n";
     index = IndexFromCsv(search_index);
   } else {
-    if (!std::filesystem::exists(config.DatabasePath())) {
-      std::cerr << "kith search: there is no database at " << config.DatabasePath() << "; pass --index CHILDREN.csv\n";
+    // The audit record goes on the chain, which a running server keeps the head of in memory.
+    auto locked = DatabaseLock::Acquire(db, "A running Kith server (or kith import)");
+    if (!locked) {
+      std::cerr << "kith search: " << locked.error().message
+                << " A batch search is recorded in the audit trail, so it runs only on a stopped server's "
+                   "database; search through the server instead, or stop it first.\n";
       return 1;
     }
-    auto store = storage::OpenSqliteStore({.path = config.DatabasePath()});
+    lock = std::move(locked).value();
+    store = storage::OpenSqliteStore({.path = db});
+    auto audit = app::AuditFor(CliPrincipal(), "child.search.batch", SystemClock().Now());
+    audit.reason = reason;
+    audit.why = "batch search from the command line";
+    audit.detail = nlohmann::json{{"file", std::filesystem::absolute(search_batch).string()},
+                                  {"queries", queries.size()},
+                                  {"malformed_rows", malformed}}
+                       .dump();
+    store->Write([&](storage::Repositories& r) {
+      r.Audit().Append(audit);
+      return true;
+    });
     index = app::BuildSearchIndex(*store, [](size_t n) { std::cerr << "kith search: indexed " << n << " children\n"; });
   }
   if (!index) return 1;
   std::cerr << fmt::format("kith search: {} children indexed in {:.1f} s\n", index->Size(), Seconds(started));
 
-  const std::string text = ReadFile(search_batch).value_or("");
   std::ofstream file;
   if (!search_out.empty()) {
     file.open(search_out, std::ios::binary | std::ios::trunc);
@@ -323,59 +431,65 @@ int Tools::Options::RunSearch(const Config& config) const {
   std::ostream& out = search_out.empty() ? std::cout : file;
   out << "query_row,rank,record_id,score\n";
 
-  size_t pos = 0, line = 1, lines = 0, queries = 0, failed = 0, hits = 0;
-  std::vector<std::string> header, row;
-  std::string error;
-  if (!linkage::SplitCsvRecord(text, &pos, &header, &lines, &error)) {
-    std::cerr << "kith search: " << search_batch << ": line 1: " << error << "\n";
-    return 1;
-  }
-  line += lines;
-  for (auto& h : header) {
-    for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  const Date today = Date::FromTime(SystemClock().Now());
+  // From the database, a matched child is reported by its source references (the record_id of
+  // each source record it has; one line each, same rank and score), looked up per hit through
+  // the index on source_records.child_id and remembered; a child with none (created through the
+  // API) by its Kith id. As in the API, a child merged into another is left out.
+  struct References {
+    bool merged_away = false;
+    std::vector<std::string> record_ids;
+  };
+  std::unordered_map<std::string, References> references;
+  std::chrono::steady_clock::duration lookups{};
+  size_t refused = 0, hits = 0;
   const auto search_started = std::chrono::steady_clock::now();
-  while (pos < text.size()) {
-    const size_t row_line = line;
-    lines = 0;
-    if (!linkage::SplitCsvRecord(text, &pos, &row, &lines, &error)) {
-      std::cerr << "kith search: line " << row_line << ": " << error << "\n";
-      ++failed;
-      line += lines;
-      continue;
+  auto run = [&](storage::Repositories* r) {
+    for (const auto& query : queries) {
+      auto found = index->Search(query.terms);
+      if (!found) {
+        std::cerr << "kith search: " << search_batch << ": line " << query.line << ": "
+                  << (found.error().field.empty() ? "" : found.error().field + ": ") << found.error().message << "\n";
+        ++refused;
+        continue;
+      }
+      size_t rank = 0;
+      for (const auto& h : found->hits) {
+        const std::string score = fmt::format("{:.4f}", h.score);
+        if (r == nullptr) {
+          out << query.row << ',' << ++rank << ',' << CsvField(h.id) << ',' << score << '\n';
+          ++hits;
+          continue;
+        }
+        const auto looked = std::chrono::steady_clock::now();
+        auto [it, fresh] = references.try_emplace(h.id);
+        References& refs = it->second;
+        if (fresh) {
+          refs.merged_away = r->Merges().MergedAway(h.id).has_value();
+          for (auto& source : r->SourceRecords().ForChild(h.id)) refs.record_ids.push_back(std::move(source.record_id));
+        }
+        lookups += std::chrono::steady_clock::now() - looked;
+        if (refs.merged_away) continue;
+        ++rank;
+        ++hits;
+        if (refs.record_ids.empty()) out << query.row << ',' << rank << ',' << CsvField(h.id) << ',' << score << '\n';
+        for (const auto& id : refs.record_ids) {
+          out << query.row << ',' << rank << ',' << CsvField(id) << ',' << score << '\n';
+        }
+      }
     }
-    line += lines;
-    if (row.size() == 1 && row[0].empty()) continue;
-    ++queries;
-    linkage::SearchQuery q;
-    q.today = today;
-    q.given_name = Column(row, header, "given_name");
-    q.family_name = Column(row, header, "family_name");
-    q.postcode = Column(row, header, "postcode");
-    q.nhs_number = Column(row, header, "nhs_number");
-    q.upn = Column(row, header, "upn");
-    const std::string dob = Column(row, header, "date_of_birth");
-    if (!dob.empty()) {
-      const auto d = linkage::ParseDateDigits(dob);
-      if (d.valid) q.date_of_birth = Date{d.year, d.month, d.day};
-    }
-    auto found = index->Search(q);
-    if (!found) {
-      std::cerr << "kith search: line " << row_line << ": "
-                << (found.error().field.empty() ? "" : found.error().field + ": ") << found.error().message << "\n";
-      ++failed;
-      continue;
-    }
-    for (size_t rank = 0; rank < found->hits.size(); ++rank) {
-      const auto& h = found->hits[rank];
-      out << queries << ',' << rank + 1 << ',' << CsvField(h.id) << ',' << fmt::format("{:.4f}", h.score) << '\n';
-      ++hits;
-    }
+  };
+  if (store) {
+    store->Read([&](storage::Repositories& r) { run(&r); });
+  } else {
+    run(nullptr);
   }
   const double elapsed = Seconds(search_started);
-  std::cerr << fmt::format("kith search: {} queries ({} refused or malformed), {} results; {:.3f} ms per query\n",
-                           queries, failed, hits, queries ? elapsed * 1000 / static_cast<double>(queries) : 0.0);
+  const double per_query = queries.empty() ? 0.0 : 1000.0 / static_cast<double>(queries.size());
+  std::cerr << fmt::format(
+      "kith search: {} queries ({} malformed rows skipped, {} refused), {} results; {:.3f} ms per query ({:.3f} ms "
+      "of it looking up source references)\n",
+      queries.size(), malformed, refused, hits, elapsed * per_query,
+      std::chrono::duration<double>(lookups).count() * per_query);
   return 0;
 }
 

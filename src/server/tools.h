@@ -4,11 +4,13 @@
 //       record linkage of source records into one cluster per child (linkage::LinkCsvFile);
 //   kith import FILE.csv [--db PATH] [--source NAME] [--authority ID] [--match P] [--review P]
 //       imports a source feed into the national child index (app/index_import.h);
-//   kith search --batch QUERIES.csv [--out RESULTS.csv] [--index CHILDREN.csv]
+//   kith search --batch QUERIES.csv [--db PATH --reason TEXT | --index CHILDREN.csv] [--out RESULTS.csv]
 //       runs many searches through the national search index and writes
-//       query_row,rank,record_id,score. With --index the index is built from a CSV of source
-//       records (record_id and the linkage column names); without it, from the database, and
-//       record_id is then the Kith id.
+//       query_row,rank,record_id,score (query_row: the query's data row in the file). From the
+//       database (a stopped server's: the batch is audited once, with its reason) record_id is
+//       each source reference of a matched child, one line each, or its Kith id when it has no
+//       source record; with --index the index is built from a CSV of source records (record_id
+//       and the linkage column names) and no reason is needed.
 // Progress and bad rows (with their line numbers) go to stderr, results to the named files.
 // Thread safety: used once, from main.
 #pragma once
