@@ -269,19 +269,39 @@ Result<Signposting> ChildService::Signpost(const Principal& p, const std::string
       view.postcode = c.postcode;
     }
     if (view.shield_override) view.carers = c.carers;
+    // Without an override the services' agencies and the lead professional are withheld as well:
+    // a school's or a GP practice's address, or the lead's agency, tells where the child is.
+    view.withheld = view.shielded && !view.shield_override;
     for (auto& m : snap->team) {
-      if (m.member.lead) view.lead_professional = m;
+      if (!m.member.lead) continue;
+      view.has_lead_professional = true;
+      if (!view.withheld) view.lead_professional = m;
     }
     const Date today = Date::FromTime(ctx_.clock.Now());
     for (const auto& s : c.services) {
-      if (s.IsCurrent(today)) view.services.push_back({s, r.Agencies().Get(s.agency_id)});
+      if (!s.IsCurrent(today)) continue;
+      ServiceView sv{s, r.Agencies().Get(s.agency_id), std::nullopt};
+      if (sv.agency) sv.agency_kind = sv.agency->kind;
+      if (view.withheld) {
+        sv.agency.reset();
+        sv.service.agency_id.clear();
+      }
+      view.services.push_back(std::move(sv));
     }
     if (view.shielded) {
+      // The named broker: the authority's children's social care (the first by name if several).
       for (auto& a : r.Agencies().ListByAuthority(c.authority_id)) {
         if (a.kind == domain::AgencyKind::kChildrensSocialCare) {
           view.contact_broker = std::move(a);
           break;
         }
+      }
+      if (view.contact_broker) {
+        view.contact_through = "Contact through " + view.contact_broker->name;
+      } else {
+        const auto la = r.Authorities().Get(c.authority_id);
+        view.contact_through =
+            "Contact through the children's social care of " + (la ? la->name : std::string("the local authority"));
       }
     }
   });

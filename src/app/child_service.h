@@ -34,7 +34,9 @@ struct ChildAccount {
 
 struct ServiceView {
   domain::ServiceInvolvement service;
-  std::optional<domain::Agency> agency;
+  std::optional<domain::Agency> agency;  // none when withheld (Signposting::withheld)
+  // The kind of the service's agency ("School", "GP practice"), also when the agency is withheld.
+  std::optional<domain::AgencyKind> agency_kind;
 };
 
 // What any practitioner may see of any child: never case content.
@@ -48,10 +50,18 @@ struct Signposting {
   std::string address;   // empty when shielded
   std::string postcode;  // empty when shielded
   bool early_help_assessment = false;
+  // Whether anyone leads; the lead professional's details are empty when withheld.
+  bool has_lead_professional = false;
   std::optional<MemberView> lead_professional;
   std::vector<ServiceView> services;  // current services only
-  // For shielded children: contact goes through the authority's children's social care.
+  // A shielded child without the caller's shield override in force: the services' agencies and
+  // the lead professional are withheld too (a school's or a GP practice's address tells where
+  // the child lives); contact goes through the broker.
+  bool withheld = false;
+  // For shielded children: the named contact broker, the authority's children's social care
+  // (the first such agency by name), and what to tell the practitioner ("Contact through ...").
   std::optional<domain::Agency> contact_broker;
+  std::string contact_through;
   // The caller's shield override in force (ShieldService): the address, postcode and carers'
   // contacts of a shielded child are shown while it lasts.
   std::optional<domain::ShieldOverride> shield_override;

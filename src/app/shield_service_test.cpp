@@ -24,6 +24,14 @@ class ShieldServiceTest : public AppFixture {
     c.address = "4 Mill Lane, Northbrook";
     c.postcode = "NB1 2AB";
     c.carers.push_back({"Sarah Hart", "Mother", true, "07700 900123", "", ""});
+    // A GP practice near the refuge: its name and address tell where the family lives.
+    store_->Write([&](storage::Repositories& r) {
+      EXPECT_TRUE(r.Agencies().Insert({"ag-gp", "la1", "Mill Lane Surgery", domain::AgencyKind::kGpPractice,
+                                       "01632 960002", "reception@mill-lane.example", "6 Mill Lane, Northbrook"}));
+      return true;
+    });
+    c.services.push_back({"ag-gp", "Registered patient", *Date::Parse("2016-05-01"), std::nullopt});
+    c.services.push_back({"ag-school", "Year 5", *Date::Parse("2025-09-01"), std::nullopt});
     c.shielded = true;
     auto created = ChildService(*ctx_).Create(As("sw"), c, "New referral from the refuge");
     ASSERT_TRUE(created) << created.error().message;
@@ -112,6 +120,73 @@ TEST_F(ShieldServiceTest, OverrideShowsTheDetailsUntilItsTimeLimitAndAlertsTheAu
   EXPECT_TRUE(std::any_of(audit.begin(), audit.end(), [&](const auto& a) {
     return a.action == "child.signposting" && a.detail.find(o->shield_override.id) != std::string::npos;
   }));
+}
+
+// Without an override, outside the team: the services' agencies (only their kind) and the lead
+// professional (only that there is one) are withheld, and the named broker is given instead.
+TEST_F(ShieldServiceTest, SignpostingWithholdsAgenciesAndTheLeadAndNamesTheBroker) {
+  ChildService children(*ctx_);
+  auto s = children.Signpost(Fresh("teacher"), child_, "Checking who to call");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->shielded);
+  EXPECT_TRUE(s->withheld);
+  EXPECT_TRUE(s->has_lead_professional);
+  EXPECT_FALSE(s->lead_professional);
+  ASSERT_EQ(s->services.size(), 2u);
+  for (const auto& v : s->services) {
+    EXPECT_FALSE(v.agency) << v.service.description;
+    EXPECT_EQ(v.service.agency_id, "") << v.service.description;
+    EXPECT_TRUE(v.agency_kind) << v.service.description;
+  }
+  EXPECT_EQ(s->services[0].agency_kind, domain::AgencyKind::kGpPractice);
+  ASSERT_TRUE(s->contact_broker);
+  EXPECT_EQ(s->contact_broker->id, "ag-csc");
+  EXPECT_EQ(s->contact_broker->phone, "01632 960000");
+  EXPECT_EQ(s->contact_through, "Contact through Northbrook Children's Services");
+
+  // With the teacher's override in force everything is shown, and the broker still named.
+  ASSERT_TRUE(ShieldService(*ctx_, {}).Override(Fresh("teacher"), child_, Request(2)));
+  auto during = children.Signpost(Fresh("teacher"), child_, "Checking who to call");
+  ASSERT_TRUE(during);
+  EXPECT_FALSE(during->withheld);
+  ASSERT_TRUE(during->lead_professional);
+  EXPECT_EQ(during->lead_professional->member.user_id, "u-sw");
+  ASSERT_EQ(during->services.size(), 2u);
+  ASSERT_TRUE(during->services[0].agency);
+  EXPECT_EQ(during->services[0].agency->address, "6 Mill Lane, Northbrook");
+  EXPECT_EQ(during->contact_through, "Contact through Northbrook Children's Services");
+
+  // Someone else without an override still sees it withheld.
+  AddUser("gp", domain::Role::kPractitioner, "ag-school");
+  auto other = children.Signpost(Fresh("gp"), child_, "Checking who to call");
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->withheld);
+  EXPECT_FALSE(other->services[0].agency);
+
+  // The team sees everything and needs no broker.
+  auto team = children.Signpost(Fresh("sw"), child_, "Checking who to call");
+  ASSERT_TRUE(team);
+  EXPECT_FALSE(team->shielded);
+  EXPECT_FALSE(team->withheld);
+  ASSERT_TRUE(team->lead_professional);
+  ASSERT_TRUE(team->services[0].agency);
+  EXPECT_EQ(team->services[0].agency->name, "Mill Lane Surgery");
+  EXPECT_FALSE(team->contact_broker);
+  EXPECT_EQ(team->contact_through, "");
+}
+
+TEST_F(ShieldServiceTest, WithoutAChildrensSocialCareAgencyTheAuthorityIsNamed) {
+  store_->Write([&](storage::Repositories& r) {
+    auto csc = r.Agencies().Get("ag-csc");
+    csc->kind = domain::AgencyKind::kVoluntarySector;
+    EXPECT_TRUE(r.Agencies().Update(*csc));
+    return true;
+  });
+  auto s = ChildService(*ctx_).Signpost(Fresh("teacher"), child_, "Checking who to call");
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->withheld);
+  EXPECT_FALSE(s->contact_broker);
+  EXPECT_EQ(s->contact_through, "Contact through the children's social care of Northbrook");
 }
 
 TEST_F(ShieldServiceTest, OverrideIsRefusedAndAuditedWhenThePolicySaysNo) {

@@ -255,7 +255,9 @@ json ToJson(const app::Signposting& s) {
     services.push_back({{"description", v.service.description},
                         {"start", v.service.start.ToString()},
                         {"end", DateOrNull(v.service.end)},
-                        {"agency", v.agency ? ToJson(*v.agency) : json(nullptr)}});
+                        {"agency", v.agency ? ToJson(*v.agency) : json(nullptr)},
+                        {"agency_kind", v.agency_kind ? json(domain::ToString(*v.agency_kind)) : json(nullptr)},
+                        {"agency_kind_name", v.agency_kind ? json(domain::DisplayName(*v.agency_kind)) : json(nullptr)}});
   }
   json lead = nullptr;
   if (s.lead_professional) {
@@ -276,9 +278,12 @@ json ToJson(const app::Signposting& s) {
           {"address", s.address},
           {"postcode", s.postcode},
           {"early_help_assessment", s.early_help_assessment},
+          {"has_lead_professional", s.has_lead_professional},
           {"lead_professional", lead},
           {"services", std::move(services)},
+          {"withheld", s.withheld},
           {"contact_broker", s.contact_broker ? ToJson(*s.contact_broker) : json(nullptr)},
+          {"contact_through", s.contact_through.empty() ? json(nullptr) : json(s.contact_through)},
           {"shield_override", s.shield_override ? json{{"id", s.shield_override->id},
                                                        {"starts_at", FormatUtc(s.shield_override->starts_at)},
                                                        {"ends_at", FormatUtc(s.shield_override->ends_at)}}

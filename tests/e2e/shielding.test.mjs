@@ -32,8 +32,16 @@ test('a practitioner overrides the shield with a reason and sees the address and
   await page.getByTestId('signpost').click();
   const details = page.getByTestId('signposting');
   await details.waitFor();
-  assert.match(await details.innerText(), /Shielded record/);
-  assert.doesNotMatch(await details.innerText(), /07700 900555/);
+  const shown = await details.innerText();
+  assert.match(shown, /Shielded record/);
+  assert.doesNotMatch(shown, /07700 900555/);
+  // The services' agencies and the lead professional are withheld; the broker is named instead.
+  assert.match(await page.getByTestId('withheld').innerText(),
+               /Withheld: this child is shielded — contact through Northbrook Children's Services[\s\S]*01632 960100/);
+  assert.match(shown, /GP practice\s*Withheld: this child is shielded/);
+  assert.match(await page.getByTestId('lead-contact').innerText(), /A lead professional is recorded/);
+  assert.doesNotMatch(shown, /Chris Taylor|Surgery|Medical Centre|Health Centre|Primary School/);
+  await checkPage(page, 'shielded-signposting', violations);
 
   await page.getByTestId('override-start').click();
   const form = page.getByTestId('override-form');
@@ -58,6 +66,8 @@ test('a practitioner overrides the shield with a reason and sees the address and
   await page.getByTestId('shielded-address').waitFor();
   assert.match(await page.getByTestId('shielded-address').innerText(), /Northbrook/);
   assert.match(await page.getByTestId('carers').innerText(), /Agnieszka Nowak[\s\S]*07700 900555/);
+  assert.match(await page.getByTestId('lead-contact').innerText(), /Chris Taylor/);
+  assert.equal(await page.getByTestId('withheld').count(), 0);
   assert.match(await page.locator('.govuk-warning-text').first().innerText(), /You have overridden this child's shield until/);
   await checkPage(page, 'shield-overridden', violations);
   assert.deepEqual(problems, []);

@@ -101,12 +101,16 @@ describe('shielded children', () => {
     assert.equal(outside.body.address, '');
     assert.equal(outside.body.postcode, '');
     assert.equal(outside.body.contact_broker?.kind, 'childrens_social_care');
+    assert.equal(outside.body.contact_through, "Contact through Northbrook Children's Services");
+    assert.equal(outside.body.withheld, true);
     assert.doesNotMatch(outside.text, /Quiet Lane/);
 
     const inside = await hughes.post(`/api/v1/children/${id}/signposting`, { reason: 'Checking the record' });
     assert.equal(inside.body.shielded, false, 'the team sees the location');
     assert.equal(inside.body.address, '1 Quiet Lane, Northbrook');
     assert.equal(inside.body.contact_broker, null);
+    assert.equal(inside.body.contact_through, null);
+    assert.equal(inside.body.withheld, false);
   });
 });
 

@@ -44,6 +44,16 @@ describe('overriding a shield', () => {
     assert.equal(before.body.address, '');
     assert.deepEqual(before.body.carers, []);
     assert.equal(before.body.shield_override, null);
+    // The services' agencies and the lead professional are withheld too; the broker is named.
+    assert.equal(before.body.withheld, true);
+    assert.equal(before.body.has_lead_professional, true);
+    assert.equal(before.body.lead_professional, null);
+    assert.deepEqual(before.body.services.map((v) => v.agency), [null, null]);
+    assert.deepEqual(before.body.services.map((v) => v.agency_kind_name).sort(), ['GP practice', 'School']);
+    assert.equal(before.body.contact_broker.name, "Northbrook Children's Services");
+    assert.equal(before.body.contact_broker.phone, '01632 960100');
+    assert.equal(before.body.contact_through, "Contact through Northbrook Children's Services");
+    assert.doesNotMatch(before.text, /Chris Taylor|Surgery|Medical Centre|Health Centre|Primary School/);
 
     const granted = await teacher.post(`/api/v1/children/${ruby}/shield-override`,
                                        { reason_code: 'missing_child', reason: REASON, duration_hours: 2 });
@@ -60,6 +70,10 @@ describe('overriding a shield', () => {
     assert.match(during.body.address, /Northbrook/);
     assert.notEqual(during.body.postcode, '');
     assert.equal(during.body.carers[0].phone, '07700 900555');
+    assert.equal(during.body.withheld, false);
+    assert.equal(during.body.lead_professional.display_name, 'Chris Taylor');
+    assert.ok(during.body.services.every((v) => v.agency !== null));
+    assert.equal(during.body.contact_through, "Contact through Northbrook Children's Services");
 
     // Nobody else sees it through this override.
     const police = await signedIn(server, 'pc.davies');
@@ -77,6 +91,8 @@ describe('overriding a shield', () => {
     const again = await signedIn(server, 'teacher.ellis'); // the idle session has expired too
     const expired = await again.post(`/api/v1/children/${ruby}/signposting`, SIGNPOST);
     assert.equal(expired.body.shield_override, null);
+    assert.equal(expired.body.withheld, true);
+    assert.equal(expired.body.lead_professional, null);
     assert.equal(expired.body.address, '');
     assert.deepEqual(expired.body.carers, []);
   });

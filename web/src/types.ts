@@ -125,6 +125,9 @@ export interface Signposting {
   address: string;
   postcode: string;
   early_help_assessment: boolean;
+  /** Whether the child has a lead professional, also when withheld. */
+  has_lead_professional: boolean;
+  /** Null when there is none or when withheld. */
   lead_professional: {
     user_id: string;
     display_name: string;
@@ -133,8 +136,20 @@ export interface Signposting {
     phone: string;
     agency: Agency | null;
   } | null;
-  services: { description: string; start: string; end: string | null; agency: Agency | null }[];
+  services: {
+    description: string;
+    start: string;
+    end: string | null;
+    /** Null when not recorded or withheld. */
+    agency: Agency | null;
+    agency_kind: string | null;
+    agency_kind_name: string | null;
+  }[];
+  /** Shielded and no override in force: the agencies and the lead professional are withheld. */
+  withheld: boolean;
   contact_broker: Agency | null;
+  /** "Contact through Northbrook Children's Services" for a shielded child. */
+  contact_through: string | null;
   /** The caller's shield override in force: address, postcode and carers are shown while it lasts. */
   shield_override: { id: string; starts_at: string; ends_at: string } | null;
   carers: Carer[];

@@ -78,6 +78,10 @@ export function JoinTeamForm({ childId, shielded, onJoined }: { childId: string;
   );
 }
 
+function lowerFirst(text: string) {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
 export function SignpostingDetails({ s }: { s: Signposting }) {
   return (
     <div data-testid="signposting">
@@ -102,7 +106,8 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
               </>
             ) : s.shielded ? (
               <>
-                <strong class="govuk-tag govuk-tag--grey">Shielded record</strong> The address is hidden. Contact the agency below.
+                <strong class="govuk-tag govuk-tag--grey">Shielded record</strong> The address is hidden.{' '}
+                {s.contact_through ? `${s.contact_through}.` : 'Contact the agency below.'}
               </>
             ) : (
               [s.address, s.postcode].filter(Boolean).join(', ') || 'Not known'
@@ -129,8 +134,28 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
           </ul>
         </>
       )}
+      {s.withheld && (
+        <div class="govuk-inset-text" data-testid="withheld">
+          <strong>Withheld: this child is shielded — {s.contact_through ? lowerFirst(s.contact_through) : 'contact through the local authority'}.</strong>
+          {s.contact_broker && (
+            <>
+              <br />
+              {[s.contact_broker.phone && `Phone: ${s.contact_broker.phone}`, s.contact_broker.email && `Email: ${s.contact_broker.email}`]
+                .filter(Boolean)
+                .join(' · ')}
+            </>
+          )}
+          <br />
+          The agencies involved and the lead professional's contact details are not shown, because they could reveal where the child
+          is.
+        </div>
+      )}
       <h3 class="govuk-heading-s">Lead professional</h3>
-      {s.lead_professional ? (
+      {s.withheld ? (
+        <p class="govuk-body" data-testid="lead-contact">
+          {s.has_lead_professional ? 'A lead professional is recorded. Withheld: this child is shielded.' : 'No lead professional is recorded.'}
+        </p>
+      ) : s.lead_professional ? (
         <p class="govuk-body" data-testid="lead-contact">
           <strong>{s.lead_professional.display_name}</strong>, {s.lead_professional.role}
           {s.lead_professional.agency && <>, {s.lead_professional.agency.name}</>}
@@ -141,7 +166,7 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
       ) : (
         <p class="govuk-body">No lead professional is recorded.</p>
       )}
-      {s.contact_broker && (
+      {s.contact_broker && !s.withheld && (
         <>
           <h3 class="govuk-heading-s">Contact through</h3>
           <p class="govuk-body">
@@ -168,7 +193,12 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
                 <tr class="govuk-table__row" key={i}>
                   <td class="govuk-table__cell">{v.description || 'Service'}</td>
                   <td class="govuk-table__cell">
-                    {v.agency ? (
+                    {s.withheld ? (
+                      <>
+                        {v.agency_kind_name && <>{v.agency_kind_name}<br /></>}
+                        Withheld: this child is shielded — {s.contact_through ? lowerFirst(s.contact_through) : 'contact through the local authority'}
+                      </>
+                    ) : v.agency ? (
                       <>
                         {v.agency.name}
                         <br />
@@ -242,8 +272,8 @@ export function SignpostAndJoin({ childId, initialReason, onJoined }: { childId:
           ) : (
             <>
               <p class="govuk-body">
-                In an emergency you can see this child's address and carers' contacts for a limited time. Contact through the
-                agency above first if you can.
+                In an emergency you can see this child's address, carers' contacts, the agencies involved and the lead
+                professional for a limited time. {s.contact_through ? `${s.contact_through} first if you can.` : 'Contact the local authority first if you can.'}
               </p>
               <Button warning type="button" onClick={() => setOverriding(true)} testid="override-start">Override the shield</Button>
             </>
