@@ -1,5 +1,5 @@
 // The national search index built from the database, as the server builds it at start-up
-// (app::BuildSearchIndex paging through Children().ListByAuthority), at N synthetic children.
+// (app::BuildSearchIndex paging through Children().ListRecordsByAuthority), at N synthetic children.
 // bench/search_bench.cpp measures the index over a synthetic stream; this one adds the reads.
 //
 //   search_db_bench N DB_PATH

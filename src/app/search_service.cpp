@@ -106,7 +106,7 @@ std::unique_ptr<linkage::SearchIndex> BuildSearchIndex(storage::Store& store,
     std::string after;
     for (;;) {
       auto page = store.ReadValue(
-          [&](storage::Repositories& r) { return r.Children().ListByAuthority(authority.id, after, kPage); });
+          [&](storage::Repositories& r) { return r.Children().ListRecordsByAuthority(authority.id, after, kPage); });
       for (const auto& c : page) {
         if (auto s = builder.Add(ToIndexedChild(c)); !s) {
           log::Warn("search_index.skipped", {{"child_id", c.id}, {"reason", s.error().message}});

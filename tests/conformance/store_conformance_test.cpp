@@ -204,6 +204,26 @@ TEST_P(StoreConformance, ChildrenPageInIdOrder) {
   ASSERT_EQ(page2.size(), 1u);
   EXPECT_EQ(page2[0].id, "K4");
   EXPECT_EQ(store_->ReadValue([](Repositories& r) { return r.Children().Count(); }), 4);
+
+  // The same pages without the lists, every other field as stored.
+  auto records = store_->ReadValue([](Repositories& r) { return r.Children().ListRecordsByAuthority("la1", "K1", 2); });
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].id, "K2");
+  EXPECT_EQ(records[1].id, "K3");
+  const Child& full = page1[1];
+  EXPECT_EQ(records[0].given_names, full.given_names);
+  EXPECT_EQ(records[0].family_name, full.family_name);
+  EXPECT_EQ(records[0].date_of_birth, full.date_of_birth);
+  EXPECT_EQ(records[0].postcode, full.postcode);
+  EXPECT_EQ(records[0].nhs_number, full.nhs_number);
+  EXPECT_EQ(records[0].upn, full.upn);
+  EXPECT_EQ(records[0].shielded, full.shielded);
+  EXPECT_EQ(records[0].version, full.version);
+  EXPECT_TRUE(records[0].other_names.empty());
+  EXPECT_TRUE(records[0].carers.empty());
+  EXPECT_TRUE(records[0].services.empty());
+  EXPECT_TRUE(store_->ReadValue([](Repositories& r) { return r.Children().ListRecordsByAuthority("la2", "", 10); })
+                  .empty());
 }
 
 TEST_P(StoreConformance, TeamMembershipLeadAndHistory) {

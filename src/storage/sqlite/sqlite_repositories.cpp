@@ -332,12 +332,18 @@ class SqliteChildren final : public ChildRepository {
   }
 
   std::vector<Child> ListByAuthority(const std::string& authority_id, const std::string& after_id, int limit) override {
+    auto out = ListRecordsByAuthority(authority_id, after_id, limit);
+    for (auto& c : out) ReadLists(c);
+    return out;
+  }
+
+  std::vector<Child> ListRecordsByAuthority(const std::string& authority_id, const std::string& after_id,
+                                            int limit) override {
     static const std::string kSql = std::string(kSelect) + " WHERE authority_id=? AND id>? ORDER BY id LIMIT ?";
     auto s = db_.Prepare(kSql);
     s.Bind(1, authority_id).Bind(2, after_id).Bind(3, limit);
     std::vector<Child> out;
     while (s.Step()) out.push_back(Read(s));
-    for (auto& c : out) ReadLists(c);
     return out;
   }
 
