@@ -273,6 +273,7 @@ Result<Signposting> ChildService::Signpost(const Principal& p, const std::string
     // a school's or a GP practice's address, or the lead's agency, tells where the child is.
     view.withheld = view.shielded && !view.shield_override;
     for (auto& m : snap->team) {
+      if (!view.withheld) view.practitioners.push_back(m);
       if (!m.member.lead) continue;
       view.has_lead_professional = true;
       if (!view.withheld) view.lead_professional = m;

@@ -53,6 +53,8 @@ struct Signposting {
   // Whether anyone leads; the lead professional's details are empty when withheld.
   bool has_lead_professional = false;
   std::optional<MemberView> lead_professional;
+  // Everyone on the team (the lead included) and how to reach them; empty when withheld.
+  std::vector<MemberView> practitioners;
   std::vector<ServiceView> services;  // current services only
   // A shielded child without the caller's shield override in force: the services' agencies and
   // the lead professional are withheld too (a school's or a GP practice's address tells where

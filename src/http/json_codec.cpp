@@ -259,16 +259,17 @@ json ToJson(const app::Signposting& s) {
                         {"agency_kind", v.agency_kind ? json(domain::ToString(*v.agency_kind)) : json(nullptr)},
                         {"agency_kind_name", v.agency_kind ? json(domain::DisplayName(*v.agency_kind)) : json(nullptr)}});
   }
-  json lead = nullptr;
-  if (s.lead_professional) {
-    const auto& m = *s.lead_professional;
-    lead = {{"user_id", m.member.user_id},
+  auto contact = [](const app::MemberView& m) -> json {
+    return {{"user_id", m.member.user_id},
             {"display_name", m.display_name},
             {"role", m.member.role},
             {"email", m.email},
             {"phone", m.phone},
             {"agency", m.agency ? ToJson(*m.agency) : json(nullptr)}};
-  }
+  };
+  const json lead = s.lead_professional ? contact(*s.lead_professional) : json(nullptr);
+  json practitioners = json::array();
+  for (const auto& m : s.practitioners) practitioners.push_back(contact(m));
   return {{"child_id", s.child_id},
           {"given_names", s.given_names},
           {"family_name", s.family_name},
@@ -280,6 +281,7 @@ json ToJson(const app::Signposting& s) {
           {"early_help_assessment", s.early_help_assessment},
           {"has_lead_professional", s.has_lead_professional},
           {"lead_professional", lead},
+          {"practitioners", std::move(practitioners)},
           {"services", std::move(services)},
           {"withheld", s.withheld},
           {"contact_broker", s.contact_broker ? ToJson(*s.contact_broker) : json(nullptr)},

@@ -80,6 +80,7 @@ test('a teacher not on the team signposts with a reason, joins the team, and the
   await details.waitFor();
   assert.match(await page.getByTestId('lead-contact').innerText(), /Sam Hughes/);
   assert.match(await details.innerText(), /Brook Lane Surgery/);
+  assert.match(await page.getByTestId('practitioners').innerText(), /Sam Hughes, .*\n.*(Phone|Email)/);
   await checkPage(page, 'signposting', violations);
 
   await page.getByLabel('Your role with this child').fill('Class teacher');

@@ -77,6 +77,20 @@ describe('the index record', () => {
     assert.equal(now.upn, 'A123456789012');
   });
 
+  test('signposting names every practitioner on the team and how to reach them, never why they joined', async () => {
+    const teacher = await signedIn(server, 'teacher.ellis');
+    const team = (await hughes.get(`/api/v1/children/${leo}`)).body.team;
+    assert.ok(team.length >= 2, 'Leo has a multi-agency team');
+    const res = await teacher.post(`/api/v1/children/${leo}/signposting`, { reason: 'Checking a new pupil' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.withheld, false);
+    assert.deepEqual(res.body.practitioners.map((m) => m.user_id).sort(), team.map((m) => m.user_id).sort());
+    const hughesThere = res.body.practitioners.find((m) => m.display_name === 'Sam Hughes');
+    assert.ok(hughesThere?.agency?.name, 'with their agency');
+    assert.equal(res.body.lead_professional.user_id, team.find((m) => m.lead).user_id);
+    for (const m of team) assert.ok(!res.text.includes(m.reason), 'no reason for joining is shown');
+  });
+
   test('an unknown child is 404 for everyone who may ask', async () => {
     const teacher = await signedIn(server, 'teacher.ellis');
     assert.equal((await hughes.get('/api/v1/children/KNOSUCHCHILD')).status, 404);
@@ -103,6 +117,7 @@ describe('shielded children', () => {
     assert.equal(outside.body.contact_broker?.kind, 'childrens_social_care');
     assert.equal(outside.body.contact_through, "Contact through Northbrook Children's Services");
     assert.equal(outside.body.withheld, true);
+    assert.deepEqual(outside.body.practitioners, [], 'who works with the child is withheld too');
     assert.doesNotMatch(outside.text, /Quiet Lane/);
 
     const inside = await hughes.post(`/api/v1/children/${id}/signposting`, { reason: 'Checking the record' });
@@ -111,6 +126,7 @@ describe('shielded children', () => {
     assert.equal(inside.body.contact_broker, null);
     assert.equal(inside.body.contact_through, null);
     assert.equal(inside.body.withheld, false);
+    assert.equal(inside.body.practitioners.length, 1);
   });
 });
 

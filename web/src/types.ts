@@ -136,6 +136,15 @@ export interface Signposting {
     phone: string;
     agency: Agency | null;
   } | null;
+  /** Everyone on the team, the lead included; empty when withheld. */
+  practitioners: {
+    user_id: string;
+    display_name: string;
+    role: string;
+    email: string;
+    phone: string;
+    agency: Agency | null;
+  }[];
   services: {
     description: string;
     start: string;

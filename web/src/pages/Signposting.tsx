@@ -166,6 +166,28 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
       ) : (
         <p class="govuk-body">No lead professional is recorded.</p>
       )}
+      {!s.withheld && s.practitioners.length > 0 && (
+        <>
+          <h3 class="govuk-heading-s">Practitioners involved</h3>
+          <ul class="govuk-list" data-testid="practitioners">
+            {s.practitioners.map((m) => {
+              const reach = [m.phone && `Phone: ${m.phone}`, m.email && `Email: ${m.email}`].filter(Boolean);
+              return (
+                <li key={m.user_id}>
+                  <strong>{m.display_name}</strong>, {m.role}
+                  {m.agency && <>, {m.agency.name}</>}
+                  {reach.length > 0 && (
+                    <>
+                      <br />
+                      {reach.join(' · ')}
+                    </>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
       {s.contact_broker && !s.withheld && (
         <>
           <h3 class="govuk-heading-s">Contact through</h3>
