@@ -235,6 +235,21 @@ struct Server::Impl {
     instance = std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
   }
 
+  // After answering a request whose body is left unread: stop sending, then read and drop what
+  // the client is still sending (at most 16 MiB, for at most 2 s). Closing a socket with unread
+  // data resets the connection, and the client could lose the answer before reading it.
+  static asio::awaitable<void> LingeringClose(Connection& conn) {
+    beast::error_code ignored;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn.stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16384> sink;
+    for (size_t drained = 0; drained < (16u << 20);) {
+      auto [ec, n] = co_await conn.stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+      drained += n;
+    }
+  }
+
   asio::awaitable<void> Session(std::shared_ptr<Connection> conn) {
     beast::flat_buffer buffer;
     std::string client;
@@ -258,6 +273,7 @@ struct Server::Impl {
         const Wire wire =
             ToWire(co_await OnFiber<Response>([&] { return pipeline.Handle(std::move(request)); }), 11, false);
         co_await asio::async_write(conn->stream, wire.Buffers(), asio::as_tuple(asio::use_awaitable));
+        co_await LingeringClose(*conn);
         break;
       }
       if (read_ec) break;  // closed, timed out, malformed or cancelled while draining

@@ -176,6 +176,7 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
                 <li key={m.user_id}>
                   <strong>{m.display_name}</strong>, {m.role}
                   {m.agency && <>, {m.agency.name}</>}
+                  {m.user_id === s.lead_professional?.user_id && <> (lead professional)</>}
                   {reach.length > 0 && (
                     <>
                       <br />
