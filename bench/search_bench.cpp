@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "process_stats.h"
 #include "linkage/search_index.h"
 #include "linkage/synthetic.h"
 
@@ -28,18 +29,6 @@ namespace {
 using kith::linkage::IndexedChild;
 using kith::linkage::SyntheticChild;
 using Clock = std::chrono::steady_clock;
-
-long VmRssKiB() {
-  std::FILE* f = std::fopen("/proc/self/status", "r");
-  if (!f) return 0;
-  char line[256];
-  long kib = 0;
-  while (std::fgets(line, sizeof line, f)) {
-    if (std::sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
-  }
-  std::fclose(f);
-  return kib;
-}
 
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -99,7 +88,7 @@ int main(int argc, char** argv) {
     children_csv << "record_id,given_name,family_name,date_of_birth,postcode,nhs_number,upn\n";
   }
 
-  const long rss_before = VmRssKiB();
+  const long rss_before = kith::bench::VmRssKiB();
   const auto started = Clock::now();
   double generate_seconds = 0;
   kith::linkage::SearchIndexBuilder builder;
@@ -126,7 +115,7 @@ int main(int argc, char** argv) {
   const auto finish_started = Clock::now();
   auto index = builder.Finish();
   const double finish_seconds = Since(finish_started);
-  const long rss_after = VmRssKiB();
+  const long rss_after = kith::bench::VmRssKiB();
   children_csv.close();
 
   std::ofstream queries_csv, latency_csv;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "process_stats.h"
 #include "app/search_service.h"
 #include "linkage/synthetic.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -31,18 +32,6 @@ using Steady = std::chrono::steady_clock;
 
 constexpr int kAuthorities = 150;
 constexpr size_t kPerWrite = 20'000;
-
-long VmRssKiB() {
-  std::FILE* f = std::fopen("/proc/self/status", "r");
-  if (!f) return 0;
-  char line[256];
-  long kib = 0;
-  while (std::fgets(line, sizeof line, f)) {
-    if (std::sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
-  }
-  std::fclose(f);
-  return kib;
-}
 
 double Since(Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); }
 
@@ -155,7 +144,7 @@ int Run(int argc, char** argv) {
               static_cast<double>(std::filesystem::file_size(path)) / (1024.0 * 1024 * 1024));
   std::fflush(stdout);
 
-  const long rss_before = VmRssKiB();
+  const long rss_before = kith::bench::VmRssKiB();
   const double cpu0 = ProcessCpuSeconds();
   const auto t0 = Steady::now();
   auto index = app::BuildSearchIndex(*store, [&](size_t indexed) {
@@ -163,7 +152,7 @@ int Run(int argc, char** argv) {
   });
   const double seconds = Since(t0);
   const double cpu = ProcessCpuSeconds() - cpu0;
-  const long rss_after = VmRssKiB();
+  const long rss_after = kith::bench::VmRssKiB();
   std::fprintf(stderr, "\n");
   const size_t indexed = index->Size();
   std::printf("children indexed         %zu\n", indexed);

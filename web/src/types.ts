@@ -115,6 +115,16 @@ export interface ChildAccount {
   access: string;
 }
 
+/** A practitioner on a child's team as signposting shows them: how to reach them, never why they joined. */
+export interface PractitionerContact {
+  user_id: string;
+  display_name: string;
+  role: string;
+  email: string;
+  phone: string;
+  agency: Agency | null;
+}
+
 export interface Signposting {
   child_id: string;
   given_names: string;
@@ -128,23 +138,9 @@ export interface Signposting {
   /** Whether the child has a lead professional, also when withheld. */
   has_lead_professional: boolean;
   /** Null when there is none or when withheld. */
-  lead_professional: {
-    user_id: string;
-    display_name: string;
-    role: string;
-    email: string;
-    phone: string;
-    agency: Agency | null;
-  } | null;
+  lead_professional: PractitionerContact | null;
   /** Everyone on the team, the lead included; empty when withheld. */
-  practitioners: {
-    user_id: string;
-    display_name: string;
-    role: string;
-    email: string;
-    phone: string;
-    agency: Agency | null;
-  }[];
+  practitioners: PractitionerContact[];
   services: {
     description: string;
     start: string;
