@@ -293,6 +293,8 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
   bool family_visible = false;
   auto result = WriteAs<EntryView>(
       p, child_id, action, [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<EntryView> {
+        lease.Begin(r);
+        feed.clear();
         auto agency = p.user.agency_id.empty() ? std::nullopt : r.Agencies().Get(p.user.agency_id);
         if (!agency) return Error::Forbidden("Only practitioners of an agency known to Kith can record entries.");
         entry.child_id = child_id;
@@ -429,6 +431,8 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
   auto result = WriteAs<ImportReport>(
       p, child_id, "chronology.import",
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ImportReport> {
+        lease.Begin(r);
+        feed.clear();
         const auto agencies = r.Agencies().ListByAuthority(a.child.authority_id);
         domain::CsvImportContext context;
         context.child_id = child_id;
@@ -600,6 +604,8 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
   auto result = WriteAs<ThreadDetail>(
       p, child_id, "forum.thread_create",
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ThreadDetail> {
+        lease.Begin(r);
+        feed.clear();
         storage::ForumThread t{ctx_.random.Id("T"), child_id, category, title, p.user.id, now, "", 0, {}};
         if (auto s = r.Forum().InsertThread(t); !s) return s.error();
         auto shown = RecordVisibility(r, {child_id, a.child.authority_id, t.id, "thread", domain::kForumThreadSubject},
@@ -646,6 +652,8 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
   bool family_visible = false;
   auto result = WriteAs<PostView>(
       p, child_id, "forum.post", [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
+        lease.Begin(r);
+        feed.clear();
         auto t = r.Forum().GetThread(thread_id);
         if (!t || t->child_id != child_id) return Error::NotFound("There is no such thread.");
         const auto shown = r.Family().Visibility(thread_id);
@@ -687,6 +695,7 @@ Result<PostView> AccountService::EditPost(const Principal& p, const std::string&
   lease.Get(ctx_.store);
   auto result = WriteAs<PostView>(
       p, child_id, "forum.edit", [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
+        lease.Begin(r);
         auto post = r.Forum().GetPost(post_id);
         if (!post || post->thread_id != thread_id || post->child_id != child_id) {
           return Error::NotFound("There is no such post.");
@@ -821,6 +830,7 @@ Result<PersonView> AccountService::UpdatePerson(const Principal& p, const std::s
   auto result = WriteAs<PersonView>(
       p, child_id, adding ? "wheel.person_add" : "wheel.person_update",
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PersonView> {
+        feed.clear();
         const auto before = Findings(LoadWheel(r, a, today), a, today);
         storage::StoredPerson person;
         if (adding) {

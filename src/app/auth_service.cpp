@@ -69,6 +69,7 @@ bool AuthService::RecordFailure(const User& user, const std::string& action, con
   const TimePoint now = ctx_.clock.Now();
   bool locked_now = false;
   ctx_.store.Write([&](Repositories& r) {
+    locked_now = false;
     auto fresh = r.Users().Get(user.id);
     if (!fresh) return false;
     if (++fresh->failed_logins >= ctx_.policy.lockout_threshold) {
@@ -85,8 +86,8 @@ bool AuthService::RecordFailure(const User& user, const std::string& action, con
     r.Audit().Append(a);
     return true;
   });
-  log::Warn("auth.denied", {{"action", action}, {"why", why}, {"user_id", user.id}, {"client", client},
-                            {"locked", locked_now}});
+  log::Warn("auth.denied",
+            {{"action", action}, {"why", why}, {"user_id", user.id}, {"client", client}, {"locked", locked_now}});
   return locked_now;
 }
 

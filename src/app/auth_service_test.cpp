@@ -193,7 +193,7 @@ TEST_F(AuthServiceTest, EveryDecisionIsAuditedAndTheChainVerifies) {
   auto in = auth_->SignIn("sw", kPassword, "c");
   ASSERT_TRUE(in);
   auth_->SignOut(in->principal);
-  auto records = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 100); });
+  auto records = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 100); });
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0].action, "session.create");
   EXPECT_EQ(records[0].outcome, domain::AuditOutcome::kDenied);
@@ -203,7 +203,9 @@ TEST_F(AuthServiceTest, EveryDecisionIsAuditedAndTheChainVerifies) {
   auto report = VerifyAuditChain(*store_, nullptr);
   EXPECT_TRUE(report.ok);
   EXPECT_EQ(report.checked, 3);
-  EXPECT_EQ(report.head_hash, records[2].hash);
+  ASSERT_EQ(report.heads.size(), 1u);
+  EXPECT_EQ(report.heads[0].seq, 3);
+  EXPECT_EQ(report.heads[0].hash, records[2].hash);
 }
 
 }  // namespace

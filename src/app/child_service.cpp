@@ -218,7 +218,7 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
     if (!snap) return false;
     decision = Decide(p.Actor(), ChildAction::kEditRecord, snap->relation);
     if (!decision->allowed) return false;
-    domain::Child updated = std::move(changes);
+    domain::Child updated = changes;  // a copy: the callback may run again
     updated.id = snap->child.id;
     updated.authority_id = snap->child.authority_id;
     updated.created_at = snap->child.created_at;

@@ -238,8 +238,10 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
   bool committed = false;
   bool made_entry = false;
   ctx_.store.Write([&](Repositories& r) {
+    lease.Begin(r);
     out.reset();
     committed = false;
+    made_entry = false;
     access = LoadAccess(r, child_id, p.Actor());
     if (!access || !access->allowed) return false;
     std::optional<eh::Assessment> stored;

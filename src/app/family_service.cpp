@@ -847,6 +847,7 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
   std::optional<FeedItemView> published;
   bool about_assessment = false;  // a view on an early help assessment (shown on its tab)
   ctx_.store.Write([&](Repositories& r) {
+    lease.Begin(r);
     out.reset();
     published.reset();
     auto child = r.Children().Get(child_id);

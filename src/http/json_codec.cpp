@@ -210,7 +210,8 @@ json ToJson(const app::AuditEntryView& v) {
 json ToJson(const domain::AuditRecord& r) {
   json detail = r.detail.empty() ? json(nullptr) : json::parse(r.detail, nullptr, false);
   if (detail.is_discarded()) detail = r.detail;
-  return {{"seq", r.seq},
+  return {{"chain", r.chain},
+          {"seq", r.seq},
           {"at", FormatUtc(r.at)},
           {"actor_id", r.actor_id},
           {"actor_role", r.actor_role},
@@ -252,12 +253,13 @@ json ToJson(const app::ChildAccount& a) {
 json ToJson(const app::Signposting& s) {
   json services = json::array();
   for (const auto& v : s.services) {
-    services.push_back({{"description", v.service.description},
-                        {"start", v.service.start.ToString()},
-                        {"end", DateOrNull(v.service.end)},
-                        {"agency", v.agency ? ToJson(*v.agency) : json(nullptr)},
-                        {"agency_kind", v.agency_kind ? json(domain::ToString(*v.agency_kind)) : json(nullptr)},
-                        {"agency_kind_name", v.agency_kind ? json(domain::DisplayName(*v.agency_kind)) : json(nullptr)}});
+    services.push_back(
+        {{"description", v.service.description},
+         {"start", v.service.start.ToString()},
+         {"end", DateOrNull(v.service.end)},
+         {"agency", v.agency ? ToJson(*v.agency) : json(nullptr)},
+         {"agency_kind", v.agency_kind ? json(domain::ToString(*v.agency_kind)) : json(nullptr)},
+         {"agency_kind_name", v.agency_kind ? json(domain::DisplayName(*v.agency_kind)) : json(nullptr)}});
   }
   auto contact = [](const app::MemberView& m) -> json {
     return {{"user_id", m.member.user_id},

@@ -78,15 +78,18 @@ std::string Metrics::Render() const {
   out += fmt::format("kith_http_connections_total {}\n", connections_total_);
   if (store_stats_) {
     const auto st = store_stats_();
-    out += "# HELP kith_db_write_batches_total Group commits (each one durable transaction).\n";
+    out += "# HELP kith_db_write_batches_total Durable commits (on SQLite each holds a group of writes).\n";
     out += "# TYPE kith_db_write_batches_total counter\n";
     out += fmt::format("kith_db_write_batches_total {}\n", st.write_batches);
-    out += "# HELP kith_db_write_jobs_total Writes committed (several share one group commit).\n";
+    out += "# HELP kith_db_write_jobs_total Writes committed or undone.\n";
     out += "# TYPE kith_db_write_jobs_total counter\n";
     out += fmt::format("kith_db_write_jobs_total {}\n", st.write_jobs);
     out += "# HELP kith_db_commit_seconds_total Time spent in durable commits.\n";
     out += "# TYPE kith_db_commit_seconds_total counter\n";
     out += fmt::format("kith_db_commit_seconds_total {}\n", st.write_commit_micros / 1e6);
+    out += "# HELP kith_db_write_retries_total Write callbacks run again after a serialisation failure.\n";
+    out += "# TYPE kith_db_write_retries_total counter\n";
+    out += fmt::format("kith_db_write_retries_total {}\n", st.write_retries);
     out += "# TYPE kith_db_reads_total counter\n";
     out += fmt::format("kith_db_reads_total {}\n", st.reads);
   }

@@ -49,6 +49,15 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
   } else if (key == "data") {
     if (value.empty()) return bad("a directory");
     c.data_dir = value;
+  } else if (key == "database_url") {
+    if (!value.empty() && value.rfind("postgresql://", 0) != 0 && value.rfind("postgres://", 0) != 0 &&
+        value.find('=') == std::string::npos) {
+      // Not echoed: it may hold a password.
+      return Error::Invalid(key, where + ": " + key +
+                                     " must be a PostgreSQL connection URI (postgresql://…) or a key=value "
+                                     "connection string.");
+    }
+    c.database_url = value;
   } else if (key == "web_root") {
     c.web_root = value;
   } else if (key == "log_level") {
@@ -68,8 +77,8 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
   return Ok{};
 }
 
-constexpr const char* kKeys[] = {"port",      "address",        "data",         "web_root",  "threads",
-                                 "log_level", "secure_cookies", "fast_hashing", "test_clock"};
+constexpr const char* kKeys[] = {"port",    "address",   "data",           "database_url", "web_root",
+                                 "threads", "log_level", "secure_cookies", "fast_hashing", "test_clock"};
 
 }  // namespace
 

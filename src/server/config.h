@@ -6,6 +6,7 @@
 //   port            KITH_PORT             8080
 //   address         KITH_ADDRESS          127.0.0.1
 //   data            KITH_DATA             ./var      (directory of the embedded database)
+//   database_url    KITH_DATABASE_URL     (unset)    (PostgreSQL instead: a libpq connection URI)
 //   web_root        KITH_WEB_ROOT         ./web/dist
 //   threads         KITH_THREADS          cores      (server threads, at least 2)
 //   log_level       KITH_LOG_LEVEL        info       (debug, info, warn, error)
@@ -29,6 +30,9 @@ struct Config {
   uint16_t port = 8080;
   std::string address = "127.0.0.1";
   std::string data_dir = "./var";
+  // A libpq connection URI ("postgresql://kith_node@db1,db2/kith?target_session_attrs=read-write"):
+  // the national back end. Empty: the embedded SQLite database in data_dir.
+  std::string database_url;
   std::string web_root = "./web/dist";
   // Each thread serves many connections, their requests on fibers (http/fiber.h), and has one
   // database reader. One per core keeps the CPUs busy without switching between threads.

@@ -28,6 +28,18 @@ TEST(ConfigTest, DefaultsFileThenEnvironment) {
   std::filesystem::remove(path);
 }
 
+TEST(ConfigTest, DatabaseUrlSelectsPostgresAndIsNeverEchoed) {
+  EXPECT_EQ(LoadConfig("", {})->database_url, "");  // the embedded database, as before
+  auto c =
+      LoadConfig("", {{"KITH_DATABASE_URL", "postgresql://kith_app:pw@db1,db2/kith?target_session_attrs=read-write"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->database_url, "postgresql://kith_app:pw@db1,db2/kith?target_session_attrs=read-write");
+  auto bad = LoadConfig("", {{"KITH_DATABASE_URL", "mysql://root:s3cret@db/kith"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("KITH_DATABASE_URL"), std::string::npos);
+  EXPECT_EQ(bad.error().message.find("s3cret"), std::string::npos) << bad.error().message;
+}
+
 TEST(ConfigTest, ErrorsSayWhereAndWhat) {
   auto bad_env = LoadConfig("", {{"KITH_PORT", "80a"}});
   ASSERT_FALSE(bad_env);

@@ -1,5 +1,7 @@
 #include "server/root.h"
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <iostream>
@@ -30,15 +32,16 @@
 #include "http/idempotency.h"
 #include "http/import_api.h"
 #include "http/index_api.h"
-#include "http/shield_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
 #include "http/search_api.h"
 #include "http/server.h"
+#include "http/shield_api.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
 #include "storage/idempotent_store.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace kith::server {
@@ -65,24 +68,81 @@ bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
 }
 
+// Opens the database for `kith serve`. An unreachable PostgreSQL is waited for, with a message
+// each time saying what was tried and what to check: a node may start before its database.
+Result<Database> OpenForServing(const Config& config) {
+  const DatabaseRequest request{
+      .exclusive = true,
+      .in_the_way = "`kith import` (or another server)",
+      // A reader (SQLite) or connection per server thread and as many again
+      // (PostgreSQL: requests wait for the network, not the CPU).
+      .connections = config.database_url.empty() ? config.threads : std::max(4, 2 * config.threads)};
+  for (int wait_seconds = 1;; wait_seconds = std::min(wait_seconds * 2, 30)) {
+    try {
+      return OpenDatabase(config, request);
+    } catch (const storage::StorageUnavailable& e) {
+      log::Error("database.unreachable",
+                 {{"reason", e.what()},
+                  {"check",
+                   "that PostgreSQL is running and accepts connections at that address, the user name and password "
+                   "(or ~/.pgpass), and pg_hba.conf"},
+                  {"retry_in_seconds", wait_seconds}});
+      std::this_thread::sleep_for(std::chrono::seconds(wait_seconds));
+    }
+  }
+}
+
 }  // namespace
+
+Result<Database> OpenDatabase(const Config& config, const DatabaseRequest& request) {
+  Database db;
+  std::unique_ptr<storage::Store> store;
+  if (!config.database_url.empty()) {
+    db.where = storage::RedactDatabaseUrl(config.database_url);
+    store = storage::OpenPostgresStore({.url = config.database_url, .connections = request.connections});
+  } else {
+    const std::string path = request.sqlite_path.empty() ? config.DatabasePath() : request.sqlite_path;
+    db.where = path;
+    if (request.must_exist && !std::filesystem::exists(path)) {
+      return Error::NotFound("there is no database at " + path +
+                             "; create it with `kith migrate` and `kith authority add` first, or name it with --db");
+    }
+    if (request.sqlite_path.empty()) std::filesystem::create_directories(config.data_dir);
+    if (request.exclusive) {
+      auto lock = DatabaseLock::Acquire(path, request.in_the_way);
+      if (!lock) return lock.error();
+      db.lock = std::move(lock).value();
+    }
+    store = storage::OpenSqliteStore({.path = path, .readers = request.connections});
+  }
+  // Idempotency keys are recorded with each keyed request's first change (idempotent_store.h).
+  db.store = std::make_unique<storage::IdempotentStore>(std::move(store));
+  return db;
+}
+
+std::string MigrateDatabase(const Config& config) {
+  if (!config.database_url.empty()) {
+    auto [from, to] = storage::MigratePostgres(config.database_url);
+    return storage::RedactDatabaseUrl(config.database_url) + ": schema version " + std::to_string(from) + " -> " +
+           std::to_string(to);
+  }
+  std::filesystem::create_directories(config.data_dir);
+  auto [from, to] = storage::MigrateSqlite(config.DatabasePath());
+  return config.DatabasePath() + ": schema version " + std::to_string(from) + " -> " + std::to_string(to);
+}
 
 int Serve(const Config& config, bool demo_if_empty) {
   if (config.test_clock && !IsLoopback(config.address)) {
     log::Error("config.refused", {{"reason", "test_clock is only allowed on a loopback address"}});
     return 2;
   }
-  std::filesystem::create_directories(config.data_dir);
-  // While serving, no offline tool may import into the database (server/db_lock.h).
-  auto database_lock = DatabaseLock::Acquire(config.DatabasePath(), "`kith import` (or another server)");
-  if (!database_lock) {
-    log::Error("server.refused", {{"reason", database_lock.error().message}});
+  // While serving, no offline tool may import into a SQLite database (server/db_lock.h).
+  auto database = OpenForServing(config);
+  if (!database) {
+    log::Error("server.refused", {{"reason", database.error().message}});
     return 2;
   }
-  // A reader per server thread, so that no request waits for a connection.
-  // Idempotency keys are recorded with each keyed request's first change (idempotent_store.h).
-  std::unique_ptr<storage::Store> store = std::make_unique<storage::IdempotentStore>(
-      storage::OpenSqliteStore({.path = config.DatabasePath(), .readers = config.threads}));
+  std::unique_ptr<storage::Store> store = std::move(database->store);
   SystemClock system_clock;
   ManualClock test_clock(system_clock.Now());
   const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
@@ -189,9 +249,8 @@ int Serve(const Config& config, bool demo_if_empty) {
     }
   });
   const uint16_t port = server.Listen();
-  log::Info(
-      "server.listening",
-      {{"address", config.address}, {"port", port}, {"database", config.DatabasePath()}, {"threads", config.threads}});
+  log::Info("server.listening",
+            {{"address", config.address}, {"port", port}, {"database", database->where}, {"threads", config.threads}});
   std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
             << port << "/" << std::endl;
   server.Run();

@@ -188,14 +188,64 @@ export async function freePort() {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// The storage back end. Every file runs twice under `make test`: against the embedded SQLite
+// database (KITH_TEST_BACKEND unset) and against PostgreSQL (KITH_TEST_BACKEND=postgres), in the
+// throwaway cluster CTest starts (scripts/test-postgres; KITH_TEST_POSTGRES is its superuser's
+// connection string). On PostgreSQL each data directory gets a database of its own, migrated by
+// the owner role, and the server and the CLI connect as kith_app, a member of the servers' role:
+// the least privilege of README's operations section.
+
+export const BACKEND = process.env.KITH_TEST_BACKEND ?? 'sqlite';
+const PG_ADMIN = process.env.KITH_TEST_POSTGRES ?? '';
+if (BACKEND !== 'sqlite' && BACKEND !== 'postgres') throw new Error(`KITH_TEST_BACKEND=${BACKEND}: sqlite or postgres`);
+if (BACKEND === 'postgres' && !PG_ADMIN) {
+  throw new Error('KITH_TEST_BACKEND=postgres needs KITH_TEST_POSTGRES (run the tests with `make test` or ctest)');
+}
+
+function databaseName(dataDir) {
+  return `kith_f_${path.basename(dataDir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+}
+
+// The connection string of a data directory's database, as `role`.
+export function databaseUrl(dataDir, role = 'kith_app') {
+  return `${PG_ADMIN} user=${role} dbname=${databaseName(dataDir)}`;
+}
+
+function psql(conninfo, sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', conninfo], { input: sql, encoding: 'utf8' });
+  if (r.error) throw new Error(`psql is needed (postgresql-client): ${r.error.message}`);
+  return r;
+}
+
+// Runs SQL on the data directory's database with every privilege (tests look behind the
+// server's back, and tamper). Returns { code, stdout, stderr }; stdout has one line per row,
+// columns separated by '|' on either back end.
+export function sql(dataDir, text) {
+  const r = BACKEND === 'postgres'
+    ? psql(`${PG_ADMIN} dbname=${databaseName(dataDir)} options='-c search_path=kith'`, text)
+    : spawnSync('sqlite3', [path.join(dataDir, 'kith.db')], { input: text, encoding: 'utf8' });
+  if (r.error) throw new Error(`sqlite3 is needed (scripts/apt-packages.txt): ${r.error.message}`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// The first column of the first row a query returns.
+export function sqlValue(dataDir, text) {
+  const r = sql(dataDir, text);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim().split('\n')[0] ?? '';
+}
+
 function baseEnv(dataDir) {
-  return {
+  const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME ?? tmpdir(),
     KITH_DATA: dataDir,
     KITH_FAST_HASHING: '1',
     KITH_LOG_LEVEL: 'warn',
   };
+  if (BACKEND === 'postgres') env.KITH_DATABASE_URL = databaseUrl(dataDir);
+  return env;
 }
 
 // Runs the CLI against a data directory (the server must not be running on it). Output is
@@ -207,8 +257,23 @@ export function runCli(dataDir, args, { input } = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// A fresh data directory (and on PostgreSQL a fresh database, its schema made by the owner).
 export function makeDataDir() {
-  return mkdtempSync(path.join(tmpdir(), 'kith-functional-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'kith-functional-'));
+  if (BACKEND === 'postgres') {
+    const made = psql(`${PG_ADMIN} dbname=postgres`, `CREATE DATABASE ${databaseName(dir)} OWNER kith_owner;`);
+    if (made.status !== 0) throw new Error(`cannot create the test database: ${made.stderr}`);
+    const migrated = spawnSync(KITH_BIN, ['migrate'], {
+      env: { ...baseEnv(dir), KITH_DATABASE_URL: databaseUrl(dir, 'kith_owner') }, encoding: 'utf8' });
+    if (migrated.status !== 0) throw new Error(`kith migrate failed: ${migrated.stdout}${migrated.stderr}`);
+  }
+  return dir;
+}
+
+// Removes a data directory made by makeDataDir (and its database).
+export function removeDataDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  if (BACKEND === 'postgres') psql(`${PG_ADMIN} dbname=postgres`, `DROP DATABASE IF EXISTS ${databaseName(dir)} WITH (FORCE);`);
 }
 
 // A web root with one page and one asset, so static responses are predictable.
@@ -312,7 +377,7 @@ export class KithServer {
   // Stops the server, asserts a graceful exit and removes the data directory.
   async close() {
     const { code, signal } = await this.stop();
-    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDataDir) removeDataDir(this.dataDir);
     assert.equal(signal, null, `kith was killed by ${signal}:\n${this.output}`);
     assert.equal(code, 0, `kith exited with ${code} after SIGTERM:\n${this.output}`);
   }
@@ -321,7 +386,7 @@ export class KithServer {
   // which run also when a test failed before close()).
   async dispose() {
     await this.stop();
-    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDataDir) removeDataDir(this.dataDir);
   }
 
   client() {
