@@ -116,9 +116,11 @@ TEST_P(StoreConformance, UsersHaveUniqueNamesAndOptimisticVersions) {
   EXPECT_EQ(u->version, 1);
   EXPECT_FALSE(u->locked_until);
   EXPECT_FALSE(u->index_steward);
+  EXPECT_FALSE(u->information_governance);
   u->failed_logins = 3;
   u->locked_until = kT0;
   u->index_steward = true;
+  u->information_governance = true;
   Write([&](Repositories& r) { EXPECT_TRUE(r.Users().Update(*u)); });
   Write([&](Repositories& r) {  // the same, now stale, version
     EXPECT_EQ(r.Users().Update(*u).error().code, ErrorCode::kConflict);
@@ -129,6 +131,7 @@ TEST_P(StoreConformance, UsersHaveUniqueNamesAndOptimisticVersions) {
   EXPECT_EQ(again->failed_logins, 3);
   EXPECT_EQ(again->locked_until, kT0);
   EXPECT_TRUE(again->index_steward);
+  EXPECT_TRUE(again->information_governance);
   // Sign-in state is stored without touching the version.
   again->failed_logins = 1;
   again->totp_last_step = 99;

@@ -492,7 +492,7 @@ class PgFeed final : public FeedRepository {
            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
         .Bind(a.id)
         .Bind(a.user_id)
-        .Bind(a.child_id)
+        .BindTextOrNull(a.child_id)  // none: an alert about the user's account
         .Bind(a.at)
         .Bind(a.kind)
         .Bind(a.summary)

@@ -127,8 +127,8 @@ class PgUsers final : public UserRepository {
     auto s = db_.Prepare(
         "INSERT INTO users(id, username, display_name, job_title, email, phone, role, authority_id, agency_id,"
         " active, password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at,"
-        " index_steward, totp_last_step, version)"
-        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,1) ON CONFLICT DO NOTHING");
+        " index_steward, information_governance, totp_last_step, version)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,1) ON CONFLICT DO NOTHING");
     Bind(s, u);
     s.Bind(u.totp_last_step);
     return InsertOrConflict(s, "user " + u.username);
@@ -142,8 +142,8 @@ class PgUsers final : public UserRepository {
     auto s = db_.Prepare(
         "UPDATE users SET username=$2, display_name=$3, job_title=$4, email=$5, phone=$6, role=$7,"
         " authority_id=$8, agency_id=$9, active=$10, password_hash=$11, totp_secret=$12, totp_enrolled=$13,"
-        " failed_logins=$14, locked_until=$15, last_login_at=$16, index_steward=$17, version=version+1"
-        " WHERE id=$1 AND version=$18");
+        " failed_logins=$14, locked_until=$15, last_login_at=$16, index_steward=$17, information_governance=$18,"
+        " version=version+1 WHERE id=$1 AND version=$19");
     Bind(s, u);
     s.Bind(u.version);
     if (s.Run().affected() == 1) return Ok{};
@@ -181,7 +181,7 @@ class PgUsers final : public UserRepository {
   static constexpr std::string_view kSelect =
       "SELECT id, username, display_name, job_title, email, phone, role, authority_id, agency_id, active,"
       " password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at, version,"
-      " totp_last_step, index_steward FROM users";
+      " totp_last_step, index_steward, information_governance FROM users";
 
   // Users are who sessions belong to and who an account's team shows.
   void Changed() {
@@ -195,13 +195,14 @@ class PgUsers final : public UserRepository {
     return Read(s);
   }
 
-  // Binds $1 .. $17.
+  // Binds $1 .. $18.
   static void Bind(Statement& s, const User& u) {
     s.Bind(u.id).Bind(u.username).Bind(u.display_name).Bind(u.job_title).Bind(u.email);
     s.Bind(u.phone).Bind(domain::ToString(u.role));
     s.BindTextOrNull(u.authority_id).BindTextOrNull(u.agency_id);
     s.Bind(u.active).Bind(u.password_hash).Bind(u.totp_secret).Bind(u.totp_enrolled);
     s.Bind(u.failed_logins).Bind(u.locked_until).Bind(u.last_login_at).Bind(u.index_steward);
+    s.Bind(u.information_governance);
   }
 
   static User Read(const Rows& s) {
@@ -225,6 +226,7 @@ class PgUsers final : public UserRepository {
     u.version = s.Int(16);
     u.totp_last_step = s.Int(17);
     u.index_steward = s.Bool(18);
+    u.information_governance = s.Bool(19);
     return u;
   }
 
@@ -698,7 +700,8 @@ class Bundle final : public Repositories {
         early_help_(MakeEarlyHelp(db)),
         family_(MakeFamily(db)),
         idempotency_(MakeIdempotency(db)),
-        shield_overrides_(MakeShieldOverrides(db)) {}
+        break_glass_(MakeBreakGlass(db)),
+        join_requests_(MakeJoinRequests(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -718,7 +721,8 @@ class Bundle final : public Repositories {
   EarlyHelpRepository& EarlyHelp() override { return *early_help_; }
   FamilyRepository& Family() override { return *family_; }
   IdempotencyRepository& Idempotency() override { return *idempotency_; }
-  ShieldOverrideRepository& ShieldOverrides() override { return *shield_overrides_; }
+  BreakGlassRepository& BreakGlass() override { return *break_glass_; }
+  JoinRequestRepository& JoinRequests() override { return *join_requests_; }
 
  private:
   PgAuthorities authorities_;
@@ -739,7 +743,8 @@ class Bundle final : public Repositories {
   std::unique_ptr<EarlyHelpRepository> early_help_;
   std::unique_ptr<FamilyRepository> family_;
   std::unique_ptr<IdempotencyRepository> idempotency_;
-  std::unique_ptr<ShieldOverrideRepository> shield_overrides_;
+  std::unique_ptr<BreakGlassRepository> break_glass_;
+  std::unique_ptr<JoinRequestRepository> join_requests_;
 };
 
 }  // namespace

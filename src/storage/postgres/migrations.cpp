@@ -12,7 +12,7 @@ namespace {
 // Never edit a migration that has shipped: add a new one.
 const std::vector<std::string_view>& Migrations() {
   static const std::vector<std::string_view> kMigrations = {
-      // 1: the whole schema as of issue 16 (SQLite migrations 1-11), plus the versions that tell
+      // 1: the whole schema as of issue 16 (SQLite migrations 1-12), plus the versions that tell
       // every node's caches about changes (store_versions) and one audit chain per writer.
       R"sql(
 CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -57,6 +57,7 @@ CREATE TABLE users (
   last_login_at timestamptz,
   totp_last_step bigint NOT NULL DEFAULT 0,
   index_steward boolean NOT NULL DEFAULT false,
+  information_governance boolean NOT NULL DEFAULT false,
   version bigint NOT NULL
 );
 CREATE INDEX users_by_authority ON users(authority_id, username);
@@ -152,7 +153,7 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions(user_id);
 
--- One hash chain per database writer (docs/adr/0012-audit-chains-per-writer.md).
+-- One hash chain per database writer (docs/adr/0013-audit-chains-per-writer.md).
 CREATE TABLE audit_log (
   chain integer NOT NULL,
   seq bigint NOT NULL,
@@ -297,7 +298,7 @@ CREATE INDEX feed_items_by_child ON feed_items(child_id, at);
 CREATE TABLE alerts (
   id text COLLATE "C" PRIMARY KEY,
   user_id text COLLATE "C" NOT NULL REFERENCES users(id),
-  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  child_id text COLLATE "C" REFERENCES children(id),  -- none for an alert about the user's account
   at timestamptz NOT NULL,
   kind text NOT NULL,
   summary text NOT NULL,
@@ -525,7 +526,8 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys(expires_at);
 
-CREATE TABLE shield_overrides (
+-- Time-limited emergency access to a child's account, reviewed (issue 14, ADR 0012).
+CREATE TABLE break_glass (
   id text COLLATE "C" PRIMARY KEY,
   child_id text COLLATE "C" NOT NULL REFERENCES children(id),
   authority_id text COLLATE "C" NOT NULL REFERENCES authorities(id),
@@ -538,10 +540,30 @@ CREATE TABLE shield_overrides (
   ended_by text COLLATE "C" NOT NULL,
   reviewed_at timestamptz,
   reviewed_by text COLLATE "C" NOT NULL,
-  review_note text NOT NULL
+  review_note text NOT NULL,
+  justified boolean
 );
-CREATE INDEX shield_overrides_by_user_child ON shield_overrides(user_id, child_id, ends_at);
-CREATE INDEX shield_overrides_by_authority ON shield_overrides(authority_id, starts_at);
+CREATE INDEX break_glass_by_user_child ON break_glass(user_id, child_id, ends_at);
+CREATE INDEX break_glass_by_authority ON break_glass(authority_id, starts_at);
+
+CREATE TABLE join_requests (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  authority_id text COLLATE "C" NOT NULL REFERENCES authorities(id),
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  role text NOT NULL,
+  reason text NOT NULL,
+  created_at timestamptz NOT NULL,
+  status text NOT NULL,
+  automatic boolean NOT NULL,
+  decided_by text COLLATE "C" NOT NULL,
+  decided_at timestamptz,
+  decision_reason text NOT NULL,
+  escalated_at timestamptz
+);
+CREATE INDEX join_requests_by_child ON join_requests(child_id, created_at);
+CREATE INDEX join_requests_by_user ON join_requests(user_id, created_at);
+CREATE INDEX join_requests_pending ON join_requests(authority_id, created_at) WHERE status = 'pending';
 )sql",
   };
   return kMigrations;

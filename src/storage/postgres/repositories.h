@@ -12,7 +12,7 @@
 namespace kith::storage::postgres {
 
 // What one connection's repositories share with its store: whether the transaction may write,
-// the audit chain this connection owns (docs/adr/0012) and its head, and what the transaction
+// the audit chain this connection owns (docs/adr/0013) and its head, and what the transaction
 // changed that caches must hear about (Store::IdentityVersion, RecordsVersion).
 struct TransactionState {
   bool writable = false;
@@ -38,7 +38,8 @@ std::unique_ptr<MergeRepository> MakeMerges(Connection& c, TransactionState& sta
 std::unique_ptr<EarlyHelpRepository> MakeEarlyHelp(Connection& c);
 std::unique_ptr<FamilyRepository> MakeFamily(Connection& c);
 std::unique_ptr<IdempotencyRepository> MakeIdempotency(Connection& c);
-std::unique_ptr<ShieldOverrideRepository> MakeShieldOverrides(Connection& c);
+std::unique_ptr<BreakGlassRepository> MakeBreakGlass(Connection& c);
+std::unique_ptr<JoinRequestRepository> MakeJoinRequests(Connection& c);
 
 // Runs an INSERT … ON CONFLICT DO NOTHING: kConflict ("<what> already exists") when no row was
 // inserted because of a uniqueness constraint.

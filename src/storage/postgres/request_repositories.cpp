@@ -1,4 +1,4 @@
-// Idempotency keys and shield overrides on PostgreSQL.
+// Idempotency keys, break-glass and requests to join a team on PostgreSQL.
 #include "storage/postgres/repositories.h"
 
 namespace kith::storage::postgres {
@@ -74,88 +74,191 @@ class PgIdempotency final : public IdempotencyRepository {
   Connection& db_;
 };
 
-using domain::ShieldOverride;
+using domain::BreakGlass;
+using domain::JoinRequest;
 
-constexpr std::string_view kShieldColumns =
+constexpr std::string_view kBreakGlassColumns =
     "id, child_id, authority_id, user_id, reason_code, reason, starts_at, ends_at, ended_early_at, ended_by,"
-    " reviewed_at, reviewed_by, review_note";
+    " reviewed_at, reviewed_by, review_note, justified";
 
-class PgShieldOverrides final : public ShieldOverrideRepository {
+class PgBreakGlass final : public BreakGlassRepository {
  public:
-  explicit PgShieldOverrides(Connection& db) : db_(db) {}
+  explicit PgBreakGlass(Connection& db) : db_(db) {}
 
-  Status Insert(const ShieldOverride& o) override {
-    static const std::string kSql = "INSERT INTO shield_overrides(" + std::string(kShieldColumns) +
-                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING";
+  Status Insert(const BreakGlass& g) override {
+    static const std::string kSql = "INSERT INTO break_glass(" + std::string(kBreakGlassColumns) +
+                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) ON CONFLICT DO NOTHING";
     auto s = db_.Prepare(kSql);
-    s.Bind(o.id).Bind(o.child_id).Bind(o.authority_id).Bind(o.user_id).Bind(domain::ToString(o.reason_code));
-    s.Bind(o.reason).Bind(o.starts_at).Bind(o.ends_at);
-    BindReview(s, o);
-    if (s.Run().affected() == 0) return Error::Conflict("a shield override with this id exists");
+    s.Bind(g.id).Bind(g.child_id).Bind(g.authority_id).Bind(g.user_id).Bind(domain::ToString(g.reason_code));
+    s.Bind(g.reason).Bind(g.starts_at).Bind(g.ends_at);
+    BindReview(s, g);
+    if (s.Run().affected() == 0) return Error::Conflict("a break-glass with this id exists");
     return Ok{};
   }
 
-  std::optional<ShieldOverride> Get(const std::string& id) override {
-    static const std::string kSql = "SELECT " + std::string(kShieldColumns) + " FROM shield_overrides WHERE id=$1";
+  std::optional<BreakGlass> Get(const std::string& id) override {
+    static const std::string kSql = "SELECT " + std::string(kBreakGlassColumns) + " FROM break_glass WHERE id=$1";
     auto s = db_.Prepare(kSql).Bind(id).Run();
     if (!s.Next()) return std::nullopt;
     return Read(s);
   }
 
-  std::optional<ShieldOverride> ActiveFor(const std::string& user_id, const std::string& child_id,
-                                          TimePoint now) override {
-    static const std::string kSql = "SELECT " + std::string(kShieldColumns) +
-                                    " FROM shield_overrides WHERE user_id=$1 AND child_id=$2 AND starts_at<=$3"
+  std::optional<BreakGlass> ActiveFor(const std::string& user_id, const std::string& child_id, TimePoint now) override {
+    static const std::string kSql = "SELECT " + std::string(kBreakGlassColumns) +
+                                    " FROM break_glass WHERE user_id=$1 AND child_id=$2 AND starts_at<=$3"
                                     " AND ends_at>$3 AND ended_early_at IS NULL ORDER BY ends_at DESC LIMIT 1";
     auto s = db_.Prepare(kSql).Bind(user_id).Bind(child_id).Bind(now).Run();
     if (!s.Next()) return std::nullopt;
     return Read(s);
   }
 
-  std::vector<ShieldOverride> ForAuthority(const std::string& authority_id, TimePoint since, int limit) override {
-    static const std::string kSql = "SELECT " + std::string(kShieldColumns) +
-                                    " FROM shield_overrides WHERE authority_id=$1 AND (reviewed_at IS NULL"
+  std::vector<BreakGlass> ForAuthority(const std::string& authority_id, TimePoint since, int limit) override {
+    static const std::string kSql = "SELECT " + std::string(kBreakGlassColumns) +
+                                    " FROM break_glass WHERE authority_id=$1 AND (reviewed_at IS NULL"
                                     " OR coalesce(ended_early_at, ends_at)>=$2) ORDER BY starts_at DESC, id DESC"
                                     " LIMIT $3";
     auto s = db_.Prepare(kSql).Bind(authority_id).Bind(since).Bind(limit).Run();
-    std::vector<ShieldOverride> out;
+    std::vector<BreakGlass> out;
     while (s.Next()) out.push_back(Read(s));
     return out;
   }
 
-  Status UpdateReview(const ShieldOverride& o) override {
+  Status UpdateReview(const BreakGlass& g) override {
     auto s = db_.Prepare(
-        "UPDATE shield_overrides SET ended_early_at=$2, ended_by=$3, reviewed_at=$4, reviewed_by=$5,"
-        " review_note=$6 WHERE id=$1");
-    s.Bind(o.id);
-    BindReview(s, o);
-    if (s.Run().affected() == 0) return Error::NotFound("no such shield override");
+        "UPDATE break_glass SET ended_early_at=$2, ended_by=$3, reviewed_at=$4, reviewed_by=$5,"
+        " review_note=$6, justified=$7 WHERE id=$1");
+    s.Bind(g.id);
+    BindReview(s, g);
+    if (s.Run().affected() == 0) return Error::NotFound("no such break-glass");
     return Ok{};
   }
 
  private:
   // Binds the columns a review changes, in column order.
-  static void BindReview(Statement& s, const ShieldOverride& o) {
-    s.Bind(o.ended_early_at).Bind(o.ended_by).Bind(o.reviewed_at).Bind(o.reviewed_by).Bind(o.review_note);
+  static void BindReview(Statement& s, const BreakGlass& g) {
+    s.Bind(g.ended_early_at).Bind(g.ended_by).Bind(g.reviewed_at).Bind(g.reviewed_by).Bind(g.review_note);
+    s.Bind(g.justified);
   }
 
-  static ShieldOverride Read(const Rows& s) {
-    ShieldOverride o;
-    o.id = s.Text(0);
-    o.child_id = s.Text(1);
-    o.authority_id = s.Text(2);
-    o.user_id = s.Text(3);
+  static BreakGlass Read(const Rows& s) {
+    BreakGlass g;
+    g.id = s.Text(0);
+    g.child_id = s.Text(1);
+    g.authority_id = s.Text(2);
+    g.user_id = s.Text(3);
     // Stored values are always ones ToString wrote.
-    o.reason_code = domain::ParseOverrideReason(s.Text(4)).value_or(domain::OverrideReason::kImmediateRisk);
-    o.reason = s.Text(5);
-    o.starts_at = s.Time(6);
-    o.ends_at = s.Time(7);
-    o.ended_early_at = s.OptionalTime(8);
-    o.ended_by = s.Text(9);
-    o.reviewed_at = s.OptionalTime(10);
-    o.reviewed_by = s.Text(11);
-    o.review_note = s.Text(12);
-    return o;
+    g.reason_code = domain::ParseBreakGlassReason(s.Text(4)).value_or(domain::BreakGlassReason::kImmediateRisk);
+    g.reason = s.Text(5);
+    g.starts_at = s.Time(6);
+    g.ends_at = s.Time(7);
+    g.ended_early_at = s.OptionalTime(8);
+    g.ended_by = s.Text(9);
+    g.reviewed_at = s.OptionalTime(10);
+    g.reviewed_by = s.Text(11);
+    g.review_note = s.Text(12);
+    if (!s.IsNull(13)) g.justified = s.Bool(13);
+    return g;
+  }
+
+  Connection& db_;
+};
+
+constexpr std::string_view kJoinColumns =
+    "id, child_id, authority_id, user_id, role, reason, created_at, status, automatic, decided_by, decided_at,"
+    " decision_reason, escalated_at";
+
+class PgJoinRequests final : public JoinRequestRepository {
+ public:
+  explicit PgJoinRequests(Connection& db) : db_(db) {}
+
+  Status Insert(const JoinRequest& r) override {
+    static const std::string kSql = "INSERT INTO join_requests(" + std::string(kJoinColumns) +
+                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING";
+    auto s = db_.Prepare(kSql);
+    s.Bind(r.id).Bind(r.child_id).Bind(r.authority_id).Bind(r.user_id).Bind(r.role).Bind(r.reason);
+    s.Bind(r.created_at).Bind(domain::ToString(r.status)).Bind(r.automatic);
+    BindDecision(s, r);
+    if (s.Run().affected() == 0) return Error::Conflict("a request to join with this id exists");
+    return Ok{};
+  }
+
+  std::optional<JoinRequest> Get(const std::string& id) override {
+    static const std::string kSql = "SELECT " + std::string(kJoinColumns) + " FROM join_requests WHERE id=$1";
+    auto s = db_.Prepare(kSql).Bind(id).Run();
+    if (!s.Next()) return std::nullopt;
+    return Read(s);
+  }
+
+  std::vector<JoinRequest> ForChild(const std::string& child_id, int limit) override {
+    static const std::string kSql = "SELECT " + std::string(kJoinColumns) +
+                                    " FROM join_requests WHERE child_id=$1 ORDER BY created_at DESC, id DESC LIMIT $2";
+    return List(kSql, child_id, limit);
+  }
+
+  std::vector<JoinRequest> ForUser(const std::string& user_id, int limit) override {
+    static const std::string kSql = "SELECT " + std::string(kJoinColumns) +
+                                    " FROM join_requests WHERE user_id=$1 ORDER BY created_at DESC, id DESC LIMIT $2";
+    return List(kSql, user_id, limit);
+  }
+
+  std::vector<JoinRequest> PendingInAuthority(const std::string& authority_id, int limit) override {
+    static const std::string kSql = "SELECT " + std::string(kJoinColumns) +
+                                    " FROM join_requests WHERE authority_id=$1 AND status='pending'"
+                                    " ORDER BY created_at, id LIMIT $2";
+    return List(kSql, authority_id, limit);
+  }
+
+  std::vector<JoinRequest> DueForEscalation(TimePoint made_by, int limit) override {
+    static const std::string kSql = "SELECT " + std::string(kJoinColumns) +
+                                    " FROM join_requests WHERE status='pending' AND escalated_at IS NULL"
+                                    " AND created_at<=$1 ORDER BY created_at, id LIMIT $2";
+    auto s = db_.Prepare(kSql).Bind(made_by).Bind(limit).Run();
+    std::vector<JoinRequest> out;
+    while (s.Next()) out.push_back(Read(s));
+    return out;
+  }
+
+  Status Update(const JoinRequest& r) override {
+    auto s = db_.Prepare(
+        "UPDATE join_requests SET decided_by=$2, decided_at=$3, decision_reason=$4, escalated_at=$5, status=$6"
+        " WHERE id=$1 AND status='pending'");
+    s.Bind(r.id);
+    BindDecision(s, r);
+    s.Bind(domain::ToString(r.status));
+    if (s.Run().affected() == 1) return Ok{};
+    return Get(r.id) ? Error::Conflict("the request is no longer pending") : Error::NotFound("no such request to join");
+  }
+
+ private:
+  // Binds decided_by, decided_at, decision_reason and escalated_at, in column order.
+  static void BindDecision(Statement& s, const JoinRequest& r) {
+    s.Bind(r.decided_by).Bind(r.decided_at).Bind(r.decision_reason).Bind(r.escalated_at);
+  }
+
+  std::vector<JoinRequest> List(const std::string& sql, const std::string& key, int limit) {
+    auto s = db_.Prepare(sql).Bind(key).Bind(limit).Run();
+    std::vector<JoinRequest> out;
+    while (s.Next()) out.push_back(Read(s));
+    return out;
+  }
+
+  static JoinRequest Read(const Rows& s) {
+    JoinRequest r;
+    r.id = s.Text(0);
+    r.child_id = s.Text(1);
+    r.authority_id = s.Text(2);
+    r.user_id = s.Text(3);
+    r.role = s.Text(4);
+    r.reason = s.Text(5);
+    r.created_at = s.Time(6);
+    // Stored values are always ones ToString wrote.
+    r.status = domain::ParseJoinRequestStatus(s.Text(7)).value_or(domain::JoinRequestStatus::kPending);
+    r.automatic = s.Bool(8);
+    r.decided_by = s.Text(9);
+    r.decided_at = s.OptionalTime(10);
+    r.decision_reason = s.Text(11);
+    r.escalated_at = s.OptionalTime(12);
+    return r;
   }
 
   Connection& db_;
@@ -164,8 +267,9 @@ class PgShieldOverrides final : public ShieldOverrideRepository {
 }  // namespace
 
 std::unique_ptr<IdempotencyRepository> MakeIdempotency(Connection& c) { return std::make_unique<PgIdempotency>(c); }
-std::unique_ptr<ShieldOverrideRepository> MakeShieldOverrides(Connection& c) {
-  return std::make_unique<PgShieldOverrides>(c);
+std::unique_ptr<BreakGlassRepository> MakeBreakGlass(Connection& c) { return std::make_unique<PgBreakGlass>(c); }
+std::unique_ptr<JoinRequestRepository> MakeJoinRequests(Connection& c) {
+  return std::make_unique<PgJoinRequests>(c);
 }
 
 }  // namespace kith::storage::postgres
