@@ -748,6 +748,7 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
       p, child_id, "family.entry_add", domain::FamilyAction::kAddEntry,
       [&](Repositories& r, const domain::Child& child, const domain::FamilyLink&,
           domain::AuditRecord& audit) -> Result<FamilyEntryView> {
+        lease.Begin(r);  // the callback may run again (storage/store.h)
         published.reset();
         storage::FamilyEntry e{ctx_.random.Id("FE"), child_id, p.user.id, kind, "", text, now};
         about_assessment = false;

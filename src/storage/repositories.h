@@ -174,7 +174,8 @@ class AuditLog {
   // appends the record and returns it as stored. If the surrounding write is undone the record
   // is too, and the chain continues from before it. Throws StorageError in a read transaction.
   virtual domain::AuditRecord Append(domain::AuditRecord record) = 0;
-  // Records about one child, newest first (by time, then chain and seq), at most `limit`.
+  // Records about one child, newest first (by time, then the order they were appended in), at
+  // most `limit`.
   virtual std::vector<domain::AuditRecord> ForChild(const std::string& child_id, int limit) = 0;
   // Records of one chain with seq > after_seq in seq order, at most `limit`.
   virtual std::vector<domain::AuditRecord> Range(int64_t chain, int64_t after_seq, int limit) = 0;

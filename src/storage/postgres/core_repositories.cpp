@@ -642,7 +642,7 @@ class PgAudit final : public AuditLog {
 
   std::vector<AuditRecord> ForChild(const std::string& child_id, int limit) override {
     static const std::string kSql =
-        std::string(kAuditSelect) + " WHERE child_id=$1 ORDER BY at DESC, chain DESC, seq DESC LIMIT $2";
+        std::string(kAuditSelect) + " WHERE child_id=$1 ORDER BY at DESC, id DESC LIMIT $2";
     auto s = db_.Prepare(kSql).Bind(child_id).Bind(limit).Run();
     std::vector<AuditRecord> out;
     while (s.Next()) out.push_back(ReadAudit(s));

@@ -157,6 +157,8 @@ CREATE INDEX sessions_by_user ON sessions(user_id);
 CREATE TABLE audit_log (
   chain integer NOT NULL,
   seq bigint NOT NULL,
+  -- Insertion order across chains, for "newest first" among records of the same instant.
+  id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
   at timestamptz NOT NULL,
   actor_id text COLLATE "C" NOT NULL,
   actor_role text NOT NULL,
@@ -173,7 +175,7 @@ CREATE TABLE audit_log (
   hash text NOT NULL,
   PRIMARY KEY (chain, seq)
 );
-CREATE INDEX audit_by_child ON audit_log(child_id, at, chain, seq) WHERE child_id <> '';
+CREATE INDEX audit_by_child ON audit_log(child_id, at, id) WHERE child_id <> '';
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION refuse_change('audit records are append-only');
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
