@@ -62,14 +62,27 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
     return boolean(c.fast_hashing);
   } else if (key == "test_clock") {
     return boolean(c.test_clock);
+  } else if (key == "hub_url") {
+    c.hub_url = value;
+  } else if (key == "hub_key_file") {
+    c.hub_key_file = value;
+  } else if (key == "linkage_secret_file") {
+    c.linkage_secret_file = value;
+  } else if (key == "hub_authority") {
+    c.hub_authority = value;
+  } else if (key == "hub_interval") {
+    if (auto s = integer(1, 3600, n); !s) return s;
+    c.hub_interval = static_cast<int>(n);
   } else {
     return Error::Invalid(key, where + ": unknown setting '" + key + "'.");
   }
   return Ok{};
 }
 
-constexpr const char* kKeys[] = {"port",      "address",        "data",         "web_root",  "threads",
-                                 "log_level", "secure_cookies", "fast_hashing", "test_clock"};
+constexpr const char* kKeys[] = {"port",          "address",     "data",           "web_root",
+                                 "threads",       "log_level",   "secure_cookies", "fast_hashing",
+                                 "test_clock",    "hub_url",     "hub_key_file",   "linkage_secret_file",
+                                 "hub_authority", "hub_interval"};
 
 }  // namespace
 
@@ -100,6 +113,13 @@ Result<Config> LoadConfig(const std::string& file, const std::map<std::string, s
     if (it != env.end()) {
       if (auto s = Apply(c, key, it->second, "environment variable " + var); !s) return s.error();
     }
+  }
+  const int hub_settings =
+      !c.hub_url.empty() + !c.hub_key_file.empty() + !c.linkage_secret_file.empty() + !c.hub_authority.empty();
+  if (hub_settings != 0 && hub_settings != 4) {
+    return Error::Invalid("hub_url",
+                          "Publishing to the hub needs hub_url, hub_key_file, linkage_secret_file and "
+                          "hub_authority together (see docs/hub.md).");
   }
   return c;
 }

@@ -12,6 +12,12 @@
 //   secure_cookies  KITH_SECURE_COOKIES   false      (true behind a TLS-terminating proxy)
 //   fast_hashing    KITH_FAST_HASHING     false      (tests only: minimal argon2id cost)
 //   test_clock      KITH_TEST_CLOCK       false      (tests only: a clock tests can move)
+// The national hub (docs/hub.md), all four or none:
+//   hub_url              KITH_HUB_URL              (none)  http://HOST:PORT of the hub
+//   hub_key_file         KITH_HUB_KEY_FILE         (none)  this node's signing key (kith hub keygen)
+//   linkage_secret_file  KITH_LINKAGE_SECRET_FILE  (none)  the authorities' secret (kith pprl keygen)
+//   hub_authority        KITH_HUB_AUTHORITY        (none)  the local authority id whose children are published
+//   hub_interval         KITH_HUB_INTERVAL         10      seconds between checks for changes to publish
 #pragma once
 
 #include <algorithm>
@@ -37,6 +43,11 @@ struct Config {
   bool secure_cookies = false;
   bool fast_hashing = false;
   bool test_clock = false;
+  std::string hub_url;
+  std::string hub_key_file;
+  std::string linkage_secret_file;
+  std::string hub_authority;
+  int hub_interval = 10;
 
   std::string DatabasePath() const { return data_dir + "/kith.db"; }
 };
