@@ -1,4 +1,4 @@
-// Privacy-preserving linkage tokens of one record about a child (docs/adr/0012-pprl-tokens.md):
+// Privacy-preserving linkage tokens of one record about a child (docs/adr/0013-pprl-tokens.md):
 //   * a keyed token of the NHS number and one of the UPN (HMAC-SHA-256 under the linkage
 //     secret, truncated to 128 bits): equal exactly when the identifiers are equal;
 //   * blocking tokens (keyed hashes of a few field combinations) for finding candidates;

@@ -100,7 +100,7 @@ LinkageSecret::~LinkageSecret() {
 std::string LinkageSecret::FileText() const {
   return fmt::format(
       "# Kith linkage secret (key id {}). Held by the local authorities' nodes and the key custodian;\n"
-      "# never give it to the hub. See docs/adr/0012-pprl-tokens.md.\n{}\n",
+      "# never give it to the hub. See docs/adr/0013-pprl-tokens.md.\n{}\n",
       KeyId(), HexEncode(bytes_));
 }
 

@@ -1,5 +1,5 @@
 // The linkage secret that the local authorities share and the hub never has (see
-// docs/adr/0012-pprl-tokens.md). Every keyed hash of privacy-preserving linkage is derived from
+// docs/adr/0013-pprl-tokens.md). Every keyed hash of privacy-preserving linkage is derived from
 // it: the NHS-number and UPN tokens (HMAC-SHA-256) and the per-field keys and diffusion of the
 // Bloom-filter encodings. Encodings made with different secrets never match, so the key id (a
 // public fingerprint of the secret) travels with every token and linking refuses to mix them.

@@ -1,4 +1,4 @@
-// The privacy-preserving linkage commands (docs/adr/0012-pprl-tokens.md):
+// The privacy-preserving linkage commands (docs/adr/0013-pprl-tokens.md):
 //   kith pprl keygen --out SECRET                 a new linkage secret (the key custodian's act)
 //   kith pprl encode IN.csv --secret-file SECRET --out TOKENS.csv [--field COLUMN=TYPE …]
 //       reads the columns `kith link` reads and writes record_id and tokens only;
