@@ -137,7 +137,7 @@ class ImportJobs {
   ImportJobLimits limits_;
   std::mutex mutex_;
   std::condition_variable_any changed_;  // the worker and WaitIdle
-  std::vector<Resume> waiters_;          // long polls in Get (they must not hold a server thread)
+  std::vector<Resume> waiters_;           // long polls in Get (they must not hold a server thread)
   std::map<std::string, std::unique_ptr<Entry>> jobs_;
   std::deque<std::string> queue_;
   bool running_ = false;

@@ -25,11 +25,10 @@ enum class Column { kOther, kRecordId, kSource, kGiven, kFamily, kDob, kSex, kPo
 
 Column Recognise(std::string_view name) {
   static const std::map<std::string_view, Column> kColumns = {
-      {"record_id", Column::kRecordId}, {"source", Column::kSource},
-      {"given_name", Column::kGiven},   {"family_name", Column::kFamily},
-      {"date_of_birth", Column::kDob},  {"sex", Column::kSex},
-      {"postcode", Column::kPostcode},  {"address", Column::kAddress},
-      {"nhs_number", Column::kNhs},     {"upn", Column::kUpn}};
+      {"record_id", Column::kRecordId},   {"source", Column::kSource},     {"given_name", Column::kGiven},
+      {"family_name", Column::kFamily},   {"date_of_birth", Column::kDob}, {"sex", Column::kSex},
+      {"postcode", Column::kPostcode},    {"address", Column::kAddress},   {"nhs_number", Column::kNhs},
+      {"upn", Column::kUpn}};
   auto it = kColumns.find(name);
   return it == kColumns.end() ? Column::kOther : it->second;
 }
@@ -199,8 +198,8 @@ std::string Evidence(const linkage::Model& model, const linkage::Record& a, cons
 // What happens to one new row.
 struct Plan {
   enum class Kind { kCreate, kAttach, kQueue } kind = Kind::kCreate;
-  size_t creator = 0;                                // kAttach to a child made from an earlier row: that row's index
-  std::string child_id;                              // kAttach to an existing child
+  size_t creator = 0;  // kAttach to a child made from an earlier row: that row's index
+  std::string child_id;  // kAttach to an existing child
   std::vector<storage::ReviewCandidate> candidates;  // kQueue
 };
 
@@ -287,8 +286,7 @@ std::vector<Plan> PlanRows(const linkage::LinkResult& linked, const std::vector<
 
 }  // namespace
 
-domain::Child ChildFromSource(const SourceRecord& r, const std::string& id, const std::string& authority_id,
-                              TimePoint now) {
+domain::Child ChildFromSource(const SourceRecord& r, const std::string& id, const std::string& authority_id, TimePoint now) {
   domain::Child c;
   c.id = id;
   c.authority_id = authority_id;
@@ -400,36 +398,16 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
     for (size_t i = 0; i < fields.size(); ++i) {
       std::string v = Trim(fields[i]);
       switch (columns[i]) {
-        case Column::kRecordId:
-          r.record_id = std::move(v);
-          break;
-        case Column::kSource:
-          r.source = std::move(v);
-          break;
-        case Column::kGiven:
-          r.given_name = std::move(v);
-          break;
-        case Column::kFamily:
-          r.family_name = std::move(v);
-          break;
-        case Column::kDob:
-          r.date_of_birth = std::move(v);
-          break;
-        case Column::kSex:
-          r.sex = std::move(v);
-          break;
-        case Column::kPostcode:
-          r.postcode = std::move(v);
-          break;
-        case Column::kAddress:
-          r.address = std::move(v);
-          break;
-        case Column::kNhs:
-          r.nhs_number = std::move(v);
-          break;
-        case Column::kUpn:
-          r.upn = std::move(v);
-          break;
+        case Column::kRecordId: r.record_id = std::move(v); break;
+        case Column::kSource: r.source = std::move(v); break;
+        case Column::kGiven: r.given_name = std::move(v); break;
+        case Column::kFamily: r.family_name = std::move(v); break;
+        case Column::kDob: r.date_of_birth = std::move(v); break;
+        case Column::kSex: r.sex = std::move(v); break;
+        case Column::kPostcode: r.postcode = std::move(v); break;
+        case Column::kAddress: r.address = std::move(v); break;
+        case Column::kNhs: r.nhs_number = std::move(v); break;
+        case Column::kUpn: r.upn = std::move(v); break;
         case Column::kOther:
           if (!v.empty()) attributes[header[i]] = std::move(v);
           break;
@@ -512,8 +490,7 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
       }
     }
   });
-  if (!authority_exists)
-    return Error::NotFound("There is no local authority with the id '" + options.authority_id + "'.");
+  if (!authority_exists) return Error::NotFound("There is no local authority with the id '" + options.authority_id + "'.");
   summary.children_before = known.size();
   summary.to_write = fresh.size() + changed.size();
   if (options.counted) options.counted(summary);

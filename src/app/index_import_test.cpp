@@ -13,15 +13,15 @@ TEST(ParseFeedTest, RejectsBadRowsWithTheirLinesAndKeepsTheGoodOnes) {
   const std::string feed =
       "record_id,given_name,family_name,date_of_birth,sex,postcode,nhs_number,upn,year_group\n"
       "A1,Amelia,Hart,2016-04-02,F,nb1 2ab,943 476 5919,,4\n"
-      "A2,Leo,Carter,2016-02-30,M,,,,4\n"            // impossible date
+      "A2,Leo,Carter,2016-02-30,M,,,,4\n"       // impossible date
       "A3,Noah,Price,2015-01-01,M,,9434765918,,5\n"  // NHS check digit
-      "A4,Ava,Price\n"                               // ragged
-      ",Ivy,Stone,2017-05-05,F,,,,3\n"               // no record id
+      "A4,Ava,Price\n"                           // ragged
+      ",Ivy,Stone,2017-05-05,F,,,,3\n"           // no record id
       "\n"
-      "A1,Amelia,Hart,2016-04-02,F,,,,4\n"    // duplicate
-      "A6,\"Zo\xe9\",Ng,2017-05-05,F,,,,3\n"  // Latin-1, not UTF-8
-      "A7,Ruby,,2017-05-05,F,,,,3\n"          // no family name
-      "A8,Isla,Ward,2017-05-05,X,,,,3\n"      // unknown sex
+      "A1,Amelia,Hart,2016-04-02,F,,,,4\n"       // duplicate
+      "A6,\"Zo\xe9\",Ng,2017-05-05,F,,,,3\n"     // Latin-1, not UTF-8
+      "A7,Ruby,,2017-05-05,F,,,,3\n"             // no family name
+      "A8,Isla,Ward,2017-05-05,X,,,,3\n"         // unknown sex
       "A9,\"Ch\xc3\xa9rie\",Ng,,,,,,\n";
   auto parsed = ParseFeed(feed, "Hillside Primary", kToday);
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -56,7 +56,7 @@ TEST(ParseFeedTest, RejectsAnInvalidUpnWithItsLineAndKeepsTheGoodRows) {
       "S1,Amelia,Hart,2016-04-02,F,H801200001001\n"
       "S2,Leo,Carter,2016-02-03,M,A801200001001\n"  // wrong check letter
       "S3,Noah,Price,2015-01-01,M,r801-1200-10012\n"
-      "S4,Ava,Price,2015-01-01,F,H80120000100\n"  // twelve characters
+      "S4,Ava,Price,2015-01-01,F,H80120000100\n"    // twelve characters
       "S5,Ivy,Stone,2017-05-05,F,\n";
   auto parsed = ParseFeed(feed, "Hillside Primary", kToday);
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -81,7 +81,7 @@ TEST(ParseFeedTest, RejectsAnInvalidUpnWithItsLineAndKeepsTheGoodRows) {
 TEST(ParseFeedTest, RefusesFilesThatAreNotFeeds) {
   EXPECT_EQ(ParseFeed("", "s", kToday).error().field, "file");
   EXPECT_EQ(ParseFeed("\xff\xfer\0e\0", "s", kToday).error().field, "file");
-  EXPECT_EQ(ParseFeed("A1,Amelia,Hart\n", "s", kToday).error().field, "header");                    // no header
+  EXPECT_EQ(ParseFeed("A1,Amelia,Hart\n", "s", kToday).error().field, "header");           // no header
   EXPECT_EQ(ParseFeed("given_name,family_name\nAmy,Hart\n", "s", kToday).error().field, "header");  // no id
   EXPECT_EQ(ParseFeed("record_id,given_name\nA1,Amy\n", "", kToday).error().field, "source");
   EXPECT_TRUE(ParseFeed("record_id,source,given_name\nA1,GP,Amy\n", "", kToday));
@@ -142,8 +142,7 @@ TEST_F(ImportFeedTest, CreatesMatchesQueuesAndIsIdempotent) {
   EXPECT_EQ(Children(), 4);
 
   auto g1 = store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Brook Surgery", "G1"); });
-  auto s1 =
-      store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Hillside Primary", "S1"); });
+  auto s1 = store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Hillside Primary", "S1"); });
   ASSERT_TRUE(g1 && s1);
   EXPECT_EQ(g1->child_id, s1->child_id);
   EXPECT_EQ(g1->attributes, R"({"registered":"2016-05-01"})");
@@ -153,8 +152,7 @@ TEST_F(ImportFeedTest, CreatesMatchesQueuesAndIsIdempotent) {
   EXPECT_EQ(open[0].source_record_id, g3->id);
   EXPECT_EQ(g3->child_id, "");
   ASSERT_FALSE(open[0].candidates.empty());
-  auto s3 =
-      store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Hillside Primary", "S3"); });
+  auto s3 = store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Hillside Primary", "S3"); });
   EXPECT_EQ(open[0].candidates[0].child_id, s3->child_id);
   EXPECT_NE(open[0].candidates[0].evidence.find("given_name"), std::string::npos);
 

@@ -37,7 +37,7 @@ struct ReviewSummary {
 
 struct CandidateView {
   storage::ReviewCandidate candidate;
-  domain::Child child;                         // identity only; address and postcode empty when shielded
+  domain::Child child;  // identity only; address and postcode empty when shielded
   std::vector<storage::SourceRecord> sources;  // the records already attached to the child
 };
 

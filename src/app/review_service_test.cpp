@@ -96,12 +96,12 @@ TEST_F(ReviewServiceTest, ShowsTheCandidatesWithEvidenceAndDecidesAMatchOnce) {
   EXPECT_EQ(decided->item.decided_by, "u-mgr");
   EXPECT_EQ(decided->record.child_id, candidate.child.id);
   EXPECT_EQ(decided->candidates[0].sources.size(), 2u);
-  EXPECT_EQ(
-      service_->Decide(As("mgr"), id, ReviewDecision::kNotAMatch, "", "Changed my mind about this one").error().code,
-      ErrorCode::kConflict);
+  EXPECT_EQ(service_->Decide(As("mgr"), id, ReviewDecision::kNotAMatch, "", "Changed my mind about this one")
+                .error()
+                .code,
+            ErrorCode::kConflict);
   EXPECT_TRUE(service_->Open(As("mgr"))->empty());
-  const auto trail =
-      store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(candidate.child.id, 10); });
+  const auto trail = store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(candidate.child.id, 10); });
   ASSERT_FALSE(trail.empty());
   EXPECT_EQ(trail[0].action, "index.review.decide");
   EXPECT_EQ(trail[0].reason, "Same child: GP confirmed by phone");

@@ -27,7 +27,7 @@ class WordIndex {
   struct Slot {
     explicit Slot(std::string id) : child_id(std::move(id)) {}
     const std::string child_id;
-    AwaitableMutex mutex;                      // held by a Lease across its write's commit
+    AwaitableMutex mutex;  // held by a Lease across its write's commit
     std::unique_ptr<domain::TermIndex> index;  // null until built (or after a failed write)
   };
 
