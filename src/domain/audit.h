@@ -2,7 +2,7 @@
 // outcome. Records are append-only and hash-chained: each holds the hash of the previous record
 // of its chain, so any change to a stored record, or a removal, breaks the chain from that point
 // on. A log has one chain or several (one per database writer, so that writers never queue on a
-// shared head: docs/adr/0013-audit-chains-per-writer.md); each chain runs 1, 2, 3, … on its own.
+// shared head: docs/adr/0014-audit-chains-per-writer.md); each chain runs 1, 2, 3, … on its own.
 // Pure functions; safe from any thread.
 #pragma once
 

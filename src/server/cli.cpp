@@ -12,6 +12,8 @@
 #include "common/log.h"
 #include "server/config.h"
 #include "server/demo.h"
+#include "server/hub_tools.h"
+#include "server/pprl_tools.h"
 #include "server/root.h"
 #include "server/tools.h"
 
@@ -142,6 +144,8 @@ int RunCli(int argc, char** argv) {
       "Print the newest record of each chain as 'chain seq hash' lines (keep them elsewhere to detect truncation)");
 
   Tools tools(cli);  // link, import, search
+  PprlTools pprl_tools(cli);
+  HubTools hub_tools(cli);
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -154,6 +158,8 @@ int RunCli(int argc, char** argv) {
   try {
     if (serve->parsed()) return Serve(*config, demo_if_empty);
     if (auto code = tools.Run(*config)) return *code;
+    if (auto code = pprl_tools.Run()) return *code;
+    if (auto code = hub_tools.Run()) return *code;
 
     if (migrate->parsed()) {
       std::cout << "Database " << MigrateDatabase(*config) << "\n";

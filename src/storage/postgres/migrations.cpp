@@ -153,7 +153,7 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions(user_id);
 
--- One hash chain per database writer (docs/adr/0013-audit-chains-per-writer.md).
+-- One hash chain per database writer (docs/adr/0014-audit-chains-per-writer.md).
 CREATE TABLE audit_log (
   chain integer NOT NULL,
   seq bigint NOT NULL,

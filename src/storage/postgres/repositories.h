@@ -12,7 +12,7 @@
 namespace kith::storage::postgres {
 
 // What one connection's repositories share with its store: whether the transaction may write,
-// the audit chain this connection owns (docs/adr/0013) and its head, and what the transaction
+// the audit chain this connection owns (docs/adr/0014-audit-chains-per-writer.md) and its head, and what the transaction
 // changed that caches must hear about (Store::IdentityVersion, RecordsVersion).
 struct TransactionState {
   bool writable = false;
