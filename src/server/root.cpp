@@ -38,7 +38,6 @@
 #include "http/problem.h"
 #include "http/search_api.h"
 #include "http/server.h"
-#include "http/shield_api.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
 #include "server/hub_node.h"
