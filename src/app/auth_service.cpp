@@ -30,7 +30,7 @@ Error WrongCredentials() { return Error::Unauthenticated("The username or passwo
 }  // namespace
 
 AuthService::AuthService(Context& context)
-    : ctx_(context), throttle_(context.clock, context.policy.address_attempts_per_minute) {}
+    : ctx_(context), throttle_(context.store, context.clock, context.policy.address_attempts_per_minute) {}
 
 SessionState AuthService::StateOf(const User& user, const SessionRecord& session, Repositories& repos) const {
   if (session.second_factor_done) return SessionState::kComplete;

@@ -105,6 +105,29 @@ TEST_F(AuthServiceTest, ClientAddressIsRateLimited) {
   EXPECT_TRUE(auth_->SignIn("sw", kPassword, "10.9.9.9"));
 }
 
+// Two nodes over one database (two AuthServices over one store) count the same attempts: one
+// address gets 20 attempts a minute in all, not 20 from each node.
+TEST_F(AuthServiceTest, ClientAddressLimitHoldsAcrossNodes) {
+  AuthService other_node(*ctx_);
+  for (int i = 0; i < 10; ++i) {
+    (void)auth_->SignIn("nobody", "whatever whatever", "10.8.8.8");
+    clock_.Advance(std::chrono::seconds(1));
+    (void)other_node.SignIn("nobody", "whatever whatever", "10.8.8.8");
+    clock_.Advance(std::chrono::seconds(1));
+  }
+  // 20 attempts over 20 s: the first (at 0 s) leaves the window at 60 s, 40 s from now.
+  for (AuthService* node : {auth_.get(), &other_node}) {
+    auto limited = node->SignIn("sw", kPassword, "10.8.8.8");
+    ASSERT_FALSE(limited);
+    EXPECT_EQ(limited.error().code, ErrorCode::kRateLimited);
+    EXPECT_EQ(*limited.error().retry_after, std::chrono::seconds(41));
+  }
+  clock_.Advance(std::chrono::seconds(41));
+  EXPECT_TRUE(other_node.SignIn("sw", kPassword, "10.8.8.8")) << "the oldest attempt has left the window";
+  EXPECT_EQ(auth_->SignIn("sw", kPassword, "10.8.8.8").error().code, ErrorCode::kRateLimited)
+      << "and its place is taken again at once";
+}
+
 TEST_F(AuthServiceTest, SessionsExpireWhenIdleAndAfterTwelveHours) {
   auto in = auth_->SignIn("sw", kPassword, "c");
   ASSERT_TRUE(in);

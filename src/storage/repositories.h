@@ -155,6 +155,17 @@ class SessionRepository {
   virtual void DeleteForUser(const std::string& user_id) = 0;
   // Removes sessions last seen before `idle_before` or created before `created_before`.
   virtual int64_t DeleteExpired(TimePoint idle_before, TimePoint created_before) = 0;
+
+  // Sign-in attempts per client address (the per-address rate limit, app/throttle.h): kept in
+  // the database so that every node over it counts the same attempts. None of these moves the
+  // identity version.
+  // The times of the attempts from `address` at or after `since`, oldest first.
+  virtual std::vector<TimePoint> AttemptsSince(const std::string& address, TimePoint since) = 0;
+  // Records an attempt from `address` at `at` and forgets that address's attempts before
+  // `forget_before`.
+  virtual void RecordAttempt(const std::string& address, TimePoint at, TimePoint forget_before) = 0;
+  // Forgets every address's attempts before `before`; returns how many were forgotten.
+  virtual int64_t ForgetAttempts(TimePoint before) = 0;
 };
 
 // The newest record of one chain of the audit log.

@@ -329,6 +329,40 @@ TEST_P(StoreConformance, SessionsExpire) {
   EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h2"); }));
 }
 
+// The per-address sign-in limit (app/throttle.h) counts attempts kept here.
+TEST_P(StoreConformance, SignInAttemptsPerAddress) {
+  const auto at = [](int seconds) { return kT0 + std::chrono::seconds(seconds); };
+  const uint64_t identity = store_->IdentityVersion();
+  Write([&](Repositories& r) {
+    r.Sessions().RecordAttempt("10.0.0.1", at(0), at(-60));
+    r.Sessions().RecordAttempt("10.0.0.1", at(10), at(-50));
+    r.Sessions().RecordAttempt("10.0.0.2", at(20), at(-40));
+    r.Sessions().RecordAttempt("10.0.0.1", at(30), at(-30));
+  });
+  EXPECT_EQ(store_->IdentityVersion(), identity) << "attempts are not a change to who may act";
+  const auto since = [&](const std::string& address, int seconds) {
+    return store_->ReadValue([&](Repositories& r) { return r.Sessions().AttemptsSince(address, at(seconds)); });
+  };
+  EXPECT_EQ(since("10.0.0.1", 0), (std::vector<TimePoint>{at(0), at(10), at(30)}));
+  EXPECT_EQ(since("10.0.0.1", 10), (std::vector<TimePoint>{at(10), at(30)}));
+  EXPECT_EQ(since("10.0.0.2", 0), (std::vector<TimePoint>{at(20)}));
+  EXPECT_TRUE(since("10.0.0.3", 0).empty());
+  // Recording forgets that address's attempts before the given time, and only that address's.
+  Write([&](Repositories& r) { r.Sessions().RecordAttempt("10.0.0.2", at(70), at(25)); });
+  EXPECT_EQ(since("10.0.0.2", -100), (std::vector<TimePoint>{at(70)}));
+  Write([&](Repositories& r) { r.Sessions().RecordAttempt("10.0.0.1", at(71), at(5)); });
+  EXPECT_EQ(since("10.0.0.1", -100), (std::vector<TimePoint>{at(10), at(30), at(71)}));
+  // An undone write leaves no attempt behind.
+  store_->Write([&](Repositories& r) {
+    r.Sessions().RecordAttempt("10.0.0.1", at(72), at(0));
+    return false;
+  });
+  EXPECT_EQ(since("10.0.0.1", -100).size(), 3u);
+  Write([&](Repositories& r) { EXPECT_EQ(r.Sessions().ForgetAttempts(at(40)), 2); });
+  EXPECT_EQ(since("10.0.0.1", -100), (std::vector<TimePoint>{at(71)}));
+  EXPECT_EQ(since("10.0.0.2", -100), (std::vector<TimePoint>{at(70)}));
+}
+
 // Session caches rely on this: every change to users, sessions or authorities moves the
 // version before its Write returns, even when undone; other writes leave it alone.
 TEST_P(StoreConformance, IdentityVersionMovesWithEveryChangeToWhoMayAct) {

@@ -564,6 +564,25 @@ class PgSessions final : public SessionRepository {
         .affected();
   }
 
+  std::vector<TimePoint> AttemptsSince(const std::string& address, TimePoint since) override {
+    auto s = db_.Prepare("SELECT at FROM sign_in_attempts WHERE address=$1 AND at>=$2 ORDER BY at")
+                 .Bind(address)
+                 .Bind(since)
+                 .Run();
+    std::vector<TimePoint> out;
+    while (s.Next()) out.push_back(s.Time(0));
+    return out;
+  }
+
+  void RecordAttempt(const std::string& address, TimePoint at, TimePoint forget_before) override {
+    db_.Prepare("DELETE FROM sign_in_attempts WHERE address=$1 AND at<$2").Bind(address).Bind(forget_before).Run();
+    db_.Prepare("INSERT INTO sign_in_attempts(address, at) VALUES ($1,$2)").Bind(address).Bind(at).Run();
+  }
+
+  int64_t ForgetAttempts(TimePoint before) override {
+    return db_.Prepare("DELETE FROM sign_in_attempts WHERE at<$1").Bind(before).Run().affected();
+  }
+
  private:
   static void Bind(Statement& s, const SessionRecord& r) {
     s.Bind(r.token_hash).Bind(r.user_id).Bind(r.csrf_token).Bind(r.created_at).Bind(r.last_seen_at);

@@ -567,6 +567,15 @@ CREATE INDEX join_requests_by_child ON join_requests(child_id, created_at);
 CREATE INDEX join_requests_by_user ON join_requests(user_id, created_at);
 CREATE INDEX join_requests_pending ON join_requests(authority_id, created_at) WHERE status = 'pending';
 )sql",
+      // 2: sign-in attempts per client address, shared by every node (issue 16; app/throttle.h).
+      R"sql(
+CREATE TABLE sign_in_attempts (
+  address text COLLATE "C" NOT NULL,
+  at timestamptz NOT NULL
+);
+CREATE INDEX sign_in_attempts_by_address ON sign_in_attempts(address, at);
+CREATE INDEX sign_in_attempts_by_time ON sign_in_attempts(at);
+)sql",
   };
   return kMigrations;
 }

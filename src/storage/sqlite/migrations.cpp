@@ -602,6 +602,16 @@ DROP TABLE alerts;
 ALTER TABLE alerts_new RENAME TO alerts;
 CREATE INDEX alerts_by_user ON alerts(user_id, at);
 )sql",
+      // 13: sign-in attempts per client address, in the database so that every node over it
+      // counts the same attempts (issue 16; app/throttle.h).
+      R"sql(
+CREATE TABLE sign_in_attempts (
+  address TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sign_in_attempts_by_address ON sign_in_attempts(address, at);
+CREATE INDEX sign_in_attempts_by_time ON sign_in_attempts(at);
+)sql",
   };
   return kMigrations;
 }

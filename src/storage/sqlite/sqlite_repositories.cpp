@@ -597,6 +597,27 @@ class SqliteSessions final : public SessionRepository {
     return db_.Changes();
   }
 
+  std::vector<TimePoint> AttemptsSince(const std::string& address, TimePoint since) override {
+    auto s = db_.Prepare("SELECT at FROM sign_in_attempts WHERE address=? AND at>=? ORDER BY at");
+    s.Bind(1, address).Bind(2, ToMicros(since));
+    std::vector<TimePoint> out;
+    while (s.Step()) out.push_back(FromMicros(s.Int(0)));
+    return out;
+  }
+
+  void RecordAttempt(const std::string& address, TimePoint at, TimePoint forget_before) override {
+    db_.Prepare("DELETE FROM sign_in_attempts WHERE address=? AND at<?")
+        .Bind(1, address)
+        .Bind(2, ToMicros(forget_before))
+        .Run();
+    db_.Prepare("INSERT INTO sign_in_attempts(address, at) VALUES (?,?)").Bind(1, address).Bind(2, ToMicros(at)).Run();
+  }
+
+  int64_t ForgetAttempts(TimePoint before) override {
+    db_.Prepare("DELETE FROM sign_in_attempts WHERE at<?").Bind(1, ToMicros(before)).Run();
+    return db_.Changes();
+  }
+
  private:
   static void Bind(Statement& s, const SessionRecord& r) {
     s.Bind(1, r.token_hash).Bind(2, r.user_id).Bind(3, r.csrf_token).Bind(4, ToMicros(r.created_at));
