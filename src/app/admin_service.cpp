@@ -209,6 +209,7 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     return true;
   });
   if (!outcome) return outcome.error();
+  if (c.unlock && auth_ != nullptr) auth_->ClearFailures(u.username);
   u.version += 1;
   return u;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/auth_service.h"
 #include "app/context.h"
 #include "app/principal.h"
 #include "common/result.h"
@@ -43,7 +44,8 @@ struct UserChanges {
 
 class AdminService {
  public:
-  explicit AdminService(Context& context) : ctx_(context) {}
+  // `auth`, if given, forgets a user's failed sign-ins when an administrator unlocks them.
+  explicit AdminService(Context& context, AuthService* auth = nullptr) : ctx_(context), auth_(auth) {}
 
   Result<std::vector<domain::User>> ListUsers(const Principal& p, const std::string& authority_id);
   Result<domain::User> GetUser(const Principal& p, const std::string& user_id);
@@ -71,6 +73,7 @@ class AdminService {
   void Audit(const Principal& p, storage::Repositories& r, const std::string& action, const std::string& target,
              const std::string& detail);
   Context& ctx_;
+  AuthService* auth_;
 };
 
 }  // namespace kith::app

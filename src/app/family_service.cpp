@@ -698,8 +698,18 @@ Result<FamilyMemberView> FamilyService::Redeem(const Redemption& red, const std:
   if (auto s = domain::ValidateUsername(red.username); !s) return s.error();
   if (auto s = domain::ValidatePassword(red.password, red.username); !s) return s.error();
   if (auto s = CheckName("display_name", red.display_name, true); !s) return s.error();
-  const std::string hash = ctx_.hasher.Hash(red.password);
   const TimePoint now = ctx_.clock.Now();
+  // The password is hashed (argon2id, the costly part) only once a read has found the code
+  // pending and the identity matching, so that invented codes cost a read and an audit record
+  // and nothing more (issue 14). The write below checks again, and counts a failed identity check.
+  const bool would_redeem = ctx_.store.ReadValue([&](Repositories& r) {
+    auto inv = r.Family().InvitationByCodeHash(CodeHash(NormaliseCode(red.code)));
+    if (!inv || StatusOf(*inv, now) != "pending") return false;
+    auto child = r.Children().Get(inv->child_id);
+    return child &&
+           domain::IdentityMatches(child->date_of_birth, child->postcode, red.child_date_of_birth, red.postcode);
+  });
+  const std::string hash = would_redeem ? ctx_.hasher.Hash(red.password) : std::string();
   std::optional<Result<FamilyMemberView>> out;
   domain::AuditRecord audit;
   audit.at = now;
@@ -716,6 +726,10 @@ Result<FamilyMemberView> FamilyService::Redeem(const Redemption& red, const std:
       audit.why = "identity check failed";
       r.Audit().Append(audit);
       return true;
+    }
+    if (hash.empty()) {  // the invitation changed between the read and this write
+      out.emplace(Error::Conflict("The invitation changed while it was being redeemed; try again."));
+      return false;
     }
     auto child = r.Children().Get(inv->child_id);
     domain::User u;

@@ -25,7 +25,7 @@ class AccountApiTest : public app::AppFixture {
     AppFixture::SetUp();
     AddUser("mgr", domain::Role::kManager, "ag-csc");
     AddUser("gp", domain::Role::kPractitioner, "ag-school");
-    auth_ = std::make_unique<app::AuthService>(*ctx_);
+    auth_ = std::make_unique<app::AuthService>(*ctx_, limiter_);
     children_ = std::make_unique<app::ChildService>(*ctx_);
     admin_ = std::make_unique<app::AdminService>(*ctx_);
     hub_ = std::make_unique<app::LiveHub>(
@@ -92,6 +92,7 @@ class AccountApiTest : public app::AppFixture {
   std::string Base() const { return "/api/v1/children/" + child_; }
 
   app::WordIndex words_;
+  app::MemoryRateLimiter limiter_{clock_};
   std::unique_ptr<app::AuthService> auth_;
   std::unique_ptr<app::ChildService> children_;
   std::unique_ptr<app::AdminService> admin_;

@@ -60,16 +60,45 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
     return boolean(c.secure_cookies);
   } else if (key == "fast_hashing") {
     return boolean(c.fast_hashing);
-  } else if (key == "test_clock") {
-    return boolean(c.test_clock);
+  } else if (key == "trusted_proxies") {
+    auto proxies = http::TrustedProxies::Parse(value);
+    if (!proxies) return Error::Invalid(key, where + ": " + proxies.error().message);
+    c.trusted_proxies = std::move(*proxies);
+  } else if (key == "max_connections") {
+    if (auto s = integer(16, 1'000'000, n); !s) return s;
+    c.max_connections = static_cast<int>(n);
+  } else if (key == "max_connections_per_address") {
+    if (auto s = integer(1, 1'000'000, n); !s) return s;
+    c.max_connections_per_address = static_cast<int>(n);
+  } else if (key == "idle_timeout") {
+    if (auto s = integer(1, 3600, n); !s) return s;
+    c.idle_timeout_seconds = static_cast<int>(n);
+  } else if (key == "header_timeout") {
+    if (auto s = integer(1, 3600, n); !s) return s;
+    c.header_timeout_seconds = static_cast<int>(n);
+  } else if (key == "body_timeout") {
+    if (auto s = integer(1, 3600, n); !s) return s;
+    c.body_timeout_seconds = static_cast<int>(n);
   } else {
     return Error::Invalid(key, where + ": unknown setting '" + key + "'.");
   }
   return Ok{};
 }
 
-constexpr const char* kKeys[] = {"port",      "address",        "data",         "web_root",  "threads",
-                                 "log_level", "secure_cookies", "fast_hashing", "test_clock"};
+constexpr const char* kKeys[] = {"port",
+                                 "address",
+                                 "data",
+                                 "web_root",
+                                 "threads",
+                                 "log_level",
+                                 "secure_cookies",
+                                 "fast_hashing",
+                                 "trusted_proxies",
+                                 "max_connections",
+                                 "max_connections_per_address",
+                                 "idle_timeout",
+                                 "header_timeout",
+                                 "body_timeout"};
 
 }  // namespace
 

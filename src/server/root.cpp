@@ -38,28 +38,12 @@
 #include "http/server.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
+#include "server/hooks.h"
 #include "storage/idempotent_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace kith::server {
 namespace {
-
-// Test-only: lets functional tests move the server's clock (session expiry, lockouts) instead
-// of sleeping. Registered only with test_clock on and a loopback address.
-void RegisterTestClock(http::Router& router, ManualClock& clock) {
-  router.Add("POST", "/api/v1/test/clock", [&clock](const http::Request& q, const http::Params&) {
-    auto body = http::ParseObject(q.body);
-    if (!body) return http::ErrorResponse(body.error(), q.request_id);
-    http::ObjectReader in(*body, "", {"advance_seconds"});
-    const int64_t seconds = in.Int("advance_seconds", true);
-    if (in.error()) return http::ErrorResponse(*in.error(), q.request_id);
-    clock.Advance(std::chrono::seconds(seconds));
-    http::Response r;
-    r.content_type = "application/json";
-    r.body = nlohmann::json{{"now", FormatUtc(clock.Now())}}.dump();
-    return r;
-  });
-}
 
 bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
@@ -67,10 +51,12 @@ bool IsLoopback(const std::string& address) {
 
 }  // namespace
 
-int Serve(const Config& config, bool demo_if_empty) {
-  if (config.test_clock && !IsLoopback(config.address)) {
-    log::Error("config.refused", {{"reason", "test_clock is only allowed on a loopback address"}});
-    return 2;
+int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
+  if (hooks) {
+    if (auto checked = hooks->Check(config); !checked) {
+      log::Error("config.refused", {{"reason", checked.error().message}});
+      return 2;
+    }
   }
   std::filesystem::create_directories(config.data_dir);
   // While serving, no offline tool may import into the database (server/db_lock.h).
@@ -84,8 +70,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   std::unique_ptr<storage::Store> store = std::make_unique<storage::IdempotentStore>(
       storage::OpenSqliteStore({.path = config.DatabasePath(), .readers = config.threads}));
   SystemClock system_clock;
-  ManualClock test_clock(system_clock.Now());
-  const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
+  const Clock& clock = hooks ? hooks->ServerClock(system_clock) : system_clock;
   SystemRandom random;
   app::PasswordHasher hasher(config.fast_hashing ? app::HashCost::kMinimum : app::HashCost::kInteractive);
 
@@ -98,7 +83,9 @@ int Serve(const Config& config, bool demo_if_empty) {
   words.LoadCorpus(*store);
 
   app::Context context{*store, clock, random, hasher, app::Policy{}};
-  app::AuthService auth(context);
+  // Rate limits and sign-in failure counts, in this process's memory (app/rate_limiter.h).
+  app::MemoryRateLimiter limiter(clock);
+  app::AuthService auth(context, limiter);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
   auto search_index = app::BuildSearchIndex(*store, [](size_t n) {
@@ -109,7 +96,7 @@ int Serve(const Config& config, bool demo_if_empty) {
              {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count()}});
   app::SearchService search(context, *search_index);
   app::ChildService children(context, &search);
-  app::AdminService admin(context);
+  app::AdminService admin(context, &auth);
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
   app::ShieldService shield(context, domain::OverrideLimits{});
@@ -126,7 +113,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::FamilyService family(context, words, &hub);
   family_for_hub = &family;
 
-  http::Metrics metrics([&store] { return store->Stats(); });
+  http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); });
   http::Router router;
   http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
@@ -136,11 +123,18 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterImportApi(router, {auth, imports}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
+  // Healthy or not, and nothing more: anyone may ask, so it tells nothing about what is held.
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";
-    const auto children_count = store->ReadValue([](storage::Repositories& repos) { return repos.Children().Count(); });
-    r.body = nlohmann::json{{"status", "ok"}, {"children", children_count}}.dump();
+    try {
+      store->ReadValue([](storage::Repositories& repos) { return repos.Audit().LastSeq(); });
+      r.body = R"({"status":"ok"})";
+    } catch (const std::exception& e) {
+      log::Error("health.failed", {{"reason", e.what()}});
+      r.status = 503;
+      r.body = R"({"status":"unavailable"})";
+    }
     return r;
   });
   // Metrics are for the host's own monitoring agent: other clients are told there is nothing
@@ -154,16 +148,29 @@ int Serve(const Config& config, bool demo_if_empty) {
     r.body = metrics.Render();
     return r;
   });
-  if (config.test_clock) RegisterTestClock(router, test_clock);
+  if (hooks) hooks->AddRoutes(router);
 
   http::StaticFiles files(config.web_root);
   app::IdempotencyService idempotency(context);
   http::IdempotencyStep idempotency_step(
-      auth, idempotency, {.api = {.secure_cookies = config.secure_cookies}, .test_faults = config.test_clock});
-  http::Pipeline pipeline(router, files, metrics, {.tls = config.secure_cookies, .idempotency = &idempotency_step});
+      auth, idempotency,
+      {.api = {.secure_cookies = config.secure_cookies},
+       .after_durable_write = hooks ? [hooks](const http::Request& q) { hooks->AfterDurableWrite(q); }
+                                    : std::function<void(const http::Request&)>()});
+  http::Pipeline pipeline(router, files, metrics,
+                         {.tls = config.secure_cookies,
+                          .idempotency = &idempotency_step,
+                          .limiter = &limiter,
+                          .route_limits = http::AnonymousRouteLimits()});
   http::Server server({.address = config.address,
                        .port = config.port,
                        .threads = config.threads,
+                       .trusted_proxies = config.trusted_proxies,
+                       .max_connections = config.max_connections,
+                       .max_connections_per_address = config.max_connections_per_address,
+                       .idle_timeout = std::chrono::seconds(config.idle_timeout_seconds),
+                       .header_timeout = std::chrono::seconds(config.header_timeout_seconds),
+                       .body_timeout = std::chrono::seconds(config.body_timeout_seconds),
                        .tls_terminated = config.secure_cookies},
                       pipeline, metrics);
   auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
@@ -189,9 +196,11 @@ int Serve(const Config& config, bool demo_if_empty) {
     }
   });
   const uint16_t port = server.Listen();
-  log::Info(
-      "server.listening",
-      {{"address", config.address}, {"port", port}, {"database", config.DatabasePath()}, {"threads", config.threads}});
+  log::Info("server.listening", {{"address", config.address},
+                                 {"port", port},
+                                 {"database", config.DatabasePath()},
+                                 {"threads", config.threads},
+                                 {"trusted_proxies", config.trusted_proxies.ToString()}});
   std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
             << port << "/" << std::endl;
   server.Run();

@@ -8,8 +8,11 @@
 
 namespace kith::server {
 
+class ServeHooks;
+
 // Runs the server until SIGTERM/SIGINT. With `demo_if_empty`, an empty database first gets the
-// demo data and the demo logins are printed. Returns the process exit code.
-int Serve(const Config& config, bool demo_if_empty);
+// demo data and the demo logins are printed. `hooks` (may be null) extend the server: the test
+// build's (server/hooks.h). Returns the process exit code.
+int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks = nullptr);
 
 }  // namespace kith::server
