@@ -79,6 +79,15 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
   } else if (key == "body_timeout") {
     if (auto s = integer(1, 3600, n); !s) return s;
     c.body_timeout_seconds = static_cast<int>(n);
+  } else if (key == "break_glass_hours") {
+    if (auto s = integer(1, 72, n); !s) return s;
+    c.break_glass_hours = static_cast<int>(n);
+  } else if (key == "break_glass_max_hours") {
+    if (auto s = integer(1, 72, n); !s) return s;
+    c.break_glass_max_hours = static_cast<int>(n);
+  } else if (key == "join_escalation_hours") {
+    if (auto s = integer(1, 24 * 30, n); !s) return s;
+    c.join_escalation_hours = static_cast<int>(n);
   } else {
     return Error::Invalid(key, where + ": unknown setting '" + key + "'.");
   }
@@ -98,7 +107,10 @@ constexpr const char* kKeys[] = {"port",
                                  "max_connections_per_address",
                                  "idle_timeout",
                                  "header_timeout",
-                                 "body_timeout"};
+                                 "body_timeout",
+                                 "break_glass_hours",
+                                 "break_glass_max_hours",
+                                 "join_escalation_hours"};
 
 }  // namespace
 
@@ -129,6 +141,12 @@ Result<Config> LoadConfig(const std::string& file, const std::map<std::string, s
     if (it != env.end()) {
       if (auto s = Apply(c, key, it->second, "environment variable " + var); !s) return s.error();
     }
+  }
+  if (c.break_glass_hours > c.break_glass_max_hours) {
+    return Error::Invalid("break_glass_hours", "break_glass_hours (" + std::to_string(c.break_glass_hours) +
+                                                   ") is longer than break_glass_max_hours (" +
+                                                   std::to_string(c.break_glass_max_hours) +
+                                                   "); make the default at most the maximum.");
   }
   return c;
 }

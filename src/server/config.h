@@ -17,6 +17,9 @@
 //   idle_timeout    KITH_IDLE_TIMEOUT     30         (seconds a connection may wait between requests)
 //   header_timeout  KITH_HEADER_TIMEOUT   10         (seconds to send a request's head)
 //   body_timeout    KITH_BODY_TIMEOUT     60         (seconds to send a body, or to read a response)
+//   break_glass_hours      KITH_BREAK_GLASS_HOURS      4   (break-glass lasts this long by default)
+//   break_glass_max_hours  KITH_BREAK_GLASS_MAX_HOURS  12  (and at most this long; 1..72)
+//   join_escalation_hours  KITH_JOIN_ESCALATION_HOURS  24  (an undecided request to join is escalated)
 #pragma once
 
 #include <algorithm>
@@ -48,6 +51,9 @@ struct Config {
   int idle_timeout_seconds = 30;
   int header_timeout_seconds = 10;
   int body_timeout_seconds = 60;
+  int break_glass_hours = 4;
+  int break_glass_max_hours = 12;
+  int join_escalation_hours = 24;
 
   std::string DatabasePath() const { return data_dir + "/kith.db"; }
 };
