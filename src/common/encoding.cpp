@@ -75,38 +75,4 @@ std::string UrlEncode(std::string_view text) {
   return out;
 }
 
-bool IsValidUtf8(std::string_view text) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = byte(i);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n;  // continuation bytes
-    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (text.size() - i <= n) return false;
-    if (byte(i + 1) < lo || byte(i + 1) > hi) return false;
-    for (size_t k = 2; k <= n; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 }  // namespace kith

@@ -25,9 +25,4 @@ std::string Sha256Hex(std::string_view data);
 // Percent-encodes everything outside RFC 3986's unreserved set.
 std::string UrlEncode(std::string_view text);
 
-// True if `text` is well-formed UTF-8 (RFC 3629): no stray continuation bytes, truncated
-// sequences, overlong forms, surrogates (U+D800..U+DFFF) or code points above U+10FFFF. The one
-// check for text that arrives from outside (addresses, query parameters, file names, CSV rows).
-bool IsValidUtf8(std::string_view text);
-
 }  // namespace kith

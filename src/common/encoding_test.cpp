@@ -25,27 +25,5 @@ TEST(EncodingTest, UrlEncodeKeepsOnlyUnreserved) {
   EXPECT_EQ(UrlEncode("Kith:ann@example.org"), "Kith%3Aann%40example.org");
 }
 
-TEST(EncodingTest, IsValidUtf8AcceptsWellFormedText) {
-  EXPECT_TRUE(IsValidUtf8(""));
-  EXPECT_TRUE(IsValidUtf8("plain ASCII"));
-  EXPECT_TRUE(IsValidUtf8("Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80"));  // ë, €, an emoji
-  EXPECT_TRUE(IsValidUtf8("\xed\x9f\xbf"));                              // U+D7FF, just below the surrogates
-  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));                          // U+10FFFF, the last code point
-}
-
-TEST(EncodingTest, IsValidUtf8RefusesMalformedText) {
-  EXPECT_FALSE(IsValidUtf8("\xff"));
-  EXPECT_FALSE(IsValidUtf8("\x80"));              // a continuation byte alone
-  EXPECT_FALSE(IsValidUtf8("caf\xc3"));           // truncated at the end
-  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated three-byte form
-  EXPECT_FALSE(IsValidUtf8("\xc3("));             // a continuation byte that is not one
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));      // overlong '/', three bytes
-  EXPECT_FALSE(IsValidUtf8("\xf0\x80\x80\xaf"));  // overlong '/', four bytes
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // U+D800, a surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // U+110000, past the last code point
-  EXPECT_FALSE(IsValidUtf8("\xf5\x80\x80\x80"));
-}
-
 }  // namespace
 }  // namespace kith
