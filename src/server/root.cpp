@@ -39,6 +39,7 @@
 #include "server/db_lock.h"
 #include "server/demo.h"
 #include "server/hooks.h"
+#include "server/hub_node.h"
 #include "storage/idempotent_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -108,9 +109,13 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
   app::FamilyService* family_for_hub = nullptr;
-  app::LiveHub hub([&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
-    return account_for_hub->MaySee(user_id, event.child_id) || family_for_hub->MaySeeLive(user_id, event);
-  });
+  app::LiveHub hub(
+      [&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
+        return account_for_hub->MaySee(user_id, event.child_id) || family_for_hub->MaySeeLive(user_id, event);
+      },
+      [&account_for_hub](const app::LiveEvent& event, const std::vector<std::string>& user_ids) {
+        account_for_hub->RecordLive(event, user_ids);
+      });
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
   app::EarlyHelpService early_help(context, words, &hub);
@@ -204,6 +209,12 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
     }
   });
+  // An authority node publishes its children's linkage tokens to the national hub, if one is named.
+  auto hub_publishing = StartHubPublishing(config, *store, clock, random);
+  if (!hub_publishing) {
+    log::Error("config.refused", {{"reason", hub_publishing.error().message}});
+    return 2;
+  }
   const uint16_t port = server.Listen();
   log::Info("server.listening", {{"address", config.address},
                                  {"port", port},
