@@ -160,6 +160,8 @@ struct Server::Impl {
     std::deque<std::string> queue;
     size_t queued_bytes = 0;
     bool closed = false;
+    bool accepted = false;     // the handshake is done: a close frame may be sent
+    std::string close_reason;  // set when the server closes it (WebSocketEndpoint::Close)
     explicit WebSocketState(beast::tcp_stream&& stream) : ws(std::move(stream)), wake(ws.get_executor()) {}
   };
 
@@ -178,6 +180,18 @@ struct Server::Impl {
       state->wake.expires_at(asio::steady_timer::time_point::max());
       co_await state->wake.async_wait(asio::as_tuple(asio::use_awaitable));
     }
+  }
+
+  // Sends the close frame of a connection the server closed (WebSocketEndpoint::Close). The
+  // read loop then ends when the client answers, or when the closing handshake times out.
+  static void SendClose(const std::shared_ptr<WebSocketState>& state) {
+    asio::co_spawn(
+        state->ws.get_executor(),
+        [state]() -> asio::awaitable<void> {
+          co_await state->ws.async_close(websocket::close_reason(websocket::close_code::policy_error, state->close_reason),
+                                         asio::as_tuple(asio::use_awaitable));
+        },
+        asio::detached);
   }
 
   // Serves one upgraded connection until either side closes it.
@@ -204,7 +218,24 @@ struct Server::Impl {
         s->wake.cancel();
       });
     };
-    auto opened = co_await OnFiber<std::variant<std::unique_ptr<WebSocketSession>, Response>>([&] { return endpoint.Open(request, send); });
+    WebSocketEndpoint::Close close = [weak, executor](std::string reason) {
+      asio::post(executor, [weak, reason = std::move(reason)]() mutable {
+        auto s = weak.lock();
+        if (!s || s->closed) return;
+        log::Info("websocket.closed", {{"reason", reason}});
+        // What was queued before the close is not sent: the reason to close may be that the
+        // client may no longer see it.
+        s->closed = true;
+        s->queue.clear();
+        s->queued_bytes = 0;
+        s->close_reason = reason.substr(0, 120);  // a close frame's payload is at most 125 bytes
+        if (s->close_reason.empty()) s->close_reason = "closed";
+        s->wake.cancel();
+        if (s->accepted) SendClose(s);
+      });
+    };
+    auto opened = co_await OnFiber<std::variant<std::unique_ptr<WebSocketSession>, Response>>(
+        [&] { return endpoint.Open(request, send, close); });
     if (auto* refusal = std::get_if<Response>(&opened)) {
       Response out = std::move(*refusal);
       out.SetHeader("Cache-Control", "no-store");
@@ -218,6 +249,8 @@ struct Server::Impl {
     state->ws.read_message_max(options.websocket_message_limit);  // a larger message closes the connection (1009)
     auto [accept_ec] = co_await state->ws.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
     if (accept_ec) co_return;
+    state->accepted = true;
+    if (!state->close_reason.empty()) SendClose(state);  // closed while the handshake was under way
     conn->close_websocket = [weak] {
       if (auto s = weak.lock()) s->ws.next_layer().cancel();
     };
@@ -229,7 +262,16 @@ struct Server::Impl {
     for (;;) {
       auto [ec, n] = co_await state->ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
       (void)n;
-      if (ec || state->closed) break;
+      if (ec) break;
+      if (state->closed) {
+        // Closed by the server: what the client still sends is not acted on, but the read goes
+        // on until the client answers the close frame.
+        if (!state->close_reason.empty()) {
+          buffer.consume(buffer.size());
+          continue;
+        }
+        break;
+      }
       const auto now = std::chrono::steady_clock::now();
       tokens = std::min<double>(options.websocket_message_burst,
                                 tokens + std::chrono::duration<double>(now - refilled).count());

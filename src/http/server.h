@@ -58,14 +58,21 @@ class WebSocketSession {
 };
 
 // Serves WebSocket upgrades on one path. Open decides at the upgrade request whether to accept
-// it (authentication, origin); `send` queues a text message to the client and may be called
-// from any thread, also after the connection closed (it is then dropped).
+// it (authentication, origin). `send` queues a text message to the client; `close` ends the
+// connection from the server's side: messages still queued are dropped, later sends are
+// ignored, and the client gets a close frame (1008, policy violation, with `reason`, at most
+// 120 bytes) once the handshake is done (at once if it is, else straight after it). A client
+// that does not answer the close is disconnected by the closing handshake's timeout. Both may
+// be called from any thread, any number of times, also after the connection closed (they then
+// do nothing); neither blocks.
 class WebSocketEndpoint {
  public:
   using Send = std::function<void(std::string text)>;
+  using Close = std::function<void(std::string reason)>;
   virtual ~WebSocketEndpoint() = default;
   // A session to accept the upgrade, or the HTTP response that refuses it.
-  virtual std::variant<std::unique_ptr<WebSocketSession>, Response> Open(const Request& upgrade, Send send) = 0;
+  virtual std::variant<std::unique_ptr<WebSocketSession>, Response> Open(const Request& upgrade, Send send,
+                                                                         Close close) = 0;
 };
 
 class Server {

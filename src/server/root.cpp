@@ -46,6 +46,9 @@
 namespace kith::server {
 namespace {
 
+// How often live-updates connections are checked for a fallen session (see Serve).
+constexpr std::chrono::seconds kLiveRevalidation{2};
+
 bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
 }
@@ -207,6 +210,25 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
       }
       std::unique_lock lock(mutex);
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
+    }
+  });
+  // A live-updates connection whose session has fallen (signed out, expired, user disabled) is
+  // closed within kLiveRevalidation even when nothing is published to it; whether a session
+  // stands is decided on the injected clock, so the test clock expires sessions too.
+  std::jthread live_revalidation([&hub](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      {
+        std::unique_lock lock(mutex);
+        wake.wait_for(lock, stop, kLiveRevalidation, [] { return false; });
+      }
+      if (stop.stop_requested()) break;
+      try {
+        if (int n = hub.Revalidate(); n > 0) log::Info("live.sessions_closed", {{"connections", n}});
+      } catch (const std::exception& e) {
+        log::Error("live.revalidation_failed", {{"reason", e.what()}});
+      }
     }
   });
   // An authority node publishes its children's linkage tokens to the national hub, if one is named.

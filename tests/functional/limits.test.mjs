@@ -9,11 +9,10 @@
 // that the harness's own requests from 127.0.0.1 are not counted with them.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { after, before, test } from 'node:test';
 
 import { KithServer, signedIn } from './harness.mjs';
+import { closeCode, connect as rawConnect, frame, openLive as openLiveFrom, serverClose, until } from './websocket.mjs';
 
 const PER_ADDRESS = 8;
 const MAX = 16;
@@ -34,28 +33,7 @@ after(async () => {
   await server?.dispose();
 });
 
-// A raw connection from `from`, collecting what the server sends and noting when it closes.
-function connect(from) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress: from });
-    const conn = { socket, data: Buffer.alloc(0), opened: performance.now() };
-    conn.closed = new Promise((done) => socket.once('close', () => done(performance.now())));
-    socket.on('data', (chunk) => { conn.data = Buffer.concat([conn.data, chunk]); });
-    socket.on('error', () => {}); // a reset shows as 'close'
-    socket.once('connect', () => resolve(conn));
-    socket.once('error', reject);
-  });
-}
-
-// Waits until the connection's data satisfies `done` (or it closes), at most `ms`.
-async function until(conn, done, ms = 5_000) {
-  const deadline = performance.now() + ms;
-  while (!done(conn.data.toString('latin1')) && !conn.socket.destroyed) {
-    if (performance.now() > deadline) throw new Error(`waited ${ms} ms; got ${conn.data.toString('latin1').slice(0, 200)}`);
-    await new Promise((r) => { conn.socket.once('data', r); conn.socket.once('close', r); setTimeout(r, 50); });
-  }
-  return conn.data.toString('latin1');
-}
+const connect = (from) => rawConnect(server.port, from);
 
 // Sends one keep-alive request and waits for its status line; returns the status.
 async function healthOn(conn) {
@@ -145,51 +123,17 @@ test('issue 17: slow bodies (slowloris) could hold a connection', async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The live-updates WebSocket, spoken by hand (RFC 6455): client frames are masked.
-
-function frame(text) {
-  const payload = Buffer.from(text);
-  const mask = randomBytes(4);
-  const head = payload.length < 126
-    ? Buffer.from([0x81, 0x80 | payload.length])
-    : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-  return Buffer.concat([head, mask, payload.map((b, i) => b ^ mask[i % 4])]);
-}
-
-// The frames the server sent after the handshake: [{ opcode, payload }].
-function frames(data) {
-  const out = [];
-  let at = data.indexOf('\r\n\r\n') + 4;
-  while (at + 2 <= data.length) {
-    let len = data[at + 1] & 0x7f;
-    let start = at + 2;
-    if (len === 126) { len = data.readUInt16BE(at + 2); start = at + 4; }
-    if (start + len > data.length) break;
-    out.push({ opcode: data[at] & 0x0f, payload: data.subarray(start, start + len) });
-    at = start + len;
-  }
-  return out;
-}
-
-const closeCode = (f) => (f && f.opcode === 8 && f.payload.length >= 2 ? f.payload.readUInt16BE(0) : null);
+// The live-updates WebSocket, spoken by hand (websocket.mjs).
 
 // Waits for the server's close frame, then drops the connection (rather than answer the
 // closing handshake); returns every frame received.
 async function closedByServer(c) {
-  await until(c, () => frames(c.data).some((f) => f.opcode === 8));
+  const got = await serverClose(c);
   c.socket.destroy();
-  return frames(c.data);
+  return got;
 }
 
-async function openLive(cookie) {
-  const c = await connect('127.0.0.9');
-  c.socket.write(`GET /api/v1/live HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\n` +
-                 'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
-                 `Origin: http://127.0.0.1:${server.port}\r\nCookie: ${cookie}\r\n\r\n`);
-  const head = await until(c, (t) => t.includes('\r\n\r\n'));
-  assert.match(head, /^HTTP\/1\.1 101/);
-  return c;
-}
+const openLive = (cookie) => openLiveFrom(server.port, cookie, '127.0.0.9');
 
 test('a WebSocket message over 4 KiB closes the connection (1009)', async () => {
   const hughes = await signedIn(server, 'sw.hughes');
