@@ -25,7 +25,15 @@ export async function until(conn, done, ms = 5_000) {
   const deadline = performance.now() + ms;
   while (!done(conn.data.toString('latin1')) && !conn.socket.destroyed) {
     if (performance.now() > deadline) throw new Error(`waited ${ms} ms; got ${conn.data.toString('latin1').slice(0, 200)}`);
-    await new Promise((r) => { conn.socket.once('data', r); conn.socket.once('close', r); setTimeout(r, 50); });
+    await new Promise((r) => {
+      const done = () => {
+        conn.socket.off('data', done).off('close', done);
+        clearTimeout(timer);
+        r();
+      };
+      const timer = setTimeout(done, 50);
+      conn.socket.on('data', done).on('close', done);
+    });
   }
   return conn.data.toString('latin1');
 }
