@@ -819,7 +819,8 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
         storage::FeedItem item{
             ctx_.random.Id("F"), now, child_id, "family_entry", summary, p.user.id, "", e.id, "", ""};
         r.Feed().Append(item);
-        if (const auto* lead = domain::FindLead(r.Teams().Members(child_id))) {
+        const auto team = r.Teams().Members(child_id);
+        if (const auto* lead = domain::FindLead(team)) {
           r.Feed().InsertAlert(
               {ctx_.random.Id("A"), lead->user_id, child_id, now, "family_entry", summary, e.id, std::nullopt});
         }
