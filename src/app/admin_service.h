@@ -70,6 +70,9 @@ class AdminService {
   Result<domain::LocalAuthority> CreateAuthority(const Principal& p, domain::LocalAuthority authority);
 
  private:
+  // Records a refusal (`why`) of `audit_action` on `target` and returns kForbidden with `message`.
+  Error Refuse(const Principal& p, const std::string& audit_action, const std::string& target, std::string_view why,
+               std::string message);
   Status Allow(const Principal& p, domain::AuthorityAction action, const std::string& authority_id,
                const std::string& audit_action);
   // The user `user_id` if the caller administers its authority; otherwise nullopt with
