@@ -200,7 +200,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
     http::Response r;
     r.content_type = "application/json";
     try {
-      store->ReadValue([](storage::Repositories& repos) { return repos.Audit().LastSeq(); });
+      store->ReadValue([](storage::Repositories& repos) { return repos.Audit().Heads().size(); });
       r.body = R"({"status":"ok"})";
     } catch (const std::exception& e) {
       log::Error("health.failed", {{"reason", e.what()}});
