@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "common/net_address.h"
 #include "http/idempotency.h"
 #include "http/problem.h"
 #include "storage/store.h"
@@ -61,7 +62,32 @@ bool SameOrigin(const Request& r) {
 
 }  // namespace
 
+std::vector<RouteLimit> AnonymousRouteLimits() {
+  return {{"POST", "/api/v1/session", {"route.sign-in", 20, std::chrono::minutes(1)}},
+          {"POST", "/api/v1/family/redeem", {"route.family-redeem", 10, std::chrono::minutes(1)}}};
+}
+
+std::optional<Response> Pipeline::Limit(const Request& r) const {
+  if (options_.limiter == nullptr) return std::nullopt;
+  for (const auto& route : options_.route_limits) {
+    if (route.method != r.method || route.path != r.path) continue;
+    const auto wait = options_.limiter->Take(route.limit, AddressKey(r.client));
+    if (!wait) return std::nullopt;
+    log::Warn("request.rate_limited", {{"route", route.path}, {"client", r.client}, {"retry_after", wait->count()}});
+    Response out = ErrorResponse({ErrorCode::kRateLimited,
+                                  "Too many requests from your address; wait for the time given in Retry-After and "
+                                  "try again.",
+                                  {},
+                                  *wait},
+                                 r.request_id);
+    out.route = route.path;
+    return out;
+  }
+  return std::nullopt;
+}
+
 Response Pipeline::Dispatch(const Request& r) const {
+  if (auto limited = Limit(r)) return std::move(*limited);
   if (IsApi(r.path)) {
     if (r.IsStateChanging()) {
       if (!SameOrigin(r)) {

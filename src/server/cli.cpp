@@ -75,7 +75,7 @@ int Fail(const Error& e) {
 
 }  // namespace
 
-int RunCli(int argc, char** argv) {
+int RunCli(int argc, char** argv, ServeHooks* hooks) {
   CLI::App cli{
       "Kith: the safeguarding network around every child.\n"
       "Configuration comes from --config FILE (or KITH_CONFIG), then KITH_* environment variables;\n"
@@ -156,7 +156,7 @@ int RunCli(int argc, char** argv) {
   if (log::ParseLevel(config->log_level, &level)) log::SetLevel(level);
 
   try {
-    if (serve->parsed()) return Serve(*config, demo_if_empty);
+    if (serve->parsed()) return Serve(*config, demo_if_empty, hooks);
     if (auto code = tools.Run(*config)) return *code;
     if (auto code = pprl_tools.Run()) return *code;
     if (auto code = hub_tools.Run()) return *code;

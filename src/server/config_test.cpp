@@ -58,6 +58,37 @@ TEST(ConfigTest, ErrorsSayWhereAndWhat) {
   std::filesystem::remove(path);
 }
 
+TEST(ConfigTest, TrustedProxiesAndConnectionLimits) {
+  auto c = LoadConfig("", {{"KITH_TRUSTED_PROXIES", "10.0.0.5, 2001:db8::/32"},
+                           {"KITH_MAX_CONNECTIONS", "100"},
+                           {"KITH_MAX_CONNECTIONS_PER_ADDRESS", "8"},
+                           {"KITH_HEADER_TIMEOUT", "2"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->trusted_proxies.ToString(), "10.0.0.5/32, 2001:db8::/32");
+  EXPECT_EQ(c->max_connections, 100);
+  EXPECT_EQ(c->max_connections_per_address, 8);
+  EXPECT_EQ(c->header_timeout_seconds, 2);
+  auto d = LoadConfig("", {});
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->trusted_proxies.empty()) << "nobody's X-Forwarded-For is believed unless configured";
+  auto bad = LoadConfig("", {{"KITH_TRUSTED_PROXIES", "10.0.0.0/8, the-proxy"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("KITH_TRUSTED_PROXIES"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("'the-proxy'"), std::string::npos) << bad.error().message;
+}
+
+TEST(ConfigTest, TheTestClockIsNotAProductSetting) {
+  const auto path = std::filesystem::temp_directory_path() / "kith-config-test-clock.conf";
+  {
+    std::ofstream out(path);
+    out << "test_clock = true\n";
+  }
+  auto c = LoadConfig(path.string(), {});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("unknown setting 'test_clock'"), std::string::npos);
+  std::filesystem::remove(path);
+}
+
 TEST(ConfigTest, HubSettingsComeTogether) {
   const std::map<std::string, std::string> all = {{"KITH_HUB_URL", "http://127.0.0.1:8090"},
                                                   {"KITH_HUB_KEY_FILE", "/etc/kith/hub.key"},

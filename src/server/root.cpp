@@ -23,6 +23,7 @@
 #include "app/merge_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
+#include "app/store_rate_limiter.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/access_api.h"
@@ -40,6 +41,7 @@
 #include "http/server.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
+#include "server/hooks.h"
 #include "server/hub_node.h"
 #include "storage/idempotent_store.h"
 #include "storage/postgres/postgres_store.h"
@@ -48,22 +50,8 @@
 namespace kith::server {
 namespace {
 
-// Test-only: lets functional tests move the server's clock (session expiry, lockouts) instead
-// of sleeping. Registered only with test_clock on and a loopback address.
-void RegisterTestClock(http::Router& router, ManualClock& clock) {
-  router.Add("POST", "/api/v1/test/clock", [&clock](const http::Request& q, const http::Params&) {
-    auto body = http::ParseObject(q.body);
-    if (!body) return http::ErrorResponse(body.error(), q.request_id);
-    http::ObjectReader in(*body, "", {"advance_seconds"});
-    const int64_t seconds = in.Int("advance_seconds", true);
-    if (in.error()) return http::ErrorResponse(*in.error(), q.request_id);
-    clock.Advance(std::chrono::seconds(seconds));
-    http::Response r;
-    r.content_type = "application/json";
-    r.body = nlohmann::json{{"now", FormatUtc(clock.Now())}}.dump();
-    return r;
-  });
-}
+// How often live-updates connections are checked for a fallen session (see Serve).
+constexpr std::chrono::seconds kLiveRevalidation{2};
 
 bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
@@ -132,10 +120,12 @@ std::string MigrateDatabase(const Config& config) {
   return config.DatabasePath() + ": schema version " + std::to_string(from) + " -> " + std::to_string(to);
 }
 
-int Serve(const Config& config, bool demo_if_empty) {
-  if (config.test_clock && !IsLoopback(config.address)) {
-    log::Error("config.refused", {{"reason", "test_clock is only allowed on a loopback address"}});
-    return 2;
+int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
+  if (hooks) {
+    if (auto checked = hooks->Check(config); !checked) {
+      log::Error("config.refused", {{"reason", checked.error().message}});
+      return 2;
+    }
   }
   // While serving, no offline tool may import into a SQLite database (server/db_lock.h).
   auto database = OpenForServing(config);
@@ -145,8 +135,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   }
   std::unique_ptr<storage::Store> store = std::move(database->store);
   SystemClock system_clock;
-  ManualClock test_clock(system_clock.Now());
-  const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
+  const Clock& clock = hooks ? hooks->ServerClock(system_clock) : system_clock;
   SystemRandom random;
   app::PasswordHasher hasher(config.fast_hashing ? app::HashCost::kMinimum : app::HashCost::kInteractive);
 
@@ -162,7 +151,17 @@ int Serve(const Config& config, bool demo_if_empty) {
   policy.break_glass = {std::chrono::hours(config.break_glass_hours), std::chrono::hours(config.break_glass_max_hours)};
   policy.join_escalation = std::chrono::hours(config.join_escalation_hours);
   app::Context context{*store, clock, random, hasher, policy};
-  app::AuthService auth(context);
+  // Rate limits and sign-in failure counts: on PostgreSQL in the database, so that every node
+  // over it counts the same (app/store_rate_limiter.h); on SQLite, which one process owns, in
+  // this process's memory (app/rate_limiter.h).
+  std::unique_ptr<app::RateLimiter> limiter_owned;
+  if (config.database_url.empty()) {
+    limiter_owned = std::make_unique<app::MemoryRateLimiter>(clock);
+  } else {
+    limiter_owned = std::make_unique<app::StoreRateLimiter>(*store, clock);
+  }
+  app::RateLimiter& limiter = *limiter_owned;
+  app::AuthService auth(context, limiter);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
   auto search_index = app::BuildSearchIndex(*store, [](size_t n) {
@@ -173,7 +172,7 @@ int Serve(const Config& config, bool demo_if_empty) {
              {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count()}});
   app::SearchService search(context, *search_index);
   app::ChildService children(context, &search);
-  app::AdminService admin(context);
+  app::AdminService admin(context, &auth);
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
   app::TeamService team(context);
@@ -195,7 +194,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::FamilyService family(context, words, &hub);
   family_for_hub = &family;
 
-  http::Metrics metrics([&store] { return store->Stats(); });
+  http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); });
   http::Router router;
   http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
@@ -205,11 +204,18 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterImportApi(router, {auth, imports}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
+  // Healthy or not, and nothing more: anyone may ask, so it tells nothing about what is held.
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";
-    const auto children_count = store->ReadValue([](storage::Repositories& repos) { return repos.Children().Count(); });
-    r.body = nlohmann::json{{"status", "ok"}, {"children", children_count}}.dump();
+    try {
+      store->ReadValue([](storage::Repositories& repos) { return repos.Audit().Heads().size(); });
+      r.body = R"({"status":"ok"})";
+    } catch (const std::exception& e) {
+      log::Error("health.failed", {{"reason", e.what()}});
+      r.status = 503;
+      r.body = R"({"status":"unavailable"})";
+    }
     return r;
   });
   // Metrics are for the host's own monitoring agent: other clients are told there is nothing
@@ -223,16 +229,29 @@ int Serve(const Config& config, bool demo_if_empty) {
     r.body = metrics.Render();
     return r;
   });
-  if (config.test_clock) RegisterTestClock(router, test_clock);
+  if (hooks) hooks->AddRoutes(router);
 
   http::StaticFiles files(config.web_root);
   app::IdempotencyService idempotency(context);
   http::IdempotencyStep idempotency_step(
-      auth, idempotency, {.api = {.secure_cookies = config.secure_cookies}, .test_faults = config.test_clock});
-  http::Pipeline pipeline(router, files, metrics, {.tls = config.secure_cookies, .idempotency = &idempotency_step});
+      auth, idempotency,
+      {.api = {.secure_cookies = config.secure_cookies},
+       .after_durable_write = hooks ? [hooks](const http::Request& q) { hooks->AfterDurableWrite(q); }
+                                    : std::function<void(const http::Request&)>()});
+  http::Pipeline pipeline(router, files, metrics,
+                         {.tls = config.secure_cookies,
+                          .idempotency = &idempotency_step,
+                          .limiter = &limiter,
+                          .route_limits = http::AnonymousRouteLimits()});
   http::Server server({.address = config.address,
                        .port = config.port,
                        .threads = config.threads,
+                       .trusted_proxies = config.trusted_proxies,
+                       .max_connections = config.max_connections,
+                       .max_connections_per_address = config.max_connections_per_address,
+                       .idle_timeout = std::chrono::seconds(config.idle_timeout_seconds),
+                       .header_timeout = std::chrono::seconds(config.header_timeout_seconds),
+                       .body_timeout = std::chrono::seconds(config.body_timeout_seconds),
                        .tls_terminated = config.secure_cookies},
                       pipeline, metrics);
   auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
@@ -262,6 +281,25 @@ int Serve(const Config& config, bool demo_if_empty) {
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
     }
   });
+  // A live-updates connection whose session has fallen (signed out, expired, user disabled) is
+  // closed within kLiveRevalidation even when nothing is published to it; whether a session
+  // stands is decided on the injected clock, so the test clock expires sessions too.
+  std::jthread live_revalidation([&hub](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      {
+        std::unique_lock lock(mutex);
+        wake.wait_for(lock, stop, kLiveRevalidation, [] { return false; });
+      }
+      if (stop.stop_requested()) break;
+      try {
+        if (int n = hub.Revalidate(); n > 0) log::Info("live.sessions_closed", {{"connections", n}});
+      } catch (const std::exception& e) {
+        log::Error("live.revalidation_failed", {{"reason", e.what()}});
+      }
+    }
+  });
   // An authority node publishes its children's linkage tokens to the national hub, if one is named.
   auto hub_publishing = StartHubPublishing(config, *store, clock, random);
   if (!hub_publishing) {
@@ -269,8 +307,11 @@ int Serve(const Config& config, bool demo_if_empty) {
     return 2;
   }
   const uint16_t port = server.Listen();
-  log::Info("server.listening",
-            {{"address", config.address}, {"port", port}, {"database", database->where}, {"threads", config.threads}});
+  log::Info("server.listening", {{"address", config.address},
+                                 {"port", port},
+                                 {"database", database->where},
+                                 {"threads", config.threads},
+                                 {"trusted_proxies", config.trusted_proxies.ToString()}});
   std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
             << port << "/" << std::endl;
   server.Run();

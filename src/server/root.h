@@ -13,6 +13,8 @@
 
 namespace kith::server {
 
+class ServeHooks;
+
 // How a command uses the database.
 struct DatabaseRequest {
   // The SQLite file to use instead of the data directory's (import and search --db); ignored
@@ -46,7 +48,8 @@ Result<Database> OpenDatabase(const Config& config, const DatabaseRequest& reque
 std::string MigrateDatabase(const Config& config);
 
 // Runs the server until SIGTERM/SIGINT. With `demo_if_empty`, an empty database first gets the
-// demo data and the demo logins are printed. Returns the process exit code.
-int Serve(const Config& config, bool demo_if_empty);
+// demo data and the demo logins are printed. `hooks` (may be null) extend the server: the test
+// build's (server/hooks.h). Returns the process exit code.
+int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks = nullptr);
 
 }  // namespace kith::server

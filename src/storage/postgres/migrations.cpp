@@ -567,14 +567,17 @@ CREATE INDEX join_requests_by_child ON join_requests(child_id, created_at);
 CREATE INDEX join_requests_by_user ON join_requests(user_id, created_at);
 CREATE INDEX join_requests_pending ON join_requests(authority_id, created_at) WHERE status = 'pending';
 )sql",
-      // 2: sign-in attempts per client address, shared by every node (issue 16; app/throttle.h).
+      // 2: rate-limit events (sign-in attempts per address, sign-in failures per username), shared
+      // by every node (issue 16; app/store_rate_limiter.h).
       R"sql(
-CREATE TABLE sign_in_attempts (
-  address text COLLATE "C" NOT NULL,
-  at timestamptz NOT NULL
+CREATE TABLE rate_events (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key text COLLATE "C" NOT NULL,
+  at timestamptz NOT NULL,
+  expires timestamptz NOT NULL
 );
-CREATE INDEX sign_in_attempts_by_address ON sign_in_attempts(address, at);
-CREATE INDEX sign_in_attempts_by_time ON sign_in_attempts(at);
+CREATE INDEX rate_events_by_key ON rate_events(key, at);
+CREATE INDEX rate_events_by_expiry ON rate_events(expires);
 )sql",
   };
   return kMigrations;

@@ -602,15 +602,18 @@ DROP TABLE alerts;
 ALTER TABLE alerts_new RENAME TO alerts;
 CREATE INDEX alerts_by_user ON alerts(user_id, at);
 )sql",
-      // 13: sign-in attempts per client address, in the database so that every node over it
-      // counts the same attempts (issue 16; app/throttle.h).
+      // 13: rate-limit events (sign-in attempts per address, sign-in failures per username), in
+      // the database so that every node over it counts the same events (issue 16;
+      // app/store_rate_limiter.h).
       R"sql(
-CREATE TABLE sign_in_attempts (
-  address TEXT NOT NULL,
-  at INTEGER NOT NULL
+CREATE TABLE rate_events (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  expires INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX sign_in_attempts_by_address ON sign_in_attempts(address, at);
-CREATE INDEX sign_in_attempts_by_time ON sign_in_attempts(at);
+CREATE INDEX rate_events_by_key ON rate_events(key, at);
+CREATE INDEX rate_events_by_expiry ON rate_events(expires);
 )sql",
   };
   return kMigrations;

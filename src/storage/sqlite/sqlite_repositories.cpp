@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_repositories.h"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 #include "storage/sqlite/access_repositories.h"
@@ -597,24 +599,39 @@ class SqliteSessions final : public SessionRepository {
     return db_.Changes();
   }
 
-  std::vector<TimePoint> AttemptsSince(const std::string& address, TimePoint since) override {
-    auto s = db_.Prepare("SELECT at FROM sign_in_attempts WHERE address=? AND at>=? ORDER BY at");
-    s.Bind(1, address).Bind(2, ToMicros(since));
+  std::vector<TimePoint> RateEvents(const std::string& key, TimePoint now) override {
+    auto s = db_.Prepare("SELECT at FROM rate_events WHERE key=? AND expires>? ORDER BY at, id");
+    s.Bind(1, key).Bind(2, ToMicros(now));
     std::vector<TimePoint> out;
     while (s.Step()) out.push_back(FromMicros(s.Int(0)));
     return out;
   }
 
-  void RecordAttempt(const std::string& address, TimePoint at, TimePoint forget_before) override {
-    db_.Prepare("DELETE FROM sign_in_attempts WHERE address=? AND at<?")
-        .Bind(1, address)
-        .Bind(2, ToMicros(forget_before))
+  void AddRateEvent(const std::string& key, TimePoint at, TimePoint expires, int keep) override {
+    db_.Prepare("INSERT INTO rate_events(key, at, expires) VALUES (?,?,?)")
+        .Bind(1, key)
+        .Bind(2, ToMicros(at))
+        .Bind(3, ToMicros(expires))
         .Run();
-    db_.Prepare("INSERT INTO sign_in_attempts(address, at) VALUES (?,?)").Bind(1, address).Bind(2, ToMicros(at)).Run();
+    db_.Prepare(
+           "DELETE FROM rate_events WHERE key=?1 AND (expires<=?2 OR id NOT IN"
+           " (SELECT id FROM rate_events WHERE key=?1 ORDER BY at DESC, id DESC LIMIT ?3))")
+        .Bind(1, key)
+        .Bind(2, ToMicros(at))
+        .Bind(3, static_cast<int64_t>(std::max(keep, 1)))
+        .Run();
   }
 
-  int64_t ForgetAttempts(TimePoint before) override {
-    db_.Prepare("DELETE FROM sign_in_attempts WHERE at<?").Bind(1, ToMicros(before)).Run();
+  void ForgetRateEvents(const std::string& key) override {
+    db_.Prepare("DELETE FROM rate_events WHERE key=?").Bind(1, key).Run();
+  }
+
+  void ForgetRateEventsWithPrefix(const std::string& prefix) override {
+    db_.Prepare("DELETE FROM rate_events WHERE substr(key, 1, length(?1))=?1").Bind(1, prefix).Run();
+  }
+
+  int64_t ForgetExpiredRateEvents(TimePoint now) override {
+    db_.Prepare("DELETE FROM rate_events WHERE expires<=?").Bind(1, ToMicros(now)).Run();
     return db_.Changes();
   }
 
