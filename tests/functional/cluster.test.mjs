@@ -114,10 +114,10 @@ describe('sessions and access decisions across nodes', () => {
     assert.equal(before.status, 200, 'read (and cached) on node two');
     const current = (await writer.get(`/api/v1/children/${leo}`)).body.child;
     const { id: _i, authority_id: _a, created_at: _c, updated_at: _u, ...fields } = current;
-    const written = await writer.put(`/api/v1/children/${leo}`, { ...fields, upn: 'C123456789012' });
+    const written = await writer.put(`/api/v1/children/${leo}`, { ...fields, upn: 'A123456789012' });
     assert.equal(written.status, 200, written.text);
     const seen = await reader.get(`/api/v1/children/${leo}`);
-    assert.equal(seen.body.child.upn, 'C123456789012', 'node two\'s account cache is not stale');
+    assert.equal(seen.body.child.upn, 'A123456789012', 'node two\'s account cache is not stale');
     assert.equal(seen.body.child.version, current.version + 1);
   });
 });
