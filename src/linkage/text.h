@@ -35,6 +35,15 @@ std::string_view CanonicalGivenName(std::string_view folded);
 // names (King, Major, Prince) are kept.
 std::string_view WithoutLeadingTitles(std::string_view folded);
 
+// Whether a folded name is a placeholder a system writes when it has no name: "baby", "baby
+// boy", "baby of sarah", "unknown", "not known", "nk", "unborn", "infant", "newborn", "anon".
+// Such a name says nothing about who the child is and is treated as missing.
+bool IsPlaceholderName(std::string_view folded);
+
+// Whether a UK postcode (upper case, no spaces) is an NHS pseudo-postcode (ZZ99 3VZ no fixed
+// abode, ZZ99 3WZ address not known, ZZ99 …: born or living abroad): not a place.
+bool IsPseudoPostcode(std::string_view postcode);
+
 // Given names that are one name beyond the single canonical of the nickname table: a short form
 // of several names (Fred: Frederick and Alfred; Bert: Albert, Herbert and Robert), and forms of
 // a name in other languages (Carl, Karl, Carlos: Charles; Gwilym, Wilhelm: William; Jean,
@@ -71,6 +80,11 @@ double JaroWinkler(std::string_view a, std::string_view b);
 // True when a and b differ by at most one substitution, insertion, deletion or transposition
 // of adjacent characters (restricted Damerau–Levenshtein distance ≤ 1).
 bool WithinOneEdit(std::string_view a, std::string_view b);
+
+// True when a and b are at most two edits apart (substitutions, insertions, deletions and
+// transpositions of adjacent characters; restricted Damerau–Levenshtein distance ≤ 2): two
+// slips of the keyboard. Strings longer than 64 bytes are never within two edits. No allocation.
+bool WithinTwoEdits(std::string_view a, std::string_view b);
 
 // Number of positions at which equal-length strings differ; SIZE_MAX when lengths differ.
 size_t HammingDistance(std::string_view a, std::string_view b);
