@@ -590,20 +590,6 @@ std::string_view WithoutLeadingTitles(std::string_view folded) {
   return folded;
 }
 
-bool IsPlaceholderName(std::string_view folded) {
-  static constexpr std::string_view kFirstWords[] = {"baby",   "unknown", "unborn", "infant", "newborn",
-                                                     "nk",     "unk",     "anon",   "anonymous", "notknown",
-                                                     "nameless", "stillborn"};
-  static constexpr std::string_view kWhole[] = {"not known", "no name", "not stated", "not given", "male", "female",
-                                                "boy", "girl", "twin", "twin one", "twin two", "x", "xx", "xxx"};
-  if (folded.empty()) return false;
-  const std::string_view first = folded.substr(0, folded.find(' '));
-  return std::find(std::begin(kFirstWords), std::end(kFirstWords), first) != std::end(kFirstWords) ||
-         std::find(std::begin(kWhole), std::end(kWhole), folded) != std::end(kWhole);
-}
-
-bool IsPseudoPostcode(std::string_view postcode) { return postcode.starts_with("ZZ99"); }
-
 GivenNameGroups GivenNameGroupsOf(std::string_view folded) {
   static const std::vector<std::pair<std::string_view, GivenNameGroups>> names = BuildGivenNameGroups();
   const auto it = std::lower_bound(names.begin(), names.end(), folded,

@@ -35,15 +35,6 @@ std::string_view CanonicalGivenName(std::string_view folded);
 // names (King, Major, Prince) are kept.
 std::string_view WithoutLeadingTitles(std::string_view folded);
 
-// Whether a folded name is a placeholder a system writes when it has no name: "baby", "baby
-// boy", "baby of sarah", "unknown", "not known", "nk", "unborn", "infant", "newborn", "anon".
-// Such a name says nothing about who the child is and is treated as missing.
-bool IsPlaceholderName(std::string_view folded);
-
-// Whether a UK postcode (upper case, no spaces) is an NHS pseudo-postcode (ZZ99 3VZ no fixed
-// abode, ZZ99 3WZ address not known, ZZ99 …: born or living abroad): not a place.
-bool IsPseudoPostcode(std::string_view postcode);
-
 // Given names that are one name beyond the single canonical of the nickname table: a short form
 // of several names (Fred: Frederick and Alfred; Bert: Albert, Herbert and Robert), and forms of
 // a name in other languages (Carl, Karl, Carlos: Charles; Gwilym, Wilhelm: William; Jean,
