@@ -297,6 +297,7 @@ export interface Alert {
 }
 
 export interface AuditRecord {
+  chain: number;
   seq: number;
   at: string;
   actor_id: string;
