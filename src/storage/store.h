@@ -22,8 +22,9 @@
 // - Unavailability. When the database cannot be reached (a lost connection, a failover, a
 //   server shutting down), the call throws StorageUnavailable. If it happened before any of a
 //   Write's changes could have been committed, nothing of it was stored; if the connection was
-//   lost while the commit was in flight, the Write may or may not have been stored (clients
-//   make such requests safe to retry with idempotency keys). A back end reconnects by itself
+//   lost while the commit was in flight, the Write may or may not have been stored, and the call
+//   throws StorageOutcomeUnknown (a StorageUnavailable; clients make such requests safe to retry
+//   with idempotency keys). A back end reconnects by itself
 //   for later calls. Nothing is ever half-written.
 // - Other failures (a broken database, a violated constraint, a write in a read transaction)
 //   throw StorageError; nothing of the Write was stored.
@@ -51,6 +52,17 @@ namespace kith::storage {
 class StorageUnavailable : public StorageError {
  public:
   using StorageError::StorageError;
+};
+
+// The connection was lost while a Write's commit was in flight (a failover, a killed server):
+// the Write may or may not have been stored, and the back end cannot tell which. Thrown instead
+// of StorageUnavailable (it is one) so that the answer can say so: 503 `outcome_unknown` with
+// Retry-After, telling the client to retry with the same Idempotency-Key, whose retry either
+// makes the change or is told `response_lost` (it was made). Never thrown by SQLite, whose
+// commit is local.
+class StorageOutcomeUnknown : public StorageUnavailable {
+ public:
+  using StorageUnavailable::StorageUnavailable;
 };
 
 // A Write kept conflicting with concurrent writes after its bounded retries; nothing of it was

@@ -152,6 +152,9 @@ test('the response check used by every functional test refuses what the descript
   const problem = new Headers({ 'content-type': 'application/problem+json' });
   const authority = { id: 'L1', code: 'E0', name: 'Somewhere', require_second_factor: false };
   const list = (items) => JSON.stringify({ authorities: items });
+  const retry = new Headers({ 'content-type': 'application/problem+json', 'retry-after': '2' });
+  const outage = (code) => JSON.stringify({ type: 'https://kith.example/problems/unavailable', title: 'Service unavailable',
+                                            status: 503, detail: 'x', code, instance: 'urn:kith:request:1' });
   checkResponse('GET', '/api/v1/authorities', 200, json, list([authority]));
   const refused = [
     ['an undocumented field', () => checkResponse('GET', '/api/v1/authorities', 200, json,
@@ -163,8 +166,15 @@ test('the response check used by every functional test refuses what the descript
       type: 'https://kith.example/problems/locked', title: 'Account locked', status: 423, detail: 'x',
       code: 'locked', instance: 'urn:kith:request:1' }))],
     ['an undocumented operation', () => checkResponse('DELETE', '/api/v1/authorities', 200, json, '{}')],
+    ['a 503 without Retry-After', () => checkResponse('POST', '/api/v1/children', 503, problem, outage('unavailable'))],
+    ['a 503 with an unknown code', () => checkResponse('POST', '/api/v1/children', 503, retry, outage('down'))],
   ];
   for (const [what, check] of refused) assert.throws(check, assert.AssertionError, what);
+  // Any /api/ operation may answer 503 during an outage (the description's "Outages").
+  for (const code of ['unavailable', 'outcome_unknown']) {
+    checkResponse('POST', '/api/v1/children', 503, retry, outage(code));
+    checkResponse('GET', '/api/v1/authorities', 503, retry, outage(code));
+  }
 });
 
 test('schemas are in alphabetical order', () => {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "storage/postgres/postgres_store.h"
 #include "support/test_postgres.h"
@@ -146,6 +147,47 @@ TEST_F(PostgresStoreTest, AWriteThatKeepsLosingItsConnectionIsUnavailableAndLeav
   }),
                StorageUnavailable);
   EXPECT_TRUE(store.ReadValue([](Repositories& r) { return r.Audit().Heads(); }).empty());
+}
+
+// A connection lost during COMMIT itself (a failover, a killed primary) leaves the outcome
+// unknown: the store must neither run the callback again (it may have been stored) nor call it
+// a plain outage. Here a deferred trigger ends the session at its commit.
+TEST_F(PostgresStoreTest, AConnectionLostDuringTheCommitIsOutcomeUnknownAndNotRunAgain) {
+  Store& store = Open();
+  const std::string admin = testing::AdminConnection() + " dbname=" + db_;
+  ASSERT_EQ(Try(admin,
+                "CREATE FUNCTION kith.end_session_at_commit() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$"),
+            "");
+  ASSERT_EQ(Try(admin,
+                "CREATE CONSTRAINT TRIGGER end_session_at_commit AFTER INSERT ON kith.audit_log "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.action = 'cut.at.commit') "
+                "EXECUTE FUNCTION kith.end_session_at_commit()"),
+            "");
+  int calls = 0;
+  try {
+    store.Write([&](Repositories& r) {
+      ++calls;
+      AppendAudit(r, "cut.at.commit");
+      return true;
+    });
+    FAIL() << "the commit was cut off, yet the write returned";
+  } catch (const StorageOutcomeUnknown& e) {
+    EXPECT_NE(std::string(e.what()).find("may or may not have been stored"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(calls, 1) << "a write whose commit may have happened must not run again";
+  // The store reconnects by itself; the session ended before the commit, so nothing was stored.
+  store.Write([](Repositories& r) {
+    AppendAudit(r, "after");
+    return true;
+  });
+  std::vector<std::string> actions;
+  for (const auto& head : store.ReadValue([](Repositories& r) { return r.Audit().Heads(); })) {
+    for (const auto& rec : store.ReadValue([&](Repositories& r) { return r.Audit().Range(head.chain, 0, 100); })) {
+      actions.push_back(rec.action);
+    }
+  }
+  EXPECT_EQ(actions, std::vector<std::string>{"after"});
 }
 
 TEST_F(PostgresStoreTest, VersionsComeFromTheDatabaseSoEveryStoreSeesEveryWrite) {

@@ -353,8 +353,8 @@ void Worker::RunWrite(Job& job) {
       undo_head();
       Disconnect();
       if (committing) {
-        throw StorageUnavailable(std::string(e.what()) +
-                                 " (while committing: the change may or may not have been stored)");
+        throw StorageOutcomeUnknown(std::string(e.what()) +
+                                    " (while committing: the change may or may not have been stored)");
       }
       // Lost before the commit: nothing was stored, and the callback may run again, once (on a
       // fresh connection: a failover's outage is for the caller to wait out, not this thread).
