@@ -38,7 +38,7 @@ class PipelineFailureTest : public ::testing::Test {
     q.method = "GET";
     q.target = q.path = path;
     q.client = "127.0.0.1";
-    q.request_id = "urn:kith:request:test";
+    q.request_id = "test";
     return pipeline_.Handle(q);
   }
 
