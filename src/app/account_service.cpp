@@ -301,6 +301,7 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
         entry.author_id = p.user.id;
         entry.recorded_at = now;
         storage::StoredEntry stored;
+        bool was_held_by_default = false;  // the corrected version was sensitive or serious
         if (supersedes.empty()) {
           entry.id = ctx_.random.Id("E");
           entry.lineage_id = entry.id;
@@ -320,6 +321,8 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
           if (r.Chronology().IsSuperseded(supersedes)) {
             return Error::Conflict("This entry has been corrected since; correct the latest version.");
           }
+          was_held_by_default = domain::OnTheFloor(domain::ToString(current->entry.type),
+                                                   current->entry.significance == domain::Significance::kSerious);
           auto next = domain::Supersede(current->entry, entry, ctx_.random.Id("E"), reason, p.user.id, now, today);
           if (!next) return next.error();
           // A correction keeps the original agency: it corrects what that agency recorded.
@@ -331,16 +334,29 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
           audit.reason = reason;
         }
         lease.Add(r, stored.entry.id, WordIndex::EntryText(stored.entry));
-        // A first version gets a visibility; a correction keeps its lineage's unless changed.
+        // A first version gets a visibility; a correction keeps its lineage's unless it changes
+        // it, or unless it makes a shared entry safeguarding-sensitive or serious: then the floor
+        // holds it back like a new entry of that kind (domain::DefaultVisibility).
         std::optional<storage::VisibilityRow> shown = r.Family().Visibility(stored.entry.lineage_id);
-        if (supersedes.empty() || visibility) {
-          auto row = RecordVisibility(
-              r,
-              {child_id, a.child.authority_id, stored.entry.lineage_id, "entry", domain::ToString(stored.entry.type)},
-              visibility, p.user.id, now);
-          if (!row) return row.error();
-          shown = *row;
+        const VisibilitySubject subject{child_id,
+                                        a.child.authority_id,
+                                        stored.entry.lineage_id,
+                                        "entry",
+                                        domain::ToString(stored.entry.type),
+                                        stored.entry.significance == domain::Significance::kSerious,
+                                        stored.entry.agency_id};
+        const Setter setter{p.user.id, agency->id};
+        std::optional<Result<storage::VisibilityRow>> row;
+        if (supersedes.empty()) {
+          row = RecordVisibility(r, subject, visibility, setter, now);
+        } else if (visibility) {
+          row = ChangeVisibility(r, subject, *visibility, setter, now);
+        } else if (domain::FamilyMaySee(shown ? &shown->record : nullptr) && !was_held_by_default &&
+                   domain::OnTheFloor(subject.type, subject.serious)) {
+          row = RecordVisibility(r, subject, std::nullopt, setter, now);
         }
+        if (row && !*row) return row->error();
+        if (row) shown = **row;
         family_visible = domain::FamilyMaySee(shown ? &shown->record : nullptr);
         audit.target_id = stored.entry.id;
         nlohmann::json detail{{"type", domain::ToString(stored.entry.type)},
@@ -454,8 +470,10 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
         int serious = 0;
         for (const auto& e : parsed->entries) {
           if (auto s = r.Chronology().Insert({e, ""}); !s) return s.error();
-          if (auto v = RecordVisibility(r, {child_id, a.child.authority_id, e.id, "entry", domain::ToString(e.type)},
-                                        std::nullopt, p.user.id, now);
+          if (auto v = RecordVisibility(r,
+                                        {child_id, a.child.authority_id, e.id, "entry", domain::ToString(e.type),
+                                         e.significance == domain::Significance::kSerious, e.agency_id},
+                                        std::nullopt, {p.user.id, p.user.agency_id}, now);
               !v) {
             return v.error();
           }
@@ -602,8 +620,9 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ThreadDetail> {
         storage::ForumThread t{ctx_.random.Id("T"), child_id, category, title, p.user.id, now, "", 0, {}};
         if (auto s = r.Forum().InsertThread(t); !s) return s.error();
-        auto shown = RecordVisibility(r, {child_id, a.child.authority_id, t.id, "thread", domain::kForumThreadSubject},
-                                      visibility, p.user.id, now);
+        auto shown = RecordVisibility(
+            r, {child_id, a.child.authority_id, t.id, "thread", domain::kForumThreadSubject, false, p.user.agency_id},
+            visibility, {p.user.id, p.user.agency_id}, now);
         if (!shown) return shown.error();
         family_visible = domain::FamilyMaySee(&shown->record);
         storage::ForumPost post{ctx_.random.Id("P"),      t.id, child_id, p.user.id, body, now, {}, 1, "",

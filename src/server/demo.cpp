@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <stdexcept>
 
 #include "common/random.h"
@@ -114,6 +115,26 @@ constexpr std::array kAdults = {"Sarah",  "Emma",  "Laura", "Rebecca", "Fatima",
                                 "Daniel", "James", "Mark",  "Imran",   "Paul",   "Steven", "Tomasz", "Lee"};
 constexpr std::array kStreets = {"Mill Row",         "Canal Street",  "Station Road", "Beech Avenue",   "Church Lane",
                                  "Victoria Terrace", "Orchard Close", "Peel Street",  "Riverside Walk", "Hope Street"};
+
+// A mailbox name people can read ("st-annes-cofe-primary-school"), from the agency's name
+// without the town: the agency's id is an internal code and never appears in an address.
+std::string MailboxName(std::string_view agency_name) {
+  std::string out;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && word != "northbrook") out += (out.empty() ? "" : "-") + word;
+    word.clear();
+  };
+  for (char c : agency_name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else if (c != '\'') {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
 
 std::string NhsNumber(Random& rng) {
   for (;;) {
@@ -321,7 +342,7 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     Must(r.Authorities().Insert({kAuthorityId, "E06009999", "Northbrook (demo)", false}));
     for (const auto& a : kAgencies) {
       Must(r.Agencies().Insert({a.id, kAuthorityId, a.name, a.kind, a.phone,
-                                fmt::format("safeguarding@{}.northbrook.example", a.id), "Northbrook"}));
+                                fmt::format("{}@northbrook.example", MailboxName(a.name)), "Northbrook"}));
     }
     for (const auto& u : users) Must(r.Users().Insert(u));
     for (const auto& c : children) Must(r.Children().Insert(c));

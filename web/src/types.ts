@@ -523,6 +523,37 @@ export interface FamilyRestriction extends FamilyVisibility {
   set_at: string;
   reviewed_by_name: string | null;
   reviewed_at: string | null;
+  restricting_agency_name: string;
+  recording_agency_name: string;
+  /** Agencies whose agreement the reader needs to share it (none: they may share it, saying why). */
+  agreement_needed: string[];
+  release_pending: boolean;
+}
+
+/** One agency's part in a request to share something with the family. */
+export interface FamilyRelease {
+  id: string;
+  request_id: string;
+  subject_id: string;
+  subject_kind: 'entry' | 'thread' | 'assessment';
+  title: string;
+  agency_name: string;
+  agency_on_team: boolean;
+  requested_by_name: string;
+  requested_at: string;
+  reason: string;
+  status: 'pending' | 'agreed' | 'declined';
+  request_status: 'pending' | 'agreed' | 'declined';
+  decided_by_name: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  may_decide: boolean;
+}
+
+export interface ReleaseOutcome {
+  released: boolean;
+  visibility: FamilyVisibility & { subject_id: string; subject_kind: string };
+  requests: FamilyRelease[];
 }
 
 export interface FamilyEntry {

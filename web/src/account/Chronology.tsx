@@ -3,9 +3,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, query, seg } from '../api';
 import type { TabProps } from '../pages/Child';
-import type { Entry } from '../types';
-import { ENTRY_TYPES, entryTypeLabel, formatDate, formatDateTime, SIGNIFICANCE, todayIso } from '../format';
-import { NO_CHOICE, VisibilityControl, VisibilityTag, visibilityBody, type VisibilityChoice } from './Visibility';
+import type { Entry, FamilyVisibility } from '../types';
+import { ENTRY_TYPES, entryTypeLabel, formatDate, formatDateTime, fullName, SIGNIFICANCE, todayIso } from '../format';
+import { KeepFromFamily, ShareWithFamily, TEAM_ONLY, UNCHANGED, VisibilityControl, VisibilityTag, WhoWillSee, visibilityBody, type VisibilityChoice } from './Visibility';
 import { Button, FormError, Loaded, SelectField, SignificanceTag, Success, TextArea, TextField, useAsync } from '../components/ui';
 import { href } from '../router';
 
@@ -41,19 +41,22 @@ function SignificanceRadios({ id, value, onInput }: { id: string; value: string;
   );
 }
 
-export function EntryForm({ id, initial, submitLabel, withReason, withVisibility, visibilityUnchanged, onSubmit, onCancel }: {
+export function EntryForm({ id, initial, submitLabel, withReason, childName, currentVisibility, onSubmit, onCancel }: {
   id: string;
   initial: EntryFields;
   submitLabel: string;
   withReason?: boolean;
-  withVisibility?: boolean;
-  visibilityUnchanged?: string;
+  /** The child's name: the form says who will see the entry before it is saved. */
+  childName: string;
+  /** For a correction: the entry's visibility now. */
+  currentVisibility?: FamilyVisibility;
   onSubmit: (f: EntryFields, reason: string, visibility: VisibilityChoice) => Promise<void>;
   onCancel?: () => void;
 }) {
+  const startVisibility = currentVisibility ? UNCHANGED : TEAM_ONLY;
   const [f, setF] = useState<EntryFields>(initial);
   const [reason, setReason] = useState('');
-  const [visibility, setVisibility] = useState<VisibilityChoice>(NO_CHOICE);
+  const [visibility, setVisibility] = useState<VisibilityChoice>(startVisibility);
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof EntryFields) => (v: string) => setF({ ...f, [k]: v });
@@ -69,7 +72,7 @@ export function EntryForm({ id, initial, submitLabel, withReason, withVisibility
           await onSubmit(f, reason.trim(), visibility);
           setF(initial);
           setReason('');
-          setVisibility(NO_CHOICE);
+          setVisibility(startVisibility);
         } catch (err) {
           setError(err as ApiError);
         } finally {
@@ -86,10 +89,11 @@ export function EntryForm({ id, initial, submitLabel, withReason, withVisibility
       <SignificanceRadios id={`${id}-significance`} value={f.significance} onInput={set('significance')} />
       <TextField id={`${id}-summary`} label="Summary" hint="One line: what happened." value={f.summary} onInput={set('summary')} maxLength={200} required />
       <TextArea id={`${id}-detail`} label="Detail (optional)" value={f.detail} onInput={set('detail')} rows={4} maxLength={5000} />
-      {withVisibility && <VisibilityControl id={id} value={visibility} onInput={setVisibility} unchangedLabel={visibilityUnchanged} />}
+      <VisibilityControl id={id} value={visibility} onInput={setVisibility} childName={childName} current={currentVisibility} />
       {withReason && (
         <TextArea id={`${id}-reason`} label="Reason for the correction" hint="The original stays in the history." value={reason} onInput={setReason} rows={2} maxLength={500} required />
       )}
+      <WhoWillSee value={visibility} childName={childName} current={currentVisibility} testid={`${id}-who-will-see`} />
       <div class="govuk-button-group">
         <Button busy={busy} testid={`${id}-submit`}>{submitLabel}</Button>
         {onCancel && (
@@ -121,8 +125,10 @@ function History({ childId, entry }: { childId: string; entry: Entry }) {
   );
 }
 
-export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Entry; childId?: string; onChanged?: () => void; highlight?: boolean }) {
-  const [mode, setMode] = useState<'none' | 'correct' | 'history'>('none');
+export function EntryItem({ entry, childId, childName, onChanged, highlight }: { entry: Entry; childId?: string; childName?: string; onChanged?: () => void; highlight?: boolean }) {
+  const [mode, setMode] = useState<'none' | 'correct' | 'history' | 'share' | 'keep'>('none');
+  const [said, setSaid] = useState('');
+  const shared = entry.family_visibility?.visibility === 'team_and_family';
   return (
     <li class={`kith-entry kith-entry--${entry.significance}${highlight ? ' kith-entry--highlight' : ''}`} data-testid="entry">
       <div class="kith-entry__head">
@@ -157,6 +163,26 @@ export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Ent
               History<span class="govuk-visually-hidden"> of “{entry.summary}”</span>
             </button>
           )}
+          {shared ? (
+            <button type="button" class="kith-link-button" aria-expanded={mode === 'keep'} data-testid="keep-entry" onClick={() => setMode(mode === 'keep' ? 'none' : 'keep')}>
+              Keep from the family<span class="govuk-visually-hidden">: “{entry.summary}”</span>
+            </button>
+          ) : (
+            <button type="button" class="kith-link-button" aria-expanded={mode === 'share'} data-testid="share-entry" onClick={() => setMode(mode === 'share' ? 'none' : 'share')}>
+              Share with the family<span class="govuk-visually-hidden">: “{entry.summary}”</span>
+            </button>
+          )}
+        </div>
+      )}
+      {said && <p class="govuk-body govuk-!-margin-top-2" role="status" data-testid="entry-status">{said}</p>}
+      {mode === 'share' && childId && onChanged && (
+        <div class="govuk-!-margin-top-3">
+          <ShareWithFamily childId={childId} subjectId={entry.lineage_id} title={entry.summary} childName={childName ?? 'the child'} onCancel={() => setMode('none')} onDone={(m) => { setSaid(m); setMode('none'); onChanged(); }} />
+        </div>
+      )}
+      {mode === 'keep' && childId && onChanged && (
+        <div class="govuk-!-margin-top-3">
+          <KeepFromFamily childId={childId} subjectId={entry.lineage_id} title={entry.summary} onCancel={() => setMode('none')} onDone={(m) => { setSaid(m); setMode('none'); onChanged(); }} />
         </div>
       )}
       {mode === 'history' && childId && <History childId={childId} entry={entry} />}
@@ -173,8 +199,8 @@ export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Ent
               detail: entry.detail,
             }}
             withReason
-            withVisibility
-            visibilityUnchanged="Keep it as it is"
+            childName={childName ?? 'the child'}
+            currentVisibility={entry.family_visibility ?? { visibility: 'team', restriction_reason: null, restriction_text: '', review: 'none' }}
             submitLabel="Save correction"
             onCancel={() => setMode('none')}
             onSubmit={async (f, reason, visibility) => {
@@ -321,7 +347,7 @@ export function Chronology({ childId, account, versions }: TabProps) {
             id="new-entry"
             initial={{ occurred_on: todayIso(), occurred_time: '', type: 'contact', significance: 'routine', summary: '', detail: '' }}
             submitLabel="Add to chronology"
-            withVisibility
+            childName={fullName(account.child)}
             onCancel={() => setAdding(false)}
             onSubmit={async (f, _reason, visibility) => {
               const body: Record<string, string> = {
@@ -393,7 +419,7 @@ export function Chronology({ childId, account, versions }: TabProps) {
               </p>
               <ol class="kith-timeline" data-testid="chronology">
                 {d.entries.slice(0, shown).map((e) => (
-                  <EntryItem key={e.id} entry={e} childId={childId} onChanged={entries.reload} />
+                  <EntryItem key={e.id} entry={e} childId={childId} childName={fullName(account.child)} onChanged={entries.reload} />
                 ))}
               </ol>
               {d.entries.length > shown && (

@@ -6,9 +6,9 @@ import { api, ApiError, seg } from '../api';
 import type { TabProps } from '../pages/Child';
 import { useSession } from '../session';
 import type { Post, Thread } from '../types';
-import { ENTRY_TYPES, FORUM_CATEGORIES, formatDateTime, SIGNIFICANCE, todayIso } from '../format';
+import { ENTRY_TYPES, FORUM_CATEGORIES, formatDateTime, fullName, SIGNIFICANCE, todayIso } from '../format';
 import { Button, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
-import { NO_CHOICE, VisibilityControl, VisibilityTag, visibilityBody, type VisibilityChoice } from './Visibility';
+import { TEAM_ONLY, VisibilityControl, VisibilityTag, WhoWillSee, visibilityBody, type VisibilityChoice } from './Visibility';
 
 const CATEGORY_TAG: Record<string, string> = {
   observation: 'govuk-tag--blue',
@@ -21,11 +21,11 @@ function CategoryTag({ c }: { c: string }) {
   return <strong class={`govuk-tag ${CATEGORY_TAG[c] ?? 'govuk-tag--grey'}`}>{FORUM_CATEGORIES.find(([k]) => k === c)?.[1] ?? c}</strong>;
 }
 
-function NewThread({ childId, onCreated, onCancel }: { childId: string; onCreated: (t: Thread) => void; onCancel: () => void }) {
+function NewThread({ childId, childName, onCreated, onCancel }: { childId: string; childName: string; onCreated: (t: Thread) => void; onCancel: () => void }) {
   const [category, setCategory] = useState('observation');
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
-  const [visibility, setVisibility] = useState<VisibilityChoice>(NO_CHOICE);
+  const [visibility, setVisibility] = useState<VisibilityChoice>(TEAM_ONLY);
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   return (
@@ -51,7 +51,8 @@ function NewThread({ childId, onCreated, onCancel }: { childId: string; onCreate
       <SelectField id="thread-category" label="Kind of post" value={category} onInput={setCategory} options={FORUM_CATEGORIES} />
       <TextField id="thread-title" label="Title" value={title} onInput={setTitle} maxLength={200} required />
       <TextArea id="thread-body" label="Message" hint="Mention a team member with @username to let them know." value={body} onInput={setBody} rows={5} maxLength={10000} required />
-      <VisibilityControl id="thread" value={visibility} onInput={setVisibility} unchangedLabel="The authority's default for discussions" />
+      <VisibilityControl id="thread" value={visibility} onInput={setVisibility} childName={childName} what="discussion" />
+      <WhoWillSee value={visibility} childName={childName} testid="thread-who-will-see" />
       <div class="govuk-button-group">
         <Button busy={busy} testid="post-thread">Post</Button>
         <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>
@@ -165,6 +166,7 @@ function Promote({ childId, thread, onDone }: { childId: string; thread: Thread;
       <SelectField id="promote-type" label="Type of event" value={f.type} onInput={set('type')} options={ENTRY_TYPES} />
       <SelectField id="promote-significance" label="Significance" value={f.significance} onInput={set('significance')} options={SIGNIFICANCE} />
       <TextField id="promote-summary" label="Summary for the chronology" value={f.summary} onInput={set('summary')} maxLength={200} />
+      <p class="govuk-body">Only the team will see the entry. To share it with the family later, use “Share with the family” on the entry in the chronology.</p>
       <Button busy={busy}>Add to the chronology</Button>
     </form>
   );
@@ -278,7 +280,7 @@ function ThreadView({ childId, threadId, version, onBack }: { childId: string; t
   );
 }
 
-export function Forum({ childId, versions }: TabProps) {
+export function Forum({ childId, account, versions }: TabProps) {
   const threads = useAsync(() => api.get<{ threads: Thread[] }>(`/api/v1/children/${seg(childId)}/forum`), [childId, versions.forum]);
   const [open, setOpen] = useState<string>();
   const [starting, setStarting] = useState(false);
@@ -297,6 +299,7 @@ export function Forum({ childId, versions }: TabProps) {
             Start a discussion
           </h3>
           <NewThread
+            childName={fullName(account.child)}
             childId={childId}
             onCancel={() => setStarting(false)}
             onCreated={(t) => {

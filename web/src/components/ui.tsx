@@ -1,6 +1,6 @@
 // Small shared pieces: data loading, problem display, the "not available yet" state and
 // labelled form fields in the GOV.UK Design System's markup.
-import type { ComponentChildren } from 'preact';
+import { Fragment, type ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 
@@ -316,4 +316,77 @@ export function SignificanceTag({ value }: { value: string | null | undefined })
   if (!value || value === 'routine') return <strong class="govuk-tag govuk-tag--grey">Routine</strong>;
   if (value === 'serious') return <strong class="govuk-tag govuk-tag--serious">Serious</strong>;
   return <strong class="govuk-tag govuk-tag--notable">Notable</strong>;
+}
+
+export interface RadioOption {
+  value: string;
+  label: string;
+  hint?: string;
+  /** Shown under the option while it is chosen (GOV.UK conditional reveal). */
+  conditional?: ComponentChildren;
+}
+
+/** GOV.UK radios in a fieldset with a legend, a hint and an error message. */
+export function Radios({ id, legend, hint, error, value, onInput, options, small }: {
+  id: string;
+  legend: string;
+  hint?: string;
+  error?: string;
+  value: string;
+  onInput: (v: string) => void;
+  options: RadioOption[];
+  small?: boolean;
+}) {
+  return (
+    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <fieldset class="govuk-fieldset" aria-describedby={describedBy(id, hint, error)}>
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
+        <Described id={id} hint={hint} error={error} />
+        <div class={`govuk-radios${small ? ' govuk-radios--small' : ''}`} id={id}>
+          {options.map((o) => {
+            const optionId = `${id}-${o.value || 'unchanged'}`;
+            const checked = o.value === value;
+            return (
+              <Fragment key={o.value}>
+                <div class="govuk-radios__item">
+                  <input
+                    class="govuk-radios__input"
+                    id={optionId}
+                    name={id}
+                    type="radio"
+                    value={o.value}
+                    checked={checked}
+                    aria-describedby={o.hint ? `${optionId}-hint` : undefined}
+                    onChange={() => onInput(o.value)}
+                  />
+                  <label class="govuk-label govuk-radios__label" for={optionId}>
+                    {o.label}
+                  </label>
+                  {o.hint && (
+                    <div id={`${optionId}-hint`} class="govuk-hint govuk-radios__hint">
+                      {o.hint}
+                    </div>
+                  )}
+                </div>
+                {o.conditional && checked && <div class="govuk-radios__conditional">{o.conditional}</div>}
+              </Fragment>
+            );
+          })}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
+/** GOV.UK warning text: something the reader must know before they act. */
+export function WarningText({ children, testid }: { children: ComponentChildren; testid?: string }) {
+  return (
+    <div class="govuk-warning-text" data-testid={testid}>
+      <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+      <strong class="govuk-warning-text__text">
+        <span class="govuk-visually-hidden">Warning</span>
+        {children}
+      </strong>
+    </div>
+  );
 }

@@ -135,6 +135,34 @@ function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEn
   );
 }
 
+function Team({ c }: { c: FamilyChild }) {
+  return (
+    <section class="kith-card" aria-labelledby="team-h">
+      <h2 class="govuk-heading-m" id="team-h">The team around {c.child.name}</h2>
+      {c.team.length === 0 ? (
+        <p class="govuk-body">Nobody is on the team yet.</p>
+      ) : (
+        <dl class="govuk-summary-list" data-testid="family-team">
+          {c.team.map((m) => (
+            <div class="govuk-summary-list__row" key={`${m.name}-${m.role}`}>
+              <dt class="govuk-summary-list__key">
+                {m.name}
+                <span class="govuk-body-s govuk-!-display-block govuk-!-font-weight-regular">{m.role}</span>
+                {m.lead && <strong class="govuk-tag govuk-tag--blue govuk-!-margin-top-1">Your main contact</strong>}
+              </dt>
+              <dd class="govuk-summary-list__value">
+                <span class="govuk-!-display-block">{m.agency_name}</span>
+                {m.agency_phone && <span class="govuk-!-display-block">Phone: {m.agency_phone}</span>}
+                {m.agency_email && <span class="govuk-!-display-block">Email: <a class="govuk-link" href={`mailto:${m.agency_email}`}>{m.agency_email}</a></span>}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
 function ChildView({ summary }: { summary: FamilyChildSummary }) {
   const page = useAsync(() => api.get<FamilyChild>(`/api/v1/family/children/${seg(summary.child_id)}`), [summary.child_id]);
   const [added, setAdded] = useState('');
@@ -150,23 +178,25 @@ function ChildView({ summary }: { summary: FamilyChildSummary }) {
     <Loaded state={page} what={`${summary.name}'s page`}>
       {(c) => (
         <>
-          <section class="kith-card" aria-labelledby="team-h">
-            <h2 class="govuk-heading-m" id="team-h">The team around {c.child.name}</h2>
-            <ul class="govuk-list" data-testid="family-team">
-              {c.team.map((m) => (
-                <li key={`${m.name}-${m.role}`}>
-                  <strong>{m.name}</strong>, {m.role}
-                  {m.lead && ' (lead professional: your main contact)'} · {m.agency_name}
-                  {m.agency_phone && <> · {m.agency_phone}</>}
-                  {m.agency_email && <> · <a class="govuk-link" href={`mailto:${m.agency_email}`}>{m.agency_email}</a></>}
-                </li>
-              ))}
-            </ul>
-          </section>
           {added && <Success>{added}</Success>}
+          <section class="kith-card" aria-labelledby="mine-h">
+            <h2 class="govuk-heading-m" id="mine-h">What you have told the team</h2>
+            {c.my_entries.length === 0 ? (
+              <p class="govuk-body">You have not added anything yet. The team reads what you add, and nobody can change it.</p>
+            ) : (
+              <ul class="kith-entries" data-testid="my-entries">
+                {c.my_entries.map((e) => (
+                  <li class="kith-entry kith-entry--family" key={e.id}>
+                    <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>{addedLabel(e)}</strong>, {formatDateTime(e.created_at)}</p>
+                    <p class="kith-entry__detail">{e.text}</p>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
           <AddView child={c} onAdded={() => { setAdded('Thank you. The team can now read what you wrote.'); page.reload(); }} />
           <section class="kith-card" aria-labelledby="entries-h">
-            <h2 class="govuk-heading-m" id="entries-h">What the team has recorded and shared with you</h2>
+            <h2 class="govuk-heading-m" id="entries-h">What the team has shared with you</h2>
             <div aria-live="polite">
               {c.entries.length === 0 ? (
                 <p class="govuk-body">Nothing has been shared with you yet.</p>
@@ -174,14 +204,12 @@ function ChildView({ summary }: { summary: FamilyChildSummary }) {
                 <ul class="kith-entries" data-testid="family-entries">
                   {c.entries.map((e) => (
                     <li class={`kith-entry kith-entry--${e.significance}`} key={e.id} data-testid="family-entry">
-                      <div class="kith-entry__head">
-                        <span class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-0">{formatDate(e.occurred_on)}</span>
-                        <span class="govuk-body-s govuk-!-margin-bottom-0">{entryTypeLabel(e.type)}</span>
-                        <span class="govuk-body-s govuk-!-margin-bottom-0 kith-meta">{e.agency_name}</span>
-                      </div>
+                      <p class="govuk-body-s govuk-!-margin-bottom-1">
+                        <strong>{formatDate(e.occurred_on)}</strong>, {entryTypeLabel(e.type).toLowerCase()}, by {e.agency_name}
+                      </p>
                       <p class="kith-entry__summary">{e.summary}</p>
                       {e.detail && <p class="kith-entry__detail">{e.detail}</p>}
-                      <p class="kith-meta">Recorded by {e.author_name}{e.corrected ? ' (corrected since)' : ''}</p>
+                      <p class="kith-meta">Written by {e.author_name}{e.corrected ? '. It has been corrected since.' : ''}</p>
                     </li>
                   ))}
                 </ul>
@@ -195,27 +223,17 @@ function ChildView({ summary }: { summary: FamilyChildSummary }) {
               {c.threads.map((t) => (
                 <div key={t.id}>
                   <h3 class="govuk-heading-s">{t.title}</h3>
-                  <ul class="govuk-list">
-                    {t.posts.map((p) => (
-                      <li key={p.id}><strong>{p.author_name}</strong> ({formatDateTime(p.created_at)}): {p.body}</li>
-                    ))}
-                  </ul>
+                  {t.posts.map((p) => (
+                    <div class="kith-entry" key={p.id}>
+                      <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>{p.author_name}</strong>, {formatDateTime(p.created_at)}</p>
+                      <p class="kith-entry__detail">{p.body}</p>
+                    </div>
+                  ))}
                 </div>
               ))}
             </section>
           )}
-          {c.my_entries.length > 0 && (
-            <section class="kith-card" aria-labelledby="mine-h">
-              <h2 class="govuk-heading-m" id="mine-h">What you have added</h2>
-              <ul class="govuk-list" data-testid="my-entries">
-                {c.my_entries.map((e) => (
-                  <li key={e.id}>
-                    <strong>{addedLabel(e)}</strong> ({formatDateTime(e.created_at)}): {e.text}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
+          <Team c={c} />
         </>
       )}
     </Loaded>
@@ -236,8 +254,7 @@ export function FamilyHome() {
         to keep someone safe; you can ask the local authority about them.
       </p>
       <p class="govuk-body">
-        Download everything you can see: <a class="govuk-link" href="/api/v1/family/export" download>as a file (JSON)</a> or{' '}
-        <a class="govuk-link" href="/api/v1/family/export?format=html" target="_blank" rel="noopener">as a printable page (opens in a new tab)</a>.
+        <a class="govuk-link" href="/api/v1/family/export?format=html" target="_blank" rel="noopener">Get a copy of everything you can see, to print or save (opens in a new tab)</a>
       </p>
       <Loaded state={children} what="Your children">
         {(d) => {

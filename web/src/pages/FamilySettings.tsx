@@ -1,6 +1,6 @@
 // The authority administrator's family portal settings: who sees each type of entry by default
-// (the team only, or the team and the family), and the age from which a young person may have
-// their own account.
+// (the team only, or the team and the family; the safeguarding-sensitive types are always the
+// team only), and the age from which a young person may have their own account.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { ENTRY_TYPES, entryTypeLabel } from '../format';
@@ -8,6 +8,7 @@ import { Button, FormError, Loaded, SelectField, Success, TableWrap, TextField, 
 
 interface Settings {
   defaults: Record<string, 'team' | 'team_and_family'>;
+  fixed: string[];
   young_person_min_age: number;
 }
 
@@ -31,7 +32,8 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
         setBusy(true);
         setError(undefined);
         try {
-          await api.put<Settings>('/api/v1/authority/family-settings', { defaults, young_person_min_age: Number(age) });
+          const chosen = Object.fromEntries(Object.entries(defaults).filter(([code]) => !initial.fixed.includes(code)));
+          await api.put<Settings>('/api/v1/authority/family-settings', { defaults: chosen, young_person_min_age: Number(age) });
           onSaved();
         } catch (err) {
           setError(err as ApiError);
@@ -56,7 +58,13 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
               <tr class="govuk-table__row" key={code}>
                 <th scope="row" class="govuk-table__header">{code === 'forum_thread' ? label : entryTypeLabel(code)}</th>
                 <td class="govuk-table__cell">
-                  <SelectField id={`settings-${code}`} label={`Default for ${label}`} value={defaults[code] ?? 'team'} onInput={(v) => setDefaults({ ...defaults, [code]: v as Settings['defaults'][string] })} options={CHOICES} />
+                  {initial.fixed.includes(code) ? (
+                    <p class="govuk-body govuk-!-margin-bottom-0" data-testid={`settings-fixed-${code}`}>
+                      The team only. Safeguarding-sensitive: it cannot be shared by default.
+                    </p>
+                  ) : (
+                    <SelectField id={`settings-${code}`} label={`Default for ${label}`} value={defaults[code] ?? 'team'} onInput={(v) => setDefaults({ ...defaults, [code]: v as Settings['defaults'][string] })} options={CHOICES} />
+                  )}
                 </td>
               </tr>
             ))}
@@ -78,8 +86,10 @@ export function FamilySettingsPage() {
     <>
       <h1 class="govuk-heading-l">Family portal settings</h1>
       <p class="govuk-body">
-        Practitioners can still share or restrict each entry; restricting needs a reason, and the lead professional reviews it.
-        A type that is the team's only by default needs no reason.
+        Nothing is shared with a family unless someone decides to. Practitioners choose who sees each entry when they record
+        it; these defaults apply only where nobody chose (imports and other systems). Incidents, injuries and hospital
+        attendances, police call-outs, strategy discussions, case conferences, referrals, discussions and anything serious
+        are always the team's only unless a practitioner shares them.
       </p>
       {saved && <Success>{saved}</Success>}
       <Loaded state={settings} what="The family portal settings">
