@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/account_views.h"
+#include "app/contact_alerts.h"
 #include "domain/account/uk_time.h"
 #include "domain/account/utf8.h"
 
@@ -373,11 +374,12 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
         if (stored.entry.significance == domain::Significance::kSerious) {
           if (const auto* lead = a.Lead(); lead && lead->user_id != p.user.id) {
             r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "serious_entry",
-                                  "Serious entry for " + a.ChildName() + ": " + stored.entry.summary, stored.entry.id,
+                                  "Serious entry: " + stored.entry.summary, stored.entry.id,
                                   std::nullopt});
           }
         }
         for (const auto& f : feed) r.Feed().Append(f);
+        AlertContactFlags(r, ctx_.random, child_id, today, now, {.rises = true, .stopped = false});
         Names names(r);
         auto view = ViewOf(stored, names);
         view.visibility = shown;
@@ -491,9 +493,12 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
                           serious > 0 ? "serious" : "", "", "", ""});
           r.Feed().Append(feed.back());
         }
+        if (report.imported > 0) {
+          AlertContactFlags(r, ctx_.random, child_id, domain::UkDate(now), now, {.rises = true, .stopped = false});
+        }
         if (const auto* lead = a.Lead(); serious > 0 && lead && lead->user_id != p.user.id) {
           r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "serious_entry",
-                                fmt::format("{} serious entries imported for {}", serious, a.ChildName()), "",
+                                fmt::format("{} serious entries imported from a file", serious), "",
                                 std::nullopt});
         }
         return report;
@@ -509,6 +514,8 @@ Result<PrintableChronology> AccountService::Print(const Principal& p, const std:
     out.child = a.child;
     out.printed_at = ctx_.clock.Now();
     out.printed_by = p.user.display_name;
+    const std::string agency = p.user.agency_id.empty() ? "" : Names(r).Agency(p.user.agency_id);
+    out.printed_by_role = p.user.job_title + (p.user.job_title.empty() || agency.empty() ? "" : ", ") + agency;
     Names names(r);
     const auto visibility = VisibilityOf(r, child_id);
     auto current = r.Chronology().Current(child_id, 0);
@@ -530,14 +537,7 @@ namespace {
 
 ContactSeriesView SeriesFrom(Repositories& r, const std::string& child_id, const domain::SeriesOptions& options,
                              const Date& today, Result<domain::ContactSeries>* failure) {
-  std::vector<domain::ContactEvent> events;
-  for (const auto& row : r.Chronology().Contacts(child_id)) {
-    domain::ChronologyEntry e;
-    e.occurred_on = row.occurred_on;
-    e.occurred_time = row.occurred_time;
-    events.push_back({row.agency_id, domain::OccurredInstant(e)});
-  }
-  auto series = domain::ComputeContactSeries(events, today, options);
+  auto series = domain::ComputeContactSeries(ContactEventsOf(r, child_id), today, options);
   ContactSeriesView view;
   if (!series) {
     *failure = series.error();
@@ -639,7 +639,7 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
                           p.user.display_name + " mentioned you in \"" + title + "\"", p.user.id, "", post.id, uid,
                           ""});
           r.Feed().InsertAlert({ctx_.random.Id("A"), uid, child_id, now, "mention",
-                                p.user.display_name + " mentioned you about " + a.ChildName(), post.id, std::nullopt});
+                                p.user.display_name + " mentioned you in a discussion", post.id, std::nullopt});
         }
         for (const auto& f : feed) r.Feed().Append(f);
         return LoadThread(r, child_id, t.id);
@@ -688,7 +688,7 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
                           p.user.display_name + " mentioned you in \"" + t->title + "\"", p.user.id, "", post.id, uid,
                           ""});
           r.Feed().InsertAlert({ctx_.random.Id("A"), uid, child_id, now, "mention",
-                                p.user.display_name + " mentioned you about " + a.ChildName(), post.id, std::nullopt});
+                                p.user.display_name + " mentioned you in a discussion", post.id, std::nullopt});
         }
         for (const auto& f : feed) r.Feed().Append(f);
         return PostView{post, p.user.display_name};
@@ -885,7 +885,7 @@ Result<PersonView> AccountService::UpdatePerson(const Principal& p, const std::s
                           f.severity == domain::Severity::kHigh ? "serious" : "", person.id, "", ""});
           if (lead && lead->user_id != p.user.id) {
             r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "finding",
-                                  "New finding for " + a.ChildName() + ": " + f.explanation, person.id, std::nullopt});
+                                  "New finding on the relationships wheel: " + f.explanation, person.id, std::nullopt});
           }
         }
         for (const auto& f : feed) r.Feed().Append(f);

@@ -561,11 +561,11 @@ Result<std::vector<RestrictionView>> FamilyService::Restrictions(const Principal
           v.release_pending = ReleaseWaiting(releases, row.subject_id);
           out.push_back(std::move(v));
         }
-        std::stable_sort(out.begin(), out.end(), [](const RestrictionView& a, const RestrictionView& b) {
-          const bool ap = a.row.record.review == domain::RestrictionReview::kPending;
-          const bool bp = b.row.record.review == domain::RestrictionReview::kPending;
-          if (ap != bp) return ap;
-          return a.row.set_at > b.row.set_at;
+        std::stable_sort(out.begin(), out.end(), [](const RestrictionView& x, const RestrictionView& y) {
+          const bool xp = x.row.record.review == domain::RestrictionReview::kPending;
+          const bool yp = y.row.record.review == domain::RestrictionReview::kPending;
+          if (xp != yp) return xp;
+          return x.row.set_at > y.row.set_at;
         });
         return Result<std::vector<RestrictionView>>(std::move(out));
       });
@@ -600,7 +600,7 @@ storage::VisibilityRow ReleaseNow(Repositories& r, Random& random, const ChildAc
                                   const domain::User& by, TimePoint now, const std::string& reason,
                                   const std::string& title) {
   const bool restricted = row.record.reason.has_value();
-  row.record = domain::Release(row.record).value_or(row.record);
+  if (auto released = domain::Release(row.record)) row.record = *released;
   row.reviewed_by = by.id;
   row.reviewed_at = now;
   r.Family().SetVisibility(row);
@@ -1094,8 +1094,7 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
         p.user.display_name +
         (view.relation == domain::FamilyRelation::kYoungPerson ? " (the young person)" : " (family)");
     const std::string summary =
-        who + (about_assessment ? " added their view on the early help assessment for " : " added their view for ") +
-        child->FullName();
+        who + (about_assessment ? " added their view on the early help assessment" : " added their view");
     storage::FeedItem item{ctx_.random.Id("F"), now, child_id, "family_entry", summary, p.user.id, "", e.id, "", ""};
     r.Feed().Append(item);
     if (const auto* lead = domain::FindLead(r.Teams().Members(child_id))) {

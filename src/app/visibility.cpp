@@ -88,6 +88,12 @@ Result<storage::VisibilityRow> ChangeVisibility(storage::Repositories& r, const 
   if (auto s = domain::CheckRestrict(current.record, HoldersOf(subject, current), by.agency_id); !s) {
     return s.error();
   }
+  // Taking back what the family can already see is a restriction: it needs a reason.
+  if (current.record.visibility == domain::Visibility::kTeamAndFamily && !choice.reason) {
+    return Error::Invalid("restriction_reason",
+                          "The family can see this now: choose why it must be kept from them (risk_of_harm, "
+                          "third_party, police_investigation or other with a text).");
+  }
   return RecordVisibility(r, subject, choice, by, at);
 }
 

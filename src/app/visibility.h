@@ -57,8 +57,9 @@ storage::VisibilityRow CurrentVisibility(storage::Repositories& r, const Visibil
 domain::Holders HoldersOf(const VisibilitySubject& subject, const storage::VisibilityRow& current);
 
 // Changes the visibility of an existing subject as `by` asks. Holding it back (kTeam) is checked
-// by domain::CheckRestrict; sharing something the team holds back is a release, which needs a
-// reason and the holders' agreement, so it is refused here (kConflict naming the way to do it).
+// by domain::CheckRestrict, and taking back what the family already sees needs a restriction
+// reason; sharing something the team holds back is a release, which needs a reason and the
+// holders' agreement, so it is refused here (kConflict naming the way to do it).
 // Errors: kInvalidInput, kConflict.
 Result<storage::VisibilityRow> ChangeVisibility(storage::Repositories& r, const VisibilitySubject& subject,
                                                 const domain::VisibilityChoice& choice, const Setter& by, TimePoint at);

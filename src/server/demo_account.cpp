@@ -212,7 +212,7 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       auto x = add(kids.leo, e);
       if (x.significance == Significance::kSerious && x.author_id != user_id("sw.hughes")) {
         r.Feed().InsertAlert({rng.Id("A"), user_id("sw.hughes"), kids.leo, x.recorded_at, "serious_entry",
-                              "Serious entry for Leo Carter: " + x.summary, x.id, std::nullopt});
+                              "Serious entry: " + x.summary, x.id, std::nullopt});
       }
     }
     constexpr int kFillerCount = 40;

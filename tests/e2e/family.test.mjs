@@ -7,7 +7,7 @@
 // police restriction is shared only once the police agree.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
 
 const FAMILY_PASSWORD = 'Copper-willow-meadow-55';
 let server;
@@ -63,14 +63,14 @@ test('invite, identity check, sign in, see what is shared, add a view the team s
   await parent.page.getByTestId('redeem-form').waitFor();
   await checkPage(parent.page, 'family-redeem', violations);
   await parent.page.getByLabel('Invitation code').fill(code.toLowerCase());
-  await parent.page.getByLabel("Your child's date of birth").fill('2001-01-01');
+  await fillDate(parent.page, 'redeem-child_date_of_birth', '2001-01-01');
   await parent.page.getByLabel("Your child's postcode").fill(leo.postcode);
   await parent.page.getByLabel('Your name').fill('Gary Carter');
   await parent.page.getByLabel('Choose a username').fill('gary.carter');
   await parent.page.getByLabel('Choose a password').fill(FAMILY_PASSWORD);
   await parent.page.getByTestId('redeem').click();
   await parent.page.getByText('does not match our record').first().waitFor();
-  await parent.page.getByLabel("Your child's date of birth").fill(leo.date_of_birth);
+  await fillDate(parent.page, 'redeem-child_date_of_birth', leo.date_of_birth);
   await parent.page.getByTestId('redeem').click();
   await parent.page.getByTestId('go-sign-in').click();
   await parent.page.getByLabel('Username').fill('gary.carter');

@@ -42,6 +42,8 @@ POST   /api/v1/session/second-factor                   409   409   409    409   
 POST   /api/v1/me/second-factor/enrolment              201   201   201    201       201     201    201    201     201     201    401
 POST   /api/v1/me/second-factor/enrolment/confirm      400   400   400    400       400     400    400    400     400     400    401
 GET    /api/v1/me/children                             200   200   200    200       200     200    200    200     200     200    401
+GET    /api/v1/me/caseload                             403   403   403    403       200     403    403    403     403     403    401
+POST   /api/v1/audit/children/find                     403   403   403    403       403     403    403    403     200     403    401
 POST   /api/v1/children                                201   201   201    201       201     201    403    403     403     403    401
 GET    /api/v1/children/{leo}                          200   200   403    403       200     403    403    403     403     403    401
 PUT    /api/v1/children/{leo}                          200   200   403    403       403     403    403    403     403     403    401
@@ -531,6 +533,10 @@ const REQUESTS = {
     },
   },
   'GET /api/v1/children/{leo}/family/releases': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/family/releases`) },
+  'GET /api/v1/me/caseload': { send: (c) => c.get('/api/v1/me/caseload') },
+  'POST /api/v1/audit/children/find': {
+    send: (c) => c.post('/api/v1/audit/children/find', { given_name: 'Leo', family_name: 'Carter' }),
+  },
   'GET /api/v1/children/{leo}/restrictions': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/restrictions`) },
   'POST /api/v1/children/{leo}/restrictions/{new}/review': {
     send: async (c) => {

@@ -189,7 +189,7 @@ describe('restrictions', () => {
   test('a restriction needs a reason from the list, and "other" needs a text', async () => {
     const base = { occurred_on: '2026-01-06', type: 'note', significance: 'routine', summary: 'Reasonless' };
     const url = `/api/v1/children/${kids.leo.id}/chronology`;
-    let res = await c.lead.post(url, { ...base, visibility: 'team' });
+    let res = await c.lead.post(url, { ...base, visibility: 'team', restriction_text: 'No reason chosen' });
     assert.equal(res.status, 400);
     assert.equal(res.body.field, 'restriction_reason');
     res = await c.lead.post(url, { ...base, visibility: 'team', restriction_reason: 'other' });
@@ -298,7 +298,7 @@ describe('safe by default (issue 15)', () => {
         for (const significance of ['routine', 'serious']) {
           const summary = `Planted ${type} ${significance}`;
           const res = await c.police.post(leoUrl(), { occurred_on: '2026-01-08', type, significance, summary,
-                                                      detail: 'A neighbour at number 12 saw it' });
+                                                      detail: 'The woman at number 12 saw it' });
           assert.equal(res.status, 201, res.text);
           planted.push({ summary, id: res.body.id, visible: type === 'home_visit' && significance === 'routine' });
         }

@@ -20,6 +20,7 @@ import { FamilyHome, Redeem } from './pages/Family';
 import { FamilySettingsPage } from './pages/FamilySettings';
 import { MergePage, MergeStart } from './pages/Merge';
 import { ShieldOverridesPage } from './pages/Shield';
+import { NewChildPage } from './pages/ChildRecord';
 
 function Mark() {
   // Kith's mark: a child (centre) held by a ring of people.
@@ -203,6 +204,7 @@ function Routes({ session }: { session: Session }) {
     return <Home />;
   }
   if (head === 'search') return <Search />;
+  if (head === 'children' && a === 'new' && worksWithChildren(role)) return <NewChildPage />;
   if (head === 'children' && a) return <ChildPage id={a} tab={b ?? 'overview'} />;
   if (head === 'admin' && a === 'users') return <AdminUsers />;
   if (head === 'admin' && a === 'agencies') return <AdminAgencies />;

@@ -198,15 +198,21 @@ export interface Entry {
 
 export interface ContactSeries {
   granularity: string;
-  buckets: { start: string; end: string; label: string }[];
+  /** `partial`: not over yet; its counts are so far. */
+  buckets: { start: string; end: string; label: string; partial: boolean }[];
+  /** All agencies together, one per bucket. */
+  totals: number[];
   agencies: { agency_id: string; name: string; kind: string; counts: number[]; total: number }[];
-  flags: { kind: 'sudden_rise' | 'long_gap' | 'stopped_seeing'; agency_id: string; bucket_index: number; explanation: string }[];
+  /** `agency_id` null: all agencies together (a sudden rise). */
+  flags: { kind: 'sudden_rise' | 'long_gap' | 'stopped_seeing'; agency_id: string | null; bucket_index: number; explanation: string; p_value?: number }[];
 }
 
 export interface Term {
   term: string;
   display: string;
   phrase: boolean;
+  /** Of the safeguarding vocabulary (weighted up). */
+  safeguarding: boolean;
   weight: number;
   count: number;
   entry_ids: string[];

@@ -47,7 +47,9 @@ TEST(DefaultVisibility, TeamOnlyUnlessTheAuthorityChoseAndNeverBelowTheFloor) {
     EXPECT_TRUE(CheckAuthorityDefault(type, Visibility::kTeam));
     auto looser = CheckAuthorityDefault(type, Visibility::kTeamAndFamily);
     EXPECT_EQ(looser.ok(), !floor) << type;
-    if (!looser) EXPECT_EQ(looser.error().field, "defaults." + type);
+    if (!looser) {
+      EXPECT_EQ(looser.error().field, "defaults." + type);
+    }
   }
   EXPECT_EQ(SensitiveSubjectTypes().size(), sensitive.size());
 }

@@ -6,7 +6,7 @@ import type { TabProps } from '../pages/Child';
 import type { Entry, FamilyVisibility } from '../types';
 import { ENTRY_TYPES, entryTypeLabel, formatDate, formatDateTime, fullName, SIGNIFICANCE, todayIso } from '../format';
 import { KeepFromFamily, ShareWithFamily, TEAM_ONLY, UNCHANGED, VisibilityControl, VisibilityTag, WhoWillSee, visibilityBody, type VisibilityChoice } from './Visibility';
-import { Button, FormError, Loaded, SelectField, SignificanceTag, Success, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, check, DateField, dateProblem, FormError, FormErrors, Loaded, SelectField, SignificanceTag, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 import { href } from '../router';
 
 export interface EntryFields {
@@ -57,33 +57,41 @@ export function EntryForm({ id, initial, submitLabel, withReason, childName, cur
   const [f, setF] = useState<EntryFields>(initial);
   const [reason, setReason] = useState('');
   const [visibility, setVisibility] = useState<VisibilityChoice>(startVisibility);
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof EntryFields) => (v: string) => setF({ ...f, [k]: v });
   return (
+    <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
     <form
       noValidate
       data-testid={`${id}-form`}
       onSubmit={async (e) => {
         e.preventDefault();
+        const ok = problems.passes(check([
+          ['occurred_on', dateProblem(f.occurred_on, 'the date of the event', { required: true, notFuture: true })],
+          ['occurred_time', f.occurred_time && !/^([01]?\d|2[0-3]):[0-5]\d$/.test(f.occurred_time) && 'Enter the time like 14:30, or leave it empty'],
+          ['summary', (!f.summary.trim() && 'Enter a summary of what happened') || (f.summary.length > 200 && 'The summary must be 200 characters or fewer')],
+          ['restriction_reason', visibility.choice === 'restrict' && !visibility.reason && 'Choose why the family must not see it'],
+          ['restriction_text', visibility.choice === 'restrict' && visibility.reason === 'other' && !visibility.text.trim() && 'Describe why the family must not see it'],
+          ['reason', withReason && !reason.trim() && 'Enter the reason for the correction'],
+        ]));
+        if (!ok) return;
         setBusy(true);
-        setError(undefined);
         try {
           await onSubmit(f, reason.trim(), visibility);
           setF(initial);
           setReason('');
           setVisibility(startVisibility);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix={id} />
+      <DateField id={`${id}-occurred_on`} label="Date of the event" value={f.occurred_on} onInput={set('occurred_on')} />
       <div class="kith-filters">
-        <TextField id={`${id}-occurred_on`} label="Date" type="date" value={f.occurred_on} onInput={set('occurred_on')} required />
-        <TextField id={`${id}-occurred_time`} label="Time (optional)" type="time" value={f.occurred_time} onInput={set('occurred_time')} />
+        <TextField id={`${id}-occurred_time`} label="Time (optional)" hint="For example, 14:30" value={f.occurred_time} onInput={set('occurred_time')} width="5" inputMode="numeric" maxLength={5} />
         <SelectField id={`${id}-type`} label="Type of event" value={f.type} onInput={set('type')} options={ENTRY_TYPES} />
       </div>
       <SignificanceRadios id={`${id}-significance`} value={f.significance} onInput={set('significance')} />
@@ -103,6 +111,7 @@ export function EntryForm({ id, initial, submitLabel, withReason, childName, cur
         )}
       </div>
     </form>
+    </FormErrors>
   );
 }
 
@@ -306,6 +315,7 @@ const NO_FILTERS: Filters = { agency_id: '', type: '', min_significance: '', fro
 export function Chronology({ childId, account, versions }: TabProps) {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const filterProblems = useProblems();
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState('');
   const [shown, setShown] = useState(PAGE);
@@ -376,11 +386,16 @@ export function Chronology({ childId, account, versions }: TabProps) {
           <span class="govuk-details__summary-text">Filter the chronology{filtered ? ' (filters applied)' : ''}</span>
         </summary>
         <div class="govuk-details__text">
+          <FormErrors error={filterProblems.error} errors={filterProblems.errors} idPrefix="f">
           <form
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              setApplied(filters);
+              const ok = filterProblems.passes(check([
+                ['from', dateProblem(filters.from, 'the start date')],
+                ['to', dateProblem(filters.to, 'the end date') || (filters.from && filters.to && filters.to < filters.from && 'The end date must be the same as or after the start date')],
+              ]));
+              if (ok) setApplied(filters);
             }}
           >
             <div class="kith-filters">
@@ -394,8 +409,10 @@ export function Chronology({ childId, account, versions }: TabProps) {
                 options={[['notable', 'Notable and serious'], ['serious', 'Serious only']]}
                 emptyLabel="All"
               />
-              <TextField id="f-from" label="From" type="date" value={filters.from} onInput={set('from')} />
-              <TextField id="f-to" label="To" type="date" value={filters.to} onInput={set('to')} />
+            </div>
+            <div class="kith-filters">
+              <DateField id="f-from" label="From" value={filters.from} onInput={set('from')} />
+              <DateField id="f-to" label="To" value={filters.to} onInput={set('to')} />
             </div>
             <div class="govuk-button-group">
               <Button secondary testid="apply-filters">Apply filters</Button>
@@ -406,6 +423,7 @@ export function Chronology({ childId, account, versions }: TabProps) {
               )}
             </div>
           </form>
+          </FormErrors>
         </div>
       </details>
       <Loaded state={entries} what="The chronology">

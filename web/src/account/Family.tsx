@@ -7,7 +7,7 @@ import { useSession } from '../session';
 import type { TabProps } from '../pages/Child';
 import type { FamilyEntry, FamilyInvitation, FamilyMember, FamilyRelease, FamilyRestriction, ReleaseOutcome } from '../types';
 import { formatDate, formatDateTime, fullName } from '../format';
-import { Button, FormError, Loaded, Radios, SelectField, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, check, FormError, FormErrors, Loaded, Radios, SelectField, Success, TableWrap, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 import { RESTRICTION_REASONS, ShareWithFamily } from './Visibility';
 
 const RELATIONS: [string, string][] = [
@@ -29,7 +29,7 @@ function Invite({ childId, onInvited }: { childId: string; onInvited: () => void
   const [relation, setRelation] = useState('parent_carer');
   const [name, setName] = useState('');
   const [made, setMade] = useState<FamilyInvitation>();
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <section class="kith-card" aria-labelledby="invite-h">
@@ -44,20 +44,20 @@ function Invite({ childId, onInvited }: { childId: string; onInvited: () => void
           <p class="govuk-heading-l kith-code__value">{made.code}</p>
         </div>
       )}
-      <FormError error={error} idPrefix="invite" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="invite">
       <form
         noValidate
         data-testid="invite-form"
         onSubmit={async (e) => {
           e.preventDefault();
+        if (!problems.passes(check([['name', !name.trim() && 'Enter the name of the person you are inviting']]))) return;
           setBusy(true);
-          setError(undefined);
           try {
             setMade(await api.post<FamilyInvitation>(`/api/v1/children/${seg(childId)}/family/invitations`, { relation, name: name.trim() }));
             setName('');
             onInvited();
           } catch (err) {
-            setError(err as ApiError);
+            problems.fail(err);
           } finally {
             setBusy(false);
           }
@@ -67,6 +67,7 @@ function Invite({ childId, onInvited }: { childId: string; onInvited: () => void
         <TextField id="invite-name" label="Their name" value={name} onInput={setName} maxLength={200} required />
         <Button busy={busy} testid="invite">Make an invitation code</Button>
       </form>
+</FormErrors>
     </section>
   );
 }
@@ -75,21 +76,21 @@ function Members({ childId, version }: { childId: string; version: number }) {
   const members = useAsync(() => api.get<{ members: FamilyMember[] }>(`/api/v1/children/${seg(childId)}/family/members`), [childId, version]);
   const invitations = useAsync(() => api.get<{ invitations: FamilyInvitation[] }>(`/api/v1/children/${seg(childId)}/family/invitations`), [childId, version]);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const setActive = async (m: FamilyMember, active: boolean) => {
-    setError(undefined);
+    if (!problems.passes(check([['reason', !reason.trim() && `Enter why you are ${active ? 'reinstating' : 'suspending'} ${m.display_name}'s account`]]))) return;
     try {
       await api.post(`/api/v1/children/${seg(childId)}/family/members/${seg(m.user_id)}/${active ? 'reinstate' : 'suspend'}`, { reason: reason.trim() });
       setReason('');
       members.reload();
     } catch (err) {
-      setError(err as ApiError);
+      problems.fail(err);
     }
   };
   return (
     <section class="kith-card" aria-labelledby="members-h">
       <h3 class="govuk-heading-m" id="members-h">Family accounts</h3>
-      <FormError error={error} idPrefix="member" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="member">
       <Loaded state={members} what="The family accounts">
         {(d) =>
           d.members.length === 0 ? (
@@ -146,6 +147,7 @@ function Members({ childId, version }: { childId: string; version: number }) {
           )
         }
       </Loaded>
+    </FormErrors>
     </section>
   );
 }
@@ -238,7 +240,7 @@ function Restrictions({ childId, childName, lead, version, onChanged }: { childI
 function Decide({ childId, release, onDone }: { childId: string; release: FamilyRelease; onDone: (m: string) => void }) {
   const [decision, setDecision] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const id = `decide-${release.id}`;
   return (
@@ -247,12 +249,11 @@ function Decide({ childId, release, onDone }: { childId: string; release: Family
       data-testid="decide-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        setError(undefined);
-        const missing = !decision ? ['decision', 'Choose whether your agency agrees'] : !reason.trim() ? ['reason', 'Enter the reason for your answer'] : undefined;
-        if (missing) {
-          setError(new ApiError({ status: 400, title: 'There is a problem', detail: missing[1], code: 'invalid_input', field: missing[0] }));
-          return;
-        }
+        const ok = problems.passes(check([
+          ['decision', !decision && 'Choose whether your agency agrees'],
+          ['reason', !reason.trim() && 'Enter the reason for your answer'],
+        ]));
+        if (!ok) return;
         setBusy(true);
         try {
           const o = await api.post<ReleaseOutcome>(`/api/v1/children/${seg(childId)}/visibility/${seg(release.subject_id)}/release/decision`, { decision, reason: reason.trim() });
@@ -260,17 +261,16 @@ function Decide({ childId, release, onDone }: { childId: string; release: Family
             ? `“${release.title}” stays within the team. ${release.requested_by_name} has been told why.`
             : o.released ? `“${release.title}” is now shared with the family.` : `Your agreement is recorded. “${release.title}” waits for another agency.`);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix={id} />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
       <Radios
         id={`${id}-decision`}
         legend={`Does ${release.agency_name} agree to share it with the family?`}
-        error={error?.field === 'decision' ? error.detail : undefined}
         value={decision}
         onInput={setDecision}
         options={[
@@ -279,8 +279,9 @@ function Decide({ childId, release, onDone }: { childId: string; release: Family
         ]}
         small
       />
-      <TextArea id={`${id}-reason`} label="Your reason" hint="The requester sees it; it is kept with the record." value={reason} error={error?.field === 'reason' ? error.detail : undefined} onInput={setReason} rows={2} maxLength={1000} required />
+      <TextArea id={`${id}-reason`} label="Your reason" hint="The requester sees it; it is kept with the record." value={reason} onInput={setReason} rows={2} maxLength={1000} required />
       <Button busy={busy} testid="decide-submit">Send your answer</Button>
+      </FormErrors>
     </form>
   );
 }

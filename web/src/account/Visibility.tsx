@@ -3,9 +3,9 @@
 // the tag on each entry, and the panels that share something the team holds back (a reason, and
 // the agreement of the agency that recorded or restricted it) or keep something from the family.
 import { useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, seg } from '../api';
 import type { FamilyVisibility, ReleaseOutcome } from '../types';
-import { Button, FormError, Radios, SelectField, TextArea, WarningText } from '../components/ui';
+import { Button, check, FormErrors, Radios, SelectField, TextArea, useProblems, WarningText } from '../components/ui';
 
 /** '' keeps the current visibility (corrections); 'restrict' holds it back with a reason. */
 export type Choice = '' | 'team' | 'restrict' | 'team_and_family';
@@ -51,7 +51,7 @@ export function familyWillSee(v: VisibilityChoice, current?: FamilyVisibility): 
   return v.choice === 'team_and_family';
 }
 
-export function VisibilityControl({ id, value, onInput, childName, what = 'entry', current, errors }: {
+export function VisibilityControl({ id, value, onInput, childName, what = 'entry', current }: {
   id: string;
   value: VisibilityChoice;
   onInput: (v: VisibilityChoice) => void;
@@ -59,7 +59,6 @@ export function VisibilityControl({ id, value, onInput, childName, what = 'entry
   what?: 'entry' | 'discussion';
   /** For a correction: the visibility now ("keep as it is" is then offered first). */
   current?: FamilyVisibility;
-  errors?: Record<string, string | undefined>;
 }) {
   const first = childName.split(' ')[0];
   const sharedNow = current?.visibility === 'team_and_family';
@@ -82,14 +81,13 @@ export function VisibilityControl({ id, value, onInput, childName, what = 'entry
             id={`${id}-restriction_reason`}
             label="Why must the family not see it?"
             value={value.reason}
-            error={errors?.restriction_reason}
             onInput={(v) => onInput({ ...value, reason: v })}
             options={RESTRICTION_REASONS}
             emptyLabel="Choose a reason"
             required
           />
           {value.reason === 'other' && (
-            <TextArea id={`${id}-restriction_text`} label="Describe the reason" value={value.text} error={errors?.restriction_text} onInput={(v) => onInput({ ...value, text: v })} rows={2} maxLength={1000} required />
+            <TextArea id={`${id}-restriction_text`} label="Describe the reason" value={value.text} onInput={(v) => onInput({ ...value, text: v })} rows={2} maxLength={1000} required />
           )}
         </>
       ),
@@ -115,7 +113,6 @@ export function VisibilityControl({ id, value, onInput, childName, what = 'entry
         id={`${id}-visibility`}
         legend={`Who will see this ${what}?`}
         hint={current && !sharedNow ? `To share it with ${first}'s family, use "Share with the family" on the ${what}.` : undefined}
-        error={errors?.visibility}
         value={value.choice}
         onInput={(v) => onInput({ ...value, choice: v as Choice })}
         options={options}
@@ -176,7 +173,7 @@ export function ShareWithFamily({ childId, subjectId, title, childName, onDone, 
   needs?: string[];
 }) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const id = `share-${subjectId}`;
   const first = childName.split(' ')[0];
@@ -187,23 +184,19 @@ export function ShareWithFamily({ childId, subjectId, title, childName, onDone, 
       data-testid="share-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        setError(undefined);
-        if (!reason.trim()) {
-          setError(new ApiError({ status: 400, title: 'There is a problem', detail: `Enter why ${first}'s family should see this now`, code: 'invalid_input', field: 'reason' }));
-          return;
-        }
+        if (!problems.passes(check([['reason', !reason.trim() && `Enter why ${first}'s family should see this now`]]))) return;
         setBusy(true);
         try {
           const o = await api.post<ReleaseOutcome>(`/api/v1/children/${seg(childId)}/visibility/${seg(subjectId)}/release`, { reason: reason.trim() });
           onDone(releaseMessage(o, title));
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix={id} />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
       <h4 class="govuk-heading-s">Share “{title}” with {first}'s family</h4>
       <p class="govuk-body">
         {first}'s parents, carers and the young person with a family portal account will see it.
@@ -211,11 +204,12 @@ export function ShareWithFamily({ childId, subjectId, title, childName, onDone, 
           ? ` ${needs.join(' and ')} must agree first: we will ask them.`
           : ' If another agency recorded it or kept it from the family, we will ask them to agree first.'}
       </p>
-      <TextArea id={`${id}-reason`} label={`Why should ${first}'s family see it now?`} hint="This is kept with the record and shown to the agency asked to agree." value={reason} error={error?.field === 'reason' ? error.detail : undefined} onInput={setReason} rows={3} maxLength={1000} required />
+      <TextArea id={`${id}-reason`} label={`Why should ${first}'s family see it now?`} hint="This is kept with the record and shown to the agency asked to agree." value={reason} onInput={setReason} rows={3} maxLength={1000} required />
       <div class="govuk-button-group">
         <Button busy={busy} testid="share-submit">{needs && needs.length > 0 ? 'Ask them to agree' : 'Share with the family'}</Button>
         {onCancel && <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>Cancel</button>}
       </div>
+      </FormErrors>
     </form>
   );
 }
@@ -229,7 +223,7 @@ export function KeepFromFamily({ childId, subjectId, title, onDone, onCancel }: 
   onCancel?: () => void;
 }) {
   const [choice, setChoice] = useState<VisibilityChoice>({ choice: 'restrict', reason: '', text: '' });
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const id = `keep-${subjectId}`;
   return (
@@ -238,37 +232,41 @@ export function KeepFromFamily({ childId, subjectId, title, onDone, onCancel }: 
       data-testid="keep-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        setError(undefined);
+        const ok = problems.passes(check([
+          ['restriction_reason', !choice.reason && 'Choose why the family must not see it'],
+          ['restriction_text', choice.reason === 'other' && !choice.text.trim() && 'Describe why the family must not see it'],
+        ]));
+        if (!ok) return;
         setBusy(true);
         try {
           await api.put(`/api/v1/children/${seg(childId)}/visibility/${seg(subjectId)}`, visibilityBody(choice));
           onDone(`“${title}” is kept from the family. The lead professional will review it.`);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix={id} />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
       <SelectField
         id={`${id}-restriction_reason`}
         label={`Why must the family not see “${title}”?`}
         hint="The lead professional reviews it."
         value={choice.reason}
-        error={error?.field === 'restriction_reason' ? error.detail : undefined}
         onInput={(v) => setChoice({ ...choice, reason: v })}
         options={RESTRICTION_REASONS}
         emptyLabel="Choose a reason"
         required
       />
       {choice.reason === 'other' && (
-        <TextArea id={`${id}-restriction_text`} label="Describe the reason" value={choice.text} error={error?.field === 'restriction_text' ? error.detail : undefined} onInput={(v) => setChoice({ ...choice, text: v })} rows={2} maxLength={1000} required />
+        <TextArea id={`${id}-restriction_text`} label="Describe the reason" value={choice.text} onInput={(v) => setChoice({ ...choice, text: v })} rows={2} maxLength={1000} required />
       )}
       <div class="govuk-button-group">
         <Button busy={busy} warning testid="keep-submit">Keep it from the family</Button>
         {onCancel && <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>Cancel</button>}
       </div>
+      </FormErrors>
     </form>
   );
 }

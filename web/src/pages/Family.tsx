@@ -2,13 +2,13 @@
 // their children, the team around each (with how to reach them), what the team shares with the
 // family, and adding their own view. Live updates reload the page when something shared changes.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, seg } from '../api';
 import { live } from '../live';
 import { href } from '../router';
 import type { FamilyChild, FamilyChildSummary, FamilyEntry } from '../types';
 import { entryTypeLabel, formatDate, formatDateTime } from '../format';
 import { FamilyEarlyHelp } from './FamilyEarlyHelp';
-import { Button, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, check, DateField, dateProblem, FormErrors, Loaded, SelectField, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 
 const KINDS: [string, string][] = [
   ['thoughts', 'My thoughts and feelings'],
@@ -26,7 +26,7 @@ const addedLabel = (e: FamilyEntry) =>
 
 export function Redeem() {
   const [f, setF] = useState({ code: '', child_date_of_birth: '', postcode: '', display_name: '', username: '', password: '' });
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
@@ -52,32 +52,41 @@ export function Redeem() {
         Someone from the team around your child gave you a code. To check it is you, we also ask for your child's date of
         birth and postcode.
       </p>
-      <FormError error={error} idPrefix="redeem" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="redeem">
       <form
         noValidate
         data-testid="redeem-form"
         onSubmit={async (e) => {
           e.preventDefault();
+          const ok = problems.passes(check([
+            ['code', !f.code.trim() && 'Enter the invitation code the team gave you'],
+            ['child_date_of_birth', dateProblem(f.child_date_of_birth, "your child's date of birth", { required: true, notFuture: true })],
+            ['postcode', !f.postcode.trim() && "Enter your child's postcode"],
+            ['display_name', !f.display_name.trim() && 'Enter your name'],
+            ['username', !f.username.trim() && 'Choose a username'],
+            ['password', (!f.password && 'Choose a password') || (f.password.length < 12 && 'Your password must be at least 12 characters')],
+          ]));
+          if (!ok) return;
           setBusy(true);
-          setError(undefined);
           try {
             const made = await api.post<{ username: string }>('/api/v1/family/redeem', { ...f, code: f.code.trim(), postcode: f.postcode.trim(), display_name: f.display_name.trim() }, { quiet401: true });
             setDone(`Your username is ${made.username}.`);
           } catch (err) {
-            setError(err as ApiError);
+            problems.fail(err);
           } finally {
             setBusy(false);
           }
         }}
       >
         <TextField id="redeem-code" label="Invitation code" hint="For example ABCD-EFGH-JKMN" value={f.code} onInput={set('code')} maxLength={20} required />
-        <TextField id="redeem-child_date_of_birth" label="Your child's date of birth" type="date" value={f.child_date_of_birth} onInput={set('child_date_of_birth')} required />
+        <DateField id="redeem-child_date_of_birth" label="Your child's date of birth" hint="For example, 14 3 2019" value={f.child_date_of_birth} onInput={set('child_date_of_birth')} />
         <TextField id="redeem-postcode" label="Your child's postcode" value={f.postcode} onInput={set('postcode')} maxLength={10} required />
         <TextField id="redeem-display_name" label="Your name" value={f.display_name} onInput={set('display_name')} maxLength={200} required />
         <TextField id="redeem-username" label="Choose a username" hint="Lower-case letters, digits, dots or dashes, starting with a letter." value={f.username} onInput={set('username')} maxLength={64} required />
         <TextField id="redeem-password" label="Choose a password" hint="At least 12 characters; a few unrelated words work well." type="password" value={f.password} onInput={set('password')} maxLength={128} required />
         <Button busy={busy} testid="redeem">Create my account</Button>
       </form>
+      </FormErrors>
       <p class="govuk-body">
         <a class="govuk-link" href={href()}>I already have an account</a>
       </p>
@@ -89,20 +98,24 @@ function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEn
   const [kind, setKind] = useState('thoughts');
   const [about, setAbout] = useState('');
   const [text, setText] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <section class="kith-card" aria-labelledby="add-view-h">
       <h2 class="govuk-heading-m" id="add-view-h">Add your view</h2>
       <p class="govuk-body">The team around {child.child.name} sees what you write. Nobody can change it.</p>
-      <FormError error={error} idPrefix="view" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="view">
       <form
         noValidate
         data-testid="view-form"
         onSubmit={async (e) => {
           e.preventDefault();
+          const ok = problems.passes(check([
+            ['about_entry_id', kind !== 'thoughts' && !about && 'Choose the entry your words are about'],
+            ['text', !text.trim() && 'Write what you want the team to know'],
+          ]));
+          if (!ok) return;
           setBusy(true);
-          setError(undefined);
           try {
             const body: Record<string, string> = { kind, text: text.trim() };
             if (kind !== 'thoughts') body.about_entry_id = about;
@@ -110,7 +123,7 @@ function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEn
             setText('');
             setAbout('');
           } catch (err) {
-            setError(err as ApiError);
+            problems.fail(err);
           } finally {
             setBusy(false);
           }
@@ -131,6 +144,7 @@ function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEn
         <TextArea id="view-text" label="Your words" value={text} onInput={setText} rows={5} maxLength={10000} required />
         <Button busy={busy} testid="add-view">Send to the team</Button>
       </form>
+      </FormErrors>
     </section>
   );
 }

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { ENTRY_TYPES, entryTypeLabel } from '../format';
-import { Button, FormError, Loaded, SelectField, Success, TableWrap, TextField, useAsync } from '../components/ui';
+import { Button, FormErrors, check, useProblems, Loaded, SelectField, Success, TableWrap, TextField, useAsync } from '../components/ui';
 
 interface Settings {
   defaults: Record<string, 'team' | 'team_and_family'>;
@@ -21,7 +21,7 @@ const SUBJECTS: [string, string][] = [...ENTRY_TYPES, ['forum_thread', 'Forum di
 function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => void }) {
   const [defaults, setDefaults] = useState(initial.defaults);
   const [age, setAge] = useState(String(initial.young_person_min_age));
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -29,21 +29,21 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
       data-testid="family-settings-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([['young_person_min_age', !/^\d+$/.test(age.trim()) || Number(age) < 10 || Number(age) > 18 ? 'Enter an age from 10 to 18' : false]]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           const chosen = Object.fromEntries(Object.entries(defaults).filter(([code]) => !initial.fixed.includes(code)));
           await api.put<Settings>('/api/v1/authority/family-settings', { defaults: chosen, young_person_min_age: Number(age) });
           onSaved();
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="settings" />
-      <TextField id="settings-young_person_min_age" label="A young person may have their own account from the age of" type="number" value={age} onInput={setAge} width="3" required />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="settings">
+      <TextField id="settings-young_person_min_age" label="A young person may have their own account from the age of" hint="From 10 to 18" inputMode="numeric" value={age} onInput={setAge} width="3" required />
       <TableWrap label="Who sees each type of entry by default">
         <table class="govuk-table">
           <caption class="govuk-table__caption govuk-table__caption--m">Who sees each type of entry by default</caption>
@@ -72,7 +72,8 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
         </table>
       </TableWrap>
       <Button busy={busy} testid="save-family-settings">Save settings</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 

@@ -8,7 +8,7 @@ import { href, navigate } from '../router';
 import type { Signposting } from '../types';
 import { age, formatDate, formatDateTime, fullName } from '../format';
 import { OverrideShieldForm, WarningText } from './Shield';
-import { Button, FormError, Success, TextArea, TextField, TableWrap } from '../components/ui';
+import { Button, check, FormErrors, Success, TextArea, TextField, TableWrap, useProblems } from '../components/ui';
 
 export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, testid }: {
   id: string;
@@ -20,35 +20,36 @@ export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, te
   testid?: string;
 }) {
   const [reason, setReason] = useState(initial ?? '');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <form
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([['reason', !reason.trim() && `Enter ${label.charAt(0).toLowerCase()}${label.slice(1).replace(/\?$/, '')}`]]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           await onSubmit(reason.trim());
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix={id} />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
       <TextArea id={`${id}-reason`} label={label} hint={hint} value={reason} onInput={setReason} rows={3} maxLength={500} required />
       <Button busy={busy} testid={testid}>{submitLabel}</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
 export function JoinTeamForm({ childId, shielded, onJoined }: { childId: string; shielded?: boolean; onJoined: () => void }) {
   const [role, setRole] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -56,25 +57,29 @@ export function JoinTeamForm({ childId, shielded, onJoined }: { childId: string;
       data-testid="join-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([
+          ['role', !role.trim() && 'Enter your role with this child'],
+          ['reason', !reason.trim() && "Enter why you need to join this child's team"],
+        ]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           await api.post(`/api/v1/children/${seg(childId)}/team`, { role: role.trim(), reason: reason.trim() });
           onJoined();
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="join" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="join">
       {shielded && (
         <WarningText>This child is shielded: the authority's managers and the lead professional are told who joined and why.</WarningText>
       )}
       <TextField id="join-role" label="Your role with this child" hint="For example: class teacher, school nurse" value={role} onInput={setRole} maxLength={100} required />
       <TextArea id="join-reason" label="Why you need to join this child's team" hint="This is recorded and the team can see it." value={reason} onInput={setReason} rows={3} maxLength={500} required />
       <Button busy={busy} testid="join-team">Join the team</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
