@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/child_access.h"
+#include "app/child_gate.h"
 
 namespace kith::app {
 
@@ -29,7 +29,7 @@ Result<std::vector<WorkerCaseload>> CaseloadService::TeamCaseloads(const Princip
       }
       WorkerCaseload w{u.id, u.display_name, u.job_title, {}};
       for (const auto& child_id : r.Teams().ChildrenOf(u.id)) {
-        auto access = LoadChildAccess(r, child_id, p.Actor());
+        auto access = LoadChildAccess(r, child_id, p.Actor(), domain::ChildAction::kViewAccount, now);
         if (!access || !access->decision.allowed) continue;
         const auto& c = access->child;
         ChildSummary s{c.id, c.given_names, c.family_name, c.date_of_birth, "", false, c.flags};

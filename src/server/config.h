@@ -12,6 +12,9 @@
 //   secure_cookies  KITH_SECURE_COOKIES   false      (true behind a TLS-terminating proxy)
 //   fast_hashing    KITH_FAST_HASHING     false      (tests only: minimal argon2id cost)
 //   test_clock      KITH_TEST_CLOCK       false      (tests only: a clock tests can move)
+//   break_glass_hours      KITH_BREAK_GLASS_HOURS      4   (break-glass lasts this long by default)
+//   break_glass_max_hours  KITH_BREAK_GLASS_MAX_HOURS  12  (and at most this long; 1..72)
+//   join_escalation_hours  KITH_JOIN_ESCALATION_HOURS  24  (an undecided request to join is escalated)
 #pragma once
 
 #include <algorithm>
@@ -37,6 +40,9 @@ struct Config {
   bool secure_cookies = false;
   bool fast_hashing = false;
   bool test_clock = false;
+  int break_glass_hours = 4;
+  int break_glass_max_hours = 12;
+  int join_escalation_hours = 24;
 
   std::string DatabasePath() const { return data_dir + "/kith.db"; }
 };

@@ -21,10 +21,10 @@
 #include "domain/account/family.h"
 #include "domain/account/wheel.h"
 #include "domain/audit.h"
+#include "domain/break_glass.h"
 #include "domain/child.h"
 #include "domain/early_help/assessment.h"
 #include "domain/organisation.h"
-#include "domain/shield.h"
 #include "domain/team.h"
 #include "domain/user.h"
 
@@ -335,7 +335,7 @@ struct FeedItem {
 struct Alert {
   std::string id;
   std::string user_id;
-  std::string child_id;
+  std::string child_id;  // empty for an alert about no child (a change to the user's account)
   TimePoint at;
   std::string kind;  // serious_entry | finding | mention
   std::string summary;
@@ -638,26 +638,49 @@ class IdempotencyRepository {
   virtual int64_t DeleteExpired(TimePoint now) = 0;
 };
 
-// Everything one transaction can reach.
-// --- Shield overrides (issue 6): time-limited access to a shielded child's details ---------
+// --- Break-glass (issue 14; ADR 0012): time-limited emergency access to a child's account ---
 
-class ShieldOverrideRepository {
+class BreakGlassRepository {
  public:
-  virtual ~ShieldOverrideRepository() = default;
+  virtual ~BreakGlassRepository() = default;
   // kConflict if the id exists.
-  virtual Status Insert(const domain::ShieldOverride& o) = 0;
-  virtual std::optional<domain::ShieldOverride> Get(const std::string& id) = 0;
-  // The user's override of the child in force at `now` (the one ending last), if any.
-  virtual std::optional<domain::ShieldOverride> ActiveFor(const std::string& user_id, const std::string& child_id,
-                                                          TimePoint now) = 0;
-  // The authority's overrides that are not yet reviewed or that stop (stopped) giving access at or
-  // after `since` (so every one in force), newest first, at most `limit`.
-  virtual std::vector<domain::ShieldOverride> ForAuthority(const std::string& authority_id, TimePoint since,
-                                                           int limit) = 0;
-  // Stores the review and early end (reviewed_*, ended_*) of a stored override; kNotFound.
-  virtual Status UpdateReview(const domain::ShieldOverride& o) = 0;
+  virtual Status Insert(const domain::BreakGlass& g) = 0;
+  virtual std::optional<domain::BreakGlass> Get(const std::string& id) = 0;
+  // The user's break-glass of the child in force at `now` (the one ending last), if any.
+  virtual std::optional<domain::BreakGlass> ActiveFor(const std::string& user_id, const std::string& child_id,
+                                                      TimePoint now) = 0;
+  // The authority's break-glass uses that are not yet reviewed or that stop (stopped) giving
+  // access at or after `since` (so every one in force), newest first, at most `limit`.
+  virtual std::vector<domain::BreakGlass> ForAuthority(const std::string& authority_id, TimePoint since, int limit) = 0;
+  // Stores the review and early end (reviewed_*, review_note, justified, ended_*) of a stored
+  // break-glass; kNotFound if there is none with that id.
+  virtual Status UpdateReview(const domain::BreakGlass& g) = 0;
 };
 
+// --- Requests to join a child's team (issue 14) -----------------------------------------------
+
+class JoinRequestRepository {
+ public:
+  virtual ~JoinRequestRepository() = default;
+  // kConflict if the id exists.
+  virtual Status Insert(const domain::JoinRequest& request) = 0;
+  virtual std::optional<domain::JoinRequest> Get(const std::string& id) = 0;
+  // The requests to join one child's team, newest first, at most `limit`.
+  virtual std::vector<domain::JoinRequest> ForChild(const std::string& child_id, int limit) = 0;
+  // The user's own requests, newest first, at most `limit`.
+  virtual std::vector<domain::JoinRequest> ForUser(const std::string& user_id, int limit) = 0;
+  // Pending requests to join teams of children of one authority, oldest first, at most `limit`.
+  virtual std::vector<domain::JoinRequest> PendingInAuthority(const std::string& authority_id, int limit) = 0;
+  // Pending requests of every authority made at or before `made_by` and not yet escalated,
+  // oldest first, at most `limit`.
+  virtual std::vector<domain::JoinRequest> DueForEscalation(TimePoint made_by, int limit) = 0;
+  // Stores the status, decision (decided_by, decided_at, decision_reason) and escalated_at of a
+  // request that is pending as stored. kNotFound if there is no such request, kConflict if it
+  // is no longer pending (someone decided or withdrew it first).
+  virtual Status Update(const domain::JoinRequest& request) = 0;
+};
+
+// Everything one transaction can reach.
 class Repositories {
  public:
   virtual ~Repositories() = default;
@@ -679,7 +702,8 @@ class Repositories {
   virtual EarlyHelpRepository& EarlyHelp() = 0;
   virtual FamilyRepository& Family() = 0;
   virtual IdempotencyRepository& Idempotency() = 0;
-  virtual ShieldOverrideRepository& ShieldOverrides() = 0;
+  virtual BreakGlassRepository& BreakGlass() = 0;
+  virtual JoinRequestRepository& JoinRequests() = 0;
 };
 
 }  // namespace kith::storage

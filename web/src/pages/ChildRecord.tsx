@@ -113,7 +113,7 @@ function Matches({ results, reason, onNone, busy }: { results: SearchResult[]; r
       {chosen && (
         <div class="kith-card" key={chosen.child_id}>
           <h3 class="govuk-heading-s">{fullName(chosen)}</h3>
-          <SignpostAndJoin childId={chosen.child_id} initialReason={reason} onJoined={() => navigate('children', chosen.child_id)} />
+          <SignpostAndJoin childId={chosen.child_id} initialReason={reason} onAccess={() => navigate("children", chosen.child_id)} />
         </div>
       )}
       <h3 class="govuk-heading-s">None of these is the child</h3>
