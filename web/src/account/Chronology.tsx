@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, query, seg } from '../api';
 import type { TabProps } from '../pages/Child';
-import type { Entry, FamilyVisibility } from '../types';
+import type { Entry, FamilyVisibility, ImportReport } from '../types';
 import { ENTRY_TYPES, entryTypeLabel, formatDate, formatDateTime, fullName, SIGNIFICANCE, todayIso } from '../format';
 import { KeepFromFamily, ShareWithFamily, TEAM_ONLY, UNCHANGED, VisibilityControl, VisibilityTag, WhoWillSee, visibilityBody, type VisibilityChoice } from './Visibility';
 import { Button, check, DateField, dateProblem, FormError, FormErrors, Loaded, SelectField, SignificanceTag, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
@@ -231,11 +231,7 @@ export function EntryItem({ entry, childId, childName, onChanged, highlight }: {
   );
 }
 
-interface ImportResult {
-  imported: number;
-  rows_read: number;
-  errors: { line: number; field: string; reason: string }[];
-}
+type ImportResult = ImportReport;
 
 /** Imports entries from a CSV file (columns date,time,agency,type,significance,summary,detail). */
 function ImportCsv({ childId, onImported }: { childId: string; onImported: () => void }) {

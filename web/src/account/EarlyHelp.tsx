@@ -7,16 +7,13 @@ import { api, ApiError, seg } from '../api';
 import type { TabProps } from '../pages/Child';
 import { useSession } from '../session';
 import type {
-  EarlyHelpAction, EarlyHelpAssessment, EarlyHelpContent, EarlyHelpElement, EarlyHelpElementInfo, EarlyHelpVersion, FamilyEntry, Member,
+  EarlyHelpAction, EarlyHelpAssessment, EarlyHelpList, EarlyHelpContent, EarlyHelpElement, EarlyHelpElementInfo, EarlyHelpVersion, FamilyEntry, Member,
 } from '../types';
 import { formatDate, formatDateTime, todayIso } from '../format';
 import { FamilyShare } from './EarlyHelpFamilyShare';
 import { Button, check, DateField, dateProblem, FormError, FormErrors, Loaded, SelectField, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
 
-interface ListData {
-  assessments: EarlyHelpAssessment[];
-  elements: EarlyHelpElementInfo[];
-}
+type ListData = EarlyHelpList;
 
 export const STAGES: Record<string, [string, string]> = {
   draft: ['Draft', 'govuk-tag--grey'],

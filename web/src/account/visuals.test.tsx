@@ -14,8 +14,8 @@ const series: ContactSeries = {
   ],
   totals: [3, 4],
   agencies: [
-    { agency_id: 'AHV', name: 'Health visiting', kind: 'health_visiting', counts: [3, 0], total: 3 },
-    { agency_id: 'APOL', name: 'Police', kind: 'police', counts: [0, 4], total: 4 },
+    { agency_id: 'AHV', name: 'Health visiting', kind: 'health_visiting', counts: [3, 0], total: 3, last_contact: '2026-08-20' },
+    { agency_id: 'APOL', name: 'Police', kind: 'police', counts: [0, 4], total: 4, last_contact: '2026-09-12' },
   ],
   flags: [
     { kind: 'stopped_seeing', agency_id: 'AHV', bucket_index: 1, explanation: 'No health visiting contact since August.' },
@@ -47,8 +47,8 @@ describe('word cloud text equivalent', () => {
   afterEach(cleanup);
   it('offers every word as a toggle button with its count', () => {
     const terms: Term[] = [
-      { term: 'bruise', display: 'bruise', phrase: false, safeguarding: true, weight: 1, count: 5, entry_ids: ['E1'] },
-      { term: 'missed appointment', display: 'missed appointment', phrase: true, safeguarding: true, weight: 0.5, count: 3, entry_ids: ['E2'] },
+      { term: 'bruise', display: 'bruise', phrase: false, safeguarding: true, weight: 1, count: 5, entry_count: 1, entry_ids: ['E1'] },
+      { term: 'missed appointment', display: 'missed appointment', phrase: true, safeguarding: true, weight: 0.5, count: 3, entry_count: 1, entry_ids: ['E2'] },
     ];
     const onSelect = vi.fn();
     render(<WordList terms={terms} selected="bruise" onSelect={onSelect} />);
@@ -63,7 +63,7 @@ describe('word cloud text equivalent', () => {
 
 describe('the word list\'s order', () => {
   const t = (display: string, weight: number, count: number): Term =>
-    ({ term: display, display, phrase: false, safeguarding: false, weight, count, entry_ids: [] });
+    ({ term: display, display, phrase: false, safeguarding: false, weight, count, entry_count: count, entry_ids: [] });
   const terms = [t('visit', 0.4, 9), t('burn', 1, 2), t('bruising', 0.8, 4), t('mother', 0.4, 9)];
   it('"most mentioned first" is by count (ties: weight, then name)', () => {
     expect(sortTerms(terms, 'mentions').map((x) => x.display)).toEqual(['mother', 'visit', 'bruising', 'burn']);
@@ -77,14 +77,14 @@ describe('wheel text equivalent', () => {
   afterEach(cleanup);
   const person = (id: string, name: string, relationship: string, category: 'family' | 'household' | 'professional', extra = {}) => ({
     id, name, relationship, category, lives_with_child: true, since: null, date_of_birth: null, adult: true, verified: true,
-    verified_by_agency_id: null, notes: '', user_id: null, ...extra,
+    verified_by_agency_id: null, notes: '', user_id: null, version: 1, ...extra,
   });
   const wheel: Wheel = {
     child: { id: 'K1', name: 'Leo Carter', age: 1 },
     people: [person('P1', 'Tracey Carter', 'mother', 'family'), person('P2', 'Jason Kerr', 'unknown', 'household', { verified: false })],
     findings: [
-      { kind: 'unexplained_adult', severity: 'serious', explanation: 'An adult lives at the address with no stated relationship.', person_ids: ['P2'], facts: [] },
-      { kind: 'no_school', severity: 'info', explanation: 'Info only.', person_ids: ['P1'], facts: [] },
+      { kind: 'unexplained_adult_in_household', group: 'unexplained_role', severity: 'serious', explanation: 'An adult lives at the address with no stated relationship.', person_ids: ['P2'], facts: [] },
+      { kind: 'school_age_without_school', group: 'gap', severity: 'info', explanation: 'Info only.', person_ids: ['P1'], facts: [] },
     ],
   };
   it('flags the unexplained adult in words, not colour alone', () => {

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../api';
 import { href, navigate } from '../router';
-import type { AuditRecord } from '../types';
+import type { AuditRecord, FoundChild } from '../types';
 import type { TabProps } from './Child';
 import { formatDate, formatDateTime, fullName, humanise, roleLabel } from '../format';
 import { Button, check, DateField, dateProblem, FormErrors, Loaded, TextField, useAsync, useProblems } from '../components/ui';
@@ -92,13 +92,6 @@ export function AccountAudit({ childId }: TabProps) {
   );
 }
 
-interface FoundChild {
-  child_id: string;
-  given_names: string;
-  family_name: string;
-  date_of_birth: string | null;
-  score: number;
-}
 
 /** Finds a child of the auditor's authority by name, to open their audit trail. */
 function FindByName() {

@@ -154,7 +154,9 @@ function Team({ c }: { c: FamilyChild }) {
     <section class="kith-card" aria-labelledby="team-h">
       <h2 class="govuk-heading-m" id="team-h">The team around {c.child.name}</h2>
       {c.team.length === 0 ? (
-        <p class="govuk-body">Nobody is on the team yet.</p>
+        <p class="govuk-body" data-testid="family-team-contact">
+          {c.contact_through ? `${c.contact_through}. They will pass your message to the team.` : 'Nobody is on the team yet.'}
+        </p>
       ) : (
         <dl class="govuk-summary-list" data-testid="family-team">
           {c.team.map((m) => (

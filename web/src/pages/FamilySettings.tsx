@@ -5,12 +5,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { ENTRY_TYPES, entryTypeLabel } from '../format';
 import { Button, FormErrors, check, useProblems, Loaded, SelectField, Success, TableWrap, TextField, useAsync } from '../components/ui';
+import type { FamilySettings } from '../types';
 
-interface Settings {
-  defaults: Record<string, 'team' | 'team_and_family'>;
-  fixed: string[];
-  young_person_min_age: number;
-}
+type Settings = FamilySettings;
 
 const CHOICES: [string, string][] = [
   ['team', 'The team only'],

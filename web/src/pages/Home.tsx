@@ -4,7 +4,7 @@ import { api } from '../api';
 import { live } from '../live';
 import { href } from '../router';
 import { useSession } from '../session';
-import type { Alert, ChildSummary, FeedItem } from '../types';
+import type { Alert, ChildSummary, FeedItem, WorkerCaseload } from '../types';
 import { age, formatDate, formatDateTime, fullName } from '../format';
 import { FlagTags, Loaded, SignificanceTag, useAsync } from '../components/ui';
 
@@ -157,12 +157,6 @@ export function MyChildren() {
   );
 }
 
-interface WorkerCaseload {
-  user_id: string;
-  display_name: string;
-  job_title: string;
-  children: ChildSummary[];
-}
 
 /** A manager's workers and the children on their caseloads (only those the manager may open). */
 export function TeamCaseloads() {

@@ -46,7 +46,7 @@ describe('SignIn', () => {
   it('asks for the code when a second factor is due and sends it', async () => {
     const { calls } = mockFetch({ 'POST /api/v1/session/second-factor': { body: { user, state: 'complete', csrf_token: 'c2' } } });
     const onSession = vi.fn();
-    render(<SignIn session={{ user: user as never, state: 'second_factor_required', csrf_token: 'c1' }} onSession={onSession} />);
+    render(<SignIn session={{ user: user as never, state: 'second_factor_required', csrf_token: 'c1', session_started_at: '2026-11-20T10:00:00Z' }} onSession={onSession} />);
     expect(screen.getByRole('heading', { name: 'Enter your code' })).toBeTruthy();
     fireEvent.input(screen.getByLabelText('Code from your authenticator app'), { target: { value: '123 456' } });
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
@@ -60,7 +60,7 @@ describe('SignIn', () => {
       'POST /api/v1/me/second-factor/enrolment/confirm': { body: { user, state: 'complete', csrf_token: 'c3' } },
     });
     const onSession = vi.fn();
-    render(<SignIn session={{ user: user as never, state: 'enrolment_required', csrf_token: 'c1' }} onSession={onSession} />);
+    render(<SignIn session={{ user: user as never, state: 'enrolment_required', csrf_token: 'c1', session_started_at: '2026-11-20T10:00:00Z' }} onSession={onSession} />);
     expect((await screen.findByTestId('totp-secret')).textContent).toBe('JBSW Y3DP EHPK 3PXP');
     fireEvent.input(screen.getByLabelText('Code from your authenticator app'), { target: { value: '654321' } });
     fireEvent.click(screen.getByRole('button', { name: 'Finish setting up' }));
