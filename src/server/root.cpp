@@ -125,9 +125,13 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
   app::FamilyService* family_for_hub = nullptr;
-  app::LiveHub hub([&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
-    return account_for_hub->MaySee(user_id, event.child_id) || family_for_hub->MaySeeLive(user_id, event);
-  });
+  app::LiveHub hub(
+      [&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
+        return account_for_hub->MaySee(user_id, event.child_id) || family_for_hub->MaySeeLive(user_id, event);
+      },
+      [&account_for_hub](const app::LiveEvent& event, const std::vector<std::string>& user_ids) {
+        account_for_hub->RecordLive(event, user_ids);
+      });
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
   app::EarlyHelpService early_help(context, words, &hub);
