@@ -15,6 +15,12 @@
 //   break_glass_hours      KITH_BREAK_GLASS_HOURS      4   (break-glass lasts this long by default)
 //   break_glass_max_hours  KITH_BREAK_GLASS_MAX_HOURS  12  (and at most this long; 1..72)
 //   join_escalation_hours  KITH_JOIN_ESCALATION_HOURS  24  (an undecided request to join is escalated)
+// The national hub (docs/hub.md), all four or none:
+//   hub_url              KITH_HUB_URL              (none)  http://HOST:PORT of the hub
+//   hub_key_file         KITH_HUB_KEY_FILE         (none)  this node's signing key (kith hub keygen)
+//   linkage_secret_file  KITH_LINKAGE_SECRET_FILE  (none)  the authorities' secret (kith pprl keygen)
+//   hub_authority        KITH_HUB_AUTHORITY        (none)  the local authority id whose children are published
+//   hub_interval         KITH_HUB_INTERVAL         10      seconds between checks for changes to publish
 #pragma once
 
 #include <algorithm>
@@ -43,6 +49,11 @@ struct Config {
   int break_glass_hours = 4;
   int break_glass_max_hours = 12;
   int join_escalation_hours = 24;
+  std::string hub_url;
+  std::string hub_key_file;
+  std::string linkage_secret_file;
+  std::string hub_authority;
+  int hub_interval = 10;
 
   std::string DatabasePath() const { return data_dir + "/kith.db"; }
 };

@@ -40,6 +40,7 @@
 #include "http/server.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
+#include "server/hub_node.h"
 #include "storage/idempotent_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -213,6 +214,12 @@ int Serve(const Config& config, bool demo_if_empty) {
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
     }
   });
+  // An authority node publishes its children's linkage tokens to the national hub, if one is named.
+  auto hub_publishing = StartHubPublishing(config, *store, clock, random);
+  if (!hub_publishing) {
+    log::Error("config.refused", {{"reason", hub_publishing.error().message}});
+    return 2;
+  }
   const uint16_t port = server.Listen();
   log::Info(
       "server.listening",
