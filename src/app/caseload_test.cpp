@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/child_service.h"
+#include "app/team_service.h"
 #include "app/test_fixture.h"
 
 namespace kith::app {
@@ -33,7 +34,7 @@ TEST_F(CaseloadTest, AManagerSeesEachWorkersChildrenTheManagerMaySee) {
   const std::string leo = Child("sw", "Leo");
   const std::string mia = Child("sw2", "Mia");
   Child("teacher", "Oscar");  // another agency's child: not the manager's
-  ASSERT_TRUE(children_->ChangeLead(As("sw"), leo, "u-sw", "Allocated social worker"));
+  ASSERT_TRUE(TeamService(*ctx_).ChangeLead(As("sw"), leo, "u-sw", "Allocated social worker"));
   CaseloadService caseloads(*ctx_);
   auto got = caseloads.TeamCaseloads(As("mgr"));
   ASSERT_TRUE(got) << got.error().message;

@@ -4,6 +4,7 @@
 
 #include "app/account_service.h"
 #include "app/child_service.h"
+#include "app/team_service.h"
 #include "app/test_fixture.h"
 #include "domain/account/uk_time.h"
 
@@ -23,8 +24,8 @@ class ContactAlertsTest : public AppFixture {
     auto created = children_->Create(As("sw"), c, "Referral received");
     ASSERT_TRUE(created) << created.error().message;
     child_ = created->child.id;
-    ASSERT_TRUE(children_->ChangeLead(As("sw"), child_, "u-sw", "Allocated social worker"));
-    ASSERT_TRUE(children_->Join(As("teacher"), child_, "Class teacher", "Teaches Leo"));
+    ASSERT_TRUE(TeamService(*ctx_).ChangeLead(As("sw"), child_, "u-sw", "Allocated social worker"));
+    AddToTeam(child_, "teacher", "Class teacher");
   }
 
   Date Today() const { return domain::UkDate(clock_.Now()); }
