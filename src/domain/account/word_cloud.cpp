@@ -233,11 +233,29 @@ std::vector<CloudTerm> TermIndex::Top(const CorpusStats& corpus, const TopOption
     scored.push_back({boost * Weight(term.count, df[i], documents), candidates[i]});
   }
   const size_t n = std::min(options.n, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(n), scored.end(),
-                    [&](const Scored& a, const Scored& b) {
-                      if (a.weight != b.weight) return a.weight > b.weight;
-                      return terms_[a.id].key < terms_[b.id].key;
-                    });
+  const auto heavier = [&](const Scored& a, const Scored& b) {
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return terms_[a.id].key < terms_[b.id].key;
+  };
+  std::sort(scored.begin(), scored.end(), heavier);
+  // Safeguarding terms keep up to a quarter of the places whatever their weight: one cut lip
+  // among months of routine visits must still show (issue 15). The rest go by weight, and the
+  // cloud stays in weight order.
+  const size_t reserved = options.n / 4;
+  std::vector<Scored> chosen;
+  chosen.reserve(n);
+  for (const auto& s : scored) {
+    if (chosen.size() == reserved) break;
+    if (terms_[s.id].safeguarding) chosen.push_back(s);
+  }
+  for (const auto& s : scored) {
+    if (chosen.size() == n) break;
+    const bool taken = terms_[s.id].safeguarding &&
+                       std::any_of(chosen.begin(), chosen.end(), [&](const Scored& c) { return c.id == s.id; });
+    if (!taken) chosen.push_back(s);
+  }
+  std::sort(chosen.begin(), chosen.end(), heavier);
+  scored = std::move(chosen);
 
   std::vector<CloudTerm> top;
   top.reserve(n);
