@@ -110,7 +110,7 @@ TEST_F(ImportJobsTest, OnlyIndexStewardsImportAndEveryRefusalIsAudited) {
   EXPECT_EQ(jobs_->Get(As("mgr"), started->id).error().code, ErrorCode::kForbidden);
   EXPECT_EQ(jobs_->Get(As("steward"), "I-nope").error().code, ErrorCode::kNotFound);
   jobs_->WaitIdle();
-  const auto audit = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 100000); });
+  const auto audit = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 100000); });
   size_t denied = 0, starts = 0, summaries = 0;
   for (const auto& a : audit) {
     denied += a.outcome == domain::AuditOutcome::kDenied ? 1 : 0;

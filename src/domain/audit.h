@@ -1,6 +1,8 @@
 // The audit record: who did what to which child, acting as what, why, when and with what
-// outcome. Records are append-only and hash-chained: each holds the hash of the previous one,
-// so any change to a stored record, or a removal, breaks the chain from that point on.
+// outcome. Records are append-only and hash-chained: each holds the hash of the previous record
+// of its chain, so any change to a stored record, or a removal, breaks the chain from that point
+// on. A log has one chain or several (one per database writer, so that writers never queue on a
+// shared head: docs/adr/0014-audit-chains-per-writer.md); each chain runs 1, 2, 3, … on its own.
 // Pure functions; safe from any thread.
 #pragma once
 
@@ -16,7 +18,8 @@ enum class AuditOutcome { kAllowed, kDenied, kFailed };
 std::string_view ToString(AuditOutcome outcome);
 
 struct AuditRecord {
-  int64_t seq = 0;  // 1, 2, 3, ... assigned by the log
+  int64_t chain = 0;  // which chain of the log (0 when the log has one); assigned by the log
+  int64_t seq = 0;    // 1, 2, 3, ... within the chain, assigned by the log
   TimePoint at;
   std::string actor_id;      // user id; empty for anonymous requests
   std::string actor_role;    // the actor's role at the time
@@ -29,14 +32,17 @@ struct AuditRecord {
   std::string why;        // the access decision's explanation ("team member")
   std::string detail;     // a small JSON object (search terms, changed fields), or empty
   std::string client;     // the client address
-  std::string prev_hash;  // hash of record seq-1; kGenesisHash for the first
+  std::string prev_hash;  // hash of record seq-1 of the same chain; kGenesisHash for the first
   std::string hash;       // ComputeAuditHash of this record
 };
 
 // The prev_hash of record 1.
 inline constexpr std::string_view kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-// SHA-256 (hex) over an unambiguous encoding of every field but `hash`, including prev_hash.
+// SHA-256 (hex) over an unambiguous encoding of every field but `chain` and `hash`, including
+// prev_hash. The chain number is not hashed: a record's place is fixed by its link to the one
+// before it, so moving it to another chain breaks both chains; and the hashes of logs written
+// before there were several chains stay valid.
 std::string ComputeAuditHash(const AuditRecord& record);
 
 }  // namespace kith::domain

@@ -16,7 +16,6 @@
 #include "server/pprl_tools.h"
 #include "server/root.h"
 #include "server/tools.h"
-#include "storage/sqlite/sqlite_store.h"
 
 namespace kith::server {
 namespace {
@@ -47,17 +46,21 @@ std::optional<std::string> ReadPassword(bool from_stdin, const std::string& prom
 
 struct Runtime {
   Config config;
-  std::unique_ptr<storage::Store> store;
+  Database database;
+  storage::Store* store = nullptr;
   SystemClock clock;
   SystemRandom random;
   std::unique_ptr<app::PasswordHasher> hasher;
   std::unique_ptr<app::Context> context;
 
+  // Throws (storage::StorageError) when the database cannot be opened.
   static std::unique_ptr<Runtime> Open(const Config& config) {
     auto rt = std::make_unique<Runtime>();
     rt->config = config;
-    std::filesystem::create_directories(config.data_dir);
-    rt->store = storage::OpenSqliteStore({.path = config.DatabasePath()});
+    auto database = OpenDatabase(config, {});
+    if (!database) throw storage::StorageError(database.error().message);
+    rt->database = std::move(database).value();
+    rt->store = rt->database.store.get();
     rt->hasher = std::make_unique<app::PasswordHasher>(config.fast_hashing ? app::HashCost::kMinimum
                                                                            : app::HashCost::kInteractive);
     rt->context = std::make_unique<app::Context>(app::Context{*rt->store, rt->clock, rt->random, *rt->hasher, {}});
@@ -72,7 +75,7 @@ int Fail(const Error& e) {
 
 }  // namespace
 
-int RunCli(int argc, char** argv) {
+int RunCli(int argc, char** argv, ServeHooks* hooks) {
   CLI::App cli{
       "Kith: the safeguarding network around every child.\n"
       "Configuration comes from --config FILE (or KITH_CONFIG), then KITH_* environment variables;\n"
@@ -134,10 +137,11 @@ int RunCli(int argc, char** argv) {
 
   auto* audit = cli.add_subcommand("audit", "Check the tamper-evident audit trail");
   audit->require_subcommand(1);
-  auto* audit_verify =
-      audit->add_subcommand("verify", "Verify the whole hash chain; names the first broken record and exits 1 if any");
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "Verify every hash chain of the audit log; names the first broken record and exits 1 if any");
   auto* audit_head = audit->add_subcommand(
-      "head", "Print the sequence number and hash of the newest record (keep it elsewhere to detect truncation)");
+      "head",
+      "Print the newest record of each chain as 'chain seq hash' lines (keep them elsewhere to detect truncation)");
 
   Tools tools(cli);  // link, import, search
   PprlTools pprl_tools(cli);
@@ -152,15 +156,13 @@ int RunCli(int argc, char** argv) {
   if (log::ParseLevel(config->log_level, &level)) log::SetLevel(level);
 
   try {
-    if (serve->parsed()) return Serve(*config, demo_if_empty);
+    if (serve->parsed()) return Serve(*config, demo_if_empty, hooks);
     if (auto code = tools.Run(*config)) return *code;
     if (auto code = pprl_tools.Run()) return *code;
     if (auto code = hub_tools.Run()) return *code;
 
     if (migrate->parsed()) {
-      std::filesystem::create_directories(config->data_dir);
-      auto [from, to] = storage::MigrateSqlite(config->DatabasePath());
-      std::cout << "Database " << config->DatabasePath() << ": schema version " << from << " -> " << to << "\n";
+      std::cout << "Database " << MigrateDatabase(*config) << "\n";
       return 0;
     }
 
@@ -186,7 +188,7 @@ int RunCli(int argc, char** argv) {
 
     if (demo->parsed()) {
       if (!IsEmpty(*rt->store)) {
-        std::cerr << "kith: the database " << config->DatabasePath()
+        std::cerr << "kith: the database " << rt->database.where
                   << " already holds data; demo data goes only into an empty database.\n";
         return 1;
       }
@@ -259,15 +261,20 @@ int RunCli(int argc, char** argv) {
       });
       if (tty && audit_verify->parsed()) std::cerr << "\n";
       if (audit_head->parsed()) {
-        std::cout << report.checked << " " << report.head_hash << "\n";
+        for (const auto& head : report.heads) std::cout << head.chain << " " << head.seq << " " << head.hash << "\n";
         return report.ok ? 0 : 1;
       }
       if (report.ok) {
-        std::cout << "The audit chain is intact: " << report.checked << " records, head " << report.head_hash << "\n";
+        std::cout << "The audit log is intact: " << report.checked << " records in " << report.heads.size()
+                  << (report.heads.size() == 1 ? " chain" : " chains") << ".\n";
+        for (const auto& head : report.heads) {
+          std::cout << "  chain " << head.chain << ": head " << head.seq << " " << head.hash << "\n";
+        }
         return 0;
       }
-      std::cout << "The audit chain is BROKEN at record " << report.first_broken_seq << ": " << report.problem << ". "
-                << report.checked << " records before it verified.\n";
+      std::cout << "The audit log is BROKEN at record " << report.first_broken_seq << " of chain "
+                << report.first_broken_chain << ": " << report.problem << ". " << report.checked
+                << " records before it verified.\n";
       return 1;
     }
   } catch (const std::exception& e) {

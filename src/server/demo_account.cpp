@@ -177,6 +177,7 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
   int entries = 0;
 
   store.Write([&](storage::Repositories& r) {
+    entries = 0;
     auto agency_kind = [&](const std::string& id) {
       auto a = r.Agencies().Get(id);
       return a ? a->kind : domain::AgencyKind::kVoluntarySector;

@@ -157,17 +157,30 @@ class SessionRepository {
   virtual int64_t DeleteExpired(TimePoint idle_before, TimePoint created_before) = 0;
 };
 
+// The newest record of one chain of the audit log.
+struct AuditChainHead {
+  int64_t chain = 0;
+  int64_t seq = 0;
+  std::string hash;
+};
+
+// The audit log is one hash chain or several (domain/audit.h): a back end whose writes run
+// concurrently gives each writer a chain of its own, so that no write waits for another's head.
+// Within a chain, seq runs 1, 2, 3, … without gaps and each record links to the one before.
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
-  // Assigns seq, prev_hash and hash, appends the record and returns it as stored. If the
-  // surrounding write is undone the record is too, and the chain continues from before it.
+  // Assigns chain, seq, prev_hash and hash (appending to the chain of this transaction's writer),
+  // appends the record and returns it as stored. If the surrounding write is undone the record
+  // is too, and the chain continues from before it. Throws StorageError in a read transaction.
   virtual domain::AuditRecord Append(domain::AuditRecord record) = 0;
-  // Records about one child, newest first, at most `limit`.
+  // Records about one child, newest first (by time, then the order they were appended in), at
+  // most `limit`.
   virtual std::vector<domain::AuditRecord> ForChild(const std::string& child_id, int limit) = 0;
-  // Records with seq > after_seq in seq order, at most `limit`.
-  virtual std::vector<domain::AuditRecord> Range(int64_t after_seq, int limit) = 0;
-  virtual int64_t LastSeq() = 0;
+  // Records of one chain with seq > after_seq in seq order, at most `limit`.
+  virtual std::vector<domain::AuditRecord> Range(int64_t chain, int64_t after_seq, int limit) = 0;
+  // The newest record of every chain that has any, in chain order; empty for an empty log.
+  virtual std::vector<AuditChainHead> Heads() = 0;
 };
 
 // --- The child's account (issue 3): chronology, forum, wheel, word statistics, feed ---------

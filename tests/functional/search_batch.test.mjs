@@ -3,12 +3,11 @@
 // malformed row, a reason required and the batch audited once.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { makeDataDir, runCli } from './harness.mjs';
+import { makeDataDir, removeDataDir, runCli, sql } from './harness.mjs';
 
 let dataDir;
 let db;
@@ -17,12 +16,10 @@ const file = (name, text) => {
   writeFileSync(p, text);
   return p;
 };
-const sqlite = (sql) => {
-  const r = spawnSync('sqlite3', [db], { input: sql, encoding: 'utf8' });
-  if (r.error) throw new Error(`sqlite3 is needed (scripts/apt-packages.txt): ${r.error.message}`);
-  return r.stdout.trim();
-};
-const batchAudits = () => sqlite("SELECT actor_id, reason, detail FROM audit_log WHERE action = 'child.search.batch' ORDER BY seq;");
+// In the order they were written (the command line's clock is the real one).
+const batchAudits = () =>
+  sql(dataDir, "SELECT actor_id, reason, detail FROM audit_log WHERE action = 'child.search.batch' ORDER BY at;")
+    .stdout.trim();
 
 before(() => {
   dataDir = makeDataDir();
@@ -41,7 +38,7 @@ before(() => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /4 rows: 3 created, 1 matched/);
 });
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+after(() => removeDataDir(dataDir));
 
 const queries = [
   'given_name,family_name,date_of_birth,postcode',

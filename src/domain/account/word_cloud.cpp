@@ -233,11 +233,33 @@ std::vector<CloudTerm> TermIndex::Top(const CorpusStats& corpus, const TopOption
     scored.push_back({boost * Weight(term.count, df[i], documents), candidates[i]});
   }
   const size_t n = std::min(options.n, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(n), scored.end(),
-                    [&](const Scored& a, const Scored& b) {
-                      if (a.weight != b.weight) return a.weight > b.weight;
-                      return terms_[a.id].key < terms_[b.id].key;
-                    });
+  const auto heavier = [&](const Scored& a, const Scored& b) {
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return terms_[a.id].key < terms_[b.id].key;
+  };
+  std::sort(scored.begin(), scored.end(), heavier);
+  // Safeguarding phrases (named injuries and events: "cut lip", "head injury") keep up to a
+  // quarter of the places whatever their weight: one cut lip among months of routine visits must
+  // still show (issue 15). Single safeguarding words are boosted but compete by weight: they are
+  // many ("police", "missed") and would otherwise fill the reserve before the one cut lip. The
+  // rest go by weight, and the cloud stays in weight order.
+  const auto reserved_for = [&](const Scored& s) { return terms_[s.id].safeguarding && terms_[s.id].phrase; };
+  const size_t reserved = options.n / 4;
+  std::vector<Scored> chosen;
+  chosen.reserve(n);
+  for (const auto& s : scored) {
+    if (chosen.size() == std::min(reserved, n)) break;
+    if (reserved_for(s)) chosen.push_back(s);
+  }
+  const size_t kept = chosen.size();
+  for (const auto& s : scored) {
+    if (chosen.size() == n) break;
+    const bool taken = reserved_for(s) && std::any_of(chosen.begin(), chosen.begin() + static_cast<ptrdiff_t>(kept),
+                                                      [&](const Scored& c) { return c.id == s.id; });
+    if (!taken) chosen.push_back(s);
+  }
+  std::sort(chosen.begin(), chosen.end(), heavier);
+  scored = std::move(chosen);
 
   std::vector<CloudTerm> top;
   top.reserve(n);

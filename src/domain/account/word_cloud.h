@@ -23,7 +23,8 @@
 //  5. Weight: sublinear TF-IDF, with children as the documents (see Weight in word_cloud.cpp),
 //     times kSafeguardingBoost for the safeguarding vocabulary (injuries, neglect, domestic
 //     abuse, exploitation, missed health care...), so the words a reviewer looks for are not
-//     crowded out; safeguarding phrases ("cut lip", "head injury") count from one occurrence.
+//     crowded out; safeguarding phrases ("cut lip", "head injury") count from one occurrence
+//     and keep up to a quarter of the cloud's places whatever their weight (TermIndex::Top).
 //
 // Incremental: a TermIndex holds one child's term counts and can Add or Remove a single entry
 // (a chronology entry or a forum post) in time proportional to that entry's length; CorpusStats
@@ -147,7 +148,8 @@ class TermIndex {
   // Forgets an entry (e.g. a superseded version). Unknown ids change nothing.
   TermDelta Remove(std::string_view entry_id);
 
-  // The n heaviest terms, heaviest first (ties by term), weighted against `corpus`.
+  // The n heaviest terms, heaviest first (ties by term), weighted against `corpus`; the
+  // safeguarding phrases present take up to n / 4 of the places first, heaviest first.
   std::vector<CloudTerm> Top(const CorpusStats& corpus, const TopOptions& options = {}) const;
   // Every entry holding the term (a CloudTerm::term), in the order they were added.
   std::vector<std::string> EntriesFor(std::string_view term) const;

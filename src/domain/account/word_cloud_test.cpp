@@ -255,6 +255,58 @@ TEST(SafeguardingVocabularyTest, InjuriesOutrankFillerInARealisticCase) {
   EXPECT_EQ(Find(top, "cut lip")->count, 1) << "a safeguarding phrase shows from its first use";
 }
 
+TEST(SafeguardingVocabularyTest, OneCutLipKeepsAPlaceAmongManyRoutineWords) {
+  // As in the demo: a dozen routine words used six times each, and one cut lip.
+  CorpusStats corpus;
+  std::vector<TermIndex> others(10);
+  for (size_t i = 0; i < others.size(); ++i) {
+    Fill(others[i], corpus, {{"o" + std::to_string(i), "Seen by GP for a cough and cold."}});
+  }
+  TermIndex index;
+  std::vector<std::pair<std::string, std::string>> entries;
+  const char* routine[] = {"nappy", "snacks", "cluttered", "voucher", "rent", "dog",
+                           "quiet", "tired",  "biscuits",  "money",   "kitchen", "garden"};
+  for (const char* word : routine) {
+    for (int i = 0; i < 6; ++i) entries.push_back({std::string(word) + std::to_string(i), word});
+  }
+  entries.push_back({"s1", "Domestic incident: police attended, mother had a cut lip."});
+  Fill(index, corpus, entries);
+  TopOptions options = All();
+  options.n = 8;
+  const auto top = index.Top(corpus, options);
+  ASSERT_EQ(top.size(), 8u);
+  ASSERT_TRUE(Find(top, "cut lip"));
+  EXPECT_EQ(Find(top, "cut lip")->count, 1);
+  for (size_t i = 1; i < top.size(); ++i) EXPECT_GE(top[i - 1].weight, top[i].weight) << "in weight order";
+}
+
+TEST(SafeguardingVocabularyTest, OneCutLipKeepsAPlaceAmongManySafeguardingWords) {
+  // As in the demo's cloud: more single safeguarding words used often than the reserve holds
+  // ("police", "missed", "hungry"...), and one cut lip. The words must not take its place.
+  CorpusStats corpus;
+  std::vector<TermIndex> others(10);
+  for (size_t i = 0; i < others.size(); ++i) {
+    Fill(others[i], corpus, {{"o" + std::to_string(i), "Seen by GP for a cough and cold."}});
+  }
+  TermIndex index;
+  std::vector<std::pair<std::string, std::string>> entries;
+  const char* frequent[] = {"police", "missed", "hungry", "crying", "arrears", "vague",
+                            "nappy",  "snacks", "quiet",  "tired",  "money",   "kitchen"};
+  for (const char* word : frequent) {
+    for (int i = 0; i < 6; ++i) entries.push_back({std::string(word) + std::to_string(i), word});
+  }
+  entries.push_back({"s1", "Domestic incident: police attended, mother had a cut lip."});
+  Fill(index, corpus, entries);
+  TopOptions options = All();
+  options.n = 8;
+  const auto top = index.Top(corpus, options);
+  ASSERT_EQ(top.size(), 8u);
+  ASSERT_TRUE(Find(top, "cut lip"));
+  EXPECT_EQ(Find(top, "cut lip")->count, 1);
+  EXPECT_TRUE(Find(top, "police")) << "the frequent safeguarding words still compete by weight";
+  for (size_t i = 1; i < top.size(); ++i) EXPECT_GE(top[i - 1].weight, top[i].weight) << "in weight order";
+}
+
 TEST(FillerWordTest, RecordingWordsAreFillerChildWordsAreNot) {
   for (const char* w : {"given", "ate", "visitor", "seen", "advice", "phone", "today"})
     EXPECT_TRUE(IsFillerWord(w)) << w;

@@ -665,7 +665,9 @@ class SqliteAudit final : public AuditLog {
     return out;
   }
 
-  std::vector<AuditRecord> Range(int64_t after_seq, int limit) override {
+  // SQLite has one writer, hence one chain: chain 0.
+  std::vector<AuditRecord> Range(int64_t chain, int64_t after_seq, int limit) override {
+    if (chain != 0) return {};
     static const std::string kSql = std::string(kAuditSelect) + " WHERE seq>? ORDER BY seq LIMIT ?";
     auto s = db_.Prepare(kSql);
     s.Bind(1, after_seq).Bind(2, limit);
@@ -674,10 +676,10 @@ class SqliteAudit final : public AuditLog {
     return out;
   }
 
-  int64_t LastSeq() override {
-    auto s = db_.Prepare("SELECT coalesce(max(seq), 0) FROM audit_log");
-    s.Step();
-    return s.Int(0);
+  std::vector<AuditChainHead> Heads() override {
+    const AuditHead head = LoadAuditHead(db_);
+    if (head.seq == 0) return {};
+    return {{0, head.seq, head.hash}};
   }
 
  private:

@@ -40,10 +40,10 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
           </tr>
         </thead>
         <tbody class="govuk-table__body">
-          {[...records].sort((a, b) => b.seq - a.seq).map((r) => {
+          {records.map((r) => {
             const who = r.actor_name || r.actor_id || 'System';
             return (
-              <tr class="govuk-table__row" key={r.seq}>
+              <tr class="govuk-table__row" key={`${r.chain}:${r.seq}`}>
                 <td class="govuk-table__cell">{formatDateTime(r.at)}</td>
                 <td class="govuk-table__cell">
                   {who}
