@@ -567,7 +567,19 @@ CREATE INDEX join_requests_by_child ON join_requests(child_id, created_at);
 CREATE INDEX join_requests_by_user ON join_requests(user_id, created_at);
 CREATE INDEX join_requests_pending ON join_requests(authority_id, created_at) WHERE status = 'pending';
 )sql",
-      // 2: safe by default for families (issue 15, SQLite migration 13, docs/family-portal.md). The
+      // 2: rate-limit events (sign-in attempts per address, sign-in failures per username), shared
+      // by every node (issue 16; app/store_rate_limiter.h).
+      R"sql(
+CREATE TABLE rate_events (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key text COLLATE "C" NOT NULL,
+  at timestamptz NOT NULL,
+  expires timestamptz NOT NULL
+);
+CREATE INDEX rate_events_by_key ON rate_events(key, at);
+CREATE INDEX rate_events_by_expiry ON rate_events(expires);
+)sql",
+      // 3: safe by default for families (issue 15, SQLite migration 14, docs/family-portal.md). The
       // agency that set each visibility (whose agreement a release needs), taken from the user who
       // set it; the agencies' requests to agree to a release. Entries and threads shared by the
       // old defaults (team_and_family with no review) cannot be told apart from deliberate

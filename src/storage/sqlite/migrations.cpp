@@ -602,7 +602,20 @@ DROP TABLE alerts;
 ALTER TABLE alerts_new RENAME TO alerts;
 CREATE INDEX alerts_by_user ON alerts(user_id, at);
 )sql",
-      // 13: safe by default for families (issue 15, docs/family-portal.md). The agency that set
+      // 13: rate-limit events (sign-in attempts per address, sign-in failures per username), in
+      // the database so that every node over it counts the same events (issue 16;
+      // app/store_rate_limiter.h).
+      R"sql(
+CREATE TABLE rate_events (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  expires INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rate_events_by_key ON rate_events(key, at);
+CREATE INDEX rate_events_by_expiry ON rate_events(expires);
+)sql",
+      // 14: safe by default for families (issue 15, docs/family-portal.md). The agency that set
       // each visibility (whose agreement a release needs), taken from the user who set it; the
       // agencies' requests to agree to a release. Nothing is shared with the family unless
       // someone decided to share it: rows shared by the old defaults (visibility team_and_family
