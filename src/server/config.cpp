@@ -62,14 +62,25 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
     return boolean(c.fast_hashing);
   } else if (key == "test_clock") {
     return boolean(c.test_clock);
+  } else if (key == "audit_checkpoint_dir") {
+    c.audit_checkpoint_dir = value;
+  } else if (key == "audit_signing_key") {
+    c.audit_signing_key = value;
+  } else if (key == "audit_checkpoint_url") {
+    if (!value.empty() && value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
+      return bad("an http:// or https:// address");
+    }
+    c.audit_checkpoint_url = value;
   } else {
     return Error::Invalid(key, where + ": unknown setting '" + key + "'.");
   }
   return Ok{};
 }
 
-constexpr const char* kKeys[] = {"port",      "address",        "data",         "web_root",  "threads",
-                                 "log_level", "secure_cookies", "fast_hashing", "test_clock"};
+constexpr const char* kKeys[] = {"port",           "address",      "data",       "web_root",
+                                 "threads",        "log_level",    "secure_cookies", "fast_hashing",
+                                 "test_clock",     "audit_checkpoint_dir", "audit_signing_key",
+                                 "audit_checkpoint_url"};
 
 }  // namespace
 

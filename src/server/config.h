@@ -12,6 +12,9 @@
 //   secure_cookies  KITH_SECURE_COOKIES   false      (true behind a TLS-terminating proxy)
 //   fast_hashing    KITH_FAST_HASHING     false      (tests only: minimal argon2id cost)
 //   test_clock      KITH_TEST_CLOCK       false      (tests only: a clock tests can move)
+//   audit_checkpoint_dir  KITH_AUDIT_CHECKPOINT_DIR  <data>/audit-checkpoints  (signed checkpoints)
+//   audit_signing_key     KITH_AUDIT_SIGNING_KEY     <data>/audit-signing.key   (their Ed25519 key)
+//   audit_checkpoint_url  KITH_AUDIT_CHECKPOINT_URL  none  (an endpoint that keeps a copy of each)
 #pragma once
 
 #include <algorithm>
@@ -37,8 +40,18 @@ struct Config {
   bool secure_cookies = false;
   bool fast_hashing = false;
   bool test_clock = false;
+  // Signed audit checkpoints (docs/audit-format.md): empty paths mean the defaults under data_dir.
+  std::string audit_checkpoint_dir;
+  std::string audit_signing_key;
+  std::string audit_checkpoint_url;  // http:// or https://; empty: no external copy
 
   std::string DatabasePath() const { return data_dir + "/kith.db"; }
+  std::string AuditCheckpointDir() const {
+    return audit_checkpoint_dir.empty() ? data_dir + "/audit-checkpoints" : audit_checkpoint_dir;
+  }
+  std::string AuditSigningKeyPath() const {
+    return audit_signing_key.empty() ? data_dir + "/audit-signing.key" : audit_signing_key;
+  }
 };
 
 // Loads the configuration. `file` may be empty (then KITH_CONFIG is used if set). `env` is the

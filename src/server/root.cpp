@@ -11,6 +11,7 @@
 
 #include "app/account_service.h"
 #include "app/admin_service.h"
+#include "app/audit_checkpoints.h"
 #include "app/auth_service.h"
 #include "app/child_service.h"
 #include "app/early_help_service.h"
@@ -36,6 +37,7 @@
 #include "http/problem.h"
 #include "http/search_api.h"
 #include "http/server.h"
+#include "server/audit_files.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
 #include "storage/idempotent_store.h"
@@ -88,6 +90,23 @@ int Serve(const Config& config, bool demo_if_empty) {
   const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
   SystemRandom random;
   app::PasswordHasher hasher(config.fast_hashing ? app::HashCost::kMinimum : app::HashCost::kInteractive);
+
+  // Signed audit checkpoints (docs/audit-format.md): the key is made on first start and never
+  // replaced; the checkpoints live outside the database.
+  auto signing_key = LoadSigningKey(config.AuditSigningKeyPath(), true, random);
+  if (!signing_key) {
+    log::Error("server.refused", {{"reason", signing_key.error().message}});
+    return 2;
+  }
+  auto checkpoint_dir = CheckpointDirectory::Open(config.AuditCheckpointDir());
+  std::unique_ptr<HttpCheckpointPublisher> checkpoint_endpoint;
+  if (!config.audit_checkpoint_url.empty()) {
+    checkpoint_endpoint = std::make_unique<HttpCheckpointPublisher>(config.audit_checkpoint_url);
+  }
+  app::AuditCheckpointer checkpointer(*store, clock, *signing_key, checkpoint_dir, checkpoint_endpoint.get());
+  if (auto problem = checkpointer.CheckNewest()) {
+    log::Error("audit.checkpoint_mismatch", {{"problem", *problem}, {"what_to_do", "run `kith audit verify`"}});
+  }
 
   if (demo_if_empty && IsEmpty(*store)) {
     auto summary = CreateDemoData(*store, hasher, clock.Now(), 2026);
@@ -188,6 +207,24 @@ int Serve(const Config& config, bool demo_if_empty) {
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
     }
   });
+  // The audit head is signed at least once a minute, and once more at shutdown (below).
+  auto checkpoint = [&checkpointer] {
+    try {
+      checkpointer.Checkpoint();
+    } catch (const std::exception& e) {
+      log::Error("audit.checkpoint_failed", {{"reason", e.what()}});
+    }
+  };
+  std::jthread checkpoints([&checkpoint](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    for (;;) {
+      std::unique_lock lock(mutex);
+      if (wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; }) || stop.stop_requested()) return;
+      lock.unlock();
+      checkpoint();
+    }
+  });
   const uint16_t port = server.Listen();
   log::Info(
       "server.listening",
@@ -195,6 +232,11 @@ int Serve(const Config& config, bool demo_if_empty) {
   std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
             << port << "/" << std::endl;
   server.Run();
+  overdue_sweep.request_stop();
+  overdue_sweep.join();
+  checkpoints.request_stop();
+  checkpoints.join();
+  checkpoint();
   return 0;
 }
 

@@ -222,9 +222,11 @@ function makeWebRoot(dataDir) {
 
 export class KithServer {
   // Starts `kith serve --demo-if-empty` on `dataDir` (a new one by default) and waits for /healthz.
-  static async start({ dataDir = makeDataDir(), ownsDataDir = true, threads = 2 } = {}) {
+  // `env` adds or overrides environment variables (KITH_* settings).
+  static async start({ dataDir = makeDataDir(), ownsDataDir = true, threads = 2, env = {} } = {}) {
     const server = new KithServer(dataDir, ownsDataDir);
     server.threads = threads;
+    server.extraEnv = env;
     try {
       await server.#launch();
     } catch (e) {
@@ -261,7 +263,7 @@ export class KithServer {
     this.port = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
     const env = { ...baseEnv(this.dataDir), KITH_PORT: String(this.port), KITH_TEST_CLOCK: '1',
-                  KITH_WEB_ROOT: this.webRoot, KITH_THREADS: String(this.threads ?? 2) };
+                  KITH_WEB_ROOT: this.webRoot, KITH_THREADS: String(this.threads ?? 2), ...this.extraEnv };
     this.child = spawn(KITH_BIN, ['serve', '--demo-if-empty'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
