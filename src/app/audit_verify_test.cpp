@@ -134,12 +134,13 @@ class AuditVerifyTest : public ::testing::Test {
       int i = 0;
       sqlite3_bind_int64(s, ++i, r.seq);
       sqlite3_bind_int64(s, ++i, ToMicros(r.at));
-      for (const std::string* f : {&r.actor_id, &r.actor_role, &r.authority_id, &r.action, &r.child_id,
-                                   &r.target_id, &r.reason}) {
+      for (const std::string* f : std::initializer_list<const std::string*>{
+               &r.actor_id, &r.actor_role, &r.authority_id, &r.action, &r.child_id, &r.target_id, &r.reason}) {
         sqlite3_bind_text(s, ++i, f->c_str(), -1, SQLITE_TRANSIENT);
       }
       const std::string outcome(domain::ToString(r.outcome));
-      for (const std::string* f : {&outcome, &r.why, &r.detail, &r.client, &r.prev_hash, &r.hash}) {
+      for (const std::string* f :
+           std::initializer_list<const std::string*>{&outcome, &r.why, &r.detail, &r.client, &r.prev_hash, &r.hash}) {
         sqlite3_bind_text(s, ++i, f->c_str(), -1, SQLITE_TRANSIENT);
       }
       ASSERT_EQ(sqlite3_step(s), SQLITE_DONE);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 
@@ -29,6 +30,9 @@ struct AuditRecord {
   std::string why;        // the access decision's explanation ("team member")
   std::string detail;     // a small JSON object (search terms, changed fields), or empty
   std::string client;     // the client address
+  // Children the act found without opening their records: the children a search returned, in
+  // order. Stored and indexed beside child_id, so that "who searched for this child" is answered.
+  std::vector<std::string> found_children;
   std::string prev_hash;  // hash of record seq-1; kGenesisHash for the first
   std::string hash;       // ComputeAuditHash of this record
 };
@@ -36,7 +40,14 @@ struct AuditRecord {
 // The prev_hash of record 1.
 inline constexpr std::string_view kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-// SHA-256 (hex) over an unambiguous encoding of every field but `hash`, including prev_hash.
+// SHA-256 (hex) over an unambiguous encoding of every field but `hash`, including prev_hash
+// (docs/audit-format.md).
 std::string ComputeAuditHash(const AuditRecord& record);
+
+// Makes `record` ready to be stored as record `seq` after the record whose hash is `prev_hash`:
+// every text field made valid UTF-8 (bytes that are not become "\xNN", utf8::Escape), then seq,
+// prev_hash and hash set. Every back end's AuditLog::Append seals through this one function, so
+// an audit record never holds invalid UTF-8 and every back end hashes alike.
+void SealAuditRecord(AuditRecord& record, int64_t seq, std::string prev_hash);
 
 }  // namespace kith::domain

@@ -1,5 +1,7 @@
 #include "server/root.h"
 
+#include <unistd.h>
+
 #include <condition_variable>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "app/account_service.h"
 #include "app/admin_service.h"
 #include "app/audit_checkpoints.h"
+#include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/child_service.h"
 #include "app/early_help_service.h"
@@ -20,12 +23,14 @@
 #include "app/import_jobs.h"
 #include "app/live_hub.h"
 #include "app/merge_service.h"
+#include "app/misuse_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/account_api.h"
 #include "http/api.h"
+#include "http/audit_api.h"
 #include "http/early_help_api.h"
 #include "http/family_api.h"
 #include "http/idempotency.h"
@@ -132,6 +137,8 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
   app::ShieldService shield(context, domain::OverrideLimits{});
+  app::AuditService audit(context);
+  app::MisuseService misuse(context);
   // Source feeds imported while serving: one background worker, children indexed as stored.
   app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
@@ -155,6 +162,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterImportApi(router, {auth, imports}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
+  http::RegisterAuditApi(router, {auth, audit, misuse}, {.secure_cookies = config.secure_cookies});
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";
@@ -225,6 +233,23 @@ int Serve(const Config& config, bool demo_if_empty) {
       checkpoint();
     }
   });
+  // The nightly misuse report: every ten minutes this server offers to run the previous day's
+  // reports; the database gives each to one server of the cluster (MisuseService::Nightly).
+  const std::string holder = config.address + ":" + std::to_string(::getpid()) + ":" + random.Hex(4);
+  std::jthread misuse_reports([&misuse, &holder](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    for (;;) {
+      std::unique_lock lock(mutex);
+      if (wake.wait_for(lock, stop, std::chrono::minutes(10), [] { return false; }) || stop.stop_requested()) return;
+      lock.unlock();
+      try {
+        misuse.Nightly(holder);
+      } catch (const std::exception& e) {
+        log::Error("misuse.report_failed", {{"reason", e.what()}});
+      }
+    }
+  });
   const uint16_t port = server.Listen();
   log::Info(
       "server.listening",
@@ -232,6 +257,8 @@ int Serve(const Config& config, bool demo_if_empty) {
   std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
             << port << "/" << std::endl;
   server.Run();
+  misuse_reports.request_stop();
+  misuse_reports.join();
   overdue_sweep.request_stop();
   overdue_sweep.join();
   checkpoints.request_stop();

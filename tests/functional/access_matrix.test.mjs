@@ -64,6 +64,16 @@ POST   /api/v1/children/{leo}/team                     409   409   201    201   
 POST   /api/v1/children/{leo}/team/leave               204   409   404    404       404     404    404    404     404     404    401
 POST   /api/v1/children/{leo}/lead                     403   200   403    403       403     403    403    403     403     403    401
 GET    /api/v1/children/{leo}/audit                    403   200   403    403       403     403    403    403     200     403    401
+GET    /api/v1/audit/actions                           200   200   200    200       200     200    200    200     200     200    401
+GET    /api/v1/audit/records                           403   403   403    403       403     403    403    403     200     403    401
+GET    /api/v1/audit/export                            403   403   403    403       403     403    403    403     200     403    401
+POST   /api/v1/audit/children/find                     403   403   403    403       403     403    403    403     200     403    401
+POST   /api/v1/audit/users/find                        403   403   403    403       403     403    403    403     200     403    401
+GET    /api/v1/audit/misuse                            403   403   403    403       403     403    403    403     200     403    401
+POST   /api/v1/audit/misuse/runs                       403   403   403    403       403     403    403    403     200     403    401
+GET    /api/v1/audit/misuse/{flag}                     403   403   403    403       403     403    403    403     404     403    401
+POST   /api/v1/audit/misuse/{flag}/review              403   403   403    403       403     403    403    403     404     403    401
+PUT    /api/v1/users/{yw.ali}/home                     403   403   403    403       403     403    200    200     403     403    401
 GET    /api/v1/authorities                             200   200   200    200       200     200    200    200     200     200    401
 POST   /api/v1/authorities                             403   403   403    403       403     403    403    201     403     403    401
 GET    /api/v1/agencies                                200   200   200    200       200     200    200    200     200     200    401
@@ -329,6 +339,23 @@ const REQUESTS = {
     undoStatus: 200,
   },
   'GET /api/v1/children/{leo}/audit': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/audit?limit=20`) },
+  'GET /api/v1/audit/actions': { send: (c) => c.get('/api/v1/audit/actions') },
+  'GET /api/v1/audit/records': { send: (c) => c.get(`/api/v1/audit/records?child_id=${ctx.leo}&limit=5`) },
+  'GET /api/v1/audit/export': { send: (c) => c.get(`/api/v1/audit/export?child_id=${ctx.leo}`) },
+  'POST /api/v1/audit/children/find': { send: (c) => c.post('/api/v1/audit/children/find', { name: 'leo carter' }) },
+  'POST /api/v1/audit/users/find': { send: (c) => c.post('/api/v1/audit/users/find', { name: 'hughes' }) },
+  'GET /api/v1/audit/misuse': { send: (c) => c.get('/api/v1/audit/misuse') },
+  'POST /api/v1/audit/misuse/runs': {
+    send: (c) => c.post('/api/v1/audit/misuse/runs', { from: '2026-01-01', to: '2026-01-02' }),
+  },
+  // No flag exists: the auditor passes the access decision and finds none; everyone else is refused.
+  'GET /api/v1/audit/misuse/{flag}': { send: (c) => c.get('/api/v1/audit/misuse/FNOSUCHFLAG') },
+  'POST /api/v1/audit/misuse/{flag}/review': {
+    send: (c) => c.post('/api/v1/audit/misuse/FNOSUCHFLAG/review', { note: 'Checked by the access test' }),
+  },
+  'PUT /api/v1/users/{yw.ali}/home': {
+    send: (c) => c.put('/api/v1/users/Uyw_ali/home', { address: '1 Matrix Road, Northbrook', postcode: 'NB1 1AA' }),
+  },
   'GET /api/v1/authorities': { send: (c) => c.get('/api/v1/authorities') },
   'POST /api/v1/authorities': {
     send: (c) => c.post('/api/v1/authorities', { code: `E0700${String(++unique).padStart(4, '0')}`,

@@ -145,6 +145,25 @@ export function registeredRoutes() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The audit actions the server may write: src/domain/audit_actions.cpp, read like the routes.
+
+export function catalogedActions() {
+  const text = readFileSync(path.join(SOURCE_DIR, 'src', 'domain', 'audit_actions.cpp'), 'utf8');
+  return new Set([...text.matchAll(/AuditAction\{"([^"]+)"/g)].map((m) => m[1]));
+}
+
+// Every action in the data directory's audit log is in the catalogue, so that the auditors'
+// pages have words for it (issue 14: the audit page's labels did not match the server's names).
+export function assertActionsCatalogued(dataDir) {
+  const r = spawnSync('sqlite3', [path.join(dataDir, 'kith.db'), 'SELECT DISTINCT action FROM audit_log;'],
+                      { encoding: 'utf8' });
+  if (r.status !== 0) return; // no database (a server that never started)
+  const known = catalogedActions();
+  const unknown = r.stdout.split('\n').filter((a) => a && !known.has(a));
+  assert.deepEqual(unknown, [], `audit actions written but not in src/domain/audit_actions.cpp: ${unknown.join(', ')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // TOTP (RFC 6238 over RFC 4226 HOTP: HMAC-SHA1, 30-second steps, 6 digits).
 
 export function base32Decode(text) {
@@ -311,9 +330,11 @@ export class KithServer {
     return this.exited;
   }
 
-  // Stops the server, asserts a graceful exit and removes the data directory.
+  // Stops the server, asserts a graceful exit and that every audit action it wrote is in the
+  // catalogue, and removes the data directory.
   async close() {
     const { code, signal } = await this.stop();
+    if (signal === null && code === 0) assertActionsCatalogued(this.dataDir);
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
     assert.equal(signal, null, `kith was killed by ${signal}:\n${this.output}`);
     assert.equal(code, 0, `kith exited with ${code} after SIGTERM:\n${this.output}`);

@@ -21,18 +21,20 @@ const FIELDS = ['seq', 'at', 'actor_id', 'actor_role', 'authority_id', 'action',
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-// The record's hash: each field as its length in bytes (decimal), ':', its UTF-8 bytes.
+const field = (bytes) => Buffer.concat([Buffer.from(`${bytes.length}:`, 'ascii'), bytes]);
+
+// The record's hash: each field as its length in bytes (decimal), ':', its UTF-8 bytes; then, if
+// the record found children, one more field: the list, each id encoded the same way.
 export function recordHash(record) {
-  const parts = [];
-  for (const name of FIELDS) {
-    const bytes = Buffer.from(String(record[name]), 'utf8');
-    parts.push(Buffer.from(`${bytes.length}:`, 'ascii'), bytes);
-  }
+  const parts = FIELDS.map((name) => field(Buffer.from(String(record[name]), 'utf8')));
+  const found = record.found_children ? JSON.parse(record.found_children) : [];
+  if (found.length > 0) parts.push(field(Buffer.concat(found.map((id) => field(Buffer.from(id, 'utf8'))))));
   return sha256(Buffer.concat(parts));
 }
 
 export function readRecords(db) {
-  const r = spawnSync('sqlite3', ['-json', db, `SELECT ${FIELDS.join(', ')}, hash FROM audit_log ORDER BY seq`],
+  const r = spawnSync('sqlite3', ['-json', db,
+                                  `SELECT ${FIELDS.join(', ')}, found_children, hash FROM audit_log ORDER BY seq`],
                       { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim() ? JSON.parse(r.stdout) : [];

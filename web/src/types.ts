@@ -298,7 +298,9 @@ export interface AuditRecord {
   seq: number;
   at: string;
   actor_id: string;
-  actor_name?: string; // in a child's audit trail
+  actor_name?: string; // in a child's audit trail and the auditors' view
+  child_name?: string; // in the auditors' view
+  action_label?: string; // in the auditors' view
   actor_role: string;
   authority_id: string;
   action: string;
@@ -309,6 +311,61 @@ export interface AuditRecord {
   why: string;
   detail: unknown;
   client: string;
+  found_children: string[];
+}
+
+export interface AuditAction {
+  action: string;
+  label: string;
+  kind: string;
+}
+
+export interface AuditPage {
+  records: AuditRecord[];
+  next: string | null;
+}
+
+export interface AuditFoundChild {
+  child_id: string;
+  given_names: string;
+  family_name: string;
+  date_of_birth: string | null;
+  postcode: string;
+  shielded: boolean;
+}
+
+export interface AuditFoundUser {
+  user_id: string;
+  username: string;
+  display_name: string;
+  job_title: string;
+  role: string;
+  agency_name: string;
+}
+
+export interface MisuseFlag {
+  id: string;
+  kind: string;
+  user_id: string;
+  user_name: string;
+  child_id: string;
+  child_name: string;
+  day: string;
+  explanation: string;
+  seqs: number[];
+  found_at: string;
+  reviewed_at: string | null;
+  reviewed_by: string;
+  reviewed_by_name: string;
+  review_note: string;
+  records?: AuditRecord[];
+}
+
+export interface MisuseRun {
+  records: number;
+  flags: number;
+  new_flags: number;
+  seconds: number;
 }
 
 export interface LocalAuthority {
