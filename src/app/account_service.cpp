@@ -27,7 +27,15 @@ constexpr size_t kMaxNameChars = 200;
 constexpr size_t kMaxNotesChars = 2'000;
 constexpr std::array<std::string_view, 4> kCategories = {"observation", "progress", "concern", "question"};
 
-Error NoChild() { return Error::NotFound("There is no child with that Kith id."); }
+// Reading the account, and adding to it.
+ChildAct Reading(std::string_view action) {
+  return {action, domain::ChildAction::kViewAccount,
+          "Only the team around the child can see the account; join the team with a reason"};
+}
+ChildAct Adding(std::string_view action) {
+  return {action, domain::ChildAction::kContribute,
+          "Only members of the child's team can add to the account; join the team with a reason"};
+}
 
 void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id, AuditOutcome outcome,
                 std::string_view why, const std::string& detail = "") {
@@ -187,63 +195,9 @@ std::string FindingKey(const domain::WheelFinding& f) {
 
 }  // namespace
 
-// --- Generic read and write with access control and audit --------------------------------------
-
-template <typename T, typename F>
-Result<T> AccountService::ReadAs(const Principal& p, const std::string& child_id, const char* action, F&& fn) {
-  std::optional<Result<T>> out;
-  std::optional<Decision> decision;
-  ctx_.store.Read([&](Repositories& r) {
-    auto a = LoadChildAccess(r, child_id, p.Actor());
-    if (!a) return;
-    decision = a->decision;
-    if (decision->allowed) out.emplace(fn(r, *a));
-  });
-  if (!decision) {
-    AuditAlone(ctx_, p, action, child_id, AuditOutcome::kDenied, "no such child");
-    return NoChild();
-  }
-  if (!decision->allowed) {
-    AuditAlone(ctx_, p, action, child_id, AuditOutcome::kDenied, decision->why);
-    return Error::Forbidden("Only the team around the child can see the account; join the team with a reason (" +
-                            std::string(decision->why) + ").");
-  }
-  AuditAlone(ctx_, p, action, child_id, *out ? AuditOutcome::kAllowed : AuditOutcome::kFailed, decision->why);
-  return std::move(*out);
-}
-
-template <typename T, typename F>
-Result<T> AccountService::WriteAs(const Principal& p, const std::string& child_id, const char* action, F&& fn) {
-  std::optional<Result<T>> out;
-  std::optional<Decision> decision;
-  bool may_write = false;
-  const TimePoint now = ctx_.clock.Now();
-  ctx_.store.Write([&](Repositories& r) {
-    out.reset();
-    auto a = LoadChildAccess(r, child_id, p.Actor());
-    if (!a) return false;
-    decision = a->decision;
-    may_write = a->may_write;
-    if (!may_write) return false;
-    auto audit = AuditFor(p, action, now);
-    audit.child_id = child_id;
-    audit.why = std::string(decision->why);
-    out.emplace(fn(r, *a, audit));
-    if (!*out) return false;
-    r.Audit().Append(audit);
-    return true;
-  });
-  if (!decision) {
-    AuditAlone(ctx_, p, action, child_id, AuditOutcome::kDenied, "no such child");
-    return NoChild();
-  }
-  if (!may_write) {
-    const std::string_view why = decision->allowed ? "not a team member" : decision->why;
-    AuditAlone(ctx_, p, action, child_id, AuditOutcome::kDenied, why);
-    return Error::Forbidden("Only members of the child's team can add to the account; join the team with a reason (" +
-                            std::string(why) + ").");
-  }
-  return std::move(*out);
+Error AccountService::CannotChange(const Principal& p, const std::string& child_id, const char* action, Error why) {
+  return gate_.Read<bool>(p, child_id, Adding(action), [&](Repositories&, const Access&) { return Result<bool>(why); })
+      .error();
 }
 
 void AccountService::Publish(const std::string& child_id, const char* what, const std::vector<storage::FeedItem>& items,
@@ -270,15 +224,17 @@ void AccountService::Publish(const std::string& child_id, const char* what, cons
 
 Result<std::vector<EntryView>> AccountService::Chronology(const Principal& p, const std::string& child_id,
                                                           const domain::ChronologyFilter& filter) {
-  return ReadAs<std::vector<EntryView>>(p, child_id, "chronology.read", [&](Repositories& r, const Access&) {
-    std::vector<EntryView> out;
-    Names names(r);
-    const auto visibility = VisibilityOf(r, child_id);
-    for (auto& e : r.Chronology().Current(child_id, 0)) {
-      if (domain::Matches(e.entry, filter)) out.push_back(ViewOf(std::move(e), names, &visibility));
-    }
-    return Result<std::vector<EntryView>>(std::move(out));
-  });
+  return gate_.Read<std::vector<EntryView>>(p, child_id, Reading("chronology.read"),
+                                            [&](Repositories& r, const Access&) {
+                                              std::vector<EntryView> out;
+                                              Names names(r);
+                                              const auto visibility = VisibilityOf(r, child_id);
+                                              for (auto& e : r.Chronology().Current(child_id, 0)) {
+                                                if (domain::Matches(e.entry, filter))
+                                                  out.push_back(ViewOf(std::move(e), names, &visibility));
+                                              }
+                                              return Result<std::vector<EntryView>>(std::move(out));
+                                            });
 }
 
 Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::string& child_id, const char* action,
@@ -291,8 +247,9 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
   lease.Get(ctx_.store);
   std::vector<storage::FeedItem> feed;
   bool family_visible = false;
-  auto result = WriteAs<EntryView>(
-      p, child_id, action, [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<EntryView> {
+  auto result = gate_.Write<EntryView>(
+      p, child_id, Adding(action),
+      [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<EntryView> {
         auto agency = p.user.agency_id.empty() ? std::nullopt : r.Agencies().Get(p.user.agency_id);
         if (!agency) return Error::Forbidden("Only practitioners of an agency known to Kith can record entries.");
         entry.child_id = child_id;
@@ -390,10 +347,7 @@ Result<EntryView> AccountService::CorrectEntry(const Principal& p, const std::st
   auto current = ctx_.store.ReadValue([&](Repositories& r) { return r.Chronology().Get(entry_id); });
   if (!current || current->entry.child_id != child_id) {
     // Do not reveal entries of other children; access is still checked and audited.
-    auto check = ReadAs<bool>(p, child_id, "chronology.correct", [](Repositories&, const Access&) {
-      return Result<bool>(Error::NotFound("There is no such entry."));
-    });
-    return check.error();
+    return CannotChange(p, child_id, "chronology.correct", Error::NotFound("There is no such entry."));
   }
   domain::ChronologyEntry entry = current->entry;
   if (c.occurred_on) entry.occurred_on = *c.occurred_on;
@@ -407,18 +361,18 @@ Result<EntryView> AccountService::CorrectEntry(const Principal& p, const std::st
 
 Result<std::vector<EntryView>> AccountService::EntryHistory(const Principal& p, const std::string& child_id,
                                                             const std::string& entry_id) {
-  return ReadAs<std::vector<EntryView>>(p, child_id, "chronology.history",
-                                        [&](Repositories& r, const Access&) -> Result<std::vector<EntryView>> {
-                                          auto e = r.Chronology().Get(entry_id);
-                                          if (!e || e->entry.child_id != child_id)
-                                            return Error::NotFound("There is no such entry.");
-                                          Names names(r);
-                                          const auto visibility = VisibilityOf(r, child_id);
-                                          std::vector<EntryView> out;
-                                          for (auto& v : r.Chronology().Versions(e->entry.lineage_id))
-                                            out.push_back(ViewOf(std::move(v), names, &visibility));
-                                          return out;
-                                        });
+  return gate_.Read<std::vector<EntryView>>(p, child_id, Reading("chronology.history"),
+                                            [&](Repositories& r, const Access&) -> Result<std::vector<EntryView>> {
+                                              auto e = r.Chronology().Get(entry_id);
+                                              if (!e || e->entry.child_id != child_id)
+                                                return Error::NotFound("There is no such entry.");
+                                              Names names(r);
+                                              const auto visibility = VisibilityOf(r, child_id);
+                                              std::vector<EntryView> out;
+                                              for (auto& v : r.Chronology().Versions(e->entry.lineage_id))
+                                                out.push_back(ViewOf(std::move(v), names, &visibility));
+                                              return out;
+                                            });
 }
 
 Result<ImportReport> AccountService::Import(const Principal& p, const std::string& child_id, const std::string& csv) {
@@ -426,8 +380,8 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
   auto lease = words_.Acquire(child_id);
   lease.Get(ctx_.store);
   std::vector<storage::FeedItem> feed;
-  auto result = WriteAs<ImportReport>(
-      p, child_id, "chronology.import",
+  auto result = gate_.Write<ImportReport>(
+      p, child_id, Adding("chronology.import"),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ImportReport> {
         const auto agencies = r.Agencies().ListByAuthority(a.child.authority_id);
         domain::CsvImportContext context;
@@ -486,24 +440,26 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
 }
 
 Result<PrintableChronology> AccountService::Print(const Principal& p, const std::string& child_id) {
-  return ReadAs<PrintableChronology>(p, child_id, "chronology.print", [&](Repositories& r, const Access& a) {
-    PrintableChronology out;
-    out.child = a.child;
-    out.printed_at = ctx_.clock.Now();
-    out.printed_by = p.user.display_name;
-    Names names(r);
-    const auto visibility = VisibilityOf(r, child_id);
-    auto current = r.Chronology().Current(child_id, 0);
-    for (auto it = current.rbegin(); it != current.rend(); ++it) {
-      if (it->entry.version > 1) {
-        for (auto& v : r.Chronology().Versions(it->entry.lineage_id)) {
-          if (v.entry.id != it->entry.id) out.corrected.push_back(ViewOf(std::move(v), names, &visibility));
-        }
-      }
-      out.entries.push_back(ViewOf(std::move(*it), names, &visibility));
-    }
-    return Result<PrintableChronology>(std::move(out));
-  });
+  return gate_.Read<PrintableChronology>(p, child_id, Reading("chronology.print"),
+                                         [&](Repositories& r, const Access& a) {
+                                           PrintableChronology out;
+                                           out.child = a.child;
+                                           out.printed_at = ctx_.clock.Now();
+                                           out.printed_by = p.user.display_name;
+                                           Names names(r);
+                                           const auto visibility = VisibilityOf(r, child_id);
+                                           auto current = r.Chronology().Current(child_id, 0);
+                                           for (auto it = current.rbegin(); it != current.rend(); ++it) {
+                                             if (it->entry.version > 1) {
+                                               for (auto& v : r.Chronology().Versions(it->entry.lineage_id)) {
+                                                 if (v.entry.id != it->entry.id)
+                                                   out.corrected.push_back(ViewOf(std::move(v), names, &visibility));
+                                               }
+                                             }
+                                             out.entries.push_back(ViewOf(std::move(*it), names, &visibility));
+                                           }
+                                           return Result<PrintableChronology>(std::move(out));
+                                         });
 }
 
 // --- Contact series ------------------------------------------------------------------------------
@@ -542,19 +498,19 @@ ContactSeriesView SeriesFrom(Repositories& r, const std::string& child_id, const
 Result<ContactSeriesView> AccountService::ContactSeries(const Principal& p, const std::string& child_id,
                                                         const domain::SeriesOptions& options) {
   const Date today = domain::UkDate(ctx_.clock.Now());
-  return ReadAs<ContactSeriesView>(p, child_id, "contact_series.read",
-                                   [&](Repositories& r, const Access&) -> Result<ContactSeriesView> {
-                                     Result<domain::ContactSeries> failure = domain::ContactSeries{};
-                                     auto view = SeriesFrom(r, child_id, options, today, &failure);
-                                     if (!failure) return failure.error();
-                                     return view;
-                                   });
+  return gate_.Read<ContactSeriesView>(p, child_id, Reading("contact_series.read"),
+                                       [&](Repositories& r, const Access&) -> Result<ContactSeriesView> {
+                                         Result<domain::ContactSeries> failure = domain::ContactSeries{};
+                                         auto view = SeriesFrom(r, child_id, options, today, &failure);
+                                         if (!failure) return failure.error();
+                                         return view;
+                                       });
 }
 
 // --- Forum ---------------------------------------------------------------------------------------
 
 Result<std::vector<ThreadView>> AccountService::Threads(const Principal& p, const std::string& child_id) {
-  return ReadAs<std::vector<ThreadView>>(p, child_id, "forum.read", [&](Repositories& r, const Access&) {
+  return gate_.Read<std::vector<ThreadView>>(p, child_id, Reading("forum.read"), [&](Repositories& r, const Access&) {
     Names names(r);
     const auto visibility = VisibilityOf(r, child_id);
     std::vector<ThreadView> out;
@@ -597,8 +553,8 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
   lease.Get(ctx_.store);
   std::vector<storage::FeedItem> feed;
   bool family_visible = false;
-  auto result = WriteAs<ThreadDetail>(
-      p, child_id, "forum.thread_create",
+  auto result = gate_.Write<ThreadDetail>(
+      p, child_id, Adding("forum.thread_create"),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ThreadDetail> {
         storage::ForumThread t{ctx_.random.Id("T"), child_id, category, title, p.user.id, now, "", 0, {}};
         if (auto s = r.Forum().InsertThread(t); !s) return s.error();
@@ -632,8 +588,8 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
 
 Result<ThreadDetail> AccountService::Thread(const Principal& p, const std::string& child_id,
                                             const std::string& thread_id) {
-  return ReadAs<ThreadDetail>(p, child_id, "forum.read",
-                              [&](Repositories& r, const Access&) { return LoadThread(r, child_id, thread_id); });
+  return gate_.Read<ThreadDetail>(p, child_id, Reading("forum.read"),
+                                  [&](Repositories& r, const Access&) { return LoadThread(r, child_id, thread_id); });
 }
 
 Result<PostView> AccountService::AddPost(const Principal& p, const std::string& child_id, const std::string& thread_id,
@@ -644,8 +600,9 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
   lease.Get(ctx_.store);
   std::vector<storage::FeedItem> feed;
   bool family_visible = false;
-  auto result = WriteAs<PostView>(
-      p, child_id, "forum.post", [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
+  auto result = gate_.Write<PostView>(
+      p, child_id, Adding("forum.post"),
+      [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
         auto t = r.Forum().GetThread(thread_id);
         if (!t || t->child_id != child_id) return Error::NotFound("There is no such thread.");
         const auto shown = r.Family().Visibility(thread_id);
@@ -685,8 +642,9 @@ Result<PostView> AccountService::EditPost(const Principal& p, const std::string&
   const TimePoint now = ctx_.clock.Now();
   auto lease = words_.Acquire(child_id);
   lease.Get(ctx_.store);
-  auto result = WriteAs<PostView>(
-      p, child_id, "forum.edit", [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
+  auto result = gate_.Write<PostView>(
+      p, child_id, Adding("forum.edit"),
+      [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
         auto post = r.Forum().GetPost(post_id);
         if (!post || post->thread_id != thread_id || post->child_id != child_id) {
           return Error::NotFound("There is no such post.");
@@ -712,8 +670,9 @@ Result<PostView> AccountService::EditPost(const Principal& p, const std::string&
 Result<std::vector<storage::PostVersion>> AccountService::PostHistory(const Principal& p, const std::string& child_id,
                                                                       const std::string& thread_id,
                                                                       const std::string& post_id) {
-  return ReadAs<std::vector<storage::PostVersion>>(
-      p, child_id, "forum.history", [&](Repositories& r, const Access&) -> Result<std::vector<storage::PostVersion>> {
+  return gate_.Read<std::vector<storage::PostVersion>>(
+      p, child_id, Reading("forum.history"),
+      [&](Repositories& r, const Access&) -> Result<std::vector<storage::PostVersion>> {
         auto post = r.Forum().GetPost(post_id);
         if (!post || post->thread_id != thread_id || post->child_id != child_id) {
           return Error::NotFound("There is no such post.");
@@ -725,13 +684,10 @@ Result<std::vector<storage::PostVersion>> AccountService::PostHistory(const Prin
 Result<EntryView> AccountService::Promote(const Principal& p, const std::string& child_id, const std::string& thread_id,
                                           const NewEntry& e) {
   auto thread = ctx_.store.ReadValue([&](Repositories& r) { return LoadThread(r, child_id, thread_id); });
-  if (!thread || !thread->thread.thread.promoted_entry_id.empty()) {
-    // Decided and audited as any read is, so a caller off the team learns nothing (issue 14).
-    auto check = ReadAs<bool>(p, child_id, "forum.promote", [&](Repositories&, const Access&) -> Result<bool> {
-      if (!thread) return thread.error();
-      return Error::Conflict("This thread has already been promoted to the chronology.");
-    });
-    return check.error();
+  if (!thread) return CannotChange(p, child_id, "forum.promote", thread.error());
+  if (!thread->thread.thread.promoted_entry_id.empty()) {
+    return CannotChange(p, child_id, "forum.promote",
+                        Error::Conflict("This thread has already been promoted to the chronology."));
   }
   domain::ChronologyEntry entry;
   entry.occurred_on = e.occurred_on;
@@ -769,9 +725,9 @@ std::vector<std::string> ExcludedNames(Repositories& r, const domain::Child& chi
 
 Result<std::vector<domain::CloudTerm>> AccountService::WordCloud(const Principal& p, const std::string& child_id,
                                                                  size_t n) {
-  auto names = ReadAs<std::vector<std::string>>(p, child_id, "word_cloud.read", [&](Repositories& r, const Access& a) {
-    return Result<std::vector<std::string>>(ExcludedNames(r, a.child));
-  });
+  auto names = gate_.Read<std::vector<std::string>>(
+      p, child_id, Reading("word_cloud.read"),
+      [&](Repositories& r, const Access& a) { return Result<std::vector<std::string>>(ExcludedNames(r, a.child)); });
   if (!names) return names.error();
   domain::TopOptions options;
   options.n = std::clamp<size_t>(n, 1, 200);
@@ -784,7 +740,7 @@ Result<std::vector<domain::CloudTerm>> AccountService::WordCloud(const Principal
 
 Result<WheelView> AccountService::Wheel(const Principal& p, const std::string& child_id) {
   const Date today = domain::UkDate(ctx_.clock.Now());
-  return ReadAs<WheelView>(p, child_id, "wheel.read", [&](Repositories& r, const Access& a) {
+  return gate_.Read<WheelView>(p, child_id, Reading("wheel.read"), [&](Repositories& r, const Access& a) {
     auto data = LoadWheel(r, a, today);
     WheelView v;
     v.child = a.child;
@@ -818,8 +774,8 @@ Result<PersonView> AccountService::UpdatePerson(const Principal& p, const std::s
   if (auto s = ValidatePerson(n, today); !s) return s.error();
   const bool adding = person_id.empty();
   std::vector<storage::FeedItem> feed;
-  auto result = WriteAs<PersonView>(
-      p, child_id, adding ? "wheel.person_add" : "wheel.person_update",
+  auto result = gate_.Write<PersonView>(
+      p, child_id, Adding(adding ? "wheel.person_add" : "wheel.person_update"),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PersonView> {
         const auto before = Findings(LoadWheel(r, a, today), a, today);
         storage::StoredPerson person;
@@ -927,7 +883,7 @@ Result<std::vector<FeedItemView>> AccountService::Feed(const Principal& p, int l
 }
 
 Result<std::vector<AlertView>> AccountService::Alerts(const Principal& p, int limit) {
-  if (!domain::WorksWithChildren(p.user.role)) return Error::Forbidden("Only practitioners have alerts.");
+  if (p.user.role == domain::Role::kFamily) return Error::Forbidden("Alerts are for staff.");
   auto out = ctx_.store.ReadValue([&](Repositories& r) {
     Names names(r);
     std::vector<AlertView> alerts;
@@ -943,7 +899,7 @@ Result<std::vector<AlertView>> AccountService::Alerts(const Principal& p, int li
 }
 
 Status AccountService::MarkAlertRead(const Principal& p, const std::string& alert_id) {
-  if (!domain::WorksWithChildren(p.user.role)) return Error::Forbidden("Only practitioners have alerts.");
+  if (p.user.role == domain::Role::kFamily) return Error::Forbidden("Alerts are for staff.");
   Status outcome = Ok{};
   const TimePoint now = ctx_.clock.Now();
   ctx_.store.Write([&](Repositories& r) {
@@ -964,20 +920,20 @@ Status AccountService::MarkAlertRead(const Principal& p, const std::string& aler
 Result<AccountSummary> AccountService::Summary(const Principal& p, const std::string& child_id) {
   const Date today = domain::UkDate(ctx_.clock.Now());
   std::vector<std::string> excluded;
-  auto summary = ReadAs<AccountSummary>(p, child_id, "account.summary",
-                                        [&](Repositories& r, const Access& a) -> Result<AccountSummary> {
-                                          AccountSummary s;
-                                          Names names(r);
-                                          for (auto& e : r.Chronology().Current(child_id, 20))
-                                            s.latest.push_back(ViewOf(std::move(e), names));
-                                          Result<domain::ContactSeries> failure = domain::ContactSeries{};
-                                          s.contact = SeriesFrom(r, child_id, {}, today, &failure);
-                                          if (!failure) return failure.error();
-                                          const auto wheel = LoadWheel(r, a, today);
-                                          s.findings = Findings(wheel, a, today);
-                                          excluded = ExcludedNames(r, a.child);
-                                          return s;
-                                        });
+  auto summary = gate_.Read<AccountSummary>(p, child_id, Reading("account.summary"),
+                                            [&](Repositories& r, const Access& a) -> Result<AccountSummary> {
+                                              AccountSummary s;
+                                              Names names(r);
+                                              for (auto& e : r.Chronology().Current(child_id, 20))
+                                                s.latest.push_back(ViewOf(std::move(e), names));
+                                              Result<domain::ContactSeries> failure = domain::ContactSeries{};
+                                              s.contact = SeriesFrom(r, child_id, {}, today, &failure);
+                                              if (!failure) return failure.error();
+                                              const auto wheel = LoadWheel(r, a, today);
+                                              s.findings = Findings(wheel, a, today);
+                                              excluded = ExcludedNames(r, a.child);
+                                              return s;
+                                            });
   if (!summary) return summary;
   domain::TopOptions options;
   options.n = 50;
@@ -991,8 +947,7 @@ bool AccountService::MaySee(const std::string& user_id, const std::string& child
   return ctx_.store.ReadValue([&](Repositories& r) {
     auto user = r.Users().Get(user_id);
     if (!user || !user->active) return false;
-    const domain::Actor actor{user->id, user->role, user->authority_id, user->agency_id, user->active};
-    auto a = LoadChildAccess(r, child_id, actor);
+    auto a = LoadChildAccess(r, child_id, ActorOf(*user), domain::ChildAction::kViewAccount, ctx_.clock.Now());
     return a && a->decision.allowed;
   });
 }

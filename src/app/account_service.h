@@ -3,10 +3,11 @@
 // time, the forum, the word cloud, the relationships wheel, and each practitioner's news feed
 // and alerts.
 //
-// Access: reading needs domain::ChildAction::kViewAccount (team members, and managers
-// supervising a member of their agency); writing needs team membership. Every read, every
-// write and every refusal is audited like ChildService: a change and its audit record are
-// written in the same transaction; a read is audited once it has been served. Entries, posts,
+// Access: every act goes through the ChildGate (child_gate.h): reading needs
+// domain::ChildAction::kViewAccount (the team, break-glass, managers supervising a member of
+// their agency), adding needs kContribute (the team). Every read, every write and every refusal
+// is audited: a change and its audit record are written in the same transaction; a read is
+// audited before it is returned. Entries, posts,
 // people and team changes also make feed items for the team; serious entries and new wheel
 // findings alert the lead professional; @mentions alert the person mentioned. After each write
 // the LiveHub (if any) is told, so connected team members see it at once.
@@ -18,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "app/child_access.h"
+#include "app/child_gate.h"
 #include "app/context.h"
 #include "app/live_hub.h"
 #include "app/principal.h"
@@ -215,10 +216,10 @@ class AccountService {
   using Access = ChildAccess;
 
  private:
-  template <typename T, typename F>
-  Result<T> ReadAs(const Principal& p, const std::string& child_id, const char* action, F&& fn);
-  template <typename T, typename F>
-  Result<T> WriteAs(const Principal& p, const std::string& child_id, const char* action, F&& fn);
+  // A change that cannot go ahead for `why` (no such entry, already done), answered only after
+  // the change itself is decided and audited: someone who may not make it is refused as such
+  // and learns nothing of the child's entries or threads.
+  Error CannotChange(const Principal& p, const std::string& child_id, const char* action, Error why);
 
   Result<EntryView> StoreEntry(const Principal& p, const std::string& child_id, const char* action,
                                domain::ChronologyEntry entry, std::string source_thread_id,
@@ -229,6 +230,7 @@ class AccountService {
                bool family_visible = false);
 
   Context& ctx_;
+  ChildGate gate_{ctx_};
   WordIndex& words_;
   LiveHub* hub_;
 };

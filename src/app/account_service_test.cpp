@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/child_service.h"
+#include "app/team_service.h"
 #include "app/test_fixture.h"
 
 namespace kith::app {
@@ -31,8 +32,8 @@ class AccountServiceTest : public AppFixture {
     auto created = children_->Create(As("sw"), c, "Referral received from the hospital");
     ASSERT_TRUE(created) << created.error().message;
     child_ = created->child.id;
-    ASSERT_TRUE(children_->Join(As("teacher"), child_, "Nursery teacher", "Attends the school nursery daily"));
-    ASSERT_TRUE(children_->ChangeLead(As("sw"), child_, "u-sw", "Allocated social worker takes the lead"));
+    AddToTeam(child_, "teacher", "Nursery teacher");
+    ASSERT_TRUE(TeamService(*ctx_).ChangeLead(As("sw"), child_, "u-sw", "Allocated social worker takes the lead"));
   }
 
   NewEntry Entry(std::string summary, Significance s = Significance::kRoutine, Date on = {2026, 11, 2}) {
@@ -320,7 +321,7 @@ TEST_F(AccountServiceTest, FeedAndLiveUpdatesReachOnlyCurrentTeamMembers) {
   EXPECT_EQ(teacher_got, std::vector<std::string>{"chronology"});
   EXPECT_TRUE(gp_got.empty());
 
-  ASSERT_TRUE(children_->Leave(As("teacher"), child_, "Child has moved to another nursery"));
+  ASSERT_TRUE(TeamService(*ctx_).Leave(As("teacher"), child_, "Child has moved to another nursery"));
   ASSERT_TRUE(account_->AddEntry(As("sw"), child_, Entry("Second visit")));
   EXPECT_EQ(sw_got.size(), 2u);
   EXPECT_EQ(teacher_got.size(), 1u);  // checked at send time: no longer on the team

@@ -65,7 +65,7 @@ Result<std::vector<domain::User>> AdminService::ListUsers(const Principal& p, co
 }
 
 std::optional<domain::User> AdminService::FindManagedUser(const Principal& p, const std::string& user_id,
-                                                           const std::string& audit_action, Status& refusal) {
+                                                          const std::string& audit_action, Status& refusal) {
   // The caller must administer some authority before any lookup, and a user of an authority the
   // caller does not administer answers as missing: either way ids cannot be probed.
   refusal = Allow(p, AuthorityAction::kManageUsers, p.user.authority_id, audit_action);
@@ -143,6 +143,19 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
   Status refusal = Ok{};
   auto current = FindManagedUser(p, user_id, "user.update", refusal);
   if (!current) return refusal.error();
+  // Nobody grants themselves a role or a permission: another administrator must (no back door
+  // from administering people to reading case content).
+  if (user_id == p.user.id && (c.role || c.index_steward || c.information_governance)) {
+    auto a = AuditFor(p, "user.update", ctx_.clock.Now());
+    a.outcome = domain::AuditOutcome::kDenied;
+    a.target_id = user_id;
+    a.why = "own role or permission";
+    ctx_.store.Write([&](Repositories& r) {
+      r.Audit().Append(a);
+      return true;
+    });
+    return Error::Forbidden("Nobody changes their own role or permissions: ask another administrator.");
+  }
   domain::User u = *current;
   u.version = c.version;
   nlohmann::json changed = nlohmann::json::array();
@@ -180,6 +193,18 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     u.index_steward = false;  // a new role that does not work with children ends the grant
     changed.push_back("index_steward");
   }
+  if (c.information_governance) {
+    if (*c.information_governance && (domain::IsAdministrator(u.role) || !domain::IsStaffRole(u.role))) {
+      return Error::Invalid("information_governance",
+                            "Administrators cannot hold the information-governance permission: it exports everything "
+                            "held about a child, and administrators never read case content.");
+    }
+    u.information_governance = *c.information_governance;
+    changed.push_back("information_governance");
+  } else if (u.information_governance && domain::IsAdministrator(u.role)) {
+    u.information_governance = false;  // becoming an administrator ends the grant
+    changed.push_back("information_governance");
+  }
   if (c.active) {
     if (!*c.active && user_id == p.user.id) return Error::Conflict("You cannot disable your own account.");
     u.active = *c.active;
@@ -215,12 +240,52 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     if ((c.active && !*c.active) || c.password || c.reset_totp) r.Sessions().DeleteForUser(u.id);
     nlohmann::json detail{{"changed", changed}};
     if (current->index_steward != u.index_steward) detail["index_steward"] = u.index_steward;
+    if (current->information_governance != u.information_governance) {
+      detail["information_governance"] = u.information_governance;
+    }
+    if (c.role) detail["role"] = {{"from", domain::ToString(current->role)}, {"to", domain::ToString(u.role)}};
     Audit(p, r, "user.update", u.id, detail.dump());
+    AlertSensitiveChange(p, r, *current, u, c);
     return true;
   });
   if (!outcome) return outcome.error();
   u.version += 1;
   return u;
+}
+
+void AdminService::AlertSensitiveChange(const Principal& p, Repositories& r, const domain::User& before,
+                                        const domain::User& after, const UserChanges& c) {
+  std::vector<std::string> what;
+  if (before.role != after.role) {
+    what.push_back("role changed from " + std::string(domain::ToString(before.role)) + " to " +
+                   std::string(domain::ToString(after.role)));
+  }
+  if (c.password) what.emplace_back("password set");
+  if (c.reset_totp) what.emplace_back("second factor removed");
+  if (before.index_steward != after.index_steward) {
+    what.emplace_back(after.index_steward ? "index steward permission granted" : "index steward permission removed");
+  }
+  if (before.information_governance != after.information_governance) {
+    what.emplace_back(after.information_governance ? "information-governance permission granted"
+                                                   : "information-governance permission removed");
+  }
+  if (what.empty()) return;
+  std::string summary = "Account of " + after.display_name + " (" + after.username + "): ";
+  for (size_t i = 0; i < what.size(); ++i) summary += (i ? ", " : "") + what[i];
+  summary += " by " + p.user.display_name + ".";
+  // The person concerned, and every other administrator and auditor of their authority, so
+  // that no administrator can take over or empower an account unseen.
+  std::vector<std::string> to{after.id};
+  for (const auto& other : r.Users().ListByAuthority(after.authority_id)) {
+    if (other.active && other.id != p.user.id && other.id != after.id &&
+        (domain::IsAdministrator(other.role) || other.role == domain::Role::kAuditor)) {
+      to.push_back(other.id);
+    }
+  }
+  const TimePoint now = ctx_.clock.Now();
+  for (const auto& id : to) {
+    r.Feed().InsertAlert({ctx_.random.Id("A"), id, "", now, "account_change", summary, after.id, std::nullopt});
+  }
 }
 
 Result<std::vector<domain::Agency>> AdminService::ListAgencies(const Principal& p, const std::string& authority_id) {

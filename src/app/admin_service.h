@@ -1,6 +1,9 @@
 // Administration: users and agencies of a local authority (authority administrators), local
 // authorities (national administrators), and the agency directory every user may read.
-// Administrators never see case content through these use cases. Every change is audited.
+// Administrators never see case content through these use cases. Every change is audited;
+// nobody changes their own role or permissions, and a change of someone else's role,
+// password, second factor or permissions is alerted to them and to the other administrators
+// and auditors of their authority.
 // Thread safety: safe from any thread.
 #pragma once
 
@@ -37,6 +40,9 @@ struct UserChanges {
   // Grants (true) or takes away (false) the index steward permission; practitioners and
   // managers only (docs/adr/0010-index-steward-permission.md).
   std::optional<bool> index_steward;
+  // Grants or takes away the information-governance permission (subject-access exports);
+  // staff other than administrators only.
+  std::optional<bool> information_governance;
   bool unlock = false;      // clear a lockout
   bool reset_totp = false;  // remove the second factor so the user enrols again
 };
@@ -70,6 +76,9 @@ class AdminService {
                                               const std::string& audit_action, Status& refusal);
   void Audit(const Principal& p, storage::Repositories& r, const std::string& action, const std::string& target,
              const std::string& detail);
+  // Alerts a change of role, password, second factor or permission of `after` (by `p`).
+  void AlertSensitiveChange(const Principal& p, storage::Repositories& r, const domain::User& before,
+                            const domain::User& after, const UserChanges& c);
   Context& ctx_;
 };
 

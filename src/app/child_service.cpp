@@ -6,61 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/lead_professional.h"
-#include "app/shield_service.h"
+#include "app/alerts.h"
+#include "app/broker.h"
 
 namespace kith::app {
 namespace {
 
 using domain::AuditOutcome;
 using domain::ChildAction;
-using domain::Decision;
 using storage::Repositories;
-
-// Everything the access policy and the views need about one child, read in one snapshot.
-struct Snapshot {
-  domain::Child child;
-  std::vector<MemberView> team;
-  domain::ChildRelation relation;
-
-  domain::Team Members() const {
-    domain::Team members;
-    for (const auto& m : team) members.push_back(m.member);
-    return members;
-  }
-};
-
-std::vector<MemberView> LoadTeam(Repositories& r, const std::string& child_id) {
-  return r.Teams().MembersWithPeople(child_id);
-}
-
-// How `actor` stands to the child whose team is `team`.
-domain::ChildRelation Relate(const domain::Child& child, const std::vector<MemberView>& team,
-                             const domain::Actor& actor) {
-  domain::ChildRelation relation;
-  relation.child_authority_id = child.authority_id;
-  for (const auto& m : team) {
-    relation.team_has_lead |= m.member.lead;
-    if (m.member.user_id == actor.user_id) {
-      relation.team_member = true;
-      relation.lead = m.member.lead;
-    }
-    if (m.agency && !actor.agency_id.empty() && m.agency->id == actor.agency_id) {
-      relation.team_includes_actors_agency = true;
-    }
-  }
-  return relation;
-}
-
-// A child merged into another (MergeService) is gone for every act but reading its audit trail.
-std::optional<Snapshot> Load(Repositories& r, const std::string& child_id, const domain::Actor& actor,
-                             bool even_if_merged = false) {
-  auto child = r.Children().Get(child_id);
-  if (!child || (!even_if_merged && r.Merges().MergedAway(child_id))) return std::nullopt;
-  Snapshot s{std::move(*child), LoadTeam(r, child_id), {}};
-  s.relation = Relate(s.child, s.team, actor);
-  return s;
-}
 
 // The agencies the record refers to; those of the team's members are taken from `team` rather
 // than read again (on a typical account most of them are the same agencies).
@@ -104,59 +58,74 @@ bool HasOpenAssessment(Repositories& r, const std::string& child_id) {
   return std::any_of(all.begin(), all.end(), [](const auto& a) { return a.IsOpen(); });
 }
 
-Error NotFound() { return Error::NotFound("There is no child with that Kith id."); }
-
-Error Refused(const Decision& d, std::string_view what) {
-  return Error::Forbidden(std::string(what) + " (" + std::string(d.why) + ").");
-}
-
-// An allowed act on a child, ready for the audit log (callers add target and detail).
-domain::AuditRecord ChildAudit(const Principal& p, std::string action, const std::string& child_id,
-                               std::string_view why, std::string reason, TimePoint at) {
-  auto a = AuditFor(p, std::move(action), at);
-  a.child_id = child_id;
-  a.why = std::string(why);
-  a.reason = std::move(reason);
-  return a;
-}
-
-void AuditAlone(Context& ctx, const Principal& p, std::string action, const std::string& child_id, AuditOutcome outcome,
-                std::string_view why, const std::string& reason = "", const std::string& detail = "") {
-  auto a = ChildAudit(p, std::move(action), child_id, why, reason, ctx.clock.Now());
-  a.outcome = outcome;
-  a.detail = detail;
-  ctx.store.Write([&](Repositories& r) {
-    r.Audit().Append(a);
-    return true;
-  });
-}
-
-// Audits an act that was refused — no such child, or the policy said no — and returns the error
-// to answer with; nullopt when it was allowed. With `audit_allowed` (reads) the allowed act is
-// audited here too; a change audits itself in its own transaction.
-std::optional<Error> Refusal(Context& ctx, const Principal& p, std::string action, const std::string& child_id,
-                             const std::optional<Decision>& d, std::string_view refused, bool audit_allowed,
-                             const std::string& reason = "", const std::string& detail = "") {
-  if (!d) {
-    AuditAlone(ctx, p, std::move(action), child_id, AuditOutcome::kDenied, "no such child", reason);
-    return NotFound();
-  }
-  if (d->allowed && !audit_allowed) return std::nullopt;
-  AuditAlone(ctx, p, std::move(action), child_id, d->allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied, d->why,
-             reason, detail);
-  if (!d->allowed) return Refused(*d, refused);
-  return std::nullopt;
-}
-
-// Writes one audit record about a child on its own (for reads and refusals).
+constexpr ChildAct kReadAccount{"child.read", ChildAction::kViewAccount,
+                                "Only the team around the child can see the account; ask to join the team with a "
+                                "reason, or break the glass in an emergency"};
+constexpr ChildAct kUpdate{"child.update", ChildAction::kEditRecord,
+                           "Only the team around the child can change the record"};
+constexpr ChildAct kSignpost{"child.signposting", ChildAction::kViewSignposting,
+                             "Your role does not include signposting"};
+constexpr ChildAct kAuditTrail{"child.audit_trail", ChildAction::kViewAudit, "You cannot see this child's audit trail",
+                               true};
 
 }  // namespace
 
+domain::Child ChildChanges::AppliedTo(domain::Child c) const {
+  c.version = version;
+  auto set = [](auto& field, const auto& value) {
+    if (value) field = *value;
+  };
+  set(c.given_names, given_names);
+  set(c.family_name, family_name);
+  set(c.other_names, other_names);
+  set(c.date_of_birth, date_of_birth);
+  set(c.sex, sex);
+  set(c.address, address);
+  set(c.postcode, postcode);
+  set(c.nhs_number, nhs_number);
+  set(c.upn, upn);
+  set(c.carers, carers);
+  set(c.school_agency_id, school_agency_id);
+  set(c.gp_agency_id, gp_agency_id);
+  set(c.services, services);
+  set(c.flags.early_help_assessment, early_help_assessment);
+  set(c.flags.child_protection_plan, child_protection_plan);
+  set(c.flags.looked_after, looked_after);
+  return c;
+}
+
+std::vector<std::string> ChildChanges::Given() const {
+  std::vector<std::string> out;
+  auto add = [&](const char* name, bool given) {
+    if (given) out.emplace_back(name);
+  };
+  add("given_names", given_names.has_value());
+  add("family_name", family_name.has_value());
+  add("other_names", other_names.has_value());
+  add("date_of_birth", date_of_birth.has_value());
+  add("sex", sex.has_value());
+  add("address", address.has_value());
+  add("postcode", postcode.has_value());
+  add("nhs_number", nhs_number.has_value());
+  add("upn", upn.has_value());
+  add("carers", carers.has_value());
+  add("school_agency_id", school_agency_id.has_value());
+  add("gp_agency_id", gp_agency_id.has_value());
+  add("services", services.has_value());
+  add("flags.early_help_assessment", early_help_assessment.has_value());
+  add("flags.child_protection_plan", child_protection_plan.has_value());
+  add("flags.looked_after", looked_after.has_value());
+  return out;
+}
+
 Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child child, const std::string& reason) {
-  const Decision d = Decide(p.Actor(), domain::AuthorityAction::kCreateChild, p.user.authority_id);
+  const domain::Decision d = Decide(p.Actor(), domain::AuthorityAction::kCreateChild, p.user.authority_id);
   if (!d.allowed) {
-    AuditAlone(ctx_, p, "child.create", "", AuditOutcome::kDenied, d.why);
-    return Refused(d, "You cannot add children to the index");
+    auto a = AuditFor(p, "child.create", ctx_.clock.Now());
+    a.outcome = AuditOutcome::kDenied;
+    a.why = std::string(d.why);
+    gate_.Append(a);
+    return Error::Forbidden("You cannot add children to the index (" + std::string(d.why) + ").");
   }
   auto why = domain::ValidateReason(reason);
   if (!why) return why.error();
@@ -177,7 +146,12 @@ Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child chil
     const std::string role = p.user.job_title.empty() ? "Practitioner" : p.user.job_title;
     r.Teams().AddMember({child.id, p.user.id, role, *why, now, false});
     r.Teams().AppendEvent({child.id, p.user.id, "joined", role, *why, p.user.id, now});
-    r.Audit().Append(ChildAudit(p, "child.create", child.id, d.why, *why, now));
+    auto a = AuditFor(p, "child.create", now);
+    a.child_id = child.id;
+    a.why = std::string(d.why);
+    a.reason = *why;
+    if (child.shielded) a.detail = nlohmann::json{{"shielded", true}}.dump();
+    r.Audit().Append(a);
     return true;
   });
   if (!outcome) return outcome.error();
@@ -187,58 +161,100 @@ Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child chil
 
 Result<ChildAccount> ChildService::Account(const Principal& p, const std::string& child_id) {
   const uint64_t version = ctx_.store.RecordsVersion();  // before the read: see AccountCache
+  const TimePoint now = ctx_.clock.Now();
+  const domain::Actor actor = p.Actor();
   auto cached = accounts_.Find(child_id, version);
-  if (!cached) {
+  std::optional<domain::BreakGlass> glass;
+  const bool member = cached && std::any_of(cached->team.begin(), cached->team.end(),
+                                            [&](const MemberView& m) { return m.member.user_id == actor.user_id; });
+  if (!member) {
+    // Read what is not cached, and whether a caller off the team has broken the glass.
+    const bool was_cached = cached != nullptr;
     ctx_.store.Read([&](Repositories& r) {
-      auto snap = Load(r, child_id, p.Actor());
-      if (!snap) return;
-      auto agencies = ReferencedAgencies(r, snap->child, snap->team);
-      cached = std::make_shared<const CachedAccount>(
-          CachedAccount{version, std::move(snap->child), std::move(snap->team), std::move(agencies)});
+      if (!cached) {
+        auto child = r.Children().Get(child_id);
+        if (!child || r.Merges().MergedAway(child_id)) return;
+        auto team = r.Teams().MembersWithPeople(child_id);
+        auto agencies = ReferencedAgencies(r, *child, team);
+        cached = std::make_shared<const CachedAccount>(
+            CachedAccount{version, std::move(*child), std::move(team), std::move(agencies)});
+      }
+      glass = BreakGlassOf(r, child_id, cached->team, actor, now);
     });
-    if (cached) accounts_.Put(child_id, cached);
+    if (cached && !was_cached) accounts_.Put(child_id, cached);
   }
-  std::optional<Decision> decision;
-  if (cached) decision = Decide(p.Actor(), ChildAction::kViewAccount, Relate(cached->child, cached->team, p.Actor()));
-  if (auto refused = Refusal(ctx_, p, "child.read", child_id, decision,
-                             "Only the team around the child can see the account; join the team with a reason", true)) {
-    return *refused;
-  }
-  return ChildAccount{cached->child, cached->team, cached->agencies, std::string(decision->why)};
+  std::optional<ChildAccess> access;
+  if (cached) access = AccessOf(cached->child, cached->team, actor, ChildAction::kViewAccount, glass, false, now);
+  if (auto refused = gate_.Decided(p, child_id, kReadAccount, access)) return *refused;
+  return ChildAccount{std::move(access->child), std::move(access->people), cached->agencies,
+                      std::string(access->decision.why),
+                      access->relation.team_member ? std::nullopt : access->break_glass};
 }
 
-Result<ChildAccount> ChildService::Update(const Principal& p, const std::string& child_id, domain::Child changes) {
+Result<ChildAccount> ChildService::Update(const Principal& p, const std::string& child_id,
+                                          const ChildChanges& changes) {
   const TimePoint now = ctx_.clock.Now();
-  if (auto s = domain::NormaliseChild(changes, Date::FromTime(now)); !s) return s.error();
-  Status outcome = Ok{};
   std::optional<domain::Child> stored;  // as written, for the observer
-  std::optional<Decision> decision;
-  ctx_.store.Write([&](Repositories& r) {
-    auto snap = Load(r, child_id, p.Actor());
-    if (!snap) return false;
-    decision = Decide(p.Actor(), ChildAction::kEditRecord, snap->relation);
-    if (!decision->allowed) return false;
-    domain::Child updated = std::move(changes);
-    updated.id = snap->child.id;
-    updated.authority_id = snap->child.authority_id;
-    updated.created_at = snap->child.created_at;
-    updated.updated_at = now;
-    outcome = CheckAgencies(r, updated);
-    if (outcome && !updated.flags.early_help_assessment && HasOpenAssessment(r, child_id)) {
-      outcome = Error::Invalid("flags.early_help_assessment",
-                               "The child has an open early help assessment; close it to clear this flag.");
-    }
-    if (outcome) outcome = r.Children().Update(updated);
-    if (outcome) stored = updated;
-    if (!outcome) return false;
-    r.Audit().Append(ChildAudit(p, "child.update", child_id, decision->why, "", now));
-    return true;
-  });
-  if (auto refused = Refusal(ctx_, p, "child.update", child_id, decision,
-                             "Only the team around the child can change the record", false)) {
-    return *refused;
-  }
-  if (!outcome) return outcome.error();
+  auto result = gate_.Write<bool>(
+      p, child_id, kUpdate, [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<bool> {
+        if (changes.shielded && *changes.shielded != a.child.shielded) {
+          return Error::Invalid("shielded",
+                                "A shield is set or removed on its own, with a reason: use 'Shield this child' "
+                                "(POST /api/v1/children/{id}/shield).");
+        }
+        domain::Child updated = changes.AppliedTo(a.child);
+        updated.updated_at = now;
+        if (auto s = domain::NormaliseChild(updated, Date::FromTime(now)); !s) return s.error();
+        if (auto s = CheckAgencies(r, updated); !s) return s.error();
+        if (!updated.flags.early_help_assessment && HasOpenAssessment(r, child_id)) {
+          return Error::Invalid("flags.early_help_assessment",
+                                "The child has an open early help assessment; close it to clear this flag.");
+        }
+        if (auto s = r.Children().Update(updated); !s) return s.error();
+        audit.detail = nlohmann::json{{"changed", changes.Given()}}.dump();
+        ++updated.version;
+        stored = std::move(updated);
+        return true;
+      });
+  if (!result) return result.error();
+  if (observer_ && stored) observer_->ChildStored(*stored);
+  return Account(p, child_id);
+}
+
+Result<ChildAccount> ChildService::SetShield(const Principal& p, const std::string& child_id, bool shielded,
+                                             const std::string& reason) {
+  auto why = domain::ValidateReason(reason);
+  if (!why) return why.error();
+  const TimePoint now = ctx_.clock.Now();
+  const ChildAct act{shielded ? "child.shield" : "child.unshield", ChildAction::kChangeShield,
+                     "Only the team around the child can shield or unshield the child"};
+  std::optional<domain::Child> stored;
+  auto result = gate_.Write<bool>(
+      p, child_id, act, [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<bool> {
+        if (a.child.shielded == shielded) {
+          return Error::Conflict(shielded ? "The child is already shielded." : "The child is not shielded.");
+        }
+        domain::Child c = a.child;
+        c.shielded = shielded;
+        c.updated_at = now;
+        if (auto s = r.Children().Update(c); !s) return s.error();
+        ++c.version;
+        audit.reason = *why;
+        const size_t linked = r.Family().LinksToChild(child_id).size();
+        audit.detail = nlohmann::json{{"family_accounts_linked", linked}}.dump();
+        std::string summary = std::string(shielded ? "Shield set on " : "Shield removed from ") + c.FullName() +
+                              " by " + p.user.display_name + ": " + *why;
+        if (shielded && linked > 0) {
+          summary += " — " + std::to_string(linked) +
+                     " family portal account(s) are linked to this child: they no longer see the team's agencies "
+                     "or contacts; check that each is still safe to keep";
+        }
+        AlertWatchers(r, ctx_.random, c, Watchers::kLeadAndManagers, p.user.id,
+                      shielded ? "shield_set" : "shield_removed", summary, child_id, now);
+        stored = std::move(c);
+        return true;
+      });
+  if (!result) return result.error();
   if (observer_ && stored) observer_->ChildStored(*stored);
   return Account(p, child_id);
 }
@@ -246,73 +262,57 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
 Result<Signposting> ChildService::Signpost(const Principal& p, const std::string& child_id, const std::string& reason) {
   auto why = domain::ValidateReason(reason);
   if (!why) return why.error();
-  Signposting view;
-  std::optional<Decision> decision;
-  ctx_.store.Read([&](Repositories& r) {
-    auto snap = Load(r, child_id, p.Actor());
-    if (!snap) return;
-    decision = Decide(p.Actor(), ChildAction::kViewSignposting, snap->relation);
-    if (!decision->allowed) return;
-    const auto& c = snap->child;
-    view.child_id = c.id;
-    view.given_names = c.given_names;
-    view.family_name = c.family_name;
-    view.date_of_birth = c.date_of_birth;
-    view.sex = c.sex;
-    view.early_help_assessment = c.flags.early_help_assessment;
-    // Team members already see everything; the shield hides the location from everyone else
-    // but a practitioner with a shield override in force.
-    view.shielded = c.shielded && !snap->relation.team_member;
-    if (view.shielded) view.shield_override = r.ShieldOverrides().ActiveFor(p.user.id, c.id, ctx_.clock.Now());
-    if (!view.shielded || view.shield_override) {
-      view.address = c.address;
-      view.postcode = c.postcode;
-    }
-    if (view.shield_override) view.carers = c.carers;
-    // Without an override the services' agencies and the lead professional are withheld as well:
-    // a school's or a GP practice's address, or the lead's agency, tells where the child is.
-    view.withheld = view.shielded && !view.shield_override;
-    for (auto& m : snap->team) {
-      if (!view.withheld) view.practitioners.push_back(m);
-      if (!m.member.lead) continue;
-      view.has_lead_professional = true;
-      if (!view.withheld) view.lead_professional = m;
-    }
-    const Date today = Date::FromTime(ctx_.clock.Now());
-    for (const auto& s : c.services) {
-      if (!s.IsCurrent(today)) continue;
-      ServiceView sv{s, r.Agencies().Get(s.agency_id), std::nullopt};
-      if (sv.agency) sv.agency_kind = sv.agency->kind;
-      if (view.withheld) {
-        sv.agency.reset();
-        sv.service.agency_id.clear();
-      }
-      view.services.push_back(std::move(sv));
-    }
-    if (view.shielded) {
-      // The named broker: the authority's children's social care (the first by name if several).
-      for (auto& a : r.Agencies().ListByAuthority(c.authority_id)) {
-        if (a.kind == domain::AgencyKind::kChildrensSocialCare) {
-          view.contact_broker = std::move(a);
-          break;
-        }
-      }
-      if (view.contact_broker) {
-        view.contact_through = "Contact through " + view.contact_broker->name;
-      } else {
-        const auto la = r.Authorities().Get(c.authority_id);
-        view.contact_through =
-            "Contact through the children's social care of " + (la ? la->name : std::string("the local authority"));
-      }
-    }
-  });
-  const std::string detail =
-      view.shield_override ? nlohmann::json{{"shield_override", view.shield_override->id}}.dump() : "";
-  if (auto refused = Refusal(ctx_, p, "child.signposting", child_id, decision, "Your role does not include signposting",
-                             true, *why, detail)) {
-    return *refused;
-  }
-  return view;
+  return gate_.Read<Signposting>(p, child_id, kSignpost,
+                                 [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) {
+                                   audit.reason = *why;
+                                   Signposting view;
+                                   const auto& c = a.child;
+                                   view.child_id = c.id;
+                                   view.given_names = c.given_names;
+                                   view.family_name = c.family_name;
+                                   view.date_of_birth = c.date_of_birth;
+                                   view.sex = c.sex;
+                                   view.early_help_assessment = c.flags.early_help_assessment;
+                                   // Team members already see everything; the shield hides the location from everyone
+                                   // else but a practitioner with break-glass in force.
+                                   view.shielded = c.shielded && !a.relation.team_member;
+                                   if (view.shielded) view.break_glass = a.break_glass;
+                                   if (!view.shielded || view.break_glass) {
+                                     view.address = c.address;
+                                     view.postcode = c.postcode;
+                                   }
+                                   if (view.break_glass) {
+                                     view.carers = c.carers;
+                                     audit.detail = nlohmann::json{{"break_glass", view.break_glass->id}}.dump();
+                                   }
+                                   // Without break-glass the services' agencies and the lead professional are withheld
+                                   // as well: a school's or a GP practice's address, or the lead's agency, tells where
+                                   // the child is.
+                                   view.withheld = view.shielded && !view.break_glass;
+                                   for (const auto& m : a.people) {
+                                     if (!view.withheld) view.practitioners.push_back(m);
+                                     if (!m.member.lead) continue;
+                                     view.has_lead_professional = true;
+                                     if (!view.withheld) view.lead_professional = m;
+                                   }
+                                   const Date today = Date::FromTime(audit.at);
+                                   for (const auto& s : c.services) {
+                                     if (!s.IsCurrent(today)) continue;
+                                     ServiceView sv{s, r.Agencies().Get(s.agency_id), std::nullopt};
+                                     if (sv.agency) sv.agency_kind = sv.agency->kind;
+                                     if (view.withheld) {
+                                       sv.agency.reset();
+                                       sv.service.agency_id.clear();
+                                     }
+                                     view.services.push_back(std::move(sv));
+                                   }
+                                   if (view.shielded) {
+                                     auto broker = BrokerFor(r, c);
+                                     view.contact_broker = std::move(broker.agency);
+                                     view.contact_through = std::move(broker.contact_through);
+                                   }
+                                   return Result<Signposting>(std::move(view));
+                                 });
 }
 
 Result<std::vector<ChildSummary>> ChildService::MyChildren(const Principal& p) {
@@ -335,119 +335,14 @@ Result<std::vector<ChildSummary>> ChildService::MyChildren(const Principal& p) {
   auto a = AuditFor(p, "children.mine", ctx_.clock.Now());
   a.why = "own caseload";
   a.detail = nlohmann::json{{"count", out.size()}}.dump();
-  ctx_.store.Write([&](Repositories& r) {
-    r.Audit().Append(a);
-    return true;
-  });
+  gate_.Append(a);
   return out;
-}
-
-Result<ChildAccount> ChildService::Join(const Principal& p, const std::string& child_id, const std::string& role,
-                                        const std::string& reason) {
-  const TimePoint now = ctx_.clock.Now();
-  Status outcome = Ok{};
-  std::optional<Decision> decision;
-  ctx_.store.Write([&](Repositories& r) {
-    auto snap = Load(r, child_id, p.Actor());
-    if (!snap) return false;
-    decision = Decide(p.Actor(), ChildAction::kJoinTeam, snap->relation);
-    if (!decision->allowed) return false;
-    auto member = domain::Join(snap->Members(), p.user, child_id, role, reason, now);
-    if (!member) {
-      outcome = member.error();
-      return false;
-    }
-    r.Teams().AddMember(*member);
-    r.Teams().AppendEvent({child_id, p.user.id, "joined", member->role, member->reason, p.user.id, now});
-    auto a = ChildAudit(p, "team.join", child_id, decision->why, member->reason, now);
-    a.detail = nlohmann::json{{"role", member->role}}.dump();
-    r.Audit().Append(a);
-    if (snap->child.shielded) {
-      // Joining gives the shielded details: the authority and the lead professional are told.
-      const auto agency = r.Agencies().Get(p.user.agency_id);
-      AlertShieldWatchers(r, ctx_.random, snap->child, p.user.id, "shielded_join",
-                          p.user.display_name + " (" + member->role + (agency ? ", " + agency->name : "") +
-                              ") joined the team of shielded child " + snap->child.FullName() + ": " + member->reason,
-                          p.user.id, now);
-    }
-    return true;
-  });
-  if (auto refused = Refusal(ctx_, p, "team.join", child_id, decision, "You cannot join a child's team", false)) {
-    if (decision && decision->why == "already a team member") {
-      return Error::Conflict("You are already on this child's team.");
-    }
-    return *refused;
-  }
-  if (!outcome) return outcome.error();
-  return Account(p, child_id);
-}
-
-Status ChildService::Leave(const Principal& p, const std::string& child_id, const std::string& reason) {
-  auto why = domain::ValidateReason(reason);
-  if (!why) return why.error();
-  const TimePoint now = ctx_.clock.Now();
-  Status outcome = Ok{};
-  std::optional<Decision> decision;
-  ctx_.store.Write([&](Repositories& r) {
-    auto snap = Load(r, child_id, p.Actor());
-    if (!snap) return false;
-    decision = Decide(p.Actor(), ChildAction::kLeaveTeam, snap->relation);
-    if (!decision->allowed) return false;
-    const domain::Team team = snap->Members();
-    outcome = domain::CheckLeave(team, p.user.id);
-    if (!outcome) return false;
-    const auto* me = domain::FindMember(team, p.user.id);
-    r.Teams().RemoveMember(child_id, p.user.id);
-    r.Teams().AppendEvent({child_id, p.user.id, "left", me->role, *why, p.user.id, now});
-    r.Audit().Append(ChildAudit(p, "team.leave", child_id, decision->why, *why, now));
-    return true;
-  });
-  if (auto refused = Refusal(ctx_, p, "team.leave", child_id, decision, "", false)) {
-    return decision ? Error::NotFound("You are not on this child's team.") : *refused;
-  }
-  return outcome;
-}
-
-Result<ChildAccount> ChildService::ChangeLead(const Principal& p, const std::string& child_id,
-                                              const std::string& to_user_id, const std::string& reason) {
-  auto why = domain::ValidateReason(reason);
-  if (!why) return why.error();
-  const TimePoint now = ctx_.clock.Now();
-  Status outcome = Ok{};
-  std::optional<Decision> decision;
-  ctx_.store.Write([&](Repositories& r) {
-    auto snap = Load(r, child_id, p.Actor());
-    if (!snap) return false;
-    decision = Decide(p.Actor(), ChildAction::kChangeLead, snap->relation);
-    if (!decision->allowed) return false;
-    auto change = ChangeLeadProfessional(r, child_id, snap->Members(), p.user.id, to_user_id, *why, now);
-    if (!change) {
-      outcome = change.error();
-      return false;
-    }
-    auto a = ChildAudit(p, "team.lead_change", child_id, decision->why, *why, now);
-    a.target_id = change->to_user_id;
-    a.detail = nlohmann::json{{"from", change->from_user_id.value_or("")}, {"to", change->to_user_id}}.dump();
-    r.Audit().Append(a);
-    return true;
-  });
-  if (auto refused =
-          Refusal(ctx_, p, "team.lead_change", child_id, decision, "You cannot change the lead professional", false)) {
-    return *refused;
-  }
-  if (!outcome) return outcome.error();
-  return Account(p, child_id);
 }
 
 Result<std::vector<AuditEntryView>> ChildService::AuditTrail(const Principal& p, const std::string& child_id,
                                                              int limit) {
-  std::optional<Decision> decision;
-  std::vector<AuditEntryView> records;
-  ctx_.store.Read([&](Repositories& r) {
-    auto snap = Load(r, child_id, p.Actor(), true);
-    if (!snap) return;
-    decision = Decide(p.Actor(), ChildAction::kViewAudit, snap->relation);
-    if (!decision->allowed) return;
+  return gate_.Read<std::vector<AuditEntryView>>(p, child_id, kAuditTrail, [&](Repositories& r, const ChildAccess&) {
+    std::vector<AuditEntryView> records;
     std::map<std::string, std::string> names;  // each actor read once
     for (auto& record : r.Audit().ForChild(child_id, std::clamp(limit, 1, 1000))) {
       auto [it, added] = names.try_emplace(record.actor_id);
@@ -456,12 +351,8 @@ Result<std::vector<AuditEntryView>> ChildService::AuditTrail(const Principal& p,
       }
       records.push_back({std::move(record), it->second});
     }
+    return Result<std::vector<AuditEntryView>>(std::move(records));
   });
-  if (auto refused =
-          Refusal(ctx_, p, "child.audit_trail", child_id, decision, "You cannot see this child's audit trail", true)) {
-    return *refused;
-  }
-  return records;
 }
 
 }  // namespace kith::app

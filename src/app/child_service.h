@@ -1,7 +1,8 @@
-// Use cases on children: the index record, the child's account, signposting and the team
-// around the child. Every read and write of child data, and every refusal, is audited with the
-// actor, what they did, why they were allowed or refused and any reason they stated; the audit
-// record of a change is written in the same transaction as the change.
+// Use cases on children: the index record, the child's account, the shield and signposting (the
+// team around the child is TeamService's). Every act goes through the ChildGate
+// (child_gate.h): decided, and audited with the actor, what they did, why they were allowed or
+// refused and any reason they stated; the audit record of a change is written in the same
+// transaction as the change.
 // Thread safety: safe from any thread.
 #pragma once
 
@@ -10,26 +11,47 @@
 #include <vector>
 
 #include "app/account_cache.h"
+#include "app/child_gate.h"
 #include "app/child_observer.h"
 #include "app/context.h"
 #include "app/principal.h"
 #include "common/result.h"
+#include "domain/break_glass.h"
 #include "domain/child.h"
 #include "domain/organisation.h"
-#include "domain/shield.h"
 #include "domain/team.h"
 
 namespace kith::app {
-
-// A team member with what others need to reach them.
-using MemberView = storage::TeamMemberDetail;
 
 // The child's account as a team member sees it.
 struct ChildAccount {
   domain::Child child;
   std::vector<MemberView> team;
   std::vector<domain::Agency> agencies;  // every agency the record refers to
-  std::string access;                    // why the caller may see it ("team member")
+  std::string access;                    // why the caller may see it ("team member", "break-glass")
+  // The caller's break-glass in force, when that is what lets them see it (read-only).
+  std::optional<domain::BreakGlass> break_glass;
+};
+
+// A change to the index record: only the fields given change, an omitted field keeps its value.
+// The shield is not changed here (ChildService::SetShield): `shielded`, if given, must be the
+// current value.
+struct ChildChanges {
+  int64_t version = 0;  // the version the caller saw
+  std::optional<std::string> given_names, family_name, address, postcode, nhs_number, upn, school_agency_id,
+      gp_agency_id;
+  std::optional<std::vector<std::string>> other_names;
+  std::optional<std::optional<Date>> date_of_birth;  // set to nullopt to clear
+  std::optional<domain::Sex> sex;
+  std::optional<std::vector<domain::Carer>> carers;
+  std::optional<std::vector<domain::ServiceInvolvement>> services;
+  std::optional<bool> early_help_assessment, child_protection_plan, looked_after;
+  std::optional<bool> shielded;
+
+  // The record with these changes made (the version too).
+  domain::Child AppliedTo(domain::Child child) const;
+  // The names of the fields given, for the audit record.
+  std::vector<std::string> Given() const;
 };
 
 struct ServiceView {
@@ -56,18 +78,18 @@ struct Signposting {
   // Everyone on the team (the lead included) and how to reach them; empty when withheld.
   std::vector<MemberView> practitioners;
   std::vector<ServiceView> services;  // current services only
-  // A shielded child without the caller's shield override in force: the services' agencies and
-  // the lead professional are withheld too (a school's or a GP practice's address tells where
-  // the child lives); contact goes through the broker.
+  // A shielded child without the caller's break-glass in force: the services' agencies and the
+  // lead professional are withheld too (a school's or a GP practice's address tells where the
+  // child lives); contact goes through the broker.
   bool withheld = false;
   // For shielded children: the named contact broker, the authority's children's social care
   // (the first such agency by name), and what to tell the practitioner ("Contact through ...").
   std::optional<domain::Agency> contact_broker;
   std::string contact_through;
-  // The caller's shield override in force (ShieldService): the address, postcode and carers'
+  // The caller's break-glass in force (BreakGlassService): the address, postcode and carers'
   // contacts of a shielded child are shown while it lasts.
-  std::optional<domain::ShieldOverride> shield_override;
-  std::vector<domain::Carer> carers;  // only under a shield override
+  std::optional<domain::BreakGlass> break_glass;
+  std::vector<domain::Carer> carers;  // only under break-glass
 };
 
 // A record of a child's audit trail with the name of whoever acted (records hold ids only).
@@ -95,13 +117,22 @@ class ChildService {
   // as role and `reason` as the reason. Errors: kForbidden, kInvalidInput (field named).
   Result<ChildAccount> Create(const Principal& p, domain::Child child, const std::string& reason);
 
-  // The account of a child whose team the caller is on, from the account cache when nothing it
-  // shows has changed since it was last read. Errors: kNotFound, kForbidden.
+  // The account of a child: for the team, a manager supervising a member (not of a shielded
+  // child) and break-glass in force (read-only), from the account cache when nothing it shows
+  // has changed since it was last read. Errors: kNotFound, kForbidden.
   Result<ChildAccount> Account(const Principal& p, const std::string& child_id);
 
-  // Replaces the editable fields of the index record if `changes.version` is current.
-  // Errors: kNotFound, kForbidden, kInvalidInput, kConflict (stale version).
-  Result<ChildAccount> Update(const Principal& p, const std::string& child_id, domain::Child changes);
+  // Changes the fields of the index record given in `changes` if `changes.version` is current
+  // (team members). Errors: kNotFound, kForbidden, kInvalidInput (including a `shielded` that
+  // differs from the record's: use SetShield), kConflict (stale version).
+  Result<ChildAccount> Update(const Principal& p, const std::string& child_id, const ChildChanges& changes);
+
+  // Shields or unshields the child, an explicit act of a team member with a reason
+  // (10..500 characters); the lead professional and the authority's managers are alerted, and
+  // when shielding, told of family accounts linked to the child. Errors: kNotFound,
+  // kForbidden, kInvalidInput (reason), kConflict (already so).
+  Result<ChildAccount> SetShield(const Principal& p, const std::string& child_id, bool shielded,
+                                 const std::string& reason);
 
   // Signposting for any practitioner, with a stated reason. Errors: kNotFound, kForbidden,
   // kInvalidInput (reason).
@@ -110,18 +141,13 @@ class ChildService {
   // The children whose teams the caller is on.
   Result<std::vector<ChildSummary>> MyChildren(const Principal& p);
 
-  Result<ChildAccount> Join(const Principal& p, const std::string& child_id, const std::string& role,
-                            const std::string& reason);
-  Status Leave(const Principal& p, const std::string& child_id, const std::string& reason);
-  Result<ChildAccount> ChangeLead(const Principal& p, const std::string& child_id, const std::string& to_user_id,
-                                  const std::string& reason);
-
   // Who has looked at or changed this child's record, newest first. Errors: kNotFound,
   // kForbidden (only auditors of the authority and the lead professional).
   Result<std::vector<AuditEntryView>> AuditTrail(const Principal& p, const std::string& child_id, int limit);
 
  private:
   Context& ctx_;
+  ChildGate gate_{ctx_};
   ChildObserver* observer_;
   AccountCache accounts_;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "app/team_service.h"
 #include "app/test_fixture.h"
 
 namespace kith::app {
@@ -61,8 +62,8 @@ TEST_F(ChildAccountTest, EveryReadIsAuditedAndShowsTheLatestRecordAndTeam) {
   EXPECT_TRUE(children_->Account(As("teacher"), child_));
 
   store_->Write([&](storage::Repositories& r) {
-    EXPECT_TRUE(r.Agencies().Update({"ag-school", "la1", "Hillside Academy", domain::AgencyKind::kSchool,
-                                     "01632 960001", "", ""}));
+    EXPECT_TRUE(r.Agencies().Update(
+        {"ag-school", "la1", "Hillside Academy", domain::AgencyKind::kSchool, "01632 960001", "", ""}));
     return true;
   });
   auto renamed = children_->Account(As("sw"), child_);
@@ -74,7 +75,7 @@ TEST_F(ChildAccountTest, EveryReadIsAuditedAndShowsTheLatestRecordAndTeam) {
 }
 
 TEST_F(ChildAccountTest, WhoMayReadIsDecidedOnEveryRequestAndALeaverIsRefusedAtOnce) {
-  ASSERT_TRUE(children_->Join(As("teacher"), child_, "Class teacher", "Concerns at school"));
+  AddToTeam(child_, "teacher", "Class teacher");
   auto member = children_->Account(As("teacher"), child_);
   ASSERT_TRUE(member);
   EXPECT_EQ(member->access, "team member");
@@ -83,7 +84,7 @@ TEST_F(ChildAccountTest, WhoMayReadIsDecidedOnEveryRequestAndALeaverIsRefusedAtO
   ASSERT_FALSE(outsider);
   EXPECT_EQ(outsider.error().code, ErrorCode::kForbidden);
 
-  ASSERT_TRUE(children_->Leave(As("teacher"), child_, "Moved to another school"));
+  ASSERT_TRUE(TeamService(*ctx_).Leave(As("teacher"), child_, "Moved to another school"));
   auto left = children_->Account(As("teacher"), child_);
   ASSERT_FALSE(left);
   EXPECT_EQ(left.error().code, ErrorCode::kForbidden);

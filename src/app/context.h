@@ -7,6 +7,7 @@
 #include "app/credentials.h"
 #include "common/clock.h"
 #include "common/random.h"
+#include "domain/break_glass.h"
 #include "storage/store.h"
 
 namespace kith::app {
@@ -21,6 +22,10 @@ struct Policy {
   int address_attempts_per_minute = 20;       // sign-in attempts from one client address
   // last_seen_at is written at most this often per session (every request would be a write).
   std::chrono::seconds session_touch_interval{60};
+  // A request to join a team not decided in this time is escalated to the authority's managers.
+  std::chrono::hours join_escalation{24};
+  // How long break-glass lasts by default and at most.
+  domain::BreakGlassLimits break_glass;
 };
 
 struct Context {

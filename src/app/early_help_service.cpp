@@ -18,54 +18,18 @@ using storage::Repositories;
 
 constexpr std::string_view kDesignationReason = "Designated lead professional for the early help assessment";
 
-struct Access {
-  domain::Child child;
-  domain::Team team;
-  Decision decision;
-  bool allowed = false;  // a team member the policy lets see the account
-};
+using Access = ChildAccess;
 
-std::optional<Access> LoadAccess(Repositories& r, const std::string& child_id, const domain::Actor& actor) {
-  auto child = r.Children().Get(child_id);
-  if (!child) return std::nullopt;
-  Access a{std::move(*child), r.Teams().Members(child_id), {}, false};
-  domain::ChildRelation relation;
-  relation.child_authority_id = a.child.authority_id;
-  for (const auto& m : a.team) {
-    relation.team_has_lead |= m.lead;
-    if (m.user_id == actor.user_id) {
-      relation.team_member = true;
-      relation.lead = m.lead;
-    }
-  }
-  a.decision = Decide(actor, domain::ChildAction::kViewAccount, relation);
-  a.allowed = a.decision.allowed && relation.team_member;
-  return a;
+// Reading the assessment (the team and break-glass), and changing it (the team).
+ChildAct Reading(std::string_view action) {
+  return {action, domain::ChildAction::kViewEarlyHelp,
+          "Only the team around the child can see the early help assessment; join the team with a reason"};
+}
+ChildAct Changing(std::string_view action) {
+  return {action, domain::ChildAction::kContribute,
+          "Only the team around the child can change the early help assessment; join the team with a reason"};
 }
 
-std::string_view Why(const Access& a) { return a.decision.allowed ? "not a team member" : a.decision.why; }
-
-void AuditAlone(Context& ctx, const Principal& p, const char* action, const std::string& child_id,
-                const std::string& target, AuditOutcome outcome, std::string_view why, std::string detail = "") {
-  auto a = AuditFor(p, action, ctx.clock.Now());
-  a.child_id = child_id;
-  a.target_id = target;
-  a.outcome = outcome;
-  a.why = std::string(why);
-  a.detail = std::move(detail);
-  ctx.store.Write([&](Repositories& r) {
-    r.Audit().Append(a);
-    return true;
-  });
-}
-
-Error Refused(std::string_view why) {
-  return Error::Forbidden(
-      "Only the team around the child can see or change the early help assessment; join the team with a reason (" +
-      std::string(why) + ").");
-}
-
-Error NoChild() { return Error::NotFound("There is no child with that Kith id."); }
 Error NoAssessment() { return Error::NotFound("There is no such early help assessment on this child's account."); }
 
 AssessmentView ViewOf(Repositories& r, eh::Assessment a, const Date& today) {
@@ -180,44 +144,29 @@ Status FollowFlag(Repositories& r, domain::Child& child, bool open, TimePoint no
 
 // --- Reads -------------------------------------------------------------------------------------
 
-template <typename T, typename F>
-Result<T> EarlyHelpService::ReadAs(const Principal& p, const std::string& child_id, const char* action, F&& fn) {
+Result<std::vector<AssessmentView>> EarlyHelpService::List(const Principal& p, const std::string& child_id) {
   SweepOverdue();
   const Date today = domain::UkDate(ctx_.clock.Now());
-  std::optional<Result<T>> out;
-  std::optional<Access> access;
-  ctx_.store.Read([&](Repositories& r) {
-    access = LoadAccess(r, child_id, p.Actor());
-    if (access && access->allowed) out.emplace(fn(r, today));
-  });
-  if (!access) {
-    AuditAlone(ctx_, p, action, child_id, "", AuditOutcome::kDenied, "no such child");
-    return NoChild();
-  }
-  if (!access->allowed) {
-    AuditAlone(ctx_, p, action, child_id, "", AuditOutcome::kDenied, Why(*access));
-    return Refused(Why(*access));
-  }
-  AuditAlone(ctx_, p, action, child_id, "", *out ? AuditOutcome::kAllowed : AuditOutcome::kFailed,
-             access->decision.why);
-  return std::move(*out);
-}
-
-Result<std::vector<AssessmentView>> EarlyHelpService::List(const Principal& p, const std::string& child_id) {
-  return ReadAs<std::vector<AssessmentView>>(p, child_id, "early_help.list", [&](Repositories& r, const Date& today) {
-    std::vector<AssessmentView> out;
-    for (auto& a : r.EarlyHelp().ForChild(child_id)) out.push_back(ViewOf(r, std::move(a), today));
-    return Result<std::vector<AssessmentView>>(std::move(out));
-  });
+  return gate_.Read<std::vector<AssessmentView>>(p, child_id, Reading("early_help.list"),
+                                                 [&](Repositories& r, const Access&) {
+                                                   std::vector<AssessmentView> out;
+                                                   for (auto& a : r.EarlyHelp().ForChild(child_id))
+                                                     out.push_back(ViewOf(r, std::move(a), today));
+                                                   return Result<std::vector<AssessmentView>>(std::move(out));
+                                                 });
 }
 
 Result<AssessmentView> EarlyHelpService::Get(const Principal& p, const std::string& child_id, const std::string& id) {
-  return ReadAs<AssessmentView>(p, child_id, "early_help.read",
-                                [&](Repositories& r, const Date& today) -> Result<AssessmentView> {
-                                  auto a = r.EarlyHelp().Get(id);
-                                  if (!a || a->child_id != child_id) return NoAssessment();
-                                  return ViewOf(r, std::move(*a), today);
-                                });
+  SweepOverdue();
+  const Date today = domain::UkDate(ctx_.clock.Now());
+  return gate_.Read<AssessmentView>(
+      p, child_id, Reading("early_help.read"),
+      [&](Repositories& r, const Access&, domain::AuditRecord& audit) -> Result<AssessmentView> {
+        audit.target_id = id;
+        auto a = r.EarlyHelp().Get(id);
+        if (!a || a->child_id != child_id) return NoAssessment();
+        return ViewOf(r, std::move(*a), today);
+      });
 }
 
 // --- Writes ------------------------------------------------------------------------------------
@@ -233,54 +182,37 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
   const Date today = domain::UkDate(now);
   auto lease = words_.Acquire(child_id);
   lease.Get(ctx_.store);
-  std::optional<Access> access;
-  std::optional<Result<AssessmentView>> out;
   bool committed = false;
   bool made_entry = false;
-  ctx_.store.Write([&](Repositories& r) {
-    out.reset();
-    committed = false;
-    access = LoadAccess(r, child_id, p.Actor());
-    if (!access || !access->allowed) return false;
-    std::optional<eh::Assessment> stored;
-    if (!id.empty()) {
-      stored = r.EarlyHelp().Get(id);
-      if (!stored || stored->child_id != child_id) {
-        out.emplace(NoAssessment());
-        return false;
-      }
-      if (expected_revision && *expected_revision != stored->revision) {
-        out.emplace(Error::Conflict(
-            fmt::format("The assessment has changed since you loaded it (revision {} is now {}); reload it and "
-                        "make your change again.",
-                        *expected_revision, stored->revision)));
-        return false;
-      }
-    }
-    Journal journal(r, lease, ctx_, p, *access, now);
-    Result<eh::Assessment> next = fn(r, *access, stored, journal);
-    made_entry = journal.entries() > 0;
-    if (!next) {
-      out.emplace(next.error());
-      return false;
-    }
-    Status saved = stored ? r.EarlyHelp().Update(*next) : r.EarlyHelp().Insert(*next);
-    if (!saved) {
-      out.emplace(saved.error());
-      return false;
-    }
-    auto audit = AuditFor(p, action, now);
-    audit.child_id = child_id;
-    audit.target_id = next->id;
-    audit.why = std::string(access->decision.why);
-    audit.detail =
-        nlohmann::json{{"stage", eh::ToString(next->stage)}, {"version", next->versions.back().number}}.dump();
-    r.Audit().Append(audit);
-    auto reread = r.EarlyHelp().Get(next->id);
-    out.emplace(ViewOf(r, std::move(*reread), today));
-    committed = true;
-    return true;
-  });
+  auto out = gate_.Write<AssessmentView>(
+      p, child_id, Changing(action),
+      [&](Repositories& r, const Access& allowed, domain::AuditRecord& audit) -> Result<AssessmentView> {
+        committed = false;
+        Access access = allowed;  // the change may move the child's flags
+        std::optional<eh::Assessment> stored;
+        if (!id.empty()) {
+          stored = r.EarlyHelp().Get(id);
+          if (!stored || stored->child_id != child_id) return NoAssessment();
+          if (expected_revision && *expected_revision != stored->revision) {
+            return Error::Conflict(
+                fmt::format("The assessment has changed since you loaded it (revision {} is now {}); reload it and "
+                            "make your change again.",
+                            *expected_revision, stored->revision));
+          }
+        }
+        Journal journal(r, lease, ctx_, p, access, now);
+        Result<eh::Assessment> next = fn(r, access, stored, journal);
+        made_entry = journal.entries() > 0;
+        if (!next) return next.error();
+        if (Status saved = stored ? r.EarlyHelp().Update(*next) : r.EarlyHelp().Insert(*next); !saved) {
+          return saved.error();
+        }
+        audit.target_id = next->id;
+        audit.detail =
+            nlohmann::json{{"stage", eh::ToString(next->stage)}, {"version", next->versions.back().number}}.dump();
+        committed = true;
+        return ViewOf(r, std::move(*r.EarlyHelp().Get(next->id)), today);
+      });
   lease.Finish(committed);
   if (committed && hub_) {
     // Content-free for linked family members, so a family page open on the child reloads its
@@ -292,19 +224,7 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
     hub_->Publish({child_id, "early_help", std::nullopt, "", family_visible});
     if (made_entry) hub_->Publish({child_id, "chronology", std::nullopt, ""});
   }
-  if (!access) {
-    AuditAlone(ctx_, p, action, child_id, id, AuditOutcome::kDenied, "no such child");
-    return NoChild();
-  }
-  if (!access->allowed) {
-    AuditAlone(ctx_, p, action, child_id, id, AuditOutcome::kDenied, Why(*access));
-    return Refused(Why(*access));
-  }
-  if (!committed) {
-    AuditAlone(ctx_, p, action, child_id, id, AuditOutcome::kFailed, access->decision.why,
-               nlohmann::json{{"error", out->error().message}}.dump());
-  }
-  return std::move(*out);
+  return out;
 }
 
 Result<AssessmentView> EarlyHelpService::Start(const Principal& p, const std::string& child_id, eh::Content content,

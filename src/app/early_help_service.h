@@ -3,9 +3,10 @@
 // professional designated and handed over on the assessment. The workflow rules are in
 // domain/early_help/assessment.h; this layer adds access, audit and the effects across Kith:
 //
-// - Access: only members of the child's team may read or write (not supervising managers:
-//   the assessment holds the family's own words). Every read, write and refusal is audited; a
-//   change and its audit record are written in the same transaction.
+// - Access, through the ChildGate (child_gate.h): the team reads and writes; break-glass reads;
+//   supervising managers do not (the assessment holds the family's own words). Every read,
+//   write and refusal is audited; a change and its audit record are written in the same
+//   transaction.
 // - The child's early-help flag is set when an assessment starts and cleared when it closes,
 //   so the index and signposting show that one exists; the assessment's lead professional is
 //   the team's (see lead_professional.h), so signposting names the same person.
@@ -27,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "app/child_gate.h"
 #include "app/context.h"
 #include "app/live_hub.h"
 #include "app/principal.h"
@@ -119,10 +121,9 @@ class EarlyHelpService {
   template <typename F>
   Result<AssessmentView> Change(const Principal& p, const std::string& child_id, const std::string& id,
                                 const char* action, std::optional<int64_t> expected_revision, F&& fn);
-  template <typename T, typename F>
-  Result<T> ReadAs(const Principal& p, const std::string& child_id, const char* action, F&& fn);
 
   Context& ctx_;
+  ChildGate gate_{ctx_};
   WordIndex& words_;
   LiveHub* hub_;
 };

@@ -24,7 +24,7 @@ class EarlyHelpServiceTest : public AppFixture {
     auto created = children_->Create(As("sw"), c, "Referral from the health visitor");
     ASSERT_TRUE(created) << created.error().message;
     child_ = created->child.id;
-    ASSERT_TRUE(children_->Join(As("teacher"), child_, "Nursery teacher", "Attends the school nursery daily"));
+    AddToTeam(child_, "teacher", "Nursery teacher");
   }
 
   static eh::Content Ready() {

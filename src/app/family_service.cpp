@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/account_views.h"
+#include "app/broker.h"
 #include "app/visibility.h"
 #include "common/encoding.h"
 #include "domain/account/uk_time.h"
@@ -67,17 +68,16 @@ Status CheckName(std::string_view field, const std::string& text, bool required)
   return Ok{};
 }
 
-domain::FamilyActor FamilyActorOf(Repositories& r, const domain::User& user) {
-  domain::FamilyActor actor{user.id, user.active && user.role == domain::Role::kFamily, {}};
-  for (const auto& l : r.Family().LinksOf(user.id)) actor.links.push_back({l.child_id, l.relation});
-  return actor;
+// Reading the team's side of the portal (the team, break-glass, supervising managers), changing
+// it (the team), and what only the lead professional does.
+ChildAct TeamReading(std::string_view action) {
+  return {action, domain::ChildAction::kViewAccount, "Only the team around the child can see this"};
 }
-
-// The family policy's decision, saying so plainly when the caller is staff.
-Decision DecideAsFamily(Repositories& r, const domain::User& user, domain::FamilyAction action,
-                        const std::string& child_id) {
-  if (user.role != domain::Role::kFamily) return {false, "not a family account"};
-  return domain::DecideFamily(FamilyActorOf(r, user), action, child_id);
+ChildAct TeamChanging(std::string_view action) {
+  return {action, domain::ChildAction::kContribute, "Only members of the child's team can do this"};
+}
+ChildAct LeadOnly(std::string_view action) {
+  return {action, domain::ChildAction::kLeadAct, "Only the child's lead professional can do this"};
 }
 
 ThreadDetail ThreadOf(Names& names, Repositories& r, storage::ForumThread t,
@@ -155,7 +155,11 @@ FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const 
   FamilyChildView out;
   out.child = {child.id, child.FullName(), link.relation};
   out.date_of_birth = child.date_of_birth;
-  for (const auto& m : r.Teams().Members(child.id)) {
+  // A shielded child's family portal names no agency and no practitioner's contacts: a parent
+  // linked before the shield may be the person the child is shielded from. Contact goes
+  // through the broker.
+  if (child.shielded) out.contact_through = BrokerFor(r, child).contact_through;
+  for (const auto& m : child.shielded ? domain::Team{} : r.Teams().Members(child.id)) {
     auto user = r.Users().Get(m.user_id);
     if (!user) continue;
     TeamContact c{user->display_name, m.role, "", "", "", m.lead};
@@ -169,7 +173,9 @@ FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const 
   Names names(r);
   const auto vis = VisibilityOf(r, child.id);
   for (auto& e : r.Chronology().Current(child.id, 0)) {
-    if (Visible(vis, e.entry.lineage_id)) out.entries.push_back(ViewOf(std::move(e), names, &vis));
+    if (!Visible(vis, e.entry.lineage_id)) continue;
+    out.entries.push_back(ViewOf(std::move(e), names, &vis));
+    if (child.shielded) out.entries.back().agency_name.clear();
   }
   for (auto& t : r.Forum().Threads(child.id)) {
     if (Visible(vis, t.id)) out.threads.push_back(ThreadOf(names, r, std::move(t), vis));
@@ -178,7 +184,12 @@ FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const 
     if (e.author_id == viewer_id) out.my_entries.push_back(FamilyEntryViewOf(names, r, std::move(e)));
   }
   for (const auto& a : r.EarlyHelp().ForChild(child.id)) {
-    if (auto v = FamilyAssessmentOf(names, r, a, vis, today)) out.early_help.push_back(std::move(*v));
+    auto v = FamilyAssessmentOf(names, r, a, vis, today);
+    if (!v) continue;
+    if (child.shielded) {
+      for (auto& action : v->actions) action.owner_agency.clear();
+    }
+    out.early_help.push_back(std::move(*v));
   }
   return out;
 }
@@ -193,109 +204,7 @@ void FamilyService::Refuse(const Principal& p, const std::string& action, const 
   a.child_id = child_id;
   a.outcome = AuditOutcome::kDenied;
   a.why = std::string(why);
-  ctx_.store.Write([&](Repositories& r) {
-    r.Audit().Append(a);
-    return true;
-  });
-}
-
-template <typename T, typename F>
-Result<T> FamilyService::TeamRead(const Principal& p, const std::string& child_id, const char* action, F&& fn) {
-  std::optional<Result<T>> out;
-  std::optional<Decision> decision;
-  ctx_.store.Read([&](Repositories& r) {
-    auto a = LoadChildAccess(r, child_id, p.Actor());
-    if (!a) return;
-    decision = a->decision;
-    if (decision->allowed) out.emplace(fn(r, *a));
-  });
-  if (!decision) {
-    Refuse(p, action, child_id, "no such child");
-    return NoChild();
-  }
-  if (!decision->allowed) {
-    Refuse(p, action, child_id, decision->why);
-    return Error::Forbidden("Only the team around the child can see this (" + std::string(decision->why) + ").");
-  }
-  auto a = AuditFor(p, action, ctx_.clock.Now());
-  a.child_id = child_id;
-  a.outcome = *out ? AuditOutcome::kAllowed : AuditOutcome::kFailed;
-  a.why = std::string(decision->why);
-  ctx_.store.Write([&](Repositories& r) {
-    r.Audit().Append(a);
-    return true;
-  });
-  return std::move(*out);
-}
-
-template <typename T, typename F>
-Result<T> FamilyService::TeamWrite(const Principal& p, const std::string& child_id, const char* action, bool lead_only,
-                                   F&& fn) {
-  std::optional<Result<T>> out;
-  bool found = false;
-  std::string_view refused;
-  const TimePoint now = ctx_.clock.Now();
-  ctx_.store.Write([&](Repositories& r) {
-    out.reset();
-    auto a = LoadChildAccess(r, child_id, p.Actor());
-    if (!a) return false;
-    found = true;
-    if (!a->may_write) {
-      refused = a->decision.allowed ? "not a team member" : a->decision.why;
-      return false;
-    }
-    if (lead_only && !a->relation.lead) {
-      refused = "only the lead professional";
-      return false;
-    }
-    refused = {};
-    auto audit = AuditFor(p, action, now);
-    audit.child_id = child_id;
-    audit.why = lead_only ? "lead professional" : "team member";
-    out.emplace(fn(r, *a, audit));
-    if (!*out) return false;
-    r.Audit().Append(audit);
-    return true;
-  });
-  if (!found) {
-    Refuse(p, action, child_id, "no such child");
-    return NoChild();
-  }
-  if (!refused.empty()) {
-    Refuse(p, action, child_id, refused);
-    return Error::Forbidden(lead_only ? "Only the child's lead professional can do this."
-                                      : "Only members of the child's team can do this (" + std::string(refused) + ").");
-  }
-  return std::move(*out);
-}
-
-template <typename T, typename F>
-Result<T> FamilyService::FamilyRead(const Principal& p, const std::string& child_id, const char* action, F&& fn) {
-  std::optional<Result<T>> out;
-  Decision decision{false, "no such child"};
-  ctx_.store.Read([&](Repositories& r) {
-    auto child = r.Children().Get(child_id);
-    decision = DecideAsFamily(r, p.user, domain::FamilyAction::kViewChild, child_id);
-    if (!child || !decision.allowed) return;
-    for (const auto& link : FamilyActorOf(r, p.user).links) {
-      if (link.child_id == child_id) out.emplace(fn(r, *child, link));
-    }
-  });
-  if (!out) {
-    Refuse(p, action, child_id, decision.why);
-    // The same answer whether the child exists or not: a family member learns nothing of
-    // children they are not linked to.
-    return Error::NotFound("You are not linked to that child in Kith.");
-  }
-  auto a = AuditFor(p, action, ctx_.clock.Now());
-  a.child_id = child_id;
-  a.outcome = *out ? AuditOutcome::kAllowed : AuditOutcome::kFailed;
-  a.why = std::string(decision.why);
-  ctx_.store.Write([&](Repositories& r) {
-    r.Audit().Append(a);
-    return true;
-  });
-  return std::move(*out);
+  gate_.Append(a);
 }
 
 // --- Invitations and family accounts (the team's side) ---------------------------------------
@@ -314,8 +223,8 @@ Result<InvitationView> FamilyService::Invite(const Principal& p, const std::stri
     ++drawn;
   }
   const TimePoint now = ctx_.clock.Now();
-  return TeamWrite<InvitationView>(
-      p, child_id, "family.invite", false,
+  return gate_.Write<InvitationView>(
+      p, child_id, TeamChanging("family.invite"),
       [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<InvitationView> {
         storage::FamilyInvitation inv;
         inv.name = n.name;
@@ -354,24 +263,24 @@ Result<InvitationView> FamilyService::Invite(const Principal& p, const std::stri
 
 Result<std::vector<InvitationView>> FamilyService::Invitations(const Principal& p, const std::string& child_id) {
   const TimePoint now = ctx_.clock.Now();
-  return TeamRead<std::vector<InvitationView>>(p, child_id, "family.invitations",
-                                               [&](Repositories& r, const ChildAccess&) {
-                                                 std::vector<InvitationView> out;
-                                                 Names names(r);
-                                                 for (auto& i : r.Family().InvitationsForChild(child_id)) {
-                                                   const std::string by = names.User(i.invited_by);
-                                                   const std::string status = StatusOf(i, now);
-                                                   out.push_back({std::move(i), status, by, ""});
-                                                 }
-                                                 return Result<std::vector<InvitationView>>(std::move(out));
-                                               });
+  return gate_.Read<std::vector<InvitationView>>(p, child_id, TeamReading("family.invitations"),
+                                                 [&](Repositories& r, const ChildAccess&) {
+                                                   std::vector<InvitationView> out;
+                                                   Names names(r);
+                                                   for (auto& i : r.Family().InvitationsForChild(child_id)) {
+                                                     const std::string by = names.User(i.invited_by);
+                                                     const std::string status = StatusOf(i, now);
+                                                     out.push_back({std::move(i), status, by, ""});
+                                                   }
+                                                   return Result<std::vector<InvitationView>>(std::move(out));
+                                                 });
 }
 
 Result<InvitationView> FamilyService::CancelInvitation(const Principal& p, const std::string& child_id,
                                                        const std::string& invitation_id) {
   const TimePoint now = ctx_.clock.Now();
-  return TeamWrite<InvitationView>(
-      p, child_id, "family.invitation_cancel", false,
+  return gate_.Write<InvitationView>(
+      p, child_id, TeamChanging("family.invitation_cancel"),
       [&](Repositories& r, const ChildAccess&, domain::AuditRecord& audit) -> Result<InvitationView> {
         for (auto& i : r.Family().InvitationsForChild(child_id)) {
           if (i.id != invitation_id) continue;
@@ -386,8 +295,8 @@ Result<InvitationView> FamilyService::CancelInvitation(const Principal& p, const
 }
 
 Result<std::vector<FamilyMemberView>> FamilyService::Members(const Principal& p, const std::string& child_id) {
-  return TeamRead<std::vector<FamilyMemberView>>(
-      p, child_id, "family.members", [&](Repositories& r, const ChildAccess&) {
+  return gate_.Read<std::vector<FamilyMemberView>>(
+      p, child_id, TeamReading("family.members"), [&](Repositories& r, const ChildAccess&) {
         std::vector<FamilyMemberView> out;
         for (const auto& l : r.Family().LinksToChild(child_id)) {
           auto u = r.Users().Get(l.user_id);
@@ -410,10 +319,12 @@ Result<FamilyMemberView> FamilyService::SetMemberActive(const Principal& p, cons
   std::string_view refused = "no such child";
   ctx_.store.Write([&](Repositories& r) {
     out.reset();
-    auto a = LoadChildAccess(r, child_id, p.Actor());
+    // The team (who invited them), or an administrator of the child's authority managing the
+    // account as a user (no case content is read or returned).
+    auto a = LoadChildAccess(r, child_id, p.Actor(), domain::ChildAction::kContribute, now);
     if (!a) return false;
     const Decision admin = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, a->child.authority_id);
-    if (!a->may_write && !admin.allowed) {
+    if (!a->decision.allowed && !admin.allowed) {
       refused = "neither team member nor administrator of the authority";
       return false;
     }
@@ -437,7 +348,7 @@ Result<FamilyMemberView> FamilyService::SetMemberActive(const Principal& p, cons
     audit.child_id = child_id;
     audit.target_id = user_id;
     audit.reason = reason;
-    audit.why = a->may_write ? "team member" : std::string(admin.why);
+    audit.why = std::string(a->decision.allowed ? a->decision.why : admin.why);
     r.Audit().Append(audit);
     out.emplace(FamilyMemberView{user->id, user->display_name, user->username, link->relation, active,
                                  user->totp_enrolled, link->linked_at});
@@ -457,8 +368,8 @@ Result<storage::VisibilityRow> FamilyService::SetVisibility(const Principal& p, 
                                                             const std::string& subject_id,
                                                             const domain::VisibilityChoice& choice) {
   const TimePoint now = ctx_.clock.Now();
-  auto result = TeamWrite<storage::VisibilityRow>(
-      p, child_id, "family.visibility_set", false,
+  auto result = gate_.Write<storage::VisibilityRow>(
+      p, child_id, TeamChanging("family.visibility_set"),
       [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<storage::VisibilityRow> {
         VisibilitySubject subject{child_id, a.child.authority_id, "", "entry", ""};
         std::string type;
@@ -491,8 +402,8 @@ Result<storage::VisibilityRow> FamilyService::SetVisibility(const Principal& p, 
 }
 
 Result<std::vector<RestrictionView>> FamilyService::Restrictions(const Principal& p, const std::string& child_id) {
-  return TeamRead<std::vector<RestrictionView>>(
-      p, child_id, "family.restrictions", [&](Repositories& r, const ChildAccess&) {
+  return gate_.Read<std::vector<RestrictionView>>(
+      p, child_id, TeamReading("family.restrictions"), [&](Repositories& r, const ChildAccess&) {
         std::vector<RestrictionView> out;
         Names names(r);
         for (auto& row : r.Family().VisibilityForChild(child_id)) {
@@ -522,8 +433,8 @@ Result<storage::VisibilityRow> FamilyService::Review(const Principal& p, const s
                                                      const std::string& subject_id, bool lift,
                                                      const std::string& note) {
   const TimePoint now = ctx_.clock.Now();
-  auto result = TeamWrite<storage::VisibilityRow>(
-      p, child_id, lift ? "family.restriction_lift" : "family.restriction_confirm", true,
+  auto result = gate_.Write<storage::VisibilityRow>(
+      p, child_id, LeadOnly(lift ? "family.restriction_lift" : "family.restriction_confirm"),
       [&](Repositories& r, const ChildAccess&, domain::AuditRecord& audit) -> Result<storage::VisibilityRow> {
         auto row = r.Family().Visibility(subject_id);
         if (!row || row->child_id != child_id) return Error::NotFound("There is no restriction with that id here.");
@@ -545,14 +456,14 @@ Result<storage::VisibilityRow> FamilyService::Review(const Principal& p, const s
 }
 
 Result<std::vector<FamilyEntryView>> FamilyService::FamilyEntries(const Principal& p, const std::string& child_id) {
-  return TeamRead<std::vector<FamilyEntryView>>(p, child_id, "family.entries_read",
-                                                [&](Repositories& r, const ChildAccess&) {
-                                                  std::vector<FamilyEntryView> out;
-                                                  Names names(r);
-                                                  for (auto& e : r.Family().Entries(child_id))
-                                                    out.push_back(FamilyEntryViewOf(names, r, std::move(e)));
-                                                  return Result<std::vector<FamilyEntryView>>(std::move(out));
-                                                });
+  return gate_.Read<std::vector<FamilyEntryView>>(p, child_id, TeamReading("family.entries_read"),
+                                                  [&](Repositories& r, const ChildAccess&) {
+                                                    std::vector<FamilyEntryView> out;
+                                                    Names names(r);
+                                                    for (auto& e : r.Family().Entries(child_id))
+                                                      out.push_back(FamilyEntryViewOf(names, r, std::move(e)));
+                                                    return Result<std::vector<FamilyEntryView>>(std::move(out));
+                                                  });
 }
 
 // --- Administrators ---------------------------------------------------------------------------
@@ -621,55 +532,44 @@ Result<FamilySettings> FamilyService::UpdateSettings(
 
 Result<SubjectAccessExport> FamilyService::SubjectAccess(const Principal& p, const std::string& child_id,
                                                          const std::string& reason) {
-  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return Error::Invalid("reason", "State the subject-access request this export answers.");
-  }
-  std::optional<SubjectAccessExport> out;
-  Decision d{false, "no such child"};
-  ctx_.store.Read([&](Repositories& r) {
-    auto child = r.Children().Get(child_id);
-    if (!child) return;
-    d = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, child->authority_id);
-    if (!d.allowed || p.user.role != domain::Role::kAuthorityAdmin) return;
-    SubjectAccessExport e{*child, ctx_.clock.Now(), p.user.display_name, reason, {}, {}, {}, {}};
-    Names names(r);
-    const auto vis = VisibilityOf(r, child_id);
-    auto current = r.Chronology().Current(child_id, 0);
-    for (auto it = current.rbegin(); it != current.rend(); ++it) {
-      for (auto& v : r.Chronology().Versions(it->entry.lineage_id))
-        e.entries.push_back(ViewOf(std::move(v), names, &vis));
-    }
-    for (auto& t : r.Forum().Threads(child_id)) e.threads.push_back(ThreadOf(names, r, std::move(t), vis));
-    for (auto& fe : r.Family().Entries(child_id))
-      e.family_entries.push_back(FamilyEntryViewOf(names, r, std::move(fe)));
-    const Date today = domain::UkDate(e.produced_at);
-    for (auto& a : r.EarlyHelp().ForChild(child_id)) {
-      SubjectAccessAssessment x;
-      if (auto it = vis.find(a.id); it != vis.end()) {
-        x.visibility = it->second;
-        x.family_may_see = domain::FamilyMaySee(&it->second.record);
-      }
-      x.view = AssessmentViewOf(r, std::move(a), today);
-      e.assessments.push_back(std::move(x));
-    }
-    out = std::move(e);
-  });
-  if (!out) {
-    const std::string_view why = d.allowed ? "only an authority administrator" : d.why;
-    Refuse(p, "family.subject_access", child_id, why);
-    return d.why == std::string_view("no such child")
-               ? NoChild()
-               : Error::Forbidden("Only an administrator of the child's local authority produces this export.");
-  }
-  auto audit = AuditFor(p, "family.subject_access", ctx_.clock.Now());
-  audit.child_id = child_id;
-  audit.reason = reason;
-  audit.why = std::string(d.why);
-  ctx_.store.Write([&](Repositories& r) {
-    r.Audit().Append(audit);
-    return true;
-  });
-  return std::move(*out);
+  auto why = domain::ValidateReason(reason);
+  if (!why)
+    return Error::Invalid("reason", "State the subject-access request this export answers (10 to 500 characters).");
+  const ChildAct act{"family.subject_access", domain::ChildAction::kSubjectAccess,
+                     "Only information governance of the child's local authority produces this export", true};
+  // A write: the lead professional is alerted in the same transaction as the audit record.
+  return gate_.Write<SubjectAccessExport>(
+      p, child_id, act, [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) {
+        audit.reason = *why;
+        SubjectAccessExport e{a.child, audit.at, p.user.display_name, *why, {}, {}, {}, {}};
+        Names names(r);
+        const auto vis = VisibilityOf(r, child_id);
+        auto current = r.Chronology().Current(child_id, 0);
+        for (auto it = current.rbegin(); it != current.rend(); ++it) {
+          for (auto& v : r.Chronology().Versions(it->entry.lineage_id))
+            e.entries.push_back(ViewOf(std::move(v), names, &vis));
+        }
+        for (auto& t : r.Forum().Threads(child_id)) e.threads.push_back(ThreadOf(names, r, std::move(t), vis));
+        for (auto& fe : r.Family().Entries(child_id))
+          e.family_entries.push_back(FamilyEntryViewOf(names, r, std::move(fe)));
+        const Date today = domain::UkDate(e.produced_at);
+        for (auto& x : r.EarlyHelp().ForChild(child_id)) {
+          SubjectAccessAssessment sa;
+          if (auto it = vis.find(x.id); it != vis.end()) {
+            sa.visibility = it->second;
+            sa.family_may_see = domain::FamilyMaySee(&it->second.record);
+          }
+          sa.view = AssessmentViewOf(r, std::move(x), today);
+          e.assessments.push_back(std::move(sa));
+        }
+        if (const auto* lead = a.Lead()) {
+          r.Feed().InsertAlert(
+              {ctx_.random.Id("A"), lead->user_id, child_id, audit.at, "subject_access",
+               "Subject-access export of " + a.child.FullName() + "'s record by " + p.user.display_name + ": " + *why,
+               "", std::nullopt});
+        }
+        return Result<SubjectAccessExport>(std::move(e));
+      });
 }
 
 // --- Family members ---------------------------------------------------------------------------
@@ -779,7 +679,7 @@ Result<FamilyChildSummary> FamilyService::AddLink(const Principal& p, const Rede
       r.Audit().Append(audit);
       return true;
     }
-    const auto actor = FamilyActorOf(r, p.user);
+    const auto actor = ChildGate::FamilyActorOf(r, p.user);
     if (auto s = domain::CheckNewLink(actor.links, inv->child_id, inv->relation); !s) {
       out.emplace(s.error());
       return false;
@@ -828,8 +728,8 @@ Result<std::vector<FamilyChildSummary>> FamilyService::Children(const Principal&
 }
 
 Result<FamilyChildView> FamilyService::Child(const Principal& p, const std::string& child_id) {
-  return FamilyRead<FamilyChildView>(
-      p, child_id, "family.child_read",
+  return gate_.ReadAsFamily<FamilyChildView>(
+      p, child_id, "family.child_read", domain::FamilyAction::kViewChild,
       [&](Repositories& r, const domain::Child& child, const domain::FamilyLink& link) {
         return Result<FamilyChildView>(ChildViewFor(r, child, link, p.user.id, domain::UkDate(ctx_.clock.Now())));
       });
@@ -842,76 +742,63 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
   const TimePoint now = ctx_.clock.Now();
   auto lease = words_.Acquire(child_id);
   lease.Get(ctx_.store);
-  std::optional<Result<FamilyEntryView>> out;
-  Decision decision{false, "no such child"};
   std::optional<FeedItemView> published;
   bool about_assessment = false;  // a view on an early help assessment (shown on its tab)
-  ctx_.store.Write([&](Repositories& r) {
-    out.reset();
-    published.reset();
-    auto child = r.Children().Get(child_id);
-    decision = DecideAsFamily(r, p.user, domain::FamilyAction::kAddEntry, child_id);
-    if (!child || !decision.allowed) return false;
-    storage::FamilyEntry e{ctx_.random.Id("FE"), child_id, p.user.id, kind, "", text, now};
-    about_assessment = false;
-    if (!about_entry_id.empty()) {
-      // Only an entry or early help assessment the family member can see can be answered;
-      // anything else is "no such".
-      auto about = r.Chronology().Get(about_entry_id);
-      const auto row =
-          about && about->entry.child_id == child_id ? r.Family().Visibility(about->entry.lineage_id) : std::nullopt;
-      if (row && domain::FamilyMaySee(&row->record)) {
-        e.about_entry_id = about->entry.lineage_id;
-      } else if (auto a = r.EarlyHelp().Get(about_entry_id); a && a->child_id == child_id) {
-        Names names(r);
-        if (FamilyAssessmentOf(names, r, *a, VisibilityOf(r, child_id), domain::UkDate(now))) {
-          e.about_entry_id = a->id;
-          about_assessment = true;
+  auto out = gate_.WriteAsFamily<FamilyEntryView>(
+      p, child_id, "family.entry_add", domain::FamilyAction::kAddEntry,
+      [&](Repositories& r, const domain::Child& child, const domain::FamilyLink&,
+          domain::AuditRecord& audit) -> Result<FamilyEntryView> {
+        published.reset();
+        storage::FamilyEntry e{ctx_.random.Id("FE"), child_id, p.user.id, kind, "", text, now};
+        about_assessment = false;
+        if (!about_entry_id.empty()) {
+          // Only an entry or early help assessment the family member can see can be answered;
+          // anything else is "no such".
+          auto about = r.Chronology().Get(about_entry_id);
+          const auto row = about && about->entry.child_id == child_id ? r.Family().Visibility(about->entry.lineage_id)
+                                                                      : std::nullopt;
+          if (row && domain::FamilyMaySee(&row->record)) {
+            e.about_entry_id = about->entry.lineage_id;
+          } else if (auto a = r.EarlyHelp().Get(about_entry_id); a && a->child_id == child_id) {
+            Names names(r);
+            if (FamilyAssessmentOf(names, r, *a, VisibilityOf(r, child_id), domain::UkDate(now))) {
+              e.about_entry_id = a->id;
+              about_assessment = true;
+            }
+          }
+          if (e.about_entry_id.empty()) {
+            return Error::Invalid("about_entry_id", "There is no such entry on your child's record.");
+          }
         }
-      }
-      if (e.about_entry_id.empty()) {
-        out.emplace(Error::Invalid("about_entry_id", "There is no such entry on your child's record."));
-        return false;
-      }
-    }
-    if (auto s = r.Family().InsertEntry(e); !s) {
-      out.emplace(s.error());
-      return false;
-    }
-    lease.Add(r, e.id, e.text);
-    Names names(r);
-    auto view = FamilyEntryViewOf(names, r, e);
-    const std::string who =
-        p.user.display_name +
-        (view.relation == domain::FamilyRelation::kYoungPerson ? " (the young person)" : " (family)");
-    const std::string summary =
-        who + (about_assessment ? " added their view on the early help assessment for " : " added their view for ") +
-        child->FullName();
-    storage::FeedItem item{ctx_.random.Id("F"), now, child_id, "family_entry", summary, p.user.id, "", e.id, "", ""};
-    r.Feed().Append(item);
-    if (const auto* lead = domain::FindLead(r.Teams().Members(child_id))) {
-      r.Feed().InsertAlert(
-          {ctx_.random.Id("A"), lead->user_id, child_id, now, "family_entry", summary, e.id, std::nullopt});
-    }
-    auto audit = AuditFor(p, "family.entry_add", now);
-    audit.child_id = child_id;
-    audit.target_id = e.id;
-    audit.why = std::string(decision.why);
-    audit.detail = nlohmann::json{{"kind", domain::ToString(kind)}}.dump();
-    r.Audit().Append(audit);
-    published = FeedItemView{item.id, now, child_id, child->FullName(), item.kind, summary, p.user.display_name, ""};
-    out.emplace(std::move(view));
-    return true;
-  });
+        if (auto s = r.Family().InsertEntry(e); !s) return s.error();
+        lease.Add(r, e.id, e.text);
+        Names names(r);
+        auto view = FamilyEntryViewOf(names, r, e);
+        const std::string who =
+            p.user.display_name +
+            (view.relation == domain::FamilyRelation::kYoungPerson ? " (the young person)" : " (family)");
+        const std::string summary =
+            who +
+            (about_assessment ? " added their view on the early help assessment for " : " added their view for ") +
+            child.FullName();
+        storage::FeedItem item{
+            ctx_.random.Id("F"), now, child_id, "family_entry", summary, p.user.id, "", e.id, "", ""};
+        r.Feed().Append(item);
+        if (const auto* lead = domain::FindLead(r.Teams().Members(child_id))) {
+          r.Feed().InsertAlert(
+              {ctx_.random.Id("A"), lead->user_id, child_id, now, "family_entry", summary, e.id, std::nullopt});
+        }
+        audit.target_id = e.id;
+        audit.detail = nlohmann::json{{"kind", domain::ToString(kind)}}.dump();
+        published = FeedItemView{item.id, now, child_id, child.FullName(), item.kind, summary, p.user.display_name, ""};
+        return view;
+      });
   lease.Finish(published.has_value());
-  if (!out) {
-    Refuse(p, "family.entry_add", child_id, decision.why);
-    return Error::NotFound("You are not linked to that child in Kith.");
-  }
+  if (!out) return out;
   // The team only: another family member must not see this family member's words.
   if (published && hub_) hub_->Publish({child_id, "family", published, "", false});
   if (published && hub_ && about_assessment) hub_->Publish({child_id, "early_help", std::nullopt, "", false});
-  return std::move(*out);
+  return out;
 }
 
 Result<FamilyExport> FamilyService::Export(const Principal& p) {
@@ -922,7 +809,7 @@ Result<FamilyExport> FamilyService::Export(const Principal& p) {
   FamilyExport out{p.user.display_name, ctx_.clock.Now(), {}};
   std::vector<std::string> child_ids;
   ctx_.store.Read([&](Repositories& r) {
-    const auto actor = FamilyActorOf(r, p.user);
+    const auto actor = ChildGate::FamilyActorOf(r, p.user);
     for (const auto& link : actor.links) {
       if (!domain::DecideFamily(actor, domain::FamilyAction::kExport, link.child_id).allowed) continue;
       if (auto child = r.Children().Get(link.child_id)) {
@@ -947,7 +834,9 @@ bool FamilyService::MaySeeLive(const std::string& user_id, const LiveEvent& even
   if (!event.family_visible || !event.recipient_id.empty()) return false;
   return ctx_.store.ReadValue([&](Repositories& r) {
     auto user = r.Users().Get(user_id);
-    return user && DecideAsFamily(r, *user, domain::FamilyAction::kViewChild, event.child_id).allowed;
+    return user &&
+           domain::DecideFamily(ChildGate::FamilyActorOf(r, *user), domain::FamilyAction::kViewChild, event.child_id)
+               .allowed;
   });
 }
 

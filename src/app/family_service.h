@@ -5,13 +5,16 @@
 // a family account, set the family visibility of an entry or thread (restricting needs a reason
 // from the fixed list), review restrictions (the lead professional confirms or lifts them),
 // read the family's own entries. For administrators: the authority's visibility defaults and
-// young-person age, and a full subject-access export of a child with restricted parts marked.
+// young-person age. For information governance: a full subject-access export of a child with
+// restricted parts marked.
 // For family members (Role::kFamily): redeem an invitation (identity check: the child's date
 // of birth and postcode), link a further child, see their children (the team, family-visible
 // entries and threads, their own entries), add their own view, download what they may see.
 //
-// Access: team acts use the practitioners' policy (domain/access_policy.h) through
-// LoadChildAccess; family acts use domain::DecideFamily. Every act, read and refusal is audited
+// Access: every act on a child goes through the ChildGate (child_gate.h): team acts with the
+// practitioners' policy (domain/access_policy.h), family acts with domain::DecideFamily, the
+// subject-access export with the information-governance permission (never administrators).
+// Every act, read and refusal is audited
 // like AccountService's, with the actor's role ("family" for family members).
 // Thread safety: safe from any thread.
 #pragma once
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "app/account_service.h"
+#include "app/child_gate.h"
 #include "app/context.h"
 #include "app/early_help_service.h"
 #include "app/live_hub.h"
@@ -143,6 +147,9 @@ struct FamilyAssessmentView {
 struct FamilyChildView {
   FamilyChildSummary child;
   std::optional<Date> date_of_birth;
+  // For a shielded child: the team is not listed (nor agencies named) and the family is told
+  // whom to contact instead ("Contact through …"); empty otherwise.
+  std::string contact_through;
   std::vector<TeamContact> team;
   std::vector<EntryView> entries;           // family-visible, newest first
   std::vector<ThreadDetail> threads;        // family-visible, most recently active first
@@ -212,7 +219,9 @@ class FamilyService {
   Result<FamilySettings> UpdateSettings(const Principal& p,
                                         const std::vector<std::pair<std::string, domain::Visibility>>& defaults,
                                         std::optional<int> young_person_min_age);
-  // An administrator of the child's authority, with a stated reason.
+  // Information governance of the child's authority (domain::User::information_governance),
+  // with a stated reason (10..500 characters); the lead professional is alerted. Errors:
+  // kNotFound, kForbidden, kInvalidInput ("reason").
   Result<SubjectAccessExport> SubjectAccess(const Principal& p, const std::string& child_id, const std::string& reason);
 
   // --- Family members.
@@ -234,17 +243,12 @@ class FamilyService {
   bool MaySeeLive(const std::string& user_id, const LiveEvent& event);
 
  private:
-  template <typename T, typename F>
-  Result<T> TeamRead(const Principal& p, const std::string& child_id, const char* action, F&& fn);
-  template <typename T, typename F>
-  Result<T> TeamWrite(const Principal& p, const std::string& child_id, const char* action, bool lead_only, F&& fn);
-  template <typename T, typename F>
-  Result<T> FamilyRead(const Principal& p, const std::string& child_id, const char* action, F&& fn);
   void Refuse(const Principal& p, const std::string& action, const std::string& child_id, std::string_view why);
   Result<storage::FamilyInvitation> CheckRedemption(storage::Repositories& r, const Redemption& redemption,
                                                     bool& identity_failed);
 
   Context& ctx_;
+  ChildGate gate_{ctx_};
   WordIndex& words_;
   LiveHub* hub_;
 };

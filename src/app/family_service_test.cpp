@@ -4,6 +4,7 @@
 
 #include "app/child_service.h"
 #include "app/early_help_service.h"
+#include "app/team_service.h"
 #include "app/test_fixture.h"
 
 namespace kith::app {
@@ -27,8 +28,8 @@ class FamilyServiceTest : public AppFixture {
     family_ = std::make_unique<FamilyService>(*ctx_, words_, hub_.get());
     leo_ = MakeChild("Leo", Date{2019, 3, 14}, "NB1 4QT");
     mia_ = MakeChild("Mia", Date{2012, 6, 1}, "NB1 4QT");
-    ASSERT_TRUE(children_->ChangeLead(As("sw"), leo_, "u-sw", "Allocated social worker takes the lead"));
-    ASSERT_TRUE(children_->Join(As("teacher"), leo_, "Class teacher", "Teaches Leo daily"));
+    ASSERT_TRUE(TeamService(*ctx_).ChangeLead(As("sw"), leo_, "u-sw", "Allocated social worker takes the lead"));
+    AddToTeam(leo_, "teacher", "Class teacher");
   }
 
   std::string MakeChild(const std::string& name, Date dob, const std::string& postcode) {
@@ -190,7 +191,7 @@ TEST_F(FamilyServiceTest, YoungPeopleFromTheAuthorityAgeAndOnlyThemselves) {
   auto too_young = family_->Invite(As("sw"), leo_, {FamilyRelation::kYoungPerson, "Leo", ""});
   ASSERT_FALSE(too_young);
   EXPECT_EQ(too_young.error().field, "relation");
-  ASSERT_TRUE(children_->Join(As("teacher"), mia_, "Class teacher", "Teaches Mia"));
+  AddToTeam(mia_, "teacher", "Class teacher");
   auto young = Family(mia_, "mia.carter", FamilyRelation::kYoungPerson, {2012, 6, 1});
   auto sibling = family_->Invite(As("sw"), leo_, {FamilyRelation::kParentCarer, "Mia", ""});
   auto linked = family_->AddLink(young, {sibling->code, {2019, 3, 14}, "NB1 4QT", "", "", ""});
@@ -253,14 +254,54 @@ TEST_F(FamilyServiceTest, SuspendedFamilyMembersSeeNothing) {
   EXPECT_TRUE(family_->Child(As("sarah.carter"), leo_));
 }
 
-TEST_F(FamilyServiceTest, SubjectAccessExportForAdministratorsMarksRestrictions) {
+// Issue 14, reproduction 3: the family portal of a child shielded after the family was linked
+// still showed the team's agencies and phone numbers.
+TEST_F(FamilyServiceTest, Issue14_AChildShieldedAfterTheFamilyWasLinkedShowsThemNoAgencyOrContact) {
+  AddEntry("Home visit with mum", EntryType::kHomeVisit,
+           VisibilityChoice{Visibility::kTeamAndFamily, std::nullopt, ""});
+  const Principal parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  auto before = family_->Child(parent, leo_);
+  ASSERT_TRUE(before);
+  ASSERT_FALSE(before->team.empty());
+  EXPECT_FALSE(before->team[0].agency_phone.empty());
+  EXPECT_TRUE(before->contact_through.empty());
+
+  ASSERT_TRUE(children_->SetShield(As("sw"), leo_, true, "Mother and Leo moved to a refuge last night"));
+  auto after = family_->Child(parent, leo_);
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(after->team.empty());
+  EXPECT_EQ(after->contact_through, "Contact through Northbrook Children's Services");
+  ASSERT_FALSE(after->entries.empty());
+  for (const auto& e : after->entries) EXPECT_EQ(e.agency_name, "") << e.stored.entry.summary;
+  // The shield's record says a family account is linked (the alert to the team says so too).
+  auto audit = store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(leo_, 50); });
+  auto shield = std::find_if(audit.begin(), audit.end(), [](const auto& a) { return a.action == "child.shield"; });
+  ASSERT_NE(shield, audit.end());
+  EXPECT_NE(shield->detail.find("\"family_accounts_linked\":1"), std::string::npos);
+}
+
+// Issue 14, reproduction 2: an administrator got the full case file through subject access.
+TEST_F(FamilyServiceTest, Issue14_AdministratorsNoLongerExportCaseFilesThroughSubjectAccess) {
+  GrantInformationGovernance("admin");  // a stored grant an administrator must never be able to use
+  EXPECT_EQ(family_->SubjectAccess(As("admin"), leo_, "SAR 2026/14 from the mother").error().code,
+            ErrorCode::kForbidden);
+}
+
+TEST_F(FamilyServiceTest, SubjectAccessIsInformationGovernancesAlertsTheLeadAndMarksRestrictions) {
   AddEntry("Visible visit", EntryType::kHomeVisit);
   AddEntry("Hidden visit", EntryType::kHomeVisit,
            VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""});
-  EXPECT_EQ(family_->SubjectAccess(As("sw"), leo_, "SAR 2026/14").error().code, ErrorCode::kForbidden);
-  EXPECT_EQ(family_->SubjectAccess(As("admin"), leo_, " ").error().code, ErrorCode::kInvalidInput);
-  auto sar = family_->SubjectAccess(As("admin"), leo_, "SAR 2026/14");
+  EXPECT_EQ(family_->SubjectAccess(As("sw"), leo_, "SAR 2026/14 from the mother").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(family_->SubjectAccess(As("auditor"), leo_, "SAR 2026/14 from the mother").error().code,
+            ErrorCode::kForbidden);
+  GrantInformationGovernance("auditor");
+  EXPECT_EQ(family_->SubjectAccess(As("auditor"), leo_, "SAR").error().code, ErrorCode::kInvalidInput);
+  auto sar = family_->SubjectAccess(As("auditor"), leo_, "SAR 2026/14 from the mother");
   ASSERT_TRUE(sar);
+  auto alerts = store_->ReadValue([&](storage::Repositories& r) { return r.Feed().Alerts("u-sw", 50); });
+  ASSERT_FALSE(alerts.empty());
+  EXPECT_EQ(alerts[0].kind, "subject_access");
+  EXPECT_NE(alerts[0].summary.find("SAR 2026/14 from the mother"), std::string::npos);
   ASSERT_EQ(sar->entries.size(), 2u);
   int restricted = 0;
   for (const auto& e : sar->entries) restricted += e.visibility->record.visibility == Visibility::kTeam;
@@ -316,7 +357,8 @@ TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrict
 
   // A subject-access export holds the whole assessment, the draft too, marked for redaction
   // review while it is restricted from the family.
-  auto sar = family_->SubjectAccess(As("admin"), leo_, "SAR 2026/31");
+  GrantInformationGovernance("auditor");
+  auto sar = family_->SubjectAccess(As("auditor"), leo_, "SAR 2026/31 from the father");
   ASSERT_TRUE(sar) << sar.error().message;
   ASSERT_EQ(sar->assessments.size(), 1u);
   const auto& held = sar->assessments[0];
@@ -337,8 +379,9 @@ TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrict
   auto view_on_it = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kResponse, id, "We agree with the plan.");
   ASSERT_TRUE(view_on_it) << view_on_it.error().message;
   EXPECT_EQ(view_on_it->about_kind, "assessment") << "labelled as a view on the assessment, not an entry";
-  EXPECT_TRUE(family_->SubjectAccess(As("admin"), leo_, "SAR 2026/31")->assessments.at(0).family_may_see);
-  EXPECT_TRUE(family_->SubjectAccess(As("admin"), mia_, "SAR 2026/32")->assessments.empty());
+  EXPECT_TRUE(
+      family_->SubjectAccess(As("auditor"), leo_, "SAR 2026/31 from the father")->assessments.at(0).family_may_see);
+  EXPECT_TRUE(family_->SubjectAccess(As("auditor"), mia_, "SAR 2026/32 from the father")->assessments.empty());
 }
 
 TEST_F(FamilyServiceTest, SettingsPerAuthority) {

@@ -93,6 +93,17 @@ MisuseRun MisuseService::Run(const std::string& authority_id, const Date& from, 
       ++run.records;
       detector.Add(a);
     });
+    // Break-glass reviewed in the window and judged unjustified, with the records of its start
+    // and review. Reviews usually follow within days; a month back covers them.
+    for (const auto& g : r.BreakGlass().ForAuthority(authority_id, start - std::chrono::days(31), 10'000)) {
+      if (!g.reviewed_at || *g.reviewed_at < start || *g.reviewed_at >= end || !g.justified || *g.justified) continue;
+      domain::BreakGlassReview review{g.id, g.user_id, g.child_id, g.starts_at, false, g.review_note, {}};
+      for (const auto& a : r.Audit().Find({.child_id = g.child_id, .from = g.starts_at,
+                                           .to = *g.reviewed_at + std::chrono::seconds(1), .limit = 1000})) {
+        if (a.target_id == g.id) review.seqs.insert(review.seqs.begin(), a.seq);  // Find is newest first
+      }
+      detector.AddBreakGlass(review);
+    }
     flags = detector.Finish();
   });
   std::vector<storage::StoredMisuseFlag> stored;

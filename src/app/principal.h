@@ -18,15 +18,19 @@ enum class SessionState {
 
 std::string_view ToString(SessionState state);
 
+// The access policy's view of a user.
+inline domain::Actor ActorOf(const domain::User& user) {
+  return {user.id,     user.role,          user.authority_id,          user.agency_id,
+          user.active, user.index_steward, user.information_governance};
+}
+
 struct Principal {
   domain::User user;
   storage::SessionRecord session;
   SessionState state = SessionState::kComplete;
   std::string client;  // the client address
 
-  domain::Actor Actor() const {
-    return {user.id, user.role, user.authority_id, user.agency_id, user.active, user.index_steward};
-  }
+  domain::Actor Actor() const { return ActorOf(user); }
 };
 
 // An audit record with the actor's fields filled in.

@@ -81,7 +81,8 @@ TEST_F(SearchServiceTest, FindsCreatedAndUpdatedChildrenAndAuditsTheTerms) {
   // An update reaches the index through the observer.
   auto account = children_->Account(As("sw"), id);
   ASSERT_TRUE(account);
-  domain::Child changed = account->child;
+  ChildChanges changed;
+  changed.version = account->child.version;
   changed.family_name = "Rahman";
   ASSERT_TRUE(children_->Update(As("sw"), id, changed));
   auto renamed = search_->Search(

@@ -62,6 +62,24 @@ class AppFixture : public ::testing::Test {
     });
   }
 
+  // Gives a user the information-governance permission directly (test set-up).
+  void GrantInformationGovernance(const std::string& name) {
+    store_->Write([&](storage::Repositories& r) {
+      auto u = r.Users().GetByUsername(name);
+      u->information_governance = true;
+      EXPECT_TRUE(r.Users().Update(*u));
+      return true;
+    });
+  }
+
+  // Puts a user on a child's team directly (test set-up; joining is TeamService's).
+  void AddToTeam(const std::string& child_id, const std::string& name, const std::string& role, bool lead = false) {
+    store_->Write([&](storage::Repositories& r) {
+      r.Teams().AddMember({child_id, "u-" + name, role, "Added to the team for the test", clock_.Now(), lead});
+      return true;
+    });
+  }
+
   // A principal for a user, as if signed in with every factor done.
   Principal As(const std::string& name) {
     auto user = store_->ReadValue([&](storage::Repositories& r) { return r.Users().GetByUsername(name); });

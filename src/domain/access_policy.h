@@ -1,19 +1,27 @@
 // Who may do what with a child's record: the access policy as pure functions. Deny by default;
-// every decision says why, so the caller can audit it.
+// every decision says why, so the caller can audit it. The app layer asks it through one gate
+// (app/child_gate.h) on every read and write of child data.
 //
-// The rules, in short:
+// The rules, in short (need to know, docs/access.md):
 // - Only active users are allowed anything.
 // - Practitioners and managers (anywhere in England) see a child's signposting: that the child
 //   exists, which services are involved and how to reach them, whether an early-help
 //   assessment exists and who the lead professional is. Never case content.
-// - Members of the child's team see the child's account (case content) and may edit the index
-//   record. A manager also sees the accounts of children whose team includes a member of the
-//   manager's own agency (supervision).
-// - Managers and index stewards of an authority decide the national index's clerical review of
-//   its source feeds; only index stewards import feeds and merge or un-merge children
-//   (docs/adr/0010-index-steward-permission.md).
-// - Administrators manage users and agencies but never read case content by being
-//   administrators; auditors read the audit trail of their own authority, and nothing else.
+// - Members of the child's team see the child's account (case content), add to it and may edit
+//   the index record. Joining is a request: the lead professional decides it (without a lead,
+//   the authority's children's social care duty team; the authority's managers may always
+//   decide, and are alerted when a request waits too long). It is approved at once only when the
+//   requester's agency is recorded as involved with the child (its school, GP practice or a
+//   current service) and the child is not shielded.
+// - Break-glass: in an emergency a practitioner or manager not on the team may read the account
+//   for a limited time with a reason and re-authentication; it is alerted and reviewed
+//   (domain/break_glass.h). It never lets them change anything.
+// - A manager also sees the accounts of children whose team includes a member of the manager's
+//   own agency (supervision), except a shielded child's, which needs break-glass like anyone's.
+// - Administrators manage users and agencies and never read case content; auditors read the
+//   audit trail of their own authority and nothing else. A subject-access export (everything
+//   held about a child) needs the information-governance permission of the child's authority,
+//   which an administrator grants to staff other than administrators, never to themselves.
 // Pure functions; safe from any thread.
 #pragma once
 
@@ -26,12 +34,19 @@ namespace kith::domain {
 
 enum class ChildAction {
   kViewSignposting,
-  kViewAccount,  // the full record and case content
-  kEditRecord,   // the index record (identity, carers, services, flags)
-  kJoinTeam,
+  kViewAccount,    // case content: the record, chronology, forum, wheel, word cloud, summaries
+  kViewEarlyHelp,  // the early help assessment: the team and break-glass (not supervision)
+  kContribute,     // add to or change the account (entries, posts, people, early help, family portal)
+  kEditRecord,     // the index record (identity, carers, services, flags)
+  kChangeShield,   // shield or unshield the child: an explicit act with a reason
+  kLeadAct,        // acts reserved to the lead professional (reviewing family restrictions)
+  kRequestJoin,    // ask to join the team
+  kDecideJoin,     // approve or decline someone's request to join
   kLeaveTeam,
   kChangeLead,
-  kViewAudit,  // who looked at this child's record
+  kBreakGlass,     // emergency, time-limited read access to the account
+  kViewAudit,      // who looked at this child's record
+  kSubjectAccess,  // export everything held about the child (information governance)
 };
 
 enum class AuthorityAction {
@@ -46,6 +61,8 @@ enum class AuthorityAction {
   kImportIndex,
   // Merging and un-merging children of the national index: index stewards of the authority.
   kMergeIndex,
+  // Reviewing break-glass uses of the authority's children: its managers.
+  kReviewBreakGlass,
 };
 
 std::string_view ToString(ChildAction action);
@@ -60,6 +77,9 @@ struct Actor {
   // An authority administrator made this practitioner or manager an index steward of their
   // authority (domain::User::index_steward).
   bool index_steward = false;
+  // An authority administrator gave this user the information-governance permission
+  // (domain::User::information_governance): subject-access exports of the authority's children.
+  bool information_governance = false;
 };
 
 // What the caller knows of the actor's relation to one child.
@@ -69,6 +89,13 @@ struct ChildRelation {
   bool lead = false;
   bool team_has_lead = false;
   bool team_includes_actors_agency = false;  // a member of the actor's agency is on the team
+  bool shielded = false;                     // the child is shielded
+  // The actor's agency is recorded as involved with the child: the child's school or GP
+  // practice, or the agency of a current service in the index record.
+  bool agency_involved = false;
+  // The actor's agency is the children's social care of the child's authority (its duty team).
+  bool duty_team = false;
+  bool break_glass = false;  // the actor's break-glass access to this child is in force
 };
 
 struct Decision {
@@ -78,5 +105,9 @@ struct Decision {
 
 Decision Decide(const Actor& actor, ChildAction action, const ChildRelation& relation);
 Decision Decide(const Actor& actor, AuthorityAction action, const std::string& authority_id);
+
+// Whether a request to join a child's team is approved at once, without a decision: only when
+// the requester's agency is involved with the child and the child is not shielded.
+bool JoinApprovedAtOnce(const ChildRelation& relation);
 
 }  // namespace kith::domain

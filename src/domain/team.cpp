@@ -51,6 +51,72 @@ Result<TeamMember> Join(const Team& team, const User& user, const std::string& c
   return TeamMember{child_id, user.id, std::move(r), std::move(why).value(), now, false};
 }
 
+std::string_view ToString(JoinRequestStatus status) {
+  switch (status) {
+    case JoinRequestStatus::kPending:
+      return "pending";
+    case JoinRequestStatus::kApproved:
+      return "approved";
+    case JoinRequestStatus::kDeclined:
+      return "declined";
+    case JoinRequestStatus::kWithdrawn:
+      return "withdrawn";
+  }
+  return "unknown";
+}
+
+std::optional<JoinRequestStatus> ParseJoinRequestStatus(std::string_view text) {
+  for (auto s : {JoinRequestStatus::kPending, JoinRequestStatus::kApproved, JoinRequestStatus::kDeclined,
+                 JoinRequestStatus::kWithdrawn}) {
+    if (ToString(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
+Result<JoinRequest> NewJoinRequest(const Team& team, const User& user, const std::string& child_id,
+                                   const std::string& authority_id, std::string_view role, std::string_view reason,
+                                   TimePoint now) {
+  auto member = Join(team, user, child_id, role, reason, now);
+  if (!member) return member.error();
+  JoinRequest r;
+  r.child_id = child_id;
+  r.authority_id = authority_id;
+  r.user_id = user.id;
+  r.role = std::move(member->role);
+  r.reason = std::move(member->reason);
+  r.created_at = now;
+  return r;
+}
+
+Status DecideJoinRequest(JoinRequest& request, const std::string& decider_id, bool approve, std::string_view reason,
+                         TimePoint now) {
+  auto why = ValidateReason(reason);
+  if (!why) return why.error();
+  if (decider_id == request.user_id) return Error::Forbidden("Someone else must decide your own request to join.");
+  if (request.status != JoinRequestStatus::kPending) {
+    return Error::Conflict("This request has already been " + std::string(ToString(request.status)) + ".");
+  }
+  request.status = approve ? JoinRequestStatus::kApproved : JoinRequestStatus::kDeclined;
+  request.decided_by = decider_id;
+  request.decided_at = now;
+  request.decision_reason = std::move(why).value();
+  return Ok{};
+}
+
+Status WithdrawJoinRequest(JoinRequest& request, const std::string& user_id, TimePoint now) {
+  if (user_id != request.user_id) return Error::Forbidden("Only the practitioner who asked can withdraw a request.");
+  if (request.status != JoinRequestStatus::kPending) {
+    return Error::Conflict("This request has already been " + std::string(ToString(request.status)) + ".");
+  }
+  request.status = JoinRequestStatus::kWithdrawn;
+  request.decided_at = now;
+  return Ok{};
+}
+
+bool EscalationDue(const JoinRequest& request, TimePoint now, std::chrono::hours after) {
+  return request.status == JoinRequestStatus::kPending && !request.escalated_at && now - request.created_at >= after;
+}
+
 Status CheckLeave(const Team& team, const std::string& user_id) {
   const TeamMember* me = FindMember(team, user_id);
   if (!me) return Error::NotFound("You are not on this child's team.");

@@ -1,11 +1,14 @@
-// The team around the child: practitioners join a child's account stating their role and a
-// reason, leave it, and hand the lead-professional role over explicitly. These functions check
-// the rules and describe the change; storing it is the caller's job.
+// The team around the child: practitioners ask to join a child's account stating their role and
+// a reason (a request the lead professional decides, access_policy.h), leave it, and hand the
+// lead-professional role over explicitly. These functions check the rules and describe the
+// change; storing it is the caller's job.
 // Pure functions; safe from any thread.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -37,6 +40,48 @@ Result<std::string> ValidateReason(std::string_view reason);
 // kConflict when already a member, kInvalidInput for a missing role or reason.
 Result<TeamMember> Join(const Team& team, const User& user, const std::string& child_id, std::string_view role,
                         std::string_view reason, TimePoint now);
+
+enum class JoinRequestStatus { kPending, kApproved, kDeclined, kWithdrawn };
+std::string_view ToString(JoinRequestStatus status);
+std::optional<JoinRequestStatus> ParseJoinRequestStatus(std::string_view text);
+
+// A practitioner's request to join a child's team. Kept for ever with its decision.
+struct JoinRequest {
+  std::string id;  // "J" + 16 base-32 characters
+  std::string child_id;
+  std::string authority_id;  // the child's authority
+  std::string user_id;       // who asks
+  std::string role;          // the role they would have on the team
+  std::string reason;
+  TimePoint created_at;
+  JoinRequestStatus status = JoinRequestStatus::kPending;
+  // Approved at once because the requester's agency is involved with the child.
+  bool automatic = false;
+  std::string decided_by;  // empty for automatic approvals and withdrawals
+  std::optional<TimePoint> decided_at;
+  std::string decision_reason;
+  // When the authority's managers were alerted that it waited too long.
+  std::optional<TimePoint> escalated_at;
+};
+
+// A new pending request by `user` to join `team`, checked as Join checks a member (the same
+// errors). The id is left empty.
+Result<JoinRequest> NewJoinRequest(const Team& team, const User& user, const std::string& child_id,
+                                   const std::string& authority_id, std::string_view role, std::string_view reason,
+                                   TimePoint now);
+
+// Approves or declines a pending request, with a reason (10..500 characters). Errors:
+// kInvalidInput ("reason"), kForbidden (deciding one's own request), kConflict (no longer
+// pending). Nothing is changed on error.
+Status DecideJoinRequest(JoinRequest& request, const std::string& decider_id, bool approve, std::string_view reason,
+                         TimePoint now);
+
+// The requester withdraws a pending request. Errors: kForbidden (someone else's), kConflict (no
+// longer pending).
+Status WithdrawJoinRequest(JoinRequest& request, const std::string& user_id, TimePoint now);
+
+// Whether a pending request not yet escalated has waited `after` or longer at `now`.
+bool EscalationDue(const JoinRequest& request, TimePoint now, std::chrono::hours after);
 
 // Checks that `user_id` may leave. The lead professional must hand over first unless they are
 // the only member. Errors: kNotFound when not a member, kConflict for a lead with colleagues.

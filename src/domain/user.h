@@ -47,6 +47,10 @@ struct User {
   // taken away by an authority administrator; imports source feeds, decides clerical reviews
   // and merges children of the national index. Counts only for practitioners and managers.
   bool index_steward = false;
+  // Information governance of the authority: answers subject-access requests, which export
+  // everything held about a child. Granted and taken away by an authority administrator, never
+  // to administrators (who never read case content) and never by anyone to themselves.
+  bool information_governance = false;
 
   // Credentials and sign-in state; never leave the app layer.
   std::string password_hash;  // argon2id, libsodium's encoded string

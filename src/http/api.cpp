@@ -100,10 +100,9 @@ class Api : public std::enable_shared_from_this<Api> {
     });
     r.Add("PUT", "/api/v1/children/{id}", [this, keep](const Request& q, const Params& a) {
       return WithBody(q, [&](const app::Principal& p, const json& body) {
-        auto child = ChildFromJson(body, true);
-        if (!child) return ErrorResponse(child.error(), q.request_id);
-        return Reply(q, s_.children.Update(p, a.at("id"), std::move(*child)), 200,
-                     [](const auto& v) { return ToJson(v); });
+        auto changes = ChildChangesFromJson(body);
+        if (!changes) return ErrorResponse(changes.error(), q.request_id);
+        return Reply(q, s_.children.Update(p, a.at("id"), *changes), 200, [](const auto& v) { return ToJson(v); });
       });
     });
     r.Add("POST", "/api/v1/children/{id}/signposting", [this, keep](const Request& q, const Params& a) {
@@ -114,31 +113,15 @@ class Api : public std::enable_shared_from_this<Api> {
         return Reply(q, s_.children.Signpost(p, a.at("id"), reason), 200, [](const auto& v) { return ToJson(v); });
       });
     });
-    r.Add("POST", "/api/v1/children/{id}/team", [this, keep](const Request& q, const Params& a) {
+    r.Add("POST", "/api/v1/children/{id}/shield", [this, keep](const Request& q, const Params& a) {
       return WithBody(q, [&](const app::Principal& p, const json& body) {
-        ObjectReader in(body, "", {"role", "reason"});
-        const std::string role = in.String("role", true, 100);
+        ObjectReader in(body, "", {"shielded", "reason"});
+        const auto shielded = in.OptionalBool("shielded");
+        if (!shielded && !in.error())
+          in.Fail("shielded", "Say whether the child is to be shielded (true) or not (false).");
         const std::string reason = in.String("reason", true, 500);
         if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-        return Reply(q, s_.children.Join(p, a.at("id"), role, reason), 201, [](const auto& v) { return ToJson(v); });
-      });
-    });
-    r.Add("POST", "/api/v1/children/{id}/team/leave", [this, keep](const Request& q, const Params& a) {
-      return WithBody(q, [&](const app::Principal& p, const json& body) {
-        ObjectReader in(body, "", {"reason"});
-        const std::string reason = in.String("reason", true, 500);
-        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-        auto done = s_.children.Leave(p, a.at("id"), reason);
-        return done ? NoContentResponse() : ErrorResponse(done.error(), q.request_id);
-      });
-    });
-    r.Add("POST", "/api/v1/children/{id}/lead", [this, keep](const Request& q, const Params& a) {
-      return WithBody(q, [&](const app::Principal& p, const json& body) {
-        ObjectReader in(body, "", {"user_id", "reason"});
-        const std::string to = in.String("user_id", true, 64);
-        const std::string reason = in.String("reason", true, 500);
-        if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-        return Reply(q, s_.children.ChangeLead(p, a.at("id"), to, reason), 200,
+        return Reply(q, s_.children.SetShield(p, a.at("id"), *shielded, reason), 200,
                      [](const auto& v) { return ToJson(v); });
       });
     });
@@ -224,7 +207,7 @@ class Api : public std::enable_shared_from_this<Api> {
       return WithBody(q, [&](const app::Principal& p, const json& body) {
         ObjectReader in(body, "",
                         {"version", "display_name", "job_title", "email", "phone", "agency_id", "password", "role",
-                         "active", "unlock", "reset_second_factor", "index_steward"});
+                         "active", "unlock", "reset_second_factor", "index_steward", "information_governance"});
         app::UserChanges c;
         c.version = in.Int("version", true);
         c.display_name = in.OptionalString("display_name", 200);
@@ -236,6 +219,7 @@ class Api : public std::enable_shared_from_this<Api> {
         c.role = ReadRole(in);
         c.active = in.OptionalBool("active");
         c.index_steward = in.OptionalBool("index_steward");
+        c.information_governance = in.OptionalBool("information_governance");
         c.unlock = in.Bool("unlock");
         c.reset_totp = in.Bool("reset_second_factor");
         if (in.error()) return ErrorResponse(*in.error(), q.request_id);

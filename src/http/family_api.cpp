@@ -202,6 +202,7 @@ json ToJson(const app::FamilyChildView& v) {
   return {{"child", ToJson(v.child)},
           {"date_of_birth", v.date_of_birth ? json(v.date_of_birth->ToString()) : json(nullptr)},
           {"team", team},
+          {"contact_through", v.contact_through.empty() ? json(nullptr) : json(v.contact_through)},
           {"entries", ListJson(v.entries, FamilyEntryJson)},
           {"threads", ListJson(v.threads, FamilyThreadJson)},
           {"my_entries", ListJson(v.my_entries, [](const auto& e) { return ToJson(e); })},

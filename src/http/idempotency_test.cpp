@@ -40,15 +40,14 @@ TEST(RequestFingerprint, DependsOnMethodTargetAndBody) {
 }
 
 TEST(IdempotencyExempt, CredentialRoutesAndSearchAreExempt) {
-  for (const char* path : {"/api/v1/session", "/api/v1/session/second-factor", "/api/v1/me/second-factor/enrolment",
-                           "/api/v1/me/second-factor/enrolment/confirm", "/api/v1/users", "/api/v1/users/U1",
-                           "/api/v1/family/redeem", "/api/v1/family/links", "/api/v1/search", "/api/v1/test/clock",
-                           "/api/v1/children/K1/shield-override"}) {
+  for (const char* path :
+       {"/api/v1/session", "/api/v1/session/second-factor", "/api/v1/me/second-factor/enrolment",
+        "/api/v1/me/second-factor/enrolment/confirm", "/api/v1/users", "/api/v1/users/U1", "/api/v1/family/redeem",
+        "/api/v1/family/links", "/api/v1/search", "/api/v1/test/clock", "/api/v1/children/K1/break-glass"}) {
     EXPECT_TRUE(IsIdempotencyExempt(path)) << path;
   }
   for (const char* path : {"/api/v1/children", "/api/v1/children/K1/team", "/api/v1/sessions", "/api/v1/search/x",
-                           "/api/v1/agencies", "/api/v1/family/children/K1/entries",
-                           "/api/v1/shield-overrides/O1/review"}) {
+                           "/api/v1/agencies", "/api/v1/family/children/K1/entries", "/api/v1/break-glass/G1/review"}) {
     EXPECT_FALSE(IsIdempotencyExempt(path)) << path;
   }
 }

@@ -195,6 +195,7 @@ json ToJson(const domain::User& u) {
           {"agency_id", u.agency_id},
           {"active", u.active},
           {"index_steward", u.index_steward},
+          {"information_governance", u.information_governance},
           {"second_factor_enrolled", u.totp_enrolled},
           {"locked_until", u.locked_until ? json(FormatUtc(*u.locked_until)) : json(nullptr)},
           {"last_login_at", u.last_login_at ? json(FormatUtc(*u.last_login_at)) : json(nullptr)},
@@ -253,12 +254,13 @@ json ToJson(const app::ChildAccount& a) {
 json ToJson(const app::Signposting& s) {
   json services = json::array();
   for (const auto& v : s.services) {
-    services.push_back({{"description", v.service.description},
-                        {"start", v.service.start.ToString()},
-                        {"end", DateOrNull(v.service.end)},
-                        {"agency", v.agency ? ToJson(*v.agency) : json(nullptr)},
-                        {"agency_kind", v.agency_kind ? json(domain::ToString(*v.agency_kind)) : json(nullptr)},
-                        {"agency_kind_name", v.agency_kind ? json(domain::DisplayName(*v.agency_kind)) : json(nullptr)}});
+    services.push_back(
+        {{"description", v.service.description},
+         {"start", v.service.start.ToString()},
+         {"end", DateOrNull(v.service.end)},
+         {"agency", v.agency ? ToJson(*v.agency) : json(nullptr)},
+         {"agency_kind", v.agency_kind ? json(domain::ToString(*v.agency_kind)) : json(nullptr)},
+         {"agency_kind_name", v.agency_kind ? json(domain::DisplayName(*v.agency_kind)) : json(nullptr)}});
   }
   auto contact = [](const app::MemberView& m) -> json {
     return {{"user_id", m.member.user_id},
@@ -287,10 +289,10 @@ json ToJson(const app::Signposting& s) {
           {"withheld", s.withheld},
           {"contact_broker", s.contact_broker ? ToJson(*s.contact_broker) : json(nullptr)},
           {"contact_through", s.contact_through.empty() ? json(nullptr) : json(s.contact_through)},
-          {"shield_override", s.shield_override ? json{{"id", s.shield_override->id},
-                                                       {"starts_at", FormatUtc(s.shield_override->starts_at)},
-                                                       {"ends_at", FormatUtc(s.shield_override->ends_at)}}
-                                                : json(nullptr)},
+          {"break_glass", s.break_glass ? json{{"id", s.break_glass->id},
+                                               {"starts_at", FormatUtc(s.break_glass->starts_at)},
+                                               {"ends_at", FormatUtc(s.break_glass->ends_at)}}
+                                        : json(nullptr)},
           {"carers", CarersJson(s.carers)}};
 }
 
@@ -321,8 +323,8 @@ Result<domain::Child> ChildFromJson(const json& body, bool for_update) {
        "nhs_number", "upn", "carers", "school_agency_id", "gp_agency_id", "services", "flags", "shielded", "reason"});
   domain::Child c;
   c.version = r.Int("version", for_update);
-  c.given_names = r.String("given_names", true, 100);
-  c.family_name = r.String("family_name", true, 100);
+  c.given_names = r.String("given_names", !for_update, 100);
+  c.family_name = r.String("family_name", !for_update, 100);
   for (const auto& n : r.Array("other_names", 20)) {
     if (!n.is_string()) {
       r.Fail("other_names", "Expected a list of names.");
@@ -369,6 +371,36 @@ Result<domain::Child> ChildFromJson(const json& body, bool for_update) {
     c.services.push_back(std::move(v));
   }
   if (r.error()) return *r.error();
+  return c;
+}
+
+Result<app::ChildChanges> ChildChangesFromJson(const json& body) {
+  // Parsed and checked as a whole record, then only the fields present are taken.
+  auto parsed = ChildFromJson(body, true);
+  if (!parsed) return parsed.error();
+  const auto has = [&](const json& object, const char* key) { return object.contains(key); };
+  app::ChildChanges c;
+  c.version = parsed->version;
+  if (has(body, "given_names")) c.given_names = parsed->given_names;
+  if (has(body, "family_name")) c.family_name = parsed->family_name;
+  if (has(body, "other_names")) c.other_names = parsed->other_names;
+  if (has(body, "date_of_birth")) c.date_of_birth = parsed->date_of_birth;
+  if (has(body, "sex")) c.sex = parsed->sex;
+  if (has(body, "address")) c.address = parsed->address;
+  if (has(body, "postcode")) c.postcode = parsed->postcode;
+  if (has(body, "nhs_number")) c.nhs_number = parsed->nhs_number;
+  if (has(body, "upn")) c.upn = parsed->upn;
+  if (has(body, "carers")) c.carers = parsed->carers;
+  if (has(body, "school_agency_id")) c.school_agency_id = parsed->school_agency_id;
+  if (has(body, "gp_agency_id")) c.gp_agency_id = parsed->gp_agency_id;
+  if (has(body, "services")) c.services = parsed->services;
+  if (has(body, "shielded")) c.shielded = parsed->shielded;
+  if (has(body, "flags")) {
+    const json& f = body.at("flags");
+    if (has(f, "early_help_assessment")) c.early_help_assessment = parsed->flags.early_help_assessment;
+    if (has(f, "child_protection_plan")) c.child_protection_plan = parsed->flags.child_protection_plan;
+    if (has(f, "looked_after")) c.looked_after = parsed->flags.looked_after;
+  }
   return c;
 }
 

@@ -63,5 +63,8 @@ json ToJson(const app::Principal& principal);
 // The editable fields of a child from a request body (id, authority and timestamps are not
 // editable). `version` is required when `for_update`.
 Result<domain::Child> ChildFromJson(const json& body, bool for_update);
+// A change to a child's record from a PUT body: only the fields present change (an omitted
+// field keeps its value); `version` is required.
+Result<app::ChildChanges> ChildChangesFromJson(const json& body);
 
 }  // namespace kith::http

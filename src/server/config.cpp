@@ -62,6 +62,15 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
     return boolean(c.fast_hashing);
   } else if (key == "test_clock") {
     return boolean(c.test_clock);
+  } else if (key == "break_glass_hours") {
+    if (auto s = integer(1, 72, n); !s) return s;
+    c.break_glass_hours = static_cast<int>(n);
+  } else if (key == "break_glass_max_hours") {
+    if (auto s = integer(1, 72, n); !s) return s;
+    c.break_glass_max_hours = static_cast<int>(n);
+  } else if (key == "join_escalation_hours") {
+    if (auto s = integer(1, 24 * 30, n); !s) return s;
+    c.join_escalation_hours = static_cast<int>(n);
   } else if (key == "audit_checkpoint_dir") {
     c.audit_checkpoint_dir = value;
   } else if (key == "audit_signing_key") {
@@ -77,9 +86,20 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
   return Ok{};
 }
 
-constexpr const char* kKeys[] = {"port",           "address",      "data",       "web_root",
-                                 "threads",        "log_level",    "secure_cookies", "fast_hashing",
-                                 "test_clock",     "audit_checkpoint_dir", "audit_signing_key",
+constexpr const char* kKeys[] = {"port",
+                                 "address",
+                                 "data",
+                                 "web_root",
+                                 "threads",
+                                 "log_level",
+                                 "secure_cookies",
+                                 "fast_hashing",
+                                 "test_clock",
+                                 "break_glass_hours",
+                                 "break_glass_max_hours",
+                                 "join_escalation_hours",
+                                 "audit_checkpoint_dir",
+                                 "audit_signing_key",
                                  "audit_checkpoint_url"};
 
 }  // namespace
@@ -111,6 +131,12 @@ Result<Config> LoadConfig(const std::string& file, const std::map<std::string, s
     if (it != env.end()) {
       if (auto s = Apply(c, key, it->second, "environment variable " + var); !s) return s.error();
     }
+  }
+  if (c.break_glass_hours > c.break_glass_max_hours) {
+    return Error::Invalid("break_glass_hours", "break_glass_hours (" + std::to_string(c.break_glass_hours) +
+                                                   ") is longer than break_glass_max_hours (" +
+                                                   std::to_string(c.break_glass_max_hours) +
+                                                   "); make the default at most the maximum.");
   }
   return c;
 }

@@ -12,6 +12,9 @@
 //   secure_cookies  KITH_SECURE_COOKIES   false      (true behind a TLS-terminating proxy)
 //   fast_hashing    KITH_FAST_HASHING     false      (tests only: minimal argon2id cost)
 //   test_clock      KITH_TEST_CLOCK       false      (tests only: a clock tests can move)
+//   break_glass_hours      KITH_BREAK_GLASS_HOURS      4   (break-glass lasts this long by default)
+//   break_glass_max_hours  KITH_BREAK_GLASS_MAX_HOURS  12  (and at most this long; 1..72)
+//   join_escalation_hours  KITH_JOIN_ESCALATION_HOURS  24  (an undecided request to join is escalated)
 //   audit_checkpoint_dir  KITH_AUDIT_CHECKPOINT_DIR  <data>/audit-checkpoints  (signed checkpoints)
 //   audit_signing_key     KITH_AUDIT_SIGNING_KEY     <data>/audit-signing.key   (their Ed25519 key)
 //   audit_checkpoint_url  KITH_AUDIT_CHECKPOINT_URL  none  (an endpoint that keeps a copy of each)
@@ -40,6 +43,9 @@ struct Config {
   bool secure_cookies = false;
   bool fast_hashing = false;
   bool test_clock = false;
+  int break_glass_hours = 4;
+  int break_glass_max_hours = 12;
+  int join_escalation_hours = 24;
   // Signed audit checkpoints (docs/audit-format.md): empty paths mean the defaults under data_dir.
   std::string audit_checkpoint_dir;
   std::string audit_signing_key;

@@ -14,6 +14,7 @@
 #include "app/child_service.h"
 #include "app/misuse_service.h"
 #include "app/search_service.h"
+#include "app/team_service.h"
 #include "domain/account/uk_time.h"
 #include "linkage/text.h"
 #include "server/demo.h"
@@ -46,6 +47,7 @@ class MisuseDemoTest : public ::testing::Test {
     index_ = app::BuildSearchIndex(*store_, nullptr);
     search_ = std::make_unique<app::SearchService>(*ctx_, *index_);
     children_ = std::make_unique<app::ChildService>(*ctx_, search_.get());
+    team_ = std::make_unique<app::TeamService>(*ctx_);
     misuse_ = std::make_unique<app::MisuseService>(*ctx_);
     store_->Read([&](Repositories& r) {
       for (const auto& u : r.Users().ListByAuthority(kAuthority)) {
@@ -64,6 +66,7 @@ class MisuseDemoTest : public ::testing::Test {
 
   void TearDown() override {
     misuse_.reset();
+    team_.reset();
     children_.reset();
     search_.reset();
     ctx_.reset();
@@ -143,6 +146,7 @@ class MisuseDemoTest : public ::testing::Test {
   std::unique_ptr<linkage::SearchIndex> index_;
   std::unique_ptr<app::SearchService> search_;
   std::unique_ptr<app::ChildService> children_;
+  std::unique_ptr<app::TeamService> team_;
   std::unique_ptr<app::MisuseService> misuse_;
   std::map<std::string, domain::User> users_;
   std::map<std::string, std::set<std::string>> teams_;
@@ -223,13 +227,25 @@ TEST_F(MisuseDemoTest, EachPlantedPatternIsFlaggedForItsPractitionerOnly) {
   clock_.Set(At(0, 23, 30));
   ASSERT_TRUE(children_->Account(As(night), *teams_[night].begin()));
 
-  // Join and leave within the hour.
+  // Join (asked, and approved by a manager of the authority) and leave within the hour.
   const std::string visitor = Worker();
   const std::string visited = Stranger(visitor);
+  const std::string manager = [&] {
+    for (const auto& [id, u] : users_) {
+      if (u.role == domain::Role::kManager && u.authority_id == kAuthority) return id;
+    }
+    return std::string();
+  }();
+  clock_.Set(At(0, 12, 50));
+  auto asked = team_->RequestJoin(As(visitor), visited, "Visitor", "Helping a colleague this afternoon");
+  ASSERT_TRUE(asked) << asked.error().message;
   clock_.Set(At(0, 13));
-  ASSERT_TRUE(children_->Join(As(visitor), visited, "Visitor", "Helping a colleague this afternoon"));
+  if (asked->request.status == domain::JoinRequestStatus::kPending) {
+    auto approved = team_->DecideJoin(As(manager), visited, asked->request.id, true, "Agreed: a colleague is away");
+    ASSERT_TRUE(approved) << approved.error().message;
+  }
   clock_.Set(At(0, 13, 40));
-  ASSERT_TRUE(children_->Leave(As(visitor), visited, "No longer needed on this team"));
+  ASSERT_TRUE(team_->Leave(As(visitor), visited, "No longer needed on this team"));
 
   // No involvement: `browser` looks up six children nobody at their agency works with.
   const std::string browser = Worker();

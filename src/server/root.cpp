@@ -28,6 +28,7 @@
 #include "app/search_service.h"
 #include "app/word_index.h"
 #include "common/log.h"
+#include "http/access_api.h"
 #include "http/account_api.h"
 #include "http/api.h"
 #include "http/audit_api.h"
@@ -36,7 +37,6 @@
 #include "http/idempotency.h"
 #include "http/import_api.h"
 #include "http/index_api.h"
-#include "http/shield_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
@@ -121,7 +121,10 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::WordIndex words;
   words.LoadCorpus(*store);
 
-  app::Context context{*store, clock, random, hasher, app::Policy{}};
+  app::Policy policy;
+  policy.break_glass = {std::chrono::hours(config.break_glass_hours), std::chrono::hours(config.break_glass_max_hours)};
+  policy.join_escalation = std::chrono::hours(config.join_escalation_hours);
+  app::Context context{*store, clock, random, hasher, policy};
   app::AuthService auth(context);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
@@ -136,7 +139,8 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::AdminService admin(context);
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
-  app::ShieldService shield(context, domain::OverrideLimits{});
+  app::TeamService team(context);
+  app::BreakGlassService break_glass(context);
   app::AuditService audit(context);
   app::MisuseService misuse(context);
   // Source feeds imported while serving: one background worker, children indexed as stored.
@@ -158,7 +162,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
   http::RegisterSearchApi(router, {auth, search}, {.secure_cookies = config.secure_cookies});
   http::RegisterIndexApi(router, {auth, reviews, merges}, {.secure_cookies = config.secure_cookies});
-  http::RegisterShieldApi(router, {auth, shield}, {.secure_cookies = config.secure_cookies});
+  http::RegisterAccessApi(router, {auth, children, team, break_glass}, {.secure_cookies = config.secure_cookies});
   http::RegisterImportApi(router, {auth, imports}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
@@ -197,7 +201,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   server.AddWebSocket("/api/v1/live", *live);
   // Overdue early-help actions alert their owners even when nobody opens the assessment (reads
   // sweep too, so the test clock needs no waiting). Expired idempotency keys go too.
-  std::jthread overdue_sweep([&early_help, &idempotency](std::stop_token stop) {
+  std::jthread overdue_sweep([&early_help, &idempotency, &team](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
@@ -205,6 +209,11 @@ int Serve(const Config& config, bool demo_if_empty) {
         if (int n = early_help.SweepOverdue(); n > 0) log::Info("early_help.overdue_alerted", {{"actions", n}});
       } catch (const std::exception& e) {
         log::Error("early_help.sweep_failed", {{"reason", e.what()}});
+      }
+      try {
+        if (int n = team.SweepEscalations(); n > 0) log::Info("team.join_requests_escalated", {{"requests", n}});
+      } catch (const std::exception& e) {
+        log::Error("team.escalation_sweep_failed", {{"reason", e.what()}});
       }
       try {
         if (int64_t n = idempotency.Sweep(); n > 0) log::Info("idempotency.keys_expired", {{"keys", n}});

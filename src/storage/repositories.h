@@ -21,11 +21,11 @@
 #include "domain/account/family.h"
 #include "domain/account/wheel.h"
 #include "domain/audit.h"
+#include "domain/break_glass.h"
 #include "domain/child.h"
 #include "domain/early_help/assessment.h"
 #include "domain/misuse/misuse.h"
 #include "domain/organisation.h"
-#include "domain/shield.h"
 #include "domain/team.h"
 #include "domain/user.h"
 
@@ -361,7 +361,7 @@ struct FeedItem {
 struct Alert {
   std::string id;
   std::string user_id;
-  std::string child_id;
+  std::string child_id;  // empty for an alert about no child (a change to the user's account)
   TimePoint at;
   std::string kind;  // serious_entry | finding | mention
   std::string summary;
@@ -612,7 +612,7 @@ struct IdempotencyRecord {
   std::string key;          // the Idempotency-Key header
   std::string fingerprint;  // SHA-256 (hex) of method, target and body
   std::string method;
-  std::string target;       // path and query as sent
+  std::string target;  // path and query as sent
   TimePoint created_at;
   TimePoint expires_at;
   std::optional<int> status;  // set once the response is stored
@@ -629,32 +629,54 @@ class IdempotencyRepository {
   // The record, unless there is none or it expired at or before `now`.
   virtual std::optional<IdempotencyRecord> Get(const std::string& scope, const std::string& key, TimePoint now) = 0;
   // Stores the response of the record's request. kNotFound if there is no such record.
-  virtual Status Complete(const std::string& scope, const std::string& key, int status,
-                          const std::string& content_type, const std::string& body) = 0;
+  virtual Status Complete(const std::string& scope, const std::string& key, int status, const std::string& content_type,
+                          const std::string& body) = 0;
   // Forgets a record (its request may run again).
   virtual void Remove(const std::string& scope, const std::string& key) = 0;
   // Removes records that expired at or before `now`; returns how many.
   virtual int64_t DeleteExpired(TimePoint now) = 0;
 };
 
-// Everything one transaction can reach.
-// --- Shield overrides (issue 6): time-limited access to a shielded child's details ---------
+// --- Break-glass (issue 14; ADR 0012): time-limited emergency access to a child's account ---
 
-class ShieldOverrideRepository {
+class BreakGlassRepository {
  public:
-  virtual ~ShieldOverrideRepository() = default;
+  virtual ~BreakGlassRepository() = default;
   // kConflict if the id exists.
-  virtual Status Insert(const domain::ShieldOverride& o) = 0;
-  virtual std::optional<domain::ShieldOverride> Get(const std::string& id) = 0;
-  // The user's override of the child in force at `now` (the one ending last), if any.
-  virtual std::optional<domain::ShieldOverride> ActiveFor(const std::string& user_id, const std::string& child_id,
-                                                          TimePoint now) = 0;
-  // The authority's overrides that are not yet reviewed or that stop (stopped) giving access at or
-  // after `since` (so every one in force), newest first, at most `limit`.
-  virtual std::vector<domain::ShieldOverride> ForAuthority(const std::string& authority_id, TimePoint since,
-                                                           int limit) = 0;
-  // Stores the review and early end (reviewed_*, ended_*) of a stored override; kNotFound.
-  virtual Status UpdateReview(const domain::ShieldOverride& o) = 0;
+  virtual Status Insert(const domain::BreakGlass& g) = 0;
+  virtual std::optional<domain::BreakGlass> Get(const std::string& id) = 0;
+  // The user's break-glass of the child in force at `now` (the one ending last), if any.
+  virtual std::optional<domain::BreakGlass> ActiveFor(const std::string& user_id, const std::string& child_id,
+                                                      TimePoint now) = 0;
+  // The authority's break-glass uses that are not yet reviewed or that stop (stopped) giving
+  // access at or after `since` (so every one in force), newest first, at most `limit`.
+  virtual std::vector<domain::BreakGlass> ForAuthority(const std::string& authority_id, TimePoint since, int limit) = 0;
+  // Stores the review and early end (reviewed_*, review_note, justified, ended_*) of a stored
+  // break-glass; kNotFound if there is none with that id.
+  virtual Status UpdateReview(const domain::BreakGlass& g) = 0;
+};
+
+// --- Requests to join a child's team (issue 14) -----------------------------------------------
+
+class JoinRequestRepository {
+ public:
+  virtual ~JoinRequestRepository() = default;
+  // kConflict if the id exists.
+  virtual Status Insert(const domain::JoinRequest& request) = 0;
+  virtual std::optional<domain::JoinRequest> Get(const std::string& id) = 0;
+  // The requests to join one child's team, newest first, at most `limit`.
+  virtual std::vector<domain::JoinRequest> ForChild(const std::string& child_id, int limit) = 0;
+  // The user's own requests, newest first, at most `limit`.
+  virtual std::vector<domain::JoinRequest> ForUser(const std::string& user_id, int limit) = 0;
+  // Pending requests to join teams of children of one authority, oldest first, at most `limit`.
+  virtual std::vector<domain::JoinRequest> PendingInAuthority(const std::string& authority_id, int limit) = 0;
+  // Pending requests of every authority made at or before `made_by` and not yet escalated,
+  // oldest first, at most `limit`.
+  virtual std::vector<domain::JoinRequest> DueForEscalation(TimePoint made_by, int limit) = 0;
+  // Stores the status, decision (decided_by, decided_at, decision_reason) and escalated_at of a
+  // request that is pending as stored. kNotFound if there is no such request, kConflict if it
+  // is no longer pending (someone decided or withdrew it first).
+  virtual Status Update(const domain::JoinRequest& request) = 0;
 };
 
 // --- Misuse detection (issue 14) ---------------------------------------------------------------
@@ -719,6 +741,7 @@ class JobClaimRepository {
   virtual Status Finish(const std::string& job, const std::string& holder, TimePoint at) = 0;
 };
 
+// Everything one transaction can reach.
 class Repositories {
  public:
   virtual ~Repositories() = default;
@@ -740,7 +763,8 @@ class Repositories {
   virtual EarlyHelpRepository& EarlyHelp() = 0;
   virtual FamilyRepository& Family() = 0;
   virtual IdempotencyRepository& Idempotency() = 0;
-  virtual ShieldOverrideRepository& ShieldOverrides() = 0;
+  virtual BreakGlassRepository& BreakGlass() = 0;
+  virtual JoinRequestRepository& JoinRequests() = 0;
   virtual PractitionerHomeRepository& PractitionerHomes() = 0;
   virtual MisuseFlagRepository& MisuseFlags() = 0;
   virtual JobClaimRepository& JobClaims() = 0;

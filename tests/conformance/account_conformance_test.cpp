@@ -286,6 +286,16 @@ TEST_P(AccountConformance, AlertsBelongToOneUserAndAreMarkedReadOnce) {
   EXPECT_TRUE(Read([](Repositories& r) { return r.Feed().Alerts("u2", 10); }).empty());
 }
 
+TEST_P(AccountConformance, AnAlertMayBeAboutNoChild) {
+  Write([](Repositories& r) {
+    r.Feed().InsertAlert({"a1", "u2", "", kT0, "account_change", "Your role was changed", "u2", {}});
+  });
+  auto alerts = Read([](Repositories& r) { return r.Feed().Alerts("u2", 10); });
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].child_id, "");
+  EXPECT_EQ(alerts[0].summary, "Your role was changed");
+}
+
 // --- Family portal (issue 5) ----------------------------------------------------------------
 
 TEST_P(AccountConformance, VisibilityIsOneRowPerSubjectReplacedOnChange) {

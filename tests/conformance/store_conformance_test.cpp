@@ -114,9 +114,11 @@ TEST_P(StoreConformance, UsersHaveUniqueNamesAndOptimisticVersions) {
   EXPECT_EQ(u->version, 1);
   EXPECT_FALSE(u->locked_until);
   EXPECT_FALSE(u->index_steward);
+  EXPECT_FALSE(u->information_governance);
   u->failed_logins = 3;
   u->locked_until = kT0;
   u->index_steward = true;
+  u->information_governance = true;
   Write([&](Repositories& r) { EXPECT_TRUE(r.Users().Update(*u)); });
   Write([&](Repositories& r) {  // the same, now stale, version
     EXPECT_EQ(r.Users().Update(*u).error().code, ErrorCode::kConflict);
@@ -127,6 +129,7 @@ TEST_P(StoreConformance, UsersHaveUniqueNamesAndOptimisticVersions) {
   EXPECT_EQ(again->failed_logins, 3);
   EXPECT_EQ(again->locked_until, kT0);
   EXPECT_TRUE(again->index_steward);
+  EXPECT_TRUE(again->information_governance);
   // Sign-in state is stored without touching the version.
   again->failed_logins = 1;
   again->totp_last_step = 99;
@@ -222,8 +225,8 @@ TEST_P(StoreConformance, ChildrenPageInIdOrder) {
   EXPECT_TRUE(records[0].other_names.empty());
   EXPECT_TRUE(records[0].carers.empty());
   EXPECT_TRUE(records[0].services.empty());
-  EXPECT_TRUE(store_->ReadValue([](Repositories& r) { return r.Children().ListRecordsByAuthority("la2", "", 10); })
-                  .empty());
+  EXPECT_TRUE(
+      store_->ReadValue([](Repositories& r) { return r.Children().ListRecordsByAuthority("la2", "", 10); }).empty());
 }
 
 TEST_P(StoreConformance, TeamMembershipLeadAndHistory) {
@@ -393,7 +396,10 @@ TEST_P(StoreConformance, RecordsVersionMovesWithEveryChangeToWhatAnAccountShows)
          c->address = "5 Mill Row, Northbrook";
          EXPECT_TRUE(r.Children().Update(*c));
        }},
-      {"team join", [](Repositories& r) { r.Teams().AddMember({"K1", "u1", "Teacher", "Class teacher", kT0, false}); }},
+      {"team join",
+       [](Repositories& r) {
+         r.Teams().AddMember({"K1", "u1", "Teacher", "Class teacher", kT0, false});
+       }},
       {"lead", [](Repositories& r) { r.Teams().SetLead("K1", "u1", true); }},
       {"team leave", [](Repositories& r) { r.Teams().RemoveMember("K1", "u1"); }},
       {"user insert", [](Repositories& r) { EXPECT_TRUE(r.Users().Insert(MakeUser("u3", "cat.lee"))); }},

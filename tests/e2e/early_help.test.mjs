@@ -15,10 +15,12 @@ const violations = [];
 before(async () => {
   server = await startServer();
   chrome = await launchBrowser();
-  // A child new to Kith, on sw.hughes's caseload with hv.bennett, and no early help yet.
+  // A child new to Kith, on sw.hughes's caseload with hv.bennett (her health visiting service is
+  // on the record, so the health visitor joins at once), and no early help yet.
   const hughes = await apiAs(server.base, 'sw.hughes');
   const made = await hughes.post('/api/v1/children', {
     given_names: 'Mia', family_name: 'Harper', date_of_birth: '2022-06-01', reason: 'Referral from the health visitor',
+    services: [{ agency_id: 'AHV', description: 'Healthy Child Programme', start: '2022-06-01' }],
   });
   assert.equal(made.status, 201);
   child = made.body.child.id;

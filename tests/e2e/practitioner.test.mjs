@@ -63,7 +63,7 @@ test("the lead professional sees their children and the child's account", async 
   await context.close();
 });
 
-test('a teacher not on the team signposts with a reason, joins the team, and the lead hands over', async () => {
+test('a teacher not on the team signposts with a reason, asks to join, the lead approves and hands over', async () => {
   const { page, problems, context } = await newUser(chrome.browser, server.base);
   await signIn(page, 'teacher.ellis');
   await page.getByRole('heading', { name: 'My children' }).waitFor();
@@ -86,16 +86,34 @@ test('a teacher not on the team signposts with a reason, joins the team, and the
   await page.getByLabel('Your role with this child').fill('Class teacher');
   await page.getByLabel("Why you need to join this child's team").fill('Leo joins my nursery class next week');
   await page.getByTestId('join-team').click();
+  // The school is not recorded as working with Leo: the lead professional decides.
+  await page.getByTestId('join-pending').waitFor();
+  assert.match(await page.getByTestId('join-pending').innerText(), /request to join Leo Carter's team has been sent/);
+  await checkPage(page, 'join-request-sent', violations);
+
+  // The lead professional approves it from "Requests to join", with a reason.
+  const lead = await newUser(chrome.browser, server.base);
+  await signIn(lead.page, 'sw.hughes');
+  await lead.page.getByTestId('my-children').waitFor();
+  await lead.page.getByRole('link', { name: 'Requests to join' }).click();
+  const request = lead.page.getByTestId('join-request').first();
+  await request.waitFor();
+  assert.match(await request.getByTestId('join-reason').innerText(), /Leo joins my nursery class next week/);
+  await checkPage(lead.page, 'join-requests', violations);
+  await request.getByLabel('Reason for your decision').fill('Confirmed with the nursery: Leo starts on Monday');
+  await request.getByTestId('join-approve').click();
+  await lead.page.getByTestId('success').filter({ hasText: /approved/ }).waitFor();
+
+  // The teacher now opens the account.
+  await page.reload();
   await page.getByTestId('child-name').waitFor();
   assert.equal(await page.getByTestId('child-name').innerText(), 'Leo Carter');
   assert.deepEqual(problems, []);
 
   // The lead professional hands over to the teacher, with a reason.
-  const lead = await newUser(chrome.browser, server.base);
-  await signIn(lead.page, 'sw.hughes');
-  await lead.page.getByTestId('my-children').waitFor();
   await lead.page.goto(`/#/children/${leo.child_id}/team`);
   await lead.page.getByTestId('handover-form').waitFor();
+  assert.match(await lead.page.getByTestId('child-join-requests').innerText(), /Approved/);
   assert.match(await lead.page.getByTestId('team-table').innerText(), /Hannah Ellis/);
   await lead.page.getByLabel('New lead professional').selectOption({ label: 'Hannah Ellis (Class teacher)' });
   await lead.page.getByLabel('Reason for the handover').fill('Moving to the early help team; school now coordinates');

@@ -74,6 +74,20 @@ const administrator = async () => {
   return c.admin;
 };
 
+// auditor.clarke with the information-governance permission (an administrator grants it once):
+// subject-access exports are information governance's, never an administrator's.
+const governance = async () => {
+  if (!c.governance) {
+    const admin = await administrator();
+    const user = (await admin.get('/api/v1/users/Uauditor_clarke')).body;
+    const granted = await admin.patch('/api/v1/users/Uauditor_clarke',
+                                      { version: user.version, information_governance: true });
+    assert.equal(granted.status, 200, granted.text);
+    c.governance = await signedIn(server, 'auditor.clarke');
+  }
+  return c.governance;
+};
+
 before(async () => {
   server = await KithServer.start();
   const leoId = await leoCarterId(server);
@@ -269,9 +283,12 @@ describe('downloads', () => {
     }
     assert.ok(html.text.includes(summaryOf('leo', 'home_visit', 'shared')));
   });
-  test('an administrator\'s subject-access export marks restricted parts for redaction review', async () => {
+  test('a subject-access export (information governance) marks restricted parts for redaction review', async () => {
     const admin = await administrator();
-    const res = await admin.post(`/api/v1/children/${kids.leo.id}/subject-access`, { reason: 'SAR 2026/31' });
+    assert.equal((await admin.post(`/api/v1/children/${kids.leo.id}/subject-access`,
+                                   { reason: 'SAR 2026/31 from the mother' })).status, 403);
+    const ig = await governance();
+    const res = await ig.post(`/api/v1/children/${kids.leo.id}/subject-access`, { reason: 'SAR 2026/31 from the mother' });
     assert.equal(res.status, 200, res.text);
     const pending = res.body.entries.find((e) => e.summary === summaryOf('leo', 'home_visit', 'pending'));
     assert.equal(pending.redaction_review, true);
@@ -391,9 +408,9 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     assert.equal(row.title, 'Early help assessment');
     assert.equal(row.review, 'pending');
     // The subject-access export holds it whole, the draft too, marked for redaction review.
-    const admin = await administrator();
+    const ig = await governance();
     const sar = async () => {
-      const res = await admin.post(`/api/v1/children/${kids.leo.id}/subject-access`, { reason: 'SAR 2026/40' });
+      const res = await ig.post(`/api/v1/children/${kids.leo.id}/subject-access`, { reason: 'SAR 2026/40 from the mother' });
       assert.equal(res.status, 200, res.text);
       return res.body.early_help.find((x) => x.assessment.id === id);
     };

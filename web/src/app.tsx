@@ -19,7 +19,8 @@ import { ImportPage, ImportsPage } from './pages/Imports';
 import { FamilyHome, Redeem } from './pages/Family';
 import { FamilySettingsPage } from './pages/FamilySettings';
 import { MergePage, MergeStart } from './pages/Merge';
-import { ShieldOverridesPage } from './pages/Shield';
+import { BreakGlassReviewPage } from './pages/BreakGlass';
+import { JoinRequestsPage } from './pages/JoinRequests';
 
 function Mark() {
   // Kith's mark: a child (centre) held by a ring of people.
@@ -50,7 +51,8 @@ function navFor(session: Session | null): NavItem[] {
   if (role === 'auditor') items.push({ label: 'Audit', parts: ['audit'] });
   if (mayReviewIndex(session)) items.push({ label: 'Index review', parts: ['reviews'] });
   if (isIndexSteward(session)) items.push({ label: 'Imports', parts: ['imports'] }, { label: 'Merge records', parts: ['merges'] });
-  if (role === 'manager') items.push({ label: 'Shield overrides', parts: ['shield-overrides'] });
+  if (worksWithChildren(role)) items.push({ label: 'Requests to join', parts: ['join-requests'] });
+  if (role === 'manager') items.push({ label: 'Emergency access', parts: ['break-glass'] });
   if (role === 'family') items.push({ label: 'My family', parts: [] });
   return items;
 }
@@ -215,7 +217,8 @@ function Routes({ session }: { session: Session }) {
     if (a === 'compare' && b && parts[3]) return <MergeStart initial={[b, parts[3]]} key={`${b}-${parts[3]}`} />;
     return a ? <MergePage id={a} /> : <MergeStart />;
   }
-  if (head === 'shield-overrides' && worksWithChildren(role)) return <ShieldOverridesPage />;
+  if (head === 'break-glass' && worksWithChildren(role)) return <BreakGlassReviewPage />;
+  if (head === 'join-requests' && worksWithChildren(role)) return <JoinRequestsPage />;
   return <NotFoundPage />;
 }
 

@@ -16,6 +16,8 @@ export interface User {
   active: boolean;
   /** Imports source feeds, decides index reviews and merges children (ADR 0010). */
   index_steward: boolean;
+  /** Produces subject-access exports of the authority's children (never administrators). */
+  information_governance: boolean;
   second_factor_enrolled: boolean;
   locked_until: string | null;
   last_login_at: string | null;
@@ -150,13 +152,13 @@ export interface Signposting {
     agency_kind: string | null;
     agency_kind_name: string | null;
   }[];
-  /** Shielded and no override in force: the agencies and the lead professional are withheld. */
+  /** Shielded and no break-glass in force: the agencies and the lead professional are withheld. */
   withheld: boolean;
   contact_broker: Agency | null;
   /** "Contact through Northbrook Children's Services" for a shielded child. */
   contact_through: string | null;
-  /** The caller's shield override in force: address, postcode and carers are shown while it lasts. */
-  shield_override: { id: string; starts_at: string; ends_at: string } | null;
+  /** The caller's break-glass in force: address, postcode and carers are shown while it lasts. */
+  break_glass: { id: string; starts_at: string; ends_at: string } | null;
   carers: Carer[];
 }
 
@@ -643,14 +645,15 @@ export interface FamilyAssessment {
   closure_summary: string;
 }
 
-export type ShieldOverrideReason =
+export type BreakGlassReason =
   | 'immediate_risk'
   | 'child_protection_enquiry'
   | 'missing_child'
   | 'medical_emergency'
   | 'court_or_police_requirement';
 
-export interface ShieldOverride {
+/** Emergency, time-limited read access to a child's account, and its review (docs/access.md). */
+export interface BreakGlass {
   id: string;
   child_id: string;
   child_name: string;
@@ -658,16 +661,38 @@ export interface ShieldOverride {
   user_name: string;
   user_job_title: string;
   user_agency: string;
-  reason_code: ShieldOverrideReason;
+  reason_code: BreakGlassReason;
   reason: string;
   starts_at: string;
   ends_at: string;
   active: boolean;
+  reads: number;
   ended_early_at: string | null;
   ended_by: string | null;
   reviewed_at: string | null;
   reviewed_by: string | null;
   review_note: string | null;
+  justified: boolean | null;
+}
+
+/** A request to join a child's team, and its decision. */
+export interface JoinRequest {
+  id: string;
+  child_id: string;
+  child_name: string;
+  user_id: string;
+  user_name: string;
+  user_job_title: string;
+  user_agency: string;
+  role: string;
+  reason: string;
+  created_at: string;
+  status: 'pending' | 'approved' | 'declined' | 'withdrawn';
+  automatic: boolean;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  escalated_at: string | null;
 }
 
 export interface ChildMerge {

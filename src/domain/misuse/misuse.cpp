@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
 #include "domain/account/uk_time.h"
@@ -118,15 +119,26 @@ void MisuseDetector::AddBaseline(const AuditRecord& r) {
 }
 
 void MisuseDetector::Add(const AuditRecord& r) {
+  // Joining: at once ("team.join", by the joiner) or by a decision ("team.join_approve", by the
+  // lead, duty team or manager; the joiner is the request's "requester").
+  if (r.outcome == AuditOutcome::kAllowed && (r.action == "team.join" || r.action == "team.join_approve")) {
+    std::string joiner = r.actor_id;
+    if (r.action == "team.join_approve") {
+      const auto detail = nlohmann::json::parse(r.detail, nullptr, false);
+      joiner = detail.is_object() && detail.value("requester", nlohmann::json()).is_string()
+                   ? detail["requester"].get<std::string>()
+                   : "";
+    }
+    if (users_.count(joiner)) {
+      joined_[{joiner, r.child_id}] = {r.at, r.seq};
+      joined_in_window_.try_emplace({joiner, r.child_id}, r.at);
+    }
+  }
   const auto user_it = users_.find(r.actor_id);
   if (user_it == users_.end()) return;
   const MisuseUser& user = user_it->second;
   const int64_t day = UkDayNumber(r.at);
 
-  if (r.outcome == AuditOutcome::kAllowed && r.action == "team.join") {
-    joined_[{user.id, r.child_id}] = {r.at, r.seq};
-    joined_in_window_.try_emplace({user.id, r.child_id}, r.at);
-  }
   if (r.outcome == AuditOutcome::kAllowed && r.action == "team.leave") {
     auto it = joined_.find({user.id, r.child_id});
     if (it != joined_.end()) {

@@ -8,7 +8,8 @@
 // - kOutOfHours: views and searches outside working hours (UK time);
 // - kShieldedChild: a shielded child viewed by someone not on its team;
 // - kBreakGlassUnjustified: emergency access a manager judged unjustified;
-// - kJoinLeaveQuickly: joining a child's team and leaving it again within a day;
+// - kJoinLeaveQuickly: joining a child's team (at once, or by an approved request) and leaving it
+//   again within a day;
 // - kNoInvolvement: signposting of several children in a day with whom neither the practitioner
 //   nor their agency has any involvement, and whose teams they did not then join.
 // Ordinary work — team members reading their own children's accounts in working hours, searches

@@ -516,7 +516,12 @@ class SqliteFeed final : public FeedRepository {
   void InsertAlert(const Alert& a) override {
     auto s = db_.Prepare(
         "INSERT INTO alerts(id, user_id, child_id, at, kind, summary, subject_id, read_at) VALUES (?,?,?,?,?,?,?,?)");
-    s.Bind(1, a.id).Bind(2, a.user_id).Bind(3, a.child_id).Bind(4, ToMicros(a.at)).Bind(5, a.kind);
+    s.Bind(1, a.id).Bind(2, a.user_id).Bind(4, ToMicros(a.at)).Bind(5, a.kind);
+    if (a.child_id.empty()) {
+      s.BindNull(3);  // an alert about no child (a change to the user's account)
+    } else {
+      s.Bind(3, a.child_id);
+    }
     s.Bind(6, a.summary).Bind(7, a.subject_id);
     if (a.read_at) {
       s.Bind(8, ToMicros(*a.read_at));

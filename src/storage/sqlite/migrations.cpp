@@ -561,7 +561,48 @@ CREATE INDEX shield_overrides_by_authority ON shield_overrides(authority_id, sta
       R"sql(
 ALTER TABLE users ADD COLUMN index_steward INTEGER NOT NULL DEFAULT 0;
 )sql",
-      // 12: the auditors' view (issue 14): the children each search found (found_children, with
+      // 12: proportionate access (issue 14): shield overrides become break-glass on any child's
+      // account (ADR 0012) with a reviewed verdict; requests to join a team; the
+      // information-governance permission.
+      R"sql(
+ALTER TABLE shield_overrides RENAME TO break_glass;
+ALTER TABLE break_glass ADD COLUMN justified INTEGER;
+CREATE TABLE join_requests (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  automatic INTEGER NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at INTEGER,
+  decision_reason TEXT NOT NULL,
+  escalated_at INTEGER
+) STRICT;
+CREATE INDEX join_requests_by_child ON join_requests(child_id, created_at);
+CREATE INDEX join_requests_by_user ON join_requests(user_id, created_at);
+CREATE INDEX join_requests_pending ON join_requests(authority_id, created_at) WHERE status = 'pending';
+ALTER TABLE users ADD COLUMN information_governance INTEGER NOT NULL DEFAULT 0;
+-- Alerts about no child (a change to someone's account by an administrator).
+CREATE TABLE alerts_new (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  child_id TEXT REFERENCES children(id),
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  read_at INTEGER
+) STRICT;
+INSERT INTO alerts_new SELECT id, user_id, child_id, at, kind, summary, subject_id, read_at FROM alerts;
+DROP TABLE alerts;
+ALTER TABLE alerts_new RENAME TO alerts;
+CREATE INDEX alerts_by_user ON alerts(user_id, at);
+)sql",
+      // 13: the auditors' view (issue 14): the children each search found (found_children, with
       // the index audit_found, append-only like the log; searches stored before list theirs in
       // detail.results), and the log by authority and by actor in time order.
       R"sql(
@@ -582,7 +623,7 @@ INSERT OR IGNORE INTO audit_found(child_id, seq)
 CREATE INDEX audit_by_authority ON audit_log(authority_id, at);
 CREATE INDEX audit_by_actor ON audit_log(actor_id, at);
 )sql",
-      // 13: misuse detection (issue 14): practitioners' homes and declared surnames (read only by
+      // 14: misuse detection (issue 14): practitioners' homes and declared surnames (read only by
       // the report), the report's flags with their reviews, and claims on once-per-cluster jobs.
       R"sql(
 CREATE TABLE practitioner_homes (

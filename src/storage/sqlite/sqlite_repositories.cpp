@@ -4,12 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/sqlite/access_repositories.h"
 #include "storage/sqlite/account_repositories.h"
 #include "storage/sqlite/early_help_repository.h"
 #include "storage/sqlite/idempotency_repository.h"
 #include "storage/sqlite/index_repositories.h"
 #include "storage/sqlite/misuse_repositories.h"
-#include "storage/sqlite/shield_repository.h"
 
 namespace kith::storage::sqlite {
 namespace {
@@ -176,8 +176,8 @@ class SqliteUsers final : public UserRepository {
     auto s = db_.Prepare(
         "INSERT INTO users(id, username, display_name, job_title, email, phone, role, authority_id, agency_id,"
         " active, password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at,"
-        " totp_last_step, index_steward, version)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?18,?19,1)");
+        " totp_last_step, index_steward, information_governance, version)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?18,?19,?20,1)");
     Bind(s, u);
     s.Bind(18, u.totp_last_step);
     return RunInsert(s, "user " + u.username);
@@ -189,7 +189,8 @@ class SqliteUsers final : public UserRepository {
     auto s = db_.Prepare(
         "UPDATE users SET username=?2, display_name=?3, job_title=?4, email=?5, phone=?6, role=?7,"
         " authority_id=?8, agency_id=?9, active=?10, password_hash=?11, totp_secret=?12, totp_enrolled=?13,"
-        " failed_logins=?14, locked_until=?15, last_login_at=?16, index_steward=?19, version=version+1"
+        " failed_logins=?14, locked_until=?15, last_login_at=?16, index_steward=?19,"
+        " information_governance=?20, version=version+1"
         " WHERE id=?1 AND version=?17");
     Bind(s, u);
     s.Bind(17, u.version);
@@ -237,7 +238,7 @@ class SqliteUsers final : public UserRepository {
   static constexpr std::string_view kSelect =
       "SELECT id, username, display_name, job_title, email, phone, role, authority_id, agency_id, active,"
       " password_hash, totp_secret, totp_enrolled, failed_logins, locked_until, last_login_at, version,"
-      " totp_last_step, index_steward FROM users";
+      " totp_last_step, index_steward, information_governance FROM users";
 
   std::optional<User> One(const std::string& sql, const std::string& value) {
     auto s = db_.Prepare(sql);
@@ -253,7 +254,7 @@ class SqliteUsers final : public UserRepository {
     BindOptionalId(s, 9, u.agency_id);
     s.Bind(10, u.active).Bind(11, u.password_hash).Bind(12, u.totp_secret).Bind(13, u.totp_enrolled);
     s.Bind(14, u.failed_logins).Bind(15, Micros(u.locked_until)).Bind(16, Micros(u.last_login_at));
-    s.Bind(19, u.index_steward);
+    s.Bind(19, u.index_steward).Bind(20, u.information_governance);
   }
 
   static User Read(const Statement& s) {
@@ -277,6 +278,7 @@ class SqliteUsers final : public UserRepository {
     u.version = s.Int(16);
     u.totp_last_step = s.Int(17);
     u.index_steward = s.Bool(18);
+    u.information_governance = s.Bool(19);
     return u;
   }
 
@@ -754,7 +756,8 @@ class Bundle final : public Repositories {
         early_help_(MakeEarlyHelpRepository(db)),
         family_(MakeFamilyRepository(db)),
         idempotency_(MakeIdempotencyRepository(db)),
-        shield_overrides_(MakeShieldOverrideRepository(db)),
+        break_glass_(MakeBreakGlassRepository(db)),
+        join_requests_(MakeJoinRequestRepository(db)),
         practitioner_homes_(MakePractitionerHomeRepository(db)),
         misuse_flags_(MakeMisuseFlagRepository(db)),
         job_claims_(MakeJobClaimRepository(db)) {}
@@ -777,7 +780,8 @@ class Bundle final : public Repositories {
   EarlyHelpRepository& EarlyHelp() override { return *early_help_; }
   FamilyRepository& Family() override { return *family_; }
   IdempotencyRepository& Idempotency() override { return *idempotency_; }
-  ShieldOverrideRepository& ShieldOverrides() override { return *shield_overrides_; }
+  BreakGlassRepository& BreakGlass() override { return *break_glass_; }
+  JoinRequestRepository& JoinRequests() override { return *join_requests_; }
   PractitionerHomeRepository& PractitionerHomes() override { return *practitioner_homes_; }
   MisuseFlagRepository& MisuseFlags() override { return *misuse_flags_; }
   JobClaimRepository& JobClaims() override { return *job_claims_; }
@@ -795,7 +799,8 @@ class Bundle final : public Repositories {
   std::unique_ptr<EarlyHelpRepository> early_help_;
   std::unique_ptr<FamilyRepository> family_;
   std::unique_ptr<IdempotencyRepository> idempotency_;
-  std::unique_ptr<ShieldOverrideRepository> shield_overrides_;
+  std::unique_ptr<BreakGlassRepository> break_glass_;
+  std::unique_ptr<JoinRequestRepository> join_requests_;
   std::unique_ptr<PractitionerHomeRepository> practitioner_homes_;
   std::unique_ptr<MisuseFlagRepository> misuse_flags_;
   std::unique_ptr<JobClaimRepository> job_claims_;

@@ -1,4 +1,5 @@
-// Team: who is on the team and how to reach them; lead professional handover; leaving.
+// Team: who is on the team and how to reach them; requests to join (the lead decides them);
+// lead professional handover; shielding and unshielding the child; leaving.
 import { useState } from 'preact/hooks';
 import { api, ApiError, seg } from '../api';
 import { navigate } from '../router';
@@ -7,6 +8,43 @@ import type { TabProps } from '../pages/Child';
 import { formatDate } from '../format';
 import { Button, FormError, SelectField, Success, TextArea, TableWrap } from '../components/ui';
 import { ReasonForm } from '../pages/Signposting';
+import { ChildJoinRequests } from '../pages/JoinRequests';
+
+/** Shield or unshield the child: an explicit act with a reason, alerted to the lead and managers. */
+function Shield({ childId, account, reloadAccount, onDone }: TabProps & { onDone: (message: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const shielded = account.child.shielded;
+  return (
+    <section class="kith-card" aria-labelledby="shield-h" data-testid="shield-section">
+      <h3 class="govuk-heading-m" id="shield-h">{shielded ? 'Remove the shield' : 'Shield this child'}</h3>
+      <p class="govuk-body">
+        {shielded
+          ? 'This child is shielded: outside the team, nobody sees the address, the carers, the agencies or the team, and the family portal names no agency. Remove the shield only when the risk has passed.'
+          : 'Shield a child whose whereabouts must be kept from someone, for example a family fleeing domestic abuse: outside the team nobody will see the address, the carers, the agencies or the team, and the family portal will name no agency.'}{' '}
+        The lead professional and the authority's managers are told at once.
+      </p>
+      {!open ? (
+        <button type="button" class={`govuk-button${shielded ? ' govuk-button--warning' : ' govuk-button--secondary'}`} data-testid="shield-start" onClick={() => setOpen(true)}>
+          {shielded ? 'Remove the shield' : 'Shield this child'}
+        </button>
+      ) : (
+        <ReasonForm
+          id="shield"
+          label={shielded ? 'Why can the shield be removed?' : 'Why must this child be shielded?'}
+          hint="At least 10 characters. This is recorded and the lead professional and managers see it."
+          submitLabel={shielded ? 'Remove the shield' : 'Shield this child'}
+          testid="shield-submit"
+          onSubmit={async (reason) => {
+            await api.post(`/api/v1/children/${seg(childId)}/shield`, { shielded: !shielded, reason });
+            setOpen(false);
+            onDone(shielded ? 'The shield is removed.' : 'This child is now shielded.');
+            reloadAccount();
+          }}
+        />
+      )}
+    </section>
+  );
+}
 
 function Handover({ childId, account, reloadAccount, onDone }: TabProps & { onDone: (message: string) => void }) {
   const { session } = useSession();
@@ -110,7 +148,9 @@ export function TeamTab(props: TabProps) {
           </table>
         </TableWrap>
       </section>
+      {me && <ChildJoinRequests childId={childId} iAmLead={me.lead} onDecided={props.reloadAccount} />}
       <Handover {...props} onDone={setMessage} />
+      {me && <Shield {...props} onDone={setMessage} />}
       {me && (
         <section class="kith-card" aria-labelledby="leave-h">
           <h3 class="govuk-heading-m" id="leave-h">

@@ -59,6 +59,7 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
   const [unlock, setUnlock] = useState(false);
   const [reset, setReset] = useState(false);
   const [steward, setSteward] = useState(user.index_steward);
+  const [governance, setGovernance] = useState(user.information_governance);
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   return (
@@ -76,6 +77,7 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
         if (unlock) body.unlock = true;
         if (reset) body.reset_second_factor = true;
         if (steward !== user.index_steward) body.index_steward = steward;
+        if (governance !== user.information_governance) body.information_governance = governance;
         try {
           onSaved(await api.patch<User>(`/api/v1/users/${seg(user.id)}`, body), `${user.display_name}'s account was updated.`);
         } catch (err) {
@@ -116,6 +118,26 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
           </fieldset>
         </div>
       )}
+      {role !== 'authority_admin' && role !== 'national_admin' && (
+        <div class="govuk-form-group">
+          <fieldset class="govuk-fieldset">
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Information governance</legend>
+            <div class="govuk-checkboxes govuk-checkboxes--small">
+              <Checkbox
+                id="eu-governance"
+                label="Answers subject-access requests"
+                hint="Exports everything held about a child of your authority for a subject-access request; the child's lead professional is told each time. Administrators can never hold this."
+                checked={governance}
+                onChange={setGovernance}
+              />
+            </div>
+          </fieldset>
+        </div>
+      )}
+      <p class="govuk-body kith-meta">
+        Changes to someone's role, password, second factor or permissions are recorded and sent to them and to the other
+        administrators and auditors of your authority. Nobody changes their own role or permissions.
+      </p>
       <div class="govuk-button-group">
         <Button busy={busy} testid="save-user">Save changes</Button>
         <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>
@@ -208,6 +230,7 @@ export function AdminUsers() {
                         {u.locked_until && <strong class="govuk-tag govuk-tag--red">Locked</strong>}
                         {u.second_factor_enrolled ? <strong class="govuk-tag govuk-tag--blue">Second factor set up</strong> : null}
                         {u.index_steward ? <strong class="govuk-tag govuk-tag--purple">Index steward</strong> : null}
+                        {u.information_governance ? <strong class="govuk-tag govuk-tag--turquoise">Information governance</strong> : null}
                       </div>
                     </td>
                     <td class="govuk-table__cell">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Never'}</td>

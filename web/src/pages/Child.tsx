@@ -65,7 +65,7 @@ function LazyTab({ loader, props }: { loader: Loader; props: TabProps }) {
   return <C.c {...props} />;
 }
 
-function NotOnTeam({ id, onJoined }: { id: string; onJoined: () => void }) {
+function NotOnTeam({ id, onAccess }: { id: string; onAccess: () => void }) {
   useEffect(() => {
     document.title = "Not on this child's team – Kith";
   }, []);
@@ -74,10 +74,10 @@ function NotOnTeam({ id, onJoined }: { id: string; onJoined: () => void }) {
       <h1 class="govuk-heading-l">You are not on this child's team</h1>
       <div class="kith-card">
         <p class="govuk-body">
-          Only practitioners on a child's team can see their account. You can see who is involved and how to contact them, and
-          join the team if you work with this child.
+          Only practitioners on a child's team can see their account. You can see who is involved and how to contact them,
+          and ask to join the team if you work with this child. In an emergency you can break the glass.
         </p>
-        <SignpostAndJoin childId={id} onJoined={onJoined} />
+        <SignpostAndJoin childId={id} onAccess={onAccess} />
       </div>
     </>
   );
@@ -107,7 +107,7 @@ export function ChildPage({ id, tab }: { id: string; tab: string }) {
   }, [a, current]);
 
   if (account.error && !a) {
-    if (account.error.status === 403) return <NotOnTeam id={id} onJoined={account.reload} />;
+    if (account.error.status === 403) return <NotOnTeam id={id} onAccess={account.reload} />;
     return (
       <>
         <h1 class="govuk-heading-l">{account.error.status === 404 ? 'Child not found' : "Cannot open this child's account"}</h1>
@@ -130,6 +130,19 @@ export function ChildPage({ id, tab }: { id: string; tab: string }) {
         </p>
         <FlagTags flags={a.child.flags} shielded={a.child.shielded} lead={me?.lead} />
       </div>
+      {a.access === 'break-glass' && (
+        <div class="govuk-warning-text" data-testid="break-glass-banner">
+          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+          <strong class="govuk-warning-text__text">
+            <span class="govuk-visually-hidden">Warning</span>
+            You are reading this record through emergency access. You cannot change it; everything you look at is
+            recorded, and a manager will review whether the access was justified.
+          </strong>
+        </div>
+      )}
+      {a.access === 'manager of a team member' && (
+        <p class="govuk-inset-text" data-testid="supervision-banner">You see this record as the manager of a team member.</p>
+      )}
       <nav aria-label="Child's account">
         <ul class="kith-tabs">
           {tabs.map((t) => (

@@ -23,7 +23,7 @@ function SideBySide({ a, b }: { a: Signposting; b: Signposting }) {
     ['Family name', (s) => s.family_name],
     ['Date of birth', (s) => (s.date_of_birth ? `${formatDate(s.date_of_birth)} (${age(s.date_of_birth)})` : '')],
     ['Sex', (s) => (s.sex === 'not_known' ? '' : s.sex)],
-    ['Address', (s) => (s.shielded && !s.shield_override ? 'Shielded' : [s.address, s.postcode].filter(Boolean).join(', '))],
+    ['Address', (s) => (s.shielded && !s.break_glass ? 'Shielded' : [s.address, s.postcode].filter(Boolean).join(', '))],
     ['Lead professional', (s) => (s.lead_professional ? `${s.lead_professional.display_name}, ${s.lead_professional.role}` : s.has_lead_professional ? 'Withheld (shielded)' : '')],
     ['Early help assessment', (s) => (s.early_help_assessment ? 'Yes' : 'No')],
     ['Services', (s) => s.services.map((v) => `${v.agency?.name ?? v.agency_kind_name ?? 'Agency'}: ${v.description}`).join('; ')],

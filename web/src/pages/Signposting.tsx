@@ -1,13 +1,14 @@
 // Signposting: who is involved with a child and how to contact them, shown after the
 // practitioner states why they need to know (the reason is audited). From here a practitioner
-// can join the child's team, again with a reason, or — for a shielded child — override the shield
-// (Shield.tsx).
+// can ask to join the child's team, again with a reason (approved at once only when their agency
+// is involved with the child; otherwise the lead professional decides), or in an emergency break
+// the glass (BreakGlass.tsx).
 import { useState } from 'preact/hooks';
 import { api, ApiError, seg } from '../api';
 import { href, navigate } from '../router';
-import type { Signposting } from '../types';
+import type { JoinRequest, Signposting } from '../types';
 import { age, formatDate, formatDateTime, fullName } from '../format';
-import { OverrideShieldForm, WarningText } from './Shield';
+import { BreakGlassForm, WarningText } from './BreakGlass';
 import { Button, FormError, Success, TextArea, TextField, TableWrap } from '../components/ui';
 
 export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, testid }: {
@@ -45,7 +46,7 @@ export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, te
   );
 }
 
-export function JoinTeamForm({ childId, shielded, onJoined }: { childId: string; shielded?: boolean; onJoined: () => void }) {
+export function JoinTeamForm({ childId, shielded, onAnswered }: { childId: string; shielded?: boolean; onAnswered: (r: JoinRequest) => void }) {
   const [role, setRole] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError>();
@@ -59,8 +60,7 @@ export function JoinTeamForm({ childId, shielded, onJoined }: { childId: string;
         setBusy(true);
         setError(undefined);
         try {
-          await api.post(`/api/v1/children/${seg(childId)}/team`, { role: role.trim(), reason: reason.trim() });
-          onJoined();
+          onAnswered(await api.post<JoinRequest>(`/api/v1/children/${seg(childId)}/team`, { role: role.trim(), reason: reason.trim() }));
         } catch (err) {
           setError(err as ApiError);
           setBusy(false);
@@ -69,11 +69,11 @@ export function JoinTeamForm({ childId, shielded, onJoined }: { childId: string;
     >
       <FormError error={error} idPrefix="join" />
       {shielded && (
-        <WarningText>This child is shielded: the authority's managers and the lead professional are told who joined and why.</WarningText>
+        <WarningText>This child is shielded: the lead professional decides your request, and the authority's managers are told who asked and why.</WarningText>
       )}
       <TextField id="join-role" label="Your role with this child" hint="For example: class teacher, school nurse" value={role} onInput={setRole} maxLength={100} required />
-      <TextArea id="join-reason" label="Why you need to join this child's team" hint="This is recorded and the team can see it." value={reason} onInput={setReason} rows={3} maxLength={500} required />
-      <Button busy={busy} testid="join-team">Join the team</Button>
+      <TextArea id="join-reason" label="Why you need to join this child's team" hint="This is recorded, and the team and whoever decides your request can see it." value={reason} onInput={setReason} rows={3} maxLength={500} required />
+      <Button busy={busy} testid="join-team">Ask to join the team</Button>
     </form>
   );
 }
@@ -99,9 +99,9 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
         <div class="govuk-summary-list__row">
           <dt class="govuk-summary-list__key">Address</dt>
           <dd class="govuk-summary-list__value">
-            {s.shield_override ? (
+            {s.shielded && s.break_glass ? (
               <>
-                <strong class="govuk-tag govuk-tag--red">Shield overridden</strong>{' '}
+                <strong class="govuk-tag govuk-tag--red">Emergency access</strong>{' '}
                 <span data-testid="shielded-address">{[s.address, s.postcode].filter(Boolean).join(', ') || 'Not known'}</span>
               </>
             ) : s.shielded ? (
@@ -245,17 +245,53 @@ export function SignpostingDetails({ s }: { s: Signposting }) {
   );
 }
 
-/** Signposting for a child I am not on the team of: reason → details → optionally join. */
-export function SignpostAndJoin({ childId, initialReason, onJoined }: { childId: string; initialReason?: string; onJoined?: () => void }) {
+/** Where a request to join stands, for the practitioner who asked. */
+function RequestSent({ r, onWithdrawn }: { r: JoinRequest; onWithdrawn: () => void }) {
+  const [error, setError] = useState<ApiError>();
+  return (
+    <div data-testid="join-pending">
+      <Success>
+        Your request to join {r.child_name}'s team has been sent. The lead professional (or, without one, the children's
+        social care duty team or a manager) decides it, and you will get an alert when they do. Until then you see
+        only who is involved.
+      </Success>
+      <FormError error={error} idPrefix="withdraw" />
+      <button
+        type="button"
+        class="govuk-button govuk-button--secondary"
+        data-module="govuk-button"
+        data-testid="join-withdraw"
+        onClick={async () => {
+          try {
+            await api.post(`/api/v1/children/${seg(r.child_id)}/join-requests/${seg(r.id)}/withdraw`, {});
+            onWithdrawn();
+          } catch (err) {
+            setError(err as ApiError);
+          }
+        }}
+      >
+        Withdraw my request
+      </button>
+    </div>
+  );
+}
+
+/** Signposting for a child I am not on the team of: reason → details → ask to join, or break the glass. */
+export function SignpostAndJoin({ childId, initialReason, onAccess }: { childId: string; initialReason?: string; onAccess?: () => void }) {
   const [s, setS] = useState<Signposting>();
-  const [reason, setReason] = useState('');
-  const [joined, setJoined] = useState(false);
-  const [overriding, setOverriding] = useState(false);
+  const [request, setRequest] = useState<JoinRequest>();
+  const [breaking, setBreaking] = useState(false);
   const signpost = async (r: string) => setS(await api.post<Signposting>(`/api/v1/children/${seg(childId)}/signposting`, { reason: r }));
-  if (joined) {
+  // The caller may now open the account (joined, or broke the glass).
+  const opened = () => {
+    if (onAccess) onAccess();
+    else navigate('children', childId);
+  };
+  if (request?.status === 'approved') {
     return (
       <Success>
-        You have joined the team. <a class="govuk-notification-banner__link" href={href('children', childId)}>Open the child's account</a>
+        You have joined the team: your agency is recorded as working with this child.{' '}
+        <a class="govuk-notification-banner__link" href={href('children', childId)}>Open the child's account</a>
       </Success>
     );
   }
@@ -268,52 +304,59 @@ export function SignpostAndJoin({ childId, initialReason, onJoined }: { childId:
         submitLabel="Show who is involved"
         initial={initialReason}
         testid="signpost"
-        onSubmit={async (r) => {
-          await signpost(r);
-          setReason(r);
-        }}
+        onSubmit={signpost}
       />
     );
   }
   return (
     <>
-      {s.shield_override && (
+      {s.break_glass && (
         <WarningText>
-          You have overridden this child's shield until {formatDateTime(s.shield_override.ends_at)}. Use these details only for
-          the reason you gave; the authority's managers have been told and will review it.
+          You have emergency access to this child's record until {formatDateTime(s.break_glass.ends_at)}. Use it only for
+          the reason you gave; the lead professional and the authority's managers have been told and a manager will review
+          it. <a class="govuk-link" href={href('children', childId)}>Open the record</a>
         </WarningText>
       )}
       <SignpostingDetails s={s} />
-      {s.shielded && !s.shield_override && (
-        <section aria-labelledby="override-heading" data-testid="override-section">
-          <h3 class="govuk-heading-m" id="override-heading">Override the shield</h3>
-          {overriding ? (
-            <OverrideShieldForm
+      <h3 class="govuk-heading-m">Join this child's team</h3>
+      {request?.status === 'pending' ? (
+        <RequestSent r={request} onWithdrawn={() => setRequest(undefined)} />
+      ) : (
+        <>
+          <p class="govuk-body">
+            Ask to join if you work with this child. The team sees your role and reason. If your agency is recorded as
+            working with the child you join at once; otherwise the lead professional decides.
+          </p>
+          <JoinTeamForm
+            childId={childId}
+            shielded={s.shielded}
+            onAnswered={(r) => {
+              setRequest(r);
+              if (r.status === 'approved') opened();
+            }}
+          />
+        </>
+      )}
+      {!s.break_glass && (
+        <section aria-labelledby="break-glass-heading" data-testid="break-glass-section">
+          <h3 class="govuk-heading-m" id="break-glass-heading">Emergency access</h3>
+          {breaking ? (
+            <BreakGlassForm
               childId={childId}
-              onGranted={() => signpost(reason)}
+              shielded={s.shielded}
+              onGranted={opened}
             />
           ) : (
             <>
               <p class="govuk-body">
-                In an emergency you can see this child's address, carers' contacts, the agencies involved and the lead
-                professional for a limited time. {s.contact_through ? `${s.contact_through} first if you can.` : 'Contact the local authority first if you can.'}
+                If a child is at risk now and you cannot wait for a decision, you can read this child's record for a
+                limited time. {s.shielded && s.contact_through ? `${s.contact_through} first if you can.` : ''}
               </p>
-              <Button warning type="button" onClick={() => setOverriding(true)} testid="override-start">Override the shield</Button>
+              <Button warning type="button" onClick={() => setBreaking(true)} testid="break-glass-start">Break the glass</Button>
             </>
           )}
         </section>
       )}
-      <h3 class="govuk-heading-m">Join this child's team</h3>
-      <p class="govuk-body">Join if you work with this child. The team sees your role and reason, and you see the child's account.</p>
-      <JoinTeamForm
-        childId={childId}
-        shielded={s.shielded}
-        onJoined={() => {
-          setJoined(true);
-          if (onJoined) onJoined();
-          else navigate('children', childId);
-        }}
-      />
     </>
   );
 }

@@ -1,0 +1,221 @@
+#include "app/team_service.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "app/child_service.h"
+#include "app/test_fixture.h"
+
+namespace kith::app {
+namespace {
+
+using domain::JoinRequestStatus;
+using std::chrono::hours;
+
+// Ellie, whose school is Hillside Primary, with "sw" (children's social care) as lead
+// professional. "teacher" works at Hillside Primary (an involved agency), "nurse" at a health
+// visiting service that is not involved, "duty" is another social worker (the duty team) and
+// "mgr" a manager of the authority.
+class TeamServiceTest : public AppFixture {
+ protected:
+  void SetUp() override {
+    AppFixture::SetUp();
+    team_ = std::make_unique<TeamService>(*ctx_);
+    store_->Write([&](storage::Repositories& r) {
+      EXPECT_TRUE(r.Agencies().Insert(
+          {"ag-hv", "la1", "Northbrook Health Visiting", domain::AgencyKind::kHealthVisiting, "01632 960003", "", ""}));
+      return true;
+    });
+    AddUser("nurse", domain::Role::kPractitioner, "ag-hv");
+    AddUser("duty", domain::Role::kPractitioner, "ag-csc");
+    AddUser("mgr", domain::Role::kManager, "ag-hv");
+    domain::Child c;
+    c.given_names = "Ellie";
+    c.family_name = "Stone";
+    c.date_of_birth = Date::Parse("2017-03-09");
+    c.school_agency_id = "ag-school";
+    auto created = ChildService(*ctx_).Create(As("sw"), c, "Referral from the school nurse");
+    ASSERT_TRUE(created) << created.error().message;
+    child_ = created->child.id;
+    store_->Write([&](storage::Repositories& r) {
+      r.Teams().SetLead(child_, "u-sw", true);
+      return true;
+    });
+  }
+
+  bool Member(const std::string& user_id) {
+    return store_->ReadValue(
+        [&](storage::Repositories& r) { return domain::FindMember(r.Teams().Members(child_), user_id) != nullptr; });
+  }
+  std::vector<storage::Alert> AlertsOf(const std::string& user_id) {
+    return store_->ReadValue([&](storage::Repositories& r) { return r.Feed().Alerts(user_id, 50); });
+  }
+  std::vector<domain::AuditRecord> Audit() {
+    return store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(child_, 200); });
+  }
+  bool Audited(const std::string& action, domain::AuditOutcome outcome, const std::string& actor) {
+    auto audit = Audit();
+    return std::any_of(audit.begin(), audit.end(), [&](const auto& a) {
+      return a.action == action && a.outcome == outcome && a.actor_id == actor;
+    });
+  }
+
+  std::unique_ptr<TeamService> team_;
+  std::string child_;
+};
+
+TEST_F(TeamServiceTest, APractitionerOfAnInvolvedAgencyJoinsAtOnce) {
+  auto joined = team_->RequestJoin(As("teacher"), child_, "Class teacher", "Ellie is in my Year 4 class");
+  ASSERT_TRUE(joined) << joined.error().message;
+  EXPECT_EQ(joined->request.status, JoinRequestStatus::kApproved);
+  EXPECT_TRUE(joined->request.automatic);
+  EXPECT_TRUE(Member("u-teacher"));
+  EXPECT_TRUE(ChildService(*ctx_).Account(As("teacher"), child_));
+  EXPECT_TRUE(Audited("team.join", domain::AuditOutcome::kAllowed, "u-teacher"));
+  EXPECT_TRUE(AlertsOf("u-sw").empty());  // nothing for anyone to decide
+}
+
+TEST_F(TeamServiceTest, AnyoneElseAsksAndTheLeadDecides) {
+  auto asked = team_->RequestJoin(As("nurse"), child_, "Health visitor", "Ellie's baby brother is on my caseload");
+  ASSERT_TRUE(asked) << asked.error().message;
+  EXPECT_EQ(asked->request.status, JoinRequestStatus::kPending);
+  EXPECT_FALSE(Member("u-nurse"));
+  // Meanwhile: signposting, not the case file.
+  EXPECT_TRUE(ChildService(*ctx_).Signpost(As("nurse"), child_, "Who works with Ellie?"));
+  EXPECT_EQ(ChildService(*ctx_).Account(As("nurse"), child_).error().code, ErrorCode::kForbidden);
+  // Asking twice while a request waits is refused.
+  EXPECT_EQ(team_->RequestJoin(As("nurse"), child_, "Health visitor", "Asking again, more politely").error().code,
+            ErrorCode::kConflict);
+
+  auto lead_alerts = AlertsOf("u-sw");
+  ASSERT_EQ(lead_alerts.size(), 1u);
+  EXPECT_EQ(lead_alerts[0].kind, "join_request");
+  EXPECT_EQ(lead_alerts[0].subject_id, asked->request.id);
+  EXPECT_NE(lead_alerts[0].summary.find("nurse (Health visitor, Northbrook Health Visiting)"), std::string::npos);
+  EXPECT_TRUE(AlertsOf("u-mgr").empty());  // the lead decides; managers hear only of escalations
+
+  // The team sees the request, with the reason.
+  auto seen = team_->JoinRequests(As("sw"), child_);
+  ASSERT_TRUE(seen);
+  ASSERT_EQ(seen->size(), 1u);
+  EXPECT_EQ((*seen)[0].request.reason, "Ellie's baby brother is on my caseload");
+  EXPECT_EQ(team_->JoinRequests(As("nurse"), child_).error().code, ErrorCode::kForbidden);
+
+  // Decisions need a reason; the requester cannot decide their own request.
+  EXPECT_EQ(team_->DecideJoin(As("sw"), child_, asked->request.id, true, "ok").error().field, "reason");
+  auto approved = team_->DecideJoin(As("sw"), child_, asked->request.id, true, "The family agreed to health visiting");
+  ASSERT_TRUE(approved) << approved.error().message;
+  EXPECT_EQ(approved->request.status, JoinRequestStatus::kApproved);
+  EXPECT_EQ(approved->decided_by_name, "sw");
+  EXPECT_TRUE(Member("u-nurse"));
+  EXPECT_TRUE(ChildService(*ctx_).Account(As("nurse"), child_));
+  auto nurse_alerts = AlertsOf("u-nurse");
+  ASSERT_EQ(nurse_alerts.size(), 1u);
+  EXPECT_EQ(nurse_alerts[0].kind, "join_approved");
+  // Decided once: a second decision is a conflict.
+  EXPECT_EQ(team_->DecideJoin(As("mgr"), child_, asked->request.id, false, "Too late to decline this").error().code,
+            ErrorCode::kConflict);
+  EXPECT_TRUE(Audited("team.join_request", domain::AuditOutcome::kAllowed, "u-nurse"));
+  EXPECT_TRUE(Audited("team.join_approve", domain::AuditOutcome::kAllowed, "u-sw"));
+}
+
+TEST_F(TeamServiceTest, ADeclinedRequestLeavesTheTeamAsItWas) {
+  auto asked = team_->RequestJoin(As("nurse"), child_, "Health visitor", "Following up a referral");
+  ASSERT_TRUE(asked);
+  auto declined = team_->DecideJoin(As("sw"), child_, asked->request.id, false, "Not our family: wrong Ellie Stone");
+  ASSERT_TRUE(declined);
+  EXPECT_EQ(declined->request.status, JoinRequestStatus::kDeclined);
+  EXPECT_FALSE(Member("u-nurse"));
+  EXPECT_EQ(AlertsOf("u-nurse").at(0).kind, "join_declined");
+  // A new request may follow a decision.
+  EXPECT_TRUE(team_->RequestJoin(As("nurse"), child_, "Health visitor", "The referral is about this Ellie after all"));
+}
+
+TEST_F(TeamServiceTest, WhoMayDecide) {
+  auto asked = team_->RequestJoin(As("nurse"), child_, "Health visitor", "Following up a referral");
+  ASSERT_TRUE(asked);
+  const std::string id = asked->request.id;
+  ASSERT_TRUE(team_->RequestJoin(As("teacher"), child_, "Class teacher", "Ellie is in my Year 4 class"));  // at once
+  // A member who is not the lead, the duty team while there is a lead, and the requester: no.
+  EXPECT_EQ(team_->DecideJoin(As("teacher"), child_, id, true, "Seems fine to me").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(team_->DecideJoin(As("duty"), child_, id, true, "Seems fine to me").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(team_->DecideJoin(As("nurse"), child_, id, true, "Seems fine to me").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(team_->DecideJoin(As("admin"), child_, id, true, "Seems fine to me").error().code, ErrorCode::kForbidden);
+  EXPECT_TRUE(Audited("team.join_approve", domain::AuditOutcome::kDenied, "u-duty"));
+  // Without a lead the duty team decides, and the managers of the authority always may.
+  store_->Write([&](storage::Repositories& r) {
+    r.Teams().SetLead(child_, "u-sw", false);
+    return true;
+  });
+  EXPECT_TRUE(team_->DecideJoin(As("duty"), child_, id, false, "Not known to this family"));
+  auto again = team_->RequestJoin(As("nurse"), child_, "Health visitor", "New information from the GP");
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(team_->DecideJoin(As("mgr"), child_, again->request.id, true, "Agreed at the duty meeting"));
+  EXPECT_TRUE(Member("u-nurse"));
+}
+
+TEST_F(TeamServiceTest, OnlyTheRequesterWithdrawsAPendingRequest) {
+  auto asked = team_->RequestJoin(As("nurse"), child_, "Health visitor", "Following up a referral");
+  ASSERT_TRUE(asked);
+  EXPECT_EQ(team_->WithdrawJoin(As("duty"), child_, asked->request.id).error().code, ErrorCode::kNotFound);
+  auto withdrawn = team_->WithdrawJoin(As("nurse"), child_, asked->request.id);
+  ASSERT_TRUE(withdrawn);
+  EXPECT_EQ(withdrawn->request.status, JoinRequestStatus::kWithdrawn);
+  EXPECT_EQ(team_->DecideJoin(As("sw"), child_, asked->request.id, true, "Approving a withdrawn request").error().code,
+            ErrorCode::kConflict);
+}
+
+TEST_F(TeamServiceTest, AnUndecidedRequestIsEscalatedToTheManagersOnce) {
+  auto asked = team_->RequestJoin(As("nurse"), child_, "Health visitor", "Following up a referral");
+  ASSERT_TRUE(asked);
+  clock_.Advance(hours(23));
+  EXPECT_EQ(team_->SweepEscalations(), 0);
+  clock_.Advance(hours(1));
+  EXPECT_EQ(team_->SweepEscalations(), 1);
+  EXPECT_EQ(team_->SweepEscalations(), 0);  // once
+  auto alerts = AlertsOf("u-mgr");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, "join_request_escalated");
+  EXPECT_NE(alerts[0].summary.find("No decision for 24 hours"), std::string::npos);
+  auto audit = Audit();
+  EXPECT_TRUE(std::any_of(audit.begin(), audit.end(), [&](const auto& a) {
+    return a.action == "team.join_escalate" && a.target_id == asked->request.id && a.actor_role == "system";
+  }));
+  // Still pending: a manager decides it.
+  auto inbox = team_->Inbox(As("mgr"));
+  ASSERT_TRUE(inbox);
+  ASSERT_EQ(inbox->to_decide.size(), 1u);
+  EXPECT_TRUE(inbox->to_decide[0].request.escalated_at);
+  EXPECT_TRUE(team_->DecideJoin(As("mgr"), child_, asked->request.id, true, "Escalated; agreed with the team"));
+}
+
+TEST_F(TeamServiceTest, TheInboxListsWhatToDecideAndOnesOwnRequests) {
+  ASSERT_TRUE(team_->RequestJoin(As("nurse"), child_, "Health visitor", "Following up a referral"));
+  auto lead = team_->Inbox(As("sw"));
+  ASSERT_TRUE(lead);
+  EXPECT_EQ(lead->to_decide.size(), 1u);
+  EXPECT_TRUE(lead->mine.empty());
+  auto nurse = team_->Inbox(As("nurse"));
+  ASSERT_TRUE(nurse);
+  EXPECT_TRUE(nurse->to_decide.empty());
+  ASSERT_EQ(nurse->mine.size(), 1u);
+  EXPECT_EQ(nurse->mine[0].child_name, "Ellie Stone");
+  EXPECT_TRUE(team_->Inbox(As("duty"))->to_decide.empty());  // there is a lead
+  EXPECT_EQ(team_->Inbox(As("admin")).error().code, ErrorCode::kForbidden);
+}
+
+TEST_F(TeamServiceTest, LeavingAndHandingOverAreAuditedWithTheirReasons) {
+  ASSERT_TRUE(team_->RequestJoin(As("teacher"), child_, "Class teacher", "Ellie is in my Year 4 class"));
+  EXPECT_EQ(team_->Leave(As("nurse"), child_, "Not my case any more").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(team_->Leave(As("sw"), child_, "Moving to another team").error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(team_->ChangeLead(As("sw"), child_, "u-teacher", "The school leads the plan from now"));
+  ASSERT_TRUE(team_->Leave(As("sw"), child_, "Case closed to social care"));
+  EXPECT_FALSE(Member("u-sw"));
+  EXPECT_TRUE(Audited("team.lead_change", domain::AuditOutcome::kAllowed, "u-sw"));
+  EXPECT_TRUE(Audited("team.leave", domain::AuditOutcome::kAllowed, "u-sw"));
+}
+
+}  // namespace
+}  // namespace kith::app

@@ -1,0 +1,140 @@
+// Issue 14's reproductions, each as a regression test named after it: what an attacker or an
+// auditor found against the demo authority, and must never work again. The access matrix
+// (access_matrix.test.mjs) holds the rules in general; these are the exact holes.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { KithServer, signedIn } from './harness.mjs';
+
+const REASON = 'Checking the record before a strategy meeting';
+
+let server;
+let leo;
+let ruby;
+let admin;
+
+before(async () => {
+  server = await KithServer.start();
+  const hughes = await signedIn(server, 'sw.hughes');
+  leo = (await hughes.get('/api/v1/me/children')).body.children.find((k) => k.given_names === 'Leo').child_id;
+  const taylor = await signedIn(server, 'sw.taylor');
+  ruby = (await taylor.get('/api/v1/me/children')).body.children.find((k) => k.given_names === 'Ruby').child_id;
+  admin = server.client();
+  assert.equal((await admin.signIn('admin.lee')).body.state, 'enrolment_required');
+  await admin.enrol();
+});
+after(async () => {
+  await server?.dispose();
+});
+
+async function alertsOf(username, kind, password = undefined) {
+  const c = await signedIn(server, username, password);
+  const res = await c.get('/api/v1/alerts');
+  assert.equal(res.status, 200, res.text);
+  return res.body.alerts.filter((a) => a.kind === kind);
+}
+
+describe('1. self-service access', () => {
+  test('Issue14_1_AnyPractitionerCouldJoinAnyChildsTeamAndReadTheCaseFile', async () => {
+    // teacher.ellis's school has nothing to do with Leo (a toddler): the request waits.
+    const teacher = await signedIn(server, 'teacher.ellis');
+    const asked = await teacher.post(`/api/v1/children/${leo}/team`, { role: 'Class teacher', reason: REASON });
+    assert.equal(asked.status, 202, asked.text);
+    assert.equal(asked.body.status, 'pending');
+    for (const path of ['', '/chronology', '/forum', '/wheel', '/early-help', '/summary']) {
+      assert.equal((await teacher.get(`/api/v1/children/${leo}${path}`)).status, 403, path);
+    }
+    // The lead professional is asked, with the reason; declining leaves the teacher outside.
+    const lead = await alertsOf('sw.hughes', 'join_request');
+    assert.ok(lead.some((a) => a.summary.includes(REASON)), JSON.stringify(lead));
+    const hughes = await signedIn(server, 'sw.hughes');
+    const declined = await hughes.post(`/api/v1/children/${leo}/join-requests/${asked.body.id}/decision`,
+                                       { approve: false, reason: 'Leo is not at this school' });
+    assert.equal(declined.status, 200, declined.text);
+    assert.equal((await teacher.get(`/api/v1/children/${leo}`)).status, 403);
+    assert.equal((await alertsOf('teacher.ellis', 'join_declined')).length, 1);
+  });
+});
+
+describe('2. administrators read case content', () => {
+  test('Issue14_2_AnAdministratorGotTheFullCaseFileThroughSubjectAccess', async () => {
+    const res = await admin.post(`/api/v1/children/${leo}/subject-access`, { reason: 'Subject access request SAR-1' });
+    assert.equal(res.status, 403, res.text);
+    assert.doesNotMatch(res.text, /chronology|entries/);
+  });
+
+  test('Issue14_2_AnAdministratorChangedTheirOwnRoleToManager', async () => {
+    const me = (await admin.get('/api/v1/session')).body.user;
+    const res = await admin.patch(`/api/v1/users/${me.id}`, { version: me.version, role: 'manager' });
+    assert.equal(res.status, 403, res.text);
+    assert.equal((await admin.get(`/api/v1/users/${me.id}`)).body.role, 'authority_admin');
+    const grant = await admin.patch(`/api/v1/users/${me.id}`, { version: me.version, information_governance: true });
+    assert.equal(grant.status, 403, grant.text);
+  });
+
+  test('Issue14_2_AnAdministratorSetAPractitionersPasswordAndResetTheirSecondFactorUnseen', async () => {
+    const target = (await admin.get('/api/v1/users/Uyw_ali')).body;
+    const res = await admin.patch('/api/v1/users/Uyw_ali',
+                                  { version: target.version, password: 'Quarry-lantern-thistle-77' });
+    assert.equal(res.status, 200, res.text);
+    // The practitioner and the authority's auditor are told who did it.
+    for (const [who, password] of [['yw.ali', 'Quarry-lantern-thistle-77'], ['auditor.clarke', undefined]]) {
+      const alerts = await alertsOf(who, 'account_change', password);
+      assert.ok(alerts.some((a) => /password set/.test(a.summary) && /Ali/.test(a.summary)), `${who}: ${JSON.stringify(alerts)}`);
+      assert.equal(alerts[0].child_id, '');
+    }
+  });
+});
+
+describe('3. shields that leak', () => {
+  test('Issue14_3_APutWithoutTheShieldedFieldRemovedTheShield', async () => {
+    const taylor = await signedIn(server, 'sw.taylor');
+    const before = (await taylor.get(`/api/v1/children/${ruby}`)).body.child;
+    assert.equal(before.shielded, true);
+    const put = await taylor.put(`/api/v1/children/${ruby}`, { version: before.version, given_names: before.given_names });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.body.child.shielded, true);
+    assert.equal(put.body.child.address, before.address);  // an omitted field keeps its value
+    // Sending shielded: false in an update is refused: removing a shield is its own act.
+    const sneaky = await taylor.put(`/api/v1/children/${ruby}`, { version: put.body.child.version, shielded: false });
+    assert.equal(sneaky.status, 400);
+    assert.equal(sneaky.body.field, 'shielded');
+    assert.equal((await taylor.get(`/api/v1/children/${ruby}`)).body.child.shielded, true);
+  });
+
+  test('Issue14_3_AManagerSupervisingATeamMemberReadAShieldedChildsAddress', async () => {
+    const manager = await signedIn(server, 'mgr.patel');
+    const account = await manager.get(`/api/v1/children/${ruby}`);
+    assert.equal(account.status, 403, account.text);
+    assert.doesNotMatch(account.text, /Nowak.*Road|07700/);
+    // Supervision of an unshielded child still works.
+    assert.equal((await manager.get(`/api/v1/children/${leo}`)).status, 200);
+  });
+
+  test('Issue14_3_RemovingAShieldIsAnExplicitActWithAReasonAuditedAndAlerted', async () => {
+    const hughes = await signedIn(server, 'sw.hughes');
+    const set = await hughes.post(`/api/v1/children/${leo}/shield`,
+                                  { shielded: true, reason: 'Mother and Leo moved to a refuge today' });
+    assert.equal(set.status, 200, set.text);
+    assert.equal(set.body.child.shielded, true);
+    // The family portal of a child shielded after the family was linked names no agency.
+    const mother = await signedIn(server, 'tracey.carter');
+    const portal = await mother.get(`/api/v1/family/children/${leo}`);
+    assert.equal(portal.status, 200, portal.text);
+    assert.deepEqual(portal.body.team, []);
+    assert.match(portal.body.contact_through, /Contact through/);
+    assert.ok(portal.body.entries.every((e) => e.agency_name === ''), 'no agency named on entries');
+    const removed = await hughes.post(`/api/v1/children/${leo}/shield`,
+                                      { shielded: false, reason: 'Risk assessed at the strategy meeting' });
+    assert.equal(removed.status, 200, removed.text);
+    assert.equal((await hughes.post(`/api/v1/children/${leo}/shield`, { shielded: false, reason: REASON })).status,
+                 409);
+    const managerAlerts = await alertsOf('mgr.patel', 'shield_removed');
+    assert.ok(managerAlerts.some((a) => /Risk assessed at the strategy meeting/.test(a.summary)));
+    const trail = await hughes.get(`/api/v1/children/${leo}/audit?limit=50`);
+    const actions = trail.body.records.map((r) => `${r.action}:${r.reason}`);
+    assert.ok(actions.includes('child.shield:Mother and Leo moved to a refuge today'), actions.join('\n'));
+    assert.ok(actions.includes('child.unshield:Risk assessed at the strategy meeting'), actions.join('\n'));
+  });
+});
