@@ -1,9 +1,7 @@
 // The misuse report over the demo authority (issue 14): a week of ordinary work done through the
 // real services — each practitioner opening the accounts of the children whose teams they are on,
 // in working hours, and searching for them — raises no flag; then one planted pattern of each
-// kind the audit log can show is flagged, for the planted practitioner and no one else, with the
-// records behind it. (Break-glass judged unjustified comes from the break-glass reviews, not the
-// log: domain/misuse/misuse_test.cpp covers it until that store lands.)
+// kind is flagged, for the planted practitioner and no one else, with the records behind it.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "app/break_glass_service.h"
 #include "app/child_service.h"
 #include "app/misuse_service.h"
 #include "app/search_service.h"
@@ -42,7 +41,7 @@ class MisuseDemoTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     store_ = storage::OpenSqliteStore({.path = (dir_ / "kith.db").string(), .readers = 2});
     clock_.Set(At(-10, 8));
-    CreateDemoData(*store_, hasher_, clock_.Now(), 2026);
+    password_ = CreateDemoData(*store_, hasher_, clock_.Now(), 2026).password;
     ctx_ = std::make_unique<app::Context>(app::Context{*store_, clock_, random_, hasher_, app::Policy{}});
     index_ = app::BuildSearchIndex(*store_, nullptr);
     search_ = std::make_unique<app::SearchService>(*ctx_, *index_);
@@ -152,6 +151,7 @@ class MisuseDemoTest : public ::testing::Test {
   std::map<std::string, std::set<std::string>> teams_;
   std::map<std::string, domain::Child> kids_;
   std::set<std::string> planted_, used_;
+  std::string password_;
 };
 
 TEST_F(MisuseDemoTest, OrdinaryWorkInTheDemoAuthorityRaisesNoFlag) {
@@ -255,6 +255,18 @@ TEST_F(MisuseDemoTest, EachPlantedPatternIsFlaggedForItsPractitionerOnly) {
     ASSERT_TRUE(children_->Signpost(As(browser), child, "Checking who is involved with this child"));
   }
 
+  // Break-glass a manager judged unjustified.
+  const std::string snoop = Worker();
+  const std::string snooped = Stranger(snoop);
+  clock_.Set(At(0, 15));
+  app::BreakGlassService breaker(*ctx_);
+  auto broke = breaker.Break(As(snoop), snooped,
+                             {"missing_child", "I was told the child is missing from home", std::nullopt, password_, {}});
+  ASSERT_TRUE(broke) << broke.error().message;
+  clock_.Set(At(0, 16));
+  ASSERT_TRUE(breaker.Review(As(manager), broke->break_glass.id, false,
+                             "No child was missing: the practitioner knows the family", true));
+
   // Volume: `busy` opens their children's accounts 80 times the next day.
   const std::string busy = Worker();
   for (int k = 0; k < 80; ++k) {
@@ -271,7 +283,9 @@ TEST_F(MisuseDemoTest, EachPlantedPatternIsFlaggedForItsPractitionerOnly) {
     const auto& got = by[kind];
     ASSERT_EQ(got.size(), 1u) << domain::ToString(kind) << ": " << (got.empty() ? "none" : got[0].explanation);
     EXPECT_EQ(got[0].user_id, user) << got[0].explanation;
-    if (!child.empty()) EXPECT_EQ(got[0].child_id, child) << got[0].explanation;
+    if (!child.empty()) {
+      EXPECT_EQ(got[0].child_id, child) << got[0].explanation;
+    }
     EXPECT_FALSE(got[0].seqs.empty());
     EXPECT_FALSE(got[0].explanation.empty());
   };
@@ -282,9 +296,10 @@ TEST_F(MisuseDemoTest, EachPlantedPatternIsFlaggedForItsPractitionerOnly) {
   only(MisuseKind::kJoinLeaveQuickly, visitor, visited);
   only(MisuseKind::kNoInvolvement, browser);
   only(MisuseKind::kVolume, busy);
+  only(MisuseKind::kBreakGlassUnjustified, snoop, snooped);
   EXPECT_TRUE(by[MisuseKind::kSamePostcode].empty()) << "the address match says it all";
-  EXPECT_EQ(run.flags, 7);
-  EXPECT_EQ(run.new_flags, 7);
+  EXPECT_EQ(run.flags, 8);
+  EXPECT_EQ(run.new_flags, 8);
 
   // The records behind a flag are the planted acts themselves.
   const auto records = store_->ReadValue([&](Repositories& r) {

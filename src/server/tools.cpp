@@ -442,7 +442,7 @@ int Tools::Options::RunSearch(const Config& config) const {
     std::vector<std::string> record_ids;
   };
   std::unordered_map<std::string, References> references;
-  std::vector<std::string> found;  // each child reported, once, in the order first found
+  std::vector<std::string> reported;  // each child reported, once, in the order first found
   std::chrono::steady_clock::duration lookups{};
   size_t refused = 0, hits = 0;
   const auto search_started = std::chrono::steady_clock::now();
@@ -472,7 +472,7 @@ int Tools::Options::RunSearch(const Config& config) const {
         }
         lookups += std::chrono::steady_clock::now() - looked;
         if (refs.merged_away) continue;
-        if (fresh) found.push_back(h.id);
+        if (fresh) reported.push_back(h.id);
         ++rank;
         ++hits;
         if (refs.record_ids.empty()) out << query.row << ',' << rank << ',' << CsvField(h.id) << ',' << score << '\n';
@@ -489,7 +489,7 @@ int Tools::Options::RunSearch(const Config& config) const {
     audit.reason = reason;
     audit.why = "batch search from the command line";
     audit.detail = nlohmann::json{{"queries", queries.size()}, {"refused", refused}, {"results", hits}}.dump();
-    audit.found_children = std::move(found);
+    audit.found_children = std::move(reported);
     store->Write([&](storage::Repositories& r) {
       r.Audit().Append(audit);
       return true;

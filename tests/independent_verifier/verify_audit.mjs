@@ -46,7 +46,7 @@ const CHECKPOINT = new RegExp(
   'issued-at ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z)\\n' +
   'previous ([0-9a-f]{64})\\n' +
   '((?:chain [a-z0-9_.-]{1,64} (?:0|[1-9][0-9]*) [0-9a-f]{64}\\n)+)' +
-  'key ed25519 ([A-Za-z0-9+/]{43}=)\\n)' +
+  'key ed25519 ([A-Za-z0-9+/]{43}=)\\n' +
   'signature ([A-Za-z0-9+/]{86}==)\\n$');
 
 export function parseCheckpoint(text) {
