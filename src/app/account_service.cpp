@@ -952,4 +952,22 @@ bool AccountService::MaySee(const std::string& user_id, const std::string& child
   });
 }
 
+void AccountService::RecordLive(const LiveEvent& event, const std::vector<std::string>& user_ids) {
+  if (!event.item || user_ids.empty()) return;
+  const TimePoint now = ctx_.clock.Now();
+  ctx_.store.Write([&](Repositories& r) {
+    for (const auto& id : user_ids) {
+      auto user = r.Users().Get(id);
+      if (!user) continue;
+      auto a = AuditFor(Principal{*user, {}, SessionState::kComplete, ""}, "live.push", now);
+      a.child_id = event.child_id;
+      a.target_id = event.item->id;
+      a.why = user->role == domain::Role::kFamily ? "linked family member" : "may see the account";
+      a.detail = nlohmann::json{{"what", event.what}}.dump();
+      r.Audit().Append(a);
+    }
+    return true;
+  });
+}
+
 }  // namespace kith::app

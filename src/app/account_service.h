@@ -210,8 +210,12 @@ class AccountService {
   // Latest 20 entries, contact series (auto), top 50 words and wheel findings, in one call.
   Result<AccountSummary> Summary(const Principal& p, const std::string& child_id);
 
-  // Whether the user may see the child's account now (for LiveHub). Reads the store.
+  // Whether the user may see the child's account now (for LiveHub): decided as a read of the
+  // account would be. Reads the store.
   bool MaySee(const std::string& user_id, const std::string& child_id);
+  // Audits live updates delivered (for LiveHub): for an event carrying a feed item — its
+  // summary is case content — one "live.push" record per receiving user, in one write.
+  void RecordLive(const LiveEvent& event, const std::vector<std::string>& user_ids);
 
   using Access = ChildAccess;
 

@@ -340,6 +340,23 @@ TEST_F(AccountServiceTest, FeedAndLiveUpdatesReachOnlyCurrentTeamMembers) {
   EXPECT_EQ(account_->Feed(As("admin"), 50).error().code, ErrorCode::kForbidden);
 }
 
+// Issue 14, reproduction 4: pushed summaries were not audited.
+TEST_F(AccountServiceTest, Issue14_EveryEntrySummaryPushedLiveIsAuditedForItsReceiver) {
+  LiveHub audited(
+      [this](const std::string& u, const LiveEvent& e) { return account_->MaySee(u, e.child_id); },
+      [this](const LiveEvent& e, const std::vector<std::string>& users) { account_->RecordLive(e, users); });
+  AccountService writer(*ctx_, words_, &audited);
+  audited.Subscribe("u-teacher", [](const LiveEvent&) {});
+  audited.Subscribe("u-gp", [](const LiveEvent&) {});  // not on the team: receives and records nothing
+  ASSERT_TRUE(writer.AddEntry(As("sw"), child_, Entry("Home visit")));
+  auto records = store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(child_, 50); });
+  std::vector<std::string> pushed_to;
+  for (const auto& a : records) {
+    if (a.action == "live.push") pushed_to.push_back(a.actor_id);
+  }
+  EXPECT_EQ(pushed_to, std::vector<std::string>{"u-teacher"});
+}
+
 TEST_F(AccountServiceTest, SummaryHasLatestEntriesSeriesWordsAndFindings) {
   for (int i = 0; i < 25; ++i) {
     ASSERT_TRUE(

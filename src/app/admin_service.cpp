@@ -133,6 +133,8 @@ Result<domain::User> AdminService::CreateUser(const Principal& p, NewUser n) {
     if (!outcome) return false;
     Audit(p, r, "user.create", u.id,
           nlohmann::json{{"username", u.username}, {"role", domain::ToString(u.role)}}.dump());
+    // A new account is a new way in: the other administrators and the auditors see it at once.
+    AlertAccountChange(p, r, u, "new " + std::string(domain::ToString(u.role)) + " account", false);
     return true;
   });
   if (!outcome) return outcome.error();
@@ -270,21 +272,28 @@ void AdminService::AlertSensitiveChange(const Principal& p, Repositories& r, con
                                                    : "information-governance permission removed");
   }
   if (what.empty()) return;
-  std::string summary = "Account of " + after.display_name + " (" + after.username + "): ";
+  std::string summary;
   for (size_t i = 0; i < what.size(); ++i) summary += (i ? ", " : "") + what[i];
-  summary += " by " + p.user.display_name + ".";
-  // The person concerned, and every other administrator and auditor of their authority, so
-  // that no administrator can take over or empower an account unseen.
-  std::vector<std::string> to{after.id};
-  for (const auto& other : r.Users().ListByAuthority(after.authority_id)) {
-    if (other.active && other.id != p.user.id && other.id != after.id &&
+  AlertAccountChange(p, r, after, summary, true);
+}
+
+void AdminService::AlertAccountChange(const Principal& p, Repositories& r, const domain::User& account,
+                                      const std::string& what, bool tell_the_person) {
+  const std::string summary = "Account of " + account.display_name + " (" + account.username + "): " + what + " by " +
+                              p.user.display_name + ".";
+  // Every other administrator and auditor of the account's authority, so that no administrator
+  // can make, take over or empower an account unseen.
+  std::vector<std::string> to;
+  if (tell_the_person) to.push_back(account.id);
+  for (const auto& other : r.Users().ListByAuthority(account.authority_id)) {
+    if (other.active && other.id != p.user.id && other.id != account.id &&
         (domain::IsAdministrator(other.role) || other.role == domain::Role::kAuditor)) {
       to.push_back(other.id);
     }
   }
   const TimePoint now = ctx_.clock.Now();
   for (const auto& id : to) {
-    r.Feed().InsertAlert({ctx_.random.Id("A"), id, "", now, "account_change", summary, after.id, std::nullopt});
+    r.Feed().InsertAlert({ctx_.random.Id("A"), id, "", now, "account_change", summary, account.id, std::nullopt});
   }
 }
 

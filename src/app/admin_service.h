@@ -1,9 +1,9 @@
 // Administration: users and agencies of a local authority (authority administrators), local
 // authorities (national administrators), and the agency directory every user may read.
 // Administrators never see case content through these use cases. Every change is audited;
-// nobody changes their own role or permissions, and a change of someone else's role,
-// password, second factor or permissions is alerted to them and to the other administrators
-// and auditors of their authority.
+// nobody changes their own role or permissions; a new account, and a change of someone else's
+// role, password, second factor or permissions, is alerted to the other administrators and
+// auditors of the authority (and a change to the person too).
 // Thread safety: safe from any thread.
 #pragma once
 
@@ -79,6 +79,10 @@ class AdminService {
   // Alerts a change of role, password, second factor or permission of `after` (by `p`).
   void AlertSensitiveChange(const Principal& p, storage::Repositories& r, const domain::User& before,
                             const domain::User& after, const UserChanges& c);
+  // Alerts `what` was done to `account` to the other administrators and auditors of its
+  // authority, and to the person too if `tell_the_person`.
+  void AlertAccountChange(const Principal& p, storage::Repositories& r, const domain::User& account,
+                          const std::string& what, bool tell_the_person);
   Context& ctx_;
 };
 

@@ -85,8 +85,8 @@ bool AuthService::RecordFailure(const User& user, const std::string& action, con
     r.Audit().Append(a);
     return true;
   });
-  log::Warn("auth.denied", {{"action", action}, {"why", why}, {"user_id", user.id}, {"client", client},
-                            {"locked", locked_now}});
+  log::Warn("auth.denied",
+            {{"action", action}, {"why", why}, {"user_id", user.id}, {"client", client}, {"locked", locked_now}});
   return locked_now;
 }
 
@@ -181,10 +181,7 @@ Result<Principal> AuthService::VerifySecondFactor(const Principal& p, const std:
   return done;
 }
 
-Result<Principal> AuthService::Authenticate(const std::string& token, const std::string& client) {
-  if (token.size() != 64) return Error::Unauthenticated("Sign in to continue.");
-  const std::string hash = Sha256Hex(token);
-  const TimePoint now = ctx_.clock.Now();
+std::optional<Principal> AuthService::Lookup(const std::string& hash, const std::string& client) {
   // Read before the store, so that an entry read across a change is never served (see SessionCache).
   const uint64_t version = ctx_.store.IdentityVersion();
   std::optional<Principal> found = sessions_.Find(hash, version);
@@ -196,13 +193,24 @@ Result<Principal> AuthService::Authenticate(const std::string& token, const std:
       if (!user) return;
       found = Principal{*user, *session, StateOf(*user, *session, r), client};
     });
-    if (!found) return Error::Unauthenticated("Sign in to continue.");
+    if (!found) return std::nullopt;
     sessions_.Put(hash, version, *found);
   }
   found->client = client;
-  const auto& s = found->session;
-  const bool expired =
-      now - s.last_seen_at > ctx_.policy.session_idle || now - s.created_at > ctx_.policy.session_absolute;
+  return found;
+}
+
+bool AuthService::Expired(const SessionRecord& s, TimePoint now) const {
+  return now - s.last_seen_at > ctx_.policy.session_idle || now - s.created_at > ctx_.policy.session_absolute;
+}
+
+Result<Principal> AuthService::Authenticate(const std::string& token, const std::string& client) {
+  if (token.size() != 64) return Error::Unauthenticated("Sign in to continue.");
+  const std::string hash = Sha256Hex(token);
+  const TimePoint now = ctx_.clock.Now();
+  auto found = Lookup(hash, client);
+  if (!found) return Error::Unauthenticated("Sign in to continue.");
+  const bool expired = Expired(found->session, now);
   if (expired || !found->user.active) {
     ctx_.store.Write([&](Repositories& r) {
       r.Sessions().Delete(hash);
@@ -211,7 +219,7 @@ Result<Principal> AuthService::Authenticate(const std::string& token, const std:
     return Error::Unauthenticated(expired ? "Your session has expired. Sign in again."
                                           : "This account is disabled. Contact your administrator.");
   }
-  if (now - s.last_seen_at > ctx_.policy.session_touch_interval) {
+  if (now - found->session.last_seen_at > ctx_.policy.session_touch_interval) {
     found->session.last_seen_at = now;
     ctx_.store.Write([&](Repositories& r) {
       r.Sessions().Update(found->session);
@@ -219,6 +227,13 @@ Result<Principal> AuthService::Authenticate(const std::string& token, const std:
     });
   }
   return std::move(*found);
+}
+
+bool AuthService::SessionStands(const std::string& token) {
+  if (token.size() != 64) return false;
+  const auto found = Lookup(Sha256Hex(token), "");
+  return found && found->user.active && found->state == SessionState::kComplete &&
+         !Expired(found->session, ctx_.clock.Now());
 }
 
 void AuthService::SignOut(const Principal& p) {

@@ -46,6 +46,12 @@ class AuthService {
 
   void SignOut(const Principal& principal);
 
+  // Whether the session of this cookie token still stands — it exists, has not expired, its
+  // user is active and its sign-in is complete — without counting as activity (the idle expiry
+  // is not pushed back): for connections that outlive requests, such as the live-updates
+  // WebSocket, which is closed once its session falls.
+  bool SessionStands(const std::string& token);
+
   // Starts enrolling a TOTP second factor. More than Policy::reauth_window after sign-in the
   // current password is required again. Errors: kUnauthenticated (password wrong or missing),
   // kConflict (a code is due first).
@@ -55,6 +61,9 @@ class AuthService {
   Result<Principal> ConfirmEnrolment(const Principal& principal, const std::string& code);
 
  private:
+  // The principal of the session with this token hash (cached; see SessionCache), if any.
+  std::optional<Principal> Lookup(const std::string& hash, const std::string& client);
+  bool Expired(const storage::SessionRecord& session, TimePoint now) const;
   SessionState StateOf(const domain::User& user, const storage::SessionRecord& session,
                        storage::Repositories& repos) const;
   // Counts a failed password or code towards the lockout, audits it, and returns true if the

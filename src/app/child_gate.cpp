@@ -119,7 +119,9 @@ void ChildGate::Allowed(const ChildAccess& access, domain::AuditRecord& audit) {
 void ChildGate::Failed(const ChildAccess& access, domain::AuditRecord audit, const Error& error) {
   Allowed(access, audit);
   audit.outcome = AuditOutcome::kFailed;
-  audit.detail = nlohmann::json{{"error", error.message}}.dump();
+  // Replacing what is not UTF-8: an error may quote what the caller sent.
+  audit.detail =
+      nlohmann::json{{"error", error.message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   Append(audit);
 }
 

@@ -1,13 +1,12 @@
 #include "app/live_hub.h"
 
-#include <vector>
-
 namespace kith::app {
 
-uint64_t LiveHub::Subscribe(std::string user_id, Deliver deliver) {
+uint64_t LiveHub::Subscribe(std::string user_id, Deliver deliver, Stands stands, Close close) {
   std::lock_guard lock(mutex_);
   const uint64_t id = next_id_++;
-  subscribers_.emplace(id, Subscriber{std::move(user_id), std::make_shared<Deliver>(std::move(deliver))});
+  subscribers_.emplace(id, Subscriber{id, std::move(user_id), std::make_shared<Deliver>(std::move(deliver)),
+                                      std::move(stands), std::move(close)});
   return id;
 }
 
@@ -21,8 +20,13 @@ size_t LiveHub::subscribers() const {
   return subscribers_.size();
 }
 
+void LiveHub::Drop(const Subscriber& s, const std::string& reason) {
+  Unsubscribe(s.id);
+  if (s.close) s.close(reason);
+}
+
 int LiveHub::Publish(const LiveEvent& event) {
-  // Copy the list so that authorisation (a database read) runs without the hub's lock.
+  // Copy the list so that the checks (database reads) run without the hub's lock.
   std::vector<Subscriber> targets;
   {
     std::lock_guard lock(mutex_);
@@ -31,15 +35,42 @@ int LiveHub::Publish(const LiveEvent& event) {
     }
   }
   std::map<std::string, bool> allowed;  // one decision per user per message
-  int sent = 0;
+  std::vector<const Subscriber*> to;
   for (const auto& s : targets) {
+    if (s.stands && !s.stands()) {
+      Drop(s, "signed out");
+      continue;
+    }
     auto [it, fresh] = allowed.try_emplace(s.user_id, false);
     if (fresh) it->second = authorise_(s.user_id, event);
-    if (!it->second) continue;
-    (*s.deliver)(event);
-    ++sent;
+    if (it->second) to.push_back(&s);
   }
-  return sent;
+  if (to.empty()) return 0;
+  if (record_) {
+    std::vector<std::string> users;
+    for (const auto& [user_id, yes] : allowed) {
+      if (yes) users.push_back(user_id);
+    }
+    record_(event, users);
+  }
+  for (const auto* s : to) (*s->deliver)(event);
+  return static_cast<int>(to.size());
+}
+
+int LiveHub::Revalidate() {
+  std::vector<Subscriber> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, s] : subscribers_) all.push_back(s);
+  }
+  int dropped = 0;
+  for (const auto& s : all) {
+    if (s.stands && !s.stands()) {
+      Drop(s, "signed out");
+      ++dropped;
+    }
+  }
+  return dropped;
 }
 
 }  // namespace kith::app

@@ -1,8 +1,11 @@
 // In-process publish/subscribe for live updates (the WebSocket at /api/v1/live). Use cases
 // publish what happened on a child; each subscriber (one signed-in user's connection) gets a
-// message only if, at the moment of sending, the authorisation callback says that user may
-// see that child's account — so leaving a team, being disabled or losing access stops
-// messages at once, with no cache to invalidate. Knows nothing of JSON or sockets.
+// message only if, at the moment of sending, its session still stands and the authorisation
+// callback says that user may see that child's account as a read would — so leaving a team,
+// being disabled or losing access stops messages at once, with no cache to invalidate. What is
+// delivered is recorded (audited) through the record callback, once per event. A subscriber
+// whose session has fallen (signed out, expired, disabled) is closed and dropped, when a
+// message would go to it or at the next Revalidate. Knows nothing of JSON or sockets.
 //
 // Thread safety: all methods may be called from any thread. Deliver callbacks run on the
 // publisher's thread, outside the hub's lock, and must not block (queue and return).
@@ -15,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 
@@ -46,24 +50,40 @@ class LiveHub {
   // May `user_id` see this event about a child now? Called for every subscriber on every
   // message.
   using Authorise = std::function<bool(const std::string& user_id, const LiveEvent& event)>;
+  // Called once per published event with the users it is delivered to (before delivery).
+  using Record = std::function<void(const LiveEvent& event, const std::vector<std::string>& user_ids)>;
   using Deliver = std::function<void(const LiveEvent&)>;
+  // Whether the subscriber's session still stands; and how to close its connection when not.
+  using Stands = std::function<bool()>;
+  using Close = std::function<void(const std::string& reason)>;
 
-  explicit LiveHub(Authorise authorise) : authorise_(std::move(authorise)) {}
+  explicit LiveHub(Authorise authorise, Record record = nullptr)
+      : authorise_(std::move(authorise)), record_(std::move(record)) {}
 
   // Registers a subscriber; returns its id for Unsubscribe.
-  uint64_t Subscribe(std::string user_id, Deliver deliver);
+  uint64_t Subscribe(std::string user_id, Deliver deliver, Stands stands = nullptr, Close close = nullptr);
   void Unsubscribe(uint64_t id);
   // Sends the event to every subscriber allowed to see the child (and, for an addressed event,
-  // only to its recipient). Returns the number of deliveries.
+  // only to its recipient) whose session stands; closes those whose session has fallen.
+  // Returns the number of deliveries.
   int Publish(const LiveEvent& event);
+  // Closes and drops every subscriber whose session has fallen (run on a timer, so that a
+  // connection closes after sign-out or expiry even when nothing is published). Returns how many.
+  int Revalidate();
   size_t subscribers() const;
 
  private:
   struct Subscriber {
+    uint64_t id = 0;
     std::string user_id;
     std::shared_ptr<Deliver> deliver;
+    Stands stands;
+    Close close;
   };
+  // Drops `s` and closes its connection.
+  void Drop(const Subscriber& s, const std::string& reason);
   Authorise authorise_;
+  Record record_;
   mutable std::mutex mutex_;
   uint64_t next_id_ = 1;
   std::map<uint64_t, Subscriber> subscribers_;

@@ -100,6 +100,7 @@ constexpr std::array kActions{
     AuditAction{"index.review.list", "Listed index reviews", K::kAdministration},
     AuditAction{"index.review.read", "Looked at an index review", K::kAdministration},
     AuditAction{"index.unmerge", "Undid a merge of two children's records", K::kChange},
+    AuditAction{"live.push", "Received a live update carrying an entry's summary", K::kOwn},
     AuditAction{"misuse.flag.read", "Looked at a misuse flag and its records", K::kAudit},
     AuditAction{"misuse.flag.review", "Marked a misuse flag reviewed", K::kAudit},
     AuditAction{"misuse.report", "Looked at the misuse report", K::kAudit},

@@ -15,6 +15,8 @@
 #include "server/audit_files.h"
 #include "server/config.h"
 #include "server/demo.h"
+#include "server/hub_tools.h"
+#include "server/pprl_tools.h"
 #include "server/root.h"
 #include "server/tools.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -222,6 +224,8 @@ int RunCli(int argc, char** argv) {
                         "there is none yet); keep a copy outside this machine");
 
   Tools tools(cli);  // link, import, search
+  PprlTools pprl_tools(cli);
+  HubTools hub_tools(cli);
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -234,6 +238,8 @@ int RunCli(int argc, char** argv) {
   try {
     if (serve->parsed()) return Serve(*config, demo_if_empty);
     if (auto code = tools.Run(*config)) return *code;
+    if (auto code = pprl_tools.Run()) return *code;
+    if (auto code = hub_tools.Run()) return *code;
 
     if (migrate->parsed()) {
       std::filesystem::create_directories(config->data_dir);

@@ -80,6 +80,17 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
       return bad("an http:// or https:// address");
     }
     c.audit_checkpoint_url = value;
+  } else if (key == "hub_url") {
+    c.hub_url = value;
+  } else if (key == "hub_key_file") {
+    c.hub_key_file = value;
+  } else if (key == "linkage_secret_file") {
+    c.linkage_secret_file = value;
+  } else if (key == "hub_authority") {
+    c.hub_authority = value;
+  } else if (key == "hub_interval") {
+    if (auto s = integer(1, 3600, n); !s) return s;
+    c.hub_interval = static_cast<int>(n);
   } else {
     return Error::Invalid(key, where + ": unknown setting '" + key + "'.");
   }
@@ -100,7 +111,12 @@ constexpr const char* kKeys[] = {"port",
                                  "join_escalation_hours",
                                  "audit_checkpoint_dir",
                                  "audit_signing_key",
-                                 "audit_checkpoint_url"};
+                                 "audit_checkpoint_url",
+                                 "hub_url",
+                                 "hub_key_file",
+                                 "linkage_secret_file",
+                                 "hub_authority",
+                                 "hub_interval"};
 
 }  // namespace
 
@@ -137,6 +153,13 @@ Result<Config> LoadConfig(const std::string& file, const std::map<std::string, s
                                                    ") is longer than break_glass_max_hours (" +
                                                    std::to_string(c.break_glass_max_hours) +
                                                    "); make the default at most the maximum.");
+  }
+  const int hub_settings =
+      !c.hub_url.empty() + !c.hub_key_file.empty() + !c.linkage_secret_file.empty() + !c.hub_authority.empty();
+  if (hub_settings != 0 && hub_settings != 4) {
+    return Error::Invalid("hub_url",
+                          "Publishing to the hub needs hub_url, hub_key_file, linkage_secret_file and "
+                          "hub_authority together (see docs/hub.md).");
   }
   return c;
 }

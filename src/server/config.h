@@ -18,6 +18,12 @@
 //   audit_checkpoint_dir  KITH_AUDIT_CHECKPOINT_DIR  <data>/audit-checkpoints  (signed checkpoints)
 //   audit_signing_key     KITH_AUDIT_SIGNING_KEY     <data>/audit-signing.key   (their Ed25519 key)
 //   audit_checkpoint_url  KITH_AUDIT_CHECKPOINT_URL  none  (an endpoint that keeps a copy of each)
+// The national hub (docs/hub.md), all four or none:
+//   hub_url              KITH_HUB_URL              (none)  http://HOST:PORT of the hub
+//   hub_key_file         KITH_HUB_KEY_FILE         (none)  this node's signing key (kith hub keygen)
+//   linkage_secret_file  KITH_LINKAGE_SECRET_FILE  (none)  the authorities' secret (kith pprl keygen)
+//   hub_authority        KITH_HUB_AUTHORITY        (none)  the local authority id whose children are published
+//   hub_interval         KITH_HUB_INTERVAL         10      seconds between checks for changes to publish
 #pragma once
 
 #include <algorithm>
@@ -50,6 +56,11 @@ struct Config {
   std::string audit_checkpoint_dir;
   std::string audit_signing_key;
   std::string audit_checkpoint_url;  // http:// or https://; empty: no external copy
+  std::string hub_url;
+  std::string hub_key_file;
+  std::string linkage_secret_file;
+  std::string hub_authority;
+  int hub_interval = 10;
 
   std::string DatabasePath() const { return data_dir + "/kith.db"; }
   std::string AuditCheckpointDir() const {

@@ -64,5 +64,23 @@ TEST(ConfigTest, ErrorsSayWhereAndWhat) {
   std::filesystem::remove(path);
 }
 
+TEST(ConfigTest, HubSettingsComeTogether) {
+  const std::map<std::string, std::string> all = {{"KITH_HUB_URL", "http://127.0.0.1:8090"},
+                                                  {"KITH_HUB_KEY_FILE", "/etc/kith/hub.key"},
+                                                  {"KITH_LINKAGE_SECRET_FILE", "/etc/kith/linkage.secret"},
+                                                  {"KITH_HUB_AUTHORITY", "LA1"},
+                                                  {"KITH_HUB_INTERVAL", "5"}};
+  auto config = LoadConfig("", all);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->hub_url, "http://127.0.0.1:8090");
+  EXPECT_EQ(config->hub_interval, 5);
+  auto partial = all;
+  partial.erase("KITH_LINKAGE_SECRET_FILE");
+  auto refused = LoadConfig("", partial);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("together"), std::string::npos);
+  EXPECT_TRUE(LoadConfig("", {}));
+}
+
 }  // namespace
 }  // namespace kith::server

@@ -45,6 +45,7 @@
 #include "server/audit_files.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
+#include "server/hub_node.h"
 #include "storage/idempotent_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -147,9 +148,13 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
   app::FamilyService* family_for_hub = nullptr;
-  app::LiveHub hub([&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
-    return account_for_hub->MaySee(user_id, event.child_id) || family_for_hub->MaySeeLive(user_id, event);
-  });
+  app::LiveHub hub(
+      [&account_for_hub, &family_for_hub](const std::string& user_id, const app::LiveEvent& event) {
+        return account_for_hub->MaySee(user_id, event.child_id) || family_for_hub->MaySeeLive(user_id, event);
+      },
+      [&account_for_hub](const app::LiveEvent& event, const std::vector<std::string>& user_ids) {
+        account_for_hub->RecordLive(event, user_ids);
+      });
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
   app::EarlyHelpService early_help(context, words, &hub);
@@ -259,6 +264,12 @@ int Serve(const Config& config, bool demo_if_empty) {
       }
     }
   });
+  // An authority node publishes its children's linkage tokens to the national hub, if one is named.
+  auto hub_publishing = StartHubPublishing(config, *store, clock, random);
+  if (!hub_publishing) {
+    log::Error("config.refused", {{"reason", hub_publishing.error().message}});
+    return 2;
+  }
   const uint16_t port = server.Listen();
   log::Info(
       "server.listening",

@@ -125,6 +125,8 @@ export function checkResponse(method, requestPath, status, headers, bodyText) {
 
 export const normaliseRoute = (method, p) => `${method.toUpperCase()} ${p.replace(/\{[^}]+\}/g, '{}')}`;
 
+// The routes of `kith serve`. src/hub is another server (`kith hub serve`, docs/hub.md, tested by
+// hub.test.mjs) and is left out.
 export function registeredRoutes() {
   const routes = new Map();
   const root = path.join(SOURCE_DIR, 'src');
@@ -132,7 +134,7 @@ export function registeredRoutes() {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        walk(full);
+        if (full !== path.join(root, 'hub')) walk(full);
       } else if (entry.name.endsWith('.cpp') && !entry.name.endsWith('_test.cpp')) {
         for (const m of readFileSync(full, 'utf8').matchAll(/\.Add\(\s*"([A-Z]+)",\s*"(\/[^"]*)"/g)) {
           routes.set(normaliseRoute(m[1], m[2]), path.relative(root, full));

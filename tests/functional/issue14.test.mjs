@@ -85,6 +85,19 @@ describe('2. administrators read case content', () => {
       assert.equal(alerts[0].child_id, '');
     }
   });
+
+  test('Issue14_2_AnAdministratorCouldMakeAnAccountInAnInvolvedAgencyUnseen', async () => {
+    // Children's social care is involved with Leo, so a new social worker joins his team at once:
+    // the new account is alerted to the authority's auditors (and other administrators).
+    const made = await admin.post('/api/v1/users', {
+      username: 'sw.new', display_name: 'Sol New', job_title: 'Social worker', role: 'practitioner',
+      agency_id: 'ACSC', password: 'Bramble-harbour-copper-58',
+    });
+    assert.equal(made.status, 201, made.text);
+    const alerts = await alertsOf('auditor.clarke', 'account_change');
+    assert.ok(alerts.some((a) => /new practitioner account/.test(a.summary) && /sw\.new/.test(a.summary)),
+              JSON.stringify(alerts));
+  });
 });
 
 describe('3. shields that leak', () => {
