@@ -204,12 +204,17 @@ void AccountService::Publish(const std::string& child_id, const char* what, cons
                              bool family_visible) {
   if (!hub_) return;
   std::vector<LiveEvent> events;
+  bool shielded = false;
   ctx_.store.Read([&](Repositories& r) {
+    auto child = r.Children().Get(child_id);
+    shielded = child && child->shielded;
     Names names(r);
     for (const auto& i : items) {
       FeedItemView v{
           i.id, i.at, i.child_id, names.Child(i.child_id), i.kind, i.summary, names.User(i.actor_id), i.significance};
-      events.push_back({child_id, what, std::move(v), i.recipient_id, family_visible && i.recipient_id.empty()});
+      // A shielded child's family is told only that something changed (no practitioner named).
+      events.push_back(
+          {child_id, what, std::move(v), i.recipient_id, family_visible && !shielded && i.recipient_id.empty()});
     }
   });
   bool whole_team = false;
@@ -217,7 +222,7 @@ void AccountService::Publish(const std::string& child_id, const char* what, cons
     whole_team |= e.recipient_id.empty();
     hub_->Publish(e);
   }
-  if (!whole_team) hub_->Publish({child_id, what, std::nullopt, "", family_visible});
+  if (!whole_team || (shielded && family_visible)) hub_->Publish({child_id, what, std::nullopt, "", family_visible});
 }
 
 // --- Chronology ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/alerts.h"
 #include "domain/access_policy.h"
 
 namespace kith::app {
@@ -145,6 +146,22 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
   Status refusal = Ok{};
   auto current = FindManagedUser(p, user_id, "user.update", refusal);
   if (!current) return refusal.error();
+  // A family account is the team's to reinstate and to give a way back in: an administrator who
+  // could re-enable a parent the team suspended and set its password would read the family
+  // portal. Administrators may disable or unlock it only.
+  if (current->role == domain::Role::kFamily && ((c.active && *c.active) || c.password || c.reset_totp)) {
+    auto a = AuditFor(p, "user.update", ctx_.clock.Now());
+    a.outcome = domain::AuditOutcome::kDenied;
+    a.target_id = user_id;
+    a.why = "family account: reinstated and managed by the child's team";
+    ctx_.store.Write([&](Repositories& r) {
+      r.Audit().Append(a);
+      return true;
+    });
+    return Error::Forbidden(
+        "A family account is reinstated, and given a new password or second factor, by the child's team (the "
+        "Family tab of the child's account), not by an administrator.");
+  }
   // Nobody grants themselves a role or a permission: another administrator must (no back door
   // from administering people to reading case content).
   if (user_id == p.user.id && (c.role || c.index_steward || c.information_governance)) {
@@ -238,6 +255,29 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     }
     outcome = r.Users().Update(u);
     if (!outcome) return false;
+    // A role that does not work with children (administrator, auditor) ends the person's places
+    // on children's teams, lead professional included: no case content reaches them by alerts,
+    // mentions or live updates either.
+    nlohmann::json left = nlohmann::json::array();
+    if (domain::WorksWithChildren(current->role) && !domain::WorksWithChildren(u.role)) {
+      const TimePoint now = ctx_.clock.Now();
+      for (const auto& child_id : r.Teams().ChildrenOf(u.id)) {
+        const auto team = r.Teams().Members(child_id);
+        const auto* member = domain::FindMember(team, u.id);
+        if (!member) continue;
+        r.Teams().RemoveMember(child_id, u.id);
+        r.Teams().AppendEvent({child_id, u.id, "left", member->role,
+                               "role changed to " + std::string(domain::ToString(u.role)), p.user.id, now});
+        left.push_back(child_id);
+        if (!member->lead) continue;
+        if (auto child = r.Children().Get(child_id)) {
+          AlertWatchers(r, ctx_.random, *child, Watchers::kManagers, p.user.id, "lead_left",
+                        child->FullName() + " has no lead professional: " + u.display_name +
+                            " left the team on becoming " + std::string(domain::ToString(u.role)) + ".",
+                        child_id, now);
+        }
+      }
+    }
     // Disabling, a new password or a removed second factor ends the user's sessions.
     if ((c.active && !*c.active) || c.password || c.reset_totp) r.Sessions().DeleteForUser(u.id);
     nlohmann::json detail{{"changed", changed}};
@@ -246,6 +286,8 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
       detail["information_governance"] = u.information_governance;
     }
     if (c.role) detail["role"] = {{"from", domain::ToString(current->role)}, {"to", domain::ToString(u.role)}};
+    if (current->agency_id != u.agency_id) detail["agency"] = {{"from", current->agency_id}, {"to", u.agency_id}};
+    if (!left.empty()) detail["left_teams"] = left;
     Audit(p, r, "user.update", u.id, detail.dump());
     AlertSensitiveChange(p, r, *current, u, c);
     return true;
@@ -262,6 +304,16 @@ void AdminService::AlertSensitiveChange(const Principal& p, Repositories& r, con
     what.push_back("role changed from " + std::string(domain::ToString(before.role)) + " to " +
                    std::string(domain::ToString(after.role)));
   }
+  if (before.agency_id != after.agency_id) {
+    // Moving someone into a child's school or GP practice would let them join its children's
+    // teams at once, as an involved agency.
+    auto name = [&](const std::string& id) {
+      auto agency = id.empty() ? std::nullopt : r.Agencies().Get(id);
+      return agency ? agency->name : std::string("no agency");
+    };
+    what.push_back("agency changed from " + name(before.agency_id) + " to " + name(after.agency_id));
+  }
+  if (before.active != after.active) what.emplace_back(after.active ? "account enabled" : "account disabled");
   if (c.password) what.emplace_back("password set");
   if (c.reset_totp) what.emplace_back("second factor removed");
   if (before.index_steward != after.index_steward) {
@@ -271,10 +323,22 @@ void AdminService::AlertSensitiveChange(const Principal& p, Repositories& r, con
     what.emplace_back(after.information_governance ? "information-governance permission granted"
                                                    : "information-governance permission removed");
   }
+  if (c.unlock) what.emplace_back("unlocked");
   if (what.empty()) return;
   std::string summary;
   for (size_t i = 0; i < what.size(); ++i) summary += (i ? ", " : "") + what[i];
   AlertAccountChange(p, r, after, summary, true);
+  // A family account's changes reach the team of each child it is linked to.
+  if (after.role != domain::Role::kFamily) return;
+  const TimePoint now = ctx_.clock.Now();
+  for (const auto& link : r.Family().LinksOf(after.id)) {
+    if (auto child = r.Children().Get(link.child_id)) {
+      AlertWatchers(r, ctx_.random, *child, Watchers::kLeadAndManagers, p.user.id, "account_change",
+                    "Family account of " + after.display_name + " (linked to " + child->FullName() + "): " + summary +
+                        " by " + p.user.display_name + ".",
+                    after.id, now);
+    }
+  }
 }
 
 void AdminService::AlertAccountChange(const Principal& p, Repositories& r, const domain::User& account,
@@ -335,7 +399,31 @@ Result<domain::Agency> AdminService::UpdateAgency(const Principal& p, domain::Ag
   ctx_.store.Write([&](Repositories& r) {
     outcome = r.Agencies().Update(a);
     if (!outcome) return false;
-    Audit(p, r, "agency.update", a.id, "");
+    nlohmann::json detail = nlohmann::json::object();
+    auto diff = [&](const char* field, const std::string& before, const std::string& after) {
+      if (before != after) detail[field] = {{"from", before}, {"to", after}};
+    };
+    diff("name", current->name, a.name);
+    diff("kind", std::string(domain::ToString(current->kind)), std::string(domain::ToString(a.kind)));
+    diff("phone", current->phone, a.phone);
+    diff("email", current->email, a.email);
+    diff("address", current->address, a.address);
+    Audit(p, r, "agency.update", a.id, detail.dump());
+    // The kind decides who may approve joining (children's social care is the duty team) and
+    // which staff join at once: a change is seen by the authority's managers, administrators
+    // and auditors.
+    if (current->kind != a.kind) {
+      const std::string summary = "Agency " + a.name + " changed from " + std::string(domain::ToString(current->kind)) +
+                                  " to " + std::string(domain::ToString(a.kind)) + " by " + p.user.display_name + ".";
+      const TimePoint now = ctx_.clock.Now();
+      for (const auto& other : r.Users().ListByAuthority(a.authority_id)) {
+        if (other.active && other.id != p.user.id &&
+            (domain::IsAdministrator(other.role) || other.role == domain::Role::kAuditor ||
+             other.role == domain::Role::kManager)) {
+          r.Feed().InsertAlert({ctx_.random.Id("A"), other.id, "", now, "agency_change", summary, a.id, std::nullopt});
+        }
+      }
+    }
     return true;
   });
   if (!outcome) return outcome.error();

@@ -9,10 +9,12 @@ int AlertWatchers(storage::Repositories& r, Random& random, const domain::Child&
                   const std::string& actor_id, const std::string& kind, const std::string& summary,
                   const std::string& subject_id, TimePoint now) {
   std::vector<std::string> to;
-  for (const auto& u : r.Users().ListByAuthority(child.authority_id)) {
-    if (u.active && u.role == domain::Role::kManager) to.push_back(u.id);
+  if (who != Watchers::kLead) {
+    for (const auto& u : r.Users().ListByAuthority(child.authority_id)) {
+      if (u.active && u.role == domain::Role::kManager) to.push_back(u.id);
+    }
   }
-  if (who == Watchers::kLeadAndManagers) {
+  if (who != Watchers::kManagers) {
     if (const auto* lead = domain::FindLead(r.Teams().Members(child.id))) to.push_back(lead->user_id);
   }
   std::sort(to.begin(), to.end());

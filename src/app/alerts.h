@@ -16,6 +16,7 @@ namespace kith::app {
 enum class Watchers {
   kLeadAndManagers,  // the child's lead professional and the active managers of its authority
   kManagers,         // the active managers of the child's authority
+  kLead,             // the child's lead professional only
 };
 
 // Alerts `who` (everyone but `actor_id`) with an alert of `kind` about `subject_id`. Returns how

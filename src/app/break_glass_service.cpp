@@ -63,11 +63,31 @@ Result<BreakGlassView> BreakGlassService::Break(const Principal& p, const std::s
   // audited by the gate, a failed re-authentication here.
   auto step = Reauthenticate(p, request);
   if (!step) {
-    auto a = AuditFor(p, std::string(kBreak.audit_action), now);
-    a.child_id = child_id;
-    a.outcome = AuditOutcome::kDenied;
-    a.why = "re-authentication failed";
-    gate_.Append(a);
+    // Repeated wrong re-entries are someone else at the practitioner's screen, or guessing: at
+    // the sign-in lockout threshold the session ends (the person signs in again), so the
+    // password cannot be guessed through break-glass.
+    bool signed_out = false;
+    ctx_.store.Write([&](Repositories& r) {
+      signed_out = false;
+      auto user = r.Users().Get(p.user.id);
+      if (!user) return false;
+      if (++user->failed_logins >= ctx_.policy.lockout_threshold) {
+        user->failed_logins = 0;
+        signed_out = true;
+        r.Sessions().DeleteForUser(user->id);
+      }
+      if (auto s = r.Users().RecordSignIn(*user); !s) return false;
+      auto a = AuditFor(p, std::string(kBreak.audit_action), now);
+      a.child_id = child_id;
+      a.outcome = AuditOutcome::kDenied;
+      a.why = signed_out ? "re-authentication failed; signed out after repeated failures" : "re-authentication failed";
+      r.Audit().Append(a);
+      return true;
+    });
+    if (signed_out) {
+      return Error::Unauthenticated(
+          "Too many wrong passwords or codes: you have been signed out. Sign in again to continue.");
+    }
     return step.error();
   }
   return gate_.Write<BreakGlassView>(
@@ -76,14 +96,24 @@ Result<BreakGlassView> BreakGlassService::Break(const Principal& p, const std::s
         g->id = ctx_.random.Id("G");
         g->authority_id = a.child.authority_id;
         if (auto s = r.BreakGlass().Insert(*g); !s) return s.error();
-        if (*step > 0) {
-          auto user = r.Users().Get(p.user.id);
-          if (!user || *step <= user->totp_last_step) {
-            return Error{ErrorCode::kUnauthenticated, "That code has been used; wait for the next one.", "password",
-                         std::nullopt};
-          }
-          user->totp_last_step = *step;
+        auto user = r.Users().Get(p.user.id);
+        if (!user || (*step > 0 && *step <= user->totp_last_step)) {
+          return Error{ErrorCode::kUnauthenticated, "That code has been used; wait for the next one.", "password",
+                       std::nullopt};
+        }
+        if (*step > 0 || user->failed_logins > 0) {
+          if (*step > 0) user->totp_last_step = *step;
+          user->failed_logins = 0;  // re-authenticated: earlier wrong entries no longer count
           if (auto s = r.Users().RecordSignIn(*user); !s) return s.error();
+        }
+        // Emergency access is not a way round a manager's verdict: after a use judged
+        // unjustified (in the last 30 days) the person asks to join instead.
+        for (const auto& earlier : r.BreakGlass().ForAuthority(a.child.authority_id, now - kRecent, kListLimit)) {
+          if (earlier.user_id == p.user.id && earlier.child_id == child_id && earlier.justified == false) {
+            return Error::Forbidden(
+                "A manager judged your last emergency access to this child unjustified: ask to join the child's "
+                "team, or ask a manager of the child's authority.");
+          }
         }
         audit.target_id = g->id;
         audit.reason = g->reason;

@@ -359,5 +359,46 @@ TEST_F(BreakGlassServiceTest, JoiningAShieldedChildsTeamIsNeverAtOnceAndAlertsTh
   EXPECT_TRUE(ChildService(*ctx_).Account(Fresh("teacher"), child_));
 }
 
+TEST_F(BreakGlassServiceTest, RepeatedWrongReentriesSignThePractitionerOut) {
+  BreakGlassService glass(*ctx_);
+  store_->Write([&](storage::Repositories& r) {
+    r.Sessions().Insert({"hash-teacher", "u-teacher", "csrf", clock_.Now(), clock_.Now(), true, "test", ""});
+    return true;
+  });
+  auto wrong = Request();
+  wrong.password = "not my password at all";
+  const int threshold = ctx_->policy.lockout_threshold;
+  for (int i = 1; i < threshold; ++i) {
+    auto refused = glass.Break(Fresh("teacher"), child_, wrong);
+    EXPECT_EQ(refused.error().field, "password") << i;
+    EXPECT_TRUE(store_->ReadValue([&](storage::Repositories& r) { return r.Sessions().Get("hash-teacher"); })) << i;
+  }
+  auto last = glass.Break(Fresh("teacher"), child_, wrong);
+  EXPECT_EQ(last.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_NE(last.error().message.find("signed out"), std::string::npos) << last.error().message;
+  EXPECT_FALSE(store_->ReadValue([&](storage::Repositories& r) { return r.Sessions().Get("hash-teacher"); }));
+  const auto audit = Audit();
+  EXPECT_EQ(std::count_if(audit.begin(), audit.end(),
+                          [](const auto& a) {
+                            return a.action == "break_glass.start" && a.outcome == domain::AuditOutcome::kDenied;
+                          }),
+            threshold);
+  // The right password afterwards works (nobody is locked out by someone else's guesses).
+  EXPECT_TRUE(glass.Break(Fresh("teacher"), child_, Request()));
+}
+
+TEST_F(BreakGlassServiceTest, AfterAUseJudgedUnjustifiedThePractitionerAsksToJoinInstead) {
+  BreakGlassService glass(*ctx_);
+  auto first = glass.Break(Fresh("teacher"), child_, Request());
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(glass.Review(Fresh("mgr"), first->break_glass.id, false, "Not an emergency: ended at once", true));
+  auto again = glass.Break(Fresh("teacher"), child_, Request());
+  EXPECT_EQ(again.error().code, ErrorCode::kForbidden);
+  EXPECT_NE(again.error().message.find("unjustified"), std::string::npos);
+  // Others are not affected.
+  AddUser("nurse", domain::Role::kPractitioner, "ag-school");
+  EXPECT_TRUE(glass.Break(Fresh("nurse"), child_, Request()));
+}
+
 }  // namespace
 }  // namespace kith::app

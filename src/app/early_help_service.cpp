@@ -248,7 +248,7 @@ Result<AssessmentView> EarlyHelpService::Start(const Principal& p, const std::st
         }
         if (!lead || lead->user_id != chosen) {
           auto change =
-              ChangeLeadProfessional(r, child_id, a.team, p.user.id, chosen, std::string(kDesignationReason), now);
+              ChangeLeadProfessional(r, ctx_.random, a.child, a.team, p.user.id, chosen, std::string(kDesignationReason), now);
           if (!change) return change.error();
         }
         auto started =
@@ -451,7 +451,7 @@ Result<AssessmentView> EarlyHelpService::HandOver(const Principal& p, const std:
         // handover rules, which move the assessment's lead with the team's.
         eh::Assessment check = *a;
         if (auto s = eh::HandOver(check, to_user_id, p.user.id, *why, now); !s) return s.error();
-        auto change = ChangeLeadProfessional(r, child_id, access.team, p.user.id, to_user_id, *why, now);
+        auto change = ChangeLeadProfessional(r, ctx_.random, access.child, access.team, p.user.id, to_user_id, *why, now);
         if (!change) return change.error();
         return *r.EarlyHelp().Get(id);
       });

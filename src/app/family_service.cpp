@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/account_views.h"
+#include "app/alerts.h"
 #include "app/broker.h"
 #include "app/visibility.h"
 #include "common/encoding.h"
@@ -93,6 +94,8 @@ ThreadDetail ThreadOf(Names& names, Repositories& r, storage::ForumThread t,
   return d;
 }
 
+constexpr const char* kTeamMemberName = "A member of the team";
+
 bool Visible(const std::map<std::string, storage::VisibilityRow>& vis, const std::string& subject_id) {
   auto it = vis.find(subject_id);
   return domain::FamilyMaySee(it == vis.end() ? nullptr : &it->second.record);
@@ -172,13 +175,22 @@ FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const 
   }
   Names names(r);
   const auto vis = VisibilityOf(r, child.id);
+  // Nor are practitioners named as authors: "a member of the team" (family members' own words
+  // keep their names).
+  auto anonymise = [&](const std::string& author_id, std::string& name) {
+    if (child.shielded && author_id != viewer_id && r.Family().LinksOf(author_id).empty()) name = kTeamMemberName;
+  };
   for (auto& e : r.Chronology().Current(child.id, 0)) {
     if (!Visible(vis, e.entry.lineage_id)) continue;
     out.entries.push_back(ViewOf(std::move(e), names, &vis));
     if (child.shielded) out.entries.back().agency_name.clear();
+    anonymise(out.entries.back().stored.entry.author_id, out.entries.back().author_name);
   }
   for (auto& t : r.Forum().Threads(child.id)) {
-    if (Visible(vis, t.id)) out.threads.push_back(ThreadOf(names, r, std::move(t), vis));
+    if (!Visible(vis, t.id)) continue;
+    out.threads.push_back(ThreadOf(names, r, std::move(t), vis));
+    anonymise(out.threads.back().thread.thread.author_id, out.threads.back().thread.author_name);
+    for (auto& post : out.threads.back().posts) anonymise(post.post.author_id, post.author_name);
   }
   for (auto& e : r.Family().Entries(child.id)) {
     if (e.author_id == viewer_id) out.my_entries.push_back(FamilyEntryViewOf(names, r, std::move(e)));
@@ -319,13 +331,15 @@ Result<FamilyMemberView> FamilyService::SetMemberActive(const Principal& p, cons
   std::string_view refused = "no such child";
   ctx_.store.Write([&](Repositories& r) {
     out.reset();
-    // The team (who invited them), or an administrator of the child's authority managing the
-    // account as a user (no case content is read or returned).
+    // The team (who invited them) suspends and reinstates; an administrator of the child's
+    // authority may suspend, managing the account as a user (no case content is read or
+    // returned), but only the team lets a family member back in.
     auto a = LoadChildAccess(r, child_id, p.Actor(), domain::ChildAction::kContribute, now);
     if (!a) return false;
     const Decision admin = Decide(p.Actor(), domain::AuthorityAction::kManageUsers, a->child.authority_id);
-    if (!a->decision.allowed && !admin.allowed) {
-      refused = "neither team member nor administrator of the authority";
+    if (!a->decision.allowed && !(admin.allowed && !active)) {
+      refused = admin.allowed ? "administrators suspend family accounts; only the child's team reinstates them"
+                              : "neither team member nor administrator of the authority";
       return false;
     }
     refused = {};
@@ -344,6 +358,12 @@ Result<FamilyMemberView> FamilyService::SetMemberActive(const Principal& p, cons
       return false;
     }
     if (!active) r.Sessions().DeleteForUser(user_id);
+    if (!a->decision.allowed) {
+      AlertWatchers(r, ctx_.random, a->child, Watchers::kLeadAndManagers, p.user.id, "account_change",
+                    "Family account of " + user->display_name + " (linked to " + a->child.FullName() +
+                        ") suspended by the administrator " + p.user.display_name + ": " + reason,
+                    user->id, now);
+    }
     auto audit = AuditFor(p, action, now);
     audit.child_id = child_id;
     audit.target_id = user_id;
@@ -356,8 +376,9 @@ Result<FamilyMemberView> FamilyService::SetMemberActive(const Principal& p, cons
   });
   if (!refused.empty()) {
     Refuse(p, action, child_id, refused);
-    return refused == "no such child" ? NoChild()
-                                      : Error::Forbidden("Only the child's team or an administrator can do this.");
+    if (refused == "no such child") return NoChild();
+    return Error::Forbidden(active ? "Only the child's team can reinstate a family account."
+                                   : "Only the child's team or an administrator can do this.");
   }
   return std::move(*out);
 }

@@ -250,7 +250,13 @@ TEST_F(FamilyServiceTest, SuspendedFamilyMembersSeeNothing) {
   auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
   ASSERT_TRUE(family_->SetMemberActive(As("teacher"), leo_, parent.user.id, false, "Threats made to the teacher"));
   EXPECT_FALSE(family_->Child(As("sarah.carter"), leo_));
-  ASSERT_TRUE(family_->SetMemberActive(As("admin"), leo_, parent.user.id, true, "Reviewed at the strategy meeting"));
+  // An administrator may suspend but never let a family member back in: that is the team's.
+  EXPECT_EQ(family_->SetMemberActive(As("admin"), leo_, parent.user.id, true, "Reviewed at the strategy meeting")
+                .error()
+                .code,
+            ErrorCode::kForbidden);
+  EXPECT_FALSE(family_->Child(As("sarah.carter"), leo_));
+  ASSERT_TRUE(family_->SetMemberActive(As("teacher"), leo_, parent.user.id, true, "Reviewed at the strategy meeting"));
   EXPECT_TRUE(family_->Child(As("sarah.carter"), leo_));
 }
 

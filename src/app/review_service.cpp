@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/alerts.h"
 #include "app/index_import.h"
 #include "domain/team.h"
 
@@ -53,13 +54,21 @@ std::optional<ReviewView> Load(Repositories& r, const std::string& id, const std
   for (const auto& c : v.item.candidates) {
     auto child = r.Children().Get(c.child_id);
     if (!child) continue;
+    auto sources = r.SourceRecords().ForChild(c.child_id);
     if (child->shielded) {
+      // Where a shielded child lives is never shown outside the team: not in the index record,
+      // not in the records of the feeds that found it.
       child->address.clear();
       child->postcode.clear();
+      for (auto& s : sources) {
+        s.address.clear();
+        s.postcode.clear();
+        s.attributes = "{}";
+      }
     }
     child->carers.clear();
     child->services.clear();
-    v.candidates.push_back({c, std::move(*child), r.SourceRecords().ForChild(c.child_id)});
+    v.candidates.push_back({c, std::move(*child), std::move(sources)});
   }
   return v;
 }
@@ -89,7 +98,27 @@ Result<ReviewView> ReviewService::Get(const Principal& p, const std::string& rev
     Audit(ctx_, p, "index.review.read", review_id, AuditOutcome::kDenied, "no such review");
     return NotFound();
   }
-  Audit(ctx_, p, "index.review.read", review_id, AuditOutcome::kAllowed, Allowed(p));
+  // One record per candidate child, so that the child's own trail shows who compared it; the
+  // team and managers of a shielded candidate are told at once.
+  const TimePoint now = ctx_.clock.Now();
+  ctx_.store.Write([&](Repositories& r) {
+    auto a = AuditFor(p, "index.review.read", now);
+    a.target_id = review_id;
+    a.why = std::string(Allowed(p));
+    r.Audit().Append(a);
+    for (const auto& c : view->candidates) {
+      a.child_id = c.child.id;
+      a.detail = nlohmann::json{{"candidate", true}, {"shielded", c.child.shielded}}.dump();
+      r.Audit().Append(a);
+      if (c.child.shielded) {
+        AlertWatchers(r, ctx_.random, c.child, Watchers::kLeadAndManagers, p.user.id, "shielded_review",
+                      "A shielded child's index record was shown as a candidate in clerical review " + review_id +
+                          " to " + p.user.display_name + " (where the child lives was withheld)",
+                      review_id, now);
+      }
+    }
+    return true;
+  });
   return std::move(*view);
 }
 

@@ -38,7 +38,8 @@ struct ReviewSummary {
 struct CandidateView {
   storage::ReviewCandidate candidate;
   domain::Child child;  // identity only; address and postcode empty when shielded
-  std::vector<storage::SourceRecord> sources;  // the records already attached to the child
+  std::vector<storage::SourceRecord> sources;  // the records already attached to the child (for a
+                                               // shielded child without address, postcode, attributes)
 };
 
 struct ReviewView {
@@ -57,7 +58,9 @@ class ReviewService {
   // Open items of the caller's authority, oldest first (at most 200). Errors: kForbidden.
   Result<std::vector<ReviewSummary>> Open(const Principal& p);
 
-  // One item with its candidates. Errors: kForbidden; kNotFound (also for another authority's).
+  // One item with its candidates, audited once for the review and once per candidate child; a
+  // shielded candidate comes without where it lives, and its lead and managers are alerted.
+  // Errors: kForbidden; kNotFound (also for another authority's).
   Result<ReviewView> Get(const Principal& p, const std::string& review_id);
 
   // Decides an open item. For kMatch, `child_id` must be one of its candidates. Errors:

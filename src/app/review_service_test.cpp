@@ -1,5 +1,7 @@
 #include "app/review_service.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "app/index_import.h"
@@ -42,6 +44,39 @@ class ReviewServiceTest : public AppFixture {
 
   std::unique_ptr<ReviewService> service_;
 };
+
+TEST_F(ReviewServiceTest, AShieldedCandidateComesWithoutWhereItLivesAndItsLeadAndManagersAreTold) {
+  const std::string id = OnlyReviewId();
+  const auto view = service_->Get(As("mgr"), id);
+  ASSERT_TRUE(view);
+  ASSERT_EQ(view->candidates.size(), 1u);
+  const std::string child_id = view->candidates[0].child.id;
+  EXPECT_EQ(view->candidates[0].sources[0].address, "12 Elm Road");  // not shielded: shown
+  store_->Write([&](storage::Repositories& r) {
+    auto child = r.Children().Get(child_id);
+    child->shielded = true;
+    EXPECT_TRUE(r.Children().Update(*child));
+    return true;
+  });
+  AddToTeam(child_id, "sw", "Social worker", /*lead=*/true);
+  AddUser("steward", domain::Role::kPractitioner, "ag-school", /*index_steward=*/true);
+  const auto shielded = service_->Get(As("steward"), id);
+  ASSERT_TRUE(shielded);
+  const auto& c = shielded->candidates[0];
+  EXPECT_EQ(c.child.address, "");
+  EXPECT_EQ(c.child.postcode, "");
+  ASSERT_FALSE(c.sources.empty());
+  for (const auto& s : c.sources) {
+    EXPECT_EQ(s.address, "");
+    EXPECT_EQ(s.postcode, "");
+    EXPECT_EQ(s.attributes, "{}");
+  }
+  for (const char* who : {"u-sw", "u-mgr"}) {
+    const auto alerts = store_->ReadValue([&](storage::Repositories& r) { return r.Feed().Alerts(who, 10); });
+    EXPECT_TRUE(std::any_of(alerts.begin(), alerts.end(), [](const auto& a) { return a.kind == "shielded_review"; }))
+        << who;
+  }
+}
 
 TEST_F(ReviewServiceTest, IndexStewardsReviewToo) {
   AddUser("steward", domain::Role::kPractitioner, "ag-school", /*index_steward=*/true);
@@ -102,9 +137,13 @@ TEST_F(ReviewServiceTest, ShowsTheCandidatesWithEvidenceAndDecidesAMatchOnce) {
             ErrorCode::kConflict);
   EXPECT_TRUE(service_->Open(As("mgr"))->empty());
   const auto trail = store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(candidate.child.id, 10); });
-  ASSERT_FALSE(trail.empty());
-  EXPECT_EQ(trail[0].action, "index.review.decide");
-  EXPECT_EQ(trail[0].reason, "Same child: GP confirmed by phone");
+  const auto decide = std::find_if(trail.begin(), trail.end(), [](const auto& a) { return a.action == "index.review.decide"; });
+  ASSERT_NE(decide, trail.end());
+  EXPECT_EQ(decide->reason, "Same child: GP confirmed by phone");
+  // Each time the review is shown, the candidate child's own trail records who compared it.
+  EXPECT_TRUE(std::any_of(trail.begin(), trail.end(), [](const auto& a) {
+    return a.action == "index.review.read" && a.actor_id == "u-mgr" && a.detail.find("\"candidate\":true") != std::string::npos;
+  }));
 }
 
 TEST_F(ReviewServiceTest, NotAMatchMakesANewChild) {

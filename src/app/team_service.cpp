@@ -105,7 +105,17 @@ Result<JoinRequestView> TeamService::RequestJoin(const Principal& p, const std::
             nlohmann::json{{"role", q->role}, {"status", domain::ToString(q->status)}, {"automatic", q->automatic}}
                 .dump();
         auto view = ViewOf(r, *q);
-        if (!at_once) AlertDeciders(r, ctx_.random, a, view, audit.at);
+        if (at_once) {
+          // Joined without anyone deciding: the lead professional sees who, from where and why,
+          // and can remove them (an agency added to the child's services, or a person moved into
+          // such an agency, must not open the team unseen).
+          AlertWatchers(r, ctx_.random, a.child, Watchers::kLead, p.user.id, "team_joined",
+                        view.user_name + " (" + q->role + (view.user_agency.empty() ? "" : ", " + view.user_agency) +
+                            ") joined " + a.ChildName() + "'s team as an involved agency: " + q->reason,
+                        q->id, audit.at);
+        } else {
+          AlertDeciders(r, ctx_.random, a, view, audit.at);
+        }
         return view;
       });
 }
@@ -236,7 +246,7 @@ Status TeamService::ChangeLead(const Principal& p, const std::string& child_id, 
   if (!why) return why.error();
   auto done = gate_.Write<bool>(
       p, child_id, kChangeLead, [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<bool> {
-        auto change = ChangeLeadProfessional(r, child_id, a.team, p.user.id, to_user_id, *why, audit.at);
+        auto change = ChangeLeadProfessional(r, ctx_.random, a.child, a.team, p.user.id, to_user_id, *why, audit.at);
         if (!change) return change.error();
         audit.target_id = change->to_user_id;
         audit.reason = *why;

@@ -74,7 +74,11 @@ TEST_F(TeamServiceTest, APractitionerOfAnInvolvedAgencyJoinsAtOnce) {
   EXPECT_TRUE(Member("u-teacher"));
   EXPECT_TRUE(ChildService(*ctx_).Account(As("teacher"), child_));
   EXPECT_TRUE(Audited("team.join", domain::AuditOutcome::kAllowed, "u-teacher"));
-  EXPECT_TRUE(AlertsOf("u-sw").empty());  // nothing for anyone to decide
+  // Nothing for anyone to decide, but the lead professional is told who joined and why.
+  const auto alerts = AlertsOf("u-sw");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, "team_joined");
+  EXPECT_NE(alerts[0].summary.find("Ellie is in my Year 4 class"), std::string::npos);
 }
 
 TEST_F(TeamServiceTest, AnyoneElseAsksAndTheLeadDecides) {

@@ -370,6 +370,16 @@ EntryFields ReadEntryFields(ObjectReader& in, bool required) {
 Result<app::NewPerson> PersonFrom(const json& body, bool update) {
   ObjectReader in(body, "",
                   {"name", "relationship", "lives_with_child", "since", "date_of_birth", "adult", "notes", "verified"});
+  // An update replaces the person: a field left out would otherwise be cleared unseen (a
+  // partner's "lives with the child" or the note that nobody has checked who he is).
+  if (update) {
+    for (const char* key : {"name", "relationship", "lives_with_child", "since", "date_of_birth", "adult", "notes"}) {
+      if (!body.contains(key)) {
+        in.Fail(key, "An update replaces the person: send every field (null where unknown), as read from the wheel.");
+        return *in.error();
+      }
+    }
+  }
   app::NewPerson n;
   n.name = in.String("name", true, 1000);
   const std::string rel = in.String("relationship", true, 40);

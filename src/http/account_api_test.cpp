@@ -221,8 +221,17 @@ TEST_F(AccountApiTest, ForumWheelWordsSeriesFeedAndAlertsOverHttp) {
                  R"({"name":"X","relationship":"uncle_bob","lives_with_child":false})")
                 .status,
             400);
+  // An update that leaves a field out is refused rather than clearing it (issue 14 review: a
+  // partner's "lives with the child" and the note about him were wiped by an omitted field).
+  const std::string person_path = Base() + "/wheel/people/" + person["id"].get<std::string>();
+  auto partial = Call("teacher", "PUT", person_path, R"({"name":"Jason Kerr","relationship":"parents_partner"})");
+  EXPECT_EQ(partial.status, 400);
+  EXPECT_EQ(json::parse(partial.body)["field"], "lives_with_child");
   auto wheel = Ok(Call("sw", "GET", Base() + "/wheel"));
   EXPECT_EQ(wheel["child"]["name"], "Leo Carter");
+  for (const auto& p : wheel["people"]) {
+    if (p["id"] == person["id"]) EXPECT_EQ(p["lives_with_child"], true);
+  }
   bool flagged = false;
   for (const auto& f : wheel["findings"]) {
     if (f["kind"] == "unverified_adult") {
@@ -301,7 +310,8 @@ TEST_F(AccountApiTest, AccessPolicyMatrixCoversEveryAccountEndpoint) {
       {"GET", b + "/word-cloud", "", false},
       {"GET", b + "/wheel", "", false},
       {"POST", b + "/wheel/people", R"({"name":"Aunt","relationship":"aunt_uncle","lives_with_child":false})", true},
-      {"PUT", b + "/wheel/people/{w}", R"({"name":"Gran","relationship":"grandparent","lives_with_child":true})", true},
+      {"PUT", b + "/wheel/people/{w}", R"({"name":"Gran","relationship":"grandparent","lives_with_child":true,"since":null,"date_of_birth":null,"adult":true,"notes":""})",
+       true},
       {"GET", b + "/summary", "", false},
   };
   auto expand = [&](std::string path) {

@@ -165,6 +165,14 @@ class Api : public std::enable_shared_from_this<Api> {
     });
     r.Add("PUT", "/api/v1/agencies/{id}", [this, keep](const Request& q, const Params& a) {
       return WithBody(q, [&](const app::Principal& p, const json& body) {
+        // An update replaces the agency: a contact detail left out would otherwise be wiped.
+        for (const char* key : {"phone", "email", "address"}) {
+          if (!body.contains(key)) {
+            return ErrorResponse(Error::Invalid(key, "An update replaces the agency: send every field (\"\" where "
+                                                     "there is none), as read from GET /api/v1/agencies."),
+                                 q.request_id);
+          }
+        }
         auto agency = AgencyFromJson(body);
         if (!agency) return ErrorResponse(agency.error(), q.request_id);
         agency->id = a.at("id");

@@ -137,7 +137,7 @@ POST   /api/v1/children/{leo}/family/invitations                         201    
 POST   /api/v1/children/{leo}/family/invitations/{new}/cancel            200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
 GET    /api/v1/children/{leo}/family/members                             200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 POST   /api/v1/children/{leo}/family/members/{parent}/suspend            200    200  403    403       403     403     200   200      403     403    401  403      403     403   403   403
-POST   /api/v1/children/{leo}/family/members/{parent}/reinstate          200    200  403    403       403     403     200   200      403     403    401  403      403     403   403   403
+POST   /api/v1/children/{leo}/family/members/{parent}/reinstate          200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
 GET    /api/v1/children/{leo}/family/entries                             200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 PUT    /api/v1/children/{leo}/visibility/{entry}                         200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
 GET    /api/v1/children/{leo}/restrictions                               200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
@@ -487,7 +487,8 @@ const REQUESTS = {
   },
   'PUT /api/v1/children/{leo}/wheel/people/{person}': {
     send: (c) => c.put(`/api/v1/children/${ctx.leo}/wheel/people/${ctx.person}`,
-                       { name: 'Matrix Aunt', relationship: 'aunt_uncle', lives_with_child: false }),
+                       { name: 'Matrix Aunt', relationship: 'aunt_uncle', lives_with_child: false, since: null,
+                         date_of_birth: null, adult: true, notes: '' }),
   },
   'GET /api/v1/children/{leo}/summary': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/summary`) },
   'GET /api/v1/relationship-types': { send: (c) => c.get('/api/v1/relationship-types') },

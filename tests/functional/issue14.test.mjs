@@ -151,3 +151,82 @@ describe('3. shields that leak', () => {
     assert.ok(actions.includes('child.unshield:Risk assessed at the strategy meeting'), actions.join('\n'));
   });
 });
+
+// The security review of the first landing (docs/access.md, "Review findings"): holes where two
+// rules met.
+describe('review of the access core', () => {
+  test('Review_AnAdministratorMovedATeacherIntoTheChildsGpPracticeAndTheyJoinedUnseen', async () => {
+    const made = await admin.post('/api/v1/users', {
+      username: 'teacher.moved', display_name: 'Mo Ved', job_title: 'Teacher', role: 'practitioner',
+      agency_id: 'ASN', password: 'Lantern-thistle-quarry-61',
+    });
+    assert.equal(made.status, 201, made.text);
+    const moved = await admin.patch(`/api/v1/users/${made.body.id}`, { version: made.body.version, agency_id: 'AGPBROOK' });
+    assert.equal(moved.status, 200, moved.text);
+    const told = await alertsOf('auditor.clarke', 'account_change');
+    assert.ok(told.some((a) => /agency changed from .* to Brook Lane Surgery/.test(a.summary)), JSON.stringify(told));
+    // The GP practice is involved with Leo: joining is at once, and the lead professional is told.
+    const mover = await signedIn(server, 'teacher.moved', 'Lantern-thistle-quarry-61');
+    const joined = await mover.post(`/api/v1/children/${leo}/team`, { role: 'Practice nurse', reason: REASON });
+    assert.equal(joined.status, 201, joined.text);
+    const lead = await alertsOf('sw.hughes', 'team_joined');
+    assert.ok(lead.some((a) => /Mo Ved/.test(a.summary) && a.summary.includes(REASON)), JSON.stringify(lead));
+  });
+
+  test('Review_ALeadWhoBecameAnAdministratorStayedOnTheTeam', async () => {
+    const made = await admin.post('/api/v1/users', {
+      username: 'sw.later.admin', display_name: 'Lee Later', job_title: 'Social worker', role: 'practitioner',
+      agency_id: 'ACSC', password: 'Harbour-bramble-copper-63',
+    });
+    assert.equal(made.status, 201, made.text);
+    const sw = await signedIn(server, 'sw.later.admin', 'Harbour-bramble-copper-63');
+    assert.equal((await sw.post(`/api/v1/children/${leo}/team`, { role: 'Social worker', reason: REASON })).status, 201);
+    const hughes = await signedIn(server, 'sw.hughes');
+    const onTeam = async () => (await hughes.get(`/api/v1/children/${leo}`)).body.team
+      .some((m) => m.user_id === made.body.id);
+    assert.ok(await onTeam());
+    const changed = await admin.patch(`/api/v1/users/${made.body.id}`,
+                                      { version: made.body.version, role: 'authority_admin' });
+    assert.equal(changed.status, 200, changed.text);
+    assert.ok(!(await onTeam()), 'an administrator is on no child\'s team');
+  });
+
+  test('Review_AnAdministratorReinstatedAParentTheTeamHadSuspended', async () => {
+    const hughes = await signedIn(server, 'sw.hughes');
+    const members = (await hughes.get(`/api/v1/children/${leo}/family/members`)).body.members;
+    const tracey = members.find((m) => m.username === 'tracey.carter');
+    assert.ok(tracey, JSON.stringify(members));
+    const suspended = await hughes.post(`/api/v1/children/${leo}/family/members/${tracey.user_id}/suspend`,
+                                        { reason: 'Threats made to the health visitor' });
+    assert.equal(suspended.status, 200, suspended.text);
+    const user = (await admin.get(`/api/v1/users/${tracey.user_id}`)).body;
+    for (const change of [{ active: true }, { password: 'Meadow-copper-willow-59' }]) {
+      const res = await admin.patch(`/api/v1/users/${tracey.user_id}`, { version: user.version, ...change });
+      assert.equal(res.status, 403, `${JSON.stringify(change)}: ${res.text}`);
+    }
+    const viaChild = await admin.post(`/api/v1/children/${leo}/family/members/${tracey.user_id}/reinstate`,
+                                      { reason: 'Asked to by the mother' });
+    assert.equal(viaChild.status, 403, viaChild.text);
+    // The team lets her back in.
+    const back = await hughes.post(`/api/v1/children/${leo}/family/members/${tracey.user_id}/reinstate`,
+                                   { reason: 'Reviewed at the strategy meeting' });
+    assert.equal(back.status, 200, back.text);
+  });
+  test('Review_AnAdministratorMadeAnAgencyTheDutyTeamUnseenAndWipedItsContacts', async () => {
+    const youth = { name: 'Northbrook Youth Service', kind: 'youth_service', phone: '01632 960702',
+                    email: 'safeguarding@AYOUTH.northbrook.example', address: 'Northbrook' };
+    const { phone: _phone, ...withoutPhone } = youth;
+    const partial = await admin.put('/api/v1/agencies/AYOUTH', withoutPhone);
+    assert.equal(partial.status, 400, partial.text);
+    assert.equal(partial.body.field, 'phone');
+    const duty = await admin.put('/api/v1/agencies/AYOUTH', { ...youth, kind: 'childrens_social_care' });
+    assert.equal(duty.status, 200, duty.text);
+    assert.equal(duty.body.phone, '01632 960702');
+    for (const who of ['auditor.clarke', 'mgr.patel']) {
+      const told = await alertsOf(who, 'agency_change');
+      assert.ok(told.some((a) => /Northbrook Youth Service changed from youth_service to childrens_social_care/.test(a.summary)),
+                `${who}: ${JSON.stringify(told)}`);
+    }
+    assert.equal((await admin.put('/api/v1/agencies/AYOUTH', youth)).status, 200);
+  });
+});
