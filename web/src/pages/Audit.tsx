@@ -133,7 +133,7 @@ function Trail({ childId }: { childId: string }) {
   return <Loaded state={trail} what="The audit trail">{(d) => <AuditTable records={d.records} focusChild={childId} />}</Loaded>;
 }
 
-export function AccountAudit({ childId }: TabProps) {
+export function AccountAudit({ childId }: Pick<TabProps, 'childId'>) {
   return (
     <>
       <p class="govuk-body">As lead professional you can see who has looked at this child's record or found them in a search, when, and the reason they gave.</p>
