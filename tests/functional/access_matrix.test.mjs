@@ -953,6 +953,7 @@ const GAPS = {
   'GET /api/v1/index/merges/{merge}': ['*'],
   'GET /api/v1/index/imports': ['steward'],  // the allowed listing
   'GET /api/v1/index/imports/{import}': ['steward'],  // the allowed reading
+  'POST /api/v1/audit/misuse/{flag}/review': ['auditor', 'ig'],  // no such flag (404)
   'POST /api/v1/authorities': ['member', 'lead', 'sameLA', 'elsewhere', 'manager', 'steward', 'admin', 'auditor',
                                'family', 'involved', 'pending', 'glass', 'ended', 'ig'],  // refused
   'GET /api/v1/feed': ['admin', 'national', 'auditor', 'family', 'ig'],  // refused
