@@ -255,6 +255,8 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
   auto result = gate_.Write<EntryView>(
       p, child_id, Adding(action),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<EntryView> {
+        lease.Begin(r);  // the callback may run again (storage/store.h)
+        feed.clear();
         auto agency = p.user.agency_id.empty() ? std::nullopt : r.Agencies().Get(p.user.agency_id);
         if (!agency) return Error::Forbidden("Only practitioners of an agency known to Kith can record entries.");
         entry.child_id = child_id;
@@ -388,6 +390,8 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
   auto result = gate_.Write<ImportReport>(
       p, child_id, Adding("chronology.import"),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ImportReport> {
+        lease.Begin(r);
+        feed.clear();
         const auto agencies = r.Agencies().ListByAuthority(a.child.authority_id);
         domain::CsvImportContext context;
         context.child_id = child_id;
@@ -561,6 +565,8 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
   auto result = gate_.Write<ThreadDetail>(
       p, child_id, Adding("forum.thread_create"),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<ThreadDetail> {
+        lease.Begin(r);
+        feed.clear();
         storage::ForumThread t{ctx_.random.Id("T"), child_id, category, title, p.user.id, now, "", 0, {}};
         if (auto s = r.Forum().InsertThread(t); !s) return s.error();
         auto shown = RecordVisibility(r, {child_id, a.child.authority_id, t.id, "thread", domain::kForumThreadSubject},
@@ -608,6 +614,8 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
   auto result = gate_.Write<PostView>(
       p, child_id, Adding("forum.post"),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
+        lease.Begin(r);
+        feed.clear();
         auto t = r.Forum().GetThread(thread_id);
         if (!t || t->child_id != child_id) return Error::NotFound("There is no such thread.");
         const auto shown = r.Family().Visibility(thread_id);
@@ -650,6 +658,7 @@ Result<PostView> AccountService::EditPost(const Principal& p, const std::string&
   auto result = gate_.Write<PostView>(
       p, child_id, Adding("forum.edit"),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PostView> {
+        lease.Begin(r);
         auto post = r.Forum().GetPost(post_id);
         if (!post || post->thread_id != thread_id || post->child_id != child_id) {
           return Error::NotFound("There is no such post.");
@@ -782,6 +791,7 @@ Result<PersonView> AccountService::UpdatePerson(const Principal& p, const std::s
   auto result = gate_.Write<PersonView>(
       p, child_id, Adding(adding ? "wheel.person_add" : "wheel.person_update"),
       [&](Repositories& r, const Access& a, domain::AuditRecord& audit) -> Result<PersonView> {
+        feed.clear();
         const auto before = Findings(LoadWheel(r, a, today), a, today);
         storage::StoredPerson person;
         if (adding) {

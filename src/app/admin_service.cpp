@@ -38,19 +38,24 @@ void AdminService::Audit(const Principal& p, Repositories& r, const std::string&
   r.Audit().Append(a);
 }
 
-Status AdminService::Allow(const Principal& p, AuthorityAction action, const std::string& authority_id,
-                           const std::string& audit_action) {
-  const auto d = domain::Decide(p.Actor(), action, authority_id);
-  if (d.allowed) return Ok{};
+Error AdminService::Refuse(const Principal& p, const std::string& audit_action, const std::string& target,
+                           std::string_view why, std::string message) {
   auto a = AuditFor(p, audit_action, ctx_.clock.Now());
   a.outcome = domain::AuditOutcome::kDenied;
-  a.why = std::string(d.why);
-  a.target_id = authority_id;
+  a.why = std::string(why);
+  a.target_id = target;
   ctx_.store.Write([&](Repositories& r) {
     r.Audit().Append(a);
     return true;
   });
-  return Error::Forbidden("Only administrators of this local authority can do that.");
+  return Error::Forbidden(std::move(message));
+}
+
+Status AdminService::Allow(const Principal& p, AuthorityAction action, const std::string& authority_id,
+                           const std::string& audit_action) {
+  const auto d = domain::Decide(p.Actor(), action, authority_id);
+  if (d.allowed) return Ok{};
+  return Refuse(p, audit_action, authority_id, d.why, "Only administrators of this local authority can do that.");
 }
 
 Result<std::vector<domain::User>> AdminService::ListUsers(const Principal& p, const std::string& authority_id) {
@@ -150,30 +155,15 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
   // could re-enable a parent the team suspended and set its password would read the family
   // portal. Administrators may disable or unlock it only.
   if (current->role == domain::Role::kFamily && ((c.active && *c.active) || c.password || c.reset_totp)) {
-    auto a = AuditFor(p, "user.update", ctx_.clock.Now());
-    a.outcome = domain::AuditOutcome::kDenied;
-    a.target_id = user_id;
-    a.why = "family account: reinstated and managed by the child's team";
-    ctx_.store.Write([&](Repositories& r) {
-      r.Audit().Append(a);
-      return true;
-    });
-    return Error::Forbidden(
-        "A family account is reinstated, and given a new password or second factor, by the child's team (the "
-        "Family tab of the child's account), not by an administrator.");
+    return Refuse(p, "user.update", user_id, "family account: reinstated and managed by the child's team",
+                  "A family account is reinstated, and given a new password or second factor, by the child's team "
+                  "(the Family tab of the child's account), not by an administrator.");
   }
   // Nobody grants themselves a role or a permission: another administrator must (no back door
   // from administering people to reading case content).
   if (user_id == p.user.id && (c.role || c.index_steward || c.information_governance)) {
-    auto a = AuditFor(p, "user.update", ctx_.clock.Now());
-    a.outcome = domain::AuditOutcome::kDenied;
-    a.target_id = user_id;
-    a.why = "own role or permission";
-    ctx_.store.Write([&](Repositories& r) {
-      r.Audit().Append(a);
-      return true;
-    });
-    return Error::Forbidden("Nobody changes their own role or permissions: ask another administrator.");
+    return Refuse(p, "user.update", user_id, "own role or permission",
+                  "Nobody changes their own role or permissions: ask another administrator.");
   }
   domain::User u = *current;
   u.version = c.version;
@@ -293,6 +283,7 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
     return true;
   });
   if (!outcome) return outcome.error();
+  if (c.unlock && auth_ != nullptr) auth_->ClearFailures(u.username);
   u.version += 1;
   return u;
 }

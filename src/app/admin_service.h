@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/auth_service.h"
 #include "app/context.h"
 #include "app/principal.h"
 #include "common/result.h"
@@ -49,7 +50,8 @@ struct UserChanges {
 
 class AdminService {
  public:
-  explicit AdminService(Context& context) : ctx_(context) {}
+  // `auth`, if given, forgets a user's failed sign-ins when an administrator unlocks them.
+  explicit AdminService(Context& context, AuthService* auth = nullptr) : ctx_(context), auth_(auth) {}
 
   Result<std::vector<domain::User>> ListUsers(const Principal& p, const std::string& authority_id);
   Result<domain::User> GetUser(const Principal& p, const std::string& user_id);
@@ -68,6 +70,9 @@ class AdminService {
   Result<domain::LocalAuthority> CreateAuthority(const Principal& p, domain::LocalAuthority authority);
 
  private:
+  // Records a refusal (`why`) of `audit_action` on `target` and returns kForbidden with `message`.
+  Error Refuse(const Principal& p, const std::string& audit_action, const std::string& target, std::string_view why,
+               std::string message);
   Status Allow(const Principal& p, domain::AuthorityAction action, const std::string& authority_id,
                const std::string& audit_action);
   // The user `user_id` if the caller administers its authority; otherwise nullopt with
@@ -84,6 +89,7 @@ class AdminService {
   void AlertAccountChange(const Principal& p, storage::Repositories& r, const domain::User& account,
                           const std::string& what, bool tell_the_person);
   Context& ctx_;
+  AuthService* auth_;
 };
 
 }  // namespace kith::app

@@ -10,7 +10,7 @@ namespace {
 class AdminServiceTest : public AppFixture {
  protected:
   std::vector<domain::AuditRecord> Records() {
-    return store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 1000); });
+    return store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 1000); });
   }
 };
 

@@ -15,7 +15,8 @@ int AlertWatchers(storage::Repositories& r, Random& random, const domain::Child&
     }
   }
   if (who != Watchers::kManagers) {
-    if (const auto* lead = domain::FindLead(r.Teams().Members(child.id))) to.push_back(lead->user_id);
+    const auto team = r.Teams().Members(child.id);
+    if (const auto* lead = domain::FindLead(team)) to.push_back(lead->user_id);
   }
   std::sort(to.begin(), to.end());
   to.erase(std::unique(to.begin(), to.end()), to.end());

@@ -13,23 +13,26 @@ constexpr std::string_view kCheckpointAction = "audit.checkpoint";
 
 }  // namespace
 
-std::vector<domain::AuditChainHead> ReadChainHeads(storage::Repositories& r) {
-  const int64_t seq = r.Audit().LastSeq();
-  std::string hash(domain::kGenesisHash);
-  if (seq > 0) {
-    auto last = r.Audit().Range(seq - 1, 1);
-    if (last.empty()) throw storage::StorageError("the audit log's newest record could not be read");
-    hash = last[0].hash;
-  }
-  return {{std::string(domain::kMainAuditChain), seq, hash}};
-}
-
 AuditCheckpointer::AuditCheckpointer(storage::Store& store, const Clock& clock, ed25519::SigningKey key,
-                                     CheckpointArchive& archive, CheckpointPublisher* publisher)
-    : store_(store), clock_(clock), key_(std::move(key)), archive_(archive), publisher_(publisher) {}
+                                     CheckpointArchive& archive, CheckpointPublisher* publisher, std::string holder)
+    : store_(store),
+      clock_(clock),
+      key_(std::move(key)),
+      archive_(archive),
+      publisher_(publisher),
+      holder_(std::move(holder)) {}
 
 std::optional<domain::AuditCheckpoint> AuditCheckpointer::Checkpoint() {
   std::lock_guard lock(mutex_);
+  // One checkpointer per cluster: the lease is renewed (or taken over from a dead holder) first.
+  const TimePoint now = clock_.Now();
+  bool leased = false;
+  store_.Write([&](storage::Repositories& r) {
+    leased = r.JobClaims().Lease(std::string(kCheckpointerLease), holder_, now, now - kCheckpointerLeaseStale);
+    return true;
+  });
+  if (!leased) return std::nullopt;
+
   const auto numbers = archive_.Numbers();
   const int64_t newest = numbers.empty() ? 0 : numbers.back();
   std::optional<std::string> newest_file;
@@ -39,15 +42,45 @@ std::optional<domain::AuditCheckpoint> AuditCheckpointer::Checkpoint() {
   }
   const auto newest_parsed =
       newest_file ? std::optional(domain::ParseCheckpoint(*newest_file)) : std::nullopt;
+  const std::vector<domain::AuditChainHead>* vouched =
+      newest_parsed && *newest_parsed ? &(*newest_parsed)->chains : nullptr;
   bool moved = false;
   const auto heads = store_.ReadValue([&](storage::Repositories& r) {
-    auto h = ReadChainHeads(r);
-    if (h[0].seq == 0) return h;  // nothing to vouch for yet
-    if (newest_parsed && *newest_parsed && (*newest_parsed)->chains == h) return h;
-    // The checkpoint's own record, appended after it was signed, is not a move of the log.
-    const auto last = r.Audit().Range(h[0].seq - 1, 1);
-    moved = !(newest > 0 && last.size() == 1 && last[0].action == kCheckpointAction &&
-              last[0].target_id == std::to_string(newest));
+    auto h = r.Audit().Heads();
+    if (h.empty() || (vouched && *vouched == h)) return h;  // nothing (new) to vouch for
+    // The log has moved unless the only change is the newest checkpoint's own record, appended
+    // after it was signed, at the head of one chain right after what the checkpoint vouched for.
+    int own_records = 0;
+    for (const auto& head : h) {
+      std::optional<domain::AuditChainHead> before;
+      if (vouched) {
+        for (const auto& v : *vouched) {
+          if (v.chain == head.chain) before = v;
+        }
+      }
+      if (before && *before == head) continue;
+      const bool own_record_only = [&] {
+        if (newest == 0 || head.seq != (before ? before->seq : 0) + 1) return false;
+        const auto last = r.Audit().Range(head.chain, head.seq - 1, 1);
+        return last.size() == 1 && last[0].action == kCheckpointAction &&
+               last[0].target_id == std::to_string(newest) &&
+               last[0].prev_hash == (before ? before->hash : std::string(domain::kGenesisHash));
+      }();
+      if (!own_record_only) {
+        moved = true;
+        break;
+      }
+      ++own_records;
+    }
+    if (own_records > 1) moved = true;  // the checkpoint's record is in one chain only
+    // A chain the checkpoint vouched for that is gone is a change too (verify will say more).
+    if (vouched && !moved) {
+      for (const auto& v : *vouched) {
+        bool present = false;
+        for (const auto& head : h) present = present || head.chain == v.chain;
+        if (!present) moved = true;
+      }
+    }
     return h;
   });
   if (!moved) {
@@ -75,7 +108,9 @@ std::optional<domain::AuditCheckpoint> AuditCheckpointer::Checkpoint() {
     r.Audit().Append(a);
     return true;
   });
-  log::Info("audit.checkpoint", {{"number", c.number}, {"seq", c.chains[0].seq}});
+  int64_t records = 0;
+  for (const auto& head : c.chains) records += head.seq;
+  log::Info("audit.checkpoint", {{"number", c.number}, {"chains", c.chains.size()}, {"records", records}});
   PublishPending();
   return c;
 }
@@ -106,19 +141,15 @@ std::optional<std::string> AuditCheckpointer::CheckNewest() {
            parsed.error().message + ")";
   }
   for (const auto& head : parsed->chains) {
-    if (head.chain != domain::kMainAuditChain) {
-      return "checkpoint " + std::to_string(n) + " names a chain \"" + head.chain + "\" this log does not have";
-    }
-    const auto record =
-        head.seq == 0 ? std::vector<domain::AuditRecord>{}
-                      : store_.ReadValue([&](storage::Repositories& r) { return r.Audit().Range(head.seq - 1, 1); });
+    const auto record = store_.ReadValue(
+        [&](storage::Repositories& r) { return r.Audit().Range(head.chain, head.seq - 1, 1); });
+    const std::string which = "record " + std::to_string(head.seq) + " of chain " + std::to_string(head.chain);
     if (record.empty() || record[0].seq != head.seq) {
-      return "the audit log no longer holds record " + std::to_string(head.seq) + ", which checkpoint " +
-             std::to_string(n) + " (" + domain::FormatMicrosUtc(parsed->issued_at) +
-             ") vouches for: records were removed";
+      return "the audit log no longer holds " + which + ", which checkpoint " + std::to_string(n) + " (" +
+             domain::FormatMicrosUtc(parsed->issued_at) + ") vouches for: records were removed";
     }
     if (record[0].hash != head.hash) {
-      return "record " + std::to_string(head.seq) + " is not the record checkpoint " + std::to_string(n) + " (" +
+      return which + " is not the record checkpoint " + std::to_string(n) + " (" +
              domain::FormatMicrosUtc(parsed->issued_at) + ") vouches for: the audit log was changed";
     }
   }

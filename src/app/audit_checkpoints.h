@@ -1,15 +1,23 @@
 // The server's signed audit checkpoints (docs/audit-format.md, "Checkpoints"). Now and then (the
-// composition root asks every minute and at shutdown) the checkpointer signs the audit log's
-// chain heads with the server's Ed25519 key, keeps the checkpoint in an archive outside the
-// database, records in the log itself that it did so (action `audit.checkpoint`), and sends it to
-// an external endpoint if one is configured. `kith audit verify` (audit_verify.h) checks the log
-// against every checkpoint.
+// composition root asks every minute and at shutdown) the checkpointer signs the heads of every
+// chain of the audit log (AuditLog::Heads) with the server's Ed25519 key, keeps the checkpoint in
+// an archive outside the database, records in the log itself that it did so (action
+// `audit.checkpoint`), and sends it to an external endpoint if one is configured. `kith audit
+// verify` (audit_verify.h) checks the log against every checkpoint.
+//
+// One checkpointer signs per cluster (several servers may share one PostgreSQL database): before
+// each checkpoint it renews a lease in the database (JobClaimRepository::Lease, job
+// kCheckpointerLease); a server whose lease is held by another, live server signs nothing. A
+// lease not renewed for kCheckpointerLeaseStale (its holder died or stalled) passes to the next
+// server that asks. Docs: docs/adr/0017-one-audit-checkpointer-per-cluster.md.
 //
 // Thread safety: AuditCheckpointer is safe from any thread (one checkpoint at a time). Archive
 // and publisher implementations are called by one checkpointer at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <string_view>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,21 +57,25 @@ class CheckpointPublisher {
   virtual Status Publish(int64_t number, const std::string& file) = 0;
 };
 
-// The chain heads of the log as it is in this transaction: today one chain, "main".
-std::vector<domain::AuditChainHead> ReadChainHeads(storage::Repositories& r);
+// The lease that makes one server of a cluster the checkpointer, and how long an unrenewed lease
+// holds (the checkpointer renews it every minute).
+inline constexpr std::string_view kCheckpointerLease = "audit.checkpointer";
+inline constexpr std::chrono::minutes kCheckpointerLeaseStale{3};
 
 class AuditCheckpointer {
  public:
-  // `archive` and `publisher` (may be null) must outlive the checkpointer.
+  // `archive` and `publisher` (may be null) must outlive the checkpointer. `holder` names this
+  // server in the lease (unique among the servers sharing the database).
   AuditCheckpointer(storage::Store& store, const Clock& clock, ed25519::SigningKey key, CheckpointArchive& archive,
-                    CheckpointPublisher* publisher);
+                    CheckpointPublisher* publisher, std::string holder);
 
-  // Signs the chain heads if the log has moved since the newest checkpoint (records appended
-  // other than the `audit.checkpoint` record of that checkpoint), stores the checkpoint, appends
-  // its `audit.checkpoint` record and then sends every checkpoint the endpoint has not yet
-  // accepted. Returns the new checkpoint, or nullopt if the log had not moved. Throws if the
-  // archive or the store fail (nothing is recorded in the log then); a failed send is logged
-  // and retried on the next call.
+  // Takes or renews the lease; then, if this server holds it, signs the heads of every chain if
+  // the log has moved since the newest checkpoint (records appended other than the
+  // `audit.checkpoint` record of that checkpoint), stores the checkpoint, appends its
+  // `audit.checkpoint` record and then sends every checkpoint the endpoint has not yet accepted.
+  // Returns the new checkpoint, or nullopt if the log had not moved or another server holds the
+  // lease. Throws if the archive or the store fail (nothing is recorded in the log then); a
+  // failed send is logged and retried on the next call.
   std::optional<domain::AuditCheckpoint> Checkpoint();
 
   // Compares the newest checkpoint with the log: empty if the log still holds the record the
@@ -79,6 +91,7 @@ class AuditCheckpointer {
   ed25519::SigningKey key_;
   CheckpointArchive& archive_;
   CheckpointPublisher* publisher_;
+  std::string holder_;
   std::mutex mutex_;
 };
 

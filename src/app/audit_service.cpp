@@ -47,23 +47,33 @@ Result<std::vector<std::string>> QueryWords(const std::string& name) {
   return words;
 }
 
-std::optional<std::pair<TimePoint, int64_t>> ParseCursor(const std::string& cursor) {
-  const size_t dot = cursor.find('.');
-  if (dot == std::string::npos) return std::nullopt;
-  int64_t at = 0, seq = 0;
+// "MICROS.CHAIN.SEQ": the time, chain and seq of the last record of the page before.
+struct Cursor {
+  TimePoint at;
+  int64_t chain = 0;
+  int64_t seq = 0;
+};
+
+std::optional<Cursor> ParseCursor(const std::string& cursor) {
+  const size_t dot1 = cursor.find('.');
+  const size_t dot2 = dot1 == std::string::npos ? dot1 : cursor.find('.', dot1 + 1);
+  if (dot2 == std::string::npos) return std::nullopt;
+  int64_t at = 0, chain = 0, seq = 0;
   const char* a = cursor.data();
-  auto r1 = std::from_chars(a, a + dot, at);
-  auto r2 = std::from_chars(a + dot + 1, a + cursor.size(), seq);
-  if (r1.ec != std::errc() || r1.ptr != a + dot || r2.ec != std::errc() || r2.ptr != a + cursor.size() || seq < 1) {
+  auto r1 = std::from_chars(a, a + dot1, at);
+  auto r2 = std::from_chars(a + dot1 + 1, a + dot2, chain);
+  auto r3 = std::from_chars(a + dot2 + 1, a + cursor.size(), seq);
+  if (r1.ec != std::errc() || r1.ptr != a + dot1 || r2.ec != std::errc() || r2.ptr != a + dot2 || chain < 0 ||
+      r3.ec != std::errc() || r3.ptr != a + cursor.size() || seq < 1) {
     return std::nullopt;
   }
-  return std::pair{FromMicros(at), seq};
+  return Cursor{FromMicros(at), chain, seq};
 }
 
 }  // namespace
 
 std::string AuditCursor(const domain::AuditRecord& record) {
-  return std::to_string(ToMicros(record.at)) + "." + std::to_string(record.seq);
+  return std::to_string(ToMicros(record.at)) + "." + std::to_string(record.chain) + "." + std::to_string(record.seq);
 }
 
 void AuditService::Record(const Principal&, domain::AuditRecord a) {
@@ -100,8 +110,9 @@ Result<storage::AuditQuery> AuditService::Authorise(const Principal& p, const Au
   if (!f.cursor.empty()) {
     const auto cursor = ParseCursor(f.cursor);
     if (!cursor) return Error::Invalid("before", "Not a cursor this service gave out; start from the first page.");
-    q.before_at = cursor->first;
-    q.before_seq = cursor->second;
+    q.before_at = cursor->at;
+    q.before_chain = cursor->chain;
+    q.before_seq = cursor->seq;
   }
   // A child or a user of another authority is not the auditor's to see, and answers as missing.
   const auto [child_ok, user_ok] = ctx_.store.ReadValue([&](Repositories& r) {
@@ -194,6 +205,7 @@ Result<AuditExport> AuditService::Export(const Principal& p, const AuditFilter& 
     const bool last = static_cast<int>(page.size()) < query->limit;
     if (!page.empty()) {
       query->before_at = page.back().record.at;
+      query->before_chain = page.back().record.chain;
       query->before_seq = page.back().record.seq;
     }
     for (auto& v : page) {

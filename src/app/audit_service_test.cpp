@@ -87,7 +87,7 @@ class AuditServiceTest : public AppFixture {
   }
 
   std::vector<domain::AuditRecord> Since(int64_t seq) {
-    return store_->ReadValue([&](storage::Repositories& r) { return r.Audit().Range(seq, 1000); });
+    return store_->ReadValue([&](storage::Repositories& r) { return r.Audit().Range(0, seq, 1000); });
   }
 
   std::optional<AuditService> audit_;

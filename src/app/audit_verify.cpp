@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -74,7 +75,7 @@ std::map<int64_t, Held> CheckArchive(const AuditVerifyOptions& o, ChainReport& r
         for (const auto& head : parsed->chains) {
           for (const auto& old : before->checkpoint->chains) {
             if (old.chain == head.chain && old.seq > head.seq) {
-              report.problems.push_back(Describe(*parsed) + " vouches for fewer records of chain " + head.chain +
+              report.problems.push_back(Describe(*parsed) + " vouches for fewer records of chain " + N(head.chain) +
                                         " than checkpoint " + N(n - 1) + ".");
             }
           }
@@ -98,86 +99,114 @@ ChainReport VerifyAuditChain(storage::Store& store, const AuditVerifyOptions& o)
   ChainReport report;
   auto held = CheckArchive(o, report);
 
-  // What each checkpoint says the main chain held at a sequence number.
+  // What each checkpoint says each chain held at a sequence number.
   struct Vouched {
     const AuditCheckpoint* checkpoint;
     std::string hash;
   };
-  std::multimap<int64_t, Vouched> vouched;
+  std::map<int64_t, std::multimap<int64_t, Vouched>> vouched;  // chain -> seq -> vouched
   for (const auto& [n, h] : held) {
     if (!h.checkpoint) continue;
     for (const auto& head : h.checkpoint->chains) {
-      if (head.chain == domain::kMainAuditChain) {
-        vouched.emplace(head.seq, Vouched{&*h.checkpoint, head.hash});
-      } else {
-        report.problems.push_back(Describe(*h.checkpoint) + " names a chain \"" + head.chain +
-                                  "\" this log does not have.");
-      }
+      vouched[head.chain].emplace(head.seq, Vouched{&*h.checkpoint, head.hash});
     }
   }
   // Checkpoints the log says were made, with the hash of their files.
-  std::map<int64_t, std::pair<int64_t, std::string>> recorded;  // number -> (seq, file_sha256)
-
-  std::string prev_hash(domain::kGenesisHash);
-  int64_t expected_seq = 1;
-  int64_t last_good_checkpoint_seq = 0;
-  auto broken = [&](int64_t seq, std::string problem) {
-    if (report.first_broken_seq == 0) report.first_broken_seq = seq;
-    report.problems.push_back(std::move(problem));
+  struct Recorded {
+    int64_t chain;
+    int64_t seq;
+    std::string file_sha256;
   };
-  for (;;) {
-    auto page = store.ReadValue([&](storage::Repositories& r) { return r.Audit().Range(expected_seq - 1, kPage); });
-    for (const auto& rec : page) {
-      if (rec.seq != expected_seq) {
-        broken(rec.seq, "Records " + N(expected_seq) + " to " + N(rec.seq - 1) + " are missing.");
-      } else if (rec.prev_hash != prev_hash) {
-        broken(rec.seq, "Record " + N(rec.seq) + " does not follow the record before it (prev_hash differs).");
-      } else if (rec.hash != domain::ComputeAuditHash(rec)) {
-        broken(rec.seq, "Record " + N(rec.seq) + "'s contents were changed after it was written (hash differs).");
-      }
-      for (auto [it, end] = vouched.equal_range(rec.seq); it != end; ++it) {
-        if (rec.hash == it->second.hash) {
-          last_good_checkpoint_seq = rec.seq;
-        } else {
-          broken(rec.seq, "Record " + N(rec.seq) + " is not the record " + Describe(*it->second.checkpoint) +
-                              " vouches for: a record after " +
-                              (last_good_checkpoint_seq ? "record " + N(last_good_checkpoint_seq) : "the start") +
-                              " and up to record " + N(rec.seq) +
-                              " was changed, removed or inserted, and the later hashes recomputed.");
-        }
-      }
-      if (rec.action == "audit.checkpoint") {
-        auto detail = nlohmann::json::parse(rec.detail, nullptr, false);
-        if (detail.is_object() && detail.contains("number") && detail["number"].is_number_integer() &&
-            detail.contains("file_sha256") && detail["file_sha256"].is_string()) {
-          recorded[detail["number"].get<int64_t>()] = {rec.seq, detail["file_sha256"].get<std::string>()};
-        } else {
-          broken(rec.seq, "Record " + N(rec.seq) + " is an audit.checkpoint record without its number and file hash.");
-        }
-      }
-      prev_hash = rec.hash;
-      expected_seq = rec.seq + 1;
-      ++report.checked;
-    }
-    report.head_hash = prev_hash;
-    if (o.progress) o.progress(report.checked);
-    if (static_cast<int>(page.size()) < kPage) break;
+  std::map<int64_t, Recorded> recorded;  // by checkpoint number
+
+  // Every chain the log has, and every chain a checkpoint names (a chain removed whole is one
+  // the log no longer has).
+  std::set<int64_t> chains;
+  for (const auto& head : store.ReadValue([](storage::Repositories& r) { return r.Audit().Heads(); })) {
+    chains.insert(head.chain);
   }
-  const int64_t last_seq = expected_seq - 1;
-  for (auto it = vouched.upper_bound(last_seq); it != vouched.end(); ++it) {
-    broken(last_seq + 1, "The log ends at record " + N(last_seq) + " but " + Describe(*it->second.checkpoint) +
-                             " vouches for record " + N(it->first) + ": records " + N(last_seq + 1) + " to " +
-                             N(it->first) + " were removed.");
+  for (const auto& entry : vouched) chains.insert(entry.first);
+
+  for (const int64_t chain : chains) {
+    const std::string of_chain = " of chain " + N(chain);
+    std::string prev_hash(domain::kGenesisHash);
+    int64_t expected_seq = 1;
+    int64_t last_good_checkpoint_seq = 0;
+    const auto& vouched_here = vouched[chain];
+    auto broken = [&](int64_t seq, std::string problem) {
+      if (report.first_broken_seq == 0) {
+        report.first_broken_chain = chain;
+        report.first_broken_seq = seq;
+      }
+      report.problems.push_back(std::move(problem));
+    };
+    for (;;) {
+      auto page = store.ReadValue(
+          [&](storage::Repositories& r) { return r.Audit().Range(chain, expected_seq - 1, kPage); });
+      for (const auto& rec : page) {
+        const std::string record = "Record " + N(rec.seq) + of_chain;
+        if (rec.seq != expected_seq) {
+          broken(rec.seq, "Records " + N(expected_seq) + " to " + N(rec.seq - 1) + of_chain + " are missing.");
+        } else if (rec.prev_hash != prev_hash) {
+          broken(rec.seq, record + " does not follow the record before it (prev_hash differs).");
+        } else if (rec.hash != domain::ComputeAuditHash(rec)) {
+          broken(rec.seq, record + "'s contents were changed after it was written (hash differs).");
+        }
+        for (auto [it, end] = vouched_here.equal_range(rec.seq); it != end; ++it) {
+          if (rec.hash == it->second.hash) {
+            last_good_checkpoint_seq = rec.seq;
+          } else {
+            broken(rec.seq, record + " is not the record " + Describe(*it->second.checkpoint) +
+                                " vouches for: a record after " +
+                                (last_good_checkpoint_seq ? "record " + N(last_good_checkpoint_seq) : "the start") +
+                                " and up to record " + N(rec.seq) + of_chain +
+                                " was changed, removed or inserted, and the later hashes recomputed.");
+          }
+        }
+        if (rec.action == "audit.checkpoint") {
+          auto detail = nlohmann::json::parse(rec.detail, nullptr, false);
+          if (detail.is_object() && detail.contains("number") && detail["number"].is_number_integer() &&
+              detail.contains("file_sha256") && detail["file_sha256"].is_string()) {
+            const int64_t number = detail["number"].get<int64_t>();
+            if (const auto before = recorded.find(number); before != recorded.end()) {
+              // Two checkpointers numbered alike (docs/adr/0017-one-audit-checkpointer-per-cluster.md).
+              report.problems.push_back("Checkpoint " + N(number) + " was made twice: at record " +
+                                        N(before->second.seq) + " of chain " + N(before->second.chain) + " and at " +
+                                        N(rec.seq) + of_chain + " of the log.");
+            }
+            recorded[number] = {chain, rec.seq, detail["file_sha256"].get<std::string>()};
+          } else {
+            broken(rec.seq, record + " is an audit.checkpoint record without its number and file hash.");
+          }
+        }
+        prev_hash = rec.hash;
+        expected_seq = rec.seq + 1;
+        ++report.checked;
+      }
+      if (o.progress) o.progress(report.checked);
+      if (static_cast<int>(page.size()) < kPage) break;
+    }
+    const int64_t last_seq = expected_seq - 1;
+    if (last_seq > 0) report.heads.push_back({chain, last_seq, prev_hash});
+    for (auto it = vouched_here.upper_bound(last_seq); it != vouched_here.end(); ++it) {
+      broken(last_seq + 1, last_seq == 0 ? "Chain " + N(chain) + " is gone but " + Describe(*it->second.checkpoint) +
+                                               " vouches for its records 1 to " + N(it->first) + ": they were removed."
+                                         : "Chain " + N(chain) + " ends at record " + N(last_seq) + " but " +
+                                               Describe(*it->second.checkpoint) + " vouches for record " +
+                                               N(it->first) + ": records " + N(last_seq + 1) + " to " +
+                                               N(it->first) + of_chain + " were removed.");
+    }
   }
   if (o.checkpoints) {
     for (const auto& [number, what] : recorded) {
       const auto h = held.find(number);
+      const std::string where = "record " + N(what.seq) + " of chain " + N(what.chain);
       if (h == held.end()) {
-        report.problems.push_back("Checkpoint " + N(number) + ", made at record " + N(what.first) +
-                                  " of the log, is missing from " + o.checkpoints->Describe() + ".");
-      } else if (domain::CheckpointFileHash(h->second.file) != what.second) {
+        report.problems.push_back("Checkpoint " + N(number) + ", made at " + where + " of the log, is missing from " +
+                                  o.checkpoints->Describe() + ".");
+      } else if (domain::CheckpointFileHash(h->second.file) != what.file_sha256) {
         report.problems.push_back("Checkpoint " + N(number) + " in " + o.checkpoints->Describe() +
-                                  " is not the file recorded at record " + N(what.first) + " of the log.");
+                                  " is not the file recorded at " + where + " of the log.");
       }
     }
   }

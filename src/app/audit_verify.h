@@ -1,16 +1,18 @@
-// Verifies the audit log (docs/audit-format.md): the chain — sequence numbers run 1, 2, 3 …
-// without gaps, each record's prev_hash is the previous record's hash, each hash matches the
-// record's contents — and, given an archive of signed checkpoints and the public keys to trust,
-// the log against every checkpoint:
+// Verifies the whole audit log (docs/audit-format.md), chain by chain (domain/audit.h): within
+// each chain sequence numbers run 1, 2, 3 … without gaps, each record's prev_hash is the previous
+// record's hash, each hash matches the record's contents — and, given an archive of signed
+// checkpoints and the public keys to trust, the log against every checkpoint:
 // - each checkpoint is well formed, signed by a trusted key, numbered 1, 2, 3 … without gaps
 //   and names the hash of the one before (a removed or altered checkpoint is seen);
-// - the record each checkpoint vouches for is still there with the same hash (a record changed
-//   and the later hashes recomputed, or deleted and the rest renumbered, is seen; so are records
-//   removed from the end up to a checkpoint);
+// - for every chain head a checkpoint vouches for, that record is still there with the same
+//   hash (a record changed and the later hashes recomputed, or deleted and the rest renumbered,
+//   is seen; so are records removed from the end of a chain up to a checkpoint, and a chain
+//   removed whole);
 // - every checkpoint the log says was made (`audit.checkpoint` records) is in the archive, with
 //   the same file.
-// Records after the newest checkpoint are protected by the chain alone until the next one.
-// Thread safety: reads the store in consistent pages; safe from any thread.
+// Records after the newest checkpoint are protected by their chain alone until the next one.
+// Thread safety: reads the store in consistent pages; safe from any thread. Records appended
+// while it runs may or may not be checked; every record there was when it started is.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +29,7 @@
 namespace kith::app {
 
 struct AuditVerifyOptions {
-  // Checkpoints to check the log against; null: the chain alone.
+  // Checkpoints to check the log against; null: the chains alone.
   const CheckpointArchive* checkpoints = nullptr;
   // Keys whose signatures are believed. A checkpoint signed by any other key is a problem.
   std::vector<ed25519::PublicKey> trusted_keys;
@@ -36,10 +38,13 @@ struct AuditVerifyOptions {
 };
 
 struct ChainReport {
-  int64_t checked = 0;     // records read
-  bool ok = true;          // no problem of any kind
-  int64_t first_broken_seq = 0;  // the first record whose chain is broken; 0 if none
-  std::string head_hash;   // hash of the last record read
+  int64_t checked = 0;  // records read, over every chain
+  bool ok = true;       // no problem of any kind
+  // The first record whose chain is broken (chain, seq); first_broken_seq is 0 if none.
+  int64_t first_broken_chain = 0;
+  int64_t first_broken_seq = 0;
+  // The last record read of each chain, in chain order (the heads when the chains are intact).
+  std::vector<storage::AuditChainHead> heads;
   // Checkpoints found valid (well formed, trusted signature, in sequence) and the newest of them.
   int64_t checkpoints_valid = 0;
   std::optional<domain::AuditCheckpoint> newest_checkpoint;

@@ -79,7 +79,7 @@ class AuditVerifyTest : public ::testing::Test {
 
   void Open() {
     store_ = storage::OpenSqliteStore({.path = DbPath(), .readers = 1});
-    checkpointer_ = std::make_unique<AuditCheckpointer>(*store_, clock_, Key(1), archive_, &publisher_);
+    checkpointer_ = std::make_unique<AuditCheckpointer>(*store_, clock_, Key(1), archive_, &publisher_, "node-a");
   }
 
   void Append(int n) {
@@ -102,7 +102,7 @@ class AuditVerifyTest : public ::testing::Test {
   }
 
   std::vector<domain::AuditRecord> All() {
-    return store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 1'000'000); });
+    return store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 1'000'000); });
   }
 
   // The insider: with the server stopped, drops the triggers and replaces the whole log with
@@ -179,7 +179,7 @@ TEST_F(AuditVerifyTest, SignsTheHeadOnlyWhenTheLogMovedAndRecordsEachCheckpoint)
   EXPECT_EQ(first->number, 1);
   EXPECT_EQ(first->previous, std::string(domain::kGenesisHash));
   ASSERT_EQ(first->chains.size(), 1u);
-  EXPECT_EQ(first->chains[0].chain, "main");
+  EXPECT_EQ(first->chains[0].chain, 0);
   EXPECT_EQ(first->chains[0].seq, 3);
   EXPECT_EQ(first->chains[0].hash, All()[2].hash);
   const auto log = All();
@@ -232,9 +232,9 @@ TEST_F(AuditVerifyTest, Reproduction5_AChangedRecordWithItsLaterHashesRecomputed
   const auto report = Verify();
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.first_broken_seq, 10);
-  EXPECT_TRUE(Mentions(report, "Record 10 is not the record checkpoint 1 (signed 2026-12-04T10:15:10.000000Z) vouches for"))
+  EXPECT_TRUE(Mentions(report, "Record 10 of chain 0 is not the record checkpoint 1 (signed 2026-12-04T10:15:10.000000Z) vouches for"))
       << Problems(report);
-  EXPECT_TRUE(Mentions(report, "after the start and up to record 10")) << Problems(report);
+  EXPECT_TRUE(Mentions(report, "after the start and up to record 10 of chain 0")) << Problems(report);
 }
 
 TEST_F(AuditVerifyTest, Reproduction5_ADeletedAndRenumberedRecordIsCaught) {
@@ -248,7 +248,7 @@ TEST_F(AuditVerifyTest, Reproduction5_ADeletedAndRenumberedRecordIsCaught) {
   EXPECT_TRUE(ChainAlone().ok);
   const auto report = Verify();
   EXPECT_FALSE(report.ok);
-  EXPECT_TRUE(Mentions(report, "Record 13 is not the record checkpoint 2")) << Problems(report);
+  EXPECT_TRUE(Mentions(report, "Record 13 of chain 0 is not the record checkpoint 2")) << Problems(report);
   EXPECT_TRUE(Mentions(report, "after record 6 and up to record 13")) << Problems(report);
 }
 
@@ -261,8 +261,8 @@ TEST_F(AuditVerifyTest, Reproduction5_TruncationUpToACheckpointIsCaught) {
   EXPECT_TRUE(ChainAlone().ok);
   const auto report = Verify();
   EXPECT_FALSE(report.ok);
-  EXPECT_TRUE(Mentions(report, "The log ends at record 5 but checkpoint 1")) << Problems(report);
-  EXPECT_TRUE(Mentions(report, "records 6 to 8 were removed")) << Problems(report);
+  EXPECT_TRUE(Mentions(report, "Chain 0 ends at record 5 but checkpoint 1")) << Problems(report);
+  EXPECT_TRUE(Mentions(report, "records 6 to 8 of chain 0 were removed")) << Problems(report);
 }
 
 TEST_F(AuditVerifyTest, Reproduction5_ARemovedCheckpointIsCaught) {
@@ -277,13 +277,13 @@ TEST_F(AuditVerifyTest, Reproduction5_ARemovedCheckpointIsCaught) {
   auto report = Verify();
   EXPECT_FALSE(report.ok);
   EXPECT_TRUE(Mentions(report, "Checkpoint 2 is missing from the test archive")) << Problems(report);
-  EXPECT_TRUE(Mentions(report, "made at record 6 of the log")) << Problems(report);
+  EXPECT_TRUE(Mentions(report, "made at record 6 of chain 0 of the log")) << Problems(report);
   std::swap(archive_.files, middle);
 
   archive_.files.erase(3);  // the newest: only the log remembers it
   report = Verify();
   EXPECT_FALSE(report.ok);
-  EXPECT_TRUE(Mentions(report, "Checkpoint 3, made at record 9 of the log, is missing")) << Problems(report);
+  EXPECT_TRUE(Mentions(report, "Checkpoint 3, made at record 9 of chain 0 of the log, is missing")) << Problems(report);
 }
 
 TEST_F(AuditVerifyTest, AForgedOrAlteredCheckpointIsCaught) {
@@ -298,7 +298,7 @@ TEST_F(AuditVerifyTest, AForgedOrAlteredCheckpointIsCaught) {
   forged.number = 1;
   forged.issued_at = clock_.Now();
   forged.previous = std::string(domain::kGenesisHash);
-  forged.chains = store_->ReadValue([](storage::Repositories& r) { return ReadChainHeads(r); });
+  forged.chains = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Heads(); });
   archive_.files[1] = domain::SignCheckpoint(forged, Key(9));
   auto report = Verify();
   EXPECT_FALSE(report.ok);
@@ -306,10 +306,35 @@ TEST_F(AuditVerifyTest, AForgedOrAlteredCheckpointIsCaught) {
   EXPECT_EQ(report.checkpoints_valid, 0);
 
   std::string altered = archive_.files[1];
-  altered.replace(altered.find("chain main 4"), 12, "chain main 3");
+  altered.replace(altered.find("chain 0 4 "), 10, "chain 0 3 ");
   archive_.files[1] = altered;
   report = Verify({Key(9).public_key()});
   EXPECT_TRUE(Mentions(report, "does not match its signature: it was altered")) << Problems(report);
+}
+
+// Several servers share one database: only the holder of the lease signs; when it stops
+// renewing the lease (it died), another server takes over.
+TEST_F(AuditVerifyTest, OneCheckpointerSignsPerClusterAndAnotherTakesOverWhenItDies) {
+  MemoryArchive other_archive;
+  AuditCheckpointer other(*store_, clock_, Key(1), other_archive, nullptr, "node-b");
+  Append(2);
+  ASSERT_TRUE(checkpointer_->Checkpoint()) << "node-a takes the lease";
+  Append(2);
+  EXPECT_FALSE(other.Checkpoint()) << "node-b signs nothing while node-a's lease is fresh";
+  EXPECT_TRUE(other_archive.files.empty());
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(checkpointer_->Checkpoint()) << "node-a renews its lease and signs";
+  clock_.Advance(kCheckpointerLeaseStale);
+  Append(1);
+  ASSERT_TRUE(other.Checkpoint()) << "node-a stopped renewing: node-b takes over";
+  EXPECT_EQ(other_archive.files.size(), 1u);
+  EXPECT_FALSE(checkpointer_->Checkpoint()) << "node-a, back, no longer holds the lease";
+  // node-b numbers from its own (empty) directory: with the directories not shared, verification
+  // says so rather than passing (ADR 0017: the nodes share one directory).
+  EXPECT_EQ(other_archive.files.count(1), 1u);
+  const auto report = Verify();
+  EXPECT_FALSE(report.ok);
+  EXPECT_TRUE(Mentions(report, "Checkpoint 1 was made twice")) << Problems(report);
 }
 
 TEST_F(AuditVerifyTest, WithoutAKeyTheCheckpointsCannotBeBelieved) {

@@ -1,8 +1,11 @@
 #include "app/auth_service.h"
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
+#include "common/net_address.h"
 #include "common/log.h"
 
 namespace kith::app {
@@ -17,20 +20,26 @@ std::chrono::seconds Until(TimePoint from, TimePoint to) {
   return std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(to - from));
 }
 
+// The same answer whether the username exists or not.
 Error Locked(std::chrono::seconds retry_after) {
   return {ErrorCode::kLocked,
-          "This account is locked after repeated failed sign-in attempts. Try again later, or ask your "
-          "administrator to unlock it.",
+          "Too many failed sign-in attempts for this username. Try again after the time given in Retry-After, "
+          "or ask your administrator for help.",
           {},
           retry_after};
+}
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 Error WrongCredentials() { return Error::Unauthenticated("The username or password is wrong."); }
 
 }  // namespace
 
-AuthService::AuthService(Context& context)
-    : ctx_(context), throttle_(context.clock, context.policy.address_attempts_per_minute) {}
+AuthService::AuthService(Context& context, RateLimiter& limiter) : ctx_(context), limiter_(limiter) {}
 
 SessionState AuthService::StateOf(const User& user, const SessionRecord& session, Repositories& repos) const {
   if (session.second_factor_done) return SessionState::kComplete;
@@ -69,6 +78,7 @@ bool AuthService::RecordFailure(const User& user, const std::string& action, con
   const TimePoint now = ctx_.clock.Now();
   bool locked_now = false;
   ctx_.store.Write([&](Repositories& r) {
+    locked_now = false;
     auto fresh = r.Users().Get(user.id);
     if (!fresh) return false;
     if (++fresh->failed_logins >= ctx_.policy.lockout_threshold) {
@@ -92,35 +102,58 @@ bool AuthService::RecordFailure(const User& user, const std::string& action, con
 
 Result<SignInResult> AuthService::SignIn(const std::string& username, const std::string& password,
                                          const std::string& client) {
-  if (auto wait = throttle_.Attempt(client)) {
-    log::Warn("auth.rate_limited", {{"client", client}});
-    return Error{ErrorCode::kRateLimited,
-                 "Too many sign-in attempts from your address; wait a minute and try again.",
-                 {},
-                 *wait};
-  }
+  const Policy& policy = ctx_.policy;
   const TimePoint now = ctx_.clock.Now();
+  // Counted per username as typed, whether or not it exists, so that a locked account and an
+  // unknown one cannot be told apart; and per address, so that a guesser locks out only their
+  // own address (docs/adr/0015-sign-in-throttling.md).
+  const std::string account = LowerAscii(username);
+  const std::string pair = account + '\n' + AddressKey(client);
+  const bool known_address = limiter_.Check(policy.known_address, pair).has_value();
+  const RateLimit& budget = known_address ? policy.failures_per_username_from_known_addresses
+                                          : policy.failures_per_username_from_new_addresses;
   auto user = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().GetByUsername(username); });
   const std::string detail = nlohmann::json{{"username", username}}.dump();
-  if (!user) {
+
+  std::optional<std::chrono::seconds> blocked = limiter_.Check(policy.failures_per_username_and_address, pair);
+  std::string why = "too many failures from this address";
+  if (!blocked && (blocked = limiter_.Check(budget, account))) {
+    why = known_address ? "too many failures from known addresses" : "too many failures from new addresses";
+  }
+  if (!blocked && user && user->locked_until && *user->locked_until > now) {
+    blocked = Until(now, *user->locked_until);
+    why = "account locked";
+  }
+  if (blocked) {
+    // As long as a password check, so that the answer's timing tells nothing either.
     ctx_.hasher.VerifyDummy(password);
-    AuditDenied(nullptr, "session.create", "unknown username", client, detail);
-    return WrongCredentials();
+    AuditDenied(user ? &*user : nullptr, "session.create", why, client, detail);
+    return Locked(*blocked);
   }
-  if (user->locked_until && *user->locked_until > now) {
-    AuditDenied(&*user, "session.create", "account locked", client, detail);
-    return Locked(Until(now, *user->locked_until));
+  bool right;
+  if (user) {
+    right = ctx_.hasher.Verify(user->password_hash, password);
+  } else {
+    ctx_.hasher.VerifyDummy(password);
+    right = false;
   }
-  if (!ctx_.hasher.Verify(user->password_hash, password)) {
-    if (RecordFailure(*user, "session.create", "wrong password", client, detail)) {
-      return Locked(ctx_.policy.lockout_duration);
-    }
+  if (!right) {
+    limiter_.Add(policy.failures_per_username_and_address, pair);
+    limiter_.Add(budget, account);
+    auto locked = limiter_.Check(policy.failures_per_username_and_address, pair);
+    if (!locked) locked = limiter_.Check(budget, account);
+    const std::string failure = user ? "wrong password" : "unknown username";
+    AuditDenied(user ? &*user : nullptr, "session.create", locked ? failure + "; now refused" : failure, client,
+                detail);
+    if (locked) return Locked(*locked);
     return WrongCredentials();
   }
   if (!user->active) {
     AuditDenied(&*user, "session.create", "account disabled", client, detail);
     return Error::Unauthenticated("This account is disabled. Contact your administrator.");
   }
+  limiter_.Reset(policy.failures_per_username_and_address, pair);
+  limiter_.Add(policy.known_address, pair);
 
   SignInResult result;
   result.token = ctx_.random.Hex(32);
@@ -129,8 +162,8 @@ Result<SignInResult> AuthService::SignIn(const std::string& username, const std:
     auto fresh = r.Users().Get(user->id);
     if (!fresh) return false;
     const SessionState state = StateOf(*fresh, session, r);
-    // Failures keep counting until sign-in is complete, so that guessing second-factor codes
-    // locks the account just as guessing passwords does.
+    // Wrong codes keep counting until a code is accepted, so that signing in again (with the
+    // password) does not reset guessing of second-factor codes.
     if (state != SessionState::kNeedsSecondFactor) {
       fresh->failed_logins = 0;
       fresh->last_login_at = now;
@@ -227,6 +260,13 @@ Result<Principal> AuthService::Authenticate(const std::string& token, const std:
     });
   }
   return std::move(*found);
+}
+
+void AuthService::ClearFailures(const std::string& username) {
+  const std::string account = LowerAscii(username);
+  limiter_.ResetPrefix(ctx_.policy.failures_per_username_and_address, account + '\n');
+  limiter_.Reset(ctx_.policy.failures_per_username_from_new_addresses, account);
+  limiter_.Reset(ctx_.policy.failures_per_username_from_known_addresses, account);
 }
 
 bool AuthService::SessionStands(const std::string& token) {

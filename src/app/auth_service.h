@@ -12,7 +12,7 @@
 #include "app/context.h"
 #include "app/principal.h"
 #include "app/session_cache.h"
-#include "app/throttle.h"
+#include "app/rate_limiter.h"
 #include "common/result.h"
 
 namespace kith::app {
@@ -29,11 +29,17 @@ struct Enrolment {
 
 class AuthService {
  public:
-  explicit AuthService(Context& context);
+  // `limiter` counts failed sign-ins (Policy says how many are allowed) and must outlive this.
+  AuthService(Context& context, RateLimiter& limiter);
 
-  // Checks the password and opens a session. Errors: kRateLimited (too many attempts from
-  // this address), kLocked (account locked; retry_after set), kUnauthenticated (wrong
-  // username or password — the message never says which — or a disabled account).
+  // Checks the password and opens a session. Errors: kLocked with retry_after (too many
+  // failures for this username from this address, or from all addresses within the hour —
+  // Policy; or the account is locked after wrong second-factor codes), kUnauthenticated (wrong
+  // username or password — the message never says which — or a disabled account). An unknown
+  // username is counted and refused exactly as a known one, in about the same time (a password
+  // check is spent on every attempt), so neither the status nor the timing tells whether a
+  // username exists. How many attempts one address may make at all is the HTTP layer's limit
+  // (http/pipeline.h), applied before this is called.
   Result<SignInResult> SignIn(const std::string& username, const std::string& password, const std::string& client);
 
   // Completes sign-in with a TOTP code. Errors: kConflict (no code is due), kUnauthenticated
@@ -45,6 +51,10 @@ class AuthService {
   Result<Principal> Authenticate(const std::string& token, const std::string& client);
 
   void SignOut(const Principal& principal);
+
+  // Forgets the failed sign-ins counted for `username` (from every address): an administrator
+  // unlocking the account (AdminService). The account's own lock is the caller's to clear.
+  void ClearFailures(const std::string& username);
 
   // Whether the session of this cookie token still stands — it exists, has not expired, its
   // user is active and its sign-in is complete — without counting as activity (the idle expiry
@@ -66,15 +76,15 @@ class AuthService {
   bool Expired(const storage::SessionRecord& session, TimePoint now) const;
   SessionState StateOf(const domain::User& user, const storage::SessionRecord& session,
                        storage::Repositories& repos) const;
-  // Counts a failed password or code towards the lockout, audits it, and returns true if the
-  // account is now locked (its sessions are then ended).
+  // Counts a wrong second-factor code towards the account's lockout (users.failed_logins), audits
+  // it, and returns true if the account is now locked (its sessions are then ended).
   bool RecordFailure(const domain::User& user, const std::string& action, const std::string& why,
                      const std::string& client, const std::string& detail);
   void AuditDenied(const domain::User* user, const std::string& action, const std::string& why,
                    const std::string& client, const std::string& detail);
 
   Context& ctx_;
-  AddressThrottle throttle_;
+  RateLimiter& limiter_;
   SessionCache sessions_;  // so that most requests authenticate without reading the store
 };
 

@@ -14,7 +14,8 @@
 // A new endpoint on child data therefore cannot forget to decide or to audit.
 //
 // Thread safety: a ChildGate is stateless apart from its Context and safe from any thread; the
-// functions it runs are called on the caller's thread inside one transaction.
+// functions it runs are called inside one transaction, on whichever thread the store runs it on;
+// a write's function may be called again after a conflict (storage/store.h), so it must be repeatable.
 #pragma once
 
 #include <optional>

@@ -2,6 +2,7 @@
 // Thread safety: all functions are safe from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,8 +27,13 @@ class PasswordHasher {
   // Spends the time a verification would, for unknown usernames, so timing reveals nothing.
   void VerifyDummy(std::string_view password) const;
 
+  // How many argon2id computations (hashes and verifications, dummies included) have been run:
+  // the costly work that anonymous requests must not be able to cause at will.
+  uint64_t Computations() const { return computations_.load(std::memory_order_relaxed); }
+
  private:
   HashCost cost_;
+  mutable std::atomic<uint64_t> computations_{0};
 };
 
 // TOTP with HMAC-SHA1, 30-second steps and 6 digits: what authenticator apps expect.

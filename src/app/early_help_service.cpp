@@ -187,7 +187,9 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
   auto out = gate_.Write<AssessmentView>(
       p, child_id, Changing(action),
       [&](Repositories& r, const Access& allowed, domain::AuditRecord& audit) -> Result<AssessmentView> {
+        lease.Begin(r);  // the callback may run again (storage/store.h)
         committed = false;
+        made_entry = false;
         Access access = allowed;  // the change may move the child's flags
         std::optional<eh::Assessment> stored;
         if (!id.empty()) {

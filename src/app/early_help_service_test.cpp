@@ -67,7 +67,8 @@ TEST_F(EarlyHelpServiceTest, StartDesignatesTheCallerWhenTheTeamHasNoLeadAndSets
   EXPECT_EQ(a->names.at("u-teacher"), "teacher");
   auto account = children_->Account(As("sw"), child_);
   EXPECT_TRUE(account->child.flags.early_help_assessment);
-  const auto* lead = domain::FindLead(store_->ReadValue([&](auto& r) { return r.Teams().Members(child_); }));
+  const auto team = store_->ReadValue([&](auto& r) { return r.Teams().Members(child_); });
+  const auto* lead = domain::FindLead(team);
   ASSERT_TRUE(lead);
   EXPECT_EQ(lead->user_id, "u-teacher");
 }

@@ -619,8 +619,18 @@ Result<FamilyMemberView> FamilyService::Redeem(const Redemption& red, const std:
   if (auto s = domain::ValidateUsername(red.username); !s) return s.error();
   if (auto s = domain::ValidatePassword(red.password, red.username); !s) return s.error();
   if (auto s = CheckName("display_name", red.display_name, true); !s) return s.error();
-  const std::string hash = ctx_.hasher.Hash(red.password);
   const TimePoint now = ctx_.clock.Now();
+  // The password is hashed (argon2id, the costly part) only once a read has found the code
+  // pending and the identity matching, so that invented codes cost a read and an audit record
+  // and nothing more (issue 14). The write below checks again, and counts a failed identity check.
+  const bool would_redeem = ctx_.store.ReadValue([&](Repositories& r) {
+    auto inv = r.Family().InvitationByCodeHash(CodeHash(NormaliseCode(red.code)));
+    if (!inv || StatusOf(*inv, now) != "pending") return false;
+    auto child = r.Children().Get(inv->child_id);
+    return child &&
+           domain::IdentityMatches(child->date_of_birth, child->postcode, red.child_date_of_birth, red.postcode);
+  });
+  const std::string hash = would_redeem ? ctx_.hasher.Hash(red.password) : std::string();
   std::optional<Result<FamilyMemberView>> out;
   domain::AuditRecord audit;
   audit.at = now;
@@ -637,6 +647,10 @@ Result<FamilyMemberView> FamilyService::Redeem(const Redemption& red, const std:
       audit.why = "identity check failed";
       r.Audit().Append(audit);
       return true;
+    }
+    if (hash.empty()) {  // the invitation changed between the read and this write
+      out.emplace(Error::Conflict("The invitation changed while it was being redeemed; try again."));
+      return false;
     }
     auto child = r.Children().Get(inv->child_id);
     domain::User u;
@@ -769,6 +783,7 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
       p, child_id, "family.entry_add", domain::FamilyAction::kAddEntry,
       [&](Repositories& r, const domain::Child& child, const domain::FamilyLink&,
           domain::AuditRecord& audit) -> Result<FamilyEntryView> {
+        lease.Begin(r);  // the callback may run again (storage/store.h)
         published.reset();
         storage::FamilyEntry e{ctx_.random.Id("FE"), child_id, p.user.id, kind, "", text, now};
         about_assessment = false;
@@ -805,7 +820,8 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
         storage::FeedItem item{
             ctx_.random.Id("F"), now, child_id, "family_entry", summary, p.user.id, "", e.id, "", ""};
         r.Feed().Append(item);
-        if (const auto* lead = domain::FindLead(r.Teams().Members(child_id))) {
+        const auto team = r.Teams().Members(child_id);
+        if (const auto* lead = domain::FindLead(team)) {
           r.Feed().InsertAlert(
               {ctx_.random.Id("A"), lead->user_id, child_id, now, "family_entry", summary, e.id, std::nullopt});
         }

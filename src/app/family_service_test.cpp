@@ -174,6 +174,21 @@ TEST_F(FamilyServiceTest, RedemptionChecksIdentityAndIsOneTime) {
   EXPECT_EQ(invitations->front().invitation.failed_checks, 1);
 }
 
+// Issue 14: POST /api/v1/family/redeem hashed the password (argon2id) before checking the code,
+// so invented codes cost the server a hash each; 60 at once made a normal sign-in take 14 s.
+TEST_F(FamilyServiceTest, RedeemingAnInventedCodeHashesNothing) {
+  auto inv = family_->Invite(As("sw"), leo_, {FamilyRelation::kParentCarer, "Sarah Carter", ""});
+  ASSERT_TRUE(inv);
+  const uint64_t before = hasher_.Computations();
+  auto invented = family_->Redeem({"ABCD-EFGH-JKMN", {2019, 3, 14}, "NB1 4QT", "sarah.carter", kPassword, "S"}, "c");
+  EXPECT_EQ(invented.error().code, ErrorCode::kNotFound);
+  auto wrong_identity = family_->Redeem({inv->code, {2000, 1, 1}, "NB1 4QT", "sarah.carter", kPassword, "S"}, "c");
+  EXPECT_EQ(wrong_identity.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(hasher_.Computations(), before) << "no password was hashed for a redemption that cannot succeed";
+  ASSERT_TRUE(family_->Redeem({inv->code, {2019, 3, 14}, "NB1 4QT", "sarah.carter", kPassword, "S"}, "c"));
+  EXPECT_EQ(hasher_.Computations(), before + 1);
+}
+
 TEST_F(FamilyServiceTest, InvitationsExpireAndCancelAfterTooManyChecks) {
   auto inv = family_->Invite(As("sw"), leo_, {FamilyRelation::kParentCarer, "Sarah Carter", ""});
   clock_.Advance(kInvitationLifetime + std::chrono::seconds(1));

@@ -111,7 +111,7 @@ TEST_F(ImportJobsTest, OnlyIndexStewardsImportAndEveryRefusalIsAudited) {
   EXPECT_EQ(jobs_->Get(As("mgr"), started->id).error().code, ErrorCode::kForbidden);
   EXPECT_EQ(jobs_->Get(As("steward"), "I-nope").error().code, ErrorCode::kNotFound);
   jobs_->WaitIdle();
-  const auto audit = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 100000); });
+  const auto audit = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 100000); });
   size_t denied = 0, starts = 0, summaries = 0;
   for (const auto& a : audit) {
     denied += a.outcome == domain::AuditOutcome::kDenied ? 1 : 0;
@@ -169,7 +169,7 @@ TEST_F(ImportJobsTest, Reproduction6_AFileNameThatIsNotUtf8IsRefusedBeforeAnythi
   ASSERT_TRUE(started);
   EXPECT_EQ(started->state, ImportState::kQueued);
   Finish(started->id);
-  const auto records = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 1000); });
+  const auto records = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 1000); });
   const auto start = std::find_if(records.begin(), records.end(),
                                   [](const domain::AuditRecord& a) { return a.action == "index.import.start"; });
   ASSERT_NE(start, records.end());

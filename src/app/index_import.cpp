@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
+#include "common/utf8.h"
 #include "domain/child.h"
 #include "linkage/csv.h"
 #include "linkage/linker.h"
@@ -31,30 +32,6 @@ Column Recognise(std::string_view name) {
       {"upn", Column::kUpn}};
   auto it = kColumns.find(name);
   return it == kColumns.end() ? Column::kOther : it->second;
-}
-
-bool IsUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = 0;  // continuation bytes
-    if (c >= 0x80) {
-      if (c >= 0xC2 && c <= 0xDF) {
-        n = 1;
-      } else if ((c & 0xF0) == 0xE0) {
-        n = 2;
-      } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 3;
-      } else {
-        return false;
-      }
-    }
-    if (i + n >= s.size() && n > 0) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
-  return true;
 }
 
 // Inside an import's write a failed insert means the database changed under the import (or a
@@ -340,7 +317,7 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
   size_t pos = 0, lines = 0;
   std::vector<std::string> header, fields;
   std::string error;
-  if (!linkage::SplitCsvRecord(text, &pos, &header, &lines, &error) || !IsUtf8(text.substr(0, pos))) {
+  if (!linkage::SplitCsvRecord(text, &pos, &header, &lines, &error) || !utf8::IsValid(text.substr(0, pos))) {
     return Error::Invalid("header", "The header line cannot be read (" + (error.empty() ? "not UTF-8" : error) + ").");
   }
   std::vector<Column> columns;
@@ -383,7 +360,7 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
       reject(error);
       continue;
     }
-    if (!IsUtf8(text.substr(start, pos - start))) {
+    if (!utf8::IsValid(text.substr(start, pos - start))) {
       reject("the row is not UTF-8 text; save the file as CSV in UTF-8");
       continue;
     }

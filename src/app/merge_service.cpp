@@ -40,8 +40,8 @@ void AuditBoth(Repositories& r, const Principal& p, const char* action, const Ch
 
 }  // namespace
 
-Result<ChildMerge> MergeService::Merge(const Principal& p, const std::string& survivor_id,
-                                       const std::string& merged_id, const std::string& reason) {
+Result<ChildMerge> MergeService::Merge(const Principal& p, const std::string& survivor_id, const std::string& merged_id,
+                                       const std::string& reason) {
   auto why = domain::ValidateReason(reason);
   if (!why) return why.error();
   if (survivor_id == merged_id) return Error::Invalid("merged_id", "Choose two different children.");
@@ -81,6 +81,7 @@ Result<ChildMerge> MergeService::Merge(const Principal& p, const std::string& su
       return conflict("That child cannot be merged away: " + *content +
                       ". Merge it the other way round, or ask its team to close it first.");
     }
+    merge = {};
     merge.id = ctx_.random.Id("M");
     merge.survivor_id = survivor_id;
     merge.merged_id = merged_id;

@@ -131,7 +131,7 @@ TEST_F(MergeServiceTest, OnlyIndexStewardsOfTheAuthorityMergeAndUnmerge) {
   auto steward = As("steward");
   steward.user.index_steward = false;
   EXPECT_EQ(merges_->Unmerge(steward, merged->id, "Not the same girl after all").error().code, ErrorCode::kForbidden);
-  const auto denied = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 10000); });
+  const auto denied = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 10000); });
   EXPECT_EQ(std::count_if(denied.begin(), denied.end(),
                           [](const auto& a) { return a.outcome == domain::AuditOutcome::kDenied; }),
             6);

@@ -100,7 +100,7 @@ MisuseRun MisuseService::Run(const std::string& authority_id, const Date& from, 
       domain::BreakGlassReview review{g.id, g.user_id, g.child_id, g.starts_at, false, g.review_note, {}};
       for (const auto& a : r.Audit().Find({.child_id = g.child_id, .from = g.starts_at,
                                            .to = *g.reviewed_at + std::chrono::seconds(1), .limit = 1000})) {
-        if (a.target_id == g.id) review.seqs.insert(review.seqs.begin(), a.seq);  // Find is newest first
+        if (a.target_id == g.id) review.records.insert(review.records.begin(), domain::RefOf(a));  // Find is newest first
       }
       detector.AddBreakGlass(review);
     }
@@ -214,9 +214,9 @@ Result<MisuseFlagDetail> MisuseService::Flag(const Principal& p, const std::stri
     auto stored = r.MisuseFlags().Get(flag_id);
     if (!stored || stored->authority_id != p.user.authority_id) return;
     std::vector<domain::AuditRecord> records;
-    for (int64_t seq : stored->flag.seqs) {
-      auto one = r.Audit().Range(seq - 1, 1);
-      if (!one.empty() && one[0].seq == seq) records.push_back(std::move(one[0]));
+    for (const auto& ref : stored->flag.records) {
+      auto one = r.Audit().Range(ref.chain, ref.seq - 1, 1);
+      if (!one.empty() && one[0].seq == ref.seq) records.push_back(std::move(one[0]));
     }
     detail = MisuseFlagDetail{View(r, std::move(*stored)), ViewAuditRecords(r, std::move(records))};
   });

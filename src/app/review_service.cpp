@@ -131,6 +131,7 @@ Result<ReviewView> ReviewService::Decide(const Principal& p, const std::string& 
   Status outcome = Ok{};
   std::optional<domain::Child> stored;
   ctx_.store.Write([&](Repositories& r) {
+    stored.reset();
     auto item = r.Reviews().Get(review_id);
     if (!item || item->authority_id != p.user.authority_id) {
       outcome = NotFound();

@@ -83,7 +83,7 @@ TEST_F(ReviewServiceTest, IndexStewardsReviewToo) {
   auto open = service_->Open(As("steward"));
   ASSERT_TRUE(open);
   EXPECT_EQ(open->size(), 1u);
-  const auto audit = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 10000); });
+  const auto audit = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 10000); });
   EXPECT_EQ(audit.back().why, "index steward of the authority");
 }
 
@@ -131,10 +131,9 @@ TEST_F(ReviewServiceTest, ShowsTheCandidatesWithEvidenceAndDecidesAMatchOnce) {
   EXPECT_EQ(decided->item.decided_by, "u-mgr");
   EXPECT_EQ(decided->record.child_id, candidate.child.id);
   EXPECT_EQ(decided->candidates[0].sources.size(), 2u);
-  EXPECT_EQ(service_->Decide(As("mgr"), id, ReviewDecision::kNotAMatch, "", "Changed my mind about this one")
-                .error()
-                .code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(
+      service_->Decide(As("mgr"), id, ReviewDecision::kNotAMatch, "", "Changed my mind about this one").error().code,
+      ErrorCode::kConflict);
   EXPECT_TRUE(service_->Open(As("mgr"))->empty());
   const auto trail = store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(candidate.child.id, 10); });
   const auto decide = std::find_if(trail.begin(), trail.end(), [](const auto& a) { return a.action == "index.review.decide"; });

@@ -34,7 +34,7 @@ class SearchServiceTest : public AppFixture {
 
   std::vector<domain::AuditRecord> Searches() {
     std::vector<domain::AuditRecord> out;
-    for (auto& a : store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 1000); })) {
+    for (auto& a : store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 1000); })) {
       if (a.action == "child.search") out.push_back(a);
     }
     return out;

@@ -264,7 +264,9 @@ int TeamService::SweepEscalations() {
   });
   int escalated = 0;
   for (const auto& candidate : due) {
+    bool done = false;  // counted after the commit: the callback may run again (storage/store.h)
     ctx_.store.Write([&](Repositories& r) {
+      done = false;
       auto q = r.JoinRequests().Get(candidate.id);
       auto child = r.Children().Get(candidate.child_id);
       // Decided or escalated meanwhile (by another sweep, on another node): nothing to do.
@@ -286,9 +288,10 @@ int TeamService::SweepEscalations() {
       audit.target_id = q->id;
       audit.why = "no decision within the authority's time";
       r.Audit().Append(audit);
-      ++escalated;
+      done = true;
       return true;
     });
+    escalated += done ? 1 : 0;
   }
   return escalated;
 }

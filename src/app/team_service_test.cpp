@@ -47,7 +47,10 @@ class TeamServiceTest : public AppFixture {
 
   bool Member(const std::string& user_id) {
     return store_->ReadValue(
-        [&](storage::Repositories& r) { return domain::FindMember(r.Teams().Members(child_), user_id) != nullptr; });
+        [&](storage::Repositories& r) {
+          const auto team = r.Teams().Members(child_);
+          return domain::FindMember(team, user_id) != nullptr;
+        });
   }
   std::vector<storage::Alert> AlertsOf(const std::string& user_id) {
     return store_->ReadValue([&](storage::Repositories& r) { return r.Feed().Alerts(user_id, 50); });

@@ -126,6 +126,13 @@ domain::TermIndex& WordIndex::Lease::Get(storage::Store& store) {
   return *slot_->index;
 }
 
+void WordIndex::Lease::Begin(storage::Repositories& repos) {
+  if (!touched_) return;
+  slot_->index = Build(repos, slot_->child_id);
+  pending_.clear();
+  touched_ = false;
+}
+
 void WordIndex::Lease::Record(storage::Repositories& repos, domain::TermDelta delta) {
   touched_ = true;
   repos.WordStats().Apply(delta.appeared, delta.disappeared, delta.documents);

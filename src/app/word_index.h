@@ -4,7 +4,8 @@
 // write of text goes through a Lease: the child's index is updated inside the write
 // transaction, the persisted statistics are updated in the same transaction, and the in-memory
 // corpus once the write is durable. A write that fails after touching the index drops it, so
-// it is rebuilt from storage on next use.
+// it is rebuilt from storage on next use; a write whose callback runs again rebuilds it first
+// (Lease::Begin).
 //
 // Thread safety: all methods may be called from any thread. A Lease holds its child's lock:
 // one writer or reader of a child's index at a time; different children proceed in parallel.
@@ -27,7 +28,7 @@ class WordIndex {
   struct Slot {
     explicit Slot(std::string id) : child_id(std::move(id)) {}
     const std::string child_id;
-    AwaitableMutex mutex;  // held by a Lease across its write's commit
+    AwaitableMutex mutex;                      // held by a Lease across its write's commit
     std::unique_ptr<domain::TermIndex> index;  // null until built (or after a failed write)
   };
 
@@ -55,6 +56,10 @@ class WordIndex {
 
     // The child's index, built from `store` (a read transaction) if not cached.
     domain::TermIndex& Get(storage::Store& store);
+    // Call first in every run of the write's callback (a store may run it again after a
+    // conflict: storage/store.h): when an earlier run touched the index, the index is rebuilt
+    // from `repos` (inside the write's transaction) and that run's changes are forgotten.
+    void Begin(storage::Repositories& repos);
     // Inside a write transaction: indexes or forgets one text and records the change in the
     // persisted statistics through `repos`. The index must have been got first.
     void Add(storage::Repositories& repos, const std::string& id, const std::string& text);

@@ -53,7 +53,7 @@ std::string ComputeAuditHash(const AuditRecord& r) {
   return Sha256Hex(buf);
 }
 
-void SealAuditRecord(AuditRecord& r, int64_t seq, std::string prev_hash) {
+void SealAuditRecord(AuditRecord& r, int64_t chain, int64_t seq, std::string prev_hash) {
   for (std::string* field : {&r.actor_id, &r.actor_role, &r.authority_id, &r.action, &r.child_id, &r.target_id,
                              &r.reason, &r.why, &r.detail, &r.client}) {
     if (!utf8::IsValid(*field)) *field = utf8::Escape(*field);
@@ -61,6 +61,7 @@ void SealAuditRecord(AuditRecord& r, int64_t seq, std::string prev_hash) {
   for (auto& id : r.found_children) {
     if (!utf8::IsValid(id)) id = utf8::Escape(id);
   }
+  r.chain = chain;
   r.seq = seq;
   r.prev_hash = std::move(prev_hash);
   r.hash = ComputeAuditHash(r);

@@ -20,14 +20,6 @@ bool IsHash(std::string_view s) {
   return true;
 }
 
-bool IsChainName(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')) return false;
-  }
-  return true;
-}
-
 // A decimal number without sign or leading zeros.
 std::optional<int64_t> ParseCount(std::string_view s) {
   if (s.empty() || (s.size() > 1 && s[0] == '0')) return std::nullopt;
@@ -102,7 +94,7 @@ std::string CheckpointStatement(const AuditCheckpoint& c) {
   out += "\nissued-at " + FormatMicrosUtc(c.issued_at);
   out += "\nprevious " + c.previous;
   for (const auto& head : c.chains) {
-    out += "\nchain " + head.chain + " " + std::to_string(head.seq) + " " + head.hash;
+    out += "\nchain " + std::to_string(head.chain) + " " + std::to_string(head.seq) + " " + head.hash;
   }
   out += "\nkey " + FormatPublicKey(c.key) + "\n";
   return out;
@@ -144,19 +136,21 @@ Result<AuditCheckpoint> ParseCheckpoint(std::string_view file) {
     if (!rest) break;
     const size_t sp1 = rest->find(' ');
     const size_t sp2 = sp1 == std::string_view::npos ? sp1 : rest->find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos) return Bad("Line " + std::to_string(i + 1) + " is not \"chain NAME SEQ HASH\".");
-    AuditChainHead head{std::string(rest->substr(0, sp1)), 0, std::string(rest->substr(sp2 + 1))};
+    if (sp2 == std::string_view::npos) return Bad("Line " + std::to_string(i + 1) + " is not \"chain CHAIN SEQ HASH\".");
+    AuditChainHead head{0, 0, std::string(rest->substr(sp2 + 1))};
+    const auto chain = ParseCount(rest->substr(0, sp1));
     const auto seq = ParseCount(rest->substr(sp1 + 1, sp2 - sp1 - 1));
-    if (!IsChainName(head.chain) || !seq || !IsHash(head.hash)) {
-      return Bad("Line " + std::to_string(i + 1) + " is not \"chain NAME SEQ HASH\".");
+    if (!chain || !seq || !IsHash(head.hash)) {
+      return Bad("Line " + std::to_string(i + 1) + " is not \"chain CHAIN SEQ HASH\".");
     }
-    if (!c.chains.empty() && c.chains.back().chain >= head.chain) {
-      return Bad("Chains must be listed once each, in name order (line " + std::to_string(i + 1) + ").");
-    }
+    head.chain = *chain;
     head.seq = *seq;
+    if (!c.chains.empty() && c.chains.back().chain >= head.chain) {
+      return Bad("Chains must be listed once each, in increasing order (line " + std::to_string(i + 1) + ").");
+    }
     c.chains.push_back(std::move(head));
   }
-  if (c.chains.empty()) return Bad("Line 5 is not \"chain NAME SEQ HASH\".");
+  if (c.chains.empty()) return Bad("Line 5 is not \"chain CHAIN SEQ HASH\".");
   if (i + 2 != lines.size()) return Bad("Expected a \"key\" line and a \"signature\" line after the chains.");
   const auto key_text = After(lines[i], "key");
   const auto key = key_text ? ParsePublicKey(*key_text) : std::nullopt;

@@ -6,8 +6,8 @@
 // checkpoint removed from the sequence is seen as well.
 //
 // The file format is specified in docs/audit-format.md ("Checkpoints") so that anyone can write
-// an independent verifier. A checkpoint may name several chains (one line each, by name), so the
-// format holds when the log is split into several chains; today there is one, "main".
+// an independent verifier. A checkpoint names the head of every chain of the log (one line each,
+// by chain number: docs/adr/0014-audit-chains-per-writer.md); SQLite's log has one, chain 0.
 // Pure functions; safe from any thread.
 #pragma once
 
@@ -20,27 +20,16 @@
 #include "common/clock.h"
 #include "common/ed25519.h"
 #include "common/result.h"
+#include "domain/audit.h"
 
 namespace kith::domain {
-
-// The single chain of today's audit log.
-inline constexpr std::string_view kMainAuditChain = "main";
-
-// Where one chain had got to: its newest record's sequence number and hash.
-struct AuditChainHead {
-  std::string chain;
-  int64_t seq = 0;
-  std::string hash;  // 64 lower-case hex digits
-
-  bool operator==(const AuditChainHead&) const = default;
-};
 
 struct AuditCheckpoint {
   int64_t number = 0;  // 1, 2, 3 …
   TimePoint issued_at;
   // SHA-256 (hex) of the whole file of checkpoint number - 1; 64 zeros for checkpoint 1.
   std::string previous;
-  std::vector<AuditChainHead> chains;  // in chain-name order, at least one
+  std::vector<AuditChainHead> chains;  // in chain order, at least one
   ed25519::PublicKey key{};            // who signed
   ed25519::Signature signature{};      // over CheckpointStatement()
 };

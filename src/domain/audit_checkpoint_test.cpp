@@ -18,7 +18,7 @@ AuditCheckpoint Sample() {
   c.number = 42;
   c.issued_at = FromMicros(1'796'379'300'123'456);  // 2026-12-04T10:15:00.123456Z
   c.previous = std::string(64, 'a');
-  c.chains = {{"main", 1234, std::string(64, 'b')}};
+  c.chains = {{0, 1234, std::string(64, 'b')}};
   return c;
 }
 
@@ -30,7 +30,7 @@ TEST(AuditCheckpointTest, TheFileIsTheDocumentedLinesSigned) {
       "number 42\n"
       "issued-at 2026-12-04T10:15:00.123456Z\n"
       "previous " + std::string(64, 'a') + "\n"
-      "chain main 1234 " + std::string(64, 'b') + "\n"
+      "chain 0 1234 " + std::string(64, 'b') + "\n"
       "key " + FormatPublicKey(Key(1).public_key()) + "\n";
   EXPECT_EQ(CheckpointStatement(c), statement);
   EXPECT_EQ(file, statement + "signature " + Base64Encode(Key(1).Sign(statement)) + "\n");
@@ -39,7 +39,8 @@ TEST(AuditCheckpointTest, TheFileIsTheDocumentedLinesSigned) {
 
 TEST(AuditCheckpointTest, ParsesWhatItWritesAndTheSignatureHolds) {
   AuditCheckpoint c = Sample();
-  c.chains = {{"a-1", 5, std::string(64, 'c')}, {"main", 9, std::string(64, 'd')}};
+  // Several chains (PostgreSQL: one per writer), in chain order; numbers need not be contiguous.
+  c.chains = {{0, 5, std::string(64, 'c')}, {2, 9, std::string(64, 'd')}, {10, 1, std::string(64, 'e')}};
   const std::string file = SignCheckpoint(c, Key(2));
   auto parsed = ParseCheckpoint(file);
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -82,13 +83,18 @@ TEST(AuditCheckpointTest, RefusesAnythingButTheExactFormat) {
   EXPECT_FALSE(ParseCheckpoint(replace("checkpoint 1", "checkpoint 2")));      // another version
   EXPECT_FALSE(ParseCheckpoint(replace(".123456Z", ".123Z")));
   EXPECT_FALSE(ParseCheckpoint(replace(std::string(64, 'a'), std::string(64, 'A'))));  // upper-case hex
-  EXPECT_FALSE(ParseCheckpoint(replace("chain main", "chain Main")));
+  EXPECT_FALSE(ParseCheckpoint(replace("chain 0", "chain main")));               // a chain is a number
+  EXPECT_FALSE(ParseCheckpoint(replace("chain 0", "chain 00")));
   EXPECT_FALSE(ParseCheckpoint(replace("previous", "prev")));
   EXPECT_FALSE(ParseCheckpoint(good + "extra\n"));
-  const std::string chain_line = "chain main 1234 " + std::string(64, 'b') + "\n";
+  const std::string chain_line = "chain 0 1234 " + std::string(64, 'b') + "\n";
   EXPECT_FALSE(ParseCheckpoint(replace(chain_line, "")));                      // no chain
   EXPECT_FALSE(ParseCheckpoint(replace(chain_line, chain_line + chain_line))); // a chain twice
-  EXPECT_FALSE(ParseCheckpoint(replace(chain_line, "chain zz 1 " + std::string(64, 'b') + "\n" + chain_line)));
+  // Out of order: chain 1 before chain 0.
+  EXPECT_FALSE(ParseCheckpoint(replace(chain_line, "chain 1 1 " + std::string(64, 'b') + "\n" + chain_line)));
+  // In order, it is well formed.
+  EXPECT_TRUE(ParseCheckpoint(replace(chain_line, chain_line + "chain 1 1 " + std::string(64, 'b') + "\n")));
+
   EXPECT_TRUE(ParseCheckpoint(good));
 }
 

@@ -29,8 +29,13 @@ struct TeamMember {
 // The active members of one child's team.
 using Team = std::vector<TeamMember>;
 
+// Both return a pointer into `team` (nullptr when not found), so `team` must outlive it: a
+// temporary team is refused at compile time (a lead read from a team destroyed before it was
+// used was a use after free, found by fuzzing).
 const TeamMember* FindMember(const Team& team, const std::string& user_id);
 const TeamMember* FindLead(const Team& team);
+const TeamMember* FindMember(const Team&& team, const std::string& user_id) = delete;
+const TeamMember* FindLead(const Team&& team) = delete;
 
 // A stated reason for an access or a change: 10..500 characters once trimmed.
 Result<std::string> ValidateReason(std::string_view reason);

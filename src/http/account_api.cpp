@@ -696,16 +696,22 @@ class AccountApi : public std::enable_shared_from_this<AccountApi> {
 
 class LiveSession final : public WebSocketSession {
  public:
-  LiveSession(app::LiveHub& hub, const std::string& user_id, WebSocketEndpoint::Send send)
+  // Subscribes `user_id`'s connection; `stands` says whether its session still stands, and the
+  // hub closes the connection with `close` once it does not.
+  LiveSession(app::LiveHub& hub, const std::string& user_id, WebSocketEndpoint::Send send,
+              app::LiveHub::Stands stands, WebSocketEndpoint::Close close)
       : hub_(hub), send_(std::move(send)) {
-    id_ = hub_.Subscribe(user_id, [send = send_](const app::LiveEvent& e) {
-      json message = e.item ? json{{"type", "feed"}, {"item", ToJson(*e.item)}}
-                            : json{{"type", "child_updated"}, {"child_id", e.child_id}, {"what", e.what}};
-      send(message.dump(-1, ' ', false, json::error_handler_t::replace));
-      if (e.item) {
-        send(json{{"type", "child_updated"}, {"child_id", e.child_id}, {"what", e.what}}.dump());
-      }
-    });
+    id_ = hub_.Subscribe(
+        user_id,
+        [send = send_](const app::LiveEvent& e) {
+          json message = e.item ? json{{"type", "feed"}, {"item", ToJson(*e.item)}}
+                                : json{{"type", "child_updated"}, {"child_id", e.child_id}, {"what", e.what}};
+          send(message.dump(-1, ' ', false, json::error_handler_t::replace));
+          if (e.item) {
+            send(json{{"type", "child_updated"}, {"child_id", e.child_id}, {"what", e.what}}.dump());
+          }
+        },
+        std::move(stands), [close = std::move(close)](const std::string& reason) { close(reason); });
   }
   ~LiveSession() override { hub_.Unsubscribe(id_); }
 
@@ -729,7 +735,8 @@ class LiveEndpoint final : public WebSocketEndpoint {
   LiveEndpoint(app::AuthService& auth, app::LiveHub& hub, ApiOptions options)
       : auth_(auth), hub_(hub), options_(options) {}
 
-  std::variant<std::unique_ptr<WebSocketSession>, Response> Open(const Request& upgrade, Send send) override {
+  std::variant<std::unique_ptr<WebSocketSession>, Response> Open(const Request& upgrade, Send send,
+                                                                 Close close) override {
     // Browsers always send Origin on WebSocket upgrades; another site's page must not ride
     // on the user's cookie (cross-site WebSocket hijacking).
     const std::string& origin = upgrade.Header("origin");
@@ -743,7 +750,12 @@ class LiveEndpoint final : public WebSocketEndpoint {
     if (!domain::WorksWithChildren(p->user.role) && p->user.role != domain::Role::kFamily) {
       return ErrorResponse(Error::Forbidden("Live updates are for practitioners and families."), upgrade.request_id);
     }
-    return std::make_unique<LiveSession>(hub_, p->user.id, std::move(send));
+    // The connection outlives the request that opened it: it is closed once its session falls
+    // (signed out, expired, user disabled), checked without counting as activity.
+    auto stands = [&auth = auth_, token = upgrade.Cookie(SessionCookieName(options_))] {
+      return auth.SessionStands(token);
+    };
+    return std::make_unique<LiveSession>(hub_, p->user.id, std::move(send), std::move(stands), std::move(close));
   }
 
  private:

@@ -26,7 +26,9 @@ void RegisterAccountApi(Router& router, AccountApiServices services, ApiOptions 
 // The WebSocket endpoint for live updates: authenticates the session cookie at the upgrade
 // (a complete session, same origin), then relays hub events the user may see as JSON:
 // {"type":"feed","item":{...}} and {"type":"child_updated","child_id","what"}; answers
-// {"type":"ping"} with {"type":"pong"}.
+// {"type":"ping"} with {"type":"pong"}. The connection is closed (1008, "signed out") once its
+// session no longer stands — signed out, expired, its user disabled — when a message would go
+// to it or at the hub's next Revalidate (app/live_hub.h).
 std::unique_ptr<WebSocketEndpoint> MakeLiveEndpoint(app::AuthService& auth, app::LiveHub& hub, ApiOptions options);
 
 }  // namespace kith::http

@@ -26,7 +26,7 @@ class AccountApiTest : public app::AppFixture {
     AppFixture::SetUp();
     AddUser("mgr", domain::Role::kManager, "ag-csc");
     AddUser("gp", domain::Role::kPractitioner, "ag-school");
-    auth_ = std::make_unique<app::AuthService>(*ctx_);
+    auth_ = std::make_unique<app::AuthService>(*ctx_, limiter_);
     children_ = std::make_unique<app::ChildService>(*ctx_);
     admin_ = std::make_unique<app::AdminService>(*ctx_);
     hub_ = std::make_unique<app::LiveHub>(
@@ -93,6 +93,7 @@ class AccountApiTest : public app::AppFixture {
   std::string Base() const { return "/api/v1/children/" + child_; }
 
   app::WordIndex words_;
+  app::MemoryRateLimiter limiter_{clock_};
   std::unique_ptr<app::AuthService> auth_;
   std::unique_ptr<app::ChildService> children_;
   std::unique_ptr<app::AdminService> admin_;
@@ -366,20 +367,20 @@ TEST_F(AccountApiTest, LiveEndpointAuthenticatesAndFiltersEveryMessage) {
     return q;
   };
   std::vector<std::string> sw_out, teacher_out, gp_out;
-  auto refused = live_->Open(upgrade("", "http://kith.example"), [](std::string) {});
+  auto refused = live_->Open(upgrade("", "http://kith.example"), [](std::string) {}, [](std::string) {});
   ASSERT_TRUE(std::holds_alternative<Response>(refused));
   EXPECT_EQ(std::get<Response>(refused).status, 401);
-  auto cross = live_->Open(upgrade("sw", "https://evil.example"), [](std::string) {});
+  auto cross = live_->Open(upgrade("sw", "https://evil.example"), [](std::string) {}, [](std::string) {});
   ASSERT_TRUE(std::holds_alternative<Response>(cross));
   EXPECT_EQ(std::get<Response>(cross).status, 403);
-  auto auditor = live_->Open(upgrade("auditor", "http://kith.example"), [](std::string) {});
+  auto auditor = live_->Open(upgrade("auditor", "http://kith.example"), [](std::string) {}, [](std::string) {});
   ASSERT_TRUE(std::holds_alternative<Response>(auditor));
   EXPECT_EQ(std::get<Response>(auditor).status, 403);
 
-  auto sw = live_->Open(upgrade("sw", "http://kith.example"), [&](std::string m) { sw_out.push_back(m); });
+  auto sw = live_->Open(upgrade("sw", "http://kith.example"), [&](std::string m) { sw_out.push_back(m); }, [](std::string) {});
   auto teacher =
-      live_->Open(upgrade("teacher", "http://kith.example"), [&](std::string m) { teacher_out.push_back(m); });
-  auto gp = live_->Open(upgrade("gp", "http://kith.example"), [&](std::string m) { gp_out.push_back(m); });
+      live_->Open(upgrade("teacher", "http://kith.example"), [&](std::string m) { teacher_out.push_back(m); }, [](std::string) {});
+  auto gp = live_->Open(upgrade("gp", "http://kith.example"), [&](std::string m) { gp_out.push_back(m); }, [](std::string) {});
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<WebSocketSession>>(sw));
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<WebSocketSession>>(gp));
   EXPECT_EQ(hub_->subscribers(), 3u);
@@ -408,6 +409,44 @@ TEST_F(AccountApiTest, LiveEndpointAuthenticatesAndFiltersEveryMessage) {
   EXPECT_EQ(json::parse(sw_out.back())["type"], "pong");
   sw = Response{};  // closing the connection unsubscribes
   EXPECT_EQ(hub_->subscribers(), 2u);
+}
+
+// Issue 14, item 4: a connection whose session has ended is closed through the server's close
+// callback and gets nothing more, whether a message would go to it or only the hub revalidates.
+TEST_F(AccountApiTest, LiveConnectionIsClosedOnceItsSessionEnds) {
+  const auto upgrade = [&](const std::string& who) {
+    Request q;
+    q.method = "GET";
+    q.path = "/api/v1/live";
+    q.headers["host"] = "kith.example";
+    q.headers["origin"] = "http://kith.example";
+    q.headers["cookie"] = sessions_[who].cookie;
+    return q;
+  };
+  std::vector<std::string> sw_out, teacher_out, sw_closed, teacher_closed;
+  auto sw = live_->Open(upgrade("sw"), [&](std::string m) { sw_out.push_back(m); },
+                        [&](std::string reason) { sw_closed.push_back(reason); });
+  auto teacher = live_->Open(upgrade("teacher"), [&](std::string m) { teacher_out.push_back(m); },
+                             [&](std::string reason) { teacher_closed.push_back(reason); });
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<WebSocketSession>>(sw));
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<WebSocketSession>>(teacher));
+  EXPECT_EQ(hub_->Revalidate(), 0);
+
+  // The teacher signs out; the social worker writes: the teacher's connection is closed, not sent to.
+  Ok(Call("teacher", "DELETE", "/api/v1/session", ""), 204);
+  Ok(Call("sw", "POST", Base() + "/chronology",
+          R"({"occurred_on":"2026-11-10","type":"note","significance":"routine","summary":"After sign-out"})"),
+     201);
+  EXPECT_FALSE(sw_out.empty());
+  EXPECT_TRUE(teacher_out.empty());
+  EXPECT_EQ(teacher_closed, std::vector<std::string>{"signed out"});
+  EXPECT_TRUE(sw_closed.empty());
+
+  // The social worker signs out and nothing is published: revalidation closes the connection.
+  Ok(Call("sw", "DELETE", "/api/v1/session", ""), 204);
+  EXPECT_EQ(hub_->Revalidate(), 1);
+  EXPECT_EQ(sw_closed, std::vector<std::string>{"signed out"});
+  EXPECT_EQ(hub_->subscribers(), 0u);
 }
 
 }  // namespace

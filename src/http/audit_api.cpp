@@ -30,6 +30,12 @@ json ToJson(const app::FoundUser& u) {
           {"job_title", u.job_title},     {"role", u.role},         {"agency_name", u.agency_name}};
 }
 
+json AuditRefsJson(const std::vector<domain::AuditRef>& refs) {
+  json out = json::array();
+  for (const auto& ref : refs) out.push_back({{"chain", ref.chain}, {"seq", ref.seq}});
+  return out;
+}
+
 json ToJson(const app::MisuseFlagView& v) {
   const auto& s = v.stored;
   return {{"id", s.flag.id},
@@ -40,7 +46,7 @@ json ToJson(const app::MisuseFlagView& v) {
           {"child_name", v.child_name},
           {"day", s.flag.day.ToString()},
           {"explanation", s.flag.explanation},
-          {"seqs", s.flag.seqs},
+          {"records", AuditRefsJson(s.flag.records)},
           {"found_at", FormatUtc(s.found_at)},
           {"reviewed_at", s.reviewed_at ? json(FormatUtc(*s.reviewed_at)) : json(nullptr)},
           {"reviewed_by", s.reviewed_by},
@@ -88,13 +94,13 @@ std::string CsvCell(std::string_view text) {
 
 std::string AuditCsv(const std::vector<app::AuditRecordView>& records) {
   std::string out =
-      "seq,at,actor_id,actor_name,actor_role,authority_id,action,action_label,child_id,child_name,target_id,reason,"
+      "chain,seq,at,actor_id,actor_name,actor_role,authority_id,action,action_label,child_id,child_name,target_id,reason,"
       "outcome,why,detail,client,found_children,hash\r\n";
   for (const auto& v : records) {
     const auto& r = v.record;
     std::string found;
     for (const auto& id : r.found_children) found += (found.empty() ? "" : " ") + id;
-    const std::string cells[] = {std::to_string(r.seq), FormatUtc(r.at), r.actor_id, v.actor_name, r.actor_role,
+    const std::string cells[] = {std::to_string(r.chain), std::to_string(r.seq), FormatUtc(r.at), r.actor_id, v.actor_name, r.actor_role,
                                  r.authority_id, r.action, v.action_label, r.child_id, v.child_name, r.target_id,
                                  r.reason, std::string(domain::ToString(r.outcome)), r.why, r.detail, r.client, found,
                                  r.hash};

@@ -1,6 +1,5 @@
 #include "http/idempotency.h"
 
-#include <cstdlib>
 #include <optional>
 
 #include "common/encoding.h"
@@ -48,8 +47,8 @@ bool IsIdempotencyExempt(const std::string& path) {
   return path == "/api/v1/session" || StartsWith(path, "/api/v1/session/") ||
          StartsWith(path, "/api/v1/me/second-factor") || path == "/api/v1/users" ||
          StartsWith(path, "/api/v1/users/") || path == "/api/v1/family/redeem" || path == "/api/v1/family/links" ||
-         path == "/api/v1/search" || StartsWith(path, "/api/v1/test/") || EndsWith(path, "/break-glass") ||
-         EndsWith(path, "/find") || path == "/api/v1/audit/misuse/runs";
+         path == "/api/v1/search" || EndsWith(path, "/break-glass") || EndsWith(path, "/find") ||
+         path == "/api/v1/audit/misuse/runs";
 }
 
 Response IdempotencyStep::Handle(const Request& request, const std::function<Response()>& next) const {
@@ -122,9 +121,7 @@ Response IdempotencyStep::Answer(const Request& request, const std::string& head
     keys_.Finish(keyed, false, std::nullopt);
     throw;
   }
-  if (options_.test_faults && recorded && request.Header("x-kith-test-fault") == "crash-after-write") {
-    std::_Exit(137);
-  }
+  if (recorded && options_.after_durable_write) options_.after_durable_write(request);
   keys_.Finish(keyed, recorded, app::StoredResponse{response->status, response->content_type, response->body});
   return std::move(*response);
 }

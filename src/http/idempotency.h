@@ -32,10 +32,9 @@ namespace kith::http {
 
 struct IdempotencyOptions {
   ApiOptions api;
-  // Test builds only (KITH_TEST_CLOCK on loopback): the header "X-Kith-Test-Fault:
-  // crash-after-write" ends the process the moment the handler's change is durable and before
-  // its response is stored, as a power cut would.
-  bool test_faults = false;
+  // If set, called the moment a keyed handler's change is durable and before its response is
+  // stored: the test build's fault injection (server/test_hooks.h) ends the process there.
+  std::function<void(const Request&)> after_durable_write;
 };
 
 class IdempotencyStep {

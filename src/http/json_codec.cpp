@@ -211,7 +211,8 @@ json ToJson(const app::AuditEntryView& v) {
 json ToJson(const domain::AuditRecord& r) {
   json detail = r.detail.empty() ? json(nullptr) : json::parse(r.detail, nullptr, false);
   if (detail.is_discarded()) detail = r.detail;
-  return {{"seq", r.seq},
+  return {{"chain", r.chain},
+          {"seq", r.seq},
           {"at", FormatUtc(r.at)},
           {"actor_id", r.actor_id},
           {"actor_role", r.actor_role},

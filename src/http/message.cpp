@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/utf8.h"
+
 namespace kith::http {
 namespace {
 
@@ -77,7 +79,7 @@ bool ParseTarget(std::string_view target, std::string* path, std::map<std::strin
   if (target.empty() || target.front() != '/') return false;
   const auto q = target.find('?');
   if (!Decode(target.substr(0, q), false, path)) return false;
-  if (path->find('\0') != std::string::npos) return false;
+  if (path->find('\0') != std::string::npos || !utf8::IsValid(*path)) return false;
   query->clear();
   if (q == std::string_view::npos) return true;
   std::string_view rest = target.substr(q + 1);
@@ -90,6 +92,8 @@ bool ParseTarget(std::string_view target, std::string* path, std::map<std::strin
     std::string key, value;
     if (!Decode(pair.substr(0, eq), true, &key)) return false;
     if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), true, &value)) return false;
+    // Everything downstream (JSON, audit records, logs) holds text, never arbitrary bytes.
+    if (!utf8::IsValid(key) || !utf8::IsValid(value)) return false;
     (*query)[key] = value;
   }
   return true;

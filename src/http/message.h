@@ -44,7 +44,8 @@ struct Response {
 };
 
 // Splits a request target into a decoded path and query parameters. False if the target is
-// malformed (bad percent-encoding, not starting with '/').
+// malformed: not starting with '/', bad percent-encoding, a NUL in the path, or a decoded path,
+// parameter name or value that is not well-formed UTF-8.
 bool ParseTarget(std::string_view target, std::string* path, std::map<std::string, std::string>* query);
 
 }  // namespace kith::http

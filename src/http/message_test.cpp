@@ -22,6 +22,19 @@ TEST(MessageTest, ParsesTargetWithQuery) {
   EXPECT_FALSE(ParseTarget("/nul%00", &path, &query));
 }
 
+// Issue 17: invalid UTF-8 in a query parameter produced a 500 (the bytes reached JSON encoding
+// deep in a handler). A target whose decoded parts are not UTF-8 is malformed: 400 at the door.
+TEST(MessageTest, InvalidUtf8InAQueryParameterIsAMalformedTarget) {
+  std::string path;
+  std::map<std::string, std::string> query;
+  EXPECT_FALSE(ParseTarget("/api/v1/index/imports?filename=%FF.csv", &path, &query));
+  EXPECT_FALSE(ParseTarget("/api/v1/agencies?authority_id=%C3", &path, &query));
+  EXPECT_FALSE(ParseTarget("/api/v1/agencies?%ED%A0%80=1", &path, &query));  // a surrogate as a name
+  EXPECT_FALSE(ParseTarget("/api/v1/children/%C0%AF", &path, &query));      // overlong '/' in the path
+  ASSERT_TRUE(ParseTarget("/api/v1/agencies?name=Zo%C3%AB", &path, &query));
+  EXPECT_EQ(query["name"], "Zo\xc3\xab");
+}
+
 TEST(MessageTest, ReadsCookies) {
   Request r;
   r.headers["cookie"] = "a=1; kith_session=abc; b=2";

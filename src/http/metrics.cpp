@@ -21,10 +21,19 @@ std::string Label(const std::string& v) {
 
 }  // namespace
 
+std::string MethodLabel(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  for (const auto known : kKnown) {
+    if (method == known) return std::string(known);
+  }
+  return "other";
+}
+
 void Metrics::Observe(const std::string& method, const std::string& route, int status, double seconds) {
+  const std::string label = MethodLabel(method);
   std::lock_guard lock(mutex_);
-  ++requests_[{method, route, status}];
-  auto& s = latency_[{method, route}];
+  ++requests_[{label, route, status}];
+  auto& s = latency_[{label, route}];
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++s.buckets[i];
   }
@@ -36,6 +45,11 @@ void Metrics::ConnectionOpened() {
   std::lock_guard lock(mutex_);
   ++open_connections_;
   ++connections_total_;
+}
+
+void Metrics::ConnectionRefused() {
+  std::lock_guard lock(mutex_);
+  ++connections_refused_;
 }
 
 void Metrics::ConnectionClosed() {
@@ -76,17 +90,28 @@ std::string Metrics::Render() const {
   out += fmt::format("kith_http_open_connections {}\n", open_connections_);
   out += "# TYPE kith_http_connections_total counter\n";
   out += fmt::format("kith_http_connections_total {}\n", connections_total_);
+  out += "# HELP kith_http_connections_refused_total Connections closed at once: too many open (max_connections).\n";
+  out += "# TYPE kith_http_connections_refused_total counter\n";
+  out += fmt::format("kith_http_connections_refused_total {}\n", connections_refused_);
+  if (password_hashes_) {
+    out += "# HELP kith_password_hashes_total argon2id computations (password hashes and checks).\n";
+    out += "# TYPE kith_password_hashes_total counter\n";
+    out += fmt::format("kith_password_hashes_total {}\n", password_hashes_());
+  }
   if (store_stats_) {
     const auto st = store_stats_();
-    out += "# HELP kith_db_write_batches_total Group commits (each one durable transaction).\n";
+    out += "# HELP kith_db_write_batches_total Durable commits (on SQLite each holds a group of writes).\n";
     out += "# TYPE kith_db_write_batches_total counter\n";
     out += fmt::format("kith_db_write_batches_total {}\n", st.write_batches);
-    out += "# HELP kith_db_write_jobs_total Writes committed (several share one group commit).\n";
+    out += "# HELP kith_db_write_jobs_total Writes committed or undone.\n";
     out += "# TYPE kith_db_write_jobs_total counter\n";
     out += fmt::format("kith_db_write_jobs_total {}\n", st.write_jobs);
     out += "# HELP kith_db_commit_seconds_total Time spent in durable commits.\n";
     out += "# TYPE kith_db_commit_seconds_total counter\n";
     out += fmt::format("kith_db_commit_seconds_total {}\n", st.write_commit_micros / 1e6);
+    out += "# HELP kith_db_write_retries_total Write callbacks run again after a serialisation failure.\n";
+    out += "# TYPE kith_db_write_retries_total counter\n";
+    out += fmt::format("kith_db_write_retries_total {}\n", st.write_retries);
     out += "# TYPE kith_db_reads_total counter\n";
     out += fmt::format("kith_db_reads_total {}\n", st.reads);
   }

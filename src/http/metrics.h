@@ -9,19 +9,33 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 #include "storage/store.h"
 
 namespace kith::http {
 
+// The label a request method is counted under: the method itself for the seven that Kith's
+// routes use, "other" for anything else, so that clients cannot add labels at will (issue 14:
+// 3,000 invented methods grew /metrics to 196 MB).
+std::string MethodLabel(std::string_view method);
+
 class Metrics {
  public:
-  explicit Metrics(std::function<storage::StoreStats()> store_stats) : store_stats_(std::move(store_stats)) {}
+  // Either function may be empty. `password_hashes` counts argon2id computations
+  // (app::PasswordHasher::Computations).
+  explicit Metrics(std::function<storage::StoreStats()> store_stats,
+                   std::function<uint64_t()> password_hashes = nullptr)
+      : store_stats_(std::move(store_stats)), password_hashes_(std::move(password_hashes)) {}
 
+  // Counts a request. `route` must come from a fixed set (route patterns and the pipeline's own
+  // names such as "(static)"), never from the request; the method is bounded by MethodLabel.
   void Observe(const std::string& method, const std::string& route, int status, double seconds);
   void ConnectionOpened();
   void ConnectionClosed();
+  // A connection closed at once because the server or its address had too many open.
+  void ConnectionRefused();
   std::string Render() const;
 
  private:
@@ -33,11 +47,13 @@ class Metrics {
     double sum = 0;
   };
   std::function<storage::StoreStats()> store_stats_;
+  std::function<uint64_t()> password_hashes_;
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // method, route, status
   std::map<std::pair<std::string, std::string>, Series> latency_;           // method, route
   int64_t open_connections_ = 0;
   uint64_t connections_total_ = 0;
+  uint64_t connections_refused_ = 0;
 };
 
 }  // namespace kith::http

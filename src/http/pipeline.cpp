@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "common/net_address.h"
 #include "http/idempotency.h"
 #include "http/problem.h"
+#include "storage/store.h"
 
 namespace kith::http {
 namespace {
@@ -18,6 +20,19 @@ constexpr const char* kCsp =
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 bool IsApi(const std::string& path) { return path.rfind("/api/", 0) == 0; }
+
+// The database could not be reached, or a write kept conflicting with others: nothing of the
+// request was half-written (storage/store.h), and trying again shortly is the remedy.
+Response Unavailable(const Request& request, const std::exception& e) {
+  log::Error("request.unavailable", {{"request_id", request.request_id}, {"error", e.what()}, {"path", request.path}});
+  Response response = ProblemResponse(503, "unavailable", "Service unavailable",
+                                      "The database is unavailable or busy for a moment and nothing was changed by "
+                                      "halves: try again shortly (with the same Idempotency-Key, if you sent one).",
+                                      request.request_id);
+  response.SetHeader("Retry-After", "2");
+  response.route = "(unavailable)";
+  return response;
+}
 
 bool HasJsonBody(const Request& r) {
   const std::string& ct = r.Header("content-type");
@@ -47,7 +62,32 @@ bool SameOrigin(const Request& r) {
 
 }  // namespace
 
+std::vector<RouteLimit> AnonymousRouteLimits() {
+  return {{"POST", "/api/v1/session", {"route.sign-in", 20, std::chrono::minutes(1)}},
+          {"POST", "/api/v1/family/redeem", {"route.family-redeem", 10, std::chrono::minutes(1)}}};
+}
+
+std::optional<Response> Pipeline::Limit(const Request& r) const {
+  if (options_.limiter == nullptr) return std::nullopt;
+  for (const auto& route : options_.route_limits) {
+    if (route.method != r.method || route.path != r.path) continue;
+    const auto wait = options_.limiter->Take(route.limit, AddressKey(r.client));
+    if (!wait) return std::nullopt;
+    log::Warn("request.rate_limited", {{"route", route.path}, {"client", r.client}, {"retry_after", wait->count()}});
+    Response out = ErrorResponse({ErrorCode::kRateLimited,
+                                  "Too many requests from your address; wait for the time given in Retry-After and "
+                                  "try again.",
+                                  {},
+                                  *wait},
+                                 r.request_id);
+    out.route = route.path;
+    return out;
+  }
+  return std::nullopt;
+}
+
 Response Pipeline::Dispatch(const Request& r) const {
+  if (auto limited = Limit(r)) return std::move(*limited);
   if (IsApi(r.path)) {
     if (r.IsStateChanging()) {
       if (!SameOrigin(r)) {
@@ -89,17 +129,21 @@ Response Pipeline::Handle(Request request) const {
   Response response;
   try {
     if (!ParseTarget(request.target, &request.path, &request.query)) {
-      response = ProblemResponse(400, "bad_target", "Bad request", "The request address is malformed.",
-                                 request.request_id);
+      response =
+          ProblemResponse(400, "bad_target", "Bad request", "The request address is malformed.", request.request_id);
       response.route = "(bad target)";
     } else if (request.body_too_large) {
-      response = ErrorResponse({ErrorCode::kPayloadTooLarge, "The request body is larger than the server accepts.",
-                                {}, std::nullopt},
-                               request.request_id);
+      response = ErrorResponse(
+          {ErrorCode::kPayloadTooLarge, "The request body is larger than the server accepts.", {}, std::nullopt},
+          request.request_id);
       response.route = "(too large)";
     } else {
       response = Dispatch(request);
     }
+  } catch (const storage::StorageUnavailable& e) {
+    response = Unavailable(request, e);
+  } catch (const storage::StorageConflict& e) {
+    response = Unavailable(request, e);
   } catch (const std::exception& e) {
     // The detail goes to the log only; the client gets a bare problem with the request id.
     log::Error("request.failed", {{"request_id", request.request_id}, {"error", e.what()}, {"path", request.path}});

@@ -5,17 +5,21 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <sys/resource.h>
+
 #include <array>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "common/net_address.h"
 #include "http/fiber.h"
 #include "http/problem.h"
 
@@ -28,7 +32,10 @@ namespace bhttp = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 
-Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& client, const std::string& id, bool tls) {
+// `peer` is the TCP peer's canonical address; the request's client is read from X-Forwarded-For
+// only if the peer is a trusted proxy.
+Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& peer, const TrustedProxies& proxies,
+                  const std::string& id, bool tls) {
   Request r;
   r.method = std::string(in.method_string());
   r.target = std::string(in.target());
@@ -39,7 +46,7 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& cl
     slot = slot.empty() ? std::string(field.value()) : slot + ", " + std::string(field.value());
   }
   r.body = std::move(in.body());
-  r.client = client;
+  r.client = proxies.empty() ? peer : proxies.ClientOf(peer, r.Header("x-forwarded-for"));
   r.request_id = id;
   r.tls = tls;
   return r;
@@ -135,7 +142,9 @@ struct Server::Impl {
   // Live connections, so that draining can close the idle ones.
   struct Connection {
     beast::tcp_stream stream;
-    bool busy = false;  // touched only on the connection's strand
+    std::string peer;         // canonical address of the TCP peer
+    std::string address_key;  // what max_connections_per_address counts; empty: not counted
+    bool busy = false;        // touched only on the connection's strand
     // Set while the connection is a WebSocket (its stream moved into it): closes it.
     std::function<void()> close_websocket;  // touched only on the connection's strand
     bool upgraded = false;                  // `stream` was moved into a WebSocket and must not be used
@@ -149,7 +158,10 @@ struct Server::Impl {
     websocket::stream<beast::tcp_stream> ws;
     asio::steady_timer wake;
     std::deque<std::string> queue;
+    size_t queued_bytes = 0;
     bool closed = false;
+    bool accepted = false;     // the handshake is done: a close frame may be sent
+    std::string close_reason;  // set when the server closes it (WebSocketEndpoint::Close)
     explicit WebSocketState(beast::tcp_stream&& stream) : ws(std::move(stream)), wake(ws.get_executor()) {}
   };
 
@@ -158,6 +170,7 @@ struct Server::Impl {
       while (!state->queue.empty() && !state->closed) {
         const std::string message = std::move(state->queue.front());
         state->queue.pop_front();
+        state->queued_bytes -= message.size();
         state->ws.text(true);
         auto [ec, n] = co_await state->ws.async_write(asio::buffer(message), asio::as_tuple(asio::use_awaitable));
         (void)n;
@@ -169,6 +182,18 @@ struct Server::Impl {
     }
   }
 
+  // Sends the close frame of a connection the server closed (WebSocketEndpoint::Close). The
+  // read loop then ends when the client answers, or when the closing handshake times out.
+  static void SendClose(const std::shared_ptr<WebSocketState>& state) {
+    asio::co_spawn(
+        state->ws.get_executor(),
+        [state]() -> asio::awaitable<void> {
+          co_await state->ws.async_close(websocket::close_reason(websocket::close_code::policy_error, state->close_reason),
+                                         asio::as_tuple(asio::use_awaitable));
+        },
+        asio::detached);
+  }
+
   // Serves one upgraded connection until either side closes it.
   asio::awaitable<void> ServeWebSocket(std::shared_ptr<Connection> conn, bhttp::request<bhttp::string_body> upgrade,
                                        const Request& request, WebSocketEndpoint& endpoint) {
@@ -176,15 +201,41 @@ struct Server::Impl {
     auto state = std::make_shared<WebSocketState>(std::move(conn->stream));
     std::weak_ptr<WebSocketState> weak = state;
     auto executor = state->ws.get_executor();
-    WebSocketEndpoint::Send send = [weak, executor](std::string text) {
-      asio::post(executor, [weak, text = std::move(text)]() mutable {
+    WebSocketEndpoint::Send send = [weak, executor, limit = options.websocket_queue_limit](std::string text) {
+      asio::post(executor, [weak, limit, text = std::move(text)]() mutable {
         auto s = weak.lock();
         if (!s || s->closed) return;
+        if (s->queued_bytes + text.size() > limit) {
+          // A client that does not read would make the server hold everything sent to it.
+          log::Warn("websocket.closed", {{"reason", "client not reading"}, {"queued_bytes", s->queued_bytes}});
+          s->closed = true;
+          s->ws.next_layer().cancel();
+          s->wake.cancel();
+          return;
+        }
+        s->queued_bytes += text.size();
         s->queue.push_back(std::move(text));
         s->wake.cancel();
       });
     };
-    auto opened = co_await OnFiber<std::variant<std::unique_ptr<WebSocketSession>, Response>>([&] { return endpoint.Open(request, send); });
+    WebSocketEndpoint::Close close = [weak, executor](std::string reason) {
+      asio::post(executor, [weak, reason = std::move(reason)]() mutable {
+        auto s = weak.lock();
+        if (!s || s->closed) return;
+        log::Info("websocket.closed", {{"reason", reason}});
+        // What was queued before the close is not sent: the reason to close may be that the
+        // client may no longer see it.
+        s->closed = true;
+        s->queue.clear();
+        s->queued_bytes = 0;
+        s->close_reason = reason.substr(0, 120);  // a close frame's payload is at most 125 bytes
+        if (s->close_reason.empty()) s->close_reason = "closed";
+        s->wake.cancel();
+        if (s->accepted) SendClose(s);
+      });
+    };
+    auto opened = co_await OnFiber<std::variant<std::unique_ptr<WebSocketSession>, Response>>(
+        [&] { return endpoint.Open(request, send, close); });
     if (auto* refusal = std::get_if<Response>(&opened)) {
       Response out = std::move(*refusal);
       out.SetHeader("Cache-Control", "no-store");
@@ -195,18 +246,45 @@ struct Server::Impl {
     auto session = std::move(std::get<std::unique_ptr<WebSocketSession>>(opened));
     state->ws.next_layer().expires_never();
     state->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    state->ws.read_message_max(64 * 1024);
+    state->ws.read_message_max(options.websocket_message_limit);  // a larger message closes the connection (1009)
     auto [accept_ec] = co_await state->ws.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
     if (accept_ec) co_return;
+    state->accepted = true;
+    if (!state->close_reason.empty()) SendClose(state);  // closed while the handshake was under way
     conn->close_websocket = [weak] {
       if (auto s = weak.lock()) s->ws.next_layer().cancel();
     };
     asio::co_spawn(executor, WriteQueued(state), asio::detached);
     beast::flat_buffer buffer;
+    // A burst of messages, then one a second (a token bucket).
+    double tokens = options.websocket_message_burst;
+    auto refilled = std::chrono::steady_clock::now();
     for (;;) {
       auto [ec, n] = co_await state->ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
       (void)n;
       if (ec) break;
+      if (state->closed) {
+        // Closed by the server: what the client still sends is not acted on, but the read goes
+        // on until the client answers the close frame.
+        if (!state->close_reason.empty()) {
+          buffer.consume(buffer.size());
+          continue;
+        }
+        break;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      tokens = std::min<double>(options.websocket_message_burst,
+                                tokens + std::chrono::duration<double>(now - refilled).count());
+      refilled = now;
+      if (tokens < 1) {
+        log::Warn("websocket.closed", {{"reason", "too many messages"}, {"client", request.client}});
+        state->closed = true;
+        state->wake.cancel();
+        co_await state->ws.async_close(websocket::close_reason(websocket::close_code::policy_error, "too many messages"),
+                                       asio::as_tuple(asio::use_awaitable));
+        break;
+      }
+      tokens -= 1;
       if (state->ws.got_text()) {
         co_await OnFiber<bool>([&] {
           session->OnText(beast::buffers_to_string(buffer.data()));
@@ -222,6 +300,8 @@ struct Server::Impl {
   }
   std::mutex connections_mutex;
   std::set<std::shared_ptr<Connection>> connections;
+  std::unordered_map<std::string, int> per_address;  // open connections by address key
+  std::atomic<uint64_t> refused_logged{0};
 
   static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
     std::vector<std::unique_ptr<asio::io_context>> out;
@@ -250,28 +330,47 @@ struct Server::Impl {
     }
   }
 
+  std::string NextId() { return instance + "-" + std::to_string(next_request.fetch_add(1)); }
+
+  // Reads one request into `parser`, each stage within its time limit: the first byte within
+  // idle_timeout, the head within header_timeout of it, the body within body_timeout, so that a
+  // client sending slowly (or not at all) cannot hold the connection for long.
+  asio::awaitable<beast::error_code> ReadRequest(Connection& conn, beast::flat_buffer& buffer,
+                                                 bhttp::request_parser<bhttp::string_body>& parser) {
+    if (buffer.size() == 0) {
+      conn.stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(8192), asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return ec;
+      buffer.commit(n);
+    }
+    conn.stream.expires_after(options.header_timeout);
+    auto [head_ec, head_n] =
+        co_await bhttp::async_read_header(conn.stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)head_n;
+    if (head_ec || parser.is_done()) co_return head_ec;
+    conn.stream.expires_after(options.body_timeout);
+    auto [body_ec, body_n] = co_await bhttp::async_read(conn.stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)body_n;
+    co_return body_ec;
+  }
+
   asio::awaitable<void> Session(std::shared_ptr<Connection> conn) {
     beast::flat_buffer buffer;
-    std::string client;
-    beast::error_code ec;
-    auto endpoint = conn->stream.socket().remote_endpoint(ec);
-    if (!ec) client = endpoint.address().to_string();
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options.body_limit);
-      parser.header_limit(16 * 1024);
-      conn->stream.expires_after(options.read_timeout);
-      auto [read_ec, n] = co_await bhttp::async_read(conn->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      (void)n;
+      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      const beast::error_code read_ec = co_await ReadRequest(*conn, buffer, parser);
       if (read_ec == bhttp::error::body_limit) {
         // Answered through the pipeline like any request (security headers, metrics, logs),
         // from the head alone; the connection then closes, as the rest of the body is unread.
         bhttp::request<bhttp::string_body> head{parser.get().base()};
-        Request request = ToRequest(std::move(head), client,
-                                    instance + "-" + std::to_string(next_request.fetch_add(1)), options.tls_terminated);
+        Request request = ToRequest(std::move(head), conn->peer, options.trusted_proxies, NextId(),
+                                    options.tls_terminated);
         request.body_too_large = true;
         const Wire wire =
             ToWire(co_await OnFiber<Response>([&] { return pipeline.Handle(std::move(request)); }), 11, false);
+        conn->stream.expires_after(options.body_timeout);
         co_await asio::async_write(conn->stream, wire.Buffers(), asio::as_tuple(asio::use_awaitable));
         co_await LingeringClose(*conn);
         break;
@@ -280,8 +379,8 @@ struct Server::Impl {
       conn->busy = true;
       auto req = parser.release();
       if (websocket::is_upgrade(req)) {
-        Request upgrade = ToRequest(bhttp::request<bhttp::string_body>(req), client,
-                                    instance + "-" + std::to_string(next_request.fetch_add(1)), options.tls_terminated);
+        Request upgrade = ToRequest(bhttp::request<bhttp::string_body>(req), conn->peer, options.trusted_proxies,
+                                    NextId(), options.tls_terminated);
         const bool parsed = ParseTarget(upgrade.target, &upgrade.path, &upgrade.query);
         if (auto it = websockets.find(upgrade.path); parsed && it != websockets.end() && !draining) {
           co_await ServeWebSocket(conn, std::move(req), upgrade, *it->second);
@@ -290,11 +389,10 @@ struct Server::Impl {
       }
       const unsigned version = req.version();
       const bool keep_alive = req.keep_alive() && !draining;
-      Request request = ToRequest(std::move(req), client, instance + "-" + std::to_string(next_request.fetch_add(1)),
-                                  options.tls_terminated);
+      Request request = ToRequest(std::move(req), conn->peer, options.trusted_proxies, NextId(), options.tls_terminated);
       const Wire wire =
           ToWire(co_await OnFiber<Response>([&] { return pipeline.Handle(std::move(request)); }), version, keep_alive);
-      conn->stream.expires_after(options.read_timeout);
+      conn->stream.expires_after(options.body_timeout);  // a client that does not read its response
       auto [write_ec, written] =
           co_await asio::async_write(conn->stream, wire.Buffers(), asio::as_tuple(asio::use_awaitable));
       (void)written;
@@ -303,25 +401,80 @@ struct Server::Impl {
     }
     beast::error_code ignored;
     if (!conn->upgraded) conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    {
-      std::lock_guard lock(connections_mutex);
-      connections.erase(conn);
-    }
+    Forget(conn);
     metrics.ConnectionClosed();
   }
 
+  // Removes a connection from the live set and its address's count.
+  void Forget(const std::shared_ptr<Connection>& conn) {
+    std::lock_guard lock(connections_mutex);
+    if (!conn->address_key.empty()) {
+      auto it = per_address.find(conn->address_key);
+      if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+    }
+    connections.erase(conn);
+  }
+
+  // A connection over a limit gets a bare 503 (written without waiting: it fits in the socket's
+  // buffer, and a client that does not read must not hold us) and is closed.
+  static void Refuse(tcp::socket& socket) {
+    static const std::string kBusy = [] {
+      const std::string body =
+          R"({"type":"https://kith.example/problems/busy","title":"Too many connections","status":503,)"
+          R"("detail":"The server has too many connections open; try again shortly.","code":"busy"})";
+      return "HTTP/1.1 503 Service Unavailable\r\nServer: Kith\r\nRetry-After: 5\r\nContent-Type: "
+             "application/problem+json\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+             "Connection: close\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    beast::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(kBusy), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
   asio::awaitable<void> Accept() {
+    asio::steady_timer backoff(ioc);
     for (;;) {
       auto& context = *contexts[next_context++ % contexts.size()];
       auto [ec, socket] = co_await acceptor.async_accept(context, asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (!acceptor.is_open()) co_return;
-        continue;  // e.g. too many open files: keep serving the connections we have
+        // E.g. too many open files: keep serving the connections we have, and wait a moment
+        // rather than spin on the error.
+        log::Warn("server.accept_failed", {{"error", ec.message()}});
+        backoff.expires_after(std::chrono::milliseconds(50));
+        co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
       }
+      beast::error_code peer_ec;
+      const auto endpoint = socket.remote_endpoint(peer_ec);
+      const std::string peer = peer_ec ? std::string() : CanonicalAddress(endpoint.address().to_string());
       auto conn = std::make_shared<Connection>(std::move(socket));
+      conn->peer = peer;
+      if (!options.trusted_proxies.Contains(peer)) conn->address_key = AddressKey(peer);
+      std::string_view refused;
       {
         std::lock_guard lock(connections_mutex);
-        connections.insert(conn);
+        if (static_cast<int>(connections.size()) >= options.max_connections) {
+          refused = "server";
+        } else if (!conn->address_key.empty() &&
+                   per_address[conn->address_key] >= options.max_connections_per_address) {
+          refused = "address";
+          if (per_address[conn->address_key] == 0) per_address.erase(conn->address_key);
+        } else {
+          connections.insert(conn);
+          if (!conn->address_key.empty()) ++per_address[conn->address_key];
+        }
+      }
+      if (!refused.empty()) {
+        metrics.ConnectionRefused();
+        if (refused_logged.fetch_add(1) % 1000 == 0) {  // one line per thousand, not a flood
+          log::Warn("server.connection_refused", {{"limit", refused}, {"peer", peer}});
+        }
+        Refuse(conn->stream.socket());
+        continue;
       }
       metrics.ConnectionOpened();
       asio::co_spawn(conn->stream.get_executor(), Session(conn), asio::detached);
@@ -378,6 +531,22 @@ void Server::AddWebSocket(std::string path, WebSocketEndpoint& endpoint) {
 
 uint16_t Server::Listen() {
   auto& i = *impl_;
+  // Each connection is a file: use all the process may have, and keep the cap under it (with
+  // room for the database, logs and the import worker).
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    if (files.rlim_cur < files.rlim_max) {
+      files.rlim_cur = files.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &files);
+      getrlimit(RLIMIT_NOFILE, &files);
+    }
+    const auto room = static_cast<int64_t>(files.rlim_cur) - 64 - 2 * i.options.threads;
+    if (room < i.options.max_connections) {
+      log::Warn("server.max_connections_lowered",
+                {{"configured", i.options.max_connections}, {"open_files_limit", files.rlim_cur}, {"now", room}});
+      i.options.max_connections = static_cast<int>(std::max<int64_t>(room, 16));
+    }
+  }
   tcp::endpoint endpoint{asio::ip::make_address(i.options.address), i.options.port};
   i.acceptor.open(endpoint.protocol());
   i.acceptor.set_option(asio::socket_base::reuse_address(true));

@@ -19,7 +19,6 @@
 #include "server/pprl_tools.h"
 #include "server/root.h"
 #include "server/tools.h"
-#include "storage/sqlite/sqlite_store.h"
 
 namespace kith::server {
 namespace {
@@ -50,17 +49,21 @@ std::optional<std::string> ReadPassword(bool from_stdin, const std::string& prom
 
 struct Runtime {
   Config config;
-  std::unique_ptr<storage::Store> store;
+  Database database;
+  storage::Store* store = nullptr;
   SystemClock clock;
   SystemRandom random;
   std::unique_ptr<app::PasswordHasher> hasher;
   std::unique_ptr<app::Context> context;
 
+  // Throws (storage::StorageError) when the database cannot be opened.
   static std::unique_ptr<Runtime> Open(const Config& config) {
     auto rt = std::make_unique<Runtime>();
     rt->config = config;
-    std::filesystem::create_directories(config.data_dir);
-    rt->store = storage::OpenSqliteStore({.path = config.DatabasePath()});
+    auto database = OpenDatabase(config, {});
+    if (!database) throw storage::StorageError(database.error().message);
+    rt->database = std::move(database).value();
+    rt->store = rt->database.store.get();
     rt->hasher = std::make_unique<app::PasswordHasher>(config.fast_hashing ? app::HashCost::kMinimum
                                                                            : app::HashCost::kInteractive);
     rt->context = std::make_unique<app::Context>(app::Context{*rt->store, rt->clock, rt->random, *rt->hasher, {}});
@@ -112,18 +115,24 @@ int AuditVerify(Runtime& rt, bool head_only, const std::vector<std::string>& key
   const auto report = app::VerifyAuditChain(*rt.store, options);
   if (tty && !head_only) std::cerr << "\n";
   if (head_only) {
-    std::cout << report.checked << " " << report.head_hash << "\n";
+    for (const auto& head : report.heads) std::cout << head.chain << " " << head.seq << " " << head.hash << "\n";
     return report.first_broken_seq == 0 ? 0 : 1;
   }
   if (report.ok) {
-    std::cout << "The audit chain is intact: " << report.checked << " records, head " << report.head_hash << "\n";
+    std::cout << "The audit log is intact: " << report.checked << " records in " << report.heads.size()
+              << (report.heads.size() == 1 ? " chain" : " chains") << ".\n";
+    for (const auto& head : report.heads) {
+      std::cout << "  chain " << head.chain << ": head " << head.seq << " " << head.hash << "\n";
+    }
     if (report.newest_checkpoint) {
       const auto& c = *report.newest_checkpoint;
-      const int64_t covered = c.chains.empty() ? 0 : c.chains[0].seq;
+      int64_t covered = 0;
+      for (const auto& head : c.chains) covered += head.seq;
       std::cout << "It matches all " << report.checkpoints_valid << " signed checkpoints; the newest, checkpoint "
-                << c.number << " (" << domain::FormatMicrosUtc(c.issued_at) << "), vouches for records 1 to "
-                << covered << "; the " << report.checked - covered
-                << " records after it are protected by the chain alone until the next checkpoint.\n";
+                << c.number << " (" << domain::FormatMicrosUtc(c.issued_at) << "), vouches for " << covered
+                << " records in " << c.chains.size() << (c.chains.size() == 1 ? " chain" : " chains") << "; the "
+                << report.checked - covered
+                << " records after it are protected by their chain alone until the next checkpoint.\n";
     } else {
       std::cout << "There are no signed checkpoints in " << archive.Describe()
                 << ": a rewritten chain or removed newest records cannot be detected.\n";
@@ -131,7 +140,8 @@ int AuditVerify(Runtime& rt, bool head_only, const std::vector<std::string>& key
     return 0;
   }
   if (report.first_broken_seq != 0) {
-    std::cout << "The audit chain is BROKEN at record " << report.first_broken_seq << ".\n";
+    std::cout << "The audit log is BROKEN at record " << report.first_broken_seq << " of chain "
+              << report.first_broken_chain << ".\n";
   } else {
     std::cout << "The audit log does NOT match its checkpoints.\n";
   }
@@ -143,7 +153,7 @@ int AuditVerify(Runtime& rt, bool head_only, const std::vector<std::string>& key
 
 }  // namespace
 
-int RunCli(int argc, char** argv) {
+int RunCli(int argc, char** argv, ServeHooks* hooks) {
   CLI::App cli{
       "Kith: the safeguarding network around every child.\n"
       "Configuration comes from --config FILE (or KITH_CONFIG), then KITH_* environment variables;\n"
@@ -207,7 +217,8 @@ int RunCli(int argc, char** argv) {
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand(
       "verify",
-      "Verify the hash chain and the log against every signed checkpoint; names each problem and exits 1 if any");
+      "Verify every hash chain of the audit log and the log against every signed checkpoint; names each problem "
+      "and exits 1 if any");
   std::vector<std::string> public_keys;
   std::string checkpoint_dir;
   audit_verify
@@ -218,7 +229,8 @@ int RunCli(int argc, char** argv) {
   audit_verify->add_option("--checkpoints", checkpoint_dir,
                            "Directory of the checkpoints (default: audit_checkpoint_dir of the configuration)");
   auto* audit_head = audit->add_subcommand(
-      "head", "Print the sequence number and hash of the newest record (keep it elsewhere to detect truncation)");
+      "head",
+      "Print the newest record of each chain as 'chain seq hash' lines (keep them elsewhere to detect truncation)");
   audit->add_subcommand("public-key",
                         "Print the public key that checks the server's audit checkpoints (makes the key pair if "
                         "there is none yet); keep a copy outside this machine");
@@ -236,15 +248,13 @@ int RunCli(int argc, char** argv) {
   if (log::ParseLevel(config->log_level, &level)) log::SetLevel(level);
 
   try {
-    if (serve->parsed()) return Serve(*config, demo_if_empty);
+    if (serve->parsed()) return Serve(*config, demo_if_empty, hooks);
     if (auto code = tools.Run(*config)) return *code;
     if (auto code = pprl_tools.Run()) return *code;
     if (auto code = hub_tools.Run()) return *code;
 
     if (migrate->parsed()) {
-      std::filesystem::create_directories(config->data_dir);
-      auto [from, to] = storage::MigrateSqlite(config->DatabasePath());
-      std::cout << "Database " << config->DatabasePath() << ": schema version " << from << " -> " << to << "\n";
+      std::cout << "Database " << MigrateDatabase(*config) << "\n";
       return 0;
     }
 
@@ -278,7 +288,7 @@ int RunCli(int argc, char** argv) {
 
     if (demo->parsed()) {
       if (!IsEmpty(*rt->store)) {
-        std::cerr << "kith: the database " << config->DatabasePath()
+        std::cerr << "kith: the database " << rt->database.where
                   << " already holds data; demo data goes only into an empty database.\n";
         return 1;
       }

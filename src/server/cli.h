@@ -4,7 +4,10 @@
 
 namespace kith::server {
 
-// Parses the arguments and runs the chosen subcommand. Returns the process exit code.
-int RunCli(int argc, char** argv);
+class ServeHooks;
+
+// Parses the arguments and runs the chosen subcommand. Returns the process exit code. `hooks`
+// (may be null; must outlive the call) extend `kith serve`: see server/hooks.h.
+int RunCli(int argc, char** argv, ServeHooks* hooks = nullptr);
 
 }  // namespace kith::server

@@ -49,6 +49,15 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
   } else if (key == "data") {
     if (value.empty()) return bad("a directory");
     c.data_dir = value;
+  } else if (key == "database_url") {
+    if (!value.empty() && value.rfind("postgresql://", 0) != 0 && value.rfind("postgres://", 0) != 0 &&
+        value.find('=') == std::string::npos) {
+      // Not echoed: it may hold a password.
+      return Error::Invalid(key, where + ": " + key +
+                                     " must be a PostgreSQL connection URI (postgresql://…) or a key=value "
+                                     "connection string.");
+    }
+    c.database_url = value;
   } else if (key == "web_root") {
     c.web_root = value;
   } else if (key == "log_level") {
@@ -60,8 +69,25 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
     return boolean(c.secure_cookies);
   } else if (key == "fast_hashing") {
     return boolean(c.fast_hashing);
-  } else if (key == "test_clock") {
-    return boolean(c.test_clock);
+  } else if (key == "trusted_proxies") {
+    auto proxies = http::TrustedProxies::Parse(value);
+    if (!proxies) return Error::Invalid(key, where + ": " + proxies.error().message);
+    c.trusted_proxies = std::move(*proxies);
+  } else if (key == "max_connections") {
+    if (auto s = integer(16, 1'000'000, n); !s) return s;
+    c.max_connections = static_cast<int>(n);
+  } else if (key == "max_connections_per_address") {
+    if (auto s = integer(1, 1'000'000, n); !s) return s;
+    c.max_connections_per_address = static_cast<int>(n);
+  } else if (key == "idle_timeout") {
+    if (auto s = integer(1, 3600, n); !s) return s;
+    c.idle_timeout_seconds = static_cast<int>(n);
+  } else if (key == "header_timeout") {
+    if (auto s = integer(1, 3600, n); !s) return s;
+    c.header_timeout_seconds = static_cast<int>(n);
+  } else if (key == "body_timeout") {
+    if (auto s = integer(1, 3600, n); !s) return s;
+    c.body_timeout_seconds = static_cast<int>(n);
   } else if (key == "break_glass_hours") {
     if (auto s = integer(1, 72, n); !s) return s;
     c.break_glass_hours = static_cast<int>(n);
@@ -100,12 +126,18 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
 constexpr const char* kKeys[] = {"port",
                                  "address",
                                  "data",
+                                 "database_url",
                                  "web_root",
                                  "threads",
                                  "log_level",
                                  "secure_cookies",
                                  "fast_hashing",
-                                 "test_clock",
+                                 "trusted_proxies",
+                                 "max_connections",
+                                 "max_connections_per_address",
+                                 "idle_timeout",
+                                 "header_timeout",
+                                 "body_timeout",
                                  "break_glass_hours",
                                  "break_glass_max_hours",
                                  "join_escalation_hours",

@@ -6,12 +6,18 @@
 //   port            KITH_PORT             8080
 //   address         KITH_ADDRESS          127.0.0.1
 //   data            KITH_DATA             ./var      (directory of the embedded database)
+//   database_url    KITH_DATABASE_URL     (unset)    (PostgreSQL instead: a libpq connection URI)
 //   web_root        KITH_WEB_ROOT         ./web/dist
 //   threads         KITH_THREADS          cores      (server threads, at least 2)
 //   log_level       KITH_LOG_LEVEL        info       (debug, info, warn, error)
 //   secure_cookies  KITH_SECURE_COOKIES   false      (true behind a TLS-terminating proxy)
 //   fast_hashing    KITH_FAST_HASHING     false      (tests only: minimal argon2id cost)
-//   test_clock      KITH_TEST_CLOCK       false      (tests only: a clock tests can move)
+//   trusted_proxies KITH_TRUSTED_PROXIES  (none)     (addresses and ranges whose X-Forwarded-For is believed)
+//   max_connections KITH_MAX_CONNECTIONS  4096       (open connections at once)
+//   max_connections_per_address  KITH_MAX_CONNECTIONS_PER_ADDRESS  256  (from one client address)
+//   idle_timeout    KITH_IDLE_TIMEOUT     30         (seconds a connection may wait between requests)
+//   header_timeout  KITH_HEADER_TIMEOUT   10         (seconds to send a request's head)
+//   body_timeout    KITH_BODY_TIMEOUT     60         (seconds to send a body, or to read a response)
 //   break_glass_hours      KITH_BREAK_GLASS_HOURS      4   (break-glass lasts this long by default)
 //   break_glass_max_hours  KITH_BREAK_GLASS_MAX_HOURS  12  (and at most this long; 1..72)
 //   join_escalation_hours  KITH_JOIN_ESCALATION_HOURS  24  (an undecided request to join is escalated)
@@ -34,6 +40,7 @@
 #include <thread>
 
 #include "common/result.h"
+#include "http/client_address.h"
 
 namespace kith::server {
 
@@ -41,6 +48,9 @@ struct Config {
   uint16_t port = 8080;
   std::string address = "127.0.0.1";
   std::string data_dir = "./var";
+  // A libpq connection URI ("postgresql://kith_node@db1,db2/kith?target_session_attrs=read-write"):
+  // the national back end. Empty: the embedded SQLite database in data_dir.
+  std::string database_url;
   std::string web_root = "./web/dist";
   // Each thread serves many connections, their requests on fibers (http/fiber.h), and has one
   // database reader. One per core keeps the CPUs busy without switching between threads.
@@ -48,7 +58,12 @@ struct Config {
   std::string log_level = "info";
   bool secure_cookies = false;
   bool fast_hashing = false;
-  bool test_clock = false;
+  http::TrustedProxies trusted_proxies;
+  int max_connections = 4096;
+  int max_connections_per_address = 256;
+  int idle_timeout_seconds = 30;
+  int header_timeout_seconds = 10;
+  int body_timeout_seconds = 60;
   int break_glass_hours = 4;
   int break_glass_max_hours = 12;
   int join_escalation_hours = 24;

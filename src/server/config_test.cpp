@@ -46,6 +46,18 @@ TEST(ConfigTest, AuditCheckpointsLiveUnderTheDataDirectoryUnlessPlacedElsewhere)
   EXPECT_NE(bad.error().message.find("http:// or https://"), std::string::npos);
 }
 
+TEST(ConfigTest, DatabaseUrlSelectsPostgresAndIsNeverEchoed) {
+  EXPECT_EQ(LoadConfig("", {})->database_url, "");  // the embedded database, as before
+  auto c =
+      LoadConfig("", {{"KITH_DATABASE_URL", "postgresql://kith_app:pw@db1,db2/kith?target_session_attrs=read-write"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->database_url, "postgresql://kith_app:pw@db1,db2/kith?target_session_attrs=read-write");
+  auto bad = LoadConfig("", {{"KITH_DATABASE_URL", "mysql://root:s3cret@db/kith"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("KITH_DATABASE_URL"), std::string::npos);
+  EXPECT_EQ(bad.error().message.find("s3cret"), std::string::npos) << bad.error().message;
+}
+
 TEST(ConfigTest, ErrorsSayWhereAndWhat) {
   auto bad_env = LoadConfig("", {{"KITH_PORT", "80a"}});
   ASSERT_FALSE(bad_env);
@@ -61,6 +73,37 @@ TEST(ConfigTest, ErrorsSayWhereAndWhat) {
   auto unknown = LoadConfig(path.string(), {});
   ASSERT_FALSE(unknown);
   EXPECT_NE(unknown.error().message.find(":2: unknown setting 'colour'"), std::string::npos);
+  std::filesystem::remove(path);
+}
+
+TEST(ConfigTest, TrustedProxiesAndConnectionLimits) {
+  auto c = LoadConfig("", {{"KITH_TRUSTED_PROXIES", "10.0.0.5, 2001:db8::/32"},
+                           {"KITH_MAX_CONNECTIONS", "100"},
+                           {"KITH_MAX_CONNECTIONS_PER_ADDRESS", "8"},
+                           {"KITH_HEADER_TIMEOUT", "2"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->trusted_proxies.ToString(), "10.0.0.5/32, 2001:db8::/32");
+  EXPECT_EQ(c->max_connections, 100);
+  EXPECT_EQ(c->max_connections_per_address, 8);
+  EXPECT_EQ(c->header_timeout_seconds, 2);
+  auto d = LoadConfig("", {});
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->trusted_proxies.empty()) << "nobody's X-Forwarded-For is believed unless configured";
+  auto bad = LoadConfig("", {{"KITH_TRUSTED_PROXIES", "10.0.0.0/8, the-proxy"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("KITH_TRUSTED_PROXIES"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("'the-proxy'"), std::string::npos) << bad.error().message;
+}
+
+TEST(ConfigTest, TheTestClockIsNotAProductSetting) {
+  const auto path = std::filesystem::temp_directory_path() / "kith-config-test-clock.conf";
+  {
+    std::ofstream out(path);
+    out << "test_clock = true\n";
+  }
+  auto c = LoadConfig(path.string(), {});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("unknown setting 'test_clock'"), std::string::npos);
   std::filesystem::remove(path);
 }
 

@@ -151,6 +151,7 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
   int entries = 0;
 
   store.Write([&](storage::Repositories& r) {
+    entries = 0;
     auto agency_kind = [&](const std::string& id) {
       auto a = r.Agencies().Get(id);
       return a ? a->kind : domain::AgencyKind::kVoluntarySector;
@@ -178,17 +179,11 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       // and waits on the lead professional's review list.
       const domain::VisibilityRecord visibility =
           x.agency_id == "APOL"
-              ? domain::VisibilityRecord{domain::Visibility::kTeam, domain::RestrictionReason::kPoliceInvestigation,
-                                         "", domain::RestrictionReview::kPending}
+              ? domain::VisibilityRecord{domain::Visibility::kTeam, domain::RestrictionReason::kPoliceInvestigation, "",
+                                         domain::RestrictionReview::kPending}
               : domain::VisibilityRecord{domain::BuiltInDefault(domain::ToString(x.type)), std::nullopt, "", {}};
-      r.Family().SetVisibility({x.lineage_id,
-                                child,
-                                "entry",
-                                visibility,
-                                x.author_id,
-                                x.recorded_at,
-                                "",
-                                std::nullopt});
+      r.Family().SetVisibility(
+          {x.lineage_id, child, "entry", visibility, x.author_id, x.recorded_at, "", std::nullopt});
       r.Feed().Append({rng.Id("F"), x.recorded_at, child, "chronology_entry", "New entry: " + x.summary, x.author_id,
                        std::string(domain::ToString(x.significance)), x.id, "", ""});
       ++entries;

@@ -68,7 +68,8 @@ TEST(DemoTest, CreatesAValidBelievableAuthorityOnce) {
           ++open;
           EXPECT_EQ(c.given_names, "Amira");
           EXPECT_TRUE(c.flags.early_help_assessment);
-          const auto* lead = domain::FindLead(r.Teams().Members(c.id));
+          const auto team = r.Teams().Members(c.id);
+          const auto* lead = domain::FindLead(team);
           ASSERT_TRUE(lead);
           EXPECT_EQ(lead->user_id, a.lead_id);
           EXPECT_FALSE(a.meetings.empty());

@@ -286,7 +286,7 @@ TEST_F(MisuseDemoTest, EachPlantedPatternIsFlaggedForItsPractitionerOnly) {
     if (!child.empty()) {
       EXPECT_EQ(got[0].child_id, child) << got[0].explanation;
     }
-    EXPECT_FALSE(got[0].seqs.empty());
+    EXPECT_FALSE(got[0].records.empty());
     EXPECT_FALSE(got[0].explanation.empty());
   };
   only(MisuseKind::kSameSurname, relative, namesake);
@@ -303,7 +303,8 @@ TEST_F(MisuseDemoTest, EachPlantedPatternIsFlaggedForItsPractitionerOnly) {
 
   // The records behind a flag are the planted acts themselves.
   const auto records = store_->ReadValue([&](Repositories& r) {
-    return r.Audit().Range(by[MisuseKind::kSameSurname][0].seqs[0] - 1, 1);
+    const auto& ref = by[MisuseKind::kSameSurname][0].records[0];
+    return r.Audit().Range(ref.chain, ref.seq - 1, 1);
   });
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].action, "child.search");

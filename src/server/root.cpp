@@ -1,13 +1,14 @@
 #include "server/root.h"
 
-#include <unistd.h>
-
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <stop_token>
 #include <thread>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -45,55 +46,101 @@
 #include "server/audit_files.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
+#include "server/hooks.h"
 #include "server/hub_node.h"
 #include "storage/idempotent_store.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace kith::server {
 namespace {
 
-// Test-only: lets functional tests move the server's clock (session expiry, lockouts) instead
-// of sleeping. Registered only with test_clock on and a loopback address.
-void RegisterTestClock(http::Router& router, ManualClock& clock) {
-  router.Add("POST", "/api/v1/test/clock", [&clock](const http::Request& q, const http::Params&) {
-    auto body = http::ParseObject(q.body);
-    if (!body) return http::ErrorResponse(body.error(), q.request_id);
-    http::ObjectReader in(*body, "", {"advance_seconds"});
-    const int64_t seconds = in.Int("advance_seconds", true);
-    if (in.error()) return http::ErrorResponse(*in.error(), q.request_id);
-    clock.Advance(std::chrono::seconds(seconds));
-    http::Response r;
-    r.content_type = "application/json";
-    r.body = nlohmann::json{{"now", FormatUtc(clock.Now())}}.dump();
-    return r;
-  });
-}
+// How often live-updates connections are checked for a fallen session (see Serve).
+constexpr std::chrono::seconds kLiveRevalidation{2};
 
 bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
 }
 
+// Opens the database for `kith serve`. An unreachable PostgreSQL is waited for, with a message
+// each time saying what was tried and what to check: a node may start before its database.
+Result<Database> OpenForServing(const Config& config) {
+  const DatabaseRequest request{
+      .exclusive = true,
+      .in_the_way = "`kith import` (or another server)",
+      // A reader (SQLite) or connection per server thread and as many again
+      // (PostgreSQL: requests wait for the network, not the CPU).
+      .connections = config.database_url.empty() ? config.threads : std::max(4, 2 * config.threads)};
+  for (int wait_seconds = 1;; wait_seconds = std::min(wait_seconds * 2, 30)) {
+    try {
+      return OpenDatabase(config, request);
+    } catch (const storage::StorageUnavailable& e) {
+      log::Error("database.unreachable",
+                 {{"reason", e.what()},
+                  {"check",
+                   "that PostgreSQL is running and accepts connections at that address, the user name and password "
+                   "(or ~/.pgpass), and pg_hba.conf"},
+                  {"retry_in_seconds", wait_seconds}});
+      std::this_thread::sleep_for(std::chrono::seconds(wait_seconds));
+    }
+  }
+}
+
 }  // namespace
 
-int Serve(const Config& config, bool demo_if_empty) {
-  if (config.test_clock && !IsLoopback(config.address)) {
-    log::Error("config.refused", {{"reason", "test_clock is only allowed on a loopback address"}});
-    return 2;
+Result<Database> OpenDatabase(const Config& config, const DatabaseRequest& request) {
+  Database db;
+  std::unique_ptr<storage::Store> store;
+  if (!config.database_url.empty()) {
+    db.where = storage::RedactDatabaseUrl(config.database_url);
+    store = storage::OpenPostgresStore({.url = config.database_url, .connections = request.connections});
+  } else {
+    const std::string path = request.sqlite_path.empty() ? config.DatabasePath() : request.sqlite_path;
+    db.where = path;
+    if (request.must_exist && !std::filesystem::exists(path)) {
+      return Error::NotFound("there is no database at " + path +
+                             "; create it with `kith migrate` and `kith authority add` first, or name it with --db");
+    }
+    if (request.sqlite_path.empty()) std::filesystem::create_directories(config.data_dir);
+    if (request.exclusive) {
+      auto lock = DatabaseLock::Acquire(path, request.in_the_way);
+      if (!lock) return lock.error();
+      db.lock = std::move(lock).value();
+    }
+    store = storage::OpenSqliteStore({.path = path, .readers = request.connections});
+  }
+  // Idempotency keys are recorded with each keyed request's first change (idempotent_store.h).
+  db.store = std::make_unique<storage::IdempotentStore>(std::move(store));
+  return db;
+}
+
+std::string MigrateDatabase(const Config& config) {
+  if (!config.database_url.empty()) {
+    auto [from, to] = storage::MigratePostgres(config.database_url);
+    return storage::RedactDatabaseUrl(config.database_url) + ": schema version " + std::to_string(from) + " -> " +
+           std::to_string(to);
   }
   std::filesystem::create_directories(config.data_dir);
-  // While serving, no offline tool may import into the database (server/db_lock.h).
-  auto database_lock = DatabaseLock::Acquire(config.DatabasePath(), "`kith import` (or another server)");
-  if (!database_lock) {
-    log::Error("server.refused", {{"reason", database_lock.error().message}});
+  auto [from, to] = storage::MigrateSqlite(config.DatabasePath());
+  return config.DatabasePath() + ": schema version " + std::to_string(from) + " -> " + std::to_string(to);
+}
+
+int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
+  if (hooks) {
+    if (auto checked = hooks->Check(config); !checked) {
+      log::Error("config.refused", {{"reason", checked.error().message}});
+      return 2;
+    }
+  }
+  // While serving, no offline tool may import into a SQLite database (server/db_lock.h).
+  auto database = OpenForServing(config);
+  if (!database) {
+    log::Error("server.refused", {{"reason", database.error().message}});
     return 2;
   }
-  // A reader per server thread, so that no request waits for a connection.
-  // Idempotency keys are recorded with each keyed request's first change (idempotent_store.h).
-  std::unique_ptr<storage::Store> store = std::make_unique<storage::IdempotentStore>(
-      storage::OpenSqliteStore({.path = config.DatabasePath(), .readers = config.threads}));
+  std::unique_ptr<storage::Store> store = std::move(database->store);
   SystemClock system_clock;
-  ManualClock test_clock(system_clock.Now());
-  const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
+  const Clock& clock = hooks ? hooks->ServerClock(system_clock) : system_clock;
   SystemRandom random;
   app::PasswordHasher hasher(config.fast_hashing ? app::HashCost::kMinimum : app::HashCost::kInteractive);
 
@@ -109,7 +156,10 @@ int Serve(const Config& config, bool demo_if_empty) {
   if (!config.audit_checkpoint_url.empty()) {
     checkpoint_endpoint = std::make_unique<HttpCheckpointPublisher>(config.audit_checkpoint_url);
   }
-  app::AuditCheckpointer checkpointer(*store, clock, *signing_key, checkpoint_dir, checkpoint_endpoint.get());
+  // This server's name in the database's claims and leases (the nightly misuse report, the one
+  // checkpointer of a cluster): unique among the servers that share the database.
+  const std::string holder = config.address + ":" + std::to_string(::getpid()) + ":" + random.Hex(4);
+  app::AuditCheckpointer checkpointer(*store, clock, *signing_key, checkpoint_dir, checkpoint_endpoint.get(), holder);
   if (auto problem = checkpointer.CheckNewest()) {
     log::Error("audit.checkpoint_mismatch", {{"problem", *problem}, {"what_to_do", "run `kith audit verify`"}});
   }
@@ -126,7 +176,9 @@ int Serve(const Config& config, bool demo_if_empty) {
   policy.break_glass = {std::chrono::hours(config.break_glass_hours), std::chrono::hours(config.break_glass_max_hours)};
   policy.join_escalation = std::chrono::hours(config.join_escalation_hours);
   app::Context context{*store, clock, random, hasher, policy};
-  app::AuthService auth(context);
+  // Rate limits and sign-in failure counts, in this process's memory (app/rate_limiter.h).
+  app::MemoryRateLimiter limiter(clock);
+  app::AuthService auth(context, limiter);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
   auto search_index = app::BuildSearchIndex(*store, [](size_t n) {
@@ -137,7 +189,7 @@ int Serve(const Config& config, bool demo_if_empty) {
              {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count()}});
   app::SearchService search(context, *search_index);
   app::ChildService children(context, &search);
-  app::AdminService admin(context);
+  app::AdminService admin(context, &auth);
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
   app::TeamService team(context);
@@ -161,7 +213,7 @@ int Serve(const Config& config, bool demo_if_empty) {
   app::FamilyService family(context, words, &hub);
   family_for_hub = &family;
 
-  http::Metrics metrics([&store] { return store->Stats(); });
+  http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); });
   http::Router router;
   http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});
@@ -172,11 +224,18 @@ int Serve(const Config& config, bool demo_if_empty) {
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
   http::RegisterAuditApi(router, {auth, audit, misuse}, {.secure_cookies = config.secure_cookies});
+  // Healthy or not, and nothing more: anyone may ask, so it tells nothing about what is held.
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
     r.content_type = "application/json";
-    const auto children_count = store->ReadValue([](storage::Repositories& repos) { return repos.Children().Count(); });
-    r.body = nlohmann::json{{"status", "ok"}, {"children", children_count}}.dump();
+    try {
+      store->ReadValue([](storage::Repositories& repos) { return repos.Audit().Heads().size(); });
+      r.body = R"({"status":"ok"})";
+    } catch (const std::exception& e) {
+      log::Error("health.failed", {{"reason", e.what()}});
+      r.status = 503;
+      r.body = R"({"status":"unavailable"})";
+    }
     return r;
   });
   // Metrics are for the host's own monitoring agent: other clients are told there is nothing
@@ -190,16 +249,29 @@ int Serve(const Config& config, bool demo_if_empty) {
     r.body = metrics.Render();
     return r;
   });
-  if (config.test_clock) RegisterTestClock(router, test_clock);
+  if (hooks) hooks->AddRoutes(router);
 
   http::StaticFiles files(config.web_root);
   app::IdempotencyService idempotency(context);
   http::IdempotencyStep idempotency_step(
-      auth, idempotency, {.api = {.secure_cookies = config.secure_cookies}, .test_faults = config.test_clock});
-  http::Pipeline pipeline(router, files, metrics, {.tls = config.secure_cookies, .idempotency = &idempotency_step});
+      auth, idempotency,
+      {.api = {.secure_cookies = config.secure_cookies},
+       .after_durable_write = hooks ? [hooks](const http::Request& q) { hooks->AfterDurableWrite(q); }
+                                    : std::function<void(const http::Request&)>()});
+  http::Pipeline pipeline(router, files, metrics,
+                         {.tls = config.secure_cookies,
+                          .idempotency = &idempotency_step,
+                          .limiter = &limiter,
+                          .route_limits = http::AnonymousRouteLimits()});
   http::Server server({.address = config.address,
                        .port = config.port,
                        .threads = config.threads,
+                       .trusted_proxies = config.trusted_proxies,
+                       .max_connections = config.max_connections,
+                       .max_connections_per_address = config.max_connections_per_address,
+                       .idle_timeout = std::chrono::seconds(config.idle_timeout_seconds),
+                       .header_timeout = std::chrono::seconds(config.header_timeout_seconds),
+                       .body_timeout = std::chrono::seconds(config.body_timeout_seconds),
                        .tls_terminated = config.secure_cookies},
                       pipeline, metrics);
   auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
@@ -249,7 +321,6 @@ int Serve(const Config& config, bool demo_if_empty) {
   });
   // The nightly misuse report: every ten minutes this server offers to run the previous day's
   // reports; the database gives each to one server of the cluster (MisuseService::Nightly).
-  const std::string holder = config.address + ":" + std::to_string(::getpid()) + ":" + random.Hex(4);
   std::jthread misuse_reports([&misuse, &holder](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
@@ -264,6 +335,25 @@ int Serve(const Config& config, bool demo_if_empty) {
       }
     }
   });
+  // A live-updates connection whose session has fallen (signed out, expired, user disabled) is
+  // closed within kLiveRevalidation even when nothing is published to it; whether a session
+  // stands is decided on the injected clock, so the test clock expires sessions too.
+  std::jthread live_revalidation([&hub](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      {
+        std::unique_lock lock(mutex);
+        wake.wait_for(lock, stop, kLiveRevalidation, [] { return false; });
+      }
+      if (stop.stop_requested()) break;
+      try {
+        if (int n = hub.Revalidate(); n > 0) log::Info("live.sessions_closed", {{"connections", n}});
+      } catch (const std::exception& e) {
+        log::Error("live.revalidation_failed", {{"reason", e.what()}});
+      }
+    }
+  });
   // An authority node publishes its children's linkage tokens to the national hub, if one is named.
   auto hub_publishing = StartHubPublishing(config, *store, clock, random);
   if (!hub_publishing) {
@@ -271,9 +361,11 @@ int Serve(const Config& config, bool demo_if_empty) {
     return 2;
   }
   const uint16_t port = server.Listen();
-  log::Info(
-      "server.listening",
-      {{"address", config.address}, {"port", port}, {"database", config.DatabasePath()}, {"threads", config.threads}});
+  log::Info("server.listening", {{"address", config.address},
+                                 {"port", port},
+                                 {"database", database->where},
+                                 {"threads", config.threads},
+                                 {"trusted_proxies", config.trusted_proxies.ToString()}});
   std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
             << port << "/" << std::endl;
   server.Run();

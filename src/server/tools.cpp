@@ -20,7 +20,7 @@
 #include "linkage/linker.h"
 #include "linkage/search_index.h"
 #include "server/db_lock.h"
-#include "storage/sqlite/sqlite_store.h"
+#include "server/root.h"
 
 namespace kith::server {
 namespace {
@@ -242,8 +242,8 @@ int Tools::Options::RunLink() const {
       "kith link: {} records read, {} clusters; {} candidate pairs, {} matches, {} for review ({} identifier "
       "conflicts, {} weak links between clusters, {} lowered by the twins and siblings rule), {} oversized blocks "
       "skipped; {:.1f} s\n",
-      summary->rows_read, s.clusters, s.candidate_pairs, s.matches, s.reviews, s.identifier_conflicts,
-      s.weak_bridges, s.sibling_guarded, s.oversized_blocks, Seconds(started));
+      summary->rows_read, s.clusters, s.candidate_pairs, s.matches, s.reviews, s.identifier_conflicts, s.weak_bridges,
+      s.sibling_guarded, s.oversized_blocks, Seconds(started));
   std::cerr << "kith link: clusters written to " << link_out
             << (link_review_out.empty() ? "" : ", review pairs to " + link_review_out) << "\n";
   return 0;
@@ -251,27 +251,27 @@ int Tools::Options::RunLink() const {
 
 int Tools::Options::RunImport(const Config& config) const {
   const auto started = std::chrono::steady_clock::now();
-  const std::string db = import_db.empty() ? config.DatabasePath() : import_db;
-  if (!std::filesystem::exists(db)) {
-    std::cerr << "kith import: there is no database at " << db
-              << "; create it with `kith migrate` and `kith authority add` first\n";
-    return 1;
-  }
   auto text = ReadFile(import_file);
   if (!text) {
     std::cerr << "kith import: cannot read " << import_file << "\n";
     return 1;
   }
-  // A running server must import the feed itself (its audit chain head and search index are
-  // in its memory): the Imports page, or POST /api/v1/index/imports.
-  auto lock = DatabaseLock::Acquire(db, "A running Kith server (or another kith import)");
-  if (!lock) {
-    std::cerr << "kith import: " << lock.error().message
-              << " Import the feed through the server instead (an index steward's Imports page, or POST "
-                 "/api/v1/index/imports), or stop the server first.\n";
+  // A running SQLite server must import the feed itself (its audit chain head and search index
+  // are in its memory): the Imports page, or POST /api/v1/index/imports.
+  auto database = OpenDatabase(config, {.sqlite_path = import_db,
+                                        .must_exist = true,
+                                        .exclusive = true,
+                                        .in_the_way = "A running Kith server (or another kith import)"});
+  if (!database) {
+    std::cerr << "kith import: " << database.error().message
+              << (database.error().code == ErrorCode::kConflict
+                      ? " Import the feed through the server instead (an index steward's Imports page, or POST "
+                        "/api/v1/index/imports), or stop the server first."
+                      : "")
+              << "\n";
     return 1;
   }
-  auto store = storage::OpenSqliteStore({.path = db});
+  storage::Store* store = database->store.get();
   app::ImportOptions options;
   options.authority_id = import_authority;
   if (options.authority_id.empty()) {
@@ -312,7 +312,6 @@ int Tools::Options::RunImport(const Config& config) const {
 
 int Tools::Options::RunSearch(const Config& config) const {
   const auto started = std::chrono::steady_clock::now();
-  const std::string db = search_db.empty() ? config.DatabasePath() : search_db;
   std::string reason;
   if (search_index.empty()) {
     // Searching the database is an act on children's records: it states a reason and is audited.
@@ -322,10 +321,6 @@ int Tools::Options::RunSearch(const Config& config) const {
       return 1;
     }
     reason = std::move(why).value();
-    if (!std::filesystem::exists(db)) {
-      std::cerr << "kith search: there is no database at " << db << "; pass --db PATH or --index CHILDREN.csv\n";
-      return 1;
-    }
   }
 
   // The queries first: a malformed row is reported and skipped, and keeps its number, so that
@@ -389,22 +384,28 @@ int Tools::Options::RunSearch(const Config& config) const {
   }
 
   std::unique_ptr<linkage::SearchIndex> index;
-  std::unique_ptr<DatabaseLock> lock;
-  std::unique_ptr<storage::Store> store;
+  std::optional<Database> database;
+  storage::Store* store = nullptr;
   if (!search_index.empty()) {
     std::cerr << "kith search: indexing " << search_index << "…\n";
     index = IndexFromCsv(search_index);
   } else {
-    // The audit record goes on the chain, which a running server keeps the head of in memory.
-    auto locked = DatabaseLock::Acquire(db, "A running Kith server (or kith import)");
-    if (!locked) {
-      std::cerr << "kith search: " << locked.error().message
-                << " A batch search is recorded in the audit trail, so it runs only on a stopped server's "
-                   "database; search through the server instead, or stop it first.\n";
+    // The audit record goes on the chain, which a running SQLite server keeps the head of in memory.
+    auto opened = OpenDatabase(config, {.sqlite_path = search_db,
+                                        .must_exist = true,
+                                        .exclusive = true,
+                                        .in_the_way = "A running Kith server (or kith import)"});
+    if (!opened) {
+      std::cerr << "kith search: " << opened.error().message
+                << (opened.error().code == ErrorCode::kConflict
+                        ? " A batch search is recorded in the audit trail, so it runs only on a stopped server's "
+                          "database; search through the server instead, or stop it first."
+                        : " Pass --db PATH or --index CHILDREN.csv.")
+                << "\n";
       return 1;
     }
-    lock = std::move(locked).value();
-    store = storage::OpenSqliteStore({.path = db});
+    database = std::move(opened).value();
+    store = database->store.get();
     auto audit = app::AuditFor(CliPrincipal(), "child.search.batch", SystemClock().Now());
     audit.reason = reason;
     audit.why = "batch search from the command line";

@@ -168,30 +168,41 @@ struct AuditQuery {
   std::optional<TimePoint> from;  // at >= from
   std::optional<TimePoint> to;    // at < to
   // Paging, newest first: only records older than this one — at before `before_at`, or at the
-  // same instant with seq below `before_seq`. Unset: from the newest.
+  // same instant and before (before_chain, before_seq) in (chain, seq) order. Unset: from the
+  // newest.
   std::optional<TimePoint> before_at;
+  int64_t before_chain = 0;
   int64_t before_seq = 0;
   int limit = 100;
 };
 
+// The newest record of one chain of the audit log.
+using AuditChainHead = domain::AuditChainHead;
+
+// The audit log is one hash chain or several (domain/audit.h): a back end whose writes run
+// concurrently gives each writer a chain of its own, so that no write waits for another's head.
+// Within a chain, seq runs 1, 2, 3, … without gaps and each record links to the one before.
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
-  // Seals the record (domain::SealAuditRecord: valid UTF-8, seq, prev_hash, hash), appends it
-  // and returns it as stored. If the surrounding write is undone the record is too, and the
-  // chain continues from before it.
+  // Seals the record (domain::SealAuditRecord: valid UTF-8, chain, seq, prev_hash, hash —
+  // appending to the chain of this transaction's writer), appends it and returns it as stored.
+  // If the surrounding write is undone the record is too, and the chain continues from before
+  // it. Throws StorageError in a read transaction.
   virtual domain::AuditRecord Append(domain::AuditRecord record) = 0;
-  // Records concerning one child — its child_id, or a search that found it — newest first, at
-  // most `limit`.
+  // Records concerning one child — its child_id, or a search that found it — newest first (by
+  // time, then the order they were appended in), at most `limit`.
   virtual std::vector<domain::AuditRecord> ForChild(const std::string& child_id, int limit) = 0;
-  // Records with seq > after_seq in seq order, at most `limit`.
-  virtual std::vector<domain::AuditRecord> Range(int64_t after_seq, int limit) = 0;
-  virtual int64_t LastSeq() = 0;
-  // Records matching `query`, newest first (at, then seq, descending), at most query.limit.
+  // Records of one chain with seq > after_seq in seq order, at most `limit`.
+  virtual std::vector<domain::AuditRecord> Range(int64_t chain, int64_t after_seq, int limit) = 0;
+  // The newest record of every chain that has any, in chain order; empty for an empty log.
+  virtual std::vector<AuditChainHead> Heads() = 0;
+  // Records matching `query`, newest first (at, then chain, then seq, descending), at most
+  // query.limit.
   virtual std::vector<domain::AuditRecord> Find(const AuditQuery& query) = 0;
   // Calls `fn` for every record of actors of `authority_id` with from <= at < to, oldest first
-  // (at, then seq), without holding them all in memory: what reports over millions of records
-  // read.
+  // (at, then chain, then seq), without holding them all in memory: what reports over millions
+  // of records read.
   virtual void Scan(const std::string& authority_id, TimePoint from, TimePoint to,
                     const std::function<void(const domain::AuditRecord&)>& fn) = 0;
 };
@@ -739,6 +750,12 @@ class JobClaimRepository {
   virtual bool Claim(const std::string& job, const std::string& holder, TimePoint now, TimePoint stale_before) = 0;
   // Marks the job done (it will not be claimed again). kNotFound if `holder` does not hold it.
   virtual Status Finish(const std::string& job, const std::string& holder, TimePoint at) = 0;
+  // A lease on a role that one server of the cluster plays at a time and that is never
+  // finished (the audit checkpointer): true if `holder` now holds `job` — nobody held it, it
+  // already held it (its lease is renewed to `now`), or the holder's last renewal was at or
+  // before `stale_before` (that holder died or stalled). False while another holder's lease is
+  // fresh. Kept in the same table as the claims, under a job name of its own.
+  virtual bool Lease(const std::string& job, const std::string& holder, TimePoint now, TimePoint stale_before) = 0;
 };
 
 // Everything one transaction can reach.

@@ -13,8 +13,10 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "conformance/backends.h"
+#include "domain/audit.h"
 #include "storage/repositories.h"
 #include "storage/store.h"
 
@@ -49,6 +51,38 @@ class ConformanceTest : public ::testing::TestWithParam<Backend> {
   template <typename F>
   auto Read(F&& fn) {
     return store_->ReadValue(std::forward<F>(fn));
+  }
+
+  // Every audit record, chain by chain in chain order, each chain in seq order.
+  std::vector<domain::AuditRecord> AuditRecords() {
+    return Read([](storage::Repositories& r) {
+      std::vector<domain::AuditRecord> all;
+      for (const auto& head : r.Audit().Heads()) {
+        auto chain = r.Audit().Range(head.chain, 0, 1'000'000);
+        all.insert(all.end(), chain.begin(), chain.end());
+      }
+      return all;
+    });
+  }
+
+  // Every chain runs 1, 2, 3, … from the genesis hash, each record linked to the one before and
+  // hashed correctly, and ends at the head Heads() reports.
+  void ExpectAuditChainsIntact() {
+    const auto heads = Read([](storage::Repositories& r) { return r.Audit().Heads(); });
+    for (const auto& head : heads) {
+      const auto chain = Read([&](storage::Repositories& r) { return r.Audit().Range(head.chain, 0, 1'000'000); });
+      std::string prev(domain::kGenesisHash);
+      for (size_t i = 0; i < chain.size(); ++i) {
+        EXPECT_EQ(chain[i].chain, head.chain);
+        EXPECT_EQ(chain[i].seq, static_cast<int64_t>(i + 1)) << "chain " << head.chain;
+        EXPECT_EQ(chain[i].prev_hash, prev) << "chain " << head.chain << " record " << chain[i].seq;
+        EXPECT_EQ(chain[i].hash, domain::ComputeAuditHash(chain[i])) << "chain " << head.chain;
+        prev = chain[i].hash;
+      }
+      ASSERT_FALSE(chain.empty()) << "chain " << head.chain << " has a head but no records";
+      EXPECT_EQ(head.seq, chain.back().seq);
+      EXPECT_EQ(head.hash, chain.back().hash);
+    }
   }
 
   // The authority most rows belong to: la1, Northbrook.

@@ -28,7 +28,7 @@ class MisuseConformance : public ConformanceTest {
     f.flag.child_id = "K1";
     f.flag.day = day;
     f.flag.explanation = "Worker looked at Amelia Hart, who shares their surname.";
-    f.flag.seqs = {3, 5, 8};
+    f.flag.records = {{0, 3}, {2, 5}, {0, 8}};
     f.authority_id = std::move(authority);
     f.found_at = kT0;
     return f;
@@ -71,7 +71,7 @@ TEST_P(MisuseConformance, FlagsAreAddedOnceListedByDayAndReviewedOnce) {
   const auto stored = Read([](Repositories& r) { return r.MisuseFlags().Get("Fb"); });
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->flag.kind, domain::MisuseKind::kSameSurname);
-  EXPECT_EQ(stored->flag.seqs, (std::vector<int64_t>{3, 5, 8}));
+  EXPECT_EQ(stored->flag.records, (std::vector<domain::AuditRef>{{0, 3}, {2, 5}, {0, 8}}));
   EXPECT_EQ(stored->flag.day, d2);
   EXPECT_EQ(stored->flag.child_id, "K1");
   EXPECT_EQ(stored->authority_id, "la1");
@@ -120,6 +120,30 @@ TEST_P(MisuseConformance, AJobIsClaimedOnceUnlessItsHolderDiedBeforeFinishing) {
         << "a finished job is never claimed again";
     EXPECT_TRUE(r.JobClaims().Claim("misuse:la1:2026-06-02", "node-c", t3, t3));
   });
+}
+
+// The audit checkpointer's lease: one holder at a time, renewed by its holder, passed on only
+// when its holder stopped renewing it.
+TEST_P(MisuseConformance, ALeaseIsHeldByOneHolderRenewedAndTakenOverWhenStale) {
+  const auto stale = std::chrono::minutes(3);
+  const TimePoint t1 = kT0, t2 = kT0 + std::chrono::minutes(1), t3 = kT0 + std::chrono::minutes(2);
+  auto lease = [&](const std::string& holder, TimePoint now) {
+    bool held = false;
+    Write([&](Repositories& r) { held = r.JobClaims().Lease("audit.checkpointer", holder, now, now - stale); });
+    return held;
+  };
+  EXPECT_TRUE(lease("node-a", t1)) << "nobody held it";
+  EXPECT_FALSE(lease("node-b", t2)) << "node-a's lease is fresh";
+  EXPECT_TRUE(lease("node-a", t3)) << "its holder renews it";
+  // Renewed at t3, it is still fresh at t1 + 4 minutes (stale only 3 minutes after t3).
+  EXPECT_FALSE(lease("node-b", t1 + std::chrono::minutes(4)));
+  // node-a stopped renewing: three minutes after its last renewal node-b takes over, and node-a
+  // (come back) no longer holds it.
+  EXPECT_TRUE(lease("node-b", t3 + stale));
+  EXPECT_FALSE(lease("node-a", t3 + stale + std::chrono::seconds(1)));
+  EXPECT_TRUE(lease("node-b", t3 + stale + std::chrono::minutes(1)));
+  // A lease does not disturb a claim of another name.
+  Write([&](Repositories& r) { EXPECT_TRUE(r.JobClaims().Claim("misuse:la1:2026-06-01", "node-a", t1, t1)); });
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MisuseConformance, ::testing::ValuesIn(Backends()),

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const SOURCE_DIR = process.env.KITH_SOURCE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const KITH_BIN = process.env.KITH_BIN ?? join(SOURCE_DIR, 'build/kith');
+export const KITH_BIN = process.env.KITH_BIN ?? join(SOURCE_DIR, 'build/kith-test');  // the test build
 export const ARTIFACTS = join(SOURCE_DIR, 'test-artifacts');
 export const PASSWORD = 'Northbrook-demo-2026';
 
@@ -40,7 +40,6 @@ export async function startServer({ prepare } = {}) {
       KITH_PORT: String(port),
       KITH_ADDRESS: '127.0.0.1',
       KITH_FAST_HASHING: '1',
-      KITH_TEST_CLOCK: '1',
       KITH_WEB_ROOT: join(SOURCE_DIR, 'web/dist'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

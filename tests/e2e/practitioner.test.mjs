@@ -113,7 +113,8 @@ test('a teacher not on the team signposts with a reason, asks to join, the lead 
   // The lead professional hands over to the teacher, with a reason.
   await lead.page.goto(`/#/children/${leo.child_id}/team`);
   await lead.page.getByTestId('handover-form').waitFor();
-  assert.match(await lead.page.getByTestId('child-join-requests').innerText(), /Approved/);
+  // The requests load after the page: wait for the decided one rather than read "Loading…".
+  await lead.page.getByTestId('child-join-requests').filter({ hasText: /Approved/ }).waitFor();
   assert.match(await lead.page.getByTestId('team-table').innerText(), /Hannah Ellis/);
   await lead.page.getByLabel('New lead professional').selectOption({ label: 'Hannah Ellis (Class teacher)' });
   await lead.page.getByLabel('Reason for the handover').fill('Moving to the early help team; school now coordinates');

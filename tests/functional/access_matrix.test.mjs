@@ -33,15 +33,14 @@
 // cell starts from the demo state; the enrolment/confirm rows rely on the row before them.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  DEMO_AUTHORITY_ID, DEMO_PASSWORD, KithServer, makeDataDir, normaliseRoute, registeredRoutes, runCli,
-  signedIn,
+  BACKEND, DEMO_AUTHORITY_ID, DEMO_PASSWORD, KithServer, makeDataDir, normaliseRoute, registeredRoutes, runCli,
+  signedIn, sqlValue,
 } from './harness.mjs';
 
 const POLICY = `
@@ -966,18 +965,22 @@ const GAPS = {
 // The audit records each row of the table wrote: key -> { got: statuses by caller, records }.
 const written = new Map();
 
-function sql(query) {
-  const r = spawnSync('sqlite3', ['-json', path.join(server.dataDir, 'kith.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
-}
+// Where the log stood: on SQLite the newest seq of its one chain; on PostgreSQL (a chain per
+// connection) the newest record's place in append order (audit_log.id). The cells run one after
+// another, so what was appended after the mark is what the cell wrote.
+const ORDER = BACKEND === 'postgres' ? 'id' : 'seq';
 
 function auditHead() {
-  return sql('SELECT COALESCE(MAX(seq), 0) AS head FROM audit_log')[0].head;
+  return Number(sqlValue(server.dataDir, `SELECT COALESCE(MAX(${ORDER}), 0) FROM audit_log;`));
 }
 
-function auditSince(seq) {
-  return sql(`SELECT actor_id, action, outcome FROM audit_log WHERE seq > ${Number(seq)} ORDER BY seq`);
+function auditSince(mark) {
+  const query = BACKEND === 'postgres'
+    ? `SELECT COALESCE(jsonb_agg(jsonb_build_object('actor_id', actor_id, 'action', action, 'outcome', outcome)
+         ORDER BY id), '[]') FROM audit_log WHERE id > ${Number(mark)};`
+    : `SELECT json_group_array(json_object('actor_id', actor_id, 'action', action, 'outcome', outcome))
+         FROM (SELECT * FROM audit_log WHERE seq > ${Number(mark)} ORDER BY seq);`;
+  return JSON.parse(sqlValue(server.dataDir, query));
 }
 
 describe('every route writes its audit record', () => {

@@ -3,12 +3,9 @@
 // `kith audit verify` finds a record that someone with file access changed.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { KithServer, leoCarterId, makeDataDir, runCli, signedIn } from './harness.mjs';
+import { BACKEND, KithServer, leoCarterId, makeDataDir, removeDataDir, runCli, signedIn, sql } from './harness.mjs';
 
 let server;
 let dataDir;
@@ -21,14 +18,8 @@ before(async () => {
 });
 after(async () => {
   await server?.dispose();
-  rmSync(dataDir, { recursive: true, force: true });
+  removeDataDir(dataDir);
 });
-
-function sqlite(sql) {
-  const r = spawnSync('sqlite3', [path.join(dataDir, 'kith.db')], { input: sql, encoding: 'utf8' });
-  if (r.error) throw new Error(`sqlite3 is needed (scripts/apt-packages.txt): ${r.error.message}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('the child\'s audit trail', () => {
   test('records a read of the account with actor, why and outcome, and a refused read as denied', async () => {
@@ -44,8 +35,14 @@ describe('the child\'s audit trail', () => {
     assert.equal(trail.status, 200);
     const records = trail.body.records;
     assert.ok(records.every((r) => r.child_id === leo), 'only this child\'s records');
-    const seqs = records.map((r) => r.seq);
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), 'newest first');
+    // Newest first: by time, and within each chain by seq (a back end with several chains,
+    // PostgreSQL, numbers each chain on its own, so seqs of different chains do not compare).
+    const times = records.map((r) => r.at);
+    assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+    for (const chain of new Set(records.map((r) => r.chain))) {
+      const seqs = records.filter((r) => r.chain === chain).map((r) => r.seq);
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), `newest first in chain ${chain}`);
+    }
 
     const read = records.find((r) => r.action === 'child.read' && r.actor_id === 'Ugp_osei');
     assert.ok(read, 'the GP\'s read is recorded');
@@ -100,17 +97,26 @@ describe('the hash chain', () => {
     assert.equal(intact.code, 0, intact.stdout + intact.stderr);
     assert.match(intact.stdout, /intact/);
 
-    const blocked = sqlite("UPDATE audit_log SET reason = 'x' WHERE seq = 3;");
+    // A chain with a third record (SQLite has one chain, 0; PostgreSQL one per connection).
+    const heads = runCli(dataDir, ['audit', 'head']).stdout.trim().split('\n').map((line) => line.split(' '));
+    const chain = heads.find(([, seq]) => Number(seq) >= 3)?.[0];
+    assert.ok(chain !== undefined, `no chain has three records: ${JSON.stringify(heads)}`);
+    const third = BACKEND === 'postgres' ? `chain = ${chain} AND seq = 3` : 'seq = 3';
+
+    const blocked = sql(dataDir, `UPDATE audit_log SET reason = 'x' WHERE ${third};`);
     assert.notEqual(blocked.code, 0, 'the trigger refuses an UPDATE');
-    const noDelete = sqlite('DELETE FROM audit_log WHERE seq = 3;');
+    const noDelete = sql(dataDir, `DELETE FROM audit_log WHERE ${third};`);
     assert.notEqual(noDelete.code, 0, 'the trigger refuses a DELETE');
     assert.equal(runCli(dataDir, ['audit', 'verify']).code, 0, 'refused changes leave the chain intact');
 
-    // An attacker with the file drops the trigger first.
-    const tampered = sqlite("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'x' WHERE seq = 3;");
+    // An attacker with the file (or the database's superuser) disables the trigger first.
+    const disable = BACKEND === 'postgres'
+      ? 'ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;'
+      : 'DROP TRIGGER audit_log_no_update;';
+    const tampered = sql(dataDir, `${disable} UPDATE audit_log SET reason = 'x' WHERE ${third};`);
     assert.equal(tampered.code, 0, tampered.stderr);
     const broken = runCli(dataDir, ['audit', 'verify']);
     assert.equal(broken.code, 1, broken.stdout + broken.stderr);
-    assert.match(broken.stdout, /BROKEN at record 3\b/);
+    assert.match(broken.stdout, new RegExp(`BROKEN at record 3 of chain ${chain}\\b`));
   });
 });

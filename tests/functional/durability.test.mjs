@@ -2,22 +2,13 @@
 // Every write it acknowledged, and the audit record written with it, must be there after a
 // restart, and the audit chain must verify.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { after, test } from 'node:test';
 
-import { KithServer, makeDataDir, runCli, signedIn } from './harness.mjs';
+import { KithServer, makeDataDir, removeDataDir, runCli, signedIn, sql } from './harness.mjs';
 
 const WRITERS = ['sw.okafor', 'sw.taylor', 'sw.evans', 'dsl.morgan', 'dsl.khan', 'gp.walsh', 'hv.mensah', 'yw.ali'];
 const dataDir = makeDataDir();
-after(() => rmSync(dataDir, { recursive: true, force: true }));
-
-function sql(query) {
-  const out = spawnSync('sqlite3', [path.join(dataDir, 'kith.db'), query], { encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return out.stdout.trim();
-}
+after(() => removeDataDir(dataDir));
 
 test('every acknowledged write and its audit record survive SIGKILL under load', async () => {
   const server = await KithServer.start({ dataDir, ownsDataDir: false, threads: 8 });
@@ -56,8 +47,9 @@ test('every acknowledged write and its audit record survive SIGKILL under load',
   }
   await restarted.close();
 
-  const audited = new Set(sql("SELECT child_id FROM audit_log WHERE action = 'child.create' AND outcome = 'allowed'")
-    .split('\n'));
+  const created = sql(dataDir, "SELECT child_id FROM audit_log WHERE action = 'child.create' AND outcome = 'allowed';");
+  assert.equal(created.code, 0, created.stderr);
+  const audited = new Set(created.stdout.trim().split('\n'));
   for (const [, id] of acknowledged) assert.ok(audited.has(id), `no audit record for acknowledged child ${id}`);
   const verify = runCli(dataDir, ['audit', 'verify']);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);

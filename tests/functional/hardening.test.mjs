@@ -1,10 +1,11 @@
 // Request hardening: CSRF, content types, strict JSON bodies (nothing written on refusal),
-// anonymous access, body size limit and the security headers on every response.
+// anonymous access, body size limit, the security headers on every response, text that is not
+// UTF-8, what /healthz and /metrics tell, and that the product binary has no test hooks.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { checkResponse, KithServer, leoCarterId, signedIn } from './harness.mjs';
+import { checkResponse, KithServer, leoCarterId, PRODUCT_BIN, registeredRoutes, signedIn } from './harness.mjs';
 
 let server;
 let leo;
@@ -21,13 +22,13 @@ after(async () => {
 
 const REASON = { reason: 'Checking services before a home visit' };
 
-// What the server holds, to show that a refused request wrote nothing.
+// What the server holds, to show that a refused request wrote nothing (a child created by
+// sw.hughes would join her caseload).
 async function snapshot() {
-  const health = await server.client().get('/healthz');
   const account = await hughes.get(`/api/v1/children/${leo}`);
   const mine = await hughes.get('/api/v1/me/children');
-  return { children: health.body.children, version: account.body.child.version, child: account.body.child,
-           caseload: mine.body.children.length };
+  return { version: account.body.child.version, child: account.body.child,
+           caseload: mine.body.children.map((c) => c.child_id).sort() };
 }
 
 describe('CSRF and origin', () => {
@@ -227,6 +228,106 @@ describe('security headers', () => {
     assert.equal(bad.status, 400);
     checkSecurityHeaders('400 bad target', bad.headers, { api: true });
   });
+});
+
+describe('text that is not UTF-8', () => {
+  const status = async (target, headers = '') =>
+    (await server.raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${hughes.cookie}\r\n${headers}` +
+                      'Connection: close\r\n\r\n')).status;
+
+  test('issue 17: invalid UTF-8 in a query parameter produced a 500', async () => {
+    assert.equal(await status(`/api/v1/children/${leo}/audit?limit=%FF`), 400);
+    assert.equal(await status('/api/v1/agencies?authority_id=%C3%28'), 400);
+    assert.equal(await status(`/api/v1/children/${leo}/chronology?agency_id=%ED%A0%80`), 400); // a surrogate
+    const res = await server.raw(`GET /api/v1/agencies?authority_id=%FF HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+                                 `Cookie: ${hughes.cookie}\r\nConnection: close\r\n\r\n`);
+    assert.equal(JSON.parse(res.text).code, 'bad_target');
+  });
+
+  test('on every route, in the path or the query, is 400 and never a server error', async () => {
+    for (const [route] of registeredRoutes()) {
+      const [method, template] = route.split(' ');
+      if (method !== 'GET') continue;
+      const inPath = template.replaceAll('{}', 'K%C3%28');
+      if (inPath !== template) assert.equal(await status(inPath), 400, `${route} with a bad path parameter`);
+      assert.equal(await status(`${template.replaceAll('{}', leo)}?q=%FF&limit=%FE`), 400,
+                   `${route} with a bad query`);
+    }
+  });
+
+  test('raw bytes in the request target are 400 too', async () => {
+    const res = await server.raw(Buffer.concat([Buffer.from('GET /api/v1/agencies?authority_id='),
+                                                Buffer.from([0xff, 0xfe]),
+                                                Buffer.from(` HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${hughes.cookie}\r\n` +
+                                                            'Connection: close\r\n\r\n')]));
+    assert.equal(res.status, 400);
+  });
+
+  test('in a JSON body, a CSV body or a header value, it is refused or ignored, never a server error', async () => {
+    const bad = Buffer.from([0x22, 0xc3, 0x28, 0x22]).toString('latin1'); // "\xc3(" as a JSON string
+    const send = (method, target, contentType, body, extra = '') => server.raw(Buffer.concat([
+      Buffer.from(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${hughes.cookie}\r\n` +
+                  `X-CSRF-Token: ${hughes.csrf}\r\nContent-Type: ${contentType}\r\n${extra}` +
+                  `Content-Length: ${Buffer.byteLength(body, 'latin1')}\r\nConnection: close\r\n\r\n`, 'latin1'),
+      Buffer.from(body, 'latin1')]));
+    const json = await send('POST', `/api/v1/children/${leo}/signposting`, 'application/json', `{"reason": ${bad}}`);
+    assert.equal(json.status, 400);
+    const csv = await send('POST', `/api/v1/children/${leo}/chronology/import`, 'text/csv',
+                           'date,type,agency,summary,significance\n2026-01-02,note,Police,\xc3\x28 bad,low\n');
+    assert.ok(csv.status < 500, `chronology import: ${csv.status} ${csv.text}`);
+    const headers = await send('POST', `/api/v1/children/${leo}/signposting`, 'application/json',
+                               JSON.stringify(REASON), 'X-Forwarded-For: \xff\xfe\r\nIdempotency-Key: \xc3\x28\r\n' +
+                               'User-Agent: \xff\r\n');
+    assert.equal(headers.status, 400, headers.text); // the idempotency key is refused by name
+    assert.match(headers.text, /Idempotency-Key/);
+    const origin = await send('POST', `/api/v1/children/${leo}/signposting`, 'application/json',
+                              JSON.stringify(REASON), 'Origin: http://\xff\r\n');
+    assert.equal(origin.status, 403);
+  });
+});
+
+describe('what anyone may ask the server', () => {
+  test('issue 14: /healthz told anyone how many children there are', async () => {
+    const res = await server.client().get('/healthz');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { status: 'ok' });
+  });
+
+  test('issue 14: 3,000 distinct HTTP methods grew /metrics to 196 MB', async () => {
+    const before = (await server.client().get('/metrics')).text.length;
+    // Pipelined on a few connections: each request gets its 404 or 405 and is counted.
+    for (let batch = 0; batch < 30; ++batch) {
+      let requests = '';
+      for (let i = 0; i < 100; ++i) requests += `M${batch}X${i} /api/v1/me/children HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+      const res = await server.raw(`${requests}GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      assert.equal(res.status, 405);
+    }
+    const after = (await server.client().get('/metrics')).text;
+    assert.ok(after.length - before < 4096, `/metrics grew by ${after.length - before} bytes`);
+    assert.doesNotMatch(after, /method="M\d/);
+    const other = /kith_http_requests_total\{method="other",route="\(method not allowed\)",status="405"\} (\d+)/.exec(after);
+    assert.ok(other && Number(other[1]) >= 3000, 'the invented methods are counted under one label');
+  });
+});
+
+test('issue 14: the test clock and fault injection were in the product binary, gated only on the bind address',
+     async () => {
+  // The product binary with the old switch on: no clock to move, and the fault header is inert.
+  const product = await KithServer.start({ bin: PRODUCT_BIN, env: { KITH_TEST_CLOCK: '1' } });
+  try {
+    const body = JSON.stringify({ advance_seconds: 60 });
+    const clock = await product.raw(`POST /api/v1/test/clock HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+                                    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+                                    `Connection: close\r\n\r\n${body}`);
+    assert.equal(clock.status, 404);
+    const sw = await signedIn(product, 'sw.hughes');
+    const made = await sw.post('/api/v1/children', { given_names: 'Faulty', family_name: 'Header', ...REASON },
+                               { headers: { 'idempotency-key': 'fault-1', 'x-kith-test-fault': 'crash-after-write' } });
+    assert.equal(made.status, 201, 'the product ignores the fault header');
+    assert.equal((await product.client().get('/healthz')).status, 200);
+  } finally {
+    await product.close();
+  }
 });
 
 test('the server stops cleanly on SIGTERM', async () => {

@@ -3,13 +3,14 @@
 // docs/openapi.yaml (operation, status, media type, body schema and required headers), so the
 // description cannot drift from the server without a test failing.
 //
-// Time never passes by sleeping: the server runs with KITH_TEST_CLOCK=1 and tests move its clock
-// with POST /api/v1/test/clock. TOTP codes are computed from the server's clock.
+// Time never passes by sleeping: the server is the test build (`kith-test`, server/test_hooks.h),
+// whose clock tests move with POST /api/v1/test/clock. TOTP codes are computed from the server's
+// clock.
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,9 @@ import YAML from 'yaml';
 
 export const SOURCE_DIR =
   process.env.KITH_SOURCE_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const KITH_BIN = path.resolve(SOURCE_DIR, process.env.KITH_BIN ?? 'build/kith');
+export const KITH_BIN = path.resolve(SOURCE_DIR, process.env.KITH_BIN ?? 'build/kith-test');
+// The product binary, built beside the test build: what `make run` serves.
+export const PRODUCT_BIN = path.join(path.dirname(KITH_BIN), 'kith');
 export const DEMO_PASSWORD = 'Northbrook-demo-2026';
 export const DEMO_AUTHORITY_ID = 'LNORTHBROOK000000';
 
@@ -157,9 +160,8 @@ export function catalogedActions() {
 // Every action in the data directory's audit log is in the catalogue, so that the auditors'
 // pages have words for it (issue 14: the audit page's labels did not match the server's names).
 export function assertActionsCatalogued(dataDir) {
-  const r = spawnSync('sqlite3', [path.join(dataDir, 'kith.db'), 'SELECT DISTINCT action FROM audit_log;'],
-                      { encoding: 'utf8' });
-  if (r.status !== 0) return; // no database (a server that never started)
+  const r = sql(dataDir, 'SELECT DISTINCT action FROM audit_log;');
+  if (r.code !== 0) return; // no database (a server that never started)
   const known = catalogedActions();
   const unknown = r.stdout.split('\n').filter((a) => a && !known.has(a));
   assert.deepEqual(unknown, [], `audit actions written but not in src/domain/audit_actions.cpp: ${unknown.join(', ')}`);
@@ -209,14 +211,64 @@ export async function freePort() {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// The storage back end. Every file runs twice under `make test`: against the embedded SQLite
+// database (KITH_TEST_BACKEND unset) and against PostgreSQL (KITH_TEST_BACKEND=postgres), in the
+// throwaway cluster CTest starts (scripts/test-postgres; KITH_TEST_POSTGRES is its superuser's
+// connection string). On PostgreSQL each data directory gets a database of its own, migrated by
+// the owner role, and the server and the CLI connect as kith_app, a member of the servers' role:
+// the least privilege of README's operations section.
+
+export const BACKEND = process.env.KITH_TEST_BACKEND ?? 'sqlite';
+const PG_ADMIN = process.env.KITH_TEST_POSTGRES ?? '';
+if (BACKEND !== 'sqlite' && BACKEND !== 'postgres') throw new Error(`KITH_TEST_BACKEND=${BACKEND}: sqlite or postgres`);
+if (BACKEND === 'postgres' && !PG_ADMIN) {
+  throw new Error('KITH_TEST_BACKEND=postgres needs KITH_TEST_POSTGRES (run the tests with `make test` or ctest)');
+}
+
+function databaseName(dataDir) {
+  return `kith_f_${path.basename(dataDir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+}
+
+// The connection string of a data directory's database, as `role`.
+export function databaseUrl(dataDir, role = 'kith_app') {
+  return `${PG_ADMIN} user=${role} dbname=${databaseName(dataDir)}`;
+}
+
+function psql(conninfo, sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', conninfo], { input: sql, encoding: 'utf8' });
+  if (r.error) throw new Error(`psql is needed (postgresql-client): ${r.error.message}`);
+  return r;
+}
+
+// Runs SQL on the data directory's database with every privilege (tests look behind the
+// server's back, and tamper). Returns { code, stdout, stderr }; stdout has one line per row,
+// columns separated by '|' on either back end.
+export function sql(dataDir, text) {
+  const r = BACKEND === 'postgres'
+    ? psql(`${PG_ADMIN} dbname=${databaseName(dataDir)} options='-c search_path=kith'`, text)
+    : spawnSync('sqlite3', [path.join(dataDir, 'kith.db')], { input: text, encoding: 'utf8' });
+  if (r.error) throw new Error(`sqlite3 is needed (scripts/apt-packages.txt): ${r.error.message}`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// The first column of the first row a query returns.
+export function sqlValue(dataDir, text) {
+  const r = sql(dataDir, text);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim().split('\n')[0] ?? '';
+}
+
 function baseEnv(dataDir) {
-  return {
+  const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME ?? tmpdir(),
     KITH_DATA: dataDir,
     KITH_FAST_HASHING: '1',
     KITH_LOG_LEVEL: 'warn',
   };
+  if (BACKEND === 'postgres') env.KITH_DATABASE_URL = databaseUrl(dataDir);
+  return env;
 }
 
 // Runs the CLI against a data directory (the server must not be running on it). Output is
@@ -228,8 +280,36 @@ export function runCli(dataDir, args, { input } = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// A fresh data directory (and on PostgreSQL a fresh database, its schema made by the owner).
 export function makeDataDir() {
-  return mkdtempSync(path.join(tmpdir(), 'kith-functional-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'kith-functional-'));
+  if (BACKEND === 'postgres') {
+    const made = psql(`${PG_ADMIN} dbname=postgres`, `CREATE DATABASE ${databaseName(dir)} OWNER kith_owner;`);
+    if (made.status !== 0) throw new Error(`cannot create the test database: ${made.stderr}`);
+    const migrated = spawnSync(KITH_BIN, ['migrate'], {
+      env: { ...baseEnv(dir), KITH_DATABASE_URL: databaseUrl(dir, 'kith_owner') }, encoding: 'utf8' });
+    if (migrated.status !== 0) throw new Error(`kith migrate failed: ${migrated.stdout}${migrated.stderr}`);
+  }
+  return dir;
+}
+
+// A copy of a data directory (and on PostgreSQL of its database) whose server is stopped: what an
+// attacker tampers with while the original stays intact. Remove it with removeDataDir.
+export function copyDataDir(dir) {
+  const copy = mkdtempSync(path.join(tmpdir(), 'kith-functional-'));
+  cpSync(dir, copy, { recursive: true });
+  if (BACKEND === 'postgres') {
+    const made = psql(`${PG_ADMIN} dbname=postgres`,
+                      `CREATE DATABASE ${databaseName(copy)} TEMPLATE ${databaseName(dir)} OWNER kith_owner;`);
+    if (made.status !== 0) throw new Error(`cannot copy the test database: ${made.stderr}`);
+  }
+  return copy;
+}
+
+// Removes a data directory made by makeDataDir (and its database).
+export function removeDataDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  if (BACKEND === 'postgres') psql(`${PG_ADMIN} dbname=postgres`, `DROP DATABASE IF EXISTS ${databaseName(dir)} WITH (FORCE);`);
 }
 
 // A web root with one page and one asset, so static responses are predictable.
@@ -243,11 +323,13 @@ function makeWebRoot(dataDir) {
 
 export class KithServer {
   // Starts `kith serve --demo-if-empty` on `dataDir` (a new one by default) and waits for /healthz.
-  // `env` adds or overrides environment variables (KITH_* settings).
-  static async start({ dataDir = makeDataDir(), ownsDataDir = true, threads = 2, env = {} } = {}) {
+  // `env` adds settings (KITH_* variables) for this server; `bin` runs another binary than the
+  // test build (PRODUCT_BIN).
+  static async start({ dataDir = makeDataDir(), ownsDataDir = true, threads = 2, env = {}, bin = KITH_BIN } = {}) {
     const server = new KithServer(dataDir, ownsDataDir);
     server.threads = threads;
-    server.extraEnv = env;
+    server.env = env;
+    server.bin = bin;
     try {
       await server.#launch();
     } catch (e) {
@@ -262,10 +344,11 @@ export class KithServer {
     this.ownsDataDir = ownsDataDir;
     this.webRoot = makeWebRoot(dataDir);
     this.output = '';
-    // The server allows 20 sign-in attempts a minute from one address (all tests come from
-    // 127.0.0.1); unless a test turns this off, the harness moves the clock on a minute first.
+    // The server allows 20 sign-in attempts and 10 code redemptions a minute from one address
+    // (http::AnonymousRouteLimits; all tests come from 127.0.0.1); unless a test turns this off,
+    // the harness moves the clock on a minute before a request would pass the limit.
     this.paceSignIns = true;
-    this.signInsThisMinute = 0;
+    this.pacedThisMinute = new Map();
   }
 
   // The free port can be taken by another process between probing and binding; try another.
@@ -283,9 +366,9 @@ export class KithServer {
     this.output = '';
     this.port = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
-    const env = { ...baseEnv(this.dataDir), KITH_PORT: String(this.port), KITH_TEST_CLOCK: '1',
-                  KITH_WEB_ROOT: this.webRoot, KITH_THREADS: String(this.threads ?? 2), ...this.extraEnv };
-    this.child = spawn(KITH_BIN, ['serve', '--demo-if-empty'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...baseEnv(this.dataDir), KITH_PORT: String(this.port), KITH_WEB_ROOT: this.webRoot,
+                  KITH_THREADS: String(this.threads ?? 2), ...this.env };
+    this.child = spawn(this.bin, ['serve', '--demo-if-empty'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
     };
@@ -293,7 +376,7 @@ export class KithServer {
     this.child.stderr.on('data', collect);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => resolve({ code, signal }));
-      this.child.once('error', (e) => resolve({ code: null, signal: null, error: `${e.message} (KITH_BIN=${KITH_BIN})` }));
+      this.child.once('error', (e) => resolve({ code: null, signal: null, error: `${e.message} (${this.bin})` }));
     });
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -337,7 +420,7 @@ export class KithServer {
   async close() {
     const { code, signal } = await this.stop();
     if (signal === null && code === 0) assertActionsCatalogued(this.dataDir);
-    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDataDir) removeDataDir(this.dataDir);
     assert.equal(signal, null, `kith was killed by ${signal}:\n${this.output}`);
     assert.equal(code, 0, `kith exited with ${code} after SIGTERM:\n${this.output}`);
   }
@@ -346,7 +429,7 @@ export class KithServer {
   // which run also when a test failed before close()).
   async dispose() {
     await this.stop();
-    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDataDir) removeDataDir(this.dataDir);
   }
 
   client() {
@@ -374,7 +457,7 @@ export class KithServer {
 
   // Moves the server's clock forward; returns the server's time (ms since the epoch).
   async advance(seconds) {
-    if (seconds >= 60) this.signInsThisMinute = 0;
+    if (seconds >= 60) this.pacedThisMinute.clear();
     const res = await this.client().post('/api/v1/test/clock', { advance_seconds: seconds }, { csrf: false });
     assert.equal(res.status, 200, res.text);
     return Date.parse(res.body.now);
@@ -400,6 +483,9 @@ export class KithServer {
   }
 }
 
+// Requests per minute from one address that the server allows (http::AnonymousRouteLimits).
+export const PACED_ROUTES = { 'POST /api/v1/session': 20, 'POST /api/v1/family/redeem': 10 };
+
 // ---------------------------------------------------------------------------------------------
 // A browser-like client: one session cookie, the CSRF token, JSON in and out.
 
@@ -414,9 +500,10 @@ export class Client {
   // unless `raw` is given (with `contentType`, default application/json); `csrf: false`
   // leaves the CSRF header out.
   async request(method, requestPath, { body, raw, headers = {}, csrf = true, contentType } = {}) {
-    if (method === 'POST' && requestPath === '/api/v1/session' && this.server.paceSignIns) {
-      if (this.server.signInsThisMinute >= 18) await this.server.advance(61);
-      this.server.signInsThisMinute += 1;
+    const paced = PACED_ROUTES[`${method} ${requestPath}`];
+    if (paced && this.server.paceSignIns) {
+      if ((this.server.pacedThisMinute.get(requestPath) ?? 0) >= paced - 2) await this.server.advance(61);
+      this.server.pacedThisMinute.set(requestPath, (this.server.pacedThisMinute.get(requestPath) ?? 0) + 1);
     }
     const h = { ...headers };
     if (this.cookie) h.cookie = this.cookie;

@@ -3,11 +3,11 @@
 // child, an uncertain record queued for clerical review.
 
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { makeDataDir, runCli } from './harness.mjs';
+import { makeDataDir, removeDataDir, runCli } from './harness.mjs';
 
 let dataDir;
 const file = (name, text) => {
@@ -28,7 +28,7 @@ before(() => {
   const la = runCli(dataDir, ['authority', 'add', '--code', 'E06009998', '--name', 'Eastwick']);
   assert.equal(la.code, 0, la.stderr);
 });
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+after(() => removeDataDir(dataDir));
 
 const school = [
   'record_id,given_name,family_name,date_of_birth,sex,postcode,address,nhs_number,year_group',

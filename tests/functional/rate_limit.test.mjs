@@ -1,12 +1,12 @@
 // The per-address sign-in rate limit. It is keyed on the client address and every test comes
-// from 127.0.0.1, so it has a server of its own.
+// from 127.0.0.1, so it has a server of its own (which trusts no proxy).
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { DEMO_PASSWORD, KithServer } from './harness.mjs';
 
-const PER_MINUTE = 20; // app::Policy::address_attempts_per_minute
+const PER_MINUTE = 20; // http::AnonymousRouteLimits
 
 let server;
 before(async () => {
@@ -36,6 +36,14 @@ test('more than 20 sign-in attempts a minute from one address get 429 with Retry
   const ok = await attempt('sw.hughes', DEMO_PASSWORD);
   assert.equal(ok.status, 201, 'after Retry-After the address may try again');
   assert.equal(ok.body.user.locked_until, null, 'the limit did not lock the account');
+});
+
+test('X-Forwarded-For from a client that is not a trusted proxy is ignored', async () => {
+  await server.advance(61);
+  const attempt = (i) => server.client().post('/api/v1/session', { username: `spoof.${i}`, password: 'password-guess-1234' },
+                                              { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } });
+  for (let i = 0; i < PER_MINUTE; ++i) assert.equal((await attempt(i)).status, 401, `attempt ${i + 1}`);
+  assert.equal((await attempt(PER_MINUTE)).status, 429, 'a made-up address is not a new client');
 });
 
 test('the server stops cleanly on SIGTERM', async () => {

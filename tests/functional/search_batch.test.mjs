@@ -3,12 +3,11 @@
 // malformed row, a reason required and the batch audited once.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { makeDataDir, runCli } from './harness.mjs';
+import { makeDataDir, removeDataDir, runCli, sql } from './harness.mjs';
 
 let dataDir;
 let db;
@@ -17,12 +16,10 @@ const file = (name, text) => {
   writeFileSync(p, text);
   return p;
 };
-const sqlite = (sql) => {
-  const r = spawnSync('sqlite3', [db], { input: sql, encoding: 'utf8' });
-  if (r.error) throw new Error(`sqlite3 is needed (scripts/apt-packages.txt): ${r.error.message}`);
-  return r.stdout.trim();
-};
-const batchAudits = () => sqlite("SELECT actor_id, reason, detail FROM audit_log WHERE action = 'child.search.batch' ORDER BY seq;");
+// In the order they were written (the command line's clock is the real one).
+const batchAudits = () =>
+  sql(dataDir, "SELECT actor_id, reason, detail FROM audit_log WHERE action = 'child.search.batch' ORDER BY at;")
+    .stdout.trim();
 
 before(() => {
   dataDir = makeDataDir();
@@ -41,7 +38,7 @@ before(() => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /4 rows: 3 created, 1 matched/);
 });
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+after(() => removeDataDir(dataDir));
 
 const queries = [
   'given_name,family_name,date_of_birth,postcode',
@@ -99,8 +96,8 @@ test('the batch is audited once, as the command line, with its reason, file and 
   assert.deepEqual(JSON.parse(detail), { file: path.join(dataDir, 'queries.csv'), queries: 3, malformed_rows: 2 });
   // A second record, after the search, lists the children it found (issue 14: who searched for
   // this child).
-  const results = sqlite("SELECT reason, found_children, detail FROM audit_log WHERE action = 'child.search.batch.results';")
-    .trim().split('|');
+  const results = sql(dataDir, "SELECT reason, found_children, detail FROM audit_log WHERE action = 'child.search.batch.results';")
+    .stdout.trim().split('|');
   assert.equal(results[0], 'Checking the linkage against the truth file');
   const found = JSON.parse(results[1]);
   assert.ok(found.length >= 1 && found.every((id) => id.startsWith('K')), results[1]);

@@ -42,7 +42,8 @@ describe('sign-in', () => {
     assert.equal(wrong.headers.get('www-authenticate'), unknown.headers.get('www-authenticate'));
   });
 
-  test('five failures lock the account: 423 with Retry-After, even for the right password', async () => {
+  test('five failures from one address lock it out of the account: 423 with Retry-After, even for the right ' +
+       'password', async () => {
     const attempt = (password) => server.client().post('/api/v1/session', { username: 'gp.walsh', password });
     for (let i = 1; i <= 4; ++i) assert.equal((await attempt(`wrong-password-${i}x`)).status, 401, `attempt ${i}`);
     const fifth = await attempt('wrong-password-5x');

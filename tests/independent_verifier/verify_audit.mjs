@@ -5,9 +5,11 @@
 // tests/functional/audit_checkpoint.test.mjs would fail.
 //
 //   node verify_audit.mjs --db var/kith.db --checkpoints var/audit-checkpoints --public-key 'ed25519 …'
+//   node verify_audit.mjs --pg 'host=… dbname=kith' --checkpoints DIR --public-key 'ed25519 …'
 //
-// Reads the records with the sqlite3 command-line tool. Prints one line per problem and exits 1
-// if there is any; prints a summary and exits 0 otherwise. Node.js 20, no packages.
+// Reads the records of the embedded database with the sqlite3 command-line tool, or of a
+// PostgreSQL database (schema kith) with psql. Prints one line per problem and exits 1 if there
+// is any; prints a summary and exits 0 otherwise. Node.js 20, no packages.
 
 import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
@@ -32,9 +34,21 @@ export function recordHash(record) {
   return sha256(Buffer.concat(parts));
 }
 
-export function readRecords(db) {
-  const r = spawnSync('sqlite3', ['-json', db,
-                                  `SELECT ${FIELDS.join(', ')}, found_children, hash FROM audit_log ORDER BY seq`],
+// Every record, by chain and then seq. `source` is { db: SQLite file } (one chain, 0) or
+// { pg: libpq connection string } (`at` is a timestamptz there; the hash takes microseconds).
+export function readRecords(source) {
+  if (typeof source === 'string') source = { db: source };
+  if (source.pg) {
+    const columns = FIELDS.map((f) => (f === 'at' ? '(extract(epoch from at) * 1000000)::bigint AS at' : f));
+    const query = `SELECT coalesce(json_agg(t ORDER BY chain, seq), '[]') FROM (SELECT chain, ${columns.join(', ')},` +
+                  ' found_children, hash FROM kith.audit_log) t';
+    const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', source.pg, '-c', query],
+                        { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  }
+  const r = spawnSync('sqlite3', ['-json', source.db,
+                                  `SELECT 0 AS chain, ${FIELDS.join(', ')}, found_children, hash FROM audit_log ORDER BY seq`],
                       { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim() ? JSON.parse(r.stdout) : [];
@@ -45,7 +59,7 @@ const CHECKPOINT = new RegExp(
   'number ([1-9][0-9]*)\\n' +
   'issued-at ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z)\\n' +
   'previous ([0-9a-f]{64})\\n' +
-  '((?:chain [a-z0-9_.-]{1,64} (?:0|[1-9][0-9]*) [0-9a-f]{64}\\n)+)' +
+  '((?:chain (?:0|[1-9][0-9]*) (?:0|[1-9][0-9]*) [0-9a-f]{64}\\n)+)' +
   'key ed25519 ([A-Za-z0-9+/]{43}=)\\n' +
   'signature ([A-Za-z0-9+/]{86}==)\\n$');
 
@@ -55,8 +69,10 @@ export function parseCheckpoint(text) {
   const statement = text.slice(0, text.lastIndexOf('signature '));
   const chains = m[4].trimEnd().split('\n').map((line) => {
     const [, chain, seq, hash] = line.split(' ');
-    return { chain, seq: Number(seq), hash };
+    return { chain: Number(chain), seq: Number(seq), hash };
   });
+  // Chains are listed once each, in increasing order.
+  if (chains.some((c, i) => i > 0 && c.chain <= chains[i - 1].chain)) return null;
   return { number: Number(m[1]), issuedAt: m[2], previous: m[3], chains, key: m[5], signature: m[6], statement };
 }
 
@@ -65,7 +81,7 @@ function keyObject(base64) {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
-export function verifyAudit({ db, checkpointsDir, publicKeys }) {
+export function verifyAudit({ db, pg, checkpointsDir, publicKeys }) {
   const problems = [];
   const trusted = new Set(publicKeys.map((k) => k.replace(/^ed25519 /, '').trim()));
 
@@ -101,26 +117,33 @@ export function verifyAudit({ db, checkpointsDir, publicKeys }) {
     previousText = text;
   }
 
-  // The chain, and each believed checkpoint's head.
-  const records = readRecords(db);
-  const bySeq = new Map(records.map((r) => [r.seq, r]));
-  let prev = GENESIS;
-  records.forEach((r, i) => {
-    if (r.seq !== i + 1) problems.push(`record ${i + 1} missing`);
-    else if (r.prev_hash !== prev) problems.push(`record ${r.seq} does not follow`);
-    else if (recordHash(r) !== r.hash) problems.push(`record ${r.seq} changed`);
-    prev = r.hash;
-  });
-  const last = records.length;
+  // Each chain, and each believed checkpoint's heads.
+  const records = readRecords(pg ? { pg } : { db });
+  const chains = new Map(); // chain -> records in seq order
+  for (const r of records) {
+    if (!chains.has(r.chain)) chains.set(r.chain, []);
+    chains.get(r.chain).push(r);
+  }
+  for (const [chain, list] of chains) {
+    let prev = GENESIS;
+    list.forEach((r, i) => {
+      if (r.seq !== i + 1) problems.push(`record ${i + 1} of chain ${chain} missing`);
+      else if (r.prev_hash !== prev) problems.push(`record ${r.seq} of chain ${chain} does not follow`);
+      else if (recordHash(r) !== r.hash) problems.push(`record ${r.seq} of chain ${chain} changed`);
+      prev = r.hash;
+    });
+  }
   let newest = null;
   for (const [number, { checkpoint }] of held) {
     if (!checkpoint) continue;
     newest = checkpoint;
     for (const head of checkpoint.chains) {
-      if (head.chain !== 'main') problems.push(`checkpoint ${number} names unknown chain ${head.chain}`);
-      else if (head.seq > last) problems.push(`truncated: checkpoint ${number} vouches for record ${head.seq}, log ends at ${last}`);
-      else if (head.seq > 0 && bySeq.get(head.seq)?.hash !== head.hash) {
-        problems.push(`record ${head.seq} differs from checkpoint ${number}`);
+      const list = chains.get(head.chain) ?? [];
+      if (head.seq > list.length) {
+        problems.push(`truncated: checkpoint ${number} vouches for record ${head.seq} of chain ${head.chain}, ` +
+                      `the chain ends at ${list.length}`);
+      } else if (head.seq > 0 && list[head.seq - 1].hash !== head.hash) {
+        problems.push(`record ${head.seq} of chain ${head.chain} differs from checkpoint ${number}`);
       }
     }
   }
@@ -129,12 +152,13 @@ export function verifyAudit({ db, checkpointsDir, publicKeys }) {
     if (r.action !== 'audit.checkpoint') continue;
     const detail = JSON.parse(r.detail);
     const entry = held.get(detail.number);
-    if (!entry) problems.push(`checkpoint ${detail.number} (recorded at record ${r.seq}) missing`);
+    const where = `record ${r.seq} of chain ${r.chain}`;
+    if (!entry) problems.push(`checkpoint ${detail.number} (recorded at ${where}) missing`);
     else if (sha256(Buffer.from(entry.text, 'utf8')) !== detail.file_sha256) {
-      problems.push(`checkpoint ${detail.number} is not the file recorded at record ${r.seq}`);
+      problems.push(`checkpoint ${detail.number} is not the file recorded at ${where}`);
     }
   }
-  return { ok: problems.length === 0, problems, records: last, newest: newest?.number ?? 0 };
+  return { ok: problems.length === 0, problems, records: records.length, newest: newest?.number ?? 0 };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -144,13 +168,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return i < 0 ? undefined : args[i + 1];
   };
   const db = opt('--db');
+  const pg = opt('--pg');
   const checkpointsDir = opt('--checkpoints');
   const publicKeys = args.flatMap((a, i) => (a === '--public-key' ? [args[i + 1]] : []));
-  if (!db || !checkpointsDir || publicKeys.length === 0) {
-    console.error('usage: verify_audit.mjs --db KITH_DB --checkpoints DIR --public-key "ed25519 BASE64" [...]');
+  if ((!db && !pg) || !checkpointsDir || publicKeys.length === 0) {
+    console.error('usage: verify_audit.mjs (--db KITH_DB | --pg CONNINFO) --checkpoints DIR --public-key "ed25519 BASE64" [...]');
     process.exit(2);
   }
-  const report = verifyAudit({ db, checkpointsDir, publicKeys });
+  const report = verifyAudit({ db, pg, checkpointsDir, publicKeys });
   for (const p of report.problems) console.log(p);
   if (report.ok) console.log(`intact: ${report.records} records, newest checkpoint ${report.newest}`);
   process.exit(report.ok ? 0 : 1);

@@ -297,6 +297,7 @@ export interface Alert {
 }
 
 export interface AuditRecord {
+  chain: number;
   seq: number;
   at: string;
   actor_id: string;
@@ -354,7 +355,7 @@ export interface MisuseFlag {
   child_name: string;
   day: string;
   explanation: string;
-  seqs: number[];
+  records: { chain: number; seq: number }[];
   found_at: string;
   reviewed_at: string | null;
   reviewed_by: string;

@@ -105,8 +105,8 @@ void MisuseDetector::Note(const Key& key, const AuditRecord& record, const std::
   if (f.count == 0) f.first = record.at;
   f.last = record.at;
   ++f.count;
-  if (f.seqs.size() < policy_.max_records_per_flag && (f.seqs.empty() || f.seqs.back() != record.seq)) {
-    f.seqs.push_back(record.seq);
+  if (f.records.size() < policy_.max_records_per_flag && (f.records.empty() || f.records.back() != RefOf(record))) {
+    f.records.push_back(RefOf(record));
   }
   if (!child.empty()) f.children.insert(child);
 }
@@ -130,7 +130,7 @@ void MisuseDetector::Add(const AuditRecord& r) {
                    : "";
     }
     if (users_.count(joiner)) {
-      joined_[{joiner, r.child_id}] = {r.at, r.seq};
+      joined_[{joiner, r.child_id}] = {r.at, RefOf(r)};
       joined_in_window_.try_emplace({joiner, r.child_id}, r.at);
     }
   }
@@ -144,7 +144,8 @@ void MisuseDetector::Add(const AuditRecord& r) {
     if (it != joined_.end()) {
       if (r.at - it->second.first <= policy_.join_leave_within) {
         AuditRecord join = r;
-        join.seq = it->second.second;
+        join.chain = it->second.second.chain;
+        join.seq = it->second.second.seq;
         join.at = it->second.first;
         const Key key{MisuseKind::kJoinLeaveQuickly, user.id, r.child_id, UkDayNumber(join.at)};
         Note(key, join);
@@ -159,7 +160,7 @@ void MisuseDetector::Add(const AuditRecord& r) {
   if (!view && !search) return;
   Day& counted = volume_[{user.id, day}];
   ++counted.count;
-  if (counted.seqs.size() < policy_.max_records_per_flag) counted.seqs.push_back(r.seq);
+  if (counted.records.size() < policy_.max_records_per_flag) counted.records.push_back(RefOf(r));
 
   // Working hours are Monday to Friday, workday_start_hour to workday_end_hour, UK time.
   const auto civil = ToUkCivil(r.at);
@@ -237,14 +238,14 @@ std::string MisuseDetector::Explain(const Key& key, const Finding& f) {
 std::vector<MisuseFlag> MisuseDetector::Finish() {
   std::vector<MisuseFlag> out;
   auto flag = [&](MisuseKind kind, const std::string& user, const std::string& child, const Date& day,
-                  std::string explanation, std::vector<int64_t> seqs) {
+                  std::string explanation, std::vector<AuditRef> records) {
     MisuseFlag f;
     f.kind = kind;
     f.user_id = user;
     f.child_id = child;
     f.day = day;
     f.explanation = std::move(explanation);
-    f.seqs = std::move(seqs);
+    f.records = std::move(records);
     f.id = "F" + Sha256Hex(std::string(ToString(kind)) + "|" + user + "|" + child + "|" + day.ToString()).substr(0, 16);
     out.push_back(std::move(f));
   };
@@ -259,7 +260,7 @@ std::vector<MisuseFlag> MisuseDetector::Finish() {
       if (uninvolved < static_cast<size_t>(policy_.uninvolved_children_per_day)) continue;
     }
     const Date first_day = day >= 0 ? Date::FromDays(day) : UkDate(finding.first);
-    flag(kind, user, child, first_day, Explain(key, finding), finding.seqs);
+    flag(kind, user, child, first_day, Explain(key, finding), finding.records);
   }
 
   // Volume: the practitioner's own usual day, and their peers' (same role and agency) days.
@@ -298,7 +299,7 @@ std::vector<MisuseFlag> MisuseDetector::Finish() {
                      u.name, Plural(static_cast<size_t>(count), "time", "times"), DayText(d), policy_.baseline_days,
                      usual, usual > 0 ? fmt::format("{:.0f} times as many today", count / usual) : "no activity before",
                      Plural(peer_days, "day", "days"), peer),
-         counted.seqs);
+         counted.records);
   }
 
   for (const auto& review : break_glass_) {
@@ -308,7 +309,7 @@ std::vector<MisuseFlag> MisuseDetector::Finish() {
     flag(MisuseKind::kBreakGlassUnjustified, review.user_id, review.child_id, UkDate(review.at),
          fmt::format("A manager judged {}'s emergency access to {} on {} unjustified: {}", who,
                      child ? child->name : review.child_id, DayText(UkDate(review.at)), review.note),
-         review.seqs);
+         review.records);
   }
 
   std::sort(out.begin(), out.end(), [](const MisuseFlag& a, const MisuseFlag& b) {

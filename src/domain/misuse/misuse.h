@@ -103,7 +103,7 @@ struct BreakGlassReview {
   TimePoint at;  // when access began
   bool justified = true;
   std::string note;
-  std::vector<int64_t> seqs;  // the audit records of the access and its review
+  std::vector<AuditRef> records;  // the audit records of the access and its review
 };
 
 struct MisuseFlag {
@@ -113,7 +113,7 @@ struct MisuseFlag {
   std::string child_id;  // empty when the flag is about no one child
   Date day;              // UK date of the first record behind it
   std::string explanation;
-  std::vector<int64_t> seqs;  // the audit records behind it, oldest first
+  std::vector<AuditRef> records;  // the audit records behind it, oldest first
 };
 
 class MisuseDetector {
@@ -134,7 +134,7 @@ class MisuseDetector {
 
  private:
   struct Finding {
-    std::vector<int64_t> seqs;
+    std::vector<AuditRef> records;
     size_t count = 0;
     TimePoint first;
     TimePoint last;
@@ -155,10 +155,10 @@ class MisuseDetector {
   std::map<std::pair<std::string, int64_t>, int> baseline_;  // (user, UK day) -> views and searches
   struct Day {
     int count = 0;
-    std::vector<int64_t> seqs;  // the first max_records_per_flag
+    std::vector<AuditRef> records;  // the first max_records_per_flag
   };
   std::map<std::pair<std::string, int64_t>, Day> volume_;  // (user, UK day) -> views and searches
-  std::map<std::pair<std::string, std::string>, std::pair<TimePoint, int64_t>> joined_;  // open joins
+  std::map<std::pair<std::string, std::string>, std::pair<TimePoint, AuditRef>> joined_;  // open joins
   std::map<std::pair<std::string, std::string>, TimePoint> joined_in_window_;  // (user, child) -> first join
   std::map<Key, Finding> findings_;
   std::vector<BreakGlassReview> break_glass_;

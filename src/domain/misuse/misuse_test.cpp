@@ -59,7 +59,10 @@ class MisuseTest : public ::testing::Test {
   AuditRecord Record(const std::string& user, const std::string& action, const std::string& child, TimePoint at,
                      const std::string& why = "team member", std::vector<std::string> found = {}) {
     AuditRecord r;
-    r.seq = ++seq_;
+    // Two chains, as on PostgreSQL (one per writer): a flag names each record by chain and seq.
+    ++seq_;
+    r.chain = seq_ % 2;
+    r.seq = seq_;
     r.at = at;
     r.actor_id = user;
     r.action = action;
@@ -138,8 +141,8 @@ TEST_F(MisuseTest, EachPlantedPatternIsFlaggedExplainedAndTiedToItsRecords) {
   // u1 reads their children 60 times the next day.
   for (int k = 0; k < 60; ++k) d.Add(Record("u1", "child.read", Mine(1, k % 5), At(1, 9, k % 60)));
   // A manager judged u2's emergency access unjustified.
-  d.AddBreakGlass({"B1", "u2", "KS", At(1, 8), false, "No emergency: curiosity about a neighbour.", {900, 901}});
-  d.AddBreakGlass({"B2", "u3", "KS", At(1, 8), true, "A missing child.", {902}});
+  d.AddBreakGlass({"B1", "u2", "KS", At(1, 8), false, "No emergency: curiosity about a neighbour.", {{1, 900}, {0, 901}}});
+  d.AddBreakGlass({"B2", "u3", "KS", At(1, 8), true, "A missing child.", {{0, 902}}});
 
   const auto flags = d.Finish();
   std::map<MisuseKind, std::vector<const MisuseFlag*>> by;
@@ -148,7 +151,7 @@ TEST_F(MisuseTest, EachPlantedPatternIsFlaggedExplainedAndTiedToItsRecords) {
   const auto& surname = *by[MisuseKind::kSameSurname][0];
   EXPECT_EQ(surname.user_id, "u0");
   EXPECT_EQ(surname.child_id, "KH");
-  EXPECT_EQ(surname.seqs, (std::vector<int64_t>{surname_view - 1, surname_view}));
+  EXPECT_EQ(surname.records, (std::vector<AuditRef>{{(surname_view - 1) % 2, surname_view - 1}, {surname_view % 2, surname_view}}));
   EXPECT_NE(surname.explanation.find("Amy hughes"), std::string::npos) << surname.explanation;
   EXPECT_EQ(surname.day, (Date{2026, 6, 1}));
 
@@ -165,7 +168,7 @@ TEST_F(MisuseTest, EachPlantedPatternIsFlaggedExplainedAndTiedToItsRecords) {
       << by[MisuseKind::kOutOfHours][0]->explanation;
 
   ASSERT_EQ(by[MisuseKind::kJoinLeaveQuickly].size(), 1u);
-  EXPECT_EQ(by[MisuseKind::kJoinLeaveQuickly][0]->seqs.size(), 2u);
+  EXPECT_EQ(by[MisuseKind::kJoinLeaveQuickly][0]->records.size(), 2u);
   EXPECT_NE(by[MisuseKind::kJoinLeaveQuickly][0]->explanation.find("joined the team of Eve far at 12:00"),
             std::string::npos);
 
@@ -177,10 +180,10 @@ TEST_F(MisuseTest, EachPlantedPatternIsFlaggedExplainedAndTiedToItsRecords) {
   ASSERT_EQ(by[MisuseKind::kVolume].size(), 1u);
   EXPECT_EQ(by[MisuseKind::kVolume][0]->user_id, "u1");
   EXPECT_EQ(by[MisuseKind::kVolume][0]->day, (Date{2026, 6, 2}));
-  EXPECT_EQ(by[MisuseKind::kVolume][0]->seqs.size(), 60u);
+  EXPECT_EQ(by[MisuseKind::kVolume][0]->records.size(), 60u);
 
   ASSERT_EQ(by[MisuseKind::kBreakGlassUnjustified].size(), 1u);
-  EXPECT_EQ(by[MisuseKind::kBreakGlassUnjustified][0]->seqs, (std::vector<int64_t>{900, 901}));
+  EXPECT_EQ(by[MisuseKind::kBreakGlassUnjustified][0]->records, (std::vector<AuditRef>{{1, 900}, {0, 901}}));
   EXPECT_NE(by[MisuseKind::kBreakGlassUnjustified][0]->explanation.find("curiosity"), std::string::npos);
 
   EXPECT_EQ(flags.size(), 9u);

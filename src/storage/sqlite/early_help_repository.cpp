@@ -1,73 +1,12 @@
 #include "storage/sqlite/early_help_repository.h"
 
-#include <nlohmann/json.hpp>
-
+#include "storage/documents.h"
 #include "storage/sqlite/values.h"
 
 namespace kith::storage::sqlite {
 namespace {
 
 namespace eh = domain::early_help;
-using nlohmann::json;
-
-// The content of a version as a JSON document (see docs/data-model.md).
-std::string EncodeContent(const eh::Content& c) {
-  json elements = json::array();
-  for (const auto& e : c.elements) {
-    elements.push_back(
-        {{"code", e.code}, {"strengths", e.strengths}, {"needs", e.needs}, {"family_view", e.family_view}});
-  }
-  json needs = json::array();
-  for (const auto& n : c.agreed_needs) needs.push_back({{"id", n.id}, {"text", n.text}});
-  return json{{"consent",
-               {{"given_by", c.consent.given_by},
-                {"given_on", c.consent.given_on ? json(c.consent.given_on->ToString()) : json()},
-                {"lawful_basis", c.consent.lawful_basis}}},
-              {"elements", elements},
-              {"child_view", c.child_view},
-              {"parents_view", c.parents_view},
-              {"conclusion", c.conclusion},
-              {"agreed_needs", needs}}
-      .dump();
-}
-
-eh::Content DecodeContent(const std::string& text) {
-  const json j = json::parse(text);
-  eh::Content c;
-  const json& consent = j.at("consent");
-  c.consent.given_by = consent.at("given_by").get<std::string>();
-  if (!consent.at("given_on").is_null()) c.consent.given_on = Date::Parse(consent.at("given_on").get<std::string>());
-  c.consent.lawful_basis = consent.at("lawful_basis").get<std::string>();
-  for (const auto& e : j.at("elements")) {
-    c.elements.push_back({e.at("code").get<std::string>(), e.at("strengths").get<std::string>(),
-                          e.at("needs").get<std::string>(), e.at("family_view").get<std::string>()});
-  }
-  c.child_view = j.at("child_view").get<std::string>();
-  c.parents_view = j.at("parents_view").get<std::string>();
-  c.conclusion = j.at("conclusion").get<std::string>();
-  for (const auto& n : j.at("agreed_needs")) {
-    c.agreed_needs.push_back({n.at("id").get<std::string>(), n.at("text").get<std::string>()});
-  }
-  return c;
-}
-
-std::string EncodeProgress(const std::vector<eh::NeedProgress>& progress) {
-  json out = json::array();
-  for (const auto& p : progress) {
-    out.push_back({{"need_id", p.need_id}, {"progress", eh::ToString(p.progress)}, {"note", p.note}});
-  }
-  return out.dump();
-}
-
-std::vector<eh::NeedProgress> DecodeProgress(const std::string& text) {
-  std::vector<eh::NeedProgress> out;
-  for (const auto& p : json::parse(text)) {
-    out.push_back({p.at("need_id").get<std::string>(),
-                   eh::ParseProgress(p.at("progress").get<std::string>()).value_or(eh::Progress::kNoChange),
-                   p.at("note").get<std::string>()});
-  }
-  return out;
-}
 
 constexpr std::string_view kAssessmentSelect =
     "SELECT id, child_id, stage, lead_user_id, opened_at, opened_by, closed_at, closed_by, outcome, closure_summary,"
@@ -203,7 +142,7 @@ class SqliteEarlyHelp final : public EarlyHelpRepository {
           "INSERT INTO early_help_meetings (id, assessment_id, seq, held_on, attendees, decisions, recorded_by,"
           " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
       s.Bind(1, m.id).Bind(2, a.id).Bind(3, static_cast<int64_t>(i)).Bind(4, m.held_on.ToString());
-      s.Bind(5, json(m.attendees).dump()).Bind(6, m.decisions).Bind(7, m.recorded_by).Bind(8, ToMicros(m.recorded_at));
+      s.Bind(5, EncodeIds(m.attendees)).Bind(6, m.decisions).Bind(7, m.recorded_by).Bind(8, ToMicros(m.recorded_at));
       s.Run();
     }
     for (size_t i = 0; i < a.actions.size(); ++i) {
@@ -255,9 +194,8 @@ class SqliteEarlyHelp final : public EarlyHelpRepository {
           " WHERE assessment_id = ? ORDER BY seq");
       s.Bind(1, a.id);
       while (s.Step()) {
-        a.meetings.push_back({s.Text(0), Date::Parse(s.Text(1)).value_or(Date{}),
-                              json::parse(s.Text(2)).get<std::vector<std::string>>(), s.Text(3), s.Text(4),
-                              FromMicros(s.Int(5))});
+        a.meetings.push_back({s.Text(0), Date::Parse(s.Text(1)).value_or(Date{}), DecodeIds(s.Text(2)), s.Text(3),
+                              s.Text(4), FromMicros(s.Int(5))});
       }
     }
     {

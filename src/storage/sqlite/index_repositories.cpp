@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "storage/documents.h"
 #include "storage/sqlite/sqlite_repositories.h"
 
 namespace kith::storage::sqlite {
@@ -65,8 +66,8 @@ class SqliteSourceRecords final : public SourceRecordRepository {
   }
 
   std::vector<SourceRecord> ForChild(const std::string& child_id) override {
-    static const std::string kSql = "SELECT " + std::string(kSourceColumns) +
-                                    " FROM source_records WHERE child_id=? ORDER BY imported_at, id";
+    static const std::string kSql =
+        "SELECT " + std::string(kSourceColumns) + " FROM source_records WHERE child_id=? ORDER BY imported_at, id";
     auto s = db_.Prepare(kSql);
     s.Bind(1, child_id);
     std::vector<SourceRecord> out;
@@ -111,24 +112,6 @@ class SqliteSourceRecords final : public SourceRecordRepository {
   Connection& db_;
 };
 
-std::string_view StatusText(ReviewStatus status) {
-  switch (status) {
-    case ReviewStatus::kOpen:
-      return "open";
-    case ReviewStatus::kMatched:
-      return "matched";
-    case ReviewStatus::kNotMatched:
-      return "not_matched";
-  }
-  return "open";
-}
-
-ReviewStatus ParseStatus(std::string_view text) {
-  if (text == "matched") return ReviewStatus::kMatched;
-  if (text == "not_matched") return ReviewStatus::kNotMatched;
-  return ReviewStatus::kOpen;
-}
-
 constexpr std::string_view kReviewColumns =
     "id, authority_id, source_record_id, status, created_at, decided_by, decided_at, decided_child_id, reason";
 
@@ -140,7 +123,7 @@ class SqliteReviews final : public ReviewRepository {
     static const std::string kSql =
         "INSERT INTO review_items(" + std::string(kReviewColumns) + ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
     auto s = db_.Prepare(kSql);
-    s.Bind(1, item.id).Bind(2, item.authority_id).Bind(3, item.source_record_id).Bind(4, StatusText(item.status));
+    s.Bind(1, item.id).Bind(2, item.authority_id).Bind(3, item.source_record_id).Bind(4, ToText(item.status));
     s.Bind(5, ToMicros(item.created_at)).Bind(6, item.decided_by);
     if (item.decided_at) {
       s.Bind(7, ToMicros(*item.decided_at));
@@ -187,7 +170,7 @@ class SqliteReviews final : public ReviewRepository {
     auto s = db_.Prepare(
         "UPDATE review_items SET status=?2, decided_by=?3, decided_at=?4, decided_child_id=?5, reason=?6"
         " WHERE id=?1 AND status='open'");
-    s.Bind(1, d.id).Bind(2, StatusText(d.status)).Bind(3, d.decided_by);
+    s.Bind(1, d.id).Bind(2, ToText(d.status)).Bind(3, d.decided_by);
     if (d.decided_at) {
       s.Bind(4, ToMicros(*d.decided_at));
     } else {
@@ -207,7 +190,7 @@ class SqliteReviews final : public ReviewRepository {
     item.id = s.Text(0);
     item.authority_id = s.Text(1);
     item.source_record_id = s.Text(2);
-    item.status = ParseStatus(s.Text(3));
+    item.status = ParseReviewStatus(s.Text(3));
     item.created_at = FromMicros(s.Int(4));
     item.decided_by = s.Text(5);
     if (auto at = s.OptionalInt(6)) item.decided_at = FromMicros(*at);
@@ -226,22 +209,6 @@ class SqliteReviews final : public ReviewRepository {
   Connection& db_;
 };
 
-// The moved source record ids, one per line (ids never contain a newline).
-std::string JoinIds(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const auto& id : ids) out += id + "\n";
-  return out;
-}
-
-std::vector<std::string> SplitIds(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
-    out.push_back(text.substr(start, end - start));
-  }
-  return out;
-}
-
 constexpr std::string_view kMergeColumns =
     "id, survivor_id, merged_id, moved_source_records, merged_by, merged_at, reason, unmerged_by, unmerged_at,"
     " unmerge_reason";
@@ -255,7 +222,7 @@ class SqliteMerges final : public MergeRepository {
     static const std::string kSql =
         "INSERT INTO child_merges(" + std::string(kMergeColumns) + ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
     auto s = db_.Prepare(kSql);
-    s.Bind(1, m.id).Bind(2, m.survivor_id).Bind(3, m.merged_id).Bind(4, JoinIds(m.moved_source_records));
+    s.Bind(1, m.id).Bind(2, m.survivor_id).Bind(3, m.merged_id).Bind(4, JoinLines(m.moved_source_records));
     s.Bind(5, m.merged_by).Bind(6, ToMicros(m.merged_at)).Bind(7, m.reason).Bind(8, m.unmerged_by);
     if (m.unmerged_at) {
       s.Bind(9, ToMicros(*m.unmerged_at));
@@ -297,7 +264,8 @@ class SqliteMerges final : public MergeRepository {
   Status Undo(const ChildMerge& m) override {
     if (changed_) changed_->records = true;
     auto s = db_.Prepare(
-        "UPDATE child_merges SET unmerged_by=?2, unmerged_at=?3, unmerge_reason=?4 WHERE id=?1 AND unmerged_at IS NULL");
+        "UPDATE child_merges SET unmerged_by=?2, unmerged_at=?3, unmerge_reason=?4 WHERE id=?1 AND unmerged_at IS "
+        "NULL");
     s.Bind(1, m.id).Bind(2, m.unmerged_by);
     if (m.unmerged_at) {
       s.Bind(3, ToMicros(*m.unmerged_at));
@@ -316,7 +284,7 @@ class SqliteMerges final : public MergeRepository {
     m.id = s.Text(0);
     m.survivor_id = s.Text(1);
     m.merged_id = s.Text(2);
-    m.moved_source_records = SplitIds(s.Text(3));
+    m.moved_source_records = SplitLines(s.Text(3));
     m.merged_by = s.Text(4);
     m.merged_at = FromMicros(s.Int(5));
     m.reason = s.Text(6);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/documents.h"
 #include "storage/sqlite/values.h"
 
 namespace kith::storage::sqlite {
@@ -50,7 +51,7 @@ StoredMisuseFlag ReadFlag(const Statement& s) {
   f.flag.child_id = s.Text(4);
   f.flag.day = *Date::Parse(s.Text(5));
   f.flag.explanation = s.Text(6);
-  for (const auto& seq : nlohmann::json::parse(s.Text(7))) f.flag.seqs.push_back(seq.get<int64_t>());
+  f.flag.records = DecodeAuditRefs(s.Text(7));
   f.found_at = FromMicros(s.Int(8));
   f.reviewed_at = OptionalTime(s, 9);
   f.reviewed_by = s.Text(10);
@@ -70,7 +71,7 @@ class SqliteMisuseFlags final : public MisuseFlagRepository {
       auto s = db_.Prepare(kSql);
       s.Bind(1, f.flag.id).Bind(2, f.authority_id).Bind(3, domain::ToString(f.flag.kind)).Bind(4, f.flag.user_id);
       s.Bind(5, f.flag.child_id).Bind(6, f.flag.day.ToString()).Bind(7, f.flag.explanation);
-      s.Bind(8, nlohmann::json(f.flag.seqs).dump()).Bind(9, ToMicros(f.found_at)).Run();
+      s.Bind(8, EncodeAuditRefs(f.flag.records)).Bind(9, ToMicros(f.found_at)).Run();
       added += static_cast<int>(db_.Changes());
     }
     return added;
@@ -119,6 +120,15 @@ class SqliteJobClaims final : public JobClaimRepository {
         "INSERT INTO job_claims(job, holder, claimed_at, finished_at) VALUES (?1, ?2, ?3, NULL)"
         " ON CONFLICT(job) DO UPDATE SET holder=?2, claimed_at=?3"
         " WHERE finished_at IS NULL AND claimed_at<=?4");
+    s.Bind(1, job).Bind(2, holder).Bind(3, ToMicros(now)).Bind(4, ToMicros(stale_before)).Run();
+    return db_.Changes() > 0;
+  }
+
+  bool Lease(const std::string& job, const std::string& holder, TimePoint now, TimePoint stale_before) override {
+    auto s = db_.Prepare(
+        "INSERT INTO job_claims(job, holder, claimed_at, finished_at) VALUES (?1, ?2, ?3, NULL)"
+        " ON CONFLICT(job) DO UPDATE SET holder=?2, claimed_at=?3"
+        " WHERE finished_at IS NULL AND (holder=?2 OR claimed_at<=?4)");
     s.Bind(1, job).Bind(2, holder).Bind(3, ToMicros(now)).Bind(4, ToMicros(stale_before)).Run();
     return db_.Changes() > 0;
   }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/documents.h"
 #include "storage/sqlite/access_repositories.h"
 #include "storage/sqlite/account_repositories.h"
 #include "storage/sqlite/early_help_repository.h"
@@ -616,11 +617,6 @@ constexpr std::string_view kAuditColumns =
     " detail, client, prev_hash, hash, found_children";
 const std::string kAuditSelect = "SELECT " + std::string(kAuditColumns) + " FROM audit_log";
 
-std::string FoundChildrenText(const std::vector<std::string>& ids) {
-  if (ids.empty()) return {};
-  return nlohmann::json(ids).dump();
-}
-
 AuditRecord ReadAudit(const Statement& s) {
   AuditRecord r;
   r.seq = s.Int(0);
@@ -641,12 +637,7 @@ AuditRecord ReadAudit(const Statement& s) {
   r.client = s.Text(12);
   r.prev_hash = s.Text(13);
   r.hash = s.Text(14);
-  const std::string found = s.Text(15);
-  if (!found.empty()) {
-    auto ids = nlohmann::json::parse(found, nullptr, false);
-    if (!ids.is_array()) throw StorageError("audit record " + std::to_string(r.seq) + " has malformed found_children");
-    for (const auto& id : ids) r.found_children.push_back(id.get<std::string>());
-  }
+  r.found_children = DecodeFoundChildren(s.Text(15));
   return r;
 }
 
@@ -656,14 +647,14 @@ class SqliteAudit final : public AuditLog {
 
   AuditRecord Append(AuditRecord r) override {
     if (!head_) throw StorageError("audit records can only be appended in a write transaction");
-    domain::SealAuditRecord(r, head_->seq + 1, head_->hash);
+    domain::SealAuditRecord(r, 0, head_->seq + 1, head_->hash);
     auto s = db_.Prepare(
         "INSERT INTO audit_log(seq, at, actor_id, actor_role, authority_id, action, child_id, target_id, reason,"
         " outcome, why, detail, client, prev_hash, hash, found_children) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.Bind(1, r.seq).Bind(2, ToMicros(r.at)).Bind(3, r.actor_id).Bind(4, r.actor_role).Bind(5, r.authority_id);
     s.Bind(6, r.action).Bind(7, r.child_id).Bind(8, r.target_id).Bind(9, r.reason);
     s.Bind(10, domain::ToString(r.outcome)).Bind(11, r.why).Bind(12, r.detail).Bind(13, r.client);
-    s.Bind(14, r.prev_hash).Bind(15, r.hash).Bind(16, FoundChildrenText(r.found_children)).Run();
+    s.Bind(14, r.prev_hash).Bind(15, r.hash).Bind(16, EncodeFoundChildren(r.found_children)).Run();
     for (const auto& child_id : r.found_children) {
       auto f = db_.Prepare("INSERT OR IGNORE INTO audit_found(child_id, seq) VALUES (?, ?)");
       f.Bind(1, child_id).Bind(2, r.seq).Run();
@@ -685,8 +676,10 @@ class SqliteAudit final : public AuditLog {
     return out;
   }
 
-  std::vector<AuditRecord> Range(int64_t after_seq, int limit) override {
-    static const std::string kSql = kAuditSelect + " WHERE seq>? ORDER BY seq LIMIT ?";
+  // SQLite has one writer, hence one chain: chain 0.
+  std::vector<AuditRecord> Range(int64_t chain, int64_t after_seq, int limit) override {
+    if (chain != 0) return {};
+    static const std::string kSql = std::string(kAuditSelect) + " WHERE seq>? ORDER BY seq LIMIT ?";
     auto s = db_.Prepare(kSql);
     s.Bind(1, after_seq).Bind(2, limit);
     std::vector<AuditRecord> out;
@@ -694,10 +687,10 @@ class SqliteAudit final : public AuditLog {
     return out;
   }
 
-  int64_t LastSeq() override {
-    auto s = db_.Prepare("SELECT coalesce(max(seq), 0) FROM audit_log");
-    s.Step();
-    return s.Int(0);
+  std::vector<AuditChainHead> Heads() override {
+    const AuditHead head = LoadAuditHead(db_);
+    if (head.seq == 0) return {};
+    return {{0, head.seq, head.hash}};
   }
 
   std::vector<AuditRecord> Find(const AuditQuery& q) override {
@@ -713,7 +706,8 @@ class SqliteAudit final : public AuditLog {
     }
     if (q.from) sql += " AND at>=?4";
     if (q.to) sql += " AND at<?5";
-    if (q.before_at) sql += " AND (at<?6 OR (at=?6 AND seq<?7))";
+    // One chain (0): (at, 0, seq) before (before_at, before_chain, before_seq).
+    if (q.before_at) sql += " AND (at<?6 OR (at=?6 AND (?9>0 OR seq<?7)))";
     sql += " ORDER BY at DESC, seq DESC LIMIT ?8";
     auto s = db_.Prepare(sql);
     if (!q.authority_id.empty()) s.Bind(1, q.authority_id);
@@ -721,7 +715,7 @@ class SqliteAudit final : public AuditLog {
     if (!q.child_id.empty()) s.Bind(3, q.child_id);
     if (q.from) s.Bind(4, ToMicros(*q.from));
     if (q.to) s.Bind(5, ToMicros(*q.to));
-    if (q.before_at) s.Bind(6, ToMicros(*q.before_at)).Bind(7, q.before_seq);
+    if (q.before_at) s.Bind(6, ToMicros(*q.before_at)).Bind(7, q.before_seq).Bind(9, q.before_chain);
     s.Bind(8, q.limit);
     std::vector<AuditRecord> out;
     while (s.Step()) out.push_back(ReadAudit(s));

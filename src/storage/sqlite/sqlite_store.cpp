@@ -101,7 +101,12 @@ class SqliteStore final : public Store {
     if (job.error) std::rethrow_exception(job.error);
   }
 
-  StoreStats Stats() const override { return {batches_.load(), jobs_.load(), commit_micros_.load(), reads_.load()}; }
+  StoreStats Stats() const override {
+    return {.write_batches = batches_.load(),
+            .write_jobs = jobs_.load(),
+            .write_commit_micros = commit_micros_.load(),
+            .reads = reads_.load()};
+  }
 
   uint64_t IdentityVersion() const override { return identity_version_.load(std::memory_order_acquire); }
   uint64_t RecordsVersion() const override { return records_version_.load(std::memory_order_acquire); }

@@ -86,7 +86,7 @@ export function AuditTable({ records, focusChild, showChild, caption }: {
             const who = r.actor_name || r.actor_id || (r.actor_role === 'system' ? 'Kith (automatic)' : 'Unknown');
             const found = r.found_children ?? [];
             return (
-              <tr class="govuk-table__row" key={r.seq} data-testid="audit-row" data-action={r.action}>
+              <tr class="govuk-table__row" key={`${r.chain}:${r.seq}`} data-testid="audit-row" data-action={r.action}>
                 <td class="govuk-table__cell" data-label="When">{formatDateTime(r.at)}</td>
                 <td class="govuk-table__cell" data-label="Who">
                   {who}
@@ -457,7 +457,7 @@ function FlagCard({ initial }: { initial: MisuseFlag }) {
               setError(e as ApiError);
             }
           }}>
-          Show the {flag.seqs.length} audit record{flag.seqs.length === 1 ? '' : 's'} behind it
+          Show the {flag.records.length} audit record{flag.records.length === 1 ? '' : 's'} behind it
         </Button>
       )}
       {flag.reviewed_at ? (

@@ -1,0 +1,733 @@
+#include "storage/postgres/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace kith::storage::postgres {
+namespace {
+
+// Identifiers and every text that is sorted or compared by range use the "C" collation, so that
+// order is the same as on SQLite (bytewise) whatever the database's locale.
+//
+// Never edit a migration that has shipped: add a new one.
+const std::vector<std::string_view>& Migrations() {
+  static const std::vector<std::string_view> kMigrations = {
+      // 1: the whole schema as of issue 16 (SQLite migrations 1-12), plus the versions that tell
+      // every node's caches about changes (store_versions) and one audit chain per writer.
+      R"sql(
+CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+
+CREATE TABLE authorities (
+  id text COLLATE "C" PRIMARY KEY,
+  code text COLLATE "C" NOT NULL UNIQUE,
+  name text COLLATE "C" NOT NULL,
+  require_second_factor boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE agencies (
+  id text COLLATE "C" PRIMARY KEY,
+  authority_id text COLLATE "C" NOT NULL REFERENCES authorities(id),
+  name text COLLATE "C" NOT NULL,
+  kind text NOT NULL,
+  phone text NOT NULL DEFAULT '',
+  email text NOT NULL DEFAULT '',
+  address text NOT NULL DEFAULT ''
+);
+CREATE INDEX agencies_by_authority ON agencies(authority_id, name);
+
+CREATE TABLE users (
+  id text COLLATE "C" PRIMARY KEY,
+  username text COLLATE "C" NOT NULL UNIQUE,
+  display_name text NOT NULL,
+  job_title text NOT NULL DEFAULT '',
+  email text NOT NULL DEFAULT '',
+  phone text NOT NULL DEFAULT '',
+  role text NOT NULL,
+  authority_id text COLLATE "C" REFERENCES authorities(id),
+  agency_id text COLLATE "C" REFERENCES agencies(id),
+  active boolean NOT NULL,
+  password_hash text NOT NULL,
+  totp_secret text NOT NULL DEFAULT '',
+  totp_enrolled boolean NOT NULL DEFAULT false,
+  failed_logins integer NOT NULL DEFAULT 0,
+  locked_until timestamptz,
+  last_login_at timestamptz,
+  totp_last_step bigint NOT NULL DEFAULT 0,
+  index_steward boolean NOT NULL DEFAULT false,
+  information_governance boolean NOT NULL DEFAULT false,
+  version bigint NOT NULL
+);
+CREATE INDEX users_by_authority ON users(authority_id, username);
+
+CREATE TABLE children (
+  id text COLLATE "C" PRIMARY KEY,
+  authority_id text COLLATE "C" NOT NULL REFERENCES authorities(id),
+  given_names text NOT NULL,
+  family_name text NOT NULL,
+  date_of_birth date,
+  sex text NOT NULL,
+  address text NOT NULL,
+  postcode text NOT NULL,
+  nhs_number text COLLATE "C" NOT NULL,
+  upn text COLLATE "C" NOT NULL,
+  school_agency_id text COLLATE "C" REFERENCES agencies(id),
+  gp_agency_id text COLLATE "C" REFERENCES agencies(id),
+  early_help_assessment boolean NOT NULL,
+  child_protection_plan boolean NOT NULL,
+  looked_after boolean NOT NULL,
+  shielded boolean NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  version bigint NOT NULL
+);
+CREATE INDEX children_by_authority ON children(authority_id, id);
+CREATE INDEX children_by_nhs_number ON children(nhs_number) WHERE nhs_number <> '';
+CREATE INDEX children_by_upn ON children(upn) WHERE upn <> '';
+
+CREATE TABLE child_other_names (
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  position integer NOT NULL,
+  name text NOT NULL,
+  PRIMARY KEY (child_id, position)
+);
+
+CREATE TABLE child_carers (
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  position integer NOT NULL,
+  name text NOT NULL,
+  relationship text NOT NULL,
+  parental_responsibility boolean NOT NULL,
+  phone text NOT NULL,
+  email text NOT NULL,
+  address text NOT NULL,
+  PRIMARY KEY (child_id, position)
+);
+
+CREATE TABLE child_services (
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  position integer NOT NULL,
+  agency_id text COLLATE "C" NOT NULL REFERENCES agencies(id),
+  description text NOT NULL,
+  start_date date NOT NULL,
+  end_date date,
+  PRIMARY KEY (child_id, position)
+);
+CREATE INDEX child_services_by_agency ON child_services(agency_id);
+
+CREATE TABLE team_members (
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  role text NOT NULL,
+  reason text NOT NULL,
+  joined_at timestamptz NOT NULL,
+  lead boolean NOT NULL,
+  PRIMARY KEY (child_id, user_id)
+);
+CREATE INDEX team_members_by_user ON team_members(user_id);
+CREATE UNIQUE INDEX team_one_lead ON team_members(child_id) WHERE lead;
+
+CREATE TABLE team_events (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  kind text NOT NULL,
+  role text NOT NULL,
+  reason text NOT NULL,
+  by_user_id text COLLATE "C" NOT NULL,
+  at timestamptz NOT NULL
+);
+CREATE INDEX team_events_by_child ON team_events(child_id, id);
+
+CREATE TABLE sessions (
+  token_hash text COLLATE "C" PRIMARY KEY,
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  csrf_token text NOT NULL,
+  created_at timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  second_factor_done boolean NOT NULL,
+  client text NOT NULL,
+  pending_totp_secret text NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+
+-- One hash chain per database writer (docs/adr/0014-audit-chains-per-writer.md).
+CREATE TABLE audit_log (
+  chain integer NOT NULL,
+  seq bigint NOT NULL,
+  -- Insertion order across chains, for "newest first" among records of the same instant.
+  id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  at timestamptz NOT NULL,
+  actor_id text COLLATE "C" NOT NULL,
+  actor_role text NOT NULL,
+  authority_id text COLLATE "C" NOT NULL,
+  action text NOT NULL,
+  child_id text COLLATE "C" NOT NULL,
+  target_id text COLLATE "C" NOT NULL,
+  reason text NOT NULL,
+  outcome text NOT NULL,
+  why text NOT NULL,
+  detail text NOT NULL,
+  client text NOT NULL,
+  prev_hash text NOT NULL,
+  hash text NOT NULL,
+  PRIMARY KEY (chain, seq)
+);
+CREATE INDEX audit_by_child ON audit_log(child_id, at, id) WHERE child_id <> '';
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('audit records are append-only');
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('audit records are append-only');
+
+-- What every node's caches of sessions and accounts are kept behind (Store::IdentityVersion and
+-- RecordsVersion: their sums). One row per writer, the same writer as the audit chain, so that
+-- writers never update one another's row.
+CREATE TABLE store_versions (
+  chain integer PRIMARY KEY,
+  identity bigint NOT NULL DEFAULT 0,
+  records bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE chronology_entries (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  lineage_id text COLLATE "C" NOT NULL,
+  version integer NOT NULL,
+  supersedes_id text COLLATE "C" UNIQUE REFERENCES chronology_entries(id),
+  occurred_on date NOT NULL,
+  occurred_time time,
+  agency_id text COLLATE "C" NOT NULL REFERENCES agencies(id),
+  agency_kind text NOT NULL,
+  author_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  type text NOT NULL,
+  significance text NOT NULL,
+  summary text NOT NULL,
+  detail text NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  correction_reason text NOT NULL,
+  source_thread_id text COLLATE "C" NOT NULL
+);
+CREATE INDEX chronology_by_child ON chronology_entries(child_id, occurred_on, occurred_time, agency_id, id);
+CREATE INDEX chronology_by_lineage ON chronology_entries(lineage_id, version);
+CREATE INDEX chronology_newest_first ON chronology_entries(
+  child_id, occurred_on DESC, occurred_time DESC NULLS LAST, recorded_at DESC, id DESC);
+CREATE TRIGGER chronology_append_only BEFORE UPDATE OR DELETE ON chronology_entries
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('chronology entries are never changed: add a correction');
+
+CREATE TABLE forum_threads (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  category text NOT NULL,
+  title text NOT NULL,
+  author_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  created_at timestamptz NOT NULL,
+  promoted_entry_id text COLLATE "C" REFERENCES chronology_entries(id)
+);
+CREATE INDEX forum_threads_by_child ON forum_threads(child_id);
+
+CREATE TABLE forum_posts (
+  id text COLLATE "C" PRIMARY KEY,
+  thread_id text COLLATE "C" NOT NULL REFERENCES forum_threads(id),
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  author_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  body text NOT NULL,
+  created_at timestamptz NOT NULL,
+  edited_at timestamptz,
+  version integer NOT NULL,
+  reply_to text COLLATE "C" REFERENCES forum_posts(id)
+);
+CREATE INDEX forum_posts_by_thread ON forum_posts(thread_id, created_at);
+CREATE INDEX forum_posts_by_child ON forum_posts(child_id);
+
+CREATE TABLE forum_post_versions (
+  post_id text COLLATE "C" NOT NULL REFERENCES forum_posts(id),
+  version integer NOT NULL,
+  body text NOT NULL,
+  at timestamptz NOT NULL,
+  PRIMARY KEY (post_id, version)
+);
+CREATE TRIGGER forum_post_versions_append_only BEFORE UPDATE OR DELETE ON forum_post_versions
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('post history is append-only');
+
+CREATE TABLE forum_mentions (
+  post_id text COLLATE "C" NOT NULL REFERENCES forum_posts(id),
+  position integer NOT NULL,
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  PRIMARY KEY (post_id, position)
+);
+
+CREATE TABLE wheel_people (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  name text NOT NULL,
+  relationship text NOT NULL,
+  lives_with_child boolean NOT NULL,
+  since date,
+  date_of_birth date,
+  adult boolean,
+  verified boolean NOT NULL,
+  verified_by_agency_id text COLLATE "C" REFERENCES agencies(id),
+  notes text NOT NULL,
+  created_by text COLLATE "C" NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  version bigint NOT NULL
+);
+CREATE INDEX wheel_people_by_child ON wheel_people(child_id, created_at);
+
+-- Document frequency of each word-cloud term across children; the row with term '' holds the
+-- number of children with any text.
+CREATE TABLE word_document_frequency (
+  term text COLLATE "C" PRIMARY KEY,
+  df bigint NOT NULL
+);
+
+CREATE TABLE feed_items (
+  id text COLLATE "C" PRIMARY KEY,
+  at timestamptz NOT NULL,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  kind text NOT NULL,
+  summary text NOT NULL,
+  actor_id text COLLATE "C" NOT NULL,
+  significance text NOT NULL,
+  subject_id text COLLATE "C" NOT NULL,
+  recipient_id text COLLATE "C" NOT NULL
+);
+CREATE INDEX feed_items_by_child ON feed_items(child_id, at);
+
+CREATE TABLE alerts (
+  id text COLLATE "C" PRIMARY KEY,
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  child_id text COLLATE "C" REFERENCES children(id),  -- none for an alert about the user's account
+  at timestamptz NOT NULL,
+  kind text NOT NULL,
+  summary text NOT NULL,
+  subject_id text COLLATE "C" NOT NULL,
+  read_at timestamptz
+);
+CREATE INDEX alerts_by_user ON alerts(user_id, at);
+
+CREATE TABLE source_records (
+  id text COLLATE "C" PRIMARY KEY,
+  source text COLLATE "C" NOT NULL,
+  record_id text COLLATE "C" NOT NULL,
+  content_hash text NOT NULL,
+  child_id text COLLATE "C" REFERENCES children(id),
+  given_name text NOT NULL,
+  family_name text NOT NULL,
+  date_of_birth text NOT NULL,
+  sex text NOT NULL,
+  postcode text NOT NULL,
+  address text NOT NULL,
+  nhs_number text NOT NULL,
+  upn text NOT NULL,
+  attributes text NOT NULL,
+  imported_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  UNIQUE (source, record_id)
+);
+CREATE INDEX source_records_by_child ON source_records(child_id, imported_at, id) WHERE child_id IS NOT NULL;
+
+CREATE TABLE review_items (
+  id text COLLATE "C" PRIMARY KEY,
+  authority_id text COLLATE "C" NOT NULL REFERENCES authorities(id),
+  source_record_id text COLLATE "C" NOT NULL REFERENCES source_records(id),
+  status text NOT NULL,
+  created_at timestamptz NOT NULL,
+  decided_by text COLLATE "C" NOT NULL DEFAULT '',
+  decided_at timestamptz,
+  decided_child_id text COLLATE "C" NOT NULL DEFAULT '',
+  reason text NOT NULL DEFAULT ''
+);
+CREATE INDEX review_items_open ON review_items(authority_id, created_at, id) WHERE status = 'open';
+
+CREATE TABLE review_candidates (
+  review_id text COLLATE "C" NOT NULL REFERENCES review_items(id),
+  position integer NOT NULL,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  probability double precision NOT NULL,
+  weight double precision NOT NULL,
+  evidence text NOT NULL,
+  PRIMARY KEY (review_id, position)
+);
+
+CREATE TABLE child_merges (
+  id text COLLATE "C" PRIMARY KEY,
+  survivor_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  merged_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  moved_source_records text NOT NULL,
+  merged_by text COLLATE "C" NOT NULL,
+  merged_at timestamptz NOT NULL,
+  reason text NOT NULL,
+  unmerged_by text COLLATE "C" NOT NULL DEFAULT '',
+  unmerged_at timestamptz,
+  unmerge_reason text NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX child_merges_one_active ON child_merges(merged_id) WHERE unmerged_at IS NULL;
+CREATE INDEX child_merges_by_survivor ON child_merges(survivor_id);
+
+CREATE TABLE early_help_assessments (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  stage text NOT NULL,
+  lead_user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  opened_at timestamptz NOT NULL,
+  opened_by text COLLATE "C" NOT NULL,
+  closed_at timestamptz,
+  closed_by text COLLATE "C" NOT NULL DEFAULT '',
+  outcome text,
+  closure_summary text NOT NULL DEFAULT '',
+  revision bigint NOT NULL
+);
+CREATE INDEX early_help_by_child ON early_help_assessments(child_id, opened_at);
+
+CREATE TABLE early_help_versions (
+  assessment_id text COLLATE "C" NOT NULL REFERENCES early_help_assessments(id),
+  number integer NOT NULL,
+  content text NOT NULL,
+  locked boolean NOT NULL,
+  created_at timestamptz NOT NULL,
+  created_by text COLLATE "C" NOT NULL,
+  completed_at timestamptz,
+  completed_by text COLLATE "C" NOT NULL DEFAULT '',
+  PRIMARY KEY (assessment_id, number)
+);
+
+CREATE TABLE early_help_lead_changes (
+  assessment_id text COLLATE "C" NOT NULL REFERENCES early_help_assessments(id),
+  seq integer NOT NULL,
+  user_id text COLLATE "C" NOT NULL,
+  by_user_id text COLLATE "C" NOT NULL,
+  reason text NOT NULL,
+  at timestamptz NOT NULL,
+  PRIMARY KEY (assessment_id, seq)
+);
+
+CREATE TABLE early_help_meetings (
+  id text COLLATE "C" PRIMARY KEY,
+  assessment_id text COLLATE "C" NOT NULL REFERENCES early_help_assessments(id),
+  seq integer NOT NULL,
+  held_on date NOT NULL,
+  attendees text NOT NULL,
+  decisions text NOT NULL,
+  recorded_by text COLLATE "C" NOT NULL,
+  recorded_at timestamptz NOT NULL
+);
+CREATE INDEX early_help_meetings_by_assessment ON early_help_meetings(assessment_id, seq);
+
+CREATE TABLE early_help_actions (
+  id text COLLATE "C" PRIMARY KEY,
+  assessment_id text COLLATE "C" NOT NULL REFERENCES early_help_assessments(id),
+  seq integer NOT NULL,
+  description text NOT NULL,
+  owner_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  due_on date NOT NULL,
+  status text NOT NULL,
+  need_id text COLLATE "C" NOT NULL,
+  meeting_id text COLLATE "C" NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  overdue_alerted_on date
+);
+CREATE INDEX early_help_actions_by_assessment ON early_help_actions(assessment_id, seq);
+CREATE INDEX early_help_actions_due ON early_help_actions(due_on) WHERE overdue_alerted_on IS NULL
+  AND status IN ('not_started', 'in_progress');
+
+CREATE TABLE early_help_reviews (
+  id text COLLATE "C" PRIMARY KEY,
+  assessment_id text COLLATE "C" NOT NULL REFERENCES early_help_assessments(id),
+  seq integer NOT NULL,
+  held_on date NOT NULL,
+  progress text NOT NULL,
+  version_reviewed integer NOT NULL,
+  summary text NOT NULL,
+  recorded_by text COLLATE "C" NOT NULL,
+  recorded_at timestamptz NOT NULL
+);
+CREATE INDEX early_help_reviews_by_assessment ON early_help_reviews(assessment_id, seq);
+
+CREATE TABLE family_visibility (
+  subject_id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  subject_kind text NOT NULL,
+  visibility text NOT NULL,
+  reason text,
+  reason_text text NOT NULL,
+  review text NOT NULL,
+  set_by text COLLATE "C" NOT NULL,
+  set_at timestamptz NOT NULL,
+  reviewed_by text COLLATE "C",
+  reviewed_at timestamptz
+);
+CREATE INDEX family_visibility_by_child ON family_visibility(child_id);
+
+CREATE TABLE family_defaults (
+  authority_id text COLLATE "C" NOT NULL REFERENCES authorities(id),
+  subject_type text COLLATE "C" NOT NULL,
+  visibility text NOT NULL,
+  PRIMARY KEY (authority_id, subject_type)
+);
+
+CREATE TABLE family_settings (
+  authority_id text COLLATE "C" PRIMARY KEY REFERENCES authorities(id),
+  young_person_min_age integer NOT NULL
+);
+
+CREATE TABLE family_invitations (
+  id text COLLATE "C" PRIMARY KEY,
+  code_hash text COLLATE "C" NOT NULL UNIQUE,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  relation text NOT NULL,
+  name text NOT NULL,
+  wheel_person_id text COLLATE "C",
+  invited_by text COLLATE "C" NOT NULL REFERENCES users(id),
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  redeemed_at timestamptz,
+  redeemed_by text COLLATE "C",
+  failed_checks integer NOT NULL DEFAULT 0,
+  revoked_at timestamptz
+);
+CREATE INDEX family_invitations_by_child ON family_invitations(child_id, created_at);
+
+CREATE TABLE family_links (
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  relation text NOT NULL,
+  linked_at timestamptz NOT NULL,
+  invitation_id text COLLATE "C" NOT NULL,
+  PRIMARY KEY (user_id, child_id)
+);
+CREATE INDEX family_links_by_child ON family_links(child_id);
+
+CREATE TABLE family_entries (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  author_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  kind text NOT NULL,
+  about_entry_id text COLLATE "C",
+  text text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX family_entries_by_child ON family_entries(child_id, created_at);
+
+CREATE TABLE idempotency_keys (
+  scope text COLLATE "C" NOT NULL,
+  key text COLLATE "C" NOT NULL,
+  fingerprint text NOT NULL,
+  method text NOT NULL,
+  target text NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  status integer,
+  content_type text NOT NULL,
+  body text NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys(expires_at);
+
+-- Time-limited emergency access to a child's account, reviewed (issue 14, ADR 0012).
+CREATE TABLE break_glass (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  authority_id text COLLATE "C" NOT NULL REFERENCES authorities(id),
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  reason_code text NOT NULL,
+  reason text NOT NULL,
+  starts_at timestamptz NOT NULL,
+  ends_at timestamptz NOT NULL,
+  ended_early_at timestamptz,
+  ended_by text COLLATE "C" NOT NULL,
+  reviewed_at timestamptz,
+  reviewed_by text COLLATE "C" NOT NULL,
+  review_note text NOT NULL,
+  justified boolean
+);
+CREATE INDEX break_glass_by_user_child ON break_glass(user_id, child_id, ends_at);
+CREATE INDEX break_glass_by_authority ON break_glass(authority_id, starts_at);
+
+CREATE TABLE join_requests (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  authority_id text COLLATE "C" NOT NULL REFERENCES authorities(id),
+  user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+  role text NOT NULL,
+  reason text NOT NULL,
+  created_at timestamptz NOT NULL,
+  status text NOT NULL,
+  automatic boolean NOT NULL,
+  decided_by text COLLATE "C" NOT NULL,
+  decided_at timestamptz,
+  decision_reason text NOT NULL,
+  escalated_at timestamptz
+);
+CREATE INDEX join_requests_by_child ON join_requests(child_id, created_at);
+CREATE INDEX join_requests_by_user ON join_requests(user_id, created_at);
+CREATE INDEX join_requests_pending ON join_requests(authority_id, created_at) WHERE status = 'pending';
+)sql",
+      // 2: the auditors' view and misuse detection (issue 14; SQLite migrations 13 and 14).
+      // The children each search found: `found_children` on the record (a JSON array, hashed
+      // with it) and the side table audit_found that finds the searches of one child, as
+      // append-only as the log (the server role may only read and insert: kGrants). Searches
+      // stored before list theirs in detail.results. The log by authority and by actor in time
+      // order. Practitioners' homes, the report's flags with their reviews, and claims on
+      // once-per-cluster jobs and leases on once-per-cluster roles (the audit checkpointer).
+      R"sql(
+ALTER TABLE audit_log ADD COLUMN found_children text NOT NULL DEFAULT '';
+CREATE TABLE audit_found (
+  child_id text COLLATE "C" NOT NULL,
+  chain integer NOT NULL,
+  seq bigint NOT NULL,
+  PRIMARY KEY (child_id, chain, seq)
+);
+CREATE TRIGGER audit_found_append_only BEFORE UPDATE OR DELETE ON audit_found
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('audit records are append-only');
+CREATE TRIGGER audit_found_no_truncate BEFORE TRUNCATE ON audit_found
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('audit records are append-only');
+DO $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT chain, seq, detail FROM audit_log WHERE action = 'child.search' LOOP
+    BEGIN
+      INSERT INTO audit_found(child_id, chain, seq)
+        SELECT DISTINCT e, r.chain, r.seq
+        FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(r.detail::jsonb -> 'results') = 'array'
+                                            THEN r.detail::jsonb -> 'results' ELSE '[]'::jsonb END) e
+        ON CONFLICT DO NOTHING;
+    EXCEPTION WHEN invalid_text_representation OR data_exception THEN
+      NULL;  -- a detail that is not JSON, or results that are not strings: nothing found
+    END;
+  END LOOP;
+END $$;
+CREATE INDEX audit_by_authority ON audit_log(authority_id, at, chain, seq);
+CREATE INDEX audit_by_actor ON audit_log(actor_id, at, chain, seq);
+
+CREATE TABLE practitioner_homes (
+  user_id text COLLATE "C" PRIMARY KEY REFERENCES users(id),
+  address text NOT NULL,
+  postcode text NOT NULL,
+  other_surnames text NOT NULL,
+  updated_by text COLLATE "C" NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE TABLE misuse_flags (
+  id text COLLATE "C" PRIMARY KEY,
+  authority_id text COLLATE "C" NOT NULL,
+  kind text COLLATE "C" NOT NULL,
+  user_id text COLLATE "C" NOT NULL,
+  child_id text COLLATE "C" NOT NULL,
+  day text COLLATE "C" NOT NULL,
+  explanation text NOT NULL,
+  seqs text NOT NULL,
+  found_at timestamptz NOT NULL,
+  reviewed_at timestamptz,
+  reviewed_by text COLLATE "C" NOT NULL,
+  review_note text NOT NULL
+);
+CREATE INDEX misuse_flags_by_authority ON misuse_flags(authority_id, day);
+CREATE TABLE job_claims (
+  job text COLLATE "C" PRIMARY KEY,
+  holder text COLLATE "C" NOT NULL,
+  claimed_at timestamptz NOT NULL,
+  finished_at timestamptz
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+// Advisory lock keys (two-int form): this space, and what is locked in it.
+constexpr int kLockSpace = 0x4b495448;  // "KITH"
+constexpr int kMigrationLock = 1;
+
+// What the servers' group role may do: read and change everything but the audit log (and its
+// index of the children searches found), which it may only read and append to. Re-applied after every run, so new tables get it too.
+constexpr std::string_view kGrants = R"sql(
+GRANT USAGE ON SCHEMA kith TO kith_server;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA kith TO kith_server;
+REVOKE UPDATE, DELETE, TRUNCATE ON kith.audit_log FROM kith_server;
+REVOKE UPDATE, DELETE, TRUNCATE ON kith.audit_found FROM kith_server;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON kith.schema_migrations FROM kith_server;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA kith TO kith_server;
+)sql";
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+int SchemaVersion(Connection& connection) {
+  auto rows = connection.Prepare("SELECT to_regclass('kith.schema_migrations') IS NOT NULL").Run();
+  rows.Next();
+  if (!rows.Bool(0)) return 0;
+  auto version = connection.Prepare("SELECT coalesce(max(version), 0)::bigint FROM kith.schema_migrations").Run();
+  version.Next();
+  return static_cast<int>(version.Int(0));
+}
+
+std::pair<int, int> ApplyMigrations(Connection& connection) {
+  {
+    auto encoding = connection.Prepare("SELECT current_setting('server_encoding')").Run();
+    encoding.Next();
+    if (encoding.Text(0) != "UTF8") {
+      throw StorageError("the database's encoding is " + encoding.Text(0) +
+                         "; Kith needs UTF8 (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0)");
+    }
+  }
+  connection.Prepare("SELECT pg_advisory_lock($1, $2)").Bind(kLockSpace).Bind(kMigrationLock).Run();
+  struct Unlock {
+    Connection& c;
+    ~Unlock() {
+      try {
+        c.Prepare("SELECT pg_advisory_unlock($1, $2)").Bind(kLockSpace).Bind(kMigrationLock).Run();
+      } catch (...) {  // the lock goes with the session anyway
+      }
+    }
+  } unlock{connection};
+  const int from = SchemaVersion(connection);
+  const int latest = LatestSchemaVersion();
+  if (from > latest) {
+    throw StorageError("the database has schema version " + std::to_string(from) +
+                       " but this build of Kith knows only up to " + std::to_string(latest) + "; run a newer Kith");
+  }
+  if (from < latest) {
+    try {
+      connection.Exec("CREATE SCHEMA IF NOT EXISTS kith");
+      connection.Exec(
+          "CREATE TABLE IF NOT EXISTS kith.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT "
+          "NULL DEFAULT now())");
+    } catch (const PgError& e) {
+      if (e.sqlstate() == "42501") {
+        throw StorageError(
+            "this database role may not create Kith's schema; run `kith migrate` with KITH_DATABASE_URL naming the "
+            "owner role (README, operations): " +
+            std::string(e.what()));
+      }
+      throw;
+    }
+  }
+  for (int v = from + 1; v <= latest; ++v) {
+    connection.Exec("BEGIN");
+    try {
+      connection.Exec("SET LOCAL search_path TO kith");
+      connection.Exec(Migrations()[static_cast<size_t>(v - 1)]);
+      connection.Prepare("INSERT INTO kith.schema_migrations(version) VALUES ($1)").Bind(v).Run();
+      connection.Exec("COMMIT");
+    } catch (...) {
+      if (connection.healthy()) connection.Exec("ROLLBACK");
+      throw;
+    }
+  }
+  // The owner (and only the owner) grants; a server that finds the schema current grants nothing.
+  auto owner = connection
+                   .Prepare(
+                       "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kith_server')"
+                       " AND pg_get_userbyid(n.nspowner) = current_user FROM pg_namespace n WHERE n.nspname = 'kith'")
+                   .Run();
+  if (owner.Next() && owner.Bool(0)) connection.Exec(kGrants);
+  return {from, latest};
+}
+
+}  // namespace kith::storage::postgres

@@ -1,0 +1,198 @@
+// The PostgreSQL back end beyond the conformance suite (tests/conformance runs it too).
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "storage/postgres/postgres_store.h"
+#include "support/test_postgres.h"
+
+namespace kith::storage {
+namespace {
+
+// Runs one statement on its own connection; returns the SQLSTATE of its failure, "" on success.
+std::string Try(const std::string& conninfo, const std::string& sql) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+  PGresult* r = PQexec(conn, sql.c_str());
+  const auto status = PQresultStatus(r);
+  std::string state;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    state = s ? s : "?";
+  }
+  PQclear(r);
+  PQfinish(conn);
+  return state;
+}
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::string("kith_pg_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (auto& ch : db_) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    testing::CreateKithDatabase(db_);
+  }
+  void TearDown() override {
+    store_.reset();
+    testing::DropDatabase(db_);
+  }
+
+  Store& Open() {
+    store_ = OpenPostgresStore({.url = testing::AppUrl(db_), .connections = 2, .apply_migrations = false});
+    return *store_;
+  }
+
+  static void AppendAudit(Repositories& r, const std::string& action) {
+    domain::AuditRecord a;
+    a.action = action;
+    r.Audit().Append(a);
+  }
+
+  std::string db_;
+  std::unique_ptr<Store> store_;
+};
+
+// SECURITY.md: the database role the server uses cannot update or delete audit records.
+TEST_F(PostgresStoreTest, TheServerRoleMayOnlyReadAndAppendAuditRecords) {
+  Open().Write([](Repositories& r) {
+    AppendAudit(r, "first");
+    return true;
+  });
+  const std::string app = testing::AppUrl(db_) + " options='-c search_path=kith'";
+  EXPECT_EQ(Try(app, "SELECT count(*) FROM audit_log"), "");
+  EXPECT_EQ(Try(app, "UPDATE audit_log SET reason = 'x'"), "42501");  // insufficient_privilege
+  EXPECT_EQ(Try(app, "DELETE FROM audit_log"), "42501");
+  EXPECT_EQ(Try(app, "TRUNCATE audit_log"), "42501");
+  // So is the index of the children each search found (the auditors' view).
+  EXPECT_EQ(Try(app, "INSERT INTO audit_found(child_id, chain, seq) VALUES ('c1', 0, 1)"), "");
+  EXPECT_EQ(Try(app, "SELECT count(*) FROM audit_found"), "");
+  EXPECT_EQ(Try(app, "UPDATE audit_found SET child_id = 'x'"), "42501");
+  EXPECT_EQ(Try(app, "DELETE FROM audit_found"), "42501");
+  EXPECT_EQ(Try(app, "TRUNCATE audit_found"), "42501");
+  // The misuse report's tables are ordinary: flags are reviewed, claims taken over.
+  EXPECT_EQ(Try(app, "UPDATE misuse_flags SET review_note = review_note"), "");
+  EXPECT_EQ(Try(app, "UPDATE job_claims SET holder = holder"), "");
+  // It may change ordinary tables, but not the record of migrations.
+  EXPECT_EQ(Try(app, "UPDATE users SET display_name = display_name"), "");
+  EXPECT_EQ(Try(app, "DELETE FROM schema_migrations"), "42501");
+  // Even the owner cannot change a record without first dropping the trigger.
+  const std::string owner = testing::OwnerUrl(db_) + " options='-c search_path=kith'";
+  EXPECT_EQ(Try(owner, "UPDATE audit_log SET reason = 'x'"), "23000");
+  EXPECT_EQ(Try(owner, "DELETE FROM audit_log"), "23000");
+  EXPECT_EQ(Try(owner, "DELETE FROM audit_found"), "23000");
+  EXPECT_EQ(store_->ReadValue([](Repositories& r) { return r.Audit().Heads(); }).size(), 1u);
+}
+
+TEST_F(PostgresStoreTest, AnUnreachableDatabaseIsNamedWithoutItsPassword) {
+  try {
+    OpenPostgresStore({.url = "postgresql://kith_app:hunter2secret@127.0.0.1:1/kith?connect_timeout=2"});
+    FAIL() << "opened a store on a closed port";
+  } catch (const StorageUnavailable& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("postgresql://kith_app:***@127.0.0.1:1/kith"), std::string::npos) << message;
+    EXPECT_EQ(message.find("hunter2secret"), std::string::npos) << message;
+  }
+}
+
+TEST_F(PostgresStoreTest, TheServerRoleCannotMigrateAndSaysWhoCan) {
+  testing::DropDatabase(db_);
+  Try(testing::AdminConnection() + " dbname=postgres", "CREATE DATABASE " + db_ + " OWNER kith_owner");
+  try {
+    OpenPostgresStore({.url = testing::AppUrl(db_)});
+    FAIL() << "the server's role created the schema";
+  } catch (const StorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("kith migrate"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(MigratePostgres(testing::OwnerUrl(db_)).second, MigratePostgres(testing::OwnerUrl(db_)).second);
+  EXPECT_NO_THROW(Open());
+}
+
+// Ends every connection the servers' role holds to the test database, as a failover or a
+// restarted database server would.
+void DropServerConnections(const std::string& db) {
+  Try(testing::AdminConnection() + " dbname=postgres",
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "' AND usename = 'kith_app'");
+}
+
+TEST_F(PostgresStoreTest, ALostConnectionIsReplacedAndAWriteCutOffRunsAgainWhole) {
+  Store& store = Open();
+  store.Write([](Repositories& r) {
+    AppendAudit(r, "before");
+    return true;
+  });
+  DropServerConnections(db_);
+  // The next read finds its connection gone before it began and takes a new one.
+  EXPECT_EQ(store.ReadValue([](Repositories& r) { return r.Audit().Heads(); }).size(), 1u);
+
+  std::atomic<int> calls{0};
+  store.Write([&](Repositories& r) {
+    AppendAudit(r, "cut.off");
+    if (calls.fetch_add(1) == 0) {
+      DropServerConnections(db_);
+      r.Children().Count();  // fails: the connection is gone, and the transaction with it
+    }
+    return true;
+  });
+  EXPECT_EQ(calls.load(), 2);
+  int cut_off = 0;
+  for (const auto& head : store.ReadValue([](Repositories& r) { return r.Audit().Heads(); })) {
+    for (const auto& rec : store.ReadValue([&](Repositories& r) { return r.Audit().Range(head.chain, 0, 100); })) {
+      cut_off += rec.action == "cut.off";
+    }
+  }
+  EXPECT_EQ(cut_off, 1);
+}
+
+TEST_F(PostgresStoreTest, AWriteThatKeepsLosingItsConnectionIsUnavailableAndLeavesNothing) {
+  Store& store = Open();
+  EXPECT_THROW(store.Write([&](Repositories& r) {
+    AppendAudit(r, "never");
+    DropServerConnections(db_);
+    r.Children().Count();
+    return true;
+  }),
+               StorageUnavailable);
+  EXPECT_TRUE(store.ReadValue([](Repositories& r) { return r.Audit().Heads(); }).empty());
+}
+
+TEST_F(PostgresStoreTest, VersionsComeFromTheDatabaseSoEveryStoreSeesEveryWrite) {
+  Store& one = Open();
+  auto other = OpenPostgresStore({.url = testing::AppUrl(db_), .connections = 1, .apply_migrations = false});
+  const uint64_t identity = other->IdentityVersion();
+  const uint64_t records = other->RecordsVersion();
+  one.Write([](Repositories& r) {
+    EXPECT_TRUE(r.Authorities().Insert({"la1", "E1", "Northbrook", false}));
+    return true;
+  });
+  EXPECT_GT(other->IdentityVersion(), identity);
+  EXPECT_EQ(other->RecordsVersion(), records);
+  one.Write([](Repositories& r) {
+    EXPECT_TRUE(r.Agencies().Insert({"ag", "la1", "School", domain::AgencyKind::kSchool, "", "", ""}));
+    return true;
+  });
+  EXPECT_GT(other->RecordsVersion(), records);
+}
+
+TEST_F(PostgresStoreTest, EachConnectionAppendsToAChainOfItsOwn) {
+  Store& store = Open();  // two connections
+  auto other = OpenPostgresStore({.url = testing::AppUrl(db_), .connections = 1, .apply_migrations = false});
+  for (int i = 0; i < 3; ++i) {
+    for (Store* s : {&store, other.get()}) {
+      s->Write([](Repositories& r) {
+        AppendAudit(r, "w");
+        return true;
+      });
+    }
+  }
+  const auto heads = store.ReadValue([](Repositories& r) { return r.Audit().Heads(); });
+  ASSERT_GE(heads.size(), 2u);  // at least one chain per store
+  int64_t total = 0;
+  for (const auto& h : heads) total += h.seq;
+  EXPECT_EQ(total, 6);
+}
+
+}  // namespace
+}  // namespace kith::storage
