@@ -231,7 +231,9 @@ TEST_F(AccountApiTest, ForumWheelWordsSeriesFeedAndAlertsOverHttp) {
   auto wheel = Ok(Call("sw", "GET", Base() + "/wheel"));
   EXPECT_EQ(wheel["child"]["name"], "Leo Carter");
   for (const auto& p : wheel["people"]) {
-    if (p["id"] == person["id"]) EXPECT_EQ(p["lives_with_child"], true);
+    if (p["id"] == person["id"]) {
+      EXPECT_EQ(p["lives_with_child"], true);
+    }
   }
   bool flagged = false;
   for (const auto& f : wheel["findings"]) {

@@ -27,6 +27,7 @@
 #include "app/misuse_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
+#include "app/store_rate_limiter.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/access_api.h"
@@ -176,8 +177,16 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   policy.break_glass = {std::chrono::hours(config.break_glass_hours), std::chrono::hours(config.break_glass_max_hours)};
   policy.join_escalation = std::chrono::hours(config.join_escalation_hours);
   app::Context context{*store, clock, random, hasher, policy};
-  // Rate limits and sign-in failure counts, in this process's memory (app/rate_limiter.h).
-  app::MemoryRateLimiter limiter(clock);
+  // Rate limits and sign-in failure counts: on PostgreSQL in the database, so that every node
+  // over it counts the same (app/store_rate_limiter.h); on SQLite, which one process owns, in
+  // this process's memory (app/rate_limiter.h).
+  std::unique_ptr<app::RateLimiter> limiter_owned;
+  if (config.database_url.empty()) {
+    limiter_owned = std::make_unique<app::MemoryRateLimiter>(clock);
+  } else {
+    limiter_owned = std::make_unique<app::StoreRateLimiter>(*store, clock);
+  }
+  app::RateLimiter& limiter = *limiter_owned;
   app::AuthService auth(context, limiter);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();

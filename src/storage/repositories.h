@@ -156,6 +156,22 @@ class SessionRepository {
   virtual void DeleteForUser(const std::string& user_id) = 0;
   // Removes sessions last seen before `idle_before` or created before `created_before`.
   virtual int64_t DeleteExpired(TimePoint idle_before, TimePoint created_before) = 0;
+
+  // Rate-limit events (app/store_rate_limiter.h: sign-in attempts per address, sign-in failures
+  // per username): kept in the database so that every node over it counts the same events. A key
+  // names its limit and what is counted ("route.sign-in\n10.0.0.1"). None of these moves the
+  // identity version.
+  // The times of `key`'s events that have not expired at `now`, oldest first.
+  virtual std::vector<TimePoint> RateEvents(const std::string& key, TimePoint now) = 0;
+  // Records an event for `key` at `at`, expiring at `expires`; then forgets `key`'s events that
+  // have expired at `at` and all but its newest `keep` (keep >= 1), so a key holds at most `keep`.
+  virtual void AddRateEvent(const std::string& key, TimePoint at, TimePoint expires, int keep) = 0;
+  // Forgets every event of `key`.
+  virtual void ForgetRateEvents(const std::string& key) = 0;
+  // Forgets the events of every key that starts with `prefix`.
+  virtual void ForgetRateEventsWithPrefix(const std::string& prefix) = 0;
+  // Forgets every key's events that have expired at `now`; returns how many were forgotten.
+  virtual int64_t ForgetExpiredRateEvents(TimePoint now) = 0;
 };
 
 // What the auditors' queries select (AuditLog::Find). Every filter is optional; together they

@@ -567,7 +567,19 @@ CREATE INDEX join_requests_by_child ON join_requests(child_id, created_at);
 CREATE INDEX join_requests_by_user ON join_requests(user_id, created_at);
 CREATE INDEX join_requests_pending ON join_requests(authority_id, created_at) WHERE status = 'pending';
 )sql",
-      // 2: the auditors' view and misuse detection (issue 14; SQLite migrations 13 and 14).
+      // 2: rate-limit events (sign-in attempts per address, sign-in failures per username), shared
+      // by every node (issue 16; app/store_rate_limiter.h).
+      R"sql(
+CREATE TABLE rate_events (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key text COLLATE "C" NOT NULL,
+  at timestamptz NOT NULL,
+  expires timestamptz NOT NULL
+);
+CREATE INDEX rate_events_by_key ON rate_events(key, at);
+CREATE INDEX rate_events_by_expiry ON rate_events(expires);
+)sql",
+      // 4: the auditors' view and misuse detection (issue 14; SQLite migrations 15 and 16).
       // The children each search found: `found_children` on the record (a JSON array, hashed
       // with it) and the side table audit_found that finds the searches of one child, as
       // append-only as the log (the server role may only read and insert: kGrants). Searches

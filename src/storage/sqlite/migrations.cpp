@@ -602,7 +602,20 @@ DROP TABLE alerts;
 ALTER TABLE alerts_new RENAME TO alerts;
 CREATE INDEX alerts_by_user ON alerts(user_id, at);
 )sql",
-      // 13: the auditors' view (issue 14): the children each search found (found_children, with
+      // 13: rate-limit events (sign-in attempts per address, sign-in failures per username), in
+      // the database so that every node over it counts the same events (issue 16;
+      // app/store_rate_limiter.h).
+      R"sql(
+CREATE TABLE rate_events (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  expires INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rate_events_by_key ON rate_events(key, at);
+CREATE INDEX rate_events_by_expiry ON rate_events(expires);
+)sql",
+      // 15: the auditors' view (issue 14): the children each search found (found_children, with
       // the index audit_found, append-only like the log; searches stored before list theirs in
       // detail.results), and the log by authority and by actor in time order.
       R"sql(
@@ -623,7 +636,7 @@ INSERT OR IGNORE INTO audit_found(child_id, seq)
 CREATE INDEX audit_by_authority ON audit_log(authority_id, at);
 CREATE INDEX audit_by_actor ON audit_log(actor_id, at);
 )sql",
-      // 14: misuse detection (issue 14): practitioners' homes and declared surnames (read only by
+      // 16: misuse detection (issue 14): practitioners' homes and declared surnames (read only by
       // the report), the report's flags with their reviews, and claims on once-per-cluster jobs.
       R"sql(
 CREATE TABLE practitioner_homes (
