@@ -105,6 +105,7 @@ constexpr std::array kActions{
     AuditAction{"misuse.flag.review", "Marked a misuse flag reviewed", K::kAudit},
     AuditAction{"misuse.report", "Looked at the misuse report", K::kAudit},
     AuditAction{"misuse.run", "Ran the misuse report", K::kAudit},
+    AuditAction{"request.replay", "Repeated a request: answered from its idempotency key", K::kOwn},
     AuditAction{"session.create", "Signed in", K::kSignIn},
     AuditAction{"session.delete", "Signed out", K::kSignIn},
     AuditAction{"session.second_factor", "Entered a second-factor code", K::kSignIn},
