@@ -303,7 +303,7 @@ TEST(SafeguardingVocabularyTest, OneCutLipKeepsAPlaceAmongManySafeguardingWords)
   ASSERT_EQ(top.size(), 8u);
   ASSERT_TRUE(Find(top, "cut lip"));
   EXPECT_EQ(Find(top, "cut lip")->count, 1);
-  EXPECT_TRUE(Find(top, "police")) << "the frequent safeguarding words still compete by weight";
+  EXPECT_TRUE(Find(top, "polic")) << "the frequent safeguarding words still compete by weight";
   for (size_t i = 1; i < top.size(); ++i) EXPECT_GE(top[i - 1].weight, top[i].weight) << "in weight order";
 }
 
