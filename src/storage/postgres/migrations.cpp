@@ -579,6 +579,12 @@ CREATE TABLE rate_events (
 CREATE INDEX rate_events_by_key ON rate_events(key, at);
 CREATE INDEX rate_events_by_expiry ON rate_events(expires);
 )sql",
+      // 3: the change feed (issue 16; ChildRepository::ChangedSince): each stored child keeps the
+      // id of the transaction that stored it.
+      R"sql(
+ALTER TABLE children ADD COLUMN changed_xid bigint NOT NULL DEFAULT 0;
+CREATE INDEX children_by_change ON children(changed_xid);
+)sql",
   };
   return kMigrations;
 }

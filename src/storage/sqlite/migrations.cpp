@@ -615,6 +615,12 @@ CREATE TABLE rate_events (
 CREATE INDEX rate_events_by_key ON rate_events(key, at);
 CREATE INDEX rate_events_by_expiry ON rate_events(expires);
 )sql",
+      // 14: the change feed (issue 16; ChildRepository::ChangedSince): each stored child takes the
+      // next number of one sequence, in the order of the writes.
+      R"sql(
+ALTER TABLE children ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX children_by_change ON children(change_seq);
+)sql",
   };
   return kMigrations;
 }
