@@ -108,6 +108,25 @@ describe('sessions and access decisions across nodes', () => {
     assert.equal(account.status, 403, 'an auditor is on no team: node two no longer shows Leo\'s account');
   });
 
+  test('a password changed on one node ends the user\'s sessions on the other at once', async () => {
+    const onTwo = await signedIn(two, 'hv.mensah');
+    assert.equal((await onTwo.get('/api/v1/session')).status, 200);
+    const user = await userNamed('hv.mensah');
+    const changed = await admin.patch(`/api/v1/users/${user.id}`,
+                                      { version: user.version, password: 'Lantern-orchard-river-88' });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal((await onTwo.get('/api/v1/session')).status, 401, 'the next request on node two');
+  });
+
+  test('leaving a child\'s team on one node ends access to the account on the other at once', async () => {
+    const onTwo = await signedIn(two, 'ey.wright');
+    assert.equal((await onTwo.get(`/api/v1/children/${leo}`)).status, 200, 'on Leo\'s team: read (and cached)');
+    const onOne = onOtherNode(onTwo, one);
+    const left = await onOne.post(`/api/v1/children/${leo}/team/leave`, { reason: 'Family moved out of the area' });
+    assert.equal(left.status, 204, left.text);
+    assert.equal((await onTwo.get(`/api/v1/children/${leo}`)).status, 403, 'the next request on node two');
+  });
+
   test('a write acknowledged by one node is seen by the next read on the other', async () => {
     const writer = await signedIn(one, 'sw.hughes');
     const reader = await signedIn(two, 'mgr.patel');
