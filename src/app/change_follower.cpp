@@ -1,5 +1,7 @@
 #include "app/change_follower.h"
 
+#include <nlohmann/json.hpp>
+
 #include "common/log.h"
 
 namespace kith::app {
