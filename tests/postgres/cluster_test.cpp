@@ -3,7 +3,9 @@
 // driven from threads at the same time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <mutex>
 #include <memory>
@@ -23,18 +25,24 @@ namespace {
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::CreateKithDatabase(kDatabase);
+    // A database per test: CTest runs the tests of this file at the same time.
+    database_ = "kith_pg_cluster_";
+    for (char c : std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+      database_ += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    database_.resize(std::min<size_t>(database_.size(), 63));
+    testing::CreateKithDatabase(database_);
     for (int i = 0; i < 2; ++i) {
       nodes_.push_back(storage::OpenPostgresStore(
-          {.url = testing::AppUrl(kDatabase), .connections = 2, .apply_migrations = false}));
+          {.url = testing::AppUrl(database_), .connections = 2, .apply_migrations = false}));
     }
   }
   void TearDown() override {
     nodes_.clear();
-    testing::DropDatabase(kDatabase);
+    testing::DropDatabase(database_);
   }
 
-  static constexpr const char* kDatabase = "kith_pg_cluster";
+  std::string database_;
   ManualClock clock_{FromMicros(1'790'000'000'000'000)};
   std::vector<std::unique_ptr<storage::Store>> nodes_;
 };
