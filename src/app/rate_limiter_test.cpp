@@ -47,7 +47,7 @@ class RateLimiterTest : public ::testing::TestWithParam<std::string> {
 };
 
 INSTANTIATE_TEST_SUITE_P(Limiters, RateLimiterTest, ::testing::Values("memory", "store"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return std::string(param_info.param); });
 
 class MemoryRateLimiterTest : public ::testing::Test {
  protected:

@@ -17,6 +17,7 @@
 #include "app/auth_service.h"
 #include "app/change_follower.h"
 #include "app/child_service.h"
+#include "app/contact_alerts.h"
 #include "app/early_help_service.h"
 #include "app/family_service.h"
 #include "app/idempotency_service.h"
@@ -36,6 +37,7 @@
 #include "http/idempotency.h"
 #include "http/import_api.h"
 #include "http/index_api.h"
+#include "http/oversight_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
@@ -191,6 +193,8 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::MergeService merges(context);
   app::TeamService team(context);
   app::BreakGlassService break_glass(context);
+  app::CaseloadService caseloads(context);
+  app::AuditFind audit_find(context, *search_index);
   // Source feeds imported while serving: one background worker, children indexed as stored.
   app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
@@ -205,6 +209,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
   app::EarlyHelpService early_help(context, words, &hub);
+  app::ContactAlerts contact_alerts(context);
   app::FamilyService family(context, words, &hub);
   family_for_hub = &family;
 
@@ -218,6 +223,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   http::RegisterImportApi(router, {auth, imports}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
+  http::RegisterOversightApi(router, {auth, caseloads, audit_find}, {.secure_cookies = config.secure_cookies});
   // Healthy or not, and nothing more: anyone may ask, so it tells nothing about what is held.
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
@@ -271,8 +277,9 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
   server.AddWebSocket("/api/v1/live", *live);
   // Overdue early-help actions alert their owners even when nobody opens the assessment (reads
-  // sweep too, so the test clock needs no waiting). Expired idempotency keys go too.
-  std::jthread overdue_sweep([&early_help, &idempotency, &team](std::stop_token stop) {
+  // sweep too, so the test clock needs no waiting). Expired idempotency keys go too, and once a
+  // day agencies that stopped seeing a child alert the lead professional.
+  std::jthread overdue_sweep([&early_help, &idempotency, &team, &contact_alerts](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
@@ -290,6 +297,11 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
         if (int64_t n = idempotency.Sweep(); n > 0) log::Info("idempotency.keys_expired", {{"keys", n}});
       } catch (const std::exception& e) {
         log::Error("idempotency.sweep_failed", {{"reason", e.what()}});
+      }
+      try {
+        if (int n = contact_alerts.Sweep(); n > 0) log::Info("contact.flags_alerted", {{"alerts", n}});
+      } catch (const std::exception& e) {
+        log::Error("contact.sweep_failed", {{"reason", e.what()}});
       }
       std::unique_lock lock(mutex);
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });

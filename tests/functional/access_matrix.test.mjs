@@ -51,6 +51,8 @@ POST   /api/v1/session/second-factor                                     409    
 POST   /api/v1/me/second-factor/enrolment                                201    201  201    201       201     201     201   201      201     201    401  201      201     201   201   201
 POST   /api/v1/me/second-factor/enrolment/confirm                        400    400  400    400       400     400     400   400      400     400    401  400      400     400   400   400
 GET    /api/v1/me/children                                               200    200  200    200       200     200     200   200      200     200    401  200      200     200   200   200
+GET    /api/v1/me/caseload                                               403    403  403    403       200     403     403   403      403     403    401  403      403     403   403   403
+POST   /api/v1/audit/children/find                                       403    403  403    403       403     403     403   403      200     403    401  403      403     403   403   200
 POST   /api/v1/children                                                  201    201  201    201       201     201     403   403      403     403    401  201      201     201   201   403
 GET    /api/v1/children/{leo}                                            200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 PUT    /api/v1/children/{leo}                                            200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
@@ -129,7 +131,10 @@ GET    /api/v1/children/{leo}/family/members                             200    
 POST   /api/v1/children/{leo}/family/members/{parent}/suspend            200    200  403    403       403     403     200   200      403     403    401  403      403     403   403   403
 POST   /api/v1/children/{leo}/family/members/{parent}/reinstate          200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
 GET    /api/v1/children/{leo}/family/entries                             200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
-PUT    /api/v1/children/{leo}/visibility/{entry}                         200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
+PUT    /api/v1/children/{leo}/visibility/{new}                           200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
+POST   /api/v1/children/{leo}/visibility/{new}/release                   200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
+POST   /api/v1/children/{leo}/visibility/{asked}/release/decision        404    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
+GET    /api/v1/children/{leo}/family/releases                            200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 GET    /api/v1/children/{leo}/restrictions                               200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 POST   /api/v1/children/{leo}/restrictions/{new}/review                  403    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
 POST   /api/v1/children/{leo}/subject-access                             403    403  403    403       403     403     403   403      403     403    401  403      403     403   403   200
@@ -539,8 +544,41 @@ const REQUESTS = {
                         { reason: 'Reinstated for the access test' }),
   },
   'GET /api/v1/children/{leo}/family/entries': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/family/entries`) },
-  'PUT /api/v1/children/{leo}/visibility/{entry}': {
-    send: (c) => c.put(`/api/v1/children/${ctx.leo}/visibility/${ctx.entry}`, { visibility: 'team_and_family' }),
+  'PUT /api/v1/children/{leo}/visibility/{new}': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
+      assert.equal(made.status, 201, made.text);
+      return c.put(`/api/v1/children/${ctx.leo}/visibility/${made.body.lineage_id}`,
+                   { visibility: 'team', restriction_reason: 'risk_of_harm' });
+    },
+  },
+  // The lead's own agency recorded it: the lead shares it at once, a member of another agency
+  // asks the lead's agency to agree; both answer 200.
+  'POST /api/v1/children/{leo}/visibility/{new}/release': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
+      assert.equal(made.status, 201, made.text);
+      return c.post(`/api/v1/children/${ctx.leo}/visibility/${made.body.lineage_id}/release`,
+                    { reason: 'The family asked to see it' });
+    },
+  },
+  // A member of another agency asked the lead's agency: the lead answers; the member's own
+  // agency has nothing waiting (404).
+  'POST /api/v1/children/{leo}/visibility/{asked}/release/decision': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
+      assert.equal(made.status, 201, made.text);
+      const asked = await clients.member.post(`/api/v1/children/${ctx.leo}/visibility/${made.body.lineage_id}/release`,
+                                              { reason: 'The family asked to see it' });
+      assert.equal(asked.status, 200, asked.text);
+      return c.post(`/api/v1/children/${ctx.leo}/visibility/${made.body.lineage_id}/release/decision`,
+                    { decision: 'agree', reason: 'Nothing in it puts anyone at risk' });
+    },
+  },
+  'GET /api/v1/children/{leo}/family/releases': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/family/releases`) },
+  'GET /api/v1/me/caseload': { send: (c) => c.get('/api/v1/me/caseload') },
+  'POST /api/v1/audit/children/find': {
+    send: (c) => c.post('/api/v1/audit/children/find', { given_name: 'Leo', family_name: 'Carter' }),
   },
   'GET /api/v1/children/{leo}/restrictions': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/restrictions`) },
   'POST /api/v1/children/{leo}/restrictions/{new}/review': {

@@ -615,7 +615,38 @@ CREATE TABLE rate_events (
 CREATE INDEX rate_events_by_key ON rate_events(key, at);
 CREATE INDEX rate_events_by_expiry ON rate_events(expires);
 )sql",
-      // 14: the change feed (issue 16; ChildRepository::ChangedSince): each stored child takes the
+      // 14: safe by default for families (issue 15, docs/family-portal.md). The agency that set
+      // each visibility (whose agreement a release needs), taken from the user who set it; the
+      // agencies' requests to agree to a release. Nothing is shared with the family unless
+      // someone decided to share it: rows shared by the old defaults (visibility team_and_family
+      // with no review) cannot be told apart from deliberate choices, so entries and threads
+      // shared that way are held back until someone shares them again. Lifted restrictions were
+      // decided by a lead professional and stay shared; assessments are shared unless
+      // restricted and have no default.
+      R"sql(
+ALTER TABLE family_visibility ADD COLUMN set_by_agency_id TEXT NOT NULL DEFAULT '';
+UPDATE family_visibility
+   SET set_by_agency_id = COALESCE((SELECT agency_id FROM users WHERE users.id = family_visibility.set_by), '');
+UPDATE family_visibility SET visibility = 'team'
+ WHERE visibility = 'team_and_family' AND review = 'none' AND subject_kind IN ('entry', 'thread');
+
+CREATE TABLE family_release_requests (
+  id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  subject_id TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  requested_at INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at INTEGER,
+  decision_reason TEXT NOT NULL
+) STRICT;
+CREATE INDEX family_release_requests_by_child ON family_release_requests(child_id, requested_at);
+)sql",
+      // 15: the change feed (issue 16; ChildRepository::ChangedSince): each stored child takes the
       // next number of one sequence, in the order of the writes.
       R"sql(
 ALTER TABLE children ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
