@@ -7,6 +7,11 @@
 // same cursor. A child may be handed over more than once (the observer's update is idempotent),
 // and the process's own writes come back through the feed too.
 //
+// Cost on PostgreSQL: a pass re-reads every child stored since the oldest transaction still
+// running anywhere in the cluster began (the cursor cannot pass it), so a long transaction (a
+// pg_dump, a long report) makes each pass re-read what was stored meanwhile. Back up with base
+// backups and WAL archiving (README, operations), not with pg_dump against a busy primary.
+//
 // Not yet followed: the word index and its corpus statistics (a word cloud on one node does not
 // count text written on another until that node restarts), and the live-updates hub.
 //
