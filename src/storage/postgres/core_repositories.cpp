@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/audit.h"
+#include "storage/documents.h"
 #include "storage/postgres/repositories.h"
 
 namespace kith::storage::postgres {
@@ -633,7 +634,7 @@ class PgSessions final : public SessionRepository {
 
 constexpr std::string_view kAuditSelect =
     "SELECT chain, seq, at, actor_id, actor_role, authority_id, action, child_id, target_id, reason, outcome, why,"
-    " detail, client, prev_hash, hash FROM audit_log";
+    " detail, client, prev_hash, hash, found_children FROM audit_log";
 
 AuditRecord ReadAudit(const Rows& s) {
   AuditRecord r;
@@ -656,6 +657,7 @@ AuditRecord ReadAudit(const Rows& s) {
   r.client = s.Text(13);
   r.prev_hash = s.Text(14);
   r.hash = s.Text(15);
+  r.found_children = DecodeFoundChildren(s.Text(16));
   return r;
 }
 
@@ -667,14 +669,11 @@ class PgAudit final : public AuditLog {
 
   AuditRecord Append(AuditRecord r) override {
     if (!state_.writable) throw StorageError("audit records can only be appended in a write transaction");
-    r.chain = state_.chain;
-    r.seq = state_.head_seq + 1;
-    r.prev_hash = state_.head_hash;
-    r.hash = domain::ComputeAuditHash(r);
+    domain::SealAuditRecord(r, state_.chain, state_.head_seq + 1, state_.head_hash);
     db_.Prepare(
            "INSERT INTO audit_log(chain, seq, at, actor_id, actor_role, authority_id, action, child_id, target_id,"
-           " reason, outcome, why, detail, client, prev_hash, hash)"
-           " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)")
+           " reason, outcome, why, detail, client, prev_hash, hash, found_children)"
+           " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)")
         .Bind(r.chain)
         .Bind(r.seq)
         .Bind(r.at)
@@ -691,15 +690,27 @@ class PgAudit final : public AuditLog {
         .Bind(r.client)
         .Bind(r.prev_hash)
         .Bind(r.hash)
+        .Bind(EncodeFoundChildren(r.found_children))
         .Run();
+    for (const auto& child_id : r.found_children) {
+      db_.Prepare("INSERT INTO audit_found(child_id, chain, seq) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING")
+          .Bind(child_id)
+          .Bind(r.chain)
+          .Bind(r.seq)
+          .Run();
+    }
     state_.head_seq = r.seq;
     state_.head_hash = r.hash;
     return r;
   }
 
   std::vector<AuditRecord> ForChild(const std::string& child_id, int limit) override {
-    static const std::string kSql =
-        std::string(kAuditSelect) + " WHERE child_id=$1 ORDER BY at DESC, id DESC LIMIT $2";
+    // Its own records and the searches that found it (audit_found), by time and append order.
+    static const std::string kSql = std::string(kAuditSelect) +
+                                    " WHERE id IN (SELECT id FROM audit_log WHERE child_id=$1 AND child_id<>''"
+                                    " UNION SELECT a.id FROM audit_found f JOIN audit_log a"
+                                    " ON a.chain=f.chain AND a.seq=f.seq WHERE f.child_id=$1)"
+                                    " ORDER BY at DESC, id DESC LIMIT $2";
     auto s = db_.Prepare(kSql).Bind(child_id).Bind(limit).Run();
     std::vector<AuditRecord> out;
     while (s.Next()) out.push_back(ReadAudit(s));
@@ -731,6 +742,66 @@ class PgAudit final : public AuditLog {
     return out;
   }
 
+  std::vector<AuditRecord> Find(const AuditQuery& q) override {
+    // Only the filters asked for are in the statement, so each combination has its own plan
+    // (and its own prepared statement). Newest first: at, then chain, then seq.
+    std::string sql = std::string(kAuditSelect) + " WHERE true";
+    int n = 0;
+    auto param = [&n] { return "$" + std::to_string(++n); };
+    if (!q.authority_id.empty()) sql += " AND authority_id=" + param();
+    if (!q.actor_id.empty()) sql += " AND actor_id=" + param();
+    if (!q.child_id.empty()) {
+      const std::string p = param();
+      sql += " AND (child_id=" + p + " AND child_id<>'' OR (chain, seq) IN (SELECT chain, seq FROM audit_found"
+             " WHERE child_id=" + p + "))";
+    }
+    if (q.from) sql += " AND at>=" + param();
+    if (q.to) sql += " AND at<" + param();
+    if (q.before_at) {
+      const std::string at = param(), chain = param(), seq = param();
+      sql += " AND (at, chain, seq) < (" + at + ", " + chain + "::integer, " + seq + "::bigint)";
+    }
+    sql += " ORDER BY at DESC, chain DESC, seq DESC LIMIT " + param();
+    auto s = db_.Prepare(sql);
+    if (!q.authority_id.empty()) s.Bind(q.authority_id);
+    if (!q.actor_id.empty()) s.Bind(q.actor_id);
+    if (!q.child_id.empty()) s.Bind(q.child_id);
+    if (q.from) s.Bind(*q.from);
+    if (q.to) s.Bind(*q.to);
+    if (q.before_at) s.Bind(*q.before_at).Bind(q.before_chain).Bind(q.before_seq);
+    s.Bind(q.limit);
+    auto rows = s.Run();
+    std::vector<AuditRecord> out;
+    while (rows.Next()) out.push_back(ReadAudit(rows));
+    return out;
+  }
+
+  void Scan(const std::string& authority_id, TimePoint from, TimePoint to,
+            const std::function<void(const AuditRecord&)>& fn) override {
+    // In pages by (at, chain, seq), so that a report over millions of records never holds them
+    // all: libpq reads a whole result into memory.
+    constexpr int kPage = 10'000;
+    static const std::string kFirst = std::string(kAuditSelect) +
+                                      " WHERE authority_id=$1 AND at>=$2 AND at<$3 ORDER BY at, chain, seq LIMIT $4";
+    static const std::string kNext = std::string(kAuditSelect) +
+                                     " WHERE authority_id=$1 AND at<$3 AND (at, chain, seq) > ($2, $5::integer,"
+                                     " $6::bigint) ORDER BY at, chain, seq LIMIT $4";
+    std::optional<AuditRecord> last;
+    for (;;) {
+      auto s = db_.Prepare(last ? kNext : kFirst);
+      s.Bind(authority_id).Bind(last ? last->at : from).Bind(to).Bind(kPage);
+      if (last) s.Bind(last->chain).Bind(last->seq);
+      auto rows = s.Run();
+      int got = 0;
+      while (rows.Next()) {
+        last = ReadAudit(rows);
+        fn(*last);
+        ++got;
+      }
+      if (got < kPage) return;
+    }
+  }
+
  private:
   Connection& db_;
   TransactionState& state_;
@@ -758,7 +829,10 @@ class Bundle final : public Repositories {
         family_(MakeFamily(db)),
         idempotency_(MakeIdempotency(db)),
         break_glass_(MakeBreakGlass(db)),
-        join_requests_(MakeJoinRequests(db)) {}
+        join_requests_(MakeJoinRequests(db)),
+        practitioner_homes_(MakePractitionerHomes(db)),
+        misuse_flags_(MakeMisuseFlags(db)),
+        job_claims_(MakeJobClaims(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -780,6 +854,9 @@ class Bundle final : public Repositories {
   IdempotencyRepository& Idempotency() override { return *idempotency_; }
   BreakGlassRepository& BreakGlass() override { return *break_glass_; }
   JoinRequestRepository& JoinRequests() override { return *join_requests_; }
+  PractitionerHomeRepository& PractitionerHomes() override { return *practitioner_homes_; }
+  MisuseFlagRepository& MisuseFlags() override { return *misuse_flags_; }
+  JobClaimRepository& JobClaims() override { return *job_claims_; }
 
  private:
   PgAuthorities authorities_;
@@ -802,6 +879,9 @@ class Bundle final : public Repositories {
   std::unique_ptr<IdempotencyRepository> idempotency_;
   std::unique_ptr<BreakGlassRepository> break_glass_;
   std::unique_ptr<JoinRequestRepository> join_requests_;
+  std::unique_ptr<PractitionerHomeRepository> practitioner_homes_;
+  std::unique_ptr<MisuseFlagRepository> misuse_flags_;
+  std::unique_ptr<JobClaimRepository> job_claims_;
 };
 
 }  // namespace
