@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <thread>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "app/audit_checkpoints.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/change_follower.h"
 #include "app/child_service.h"
 #include "app/contact_alerts.h"
 #include "app/early_help_service.h"
@@ -192,6 +194,9 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::AuthService auth(context, limiter);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
+  // Where the change feed stands before the index is read (ChildRepository::ChangeCursor).
+  const int64_t changes_cursor =
+      store->ReadValue([](storage::Repositories& r) { return r.Children().ChangeCursor(); });
   auto search_index = app::BuildSearchIndex(*store, [](size_t n) {
     log::Info("search_index.building", {{"children", n}});
   });
@@ -199,6 +204,15 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
             {{"children", search_index->Size()},
              {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count()}});
   app::SearchService search(context, *search_index);
+  // On PostgreSQL other nodes (and `kith import`) store children too: the search index follows
+  // the database's change feed, caught up once before serving (what was stored while the index
+  // was built), then every 250 ms. On SQLite this process is the only writer.
+  std::optional<app::ChangeFollower> follower;
+  if (!config.database_url.empty()) {
+    follower.emplace(*store, search, changes_cursor);
+    follower->CatchUp();
+    follower->Start();
+  }
   app::ChildService children(context, &search);
   app::AdminService admin(context, &auth);
   app::ReviewService reviews(context, &search);

@@ -675,6 +675,12 @@ CREATE TABLE job_claims (
   finished_at timestamptz
 );
 )sql",
+      // 5: the change feed (issue 16; ChildRepository::ChangedSince): each stored child keeps the
+      // id of the transaction that stored it.
+      R"sql(
+ALTER TABLE children ADD COLUMN changed_xid bigint NOT NULL DEFAULT 0;
+CREATE INDEX children_by_change ON children(changed_xid);
+)sql",
   };
   return kMigrations;
 }

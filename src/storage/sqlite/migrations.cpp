@@ -700,6 +700,12 @@ CREATE TABLE job_claims (
   finished_at INTEGER
 ) STRICT;
 )sql",
+      // 17: the change feed (issue 16; ChildRepository::ChangedSince): each stored child takes the
+      // next number of one sequence, in the order of the writes.
+      R"sql(
+ALTER TABLE children ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX children_by_change ON children(change_seq);
+)sql",
   };
   return kMigrations;
 }
