@@ -98,8 +98,11 @@ async function monitor() {
   while (monitoring) {
     const at = now();
     const members = await Promise.all(PG_PORTS.map(async (port, i) => {
-      const [recovery, patroni] = await Promise.all([psqlAsync(port, 'SELECT pg_is_in_recovery()'), patroniState(i)]);
-      return { writable: recovery === 'f', role: patroni?.role ?? null };
+      const [state, patroni] = await Promise.all([
+        psqlAsync(port, "SELECT pg_is_in_recovery(), (SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync')"),
+        patroniState(i)]);
+      const [recovery, sync] = (state ?? '').split('|');
+      return { writable: recovery === 'f', syncStandbys: Number(sync ?? 0), role: patroni?.role ?? null };
     }));
     samples.push({ at, members });
     await sleep(250);
@@ -248,6 +251,62 @@ async function leader() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// `kith audit verify`, timed. While it runs longer than a few seconds, what every member's
+// PostgreSQL is doing is printed every five seconds (its sessions on the database and what they
+// wait for, the primary's standbys and synchronous_standby_names, Patroni's view), so that a
+// stall names its cause in the log.
+
+const VERIFY_LIMIT_MS = 120_000;
+
+async function describeCluster() {
+  const lines = [];
+  for (const [i, port] of PG_PORTS.entries()) {
+    const [patroni, activity, standbys, syncNames] = await Promise.all([
+      patroniState(i),
+      psqlAsync(port, "SELECT pid, application_name, state, coalesce(wait_event_type || ':' || wait_event, '-'), " +
+                      "round(extract(epoch FROM now() - query_start)::numeric, 1), left(query, 90) " +
+                      "FROM pg_stat_activity WHERE datname = 'kith' AND pid <> pg_backend_pid()"),
+      psqlAsync(port, 'SELECT application_name, state, sync_state, replay_lsn FROM pg_stat_replication'),
+      psqlAsync(port, 'SHOW synchronous_standby_names'),
+    ]);
+    lines.push(`pg${i + 1}: patroni ${patroni ? `${patroni.role}/${patroni.state}` : 'unreachable'}, ` +
+               `synchronous_standby_names ${JSON.stringify(syncNames)}, standbys [${(standbys ?? '').replaceAll('\n', '; ')}]`);
+    for (const row of (activity ?? '').split('\n').filter(Boolean)) lines.push(`  pg${i + 1} session ${row}`);
+  }
+  return lines;
+}
+
+async function auditVerify(dataDir) {
+  const started = now();
+  let done = false;
+  const run = new Promise((resolve) => {
+    execFile(KITH_BIN, ['audit', 'verify'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', KITH_DATA: dataDir,
+             KITH_DATABASE_URL: DATABASE_URL },
+      encoding: 'utf8', timeout: VERIFY_LIMIT_MS, killSignal: 'SIGKILL' },
+    (error, stdout, stderr) => {
+      done = true;
+      resolve({ status: error ? (error.code ?? error.signal ?? 'error') : 0, stdout, stderr });
+    });
+  });
+  const watch = (async () => {
+    let reported = started;
+    while (!done) {
+      await sleep(250);
+      if (done || now() - reported < 5_000) continue;
+      reported = now();
+      log(`kith audit verify still running after ${secs(now() - started)} s; the cluster:\n  ` +
+          (await describeCluster()).join('\n  '));
+    }
+  })();
+  const result = await run;
+  await watch;
+  result.seconds = Number(secs(now() - started));
+  log(`kith audit verify took ${result.seconds} s (exit ${result.status})`);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 let one;
 let two;
@@ -368,6 +427,9 @@ try {
   if (split.length) fail(`${split.length} samples saw more than one member accepting writes: ${JSON.stringify(split[0])}`);
   const writableAgain = samples.find((s) => s.at > killAt && s.members.some((m) => m.writable));
   const leaderAgain = samples.find((s) => s.at > killAt && s.members.some((m) => isLeaderRole(m.role)));
+  // With synchronous_mode_strict a commit on the new primary waits until a standby streams from
+  // it synchronously: until then writes hang rather than go unreplicated.
+  const syncAgain = samples.find((s) => s.at > killAt && s.members.some((m) => m.writable && m.syncStandbys > 0));
 
   const syncNames = psqlSync(port, 'SHOW synchronous_standby_names');
   if (!syncNames) fail('synchronous_standby_names is empty on the new primary: commits would not wait for a standby');
@@ -378,10 +440,7 @@ try {
     const { code, signal } = await server.stop();
     if (code !== 0 || signal !== null) fail(`a kith node (${server.url}) exited with ${code ?? signal} after SIGTERM`);
   }
-  const audit = spawnSync(KITH_BIN, ['audit', 'verify'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', KITH_DATA: one.dataDir,
-           KITH_DATABASE_URL: DATABASE_URL },
-    encoding: 'utf8', timeout: 120_000 });
+  const audit = await auditVerify(one.dataDir);
   if (audit.status !== 0) fail(`kith audit verify failed (${audit.status}): ${audit.stdout}${audit.stderr}`);
 
   const summary = {
@@ -397,6 +456,7 @@ try {
     seconds_to_first_write_after_kill: resumeMs === null ? null : Number(secs(resumeMs)),
     seconds_to_a_writable_member: writableAgain ? Number(secs(writableAgain.at - killAt)) : null,
     seconds_to_a_new_patroni_leader: leaderAgain ? Number(secs(leaderAgain.at - killAt)) : null,
+    seconds_to_a_synchronous_standby: syncAgain ? Number(secs(syncAgain.at - killAt)) : null,
     acknowledged_writes_lost: lost,
     writes_applied_twice: doubled,
     abandoned_writes_present: ghosts,
@@ -407,6 +467,7 @@ try {
     new_primary_synchronous_standby_names: syncNames,
     new_primary_sync_standbys: Number(syncStandbys),
     audit_verify: audit.status === 0 ? 'passed' : 'failed',
+    audit_verify_seconds: audit.seconds,
   };
   console.log(`ha-test: summary ${JSON.stringify(summary, null, 2)}`);
   if (audit.status === 0) console.log(`ha-test: ${audit.stdout.trim().split('\n').slice(-1)[0]}`);
