@@ -264,19 +264,30 @@ Result<MisuseFlagView> MisuseService::Review(const Principal& p, const std::stri
   Status outcome = Ok{};
   std::optional<MisuseFlagView> view;
   ctx_.store.Write([&](Repositories& r) {
-    const auto stored = r.MisuseFlags().Get(flag_id);
-    if (!stored || stored->authority_id != p.user.authority_id) {
-      outcome = Error::NotFound("There is no such flag in your authority's misuse report.");
-      return false;
-    }
-    outcome = r.MisuseFlags().Review(flag_id, p.user.id, now, note);
-    if (!outcome) return false;
+    outcome = Ok{};
+    view.reset();
     auto a = AuditFor(p, "misuse.flag.review", now);
     a.target_id = flag_id;
+    a.reason = note;
+    const auto stored = r.MisuseFlags().Get(flag_id);
+    if (!stored || stored->authority_id != p.user.authority_id) {
+      // A review of a flag the authority does not have is refused, and recorded like any refusal.
+      outcome = Error::NotFound("There is no such flag in your authority's misuse report.");
+      a.why = "no such flag in the authority";
+      a.outcome = AuditOutcome::kDenied;
+      r.Audit().Append(a);
+      return true;
+    }
     a.child_id = stored->flag.child_id;
     a.why = "auditor of the authority";
-    a.reason = note;
     a.detail = nlohmann::json{{"kind", domain::ToString(stored->flag.kind)}, {"user_id", stored->flag.user_id}}.dump();
+    outcome = r.MisuseFlags().Review(flag_id, p.user.id, now, note);
+    if (!outcome) {
+      // Reviewed already (409): nothing changes, and the attempt is recorded as failed.
+      a.outcome = AuditOutcome::kFailed;
+      r.Audit().Append(a);
+      return true;
+    }
     r.Audit().Append(a);
     view = View(r, *r.MisuseFlags().Get(flag_id));
     return true;
