@@ -1,7 +1,18 @@
 // Record-linkage benchmark and accuracy report. Plain timed executable (not Google Benchmark):
 // one run of a million records is the figure that matters, with its peak memory.
 //
-//   linkage_bench synthetic [RECORDS] [THREADS]   link a synthetic population of children
+//   linkage_bench synthetic [RECORDS] [THREADS]   link the first synthetic population (synthetic.h)
+//   linkage_bench population [--held-out] [--seed S] [RECORDS...]
+//                                                 link the harder population (population.h) at each
+//                                                 size (default 20000 100000 500000 1000000): one
+//                                                 table row per size, twins and siblings merged, the
+//                                                 review pile
+//   linkage_bench population [--held-out] [--seed S] --csv FILE RECORDS
+//                                                 write that population's records as CSV (truth in
+//                                                 `cluster`) for `kith link` or another linker
+//   linkage_bench score-population [--held-out] [--seed S] RECORDS CLUSTERS_CSV [REVIEW_CSV]
+//                                                 score another linker's clusters (and review pairs)
+//                                                 on that population: the `population` table row
 //   linkage_bench datasets [DATA_DIR]             accuracy on the public FEBRL and Splink sets
 //
 // DATA_DIR defaults to ../shared/data/linkage relative to the source tree (KITH_SOURCE_DIR or
@@ -9,9 +20,11 @@
 // split or wrongly merged children (synthetic) to stderr.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -20,6 +33,7 @@
 #include "linkage/csv.h"
 #include "linkage/evaluate.h"
 #include "linkage/linker.h"
+#include "linkage/population.h"
 #include "linkage/synthetic.h"
 
 namespace {
@@ -52,6 +66,23 @@ void PrintModel(const kith::linkage::Model& model) {
     }
     fmt::print(stderr, "{}\n", line);
   }
+}
+
+// Options from the environment, for trying variants without a rebuild:
+// KITH_LINK_SIMILAR_MATCH=1, KITH_LINK_MARGIN=bits (cluster_join_margin), KITH_LINK_MATCH=p, KITH_LINK_REVIEW=p.
+void ApplyEnvironment(LinkOptions* o) {
+  auto flag = [](const char* name, bool* value) {
+    if (const char* v = std::getenv(name)) *value = std::string(v) == "1";
+  };
+  auto number = [](const char* name, double* value) {
+    if (const char* v = std::getenv(name)) *value = std::strtod(v, nullptr);
+  };
+  bool similar_match = !o->similar_given_names_to_review;
+  flag("KITH_LINK_SIMILAR_MATCH", &similar_match);
+  o->similar_given_names_to_review = !similar_match;
+  number("KITH_LINK_MARGIN", &o->cluster_join_margin);
+  number("KITH_LINK_MATCH", &o->match_probability);
+  number("KITH_LINK_REVIEW", &o->review_probability);
 }
 
 void PrintMetrics(std::string_view name, size_t records, const PairwiseMetrics& m, double seconds) {
@@ -141,6 +172,186 @@ int RunSynthetic(size_t n, unsigned threads) {
   return 0;
 }
 
+kith::linkage::Population MakePopulation(size_t n, bool held_out, uint64_t seed) {
+  kith::linkage::PopulationConfig config =
+      held_out ? kith::linkage::HeldOutPopulationConfig(n) : kith::linkage::PopulationConfig{};
+  config.records = n;
+  if (seed != 0) config.seed = seed;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto population = kith::linkage::GeneratePopulation(config);
+  fmt::print(stderr, "generated {} records of {} children in {:.2f} s\n", population.records.size(),
+             population.children.size(), Seconds(t0));
+  return population;
+}
+
+void PrintPopulationHeader() {
+  fmt::print("| population | records | children | precision | recall | F1 | twins / siblings / household / other merged | "
+             "review items (% of records) | link s | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|\n");
+}
+
+// One table row: accuracy against the truth, children wrongly merged by relation, and the review
+// pile as the records in a review pair between two clusters.
+void PrintPopulationRow(const kith::linkage::Population& population, bool held_out,
+                        const std::vector<uint32_t>& cluster_of,
+                        const std::vector<std::pair<uint32_t, uint32_t>>& review_pairs, double link_seconds) {
+  const size_t n = population.records.size();
+  const PairwiseMetrics m = EvaluatePairwise(cluster_of, kith::linkage::PopulationTruth(population));
+  const auto merges = kith::linkage::CountFalseMerges(population, cluster_of);
+  std::vector<bool> in_review(n, false);
+  size_t review_records = 0;
+  for (const auto& [a, b] : review_pairs) {
+    if (cluster_of[a] == cluster_of[b]) continue;
+    for (uint32_t r : {a, b}) {
+      if (!in_review[r]) {
+        in_review[r] = true;
+        ++review_records;
+      }
+    }
+  }
+  std::vector<bool> seen(population.children.size(), false);
+  size_t children_with_records = 0;
+  for (uint32_t c : population.child_of) {
+    if (!seen[c]) {
+      seen[c] = true;
+      ++children_with_records;
+    }
+  }
+  fmt::print("| {} | {} | {} | {:.4f} | {:.4f} | {:.4f} | {} / {} / {} / {} | {} ({:.2f}%) | {:.1f} | {:.0f} |\n",
+             held_out ? "held-out" : "standard", n, children_with_records, m.precision, m.recall, m.f1, merges.twins,
+             merges.siblings, merges.household, merges.unrelated, review_records,
+             100.0 * static_cast<double>(review_records) / static_cast<double>(n), link_seconds, PeakRssMiB());
+}
+
+// Writes the population's records as a CSV that `kith link` (or another linker) reads, the truth
+// in the `cluster` column.
+int WritePopulationCsv(const kith::linkage::Population& population, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    fmt::print(stderr, "cannot write '{}': check the directory exists and is writable\n", path);
+    return 1;
+  }
+  using kith::linkage::CsvQuote;
+  out << "record_id,source,cluster,given_name,family_name,full_name,date_of_birth,sex,postcode,address,locality,"
+         "nhs_number,upn\n";
+  for (size_t i = 0; i < population.records.size(); ++i) {
+    const auto& r = population.records[i];
+    out << CsvQuote(r.record_id) << ',' << CsvQuote(r.source) << ',' << population.child_of[i] << ','
+        << CsvQuote(r.given_name) << ',' << CsvQuote(r.family_name) << ',' << CsvQuote(r.full_name) << ','
+        << CsvQuote(r.date_of_birth) << ',' << CsvQuote(r.sex) << ',' << CsvQuote(r.postcode) << ','
+        << CsvQuote(r.address) << ',' << CsvQuote(r.locality) << ',' << CsvQuote(r.nhs_number) << ','
+        << CsvQuote(r.upn) << '\n';
+  }
+  if (!out) {
+    fmt::print(stderr, "error writing '{}' (disk full?)\n", path);
+    return 1;
+  }
+  fmt::print(stderr, "wrote {} records to {}\n", population.records.size(), path);
+  return 0;
+}
+
+// Reads the first two columns of a CSV with a header (record ids, or a record id and a cluster).
+bool ReadTwoColumns(const std::string& path, std::vector<std::pair<std::string, std::string>>* rows) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    fmt::print(stderr, "cannot read '{}': give the file `kith link --out` (or --review-out) wrote\n", path);
+    return false;
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t pos = 0, lines = 0;
+  std::vector<std::string> fields;
+  std::string error;
+  for (bool header = true; pos < text.size(); header = false) {
+    if (!kith::linkage::SplitCsvRecord(text, &pos, &fields, &lines, &error) || fields.size() < 2) {
+      fmt::print(stderr, "{}:{}: {}\n", path, lines, error.empty() ? "expected two columns" : error);
+      return false;
+    }
+    if (!header) rows->emplace_back(fields[0], fields[1]);
+  }
+  return true;
+}
+
+// Scores another linker's output (`kith link --out`, and its --review-out) on the population
+// that `population --csv` wrote: the same table row as `population`.
+int ScorePopulation(const kith::linkage::Population& population, bool held_out, const std::string& clusters_path,
+                    const std::string& review_path) {
+  std::unordered_map<std::string, uint32_t> index;
+  for (size_t i = 0; i < population.records.size(); ++i) index.emplace(population.records[i].record_id, i);
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (!ReadTwoColumns(clusters_path, &rows)) return 1;
+  std::unordered_map<std::string, uint32_t> cluster_ids;
+  std::vector<uint32_t> cluster_of(population.records.size(), UINT32_MAX);
+  for (const auto& [id, cluster] : rows) {
+    const auto it = index.find(id);
+    if (it == index.end()) {
+      fmt::print(stderr, "{}: record '{}' is not in this population: generate and score with the same size, seed "
+                 "and --held-out\n", clusters_path, id);
+      return 1;
+    }
+    cluster_of[it->second] = cluster_ids.try_emplace(cluster, static_cast<uint32_t>(cluster_ids.size())).first->second;
+  }
+  for (auto& c : cluster_of) {
+    if (c == UINT32_MAX) c = static_cast<uint32_t>(cluster_ids.size() + (&c - cluster_of.data()));  // left out: alone
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> review_pairs;
+  if (!review_path.empty()) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    if (!ReadTwoColumns(review_path, &pairs)) return 1;
+    for (const auto& [a, b] : pairs) {
+      const auto ia = index.find(a);
+      const auto ib = index.find(b);
+      if (ia != index.end() && ib != index.end()) review_pairs.emplace_back(ia->second, ib->second);
+    }
+  }
+  PrintPopulationHeader();
+  PrintPopulationRow(population, held_out, cluster_of, review_pairs, 0);
+  return 0;
+}
+
+int RunPopulation(const std::vector<size_t>& sizes, bool held_out, uint64_t seed) {
+  PrintPopulationHeader();
+  for (size_t n : sizes) {
+    const auto population = MakePopulation(n, held_out, seed);
+    LinkOptions options;
+    options.keep_match_pairs = true;  // for the examples of errors
+    ApplyEnvironment(&options);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto result = kith::linkage::Link(population.records, options);
+    const double link_seconds = Seconds(t0);
+    if (!result) {
+      fmt::print(stderr, "link failed: {}\n", result.error().message);
+      return 1;
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> review_pairs;
+    for (const auto& p : result->pairs) {
+      if (p.outcome == kith::linkage::Outcome::kReview) review_pairs.emplace_back(p.a, p.b);
+    }
+    const auto& s = result->stats;
+    fmt::print(stderr, "  candidates {}, matches {}, reviews {}, guarded {}, id conflicts {}, weak bridges {}, oversized {}\n",
+               s.candidate_pairs, s.matches, s.reviews, s.sibling_guarded, s.identifier_conflicts, s.weak_bridges, s.oversized_blocks);
+    PrintPopulationRow(population, held_out, result->cluster_of, review_pairs, link_seconds);
+    if (std::getenv("KITH_BENCH_VERBOSE") != nullptr) {
+      PrintModel(result->model);
+      // Examples of each kind of error: split children and false merges.
+      size_t shown_split = 0, shown_merge = 0;
+      for (const auto& p : result->pairs) {
+        const bool same = population.child_of[p.a] == population.child_of[p.b];
+        const bool joined = result->cluster_of[p.a] == result->cluster_of[p.b];
+        if (same == joined) continue;
+        size_t& shown = same ? shown_split : shown_merge;
+        if (shown++ >= 15) continue;
+        fmt::print(stderr, "  {} p={:.3f} {}\n", same ? "SPLIT" : "MERGED", kith::linkage::Model::ToProbability(p.weight),
+                   kith::linkage::ToString(p.outcome));
+        for (uint32_t r : {p.a, p.b}) {
+          const auto& x = population.records[r];
+          fmt::print(stderr, "     {} {} | {} | {} | {} | {} | {} | {} | {} | {}\n", x.record_id, population.child_of[r],
+                     x.given_name, x.family_name, x.date_of_birth, x.sex, x.postcode, x.address, x.nhs_number, x.upn);
+        }
+      }
+    }
+  }
+  return 0;
+}
+
 bool LoadAll(const std::vector<std::string>& paths, std::vector<InputRecord>* out,
              std::vector<std::string>* text_names) {
   for (const auto& path : paths) {
@@ -205,6 +416,45 @@ int main(int argc, char** argv) {
     const unsigned threads = argc > 3 ? static_cast<unsigned>(std::strtoul(argv[3], nullptr, 10)) : 0;
     return RunSynthetic(n, threads);
   }
+  if (mode == "population" || mode == "score-population") {
+    std::vector<size_t> sizes;
+    std::vector<std::string> files;
+    std::string csv;
+    bool held_out = false;
+    uint64_t seed = 0;
+    for (int i = 2; i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a == "--held-out") {
+        held_out = true;
+      } else if (a == "--seed" && i + 1 < argc) {
+        seed = std::strtoull(argv[++i], nullptr, 10);
+      } else if (a == "--csv" && i + 1 < argc) {
+        csv = argv[++i];
+      } else if (!a.empty() && std::isdigit(static_cast<unsigned char>(a[0]))) {
+        sizes.push_back(std::strtoull(a.c_str(), nullptr, 10));
+      } else {
+        files.push_back(a);
+      }
+    }
+    if (mode == "score-population") {
+      if (sizes.size() != 1 || files.empty() || files.size() > 2) {
+        fmt::print(stderr, "usage: linkage_bench score-population [--held-out] [--seed S] RECORDS CLUSTERS_CSV "
+                   "[REVIEW_CSV]\n");
+        return 2;
+      }
+      return ScorePopulation(MakePopulation(sizes[0], held_out, seed), held_out, files[0],
+                             files.size() > 1 ? files[1] : std::string());
+    }
+    if (!csv.empty()) {
+      if (sizes.size() != 1) {
+        fmt::print(stderr, "population --csv FILE takes one size\n");
+        return 2;
+      }
+      return WritePopulationCsv(MakePopulation(sizes[0], held_out, seed), csv);
+    }
+    if (sizes.empty()) sizes = {20'000, 100'000, 500'000, 1'000'000};
+    return RunPopulation(sizes, held_out, seed);
+  }
   if (mode == "datasets") {
     std::string dir;
     if (argc > 2) {
@@ -215,6 +465,9 @@ int main(int argc, char** argv) {
     }
     return RunDatasets(dir);
   }
-  fmt::print(stderr, "usage: linkage_bench synthetic [RECORDS] [THREADS] | datasets [DATA_DIR]\n");
+  fmt::print(stderr,
+             "usage: linkage_bench synthetic [RECORDS] [THREADS] | population [--held-out] [--seed S] [--csv FILE] [RECORDS...] | "
+             "score-population [--held-out] [--seed S] RECORDS CLUSTERS_CSV [REVIEW_CSV] | "
+             "datasets [DATA_DIR]\n");
   return 2;
 }

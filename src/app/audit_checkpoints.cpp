@@ -115,6 +115,14 @@ std::optional<domain::AuditCheckpoint> AuditCheckpointer::Checkpoint() {
   return c;
 }
 
+void AuditCheckpointer::Release() {
+  std::lock_guard lock(mutex_);
+  store_.Write([&](storage::Repositories& r) {
+    r.JobClaims().Release(std::string(kCheckpointerLease), holder_);
+    return true;
+  });
+}
+
 void AuditCheckpointer::PublishPending() {
   if (!publisher_) return;
   const auto numbers = archive_.Numbers();

@@ -78,6 +78,10 @@ class AuditCheckpointer {
   // failed send is logged and retried on the next call.
   std::optional<domain::AuditCheckpoint> Checkpoint();
 
+  // Gives up the lease (after the last checkpoint, when the server stops cleanly), so that
+  // another server, or this one restarted, signs at once rather than after the lease goes stale.
+  void Release();
+
   // Compares the newest checkpoint with the log: empty if the log still holds the record the
   // checkpoint vouches for, otherwise what is wrong (for the start-up log; `kith audit verify`
   // gives the whole story).

@@ -329,6 +329,10 @@ TEST_F(AuditVerifyTest, OneCheckpointerSignsPerClusterAndAnotherTakesOverWhenItD
   ASSERT_TRUE(other.Checkpoint()) << "node-a stopped renewing: node-b takes over";
   EXPECT_EQ(other_archive.files.size(), 1u);
   EXPECT_FALSE(checkpointer_->Checkpoint()) << "node-a, back, no longer holds the lease";
+  // node-b stops cleanly and gives the lease up: node-a takes it at once.
+  other.Release();
+  Append(1);
+  EXPECT_TRUE(checkpointer_->Checkpoint());
   // node-b numbers from its own (empty) directory: with the directories not shared, verification
   // says so rather than passing (ADR 0017: the nodes share one directory).
   EXPECT_EQ(other_archive.files.count(1), 1u);

@@ -46,7 +46,7 @@ json ToJson(const app::MisuseFlagView& v) {
           {"child_name", v.child_name},
           {"day", s.flag.day.ToString()},
           {"explanation", s.flag.explanation},
-          {"records", AuditRefsJson(s.flag.records)},
+          {"record_refs", AuditRefsJson(s.flag.records)},
           {"found_at", FormatUtc(s.found_at)},
           {"reviewed_at", s.reviewed_at ? json(FormatUtc(*s.reviewed_at)) : json(nullptr)},
           {"reviewed_by", s.reviewed_by},

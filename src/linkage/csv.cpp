@@ -227,4 +227,15 @@ Result<LoadedRecords> ReadRecordsCsvFile(const std::string& path, const std::vec
   return ReadRecordsCsv(in, overrides);
 }
 
+std::string CsvQuote(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace kith::linkage

@@ -54,4 +54,8 @@ Result<LoadedRecords> ReadRecordsCsv(std::istream& in, const std::vector<std::st
 // As ReadRecordsCsv, from a file. Fails with kNotFound when the file cannot be opened.
 Result<LoadedRecords> ReadRecordsCsvFile(const std::string& path, const std::vector<std::string>& overrides);
 
+// One CSV field as written: quoted (with inner quotes doubled) only when it holds a comma, a quote
+// or a line ending.
+std::string CsvQuote(std::string_view s);
+
 }  // namespace kith::linkage

@@ -481,17 +481,6 @@ class UnionFind {
   std::vector<uint32_t> parent_;
 };
 
-std::string CsvQuote(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 // The first token of a record's given name.
 std::string_view FirstToken(std::string_view name) { return name.substr(0, name.find(' ')); }
 

@@ -146,7 +146,16 @@ class IdArena {
   size_t used_ = 0;
 };
 
-// Folded names, each stored once; id 0 is the empty string.
+uint64_t HashText(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a
+  for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+// Folded names, each stored once; id 0 is the empty string. Each token of three letters or more
+// is also indexed by every string made by deleting one or two of its letters, so that names
+// within two slips of a query name are found (SymSpell's deletion neighbourhood): a typo that
+// changes a name's phonetic code still reaches the keys of the names it may have meant.
 class Pool {
  public:
   uint32_t Intern(std::string_view s) {
@@ -155,19 +164,106 @@ class Pool {
     values_.emplace_back(s);
     const auto id = static_cast<uint32_t>(values_.size());
     ids_.emplace(values_.back(), id);
+    std::vector<uint64_t>& into = bulk_ ? deletes_ : delta_;
+    ForEachToken(values_.back(), [&](std::string_view token) {
+      if (token.size() < 3 || token.size() > 24) return;
+      Variants(token, [&](std::string_view variant) { into.push_back(uint64_t{Hash32(variant)} << 32 | id); });
+    });
+    if (!bulk_ && delta_.size() > 4096 + deletes_.size() / 16) Seal();
     return id;
   }
   std::string_view Get(uint32_t id) const { return id == 0 ? std::string_view() : values_[id - 1]; }
   size_t size() const { return values_.size(); }
 
+  // While building in bulk, names are indexed unsorted until Seal.
+  void BeginBulk() { bulk_ = true; }
+  // Sorts the deletion index (after a bulk build, and when the names added since grow large).
+  void Seal() {
+    deletes_.insert(deletes_.end(), delta_.begin(), delta_.end());
+    delta_.clear();
+    std::sort(deletes_.begin(), deletes_.end());
+    deletes_.erase(std::unique(deletes_.begin(), deletes_.end()), deletes_.end());
+    deletes_.shrink_to_fit();
+    bulk_ = false;
+  }
+
+  // Ids of names with a token within two slips of `query` (a folded token) but not equal to it,
+  // at most `limit`.
+  void Near(std::string_view query, size_t limit, std::vector<uint32_t>* out) const {
+    out->clear();
+    if (query.size() < 3 || query.size() > 24) return;
+    auto consider = [&](uint32_t id) {
+      if (out->size() >= limit || std::find(out->begin(), out->end(), id) != out->end()) return;
+      bool near = false;
+      ForEachToken(Get(id), [&](std::string_view token) {
+        near = near || (token != query && WithinTwoEdits(token, query));
+      });
+      if (near) out->push_back(id);
+    };
+    Variants(query, [&](std::string_view variant) {
+      const uint64_t key = uint64_t{Hash32(variant)} << 32;
+      for (auto it = std::lower_bound(deletes_.begin(), deletes_.end(), key);
+           it != deletes_.end() && (*it >> 32) == (key >> 32); ++it) {
+        consider(static_cast<uint32_t>(*it));
+      }
+      for (uint64_t d : delta_) {
+        if ((d >> 32) == (key >> 32)) consider(static_cast<uint32_t>(d));
+      }
+    });
+  }
+
  private:
+  static uint32_t Hash32(std::string_view s) { return static_cast<uint32_t>(HashText(s) >> 32); }
+
+  // Calls fn for `word` and every distinct string made by deleting one or two of its letters.
+  template <typename Fn>
+  static void Variants(std::string_view word, Fn&& fn) {
+    fn(word);
+    char one[32];
+    char two[32];
+    for (size_t i = 0; i < word.size(); ++i) {
+      if (i > 0 && word[i] == word[i - 1]) continue;  // deleting either of a double gives one string
+      size_t n = 0;
+      for (size_t k = 0; k < word.size(); ++k) {
+        if (k != i) one[n++] = word[k];
+      }
+      fn(std::string_view(one, n));
+      if (word.size() < 5) continue;  // two deletions from a short name match too much
+      for (size_t j = i; j < n; ++j) {
+        if (j > i && one[j] == one[j - 1]) continue;
+        size_t m = 0;
+        for (size_t k = 0; k < n; ++k) {
+          if (k != j) two[m++] = one[k];
+        }
+        fn(std::string_view(two, m));
+      }
+    }
+  }
+
   std::deque<std::string> values_;  // stable addresses for the views in ids_
   std::unordered_map<std::string_view, uint32_t> ids_;
+  // Deletion variants: 32-bit hash << 32 | name id, sorted; names interned one at a time wait in
+  // delta_ (scanned) until the next Seal.
+  std::vector<uint64_t> deletes_;
+  std::vector<uint64_t> delta_;
+  bool bulk_ = false;
 };
 
 // ---- Keys -------------------------------------------------------------------------------------
 
-enum class KeyType : uint64_t { kId = 1, kNhs, kUpn, kDobName, kDobNames, kNamePair, kFamilyYear, kPostcode };
+enum class KeyType : uint64_t {
+  kId = 1,
+  kNhs,
+  kUpn,
+  kDobName,
+  kDobNames,
+  kNamePair,
+  kFamilyYear,
+  kPostcode,
+  kDob,
+  kNamesYear,
+  kNamesMonthDay,
+};
 
 uint64_t Mix(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -177,12 +273,6 @@ uint64_t Mix(uint64_t z) {
 
 uint32_t Key(KeyType type, uint64_t value) {
   return static_cast<uint32_t>(Mix(value + static_cast<uint64_t>(type) * 0x9e3779b97f4a7c15ULL) >> 32);
-}
-
-uint64_t HashText(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a
-  for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001b3ULL;
-  return h;
 }
 
 uint64_t UnorderedPair(uint32_t a, uint32_t b) { return a < b ? (uint64_t{a} << 32 | b) : (uint64_t{b} << 32 | a); }
@@ -228,6 +318,10 @@ double NameSimilarity(std::string_view q, std::string_view c, bool given) {
     return 0.85;
   }
   if (ShareToken(q, c, 3)) s = std::max(s, 0.8);  // double-barrelled, a middle name used
+  if (s == 0 && std::min(q.size(), c.size()) >= 4 &&
+      (WithinTwoEdits(q, c) || (given && qf.size() >= 4 && WithinTwoEdits(qf, cf)))) {
+    s = 0.65;  // two slips: less than a date of birth a day out (twins' names are often two apart)
+  }
   double jw = JaroWinkler(q, c);
   if (given) jw = std::max(jw, JaroWinkler(qf, cf));
   if (jw >= 0.92) s = std::max(s, 0.8);
@@ -250,6 +344,17 @@ int DigitsApart(const Date& a, const Date& b) {
   return n;
 }
 
+// Whether two dates differ by two neighbouring digits swapped (2012-11-02 / 2012-11-20).
+bool DigitsSwapped(const Date& a, const Date& b) {
+  const std::string x = a.ToString();
+  const std::string y = b.ToString();
+  for (size_t i = 0; i + 1 < x.size(); ++i) {
+    if (x[i] == y[i]) continue;
+    return x[i] == y[i + 1] && x[i + 1] == y[i] && x.compare(i + 2, std::string::npos, y, i + 2) == 0;
+  }
+  return false;
+}
+
 // ---- Query ------------------------------------------------------------------------------------
 
 constexpr double kWeightGiven = 2.0;
@@ -265,6 +370,14 @@ constexpr size_t kBroadPostingCap = 300;
 // Date of birth + one name's code: skipped above this when both names are asked (the key with
 // both codes then finds the child unless one name is badly mistyped).
 constexpr size_t kDobNamePostingCap = 256;
+// Everyone born on a day (about 1,800 children at 12 million): looked at when the names may be
+// mistyped beyond their codes, unless the day is crowded (a default such as 1 January).
+constexpr size_t kDobPostingCap = 4'000;
+// Both names' codes with the year, or with the day and month (for a mistyped date of birth).
+constexpr size_t kNamesDatePostingCap = 1'000;
+// Names within two slips of a query name whose codes are tried, and codes per name.
+constexpr size_t kNearNames = 12;
+constexpr size_t kMaxCodes = 4;
 constexpr size_t kMaxCandidates = 50'000;
 
 struct Prepared {
@@ -356,6 +469,11 @@ std::vector<uint16_t> DateVariants(const Date& d, bool all_one_digit) {
   add(Date::FromDays(d.ToDays() + 1));
   if (all_one_digit) {
     const std::string text = d.ToString();  // YYYY-MM-DD
+    for (size_t i : {2, 5, 8}) {  // the digits of the decade, month or day swapped
+      std::string v = text;
+      std::swap(v[i], v[i + 1]);
+      if (auto parsed = Date::Parse(v)) add(*parsed);
+    }
     for (size_t i : {2, 3, 5, 6, 8, 9}) {
       for (char digit = '0'; digit <= '9'; ++digit) {
         if (digit == text[i]) continue;
@@ -411,6 +529,15 @@ struct SearchIndex::Impl {
     }
     if (gp != 0 && fp != 0) out->push_back(Key(KeyType::kNamePair, UnorderedPair(gp, fp)));
     if (r.postcode != 0) out->push_back(Key(KeyType::kPostcode, r.postcode));
+    if (dob != 0) {
+      out->push_back(Key(KeyType::kDob, dob));
+      if (gp != 0 && fp != 0) {
+        const Date d = UnpackDate(r.Dob());
+        out->push_back(Key(KeyType::kNamesYear, Mix(UnorderedPair(gp, fp)) ^ static_cast<uint64_t>(d.year)));
+        out->push_back(
+            Key(KeyType::kNamesMonthDay, Mix(UnorderedPair(gp, fp)) ^ static_cast<uint64_t>(d.month * 32 + d.day)));
+      }
+    }
   }
 
   // The postings under `key` in `base` (narrowed by the directory) and in `delta`.
@@ -556,6 +683,30 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
   // The query's names coded by the other rule, for given and family names swapped.
   const uint32_t gp_as_family = FamilyPhonetic(q.given);
   const uint32_t fp_as_given = GivenPhonetic(q.family);
+  // Codes of the names the query's names may have been meant as: names in the index within
+  // two slips (a typo that changes the phonetic code would otherwise miss the child's keys).
+  std::vector<uint32_t> given_codes, family_codes;
+  {
+    std::vector<uint32_t> near;
+    auto add = [](std::vector<uint32_t>* codes, uint32_t code) {
+      if (code != 0 && std::find(codes->begin(), codes->end(), code) == codes->end()) codes->push_back(code);
+    };
+    add(&given_codes, gp);
+    add(&family_codes, fp);
+    if (gp != 0) {
+      x.names.Near(FirstToken(q.given), kNearNames, &near);
+      for (uint32_t id : near) add(&given_codes, GivenPhonetic(x.names.Get(id)));
+    }
+    if (fp != 0) {
+      x.names.Near(FirstToken(q.family), kNearNames, &near);
+      for (uint32_t id : near) add(&family_codes, FamilyPhonetic(x.names.Get(id)));
+    }
+    if (given_codes.size() > kMaxCodes) given_codes.resize(kMaxCodes);
+    if (family_codes.size() > kMaxCodes) family_codes.resize(kMaxCodes);
+  }
+  auto capped = [&](uint32_t key, size_t cap) {
+    if (x.Count(key) <= cap) narrow.push_back(key);
+  };
   if (q.dob) {
     const bool both_names = gp != 0 && fp != 0;
     const std::vector<uint16_t> dates = DateVariants(*q.dob, both_names);
@@ -566,12 +717,36 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
         if (fp_as_given != gp || gp_as_family != fp) {
           narrow.push_back(Key(KeyType::kDobNames, Mix(UnorderedPair(fp_as_given, gp_as_family)) ^ d));
         }
+        if (i < 4) {  // exact, day and month swapped, a day either side: with the names meant
+          for (uint32_t g : given_codes) {
+            for (uint32_t f : family_codes) {
+              if (g != gp || f != fp) narrow.push_back(Key(KeyType::kDobNames, Mix(UnorderedPair(g, f)) ^ d));
+            }
+          }
+        }
       }
       if (i < 2) {  // exact, or day and month swapped: one name may be badly mistyped
         for (uint32_t code : {gp, fp}) {
           if (code == 0) continue;
           const uint32_t key = Key(KeyType::kDobName, d << 32 | code);
-          if (!both_names || x.Count(key) <= kDobNamePostingCap) narrow.push_back(key);
+          if (!both_names) {
+            narrow.push_back(key);
+          } else {
+            capped(key, kDobNamePostingCap);
+          }
+        }
+      }
+    }
+    // Everyone born on the day: both names may be mistyped beyond their codes.
+    capped(Key(KeyType::kDob, dates[0]), kDobPostingCap);
+    if (both_names) {
+      // A mistyped date of birth: the names with the year, or with the day and month.
+      for (uint32_t g : given_codes) {
+        for (uint32_t f : family_codes) {
+          const uint64_t names = Mix(UnorderedPair(g, f));
+          capped(Key(KeyType::kNamesYear, names ^ static_cast<uint64_t>(q.dob->year)), kNamesDatePostingCap);
+          capped(Key(KeyType::kNamesMonthDay, names ^ static_cast<uint64_t>(q.dob->month * 32 + q.dob->day)),
+                 kNamesDatePostingCap);
         }
       }
     }
@@ -668,7 +843,7 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
           dob_sim = 0.85;
         else if (gap == 1 || gap == -1)
           dob_sim = 0.8;
-        else if (DigitsApart(c, d) == 1)
+        else if (DigitsApart(c, d) == 1 || DigitsSwapped(c, d))
           dob_sim = 0.75;
         else
           dob_sim = 0;
@@ -735,10 +910,10 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& query, size_t limit
 
 // ---- Builder ----------------------------------------------------------------------------------
 
-SearchIndexBuilder::SearchIndexBuilder() : index_(std::make_unique<SearchIndex>()) {}
+SearchIndexBuilder::SearchIndexBuilder() : index_(std::make_unique<SearchIndex>()) { index_->impl_->names.BeginBulk(); }
 SearchIndexBuilder::~SearchIndexBuilder() = default;
 
-void SearchIndexBuilder::Reserve(size_t children) { index_->impl_->base.reserve(children * 9); }
+void SearchIndexBuilder::Reserve(size_t children) { index_->impl_->base.reserve(children * 12); }
 
 size_t SearchIndexBuilder::Size() const { return index_->impl_->rows.size(); }
 
@@ -782,8 +957,10 @@ std::unique_ptr<SearchIndex> SearchIndexBuilder::Finish(unsigned threads) {
     }
   }
   index_->impl_->BuildDirectory();
+  index_->impl_->names.Seal();
   auto out = std::move(index_);
   index_ = std::make_unique<SearchIndex>();
+  index_->impl_->names.BeginBulk();
   return out;
 }
 

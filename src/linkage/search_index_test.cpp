@@ -85,6 +85,40 @@ TEST_F(SearchIndexTest, ToleratesTyposAndCase) {
   }
 }
 
+// Issue 19: a typo in both names returned nothing, even with the exact date of birth and
+// postcode (a doubled letter in the surname and a neighbouring key in the given name).
+TEST_F(SearchIndexTest, TyposInBothNamesWithTheDateOrThePostcode) {
+  // Both codes change: "Zofua" (neighbouring key) and "Nowwak" (doubled letter) share no
+  // phonetic code with Zofia Nowak.
+  auto both = Find({.given_name = "Zofua", .family_name = "Nowwak", .date_of_birth = D("2011-05-30"),
+                    .postcode = "SW1A 1AB"});
+  ASSERT_FALSE(both.hits.empty());
+  EXPECT_EQ(both.hits[0].id, "K10");
+  // The date alone with the names (no postcode), and the postcode alone (no date).
+  auto date_only = Find({.given_name = "Zofua", .family_name = "Nowwak", .date_of_birth = D("2011-05-30")});
+  ASSERT_FALSE(date_only.hits.empty());
+  EXPECT_EQ(date_only.hits[0].id, "K10");
+  auto postcode_only = Find({.given_name = "Zofua", .family_name = "Nowwak", .postcode = "SW1A 1AB"});
+  ASSERT_FALSE(postcode_only.hits.empty());
+  EXPECT_EQ(postcode_only.hits[0].id, "K10");
+  // Two slips in one name.
+  auto two = Find({.given_name = "Kahterin", .family_name = "O'Brien", .postcode = "M1 1AE"});
+  ASSERT_FALSE(two.hits.empty());
+  EXPECT_EQ(two.hits[0].id, "K5");
+}
+
+// A mistyped date and no postcode: the names' codes with the year (or day and month) find the
+// child, even when a slip changed a name's code (the index's names within two slips are tried).
+TEST_F(SearchIndexTest, MistypedDateWithoutPostcodeAndASlipThatChangesTheCode) {
+  // "Kjan" (a neighbouring key) codes as K250, Khan as K500; the day's digits are swapped.
+  auto r = Find({.given_name = "Muhammad", .family_name = "Kjan", .date_of_birth = D("2012-11-20")});
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].id, "K3");
+  auto year = Find({.given_name = "Katherine", .family_name = "Obtien", .date_of_birth = D("2013-01-21")});
+  ASSERT_FALSE(year.hits.empty());
+  EXPECT_EQ(year.hits[0].id, "K5");
+}
+
 TEST_F(SearchIndexTest, NicknamesAndTransliterations) {
   auto bill = Find({.given_name = "Bill", .family_name = "Jones", .date_of_birth = D("2014-06-05")});
   ASSERT_FALSE(bill.hits.empty());

@@ -674,6 +674,46 @@ bool WithinOneEdit(std::string_view a, std::string_view b) {
   return a.substr(i) == b.substr(i + 1);  // insertion into a
 }
 
+bool WithinTwoEdits(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 2 || b.size() > 64) return false;
+  // Restricted Damerau–Levenshtein over a band of width 2 around the diagonal, three rows.
+  constexpr int kFar = 3;
+  int rows[3][66];
+  int* prev2 = rows[0];
+  int* prev = rows[1];
+  int* cur = rows[2];
+  const int m = static_cast<int>(a.size());
+  const int n = static_cast<int>(b.size());
+  for (int j = 0; j <= n; ++j) prev[j] = std::min(j, kFar);
+  for (int i = 1; i <= m; ++i) {
+    int row_min = kFar;
+    for (int j = 0; j <= n; ++j) {
+      if (j == 0) {
+        cur[0] = std::min(i, kFar);
+        row_min = std::min(row_min, cur[0]);
+        continue;
+      }
+      if (j < i - 2 || j > i + 2) {
+        cur[j] = kFar;
+        continue;
+      }
+      int d = prev[j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0);
+      d = std::min(d, prev[j] + 1);
+      d = std::min(d, cur[j - 1] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = std::min(d, prev2[j - 2] + 1);
+      cur[j] = std::min(d, kFar);
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min >= kFar) return false;
+    int* t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[n] <= 2;
+}
+
 size_t HammingDistance(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return SIZE_MAX;
   size_t d = 0;

@@ -72,6 +72,11 @@ double JaroWinkler(std::string_view a, std::string_view b);
 // of adjacent characters (restricted Damerau–Levenshtein distance ≤ 1).
 bool WithinOneEdit(std::string_view a, std::string_view b);
 
+// True when a and b are at most two edits apart (substitutions, insertions, deletions and
+// transpositions of adjacent characters; restricted Damerau–Levenshtein distance ≤ 2): two
+// slips of the keyboard. Strings longer than 64 bytes are never within two edits. No allocation.
+bool WithinTwoEdits(std::string_view a, std::string_view b);
+
 // Number of positions at which equal-length strings differ; SIZE_MAX when lengths differ.
 size_t HammingDistance(std::string_view a, std::string_view b);
 

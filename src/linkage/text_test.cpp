@@ -88,6 +88,18 @@ TEST(WithinOneEditTest, AcceptsOneEditOfEachKind) {
   EXPECT_FALSE(WithinOneEdit("ab", "ba "));
 }
 
+TEST(WithinTwoEditsTest, AcceptsTwoSlipsOfAnyKindAndNoMore) {
+  EXPECT_TRUE(WithinTwoEdits("nowak", "nowak"));
+  EXPECT_TRUE(WithinTwoEdits("nowak", "nowwak"));        // one insertion
+  EXPECT_TRUE(WithinTwoEdits("katherine", "kahterin"));  // a transposition and a deletion
+  EXPECT_TRUE(WithinTwoEdits("zofia", "zpfua"));         // two substitutions
+  EXPECT_TRUE(WithinTwoEdits("smith", "smithso"));       // two insertions
+  EXPECT_FALSE(WithinTwoEdits("smith", "smithson"));     // three
+  EXPECT_FALSE(WithinTwoEdits("oliver", "olivia "));     // three
+  EXPECT_FALSE(WithinTwoEdits("abc", "cba x"));
+  EXPECT_FALSE(WithinTwoEdits(std::string(65, 'a'), std::string(65, 'a')));  // too long to judge
+}
+
 TEST(ShareTokenTest, MatchesWholeTokensOnly) {
   EXPECT_TRUE(ShareToken("smith jones", "jones"));
   EXPECT_FALSE(ShareToken("smithjones", "jones"));

@@ -376,6 +376,11 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   checkpoints.request_stop();
   checkpoints.join();
   checkpoint();
+  try {
+    checkpointer.Release();  // the next server to start signs at once
+  } catch (const std::exception& e) {
+    log::Error("audit.checkpointer_release_failed", {{"reason", e.what()}});
+  }
   return 0;
 }
 

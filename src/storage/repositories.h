@@ -756,6 +756,9 @@ class JobClaimRepository {
   // before `stale_before` (that holder died or stalled). False while another holder's lease is
   // fresh. Kept in the same table as the claims, under a job name of its own.
   virtual bool Lease(const std::string& job, const std::string& holder, TimePoint now, TimePoint stale_before) = 0;
+  // Gives up `holder`'s lease on `job` (a server stopping cleanly), so that the next server may
+  // take it at once. Nothing happens if another holds it.
+  virtual void Release(const std::string& job, const std::string& holder) = 0;
 };
 
 // Everything one transaction can reach.

@@ -142,6 +142,11 @@ TEST_P(MisuseConformance, ALeaseIsHeldByOneHolderRenewedAndTakenOverWhenStale) {
   EXPECT_TRUE(lease("node-b", t3 + stale));
   EXPECT_FALSE(lease("node-a", t3 + stale + std::chrono::seconds(1)));
   EXPECT_TRUE(lease("node-b", t3 + stale + std::chrono::minutes(1)));
+  // Released by a holder stopping cleanly, it is free at once; a release by another is nothing.
+  Write([](Repositories& r) { r.JobClaims().Release("audit.checkpointer", "node-a"); });
+  EXPECT_FALSE(lease("node-c", t3 + stale + std::chrono::minutes(2))) << "node-a does not hold it";
+  Write([](Repositories& r) { r.JobClaims().Release("audit.checkpointer", "node-b"); });
+  EXPECT_TRUE(lease("node-c", t3 + stale + std::chrono::minutes(2)));
   // A lease does not disturb a claim of another name.
   Write([&](Repositories& r) { EXPECT_TRUE(r.JobClaims().Claim("misuse:la1:2026-06-01", "node-a", t1, t1)); });
 }

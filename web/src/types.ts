@@ -355,7 +355,7 @@ export interface MisuseFlag {
   child_name: string;
   day: string;
   explanation: string;
-  records: { chain: number; seq: number }[];
+  record_refs: { chain: number; seq: number }[];
   found_at: string;
   reviewed_at: string | null;
   reviewed_by: string;

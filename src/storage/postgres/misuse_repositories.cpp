@@ -157,6 +157,10 @@ class PgJobClaims final : public JobClaimRepository {
     return Ok{};
   }
 
+  void Release(const std::string& job, const std::string& holder) override {
+    db_.Prepare("DELETE FROM job_claims WHERE job=$1 AND holder=$2 AND finished_at IS NULL").Bind(job).Bind(holder).Run();
+  }
+
   bool Lease(const std::string& job, const std::string& holder, TimePoint now, TimePoint stale_before) override {
     return db_.Prepare(
                   "INSERT INTO job_claims(job, holder, claimed_at, finished_at) VALUES ($1, $2, $3, NULL)"

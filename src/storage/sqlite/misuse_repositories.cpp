@@ -133,6 +133,11 @@ class SqliteJobClaims final : public JobClaimRepository {
     return db_.Changes() > 0;
   }
 
+  void Release(const std::string& job, const std::string& holder) override {
+    auto s = db_.Prepare("DELETE FROM job_claims WHERE job=?1 AND holder=?2 AND finished_at IS NULL");
+    s.Bind(1, job).Bind(2, holder).Run();
+  }
+
   Status Finish(const std::string& job, const std::string& holder, TimePoint at) override {
     auto s = db_.Prepare("UPDATE job_claims SET finished_at=?3 WHERE job=?1 AND holder=?2");
     s.Bind(1, job).Bind(2, holder).Bind(3, ToMicros(at)).Run();

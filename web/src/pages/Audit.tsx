@@ -457,7 +457,7 @@ function FlagCard({ initial }: { initial: MisuseFlag }) {
               setError(e as ApiError);
             }
           }}>
-          Show the {flag.records.length} audit record{flag.records.length === 1 ? '' : 's'} behind it
+          Show the {flag.record_refs.length} audit record{flag.record_refs.length === 1 ? '' : 's'} behind it
         </Button>
       )}
       {flag.reviewed_at ? (
