@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/account_views.h"
+#include "app/contact_alerts.h"
 #include "domain/account/uk_time.h"
 #include "common/utf8.h"
 
@@ -265,6 +266,7 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
         entry.author_id = p.user.id;
         entry.recorded_at = now;
         storage::StoredEntry stored;
+        bool was_held_by_default = false;  // the corrected version was sensitive or serious
         if (supersedes.empty()) {
           entry.id = ctx_.random.Id("E");
           entry.lineage_id = entry.id;
@@ -284,6 +286,8 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
           if (r.Chronology().IsSuperseded(supersedes)) {
             return Error::Conflict("This entry has been corrected since; correct the latest version.");
           }
+          was_held_by_default = domain::OnTheFloor(domain::ToString(current->entry.type),
+                                                   current->entry.significance == domain::Significance::kSerious);
           auto next = domain::Supersede(current->entry, entry, ctx_.random.Id("E"), reason, p.user.id, now, today);
           if (!next) return next.error();
           // A correction keeps the original agency: it corrects what that agency recorded.
@@ -295,16 +299,29 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
           audit.reason = reason;
         }
         lease.Add(r, stored.entry.id, WordIndex::EntryText(stored.entry));
-        // A first version gets a visibility; a correction keeps its lineage's unless changed.
+        // A first version gets a visibility; a correction keeps its lineage's unless it changes
+        // it, or unless it makes a shared entry safeguarding-sensitive or serious: then the floor
+        // holds it back like a new entry of that kind (domain::DefaultVisibility).
         std::optional<storage::VisibilityRow> shown = r.Family().Visibility(stored.entry.lineage_id);
-        if (supersedes.empty() || visibility) {
-          auto row = RecordVisibility(
-              r,
-              {child_id, a.child.authority_id, stored.entry.lineage_id, "entry", domain::ToString(stored.entry.type)},
-              visibility, p.user.id, now);
-          if (!row) return row.error();
-          shown = *row;
+        const VisibilitySubject subject{child_id,
+                                        a.child.authority_id,
+                                        stored.entry.lineage_id,
+                                        "entry",
+                                        domain::ToString(stored.entry.type),
+                                        stored.entry.significance == domain::Significance::kSerious,
+                                        stored.entry.agency_id};
+        const Setter setter{p.user.id, agency->id};
+        std::optional<Result<storage::VisibilityRow>> row;
+        if (supersedes.empty()) {
+          row = RecordVisibility(r, subject, visibility, setter, now);
+        } else if (visibility) {
+          row = ChangeVisibility(r, subject, *visibility, setter, now);
+        } else if (domain::FamilyMaySee(shown ? &shown->record : nullptr) && !was_held_by_default &&
+                   domain::OnTheFloor(subject.type, subject.serious)) {
+          row = RecordVisibility(r, subject, std::nullopt, setter, now);
         }
+        if (row && !*row) return row->error();
+        if (row) shown = **row;
         family_visible = domain::FamilyMaySee(shown ? &shown->record : nullptr);
         audit.target_id = stored.entry.id;
         nlohmann::json detail{{"type", domain::ToString(stored.entry.type)},
@@ -321,11 +338,12 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
         if (stored.entry.significance == domain::Significance::kSerious) {
           if (const auto* lead = a.Lead(); lead && lead->user_id != p.user.id) {
             r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "serious_entry",
-                                  "Serious entry for " + a.ChildName() + ": " + stored.entry.summary, stored.entry.id,
+                                  "Serious entry: " + stored.entry.summary, stored.entry.id,
                                   std::nullopt});
           }
         }
         for (const auto& f : feed) r.Feed().Append(f);
+        AlertContactFlags(r, ctx_.random, child_id, today, now, {.rises = true, .stopped = false});
         Names names(r);
         auto view = ViewOf(stored, names);
         view.visibility = shown;
@@ -417,8 +435,10 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
         int serious = 0;
         for (const auto& e : parsed->entries) {
           if (auto s = r.Chronology().Insert({e, ""}); !s) return s.error();
-          if (auto v = RecordVisibility(r, {child_id, a.child.authority_id, e.id, "entry", domain::ToString(e.type)},
-                                        std::nullopt, p.user.id, now);
+          if (auto v = RecordVisibility(r,
+                                        {child_id, a.child.authority_id, e.id, "entry", domain::ToString(e.type),
+                                         e.significance == domain::Significance::kSerious, e.agency_id},
+                                        std::nullopt, {p.user.id, p.user.agency_id}, now);
               !v) {
             return v.error();
           }
@@ -436,9 +456,12 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
                           serious > 0 ? "serious" : "", "", "", ""});
           r.Feed().Append(feed.back());
         }
+        if (report.imported > 0) {
+          AlertContactFlags(r, ctx_.random, child_id, domain::UkDate(now), now, {.rises = true, .stopped = false});
+        }
         if (const auto* lead = a.Lead(); serious > 0 && lead && lead->user_id != p.user.id) {
           r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "serious_entry",
-                                fmt::format("{} serious entries imported for {}", serious, a.ChildName()), "",
+                                fmt::format("{} serious entries imported from a file", serious), "",
                                 std::nullopt});
         }
         return report;
@@ -455,6 +478,11 @@ Result<PrintableChronology> AccountService::Print(const Principal& p, const std:
                                            out.child = a.child;
                                            out.printed_at = ctx_.clock.Now();
                                            out.printed_by = p.user.display_name;
+                                           const std::string agency =
+                                               p.user.agency_id.empty() ? "" : Names(r).Agency(p.user.agency_id);
+                                           out.printed_by_role =
+                                               p.user.job_title +
+                                               (p.user.job_title.empty() || agency.empty() ? "" : ", ") + agency;
                                            Names names(r);
                                            const auto visibility = VisibilityOf(r, child_id);
                                            auto current = r.Chronology().Current(child_id, 0);
@@ -477,14 +505,7 @@ namespace {
 
 ContactSeriesView SeriesFrom(Repositories& r, const std::string& child_id, const domain::SeriesOptions& options,
                              const Date& today, Result<domain::ContactSeries>* failure) {
-  std::vector<domain::ContactEvent> events;
-  for (const auto& row : r.Chronology().Contacts(child_id)) {
-    domain::ChronologyEntry e;
-    e.occurred_on = row.occurred_on;
-    e.occurred_time = row.occurred_time;
-    events.push_back({row.agency_id, domain::OccurredInstant(e)});
-  }
-  auto series = domain::ComputeContactSeries(events, today, options);
+  auto series = domain::ComputeContactSeries(ContactEventsOf(r, child_id), today, options);
   ContactSeriesView view;
   if (!series) {
     *failure = series.error();
@@ -569,8 +590,9 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
         feed.clear();
         storage::ForumThread t{ctx_.random.Id("T"), child_id, category, title, p.user.id, now, "", 0, {}};
         if (auto s = r.Forum().InsertThread(t); !s) return s.error();
-        auto shown = RecordVisibility(r, {child_id, a.child.authority_id, t.id, "thread", domain::kForumThreadSubject},
-                                      visibility, p.user.id, now);
+        auto shown = RecordVisibility(
+            r, {child_id, a.child.authority_id, t.id, "thread", domain::kForumThreadSubject, false, p.user.agency_id},
+            visibility, {p.user.id, p.user.agency_id}, now);
         if (!shown) return shown.error();
         family_visible = domain::FamilyMaySee(&shown->record);
         storage::ForumPost post{ctx_.random.Id("P"),      t.id, child_id, p.user.id, body, now, {}, 1, "",
@@ -587,7 +609,7 @@ Result<ThreadDetail> AccountService::CreateThread(const Principal& p, const std:
                           p.user.display_name + " mentioned you in \"" + title + "\"", p.user.id, "", post.id, uid,
                           ""});
           r.Feed().InsertAlert({ctx_.random.Id("A"), uid, child_id, now, "mention",
-                                p.user.display_name + " mentioned you about " + a.ChildName(), post.id, std::nullopt});
+                                p.user.display_name + " mentioned you in a discussion", post.id, std::nullopt});
         }
         for (const auto& f : feed) r.Feed().Append(f);
         return LoadThread(r, child_id, t.id);
@@ -639,7 +661,7 @@ Result<PostView> AccountService::AddPost(const Principal& p, const std::string& 
                           p.user.display_name + " mentioned you in \"" + t->title + "\"", p.user.id, "", post.id, uid,
                           ""});
           r.Feed().InsertAlert({ctx_.random.Id("A"), uid, child_id, now, "mention",
-                                p.user.display_name + " mentioned you about " + a.ChildName(), post.id, std::nullopt});
+                                p.user.display_name + " mentioned you in a discussion", post.id, std::nullopt});
         }
         for (const auto& f : feed) r.Feed().Append(f);
         return PostView{post, p.user.display_name};
@@ -837,7 +859,7 @@ Result<PersonView> AccountService::UpdatePerson(const Principal& p, const std::s
                           f.severity == domain::Severity::kHigh ? "serious" : "", person.id, "", ""});
           if (lead && lead->user_id != p.user.id) {
             r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "finding",
-                                  "New finding for " + a.ChildName() + ": " + f.explanation, person.id, std::nullopt});
+                                  "New finding on the relationships wheel: " + f.explanation, person.id, std::nullopt});
           }
         }
         for (const auto& f : feed) r.Feed().Append(f);

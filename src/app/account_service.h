@@ -79,6 +79,7 @@ struct PrintableChronology {
   std::vector<EntryView> corrected;  // earlier versions, oldest first (shown as history)
   TimePoint printed_at;
   std::string printed_by;
+  std::string printed_by_role;  // job title and agency ("Social worker, Northbrook Children's Services")
 };
 
 struct AgencyInfo {

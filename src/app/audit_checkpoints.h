@@ -9,7 +9,7 @@
 // each checkpoint it renews a lease in the database (JobClaimRepository::Lease, job
 // kCheckpointerLease); a server whose lease is held by another, live server signs nothing. A
 // lease not renewed for kCheckpointerLeaseStale (its holder died or stalled) passes to the next
-// server that asks. Docs: docs/adr/0017-one-audit-checkpointer-per-cluster.md.
+// server that asks. Docs: docs/adr/0019-one-audit-checkpointer-per-cluster.md.
 //
 // Thread safety: AuditCheckpointer is safe from any thread (one checkpoint at a time). Archive
 // and publisher implementations are called by one checkpointer at a time.

@@ -169,7 +169,7 @@ ChainReport VerifyAuditChain(storage::Store& store, const AuditVerifyOptions& o)
               detail.contains("file_sha256") && detail["file_sha256"].is_string()) {
             const int64_t number = detail["number"].get<int64_t>();
             if (const auto before = recorded.find(number); before != recorded.end()) {
-              // Two checkpointers numbered alike (docs/adr/0017-one-audit-checkpointer-per-cluster.md).
+              // Two checkpointers numbered alike (docs/adr/0019-one-audit-checkpointer-per-cluster.md).
               report.problems.push_back("Checkpoint " + N(number) + " was made twice: at record " +
                                         N(before->second.seq) + " of chain " + N(before->second.chain) + " and at " +
                                         N(rec.seq) + of_chain + " of the log.");

@@ -334,7 +334,7 @@ TEST_F(AuditVerifyTest, OneCheckpointerSignsPerClusterAndAnotherTakesOverWhenItD
   Append(1);
   EXPECT_TRUE(checkpointer_->Checkpoint());
   // node-b numbers from its own (empty) directory: with the directories not shared, verification
-  // says so rather than passing (ADR 0017: the nodes share one directory).
+  // says so rather than passing (ADR 0019: the nodes share one directory).
   EXPECT_EQ(other_archive.files.count(1), 1u);
   const auto report = Verify();
   EXPECT_FALSE(report.ok);

@@ -106,7 +106,7 @@ Result<SignInResult> AuthService::SignIn(const std::string& username, const std:
   const TimePoint now = ctx_.clock.Now();
   // Counted per username as typed, whether or not it exists, so that a locked account and an
   // unknown one cannot be told apart; and per address, so that a guesser locks out only their
-  // own address (docs/adr/0015-sign-in-throttling.md).
+  // own address (docs/adr/0018-sign-in-throttling.md).
   const std::string account = LowerAscii(username);
   const std::string pair = account + '\n' + AddressKey(client);
   const bool known_address = limiter_.Check(policy.known_address, pair).has_value();

@@ -4,6 +4,7 @@
 
 #include "app/admin_service.h"
 #include "app/audit_verify.h"
+#include "app/store_rate_limiter.h"
 #include "app/test_fixture.h"
 
 namespace kith::app {
@@ -171,6 +172,30 @@ TEST_F(AuthServiceTest, AnAdministratorsUnlockForgetsFailuresFromEveryAddress) {
   ASSERT_TRUE(admin.UpdateUser(As("admin"), user->id, unlock));
   EXPECT_TRUE(auth_->SignIn("sw", kPassword, "203.0.113.9"));
   EXPECT_TRUE(auth_->SignIn("sw", kPassword, "203.0.113.10"));
+}
+
+// Two nodes over one database (two AuthServices, each with its own StoreRateLimiter, over one
+// store) count the same failures: a guesser alternating between them is locked out after five in
+// all, on both, and an administrator's unlock on one node counts on the other.
+TEST_F(AuthServiceTest, LockoutHoldsAcrossNodes) {
+  StoreRateLimiter limiter_one(*store_, clock_), limiter_two(*store_, clock_);
+  AuthService one(*ctx_, limiter_one), two(*ctx_, limiter_two);
+  for (int i = 0; i < 4; ++i) {
+    AuthService& node = i % 2 == 0 ? one : two;
+    EXPECT_EQ(node.SignIn("sw", "wrong password " + std::to_string(i), "203.0.113.9").error().code,
+              ErrorCode::kUnauthenticated)
+        << i;
+  }
+  EXPECT_EQ(one.SignIn("sw", "wrong password 4", "203.0.113.9").error().code, ErrorCode::kLocked);
+  EXPECT_EQ(two.SignIn("sw", kPassword, "203.0.113.9").error().code, ErrorCode::kLocked)
+      << "the other node refuses the guesser's address too";
+  AdminService admin(*ctx_, &one);
+  const auto user = store_->ReadValue([](storage::Repositories& r) { return r.Users().GetByUsername("sw"); });
+  UserChanges unlock;
+  unlock.version = user->version;
+  unlock.unlock = true;
+  ASSERT_TRUE(admin.UpdateUser(As("admin"), user->id, unlock));
+  EXPECT_TRUE(two.SignIn("sw", kPassword, "203.0.113.9")) << "unlocked on one node, unlocked on both";
 }
 
 TEST_F(AuthServiceTest, SessionsExpireWhenIdleAndAfterTwelveHours) {

@@ -137,6 +137,11 @@ Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child chil
   child.version = 1;
   if (auto s = domain::NormaliseChild(child, Date::FromTime(now)); !s) return s.error();
 
+  if (child.flags.early_help_assessment) {
+    return Error::Invalid("flags.early_help_assessment",
+                          "A new record has no early help assessment yet: start one on the Early help tab once the "
+                          "record is made, and this flag follows it.");
+  }
   Status outcome = Ok{};
   ctx_.store.Write([&](Repositories& r) {
     outcome = CheckAgencies(r, child);
@@ -206,9 +211,14 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
         updated.updated_at = now;
         if (auto s = domain::NormaliseChild(updated, Date::FromTime(now)); !s) return s.error();
         if (auto s = CheckAgencies(r, updated); !s) return s.error();
-        if (!updated.flags.early_help_assessment && HasOpenAssessment(r, child_id)) {
+        // One source of truth (issue 15): the flag says whether Kith holds an open early help
+        // assessment, so it follows the Early help tab and is never set or cleared by hand.
+        if (updated.flags.early_help_assessment != HasOpenAssessment(r, child_id)) {
           return Error::Invalid("flags.early_help_assessment",
-                                "The child has an open early help assessment; close it to clear this flag.");
+                                updated.flags.early_help_assessment
+                                    ? "There is no open early help assessment for this child: start one on the "
+                                      "Early help tab, and this flag follows it."
+                                    : "The child has an open early help assessment; close it to clear this flag.");
         }
         if (auto s = r.Children().Update(updated); !s) return s.error();
         audit.detail = nlohmann::json{{"changed", changes.Given()}}.dump();

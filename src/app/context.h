@@ -23,7 +23,7 @@ struct Policy {
   int lockout_threshold = 5;
   std::chrono::minutes lockout_duration{15};
   // Wrong passwords are counted per username as typed, known or not, so that a locked account and
-  // an unknown one answer alike (docs/adr/0015-sign-in-throttling.md):
+  // an unknown one answer alike (docs/adr/0018-sign-in-throttling.md):
   // - from one address for one username: the fifth failure within 15 minutes locks that address
   //   out of that username (423 with Retry-After), and no other address;
   RateLimit failures_per_username_and_address{"sign-in.failures.address", 5, std::chrono::minutes(15)};

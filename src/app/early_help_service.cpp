@@ -471,13 +471,11 @@ int EarlyHelpService::SweepOverdue() {
       here = 0;
       auto a = r.EarlyHelp().Get(id);
       if (!a || !a->IsOpen()) return false;
-      auto child = r.Children().Get(a->child_id);
-      const std::string child_name = child ? child->FullName() : a->child_id;
       nlohmann::json actions = nlohmann::json::array();
       for (auto& x : a->actions) {
         if (!eh::IsOverdue(x, today) || x.overdue_alerted_on) continue;
-        const std::string summary = fmt::format("Overdue early help action for {}: {} (was due {})", child_name,
-                                                x.description, x.due_on.ToString());
+        const std::string summary =
+            fmt::format("Overdue early help action: {} (was due {})", x.description, x.due_on.ToString());
         std::vector<std::string> recipients{x.owner_id};
         if (a->lead_id != x.owner_id) recipients.push_back(a->lead_id);
         for (const auto& user_id : recipients) {

@@ -93,7 +93,7 @@ TEST_F(EarlyHelpServiceTest, AnOverdueActionAlertsItsOwnerAndTheLeadOnceByTheClo
   EXPECT_EQ(service_->SweepOverdue(), 0);
   ASSERT_EQ(Alerts("u-teacher").size(), 1u);
   EXPECT_EQ(Alerts("u-teacher")[0].summary,
-            "Overdue early help action for Mia Harper: Book the review (was due 2026-11-20)");
+            "Overdue early help action: Book the review (was due 2026-11-20)");
   EXPECT_EQ(Alerts("u-sw").size(), 1u);
   auto list = service_->List(As("teacher"), child_);
   ASSERT_EQ(list->size(), 1u);

@@ -26,9 +26,6 @@ namespace {
 constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 constexpr size_t kCodeLength = 12;
 constexpr size_t kMaxPersonName = 200;
-// Assessments are not an authority-default subject type: the early help assessment is done
-// with the family, so it is visible to them unless restricted (with a reason, reviewed).
-constexpr std::string_view kAssessmentSubject = "early_help_assessment";
 
 Error NoChild() { return Error::NotFound("There is no child with that Kith id."); }
 Error BadCode() {
@@ -383,7 +380,72 @@ Result<FamilyMemberView> FamilyService::SetMemberActive(const Principal& p, cons
   return std::move(*out);
 }
 
-// --- Visibility and restrictions --------------------------------------------------------------
+// --- Visibility, restrictions and releases ----------------------------------------------------
+
+namespace {
+
+std::string TitleOf(Repositories& r, const storage::VisibilityRow& row) {
+  if (row.subject_kind == "thread") {
+    if (auto t = r.Forum().GetThread(row.subject_id)) return t->title;
+    return "";
+  }
+  if (row.subject_kind == "assessment") return "Early help assessment";
+  auto versions = r.Chronology().Versions(row.subject_id);
+  return versions.empty() ? "" : versions.back().entry.summary;
+}
+
+// The team members who act for `agency_id` on this child's team.
+std::vector<std::string> TeamMembersOf(Repositories& r, const domain::Team& team, const std::string& agency_id) {
+  std::vector<std::string> out;
+  for (const auto& m : team) {
+    auto u = r.Users().Get(m.user_id);
+    if (u && u->active && u->agency_id == agency_id) out.push_back(m.user_id);
+  }
+  return out;
+}
+
+// The state of a request from its agencies' parts: declined if one declined, agreed if all did.
+domain::ReleaseStatus RequestStatus(const std::vector<storage::ReleaseRequest>& all, const std::string& request_id) {
+  bool all_agreed = true;
+  for (const auto& q : all) {
+    if (q.request_id != request_id) continue;
+    if (q.status == domain::ReleaseStatus::kDeclined) return domain::ReleaseStatus::kDeclined;
+    all_agreed &= q.status == domain::ReleaseStatus::kAgreed;
+  }
+  return all_agreed ? domain::ReleaseStatus::kAgreed : domain::ReleaseStatus::kPending;
+}
+
+std::vector<ReleaseView> ReleaseViewsOf(Repositories& r, Names& names, const domain::Team& team,
+                                        const std::vector<storage::ReleaseRequest>& all, const domain::User& reader,
+                                        const std::string& only_subject = "") {
+  std::vector<ReleaseView> out;
+  for (const auto& q : all) {
+    if (!only_subject.empty() && q.subject_id != only_subject) continue;
+    ReleaseView v;
+    v.request = q;
+    auto row = r.Family().Visibility(q.subject_id);
+    v.subject_kind = row ? row->subject_kind : "entry";
+    v.title = row ? TitleOf(r, *row) : TitleOf(r, {q.subject_id, q.child_id, "entry", {}, "", {}, "", {}, ""});
+    v.agency_name = names.Agency(q.agency_id);
+    v.requested_by_name = names.User(q.requested_by);
+    v.decided_by_name = names.User(q.decided_by);
+    v.request_status = RequestStatus(all, q.request_id);
+    v.agency_on_team = !TeamMembersOf(r, team, q.agency_id).empty();
+    v.may_decide = v.request_status == domain::ReleaseStatus::kPending && q.status == domain::ReleaseStatus::kPending &&
+                   reader.agency_id == q.agency_id && domain::FindMember(team, reader.id) != nullptr;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+bool ReleaseWaiting(const std::vector<storage::ReleaseRequest>& all, const std::string& subject_id) {
+  for (const auto& q : all) {
+    if (q.subject_id == subject_id && RequestStatus(all, q.request_id) == domain::ReleaseStatus::kPending) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Result<storage::VisibilityRow> FamilyService::SetVisibility(const Principal& p, const std::string& child_id,
                                                             const std::string& subject_id,
@@ -392,26 +454,13 @@ Result<storage::VisibilityRow> FamilyService::SetVisibility(const Principal& p, 
   auto result = gate_.Write<storage::VisibilityRow>(
       p, child_id, TeamChanging("family.visibility_set"),
       [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<storage::VisibilityRow> {
-        VisibilitySubject subject{child_id, a.child.authority_id, "", "entry", ""};
-        std::string type;
-        if (auto e = r.Chronology().Get(subject_id); e && e->entry.child_id == child_id) {
-          subject.subject_id = e->entry.lineage_id;
-          type = domain::ToString(e->entry.type);
-        } else if (auto t = r.Forum().GetThread(subject_id); t && t->child_id == child_id) {
-          subject.subject_id = t->id;
-          subject.kind = "thread";
-          type = domain::kForumThreadSubject;
-        } else if (auto eh = r.EarlyHelp().Get(subject_id); eh && eh->child_id == child_id) {
-          subject.subject_id = eh->id;
-          subject.kind = "assessment";
-          type = kAssessmentSubject;
-        } else {
+        auto subject = FindSubject(r, child_id, a.child.authority_id, subject_id);
+        if (!subject) {
           return Error::NotFound("There is no such entry, thread or early help assessment on this child's account.");
         }
-        subject.type = type;
-        auto row = RecordVisibility(r, subject, choice, p.user.id, now);
+        auto row = ChangeVisibility(r, *subject, choice, {p.user.id, p.user.agency_id}, now);
         if (!row) return row.error();
-        audit.target_id = subject.subject_id;
+        audit.target_id = subject->subject_id;
         audit.reason = row->record.reason ? std::string(domain::ToString(*row->record.reason)) : "";
         audit.detail = nlohmann::json{{"visibility", domain::ToString(row->record.visibility)}}.dump();
         return row;
@@ -424,42 +473,45 @@ Result<storage::VisibilityRow> FamilyService::SetVisibility(const Principal& p, 
 
 Result<std::vector<RestrictionView>> FamilyService::Restrictions(const Principal& p, const std::string& child_id) {
   return gate_.Read<std::vector<RestrictionView>>(
-      p, child_id, TeamReading("family.restrictions"), [&](Repositories& r, const ChildAccess&) {
+      p, child_id, TeamReading("family.restrictions"), [&](Repositories& r, const ChildAccess& a) {
         std::vector<RestrictionView> out;
         Names names(r);
+        const auto releases = r.Family().ReleaseRequests(child_id);
         for (auto& row : r.Family().VisibilityForChild(child_id)) {
           if (!row.record.reason) continue;
-          RestrictionView v{row, "", names.User(row.set_by), names.User(row.reviewed_by)};
-          if (row.subject_kind == "thread") {
-            if (auto t = r.Forum().GetThread(row.subject_id)) v.title = t->title;
-          } else if (row.subject_kind == "assessment") {
-            v.title = "Early help assessment";
-          } else {
-            auto versions = r.Chronology().Versions(row.subject_id);
-            if (!versions.empty()) v.title = versions.back().entry.summary;
+          RestrictionView v{row,  TitleOf(r, row), names.User(row.set_by), names.User(row.reviewed_by), "", "", {},
+                            false};
+          v.restricting_agency_name = names.Agency(row.set_by_agency_id);
+          if (auto subject = FindSubject(r, child_id, a.child.authority_id, row.subject_id)) {
+            v.recording_agency_name = names.Agency(subject->recording_agency_id);
+            if (row.record.visibility == domain::Visibility::kTeam) {
+              for (const auto& id : domain::AgreementNeeded(HoldersOf(*subject, row), p.user.agency_id)) {
+                v.agreement_needed.push_back(names.Agency(id));
+              }
+            }
           }
+          v.release_pending = ReleaseWaiting(releases, row.subject_id);
           out.push_back(std::move(v));
         }
-        std::stable_sort(out.begin(), out.end(), [](const RestrictionView& a, const RestrictionView& b) {
-          const bool ap = a.row.record.review == domain::RestrictionReview::kPending;
-          const bool bp = b.row.record.review == domain::RestrictionReview::kPending;
-          if (ap != bp) return ap;
-          return a.row.set_at > b.row.set_at;
+        std::stable_sort(out.begin(), out.end(), [](const RestrictionView& x, const RestrictionView& y) {
+          const bool xp = x.row.record.review == domain::RestrictionReview::kPending;
+          const bool yp = y.row.record.review == domain::RestrictionReview::kPending;
+          if (xp != yp) return xp;
+          return x.row.set_at > y.row.set_at;
         });
         return Result<std::vector<RestrictionView>>(std::move(out));
       });
 }
 
-Result<storage::VisibilityRow> FamilyService::Review(const Principal& p, const std::string& child_id,
-                                                     const std::string& subject_id, bool lift,
-                                                     const std::string& note) {
+Result<storage::VisibilityRow> FamilyService::Confirm(const Principal& p, const std::string& child_id,
+                                                      const std::string& subject_id, const std::string& note) {
   const TimePoint now = ctx_.clock.Now();
-  auto result = gate_.Write<storage::VisibilityRow>(
-      p, child_id, LeadOnly(lift ? "family.restriction_lift" : "family.restriction_confirm"),
+  return gate_.Write<storage::VisibilityRow>(
+      p, child_id, LeadOnly("family.restriction_confirm"),
       [&](Repositories& r, const ChildAccess&, domain::AuditRecord& audit) -> Result<storage::VisibilityRow> {
         auto row = r.Family().Visibility(subject_id);
         if (!row || row->child_id != child_id) return Error::NotFound("There is no restriction with that id here.");
-        auto reviewed = domain::ReviewRestriction(row->record, lift);
+        auto reviewed = domain::ConfirmRestriction(row->record);
         if (!reviewed) return reviewed.error();
         row->record = *reviewed;
         row->reviewed_by = p.user.id;
@@ -470,10 +522,165 @@ Result<storage::VisibilityRow> FamilyService::Review(const Principal& p, const s
         audit.detail = nlohmann::json{{"review", domain::ToString(reviewed->review)}}.dump();
         return *row;
       });
-  if (result && lift && hub_) {
-    hub_->Publish({child_id, result->subject_kind == "thread" ? "forum" : "chronology", {}, "", true});
+}
+
+namespace {
+
+// Shares the subject with the family now: the row made visible, its releaser recorded, the
+// practitioner who held it back told when it was someone else, and the audit detail filled.
+storage::VisibilityRow ReleaseNow(Repositories& r, Random& random, const ChildAccess& a, storage::VisibilityRow row,
+                                  const domain::User& by, TimePoint now, const std::string& reason,
+                                  const std::string& title) {
+  const bool restricted = row.record.reason.has_value();
+  if (auto released = domain::Release(row.record)) row.record = *released;
+  row.reviewed_by = by.id;
+  row.reviewed_at = now;
+  r.Family().SetVisibility(row);
+  if (restricted && !row.set_by.empty() && row.set_by != by.id && domain::FindMember(a.team, row.set_by)) {
+    r.Feed().InsertAlert({random.Id("A"), row.set_by, a.child.id, now, "release_done",
+                          "Shared with the family by " + by.display_name + " (you had restricted it): \"" + title +
+                              "\". Reason: " + reason,
+                          row.subject_id, std::nullopt});
+  }
+  return row;
+}
+
+}  // namespace
+
+Result<ReleaseOutcome> FamilyService::Release(const Principal& p, const std::string& child_id,
+                                              const std::string& subject_id, const std::string& reason) {
+  if (auto s = domain::ValidateReleaseReason(reason); !s) return s.error();
+  const TimePoint now = ctx_.clock.Now();
+  auto result = gate_.Write<ReleaseOutcome>(
+      p, child_id, TeamChanging("family.release"),
+      [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<ReleaseOutcome> {
+        auto subject = FindSubject(r, child_id, a.child.authority_id, subject_id);
+        if (!subject) {
+          return Error::NotFound("There is no such entry, thread or early help assessment on this child's account.");
+        }
+        auto row = CurrentVisibility(r, *subject);
+        if (row.record.visibility == domain::Visibility::kTeamAndFamily) {
+          return Error::Conflict("This is already shared with the family.");
+        }
+        auto all = r.Family().ReleaseRequests(child_id);
+        if (ReleaseWaiting(all, subject->subject_id)) {
+          return Error::Conflict("A request to share this with the family is already waiting for an agency's answer.");
+        }
+        audit.target_id = subject->subject_id;
+        audit.reason = reason;
+        Names names(r);
+        const std::string title = TitleOf(r, row);
+        const auto needed = domain::AgreementNeeded(HoldersOf(*subject, row), p.user.agency_id);
+        ReleaseOutcome out;
+        if (needed.empty()) {
+          out.row = ReleaseNow(r, ctx_.random, a, row, p.user, now, reason, title);
+          out.released = true;
+          audit.detail = nlohmann::json{{"released", true}}.dump();
+          return out;
+        }
+        const std::string request_id = ctx_.random.Id("RQ");
+        nlohmann::json asked = nlohmann::json::array();
+        for (const auto& agency : needed) {
+          storage::ReleaseRequest q{ctx_.random.Id("RR"),
+                                    request_id,
+                                    child_id,
+                                    subject->subject_id,
+                                    agency,
+                                    p.user.id,
+                                    now,
+                                    reason,
+                                    domain::ReleaseStatus::kPending,
+                                    "",
+                                    std::nullopt,
+                                    ""};
+          if (auto s = r.Family().InsertReleaseRequest(q); !s) return s.error();
+          asked.push_back(agency);
+          for (const auto& member : TeamMembersOf(r, a.team, agency)) {
+            r.Feed().InsertAlert(
+                {ctx_.random.Id("A"), member, child_id, now, "release_request",
+                 p.user.display_name + " asks your agency to agree to share \"" + title + "\" with the family",
+                 subject->subject_id, std::nullopt});
+          }
+          all.insert(all.begin(), q);
+        }
+        out.row = row;
+        out.requests = ReleaseViewsOf(r, names, a.team, all, p.user, subject->subject_id);
+        std::erase_if(out.requests, [&](const ReleaseView& v) { return v.request.request_id != request_id; });
+        audit.detail = nlohmann::json{{"released", false}, {"asked", asked}}.dump();
+        return out;
+      });
+  if (result && result->released && hub_) {
+    hub_->Publish({child_id, result->row.subject_kind == "thread" ? "forum" : "chronology", {}, "", true});
   }
   return result;
+}
+
+Result<ReleaseOutcome> FamilyService::DecideRelease(const Principal& p, const std::string& child_id,
+                                                    const std::string& subject_id, bool agree,
+                                                    const std::string& reason) {
+  if (auto s = domain::ValidateReleaseReason(reason); !s) return s.error();
+  const TimePoint now = ctx_.clock.Now();
+  auto result = gate_.Write<ReleaseOutcome>(
+      p, child_id, TeamChanging(agree ? "family.release_agree" : "family.release_decline"),
+      [&](Repositories& r, const ChildAccess& a, domain::AuditRecord& audit) -> Result<ReleaseOutcome> {
+        auto all = r.Family().ReleaseRequests(child_id);
+        storage::ReleaseRequest* mine = nullptr;
+        for (auto& q : all) {
+          if (q.subject_id == subject_id && q.status == domain::ReleaseStatus::kPending &&
+              RequestStatus(all, q.request_id) == domain::ReleaseStatus::kPending && q.agency_id == p.user.agency_id) {
+            mine = &q;
+          }
+        }
+        if (!mine) return Error::NotFound("Nothing here is waiting for your agency's agreement.");
+        mine->status = agree ? domain::ReleaseStatus::kAgreed : domain::ReleaseStatus::kDeclined;
+        mine->decided_by = p.user.id;
+        mine->decided_at = now;
+        mine->decision_reason = reason;
+        if (auto s = r.Family().UpdateReleaseRequest(*mine); !s) return s.error();
+        audit.target_id = subject_id;
+        audit.reason = reason;
+        Names names(r);
+        ReleaseOutcome out;
+        auto subject = FindSubject(r, child_id, a.child.authority_id, subject_id);
+        if (!subject) return Error::NotFound("The entry, thread or assessment is no longer on this account.");
+        auto row = CurrentVisibility(r, *subject);
+        const std::string title = TitleOf(r, row);
+        const auto status = RequestStatus(all, mine->request_id);
+        const std::string requester = mine->requested_by;
+        const std::string agency = names.Agency(p.user.agency_id);
+        if (status == domain::ReleaseStatus::kAgreed && row.record.visibility == domain::Visibility::kTeam) {
+          out.row = ReleaseNow(r, ctx_.random, a, row, p.user, now, mine->reason, title);
+          out.released = true;
+        } else {
+          out.row = row;
+        }
+        if (requester != p.user.id) {
+          const std::string what =
+              !agree ? agency + " did not agree to share \"" + title + "\" with the family: " + reason
+              : out.released
+                  ? agency + " agreed: \"" + title + "\" is now shared with the family"
+                  : agency + " agreed to share \"" + title + "\" with the family; another agency must agree too";
+          r.Feed().InsertAlert({ctx_.random.Id("A"), requester, child_id, now,
+                                agree ? "release_agreed" : "release_declined", what, subject_id, std::nullopt});
+        }
+        out.requests = ReleaseViewsOf(r, names, a.team, all, p.user, subject_id);
+        std::erase_if(out.requests, [&](const ReleaseView& v) { return v.request.request_id != mine->request_id; });
+        audit.detail = nlohmann::json{{"released", out.released}, {"request_id", mine->request_id}}.dump();
+        return out;
+      });
+  if (result && result->released && hub_) {
+    hub_->Publish({child_id, result->row.subject_kind == "thread" ? "forum" : "chronology", {}, "", true});
+  }
+  return result;
+}
+
+Result<std::vector<ReleaseView>> FamilyService::Releases(const Principal& p, const std::string& child_id) {
+  return gate_.Read<std::vector<ReleaseView>>(p, child_id, TeamReading("family.releases"), [&](Repositories& r,
+                                                                                               const ChildAccess& a) {
+    Names names(r);
+    return Result<std::vector<ReleaseView>>(
+        ReleaseViewsOf(r, names, a.team, r.Family().ReleaseRequests(child_id), p.user));
+  });
 }
 
 Result<std::vector<FamilyEntryView>> FamilyService::FamilyEntries(const Principal& p, const std::string& child_id) {
@@ -498,11 +705,13 @@ bool KnownSubjectType(std::string_view type) {
 
 FamilySettings SettingsOf(Repositories& r, const std::string& authority_id) {
   FamilySettings s;
-  for (auto t : domain::AllEntryTypes()) {
-    s.defaults.emplace_back(std::string(domain::ToString(t)), AuthorityDefault(r, authority_id, domain::ToString(t)));
-  }
-  s.defaults.emplace_back(std::string(domain::kForumThreadSubject),
-                          AuthorityDefault(r, authority_id, domain::kForumThreadSubject));
+  auto add = [&](std::string_view type) {
+    s.defaults.emplace_back(std::string(type),
+                            domain::DefaultVisibility(type, false, AuthoritySetting(r, authority_id, type)));
+    if (domain::IsSensitiveSubject(type)) s.fixed.emplace_back(type);
+  };
+  for (auto t : domain::AllEntryTypes()) add(domain::ToString(t));
+  add(domain::kForumThreadSubject);
   s.young_person_min_age = r.Family().YoungPersonMinAge(authority_id).value_or(domain::kDefaultYoungPersonMinAge);
   return s;
 }
@@ -538,6 +747,7 @@ Result<FamilySettings> FamilyService::UpdateSettings(
     if (!KnownSubjectType(type)) {
       return Error::Invalid("defaults." + type, "Not an entry type or forum_thread.");
     }
+    if (auto s = domain::CheckAuthorityDefault(type, v); !s) return s.error();
   }
   if (young_person_min_age && (*young_person_min_age < 10 || *young_person_min_age > 18)) {
     return Error::Invalid("young_person_min_age", "Expected an age from 10 to 18.");
@@ -822,9 +1032,7 @@ Result<FamilyEntryView> FamilyService::AddEntry(const Principal& p, const std::s
             p.user.display_name +
             (view.relation == domain::FamilyRelation::kYoungPerson ? " (the young person)" : " (family)");
         const std::string summary =
-            who +
-            (about_assessment ? " added their view on the early help assessment for " : " added their view for ") +
-            child.FullName();
+            who + (about_assessment ? " added their view on the early help assessment" : " added their view");
         storage::FeedItem item{
             ctx_.random.Id("F"), now, child_id, "family_entry", summary, p.user.id, "", e.id, "", ""};
         r.Feed().Append(item);

@@ -78,6 +78,35 @@ struct RestrictionView {
   std::string title;  // the entry's summary or the thread's title
   std::string set_by_name;
   std::string reviewed_by_name;
+  std::string restricting_agency_name;
+  std::string recording_agency_name;
+  // For the reader: the agencies whose agreement they would need to share it (none: they may
+  // share it themselves, with a reason), and whether a release request is waiting.
+  std::vector<std::string> agreement_needed;  // agency names
+  bool release_pending = false;
+};
+
+// One agency's part in a request to release a subject to the family.
+struct ReleaseView {
+  storage::ReleaseRequest request;
+  std::string title;         // the entry's summary, the thread's title or "Early help assessment"
+  std::string subject_kind;  // "entry" | "thread" | "assessment"
+  std::string agency_name;
+  std::string requested_by_name;
+  std::string decided_by_name;
+  // The request as a whole: "pending" until every agency agreed ("agreed", and the subject is
+  // shared) or one declined ("declined").
+  domain::ReleaseStatus request_status = domain::ReleaseStatus::kPending;
+  bool may_decide = false;      // the reader is on the team for this agency and it is still pending
+  bool agency_on_team = false;  // someone from this agency is on the team to answer
+};
+
+// What a release did: shared at once (the reader's own agency holds it), or asked the agencies
+// whose agreement it needs.
+struct ReleaseOutcome {
+  storage::VisibilityRow row;
+  bool released = false;
+  std::vector<ReleaseView> requests;  // those made or still waiting, one per agency
 };
 
 struct FamilyEntryView {
@@ -91,6 +120,7 @@ struct FamilyEntryView {
 
 struct FamilySettings {
   std::vector<std::pair<std::string, domain::Visibility>> defaults;  // every subject type, effective
+  std::vector<std::string> fixed;  // safeguarding-sensitive types: team only whatever is set
   int young_person_min_age = domain::kDefaultYoungPersonMinAge;
 };
 
@@ -208,9 +238,23 @@ class FamilyService {
                                                const std::string& subject_id, const domain::VisibilityChoice& choice);
   // Restrictions made with a reason (pending first, then newest), for the team.
   Result<std::vector<RestrictionView>> Restrictions(const Principal& p, const std::string& child_id);
-  // The lead professional confirms (lift=false) or lifts a pending restriction.
-  Result<storage::VisibilityRow> Review(const Principal& p, const std::string& child_id, const std::string& subject_id,
-                                        bool lift, const std::string& note);
+  // The lead professional keeps a pending restriction (sharing it instead is a release).
+  Result<storage::VisibilityRow> Confirm(const Principal& p, const std::string& child_id, const std::string& subject_id,
+                                         const std::string& note);
+  // A team member asks to share with the family something the team holds back, saying why.
+  // When the holders (the agency that recorded it and the agency that restricted it) are the
+  // team member's own, it is shared at once; otherwise each other holder is asked to agree (its
+  // team members are alerted). kConflict if it is already shared or a request is waiting.
+  Result<ReleaseOutcome> Release(const Principal& p, const std::string& child_id, const std::string& subject_id,
+                                 const std::string& reason);
+  // A team member of an agency asked to agree answers, with a reason. Once every agency asked
+  // has agreed the subject is shared with the family; one refusal ends the request. The
+  // requester is alerted either way, and the restricting practitioner when it is shared.
+  // kNotFound if nothing waits on the caller's agency for this subject.
+  Result<ReleaseOutcome> DecideRelease(const Principal& p, const std::string& child_id, const std::string& subject_id,
+                                       bool agree, const std::string& reason);
+  // The child's release requests, newest first, for the team.
+  Result<std::vector<ReleaseView>> Releases(const Principal& p, const std::string& child_id);
   // The family's own entries, for the team (newest first).
   Result<std::vector<FamilyEntryView>> FamilyEntries(const Principal& p, const std::string& child_id);
 

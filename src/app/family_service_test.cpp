@@ -54,13 +54,16 @@ class FamilyServiceTest : public AppFixture {
     return As(username);
   }
 
-  std::string AddEntry(const std::string& summary, EntryType type, std::optional<VisibilityChoice> v = std::nullopt) {
+  std::string AddEntry(const std::string& summary, EntryType type, std::optional<VisibilityChoice> v = std::nullopt,
+                       const std::string& by = "sw",
+                       domain::Significance significance = domain::Significance::kRoutine) {
     NewEntry e;
     e.occurred_on = {2026, 11, 2};
     e.type = type;
+    e.significance = significance;
     e.summary = summary;
     e.visibility = v;
-    auto added = account_->AddEntry(As("sw"), leo_, e);
+    auto added = account_->AddEntry(As(by), leo_, e);
     EXPECT_TRUE(added) << added.error().message;
     return added->stored.entry.id;
   }
@@ -81,29 +84,31 @@ class FamilyServiceTest : public AppFixture {
   std::string leo_, mia_;
 };
 
-TEST_F(FamilyServiceTest, EntriesGetTheAuthorityDefaultAndRestrictionsNeedAReason) {
+TEST_F(FamilyServiceTest, NothingIsSharedByDefaultAndRestrictionsNeedAReason) {
   AddEntry("Home visit, all well", EntryType::kHomeVisit);
   AddEntry("Police called to the house", EntryType::kPoliceCallOut);
   NewEntry bad;
   bad.occurred_on = {2026, 11, 2};
   bad.type = EntryType::kHomeVisit;
-  bad.summary = "Restricted without a reason";
-  bad.visibility = VisibilityChoice{Visibility::kTeam, std::nullopt, ""};
+  bad.summary = "Restricted with an empty reason";
+  bad.visibility = VisibilityChoice{Visibility::kTeam, RestrictionReason::kOther, " "};
   auto refused = account_->AddEntry(As("sw"), leo_, bad);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().field, "restriction_reason");
+  EXPECT_EQ(refused.error().field, "restriction_text");
   auto listed = account_->Chronology(As("sw"), leo_, {});
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 2u);
   for (const auto& e : *listed) {
     ASSERT_TRUE(e.visibility);
-    EXPECT_EQ(e.visibility->record.visibility,
-              e.stored.entry.type == EntryType::kHomeVisit ? Visibility::kTeamAndFamily : Visibility::kTeam);
+    EXPECT_EQ(e.visibility->record.visibility, Visibility::kTeam);
+    EXPECT_FALSE(e.visibility->record.reason);
+    EXPECT_EQ(e.visibility->set_by_agency_id, "ag-csc");
   }
 }
 
 TEST_F(FamilyServiceTest, VisibilityMatrixOverViewers) {
-  AddEntry("Visible home visit", EntryType::kHomeVisit);
+  AddEntry("Visible home visit", EntryType::kHomeVisit, VisibilityChoice{Visibility::kTeamAndFamily, {}, ""});
+  AddEntry("Default team home visit", EntryType::kHomeVisit);
   AddEntry("Default team police call", EntryType::kPoliceCallOut);
   AddEntry("Restricted visit", EntryType::kHomeVisit,
            VisibilityChoice{Visibility::kTeam, RestrictionReason::kRiskOfHarm, ""});
@@ -124,7 +129,7 @@ TEST_F(FamilyServiceTest, VisibilityMatrixOverViewers) {
   EXPECT_EQ(family_->Members(As("teacher"), mia_).error().code, ErrorCode::kForbidden);
 }
 
-TEST_F(FamilyServiceTest, RestrictionsAreReviewedByTheLead) {
+TEST_F(FamilyServiceTest, RestrictionsAreConfirmedByTheLeadAndReleasedWithTheRestrictingAgency) {
   const std::string id =
       AddEntry("Mother's new address", EntryType::kHomeVisit,
                VisibilityChoice{Visibility::kTeam, RestrictionReason::kOther, "Address of a third party"});
@@ -134,16 +139,88 @@ TEST_F(FamilyServiceTest, RestrictionsAreReviewedByTheLead) {
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ(list->front().title, "Mother's new address");
   EXPECT_EQ(list->front().row.record.review, domain::RestrictionReview::kPending);
-  EXPECT_EQ(family_->Review(As("teacher"), leo_, id, true, "").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(list->front().restricting_agency_name, "Northbrook Children's Services");
+  EXPECT_EQ(list->front().agreement_needed, std::vector<std::string>{"Northbrook Children's Services"});
+  EXPECT_TRUE(family_->Restrictions(As("sw"), leo_)->front().agreement_needed.empty());
+  EXPECT_EQ(family_->Confirm(As("teacher"), leo_, id, "").error().code, ErrorCode::kForbidden);
+  ASSERT_TRUE(family_->Confirm(As("sw"), leo_, id, "Keep it back for now"));
+  EXPECT_EQ(family_->Confirm(As("sw"), leo_, id, "").error().code, ErrorCode::kConflict);
+
+  // The teacher cannot share what social care restricted: social care is asked, and alerted.
+  EXPECT_EQ(family_->SetVisibility(As("teacher"), leo_, id, {Visibility::kTeamAndFamily, {}, ""}).error().code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(family_->Release(As("teacher"), leo_, id, " ").error().field, "reason");
+  auto asked = family_->Release(As("teacher"), leo_, id, "The mother told the school her new address herself");
+  ASSERT_TRUE(asked) << asked.error().message;
+  EXPECT_FALSE(asked->released);
+  ASSERT_EQ(asked->requests.size(), 1u);
+  EXPECT_EQ(asked->requests[0].request.agency_id, "ag-csc");
+  EXPECT_TRUE(asked->requests[0].agency_on_team);
   EXPECT_TRUE(SeenBy(parent, leo_).empty());
-  auto lifted = family_->Review(As("sw"), leo_, id, true, "Address now known to the mother");
-  ASSERT_TRUE(lifted) << lifted.error().message;
+  EXPECT_EQ(account_->Alerts(As("sw"), 10)->front().alert.kind, "release_request");
+  EXPECT_EQ(family_->DecideRelease(As("teacher"), leo_, id, true, "I agree").error().code, ErrorCode::kNotFound);
+  auto releases = family_->Releases(As("sw"), leo_);
+  ASSERT_TRUE(releases);
+  ASSERT_EQ(releases->size(), 1u);
+  EXPECT_TRUE(releases->front().may_decide);
+  EXPECT_FALSE(family_->Releases(As("teacher"), leo_)->front().may_decide);
+
+  std::vector<LiveEvent> to_parent;
+  hub_->Subscribe(parent.user.id, [&](const LiveEvent& e) { to_parent.push_back(e); });
+  auto agreed = family_->DecideRelease(As("sw"), leo_, id, true, "The mother already knows it");
+  ASSERT_TRUE(agreed) << agreed.error().message;
+  EXPECT_TRUE(agreed->released);
+  EXPECT_EQ(agreed->row.record.review, domain::RestrictionReview::kLifted);
   EXPECT_EQ(SeenBy(parent, leo_), std::vector<std::string>{"Mother's new address"});
-  EXPECT_EQ(family_->Review(As("sw"), leo_, id, false, "").error().code, ErrorCode::kConflict);
+  EXPECT_EQ(to_parent.size(), 1u) << "the family's page is told to reload";
+  EXPECT_EQ(account_->Alerts(As("teacher"), 10)->front().alert.kind, "release_agreed");
+  EXPECT_EQ(family_->Release(As("sw"), leo_, id, "Again").error().code, ErrorCode::kConflict);
+}
+
+TEST_F(FamilyServiceTest, AnotherAgencysRestrictionCannotBeReplacedAndOneRefusalEndsTheRequest) {
+  const std::string id = AddEntry("School's concern", EntryType::kNote,
+                                  VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""}, "teacher");
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  EXPECT_EQ(family_->SetVisibility(As("sw"), leo_, id, {Visibility::kTeam, RestrictionReason::kOther, "Mine now"})
+                .error()
+                .code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(family_->SetVisibility(As("sw"), leo_, id, {Visibility::kTeam, {}, ""}).error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(family_->Release(As("sw"), leo_, id, "The family asked"));
+  auto declined = family_->DecideRelease(As("teacher"), leo_, id, false, "It names another pupil");
+  ASSERT_TRUE(declined) << declined.error().message;
+  EXPECT_FALSE(declined->released);
+  EXPECT_TRUE(SeenBy(parent, leo_).empty());
+  EXPECT_EQ(family_->Releases(As("sw"), leo_)->front().request_status, domain::ReleaseStatus::kDeclined);
+  EXPECT_EQ(account_->Alerts(As("sw"), 10)->front().alert.kind, "release_declined");
+  // The school shares its own entry itself, with a reason.
+  auto own = family_->Release(As("teacher"), leo_, id, "The other pupil's name is removed now");
+  ASSERT_TRUE(own) << own.error().message;
+  EXPECT_TRUE(own->released);
+  EXPECT_EQ(SeenBy(parent, leo_), std::vector<std::string>{"School's concern"});
+}
+
+TEST_F(FamilyServiceTest, SeriousEntriesAndSensitiveTypesStayWithTheTeamWhateverTheAuthoritySets) {
+  ASSERT_TRUE(family_->UpdateSettings(As("admin"), {{"home_visit", Visibility::kTeamAndFamily}}, std::nullopt));
+  auto refused = family_->UpdateSettings(As("admin"), {{"referral", Visibility::kTeamAndFamily}}, std::nullopt);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "defaults.referral");
+  auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
+  AddEntry("Routine visit", EntryType::kHomeVisit);
+  AddEntry("Serious visit", EntryType::kHomeVisit, std::nullopt, "sw", domain::Significance::kSerious);
+  for (auto type : domain::AllEntryTypes()) {
+    if (domain::IsSensitiveSubject(domain::ToString(type))) {
+      AddEntry("Sensitive " + std::string(domain::ToString(type)), type);
+    }
+  }
+  EXPECT_EQ(SeenBy(parent, leo_), std::vector<std::string>{"Routine visit"});
+  auto settings = family_->Settings(As("admin"));
+  ASSERT_TRUE(settings);
+  EXPECT_EQ(settings->fixed.size(), domain::SensitiveSubjectTypes().size());
 }
 
 TEST_F(FamilyServiceTest, CorrectionsKeepVisibilityUnlessChanged) {
-  const std::string id = AddEntry("Visit", EntryType::kHomeVisit);
+  const std::string id = AddEntry("Visit", EntryType::kHomeVisit, VisibilityChoice{Visibility::kTeamAndFamily, {}, ""});
   auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
   EntryCorrection c;
   c.summary = "Visit (corrected)";
@@ -225,7 +302,8 @@ TEST_F(FamilyServiceTest, ParentLinksSiblingAndSeesBoth) {
 }
 
 TEST_F(FamilyServiceTest, FamilyVoiceReachesTheTeamLiveAndTheWordCloud) {
-  const std::string visible = AddEntry("Visible visit", EntryType::kHomeVisit);
+  const std::string visible =
+      AddEntry("Visible visit", EntryType::kHomeVisit, VisibilityChoice{Visibility::kTeamAndFamily, {}, ""});
   const std::string restricted = AddEntry("Hidden visit", EntryType::kHomeVisit,
                                           VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""});
   auto parent = Family(leo_, "sarah.carter", FamilyRelation::kParentCarer, {2019, 3, 14});
@@ -253,7 +331,7 @@ TEST_F(FamilyServiceTest, FamilyVoiceReachesTheTeamLiveAndTheWordCloud) {
               std::any_of(cloud->begin(), cloud->end(), [](const auto& t) { return t.display == "trampoline"; }));
   // Live: a family-visible entry reaches the parent; a restricted one does not.
   to_parent.clear();
-  AddEntry("Another shared visit", EntryType::kHomeVisit);
+  AddEntry("Another shared visit", EntryType::kHomeVisit, VisibilityChoice{Visibility::kTeamAndFamily, {}, ""});
   AddEntry("Another hidden visit", EntryType::kHomeVisit,
            VisibilityChoice{Visibility::kTeam, RestrictionReason::kRiskOfHarm, ""});
   ASSERT_EQ(to_parent.size(), 1u);
@@ -309,7 +387,7 @@ TEST_F(FamilyServiceTest, Issue14_AdministratorsNoLongerExportCaseFilesThroughSu
 }
 
 TEST_F(FamilyServiceTest, SubjectAccessIsInformationGovernancesAlertsTheLeadAndMarksRestrictions) {
-  AddEntry("Visible visit", EntryType::kHomeVisit);
+  AddEntry("Visible visit", EntryType::kHomeVisit, VisibilityChoice{Visibility::kTeamAndFamily, {}, ""});
   AddEntry("Hidden visit", EntryType::kHomeVisit,
            VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""});
   EXPECT_EQ(family_->SubjectAccess(As("sw"), leo_, "SAR 2026/14 from the mother").error().code, ErrorCode::kForbidden);
@@ -395,7 +473,9 @@ TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrict
   EXPECT_EQ(held.visibility->record.reason, RestrictionReason::kThirdParty);
   EXPECT_FALSE(held.family_may_see);
 
-  ASSERT_TRUE(family_->Review(As("sw"), leo_, id, true, "Agreed with the family"));
+  auto released = family_->Release(As("teacher"), leo_, id, "Agreed with the family");
+  ASSERT_TRUE(released) << released.error().message;
+  EXPECT_TRUE(released->released) << "the school restricted it, the school shares it";
   EXPECT_EQ(family_->Child(parent, leo_)->early_help.size(), 1u);
   auto view_on_it = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kResponse, id, "We agree with the plan.");
   ASSERT_TRUE(view_on_it) << view_on_it.error().message;

@@ -108,9 +108,9 @@ Status NormaliseChild(Child& child, const Date& today) {
   }
 
   if (c.date_of_birth) {
-    if (!c.date_of_birth->IsValid()) return Error::Invalid("date_of_birth", "Not a real date.");
+    if (!c.date_of_birth->IsValid()) return Error::Invalid("date_of_birth", "Enter a real date of birth");
     if (*c.date_of_birth > today) {
-      return Error::Invalid("date_of_birth", "The date of birth is in the future.");
+      return Error::Invalid("date_of_birth", "The date of birth must be in the past");
     }
     if (c.date_of_birth->AgeOn(today) > 25) {
       return Error::Invalid("date_of_birth", "Kith holds children and care leavers up to 25; this person is older.");
@@ -119,20 +119,20 @@ Status NormaliseChild(Child& child, const Date& today) {
 
   if (!c.postcode.empty()) {
     const std::string pc = NormalisePostcode(c.postcode);
-    if (pc.empty()) return Error::Invalid("postcode", "Not a UK postcode (for example SW1A 1AA).");
+    if (pc.empty()) return Error::Invalid("postcode", "Enter a real UK postcode, like SW1A 1AA");
     c.postcode = pc;
   }
   if (!c.nhs_number.empty()) {
     const std::string nhs = NormaliseNhsNumber(c.nhs_number);
     if (nhs.empty()) {
-      return Error::Invalid("nhs_number", "Not a valid NHS number: it must be 10 digits with a correct check digit.");
+      return Error::Invalid("nhs_number", "Not a valid NHS number: enter the 10 digits, like 943 476 5919 (the last digit is a check digit, so a typing mistake shows)");
     }
     c.nhs_number = nhs;
   }
   if (!c.upn.empty()) {
     const std::string upn = NormaliseUpn(c.upn);
     if (upn.empty()) {
-      return Error::Invalid("upn", "Not a valid Unique Pupil Number: 13 characters with a correct check letter.");
+      return Error::Invalid("upn", "Not a valid Unique Pupil Number: enter all 13 characters; the first is a check letter, so a typing mistake shows");
     }
     c.upn = upn;
   }

@@ -1,11 +1,13 @@
 #include "http/account_api.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
 #include <fmt/format.h>
 
+#include "domain/account/uk_time.h"
 #include "http/family_api.h"
 #include "http/handlers.h"
 
@@ -65,7 +67,8 @@ json ToJson(const app::ContactSeriesView& v) {
     std::string label = v.series.granularity == domain::Granularity::kMonth
                             ? fmt::format("{:04}-{:02}", b.start.year, b.start.month)
                             : "w/c " + b.start.ToString();
-    buckets.push_back({{"start", b.start.ToString()}, {"end", b.end.ToString()}, {"label", label}});
+    buckets.push_back(
+        {{"start", b.start.ToString()}, {"end", b.end.ToString()}, {"label", label}, {"partial", b.partial}});
   }
   json agencies = json::array();
   for (size_t i = 0; i < v.series.agencies.size(); ++i) {
@@ -79,13 +82,16 @@ json ToJson(const app::ContactSeriesView& v) {
   }
   json flags = json::array();
   for (const auto& f : v.series.flags) {
-    flags.push_back({{"kind", domain::ToString(f.kind)},
-                     {"agency_id", f.agency_id},
-                     {"bucket_index", f.bucket},
-                     {"explanation", f.explanation}});
+    json flag = {{"kind", domain::ToString(f.kind)},
+                 {"agency_id", f.agency_id.empty() ? json(nullptr) : json(f.agency_id)},
+                 {"bucket_index", f.bucket},
+                 {"explanation", f.explanation}};
+    if (f.kind == domain::ContactFlagKind::kSuddenRise) flag["p_value"] = f.p_value;
+    flags.push_back(std::move(flag));
   }
   return {{"granularity", domain::ToString(v.series.granularity)},
           {"buckets", buckets},
+          {"totals", v.series.totals},
           {"agencies", agencies},
           {"flags", flags}};
 }
@@ -132,6 +138,7 @@ json ToJson(const std::vector<domain::CloudTerm>& terms) {
     out.push_back({{"term", t.term},
                    {"display", t.display},
                    {"phrase", t.phrase},
+                   {"safeguarding", t.safeguarding},
                    {"weight", max_weight > 0 ? std::round(t.weight / max_weight * 1000) / 1000 : 0.0},
                    {"count", t.count},
                    {"entry_count", t.entry_count},
@@ -236,49 +243,91 @@ std::string_view Label(domain::EntryType type) {
   return it == kLabels.end() ? domain::ToString(type) : it->second;
 }
 
+constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+
+// "5 October 2026": dates as a document for a court or a conference writes them.
+std::string LongDate(const Date& d) { return fmt::format("{} {} {}", d.day, kMonths[d.month - 1], d.year); }
+
+// "5 October 2026 at 14:03 (BST)": an instant in UK local time, saying which.
+std::string UkLocal(TimePoint t) {
+  const auto uk = domain::ToUkCivil(t);
+  return LongDate(uk.date) + " at " + Hhmm(uk.time) + (uk.summer_time ? " (BST)" : " (GMT)");
+}
+
 // Plain HTML with no script and no inline style (the CSP forbids both): table borders come
-// from the border attribute, and the browser's print-to-PDF does the rest.
+// from the border attribute, and the browser's print-to-PDF does the rest. Dates and times are UK
+// local; serious entries are marked in words and listed first, so nothing relies on colour.
 std::string PrintHtml(const app::PrintableChronology& c) {
+  const std::string name = HtmlEscape(c.child.FullName());
   std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Chronology: " +
-       HtmlEscape(c.child.FullName()) + "</title></head><body>\n";
-  h += "<h1>Multi-agency chronology</h1>\n<p><strong>OFFICIAL-SENSITIVE</strong>. Printed from Kith by " +
-       HtmlEscape(c.printed_by) + " at " + FormatUtc(c.printed_at) + ".</p>\n";
-  h += "<table border=\"1\" cellpadding=\"4\"><tr><th>Child</th><td>" + HtmlEscape(c.child.FullName()) +
-       "</td><th>Kith id</th><td>" + HtmlEscape(c.child.id) + "</td></tr><tr><th>Date of birth</th><td>" +
-       (c.child.date_of_birth ? c.child.date_of_birth->ToString() : "not recorded") + "</td><th>Entries</th><td>" +
-       std::to_string(c.entries.size()) + "</td></tr></table>\n";
-  h += "<h2>Entries (oldest first)</h2>\n<table border=\"1\" cellpadding=\"4\">\n<thead><tr><th>Date</th>"
-       "<th>Time</th><th>Agency</th><th>Type</th><th>Significance</th><th>Summary and detail</th>"
-       "<th>Recorded by</th></tr></thead>\n<tbody>\n";
+  h += "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Multi-agency chronology: " + name +
+       "</title></head><body>\n";
+  h += "<p><strong>OFFICIAL-SENSITIVE</strong></p>\n<h1>Multi-agency chronology: " + name + "</h1>\n";
+  h += "<table border=\"1\" cellpadding=\"4\">\n<tr><th scope=\"row\">Child</th><td>" + name +
+       "</td></tr>\n<tr><th scope=\"row\">Date of birth</th><td>" +
+       (c.child.date_of_birth ? LongDate(*c.child.date_of_birth) : "Not recorded") +
+       "</td></tr>\n<tr><th scope=\"row\">Kith ID</th><td>" + HtmlEscape(c.child.id) + "</td></tr>\n";
+  if (!c.entries.empty()) {
+    h += "<tr><th scope=\"row\">Period covered</th><td>" + LongDate(c.entries.front().stored.entry.occurred_on) +
+         " to " + LongDate(c.entries.back().stored.entry.occurred_on) + "</td></tr>\n";
+  }
+  size_t serious = 0;
+  for (const auto& v : c.entries) serious += v.stored.entry.significance == domain::Significance::kSerious ? 1 : 0;
+  h += "<tr><th scope=\"row\">Entries</th><td>" + std::to_string(c.entries.size()) + ", of which " +
+       std::to_string(serious) + " serious</td></tr>\n<tr><th scope=\"row\">Prepared by</th><td>" +
+       HtmlEscape(c.printed_by) + (c.printed_by_role.empty() ? "" : ", " + HtmlEscape(c.printed_by_role)) +
+       "</td></tr>\n<tr><th scope=\"row\">Printed</th><td>" + UkLocal(c.printed_at) + "</td></tr>\n</table>\n";
+  h += "<p>This is every current entry of the child's chronology in Kith when it was printed, oldest first, as each "
+       "agency recorded it. Dates and times are UK local time. Corrections never overwrite an entry: a corrected entry "
+       "says so, and its earlier versions follow the chronology. <strong>SERIOUS</strong> marks an entry its author "
+       "recorded as a safeguarding concern in itself.</p>\n";
+  if (serious > 0) {
+    h += "<h2>Serious entries</h2>\n<ol>\n";
+    for (const auto& v : c.entries) {
+      const auto& e = v.stored.entry;
+      if (e.significance != domain::Significance::kSerious) continue;
+      h += "<li>" + LongDate(e.occurred_on) + ": <strong>" + HtmlEscape(e.summary) + "</strong> (" +
+           HtmlEscape(v.agency_name) + ")</li>\n";
+    }
+    h += "</ol>\n";
+  }
+  h += "<h2>Chronology</h2>\n<table border=\"1\" cellpadding=\"4\">\n<thead><tr><th scope=\"col\">Date and time</th>"
+       "<th scope=\"col\">Agency</th><th scope=\"col\">Type</th><th scope=\"col\">Significance</th>"
+       "<th scope=\"col\">What happened</th><th scope=\"col\">Recorded by</th></tr></thead>\n<tbody>\n";
   for (const auto& v : c.entries) {
     const auto& e = v.stored.entry;
-    h += "<tr><td>" + e.occurred_on.ToString() + "</td><td>" + (e.occurred_time ? Hhmm(*e.occurred_time) : "") +
-         "</td><td>" + HtmlEscape(v.agency_name) + "</td><td>" + std::string(Label(e.type)) + "</td><td>" +
-         std::string(domain::ToString(e.significance)) + "</td><td><strong>" + HtmlEscape(e.summary) + "</strong>";
+    const bool is_serious = e.significance == domain::Significance::kSerious;
+    std::string significance(domain::ToString(e.significance));
+    significance[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(significance[0])));
+    h += "<tr><td>" + LongDate(e.occurred_on) + (e.occurred_time ? ", " + Hhmm(*e.occurred_time) : "") + "</td><td>" +
+         HtmlEscape(v.agency_name) + "</td><td>" + std::string(Label(e.type)) + "</td><td>" +
+         (is_serious ? "<strong>SERIOUS</strong>" : significance) + "</td><td><strong>" + HtmlEscape(e.summary) +
+         "</strong>";
     if (!e.detail.empty()) h += "<br>" + HtmlEscape(e.detail);
     if (e.version > 1) {
       h +=
           "<br><em>Corrected (version " + std::to_string(e.version) + "): " + HtmlEscape(e.correction_reason) + "</em>";
     }
-    if (!v.stored.source_thread_id.empty()) h += "<br><em>Promoted from a forum discussion.</em>";
-    h += "</td><td>" + HtmlEscape(v.author_name) + ", " + FormatUtc(e.recorded_at) + "</td></tr>\n";
+    if (!v.stored.source_thread_id.empty()) h += "<br><em>Recorded from a forum discussion.</em>";
+    h += "</td><td>" + HtmlEscape(v.author_name) + ", " + UkLocal(e.recorded_at) + "</td></tr>\n";
   }
   h += "</tbody></table>\n";
   if (!c.corrected.empty()) {
     h += "<h2>Earlier versions of corrected entries</h2>\n<table border=\"1\" cellpadding=\"4\">\n"
-         "<thead><tr><th>Entry</th><th>Version</th><th>Date</th><th>Summary and detail</th><th>Recorded by</th>"
-         "</tr></thead>\n<tbody>\n";
+         "<thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Version</th><th scope=\"col\">Date</th>"
+         "<th scope=\"col\">What it said</th><th scope=\"col\">Recorded by</th></tr></thead>\n<tbody>\n";
     for (const auto& v : c.corrected) {
       const auto& e = v.stored.entry;
       h += "<tr><td>" + HtmlEscape(e.lineage_id) + "</td><td>" + std::to_string(e.version) + "</td><td>" +
-           e.occurred_on.ToString() + "</td><td>" + HtmlEscape(e.summary) +
+           LongDate(e.occurred_on) + "</td><td>" + HtmlEscape(e.summary) +
            (e.detail.empty() ? "" : "<br>" + HtmlEscape(e.detail)) + "</td><td>" + HtmlEscape(v.author_name) + ", " +
-           FormatUtc(e.recorded_at) + "</td></tr>\n";
+           UkLocal(e.recorded_at) + "</td></tr>\n";
     }
     h += "</tbody></table>\n";
   }
-  h += "</body></html>\n";
+  h += "<p>End of chronology. Printed from Kith by " + HtmlEscape(c.printed_by) + " on " + UkLocal(c.printed_at) +
+       ".</p>\n</body></html>\n";
   return h;
 }
 

@@ -173,6 +173,10 @@ TEST_F(AccountApiTest, ChronologyLifecycleOverHttp) {
   EXPECT_NE(print.body.find("Bruise on left cheek"), std::string::npos);
   EXPECT_NE(print.body.find("Earlier versions"), std::string::npos);
   EXPECT_EQ(print.body.find("<script"), std::string::npos);
+  // UK local time, said as such; never an instant in UTC.
+  EXPECT_TRUE(print.body.find("(GMT)") != std::string::npos || print.body.find("(BST)") != std::string::npos);
+  EXPECT_EQ(print.body.find("Z</td>"), std::string::npos);
+  EXPECT_EQ(print.body.find("Z."), std::string::npos);
 }
 
 TEST_F(AccountApiTest, CsvImportReportsBadRowsAndKeepsGoodOnes) {
@@ -231,7 +235,9 @@ TEST_F(AccountApiTest, ForumWheelWordsSeriesFeedAndAlertsOverHttp) {
   auto wheel = Ok(Call("sw", "GET", Base() + "/wheel"));
   EXPECT_EQ(wheel["child"]["name"], "Leo Carter");
   for (const auto& p : wheel["people"]) {
-    if (p["id"] == person["id"]) EXPECT_EQ(p["lives_with_child"], true);
+    if (p["id"] == person["id"]) {
+      EXPECT_EQ(p["lives_with_child"], true);
+    }
   }
   bool flagged = false;
   for (const auto& f : wheel["findings"]) {

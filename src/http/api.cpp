@@ -241,8 +241,11 @@ class Api : public std::enable_shared_from_this<Api> {
     auto body = ParseObject(q.body);
     if (!body) return ErrorResponse(body.error(), q.request_id);
     ObjectReader in(*body, "", {"username", "password"});
-    const std::string username = in.String("username", true, 64);
-    const std::string password = in.String("password", true, 128);
+    const std::string username = in.String("username", false, 64);
+    const std::string password = in.String("password", false, 128);
+    // An empty form is not a wrong password: say what to enter (and spend no hashing on it).
+    if (!in.error() && username.find_first_not_of(" \t") == std::string::npos) in.Fail("username", "Enter your username");
+    if (!in.error() && password.empty()) in.Fail("password", "Enter your password");
     if (in.error()) return ErrorResponse(*in.error(), q.request_id);
     auto result = s_.auth.SignIn(username, password, q.client);
     if (!result) return ErrorResponse(result.error(), q.request_id);

@@ -89,7 +89,37 @@ json ToJson(const app::RestrictionView& v) {
   out["title"] = v.title;
   out["set_by_name"] = v.set_by_name;
   out["reviewed_by_name"] = OrNull(v.reviewed_by_name);
+  out["restricting_agency_name"] = v.restricting_agency_name;
+  out["recording_agency_name"] = v.recording_agency_name;
+  out["agreement_needed"] = v.agreement_needed;
+  out["release_pending"] = v.release_pending;
   return out;
+}
+
+json ToJson(const app::ReleaseView& v) {
+  const auto& q = v.request;
+  return {{"id", q.id},
+          {"request_id", q.request_id},
+          {"subject_id", q.subject_id},
+          {"subject_kind", v.subject_kind},
+          {"title", v.title},
+          {"agency_name", v.agency_name},
+          {"agency_on_team", v.agency_on_team},
+          {"requested_by_name", v.requested_by_name},
+          {"requested_at", FormatUtc(q.requested_at)},
+          {"reason", q.reason},
+          {"status", domain::ToString(q.status)},
+          {"request_status", domain::ToString(v.request_status)},
+          {"decided_by_name", OrNull(v.decided_by_name)},
+          {"decided_at", OrNull(q.decided_at)},
+          {"decision_reason", OrNull(q.decision_reason)},
+          {"may_decide", v.may_decide}};
+}
+
+json ToJson(const app::ReleaseOutcome& o) {
+  return {{"released", o.released},
+          {"visibility", ToJson(o.row)},
+          {"requests", ListJson(o.requests, [](const auto& v) { return ToJson(v); })}};
 }
 
 json ToJson(const app::FamilyEntryView& v) {
@@ -218,7 +248,7 @@ json ToJson(const app::FamilyExport& x) {
 json ToJson(const app::FamilySettings& s) {
   json defaults = json::object();
   for (const auto& [type, v] : s.defaults) defaults[type] = domain::ToString(v);
-  return {{"defaults", defaults}, {"young_person_min_age", s.young_person_min_age}};
+  return {{"defaults", defaults}, {"fixed", s.fixed}, {"young_person_min_age", s.young_person_min_age}};
 }
 
 json ToJson(const app::SubjectAccessExport& x) {
@@ -462,11 +492,46 @@ class FamilyApi : public std::enable_shared_from_this<FamilyApi> {
               ObjectReader in(body, "", {"decision", "note"});
               const std::string decision = in.String("decision", true, 10);
               const std::string note = in.String("note", false, 4000);
-              if (!in.error() && decision != "confirm" && decision != "lift") {
-                in.Fail("decision", "Expected confirm or lift.");
+              if (!in.error() && decision == "lift") {
+                in.Fail("decision",
+                        "Sharing a restricted entry with the family needs a reason and the agreement of the agency "
+                        "that restricted it: use POST /api/v1/children/{id}/visibility/{subject_id}/release.");
+              } else if (!in.error() && decision != "confirm") {
+                in.Fail("decision", "Expected confirm.");
               }
               if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-              return Reply(q, family.Review(p, a.at("id"), a.at("subject_id"), decision == "lift", note), 200, one);
+              return Reply(q, family.Confirm(p, a.at("id"), a.at("subject_id"), note), 200, one);
+            });
+          });
+    r.Add("POST", "/api/v1/children/{id}/visibility/{subject_id}/release",
+          [this, keep, &family, one](const Request& q, const Params& a) {
+            return WithBody(q, [&](const Principal& p, const json& body) {
+              ObjectReader in(body, "", {"reason"});
+              const std::string reason = in.String("reason", true, 4000);
+              if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+              return Reply(q, family.Release(p, a.at("id"), a.at("subject_id"), reason), 200, one);
+            });
+          });
+    r.Add("POST", "/api/v1/children/{id}/visibility/{subject_id}/release/decision",
+          [this, keep, &family, one](const Request& q, const Params& a) {
+            return WithBody(q, [&](const Principal& p, const json& body) {
+              ObjectReader in(body, "", {"decision", "reason"});
+              const std::string decision = in.String("decision", true, 10);
+              const std::string reason = in.String("reason", true, 4000);
+              if (!in.error() && decision != "agree" && decision != "decline") {
+                in.Fail("decision", "Choose agree or decline.");
+              }
+              if (in.error()) return ErrorResponse(*in.error(), q.request_id);
+              return Reply(q, family.DecideRelease(p, a.at("id"), a.at("subject_id"), decision == "agree", reason), 200,
+                           one);
+            });
+          });
+    r.Add("GET", "/api/v1/children/{id}/family/releases",
+          [this, keep, &family, one](const Request& q, const Params& a) {
+            return WithPrincipal(q, [&](const Principal& p) {
+              return Reply(q, family.Releases(p, a.at("id")), 200, [&](const auto& v) {
+                return json{{"releases", ListJson(v, one)}};
+              });
             });
           });
     r.Add("POST", "/api/v1/children/{id}/subject-access",

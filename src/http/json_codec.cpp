@@ -51,9 +51,19 @@ std::optional<std::string> ObjectReader::OptionalString(std::string_view key, si
   return s;
 }
 
+// "Enter the date of birth." for "date_of_birth": what a person reads when a field is missing.
+std::string ObjectReader::Missing(std::string_view key) {
+  const auto dot = key.rfind('.');
+  std::string words(dot == std::string_view::npos ? key : key.substr(dot + 1));
+  for (auto& c : words) {
+    if (c == '_') c = ' ';
+  }
+  return "Enter the " + words + ".";
+}
+
 std::string ObjectReader::String(std::string_view key, bool required, size_t max_length) {
   auto s = OptionalString(key, max_length);
-  if (!s && required && !error_) Fail(key, "This field is required.");
+  if (!s && required && !error_) Fail(key, Missing(key));
   return s.value_or("");
 }
 
@@ -72,7 +82,7 @@ bool ObjectReader::Bool(std::string_view key, bool fallback) { return OptionalBo
 int64_t ObjectReader::Int(std::string_view key, bool required) {
   const json* v = Get(key);
   if (!v) {
-    if (required) Fail(key, "This field is required.");
+    if (required) Fail(key, Missing(key));
     return 0;
   }
   if (!v->is_number_integer()) {
@@ -85,7 +95,7 @@ int64_t ObjectReader::Int(std::string_view key, bool required) {
 std::optional<Date> ObjectReader::DateValue(std::string_view key, bool required) {
   auto s = OptionalString(key, 10);
   if (!s) {
-    if (required && !error_) Fail(key, "This field is required.");
+    if (required && !error_) Fail(key, Missing(key));
     return std::nullopt;
   }
   auto d = Date::Parse(*s);

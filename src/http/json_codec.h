@@ -40,6 +40,7 @@ class ObjectReader {
 
  private:
   const json* Get(std::string_view key) const;
+  static std::string Missing(std::string_view key);
   const json& object_;
   std::string path_;
   std::optional<Error> error_;

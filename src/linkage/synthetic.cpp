@@ -8,46 +8,15 @@
 #include <string_view>
 
 #include "domain/identifiers.h"
+#include "linkage/seeded_rng.h"
 #include "linkage/text.h"
 
 namespace kith::linkage {
 namespace {
 
-// splitmix64: a tiny generator whose output is the same on every platform (unlike the
-// standard distributions), so a seed always gives the same population.
-class Rng {
- public:
-  // The seed is mixed first: splitmix64 states one increment apart would give shifted copies
-  // of one sequence.
-  explicit Rng(uint64_t seed) : state_(seed) { state_ = Next(); }
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Modulo has a bias below 2^-40 for the small n used here, and is portable.
-  size_t Uniform(size_t n) { return n == 0 ? 0 : static_cast<size_t>(Next() % n); }
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  bool Chance(double p) { return Unit() < p; }
-  // Index drawn with probability proportional to 1/(rank+1)^s: few very common names, a long
-  // tail of rare ones.
-  size_t Zipf(size_t n, double s) {
-    // Inverse of the continuous approximation of the Zipf CDF.
-    const double u = Unit();
-    if (s == 1.0) return std::min(n - 1, static_cast<size_t>(std::exp(u * std::log(static_cast<double>(n) + 1))) - 1);
-    const double a = 1 - s;
-    const double x = std::pow(u * (std::pow(static_cast<double>(n) + 1, a) - 1) + 1, 1 / a);
-    return std::min(n - 1, static_cast<size_t>(x) - 1);
-  }
-  template <typename T, size_t N>
-  const T& Pick(const std::array<T, N>& items) {
-    return items[Uniform(N)];
-  }
-
- private:
-  uint64_t state_;
-};
+// The same generator as the harder population's (seeded_rng.h): the output is the same on every
+// platform, so a seed always gives the same population.
+using Rng = SeededRng;
 
 constexpr std::array<std::string_view, 100> kBoys = {
     "Oliver",   "Muhammad", "George",    "Noah",    "Arthur",    "Leo",    "Harry",     "Oscar",   "Archie", "Henry",

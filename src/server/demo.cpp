@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <stdexcept>
 
 #include "common/random.h"
@@ -114,6 +115,26 @@ constexpr std::array kAdults = {"Sarah",  "Emma",  "Laura", "Rebecca", "Fatima",
                                 "Daniel", "James", "Mark",  "Imran",   "Paul",   "Steven", "Tomasz", "Lee"};
 constexpr std::array kStreets = {"Mill Row",         "Canal Street",  "Station Road", "Beech Avenue",   "Church Lane",
                                  "Victoria Terrace", "Orchard Close", "Peel Street",  "Riverside Walk", "Hope Street"};
+
+// A mailbox name people can read ("st-annes-cofe-primary-school"), from the agency's name
+// without the town: the agency's id is an internal code and never appears in an address.
+std::string MailboxName(std::string_view agency_name) {
+  std::string out;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && word != "northbrook") out += (out.empty() ? "" : "-") + word;
+    word.clear();
+  };
+  for (char c : agency_name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else if (c != '\'') {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
 
 std::string NhsNumber(Random& rng) {
   for (;;) {
@@ -240,7 +261,6 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
                   {"AHV", "Healthy Child Programme (universal plus)", *leo.date_of_birth, std::nullopt},
                   {"ACSC", "Child in need assessment", Date::FromDays(today.ToDays() - 40), std::nullopt},
                   {"AEY", "Stay and play sessions", Date::FromDays(today.ToDays() - 300), std::nullopt}};
-  leo.flags.early_help_assessment = true;
   children.push_back(leo);
   const TimePoint joined = now - std::chrono::hours(24 * 30);
   members.push_back(
@@ -254,12 +274,12 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
   members.push_back({leo.id, user_id("ey.wright"), "Early years practitioner",
                      "Attends stay and play at the children's centre", joined, false});
 
-  // Amira and Yusuf Begum: siblings with an early-help assessment led by the school.
+  // Amira and Yusuf Begum: siblings; Amira has an early help assessment led by the school.
   for (const char* given : {"Amira", "Yusuf"}) {
     const bool girl = std::string_view(given) == "Amira";
     Child c = make_child(given, "Begum", girl ? domain::Sex::kFemale : domain::Sex::kMale,
                          girl ? Date{today.year - 9, 4, 12} : Date{today.year - 6, 11, 3});
-    c.flags.early_help_assessment = true;
+    c.flags.early_help_assessment = girl;  // Amira's assessment is made by demo_early_help.cpp
     c.services.push_back({"AVCS", "Family support", Date::FromDays(today.ToDays() - 120), std::nullopt});
     children.push_back(c);
     members.push_back(
@@ -301,7 +321,9 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     const Date dob = Date::FromDays(today.ToDays() - 30 - static_cast<int64_t>(rng.Uniform(17 * 365)));
     Child c = make_child(girl ? Pick(rng, kGirls) : Pick(rng, kBoys), Pick(rng, kSurnames),
                          girl ? domain::Sex::kFemale : domain::Sex::kMale, dob);
-    if (rng.Uniform(8) == 0) c.flags.early_help_assessment = true;
+    // Drawn as before, so that the rest of the demo (names, teams) stays the same; early help
+    // flags follow assessments, and these children have none.
+    (void)rng.Uniform(8);
     if (rng.Uniform(40) == 0) c.flags.child_protection_plan = true;
     if (rng.Uniform(50) == 0) c.flags.looked_after = true;
     if (rng.Uniform(4) == 0) {
@@ -321,7 +343,7 @@ DemoSummary CreateDemoData(storage::Store& store, const app::PasswordHasher& has
     Must(r.Authorities().Insert({kAuthorityId, "E06009999", "Northbrook (demo)", false}));
     for (const auto& a : kAgencies) {
       Must(r.Agencies().Insert({a.id, kAuthorityId, a.name, a.kind, a.phone,
-                                fmt::format("safeguarding@{}.northbrook.example", a.id), "Northbrook"}));
+                                fmt::format("{}@northbrook.example", MailboxName(a.name)), "Northbrook"}));
     }
     for (const auto& u : users) Must(r.Users().Insert(u));
     for (const auto& c : children) Must(r.Children().Insert(c));

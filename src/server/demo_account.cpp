@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "domain/account/chronology.h"
+#include "domain/account/family.h"
 #include "domain/account/uk_time.h"
 #include "storage/repositories.h"
 
@@ -128,6 +129,31 @@ std::string FillerDetail(int i) {
   return kDetails[static_cast<size_t>(i) % std::size(kDetails)];
 }
 
+// Nothing reaches the family unless someone decided: the health visitor, GP and children's
+// centre share their routine, non-sensitive entries with Leo's mother as they record them; the
+// police keep what they share from the family while it may be part of an investigation (waiting
+// on the lead professional's review list); the social worker keeps a neighbour's report back as
+// third-party information; everything else stays within the team by default.
+domain::VisibilityRecord DemoVisibility(const domain::ChronologyEntry& x) {
+  using domain::RestrictionReason;
+  using domain::RestrictionReview;
+  using domain::Visibility;
+  const std::string_view agency = x.agency_id;
+  if (agency == "APOL") {
+    return {Visibility::kTeam, RestrictionReason::kPoliceInvestigation, "", RestrictionReview::kPending};
+  }
+  if (x.detail.find("Neighbour") != std::string::npos) {
+    return {Visibility::kTeam, RestrictionReason::kThirdParty, "A neighbour could be identified.",
+            RestrictionReview::kPending};
+  }
+  const bool sensitive = domain::OnTheFloor(domain::ToString(x.type), x.significance == Significance::kSerious);
+  const bool shares = agency == "AHV" || agency == "AGPBROOK" || agency == "AEY";
+  if (shares && !sensitive && x.significance == Significance::kRoutine) {
+    return {Visibility::kTeamAndFamily, std::nullopt, "", RestrictionReview::kNone};
+  }
+  return {Visibility::kTeam, std::nullopt, "", RestrictionReview::kNone};
+}
+
 struct ThreadSpec {
   const char* username;
   const char* category;
@@ -174,16 +200,8 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       const TimeOfDay at = e.time && e.time->hour >= 17 ? TimeOfDay{23, 0, 0} : TimeOfDay{17, 30, 0};
       x.recorded_at = std::min(domain::FromUkCivil(x.occurred_on, at), now);
       if (!r.Chronology().Insert({x, ""})) throw storage::StorageError("demo: chronology entry");
-      // The family sees what the authority's built-in defaults share with them, except what the
-      // police share: that is kept from the family while it may be part of an investigation,
-      // and waits on the lead professional's review list.
-      const domain::VisibilityRecord visibility =
-          x.agency_id == "APOL"
-              ? domain::VisibilityRecord{domain::Visibility::kTeam, domain::RestrictionReason::kPoliceInvestigation, "",
-                                         domain::RestrictionReview::kPending}
-              : domain::VisibilityRecord{domain::BuiltInDefault(domain::ToString(x.type)), std::nullopt, "", {}};
       r.Family().SetVisibility(
-          {x.lineage_id, child, "entry", visibility, x.author_id, x.recorded_at, "", std::nullopt});
+          {x.lineage_id, child, "entry", DemoVisibility(x), x.author_id, x.recorded_at, "", std::nullopt, x.agency_id});
       r.Feed().Append({rng.Id("F"), x.recorded_at, child, "chronology_entry", "New entry: " + x.summary, x.author_id,
                        std::string(domain::ToString(x.significance)), x.id, "", ""});
       ++entries;
@@ -195,7 +213,7 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       auto x = add(kids.leo, e);
       if (x.significance == Significance::kSerious && x.author_id != user_id("sw.hughes")) {
         r.Feed().InsertAlert({rng.Id("A"), user_id("sw.hughes"), kids.leo, x.recorded_at, "serious_entry",
-                              "Serious entry for Leo Carter: " + x.summary, x.id, std::nullopt});
+                              "Serious entry: " + x.summary, x.id, std::nullopt});
       }
     }
     constexpr int kFillerCount = 40;
@@ -264,14 +282,17 @@ int CreateAccountDemo(storage::Store& store, Random& rng, TimePoint now, const D
       const TimePoint start = domain::FromUkCivil(day(t.days_ago), TimeOfDay{12, 0, 0});
       storage::ForumThread th{rng.Id("T"), child, t.category, t.title, user_id(t.username), start, "", 0, {}};
       if (!r.Forum().InsertThread(th)) throw storage::StorageError("demo: thread");
-      r.Family().SetVisibility({th.id,
-                                child,
-                                "thread",
-                                {domain::BuiltInDefault(domain::kForumThreadSubject), std::nullopt, "", {}},
-                                th.author_id,
-                                start,
-                                "",
-                                std::nullopt});
+      const auto author = r.Users().Get(th.author_id);
+      r.Family().SetVisibility(
+          {th.id,
+           child,
+           "thread",
+           {domain::DefaultVisibility(domain::kForumThreadSubject, false, std::nullopt), std::nullopt, "", {}},
+           th.author_id,
+           start,
+           "",
+           std::nullopt,
+           author ? author->agency_id : ""});
       std::string first;
       int i = 0;
       for (const auto& [who, body] : t.posts) {

@@ -49,7 +49,7 @@ TEST(DemoAccountTest, LeoCarterHasARisingMultiAgencyPictureAndAnUncheckedAdult) 
   EXPECT_GE(entries->size(), 55u);
   EXPECT_LE(entries->size(), 70u);
   std::set<std::string> agencies;
-  int recent = 0, early = 0, not_brought = 0, hospital = 0, police = 0;
+  int recent = 0, early = 0, not_brought = 0, hospital = 0, police = 0, shared = 0;
   const int64_t today = Date::FromTime(now).ToDays();
   for (const auto& e : *entries) {
     const auto& x = e.stored.entry;
@@ -61,20 +61,27 @@ TEST(DemoAccountTest, LeoCarterHasARisingMultiAgencyPictureAndAnUncheckedAdult) 
     not_brought += x.type == domain::EntryType::kWasNotBrought;
     hospital += x.type == domain::EntryType::kHospitalAttendance;
     police += x.type == domain::EntryType::kPoliceCallOut;
+    auto row = store->ReadValue([&](storage::Repositories& r) { return r.Family().Visibility(x.lineage_id); });
+    ASSERT_TRUE(row) << x.summary;
+    EXPECT_EQ(row->set_by_agency_id, x.agency_id) << x.summary;
     // What the police shared is kept from the family, waiting on the lead's review.
     if (x.agency_id == "APOL") {
-      auto row = store->ReadValue([&](storage::Repositories& r) { return r.Family().Visibility(x.lineage_id); });
-      ASSERT_TRUE(row) << x.summary;
       EXPECT_EQ(row->record.visibility, domain::Visibility::kTeam) << x.summary;
       EXPECT_EQ(row->record.reason, domain::RestrictionReason::kPoliceInvestigation) << x.summary;
       EXPECT_EQ(row->record.review, domain::RestrictionReview::kPending) << x.summary;
     }
+    // Nothing sensitive or serious reaches the family; what does was shared deliberately.
+    if (domain::OnTheFloor(domain::ToString(x.type), x.significance == domain::Significance::kSerious)) {
+      EXPECT_EQ(row->record.visibility, domain::Visibility::kTeam) << x.summary;
+    }
+    shared += row->record.visibility == domain::Visibility::kTeamAndFamily;
   }
   EXPECT_GE(agencies.size(), 6u);
   EXPECT_GT(recent, 2 * early);  // contact rises
   EXPECT_GE(not_brought, 3);
   EXPECT_GE(hospital, 2);
   EXPECT_GE(police, 1);
+  EXPECT_GE(shared, 5) << "the family has something to see";
 
   auto wheel = account.Wheel(lead, leo);
   ASSERT_TRUE(wheel);

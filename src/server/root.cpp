@@ -18,6 +18,7 @@
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/child_service.h"
+#include "app/contact_alerts.h"
 #include "app/early_help_service.h"
 #include "app/family_service.h"
 #include "app/idempotency_service.h"
@@ -27,6 +28,7 @@
 #include "app/misuse_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
+#include "app/store_rate_limiter.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/access_api.h"
@@ -38,6 +40,7 @@
 #include "http/idempotency.h"
 #include "http/import_api.h"
 #include "http/index_api.h"
+#include "http/oversight_api.h"
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
@@ -176,8 +179,16 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   policy.break_glass = {std::chrono::hours(config.break_glass_hours), std::chrono::hours(config.break_glass_max_hours)};
   policy.join_escalation = std::chrono::hours(config.join_escalation_hours);
   app::Context context{*store, clock, random, hasher, policy};
-  // Rate limits and sign-in failure counts, in this process's memory (app/rate_limiter.h).
-  app::MemoryRateLimiter limiter(clock);
+  // Rate limits and sign-in failure counts: on PostgreSQL in the database, so that every node
+  // over it counts the same (app/store_rate_limiter.h); on SQLite, which one process owns, in
+  // this process's memory (app/rate_limiter.h).
+  std::unique_ptr<app::RateLimiter> limiter_owned;
+  if (config.database_url.empty()) {
+    limiter_owned = std::make_unique<app::MemoryRateLimiter>(clock);
+  } else {
+    limiter_owned = std::make_unique<app::StoreRateLimiter>(*store, clock);
+  }
+  app::RateLimiter& limiter = *limiter_owned;
   app::AuthService auth(context, limiter);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
@@ -196,6 +207,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::BreakGlassService break_glass(context);
   app::AuditService audit(context);
   app::MisuseService misuse(context);
+  app::CaseloadService caseloads(context);
   // Source feeds imported while serving: one background worker, children indexed as stored.
   app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
@@ -210,6 +222,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::AccountService account(context, words, &hub);
   account_for_hub = &account;
   app::EarlyHelpService early_help(context, words, &hub);
+  app::ContactAlerts contact_alerts(context);
   app::FamilyService family(context, words, &hub);
   family_for_hub = &family;
 
@@ -224,6 +237,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
   http::RegisterAuditApi(router, {auth, audit, misuse}, {.secure_cookies = config.secure_cookies});
+  http::RegisterOversightApi(router, {auth, caseloads}, {.secure_cookies = config.secure_cookies});
   // Healthy or not, and nothing more: anyone may ask, so it tells nothing about what is held.
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
@@ -277,8 +291,9 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   auto live = http::MakeLiveEndpoint(auth, hub, {.secure_cookies = config.secure_cookies});
   server.AddWebSocket("/api/v1/live", *live);
   // Overdue early-help actions alert their owners even when nobody opens the assessment (reads
-  // sweep too, so the test clock needs no waiting). Expired idempotency keys go too.
-  std::jthread overdue_sweep([&early_help, &idempotency, &team](std::stop_token stop) {
+  // sweep too, so the test clock needs no waiting). Expired idempotency keys go too, and once a
+  // day agencies that stopped seeing a child alert the lead professional.
+  std::jthread overdue_sweep([&early_help, &idempotency, &team, &contact_alerts](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
@@ -296,6 +311,11 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
         if (int64_t n = idempotency.Sweep(); n > 0) log::Info("idempotency.keys_expired", {{"keys", n}});
       } catch (const std::exception& e) {
         log::Error("idempotency.sweep_failed", {{"reason", e.what()}});
+      }
+      try {
+        if (int n = contact_alerts.Sweep(); n > 0) log::Info("contact.flags_alerted", {{"alerts", n}});
+      } catch (const std::exception& e) {
+        log::Error("contact.sweep_failed", {{"reason", e.what()}});
       }
       std::unique_lock lock(mutex);
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });

@@ -156,6 +156,22 @@ class SessionRepository {
   virtual void DeleteForUser(const std::string& user_id) = 0;
   // Removes sessions last seen before `idle_before` or created before `created_before`.
   virtual int64_t DeleteExpired(TimePoint idle_before, TimePoint created_before) = 0;
+
+  // Rate-limit events (app/store_rate_limiter.h: sign-in attempts per address, sign-in failures
+  // per username): kept in the database so that every node over it counts the same events. A key
+  // names its limit and what is counted ("route.sign-in\n10.0.0.1"). None of these moves the
+  // identity version.
+  // The times of `key`'s events that have not expired at `now`, oldest first.
+  virtual std::vector<TimePoint> RateEvents(const std::string& key, TimePoint now) = 0;
+  // Records an event for `key` at `at`, expiring at `expires`; then forgets `key`'s events that
+  // have expired at `at` and all but its newest `keep` (keep >= 1), so a key holds at most `keep`.
+  virtual void AddRateEvent(const std::string& key, TimePoint at, TimePoint expires, int keep) = 0;
+  // Forgets every event of `key`.
+  virtual void ForgetRateEvents(const std::string& key) = 0;
+  // Forgets the events of every key that starts with `prefix`.
+  virtual void ForgetRateEventsWithPrefix(const std::string& prefix) = 0;
+  // Forgets every key's events that have expired at `now`; returns how many were forgotten.
+  virtual int64_t ForgetExpiredRateEvents(TimePoint now) = 0;
 };
 
 // What the auditors' queries select (AuditLog::Find). Every filter is optional; together they
@@ -535,12 +551,33 @@ class EarlyHelpRepository {
 struct VisibilityRow {
   std::string subject_id;
   std::string child_id;
-  std::string subject_kind;  // "entry" | "thread"
+  std::string subject_kind;  // "entry" | "thread" | "assessment"
   domain::VisibilityRecord record;
   std::string set_by;
   TimePoint set_at;
-  std::string reviewed_by;  // the lead professional who confirmed or lifted a restriction
+  std::string reviewed_by;  // who confirmed a restriction, or released the subject to the family
   std::optional<TimePoint> reviewed_at;
+  // The agency set_by acted for when setting it: the restricting agency of a restriction, whose
+  // agreement a release needs (domain::Holders).
+  std::string set_by_agency_id;
+};
+
+// A request to one agency to agree to release a subject the team holds back from the family
+// (domain/account/family.h). A release that needs two agencies makes two rows sharing
+// request_id; it happens when every row of the request is agreed.
+struct ReleaseRequest {
+  std::string id;
+  std::string request_id;
+  std::string child_id;
+  std::string subject_id;
+  std::string agency_id;  // whose agreement is asked
+  std::string requested_by;
+  TimePoint requested_at;
+  std::string reason;  // why the requester thinks the family should see it now
+  domain::ReleaseStatus status = domain::ReleaseStatus::kPending;
+  std::string decided_by;
+  std::optional<TimePoint> decided_at;
+  std::string decision_reason;
 };
 
 struct FamilyInvitation {
@@ -588,7 +625,7 @@ class FamilyRepository {
   virtual std::vector<VisibilityRow> VisibilityForChild(const std::string& child_id) = 0;
 
   // The authority's default per subject type (entry type code or "forum_thread"); types
-  // without a row use domain::BuiltInDefault.
+  // without a row use domain::DefaultVisibility.
   virtual std::vector<std::pair<std::string, domain::Visibility>> Defaults(const std::string& authority_id) = 0;
   virtual void SetDefault(const std::string& authority_id, const std::string& subject_type,
                           domain::Visibility visibility) = 0;
@@ -611,6 +648,12 @@ class FamilyRepository {
   // Newest first.
   virtual std::vector<FamilyEntry> Entries(const std::string& child_id) = 0;
   virtual std::vector<std::string> ChildrenWithEntries() = 0;
+
+  virtual Status InsertReleaseRequest(const ReleaseRequest& request) = 0;  // kConflict if the id exists
+  // Stores status, decided_by, decided_at and decision_reason. kNotFound if missing.
+  virtual Status UpdateReleaseRequest(const ReleaseRequest& request) = 0;
+  // A child's requests, newest first (requested_at, then id).
+  virtual std::vector<ReleaseRequest> ReleaseRequests(const std::string& child_id) = 0;
 };
 
 // --- Idempotency keys (SECURITY.md "Clients can retry safely"; docs/idempotency.md) -----------

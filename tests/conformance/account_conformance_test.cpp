@@ -308,7 +308,8 @@ TEST_P(AccountConformance, VisibilityIsOneRowPerSubjectReplacedOnChange) {
                              "u1",
                              kT0,
                              "",
-                             std::nullopt};
+                             std::nullopt,
+                             "ag-police"};
   Write([&](Repositories& r) {
     r.Family().SetVisibility(row);
     r.Family().SetVisibility({"T1", "c1", "thread", {}, "u1", kT0, "", std::nullopt});
@@ -320,6 +321,7 @@ TEST_P(AccountConformance, VisibilityIsOneRowPerSubjectReplacedOnChange) {
   EXPECT_EQ(got->record.reason_text, "Mother's new address");
   EXPECT_EQ(got->record.review, domain::RestrictionReview::kPending);
   EXPECT_FALSE(got->reviewed_at);
+  EXPECT_EQ(got->set_by_agency_id, "ag-police");
   row.record = {Visibility::kTeamAndFamily, domain::RestrictionReason::kOther, "Mother's new address",
                 domain::RestrictionReview::kLifted};
   row.reviewed_by = "u2";
@@ -332,8 +334,10 @@ TEST_P(AccountConformance, VisibilityIsOneRowPerSubjectReplacedOnChange) {
   EXPECT_EQ(all[0].record.review, domain::RestrictionReview::kLifted);
   EXPECT_EQ(all[0].reviewed_by, "u2");
   EXPECT_EQ(all[0].reviewed_at, kT0 + std::chrono::seconds(60));
+  EXPECT_EQ(all[0].set_by_agency_id, "ag-police");
   EXPECT_EQ(all[1].record.visibility, Visibility::kTeam);
   EXPECT_FALSE(all[1].record.reason);
+  EXPECT_EQ(all[1].set_by_agency_id, "");
   EXPECT_FALSE(Read([](Repositories& r) { return r.Family().Visibility("E404"); }));
 }
 
@@ -408,6 +412,57 @@ TEST_P(AccountConformance, InvitationsLinksAndFamilyEntries) {
   EXPECT_EQ(entries[0].about_entry_id, "E1");
   EXPECT_EQ(entries[0].kind, domain::FamilyEntryKind::kDisagreement);
   EXPECT_EQ(Read([](Repositories& r) { return r.Family().ChildrenWithEntries(); }), std::vector<std::string>{"c1"});
+}
+
+TEST_P(AccountConformance, ReleaseRequestsAreKeptWithTheirDecisions) {
+  using domain::ReleaseStatus;
+  storage::ReleaseRequest police{
+      "RR1", "R1",         "c1", "E1", "ag-police", "u1", kT0, "The family asked about it", ReleaseStatus::kPending,
+      "",    std::nullopt, ""};
+  storage::ReleaseRequest health = police;
+  health.id = "RR2";
+  health.agency_id = "ag-health";
+  storage::ReleaseRequest later = police;
+  later.id = "RR3";
+  later.request_id = "R2";
+  later.requested_at = kT0 + std::chrono::seconds(30);
+  Write([&](Repositories& r) {
+    EXPECT_TRUE(r.Family().InsertReleaseRequest(police));
+    EXPECT_TRUE(r.Family().InsertReleaseRequest(health));
+    EXPECT_TRUE(r.Family().InsertReleaseRequest(later));
+    EXPECT_EQ(r.Family().InsertReleaseRequest(police).error().code, ErrorCode::kConflict);
+    auto other_child = police;
+    other_child.id = "RR9";
+    other_child.child_id = "c2";
+    EXPECT_TRUE(r.Family().InsertReleaseRequest(other_child));
+  });
+  auto got = Read([](Repositories& r) { return r.Family().ReleaseRequests("c1"); });
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].id, "RR3");  // newest first, then by id descending
+  EXPECT_EQ(got[1].id, "RR2");
+  EXPECT_EQ(got[2].id, "RR1");
+  EXPECT_EQ(got[2].request_id, "R1");
+  EXPECT_EQ(got[2].agency_id, "ag-police");
+  EXPECT_EQ(got[2].reason, "The family asked about it");
+  EXPECT_EQ(got[2].status, ReleaseStatus::kPending);
+  EXPECT_FALSE(got[2].decided_at);
+  police.status = ReleaseStatus::kAgreed;
+  police.decided_by = "u7";
+  police.decided_at = kT0 + std::chrono::seconds(90);
+  police.decision_reason = "The investigation is closed";
+  Write([&](Repositories& r) {
+    EXPECT_TRUE(r.Family().UpdateReleaseRequest(police));
+    auto missing = police;
+    missing.id = "RR404";
+    EXPECT_EQ(r.Family().UpdateReleaseRequest(missing).error().code, ErrorCode::kNotFound);
+  });
+  auto after = Read([](Repositories& r) { return r.Family().ReleaseRequests("c1"); });
+  EXPECT_EQ(after[2].status, ReleaseStatus::kAgreed);
+  EXPECT_EQ(after[2].decided_by, "u7");
+  EXPECT_EQ(after[2].decided_at, kT0 + std::chrono::seconds(90));
+  EXPECT_EQ(after[2].decision_reason, "The investigation is closed");
+  EXPECT_EQ(after[1].status, ReleaseStatus::kPending);
+  EXPECT_EQ(Read([](Repositories& r) { return r.Family().ReleaseRequests("c2"); }).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountConformance, ::testing::ValuesIn(Backends()),

@@ -329,6 +329,60 @@ TEST_P(StoreConformance, SessionsExpire) {
   EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h2"); }));
 }
 
+// The rate limiter shared by every node (app/store_rate_limiter.h) counts events kept here.
+TEST_P(StoreConformance, RateEvents) {
+  const auto at = [](int seconds) { return kT0 + std::chrono::seconds(seconds); };
+  const auto add = [&](const std::string& key, int seconds, int keep) {
+    Write([&](Repositories& r) { r.Sessions().AddRateEvent(key, at(seconds), at(seconds + 60), keep); });
+  };
+  const uint64_t identity = store_->IdentityVersion();
+  add("sign-in\n10.0.0.1", 0, 5);
+  add("sign-in\n10.0.0.1", 10, 5);
+  add("sign-in\n10.0.0.2", 20, 5);
+  add("sign-in\n10.0.0.1", 30, 5);
+  add("sign-in\n10.0.0.1", 30, 5);  // two at one time count twice
+  EXPECT_EQ(store_->IdentityVersion(), identity) << "rate events are not a change to who may act";
+  const auto events = [&](const std::string& key, int seconds) {
+    return store_->ReadValue([&](Repositories& r) { return r.Sessions().RateEvents(key, at(seconds)); });
+  };
+  EXPECT_EQ(events("sign-in\n10.0.0.1", 0), (std::vector<TimePoint>{at(0), at(10), at(30), at(30)}));
+  EXPECT_EQ(events("sign-in\n10.0.0.1", 60), (std::vector<TimePoint>{at(10), at(30), at(30)}))
+      << "an event expires at its expiry";
+  EXPECT_EQ(events("sign-in\n10.0.0.2", 0), (std::vector<TimePoint>{at(20)}));
+  EXPECT_TRUE(events("sign-in\n10.0.0.3", 0).empty());
+  EXPECT_TRUE(events("sign-in\n10.0.0", 0).empty()) << "keys match whole";
+  // Adding keeps the newest `keep` of that key and forgets its expired ones, no other key's.
+  add("sign-in\n10.0.0.1", 40, 2);
+  EXPECT_EQ(events("sign-in\n10.0.0.1", 0), (std::vector<TimePoint>{at(30), at(40)}));
+  add("sign-in\n10.0.0.2", 85, 5);
+  EXPECT_EQ(events("sign-in\n10.0.0.2", 0), (std::vector<TimePoint>{at(85)})) << "the one at 20 s expired at 80 s";
+  // An undone write leaves no event behind.
+  store_->Write([&](Repositories& r) {
+    r.Sessions().AddRateEvent("sign-in\n10.0.0.1", at(41), at(101), 5);
+    return false;
+  });
+  EXPECT_EQ(events("sign-in\n10.0.0.1", 0).size(), 2u);
+  // Forgetting one key, or every key with a prefix.
+  add("failures\nann\n10.0.0.1", 0, 5);
+  add("failures\nann\n10.0.0.2", 0, 5);
+  add("failures\nanna\n10.0.0.1", 0, 5);
+  Write([&](Repositories& r) { r.Sessions().ForgetRateEvents("failures\nann\n10.0.0.1"); });
+  EXPECT_TRUE(events("failures\nann\n10.0.0.1", 0).empty());
+  EXPECT_EQ(events("failures\nann\n10.0.0.2", 0).size(), 1u);
+  add("failures\nann\n10.0.0.1", 0, 5);
+  Write([&](Repositories& r) { r.Sessions().ForgetRateEventsWithPrefix("failures\nann\n"); });
+  EXPECT_TRUE(events("failures\nann\n10.0.0.1", 0).empty());
+  EXPECT_TRUE(events("failures\nann\n10.0.0.2", 0).empty());
+  EXPECT_EQ(events("failures\nanna\n10.0.0.1", 0).size(), 1u) << "anna is not ann";
+  // The sweep forgets what has expired, of every key.
+  // Left: 10.0.0.1 at 30 s and 40 s (expiring at 90 s and 100 s), 10.0.0.2 at 85 s, anna at 0 s.
+  Write([&](Repositories& r) { EXPECT_EQ(r.Sessions().ForgetExpiredRateEvents(at(90)), 2); });
+  EXPECT_EQ(events("sign-in\n10.0.0.1", 0), (std::vector<TimePoint>{at(40)}));
+  EXPECT_TRUE(events("failures\nanna\n10.0.0.1", 0).empty());
+  Write([&](Repositories& r) { EXPECT_EQ(r.Sessions().ForgetExpiredRateEvents(at(200)), 2); });
+  EXPECT_TRUE(events("sign-in\n10.0.0.2", 0).empty());
+}
+
 // Session caches rely on this: every change to users, sessions or authorities moves the
 // version before its Write returns, even when undone; other writes leave it alone.
 TEST_P(StoreConformance, IdentityVersionMovesWithEveryChangeToWhoMayAct) {

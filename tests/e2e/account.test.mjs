@@ -126,6 +126,49 @@ test('a chronology entry reaches the graph, the word cloud and a colleague’s p
   await colleague.context.close();
 });
 
+// Issue 15: the pictures tell the truth. The word cloud keeps the injuries and drops negated and
+// filler words, and its list is in the order it says; the contact graph draws all agencies
+// together with agencies chosen as a breakdown, names its controls plainly, says how it flags, and
+// never draws the period under way as a drop; at phone width the wheel becomes a list.
+test('the word cloud, the contact graph and the wheel tell the truth, at desktop and phone width', async () => {
+  const { page, problems, context } = await newUser(chrome.browser, server.base);
+  await signIn(page, 'sw.hughes');
+  await page.getByTestId('my-children').waitFor();
+  await openTab(page, 'words');
+  const list = page.getByTestId('word-list');
+  await list.waitFor();
+  const words = (await list.getByRole('button').allInnerTexts()).map((t) => t.replace(/\s*\(\d+\)[\s\S]*$/, '').trim());
+  for (const wanted of ['burn', 'bruising', 'cut lip']) assert.ok(words.some((w) => w.startsWith(wanted)), `"${wanted}" is in the cloud: ${words.join(', ')}`);
+  for (const unwanted of ['concerns raised', 'given', 'ate', 'visitor', 'advice']) assert.ok(!words.includes(unwanted), `"${unwanted}" is not`);
+  assert.match(await page.getByTestId('word-list-heading').innerText(), /most mentioned first/);
+  const counts = (await list.getByRole('button').allInnerTexts()).map((t) => Number(/\((\d+)\)/.exec(t)[1]));
+  assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'the list is in the order its heading says');
+  await checkPage(page, 'account-word-cloud-truth', violations);
+
+  await openTab(page, 'contact');
+  await page.getByTestId('contact-chart').waitFor();
+  assert.ok(!(await page.content()).includes('Best fit'), 'no jargon in the controls');
+  assert.match(await page.getByLabel('Count contacts by').innerText(), /Week or month, to suit the time covered/);
+  const legend = page.getByTestId('contact-legend');
+  await legend.getByText('All agencies together').waitFor();
+  assert.ok(!(await legend.innerText()).includes('Northbrook Police Safeguarding Hub'), 'agency lines only when chosen');
+  await page.getByTestId('agency-lines').getByLabel(/Northbrook Police Safeguarding Hub/).check();
+  await legend.getByText('Northbrook Police Safeguarding Hub').waitFor();
+  await page.getByText('How Kith decides what stands out').click();
+  await page.getByTestId('flag-rules').getByText(/would happen by\s+chance more than once in 100 times/).waitFor();
+  await checkPage(page, 'account-contact-graph-truth', violations);
+
+  await openTab(page, 'wheel');
+  await page.getByTestId('wheel-findings').waitFor();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.getByTestId('wheel-phone-note').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('.kith-wheel-card').isVisible(), false, 'no unreadable wheel on a phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await checkPage(page, 'account-wheel', violations);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the team discusses a concern in the forum', async () => {
   const { page, problems, context } = await newUser(chrome.browser, server.base);
   await signIn(page, 'gp.osei');
@@ -193,7 +236,8 @@ test('a practitioner finds a child with a reason, without names in the address b
   const { page, problems, context } = await newUser(chrome.browser, server.base);
   await signIn(page, 'teacher.novak');
   await page.getByTestId('my-children').waitFor();
-  await page.getByRole('link', { name: 'Find a child' }).click();
+  // The main navigation's link (the home page offers one too).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Find a child' }).click();
   await page.getByLabel('First name').fill('Leoo'); // a typing mistake
   await page.getByLabel('Last name').fill('Carter');
   await page.getByLabel('Why are you looking for this child?').fill('Older sibling at my school disclosed worries about home');

@@ -5,7 +5,7 @@
 // shown to her lead professional. Screenshots at 1280 and 360 px, axe on every page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advanceClock, apiAs, checkPage, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { advanceClock, apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
 
 let server;
 let chrome;
@@ -67,7 +67,7 @@ test('start an assessment, complete it, hold a TAC meeting; the index and chrono
   await page.getByTestId('eh-complete').click();
   await page.getByTestId('form-error').waitFor();
   assert.match(await page.getByTestId('form-error').innerText(), /consent/i);
-  await page.getByLabel('Date consent was given').fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+  await fillDate(page, 'eh-consent_given_on', new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
   await page.getByTestId('eh-complete').click();
   await page.getByTestId('success').getByText('Version 1 completed and locked.').waitFor();
   await page.getByTestId('eh-stage').getByText('Completed', { exact: true }).waitFor();
@@ -84,7 +84,7 @@ test('start an assessment, complete it, hold a TAC meeting; the index and chrono
   await meeting.getByLabel('What is to be done').fill('Book the two-year review');
   await meeting.getByLabel('Owner').selectOption({ label: 'Laura Bennett (Health visitor)' });
   const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
-  await meeting.getByLabel('Due by').fill(due);
+  await fillDate(meeting, 'eh-meeting-due-0', due);
   await meeting.getByLabel('Need it serves').selectOption({ label: 'Health reviews attended' });
   await checkPage(page, 'early-help-meeting-form', violations);
   await page.getByTestId('eh-record-meeting').click();

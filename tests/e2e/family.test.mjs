@@ -1,10 +1,13 @@
 // The family portal in real headless Chromium against a real server: a social worker invites a
 // parent; the parent passes the identity check, signs in, sees the team and what is shared with
 // the family, and adds their view, which a colleague sees live. A restricted entry never appears
-// in the family's page, download or WebSocket messages. The lead professional reviews it.
+// in the family's page, download or WebSocket messages. The lead professional reviews it. Safe by
+// default (issue 15): the entry form says who will see an entry and shares nothing unless the
+// practitioner chooses to; a sensitive entry saved without a choice never reaches the family; a
+// police restriction is shared only once the police agree.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
 
 const FAMILY_PASSWORD = 'Copper-willow-meadow-55';
 let server;
@@ -60,14 +63,14 @@ test('invite, identity check, sign in, see what is shared, add a view the team s
   await parent.page.getByTestId('redeem-form').waitFor();
   await checkPage(parent.page, 'family-redeem', violations);
   await parent.page.getByLabel('Invitation code').fill(code.toLowerCase());
-  await parent.page.getByLabel("Your child's date of birth").fill('2001-01-01');
+  await fillDate(parent.page, 'redeem-child_date_of_birth', '2001-01-01');
   await parent.page.getByLabel("Your child's postcode").fill(leo.postcode);
   await parent.page.getByLabel('Your name').fill('Gary Carter');
   await parent.page.getByLabel('Choose a username').fill('gary.carter');
   await parent.page.getByLabel('Choose a password').fill(FAMILY_PASSWORD);
   await parent.page.getByTestId('redeem').click();
   await parent.page.getByText('does not match our record').first().waitFor();
-  await parent.page.getByLabel("Your child's date of birth").fill(leo.date_of_birth);
+  await fillDate(parent.page, 'redeem-child_date_of_birth', leo.date_of_birth);
   await parent.page.getByTestId('redeem').click();
   await parent.page.getByTestId('go-sign-in').click();
   await parent.page.getByLabel('Username').fill('gary.carter');
@@ -76,7 +79,7 @@ test('invite, identity check, sign in, see what is shared, add a view the team s
 
   // The family's page: the team and what is shared; never the restricted entry.
   await parent.page.getByTestId('family-team').waitFor();
-  assert.match(await parent.page.getByTestId('family-team').innerText(), /lead professional/);
+  assert.match(await parent.page.getByTestId('family-team').innerText(), /Your main contact/);
   const entries = parent.page.getByTestId('family-entries');
   await entries.getByText('Home visit: the flat was warm').waitFor();
   assert.ok(!(await parent.page.content()).includes(hidden));
@@ -111,13 +114,21 @@ test('invite, identity check, sign in, see what is shared, add a view the team s
   assert.ok(!html.includes(hidden) && !html.includes('restricted note'));
 
   // The lead professional keeps one restriction and shares the other.
+  // (govuk-visually-hidden puts a no-break space before and after the hidden words, so a button's
+  // accessible name reads "Keep it from the family : “…” ": the names allow that space.)
   await lead.page.reload();
   const list = lead.page.getByTestId('restrictions');
   await list.getByText(hidden, { exact: true }).waitFor();
   await checkPage(lead.page, 'family-tab-restrictions', violations);
-  await list.getByRole('button', { name: new RegExp(`^Keep restricted\\s+“${hidden}”$`) }).click();
-  await lead.page.getByText(`The restriction of “${hidden}” is confirmed.`).waitFor();
-  await list.getByRole('button', { name: /^Share with the family\s+“Second restricted note about the neighbour”$/ }).click();
+  await list.getByRole('button', { name: new RegExp(`^Keep it from the family\\s*:\\s*“${hidden}”\\s*$`) }).click();
+  await lead.page.getByText(`“${hidden}” stays kept from the family.`).waitFor();
+  // Sharing needs a reason, even for the lead's own agency's restriction.
+  await list.getByRole('button', { name: /^Share with the family\s*:\s*“Second restricted note about the neighbour”\s*$/ }).click();
+  await lead.page.getByTestId('share-submit').click();
+  await lead.page.getByTestId('form-error').getByText("Enter why Leo's family should see this now").waitFor();
+  await lead.page.getByLabel("Why should Leo's family see it now?").fill('The neighbour agreed to be named.');
+  await lead.page.getByTestId('share-submit').click();
+  await lead.page.getByText('“Second restricted note about the neighbour” is now shared with the family.').waitFor();
   await entries.getByText('Second restricted note about the neighbour').waitFor();
   assert.ok(!(await parent.page.content()).includes(hidden));
 
@@ -140,7 +151,7 @@ test('the team sees restrictions marked; a sibling\'s parent never sees Leo\'s r
   await team.page.goto(`/#/children/${leo.id}/chronology`);
   const item = team.page.getByTestId('entry').filter({ hasText: restricted });
   await item.waitFor();
-  assert.equal(await item.getByTestId('visibility-tag').innerText(), 'Restricted from family, awaiting review');
+  assert.equal(await item.getByTestId('visibility-tag').innerText(), 'Kept from family, awaiting review');
 
   const sister = await hughes.post('/api/v1/children', {
     given_names: 'Mia', family_name: 'Carter', date_of_birth: '2016-04-02', postcode: leo.postcode,
@@ -233,6 +244,89 @@ test('the parent sees the completed early help assessment and the plan, never a 
   assert.ok(!(await parent.page.content()).includes('Draft: not agreed yet'));
   assert.deepEqual(parent.problems, []);
   await parent.context.close();
+});
+
+// Issue 15: the entry form says who will see the entry before it is saved; nothing reaches the
+// family unless the practitioner chooses it, and a sensitive entry saved without a choice never
+// does. A police restriction cannot be lifted by the lead alone: the police are asked and agree.
+test('safe by default: the form says who will see it, sensitive entries stay with the team, police agree', async () => {
+  const parent = await newUser(chrome.browser, server.base);
+  await parent.page.goto('/');
+  await parent.page.getByLabel('Username').fill('tracey.carter');
+  await parent.page.getByLabel('Password').fill('Northbrook-demo-2026');
+  await parent.page.getByTestId('sign-in').click();
+  await parent.page.getByTestId('family-entries').waitFor();
+  await parent.page.locator('[data-testid=live-status][data-status=live]').waitFor();
+  const demo = await parent.page.content();
+  for (const words of ['Pattern not typical of an accidental burn', 'flinched', 'Neighbour says', 'Police called by neighbour']) {
+    assert.ok(!demo.includes(words), `the demo family does not see "${words}"`);
+  }
+  assert.ok(!demo.includes('JSON'), 'no JSON download offered');
+  assert.ok(!/@A[A-Z]+\./.test(demo), 'no agency code in an address');
+  await checkPage(parent.page, 'family-home-demo', violations);
+
+  // The health visitor records an A&E attendance without touching who sees it.
+  const hv = await newUser(chrome.browser, server.base);
+  await signIn(hv.page, 'hv.bennett');
+  await hv.page.getByTestId('my-children').waitFor();
+  await hv.page.goto(`/#/children/${leo.id}/chronology`);
+  await hv.page.getByTestId('add-entry').click();
+  const form = hv.page.getByTestId('new-entry-form');
+  assert.ok(await form.getByLabel('Only the team around Leo Carter').isChecked(), 'the team only, unless chosen');
+  assert.match(await hv.page.getByTestId('new-entry-who-will-see').innerText(), /only the team around Leo Carter/);
+  await form.getByLabel('Type of event').selectOption('hospital_attendance');
+  await form.getByLabel('Serious').check();
+  await form.getByLabel('Summary').fill('A&E: second burn, explanation does not fit');
+  await checkPage(hv.page, 'entry-form-who-will-see', violations);
+  await hv.page.getByTestId('new-entry-submit').click();
+  await hv.page.getByText('The entry was added to the chronology.').waitFor();
+
+  // A routine note the health visitor chooses to share: the warning and the sentence change.
+  await hv.page.getByTestId('add-entry').click();
+  await form.getByLabel('Summary').fill('Weighed at clinic: Leo is growing well');
+  await form.getByLabel("The team and Leo's family").check();
+  await hv.page.getByTestId('new-entry-share-warning').waitFor();
+  assert.match(await hv.page.getByTestId('new-entry-who-will-see').innerText(), /and Leo's family/);
+  await checkPage(hv.page, 'entry-form-share', violations);
+  await hv.page.getByTestId('new-entry-submit').click();
+  await parent.page.getByTestId('family-entries').getByText('Weighed at clinic: Leo is growing well').waitFor();
+  assert.ok(!(await parent.page.content()).includes('second burn'), 'the sensitive entry never reaches the family');
+
+  // The lead asks to share what the police restricted; it stays hidden until they agree.
+  const police = 'Police called by neighbour to shouting at the address';
+  const lead = await newUser(chrome.browser, server.base);
+  await signIn(lead.page, 'sw.hughes');
+  await lead.page.getByTestId('my-children').waitFor();
+  await lead.page.goto(`/#/children/${leo.id}/family`);
+  const row = lead.page.getByTestId('restriction').filter({ hasText: police });
+  await row.getByTestId('agreement-needed').getByText('Northbrook Police Safeguarding Hub must agree').waitFor();
+  await row.getByRole('button', { name: new RegExp(`^Ask to share with the family\\s*:\\s*“${police}”\\s*$`) }).click();
+  await lead.page.getByLabel("Why should Leo's family see it now?").fill('Mother asked what the police recorded about the night.');
+  await checkPage(lead.page, 'family-tab-ask-police', violations);
+  await lead.page.getByTestId('share-submit').click();
+  await lead.page.getByText(/We have asked Northbrook Police Safeguarding Hub to agree/).waitFor();
+  await row.getByTestId('release-waiting').waitFor();
+  assert.ok(!(await parent.page.content()).includes(police));
+
+  // The police officer answers on the Family tab; then the family sees it.
+  const officer = await newUser(chrome.browser, server.base);
+  await signIn(officer.page, 'pc.davies');
+  await officer.page.getByTestId('alerts').getByText(/asks your agency to agree to share/).waitFor();
+  await officer.page.goto(`/#/children/${leo.id}/family`);
+  const request = officer.page.getByTestId('release').filter({ hasText: police });
+  await request.getByTestId('decide-form').waitFor();
+  await request.getByTestId('decide-submit').click();
+  await request.getByText('Choose whether your agency agrees').first().waitFor();
+  await checkPage(officer.page, 'family-tab-police-decide', violations);
+  await request.getByLabel('Yes, share it with the family').check();
+  await request.getByLabel('Your reason').fill('No further police action; the mother was told at the time.');
+  await request.getByTestId('decide-submit').click();
+  await officer.page.getByText(`“${police}” is now shared with the family.`).waitFor();
+  await parent.page.getByTestId('family-entries').getByText(police).waitFor();
+  for (const u of [parent, hv, lead, officer]) {
+    assert.deepEqual(u.problems, []);
+    await u.context.close();
+  }
 });
 
 test('every page scanned has no serious or critical accessibility violations', () => {

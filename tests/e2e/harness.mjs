@@ -212,3 +212,11 @@ export async function apiAs(base, username) {
   };
   return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b ?? {}), put: (p, b) => call('PUT', p, b ?? {}) };
 }
+
+/** Fills a GOV.UK date input (day, month and year boxes; the day box has `id`) with "YYYY-MM-DD". */
+export async function fillDate(scope, id, iso) {
+  const [year, month, day] = iso.split('-');
+  await scope.locator(`[id="${id}"]`).fill(String(Number(day)));
+  await scope.locator(`[id="${id}-month"]`).fill(String(Number(month)));
+  await scope.locator(`[id="${id}-year"]`).fill(year);
+}

@@ -66,10 +66,13 @@ test('an administrator enrols a second factor, then signs in with it, and manage
   assert.match(await page.getByTestId('agencies-table').innerText(), /Brook Lane Surgery/);
   await checkPage(page, 'admin-agencies', violations);
 
-  // The family portal's defaults: share referrals with families in this authority.
+  // The family portal's defaults: share home visits with families in this authority; referrals
+  // are safeguarding-sensitive and stay the team's whatever the authority sets.
   await page.getByRole('link', { name: 'Family portal' }).click();
   await page.getByTestId('family-settings-form').waitFor();
-  await page.getByLabel('Default for Referral').selectOption('team_and_family');
+  assert.match(await page.getByTestId('settings-fixed-referral').innerText(), /cannot be shared by default/);
+  assert.equal(await page.getByLabel('Default for Referral').count(), 0);
+  await page.getByLabel('Default for Home visit').selectOption('team_and_family');
   await checkPage(page, 'admin-family-settings', violations);
   await page.getByTestId('save-family-settings').click();
   await page.getByText('The settings were saved.').waitFor();

@@ -51,6 +51,7 @@ POST   /api/v1/session/second-factor                                     409    
 POST   /api/v1/me/second-factor/enrolment                                201    201  201    201       201     201     201   201      201     201    401  201      201     201   201   201
 POST   /api/v1/me/second-factor/enrolment/confirm                        400    400  400    400       400     400     400   400      400     400    401  400      400     400   400   400
 GET    /api/v1/me/children                                               200    200  200    200       200     200     200   200      200     200    401  200      200     200   200   200
+GET    /api/v1/me/caseload                                               403    403  403    403       200     403     403   403      403     403    401  403      403     403   403   403
 POST   /api/v1/children                                                  201    201  201    201       201     201     403   403      403     403    401  201      201     201   201   403
 GET    /api/v1/children/{leo}                                            200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 PUT    /api/v1/children/{leo}                                            200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
@@ -139,7 +140,10 @@ GET    /api/v1/children/{leo}/family/members                             200    
 POST   /api/v1/children/{leo}/family/members/{parent}/suspend            200    200  403    403       403     403     200   200      403     403    401  403      403     403   403   403
 POST   /api/v1/children/{leo}/family/members/{parent}/reinstate          200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
 GET    /api/v1/children/{leo}/family/entries                             200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
-PUT    /api/v1/children/{leo}/visibility/{entry}                         200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
+PUT    /api/v1/children/{leo}/visibility/{new}                           200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
+POST   /api/v1/children/{leo}/visibility/{new}/release                   200    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
+POST   /api/v1/children/{leo}/visibility/{asked}/release/decision        404    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
+GET    /api/v1/children/{leo}/family/releases                            200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 GET    /api/v1/children/{leo}/restrictions                               200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 POST   /api/v1/children/{leo}/restrictions/{new}/review                  403    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
 POST   /api/v1/children/{leo}/subject-access                             403    403  403    403       403     403     403   403      403     403    401  403      403     403   403   200
@@ -566,9 +570,39 @@ const REQUESTS = {
                         { reason: 'Reinstated for the access test' }),
   },
   'GET /api/v1/children/{leo}/family/entries': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/family/entries`) },
-  'PUT /api/v1/children/{leo}/visibility/{entry}': {
-    send: (c) => c.put(`/api/v1/children/${ctx.leo}/visibility/${ctx.entry}`, { visibility: 'team_and_family' }),
+  'PUT /api/v1/children/{leo}/visibility/{new}': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
+      assert.equal(made.status, 201, made.text);
+      return c.put(`/api/v1/children/${ctx.leo}/visibility/${made.body.lineage_id}`,
+                   { visibility: 'team', restriction_reason: 'risk_of_harm' });
+    },
   },
+  // The lead's own agency recorded it: the lead shares it at once, a member of another agency
+  // asks the lead's agency to agree; both answer 200.
+  'POST /api/v1/children/{leo}/visibility/{new}/release': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
+      assert.equal(made.status, 201, made.text);
+      return c.post(`/api/v1/children/${ctx.leo}/visibility/${made.body.lineage_id}/release`,
+                    { reason: 'The family asked to see it' });
+    },
+  },
+  // A member of another agency asked the lead's agency: the lead answers; the member's own
+  // agency has nothing waiting (404).
+  'POST /api/v1/children/{leo}/visibility/{asked}/release/decision': {
+    send: async (c) => {
+      const made = await clients.lead.post(`/api/v1/children/${ctx.leo}/chronology`, MATRIX_ENTRY);
+      assert.equal(made.status, 201, made.text);
+      const asked = await clients.member.post(`/api/v1/children/${ctx.leo}/visibility/${made.body.lineage_id}/release`,
+                                              { reason: 'The family asked to see it' });
+      assert.equal(asked.status, 200, asked.text);
+      return c.post(`/api/v1/children/${ctx.leo}/visibility/${made.body.lineage_id}/release/decision`,
+                    { decision: 'agree', reason: 'Nothing in it puts anyone at risk' });
+    },
+  },
+  'GET /api/v1/children/{leo}/family/releases': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/family/releases`) },
+  'GET /api/v1/me/caseload': { send: (c) => c.get('/api/v1/me/caseload') },
   'GET /api/v1/children/{leo}/restrictions': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/restrictions`) },
   'POST /api/v1/children/{leo}/restrictions/{new}/review': {
     send: async (c) => {
@@ -832,6 +866,7 @@ const AUDITED = {
   'POST /api/v1/me/second-factor/enrolment': 'totp.enrol',
   'POST /api/v1/me/second-factor/enrolment/confirm': 'totp.enrol',
   'GET /api/v1/me/children': 'children.mine',
+  'GET /api/v1/me/caseload': 'caseload.read',
   'POST /api/v1/children': 'child.create',
   'GET /api/v1/children/{leo}': 'child.read',
   'PUT /api/v1/children/{leo}': 'child.update',
@@ -916,7 +951,10 @@ const AUDITED = {
   'POST /api/v1/children/{leo}/family/members/{parent}/suspend': 'family.suspend',
   'POST /api/v1/children/{leo}/family/members/{parent}/reinstate': 'family.reinstate',
   'GET /api/v1/children/{leo}/family/entries': 'family.entries_read',
-  'PUT /api/v1/children/{leo}/visibility/{entry}': 'family.visibility_set',
+  'PUT /api/v1/children/{leo}/visibility/{new}': 'family.visibility_set',
+  'POST /api/v1/children/{leo}/visibility/{new}/release': 'family.release',
+  'POST /api/v1/children/{leo}/visibility/{asked}/release/decision': ['family.release_agree', 'family.release_decline'],
+  'GET /api/v1/children/{leo}/family/releases': 'family.releases',
   'GET /api/v1/children/{leo}/restrictions': 'family.restrictions',
   'POST /api/v1/children/{leo}/restrictions/{new}/review': 'family.restriction_confirm',
   'POST /api/v1/children/{leo}/subject-access': 'family.subject_access',

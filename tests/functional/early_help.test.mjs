@@ -53,6 +53,19 @@ async function current() {
 describe('the early help workflow', () => {
   let id;
 
+  test('one source of truth: the record says no assessment until one starts, and cannot be told otherwise', async () => {
+    const { child } = (await hughes.get(`/api/v1/children/${leo}`)).body;
+    assert.equal(child.flags.early_help_assessment, false, 'Leo has no early help assessment in the demo');
+    const { id: _i, authority_id: _a, created_at: _c, updated_at: _u, ...fields } = child;
+    const res = await hughes.put(`/api/v1/children/${leo}`, { ...fields, flags: { ...fields.flags, early_help_assessment: true } });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.field, 'flags.early_help_assessment');
+    assert.match(res.body.detail, /Early help tab/);
+    const sign = await hughes.post(`/api/v1/children/${leo}/signposting`, { reason: 'Checking the early help status' });
+    assert.equal(sign.status, 200, sign.text);
+    assert.equal(sign.body.early_help_assessment, false);
+  });
+
   test('an assessment starts in draft with the team lead as lead professional and sets the flag', async () => {
     const res = await hughes.post(base, { content: { consent: { given_by: 'Sarah Carter, mother' } } });
     assert.equal(res.status, 201, res.text);
@@ -223,7 +236,7 @@ describe('the early help workflow', () => {
     assert.deepEqual(overdue, ['Book the two-year review', 'Morning routine chart with Sarah']);
     const mine = (await bennett.get('/api/v1/alerts')).body.alerts.filter((x) => x.kind === 'overdue_action');
     assert.deepEqual(mine.map((x) => x.summary),
-                     [`Overdue early help action for Leo Carter: Book the two-year review (was due ${a.actions[0].due_on})`]);
+                     [`Overdue early help action: Book the two-year review (was due ${a.actions[0].due_on})`]);
     const lead = (await hughes.get('/api/v1/alerts')).body.alerts.filter((x) => x.kind === 'overdue_action');
     assert.equal(lead.length, 2, 'the lead hears of both (one alert for the action they own)');
     await current();  // reading again does not alert again

@@ -1,6 +1,8 @@
-// The family portal (issue 5) over HTTP: the visibility matrix (entry type × visibility ×
-// restriction × viewer), invitations with the identity check, the family's own entries, and
-// what never reaches a family (restricted entries in their page, export or word cloud).
+// The family portal (issues 5 and 15) over HTTP: the visibility matrix (entry type × how its
+// visibility was set × viewer), safe by default (the planted sensitive types, the authority's
+// floor, releases needing the restricting agency's agreement), invitations with the identity
+// check, the family's own entries, and what never reaches a family (restricted entries in their
+// page, export or word cloud).
 //
 // Viewers:
 //   team       hv.bennett      on Leo's team
@@ -10,6 +12,7 @@
 //   sibParent  dan.carter      a parent linked only to Mia, Leo's sister
 //   young      mia.carter      Mia herself, a young person (14)
 //   stranger   sam.stone       a parent of another child, Oscar
+//   police     pc.davies       the police officer on Leo's team (another agency than the lead's)
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -49,16 +52,21 @@ async function newChild(given, dob, postcode) {
   return { id: res.body.child.id, dob, postcode };
 }
 
-// Every cell of the matrix as an entry: type × how its visibility was set.
-const TYPES = ['home_visit', 'police_call_out', 'strategy_discussion'];
+// Every cell of the matrix as an entry: type × how its visibility was set. The sensitive types
+// and a routine note and home visit; nothing is shared unless someone chose to share it.
+const SENSITIVE = ['incident', 'hospital_attendance', 'police_call_out', 'strategy_discussion', 'case_conference',
+                   'referral'];
+const TYPES = ['home_visit', 'note', ...SENSITIVE];
 const HOW = {
-  default: { body: {}, visible: (type) => type === 'home_visit' },
+  default: { body: {}, visible: () => false },
   shared: { body: { visibility: 'team_and_family' }, visible: () => true },
+  teamOnly: { body: { visibility: 'team' }, visible: () => false },
   pending: { body: { visibility: 'team', restriction_reason: 'risk_of_harm' }, visible: () => false },
   confirmed: { body: { visibility: 'team', restriction_reason: 'police_investigation' }, review: 'confirm',
                visible: () => false },
-  lifted: { body: { visibility: 'team', restriction_reason: 'other', restriction_text: 'Names a neighbour' },
-            review: 'lift', visible: () => true },
+  // Restricted by the lead's own agency, then released by the lead with a reason.
+  released: { body: { visibility: 'team', restriction_reason: 'other', restriction_text: 'Names a neighbour' },
+              release: 'The neighbour has agreed to be named', visible: () => true },
 };
 
 const summaryOf = (child, type, how) => `Matrix ${child} ${type} ${how}`;
@@ -102,6 +110,7 @@ before(async () => {
   c.sibParent = await redeem(kids.mia, 'dan.carter');
   c.young = await redeem(kids.mia, 'mia.carter', 'young_person');
   c.stranger = await redeem(kids.oscar, 'sam.stone');
+  c.police = await signedIn(server, 'pc.davies');
 
   for (const child of ['leo', 'mia']) {
     expectedFor[child] = [];
@@ -117,6 +126,12 @@ before(async () => {
           const reviewed = await c.lead.post(
             `/api/v1/children/${kids[child].id}/restrictions/${res.body.lineage_id}/review`, { decision: spec.review });
           assert.equal(reviewed.status, 200, reviewed.text);
+        }
+        if (spec.release) {
+          const released = await c.lead.post(
+            `/api/v1/children/${kids[child].id}/visibility/${res.body.lineage_id}/release`, { reason: spec.release });
+          assert.equal(released.status, 200, released.text);
+          assert.equal(released.body.released, true, 'the lead\'s own agency restricted it: shared at once');
         }
         if (spec.visible(type)) expectedFor[child].push(summary);
       }
@@ -171,7 +186,8 @@ describe('the visibility matrix over the API', () => {
     assert.deepEqual(pending.family_visibility,
                      { visibility: 'team', restriction_reason: 'risk_of_harm', restriction_text: '', review: 'pending' });
     const byDefault = mine.find((e) => e.summary === summaryOf('leo', 'police_call_out', 'default'));
-    assert.equal(byDefault.family_visibility.restriction_reason, null);
+    assert.deepEqual(byDefault.family_visibility,
+                     { visibility: 'team', restriction_reason: null, restriction_text: '', review: 'none' });
     assert.equal((await c.other.get(`/api/v1/children/${kids.leo.id}/chronology`)).status, 403);
     assert.equal((await c.other.get(`/api/v1/family/children/${kids.leo.id}`)).status, 404);
   });
@@ -187,7 +203,7 @@ describe('restrictions', () => {
   test('a restriction needs a reason from the list, and "other" needs a text', async () => {
     const base = { occurred_on: '2026-01-06', type: 'note', significance: 'routine', summary: 'Reasonless' };
     const url = `/api/v1/children/${kids.leo.id}/chronology`;
-    let res = await c.lead.post(url, { ...base, visibility: 'team' });
+    let res = await c.lead.post(url, { ...base, visibility: 'team', restriction_text: 'No reason chosen' });
     assert.equal(res.status, 400);
     assert.equal(res.body.field, 'restriction_reason');
     res = await c.lead.post(url, { ...base, visibility: 'team', restriction_reason: 'other' });
@@ -195,18 +211,25 @@ describe('restrictions', () => {
     res = await c.lead.post(url, { ...base, visibility: 'team', restriction_reason: 'because' });
     assert.equal(res.body.field, 'restriction_reason');
   });
-  test('the review list shows pending restrictions first; only the lead reviews', async () => {
+  test('the review list shows pending restrictions first; only the lead reviews; lifting in one click is gone',
+       async () => {
     const list = await c.team.get(`/api/v1/children/${kids.leo.id}/restrictions`);
     assert.equal(list.status, 200);
     assert.equal(list.body.restrictions[0].review, 'pending');
     const target = list.body.restrictions.find((r) => r.review === 'pending');
     const byMember = await c.team.post(`/api/v1/children/${kids.leo.id}/restrictions/${target.subject_id}/review`,
-                                       { decision: 'lift' });
+                                       { decision: 'confirm' });
     assert.equal(byMember.status, 403);
+    const lift = await c.lead.post(`/api/v1/children/${kids.leo.id}/restrictions/${target.subject_id}/review`,
+                                   { decision: 'lift' });
+    assert.equal(lift.status, 400, lift.text);
+    assert.equal(lift.body.field, 'decision');
+    assert.match(lift.body.detail, /release/);
   });
   test('a correction keeps the visibility unless it changes it', async () => {
     const res = await c.lead.post(`/api/v1/children/${kids.leo.id}/chronology`, {
       occurred_on: '2026-01-07', type: 'home_visit', significance: 'routine', summary: 'Kept shared',
+      visibility: 'team_and_family',
     });
     const corrected = await c.lead.post(`/api/v1/children/${kids.leo.id}/chronology/${res.body.id}/corrections`,
                                         { summary: 'Kept shared (corrected)', reason: 'Spelling' });
@@ -221,12 +244,184 @@ describe('restrictions', () => {
     const after = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
     assert.ok(!after.text.includes('Now restricted') && !after.text.includes('Kept shared'));
   });
+  test('a correction that makes a shared entry serious or sensitive holds it back', async () => {
+    const url = `/api/v1/children/${kids.leo.id}/chronology`;
+    for (const [change, label] of [[{ significance: 'serious' }, 'serious'], [{ type: 'incident' }, 'incident']]) {
+      const res = await c.lead.post(url, { occurred_on: '2026-01-07', type: 'contact', significance: 'routine',
+                                           summary: `Shared contact to become ${label}`, visibility: 'team_and_family' });
+      assert.equal(res.status, 201, res.text);
+      const corrected = await c.lead.post(`${url}/${res.body.id}/corrections`,
+                                          { ...change, reason: 'It was more than a contact' });
+      assert.equal(corrected.status, 201, corrected.text);
+      assert.equal(corrected.body.family_visibility.visibility, 'team');
+      const seen = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
+      assert.ok(!seen.text.includes(`to become ${label}`), `${label}: no longer on the family's page`);
+    }
+  });
+  test('sharing something held back is never a visibility change: it is a release with a reason', async () => {
+    const res = await c.lead.post(`/api/v1/children/${kids.leo.id}/chronology`, {
+      occurred_on: '2026-01-07', type: 'note', significance: 'routine', summary: 'Held back note',
+    });
+    const put = await c.lead.put(`/api/v1/children/${kids.leo.id}/visibility/${res.body.id}`,
+                                 { visibility: 'team_and_family' });
+    assert.equal(put.status, 409, put.text);
+    const correction = await c.lead.post(`/api/v1/children/${kids.leo.id}/chronology/${res.body.id}/corrections`,
+                                         { reason: 'Share it', visibility: 'team_and_family' });
+    assert.equal(correction.status, 409, correction.text);
+    const bare = await c.lead.post(`/api/v1/children/${kids.leo.id}/visibility/${res.body.id}/release`, { reason: ' ' });
+    assert.equal(bare.status, 400);
+    assert.equal(bare.body.field, 'reason');
+    assert.ok(!(await c.parent.get(`/api/v1/family/children/${kids.leo.id}`)).text.includes('Held back note'));
+  });
+});
+
+describe('safe by default (issue 15)', () => {
+  const leoUrl = () => `/api/v1/children/${kids.leo.id}/chronology`;
+  const familySees = async (summary) =>
+    (await c.parent.get(`/api/v1/family/children/${kids.leo.id}`)).body.entries.some((e) => e.summary === summary);
+
+  test('the demo family sees only what was shared deliberately: no injury, police, third party or partner', async () => {
+    const page = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
+    assert.equal(page.status, 200);
+    for (const words of ['Pattern not typical of an accidental burn', 'Neighbour says', 'flinched',
+                         'Police called by neighbour', 'Strategy discussion', 'Referral to children']) {
+      assert.ok(!page.text.includes(words), `"${words}" is not on the family's page`);
+    }
+    assert.ok(page.body.entries.some((e) => e.summary === 'Health visitor 12-month development review'),
+              'the routine entries the health visitor shared are');
+    for (const m of page.body.team) assert.doesNotMatch(m.agency_email, /@A[A-Z]+\./, 'no agency code in an address');
+  });
+
+  test('each sensitive type, planted without a choice, never reaches the family; shared deliberately, it does',
+       async () => {
+    const admin = await administrator();
+    for (const type of SENSITIVE) {
+      const loosen = await admin.put('/api/v1/authority/family-settings', { defaults: { [type]: 'team_and_family' } });
+      assert.equal(loosen.status, 400, `${type}: the floor cannot be loosened`);
+      assert.equal(loosen.body.field, `defaults.${type}`);
+    }
+    const settings = await admin.get('/api/v1/authority/family-settings');
+    assert.deepEqual([...settings.body.fixed].sort(), [...SENSITIVE, 'forum_thread'].sort());
+    for (const type of SENSITIVE) assert.equal(settings.body.defaults[type], 'team');
+    // An authority may share a routine type by default; the floor still holds serious ones back.
+    assert.equal((await admin.put('/api/v1/authority/family-settings',
+                                  { defaults: { home_visit: 'team_and_family' } })).status, 200);
+    try {
+      const planted = [];
+      for (const type of [...SENSITIVE, 'home_visit']) {
+        for (const significance of ['routine', 'serious']) {
+          const summary = `Planted ${type} ${significance}`;
+          const res = await c.police.post(leoUrl(), { occurred_on: '2026-01-08', type, significance, summary,
+                                                      detail: 'The woman at number 12 saw it' });
+          assert.equal(res.status, 201, res.text);
+          planted.push({ summary, id: res.body.id, visible: type === 'home_visit' && significance === 'routine' });
+        }
+      }
+      const page = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
+      for (const p of planted) {
+        assert.equal(page.body.entries.some((e) => e.summary === p.summary), p.visible, p.summary);
+      }
+      const printable = await c.parent.get('/api/v1/family/export?format=html');
+      for (const p of planted.filter((x) => !x.visible)) assert.ok(!printable.text.includes(p.summary));
+      // Shared deliberately by the agency that recorded it, with a reason, the family sees it.
+      const burn = planted.find((p) => p.summary === 'Planted hospital_attendance serious');
+      const shared = await c.police.post(`/api/v1/children/${kids.leo.id}/visibility/${burn.id}/release`,
+                                         { reason: 'Mother was told at the hospital' });
+      assert.equal(shared.status, 200, shared.text);
+      assert.equal(shared.body.released, true);
+      assert.ok(await familySees(burn.summary));
+    } finally {
+      await admin.put('/api/v1/authority/family-settings', { defaults: { home_visit: 'team' } });
+    }
+  });
+
+  test('a police restriction cannot be lifted by another agency alone', async () => {
+    const summary = 'Police restricted call-out for the release test';
+    const made = await c.police.post(leoUrl(), {
+      occurred_on: '2026-01-09', type: 'police_call_out', significance: 'notable', summary,
+      visibility: 'team', restriction_reason: 'police_investigation',
+    });
+    assert.equal(made.status, 201, made.text);
+    const id = made.body.lineage_id;
+    const at = `/api/v1/children/${kids.leo.id}/visibility/${id}`;
+    assert.equal((await c.lead.put(at, { visibility: 'team_and_family' })).status, 409, 'not by a visibility change');
+    const replace = await c.lead.put(at, { visibility: 'team', restriction_reason: 'other', restriction_text: 'Mine' });
+    assert.equal(replace.status, 409, 'nor by replacing the police restriction with one of the lead\'s own');
+    const list = await c.lead.get(`/api/v1/children/${kids.leo.id}/restrictions`);
+    const row = list.body.restrictions.find((r) => r.subject_id === id);
+    assert.deepEqual(row.agreement_needed, ['Northbrook Police Safeguarding Hub']);
+    assert.equal(row.restriction_reason, 'police_investigation');
+
+    const asked = await c.lead.post(`${at}/release`, { reason: 'Mother asked what the police recorded' });
+    assert.equal(asked.status, 200, asked.text);
+    assert.equal(asked.body.released, false);
+    assert.deepEqual(asked.body.requests.map((r) => [r.agency_name, r.status]),
+                     [['Northbrook Police Safeguarding Hub', 'pending']]);
+    assert.equal(asked.body.visibility.visibility, 'team');
+    assert.equal((await c.lead.post(`${at}/release`, { reason: 'Again' })).status, 409, 'one request at a time');
+    assert.ok(!(await familySees(summary)), 'still hidden while the police decide');
+    const police = await c.police.get('/api/v1/alerts');
+    assert.ok(police.body.alerts.some((a) => a.kind === 'release_request' && a.summary.includes(summary)),
+              'the officer is told');
+    assert.equal((await c.team.post(`${at}/release/decision`, { decision: 'agree', reason: 'Fine by me' })).status, 404,
+                 'the health visitor cannot agree for the police');
+    const noReason = await c.police.post(`${at}/release/decision`, { decision: 'decline', reason: '' });
+    assert.equal(noReason.status, 400);
+
+    const declined = await c.police.post(`${at}/release/decision`,
+                                         { decision: 'decline', reason: 'The investigation is still open' });
+    assert.equal(declined.status, 200, declined.text);
+    assert.equal(declined.body.released, false);
+    assert.ok(!(await familySees(summary)));
+    const lead = await c.lead.get('/api/v1/alerts');
+    assert.ok(lead.body.alerts.some((a) => a.kind === 'release_declined' && a.summary.includes('still open')));
+
+    const again = await c.lead.post(`${at}/release`, { reason: 'The investigation has closed' });
+    assert.equal(again.status, 200, again.text);
+    const agreed = await c.police.post(`${at}/release/decision`,
+                                       { decision: 'agree', reason: 'Closed with no further action' });
+    assert.equal(agreed.status, 200, agreed.text);
+    assert.equal(agreed.body.released, true);
+    assert.equal(agreed.body.visibility.review, 'lifted');
+    assert.ok(await familySees(summary));
+    const releases = await c.team.get(`/api/v1/children/${kids.leo.id}/family/releases`);
+    const mine = releases.body.releases.filter((r) => r.subject_id === id);
+    assert.deepEqual(mine.map((r) => [r.status, r.decision_reason]).sort(),
+                     [['agreed', 'Closed with no further action'], ['declined', 'The investigation is still open']]);
+    const audit = await c.lead.get(`/api/v1/children/${kids.leo.id}/audit?limit=1000`);
+    const actions = audit.body.records.map((r) => r.action);
+    for (const a of ['family.release', 'family.release_decline', 'family.release_agree']) {
+      assert.ok(actions.includes(a), `${a} is audited`);
+    }
+  });
+
+  test('third-party information restricted by one agency on another\'s entry needs both to agree', async () => {
+    const summary = 'Health visitor note naming a neighbour';
+    const made = await c.team.post(leoUrl(), { occurred_on: '2026-01-10', type: 'note', significance: 'routine',
+                                               summary });
+    assert.equal(made.status, 201, made.text);
+    const at = `/api/v1/children/${kids.leo.id}/visibility/${made.body.lineage_id}`;
+    const restricted = await c.lead.put(at, { visibility: 'team', restriction_reason: 'third_party' });
+    assert.equal(restricted.status, 200, restricted.text);
+    const asked = await c.police.post(`${at}/release`, { reason: 'Mother disputes it' });
+    assert.deepEqual(asked.body.requests.map((r) => r.agency_name).sort(),
+                     ['Northbrook Children\'s Services', 'Northbrook Health Visiting Team']);
+    assert.equal((await c.team.post(`${at}/release/decision`, { decision: 'agree', reason: 'Our record' })).body.released,
+                 false, 'one agency of two');
+    assert.ok(!(await familySees(summary)));
+    const done = await c.lead.post(`${at}/release/decision`, { decision: 'agree', reason: 'The neighbour agreed' });
+    assert.equal(done.body.released, true);
+    assert.ok(await familySees(summary));
+  });
 });
 
 describe('the family\'s voice', () => {
   test('a disagreement reaches the team, the lead\'s alerts, the feed and the word cloud', async () => {
     const page = await c.parent.get(`/api/v1/family/children/${kids.leo.id}`);
     const shared = page.body.entries.find((e) => e.summary === summaryOf('leo', 'home_visit', 'shared'));
+    // The feed is newest first and the test clock stands still: without a later time the entry
+    // ties with the fifty items before it, and their random ids decide which are shown.
+    await server.advance(1);
     const added = await c.parent.post(`/api/v1/family/children/${kids.leo.id}/entries`, {
       kind: 'disagreement', about_entry_id: shared.id,
       text: 'The bruise came from the trampoline at the park, and the nursery saw it happen.',
@@ -422,8 +617,10 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     assert.equal(held.assessment.versions[1].content.conclusion, 'DRAFT CONCLUSION');
     assert.equal(held.assessment.meetings.length, 1);
     assert.equal(held.assessment.actions[0].description, 'Book the health review');
-    const lifted = await c.lead.post(`/api/v1/children/${kids.leo.id}/restrictions/${id}/review`, { decision: 'lift' });
+    const lifted = await c.team.post(`/api/v1/children/${kids.leo.id}/visibility/${id}/release`,
+                                     { reason: 'The family helped write it' });
     assert.equal(lifted.status, 200, lifted.text);
+    assert.equal(lifted.body.released, true, 'restricted by the health visitor\'s own agency');
     assert.deepEqual((await familyView('parent')).map((a) => a.id), [id]);
     const shared = await sar();
     assert.equal(shared.redaction_review, false);

@@ -21,6 +21,7 @@ import { FamilySettingsPage } from './pages/FamilySettings';
 import { MergePage, MergeStart } from './pages/Merge';
 import { BreakGlassReviewPage } from './pages/BreakGlass';
 import { JoinRequestsPage } from './pages/JoinRequests';
+import { NewChildPage } from './pages/ChildRecord';
 
 function Mark() {
   // Kith's mark: a child (centre) held by a ring of people.
@@ -205,6 +206,7 @@ function Routes({ session }: { session: Session }) {
     return <Home />;
   }
   if (head === 'search') return <Search />;
+  if (head === 'children' && a === 'new' && worksWithChildren(role)) return <NewChildPage />;
   if (head === 'children' && a) return <ChildPage id={a} tab={b ?? 'overview'} />;
   if (head === 'admin' && a === 'users') return <AdminUsers />;
   if (head === 'admin' && a === 'agencies') return <AdminAgencies />;

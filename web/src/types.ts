@@ -1,465 +1,92 @@
-// Shapes of the Kith API's JSON, as agreed in the API contract (docs/openapi.yaml and the
-// child's-account contract). The server may add fields; the app reads only these.
+// Shapes of the Kith API's JSON, generated from docs/openapi.yaml (api.gen.ts, made by
+// openapi-typescript before every build and type check: `npm run api-types`), so that the web
+// application and the API contract cannot drift apart: a field the app reads that the contract
+// does not have, or a type that differs, fails the build. Only types the contract does not
+// describe (page-side shapes) are written here.
+import type { components, paths } from './api.gen';
 
-export type Role = 'practitioner' | 'manager' | 'authority_admin' | 'auditor' | 'national_admin' | 'family';
+type S = components['schemas'];
+/** The JSON body of a 200 answer to GET `path`. */
+type Got<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer B } } } } } ? B : never;
 
-export interface User {
-  id: string;
-  username: string;
-  display_name: string;
-  job_title: string;
-  email: string;
-  phone: string;
-  role: Role;
-  authority_id: string;
-  agency_id: string;
-  active: boolean;
-  /** Imports source feeds, decides index reviews and merges children (ADR 0010). */
-  index_steward: boolean;
-  /** Produces subject-access exports of the authority's children (never administrators). */
-  information_governance: boolean;
-  second_factor_enrolled: boolean;
-  locked_until: string | null;
-  last_login_at: string | null;
-  version: number;
-}
+/** Compiles only when T fits U: for the few shapes the app keeps in its own words. */
+type Fits<T extends U, U> = T;
 
-export type SessionState = 'complete' | 'second_factor_required' | 'enrolment_required';
+export type Role = S['User']['role'];
 
-export interface Session {
-  user: User;
-  state: SessionState;
-  csrf_token: string;
-  session_started_at?: string;
-}
+export type User = S['User'];
 
-export interface Flags {
-  early_help_assessment: boolean;
-  child_protection_plan: boolean;
-  looked_after: boolean;
-}
+export type SessionState = S['Principal']['state'];
 
-export interface ChildSummary {
-  child_id: string;
-  given_names: string;
-  family_name: string;
-  date_of_birth: string | null;
-  my_role: string;
-  i_am_lead: boolean;
-  flags: Flags;
-}
+export type Session = S['Principal'];
 
-export interface Agency {
-  id: string;
-  authority_id: string;
-  name: string;
-  kind: string;
-  kind_name: string;
-  phone: string;
-  email: string;
-  address: string;
-}
+export type Flags = S['ChildFlags'];
 
-export interface Carer {
-  name: string;
-  relationship: string;
-  parental_responsibility: boolean;
-  phone: string;
-  email: string;
-  address: string;
-}
+export type ChildSummary = S['ChildSummary'];
 
-export interface Service {
-  agency_id: string;
-  description: string;
-  start: string;
-  end: string | null;
-}
+export type Agency = S['Agency'];
 
-export interface Child {
-  id: string;
-  authority_id: string;
-  version: number;
-  given_names: string;
-  family_name: string;
-  other_names: string[];
-  date_of_birth: string | null;
-  sex: string;
-  address: string;
-  postcode: string;
-  nhs_number: string;
-  upn: string;
-  carers: Carer[];
-  school_agency_id: string;
-  gp_agency_id: string;
-  services: Service[];
-  flags: Flags;
-  shielded: boolean;
-}
+export type Carer = S['Carer'];
 
-export interface Member {
-  user_id: string;
-  display_name: string;
-  job_title: string;
-  role: string;
-  reason: string;
-  lead: boolean;
-  joined_at: string;
-  email: string;
-  phone: string;
-  agency: Agency | null;
-}
+export type Service = S['ServiceInvolvement'];
 
-export interface ChildAccount {
-  child: Child;
-  team: Member[];
-  agencies: Agency[];
-  access: string;
-}
+export type Child = S['Child'];
+
+export type Member = S['Member'];
+
+export type ChildAccount = S['ChildAccount'];
 
 /** A practitioner on a child's team as signposting shows them: how to reach them, never why they joined. */
-export interface PractitionerContact {
-  user_id: string;
-  display_name: string;
-  role: string;
-  email: string;
-  phone: string;
-  agency: Agency | null;
-}
+export type PractitionerContact = S['Signposting']['practitioners'][number];
 
-export interface Signposting {
-  child_id: string;
-  given_names: string;
-  family_name: string;
-  date_of_birth: string | null;
-  sex: string;
-  shielded: boolean;
-  address: string;
-  postcode: string;
-  early_help_assessment: boolean;
-  /** Whether the child has a lead professional, also when withheld. */
-  has_lead_professional: boolean;
-  /** Null when there is none or when withheld. */
-  lead_professional: PractitionerContact | null;
-  /** Everyone on the team, the lead included; empty when withheld. */
-  practitioners: PractitionerContact[];
-  services: {
-    description: string;
-    start: string;
-    end: string | null;
-    /** Null when not recorded or withheld. */
-    agency: Agency | null;
-    agency_kind: string | null;
-    agency_kind_name: string | null;
-  }[];
-  /** Shielded and no break-glass in force: the agencies and the lead professional are withheld. */
-  withheld: boolean;
-  contact_broker: Agency | null;
-  /** "Contact through Northbrook Children's Services" for a shielded child. */
-  contact_through: string | null;
-  /** The caller's break-glass in force: address, postcode and carers are shown while it lasts. */
-  break_glass: { id: string; starts_at: string; ends_at: string } | null;
-  carers: Carer[];
-}
+export type Signposting = S['Signposting'];
 
-export interface SearchResult {
-  child_id: string;
-  given_names: string;
-  family_name: string;
-  date_of_birth: string | null;
-  postcode_district: string | null;
-  score: number;
-  shielded: boolean;
-  on_my_team: boolean;
-}
+export type SearchResult = S['SearchResults']['results'][number];
 
-export type Significance = 'routine' | 'notable' | 'serious';
+export type Significance = S['AccountEntry']['significance'];
 
-export interface Entry {
-  id: string;
-  child_id: string;
-  occurred_on: string;
-  occurred_time: string | null;
-  agency_id: string;
-  agency_name: string;
-  agency_kind: string;
-  author_id: string;
-  author_name: string;
-  type: string;
-  significance: Significance;
-  summary: string;
-  detail: string;
-  recorded_at: string;
-  version: number;
-  lineage_id: string;
-  supersedes_id: string | null;
-  correction_reason: string | null;
-  source: { kind: 'practitioner' | 'forum'; thread_id: string | null };
-  family_visibility?: FamilyVisibility;
-}
+export type Entry = S['AccountEntry'];
 
-export interface ContactSeries {
-  granularity: string;
-  buckets: { start: string; end: string; label: string }[];
-  agencies: { agency_id: string; name: string; kind: string; counts: number[]; total: number }[];
-  flags: { kind: 'sudden_rise' | 'long_gap' | 'stopped_seeing'; agency_id: string; bucket_index: number; explanation: string }[];
-}
+export type ContactSeries = S['AccountContactSeries'];
 
-export interface Term {
-  term: string;
-  display: string;
-  phrase: boolean;
-  weight: number;
-  count: number;
-  entry_ids: string[];
-}
+export type Term = S['AccountWordTerm'];
 
-export interface Person {
-  id: string;
-  name: string;
-  relationship: string;
-  category: 'family' | 'household' | 'carer' | 'community' | 'professional';
-  lives_with_child: boolean;
-  since: string | null;
-  date_of_birth: string | null;
-  adult: boolean;
-  verified: boolean;
-  verified_by_agency_id: string | null;
-  notes: string;
-  user_id: string | null;
-}
+export type Person = S['AccountPerson'];
 
-export interface Finding {
-  kind: string;
-  severity: 'info' | 'warning' | 'serious';
-  explanation: string;
-  person_ids: string[];
-  facts: string[];
-}
+export type Finding = S['AccountFinding'];
 
-export interface Wheel {
-  child: { id: string; name: string; age: number | null };
-  people: Person[];
-  findings: Finding[];
-}
+export type Wheel = Got<'/api/v1/children/{child_id}/wheel'>;
 
-export interface RelationshipType {
-  code: string;
-  label: string;
-  category: Person['category'];
-}
+export type RelationshipType = Got<'/api/v1/relationship-types'>['types'][number];
 
-export interface Thread {
-  id: string;
-  category: 'observation' | 'progress' | 'concern' | 'question';
-  title: string;
-  author_id: string;
-  author_name: string;
-  created_at: string;
-  post_count: number;
-  last_post_at: string;
-  promoted_entry_id: string | null;
-  family_visibility?: FamilyVisibility;
-}
+export type Thread = S['AccountThread'];
 
-export interface Post {
-  id: string;
-  thread_id: string;
-  author_id: string;
-  author_name: string;
-  body: string;
-  created_at: string;
-  edited_at: string | null;
-  versions: number;
-  reply_to: string | null;
-  mentions: string[];
-}
+export type Post = S['AccountPost'];
 
-export interface FeedItem {
-  id: string;
-  at: string;
-  child_id: string;
-  child_name: string;
-  kind: 'chronology_entry' | 'forum_post' | 'team_change' | 'wheel_person' | 'finding' | 'mention';
-  summary: string;
-  actor_name: string;
-  significance: Significance | null;
-}
+export type FeedItem = S['AccountFeedItem'];
 
-export interface Alert {
-  id: string;
-  at: string;
-  child_id: string;
-  child_name: string;
-  kind: string;
-  summary: string;
-  read: boolean;
-}
+export type Alert = S['AccountAlert'];
 
-export interface AuditRecord {
-  chain: number;
-  seq: number;
-  at: string;
-  actor_id: string;
-  actor_name?: string; // in a child's audit trail and the auditors' view
-  child_name?: string; // in the auditors' view
-  action_label?: string; // in the auditors' view
-  actor_role: string;
-  authority_id: string;
-  action: string;
-  child_id: string;
-  target_id: string;
-  reason: string;
-  outcome: string;
-  why: string;
-  detail: unknown;
-  client: string;
-  found_children: string[];
-}
+export type AuditRecord = S['AuditRecord'];
 
-export interface AuditAction {
-  action: string;
-  label: string;
-  kind: string;
-}
+export type LocalAuthority = S['Authority'];
 
-export interface AuditPage {
-  records: AuditRecord[];
-  next: string | null;
-}
+export type SourceRecord = S['SourceRecord'];
 
-export interface AuditFoundChild {
-  child_id: string;
-  given_names: string;
-  family_name: string;
-  date_of_birth: string | null;
-  postcode: string;
-  shielded: boolean;
-}
+export type ReviewSummary = S['ReviewSummary'];
 
-export interface AuditFoundUser {
-  user_id: string;
-  username: string;
-  display_name: string;
-  job_title: string;
-  role: string;
-  agency_name: string;
-}
+export type ReviewEvidence = ReviewCandidate['evidence'][number];
 
-export interface MisuseFlag {
-  id: string;
-  kind: string;
-  user_id: string;
-  user_name: string;
-  child_id: string;
-  child_name: string;
-  day: string;
-  explanation: string;
-  record_refs: { chain: number; seq: number }[];
-  found_at: string;
-  reviewed_at: string | null;
-  reviewed_by: string;
-  reviewed_by_name: string;
-  review_note: string;
-  records?: AuditRecord[];
-}
+export type ReviewCandidate = S['ReviewDetail']['candidates'][number];
 
-export interface MisuseRun {
-  records: number;
-  flags: number;
-  new_flags: number;
-  seconds: number;
-}
-
-export interface LocalAuthority {
-  id: string;
-  code: string;
-  name: string;
-  require_second_factor: boolean;
-}
-
-/** One record of a source feed as imported (provenance). */
-export interface SourceRecord {
-  id: string;
-  source: string;
-  record_id: string;
-  child_id: string | null;
-  given_name: string;
-  family_name: string;
-  date_of_birth: string | null;
-  sex: string | null;
-  postcode: string;
-  address: string;
-  nhs_number: string;
-  upn: string;
-  attributes: Record<string, string>;
-  imported_at: string;
-}
-
-export interface ReviewSummary {
-  id: string;
-  created_at: string;
-  source: string;
-  record_id: string;
-  given_name: string;
-  family_name: string;
-  date_of_birth: string | null;
-  candidates: number;
-  best_probability: number;
-}
-
-export interface ReviewEvidence {
-  field: string;
-  outcome: string;
-  level: number;
-  weight: number;
-}
-
-export interface ReviewCandidate {
-  child: {
-    id: string;
-    authority_id: string;
-    given_names: string;
-    family_name: string;
-    date_of_birth: string | null;
-    sex: string;
-    address: string;
-    postcode: string;
-    nhs_number: string;
-    upn: string;
-    shielded: boolean;
-  };
-  probability: number;
-  weight: number;
-  evidence: ReviewEvidence[];
-  sources: SourceRecord[];
-}
-
-export interface ReviewDetail {
-  id: string;
-  status: 'open' | 'matched' | 'not_matched';
-  created_at: string;
-  decided_by: string | null;
-  decided_at: string | null;
-  decided_child_id: string | null;
-  reason: string | null;
-  record: SourceRecord;
-  candidates: ReviewCandidate[];
-}
+export type ReviewDetail = S['ReviewDetail'];
 
 // --- Early help (issue 7) ---------------------------------------------------------------------
 
-export interface EarlyHelpPerson {
-  user_id: string;
-  name: string;
-}
+export type EarlyHelpPerson = S['EarlyHelpPerson'];
 
-export interface EarlyHelpElementInfo {
-  code: string;
-  domain: string;
-  domain_label: string;
-  label: string;
-}
+/** An element of the CAF structure (GET /api/v1/early-help/elements). */
+export type EarlyHelpElementInfo = S['EarlyHelpElement'];
 
 export interface EarlyHelpElement {
   code: string;
@@ -481,170 +108,43 @@ export interface EarlyHelpContent {
   conclusion: string;
   agreed_needs: EarlyHelpNeed[];
 }
+// The draft form edits the content the server sends and sends it back: both directions checked.
+export type ContentAsSent = Fits<S['EarlyHelpContentView'], EarlyHelpContent>;
+export type ContentAsSaved = Fits<EarlyHelpContent, S['EarlyHelpContent']>;
 
-export interface EarlyHelpVersion {
-  number: number;
-  locked: boolean;
-  created_at: string;
-  created_by: EarlyHelpPerson;
-  completed_at: string | null;
-  completed_by: EarlyHelpPerson | null;
-  content: EarlyHelpContent;
-}
+export type EarlyHelpVersion = S['EarlyHelpAssessment']['versions'][number];
 
-export interface EarlyHelpMeeting {
-  id: string;
-  held_on: string;
-  attendees: string[];
-  decisions: string;
-  recorded_by: EarlyHelpPerson;
-  recorded_at: string;
-}
+export type EarlyHelpMeeting = S['EarlyHelpMeeting'];
 
-export interface EarlyHelpAction {
-  id: string;
-  description: string;
-  owner: EarlyHelpPerson;
-  due_on: string;
-  status: 'not_started' | 'in_progress' | 'done' | 'cancelled';
-  overdue: boolean;
-  need_id: string | null;
-  meeting_id: string | null;
-  updated_at: string;
-}
+export type EarlyHelpAction = S['EarlyHelpAction'];
 
-export interface EarlyHelpReview {
-  id: string;
-  held_on: string;
-  version_reviewed: number;
-  progress: { need_id: string; progress: string; note: string }[];
-  summary: string;
-  recorded_by: EarlyHelpPerson;
-  recorded_at: string;
-}
+export type EarlyHelpReview = S['EarlyHelpReview'];
 
-export interface EarlyHelpAssessment {
-  id: string;
-  child_id: string;
-  stage: 'draft' | 'completed' | 'plan' | 'review' | 'closed';
-  revision: number;
-  lead_professional: EarlyHelpPerson;
-  lead_history: { lead: EarlyHelpPerson; by: EarlyHelpPerson; reason: string; at: string }[];
-  opened_at: string;
-  opened_by: EarlyHelpPerson;
-  closed_at: string | null;
-  closed_by: EarlyHelpPerson | null;
-  outcome: string | null;
-  outcome_label: string | null;
-  closure_summary: string;
-  versions: EarlyHelpVersion[];
-  meetings: EarlyHelpMeeting[];
-  actions: EarlyHelpAction[];
-  reviews: EarlyHelpReview[];
-}
+export type EarlyHelpAssessment = S['EarlyHelpAssessment'];
 
 // --- The family portal (issue 5) ---------------------------------------------------------------
 
-export interface FamilyVisibility {
-  visibility: 'team' | 'team_and_family';
-  restriction_reason: string | null;
-  restriction_text: string;
-  review: 'none' | 'pending' | 'confirmed' | 'lifted';
-}
+export type FamilyVisibility = S['FamilyVisibility'];
 
-export interface FamilyInvitation {
-  id: string;
-  relation: 'parent_carer' | 'young_person';
-  name: string;
-  invited_by_name: string;
-  created_at: string;
-  expires_at: string;
-  redeemed_at: string | null;
-  failed_checks: number;
-  status: 'pending' | 'redeemed' | 'expired' | 'cancelled';
-  code?: string;
-}
+export type FamilyInvitation = S['FamilyInvitation'];
 
-export interface FamilyMember {
-  user_id: string;
-  display_name: string;
-  username: string;
-  relation: 'parent_carer' | 'young_person';
-  active: boolean;
-  second_factor: boolean;
-  linked_at: string;
-}
+export type FamilyMember = S['FamilyMember'];
 
-export interface FamilyRestriction extends FamilyVisibility {
-  subject_id: string;
-  subject_kind: 'entry' | 'thread' | 'assessment';
-  title: string;
-  set_by_name: string;
-  set_at: string;
-  reviewed_by_name: string | null;
-  reviewed_at: string | null;
-}
+export type FamilyRestriction = S['FamilyRestriction'];
 
-export interface FamilyEntry {
-  id: string;
-  child_id: string;
-  kind: 'thoughts' | 'response' | 'disagreement';
-  about_entry_id: string | null;
-  about_kind: 'entry' | 'assessment' | null;
-  text: string;
-  author_name: string;
-  relation: 'parent_carer' | 'young_person';
-  created_at: string;
-}
+export type FamilyRelease = S['FamilyRelease'];
 
-export interface FamilyChildSummary {
-  child_id: string;
-  name: string;
-  relation: 'parent_carer' | 'young_person';
-}
+export type ReleaseOutcome = S['FamilyReleaseOutcome'];
 
-export interface FamilyVisibleEntry {
-  id: string;
-  lineage_id: string;
-  occurred_on: string;
-  occurred_time: string | null;
-  agency_name: string;
-  author_name: string;
-  type: string;
-  significance: Significance;
-  summary: string;
-  detail: string;
-  recorded_at: string;
-  corrected: boolean;
-}
+export type FamilyEntry = S['FamilyEntry'];
 
-export interface FamilyChild {
-  child: FamilyChildSummary;
-  date_of_birth: string | null;
-  team: { name: string; role: string; agency_name: string; agency_phone: string; agency_email: string; lead: boolean }[];
-  entries: FamilyVisibleEntry[];
-  threads: { id: string; title: string; author_name: string; created_at: string; posts: { id: string; author_name: string; body: string; created_at: string }[] }[];
-  my_entries: FamilyEntry[];
-  early_help: FamilyAssessment[];
-}
+export type FamilyChildSummary = S['FamilyChildSummary'];
 
-// An early help assessment as the family sees it: the version of record, never a draft.
-export interface FamilyAssessment {
-  id: string;
-  stage: string;
-  element_labels: Record<string, string>;
-  lead_professional_name: string;
-  version: number;
-  completed_at: string;
-  content: EarlyHelpContent;
-  meetings: { held_on: string; decisions: string }[];
-  actions: { description: string; owner_name: string; owner_agency: string; due_on: string; status: string; overdue: boolean; need_id: string | null }[];
-  reviews: { held_on: string; progress: { need_id: string; progress: string; note?: string }[]; summary: string }[];
-  closed_at: string | null;
-  outcome: string | null;
-  outcome_label: string | null;
-  closure_summary: string;
-}
+export type FamilyVisibleEntry = S['FamilyVisibleEntry'];
+
+export type FamilyChild = S['FamilyChild'];
+
+export type FamilyAssessment = S['FamilyAssessment'];
 
 export type BreakGlassReason =
   | 'immediate_risk'
@@ -654,85 +154,39 @@ export type BreakGlassReason =
   | 'court_or_police_requirement';
 
 /** Emergency, time-limited read access to a child's account, and its review (docs/access.md). */
-export interface BreakGlass {
-  id: string;
-  child_id: string;
-  child_name: string;
-  user_id: string;
-  user_name: string;
-  user_job_title: string;
-  user_agency: string;
-  reason_code: BreakGlassReason;
-  reason: string;
-  starts_at: string;
-  ends_at: string;
-  active: boolean;
-  reads: number;
-  ended_early_at: string | null;
-  ended_by: string | null;
-  reviewed_at: string | null;
-  reviewed_by: string | null;
-  review_note: string | null;
-  justified: boolean | null;
-}
+export type BreakGlass = S['BreakGlass'];
 
-/** A request to join a child's team, and its decision. */
-export interface JoinRequest {
-  id: string;
-  child_id: string;
-  child_name: string;
-  user_id: string;
-  user_name: string;
-  user_job_title: string;
-  user_agency: string;
-  role: string;
-  reason: string;
-  created_at: string;
-  status: 'pending' | 'approved' | 'declined' | 'withdrawn';
-  automatic: boolean;
-  decided_by: string | null;
-  decided_at: string | null;
-  decision_reason: string | null;
-  escalated_at: string | null;
-}
+export type JoinRequest = S['JoinRequest'];
 
-export interface ChildMerge {
-  id: string;
-  survivor_id: string;
-  merged_id: string;
-  moved_source_records: string[];
-  merged_by: string;
-  merged_at: string;
-  reason: string;
-  unmerged_by: string | null;
-  unmerged_at: string | null;
-  unmerge_reason: string | null;
-}
+export type ChildMerge = S['Merge'];
 
 /** An import of a source feed into the national index (GET /api/v1/index/imports/{id}). */
-export interface ImportJob {
-  id: string;
-  state: 'receiving' | 'queued' | 'running' | 'done' | 'failed';
-  source: string | null;
-  filename: string | null;
-  created_by: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  bytes_received: number;
-  parts: number;
-  stage: 'read' | 'link' | 'write' | null;
-  progress: number;
-  rows_read: number;
-  to_import: number;
-  imported: number;
-  created: number;
-  matched: number;
-  queued_for_review: number;
-  unchanged: number;
-  updated: number;
-  bad_rows_total: number;
-  bad_rows?: { line: number; reason: string }[];
-  children_before: number;
-  error: string | null;
-}
+export type ImportJob = S['ImportJob'];
+
+// --- Shapes the pages read whole ----------------------------------------------------------------
+
+/** POST /api/v1/children/{id}/chronology/import. */
+export type ImportReport = S['AccountImportReport'];
+/** GET /api/v1/children/{id}/early-help: the assessments and the CAF's elements. */
+export type EarlyHelpList = Got<'/api/v1/children/{child_id}/early-help'>;
+/** GET /api/v1/authority/family-settings. */
+export type FamilySettings = S['FamilySettings'];
+/** GET /api/v1/me/caseload: a manager's worker and the children the manager may see. */
+export type WorkerCaseload = Got<'/api/v1/me/caseload'>['workers'][number];
+
+// --- The auditors' view and misuse detection (issue 14) ---------------------------------------
+
+/** The JSON body of a 200 answer to POST `path`. */
+type Posted<P extends keyof paths> = paths[P] extends { post: { responses: { 200: { content: { 'application/json': infer B } } } } } ? B : never;
+
+/** GET /api/v1/audit/actions: an action, the words the pages show for it, and its kind. */
+export type AuditAction = Got<'/api/v1/audit/actions'>['actions'][number];
+/** GET /api/v1/audit/records: one page, newest first. */
+export type AuditPage = Got<'/api/v1/audit/records'>;
+/** POST /api/v1/audit/children/find. */
+export type AuditFoundChild = Posted<'/api/v1/audit/children/find'>['children'][number];
+/** POST /api/v1/audit/users/find. */
+export type AuditFoundUser = Posted<'/api/v1/audit/users/find'>['users'][number];
+export type MisuseFlag = S['MisuseFlag'];
+/** POST /api/v1/audit/misuse/runs. */
+export type MisuseRun = Posted<'/api/v1/audit/misuse/runs'>;

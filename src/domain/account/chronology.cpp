@@ -110,14 +110,14 @@ Status ValidateEntry(const ChronologyEntry& entry, const Date& today) {
                                      {"author_id", &entry.author_id}}) {
     if (IsBlank(*value)) return Error::Invalid(std::string(field), "is required");
   }
-  if (IsBlank(entry.summary)) return Error::Invalid("summary", "is required");
+  if (IsBlank(entry.summary)) return Error::Invalid("summary", "Enter a summary of what happened");
   if (auto s = CheckText("summary", entry.summary, kMaxSummaryChars, false); !s) return s;
   if (auto s = CheckText("detail", entry.detail, kMaxDetailChars, true); !s) return s;
-  if (!entry.occurred_on.IsValid()) return Error::Invalid("occurred_on", "is not a valid date");
-  if (entry.occurred_on > today) return Error::Invalid("occurred_on", "is in the future");
-  if (entry.occurred_on.year < 1900) return Error::Invalid("occurred_on", "is before 1900");
+  if (!entry.occurred_on.IsValid()) return Error::Invalid("occurred_on", "Enter a real date for the event");
+  if (entry.occurred_on > today) return Error::Invalid("occurred_on", "The date of the event must be today or in the past");
+  if (entry.occurred_on.year < 1900) return Error::Invalid("occurred_on", "The date of the event must be after 1899");
   if (entry.occurred_time && !entry.occurred_time->IsValid()) {
-    return Error::Invalid("occurred_time", "is not a valid time of day");
+    return Error::Invalid("occurred_time", "Enter the time like 14:30");
   }
   if (entry.version < 1) return Error::Invalid("version", "must be at least 1");
   if (entry.version > 1) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 #include <unordered_map>
 
@@ -82,21 +83,38 @@ std::string_view Unit(Granularity g, int n) {
   return n == 1 ? "month" : "months";
 }
 
-void FlagRises(const AgencySeries& series, const Bucketing& bucketing, Granularity granularity,
-               const SeriesOptions& options, std::vector<ContactFlag>& flags) {
+// "3 times in 1,000": a probability as people read it.
+std::string Chance(double p) {
+  if (p < 0.001) return "less than 1 time in 1,000";
+  if (p < 0.01) return fmt::format("about {} times in 1,000", std::max(1, static_cast<int>(std::lround(p * 1000))));
+  return fmt::format("about {} times in 100", std::max(1, static_cast<int>(std::lround(p * 100))));
+}
+
+void FlagRises(const std::vector<int>& counts, const std::vector<Bucket>& buckets, const Bucketing& bucketing,
+               Granularity granularity, const SeriesOptions& options, std::vector<ContactFlag>& flags) {
   const auto window = static_cast<size_t>(std::max(1, options.rise_baseline_buckets));
-  for (size_t i = window; i < series.counts.size(); ++i) {
+  const auto min_history = static_cast<size_t>(std::max(1, options.rise_min_history));
+  for (size_t i = min_history; i < counts.size(); ++i) {
+    // History: complete buckets only (a bucket before i is complete unless i is too).
+    const size_t first = i > window ? i - window : 0;
     int sum = 0;
-    for (size_t j = i - window; j < i; ++j) sum += series.counts[j];
-    const double baseline = static_cast<double>(sum) / static_cast<double>(window);
-    const int count = series.counts[i];
-    if (count < options.rise_min_count || count < options.rise_factor * baseline) continue;
-    ContactFlag flag{ContactFlagKind::kSuddenRise, series.agency_id, i, bucketing.buckets()[i].start};
+    for (size_t j = first; j < i; ++j) sum += counts[j];
+    const auto history = static_cast<int>(i - first);
+    const double mean = static_cast<double>(sum) / history;
+    const double rate = std::max(mean, options.rise_min_rate);
+    const int count = counts[i];
+    if (count <= rate) continue;
+    const double p = PoissonUpperTail(count, rate);
+    if (p >= options.rise_p) continue;
+    ContactFlag flag{ContactFlagKind::kSuddenRise, "", i, buckets[i].start};
     flag.count = count;
-    flag.baseline = baseline;
-    flag.explanation = fmt::format("{} contacts in {}, against an average of {:.1f} a {} over the previous {} {}.",
-                                   count, bucketing.Describe(i), baseline, Unit(granularity, 1), window,
-                                   Unit(granularity, static_cast<int>(window)));
+    flag.baseline = rate;
+    flag.p_value = p;
+    flag.explanation = fmt::format(
+        "{} contacts across all agencies in {}{}, against an average of {:.1f} a {} over the previous {} {}: a rise "
+        "this large would happen by chance {}.",
+        count, bucketing.Describe(i), buckets[i].partial ? " so far" : "", mean, Unit(granularity, 1), history,
+        Unit(granularity, history), Chance(p));
     flags.push_back(std::move(flag));
   }
 }
@@ -167,6 +185,21 @@ void FlagStopped(const AgencySeries& series, std::vector<int64_t>& days, const B
 
 Date WeekStart(const Date& date) { return Date::FromDays(date.ToDays() - DayOfWeek(date)); }
 
+double PoissonUpperTail(int k, double rate) {
+  if (k <= 0) return 1.0;
+  // Sum the tail's terms in log space from k upwards until they no longer matter: exact for
+  // small rates, and no underflow of e^-rate for large ones.
+  const double log_rate = std::log(rate);
+  double p = 0;
+  for (int i = k;; ++i) {
+    const double term = std::exp(-rate + i * log_rate - std::lgamma(i + 1.0));
+    p += term;
+    if (i > rate && term < p * 1e-15) break;
+    if (i - k > 100'000) break;
+  }
+  return std::min(1.0, p);
+}
+
 std::string_view ToString(Granularity granularity) {
   switch (granularity) {
     case Granularity::kAuto:
@@ -228,6 +261,8 @@ Result<ContactSeries> ComputeContactSeries(std::span<const ContactEvent> events,
   }
   const Bucketing bucketing(series.granularity, from, to);
   series.buckets = bucketing.buckets();
+  for (Bucket& b : series.buckets) b.partial = b.end.ToDays() > today.ToDays() + 1;
+  series.totals.assign(series.buckets.size(), 0);
 
   struct Accumulator {
     AgencySeries series;
@@ -247,6 +282,7 @@ Result<ContactSeries> ComputeContactSeries(std::span<const ContactEvent> events,
     if (const auto index = bucketing.IndexOf(e.day)) {
       ++acc.series.counts[*index];
       ++acc.series.total;
+      ++series.totals[*index];
     }
   }
 
@@ -254,10 +290,10 @@ Result<ContactSeries> ComputeContactSeries(std::span<const ContactEvent> events,
       options.gap_min_buckets > 0 ? options.gap_min_buckets : (series.granularity == Granularity::kWeek ? 4 : 2);
   std::sort(by_agency.begin(), by_agency.end(),
             [](const Accumulator& a, const Accumulator& b) { return a.series.agency_id < b.series.agency_id; });
+  FlagRises(series.totals, series.buckets, bucketing, series.granularity, options, series.flags);
   for (auto& acc : by_agency) {
     AgencySeries& s = acc.series;
     s.last_contact = Date::FromDays(*std::max_element(acc.days.begin(), acc.days.end()));
-    FlagRises(s, bucketing, series.granularity, options, series.flags);
     FlagGaps(s, bucketing, series.granularity, min_gap, series.flags);
     FlagStopped(s, acc.days, bucketing, today, options, series.flags);
     series.agencies.push_back(std::move(s));

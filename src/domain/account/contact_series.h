@@ -1,7 +1,8 @@
-// Agency contact over time: how often each agency saw the child, per UK-local week (Monday to
-// Sunday) or calendar month, with every empty bucket present so a line graph shows the gaps, and
-// flags for the three patterns serious case reviews keep finding: a sudden rise in contact, a
-// long gap, and an agency that stopped seeing the child.
+// Agency contact over time: how often each agency saw the child, and all agencies together, per
+// UK-local week (Monday to Sunday) or calendar month, with every empty bucket present so a line
+// graph shows the gaps, the bucket still under way marked as such (it is not a drop), and flags
+// for the three patterns serious case reviews keep finding: a rise in contact too large to be
+// chance given the child's own history, a long gap, and an agency that stopped seeing the child.
 //
 // Bucket boundaries are UK local midnights (Europe/London, see uk_time.h), so a week containing
 // a clock change is 167 or 169 hours long and an event at 00:30 BST belongs to the UK date it
@@ -44,11 +45,16 @@ struct SeriesOptions {
   // kAuto chooses weeks when the range spans at most this many weeks, months beyond.
   int max_auto_weeks = 26;
 
-  // Sudden rise: a bucket with at least rise_min_count contacts and at least rise_factor times
-  // the mean of the agency's previous rise_baseline_buckets buckets (all inside the range).
-  int rise_min_count = 3;
-  double rise_factor = 2.0;
-  int rise_baseline_buckets = 4;
+  // Sudden rise, on all agencies together: the child's own history is the mean of up to
+  // rise_baseline_buckets complete buckets before this one (at least rise_min_history of them,
+  // inside the range), taken as a Poisson rate no lower than rise_min_rate; the bucket is
+  // flagged when a count at least as high would happen by chance with probability below
+  // rise_p. The bucket under way counts what it has so far against a whole bucket's rate (so it
+  // is flagged only when it is already remarkable).
+  int rise_baseline_buckets = 6;
+  int rise_min_history = 3;
+  double rise_min_rate = 0.5;
+  double rise_p = 0.01;
 
   // Long gap: at least this many consecutive empty buckets between two buckets with contact.
   // Zero picks the default for the granularity: 4 weeks or 2 months.
@@ -63,10 +69,11 @@ struct SeriesOptions {
 };
 
 struct Bucket {
-  Date start;          // UK date of the first day (a Monday, or the 1st of a month)
-  Date end;            // UK date of the day after the last day (exclusive)
-  TimePoint start_at;  // UK midnight at `start`, as an instant
-  TimePoint end_at;    // UK midnight at `end`, as an instant
+  Date start;            // UK date of the first day (a Monday, or the 1st of a month)
+  Date end;              // UK date of the day after the last day (exclusive)
+  TimePoint start_at;    // UK midnight at `start`, as an instant
+  TimePoint end_at;      // UK midnight at `end`, as an instant
+  bool partial = false;  // not over yet (it holds days after `today`): its count is so far
 };
 
 struct AgencySeries {
@@ -82,12 +89,13 @@ std::string_view ToString(ContactFlagKind kind);
 
 struct ContactFlag {
   ContactFlagKind kind;
-  std::string agency_id;
+  std::string agency_id;  // empty for a flag on all agencies together (sudden rise)
   size_t bucket = 0;  // index of the bucket the flag points at (the rise, or the first empty
                       // bucket of a gap or of the silence)
   Date bucket_start;
   int count = 0;                     // sudden rise: contacts in the bucket
-  double baseline = 0;               // sudden rise: trailing mean; stopped: contact weeks in the window
+  double baseline = 0;               // sudden rise: the rate expected; stopped: contact weeks in the window
+  double p_value = 1;                // sudden rise: P(at least `count` | baseline), Poisson
   int empty_buckets = 0;             // long gap: length; stopped: silent weeks so far
   std::optional<Date> last_contact;  // stopped: UK date of the last contact
   std::string explanation;           // one sentence for the practitioner, with the numbers
@@ -96,9 +104,14 @@ struct ContactFlag {
 struct ContactSeries {
   Granularity granularity = Granularity::kWeek;  // never kAuto: what was chosen
   std::vector<Bucket> buckets;
+  std::vector<int> totals;             // all agencies together, one per bucket
   std::vector<AgencySeries> agencies;  // every agency in the input, ordered by id
-  std::vector<ContactFlag> flags;      // by agency, then bucket
+  std::vector<ContactFlag> flags;      // by agency (all agencies first), then bucket
 };
+
+// P(X >= k) for X ~ Poisson(rate), rate > 0: the chance of at least k contacts in a bucket
+// whose expected count is `rate`.
+double PoissonUpperTail(int k, double rate);
 
 // Fails (Error::Invalid "from"/"to") when the range is empty or reversed, or longer than 50
 // years (guarding against a malformed date producing millions of buckets). No events yields a

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace kith::domain {
 namespace {
 
@@ -157,32 +159,82 @@ TEST(ContactSeriesTest, AgencySeenOnlyBeforeTheRangeIsListedWithZeros) {
   EXPECT_EQ(s->agencies[0].last_contact, (Date{2024, 12, 2}));
 }
 
-TEST(ContactFlagsTest, SuddenRiseAgainstTrailingBaseline) {
+TEST(ContactFlagsTest, SuddenRiseIsUnlikelyByChanceGivenTheChildsOwnHistory) {
   const auto events = Weekly("police", kMonday, {1, 1, 1, 1, 5});
   const Date today = AddDays(kMonday, 7 * 4 + 6);
   auto s = ComputeContactSeries(events, today, WeeksFrom(kMonday, today));
   ASSERT_TRUE(s);
   ASSERT_THAT(Kinds(*s), ElementsAre(ContactFlagKind::kSuddenRise));
   const ContactFlag& f = s->flags[0];
-  EXPECT_EQ(f.agency_id, "police");
+  EXPECT_EQ(f.agency_id, "") << "a rise is judged on all agencies together";
   EXPECT_EQ(f.bucket, 4u);
   EXPECT_EQ(f.bucket_start, AddDays(kMonday, 28));
   EXPECT_EQ(f.count, 5);
   EXPECT_DOUBLE_EQ(f.baseline, 1.0);
-  EXPECT_THAT(f.explanation, ::testing::HasSubstr("5 contacts in the week beginning "));
+  EXPECT_NEAR(f.p_value, 0.0036598468, 1e-9);  // P(X >= 5) for X ~ Poisson(1)
+  EXPECT_THAT(f.explanation, ::testing::HasSubstr("5 contacts across all agencies in the week beginning "));
+  EXPECT_THAT(f.explanation, ::testing::HasSubstr("by chance about 4 times in 1,000"));
   EXPECT_THAT(f.explanation, ::testing::Not(::testing::HasSubstr("police")))
       << "the agency is a field of the flag; the text is for a person";
   EXPECT_EQ(ToString(f.kind), "sudden_rise");
 }
 
-TEST(ContactFlagsTest, NoSuddenRiseBelowMinimumOrBelowFactor) {
-  const Date today = AddDays(kMonday, 7 * 4 + 6);
+// Issue 15: six "sudden rise" flags came from months with three contacts.
+TEST(ContactFlagsTest, NoRiseWhereChanceExplainsItOrThereIsTooLittleHistory) {
+  const Date today = AddDays(kMonday, 7 * 6 + 6);
   for (const auto& counts : {std::vector<int>{1, 1, 1, 1, 2}, std::vector<int>{2, 2, 2, 2, 3},
-                             std::vector<int>{0, 0, 0, 6}}) {  // too little history
+                             std::vector<int>{1, 0, 1, 0, 1, 1, 3},  // three after about one in two
+                             std::vector<int>{0, 0, 0, 0, 3},        // three after none: the rate floor
+                             std::vector<int>{0, 9}}) {              // too little history
     auto s = ComputeContactSeries(Weekly("police", kMonday, counts), today, WeeksFrom(kMonday, today));
     ASSERT_TRUE(s);
     EXPECT_THAT(Kinds(*s), IsEmpty()) << counts.back();
   }
+}
+
+TEST(ContactFlagsTest, RisesAreJudgedOnAllAgenciesTogether) {
+  // Neither agency alone is remarkable (4 against 1 a week); together 8 against 2 are.
+  auto events = Weekly("police", kMonday, {1, 1, 1, 1, 4});
+  const auto school = Weekly("school", kMonday, {1, 1, 1, 1, 4});
+  events.insert(events.end(), school.begin(), school.end());
+  const Date today = AddDays(kMonday, 7 * 4 + 6);
+  auto s = ComputeContactSeries(events, today, WeeksFrom(kMonday, today));
+  ASSERT_TRUE(s);
+  EXPECT_THAT(s->totals, ElementsAre(2, 2, 2, 2, 8));
+  ASSERT_THAT(Kinds(*s), ElementsAre(ContactFlagKind::kSuddenRise));
+  EXPECT_EQ(s->flags[0].count, 8);
+  EXPECT_LT(s->flags[0].p_value, 0.01);
+}
+
+TEST(ContactSeriesTest, TheBucketUnderWayIsMarkedPartialNotADrop) {
+  // Three weeks of four contacts, then one so far on the Tuesday of the fourth week.
+  const auto events = Weekly("hv", kMonday, {4, 4, 4, 1});
+  const Date tuesday = AddDays(kMonday, 7 * 3 + 1);
+  auto s = ComputeContactSeries(events, tuesday, WeeksFrom(kMonday, tuesday));
+  ASSERT_TRUE(s);
+  ASSERT_THAT(s->buckets, SizeIs(4));
+  EXPECT_FALSE(s->buckets[2].partial);
+  EXPECT_TRUE(s->buckets[3].partial);
+  EXPECT_THAT(Kinds(*s), IsEmpty());
+  // On the Sunday the week is complete.
+  auto sunday = ComputeContactSeries(events, AddDays(kMonday, 7 * 3 + 6), WeeksFrom(kMonday, AddDays(kMonday, 27)));
+  ASSERT_TRUE(sunday);
+  EXPECT_FALSE(sunday->buckets[3].partial);
+  // A bucket under way that is already remarkable is flagged, saying "so far".
+  auto surge = Weekly("hv", kMonday, {1, 1, 1});
+  for (int i = 0; i < 5; ++i) surge.push_back(At("hv", AddDays(kMonday, 21 + i % 2)));
+  auto early = ComputeContactSeries(surge, tuesday, WeeksFrom(kMonday, tuesday));
+  ASSERT_TRUE(early);
+  ASSERT_THAT(Kinds(*early), ElementsAre(ContactFlagKind::kSuddenRise));
+  EXPECT_THAT(early->flags[0].explanation, ::testing::HasSubstr("so far"));
+}
+
+TEST(PoissonUpperTailTest, KnownValues) {
+  EXPECT_DOUBLE_EQ(PoissonUpperTail(0, 3.0), 1.0);
+  EXPECT_NEAR(PoissonUpperTail(1, 2.0), 1 - std::exp(-2.0), 1e-12);
+  EXPECT_NEAR(PoissonUpperTail(5, 1.0), 0.0036598468273437, 1e-12);
+  EXPECT_NEAR(PoissonUpperTail(3, 0.5), 0.0143876780, 1e-9);
+  EXPECT_NEAR(PoissonUpperTail(1000, 1000.0), 0.5042052, 1e-6);
 }
 
 TEST(ContactFlagsTest, LongGapBetweenContacts) {

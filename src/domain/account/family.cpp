@@ -55,10 +55,18 @@ constexpr std::array kEntryKinds = {
     Code<FamilyEntryKind>{FamilyEntryKind::kDisagreement, "disagreement"},
 };
 
-// Entry types whose records usually hold what the family cannot be told yet (a strategy
-// discussion before a section 47 enquiry, a police call-out, a referral by a third party).
-constexpr std::array<std::string_view, 5> kTeamOnlyByDefault = {"strategy_discussion", "police_call_out", "referral",
-                                                                "incident", kForumThreadSubject};
+constexpr std::array kReleaseStatuses = {
+    Code<ReleaseStatus>{ReleaseStatus::kPending, "pending"},
+    Code<ReleaseStatus>{ReleaseStatus::kAgreed, "agreed"},
+    Code<ReleaseStatus>{ReleaseStatus::kDeclined, "declined"},
+};
+
+// What these record is what a family cannot safely be told by default: who said what to whom
+// (a neighbour's report, a referrer), what an injury looked like to a clinician, what the
+// police found, what a strategy discussion or conference agreed before the family is told.
+constexpr std::array<std::string_view, 7> kSensitive = {
+    "incident", "hospital_attendance", "police_call_out", "strategy_discussion", "case_conference",
+    "referral", kForumThreadSubject};
 
 std::string CompactPostcode(std::string_view text) {
   std::string out;
@@ -78,6 +86,8 @@ std::string_view ToString(RestrictionReason r) { return CodeOf(kReasons, r); }
 std::string_view ToString(RestrictionReview r) { return CodeOf(kReviews, r); }
 std::string_view ToString(FamilyRelation r) { return CodeOf(kRelations, r); }
 std::string_view ToString(FamilyEntryKind k) { return CodeOf(kEntryKinds, k); }
+std::string_view ToString(ReleaseStatus s) { return CodeOf(kReleaseStatuses, s); }
+std::optional<ReleaseStatus> ParseReleaseStatus(std::string_view code) { return ParseCode(kReleaseStatuses, code); }
 std::optional<Visibility> ParseVisibility(std::string_view code) { return ParseCode(kVisibilities, code); }
 std::optional<RestrictionReason> ParseRestrictionReason(std::string_view code) { return ParseCode(kReasons, code); }
 std::optional<RestrictionReview> ParseRestrictionReview(std::string_view code) { return ParseCode(kReviews, code); }
@@ -111,44 +121,105 @@ std::string_view ToString(FamilyAction action) {
   return "unknown";
 }
 
-Visibility BuiltInDefault(std::string_view subject_type) {
-  return std::find(kTeamOnlyByDefault.begin(), kTeamOnlyByDefault.end(), subject_type) != kTeamOnlyByDefault.end()
-             ? Visibility::kTeam
-             : Visibility::kTeamAndFamily;
+bool IsSensitiveSubject(std::string_view subject_type) {
+  return std::find(kSensitive.begin(), kSensitive.end(), subject_type) != kSensitive.end();
+}
+
+std::span<const std::string_view> SensitiveSubjectTypes() { return kSensitive; }
+
+bool OnTheFloor(std::string_view subject_type, bool serious) { return serious || IsSensitiveSubject(subject_type); }
+
+Visibility DefaultVisibility(std::string_view subject_type, bool serious, std::optional<Visibility> authority_setting) {
+  if (OnTheFloor(subject_type, serious)) return Visibility::kTeam;
+  return authority_setting.value_or(Visibility::kTeam);
+}
+
+Status CheckAuthorityDefault(std::string_view subject_type, Visibility v) {
+  if (v == Visibility::kTeamAndFamily && IsSensitiveSubject(subject_type)) {
+    return Error::Invalid("defaults." + std::string(subject_type),
+                          "This type is safeguarding-sensitive: it is always kept within the team unless a "
+                          "practitioner shares an entry deliberately, so it cannot be shared by default.");
+  }
+  return Ok{};
 }
 
 Result<VisibilityRecord> ResolveVisibility(const std::optional<VisibilityChoice>& choice,
                                            Visibility default_visibility) {
   if (!choice) return VisibilityRecord{default_visibility, std::nullopt, "", RestrictionReview::kNone};
-  if (choice->visibility == Visibility::kTeamAndFamily) {
+  if (choice->visibility == Visibility::kTeamAndFamily || !choice->reason) {
     if (choice->reason || !choice->reason_text.empty()) {
-      return Error::Invalid("restriction_reason", "A reason is given only when restricting from the family.");
+      return Error::Invalid("restriction_reason", choice->visibility == Visibility::kTeamAndFamily
+                                                      ? "A reason is given only when keeping something from the family."
+                                                      : "Choose why this is kept from the family, or give no text.");
     }
-    return VisibilityRecord{Visibility::kTeamAndFamily, std::nullopt, "", RestrictionReview::kNone};
-  }
-  if (!choice->reason) {
-    return Error::Invalid("restriction_reason",
-                          "Say why this is kept from the family: risk_of_harm, third_party, police_investigation or "
-                          "other (with a text).");
+    return VisibilityRecord{choice->visibility, std::nullopt, "", RestrictionReview::kNone};
   }
   if (!utf8::IsValid(choice->reason_text) || utf8::Length(choice->reason_text) > kMaxRestrictionTextChars) {
-    return Error::Invalid("restriction_text", "At most 1000 characters of text.");
+    return Error::Invalid("restriction_text", "Describe the reason in at most 1000 characters.");
   }
   if (*choice->reason == RestrictionReason::kOther &&
       choice->reason_text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return Error::Invalid("restriction_text", "With the reason \"other\", describe the reason.");
+    return Error::Invalid("restriction_text", "Describe why this is kept from the family.");
   }
   return VisibilityRecord{Visibility::kTeam, choice->reason, choice->reason_text, RestrictionReview::kPending};
 }
 
-Result<VisibilityRecord> ReviewRestriction(const VisibilityRecord& current, bool lift) {
+Result<VisibilityRecord> ConfirmRestriction(const VisibilityRecord& current) {
   if (current.review != RestrictionReview::kPending) {
     return Error::Conflict("There is no restriction waiting for review here.");
   }
   VisibilityRecord out = current;
-  out.review = lift ? RestrictionReview::kLifted : RestrictionReview::kConfirmed;
-  if (lift) out.visibility = Visibility::kTeamAndFamily;
+  out.review = RestrictionReview::kConfirmed;
   return out;
+}
+
+std::vector<std::string> AgreementNeeded(const Holders& holders, std::string_view actor_agency_id) {
+  std::vector<std::string> out;
+  for (const auto* agency : {&holders.recording_agency_id, &holders.restricting_agency_id}) {
+    if (agency->empty() || *agency == actor_agency_id) continue;
+    if (std::find(out.begin(), out.end(), *agency) == out.end()) out.push_back(*agency);
+  }
+  return out;
+}
+
+Status CheckRestrict(const VisibilityRecord& current, const Holders& holders, std::string_view actor_agency_id) {
+  if (current.visibility != Visibility::kTeam || holders.restricting_agency_id.empty() ||
+      holders.restricting_agency_id == actor_agency_id) {
+    return Ok{};
+  }
+  // Held back by another agency. The recording agency stays a holder whoever sets the row, so
+  // only a hold by a third agency would be lost by replacing it.
+  if (current.reason) {
+    return Error::Conflict(
+        "Another agency has kept this from the family with a reason; only that agency can change it. Add what you "
+        "know to the entry or the forum instead.");
+  }
+  if (holders.restricting_agency_id != holders.recording_agency_id) {
+    return Error::Conflict(
+        "Another agency has kept this within the team; only that agency can change it. Add what you know to the "
+        "entry or the forum instead.");
+  }
+  return Ok{};
+}
+
+Result<VisibilityRecord> Release(const VisibilityRecord& current) {
+  if (current.visibility == Visibility::kTeamAndFamily) {
+    return Error::Conflict("This is already shared with the family.");
+  }
+  VisibilityRecord out = current;
+  out.visibility = Visibility::kTeamAndFamily;
+  if (out.reason) out.review = RestrictionReview::kLifted;
+  return out;
+}
+
+Status ValidateReleaseReason(std::string_view text, std::string_view field) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Error::Invalid(std::string(field), "Say why, for the record.");
+  }
+  if (!utf8::IsValid(text) || utf8::Length(text) > kMaxReleaseReasonChars) {
+    return Error::Invalid(std::string(field), "Give the reason in at most 1000 characters.");
+  }
+  return Ok{};
 }
 
 bool FamilyMaySee(const VisibilityRecord* record) {

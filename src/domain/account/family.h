@@ -13,8 +13,13 @@
 //   chronology entries and forum threads whose visibility is team_and_family, and the entries
 //   they wrote themselves. Anything without a recorded visibility counts as team only (fail
 //   closed).
-// - Restricting an entry from the family needs a reason from a fixed list; such restrictions go
-//   to the lead professional for review (confirm or lift).
+// - Nothing is shared with the family unless someone decides to share it (issue 15): every
+//   default is team only, except types an authority chose to share by default; safeguarding-
+//   sensitive types and serious entries stay team only whatever the authority chose (the floor).
+// - Restricting an entry from the family with a reason from a fixed list sends it to the lead
+//   professional for review (confirm). Releasing anything the team holds back to the family
+//   needs a recorded reason and the agreement of the agencies that hold it back: the agency
+//   that recorded it and the agency that restricted it (police above all).
 // Pure functions; safe from any thread.
 #pragma once
 
@@ -78,23 +83,75 @@ struct VisibilityChoice {
   std::string reason_text;
 };
 
-// The built-in default for a subject type (an entry type code or kForumThreadSubject), used
-// when the authority has set none: team only for strategy discussions, police call-outs,
-// referrals, incidents and forum threads (where practitioners share what they cannot yet say
-// to the family); team and family for everything else.
-Visibility BuiltInDefault(std::string_view subject_type);
+// Safeguarding-sensitive subject types: incidents, hospital attendances (injuries), police
+// call-outs, strategy discussions, case conferences, referrals, and forum threads (where
+// practitioners share what they cannot yet say to the family). What they record is kept from
+// the family unless someone shares it deliberately, whatever the authority's settings.
+bool IsSensitiveSubject(std::string_view subject_type);
+std::span<const std::string_view> SensitiveSubjectTypes();
 
-// The visibility to record. Without a choice the authority's default applies (a team-only
-// default needs no reason: it is the authority's policy, not a restriction of this entry).
-// A choice of kTeam is a restriction: it needs a reason (and a text for kOther) and goes to
-// review (kPending). A choice of kTeamAndFamily must carry no reason. Errors: kInvalidInput
-// naming the field ("visibility", "restriction_reason", "restriction_text").
+// Whether the floor holds a subject back from the family by default: a sensitive type, or a
+// serious entry.
+bool OnTheFloor(std::string_view subject_type, bool serious);
+
+// The visibility a new subject gets when nobody chooses. Team only, unless the authority chose
+// to share this type with families by default (`authority_setting` kTeamAndFamily) and the
+// subject is neither sensitive nor serious: an authority can make defaults stricter, never
+// looser than that floor. A setting that would loosen the floor is ignored.
+Visibility DefaultVisibility(std::string_view subject_type, bool serious, std::optional<Visibility> authority_setting);
+
+// Whether an authority may set `v` as its default for `subject_type`: never kTeamAndFamily for
+// a sensitive type. kInvalidInput naming the field "defaults.<type>".
+Status CheckAuthorityDefault(std::string_view subject_type, Visibility v);
+
+// The visibility to record. Without a choice, `default_visibility` applies (no reason: team
+// only by default is policy, not a restriction of this entry). A choice of kTeam without a
+// reason keeps it within the team; with a reason (and a text for kOther) it is a restriction
+// and goes to the lead professional's review (kPending). A choice of kTeamAndFamily carries no
+// reason. Errors: kInvalidInput naming the field ("restriction_reason", "restriction_text").
 Result<VisibilityRecord> ResolveVisibility(const std::optional<VisibilityChoice>& choice,
                                            Visibility default_visibility);
 
-// The lead professional's decision on a pending restriction: kConfirmed keeps it from the
-// family; kLifted makes it visible to the family. kConflict if there is nothing pending.
-Result<VisibilityRecord> ReviewRestriction(const VisibilityRecord& current, bool lift);
+// The lead professional keeps a pending restriction (kConfirmed). kConflict if nothing is
+// pending. Sharing it instead is a release (below), never a one-click review.
+Result<VisibilityRecord> ConfirmRestriction(const VisibilityRecord& current);
+
+// --- Releasing to the family what the team holds back ----------------------------------------
+
+// The agencies involved in a subject's visibility: the agency that recorded it (an entry's
+// agency, a thread's author's; none for an early help assessment) and the agency of whoever
+// last set its visibility (the restricting agency of a restriction).
+struct Holders {
+  std::string recording_agency_id;
+  std::string restricting_agency_id;
+};
+
+// The agencies whose agreement a practitioner of `actor_agency_id` needs to release a subject
+// the team holds back: the holders other than the actor's own, each once. Empty: the actor may
+// release it themselves (with a reason).
+std::vector<std::string> AgreementNeeded(const Holders& holders, std::string_view actor_agency_id);
+
+// Whether a practitioner of `actor_agency_id` may set the visibility of a subject to kTeam (with
+// or without a reason), replacing its row. Anyone may hold back what is shared, or what is held
+// back only by the agency that recorded it (which stays a holder); a hold by another agency is
+// theirs — a restriction with a reason always, a hold without one unless that agency recorded
+// it — since replacing it would let the replacing agency release it without them. kConflict.
+Status CheckRestrict(const VisibilityRecord& current, const Holders& holders, std::string_view actor_agency_id);
+
+// The record once released: visible to the family; a pending or confirmed restriction's review
+// becomes kLifted (its reason kept, for the history). kConflict if it is already visible.
+Result<VisibilityRecord> Release(const VisibilityRecord& current);
+
+inline constexpr size_t kMaxReleaseReasonChars = 1'000;
+// Every release and every agreement or refusal carries a reason: required, valid UTF-8, at
+// most kMaxReleaseReasonChars. kInvalidInput naming `field`.
+Status ValidateReleaseReason(std::string_view text, std::string_view field = "reason");
+
+// A request to an agency to agree to release a subject. Stable codes: "pending", "agreed",
+// "declined".
+enum class ReleaseStatus { kPending, kAgreed, kDeclined };
+std::string_view ToString(ReleaseStatus s);
+std::optional<ReleaseStatus> ParseReleaseStatus(std::string_view code);
 
 // May a family member linked to the child see a subject with this visibility (null: none
 // recorded)? Only kTeamAndFamily is visible.

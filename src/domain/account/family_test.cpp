@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "domain/account/chronology.h"
 
 namespace kith::domain {
@@ -22,14 +24,34 @@ TEST(FamilyCodes, RoundTrip) {
   EXPECT_FALSE(ParseRestrictionReason("because"));
 }
 
-TEST(BuiltInDefault, SensitiveTypesAreTeamOnly) {
-  int team_only = 0;
-  for (auto t : AllEntryTypes()) team_only += BuiltInDefault(ToString(t)) == Visibility::kTeam ? 1 : 0;
-  EXPECT_EQ(team_only, 4);
-  EXPECT_EQ(BuiltInDefault("police_call_out"), Visibility::kTeam);
-  EXPECT_EQ(BuiltInDefault("strategy_discussion"), Visibility::kTeam);
-  EXPECT_EQ(BuiltInDefault("home_visit"), Visibility::kTeamAndFamily);
-  EXPECT_EQ(BuiltInDefault(kForumThreadSubject), Visibility::kTeam);
+// Nothing is shared by default; the sensitive types and serious entries stay within the team
+// whatever the authority sets; an authority can share other types by default.
+TEST(DefaultVisibility, TeamOnlyUnlessTheAuthorityChoseAndNeverBelowTheFloor) {
+  const std::vector<std::string_view> sensitive = {
+      "incident", "hospital_attendance", "police_call_out", "strategy_discussion", "case_conference",
+      "referral", kForumThreadSubject};
+  std::vector<std::string> subjects;
+  for (auto t : AllEntryTypes()) subjects.emplace_back(ToString(t));
+  subjects.emplace_back(kForumThreadSubject);
+  for (const auto& type : subjects) {
+    const bool floor = std::find(sensitive.begin(), sensitive.end(), type) != sensitive.end();
+    EXPECT_EQ(IsSensitiveSubject(type), floor) << type;
+    for (bool serious : {false, true}) {
+      for (std::optional<Visibility> setting :
+           {std::optional<Visibility>{}, std::optional(Visibility::kTeam), std::optional(Visibility::kTeamAndFamily)}) {
+        const bool shared = !floor && !serious && setting == Visibility::kTeamAndFamily;
+        EXPECT_EQ(DefaultVisibility(type, serious, setting), shared ? Visibility::kTeamAndFamily : Visibility::kTeam)
+            << type << " serious=" << serious;
+      }
+    }
+    EXPECT_TRUE(CheckAuthorityDefault(type, Visibility::kTeam));
+    auto looser = CheckAuthorityDefault(type, Visibility::kTeamAndFamily);
+    EXPECT_EQ(looser.ok(), !floor) << type;
+    if (!looser) {
+      EXPECT_EQ(looser.error().field, "defaults." + type);
+    }
+  }
+  EXPECT_EQ(SensitiveSubjectTypes().size(), sensitive.size());
 }
 
 TEST(ResolveVisibility, DefaultNeedsNoReason) {
@@ -41,10 +63,18 @@ TEST(ResolveVisibility, DefaultNeedsNoReason) {
   EXPECT_EQ(ResolveVisibility(std::nullopt, Visibility::kTeamAndFamily)->visibility, Visibility::kTeamAndFamily);
 }
 
-TEST(ResolveVisibility, RestrictionNeedsReasonAndGoesToReview) {
-  auto missing = ResolveVisibility(VisibilityChoice{Visibility::kTeam, std::nullopt, ""}, Visibility::kTeamAndFamily);
-  ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().field, "restriction_reason");
+TEST(ResolveVisibility, TeamWithoutReasonIsNotARestriction) {
+  auto r = ResolveVisibility(VisibilityChoice{Visibility::kTeam, std::nullopt, ""}, Visibility::kTeamAndFamily);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->visibility, Visibility::kTeam);
+  EXPECT_FALSE(r->reason);
+  EXPECT_EQ(r->review, RestrictionReview::kNone);
+  auto text_only = ResolveVisibility(VisibilityChoice{Visibility::kTeam, std::nullopt, "why"}, Visibility::kTeam);
+  ASSERT_FALSE(text_only);
+  EXPECT_EQ(text_only.error().field, "restriction_reason");
+}
+
+TEST(ResolveVisibility, RestrictionNeedsAReasonTextForOtherAndGoesToReview) {
   auto other = ResolveVisibility(VisibilityChoice{Visibility::kTeam, RestrictionReason::kOther, "  "},
                                  Visibility::kTeamAndFamily);
   ASSERT_FALSE(other);
@@ -63,17 +93,76 @@ TEST(ResolveVisibility, VisibleWithReasonIsRefused) {
   EXPECT_EQ(r.error().field, "restriction_reason");
 }
 
-TEST(ReviewRestriction, ConfirmKeepsLiftShows) {
+TEST(ConfirmRestriction, KeepsItFromTheFamilyOnce) {
   VisibilityRecord pending{Visibility::kTeam, RestrictionReason::kRiskOfHarm, "", RestrictionReview::kPending};
-  auto confirmed = ReviewRestriction(pending, false);
+  auto confirmed = ConfirmRestriction(pending);
   ASSERT_TRUE(confirmed);
   EXPECT_EQ(confirmed->visibility, Visibility::kTeam);
   EXPECT_EQ(confirmed->review, RestrictionReview::kConfirmed);
-  auto lifted = ReviewRestriction(pending, true);
-  ASSERT_TRUE(lifted);
-  EXPECT_EQ(lifted->visibility, Visibility::kTeamAndFamily);
-  EXPECT_EQ(lifted->review, RestrictionReview::kLifted);
-  EXPECT_FALSE(ReviewRestriction(*confirmed, true));
+  EXPECT_EQ(ConfirmRestriction(*confirmed).error().code, ErrorCode::kConflict);
+}
+
+// Who must agree to release: each holder other than the releaser's own agency, once.
+TEST(AgreementNeeded, TheRecordingAndRestrictingAgenciesOtherThanYourOwn) {
+  const Holders police_on_police{"APOL", "APOL"};
+  EXPECT_TRUE(AgreementNeeded(police_on_police, "APOL").empty());
+  EXPECT_EQ(AgreementNeeded(police_on_police, "ACSC"), std::vector<std::string>{"APOL"});
+  const Holders police_restricted_gp{"AGP", "APOL"};
+  EXPECT_EQ(AgreementNeeded(police_restricted_gp, "ACSC"), (std::vector<std::string>{"AGP", "APOL"}));
+  EXPECT_EQ(AgreementNeeded(police_restricted_gp, "AGP"), std::vector<std::string>{"APOL"});
+  EXPECT_EQ(AgreementNeeded(police_restricted_gp, "APOL"), std::vector<std::string>{"AGP"});
+  const Holders assessment{"", "ACSC"};
+  EXPECT_TRUE(AgreementNeeded(assessment, "ACSC").empty());
+  EXPECT_EQ(AgreementNeeded(assessment, "AHV"), std::vector<std::string>{"ACSC"});
+  EXPECT_TRUE(AgreementNeeded(Holders{"", ""}, "AHV").empty());
+}
+
+// Holding back is open to anyone, except replacing another agency's hold (which would let the
+// replacing agency release it alone).
+TEST(CheckRestrict, AnotherAgencysHoldIsTheirs) {
+  const VisibilityRecord shared{Visibility::kTeamAndFamily, std::nullopt, "", RestrictionReview::kNone};
+  const VisibilityRecord held{Visibility::kTeam, std::nullopt, "", RestrictionReview::kNone};
+  const VisibilityRecord restricted{Visibility::kTeam, RestrictionReason::kPoliceInvestigation, "",
+                                    RestrictionReview::kConfirmed};
+  const VisibilityRecord lifted{Visibility::kTeamAndFamily, RestrictionReason::kThirdParty, "",
+                                RestrictionReview::kLifted};
+  EXPECT_TRUE(CheckRestrict(shared, {"AGP", "AGP"}, "ACSC"));
+  EXPECT_TRUE(CheckRestrict(lifted, {"AGP", "APOL"}, "ACSC"));
+  EXPECT_TRUE(CheckRestrict(held, {"APOL", "APOL"}, "ACSC")) << "the recorder stays a holder";
+  EXPECT_TRUE(CheckRestrict(held, {"APOL", ""}, "ACSC"));
+  EXPECT_EQ(CheckRestrict(held, {"ACSC", "APOL"}, "ACSC").error().code, ErrorCode::kConflict);
+  EXPECT_TRUE(CheckRestrict(held, {"ACSC", "APOL"}, "APOL"));
+  EXPECT_EQ(CheckRestrict(restricted, {"APOL", "APOL"}, "ACSC").error().code, ErrorCode::kConflict);
+  EXPECT_EQ(CheckRestrict(restricted, {"ACSC", "APOL"}, "ACSC").error().code, ErrorCode::kConflict);
+  EXPECT_TRUE(CheckRestrict(restricted, {"ACSC", "APOL"}, "APOL"));
+}
+
+TEST(Release, ShowsTheFamilyAndLiftsARestriction) {
+  const VisibilityRecord held{Visibility::kTeam, std::nullopt, "", RestrictionReview::kNone};
+  auto shared = Release(held);
+  ASSERT_TRUE(shared);
+  EXPECT_EQ(shared->visibility, Visibility::kTeamAndFamily);
+  EXPECT_EQ(shared->review, RestrictionReview::kNone);
+  for (auto review : {RestrictionReview::kPending, RestrictionReview::kConfirmed}) {
+    auto lifted = Release({Visibility::kTeam, RestrictionReason::kThirdParty, "Names a neighbour", review});
+    ASSERT_TRUE(lifted);
+    EXPECT_EQ(lifted->visibility, Visibility::kTeamAndFamily);
+    EXPECT_EQ(lifted->review, RestrictionReview::kLifted);
+    EXPECT_EQ(lifted->reason, RestrictionReason::kThirdParty);
+    EXPECT_EQ(lifted->reason_text, "Names a neighbour");
+  }
+  EXPECT_EQ(Release(*shared).error().code, ErrorCode::kConflict);
+}
+
+TEST(ValidateReleaseReason, RequiredAndBounded) {
+  EXPECT_EQ(ValidateReleaseReason(" \n").error().field, "reason");
+  EXPECT_EQ(ValidateReleaseReason("", "note").error().field, "note");
+  EXPECT_FALSE(ValidateReleaseReason(std::string(1001, 'a')));
+  EXPECT_FALSE(ValidateReleaseReason("\xff"));
+  EXPECT_TRUE(ValidateReleaseReason("The investigation is closed and the officer agrees."));
+  for (auto st : {ReleaseStatus::kPending, ReleaseStatus::kAgreed, ReleaseStatus::kDeclined}) {
+    EXPECT_EQ(ParseReleaseStatus(ToString(st)), st);
+  }
 }
 
 // Entry visibility × restriction × viewer: what a family member linked (or not) sees.

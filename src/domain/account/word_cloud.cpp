@@ -12,8 +12,11 @@
 namespace kith::domain {
 namespace {
 
-// One-letter words carry no meaning on their own ("a", "i", stray initials).
-bool Ignorable(std::string_view word) { return utf8::Length(word) < 2 || IsStopWord(word); }
+// One-letter words carry no meaning on their own ("a", "i", stray initials); stop and filler
+// words say nothing of the child; a negated word says the opposite of itself.
+bool Ignorable(const Token& token) {
+  return token.negated || utf8::Length(token.surface) < 2 || IsStopWord(token.surface) || IsFillerWord(token.surface);
+}
 
 // Sublinear TF-IDF with the child as the document:
 //  - The question the cloud answers is "what is distinctive about this child's case", so a
@@ -87,7 +90,10 @@ void CorpusStats::DocumentFrequencies(std::span<const std::string* const> terms,
 TermIndex::TermId TermIndex::Intern(std::string_view key, bool phrase, TermId first, TermId second) {
   if (const auto it = term_ids_.find(key); it != term_ids_.end()) return it->second;
   const auto id = static_cast<TermId>(terms_.size());
-  terms_.push_back(TermData{std::string(key), phrase, first, second, 0, {}, {}});
+  const bool safeguarding = IsSafeguardingTerm(key);
+  // A safeguarding phrase ("cut lip") counts the first time: one cut lip is enough to show.
+  const int min_count = phrase && !safeguarding ? kMinPhraseCount : 1;
+  terms_.push_back(TermData{std::string(key), phrase, safeguarding, min_count, first, second, 0, {}, {}});
   term_ids_.emplace(std::string(key), id);
   return id;
 }
@@ -107,7 +113,7 @@ TermDelta TermIndex::Add(std::string_view entry_id, std::string_view text) {
   const std::vector<Token> tokens = Tokenise(text);
   std::optional<std::pair<TermId, const std::string*>> previous;
   for (const Token& token : tokens) {
-    if (Ignorable(token.surface)) {
+    if (Ignorable(token)) {
       previous.reset();
       continue;
     }
@@ -147,8 +153,7 @@ TermDelta TermIndex::Add(std::string_view entry_id, std::string_view text) {
       i = j;
     }
     term.slots.push_back(slot);
-    const int threshold = term.phrase ? kMinPhraseCount : 1;
-    if (before < threshold && term.count >= threshold) delta.appeared.push_back(term.key);
+    if (before < term.min_count && term.count >= term.min_count) delta.appeared.push_back(term.key);
     if (before == 0) ++live_terms_;
   }
   return delta;
@@ -186,8 +191,7 @@ TermDelta TermIndex::Remove(std::string_view entry_id) {
     }
     const auto pos = std::lower_bound(term.slots.begin(), term.slots.end(), slot);
     if (pos != term.slots.end() && *pos == slot) term.slots.erase(pos);
-    const int threshold = term.phrase ? kMinPhraseCount : 1;
-    if (before >= threshold && term.count < threshold) delta.disappeared.push_back(term.key);
+    if (before >= term.min_count && term.count < term.min_count) delta.disappeared.push_back(term.key);
     if (term.count == 0) --live_terms_;
   }
   return delta;
@@ -203,7 +207,7 @@ std::vector<CloudTerm> TermIndex::Top(const CorpusStats& corpus, const TopOption
   std::vector<TermId> candidates;
   for (TermId id = 0; id < terms_.size(); ++id) {
     const TermData& term = terms_[id];
-    const int min_count = term.phrase ? kMinPhraseCount : std::max(1, options.min_word_count);
+    const int min_count = term.phrase ? term.min_count : std::max(1, options.min_word_count);
     if (term.count < min_count) continue;
     const bool names_someone = term.phrase ? is_name(term.first) || is_name(term.second) : is_name(id);
     if (names_someone) continue;
@@ -224,14 +228,38 @@ std::vector<CloudTerm> TermIndex::Top(const CorpusStats& corpus, const TopOption
   std::vector<Scored> scored;
   scored.reserve(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
-    scored.push_back({Weight(terms_[candidates[i]].count, df[i], documents), candidates[i]});
+    const TermData& term = terms_[candidates[i]];
+    const double boost = term.safeguarding ? kSafeguardingBoost : 1.0;
+    scored.push_back({boost * Weight(term.count, df[i], documents), candidates[i]});
   }
   const size_t n = std::min(options.n, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(n), scored.end(),
-                    [&](const Scored& a, const Scored& b) {
-                      if (a.weight != b.weight) return a.weight > b.weight;
-                      return terms_[a.id].key < terms_[b.id].key;
-                    });
+  const auto heavier = [&](const Scored& a, const Scored& b) {
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return terms_[a.id].key < terms_[b.id].key;
+  };
+  std::sort(scored.begin(), scored.end(), heavier);
+  // Safeguarding phrases (named injuries and events: "cut lip", "head injury") keep up to a
+  // quarter of the places whatever their weight: one cut lip among months of routine visits must
+  // still show (issue 15). Single safeguarding words are boosted but compete by weight: they are
+  // many ("police", "missed") and would otherwise fill the reserve before the one cut lip. The
+  // rest go by weight, and the cloud stays in weight order.
+  const auto reserved_for = [&](const Scored& s) { return terms_[s.id].safeguarding && terms_[s.id].phrase; };
+  const size_t reserved = options.n / 4;
+  std::vector<Scored> chosen;
+  chosen.reserve(n);
+  for (const auto& s : scored) {
+    if (chosen.size() == std::min(reserved, n)) break;
+    if (reserved_for(s)) chosen.push_back(s);
+  }
+  const size_t kept = chosen.size();
+  for (const auto& s : scored) {
+    if (chosen.size() == n) break;
+    const bool taken = reserved_for(s) && std::any_of(chosen.begin(), chosen.begin() + static_cast<ptrdiff_t>(kept),
+                                                      [&](const Scored& c) { return c.id == s.id; });
+    if (!taken) chosen.push_back(s);
+  }
+  std::sort(chosen.begin(), chosen.end(), heavier);
+  scored = std::move(chosen);
 
   std::vector<CloudTerm> top;
   top.reserve(n);
@@ -240,6 +268,7 @@ std::vector<CloudTerm> TermIndex::Top(const CorpusStats& corpus, const TopOption
     CloudTerm out;
     out.term = term.key;
     out.phrase = term.phrase;
+    out.safeguarding = term.safeguarding;
     out.count = term.count;
     out.weight = scored[i].weight;
     const auto display = std::max_element(term.surfaces.begin(), term.surfaces.end(),

@@ -7,14 +7,24 @@
 //     Extended-A, Greek and Cyrillic); an apostrophe between two letters stays in the word
 //     ("o'neill", "don't") and a trailing possessive "'s" is dropped ("mum's" -> "mum"); digits
 //     and punctuation split words; one-letter words are dropped.
-//  2. Drop stop words (a built-in English list).
+//  2. Drop stop words (a built-in English list), filler words of case recording ("given",
+//     "ate", "visitor": they describe the recording, not the child), and words a negation
+//     governs: "No concerns raised" says nothing about concerns, so neither "concerns" nor
+//     "concerns raised" counts. A negation ("no", "not", "never", "denies", "didn't", ...) covers
+//     up to kNegationWindow following words within its clause, ended early by "but",
+//     "however", "although", "though", "except", "whereas", "yet". "not brought", "not seen"
+//     and "not attended" are safeguarding terms in their own right and stay whole.
 //  3. Stem: fold inflections with the inflectional steps of Porter's algorithm, so "bruise",
 //     "bruises", "bruised", "bruising" are one term; the display form is the term's most
 //     frequent surface form.
 //  4. Phrases: two adjacent non-stop words within one clause (no punctuation between them) form
 //     a phrase term ("domestic abuse"); a phrase counts (in the cloud and in CorpusStats) only
 //     once it recurs, kMinPhraseCount times for the child.
-//  5. Weight: sublinear TF-IDF, with children as the documents (see Weight in word_cloud.cpp).
+//  5. Weight: sublinear TF-IDF, with children as the documents (see Weight in word_cloud.cpp),
+//     times kSafeguardingBoost for the safeguarding vocabulary (injuries, neglect, domestic
+//     abuse, exploitation, missed health care...), so the words a reviewer looks for are not
+//     crowded out; safeguarding phrases ("cut lip", "head injury") count from one occurrence
+//     and keep up to a quarter of the cloud's places whatever their weight (TermIndex::Top).
 //
 // Incremental: a TermIndex holds one child's term counts and can Add or Remove a single entry
 // (a chronology entry or a forum post) in time proportional to that entry's length; CorpusStats
@@ -34,18 +44,27 @@
 namespace kith::domain {
 
 inline constexpr int kMinPhraseCount = 2;
+inline constexpr int kNegationWindow = 5;
+inline constexpr double kSafeguardingBoost = 1.5;
 
 // --- Text processing (exposed for tests and for search to share) ---------------------------
 
 struct Token {
-  std::string surface;        // case-folded word as written, e.g. "bruised"
+  std::string surface;        // case-folded word as written, e.g. "bruised"; "not brought" is one
   bool clause_start = false;  // punctuation or a line break came before it: no phrase across
+  bool negated = false;       // inside a negation's scope (step 2): not counted
 };
 
-// Splits text into case-folded words (step 1 above). Stop words are kept; see IsStopWord.
+// Splits text into case-folded words (step 1 above) and marks the words a negation governs.
+// Stop and filler words are kept; see IsStopWord and IsFillerWord.
 std::vector<Token> Tokenise(std::string_view text);
 // True for the built-in English stop words (case-folded input).
 bool IsStopWord(std::string_view folded_word);
+// True for words of the recording rather than the child ("given", "ate", "visitor", "seen").
+bool IsFillerWord(std::string_view folded_word);
+// True for a term (a stemmed key, as CloudTerm::term) of the safeguarding vocabulary: a word
+// ("bruis", "burn", "neglect") or a phrase ("cut lip", "domestic abus").
+bool IsSafeguardingTerm(std::string_view term);
 // Porter's steps 1a, 1b, 1c, 5a and 5b on a case-folded ASCII word; other words are returned
 // unchanged. The derivational steps 2-4 are left out on purpose: they merge words a
 // practitioner would keep apart ("organ"/"organisation", "general"/"generate").
@@ -107,8 +126,9 @@ struct CloudTerm {
   std::string term;     // the stemmed key, e.g. "bruis" or "domest abus" (stable for a child)
   std::string display;  // the most frequent surface form, e.g. "bruises", "domestic abuse"
   bool phrase = false;
-  int count = 0;      // occurrences in the child's text
-  double weight = 0;  // sublinear TF-IDF; larger is more prominent
+  bool safeguarding = false;  // of the safeguarding vocabulary (weighted up)
+  int count = 0;              // occurrences in the child's text
+  double weight = 0;          // sublinear TF-IDF; larger is more prominent
   size_t entry_count = 0;
   std::vector<std::string> entry_ids;
 };
@@ -128,7 +148,8 @@ class TermIndex {
   // Forgets an entry (e.g. a superseded version). Unknown ids change nothing.
   TermDelta Remove(std::string_view entry_id);
 
-  // The n heaviest terms, heaviest first (ties by term), weighted against `corpus`.
+  // The n heaviest terms, heaviest first (ties by term), weighted against `corpus`; the
+  // safeguarding phrases present take up to n / 4 of the places first, heaviest first.
   std::vector<CloudTerm> Top(const CorpusStats& corpus, const TopOptions& options = {}) const;
   // Every entry holding the term (a CloudTerm::term), in the order they were added.
   std::vector<std::string> EntriesFor(std::string_view term) const;
@@ -149,6 +170,8 @@ class TermIndex {
   struct TermData {
     std::string key;
     bool phrase = false;
+    bool safeguarding = false;
+    int min_count = 1;             // uses before it counts: kMinPhraseCount for ordinary phrases
     TermId first = 0, second = 0;  // a phrase's component word terms
     int count = 0;
     std::vector<Surface> surfaces;

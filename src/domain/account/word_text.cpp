@@ -1,6 +1,8 @@
-// Tokenise, IsStopWord and Stem (declared in word_cloud.h): the text side of the word cloud.
+// Tokenise, IsStopWord, IsFillerWord, IsSafeguardingTerm and Stem (declared in word_cloud.h):
+// the text side of the word cloud.
 #include <algorithm>
 #include <array>
+#include <string>
 #include <unordered_set>
 
 #include "common/utf8.h"
@@ -199,7 +201,130 @@ constexpr std::array<std::string_view, 218> kStopWords{
     "wouldn't",   "yet",       "you",      "you'd",   "you'll",  "you're", "you've",    "your",      "yours",
     "yourself",   "yourselves"};
 
+// Words about the act of recording rather than the child: who visited, what was given, when.
+// They fill a cloud of routine contacts ("given", "ate", "visitor") and say nothing a reviewer
+// looks for. Kept apart from the stop words, which are plain English function words.
+constexpr std::array<std::string_view, 118> kFillerWords{
+    "advice",   "advised",  "afternoon", "agreed",    "appeared", "arranged", "ask",       "asked",     "ate",
+    "attend",   "attended", "attending", "attends",   "booked",   "call",     "called",    "calls",     "check",
+    "checked",  "clinic",   "come",      "contact",   "contacts", "continue", "continued", "continues", "daily",
+    "day",      "days",     "discuss",   "discussed", "eat",      "eating",   "evening",   "fifth",     "fine",
+    "first",    "five",     "four",      "fourth",    "gave",     "give",     "given",     "giving",    "good",
+    "inform",   "informed", "last",      "letter",    "letters",  "month",    "months",    "morning",   "never",
+    "new",      "next",     "nil",       "none",      "note",     "noted",    "notes",     "nothing",   "offer",
+    "offered",  "ok",       "okay",      "phone",     "practice", "put",      "received",  "recent",    "recently",
+    "remained", "remains",  "routine",   "saw",       "second",   "see",      "seemed",    "seen",      "send",
+    "sent",     "service",  "services",  "session",   "sessions", "speak",    "spoke",     "staff",     "take",
+    "taken",    "team",     "tell",      "third",     "three",    "time",     "times",     "today",     "told",
+    "tomorrow", "took",     "two",       "usual",     "usually",  "visit",    "visited",   "visiting",  "visitor",
+    "visitors", "visits",   "week",      "weekly",    "weeks",    "well",     "went",      "worker",    "workers",
+    "yesterday"};
+
+// The safeguarding vocabulary: what reviews of serious cases show a reviewer looks for first
+// (injuries and their explanations, neglect, domestic abuse, substances, exploitation, fear,
+// missed health care). Matched on stems, so "bruise"/"bruising" and "burn"/"burns" are one.
+constexpr std::array<std::string_view, 94> kSafeguardingWords{
+    "abuse",     "abusive",      "alcohol",     "alone",        "argument",      "assault",   "bite",
+    "bleeding",  "bruise",       "bruising",    "burn",         "burnt",         "cannabis",  "crying",
+    "cut",       "dirty",        "disclosed",   "disclosure",   "domestic",      "drugs",     "drunk",
+    "exclusion", "excluded",     "explanation", "explanations", "exploitation",  "exploited", "fear",
+    "fearful",   "flinched",     "fracture",    "frightened",   "grooming",      "harm",      "hungry",
+    "hunger",    "inconsistent", "injury",      "injuries",     "injured",       "knife",     "ligature",
+    "lip",       "marks",        "missed",      "missing",      "neglect",       "neglected", "overdose",
+    "overdue",   "refused",      "restraint",   "scald",        "scalded",       "scared",    "shouting",
+    "smacked",   "smell",        "soiled",      "strangled",    "strangulation", "suicidal",  "swelling",
+    "threat",    "threats",      "threatened",  "underweight",  "unexplained",   "unkempt",   "unsupervised",
+    "vague",     "violence",     "violent",     "watchful",     "weapon",        "withdrawn", "not brought",
+    "not seen",  "not attended", "absent",      "absence",      "arrears",       "bruised",   "burns",
+    "cuts",      "frightening",  "homeless",    "intoxicated",  "malnourished",  "police",    "sexual",
+    "skeletal",  "thin",         "untreated"};
+constexpr std::array<std::string_view, 12> kSafeguardingPhrases{
+    "cut lip",          "head injury",  "domestic abuse",     "domestic violence",
+    "self harm",        "weight loss",  "missed appointment", "skeletal survey",
+    "child protection", "sexual abuse", "not brought",        "fingertip bruising"};
+
+// A negation and the words that end its scope early (NegEx-style; see word_cloud.h).
+constexpr std::array<std::string_view, 25> kNegators{
+    "no",      "not",    "never",   "nil",      "none",     "neither",   "nor",     "without", "cannot",
+    "can't",   "didn't", "doesn't", "don't",    "isn't",    "wasn't",    "weren't", "aren't",  "hasn't",
+    "haven't", "hadn't", "won't",   "wouldn't", "couldn't", "shouldn't", "nothing"};
+constexpr std::array<std::string_view, 7> kScopeBreakers{"but",    "however", "although", "though",
+                                                         "except", "whereas", "yet"};
+// "not" before these is a safeguarding term, not a negation: a child not brought to an
+// appointment, not seen on a visit.
+constexpr std::array<std::string_view, 5> kKeptAfterNot{"brought", "seen", "attended", "attend", "attending"};
+
+// A negation before these says something is wrong, not absent ("not typical of an accidental
+// burn", "explanations do not match"): it opens no scope, so the burn still counts.
+constexpr std::array<std::string_view, 8> kNoScopeAfterNegation{"typical",   "consistent", "keeping",  "accidental",
+                                                                "explained", "match",      "matching", "fit"};
+
+template <size_t N>
+bool In(const std::array<std::string_view, N>& list, std::string_view word) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+// Stems of a word or each word of a phrase, joined by one space: a term key.
+std::string StemKey(std::string_view text) {
+  if (text.starts_with("not ")) return std::string(text);  // kept whole, as Tokenise makes it
+  std::string key;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = std::min(text.find(' ', start), text.size());
+    if (!key.empty()) key += ' ';
+    key += Stem(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return key;
+}
+
+void MarkNegations(std::vector<Token>& tokens) {
+  int scope = 0;
+  std::vector<Token> out;
+  out.reserve(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    Token& t = tokens[i];
+    if (t.clause_start) scope = 0;
+    if (t.surface == "not" && i + 1 < tokens.size() && !tokens[i + 1].clause_start &&
+        In(kKeptAfterNot, tokens[i + 1].surface)) {
+      const std::string_view next = tokens[i + 1].surface;
+      t.surface = next.starts_with("attend") ? "not attended" : "not " + std::string(next);
+      t.negated = false;
+      out.push_back(std::move(t));
+      ++i;
+      scope = 0;
+      continue;
+    }
+    if (In(kScopeBreakers, t.surface)) {
+      scope = 0;
+    } else if (In(kNegators, t.surface)) {
+      const bool pseudo = i + 1 < tokens.size() && In(kNoScopeAfterNegation, tokens[i + 1].surface);
+      scope = pseudo ? 0 : kNegationWindow;
+    } else if (scope > 0) {
+      t.negated = true;
+      --scope;
+    }
+    out.push_back(std::move(t));
+  }
+  tokens = std::move(out);
+}
+
 }  // namespace
+
+bool IsFillerWord(std::string_view folded_word) {
+  static const std::unordered_set<std::string_view> kSet(kFillerWords.begin(), kFillerWords.end());
+  return kSet.contains(folded_word);
+}
+
+bool IsSafeguardingTerm(std::string_view term) {
+  static const std::unordered_set<std::string> kTerms = [] {
+    std::unordered_set<std::string> terms;
+    for (auto w : kSafeguardingWords) terms.insert(StemKey(w));
+    for (auto p : kSafeguardingPhrases) terms.insert(StemKey(p));
+    return terms;
+  }();
+  return kTerms.contains(std::string(term));
+}
 
 bool IsStopWord(std::string_view folded_word) {
   static const std::unordered_set<std::string_view> kSet(kStopWords.begin(), kStopWords.end());
@@ -257,6 +382,7 @@ std::vector<Token> Tokenise(std::string_view text) {
     if (!IsSoftSeparator(c)) clause_start = true;
   }
   if (!word.empty()) finish_word();
+  MarkNegations(tokens);
   return tokens;
 }
 

@@ -1,5 +1,7 @@
 // Local authorities, agencies, users, children, teams, sessions and the audit log on
 // PostgreSQL, and the bundle of every repository of a connection.
+#include <algorithm>
+
 #include "domain/audit.h"
 #include "storage/documents.h"
 #include "storage/postgres/repositories.h"
@@ -563,6 +565,39 @@ class PgSessions final : public SessionRepository {
         .Bind(created_before)
         .Run()
         .affected();
+  }
+
+  std::vector<TimePoint> RateEvents(const std::string& key, TimePoint now) override {
+    auto s = db_.Prepare("SELECT at FROM rate_events WHERE key=$1 AND expires>$2 ORDER BY at, id")
+                 .Bind(key)
+                 .Bind(now)
+                 .Run();
+    std::vector<TimePoint> out;
+    while (s.Next()) out.push_back(s.Time(0));
+    return out;
+  }
+
+  void AddRateEvent(const std::string& key, TimePoint at, TimePoint expires, int keep) override {
+    db_.Prepare("INSERT INTO rate_events(key, at, expires) VALUES ($1,$2,$3)").Bind(key).Bind(at).Bind(expires).Run();
+    db_.Prepare(
+           "DELETE FROM rate_events WHERE key=$1 AND (expires<=$2 OR id NOT IN"
+           " (SELECT id FROM rate_events WHERE key=$1 ORDER BY at DESC, id DESC LIMIT $3))")
+        .Bind(key)
+        .Bind(at)
+        .Bind(static_cast<int64_t>(std::max(keep, 1)))
+        .Run();
+  }
+
+  void ForgetRateEvents(const std::string& key) override {
+    db_.Prepare("DELETE FROM rate_events WHERE key=$1").Bind(key).Run();
+  }
+
+  void ForgetRateEventsWithPrefix(const std::string& prefix) override {
+    db_.Prepare("DELETE FROM rate_events WHERE starts_with(key, $1)").Bind(prefix).Run();
+  }
+
+  int64_t ForgetExpiredRateEvents(TimePoint now) override {
+    return db_.Prepare("DELETE FROM rate_events WHERE expires<=$1").Bind(now).Run().affected();
   }
 
  private:

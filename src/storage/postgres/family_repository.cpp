@@ -1,4 +1,4 @@
-// The family portal on PostgreSQL (the tables of migration 1; docs/data-model.md).
+// The family portal on PostgreSQL (the tables of migrations 1 and 2; docs/data-model.md).
 #include "storage/postgres/repositories.h"
 
 namespace kith::storage::postgres {
@@ -8,7 +8,7 @@ using domain::Visibility;
 
 constexpr std::string_view kVisibilityColumns =
     "subject_id, child_id, subject_kind, visibility, reason, reason_text, review, set_by, set_at, reviewed_by,"
-    " reviewed_at";
+    " reviewed_at, set_by_agency_id";
 
 VisibilityRow ReadVisibility(const Rows& s) {
   VisibilityRow v;
@@ -23,7 +23,30 @@ VisibilityRow ReadVisibility(const Rows& s) {
   v.set_at = s.Time(8);
   v.reviewed_by = s.Text(9);
   v.reviewed_at = s.OptionalTime(10);
+  v.set_by_agency_id = s.Text(11);
   return v;
+}
+
+constexpr std::string_view kReleaseColumns =
+    "id, request_id, child_id, subject_id, agency_id, requested_by, requested_at, reason, status, decided_by,"
+    " decided_at, decision_reason";
+
+ReleaseRequest ReadRelease(const Rows& s) {
+  ReleaseRequest r;
+  r.id = s.Text(0);
+  r.request_id = s.Text(1);
+  r.child_id = s.Text(2);
+  r.subject_id = s.Text(3);
+  r.agency_id = s.Text(4);
+  r.requested_by = s.Text(5);
+  r.requested_at = s.Time(6);
+  r.reason = s.Text(7);
+  // An unknown status is no agreement: fail closed.
+  r.status = domain::ParseReleaseStatus(s.Text(8)).value_or(domain::ReleaseStatus::kDeclined);
+  r.decided_by = s.Text(9);
+  r.decided_at = s.OptionalTime(10);
+  r.decision_reason = s.Text(11);
+  return r;
 }
 
 constexpr std::string_view kInvitationColumns =
@@ -59,12 +82,13 @@ class PgFamily final : public FamilyRepository {
 
   void SetVisibility(const VisibilityRow& v) override {
     static const std::string kSql = "INSERT INTO family_visibility (" + std::string(kVisibilityColumns) +
-                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (subject_id) DO UPDATE"
+                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (subject_id) DO UPDATE"
                                     " SET child_id=excluded.child_id, subject_kind=excluded.subject_kind,"
                                     " visibility=excluded.visibility, reason=excluded.reason,"
                                     " reason_text=excluded.reason_text, review=excluded.review,"
                                     " set_by=excluded.set_by, set_at=excluded.set_at,"
-                                    " reviewed_by=excluded.reviewed_by, reviewed_at=excluded.reviewed_at";
+                                    " reviewed_by=excluded.reviewed_by, reviewed_at=excluded.reviewed_at,"
+                                    " set_by_agency_id=excluded.set_by_agency_id";
     auto s = db_.Prepare(kSql);
     s.Bind(v.subject_id).Bind(v.child_id).Bind(v.subject_kind).Bind(domain::ToString(v.record.visibility));
     if (v.record.reason) {
@@ -73,7 +97,7 @@ class PgFamily final : public FamilyRepository {
       s.BindNull();
     }
     s.Bind(v.record.reason_text).Bind(domain::ToString(v.record.review)).Bind(v.set_by).Bind(v.set_at);
-    s.BindTextOrNull(v.reviewed_by).Bind(v.reviewed_at);
+    s.BindTextOrNull(v.reviewed_by).Bind(v.reviewed_at).Bind(v.set_by_agency_id);
     s.Run();
   }
 
@@ -222,6 +246,40 @@ class PgFamily final : public FamilyRepository {
     auto s = db_.Prepare("SELECT DISTINCT child_id FROM family_entries ORDER BY child_id").Run();
     std::vector<std::string> out;
     while (s.Next()) out.push_back(s.Text(0));
+    return out;
+  }
+
+  Status InsertReleaseRequest(const ReleaseRequest& r) override {
+    static const std::string kSql = "INSERT INTO family_release_requests (" + std::string(kReleaseColumns) +
+                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT DO NOTHING";
+    auto s = db_.Prepare(kSql);
+    s.Bind(r.id).Bind(r.request_id).Bind(r.child_id).Bind(r.subject_id).Bind(r.agency_id).Bind(r.requested_by);
+    s.Bind(r.requested_at).Bind(r.reason).Bind(domain::ToString(r.status)).Bind(r.decided_by).Bind(r.decided_at);
+    s.Bind(r.decision_reason);
+    return InsertOrConflict(s, "release request " + r.id);
+  }
+
+  Status UpdateReleaseRequest(const ReleaseRequest& r) override {
+    auto s = db_.Prepare(
+                    "UPDATE family_release_requests SET status=$1, decided_by=$2, decided_at=$3, decision_reason=$4"
+                    " WHERE id=$5")
+                 .Bind(domain::ToString(r.status))
+                 .Bind(r.decided_by)
+                 .Bind(r.decided_at)
+                 .Bind(r.decision_reason)
+                 .Bind(r.id)
+                 .Run();
+    if (s.affected() == 0) return Error::NotFound("no such release request");
+    return Ok{};
+  }
+
+  std::vector<ReleaseRequest> ReleaseRequests(const std::string& child_id) override {
+    static const std::string kSql = "SELECT " + std::string(kReleaseColumns) +
+                                    " FROM family_release_requests WHERE child_id=$1"
+                                    " ORDER BY requested_at DESC, id DESC";
+    auto s = db_.Prepare(kSql).Bind(child_id).Run();
+    std::vector<ReleaseRequest> out;
+    while (s.Next()) out.push_back(ReadRelease(s));
     return out;
   }
 

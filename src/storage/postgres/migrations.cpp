@@ -567,7 +567,47 @@ CREATE INDEX join_requests_by_child ON join_requests(child_id, created_at);
 CREATE INDEX join_requests_by_user ON join_requests(user_id, created_at);
 CREATE INDEX join_requests_pending ON join_requests(authority_id, created_at) WHERE status = 'pending';
 )sql",
-      // 2: the auditors' view and misuse detection (issue 14; SQLite migrations 13 and 14).
+      // 2: rate-limit events (sign-in attempts per address, sign-in failures per username), shared
+      // by every node (issue 16; app/store_rate_limiter.h).
+      R"sql(
+CREATE TABLE rate_events (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key text COLLATE "C" NOT NULL,
+  at timestamptz NOT NULL,
+  expires timestamptz NOT NULL
+);
+CREATE INDEX rate_events_by_key ON rate_events(key, at);
+CREATE INDEX rate_events_by_expiry ON rate_events(expires);
+)sql",
+      // 3: safe by default for families (issue 15, SQLite migration 14, docs/family-portal.md). The
+      // agency that set each visibility (whose agreement a release needs), taken from the user who
+      // set it; the agencies' requests to agree to a release. Entries and threads shared by the
+      // old defaults (team_and_family with no review) cannot be told apart from deliberate
+      // choices, so they are held back until someone shares them again; lifted restrictions were
+      // decided by a lead professional and stay shared.
+      R"sql(
+ALTER TABLE family_visibility ADD COLUMN set_by_agency_id text COLLATE "C" NOT NULL DEFAULT '';
+UPDATE family_visibility v SET set_by_agency_id = COALESCE(u.agency_id, '') FROM users u WHERE u.id = v.set_by;
+UPDATE family_visibility SET visibility = 'team'
+ WHERE visibility = 'team_and_family' AND review = 'none' AND subject_kind IN ('entry', 'thread');
+
+CREATE TABLE family_release_requests (
+  id text COLLATE "C" PRIMARY KEY,
+  request_id text COLLATE "C" NOT NULL,
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id),
+  subject_id text COLLATE "C" NOT NULL,
+  agency_id text COLLATE "C" NOT NULL,
+  requested_by text COLLATE "C" NOT NULL,
+  requested_at timestamptz NOT NULL,
+  reason text NOT NULL,
+  status text NOT NULL,
+  decided_by text COLLATE "C" NOT NULL,
+  decided_at timestamptz,
+  decision_reason text NOT NULL
+);
+CREATE INDEX family_release_requests_by_child ON family_release_requests(child_id, requested_at);
+)sql",
+      // 4: the auditors' view and misuse detection (issue 14; SQLite migrations 15 and 16).
       // The children each search found: `found_children` on the record (a JSON array, hashed
       // with it) and the side table audit_found that finds the searches of one child, as
       // append-only as the log (the server role may only read and insert: kGrants). Searches

@@ -25,7 +25,7 @@ std::optional<TimePoint> Time(const Statement& s, int col) {
 
 constexpr std::string_view kVisibilityColumns =
     "subject_id, child_id, subject_kind, visibility, reason, reason_text, review, set_by, set_at, reviewed_by,"
-    " reviewed_at";
+    " reviewed_at, set_by_agency_id";
 
 VisibilityRow ReadVisibility(const Statement& s) {
   VisibilityRow v;
@@ -40,7 +40,30 @@ VisibilityRow ReadVisibility(const Statement& s) {
   v.set_at = FromMicros(s.Int(8));
   v.reviewed_by = s.Text(9);
   v.reviewed_at = Time(s, 10);
+  v.set_by_agency_id = s.Text(11);
   return v;
+}
+
+constexpr std::string_view kReleaseColumns =
+    "id, request_id, child_id, subject_id, agency_id, requested_by, requested_at, reason, status, decided_by,"
+    " decided_at, decision_reason";
+
+ReleaseRequest ReadRelease(const Statement& s) {
+  ReleaseRequest r;
+  r.id = s.Text(0);
+  r.request_id = s.Text(1);
+  r.child_id = s.Text(2);
+  r.subject_id = s.Text(3);
+  r.agency_id = s.Text(4);
+  r.requested_by = s.Text(5);
+  r.requested_at = FromMicros(s.Int(6));
+  r.reason = s.Text(7);
+  // An unknown status is no agreement: fail closed.
+  r.status = domain::ParseReleaseStatus(s.Text(8)).value_or(domain::ReleaseStatus::kDeclined);
+  r.decided_by = s.Text(9);
+  r.decided_at = Time(s, 10);
+  r.decision_reason = s.Text(11);
+  return r;
 }
 
 constexpr std::string_view kInvitationColumns =
@@ -76,7 +99,7 @@ class SqliteFamily final : public FamilyRepository {
 
   void SetVisibility(const VisibilityRow& v) override {
     auto s = db_.Prepare("INSERT OR REPLACE INTO family_visibility (" + std::string(kVisibilityColumns) +
-                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     s.Bind(1, v.subject_id).Bind(2, v.child_id).Bind(3, v.subject_kind).Bind(4, domain::ToString(v.record.visibility));
     if (v.record.reason) {
       s.Bind(5, domain::ToString(*v.record.reason));
@@ -86,7 +109,7 @@ class SqliteFamily final : public FamilyRepository {
     s.Bind(6, v.record.reason_text).Bind(7, domain::ToString(v.record.review)).Bind(8, v.set_by);
     s.Bind(9, ToMicros(v.set_at));
     BindTextOrNull(s, 10, v.reviewed_by);
-    s.Bind(11, Micros(v.reviewed_at));
+    s.Bind(11, Micros(v.reviewed_at)).Bind(12, v.set_by_agency_id);
     s.Run();
   }
 
@@ -215,6 +238,34 @@ class SqliteFamily final : public FamilyRepository {
     auto s = db_.Prepare("SELECT DISTINCT child_id FROM family_entries ORDER BY child_id");
     std::vector<std::string> out;
     while (s.Step()) out.push_back(s.Text(0));
+    return out;
+  }
+
+  Status InsertReleaseRequest(const ReleaseRequest& r) override {
+    auto s = db_.Prepare("INSERT INTO family_release_requests (" + std::string(kReleaseColumns) +
+                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, r.id).Bind(2, r.request_id).Bind(3, r.child_id).Bind(4, r.subject_id).Bind(5, r.agency_id);
+    s.Bind(6, r.requested_by).Bind(7, ToMicros(r.requested_at)).Bind(8, r.reason).Bind(9, domain::ToString(r.status));
+    s.Bind(10, r.decided_by).Bind(11, Micros(r.decided_at)).Bind(12, r.decision_reason);
+    return InsertOrConflict(db_, s, "release request " + r.id);
+  }
+
+  Status UpdateReleaseRequest(const ReleaseRequest& r) override {
+    auto s = db_.Prepare(
+        "UPDATE family_release_requests SET status=?, decided_by=?, decided_at=?, decision_reason=? WHERE id=?");
+    s.Bind(1, domain::ToString(r.status)).Bind(2, r.decided_by).Bind(3, Micros(r.decided_at));
+    s.Bind(4, r.decision_reason).Bind(5, r.id);
+    s.Run();
+    if (db_.Changes() == 0) return Error::NotFound("no such release request");
+    return Ok{};
+  }
+
+  std::vector<ReleaseRequest> ReleaseRequests(const std::string& child_id) override {
+    auto s = db_.Prepare("SELECT " + std::string(kReleaseColumns) +
+                         " FROM family_release_requests WHERE child_id=? ORDER BY requested_at DESC, id DESC");
+    s.Bind(1, child_id);
+    std::vector<ReleaseRequest> out;
+    while (s.Step()) out.push_back(ReadRelease(s));
     return out;
   }
 

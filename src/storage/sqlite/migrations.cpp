@@ -602,7 +602,51 @@ DROP TABLE alerts;
 ALTER TABLE alerts_new RENAME TO alerts;
 CREATE INDEX alerts_by_user ON alerts(user_id, at);
 )sql",
-      // 13: the auditors' view (issue 14): the children each search found (found_children, with
+      // 13: rate-limit events (sign-in attempts per address, sign-in failures per username), in
+      // the database so that every node over it counts the same events (issue 16;
+      // app/store_rate_limiter.h).
+      R"sql(
+CREATE TABLE rate_events (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  expires INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rate_events_by_key ON rate_events(key, at);
+CREATE INDEX rate_events_by_expiry ON rate_events(expires);
+)sql",
+      // 14: safe by default for families (issue 15, docs/family-portal.md). The agency that set
+      // each visibility (whose agreement a release needs), taken from the user who set it; the
+      // agencies' requests to agree to a release. Nothing is shared with the family unless
+      // someone decided to share it: rows shared by the old defaults (visibility team_and_family
+      // with no review) cannot be told apart from deliberate choices, so entries and threads
+      // shared that way are held back until someone shares them again. Lifted restrictions were
+      // decided by a lead professional and stay shared; assessments are shared unless
+      // restricted and have no default.
+      R"sql(
+ALTER TABLE family_visibility ADD COLUMN set_by_agency_id TEXT NOT NULL DEFAULT '';
+UPDATE family_visibility
+   SET set_by_agency_id = COALESCE((SELECT agency_id FROM users WHERE users.id = family_visibility.set_by), '');
+UPDATE family_visibility SET visibility = 'team'
+ WHERE visibility = 'team_and_family' AND review = 'none' AND subject_kind IN ('entry', 'thread');
+
+CREATE TABLE family_release_requests (
+  id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  subject_id TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  requested_at INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at INTEGER,
+  decision_reason TEXT NOT NULL
+) STRICT;
+CREATE INDEX family_release_requests_by_child ON family_release_requests(child_id, requested_at);
+)sql",
+      // 15: the auditors' view (issue 14): the children each search found (found_children, with
       // the index audit_found, append-only like the log; searches stored before list theirs in
       // detail.results), and the log by authority and by actor in time order.
       R"sql(
@@ -623,7 +667,7 @@ INSERT OR IGNORE INTO audit_found(child_id, seq)
 CREATE INDEX audit_by_authority ON audit_log(authority_id, at);
 CREATE INDEX audit_by_actor ON audit_log(actor_id, at);
 )sql",
-      // 14: misuse detection (issue 14): practitioners' homes and declared surnames (read only by
+      // 16: misuse detection (issue 14): practitioners' homes and declared surnames (read only by
       // the report), the report's flags with their reviews, and claims on once-per-cluster jobs.
       R"sql(
 CREATE TABLE practitioner_homes (

@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_repositories.h"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
@@ -598,6 +600,42 @@ class SqliteSessions final : public SessionRepository {
     MarkIdentityChanged(changed_);
     auto s = db_.Prepare("DELETE FROM sessions WHERE last_seen_at<? OR created_at<?");
     s.Bind(1, ToMicros(idle_before)).Bind(2, ToMicros(created_before)).Run();
+    return db_.Changes();
+  }
+
+  std::vector<TimePoint> RateEvents(const std::string& key, TimePoint now) override {
+    auto s = db_.Prepare("SELECT at FROM rate_events WHERE key=? AND expires>? ORDER BY at, id");
+    s.Bind(1, key).Bind(2, ToMicros(now));
+    std::vector<TimePoint> out;
+    while (s.Step()) out.push_back(FromMicros(s.Int(0)));
+    return out;
+  }
+
+  void AddRateEvent(const std::string& key, TimePoint at, TimePoint expires, int keep) override {
+    db_.Prepare("INSERT INTO rate_events(key, at, expires) VALUES (?,?,?)")
+        .Bind(1, key)
+        .Bind(2, ToMicros(at))
+        .Bind(3, ToMicros(expires))
+        .Run();
+    db_.Prepare(
+           "DELETE FROM rate_events WHERE key=?1 AND (expires<=?2 OR id NOT IN"
+           " (SELECT id FROM rate_events WHERE key=?1 ORDER BY at DESC, id DESC LIMIT ?3))")
+        .Bind(1, key)
+        .Bind(2, ToMicros(at))
+        .Bind(3, static_cast<int64_t>(std::max(keep, 1)))
+        .Run();
+  }
+
+  void ForgetRateEvents(const std::string& key) override {
+    db_.Prepare("DELETE FROM rate_events WHERE key=?").Bind(1, key).Run();
+  }
+
+  void ForgetRateEventsWithPrefix(const std::string& prefix) override {
+    db_.Prepare("DELETE FROM rate_events WHERE substr(key, 1, length(?1))=?1").Bind(1, prefix).Run();
+  }
+
+  int64_t ForgetExpiredRateEvents(TimePoint now) override {
+    db_.Prepare("DELETE FROM rate_events WHERE expires<=?").Bind(1, ToMicros(now)).Run();
     return db_.Changes();
   }
 

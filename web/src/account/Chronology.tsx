@@ -3,10 +3,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, query, seg } from '../api';
 import type { TabProps } from '../pages/Child';
-import type { Entry } from '../types';
-import { ENTRY_TYPES, entryTypeLabel, formatDate, formatDateTime, SIGNIFICANCE, todayIso } from '../format';
-import { NO_CHOICE, VisibilityControl, VisibilityTag, visibilityBody, type VisibilityChoice } from './Visibility';
-import { Button, FormError, Loaded, SelectField, SignificanceTag, Success, TextArea, TextField, useAsync } from '../components/ui';
+import type { Entry, FamilyVisibility, ImportReport } from '../types';
+import { ENTRY_TYPES, entryTypeLabel, formatDate, formatDateTime, fullName, SIGNIFICANCE, todayIso } from '../format';
+import { KeepFromFamily, ShareWithFamily, TEAM_ONLY, UNCHANGED, VisibilityControl, VisibilityTag, WhoWillSee, visibilityBody, type VisibilityChoice } from './Visibility';
+import { Button, check, DateField, dateProblem, FormError, FormErrors, Loaded, SelectField, SignificanceTag, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 import { href } from '../router';
 
 export interface EntryFields {
@@ -41,55 +41,67 @@ function SignificanceRadios({ id, value, onInput }: { id: string; value: string;
   );
 }
 
-export function EntryForm({ id, initial, submitLabel, withReason, withVisibility, visibilityUnchanged, onSubmit, onCancel }: {
+export function EntryForm({ id, initial, submitLabel, withReason, childName, currentVisibility, onSubmit, onCancel }: {
   id: string;
   initial: EntryFields;
   submitLabel: string;
   withReason?: boolean;
-  withVisibility?: boolean;
-  visibilityUnchanged?: string;
+  /** The child's name: the form says who will see the entry before it is saved. */
+  childName: string;
+  /** For a correction: the entry's visibility now. */
+  currentVisibility?: FamilyVisibility;
   onSubmit: (f: EntryFields, reason: string, visibility: VisibilityChoice) => Promise<void>;
   onCancel?: () => void;
 }) {
+  const startVisibility = currentVisibility ? UNCHANGED : TEAM_ONLY;
   const [f, setF] = useState<EntryFields>(initial);
   const [reason, setReason] = useState('');
-  const [visibility, setVisibility] = useState<VisibilityChoice>(NO_CHOICE);
-  const [error, setError] = useState<ApiError>();
+  const [visibility, setVisibility] = useState<VisibilityChoice>(startVisibility);
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof EntryFields) => (v: string) => setF({ ...f, [k]: v });
   return (
+    <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
     <form
       noValidate
       data-testid={`${id}-form`}
       onSubmit={async (e) => {
         e.preventDefault();
+        const ok = problems.passes(check([
+          ['occurred_on', dateProblem(f.occurred_on, 'the date of the event', { required: true, notFuture: true })],
+          ['occurred_time', f.occurred_time && !/^([01]?\d|2[0-3]):[0-5]\d$/.test(f.occurred_time) && 'Enter the time like 14:30, or leave it empty'],
+          ['summary', (!f.summary.trim() && 'Enter a summary of what happened') || (f.summary.length > 200 && 'The summary must be 200 characters or fewer')],
+          ['restriction_reason', visibility.choice === 'restrict' && !visibility.reason && 'Choose why the family must not see it'],
+          ['restriction_text', visibility.choice === 'restrict' && visibility.reason === 'other' && !visibility.text.trim() && 'Describe why the family must not see it'],
+          ['reason', withReason && !reason.trim() && 'Enter the reason for the correction'],
+        ]));
+        if (!ok) return;
         setBusy(true);
-        setError(undefined);
         try {
           await onSubmit(f, reason.trim(), visibility);
           setF(initial);
           setReason('');
-          setVisibility(NO_CHOICE);
+          setVisibility(startVisibility);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix={id} />
+      <DateField id={`${id}-occurred_on`} label="Date of the event" value={f.occurred_on} onInput={set('occurred_on')} />
       <div class="kith-filters">
-        <TextField id={`${id}-occurred_on`} label="Date" type="date" value={f.occurred_on} onInput={set('occurred_on')} required />
-        <TextField id={`${id}-occurred_time`} label="Time (optional)" type="time" value={f.occurred_time} onInput={set('occurred_time')} />
+        <TextField id={`${id}-occurred_time`} label="Time (optional)" hint="For example, 14:30" value={f.occurred_time} onInput={set('occurred_time')} width="5" inputMode="numeric" maxLength={5} />
         <SelectField id={`${id}-type`} label="Type of event" value={f.type} onInput={set('type')} options={ENTRY_TYPES} />
       </div>
       <SignificanceRadios id={`${id}-significance`} value={f.significance} onInput={set('significance')} />
       <TextField id={`${id}-summary`} label="Summary" hint="One line: what happened." value={f.summary} onInput={set('summary')} maxLength={200} required />
       <TextArea id={`${id}-detail`} label="Detail (optional)" value={f.detail} onInput={set('detail')} rows={4} maxLength={5000} />
-      {withVisibility && <VisibilityControl id={id} value={visibility} onInput={setVisibility} unchangedLabel={visibilityUnchanged} />}
+      <VisibilityControl id={id} value={visibility} onInput={setVisibility} childName={childName} current={currentVisibility} />
       {withReason && (
         <TextArea id={`${id}-reason`} label="Reason for the correction" hint="The original stays in the history." value={reason} onInput={setReason} rows={2} maxLength={500} required />
       )}
+      <WhoWillSee value={visibility} childName={childName} current={currentVisibility} testid={`${id}-who-will-see`} />
       <div class="govuk-button-group">
         <Button busy={busy} testid={`${id}-submit`}>{submitLabel}</Button>
         {onCancel && (
@@ -99,6 +111,7 @@ export function EntryForm({ id, initial, submitLabel, withReason, withVisibility
         )}
       </div>
     </form>
+    </FormErrors>
   );
 }
 
@@ -121,8 +134,10 @@ function History({ childId, entry }: { childId: string; entry: Entry }) {
   );
 }
 
-export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Entry; childId?: string; onChanged?: () => void; highlight?: boolean }) {
-  const [mode, setMode] = useState<'none' | 'correct' | 'history'>('none');
+export function EntryItem({ entry, childId, childName, onChanged, highlight }: { entry: Entry; childId?: string; childName?: string; onChanged?: () => void; highlight?: boolean }) {
+  const [mode, setMode] = useState<'none' | 'correct' | 'history' | 'share' | 'keep'>('none');
+  const [said, setSaid] = useState('');
+  const shared = entry.family_visibility?.visibility === 'team_and_family';
   return (
     <li class={`kith-entry kith-entry--${entry.significance}${highlight ? ' kith-entry--highlight' : ''}`} data-testid="entry">
       <div class="kith-entry__head">
@@ -157,6 +172,26 @@ export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Ent
               History<span class="govuk-visually-hidden"> of “{entry.summary}”</span>
             </button>
           )}
+          {shared ? (
+            <button type="button" class="kith-link-button" aria-expanded={mode === 'keep'} data-testid="keep-entry" onClick={() => setMode(mode === 'keep' ? 'none' : 'keep')}>
+              Keep from the family<span class="govuk-visually-hidden">: “{entry.summary}”</span>
+            </button>
+          ) : (
+            <button type="button" class="kith-link-button" aria-expanded={mode === 'share'} data-testid="share-entry" onClick={() => setMode(mode === 'share' ? 'none' : 'share')}>
+              Share with the family<span class="govuk-visually-hidden">: “{entry.summary}”</span>
+            </button>
+          )}
+        </div>
+      )}
+      {said && <p class="govuk-body govuk-!-margin-top-2" role="status" data-testid="entry-status">{said}</p>}
+      {mode === 'share' && childId && onChanged && (
+        <div class="govuk-!-margin-top-3">
+          <ShareWithFamily childId={childId} subjectId={entry.lineage_id} title={entry.summary} childName={childName ?? 'the child'} onCancel={() => setMode('none')} onDone={(m) => { setSaid(m); setMode('none'); onChanged(); }} />
+        </div>
+      )}
+      {mode === 'keep' && childId && onChanged && (
+        <div class="govuk-!-margin-top-3">
+          <KeepFromFamily childId={childId} subjectId={entry.lineage_id} title={entry.summary} onCancel={() => setMode('none')} onDone={(m) => { setSaid(m); setMode('none'); onChanged(); }} />
         </div>
       )}
       {mode === 'history' && childId && <History childId={childId} entry={entry} />}
@@ -173,8 +208,8 @@ export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Ent
               detail: entry.detail,
             }}
             withReason
-            withVisibility
-            visibilityUnchanged="Keep it as it is"
+            childName={childName ?? 'the child'}
+            currentVisibility={entry.family_visibility ?? { visibility: 'team', restriction_reason: null, restriction_text: '', review: 'none' }}
             submitLabel="Save correction"
             onCancel={() => setMode('none')}
             onSubmit={async (f, reason, visibility) => {
@@ -196,11 +231,7 @@ export function EntryItem({ entry, childId, onChanged, highlight }: { entry: Ent
   );
 }
 
-interface ImportResult {
-  imported: number;
-  rows_read: number;
-  errors: { line: number; field: string; reason: string }[];
-}
+type ImportResult = ImportReport;
 
 /** Imports entries from a CSV file (columns date,time,agency,type,significance,summary,detail). */
 function ImportCsv({ childId, onImported }: { childId: string; onImported: () => void }) {
@@ -280,6 +311,7 @@ const NO_FILTERS: Filters = { agency_id: '', type: '', min_significance: '', fro
 export function Chronology({ childId, account, versions }: TabProps) {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const filterProblems = useProblems();
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState('');
   const [shown, setShown] = useState(PAGE);
@@ -321,7 +353,7 @@ export function Chronology({ childId, account, versions }: TabProps) {
             id="new-entry"
             initial={{ occurred_on: todayIso(), occurred_time: '', type: 'contact', significance: 'routine', summary: '', detail: '' }}
             submitLabel="Add to chronology"
-            withVisibility
+            childName={fullName(account.child)}
             onCancel={() => setAdding(false)}
             onSubmit={async (f, _reason, visibility) => {
               const body: Record<string, string> = {
@@ -350,11 +382,16 @@ export function Chronology({ childId, account, versions }: TabProps) {
           <span class="govuk-details__summary-text">Filter the chronology{filtered ? ' (filters applied)' : ''}</span>
         </summary>
         <div class="govuk-details__text">
+          <FormErrors error={filterProblems.error} errors={filterProblems.errors} idPrefix="f">
           <form
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              setApplied(filters);
+              const ok = filterProblems.passes(check([
+                ['from', dateProblem(filters.from, 'the start date')],
+                ['to', dateProblem(filters.to, 'the end date') || (filters.from && filters.to && filters.to < filters.from && 'The end date must be the same as or after the start date')],
+              ]));
+              if (ok) setApplied(filters);
             }}
           >
             <div class="kith-filters">
@@ -368,8 +405,10 @@ export function Chronology({ childId, account, versions }: TabProps) {
                 options={[['notable', 'Notable and serious'], ['serious', 'Serious only']]}
                 emptyLabel="All"
               />
-              <TextField id="f-from" label="From" type="date" value={filters.from} onInput={set('from')} />
-              <TextField id="f-to" label="To" type="date" value={filters.to} onInput={set('to')} />
+            </div>
+            <div class="kith-filters">
+              <DateField id="f-from" label="From" value={filters.from} onInput={set('from')} />
+              <DateField id="f-to" label="To" value={filters.to} onInput={set('to')} />
             </div>
             <div class="govuk-button-group">
               <Button secondary testid="apply-filters">Apply filters</Button>
@@ -380,6 +419,7 @@ export function Chronology({ childId, account, versions }: TabProps) {
               )}
             </div>
           </form>
+          </FormErrors>
         </div>
       </details>
       <Loaded state={entries} what="The chronology">
@@ -393,7 +433,7 @@ export function Chronology({ childId, account, versions }: TabProps) {
               </p>
               <ol class="kith-timeline" data-testid="chronology">
                 {d.entries.slice(0, shown).map((e) => (
-                  <EntryItem key={e.id} entry={e} childId={childId} onChanged={entries.reload} />
+                  <EntryItem key={e.id} entry={e} childId={childId} childName={fullName(account.child)} onChanged={entries.reload} />
                 ))}
               </ol>
               {d.entries.length > shown && (

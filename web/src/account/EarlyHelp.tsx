@@ -7,16 +7,13 @@ import { api, ApiError, seg } from '../api';
 import type { TabProps } from '../pages/Child';
 import { useSession } from '../session';
 import type {
-  EarlyHelpAction, EarlyHelpAssessment, EarlyHelpContent, EarlyHelpElement, EarlyHelpElementInfo, EarlyHelpVersion, FamilyEntry, Member,
+  EarlyHelpAction, EarlyHelpAssessment, EarlyHelpList, EarlyHelpContent, EarlyHelpElement, EarlyHelpElementInfo, EarlyHelpVersion, FamilyEntry, Member,
 } from '../types';
 import { formatDate, formatDateTime, todayIso } from '../format';
 import { FamilyShare } from './EarlyHelpFamilyShare';
-import { Button, FormError, Loaded, SelectField, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, check, DateField, dateProblem, FormError, FormErrors, Loaded, SelectField, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
 
-interface ListData {
-  assessments: EarlyHelpAssessment[];
-  elements: EarlyHelpElementInfo[];
-}
+type ListData = EarlyHelpList;
 
 export const STAGES: Record<string, [string, string]> = {
   draft: ['Draft', 'govuk-tag--grey'],
@@ -49,13 +46,19 @@ const OUTCOMES: [string, string][] = [
 
 const label = (list: [string, string][], code: string) => list.find(([k]) => k === code)?.[1] ?? code;
 
-/** Runs one request at a time for a form, keeping its error and busy state. */
+/**
+ * Runs one request at a time for a form, keeping its problems and busy state: `found` holds the
+ * form's own checks (field → message, see check()); with any, nothing is sent.
+ */
 function useAct() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const run = async (fn: () => Promise<void>, found: Record<string, string> = {}) => {
+    setErrors(found);
     setError(undefined);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
     try {
       await fn();
     } catch (err) {
@@ -64,7 +67,7 @@ function useAct() {
       setBusy(false);
     }
   };
-  return { busy, error, run };
+  return { busy, error, errors, run };
 }
 
 function StageTag({ stage }: { stage: string }) {
@@ -119,6 +122,7 @@ function DraftForm({ childId, assessment, elements, onSaved }: { childId: string
   const setElement = (e: EarlyHelpElement) => setC({ ...c, elements: [...c.elements.filter((x) => x.code !== e.code), e] });
   // The revision this form last saw: a save that succeeds before a refused completion moves it on.
   const [revision, setRevision] = useState(assessment.revision);
+  const consentChecks = () => check([['consent_given_on', dateProblem(c.consent.given_on ?? '', 'the date consent was given', { notFuture: true })]]);
   const save = async () => {
     const saved = await api.put<EarlyHelpAssessment>(`${base}/draft`, { revision, content: { ...c, consent: { ...c.consent, given_on: c.consent.given_on || null } } });
     setRevision(saved.revision);
@@ -126,7 +130,7 @@ function DraftForm({ childId, assessment, elements, onSaved }: { childId: string
   };
   return (
     <form noValidate data-testid="eh-draft-form" onSubmit={(e) => e.preventDefault()}>
-      <FormError error={act.error} idPrefix="eh" />
+      <FormErrors error={act.error} errors={act.errors} idPrefix="eh">
       <p class="govuk-body">
         Version {draft.number}, a draft. Save as you go; completing it locks it, and later changes become a new version.
       </p>
@@ -134,7 +138,7 @@ function DraftForm({ childId, assessment, elements, onSaved }: { childId: string
         <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">Consent</legend>
         <p class="govuk-hint">Who agreed to the assessment and when, or the lawful basis for going ahead without consent.</p>
         <TextField id="eh-consent_given_by" label="Consent given by" hint="Name and relationship to the child" value={c.consent.given_by} onInput={(v) => setC({ ...c, consent: { ...c.consent, given_by: v } })} maxLength={300} />
-        <TextField id="eh-consent_given_on" label="Date consent was given" type="date" width="10" value={c.consent.given_on ?? ''} onInput={(v) => setC({ ...c, consent: { ...c.consent, given_on: v } })} />
+        <DateField id="eh-consent_given_on" label="Date consent was given" value={c.consent.given_on ?? ''} onInput={(v) => setC({ ...c, consent: { ...c.consent, given_on: v } })} />
         <TextArea id="eh-consent_lawful_basis" label="Lawful basis without consent (if any)" value={c.consent.lawful_basis} onInput={(v) => setC({ ...c, consent: { ...c.consent, lawful_basis: v } })} rows={2} />
       </fieldset>
       {groupByDomain(elements).map((g) => (
@@ -166,17 +170,18 @@ function DraftForm({ childId, assessment, elements, onSaved }: { childId: string
         </button>
       </fieldset>
       <div class="govuk-button-group">
-        <Button type="button" secondary busy={act.busy} testid="eh-save" onClick={() => act.run(async () => onSaved(await save(), 'Draft saved.'))}>
+        <Button type="button" secondary busy={act.busy} testid="eh-save" onClick={() => act.run(async () => onSaved(await save(), 'Draft saved.'), consentChecks())}>
           Save draft
         </Button>
         <Button type="button" busy={act.busy} testid="eh-complete" onClick={() => act.run(async () => {
           const saved = await save();
           onSaved(await api.post<EarlyHelpAssessment>(`${base}/complete`, { revision: saved.revision }), `Version ${draft.number} completed and locked.`);
-        })}>
+        }, consentChecks())}>
           Complete and lock
         </Button>
       </div>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -258,10 +263,19 @@ function MeetingForm({ base, assessment, team, onSaved }: { base: string; assess
         setDecisions('');
         setActions([]);
         onSaved(a, 'TAC meeting recorded.');
-      });
+      }, check([
+        ['held_on', dateProblem(heldOn, 'the date of the meeting', { required: true, notFuture: true })],
+        ['attendees', !attendees.trim() && 'Enter who attended, one person a line'],
+        ['decisions', !decisions.trim() && 'Enter the decisions made'],
+        ...actions.flatMap((r, i): [string, string | false | undefined][] => [
+          [`action-${i}`, !r.description.trim() && `Enter what is to be done for action ${i + 1}`],
+          [`owner-${i}`, !r.owner_id && `Choose who owns action ${i + 1}`],
+          [`due-${i}`, dateProblem(r.due_on, `the due date of action ${i + 1}`, { required: true })],
+        ]),
+      ]));
     }}>
-      <FormError error={act.error} idPrefix="eh-meeting" />
-      <TextField id="eh-meeting-held_on" label="Date of the meeting" type="date" width="10" value={heldOn} onInput={setHeldOn} required />
+      <FormErrors error={act.error} errors={act.errors} idPrefix="eh-meeting">
+      <DateField id="eh-meeting-held_on" label="Date of the meeting" value={heldOn} onInput={setHeldOn} />
       <TextArea id="eh-meeting-attendees" label="Who attended" hint="One person a line: name and role or relationship" value={attendees} onInput={setAttendees} rows={4} required />
       <TextArea id="eh-meeting-decisions" label="Decisions" value={decisions} onInput={setDecisions} rows={4} required />
       <h4 class="govuk-heading-s">Actions agreed</h4>
@@ -270,7 +284,7 @@ function MeetingForm({ base, assessment, team, onSaved }: { base: string; assess
           <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Action {i + 1}</legend>
           <TextField id={`eh-meeting-action-${i}`} label="What is to be done" value={r.description} onInput={(v) => setRow(i, { ...r, description: v })} maxLength={300} required />
           <SelectField id={`eh-meeting-owner-${i}`} label="Owner" value={r.owner_id} onInput={(v) => setRow(i, { ...r, owner_id: v })} options={memberOptions(team)} emptyLabel="Choose a team member" required />
-          <TextField id={`eh-meeting-due-${i}`} label="Due by" type="date" width="10" value={r.due_on} onInput={(v) => setRow(i, { ...r, due_on: v })} required />
+          <DateField id={`eh-meeting-due-${i}`} label="Due by" value={r.due_on} onInput={(v) => setRow(i, { ...r, due_on: v })} />
           <SelectField id={`eh-meeting-need-${i}`} label="Need it serves" value={r.need_id} onInput={(v) => setRow(i, { ...r, need_id: v })} options={needs.map((n) => [n.id ?? '', n.text])} emptyLabel="No particular need" />
           <button type="button" class="kith-link-button" onClick={() => setActions(actions.filter((_, j) => j !== i))}>
             Remove<span class="govuk-visually-hidden"> action {i + 1}</span>
@@ -283,7 +297,8 @@ function MeetingForm({ base, assessment, team, onSaved }: { base: string; assess
         </button>
         <Button busy={act.busy} testid="eh-record-meeting">Record the meeting</Button>
       </div>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -383,15 +398,20 @@ function AddAction({ base, assessment, team, onSaved }: { base: string; assessme
         act.run(async () => {
           onSaved(await api.post<EarlyHelpAssessment>(`${base}/actions`, { ...r, need_id: r.need_id || undefined }), 'Action added to the plan.');
           setR({ description: '', owner_id: '', due_on: '', need_id: '' });
-        });
+        }, check([
+          ['description', !r.description.trim() && 'Enter what is to be done'],
+          ['owner_id', !r.owner_id && 'Choose who owns the action'],
+          ['due_on', dateProblem(r.due_on, 'the due date', { required: true })],
+        ]));
       }}>
-        <FormError error={act.error} idPrefix="eh-action" />
+        <FormErrors error={act.error} errors={act.errors} idPrefix="eh-action">
         <TextField id="eh-action-description" label="What is to be done" value={r.description} onInput={(v) => setR({ ...r, description: v })} maxLength={300} required />
         <SelectField id="eh-action-owner_id" label="Owner" value={r.owner_id} onInput={(v) => setR({ ...r, owner_id: v })} options={memberOptions(team)} emptyLabel="Choose a team member" required />
-        <TextField id="eh-action-due_on" label="Due by" type="date" width="10" value={r.due_on} onInput={(v) => setR({ ...r, due_on: v })} required />
+        <DateField id="eh-action-due_on" label="Due by" value={r.due_on} onInput={(v) => setR({ ...r, due_on: v })} />
         <SelectField id="eh-action-need_id" label="Need it serves" value={r.need_id} onInput={(v) => setR({ ...r, need_id: v })} options={needs.map((n) => [n.id ?? '', n.text])} emptyLabel="No particular need" />
         <Button busy={act.busy}>Add the action</Button>
-      </form>
+      </FormErrors>
+</form>
     </details>
   );
 }
@@ -416,10 +436,13 @@ function ReviewForm({ base, assessment, onSaved }: { base: string; assessment: E
         setProgress({});
         setSummary('');
         onSaved(a, 'Review recorded.');
-      });
+      }, check([
+        ['held_on', dateProblem(heldOn, 'the date of the review', { required: true, notFuture: true })],
+        ...needs.map((n, i): [string, string | false] => [`progress-${i}`, !progress[n.id!]?.progress && `Choose the progress on “${n.text}”`]),
+      ]));
     }}>
-      <FormError error={act.error} idPrefix="eh-review" />
-      <TextField id="eh-review-held_on" label="Date of the review" type="date" width="10" value={heldOn} onInput={setHeldOn} required />
+      <FormErrors error={act.error} errors={act.errors} idPrefix="eh-review">
+      <DateField id="eh-review-held_on" label="Date of the review" value={heldOn} onInput={setHeldOn} />
       {needs.map((n, i) => (
         <fieldset class="govuk-fieldset kith-eh-action-row" key={n.id}>
           <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{n.text}</legend>
@@ -431,7 +454,8 @@ function ReviewForm({ base, assessment, onSaved }: { base: string; assessment: E
       ))}
       <TextArea id="eh-review-summary" label="Summary" value={summary} onInput={setSummary} rows={3} />
       <Button busy={act.busy} testid="eh-record-review">Record the review</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -525,26 +549,34 @@ function LeadAndClosure({ base, assessment, team, onSaved }: { base: string; ass
         ) : (
           <form noValidate data-testid="eh-handover-form" onSubmit={(e) => {
             e.preventDefault();
-            handover.run(async () => onSaved(await api.post<EarlyHelpAssessment>(`${base}/lead`, { user_id: to, reason: reason.trim() }), 'The lead professional has changed on the assessment and the team.'));
+            handover.run(async () => onSaved(await api.post<EarlyHelpAssessment>(`${base}/lead`, { user_id: to, reason: reason.trim() }), 'The lead professional has changed on the assessment and the team.'), check([
+              ['user_id', !to && 'Choose the new lead professional'],
+              ['reason', !reason.trim() && 'Enter the reason for the handover'],
+            ]));
           }}>
-            <FormError error={handover.error} idPrefix="eh-handover" />
+            <FormErrors error={handover.error} errors={handover.errors} idPrefix="eh-handover">
             <SelectField id="eh-handover-user_id" label="New lead professional" value={to} onInput={setTo} options={memberOptions(team.filter((m) => m.user_id !== session.user.id))} emptyLabel="Choose a team member" required />
             <TextArea id="eh-handover-reason" label="Reason for the handover" value={reason} onInput={setReason} rows={2} maxLength={500} required />
             <Button busy={handover.busy} secondary>Hand over</Button>
-          </form>
+          </FormErrors>
+</form>
         )}
       </section>
       <section class="kith-card" aria-labelledby="eh-close-h">
         <h4 class="govuk-heading-s" id="eh-close-h">Close the early help assessment</h4>
         <form noValidate data-testid="eh-close-form" onSubmit={(e) => {
           e.preventDefault();
-          closing.run(async () => onSaved(await api.post<EarlyHelpAssessment>(`${base}/close`, { revision: assessment.revision, outcome, summary }), 'The assessment is closed.'));
+          closing.run(async () => onSaved(await api.post<EarlyHelpAssessment>(`${base}/close`, { revision: assessment.revision, outcome, summary }), 'The assessment is closed.'), check([
+            ['outcome', !outcome && 'Choose the outcome'],
+            ['summary', !summary.trim() && 'Enter why the assessment is closing'],
+          ]));
         }}>
-          <FormError error={closing.error} idPrefix="eh-close" />
+          <FormErrors error={closing.error} errors={closing.errors} idPrefix="eh-close">
           <SelectField id="eh-close-outcome" label="Outcome" value={outcome} onInput={setOutcome} options={OUTCOMES} emptyLabel="Choose an outcome" required />
           <TextArea id="eh-close-summary" label="Why it is closing" value={summary} onInput={setSummary} rows={3} required />
           <Button busy={closing.busy} warning>Close the assessment</Button>
-        </form>
+        </FormErrors>
+</form>
       </section>
     </div>
   );
@@ -572,10 +604,11 @@ function StartAssessment({ childId, team, onSaved }: { childId: string; team: Me
         Agree with the family that an assessment would help, then record it here section by section. Everyone on the team
         sees it; searches show that an assessment exists and who leads it.
       </p>
-      <FormError error={act.error} idPrefix="eh-start" />
+      <FormErrors error={act.error} errors={act.errors} idPrefix="eh-start">
       <SelectField id="eh-start-lead_user_id" label="Lead professional" hint={lead ? 'The team\'s lead professional; choosing someone else hands the role over.' : 'The team has no lead professional yet.'} value={leadId} onInput={setLeadId} options={memberOptions(team)} />
       <Button busy={act.busy} testid="eh-start">Start the assessment</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 

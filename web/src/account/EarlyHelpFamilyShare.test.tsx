@@ -1,5 +1,6 @@
-// The early help tab's family portal control: shared unless restricted; restricting needs a
-// reason from the list and is sent to the visibility endpoint for the assessment.
+// The early help tab's family portal control: shared unless restricted; keeping it from the family
+// needs a reason from the list; sharing it again is a release with a reason, which asks the
+// restricting agency when it is not the reader's own.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { FamilyShare } from './EarlyHelpFamilyShare';
@@ -8,12 +9,13 @@ import { mockFetch } from '../test/fetch';
 const restriction = {
   subject_id: 'H1', subject_kind: 'assessment', title: 'Early help assessment', visibility: 'team',
   restriction_reason: 'third_party', restriction_text: '', review: 'pending', set_by_name: 'Laura Bennett',
-  set_at: '2026-11-20T10:00:00Z', reviewed_by_name: null, reviewed_at: null,
+  set_at: '2026-11-20T10:00:00Z', reviewed_by_name: null, reviewed_at: null, restricting_agency_name: 'Health Visiting',
+  recording_agency_name: '', agreement_needed: ['Health Visiting'], release_pending: false,
 };
 
 describe('FamilyShare', () => {
   afterEach(cleanup);
-  it('shows the assessment shared, then restricts it with a reason', async () => {
+  it('shows the assessment shared, then keeps it from the family with a reason', async () => {
     let restricted = false;
     const { calls } = mockFetch({
       'GET /api/v1/children/K1/restrictions': () => ({ body: { restrictions: restricted ? [restriction] : [] } }),
@@ -22,15 +24,33 @@ describe('FamilyShare', () => {
         return { body: { ...restriction, ...(call.body as object) } };
       },
     });
-    render(<FamilyShare childId="K1" assessmentId="H1" />);
+    render(<FamilyShare childId="K1" assessmentId="H1" childName="Leo Carter" />);
     expect((await screen.findByTestId('visibility-tag')).textContent).toBe('Shared with family');
-    fireEvent.change(screen.getByLabelText('Who can see this'), { target: { value: 'team' } });
-    fireEvent.change(await screen.findByLabelText('Why is this kept from the family?'), { target: { value: 'third_party' } });
-    fireEvent.click(screen.getByTestId('eh-family-share-save'));
-    await waitFor(() => expect(screen.getByTestId('visibility-tag').textContent).toBe('Restricted from family, awaiting review'));
+    fireEvent.click(screen.getByTestId('eh-family-share-open'));
+    fireEvent.change(await screen.findByLabelText('Why must the family not see “Early help assessment”?'), { target: { value: 'third_party' } });
+    fireEvent.click(screen.getByTestId('keep-submit'));
+    await waitFor(() => expect(screen.getByTestId('visibility-tag').textContent).toBe('Kept from family, awaiting review'));
     expect(screen.getByText('The family does not see this assessment.')).toBeTruthy();
     const put = calls.find((c) => c.method === 'PUT')!;
     expect(put.body).toEqual({ visibility: 'team', restriction_reason: 'third_party' });
+  });
+  it('shares a restricted assessment only with a reason, asking the restricting agency', async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/children/K1/restrictions': () => ({ body: { restrictions: [restriction] } }),
+      'POST /api/v1/children/K1/visibility/H1/release': () => ({
+        body: { released: false, visibility: restriction, requests: [{ agency_name: 'Health Visiting', status: 'pending', agency_on_team: true }] },
+      }),
+    });
+    render(<FamilyShare childId="K1" assessmentId="H1" childName="Leo Carter" />);
+    fireEvent.click(await screen.findByTestId('eh-family-share-open'));
+    expect(screen.getByText(/Health Visiting must agree first/)).toBeTruthy();
+    fireEvent.click(screen.getByTestId('share-submit'));
+    expect((await screen.findAllByText('Enter why Leo\'s family should see this now')).length).toBe(2); // summary and field
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    fireEvent.input(screen.getByLabelText('Why should Leo\'s family see it now?'), { target: { value: 'The family asked to see it.' } });
+    fireEvent.click(screen.getByTestId('share-submit'));
+    await waitFor(() => expect(screen.getByTestId('success').textContent).toContain('We have asked Health Visiting to agree'));
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ reason: 'The family asked to see it.' });
   });
   it('offers nothing when the restrictions cannot be read', async () => {
     const { calls } = mockFetch({});

@@ -6,9 +6,9 @@ import { api, ApiError, seg } from '../api';
 import type { TabProps } from '../pages/Child';
 import { useSession } from '../session';
 import type { Post, Thread } from '../types';
-import { ENTRY_TYPES, FORUM_CATEGORIES, formatDateTime, SIGNIFICANCE, todayIso } from '../format';
-import { Button, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
-import { NO_CHOICE, VisibilityControl, VisibilityTag, visibilityBody, type VisibilityChoice } from './Visibility';
+import { ENTRY_TYPES, FORUM_CATEGORIES, formatDateTime, fullName, SIGNIFICANCE, todayIso } from '../format';
+import { Button, check, DateField, dateProblem, FormErrors, Loaded, SelectField, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
+import { TEAM_ONLY, VisibilityControl, VisibilityTag, WhoWillSee, visibilityBody, type VisibilityChoice } from './Visibility';
 
 const CATEGORY_TAG: Record<string, string> = {
   observation: 'govuk-tag--blue',
@@ -21,12 +21,12 @@ function CategoryTag({ c }: { c: string }) {
   return <strong class={`govuk-tag ${CATEGORY_TAG[c] ?? 'govuk-tag--grey'}`}>{FORUM_CATEGORIES.find(([k]) => k === c)?.[1] ?? c}</strong>;
 }
 
-function NewThread({ childId, onCreated, onCancel }: { childId: string; onCreated: (t: Thread) => void; onCancel: () => void }) {
+function NewThread({ childId, childName, onCreated, onCancel }: { childId: string; childName: string; onCreated: (t: Thread) => void; onCancel: () => void }) {
   const [category, setCategory] = useState('observation');
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
-  const [visibility, setVisibility] = useState<VisibilityChoice>(NO_CHOICE);
-  const [error, setError] = useState<ApiError>();
+  const [visibility, setVisibility] = useState<VisibilityChoice>(TEAM_ONLY);
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -34,31 +34,38 @@ function NewThread({ childId, onCreated, onCancel }: { childId: string; onCreate
       data-testid="new-thread-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([
+          ['title', !title.trim() && 'Enter a title for the discussion'],
+          ['body', !body.trim() && 'Enter your message'],
+          ['restriction_reason', visibility.choice === 'restrict' && !visibility.reason && 'Choose why the family must not see it'],
+          ['restriction_text', visibility.choice === 'restrict' && visibility.reason === 'other' && !visibility.text.trim() && 'Describe why the family must not see it'],
+        ]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           const r = await api.post<{ thread: Thread }>(`/api/v1/children/${seg(childId)}/forum`, {
             category, title: title.trim(), body: body.trim(), ...visibilityBody(visibility),
           });
           onCreated(r.thread);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="thread" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="thread">
       <SelectField id="thread-category" label="Kind of post" value={category} onInput={setCategory} options={FORUM_CATEGORIES} />
       <TextField id="thread-title" label="Title" value={title} onInput={setTitle} maxLength={200} required />
       <TextArea id="thread-body" label="Message" hint="Mention a team member with @username to let them know." value={body} onInput={setBody} rows={5} maxLength={10000} required />
-      <VisibilityControl id="thread" value={visibility} onInput={setVisibility} unchangedLabel="The authority's default for discussions" />
+      <VisibilityControl id="thread" value={visibility} onInput={setVisibility} childName={childName} what="discussion" />
+      <WhoWillSee value={visibility} childName={childName} testid="thread-who-will-see" />
       <div class="govuk-button-group">
         <Button busy={busy} testid="post-thread">Post</Button>
         <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>
           Cancel
         </button>
       </div>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -83,7 +90,7 @@ function PostItem({ childId, post, posts, onChanged, onReply }: { childId: strin
   const { session } = useSession();
   const [mode, setMode] = useState<'none' | 'edit' | 'history'>('none');
   const [body, setBody] = useState(post.body);
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const parent = post.reply_to ? posts.find((p) => p.id === post.reply_to) : undefined;
   return (
     <li class={`kith-post${post.reply_to ? ' kith-post--reply' : ''}`} data-testid="post">
@@ -97,17 +104,17 @@ function PostItem({ childId, post, posts, onChanged, onReply }: { childId: strin
           noValidate
           onSubmit={async (e) => {
             e.preventDefault();
-            setError(undefined);
+        if (!problems.passes(check([['body', !body.trim() && 'Enter your post']]))) return;
             try {
               await api.put(`/api/v1/children/${seg(childId)}/forum/${seg(post.thread_id)}/posts/${seg(post.id)}`, { body: body.trim() });
               setMode('none');
               onChanged();
             } catch (err) {
-              setError(err as ApiError);
+              problems.fail(err);
             }
           }}
         >
-          <FormError error={error} idPrefix={`edit-${post.id}`} />
+          <FormErrors error={problems.error} errors={problems.errors} idPrefix={`edit-${post.id}`}>
           <TextArea id={`edit-${post.id}-body`} label="Edit your post" hint="The earlier version is kept in the history." value={body} onInput={setBody} rows={4} maxLength={10000} />
           <div class="govuk-button-group">
             <Button>Save</Button>
@@ -115,7 +122,8 @@ function PostItem({ childId, post, posts, onChanged, onReply }: { childId: strin
               Cancel
             </button>
           </div>
-        </form>
+        </FormErrors>
+</form>
       ) : (
         <p class="govuk-body kith-post__body">{post.body}</p>
       )}
@@ -141,7 +149,7 @@ function PostItem({ childId, post, posts, onChanged, onReply }: { childId: strin
 
 function Promote({ childId, thread, onDone }: { childId: string; thread: Thread; onDone: () => void }) {
   const [f, setF] = useState({ occurred_on: todayIso(), type: 'note', significance: 'notable', summary: thread.title });
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   return (
@@ -149,24 +157,29 @@ function Promote({ childId, thread, onDone }: { childId: string; thread: Thread;
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([
+          ['occurred_on', dateProblem(f.occurred_on, 'the date of the event', { required: true, notFuture: true })],
+          ['summary', !f.summary.trim() && 'Enter a summary for the chronology'],
+        ]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           await api.post(`/api/v1/children/${seg(childId)}/forum/${seg(thread.id)}/promote`, f);
           onDone();
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="promote" />
-      <TextField id="promote-occurred_on" label="Date of the event" type="date" value={f.occurred_on} onInput={set('occurred_on')} />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="promote">
+      <DateField id="promote-occurred_on" label="Date of the event" value={f.occurred_on} onInput={set('occurred_on')} />
       <SelectField id="promote-type" label="Type of event" value={f.type} onInput={set('type')} options={ENTRY_TYPES} />
       <SelectField id="promote-significance" label="Significance" value={f.significance} onInput={set('significance')} options={SIGNIFICANCE} />
       <TextField id="promote-summary" label="Summary for the chronology" value={f.summary} onInput={set('summary')} maxLength={200} />
+      <p class="govuk-body">Only the team will see the entry. To share it with the family later, use “Share with the family” on the entry in the chronology.</p>
       <Button busy={busy}>Add to the chronology</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -174,7 +187,7 @@ function ThreadView({ childId, threadId, version, onBack }: { childId: string; t
   const t = useAsync(() => api.get<{ thread: Thread; posts: Post[] }>(`/api/v1/children/${seg(childId)}/forum/${seg(threadId)}`), [childId, threadId, version]);
   const [reply, setReply] = useState('');
   const [replyTo, setReplyTo] = useState<Post>();
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const [promoting, setPromoting] = useState(false);
   const [message, setMessage] = useState('');
@@ -216,8 +229,8 @@ function ThreadView({ childId, threadId, version, onBack }: { childId: string; t
               noValidate
               onSubmit={async (e) => {
                 e.preventDefault();
+        if (!problems.passes(check([['body', !reply.trim() && 'Enter your reply']]))) return;
                 setBusy(true);
-                setError(undefined);
                 try {
                   const body: Record<string, string> = { body: reply.trim() };
                   if (replyTo) body.reply_to = replyTo.id;
@@ -226,13 +239,13 @@ function ThreadView({ childId, threadId, version, onBack }: { childId: string; t
                   setReplyTo(undefined);
                   t.reload();
                 } catch (err) {
-                  setError(err as ApiError);
+                  problems.fail(err);
                 } finally {
                   setBusy(false);
                 }
               }}
             >
-              <FormError error={error} idPrefix="reply" />
+              <FormErrors error={problems.error} errors={problems.errors} idPrefix="reply">
               <TextArea
                 id="reply-body"
                 label={replyTo ? `Reply to ${replyTo.author_name}` : 'Add to the discussion'}
@@ -251,7 +264,8 @@ function ThreadView({ childId, threadId, version, onBack }: { childId: string; t
                   </button>
                 )}
               </div>
-            </form>
+            </FormErrors>
+</form>
           </div>
           {!d.thread.promoted_entry_id &&
             (promoting ? (
@@ -278,7 +292,7 @@ function ThreadView({ childId, threadId, version, onBack }: { childId: string; t
   );
 }
 
-export function Forum({ childId, versions }: TabProps) {
+export function Forum({ childId, account, versions }: TabProps) {
   const threads = useAsync(() => api.get<{ threads: Thread[] }>(`/api/v1/children/${seg(childId)}/forum`), [childId, versions.forum]);
   const [open, setOpen] = useState<string>();
   const [starting, setStarting] = useState(false);
@@ -297,6 +311,7 @@ export function Forum({ childId, versions }: TabProps) {
             Start a discussion
           </h3>
           <NewThread
+            childName={fullName(account.child)}
             childId={childId}
             onCancel={() => setStarting(false)}
             onCreated={(t) => {

@@ -2,7 +2,10 @@
 import type { TabProps } from '../pages/Child';
 import type { Agency, Member } from '../types';
 import { formatDate, humanise } from '../format';
-import { TableWrap } from '../components/ui';
+import { useState } from 'preact/hooks';
+import { useSession } from '../session';
+import { Success, TableWrap } from '../components/ui';
+import { EditRecord } from '../pages/ChildRecord';
 
 function Row({ k, children }: { k: string; children: preact.ComponentChildren }) {
   return (
@@ -36,7 +39,11 @@ export function LeadCard({ lead }: { lead: Member | undefined }) {
   );
 }
 
-export function Overview({ account }: TabProps) {
+export function Overview({ account, reloadAccount }: TabProps) {
+  const { session } = useSession();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState('');
+  const onTeam = account.team.some((m) => m.user_id === session.user.id);
   const c = account.child;
   const agencies = new Map<string, Agency>(account.agencies.map((a) => [a.id, a]));
   const name = (id: string) => agencies.get(id)?.name ?? (id ? id : 'None');
@@ -48,6 +55,11 @@ export function Overview({ account }: TabProps) {
           <h3 class="govuk-heading-m" id="identity-h">
             Identity
           </h3>
+          {saved && <Success>{saved}</Success>}
+          {editing ? (
+            <EditRecord child={c} onCancel={() => setEditing(false)} onSaved={() => { setEditing(false); setSaved('The record was saved.'); reloadAccount(); }} />
+          ) : (
+          <>
           <dl class="govuk-summary-list" data-testid="identity">
             <Row k="Name">
               {c.given_names} {c.family_name}
@@ -63,6 +75,13 @@ export function Overview({ account }: TabProps) {
             <Row k="School">{c.school_agency_id ? name(c.school_agency_id) : 'None recorded'}</Row>
             <Row k="GP">{c.gp_agency_id ? name(c.gp_agency_id) : 'None recorded'}</Row>
           </dl>
+          {onTeam && (
+            <button type="button" class="govuk-button govuk-button--secondary" data-testid="edit-child" onClick={() => { setSaved(''); setEditing(true); }}>
+              Change the identity details
+            </button>
+          )}
+          </>
+          )}
         </section>
         <section class="kith-card" aria-labelledby="flags-h">
           <h3 class="govuk-heading-m" id="flags-h">

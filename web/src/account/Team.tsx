@@ -6,7 +6,7 @@ import { navigate } from '../router';
 import { useSession } from '../session';
 import type { TabProps } from '../pages/Child';
 import { formatDate } from '../format';
-import { Button, FormError, SelectField, Success, TextArea, TableWrap } from '../components/ui';
+import { Button, check, FormErrors, SelectField, Success, TextArea, TableWrap, useProblems } from '../components/ui';
 import { ReasonForm } from '../pages/Signposting';
 import { ChildJoinRequests } from '../pages/JoinRequests';
 
@@ -53,7 +53,7 @@ function Handover({ childId, account, reloadAccount, onDone }: TabProps & { onDo
   const hasLead = account.team.some((m) => m.lead);
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   if (hasLead && !me?.lead) return null;
   const options: [string, string][] = (hasLead ? others : account.team).map((m) => [
@@ -65,7 +65,7 @@ function Handover({ childId, account, reloadAccount, onDone }: TabProps & { onDo
       <h3 class="govuk-heading-m" id="handover-h">
         {hasLead ? 'Hand over the lead professional role' : 'Choose a lead professional'}
       </h3>
-      <FormError error={error} idPrefix="handover" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="handover">
       {options.length === 0 ? (
         <p class="govuk-body">There is no one else on the team to hand over to.</p>
       ) : (
@@ -74,8 +74,12 @@ function Handover({ childId, account, reloadAccount, onDone }: TabProps & { onDo
           data-testid="handover-form"
           onSubmit={async (e) => {
             e.preventDefault();
+            const ok = problems.passes(check([
+              ['user_id', !to && 'Choose the new lead professional'],
+              ['reason', !reason.trim() && 'Enter the reason for the handover'],
+            ]));
+            if (!ok) return;
             setBusy(true);
-            setError(undefined);
             try {
               await api.post(`/api/v1/children/${seg(childId)}/lead`, { user_id: to, reason: reason.trim() });
               const who = account.team.find((m) => m.user_id === to)?.display_name ?? 'the new lead';
@@ -83,7 +87,7 @@ function Handover({ childId, account, reloadAccount, onDone }: TabProps & { onDo
               setReason('');
               reloadAccount();
             } catch (err) {
-              setError(err as ApiError);
+              problems.fail(err);
             } finally {
               setBusy(false);
             }
@@ -94,6 +98,7 @@ function Handover({ childId, account, reloadAccount, onDone }: TabProps & { onDo
           <Button busy={busy} testid="handover">{hasLead ? 'Hand over' : 'Make lead professional'}</Button>
         </form>
       )}
+      </FormErrors>
     </section>
   );
 }

@@ -1,15 +1,25 @@
-// Who can see an entry or thread: the control on the entry and thread forms, and the tag shown
-// on each entry. Restricting from the family needs a reason from the fixed list.
-import type { FamilyVisibility } from '../types';
-import { SelectField, TextArea } from '../components/ui';
+// Who sees an entry, thread or early help assessment: the choice on the forms (nothing goes to the
+// family unless the practitioner chooses it, and the form says who will see it before saving),
+// the tag on each entry, and the panels that share something the team holds back (a reason, and
+// the agreement of the agency that recorded or restricted it) or keep something from the family.
+import { useState } from 'preact/hooks';
+import { api, seg } from '../api';
+import type { FamilyVisibility, ReleaseOutcome } from '../types';
+import { Button, check, FormErrors, Radios, SelectField, TextArea, useProblems, WarningText } from '../components/ui';
+
+/** '' keeps the current visibility (corrections); 'restrict' holds it back with a reason. */
+export type Choice = '' | 'team' | 'restrict' | 'team_and_family';
 
 export interface VisibilityChoice {
-  visibility: '' | 'team' | 'team_and_family'; // '' = the authority's default for the type
+  choice: Choice;
   reason: string;
   text: string;
 }
 
-export const NO_CHOICE: VisibilityChoice = { visibility: '', reason: '', text: '' };
+/** New entries and threads: the team only until someone decides otherwise. */
+export const TEAM_ONLY: VisibilityChoice = { choice: 'team', reason: '', text: '' };
+/** Corrections: as it is. */
+export const UNCHANGED: VisibilityChoice = { choice: '', reason: '', text: '' };
 
 export const RESTRICTION_REASONS: [string, string][] = [
   ['risk_of_harm', 'Would put a child or adult at risk'],
@@ -18,48 +28,58 @@ export const RESTRICTION_REASONS: [string, string][] = [
   ['other', 'Other (say why)'],
 ];
 
-/** The request fields for a choice (nothing for the default). */
+/** The request fields for a choice (nothing when it is kept as it is). */
 export function visibilityBody(v: VisibilityChoice): Record<string, string> {
-  if (!v.visibility) return {};
-  const body: Record<string, string> = { visibility: v.visibility };
-  if (v.visibility === 'team') {
-    if (v.reason) body.restriction_reason = v.reason;
-    if (v.text.trim()) body.restriction_text = v.text.trim();
+  switch (v.choice) {
+    case '':
+      return {};
+    case 'team':
+    case 'team_and_family':
+      return { visibility: v.choice };
+    case 'restrict': {
+      const body: Record<string, string> = { visibility: 'team' };
+      if (v.reason) body.restriction_reason = v.reason;
+      if (v.text.trim()) body.restriction_text = v.text.trim();
+      return body;
+    }
   }
-  return body;
 }
 
-export function VisibilityControl({
-  id, value, onInput, unchangedLabel = "The authority's default for this type",
-  hint = 'Families see what is shared with them in the family portal. The local authority sets the default for each type of entry.',
-}: {
+/** Whether the family would see it after saving, given what it is now (for corrections). */
+export function familyWillSee(v: VisibilityChoice, current?: FamilyVisibility): boolean {
+  if (v.choice === '') return current?.visibility === 'team_and_family';
+  return v.choice === 'team_and_family';
+}
+
+export function VisibilityControl({ id, value, onInput, childName, what = 'entry', current }: {
   id: string;
   value: VisibilityChoice;
   onInput: (v: VisibilityChoice) => void;
-  /** What choosing nothing means: the default for something new, "as it is" for a correction. */
-  unchangedLabel?: string;
-  hint?: string;
+  childName: string;
+  what?: 'entry' | 'discussion';
+  /** For a correction: the visibility now ("keep as it is" is then offered first). */
+  current?: FamilyVisibility;
 }) {
-  return (
-    <div class="kith-visibility" data-testid={`${id}-visibility`}>
-      <SelectField
-        id={`${id}-visibility`}
-        label="Who can see this"
-        hint={hint}
-        value={value.visibility}
-        onInput={(v) => onInput({ ...value, visibility: v as VisibilityChoice['visibility'] })}
-        options={[
-          ['', unchangedLabel],
-          ['team_and_family', 'The team and the family'],
-          ['team', 'The team only (restrict from the family)'],
-        ]}
-      />
-      {value.visibility === 'team' && (
+  const first = childName.split(' ')[0];
+  const sharedNow = current?.visibility === 'team_and_family';
+  const options = [
+    ...(current
+      ? [{ value: '', label: `Keep it as it is (${sharedNow ? `shared with ${first}'s family` : 'the team only'})` }]
+      : []),
+    {
+      value: 'team',
+      label: `Only the team around ${childName}`,
+      hint: `${first}'s family will not see it. Your agency can share it later, saying why.`,
+    },
+    {
+      value: 'restrict',
+      label: 'Only the team, and it must be kept from the family',
+      hint: 'Say why. The lead professional reviews it, and sharing it later needs your agency to agree.',
+      conditional: (
         <>
           <SelectField
             id={`${id}-restriction_reason`}
-            label="Why is this kept from the family?"
-            hint="The lead professional reviews every restriction."
+            label="Why must the family not see it?"
             value={value.reason}
             onInput={(v) => onInput({ ...value, reason: v })}
             options={RESTRICTION_REASONS}
@@ -70,8 +90,47 @@ export function VisibilityControl({
             <TextArea id={`${id}-restriction_text`} label="Describe the reason" value={value.text} onInput={(v) => onInput({ ...value, text: v })} rows={2} maxLength={1000} required />
           )}
         </>
-      )}
+      ),
+    },
+    // Sharing something the team holds back is a release (a reason, the holders' agreement).
+    ...(current && !sharedNow
+      ? []
+      : [{
+          value: 'team_and_family',
+          label: `The team and ${first}'s family`,
+          hint: `Parents, carers and the young person with a family portal account will see it.`,
+          conditional: (
+            <WarningText testid={`${id}-share-warning`}>
+              Before sharing, check that it names nobody who could be put at risk, and holds nothing from a third party or another
+              agency that they have not agreed to share.
+            </WarningText>
+          ),
+        }]),
+  ];
+  return (
+    <div class="kith-visibility" data-testid={`${id}-visibility`}>
+      <Radios
+        id={`${id}-visibility`}
+        legend={`Who will see this ${what}?`}
+        hint={current && !sharedNow ? `To share it with ${first}'s family, use "Share with the family" on the ${what}.` : undefined}
+        value={value.choice}
+        onInput={(v) => onInput({ ...value, choice: v as Choice })}
+        options={options}
+        small
+      />
     </div>
+  );
+}
+
+/** The plain sentence above the save button: who will see it once saved. */
+export function WhoWillSee({ value, childName, current, testid }: { value: VisibilityChoice; childName: string; current?: FamilyVisibility; testid?: string }) {
+  const first = childName.split(' ')[0];
+  return (
+    <p class="govuk-inset-text" data-testid={testid ?? 'who-will-see'}>
+      {familyWillSee(value, current)
+        ? <>Who will see this: <strong>the team around {childName} and {first}'s family</strong>.</>
+        : <>Who will see this: <strong>only the team around {childName}</strong>. {first}'s family will not see it.</>}
+    </p>
   );
 }
 
@@ -81,7 +140,134 @@ export function VisibilityTag({ value }: { value: FamilyVisibility | undefined }
     return <strong class="govuk-tag govuk-tag--green" data-testid="visibility-tag">Shared with family</strong>;
   }
   if (value.review === 'pending') {
-    return <strong class="govuk-tag govuk-tag--orange" data-testid="visibility-tag">Restricted from family, awaiting review</strong>;
+    return <strong class="govuk-tag govuk-tag--orange" data-testid="visibility-tag">Kept from family, awaiting review</strong>;
+  }
+  if (value.restriction_reason) {
+    return <strong class="govuk-tag govuk-tag--grey" data-testid="visibility-tag">Kept from family</strong>;
   }
   return <strong class="govuk-tag govuk-tag--grey" data-testid="visibility-tag">Team only</strong>;
 }
+
+/** What a release did, in words. */
+export function releaseMessage(o: ReleaseOutcome, title: string): string {
+  if (o.released) return `“${title}” is now shared with the family.`;
+  const waiting = o.requests.filter((r) => r.status === 'pending').map((r) => r.agency_name);
+  const absent = o.requests.filter((r) => r.status === 'pending' && !r.agency_on_team).map((r) => r.agency_name);
+  let text = `We have asked ${waiting.join(' and ')} to agree to share “${title}”. It stays within the team until they agree.`;
+  if (absent.length > 0) text += ` Nobody from ${absent.join(' or ')} is on the team yet: ask them to join the team to answer.`;
+  return text;
+}
+
+/**
+ * Shares with the family something the team holds back: the reason is required, and when another
+ * agency recorded or restricted it, that agency is asked to agree first.
+ */
+export function ShareWithFamily({ childId, subjectId, title, childName, onDone, onCancel, needs }: {
+  childId: string;
+  subjectId: string;
+  title: string;
+  childName: string;
+  onDone: (message: string) => void;
+  onCancel?: () => void;
+  /** Agencies whose agreement is needed, when known. */
+  needs?: string[];
+}) {
+  const [reason, setReason] = useState('');
+  const problems = useProblems();
+  const [busy, setBusy] = useState(false);
+  const id = `share-${subjectId}`;
+  const first = childName.split(' ')[0];
+  return (
+    <form
+      noValidate
+      class="kith-share"
+      data-testid="share-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!problems.passes(check([['reason', !reason.trim() && `Enter why ${first}'s family should see this now`]]))) return;
+        setBusy(true);
+        try {
+          const o = await api.post<ReleaseOutcome>(`/api/v1/children/${seg(childId)}/visibility/${seg(subjectId)}/release`, { reason: reason.trim() });
+          onDone(releaseMessage(o, title));
+        } catch (err) {
+          problems.fail(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
+      <h4 class="govuk-heading-s">Share “{title}” with {first}'s family</h4>
+      <p class="govuk-body">
+        {first}'s parents, carers and the young person with a family portal account will see it.
+        {needs && needs.length > 0
+          ? ` ${needs.join(' and ')} must agree first: we will ask them.`
+          : ' If another agency recorded it or kept it from the family, we will ask them to agree first.'}
+      </p>
+      <TextArea id={`${id}-reason`} label={`Why should ${first}'s family see it now?`} hint="This is kept with the record and shown to the agency asked to agree." value={reason} onInput={setReason} rows={3} maxLength={1000} required />
+      <div class="govuk-button-group">
+        <Button busy={busy} testid="share-submit">{needs && needs.length > 0 ? 'Ask them to agree' : 'Share with the family'}</Button>
+        {onCancel && <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>Cancel</button>}
+      </div>
+      </FormErrors>
+    </form>
+  );
+}
+
+/** Keeps from the family something that is shared (or within the team), with a reason. */
+export function KeepFromFamily({ childId, subjectId, title, onDone, onCancel }: {
+  childId: string;
+  subjectId: string;
+  title: string;
+  onDone: (message: string) => void;
+  onCancel?: () => void;
+}) {
+  const [choice, setChoice] = useState<VisibilityChoice>({ choice: 'restrict', reason: '', text: '' });
+  const problems = useProblems();
+  const [busy, setBusy] = useState(false);
+  const id = `keep-${subjectId}`;
+  return (
+    <form
+      noValidate
+      data-testid="keep-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const ok = problems.passes(check([
+          ['restriction_reason', !choice.reason && 'Choose why the family must not see it'],
+          ['restriction_text', choice.reason === 'other' && !choice.text.trim() && 'Describe why the family must not see it'],
+        ]));
+        if (!ok) return;
+        setBusy(true);
+        try {
+          await api.put(`/api/v1/children/${seg(childId)}/visibility/${seg(subjectId)}`, visibilityBody(choice));
+          onDone(`“${title}” is kept from the family. The lead professional will review it.`);
+        } catch (err) {
+          problems.fail(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
+      <SelectField
+        id={`${id}-restriction_reason`}
+        label={`Why must the family not see “${title}”?`}
+        hint="The lead professional reviews it."
+        value={choice.reason}
+        onInput={(v) => setChoice({ ...choice, reason: v })}
+        options={RESTRICTION_REASONS}
+        emptyLabel="Choose a reason"
+        required
+      />
+      {choice.reason === 'other' && (
+        <TextArea id={`${id}-restriction_text`} label="Describe the reason" value={choice.text} onInput={(v) => setChoice({ ...choice, text: v })} rows={2} maxLength={1000} required />
+      )}
+      <div class="govuk-button-group">
+        <Button busy={busy} warning testid="keep-submit">Keep it from the family</Button>
+        {onCancel && <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>Cancel</button>}
+      </div>
+      </FormErrors>
+    </form>
+  );
+}
+

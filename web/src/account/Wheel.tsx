@@ -9,7 +9,7 @@ import { api, ApiError, seg } from '../api';
 import type { TabProps } from '../pages/Child';
 import type { Finding, Person, RelationshipType, Wheel as WheelData } from '../types';
 import { CATEGORY_LABELS, formatDate, humanise } from '../format';
-import { Button, Checkbox, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, Checkbox, check, DateField, dateProblem, FormError, FormErrors, Loaded, SelectField, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 
 const CATEGORIES: Person['category'][] = ['family', 'household', 'carer', 'community', 'professional'];
 // Light segment fills (text sits on white badges, so contrast never depends on them).
@@ -336,7 +336,7 @@ function AddPerson({ childId, types, onAdded }: { childId: string; types: Relati
   const [f, setF] = useState(blank);
   const [lives, setLives] = useState(false);
   const [adult, setAdult] = useState(true);
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof blank) => (v: string) => setF({ ...f, [k]: v });
   const options: [string, string][] = types.filter((t) => t.category !== 'professional').map((t) => [t.code, `${t.label} (${CATEGORY_LABELS[t.category] ?? t.category})`]);
@@ -346,8 +346,13 @@ function AddPerson({ childId, types, onAdded }: { childId: string; types: Relati
       data-testid="add-person-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([
+          ['name', !f.name.trim() && 'Enter the person\'s name, or what they are called'],
+          ['relationship', !f.relationship && 'Choose the relationship to the child, or Unknown'],
+          ['since', dateProblem(f.since, 'the date they came into the child\'s life', { notFuture: true })],
+          ['date_of_birth', dateProblem(f.date_of_birth, 'their date of birth', { notFuture: true })],
+        ]))) return;
         setBusy(true);
-        setError(undefined);
         const body: Record<string, unknown> = { name: f.name.trim(), relationship: f.relationship, lives_with_child: lives, adult };
         if (f.since) body.since = f.since;
         if (f.date_of_birth) body.date_of_birth = f.date_of_birth;
@@ -358,13 +363,13 @@ function AddPerson({ childId, types, onAdded }: { childId: string; types: Relati
           setLives(false);
           onAdded(p);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="person" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="person">
       <TextField id="person-name" label="Name" hint="As much as is known, for example: “Jason Kerr” or “man called Jay”." value={f.name} onInput={set('name')} maxLength={200} required />
       <SelectField id="person-relationship" label="Relationship to the child" hint="Choose “Unknown” if no one has explained who they are." value={f.relationship} onInput={set('relationship')} options={options} emptyLabel="Choose a relationship" required />
       <div class="govuk-form-group">
@@ -373,11 +378,12 @@ function AddPerson({ childId, types, onAdded }: { childId: string; types: Relati
           <Checkbox id="person-adult" label="Is an adult" checked={adult} onChange={setAdult} />
         </div>
       </div>
-      <TextField id="person-since" label="Since (optional)" type="date" value={f.since} onInput={set('since')} />
-      <TextField id="person-dob" label="Date of birth (optional)" type="date" value={f.date_of_birth} onInput={set('date_of_birth')} />
+      <DateField id="person-since" label="Since (optional)" hint="When they came into the child's life. For example, 27 3 2026" value={f.since} onInput={set('since')} />
+      <DateField id="person-date_of_birth" label="Date of birth (optional)" value={f.date_of_birth} onInput={set('date_of_birth')} />
       <TextArea id="person-notes" label="Notes (optional)" value={f.notes} onInput={set('notes')} rows={2} maxLength={1000} />
       <Button busy={busy} testid="add-person">Add to the wheel</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -427,9 +433,13 @@ export function Wheel({ childId, versions }: TabProps) {
                   ))}
                 </section>
               )}
-              <div class="kith-card">
+              <div class="kith-card kith-wheel-card">
                 <WheelSvg wheel={w} typeLabel={typeLabel} selected={selected} onSelect={setSelected} />
               </div>
+              <p class="govuk-inset-text kith-phone-only" data-testid="wheel-phone-note">
+                On a small screen the wheel is shown as the list of people below. Use a larger screen, or turn your phone, to see it
+                drawn.
+              </p>
               <div class="kith-grid kith-grid--halves">
                 <div>
                   {person && (

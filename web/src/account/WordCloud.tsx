@@ -6,7 +6,7 @@ import cloud from 'd3-cloud';
 import { api, seg } from '../api';
 import type { TabProps } from '../pages/Child';
 import type { Entry, Term } from '../types';
-import { Loaded, useAsync } from '../components/ui';
+import { Loaded, Radios, useAsync } from '../components/ui';
 import { EntryItem } from './Chronology';
 import { href } from '../router';
 
@@ -149,13 +149,27 @@ export function WordList({ terms, selected, onSelect }: { terms: Term[]; selecte
   );
 }
 
+/** The list's two orders, each exactly as its label says. */
+export function sortTerms(terms: Term[], order: 'mentions' | 'distinctive'): Term[] {
+  const byName = (a: Term, b: Term) => a.display.localeCompare(b.display);
+  return [...terms].sort(order === 'mentions'
+    ? (a, b) => b.count - a.count || b.weight - a.weight || byName(a, b)
+    : (a, b) => b.weight - a.weight || b.count - a.count || byName(a, b));
+}
+
 export function WordCloud({ childId, versions }: TabProps) {
   const terms = useAsync(() => api.get<{ terms: Term[] }>(`/api/v1/children/${seg(childId)}/word-cloud?n=50`), [childId, versions.chronology, versions.forum]);
   const [selected, setSelected] = useState<Term>();
-  const byWeight = useMemo(() => [...(terms.data?.terms ?? [])].sort((a, b) => b.weight - a.weight || a.display.localeCompare(b.display)), [terms.data]);
+  const [order, setOrder] = useState<'mentions' | 'distinctive'>('mentions');
+  const sorted = useMemo(() => sortTerms(terms.data?.terms ?? [], order), [terms.data, order]);
   return (
     <>
-      <p class="govuk-body">The words that come up most across the chronology and the forum. Choose a word to see where it comes from.</p>
+      <p class="govuk-body">
+        The words that stand out across the chronology and the forum: the bigger the word, the more it stands out for this child
+        compared with other children. Safeguarding words (injuries, neglect, domestic abuse, missed health care) are weighted up.
+        Words a note denies (“no concerns raised”) and words about the recording itself (“advice given”, “visit”) are left out.
+        Choose a word to see where it comes from.
+      </p>
       <Loaded state={terms} what="The word cloud">
         {(d) =>
           d.terms.length === 0 ? (
@@ -165,8 +179,21 @@ export function WordCloud({ childId, versions }: TabProps) {
               <div class="kith-card">
                 <CloudSvg terms={d.terms} selected={selected?.term} onSelect={setSelected} />
               </div>
-              <h3 class="govuk-heading-s">All words, most frequent first</h3>
-              <WordList terms={byWeight} selected={selected?.term} onSelect={setSelected} />
+              <Radios
+                id="word-order"
+                legend="Order the list"
+                value={order}
+                onInput={(v) => setOrder(v as 'mentions' | 'distinctive')}
+                options={[
+                  { value: 'mentions', label: 'Most mentioned first' },
+                  { value: 'distinctive', label: 'Stands out most first (as in the picture)' },
+                ]}
+                small
+              />
+              <h3 class="govuk-heading-s" data-testid="word-list-heading">
+                All words, {order === 'mentions' ? 'most mentioned first' : 'the ones that stand out most first'}
+              </h3>
+              <WordList terms={sorted} selected={selected?.term} onSelect={setSelected} />
               <div class="govuk-!-margin-top-5">{selected && <Sources childId={childId} term={selected} version={versions.chronology} />}</div>
             </>
           )

@@ -1,8 +1,9 @@
 // Small shared pieces: data loading, problem display, the "not available yet" state and
 // labelled form fields in the GOV.UK Design System's markup.
-import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { createContext, Fragment, type ComponentChildren } from 'preact';
+import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
+import { SessionContext } from '../session';
 
 export interface Async<T> {
   data: T | undefined;
@@ -83,27 +84,122 @@ export function Loaded<T>({ state, what, children }: { state: Async<T>; what: st
   return <>{children(state.data)}</>;
 }
 
-/** An error summary at the top of a form, focused when it appears, linking to the field. */
-export function FormError({ error, idPrefix }: { error: ApiError | undefined; idPrefix: string }) {
+/** The id of the input a field's error links to: `${idPrefix}-${field}` ("flags.x" → "flags_x"). */
+export function fieldId(idPrefix: string, field: string): string {
+  return `${idPrefix}-${field.replace(/[^a-z0-9_-]/gi, '_')}`;
+}
+
+/** A form's problems: the client's own checks (field → message) and the server's answer. */
+interface Problems {
+  idPrefix: string;
+  errors: Record<string, string>;
+  error: ApiError | undefined;
+}
+
+const ProblemsContext = createContext<Problems | null>(null);
+
+/** The message for the field with this input id, from the form's problems, if any. */
+function useFieldError(id: string, own: string | undefined): string | undefined {
+  const problems = useContext(ProblemsContext);
+  if (own !== undefined || !problems) return own;
+  for (const [field, message] of Object.entries(problems.errors)) {
+    if (fieldId(problems.idPrefix, field) === id) return message;
+  }
+  const e = problems.error;
+  if (e?.field && fieldId(problems.idPrefix, e.field) === id) return e.detail;
+  return undefined;
+}
+
+/**
+ * The GOV.UK error summary: "There is a problem", then each problem as a link to its field,
+ * focused when it appears. A reference number is shown only for a failure of Kith itself (5xx or
+ * no answer), never to a family member.
+ */
+export function FormError({ error, idPrefix, errors = {} }: { error: ApiError | undefined; idPrefix: string; errors?: Record<string, string> }) {
   const ref = useRef<HTMLDivElement>(null);
+  const session = useContext(SessionContext);
+  const items = [
+    ...Object.entries(errors).map(([field, message]) => ({ field, message })),
+    ...(error ? [{ field: error.field, message: error.detail || error.title }] : []),
+  ];
+  const shown = items.map((i) => i.message).join('|');
   useEffect(() => {
-    if (error) ref.current?.focus();
-  }, [error]);
-  if (!error) return null;
-  const fieldId = error.field ? `${idPrefix}-${error.field.replace(/[^a-z0-9_-]/gi, '_')}` : undefined;
+    if (shown) ref.current?.focus();
+  }, [shown]);
+  if (items.length === 0) return null;
+  const technical = !!error && (error.status >= 500 || error.status === 0);
+  const reference = technical && session?.session.user.role !== 'family' ? error?.requestId : undefined;
   return (
     <div class="govuk-error-summary" ref={ref} tabIndex={-1} data-testid="form-error">
       <div role="alert">
-        <h2 class="govuk-error-summary__title">{error.title}</h2>
+        <h2 class="govuk-error-summary__title">There is a problem</h2>
         <div class="govuk-error-summary__body">
           <ul class="govuk-list govuk-error-summary__list">
-            <li>{fieldId ? <a href={`#${fieldId}`} onClick={(e) => { e.preventDefault(); document.getElementById(fieldId)?.focus(); }}>{error.detail}</a> : error.detail}</li>
+            {items.map((i) => {
+              const target = i.field ? fieldId(idPrefix, i.field) : undefined;
+              return (
+                <li key={`${i.field}-${i.message}`}>
+                  {target ? (
+                    <a href={`#${target}`} onClick={(e) => { e.preventDefault(); document.getElementById(target)?.focus(); }}>{i.message}</a>
+                  ) : (
+                    i.message
+                  )}
+                </li>
+              );
+            })}
           </ul>
-          {error.requestId && <p class="govuk-body-s govuk-!-margin-bottom-0">Reference: {error.requestId}</p>}
+          {reference && <p class="govuk-body-s govuk-!-margin-bottom-0">If this keeps happening, tell your Kith administrator the reference {reference}.</p>}
         </div>
       </div>
     </div>
   );
+}
+
+/** A form's error summary and the field-level messages of every field inside it. */
+export function FormErrors({ error, errors = {}, idPrefix, children }: {
+  error: ApiError | undefined;
+  errors?: Record<string, string>;
+  idPrefix: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <ProblemsContext.Provider value={{ idPrefix, errors, error }}>
+      <FormError error={error} errors={errors} idPrefix={idPrefix} />
+      {children}
+    </ProblemsContext.Provider>
+  );
+}
+
+/** The client's checks, GOV.UK style: [field, message when it fails]; the first per field wins. */
+export function check(checks: [string, string | false | null | undefined | 0 | ''][]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of checks) {
+    if (message && !(field in out)) out[field] = message;
+  }
+  return out;
+}
+
+/** A form's problems: set `errors` from `check(...)` before sending, `error` from the answer. */
+export function useProblems() {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<ApiError>();
+  return {
+    errors,
+    error,
+    /** Records the checks' failures; true when there are none (then it is safe to send). */
+    passes(found: Record<string, string>): boolean {
+      setErrors(found);
+      setError(undefined);
+      return Object.keys(found).length === 0;
+    },
+    fail(e: unknown) {
+      setError(e instanceof ApiError ? e : new ApiError({ status: 0, title: 'There is a problem', detail: String(e), code: 'client' }));
+    },
+    clear() {
+      setErrors({});
+      setError(undefined);
+    },
+  };
 }
 
 interface FieldProps {
@@ -145,7 +241,8 @@ function describedBy(id: string, hint?: string, error?: string): string | undefi
   return ids || undefined;
 }
 
-export function TextField(p: FieldProps) {
+export function TextField(props: FieldProps) {
+  const p = { ...props, error: useFieldError(props.id, props.error) };
   return (
     <div class={`govuk-form-group${p.error ? ' govuk-form-group--error' : ''}`}>
       <label class="govuk-label" for={p.id}>
@@ -171,7 +268,8 @@ export function TextField(p: FieldProps) {
   );
 }
 
-export function TextArea(p: FieldProps & { rows?: number }) {
+export function TextArea(props: FieldProps & { rows?: number }) {
+  const p = { ...props, error: useFieldError(props.id, props.error) };
   return (
     <div class={`govuk-form-group${p.error ? ' govuk-form-group--error' : ''}`}>
       <label class="govuk-label" for={p.id}>
@@ -194,7 +292,8 @@ export function TextArea(p: FieldProps & { rows?: number }) {
   );
 }
 
-export function SelectField(p: Omit<FieldProps, 'type'> & { options: [string, string][]; emptyLabel?: string }) {
+export function SelectField(props: Omit<FieldProps, 'type'> & { options: [string, string][]; emptyLabel?: string }) {
+  const p = { ...props, error: useFieldError(props.id, props.error) };
   return (
     <div class={`govuk-form-group${p.error ? ' govuk-form-group--error' : ''}`}>
       <label class="govuk-label" for={p.id}>
@@ -202,7 +301,7 @@ export function SelectField(p: Omit<FieldProps, 'type'> & { options: [string, st
       </label>
       <Described id={p.id} hint={p.hint} error={p.error} />
       <select
-        class="govuk-select"
+        class={`govuk-select${p.error ? ' govuk-select--error' : ''}`}
         id={p.id}
         name={p.id}
         value={p.value}
@@ -316,4 +415,178 @@ export function SignificanceTag({ value }: { value: string | null | undefined })
   if (!value || value === 'routine') return <strong class="govuk-tag govuk-tag--grey">Routine</strong>;
   if (value === 'serious') return <strong class="govuk-tag govuk-tag--serious">Serious</strong>;
   return <strong class="govuk-tag govuk-tag--notable">Notable</strong>;
+}
+
+export interface RadioOption {
+  value: string;
+  label: string;
+  hint?: string;
+  /** Shown under the option while it is chosen (GOV.UK conditional reveal). */
+  conditional?: ComponentChildren;
+}
+
+/** GOV.UK radios in a fieldset with a legend, a hint and an error message. */
+export function Radios({ id, legend, hint, error: own, value, onInput, options, small }: {
+  id: string;
+  legend: string;
+  hint?: string;
+  error?: string;
+  value: string;
+  onInput: (v: string) => void;
+  options: RadioOption[];
+  small?: boolean;
+}) {
+  const error = useFieldError(id, own);
+  return (
+    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <fieldset class="govuk-fieldset" aria-describedby={describedBy(id, hint, error)}>
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
+        <Described id={id} hint={hint} error={error} />
+        <div class={`govuk-radios${small ? ' govuk-radios--small' : ''}`}>
+          {options.map((o, i) => {
+            // The first option carries the group's id: the error summary links to it.
+            const optionId = i === 0 ? id : `${id}-${o.value || 'unchanged'}`;
+            const checked = o.value === value;
+            return (
+              <Fragment key={o.value}>
+                <div class="govuk-radios__item">
+                  <input
+                    class="govuk-radios__input"
+                    id={optionId}
+                    name={id}
+                    type="radio"
+                    value={o.value}
+                    checked={checked}
+                    aria-describedby={o.hint ? `${optionId}-hint` : undefined}
+                    onChange={() => onInput(o.value)}
+                  />
+                  <label class="govuk-label govuk-radios__label" for={optionId}>
+                    {o.label}
+                  </label>
+                  {o.hint && (
+                    <div id={`${optionId}-hint`} class="govuk-hint govuk-radios__hint">
+                      {o.hint}
+                    </div>
+                  )}
+                </div>
+                {o.conditional && checked && <div class="govuk-radios__conditional">{o.conditional}</div>}
+              </Fragment>
+            );
+          })}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
+/** GOV.UK warning text: something the reader must know before they act. */
+export function WarningText({ children, testid }: { children: ComponentChildren; testid?: string }) {
+  return (
+    <div class="govuk-warning-text" data-testid={testid}>
+      <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+      <strong class="govuk-warning-text__text">
+        <span class="govuk-visually-hidden">Warning</span>
+        {children}
+      </strong>
+    </div>
+  );
+}
+
+// --- Dates, as GOV.UK asks for them: day, month and year boxes -------------------------------
+
+/** The parts of a date as typed. */
+export interface DateParts {
+  day: string;
+  month: string;
+  year: string;
+}
+
+/**
+ * A date field's value: "YYYY-MM-DD" once the boxes hold a real date, "" when all are empty, and
+ * otherwise the parts as typed ("2026-2-30", "-5-") so nothing typed is lost and the checks below
+ * can say what is wrong.
+ */
+export function partsOf(value: string): DateParts {
+  const m = /^(\d*)-(\d*)-(\d*)$/.exec(value);
+  if (!m) return { day: '', month: '', year: '' };
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return { year: m[1], month: iso ? String(Number(m[2])) : m[2], day: iso ? String(Number(m[3])) : m[3] };
+}
+
+export function valueOf(p: DateParts): string {
+  if (!p.day && !p.month && !p.year) return '';
+  const d = Number(p.day), m = Number(p.month), y = Number(p.year);
+  const real = /^\d{4}$/.test(p.year) && m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return real ? `${p.year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : `${p.year}-${p.month}-${p.day}`;
+}
+
+/** Today's UK date as "YYYY-MM-DD". */
+function ukToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+}
+
+/**
+ * What is wrong with a date field's value, in GOV.UK's words, or undefined. `label` names the
+ * date in a sentence ("the date of the event").
+ */
+export function dateProblem(value: string, label: string, opts: { required?: boolean; notFuture?: boolean; notPast?: boolean } = {}): string | undefined {
+  const Label = label.charAt(0).toUpperCase() + label.slice(1);
+  if (!value) return opts.required ? `Enter ${label}` : undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    if (opts.notFuture && value > ukToday()) return `${Label} must be today or in the past`;
+    if (opts.notPast && value < ukToday()) return `${Label} must be today or in the future`;
+    if (value < '1900-01-01') return `${Label} must be after 1899`;
+    return undefined;
+  }
+  const p = partsOf(value);
+  const missing = (['day', 'month', 'year'] as const).filter((k) => !p[k]);
+  if (missing.length === 1) return `${Label} must include a ${missing[0]}`;
+  if (missing.length === 2) return `${Label} must include a ${missing[0]} and a ${missing[1]}`;
+  if (p.year.length !== 4) return 'Year must include 4 numbers';
+  return `${Label} must be a real date`;
+}
+
+/** GOV.UK date input: day, month and year boxes in a fieldset. The day box carries `id`. */
+export function DateField({ id, label, hint = 'For example, 27 3 2026', value, onInput, error: own, legendSize = 's' }: {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  onInput: (v: string) => void;
+  error?: string;
+  legendSize?: 's' | 'm';
+}) {
+  const error = useFieldError(id, own);
+  const parts = partsOf(value);
+  const set = (k: keyof DateParts) => (e: Event) => onInput(valueOf({ ...parts, [k]: (e.target as HTMLInputElement).value.replace(/\D/g, '') }));
+  const box = (k: keyof DateParts, text: string, width: string, boxId: string, max: number) => (
+    <div class="govuk-date-input__item">
+      <div class="govuk-form-group">
+        <label class="govuk-label govuk-date-input__label" for={boxId}>{text}</label>
+        <input
+          class={`govuk-input govuk-date-input__input govuk-input--width-${width}${error ? ' govuk-input--error' : ''}`}
+          id={boxId}
+          name={boxId}
+          type="text"
+          inputMode="numeric"
+          maxLength={max}
+          value={parts[k]}
+          onInput={set(k)}
+        />
+      </div>
+    </div>
+  );
+  return (
+    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy(id, hint, error)}>
+        <legend class={`govuk-fieldset__legend govuk-fieldset__legend--${legendSize}`}>{label}</legend>
+        <Described id={id} hint={hint} error={error} />
+        <div class="govuk-date-input" data-testid={`${id}-date`}>
+          {box('day', 'Day', '2', id, 2)}
+          {box('month', 'Month', '2', `${id}-month`, 2)}
+          {box('year', 'Year', '4', `${id}-year`, 4)}
+        </div>
+      </fieldset>
+    </div>
+  );
 }

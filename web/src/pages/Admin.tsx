@@ -6,7 +6,7 @@ import { api, ApiError, seg } from '../api';
 import { useSession } from '../session';
 import type { Agency, User } from '../types';
 import { AGENCY_KINDS, formatDateTime, roleLabel, ROLES } from '../format';
-import { Button, Checkbox, FormError, Loaded, SelectField, Success, TextField, useAsync, TableWrap } from '../components/ui';
+import { Button, Checkbox, FormErrors, check, useProblems, Loaded, SelectField, Success, TextField, useAsync, TableWrap } from '../components/ui';
 
 function useAgencies() {
   return useAsync(() => api.get<{ agencies: Agency[] }>('/api/v1/agencies'), []);
@@ -16,7 +16,7 @@ function NewUser({ agencies, onCreated }: { agencies: Agency[]; onCreated: (u: U
   const { session } = useSession();
   const blank = { username: '', display_name: '', job_title: '', email: '', phone: '', role: 'practitioner', agency_id: '', password: '' };
   const [f, setF] = useState(blank);
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof blank) => (v: string) => setF({ ...f, [k]: v });
   return (
@@ -25,20 +25,25 @@ function NewUser({ agencies, onCreated }: { agencies: Agency[]; onCreated: (u: U
       data-testid="new-user-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([
+          ['display_name', !f.display_name.trim() && 'Enter the person\'s full name'],
+          ['username', !f.username.trim() && 'Enter a username'],
+          ['agency_id', !f.agency_id && 'Choose the person\'s agency'],
+          ['password', (!f.password && 'Enter a first password') || (f.password.length < 12 && 'The first password must be at least 12 characters')],
+        ]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           const u = await api.post<User>('/api/v1/users', { ...f, authority_id: session.user.authority_id });
           setF(blank);
           onCreated(u);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="nu" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="nu">
       <TextField id="nu-display_name" label="Full name" value={f.display_name} onInput={set('display_name')} required />
       <TextField id="nu-username" label="Username" hint="For example: sw.jones" value={f.username} onInput={set('username')} spellcheck={false} required width="20" />
       <TextField id="nu-job_title" label="Job title" value={f.job_title} onInput={set('job_title')} />
@@ -48,7 +53,8 @@ function NewUser({ agencies, onCreated }: { agencies: Agency[]; onCreated: (u: U
       <SelectField id="nu-agency_id" label="Agency" value={f.agency_id} onInput={set('agency_id')} options={agencies.map((a) => [a.id, a.name])} emptyLabel="Choose an agency" />
       <TextField id="nu-password" label="First password" hint="At least 12 characters. Tell the user separately; they change it when they first sign in." type="password" value={f.password} onInput={set('password')} autocomplete="new-password" required width="20" />
       <Button busy={busy} testid="create-user">Create user</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -60,7 +66,7 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
   const [reset, setReset] = useState(false);
   const [steward, setSteward] = useState(user.index_steward);
   const [governance, setGovernance] = useState(user.information_governance);
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -69,7 +75,6 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
-        setError(undefined);
         const body: Record<string, unknown> = { version: user.version };
         if (role !== user.role) body.role = role;
         if (agency !== user.agency_id) body.agency_id = agency;
@@ -81,13 +86,13 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
         try {
           onSaved(await api.patch<User>(`/api/v1/users/${seg(user.id)}`, body), `${user.display_name}'s account was updated.`);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
           setBusy(false);
         }
       }}
     >
       <h3 class="govuk-heading-m">Change {user.display_name}</h3>
-      <FormError error={error} idPrefix="eu" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="eu">
       <SelectField id="eu-role" label="Role" value={role} onInput={setRole} options={ROLES} />
       <SelectField id="eu-agency_id" label="Agency" value={agency} onInput={setAgency} options={agencies.map((a) => [a.id, a.name])} emptyLabel="No agency" />
       <div class="govuk-form-group">
@@ -144,7 +149,8 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
           Cancel
         </button>
       </div>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -259,7 +265,7 @@ function AgencyForm({ agency, onSaved, onCancel }: { agency?: Agency; onSaved: (
     email: agency?.email ?? '',
     address: agency?.address ?? '',
   });
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   return (
@@ -267,18 +273,18 @@ function AgencyForm({ agency, onSaved, onCancel }: { agency?: Agency; onSaved: (
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([['name', !f.name.trim() && 'Enter the name of the agency']]))) return;
         setBusy(true);
-        setError(undefined);
         const body = { ...f, authority_id: agency?.authority_id ?? session.user.authority_id };
         try {
           onSaved(agency ? await api.put<Agency>(`/api/v1/agencies/${seg(agency.id)}`, body) : await api.post<Agency>('/api/v1/agencies', body));
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="ag" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="ag">
       <TextField id="ag-name" label="Name" value={f.name} onInput={set('name')} required />
       <SelectField id="ag-kind" label="Kind of agency" value={f.kind} onInput={set('kind')} options={AGENCY_KINDS} />
       <TextField id="ag-phone" label="Safeguarding phone" type="tel" value={f.phone} onInput={set('phone')} width="20" />
@@ -290,7 +296,8 @@ function AgencyForm({ agency, onSaved, onCancel }: { agency?: Agency; onSaved: (
           Cancel
         </button>
       </div>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 

@@ -8,9 +8,10 @@ const SLOW = { timeout: 5000 };
 
 function record(over: Partial<AuditRecord>): AuditRecord {
   return {
-    seq: 1, at: '2026-06-01T09:00:00Z', actor_id: 'U1', actor_name: 'Sam Hughes', actor_role: 'practitioner',
+    chain: 0, seq: 1, at: '2026-06-01T09:00:00Z', actor_id: 'U1', actor_name: 'Sam Hughes', actor_role: 'practitioner',
     authority_id: 'LA', action: 'child.read', child_id: 'K1', target_id: '', reason: '', outcome: 'allowed',
-    why: 'team member', detail: null, client: '127.0.0.1', found_children: [], ...over,
+    why: 'team member', detail: null, client: '127.0.0.1', found_children: [],
+    prev_hash: '0'.repeat(64), hash: 'a'.repeat(64), ...over,
   };
 }
 

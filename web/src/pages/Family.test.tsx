@@ -16,6 +16,7 @@ describe('FamilyHome', () => {
       child: { child_id: 'K1', name: 'Leo Carter', relation: 'parent_carer' },
       date_of_birth: '2019-03-14',
       team: [],
+      contact_through: null,
       entries: [],
       threads: [],
       my_entries: [

@@ -2,13 +2,13 @@
 // their children, the team around each (with how to reach them), what the team shares with the
 // family, and adding their own view. Live updates reload the page when something shared changes.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, seg } from '../api';
 import { live } from '../live';
 import { href } from '../router';
 import type { FamilyChild, FamilyChildSummary, FamilyEntry } from '../types';
 import { entryTypeLabel, formatDate, formatDateTime } from '../format';
 import { FamilyEarlyHelp } from './FamilyEarlyHelp';
-import { Button, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, check, DateField, dateProblem, FormErrors, Loaded, SelectField, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 
 const KINDS: [string, string][] = [
   ['thoughts', 'My thoughts and feelings'],
@@ -26,7 +26,7 @@ const addedLabel = (e: FamilyEntry) =>
 
 export function Redeem() {
   const [f, setF] = useState({ code: '', child_date_of_birth: '', postcode: '', display_name: '', username: '', password: '' });
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
@@ -52,32 +52,41 @@ export function Redeem() {
         Someone from the team around your child gave you a code. To check it is you, we also ask for your child's date of
         birth and postcode.
       </p>
-      <FormError error={error} idPrefix="redeem" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="redeem">
       <form
         noValidate
         data-testid="redeem-form"
         onSubmit={async (e) => {
           e.preventDefault();
+          const ok = problems.passes(check([
+            ['code', !f.code.trim() && 'Enter the invitation code the team gave you'],
+            ['child_date_of_birth', dateProblem(f.child_date_of_birth, "your child's date of birth", { required: true, notFuture: true })],
+            ['postcode', !f.postcode.trim() && "Enter your child's postcode"],
+            ['display_name', !f.display_name.trim() && 'Enter your name'],
+            ['username', !f.username.trim() && 'Choose a username'],
+            ['password', (!f.password && 'Choose a password') || (f.password.length < 12 && 'Your password must be at least 12 characters')],
+          ]));
+          if (!ok) return;
           setBusy(true);
-          setError(undefined);
           try {
             const made = await api.post<{ username: string }>('/api/v1/family/redeem', { ...f, code: f.code.trim(), postcode: f.postcode.trim(), display_name: f.display_name.trim() }, { quiet401: true });
             setDone(`Your username is ${made.username}.`);
           } catch (err) {
-            setError(err as ApiError);
+            problems.fail(err);
           } finally {
             setBusy(false);
           }
         }}
       >
         <TextField id="redeem-code" label="Invitation code" hint="For example ABCD-EFGH-JKMN" value={f.code} onInput={set('code')} maxLength={20} required />
-        <TextField id="redeem-child_date_of_birth" label="Your child's date of birth" type="date" value={f.child_date_of_birth} onInput={set('child_date_of_birth')} required />
+        <DateField id="redeem-child_date_of_birth" label="Your child's date of birth" hint="For example, 14 3 2019" value={f.child_date_of_birth} onInput={set('child_date_of_birth')} />
         <TextField id="redeem-postcode" label="Your child's postcode" value={f.postcode} onInput={set('postcode')} maxLength={10} required />
         <TextField id="redeem-display_name" label="Your name" value={f.display_name} onInput={set('display_name')} maxLength={200} required />
         <TextField id="redeem-username" label="Choose a username" hint="Lower-case letters, digits, dots or dashes, starting with a letter." value={f.username} onInput={set('username')} maxLength={64} required />
         <TextField id="redeem-password" label="Choose a password" hint="At least 12 characters; a few unrelated words work well." type="password" value={f.password} onInput={set('password')} maxLength={128} required />
         <Button busy={busy} testid="redeem">Create my account</Button>
       </form>
+      </FormErrors>
       <p class="govuk-body">
         <a class="govuk-link" href={href()}>I already have an account</a>
       </p>
@@ -89,20 +98,24 @@ function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEn
   const [kind, setKind] = useState('thoughts');
   const [about, setAbout] = useState('');
   const [text, setText] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <section class="kith-card" aria-labelledby="add-view-h">
       <h2 class="govuk-heading-m" id="add-view-h">Add your view</h2>
       <p class="govuk-body">The team around {child.child.name} sees what you write. Nobody can change it.</p>
-      <FormError error={error} idPrefix="view" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="view">
       <form
         noValidate
         data-testid="view-form"
         onSubmit={async (e) => {
           e.preventDefault();
+          const ok = problems.passes(check([
+            ['about_entry_id', kind !== 'thoughts' && !about && 'Choose the entry your words are about'],
+            ['text', !text.trim() && 'Write what you want the team to know'],
+          ]));
+          if (!ok) return;
           setBusy(true);
-          setError(undefined);
           try {
             const body: Record<string, string> = { kind, text: text.trim() };
             if (kind !== 'thoughts') body.about_entry_id = about;
@@ -110,7 +123,7 @@ function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEn
             setText('');
             setAbout('');
           } catch (err) {
-            setError(err as ApiError);
+            problems.fail(err);
           } finally {
             setBusy(false);
           }
@@ -131,6 +144,37 @@ function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEn
         <TextArea id="view-text" label="Your words" value={text} onInput={setText} rows={5} maxLength={10000} required />
         <Button busy={busy} testid="add-view">Send to the team</Button>
       </form>
+      </FormErrors>
+    </section>
+  );
+}
+
+function Team({ c }: { c: FamilyChild }) {
+  return (
+    <section class="kith-card" aria-labelledby="team-h">
+      <h2 class="govuk-heading-m" id="team-h">The team around {c.child.name}</h2>
+      {c.team.length === 0 ? (
+        <p class="govuk-body" data-testid="family-team-contact">
+          {c.contact_through ? `${c.contact_through}. They will pass your message to the team.` : 'Nobody is on the team yet.'}
+        </p>
+      ) : (
+        <dl class="govuk-summary-list" data-testid="family-team">
+          {c.team.map((m) => (
+            <div class="govuk-summary-list__row" key={`${m.name}-${m.role}`}>
+              <dt class="govuk-summary-list__key">
+                {m.name}
+                <span class="govuk-body-s govuk-!-display-block govuk-!-font-weight-regular">{m.role}</span>
+                {m.lead && <strong class="govuk-tag govuk-tag--blue govuk-!-margin-top-1">Your main contact</strong>}
+              </dt>
+              <dd class="govuk-summary-list__value">
+                <span class="govuk-!-display-block">{m.agency_name}</span>
+                {m.agency_phone && <span class="govuk-!-display-block">Phone: {m.agency_phone}</span>}
+                {m.agency_email && <span class="govuk-!-display-block">Email: <a class="govuk-link" href={`mailto:${m.agency_email}`}>{m.agency_email}</a></span>}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
     </section>
   );
 }
@@ -150,23 +194,25 @@ function ChildView({ summary }: { summary: FamilyChildSummary }) {
     <Loaded state={page} what={`${summary.name}'s page`}>
       {(c) => (
         <>
-          <section class="kith-card" aria-labelledby="team-h">
-            <h2 class="govuk-heading-m" id="team-h">The team around {c.child.name}</h2>
-            <ul class="govuk-list" data-testid="family-team">
-              {c.team.map((m) => (
-                <li key={`${m.name}-${m.role}`}>
-                  <strong>{m.name}</strong>, {m.role}
-                  {m.lead && ' (lead professional: your main contact)'} · {m.agency_name}
-                  {m.agency_phone && <> · {m.agency_phone}</>}
-                  {m.agency_email && <> · <a class="govuk-link" href={`mailto:${m.agency_email}`}>{m.agency_email}</a></>}
-                </li>
-              ))}
-            </ul>
-          </section>
           {added && <Success>{added}</Success>}
+          <section class="kith-card" aria-labelledby="mine-h">
+            <h2 class="govuk-heading-m" id="mine-h">What you have told the team</h2>
+            {c.my_entries.length === 0 ? (
+              <p class="govuk-body">You have not added anything yet. The team reads what you add, and nobody can change it.</p>
+            ) : (
+              <ul class="kith-entries" data-testid="my-entries">
+                {c.my_entries.map((e) => (
+                  <li class="kith-entry kith-entry--family" key={e.id}>
+                    <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>{addedLabel(e)}</strong>, {formatDateTime(e.created_at)}</p>
+                    <p class="kith-entry__detail">{e.text}</p>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
           <AddView child={c} onAdded={() => { setAdded('Thank you. The team can now read what you wrote.'); page.reload(); }} />
           <section class="kith-card" aria-labelledby="entries-h">
-            <h2 class="govuk-heading-m" id="entries-h">What the team has recorded and shared with you</h2>
+            <h2 class="govuk-heading-m" id="entries-h">What the team has shared with you</h2>
             <div aria-live="polite">
               {c.entries.length === 0 ? (
                 <p class="govuk-body">Nothing has been shared with you yet.</p>
@@ -174,14 +220,12 @@ function ChildView({ summary }: { summary: FamilyChildSummary }) {
                 <ul class="kith-entries" data-testid="family-entries">
                   {c.entries.map((e) => (
                     <li class={`kith-entry kith-entry--${e.significance}`} key={e.id} data-testid="family-entry">
-                      <div class="kith-entry__head">
-                        <span class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-0">{formatDate(e.occurred_on)}</span>
-                        <span class="govuk-body-s govuk-!-margin-bottom-0">{entryTypeLabel(e.type)}</span>
-                        <span class="govuk-body-s govuk-!-margin-bottom-0 kith-meta">{e.agency_name}</span>
-                      </div>
+                      <p class="govuk-body-s govuk-!-margin-bottom-1">
+                        <strong>{formatDate(e.occurred_on)}</strong>, {entryTypeLabel(e.type).toLowerCase()}, by {e.agency_name}
+                      </p>
                       <p class="kith-entry__summary">{e.summary}</p>
                       {e.detail && <p class="kith-entry__detail">{e.detail}</p>}
-                      <p class="kith-meta">Recorded by {e.author_name}{e.corrected ? ' (corrected since)' : ''}</p>
+                      <p class="kith-meta">Written by {e.author_name}{e.corrected ? '. It has been corrected since.' : ''}</p>
                     </li>
                   ))}
                 </ul>
@@ -195,27 +239,17 @@ function ChildView({ summary }: { summary: FamilyChildSummary }) {
               {c.threads.map((t) => (
                 <div key={t.id}>
                   <h3 class="govuk-heading-s">{t.title}</h3>
-                  <ul class="govuk-list">
-                    {t.posts.map((p) => (
-                      <li key={p.id}><strong>{p.author_name}</strong> ({formatDateTime(p.created_at)}): {p.body}</li>
-                    ))}
-                  </ul>
+                  {t.posts.map((p) => (
+                    <div class="kith-entry" key={p.id}>
+                      <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>{p.author_name}</strong>, {formatDateTime(p.created_at)}</p>
+                      <p class="kith-entry__detail">{p.body}</p>
+                    </div>
+                  ))}
                 </div>
               ))}
             </section>
           )}
-          {c.my_entries.length > 0 && (
-            <section class="kith-card" aria-labelledby="mine-h">
-              <h2 class="govuk-heading-m" id="mine-h">What you have added</h2>
-              <ul class="govuk-list" data-testid="my-entries">
-                {c.my_entries.map((e) => (
-                  <li key={e.id}>
-                    <strong>{addedLabel(e)}</strong> ({formatDateTime(e.created_at)}): {e.text}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
+          <Team c={c} />
         </>
       )}
     </Loaded>
@@ -236,8 +270,7 @@ export function FamilyHome() {
         to keep someone safe; you can ask the local authority about them.
       </p>
       <p class="govuk-body">
-        Download everything you can see: <a class="govuk-link" href="/api/v1/family/export" download>as a file (JSON)</a> or{' '}
-        <a class="govuk-link" href="/api/v1/family/export?format=html" target="_blank" rel="noopener">as a printable page (opens in a new tab)</a>.
+        <a class="govuk-link" href="/api/v1/family/export?format=html" target="_blank" rel="noopener">Get a copy of everything you can see, to print or save (opens in a new tab)</a>
       </p>
       <Loaded state={children} what="Your children">
         {(d) => {

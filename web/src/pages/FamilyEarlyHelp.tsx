@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, seg } from '../api';
 import type { FamilyAssessment } from '../types';
 import { formatDate, formatDateTime } from '../format';
-import { Button, FormError, SelectField, TextArea } from '../components/ui';
+import { Button, FormErrors, check, useProblems, SelectField, TextArea } from '../components/ui';
 
 const STATUS: Record<string, string> = {
   not_started: 'Not started',
@@ -36,7 +36,7 @@ function Text({ label, text }: { label: string; text: string }) {
 function AddAssessmentView({ childId, a, onAdded }: { childId: string; a: FamilyAssessment; onAdded: () => void }) {
   const [kind, setKind] = useState('response');
   const [text, setText] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const id = `eh-view-${a.id}`;
   return (
@@ -45,25 +45,26 @@ function AddAssessmentView({ childId, a, onAdded }: { childId: string; a: Family
       data-testid="family-assessment-view-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([['text', !text.trim() && 'Write what you want the team to know about the assessment']]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           await api.post(`/api/v1/family/children/${seg(childId)}/entries`, { kind, about_entry_id: a.id, text: text.trim() });
           setText('');
           onAdded();
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
       <h4 class="govuk-heading-s">Your view on this assessment</h4>
-      <FormError error={error} idPrefix={id} />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
       <SelectField id={`${id}-kind`} label="What would you like to say?" value={kind} onInput={setKind} options={[['response', 'My view on the assessment or the plan'], ['disagreement', 'I disagree with part of it, and here is why']]} />
       <TextArea id={`${id}-text`} label="Your words about the assessment" hint="Say which part you mean. The team reads this and can take it into the next version." value={text} onInput={setText} rows={4} maxLength={10000} required />
       <Button busy={busy} testid="add-assessment-view">Send my view to the team</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 

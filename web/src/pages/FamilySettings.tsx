@@ -1,15 +1,13 @@
 // The authority administrator's family portal settings: who sees each type of entry by default
-// (the team only, or the team and the family), and the age from which a young person may have
-// their own account.
+// (the team only, or the team and the family; the safeguarding-sensitive types are always the
+// team only), and the age from which a young person may have their own account.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { ENTRY_TYPES, entryTypeLabel } from '../format';
-import { Button, FormError, Loaded, SelectField, Success, TableWrap, TextField, useAsync } from '../components/ui';
+import { Button, FormErrors, check, useProblems, Loaded, SelectField, Success, TableWrap, TextField, useAsync } from '../components/ui';
+import type { FamilySettings } from '../types';
 
-interface Settings {
-  defaults: Record<string, 'team' | 'team_and_family'>;
-  young_person_min_age: number;
-}
+type Settings = FamilySettings;
 
 const CHOICES: [string, string][] = [
   ['team', 'The team only'],
@@ -20,7 +18,7 @@ const SUBJECTS: [string, string][] = [...ENTRY_TYPES, ['forum_thread', 'Forum di
 function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => void }) {
   const [defaults, setDefaults] = useState(initial.defaults);
   const [age, setAge] = useState(String(initial.young_person_min_age));
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -28,20 +26,21 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
       data-testid="family-settings-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([['young_person_min_age', !/^\d+$/.test(age.trim()) || Number(age) < 10 || Number(age) > 18 ? 'Enter an age from 10 to 18' : false]]))) return;
         setBusy(true);
-        setError(undefined);
         try {
-          await api.put<Settings>('/api/v1/authority/family-settings', { defaults, young_person_min_age: Number(age) });
+          const chosen = Object.fromEntries(Object.entries(defaults).filter(([code]) => !initial.fixed.includes(code)));
+          await api.put<Settings>('/api/v1/authority/family-settings', { defaults: chosen, young_person_min_age: Number(age) });
           onSaved();
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="settings" />
-      <TextField id="settings-young_person_min_age" label="A young person may have their own account from the age of" type="number" value={age} onInput={setAge} width="3" required />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="settings">
+      <TextField id="settings-young_person_min_age" label="A young person may have their own account from the age of" hint="From 10 to 18" inputMode="numeric" value={age} onInput={setAge} width="3" required />
       <TableWrap label="Who sees each type of entry by default">
         <table class="govuk-table">
           <caption class="govuk-table__caption govuk-table__caption--m">Who sees each type of entry by default</caption>
@@ -56,7 +55,13 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
               <tr class="govuk-table__row" key={code}>
                 <th scope="row" class="govuk-table__header">{code === 'forum_thread' ? label : entryTypeLabel(code)}</th>
                 <td class="govuk-table__cell">
-                  <SelectField id={`settings-${code}`} label={`Default for ${label}`} value={defaults[code] ?? 'team'} onInput={(v) => setDefaults({ ...defaults, [code]: v as Settings['defaults'][string] })} options={CHOICES} />
+                  {initial.fixed.includes(code) ? (
+                    <p class="govuk-body govuk-!-margin-bottom-0" data-testid={`settings-fixed-${code}`}>
+                      The team only. Safeguarding-sensitive: it cannot be shared by default.
+                    </p>
+                  ) : (
+                    <SelectField id={`settings-${code}`} label={`Default for ${label}`} value={defaults[code] ?? 'team'} onInput={(v) => setDefaults({ ...defaults, [code]: v as Settings['defaults'][string] })} options={CHOICES} />
+                  )}
                 </td>
               </tr>
             ))}
@@ -64,7 +69,8 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
         </table>
       </TableWrap>
       <Button busy={busy} testid="save-family-settings">Save settings</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
@@ -78,8 +84,10 @@ export function FamilySettingsPage() {
     <>
       <h1 class="govuk-heading-l">Family portal settings</h1>
       <p class="govuk-body">
-        Practitioners can still share or restrict each entry; restricting needs a reason, and the lead professional reviews it.
-        A type that is the team's only by default needs no reason.
+        Nothing is shared with a family unless someone decides to. Practitioners choose who sees each entry when they record
+        it; these defaults apply only where nobody chose (imports and other systems). Incidents, injuries and hospital
+        attendances, police call-outs, strategy discussions, case conferences, referrals, discussions and anything serious
+        are always the team's only unless a practitioner shares them.
       </p>
       {saved && <Success>{saved}</Success>}
       <Loaded state={settings} what="The family portal settings">

@@ -4,7 +4,7 @@ import { api } from '../api';
 import { live } from '../live';
 import { href } from '../router';
 import { useSession } from '../session';
-import type { Alert, ChildSummary, FeedItem } from '../types';
+import type { Alert, ChildSummary, FeedItem, WorkerCaseload } from '../types';
 import { age, formatDate, formatDateTime, fullName } from '../format';
 import { FlagTags, Loaded, SignificanceTag, useAsync } from '../components/ui';
 
@@ -78,6 +78,14 @@ function Feed() {
   );
 }
 
+/** The tab of the child's account an alert is about. */
+export function alertTab(kind: string): string[] {
+  if (kind === 'overdue_action') return ['early-help'];
+  if (kind.startsWith('release_') || kind === 'family_entry') return ['family'];
+  if (kind.startsWith('contact_')) return ['contact'];
+  return [];
+}
+
 function Alerts() {
   const alerts = useAsync(() => api.get<{ alerts: Alert[] }>('/api/v1/alerts'), []);
   const unread = alerts.data?.alerts.filter((a) => !a.read) ?? [];
@@ -95,7 +103,7 @@ function Alerts() {
             <ul class="govuk-list">
               {unread.map((a) => (
                 <li key={a.id}>
-                  <a class="govuk-link" href={a.kind === 'overdue_action' ? href('children', a.child_id, 'early-help') : href('children', a.child_id)}>{a.child_name}</a>: {a.summary}{' '}
+                  <a class="govuk-link" href={href('children', a.child_id, ...alertTab(a.kind))}>{a.child_name}</a>: {a.summary}{' '}
                   <span class="kith-meta">({formatDateTime(a.at)})</span>{' '}
                   <button
                     type="button"
@@ -149,6 +157,59 @@ export function MyChildren() {
   );
 }
 
+
+/** A manager's workers and the children on their caseloads (only those the manager may open). */
+export function TeamCaseloads() {
+  const workers = useAsync(() => api.get<{ workers: WorkerCaseload[] }>('/api/v1/me/caseload'), []);
+  return (
+    <section class="kith-card" aria-labelledby="caseloads-h" data-testid="caseloads">
+      <h2 class="govuk-heading-m" id="caseloads-h">Your team's caseloads</h2>
+      <Loaded state={workers} what="Your team's caseloads">
+        {(d) =>
+          d.workers.length === 0 ? (
+            <p class="govuk-body">Nobody in your agency works with children in Kith yet.</p>
+          ) : (
+            <>
+              <p class="govuk-body">
+                {d.workers.reduce((n, w) => n + w.children.length, 0)} children across {d.workers.length} workers. Each child is listed
+                where you may open their account.
+              </p>
+              {d.workers.map((w) => (
+                <details class="govuk-details govuk-!-margin-bottom-3" key={w.user_id} data-testid="worker">
+                  <summary class="govuk-details__summary">
+                    <span class="govuk-details__summary-text">
+                      {w.display_name}
+                      {w.job_title && `, ${w.job_title}`} ({w.children.length} {w.children.length === 1 ? 'child' : 'children'})
+                    </span>
+                  </summary>
+                  <div class="govuk-details__text">
+                    {w.children.length === 0 ? (
+                      <p class="govuk-body">No children on their caseload.</p>
+                    ) : (
+                      <ul class="kith-child-list">
+                        {w.children.map((c) => (
+                          <li class="kith-child-list__item" key={c.child_id}>
+                            <a class="govuk-link kith-child-list__name" href={href('children', c.child_id)}>{fullName(c)}</a>
+                            <p class="kith-meta">
+                              Born {formatDate(c.date_of_birth)}{c.date_of_birth ? ` (${age(c.date_of_birth)})` : ''} · {w.display_name.split(' ')[0]}'s role: {c.my_role}
+                              {c.i_am_lead ? ' (lead professional)' : ''}
+                            </p>
+                            <FlagTags flags={c.flags} />
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </div>
+                </details>
+              ))}
+            </>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
 export function Home() {
   const { session } = useSession();
   useEffect(() => {
@@ -159,9 +220,16 @@ export function Home() {
       <h1 class="govuk-heading-l">Hello, {session.user.display_name.split(' ')[0]}</h1>
       <Alerts />
       <div class="kith-grid kith-grid--home">
-        <MyChildren />
+        <div>
+          {session.user.role === 'manager' && <TeamCaseloads />}
+          <MyChildren />
+        </div>
         <Feed />
       </div>
+      <p class="govuk-body">
+        Looking for a child who is not on a team you know? <a class="govuk-link" href={href('search')}>Find a child</a>, or{' '}
+        <a class="govuk-link" href={href('children', 'new')} data-testid="add-child-link">add a child to the index</a> if they are not in Kith yet.
+      </p>
     </>
   );
 }

@@ -8,7 +8,7 @@ import { api, ApiError, seg } from '../api';
 import { href, navigate } from '../router';
 import type { ChildMerge, SearchResult, Signposting } from '../types';
 import { age, formatDate, formatDateTime, fullName } from '../format';
-import { Button, FormError, Loaded, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, DateField, FormError, Loaded, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
 
 type Side = 'survivor' | 'merged';
 
@@ -106,7 +106,7 @@ function ChildSearch({ reason, onChoose, chosen }: { reason: string; onChoose: (
           <TextField id="ms-given_name" label="First name" value={given} onInput={setGiven} maxLength={100} />
           <TextField id="ms-family_name" label="Last name" value={family} onInput={setFamily} maxLength={100} />
         </div>
-        <TextField id="ms-date_of_birth" label="Date of birth" type="date" value={dob} onInput={setDob} width="10" />
+        <DateField id="ms-date_of_birth" label="Date of birth" value={dob} onInput={setDob} />
         <Button secondary busy={busy} testid="merge-search-submit">Find records</Button>
       </form>
       {results && (

@@ -1,11 +1,12 @@
 // Find a child and signpost: search terms and the reason stay in memory only (never in the URL);
 // the search and every signposting view are audited with the reason.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api } from '../api';
 import { href } from '../router';
 import type { SearchResult } from '../types';
 import { age, formatDate, fullName } from '../format';
-import { Button, FormError, NotAvailable, TextArea, TextField } from '../components/ui';
+import { Button, check, DateField, dateProblem, FormErrors, NotAvailable, TextArea, TextField, useProblems } from '../components/ui';
+import { addChildFrom, type RecordFields } from './ChildRecord';
 import { SignpostAndJoin } from './Signposting';
 
 interface Terms {
@@ -17,13 +18,42 @@ interface Terms {
   upn: string;
 }
 
+/** What the reader searched for, as the start of a new record. */
+function fromTerms(t: Terms): Partial<RecordFields> {
+  return { given_names: t.given_name, family_name: t.family_name, date_of_birth: t.date_of_birth, postcode: t.postcode, nhs_number: t.nhs_number, upn: t.upn };
+}
+
+/** What to try when nothing matched, and how to record a child who is not in Kith yet. */
+export function NoMatch({ onAdd }: { onAdd: () => void }) {
+  return (
+    <div data-testid="no-match">
+      <p class="govuk-body">Kith found no child with those details. Try:</p>
+      <ul class="govuk-list govuk-list--bullet">
+        <li>checking the spelling, or searching with the first name alone, or a known nickname</li>
+        <li>leaving out the date of birth or the postcode if you are not sure of them</li>
+        <li>searching by NHS number or Unique Pupil Number if you have one</li>
+      </ul>
+      <p class="govuk-body">
+        A shielded child is found only by their exact full name and date of birth. If you still cannot find the child, contact
+        your local authority's children's social care front door.
+      </p>
+      <h3 class="govuk-heading-s">The child is not in Kith yet</h3>
+      <p class="govuk-body">If you are sure, add them. Kith checks again for the same child before it makes the record.</p>
+      <button type="button" class="govuk-button govuk-button--secondary" data-testid="add-child" onClick={onAdd}>
+        Add a child to the index
+      </button>
+    </div>
+  );
+}
+
 const EMPTY: Terms = { given_name: '', family_name: '', date_of_birth: '', postcode: '', nhs_number: '', upn: '' };
 
 export function Search() {
   const [terms, setTerms] = useState<Terms>(EMPTY);
   const [reason, setReason] = useState('');
   const [results, setResults] = useState<{ results: SearchResult[]; truncated: boolean }>();
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
+  const error = problems.error;
   const [busy, setBusy] = useState(false);
   const [chosen, setChosen] = useState<SearchResult>();
   const resultsRef = useRef<HTMLHeadingElement>(null);
@@ -34,8 +64,13 @@ export function Search() {
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    const ok = problems.passes(check([
+      ['given_name', !Object.entries(terms).some(([, v]) => v.trim()) && 'Enter at least a name, date of birth, postcode, NHS number or Unique Pupil Number'],
+      ['date_of_birth', dateProblem(terms.date_of_birth, 'the date of birth', { notFuture: true })],
+      ['reason', (!reason.trim() && 'Enter why you are looking for this child') || (reason.trim().length < 10 && 'Your reason must be at least 10 characters')],
+    ]));
+    if (!ok) return;
     setBusy(true);
-    setError(undefined);
     setChosen(undefined);
     const body: Record<string, string> = { reason: reason.trim() };
     for (const [k, v] of Object.entries(terms)) if (v.trim()) body[k] = v.trim();
@@ -43,7 +78,7 @@ export function Search() {
       setResults(await api.post('/api/v1/search', body));
       setTimeout(() => resultsRef.current?.focus(), 0);
     } catch (err) {
-      setError(err as ApiError);
+      problems.fail(err);
       setResults(undefined);
     } finally {
       setBusy(false);
@@ -65,11 +100,11 @@ export function Search() {
       <div class="kith-grid kith-grid--halves">
         <div class="kith-card">
           <p class="govuk-body">Enter what you know. Kith tolerates typing mistakes, nicknames and missing details.</p>
-          <FormError error={error} idPrefix="search" />
+          <FormErrors error={problems.error} errors={problems.errors} idPrefix="search">
           <form onSubmit={submit} noValidate data-testid="search-form">
             <TextField id="search-given_name" label="First name" value={terms.given_name} onInput={set('given_name')} maxLength={100} />
             <TextField id="search-family_name" label="Last name" value={terms.family_name} onInput={set('family_name')} maxLength={100} />
-            <TextField id="search-date_of_birth" label="Date of birth" type="date" value={terms.date_of_birth} onInput={set('date_of_birth')} width="10" />
+            <DateField id="search-date_of_birth" label="Date of birth" value={terms.date_of_birth} onInput={set('date_of_birth')} />
             <TextField id="search-postcode" label="Postcode" value={terms.postcode} onInput={set('postcode')} width="10" maxLength={10} />
             <TextField id="search-nhs_number" label="NHS number" value={terms.nhs_number} onInput={set('nhs_number')} width="10" inputMode="numeric" maxLength={14} />
             <TextField id="search-upn" label="Unique Pupil Number" value={terms.upn} onInput={set('upn')} width="10" maxLength={16} />
@@ -85,6 +120,7 @@ export function Search() {
             />
             <Button busy={busy} testid="search">Search</Button>
           </form>
+          </FormErrors>
         </div>
         <div>
           {results && (
@@ -93,6 +129,7 @@ export function Search() {
                 {results.results.length === 0 ? 'No children found' : `${results.results.length} possible match${results.results.length === 1 ? '' : 'es'}`}
               </h2>
               {results.truncated && <p class="govuk-body">Only the closest matches are shown. Add more detail to narrow the search.</p>}
+              {results.results.length === 0 && <NoMatch onAdd={() => addChildFrom(fromTerms(terms))} />}
               {results.results.length > 0 && (
                 <ul class="kith-child-list" data-testid="search-results">
                   {results.results.map((r) => (
@@ -118,6 +155,14 @@ export function Search() {
                     </li>
                   ))}
                 </ul>
+              )}
+              {results.results.length > 0 && (
+                <p class="govuk-body govuk-!-margin-top-4">
+                  None of these is the child?{' '}
+                  <button type="button" class="kith-link-button" data-testid="add-child-from-results" onClick={() => addChildFrom(fromTerms(terms))}>
+                    Add a child to the index
+                  </button>
+                </p>
               )}
             </section>
           )}

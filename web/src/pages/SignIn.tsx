@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { adopt } from '../session';
 import type { Session } from '../types';
-import { Button, FormError, TextField } from '../components/ui';
+import { Button, check, FormErrors, TextField, useProblems } from '../components/ui';
 
 interface Props {
   session: Session | null;
@@ -33,18 +33,18 @@ function Password({ password, onSession }: { password: { current: string }; onSe
   useTitle('Sign in');
   const [username, setUsername] = useState('');
   const [pw, setPw] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (!problems.passes(check([['username', !username.trim() && 'Enter your username'], ['password', !pw && 'Enter your password']]))) return;
     setBusy(true);
-    setError(undefined);
     try {
       const s = await api.post<Session>('/api/v1/session', { username: username.trim(), password: pw }, { quiet401: true });
       password.current = pw;
       onSession(adopt(s));
     } catch (err) {
-      setError(err as ApiError);
+      problems.fail(err);
       setBusy(false);
     }
   };
@@ -56,12 +56,13 @@ function Password({ password, onSession }: { password: { current: string }; onSe
         Use the account your local authority gave you. A parent, carer or young person with an invitation code can{' '}
         <a class="govuk-link" href="#/redeem" data-testid="redeem-link">make their family account</a>.
       </p>
-      <FormError error={error} idPrefix="signin" />
-      <form onSubmit={submit} noValidate>
-        <TextField id="signin-username" label="Username" value={username} onInput={setUsername} autocomplete="username" spellcheck={false} required width="20" />
-        <TextField id="signin-password" label="Password" type="password" value={pw} onInput={setPw} autocomplete="current-password" required width="20" />
-        <Button busy={busy} testid="sign-in">Sign in</Button>
-      </form>
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="signin">
+        <form onSubmit={submit} noValidate>
+          <TextField id="signin-username" label="Username" value={username} onInput={setUsername} autocomplete="username" spellcheck={false} required width="20" />
+          <TextField id="signin-password" label="Password" type="password" value={pw} onInput={setPw} autocomplete="current-password" required width="20" />
+          <Button busy={busy} testid="sign-in">Sign in</Button>
+        </form>
+      </FormErrors>
     </div>
     <section class="kith-sign-in-about" aria-labelledby="about-h">
       <h2 class="govuk-heading-m" id="about-h">
@@ -80,10 +81,16 @@ function Password({ password, onSession }: { password: { current: string }; onSe
   );
 }
 
-function CodeField({ value, onInput, error }: { value: string; onInput: (v: string) => void; error?: string }) {
+function codeProblem(code: string): string | undefined {
+  if (!code) return 'Enter the code from your authenticator app';
+  if (!/^\d{6}$/.test(code)) return 'Enter the 6-digit code from your authenticator app';
+  return undefined;
+}
+
+function CodeField({ id, value, onInput, error }: { id: string; value: string; onInput: (v: string) => void; error?: string }) {
   return (
     <TextField
-      id="code"
+      id={id}
       label="Code from your authenticator app"
       hint="The 6-digit code, for example 123456"
       value={value}
@@ -101,16 +108,16 @@ function CodeField({ value, onInput, error }: { value: string; onInput: (v: stri
 function SecondFactor({ onSession }: { onSession: (s: Session | null) => void }) {
   useTitle('Enter your code');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (!problems.passes(check([['code', codeProblem(code)]]))) return;
     setBusy(true);
-    setError(undefined);
     try {
       onSession(adopt(await api.post<Session>('/api/v1/session/second-factor', { code }, { quiet401: true })));
     } catch (err) {
-      setError(err as ApiError);
+      problems.fail(err);
       setBusy(false);
     }
   };
@@ -118,16 +125,17 @@ function SecondFactor({ onSession }: { onSession: (s: Session | null) => void })
     <div class="kith-card kith-card--narrow">
       <h1 class="govuk-heading-l">Enter your code</h1>
       <p class="govuk-body">Open the authenticator app on your phone and enter the code it shows for Kith.</p>
-      <FormError error={error} idPrefix="sf" />
-      <form onSubmit={submit} noValidate>
-        <CodeField value={code} onInput={setCode} />
-        <div class="govuk-button-group">
-          <Button busy={busy} testid="verify-code">Continue</Button>
-          <button type="button" class="govuk-button govuk-button--secondary" onClick={() => api.del('/api/v1/session', { quiet401: true }).finally(() => onSession(null))}>
-            Cancel
-          </button>
-        </div>
-      </form>
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="sf">
+        <form onSubmit={submit} noValidate>
+          <CodeField id="sf-code" value={code} onInput={setCode} />
+          <div class="govuk-button-group">
+            <Button busy={busy} testid="verify-code">Continue</Button>
+            <button type="button" class="govuk-button govuk-button--secondary" onClick={() => api.del('/api/v1/session', { quiet401: true }).finally(() => onSession(null))}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </FormErrors>
     </div>
   );
 }
@@ -154,11 +162,11 @@ function Enrol({ password, onSession }: { password: { current: string }; onSessi
   const [needPassword, setNeedPassword] = useState(false);
   const [pw, setPw] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
 
   const begin = async (with_password: string) => {
-    setError(undefined);
+    problems.clear();
     try {
       const e = await api.post<{ secret: string; otpauth_uri: string }>(
         '/api/v1/me/second-factor/enrolment',
@@ -171,7 +179,7 @@ function Enrol({ password, onSession }: { password: { current: string }; onSessi
     } catch (err) {
       const e = err as ApiError;
       if (e.status === 401 && e.code === 'unauthenticated') setNeedPassword(true);
-      if (with_password || e.status !== 401) setError(e);
+      if (with_password || e.status !== 401) problems.fail(e);
     }
   };
   useEffect(() => {
@@ -181,12 +189,12 @@ function Enrol({ password, onSession }: { password: { current: string }; onSessi
 
   const confirm = async (e: Event) => {
     e.preventDefault();
+    if (!problems.passes(check([['code', codeProblem(code)]]))) return;
     setBusy(true);
-    setError(undefined);
     try {
       onSession(adopt(await api.post<Session>('/api/v1/me/second-factor/enrolment/confirm', { code }, { quiet401: true })));
     } catch (err) {
-      setError(err as ApiError);
+      problems.fail(err);
       setBusy(false);
     }
   };
@@ -198,9 +206,9 @@ function Enrol({ password, onSession }: { password: { current: string }; onSessi
         Your role needs a second factor. Install an authenticator app on your work phone, then add Kith to it by scanning the QR
         code or typing the key.
       </p>
-      <FormError error={error} idPrefix="enrol" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="enrol">
       {needPassword && !enrolment && (
-        <form onSubmit={(e) => { e.preventDefault(); begin(pw); }} noValidate>
+        <form onSubmit={(e) => { e.preventDefault(); if (problems.passes(check([['password', !pw && 'Enter your password']]))) begin(pw); }} noValidate>
           <TextField id="enrol-password" label="Confirm your password" type="password" value={pw} onInput={setPw} autocomplete="current-password" width="20" required />
           <Button>Continue</Button>
         </form>
@@ -215,11 +223,12 @@ function Enrol({ password, onSession }: { password: { current: string }; onSessi
           </p>
           <h2 class="govuk-heading-m">2. Enter the code it shows</h2>
           <form onSubmit={confirm} noValidate>
-            <CodeField value={code} onInput={setCode} />
+            <CodeField id="enrol-code" value={code} onInput={setCode} />
             <Button busy={busy} testid="confirm-enrolment">Finish setting up</Button>
           </form>
         </>
       )}
+      </FormErrors>
     </div>
   );
 }

@@ -9,7 +9,7 @@ import { href, navigate } from '../router';
 import type { JoinRequest, Signposting } from '../types';
 import { age, formatDate, formatDateTime, fullName } from '../format';
 import { BreakGlassForm, WarningText } from './BreakGlass';
-import { Button, FormError, Success, TextArea, TextField, TableWrap } from '../components/ui';
+import { Button, check, FormError, FormErrors, Success, TextArea, TextField, TableWrap, useProblems } from '../components/ui';
 
 export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, testid }: {
   id: string;
@@ -21,35 +21,36 @@ export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, te
   testid?: string;
 }) {
   const [reason, setReason] = useState(initial ?? '');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <form
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([['reason', !reason.trim() && `Enter ${label.charAt(0).toLowerCase()}${label.slice(1).replace(/\?$/, '')}`]]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           await onSubmit(reason.trim());
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
         } finally {
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix={id} />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix={id}>
       <TextArea id={`${id}-reason`} label={label} hint={hint} value={reason} onInput={setReason} rows={3} maxLength={500} required />
       <Button busy={busy} testid={testid}>{submitLabel}</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 
 export function JoinTeamForm({ childId, shielded, onAnswered }: { childId: string; shielded?: boolean; onAnswered: (r: JoinRequest) => void }) {
   const [role, setRole] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -57,24 +58,28 @@ export function JoinTeamForm({ childId, shielded, onAnswered }: { childId: strin
       data-testid="join-form"
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!problems.passes(check([
+          ['role', !role.trim() && 'Enter your role with this child'],
+          ['reason', !reason.trim() && "Enter why you need to join this child's team"],
+        ]))) return;
         setBusy(true);
-        setError(undefined);
         try {
           onAnswered(await api.post<JoinRequest>(`/api/v1/children/${seg(childId)}/team`, { role: role.trim(), reason: reason.trim() }));
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err);
           setBusy(false);
         }
       }}
     >
-      <FormError error={error} idPrefix="join" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="join">
       {shielded && (
         <WarningText>This child is shielded: the lead professional decides your request, and the authority's managers are told who asked and why.</WarningText>
       )}
       <TextField id="join-role" label="Your role with this child" hint="For example: class teacher, school nurse" value={role} onInput={setRole} maxLength={100} required />
       <TextArea id="join-reason" label="Why you need to join this child's team" hint="This is recorded, and the team and whoever decides your request can see it." value={reason} onInput={setReason} rows={3} maxLength={500} required />
       <Button busy={busy} testid="join-team">Ask to join the team</Button>
-    </form>
+    </FormErrors>
+</form>
   );
 }
 

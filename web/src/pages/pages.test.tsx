@@ -41,6 +41,8 @@ describe('Search', () => {
   it('shows a clear "not available yet" state while the server has no search', async () => {
     mockFetch({});
     render(withSession(<Search />));
+    fireEvent.input(screen.getByLabelText('Last name'), { target: { value: 'Carter' } });
+    fireEvent.input(screen.getByLabelText('Why are you looking for this child?'), { target: { value: 'New pupil with a safeguarding concern' } });
     fireEvent.click(screen.getByRole('button', { name: 'Search' }));
     expect(await screen.findByTestId('not-available')).toBeTruthy();
   });

@@ -1,0 +1,146 @@
+// Issue 16, part 2: two `kith serve` processes over one PostgreSQL database behave as one system
+// for who may act. A session opened on one node is valid on the other; a sign-out, a disabled
+// user or a changed role on one node counts on the other's very next request (its session and
+// account caches check the database's store versions before serving: storage/store.h,
+// IdentityVersion and RecordsVersion); a write acknowledged by one node is seen by the next read
+// on the other; the sign-in limit per address counts the attempts of both nodes together
+// (app/store_rate_limiter.h).
+//
+// PostgreSQL only (tests/functional/CMakeLists.txt): a SQLite file has one server, which keeps
+// every other process away (server/db_lock.h; cli.test.mjs checks that).
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { BACKEND, KithServer, leoCarterId, signedIn } from './harness.mjs';
+import { closeCode, closeReason, openLive, serverClose } from './websocket.mjs';
+
+assert.equal(BACKEND, 'postgres', 'two nodes share one database only on PostgreSQL (KITH_TEST_BACKEND=postgres)');
+
+let one;
+let two;
+let leo;
+let admin; // on node one
+
+before(async () => {
+  one = await KithServer.start();
+  two = await KithServer.start({ dataDir: one.dataDir, ownsDataDir: false });
+  // Sign-ins count against one limit per address for both nodes: the harness's pacing, which
+  // counts per server, is not used here (the test makes fewer than 20 in a minute).
+  one.paceSignIns = false;
+  two.paceSignIns = false;
+  leo = await leoCarterId(one);
+  admin = one.client();
+  assert.equal((await admin.signIn('admin.lee')).status, 201);
+  await admin.enrol();
+});
+after(async () => {
+  await two?.dispose();
+  await one?.dispose();
+});
+
+// The same session (cookie and CSRF token) presented to the other node.
+function onOtherNode(client, server) {
+  const c = server.client();
+  c.cookie = client.cookie;
+  c.csrf = client.csrf;
+  return c;
+}
+
+async function userNamed(username) {
+  const res = await admin.get(`/api/v1/users/U${username.replace('.', '_')}`);
+  assert.equal(res.status, 200, res.text);
+  return res.body;
+}
+
+// Milliseconds from `start` (performance.now()), for the figures printed with each test.
+const since = (start) => Math.round(performance.now() - start);
+
+describe('sessions and access decisions across nodes', () => {
+  test('a session opened on one node is valid on the other, and signing out on one ends it on both at once',
+       async () => {
+    const onOne = await signedIn(one, 'sw.hughes');
+    const onTwo = onOtherNode(onOne, two);
+    const me = await onTwo.get('/api/v1/session');
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.user.username, 'sw.hughes');
+    assert.equal((await onTwo.get(`/api/v1/children/${leo}`)).status, 200, 'and is served (and cached) there');
+    // A live-updates connection on node two, for the same session.
+    const live = await openLive(two.port, onOne.cookie);
+
+    assert.equal((await onOne.delete('/api/v1/session')).status, 204);
+    const signedOutAt = performance.now();
+    const after = await onTwo.get('/api/v1/session');
+    assert.equal(after.status, 401, 'node two refuses the signed-out session on its very next request');
+    assert.equal((await onTwo.get(`/api/v1/children/${leo}`)).status, 401);
+    console.log(`sign-out on node one refused by node two ${since(signedOutAt)} ms after it was acknowledged`);
+    // Node two closes its live-updates connection at its next revalidation (every 2 s).
+    const got = await serverClose(live, 4_000);
+    assert.equal(closeCode(got.at(-1)), 1008);
+    assert.equal(closeReason(got.at(-1)), 'signed out');
+    console.log(`node two closed the live-updates connection ${since(signedOutAt)} ms after the sign-out`);
+    live.socket.destroy();
+  });
+
+  test('a user disabled on one node is refused by the other at once', async () => {
+    const onTwo = await signedIn(two, 'gp.walsh');
+    assert.equal((await onTwo.get('/api/v1/session')).status, 200);
+    const user = await userNamed('gp.walsh');
+    const disabled = await admin.patch(`/api/v1/users/${user.id}`, { version: user.version, active: false });
+    assert.equal(disabled.status, 200, disabled.text);
+    const refused = await onTwo.get('/api/v1/session');
+    assert.equal(refused.status, 401, 'the next request on node two');
+    assert.equal((await two.client().post('/api/v1/session', { username: 'gp.walsh', password: 'Northbrook-demo-2026' }))
+      .status, 401, 'nor may they sign in again there');
+  });
+
+  test('a changed role on one node decides the other node\'s next answer', async () => {
+    const onTwo = await signedIn(two, 'pc.davies');
+    assert.equal((await onTwo.get(`/api/v1/children/${leo}`)).status, 200, 'on Leo\'s team as a practitioner');
+    const user = await userNamed('pc.davies');
+    const changed = await admin.patch(`/api/v1/users/${user.id}`, { version: user.version, role: 'auditor' });
+    assert.equal(changed.status, 200, changed.text);
+    const me = await onTwo.get('/api/v1/session');
+    assert.equal(me.status, 200);
+    assert.equal(me.body.user.role, 'auditor', 'node two serves the new role');
+    const account = await onTwo.get(`/api/v1/children/${leo}`);
+    assert.equal(account.status, 403, 'an auditor is on no team: node two no longer shows Leo\'s account');
+  });
+
+  test('a write acknowledged by one node is seen by the next read on the other', async () => {
+    const writer = await signedIn(one, 'sw.hughes');
+    const reader = await signedIn(two, 'mgr.patel');
+    const before = await reader.get(`/api/v1/children/${leo}`);
+    assert.equal(before.status, 200, 'read (and cached) on node two');
+    const current = (await writer.get(`/api/v1/children/${leo}`)).body.child;
+    const { id: _i, authority_id: _a, created_at: _c, updated_at: _u, ...fields } = current;
+    const written = await writer.put(`/api/v1/children/${leo}`, { ...fields, upn: 'A123456789012' });
+    assert.equal(written.status, 200, written.text);
+    const seen = await reader.get(`/api/v1/children/${leo}`);
+    assert.equal(seen.body.child.upn, 'A123456789012', 'node two\'s account cache is not stale');
+    assert.equal(seen.body.child.version, current.version + 1);
+  });
+});
+
+describe('the sign-in limit across nodes', () => {
+  test('one address gets 20 sign-in attempts a minute from both nodes together, not 20 from each', async () => {
+    // A fresh minute on both nodes' clocks: each test build has a clock of its own, frozen at its
+    // start, and node two started a few seconds after node one; two minutes on, neither sees the
+    // other's earlier attempts.
+    await one.advance(120);
+    await two.advance(120);
+    const statuses = [];
+    for (let i = 0; i < 30; ++i) {
+      const node = i % 2 === 0 ? one : two;
+      const res = await node.client().post('/api/v1/session', { username: `nobody.${i}`, password: 'not-the-password-1' });
+      statuses.push(res.status);
+    }
+    assert.equal(statuses.filter((s) => s === 401).length, 20, statuses.join(' '));
+    assert.deepEqual(statuses.slice(20), Array(10).fill(429), 'every attempt after the 20th is refused, on both');
+  });
+});
+
+test('both servers stop cleanly on SIGTERM', async () => {
+  await two.close();
+  await one.close();
+});
