@@ -262,7 +262,7 @@ Result<domain::User> AdminService::UpdateUser(const Principal& p, const std::str
         if (!member->lead) continue;
         if (auto child = r.Children().Get(child_id)) {
           AlertWatchers(r, ctx_.random, *child, Watchers::kManagers, p.user.id, "lead_left",
-                        child->FullName() + " has no lead professional: " + u.display_name +
+                        "No lead professional now: " + u.display_name +
                             " left the team on becoming " + std::string(domain::ToString(u.role)) + ".",
                         child_id, now);
         }
@@ -325,7 +325,7 @@ void AdminService::AlertSensitiveChange(const Principal& p, Repositories& r, con
   for (const auto& link : r.Family().LinksOf(after.id)) {
     if (auto child = r.Children().Get(link.child_id)) {
       AlertWatchers(r, ctx_.random, *child, Watchers::kLeadAndManagers, p.user.id, "account_change",
-                    "Family account of " + after.display_name + " (linked to " + child->FullName() + "): " + summary +
+                    "Family account of " + after.display_name + ": " + summary +
                         " by " + p.user.display_name + ".",
                     after.id, now);
     }

@@ -4,6 +4,7 @@
 
 #include "app/alerts.h"
 #include "app/credentials.h"
+#include "domain/account/uk_time.h"
 
 namespace kith::app {
 namespace {
@@ -123,9 +124,10 @@ Result<BreakGlassView> BreakGlassService::Break(const Principal& p, const std::s
                            .dump();
         auto view = ViewOf(r, *g, now);
         AlertWatchers(r, ctx_.random, a.child, Watchers::kLeadAndManagers, p.user.id, "break_glass",
-                      "Break-glass on " + a.ChildName() + " by " + view.user_name + " (" + view.user_job_title +
+                      "Emergency access (break-glass) by " + view.user_name + " (" + view.user_job_title +
                           (view.user_agency.empty() ? "" : ", " + view.user_agency) + ") until " +
-                          FormatUtc(g->ends_at) + " — " + std::string(domain::Label(g->reason_code)) + ": " + g->reason,
+                          domain::UkDateTimeText(g->ends_at) + " — " + std::string(domain::Label(g->reason_code)) +
+                          ": " + g->reason,
                       g->id, now);
         return view;
       });

@@ -252,8 +252,7 @@ Result<ChildAccount> ChildService::SetShield(const Principal& p, const std::stri
         audit.reason = *why;
         const size_t linked = r.Family().LinksToChild(child_id).size();
         audit.detail = nlohmann::json{{"family_accounts_linked", linked}}.dump();
-        std::string summary = std::string(shielded ? "Shield set on " : "Shield removed from ") + c.FullName() +
-                              " by " + p.user.display_name + ": " + *why;
+        std::string summary = std::string(shielded ? "Shield set by " : "Shield removed by ") + p.user.display_name + ": " + *why;
         if (shielded && linked > 0) {
           summary += " — " + std::to_string(linked) +
                      " family portal account(s) are linked to this child: they no longer see the team's agencies "

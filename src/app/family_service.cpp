@@ -357,8 +357,8 @@ Result<FamilyMemberView> FamilyService::SetMemberActive(const Principal& p, cons
     if (!active) r.Sessions().DeleteForUser(user_id);
     if (!a->decision.allowed) {
       AlertWatchers(r, ctx_.random, a->child, Watchers::kLeadAndManagers, p.user.id, "account_change",
-                    "Family account of " + user->display_name + " (linked to " + a->child.FullName() +
-                        ") suspended by the administrator " + p.user.display_name + ": " + reason,
+                    "Family account of " + user->display_name + " suspended by the administrator " +
+                        p.user.display_name + ": " + reason,
                     user->id, now);
     }
     auto audit = AuditFor(p, action, now);
@@ -401,6 +401,33 @@ std::vector<std::string> TeamMembersOf(Repositories& r, const domain::Team& team
     auto u = r.Users().Get(m.user_id);
     if (u && u->active && u->agency_id == agency_id) out.push_back(m.user_id);
   }
+  return out;
+}
+
+// Who in `agency_id` should hear of a request when nobody from it is on the team: its active
+// people who recorded the subject (any version of an entry, a thread's author) or set its
+// visibility (the restrictor), or else the agency's active managers. Sorted, each once.
+std::vector<std::string> AgencyPeopleFor(Repositories& r, const std::string& authority_id,
+                                         const storage::VisibilityRow& row, const std::string& agency_id) {
+  std::vector<std::string> candidates;
+  if (!row.set_by.empty()) candidates.push_back(row.set_by);
+  if (row.subject_kind == "entry") {
+    for (const auto& v : r.Chronology().Versions(row.subject_id)) candidates.push_back(v.entry.author_id);
+  } else if (row.subject_kind == "thread") {
+    if (auto t = r.Forum().GetThread(row.subject_id)) candidates.push_back(t->author_id);
+  }
+  std::vector<std::string> out;
+  for (const auto& id : candidates) {
+    auto u = r.Users().Get(id);
+    if (u && u->active && u->agency_id == agency_id && u->role != domain::Role::kFamily) out.push_back(id);
+  }
+  if (out.empty()) {
+    for (const auto& u : r.Users().ListByAuthority(authority_id)) {
+      if (u.active && u.agency_id == agency_id && u.role == domain::Role::kManager) out.push_back(u.id);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -580,6 +607,8 @@ Result<ReleaseOutcome> FamilyService::Release(const Principal& p, const std::str
         }
         const std::string request_id = ctx_.random.Id("RQ");
         nlohmann::json asked = nlohmann::json::array();
+        nlohmann::json told = nlohmann::json::array();
+        std::map<std::string, std::vector<std::string>> told_by_agency;
         for (const auto& agency : needed) {
           storage::ReleaseRequest q{ctx_.random.Id("RR"),
                                     request_id,
@@ -595,18 +624,33 @@ Result<ReleaseOutcome> FamilyService::Release(const Principal& p, const std::str
                                     ""};
           if (auto s = r.Family().InsertReleaseRequest(q); !s) return s.error();
           asked.push_back(agency);
-          for (const auto& member : TeamMembersOf(r, a.team, agency)) {
-            r.Feed().InsertAlert(
-                {ctx_.random.Id("A"), member, child_id, now, "release_request",
-                 p.user.display_name + " asks your agency to agree to share \"" + title + "\" with the family",
-                 subject->subject_id, std::nullopt});
+          const std::string asks =
+              p.user.display_name + " asks your agency to agree to share \"" + title + "\" with the family";
+          auto members = TeamMembersOf(r, a.team, agency);
+          std::vector<std::string> told_names;
+          if (members.empty()) {
+            // Nobody from the agency is on the team to answer: the request would wait unseen.
+            for (const auto& id : AgencyPeopleFor(r, a.child.authority_id, row, agency)) {
+              r.Feed().InsertAlert({ctx_.random.Id("A"), id, child_id, now, "release_request",
+                                    asks + ". Nobody from your agency is on the team now: ask to join the team to "
+                                           "answer.",
+                                    subject->subject_id, std::nullopt});
+              told.push_back(id);
+              told_names.push_back(names.User(id));
+            }
           }
+          for (const auto& member : members) {
+            r.Feed().InsertAlert({ctx_.random.Id("A"), member, child_id, now, "release_request", asks,
+                                  subject->subject_id, std::nullopt});
+          }
+          told_by_agency[agency] = std::move(told_names);
           all.insert(all.begin(), q);
         }
         out.row = row;
         out.requests = ReleaseViewsOf(r, names, a.team, all, p.user, subject->subject_id);
         std::erase_if(out.requests, [&](const ReleaseView& v) { return v.request.request_id != request_id; });
-        audit.detail = nlohmann::json{{"released", false}, {"asked", asked}}.dump();
+        for (auto& v : out.requests) v.told = told_by_agency[v.request.agency_id];
+        audit.detail = nlohmann::json{{"released", false}, {"asked", asked}, {"told", told}}.dump();
         return out;
       });
   if (result && result->released && hub_) {
@@ -804,7 +848,7 @@ Result<SubjectAccessExport> FamilyService::SubjectAccess(const Principal& p, con
         if (const auto* lead = a.Lead()) {
           r.Feed().InsertAlert(
               {ctx_.random.Id("A"), lead->user_id, child_id, audit.at, "subject_access",
-               "Subject-access export of " + a.child.FullName() + "'s record by " + p.user.display_name + ": " + *why,
+               "Subject-access export of the record by " + p.user.display_name + ": " + *why,
                "", std::nullopt});
         }
         return Result<SubjectAccessExport>(std::move(e));

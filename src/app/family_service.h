@@ -99,6 +99,10 @@ struct ReleaseView {
   domain::ReleaseStatus request_status = domain::ReleaseStatus::kPending;
   bool may_decide = false;      // the reader is on the team for this agency and it is still pending
   bool agency_on_team = false;  // someone from this agency is on the team to answer
+  // With nobody from the agency on the team: who in that agency was told of the request when it
+  // was made (display names), to ask to join the team and answer. Empty otherwise, and when the
+  // agency has nobody active to tell.
+  std::vector<std::string> told;
 };
 
 // What a release did: shared at once (the reader's own agency holds it), or asked the agencies
@@ -244,7 +248,9 @@ class FamilyService {
   // A team member asks to share with the family something the team holds back, saying why.
   // When the holders (the agency that recorded it and the agency that restricted it) are the
   // team member's own, it is shared at once; otherwise each other holder is asked to agree (its
-  // team members are alerted). kConflict if it is already shared or a request is waiting.
+  // team members are alerted; with nobody from that agency on the team, the people of that agency
+  // who recorded or restricted it, or else its managers, are alerted to ask to join the team and
+  // answer). kConflict if it is already shared or a request is waiting.
   Result<ReleaseOutcome> Release(const Principal& p, const std::string& child_id, const std::string& subject_id,
                                  const std::string& reason);
   // A team member of an agency asked to agree answers, with a reason. Once every agency asked

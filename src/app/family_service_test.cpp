@@ -177,6 +177,48 @@ TEST_F(FamilyServiceTest, RestrictionsAreConfirmedByTheLeadAndReleasedWithTheRes
   EXPECT_EQ(family_->Release(As("sw"), leo_, id, "Again").error().code, ErrorCode::kConflict);
 }
 
+TEST_F(FamilyServiceTest, ARequestToAnAgencyNobodyOnTheTeamActsForReachesWhoRecordedItOrElseItsManagers) {
+  const std::string id = AddEntry("School's concern", EntryType::kNote,
+                                  VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""}, "teacher");
+  ASSERT_TRUE(TeamService(*ctx_).Leave(As("teacher"), leo_, "Leo has moved to another school"));
+  AddUser("head", domain::Role::kManager, "ag-school");
+  auto asked = family_->Release(As("sw"), leo_, id, "The family asked to see what the school said");
+  ASSERT_TRUE(asked) << asked.error().message;
+  ASSERT_EQ(asked->requests.size(), 1u);
+  EXPECT_FALSE(asked->requests[0].agency_on_team);
+  EXPECT_EQ(asked->requests[0].told, std::vector<std::string>{"teacher"}) << "who recorded it, not the managers";
+  auto alerts = account_->Alerts(As("teacher"), 10);
+  ASSERT_TRUE(alerts);
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_EQ(alerts->front().alert.kind, "release_request");
+  EXPECT_NE(alerts->front().alert.summary.find("ask to join the team"), std::string::npos)
+      << alerts->front().alert.summary;
+  EXPECT_TRUE(account_->Alerts(As("head"), 10)->empty());
+  // Answering needs a place on the team; once on it, the teacher answers.
+  EXPECT_FALSE(family_->DecideRelease(As("teacher"), leo_, id, true, "The school agrees"));
+  AddToTeam(leo_, "teacher", "Former class teacher");
+  auto agreed = family_->DecideRelease(As("teacher"), leo_, id, true, "The school agrees");
+  ASSERT_TRUE(agreed) << agreed.error().message;
+  EXPECT_TRUE(agreed->released);
+
+  // With nobody left in the agency who recorded or restricted it, its managers are told.
+  const std::string other = AddEntry("School's second concern", EntryType::kNote,
+                                     VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""}, "teacher");
+  ASSERT_TRUE(TeamService(*ctx_).Leave(As("teacher"), leo_, "Leo has moved to another school"));
+  store_->Write([&](storage::Repositories& r) {
+    auto u = r.Users().Get("u-teacher");
+    u->active = false;
+    EXPECT_TRUE(r.Users().Update(*u));
+    return true;
+  });
+  auto again = family_->Release(As("sw"), leo_, other, "The family asked to see this too");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->requests.at(0).told, std::vector<std::string>{"head"});
+  EXPECT_EQ(account_->Alerts(As("head"), 10)->size(), 1u);
+  // The list of requests says nobody from the school is on the team; it does not repeat who was told.
+  for (const auto& v : *family_->Releases(As("sw"), leo_)) EXPECT_TRUE(v.told.empty());
+}
+
 TEST_F(FamilyServiceTest, AnotherAgencysRestrictionCannotBeReplacedAndOneRefusalEndsTheRequest) {
   const std::string id = AddEntry("School's concern", EntryType::kNote,
                                   VisibilityChoice{Visibility::kTeam, RestrictionReason::kThirdParty, ""}, "teacher");

@@ -28,7 +28,7 @@ Result<domain::LeadChange> ChangeLeadProfessional(storage::Repositories& r, Rand
     auto lead = r.Users().Get(change->to_user_id);
     auto actor = r.Users().Get(actor_id);
     AlertWatchers(r, random, child, Watchers::kManagers, actor_id, "lead_assigned",
-                  "New lead professional of " + child.FullName() + ", who had none: " +
+                  "New lead professional, where there was none: " +
                       (lead ? lead->display_name : change->to_user_id) + ", set by " +
                       (actor ? actor->display_name : actor_id) + " — " + reason,
                   child_id, now);

@@ -52,8 +52,7 @@ void AddToTeam(Repositories& r, const JoinRequest& q, const std::string& by, Tim
 // shielded child the managers as well as the lead.
 void AlertDeciders(Repositories& r, Random& random, const ChildAccess& a, const JoinRequestView& v, TimePoint now) {
   const std::string summary = v.user_name + " (" + v.request.role +
-                              (v.user_agency.empty() ? "" : ", " + v.user_agency) + ") asks to join the team of " +
-                              a.ChildName() + ": " + v.request.reason;
+                              (v.user_agency.empty() ? "" : ", " + v.user_agency) + ") asks to join the team: " + v.request.reason;
   if (const auto* lead = a.Lead(); lead && !a.child.shielded) {
     r.Feed().InsertAlert(
         {random.Id("A"), lead->user_id, a.child.id, now, "join_request", summary, v.request.id, std::nullopt});
@@ -111,7 +110,7 @@ Result<JoinRequestView> TeamService::RequestJoin(const Principal& p, const std::
           // such an agency, must not open the team unseen).
           AlertWatchers(r, ctx_.random, a.child, Watchers::kLead, p.user.id, "team_joined",
                         view.user_name + " (" + q->role + (view.user_agency.empty() ? "" : ", " + view.user_agency) +
-                            ") joined " + a.ChildName() + "'s team as an involved agency: " + q->reason,
+                            ") joined the team as an involved agency: " + q->reason,
                         q->id, audit.at);
         } else {
           AlertDeciders(r, ctx_.random, a, view, audit.at);
@@ -190,7 +189,7 @@ Result<JoinRequestView> TeamService::DecideJoin(const Principal& p, const std::s
         audit.reason = q->decision_reason;
         audit.detail = nlohmann::json{{"requester", q->user_id}, {"role", q->role}}.dump();
         auto view = ViewOf(r, *q);
-        const std::string summary = std::string("Your request to join the team of ") + a.ChildName() + " was " +
+        const std::string summary = std::string("Your request to join the team was ") +
                                     (approve ? "approved" : "declined") + " by " + p.user.display_name + ": " +
                                     q->decision_reason;
         r.Feed().InsertAlert({ctx_.random.Id("A"), q->user_id, child_id, audit.at,
@@ -199,7 +198,7 @@ Result<JoinRequestView> TeamService::DecideJoin(const Principal& p, const std::s
           // Joining gives the shielded details: the authority and the lead professional are told.
           AlertWatchers(r, ctx_.random, a.child, Watchers::kLeadAndManagers, p.user.id, "shielded_join",
                         view.user_name + " (" + q->role + (view.user_agency.empty() ? "" : ", " + view.user_agency) +
-                            ") joined the team of shielded child " + a.ChildName() + ", approved by " +
+                            ") joined the team of this shielded child, approved by " +
                             p.user.display_name + ": " + q->decision_reason,
                         q->user_id, audit.at);
         }
@@ -277,7 +276,7 @@ int TeamService::SweepEscalations() {
       AlertWatchers(r, ctx_.random, *child, Watchers::kManagers, "", "join_request_escalated",
                     "No decision for " + std::to_string(ctx_.policy.join_escalation.count()) + " hours: " +
                         view.user_name + " (" + q->role + (view.user_agency.empty() ? "" : ", " + view.user_agency) +
-                        ") asks to join the team of " + child->FullName() + ": " + q->reason,
+                        ") asks to join the team: " + q->reason,
                     q->id, now);
       domain::AuditRecord audit;
       audit.at = now;

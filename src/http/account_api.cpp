@@ -243,17 +243,8 @@ std::string_view Label(domain::EntryType type) {
   return it == kLabels.end() ? domain::ToString(type) : it->second;
 }
 
-constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                   "July",    "August",   "September", "October", "November", "December"};
-
-// "5 October 2026": dates as a document for a court or a conference writes them.
-std::string LongDate(const Date& d) { return fmt::format("{} {} {}", d.day, kMonths[d.month - 1], d.year); }
-
-// "5 October 2026 at 14:03 (BST)": an instant in UK local time, saying which.
-std::string UkLocal(TimePoint t) {
-  const auto uk = domain::ToUkCivil(t);
-  return LongDate(uk.date) + " at " + Hhmm(uk.time) + (uk.summer_time ? " (BST)" : " (GMT)");
-}
+using domain::LongDate;
+constexpr auto UkLocal = domain::UkDateTimeText;
 
 // Plain HTML with no script and no inline style (the CSP forbids both): table borders come
 // from the border attribute, and the browser's print-to-PDF does the rest. Dates and times are UK

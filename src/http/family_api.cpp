@@ -98,7 +98,7 @@ json ToJson(const app::RestrictionView& v) {
 
 json ToJson(const app::ReleaseView& v) {
   const auto& q = v.request;
-  return {{"id", q.id},
+  json out = {{"id", q.id},
           {"request_id", q.request_id},
           {"subject_id", q.subject_id},
           {"subject_kind", v.subject_kind},
@@ -114,6 +114,8 @@ json ToJson(const app::ReleaseView& v) {
           {"decided_at", OrNull(q.decided_at)},
           {"decision_reason", OrNull(q.decision_reason)},
           {"may_decide", v.may_decide}};
+  if (!v.told.empty()) out["told"] = v.told;
+  return out;
 }
 
 json ToJson(const app::ReleaseOutcome& o) {

@@ -95,7 +95,8 @@ describe('breaking the glass', () => {
     for (const who of ['mgr.patel', 'sw.taylor']) {
       const alerts = await alertsOf(who, 'break_glass');
       assert.equal(alerts.length, 1, who);
-      assert.match(alerts[0].summary, /Ruby Nowak/);
+      assert.equal(alerts[0].child_id, ruby, 'about Ruby (the page names her; the summary does not repeat it)');
+      assert.match(alerts[0].summary, /Hannah Ellis \(Class teacher, Hillside Primary School\)/);
       assert.match(alerts[0].summary, /police need to reach her mother/);
     }
     assert.equal((await alertsOf('teacher.ellis', 'break_glass')).length, 0);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <string>
 
 namespace kith::domain {
 namespace {
@@ -98,5 +99,19 @@ TimePoint FromUkCivil(const Date& date, const TimeOfDay& time) {
 }
 
 TimePoint UkStartOfDay(const Date& date) { return FromUkCivil(date, TimeOfDay{}); }
+
+std::string LongDate(const Date& date) {
+  static constexpr std::array<const char*, 12> kMonths = {"January", "February", "March",     "April",
+                                                         "May",     "June",     "July",      "August",
+                                                         "September", "October", "November", "December"};
+  return std::to_string(date.day) + " " + kMonths[static_cast<size_t>(date.month - 1)] + " " + std::to_string(date.year);
+}
+
+std::string UkDateTimeText(TimePoint t) {
+  const auto uk = ToUkCivil(t);
+  const auto two = [](int n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+  return LongDate(uk.date) + " at " + two(uk.time.hour) + ":" + two(uk.time.minute) +
+         (uk.summer_time ? " (BST)" : " (GMT)");
+}
 
 }  // namespace kith::domain

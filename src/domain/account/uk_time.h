@@ -12,6 +12,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <string>
 
 #include "common/clock.h"
 #include "common/date.h"
@@ -57,5 +58,10 @@ TimePoint FromUkCivil(const Date& date, const TimeOfDay& time);
 // UK midnight at the start of `date` (midnight always exists in the UK: the clocks change at
 // 01:00 GMT / 02:00 BST).
 TimePoint UkStartOfDay(const Date& date);
+
+// Dates and instants as a person in the UK reads them, for documents and alerts: "5 October
+// 2026"; "5 October 2026 at 14:03 (BST)" (UK local time, saying whether BST or GMT applies).
+std::string LongDate(const Date& date);
+std::string UkDateTimeText(TimePoint t);
 
 }  // namespace kith::domain

@@ -74,4 +74,13 @@ TEST(UkTimeTest, DaysContainingAChangeAreShortOrLong) {
 }
 
 }  // namespace
+TEST(UkTimeTest, InstantsReadAsTheUkReadsThem) {
+  EXPECT_EQ(LongDate(Date{2026, 10, 5}), "5 October 2026");
+  // 13:03 UTC in October (BST) is 14:03 on UK clocks; in December (GMT) it is 13:03.
+  EXPECT_EQ(UkDateTimeText(FromUkCivil(Date{2026, 10, 5}, TimeOfDay{14, 3, 0})), "5 October 2026 at 14:03 (BST)");
+  EXPECT_EQ(UkDateTimeText(FromUkCivil(Date{2026, 12, 6}, TimeOfDay{9, 5, 59})), "6 December 2026 at 09:05 (GMT)");
+  // 23:30 UTC on a summer day is the next day in the UK.
+  EXPECT_EQ(UkDateTimeText(FromUkCivil(Date{2026, 7, 1}, TimeOfDay{0, 30, 0})), "1 July 2026 at 00:30 (BST)");
+}
+
 }  // namespace kith::domain

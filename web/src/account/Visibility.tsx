@@ -152,9 +152,12 @@ export function VisibilityTag({ value }: { value: FamilyVisibility | undefined }
 export function releaseMessage(o: ReleaseOutcome, title: string): string {
   if (o.released) return `“${title}” is now shared with the family.`;
   const waiting = o.requests.filter((r) => r.status === 'pending').map((r) => r.agency_name);
-  const absent = o.requests.filter((r) => r.status === 'pending' && !r.agency_on_team).map((r) => r.agency_name);
   let text = `We have asked ${waiting.join(' and ')} to agree to share “${title}”. It stays within the team until they agree.`;
-  if (absent.length > 0) text += ` Nobody from ${absent.join(' or ')} is on the team yet: ask them to join the team to answer.`;
+  for (const r of o.requests.filter((q) => q.status === 'pending' && !q.agency_on_team)) {
+    text += r.told && r.told.length > 0
+      ? ` Nobody from ${r.agency_name} is on the team: we have told ${r.told.join(' and ')} to ask to join the team and answer.`
+      : ` Nobody from ${r.agency_name} is on the team and Kith has nobody there to tell: contact ${r.agency_name} and ask them to join the team to answer.`;
+  }
   return text;
 }
 

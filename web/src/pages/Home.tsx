@@ -83,6 +83,7 @@ export function alertTab(kind: string): string[] {
   if (kind === 'overdue_action') return ['early-help'];
   if (kind.startsWith('release_') || kind === 'family_entry') return ['family'];
   if (kind.startsWith('contact_')) return ['contact'];
+  if (kind.startsWith('join_') || kind.startsWith('shield') || kind.startsWith('lead_') || kind === 'team_joined') return ['team'];
   return [];
 }
 
@@ -103,7 +104,12 @@ function Alerts() {
             <ul class="govuk-list">
               {unread.map((a) => (
                 <li key={a.id}>
-                  <a class="govuk-link" href={href('children', a.child_id, ...alertTab(a.kind))}>{a.child_name}</a>: {a.summary}{' '}
+                  {a.child_id ? (
+                    <>
+                      <a class="govuk-link" href={href('children', a.child_id, ...alertTab(a.kind))}>{a.child_name}</a>:{' '}
+                    </>
+                  ) : null}
+                  {a.summary}{' '}
                   <span class="kith-meta">({formatDateTime(a.at)})</span>{' '}
                   <button
                     type="button"

@@ -101,4 +101,27 @@ describe('Home', () => {
     live.dispatch({ type: 'feed', item });
     await waitFor(() => expect(screen.getByTestId('feed').textContent).toContain('Missed health visit'));
   });
+
+  it('names the child of an alert once, links to the right tab, and shows an alert about no child without a link', async () => {
+    mockFetch({
+      'GET /api/v1/me/children': { body: { children: [] } },
+      'GET /api/v1/feed': { body: { items: [] } },
+      'GET /api/v1/alerts': {
+        body: {
+          alerts: [
+            { id: 'A1', at: '2026-11-20T10:00:00Z', child_id: 'K1', child_name: 'Leo Carter', kind: 'join_request', summary: 'Ann Lee (Class teacher, Hillside Primary) asks to join the team: New pupil', read: false },
+            { id: 'A2', at: '2026-11-20T10:00:00Z', child_id: '', child_name: '', kind: 'account_change', summary: 'Your password was changed by the administrator', read: false },
+          ],
+        },
+      },
+    });
+    render(withSession(<Home />));
+    const alerts = await screen.findByTestId('alerts');
+    const link = screen.getByRole('link', { name: 'Leo Carter' });
+    expect(link.getAttribute('href')).toBe('#/children/K1/team');
+    expect(alerts.textContent).toContain('Leo Carter: Ann Lee');
+    const items = alerts.querySelectorAll('li');
+    expect(items[1].querySelector('a')).toBeNull();
+    expect(items[1].textContent?.startsWith('Your password was changed')).toBe(true);
+  });
 });
