@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "app/idempotency_service.h"
 #include "app/import_jobs.h"
 #include "app/live_hub.h"
+#include "app/live_relay.h"
 #include "app/merge_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
@@ -52,8 +54,9 @@
 namespace kith::server {
 namespace {
 
-// How often live-updates connections are checked for a fallen session (see Serve).
-constexpr std::chrono::seconds kLiveRevalidation{2};
+// How often live-updates connections are checked for a fallen session (see Serve): a sign-out
+// on any node closes them within a second (issue 16).
+constexpr std::chrono::milliseconds kLiveRevalidation{500};
 
 bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
@@ -198,6 +201,13 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::ContactAlerts contact_alerts(context);
   app::FamilyService family(context, words, &hub);
   family_for_hub = &family;
+  // On PostgreSQL the other nodes' live updates come through the database (LISTEN/NOTIFY), and
+  // this node's go to them; each node decides and audits what its own connections receive.
+  std::optional<app::LiveRelay> live_relay;
+  if (!config.database_url.empty()) {
+    live_relay.emplace(hub, storage::OpenPostgresBus(config.database_url, "kith_live"), random.Id("N"));
+    live_relay->Start();
+  }
 
   http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); });
   http::Router router;

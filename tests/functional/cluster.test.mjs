@@ -3,7 +3,8 @@
 // user or a changed role on one node counts on the other's very next request (its session and
 // account caches check the database's store versions before serving: storage/store.h,
 // IdentityVersion and RecordsVersion); a write acknowledged by one node is seen by the next read
-// on the other; the sign-in limit per address counts the attempts of both nodes together
+// on the other; an entry written on one node reaches live-updates connections on the other
+// (app/live_relay.h); the sign-in limit per address counts the attempts of both nodes together
 // (app/store_rate_limiter.h).
 //
 // PostgreSQL only (tests/functional/CMakeLists.txt): a SQLite file has one server, which keeps
@@ -13,7 +14,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { BACKEND, KithServer, leoCarterId, signedIn } from './harness.mjs';
-import { closeCode, closeReason, openLive, serverClose } from './websocket.mjs';
+import { closeCode, closeReason, frames, messages, openLive, serverClose, until } from './websocket.mjs';
 
 assert.equal(BACKEND, 'postgres', 'two nodes share one database only on PostgreSQL (KITH_TEST_BACKEND=postgres)');
 
@@ -74,11 +75,14 @@ describe('sessions and access decisions across nodes', () => {
     assert.equal(after.status, 401, 'node two refuses the signed-out session on its very next request');
     assert.equal((await onTwo.get(`/api/v1/children/${leo}`)).status, 401);
     console.log(`sign-out on node one refused by node two ${since(signedOutAt)} ms after it was acknowledged`);
-    // Node two closes its live-updates connection at its next revalidation (every 2 s).
+    // Node two closes its live-updates connection at its next revalidation (every 500 ms), within
+    // a second of the sign-out.
     const got = await serverClose(live, 4_000);
+    const closedAfter = since(signedOutAt);
     assert.equal(closeCode(got.at(-1)), 1008);
     assert.equal(closeReason(got.at(-1)), 'signed out');
-    console.log(`node two closed the live-updates connection ${since(signedOutAt)} ms after the sign-out`);
+    console.log(`node two closed the live-updates connection ${closedAfter} ms after the sign-out`);
+    assert.ok(closedAfter <= 1_000, `closed ${closedAfter} ms after the sign-out, not within a second`);
     live.socket.destroy();
   });
 
@@ -119,6 +123,26 @@ describe('sessions and access decisions across nodes', () => {
     const seen = await reader.get(`/api/v1/children/${leo}`);
     assert.equal(seen.body.child.upn, 'A123456789012', 'node two\'s account cache is not stale');
     assert.equal(seen.body.child.version, current.version + 1);
+  });
+});
+
+describe('live updates across nodes', () => {
+  test('an entry written on one node reaches live-updates connections on the other within a second', async () => {
+    const watcher = await signedIn(two, 'gp.osei');
+    const writer = await signedIn(one, 'sw.hughes');
+    assert.equal((await watcher.get(`/api/v1/children/${leo}`)).status, 200, 'the watcher is on Leo\'s team');
+    const live = await openLive(two.port, watcher.cookie);
+    const summary = `Home visit seen live on the other node ${Date.now()}`;
+    const feed = () => messages(frames(live.data)).filter((m) => m.type === 'feed').map((m) => m.item.summary);
+    const start = performance.now();
+    const made = await writer.post(`/api/v1/children/${leo}/chronology`,
+                                   { occurred_on: '2026-01-07', type: 'home_visit', significance: 'routine', summary });
+    assert.equal(made.status, 201, made.text);
+    await until(live, () => feed().includes(`New entry: ${summary}`), 4_000);
+    const ms = since(start);
+    console.log(`an entry written on node one reached a live connection on node two ${ms} ms after it was sent`);
+    assert.ok(ms <= 1_000, `${ms} ms`);
+    live.socket.destroy();
   });
 });
 
