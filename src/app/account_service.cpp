@@ -12,7 +12,7 @@
 #include "app/account_views.h"
 #include "app/contact_alerts.h"
 #include "domain/account/uk_time.h"
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 
 namespace kith::app {
 
@@ -57,8 +57,8 @@ Status CheckText(std::string_view field, const std::string& text, size_t max_cha
   if (required && text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Error::Invalid(std::string(field), "This field is required.");
   }
-  if (!domain::utf8::IsValid(text)) return Error::Invalid(std::string(field), "The text is not valid UTF-8.");
-  if (domain::utf8::Length(text) > max_chars) {
+  if (!utf8::IsValid(text)) return Error::Invalid(std::string(field), "The text is not valid UTF-8.");
+  if (utf8::Length(text) > max_chars) {
     return Error::Invalid(std::string(field), fmt::format("At most {} characters.", max_chars));
   }
   for (unsigned char c : text) {
@@ -735,9 +735,9 @@ Result<EntryView> AccountService::Promote(const Principal& p, const std::string&
     const std::string& body = thread->posts.front().post.body;
     // Keep within the detail limit, cutting at a character boundary.
     size_t cut = body.size();
-    if (domain::utf8::Length(body) > domain::kMaxDetailChars) {
+    if (utf8::Length(body) > domain::kMaxDetailChars) {
       size_t pos = 0;
-      for (size_t n = 0; n < domain::kMaxDetailChars; ++n) domain::utf8::Next(body, pos);
+      for (size_t n = 0; n < domain::kMaxDetailChars; ++n) utf8::Next(body, pos);
       cut = pos;
     }
     entry.detail = body.substr(0, cut);

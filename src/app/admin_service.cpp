@@ -61,7 +61,13 @@ Status AdminService::Allow(const Principal& p, AuthorityAction action, const std
 Result<std::vector<domain::User>> AdminService::ListUsers(const Principal& p, const std::string& authority_id) {
   const std::string la = authority_id.empty() ? p.user.authority_id : authority_id;
   if (auto s = Allow(p, AuthorityAction::kManageUsers, la, "user.list"); !s) return s.error();
-  return ctx_.store.ReadValue([&](Repositories& r) { return r.Users().ListByAuthority(la); });
+  auto users = ctx_.store.ReadValue([&](Repositories& r) { return r.Users().ListByAuthority(la); });
+  // Reads of people's accounts are audited as reads of children's are (issue 14).
+  ctx_.store.Write([&](Repositories& r) {
+    Audit(p, r, "user.list", la, nlohmann::json{{"count", users.size()}}.dump());
+    return true;
+  });
+  return users;
 }
 
 std::optional<domain::User> AdminService::FindManagedUser(const Principal& p, const std::string& user_id,
@@ -82,6 +88,10 @@ Result<domain::User> AdminService::GetUser(const Principal& p, const std::string
   Status refusal = Ok{};
   auto user = FindManagedUser(p, user_id, "user.read", refusal);
   if (!user) return refusal.error();
+  ctx_.store.Write([&](Repositories& r) {
+    Audit(p, r, "user.read", user->id, "");
+    return true;
+  });
   return *user;
 }
 

@@ -293,7 +293,7 @@ TEST_F(AuthServiceTest, EveryDecisionIsAuditedAndTheChainVerifies) {
   EXPECT_EQ(records[1].outcome, domain::AuditOutcome::kAllowed);
   EXPECT_EQ(records[2].action, "session.delete");
   for (const auto& r : records) EXPECT_EQ(r.detail.find(kPassword), std::string::npos);
-  auto report = VerifyAuditChain(*store_, nullptr);
+  auto report = VerifyAuditChain(*store_, {});
   EXPECT_TRUE(report.ok);
   EXPECT_EQ(report.checked, 3);
   ASSERT_EQ(report.heads.size(), 1u);

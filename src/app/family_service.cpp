@@ -12,7 +12,7 @@
 #include "app/visibility.h"
 #include "common/encoding.h"
 #include "domain/account/uk_time.h"
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 
 namespace kith::app {
 
@@ -57,7 +57,7 @@ Status CheckName(std::string_view field, const std::string& text, bool required)
   if (required && text.find_first_not_of(" \t") == std::string::npos) {
     return Error::Invalid(std::string(field), "This field is required.");
   }
-  if (!domain::utf8::IsValid(text) || domain::utf8::Length(text) > kMaxPersonName) {
+  if (!utf8::IsValid(text) || utf8::Length(text) > kMaxPersonName) {
     return Error::Invalid(std::string(field), "At most 200 characters of text.");
   }
   for (unsigned char c : text) {

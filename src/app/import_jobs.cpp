@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "common/utf8.h"
 #include "domain/access_policy.h"
 
 namespace kith::app {
@@ -136,6 +137,14 @@ Result<ImportJob> ImportJobs::Start(const Principal& p, const std::string& sourc
   if (auto s = Allow(p, "index.import.start", ""); !s) return s.error();
   if (source.size() > 200) return Error::Invalid("source", "At most 200 characters.");
   if (filename.size() > 255) return Error::Invalid("filename", "At most 255 characters.");
+  // Both go into the audit trail, which holds only UTF-8 (issue 14).
+  if (!utf8::IsValid(source)) {
+    return Error::Invalid("source", "The source's name is not valid UTF-8; send it in UTF-8 (percent-encoded).");
+  }
+  if (!utf8::IsValid(filename)) {
+    return Error::Invalid("filename",
+                          "The file name is not valid UTF-8; send it in UTF-8 (percent-encoded), or rename the file.");
+  }
   if (data.empty()) return Error::Invalid("file", "The file is empty; it needs a header line and one row per child.");
   if (data.size() > limits_.max_bytes) return TooLarge(limits_.max_bytes);
   // The header is checked now, so a file that cannot be a feed is refused before it is sent.
@@ -173,16 +182,17 @@ Result<ImportJob> ImportJobs::Start(const Principal& p, const std::string& sourc
     job.parts = 1;
     job.created_at = job.last_part_at = ctx_.clock.Now();
     entry = jobs_.emplace(job.id, std::move(fresh)).first->second.get();
-    if (last) Enqueue(*entry);
   }
-  const ImportJob job = [&] {
-    std::lock_guard lock(mutex_);
-    return entry->job;
-  }();
-  Audit(
-      p, "index.import.start", job.id,
-      nlohmann::json{{"source", source}, {"filename", filename}, {"bytes", job.bytes_received}, {"last", last}}.dump());
-  return job;
+  const std::string id = entry->job.id;
+  const size_t bytes = entry->job.bytes_received;
+  // Audited before it may run: a job whose start record could not be written never runs.
+  Audit(p, "index.import.start", id,
+        nlohmann::json{{"source", source}, {"filename", filename}, {"bytes", bytes}, {"last", last}}.dump());
+  std::lock_guard lock(mutex_);
+  const auto it = jobs_.find(id);  // the entry could have been forgotten meanwhile
+  if (it == jobs_.end()) return NotFound();
+  if (last) Enqueue(*it->second);
+  return it->second->job;
 }
 
 Result<ImportJob> ImportJobs::Append(const Principal& p, const std::string& id, size_t offset, std::string data,

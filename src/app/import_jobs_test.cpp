@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -150,6 +151,30 @@ TEST_F(ImportJobsTest, RefusesWhatCannotBeImported) {
     abandoned += job.state == ImportState::kFailed && job.error.find("stopped before") != std::string::npos;
   }
   EXPECT_EQ(abandoned, 3u);
+}
+
+// Issue 14, reproduction 6: an import started with a file name that is not UTF-8 answered 500
+// and yet ran, with no start record. Now it is refused before anything runs, and a started
+// import always has its start record.
+TEST_F(ImportJobsTest, Reproduction6_AFileNameThatIsNotUtf8IsRefusedBeforeAnythingRuns) {
+  auto refused = jobs_->Start(As("steward"), "Hillside Primary", "roll\xFF.csv", kFeed, true);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(refused.error().field, "filename");
+  EXPECT_EQ(jobs_->Start(As("steward"), "Hill\xC3", "roll.csv", kFeed, true).error().field, "source");
+  jobs_->WaitIdle();
+  EXPECT_EQ(recorder_.Size(), 0u) << "nothing was imported";
+
+  auto started = jobs_->Start(As("steward"), "Hillside Primary", "roll – 2026.csv", kFeed, true);
+  ASSERT_TRUE(started);
+  EXPECT_EQ(started->state, ImportState::kQueued);
+  Finish(started->id);
+  const auto records = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 1000); });
+  const auto start = std::find_if(records.begin(), records.end(),
+                                  [](const domain::AuditRecord& a) { return a.action == "index.import.start"; });
+  ASSERT_NE(start, records.end());
+  EXPECT_EQ(start->target_id, started->id);
+  EXPECT_NE(start->detail.find("roll – 2026.csv"), std::string::npos);
 }
 
 }  // namespace

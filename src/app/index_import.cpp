@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 #include "domain/child.h"
 #include "linkage/csv.h"
 #include "linkage/linker.h"
@@ -317,7 +317,7 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
   size_t pos = 0, lines = 0;
   std::vector<std::string> header, fields;
   std::string error;
-  if (!linkage::SplitCsvRecord(text, &pos, &header, &lines, &error) || !domain::utf8::IsValid(text.substr(0, pos))) {
+  if (!linkage::SplitCsvRecord(text, &pos, &header, &lines, &error) || !utf8::IsValid(text.substr(0, pos))) {
     return Error::Invalid("header", "The header line cannot be read (" + (error.empty() ? "not UTF-8" : error) + ").");
   }
   std::vector<Column> columns;
@@ -360,7 +360,7 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
       reject(error);
       continue;
     }
-    if (!domain::utf8::IsValid(text.substr(start, pos - start))) {
+    if (!utf8::IsValid(text.substr(start, pos - start))) {
       reject("the row is not UTF-8 text; save the file as CSV in UTF-8");
       continue;
     }

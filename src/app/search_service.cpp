@@ -77,11 +77,11 @@ Result<SearchOutcome> SearchService::Search(const Principal& p, SearchTerms term
     }
   });
 
-  nlohmann::json ids = nlohmann::json::array();
-  for (const auto& v : out.results) ids.push_back(v.child_id);
+  // The children found are indexed with the record: "who searched for this child" (issue 14).
+  for (const auto& v : out.results) audit.found_children.push_back(v.child_id);
   audit.why = std::string(d.why);
   audit.reason = *why;
-  audit.detail = nlohmann::json{{"terms", Terms(terms)}, {"results", ids}, {"truncated", out.truncated}}.dump();
+  audit.detail = nlohmann::json{{"terms", Terms(terms)}, {"truncated", out.truncated}}.dump();
   ctx_.store.Write([&](storage::Repositories& r) {
     r.Audit().Append(audit);
     return true;

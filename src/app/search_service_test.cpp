@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "app/child_service.h"
@@ -68,7 +70,13 @@ TEST_F(SearchServiceTest, FindsCreatedAndUpdatedChildrenAndAuditsTheTerms) {
   const auto detail = nlohmann::json::parse(audits[0].detail);
   EXPECT_EQ(detail["terms"]["family_name"], "Kahn");
   EXPECT_EQ(detail["terms"]["date_of_birth"], "2015-07-03");
-  EXPECT_EQ(detail["results"][0], id);
+  EXPECT_EQ(audits[0].found_children, std::vector<std::string>{id});
+  EXPECT_FALSE(detail.contains("results")) << "the found children are a field of their own";
+  // So the child's trail shows who searched for them.
+  const auto trail = store_->ReadValue([&](storage::Repositories& r) { return r.Audit().ForChild(id, 50); });
+  EXPECT_TRUE(std::any_of(trail.begin(), trail.end(), [&](const domain::AuditRecord& a) {
+    return a.action == "child.search" && a.actor_id == "u-teacher";
+  }));
 
   // An update reaches the index through the observer.
   auto account = children_->Account(As("sw"), id);

@@ -52,6 +52,26 @@ std::optional<std::vector<uint8_t>> Base32Decode(std::string_view text) {
   return out;
 }
 
+std::string Base64Encode(std::span<const uint8_t> bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.pop_back();  // the terminating NUL libsodium writes
+  return out;
+}
+
+std::optional<std::vector<uint8_t>> Base64Decode(std::string_view text) {
+  std::vector<uint8_t> out(text.size() / 4 * 3 + 3);
+  size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
 std::array<uint8_t, 32> Sha256(std::string_view data) {
   std::array<uint8_t, 32> digest{};
   crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());

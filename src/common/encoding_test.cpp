@@ -21,6 +21,19 @@ TEST(EncodingTest, Sha256MatchesKnownDigest) {
   EXPECT_EQ(HexEncode(Bytes("\x01\xff")), "01ff");
 }
 
+TEST(EncodingTest, Base64MatchesRfc4648Vectors) {
+  EXPECT_EQ(Base64Encode(Bytes("")), "");
+  EXPECT_EQ(Base64Encode(Bytes("f")), "Zg==");
+  EXPECT_EQ(Base64Encode(Bytes("foob")), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode(Bytes("foobar")), "Zm9vYmFy");
+  auto decoded = Base64Decode("Zm9vYmE=");
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(std::string(decoded->begin(), decoded->end()), "fooba");
+  EXPECT_FALSE(Base64Decode("Zm9v YmE="));  // no spaces
+  EXPECT_FALSE(Base64Decode("Zm9vYmE"));    // padding is required
+  EXPECT_FALSE(Base64Decode("Zm9v*mE="));
+}
+
 TEST(EncodingTest, UrlEncodeKeepsOnlyUnreserved) {
   EXPECT_EQ(UrlEncode("Kith:ann@example.org"), "Kith%3Aann%40example.org");
 }

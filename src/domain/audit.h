@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 
@@ -32,17 +33,44 @@ struct AuditRecord {
   std::string why;        // the access decision's explanation ("team member")
   std::string detail;     // a small JSON object (search terms, changed fields), or empty
   std::string client;     // the client address
+  // Children the act found without opening their records: the children a search returned, in
+  // order. Stored and indexed beside child_id, so that "who searched for this child" is answered.
+  std::vector<std::string> found_children;
   std::string prev_hash;  // hash of record seq-1 of the same chain; kGenesisHash for the first
   std::string hash;       // ComputeAuditHash of this record
 };
+
+// The newest record of one chain of the log: what `kith audit head` prints and a checkpoint signs.
+struct AuditChainHead {
+  int64_t chain = 0;
+  int64_t seq = 0;
+  std::string hash;  // 64 lower-case hex digits
+
+  bool operator==(const AuditChainHead&) const = default;
+};
+
+// Where one record is in the log: its chain and its seq within the chain (together unique).
+struct AuditRef {
+  int64_t chain = 0;
+  int64_t seq = 0;
+
+  bool operator==(const AuditRef&) const = default;
+};
+inline AuditRef RefOf(const AuditRecord& record) { return {record.chain, record.seq}; }
 
 // The prev_hash of record 1.
 inline constexpr std::string_view kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 // SHA-256 (hex) over an unambiguous encoding of every field but `chain` and `hash`, including
-// prev_hash. The chain number is not hashed: a record's place is fixed by its link to the one
-// before it, so moving it to another chain breaks both chains; and the hashes of logs written
-// before there were several chains stay valid.
+// prev_hash (docs/audit-format.md). The chain number is not hashed: a record's place is fixed by
+// its link to the one before it, so moving it to another chain breaks both chains; and the hashes
+// of logs written before there were several chains stay valid.
 std::string ComputeAuditHash(const AuditRecord& record);
+
+// Makes `record` ready to be stored as record `seq` of chain `chain` after the record whose hash
+// is `prev_hash`: every text field made valid UTF-8 (bytes that are not become "\xNN",
+// utf8::Escape), then chain, seq, prev_hash and hash set. Every back end's AuditLog::Append seals through this one function, so
+// an audit record never holds invalid UTF-8 and every back end hashes alike.
+void SealAuditRecord(AuditRecord& record, int64_t chain, int64_t seq, std::string prev_hash);
 
 }  // namespace kith::domain

@@ -47,7 +47,8 @@ bool IsIdempotencyExempt(const std::string& path) {
   return path == "/api/v1/session" || StartsWith(path, "/api/v1/session/") ||
          StartsWith(path, "/api/v1/me/second-factor") || path == "/api/v1/users" ||
          StartsWith(path, "/api/v1/users/") || path == "/api/v1/family/redeem" || path == "/api/v1/family/links" ||
-         path == "/api/v1/search" || path == "/api/v1/audit/children/find" || EndsWith(path, "/break-glass");
+         path == "/api/v1/search" || EndsWith(path, "/break-glass") || EndsWith(path, "/find") ||
+         path == "/api/v1/audit/misuse/runs";
 }
 
 Response IdempotencyStep::Handle(const Request& request, const std::function<Response()>& next) const {

@@ -11,7 +11,9 @@
 // a replay could not set the cookie); routes whose body carries a password or one-time code
 // (users, family redeem and links, shield overrides: the stored fingerprint, a fast hash, would make the secret
 // guessable offline; these are safe to retry anyway, as a repeat meets a taken username, a stale
-// version or a used code); searches, which change nothing; and requests without a complete,
+// version or a used code); searches and the auditors' finding by name and running of the misuse
+// report, which change nothing another run would not (and whose bodies hold names that a stored
+// response should not keep); and requests without a complete,
 // CSRF-checked session, which the handler refuses anyway.
 //
 // Thread safety: Handle is safe from any thread; the handler runs on the calling thread.

@@ -235,6 +235,7 @@ json ToJson(const domain::AuditRecord& r) {
           {"why", r.why},
           {"detail", detail},
           {"client", r.client},
+          {"found_children", r.found_children},
           {"prev_hash", r.prev_hash},
           {"hash", r.hash}};
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 
 namespace kith::http {
 namespace {
@@ -79,7 +79,7 @@ bool ParseTarget(std::string_view target, std::string* path, std::map<std::strin
   if (target.empty() || target.front() != '/') return false;
   const auto q = target.find('?');
   if (!Decode(target.substr(0, q), false, path)) return false;
-  if (path->find('\0') != std::string::npos || !domain::utf8::IsValid(*path)) return false;
+  if (path->find('\0') != std::string::npos || !utf8::IsValid(*path)) return false;
   query->clear();
   if (q == std::string_view::npos) return true;
   std::string_view rest = target.substr(q + 1);
@@ -93,7 +93,7 @@ bool ParseTarget(std::string_view target, std::string* path, std::map<std::strin
     if (!Decode(pair.substr(0, eq), true, &key)) return false;
     if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), true, &value)) return false;
     // Everything downstream (JSON, audit records, logs) holds text, never arbitrary bytes.
-    if (!domain::utf8::IsValid(key) || !domain::utf8::IsValid(value)) return false;
+    if (!utf8::IsValid(key) || !utf8::IsValid(value)) return false;
     (*query)[key] = value;
   }
   return true;

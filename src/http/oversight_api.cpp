@@ -20,26 +20,6 @@ void RegisterOversightApi(Router& router, OversightApiServices s, ApiOptions opt
       });
     });
   });
-  router.Add("POST", "/api/v1/audit/children/find", [s, options](const Request& q, const Params&) {
-    return WithBody(s.auth, options, q, [&](const app::Principal& p, const json& body) {
-      ObjectReader in(body, "", {"given_name", "family_name", "date_of_birth"});
-      const std::string given = in.String("given_name", false, 100);
-      const std::string family = in.String("family_name", false, 100);
-      const auto dob = in.DateValue("date_of_birth");
-      if (in.error()) return ErrorResponse(*in.error(), q.request_id);
-      return Reply(q, s.audit_find.Children(p, given, family, dob), 200, [](const auto& found) {
-        json out = json::array();
-        for (const auto& c : found) {
-          out.push_back({{"child_id", c.child_id},
-                         {"given_names", c.given_names},
-                         {"family_name", c.family_name},
-                         {"date_of_birth", c.date_of_birth ? json(c.date_of_birth->ToString()) : json(nullptr)},
-                         {"score", c.score}});
-        }
-        return json{{"children", out}};
-      });
-    });
-  });
 }
 
 }  // namespace kith::http

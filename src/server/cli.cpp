@@ -5,11 +5,14 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "app/admin_service.h"
 #include "app/audit_verify.h"
 #include "common/log.h"
+#include "domain/audit_checkpoint.h"
+#include "server/audit_files.h"
 #include "server/config.h"
 #include "server/demo.h"
 #include "server/hub_tools.h"
@@ -70,6 +73,81 @@ struct Runtime {
 
 int Fail(const Error& e) {
   std::cerr << "kith: " << (e.field.empty() ? "" : e.field + ": ") << e.message << "\n";
+  return 1;
+}
+
+// `kith audit verify` and `kith audit head`.
+int AuditVerify(Runtime& rt, bool head_only, const std::vector<std::string>& key_args, std::string checkpoint_dir) {
+  const bool tty = isatty(STDERR_FILENO);
+  app::AuditVerifyOptions options;
+  if (!head_only) {
+    options.progress = [&](int64_t n) {
+      if (tty) std::cerr << "\rchecked " << n << " records" << std::flush;
+    };
+    for (const auto& arg : key_args) {
+      std::string text = arg;
+      if (arg.rfind("ed25519 ", 0) != 0) {
+        std::ifstream in(arg);
+        if (!in || !std::getline(in, text)) {
+          std::cerr << "kith: --public-key " << arg << ": neither a key (\"ed25519 BASE64\") nor a readable file.\n";
+          return 1;
+        }
+      }
+      auto key = domain::ParsePublicKey(text);
+      if (!key) {
+        std::cerr << "kith: --public-key " << arg << ": not a key as `kith audit public-key` prints it.\n";
+        return 1;
+      }
+      options.trusted_keys.push_back(*key);
+    }
+    if (key_args.empty()) {
+      SystemRandom unused;
+      if (auto own = LoadSigningKey(rt.config.AuditSigningKeyPath(), false, unused)) {
+        options.trusted_keys.push_back(own->public_key());
+        std::cerr << "kith: trusting the server's own signing key (" << rt.config.AuditSigningKeyPath()
+                  << "); pass --public-key with the key kept elsewhere to catch checkpoints signed again with a "
+                     "stolen or replaced key.\n";
+      }
+    }
+  }
+  const CheckpointDirectory archive(checkpoint_dir.empty() ? rt.config.AuditCheckpointDir() : checkpoint_dir);
+  if (!head_only) options.checkpoints = &archive;
+  const auto report = app::VerifyAuditChain(*rt.store, options);
+  if (tty && !head_only) std::cerr << "\n";
+  if (head_only) {
+    for (const auto& head : report.heads) std::cout << head.chain << " " << head.seq << " " << head.hash << "\n";
+    return report.first_broken_seq == 0 ? 0 : 1;
+  }
+  if (report.ok) {
+    std::cout << "The audit log is intact: " << report.checked << " records in " << report.heads.size()
+              << (report.heads.size() == 1 ? " chain" : " chains") << ".\n";
+    for (const auto& head : report.heads) {
+      std::cout << "  chain " << head.chain << ": head " << head.seq << " " << head.hash << "\n";
+    }
+    if (report.newest_checkpoint) {
+      const auto& c = *report.newest_checkpoint;
+      int64_t covered = 0;
+      for (const auto& head : c.chains) covered += head.seq;
+      std::cout << "It matches all " << report.checkpoints_valid << " signed checkpoints; the newest, checkpoint "
+                << c.number << " (" << domain::FormatMicrosUtc(c.issued_at) << "), vouches for " << covered
+                << " records in " << c.chains.size() << (c.chains.size() == 1 ? " chain" : " chains") << "; the "
+                << report.checked - covered
+                << " records after it are protected by their chain alone until the next checkpoint.\n";
+    } else {
+      std::cout << "There are no signed checkpoints in " << archive.Describe()
+                << ": a rewritten chain or removed newest records cannot be detected.\n";
+    }
+    return 0;
+  }
+  if (report.first_broken_seq != 0) {
+    std::cout << "The audit log is BROKEN at record " << report.first_broken_seq << " of chain "
+              << report.first_broken_chain << ".\n";
+  } else {
+    std::cout << "The audit log does NOT match its checkpoints.\n";
+  }
+  std::cout << report.problems.size() << (report.problems.size() == 1 ? " problem" : " problems") << " ("
+            << report.checked << " records and " << report.checkpoints_valid << " checkpoints read):\n";
+  for (const auto& p : report.problems) std::cout << "- " << p << "\n";
   return 1;
 }
 
@@ -138,10 +216,24 @@ int RunCli(int argc, char** argv, ServeHooks* hooks) {
   auto* audit = cli.add_subcommand("audit", "Check the tamper-evident audit trail");
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand(
-      "verify", "Verify every hash chain of the audit log; names the first broken record and exits 1 if any");
+      "verify",
+      "Verify every hash chain of the audit log and the log against every signed checkpoint; names each problem "
+      "and exits 1 if any");
+  std::vector<std::string> public_keys;
+  std::string checkpoint_dir;
+  audit_verify
+      ->add_option("--public-key", public_keys,
+                   "A trusted key, as `kith audit public-key` printed it (the line, or a file holding it); "
+                   "repeat for keys used before. Default: the server's own signing key")
+      ->take_all();
+  audit_verify->add_option("--checkpoints", checkpoint_dir,
+                           "Directory of the checkpoints (default: audit_checkpoint_dir of the configuration)");
   auto* audit_head = audit->add_subcommand(
       "head",
       "Print the newest record of each chain as 'chain seq hash' lines (keep them elsewhere to detect truncation)");
+  audit->add_subcommand("public-key",
+                        "Print the public key that checks the server's audit checkpoints (makes the key pair if "
+                        "there is none yet); keep a copy outside this machine");
 
   Tools tools(cli);  // link, import, search
   PprlTools pprl_tools(cli);
@@ -163,6 +255,14 @@ int RunCli(int argc, char** argv, ServeHooks* hooks) {
 
     if (migrate->parsed()) {
       std::cout << "Database " << MigrateDatabase(*config) << "\n";
+      return 0;
+    }
+
+    if (audit->got_subcommand("public-key")) {
+      SystemRandom random;
+      auto key = LoadSigningKey(config->AuditSigningKeyPath(), true, random);
+      if (!key) return Fail(key.error());
+      std::cout << domain::FormatPublicKey(key->public_key()) << "\n";
       return 0;
     }
 
@@ -255,27 +355,7 @@ int RunCli(int argc, char** argv, ServeHooks* hooks) {
       return 0;
     }
     if (audit_verify->parsed() || audit_head->parsed()) {
-      const bool tty = isatty(STDERR_FILENO);
-      auto report = app::VerifyAuditChain(*rt->store, [&](int64_t n) {
-        if (tty && audit_verify->parsed()) std::cerr << "\rchecked " << n << " records" << std::flush;
-      });
-      if (tty && audit_verify->parsed()) std::cerr << "\n";
-      if (audit_head->parsed()) {
-        for (const auto& head : report.heads) std::cout << head.chain << " " << head.seq << " " << head.hash << "\n";
-        return report.ok ? 0 : 1;
-      }
-      if (report.ok) {
-        std::cout << "The audit log is intact: " << report.checked << " records in " << report.heads.size()
-                  << (report.heads.size() == 1 ? " chain" : " chains") << ".\n";
-        for (const auto& head : report.heads) {
-          std::cout << "  chain " << head.chain << ": head " << head.seq << " " << head.hash << "\n";
-        }
-        return 0;
-      }
-      std::cout << "The audit log is BROKEN at record " << report.first_broken_seq << " of chain "
-                << report.first_broken_chain << ": " << report.problem << ". " << report.checked
-                << " records before it verified.\n";
-      return 1;
+      return AuditVerify(*rt, audit_head->parsed(), public_keys, checkpoint_dir);
     }
   } catch (const std::exception& e) {
     std::cerr << "kith: " << e.what() << "\n";

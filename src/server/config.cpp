@@ -97,6 +97,15 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
   } else if (key == "join_escalation_hours") {
     if (auto s = integer(1, 24 * 30, n); !s) return s;
     c.join_escalation_hours = static_cast<int>(n);
+  } else if (key == "audit_checkpoint_dir") {
+    c.audit_checkpoint_dir = value;
+  } else if (key == "audit_signing_key") {
+    c.audit_signing_key = value;
+  } else if (key == "audit_checkpoint_url") {
+    if (!value.empty() && value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
+      return bad("an http:// or https:// address");
+    }
+    c.audit_checkpoint_url = value;
   } else if (key == "hub_url") {
     c.hub_url = value;
   } else if (key == "hub_key_file") {
@@ -132,6 +141,9 @@ constexpr const char* kKeys[] = {"port",
                                  "break_glass_hours",
                                  "break_glass_max_hours",
                                  "join_escalation_hours",
+                                 "audit_checkpoint_dir",
+                                 "audit_signing_key",
+                                 "audit_checkpoint_url",
                                  "hub_url",
                                  "hub_key_file",
                                  "linkage_secret_file",

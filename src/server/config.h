@@ -21,6 +21,9 @@
 //   break_glass_hours      KITH_BREAK_GLASS_HOURS      4   (break-glass lasts this long by default)
 //   break_glass_max_hours  KITH_BREAK_GLASS_MAX_HOURS  12  (and at most this long; 1..72)
 //   join_escalation_hours  KITH_JOIN_ESCALATION_HOURS  24  (an undecided request to join is escalated)
+//   audit_checkpoint_dir  KITH_AUDIT_CHECKPOINT_DIR  <data>/audit-checkpoints  (signed checkpoints)
+//   audit_signing_key     KITH_AUDIT_SIGNING_KEY     <data>/audit-signing.key   (their Ed25519 key)
+//   audit_checkpoint_url  KITH_AUDIT_CHECKPOINT_URL  none  (an endpoint that keeps a copy of each)
 // The national hub (docs/hub.md), all four or none:
 //   hub_url              KITH_HUB_URL              (none)  http://HOST:PORT of the hub
 //   hub_key_file         KITH_HUB_KEY_FILE         (none)  this node's signing key (kith hub keygen)
@@ -64,6 +67,10 @@ struct Config {
   int break_glass_hours = 4;
   int break_glass_max_hours = 12;
   int join_escalation_hours = 24;
+  // Signed audit checkpoints (docs/audit-format.md): empty paths mean the defaults under data_dir.
+  std::string audit_checkpoint_dir;
+  std::string audit_signing_key;
+  std::string audit_checkpoint_url;  // http:// or https://; empty: no external copy
   std::string hub_url;
   std::string hub_key_file;
   std::string linkage_secret_file;
@@ -71,6 +78,12 @@ struct Config {
   int hub_interval = 10;
 
   std::string DatabasePath() const { return data_dir + "/kith.db"; }
+  std::string AuditCheckpointDir() const {
+    return audit_checkpoint_dir.empty() ? data_dir + "/audit-checkpoints" : audit_checkpoint_dir;
+  }
+  std::string AuditSigningKeyPath() const {
+    return audit_signing_key.empty() ? data_dir + "/audit-signing.key" : audit_signing_key;
+  }
 };
 
 // Loads the configuration. `file` may be empty (then KITH_CONFIG is used if set). `env` is the

@@ -28,6 +28,24 @@ TEST(ConfigTest, DefaultsFileThenEnvironment) {
   std::filesystem::remove(path);
 }
 
+TEST(ConfigTest, AuditCheckpointsLiveUnderTheDataDirectoryUnlessPlacedElsewhere) {
+  auto d = LoadConfig("", {{"KITH_DATA", "/srv/kith"}});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->AuditCheckpointDir(), "/srv/kith/audit-checkpoints");
+  EXPECT_EQ(d->AuditSigningKeyPath(), "/srv/kith/audit-signing.key");
+  EXPECT_EQ(d->audit_checkpoint_url, "");
+  auto e = LoadConfig("", {{"KITH_AUDIT_CHECKPOINT_DIR", "/mnt/worm/kith"},
+                           {"KITH_AUDIT_SIGNING_KEY", "/etc/kith/audit.key"},
+                           {"KITH_AUDIT_CHECKPOINT_URL", "https://audit.example.org/kith"}});
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->AuditCheckpointDir(), "/mnt/worm/kith");
+  EXPECT_EQ(e->AuditSigningKeyPath(), "/etc/kith/audit.key");
+  EXPECT_EQ(e->audit_checkpoint_url, "https://audit.example.org/kith");
+  auto bad = LoadConfig("", {{"KITH_AUDIT_CHECKPOINT_URL", "ftp://x"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("http:// or https://"), std::string::npos);
+}
+
 TEST(ConfigTest, DatabaseUrlSelectsPostgresAndIsNeverEchoed) {
   EXPECT_EQ(LoadConfig("", {})->database_url, "");  // the embedded database, as before
   auto c =

@@ -9,12 +9,16 @@
 #include <optional>
 #include <stop_token>
 #include <thread>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "app/account_service.h"
 #include "app/admin_service.h"
+#include "app/audit_checkpoints.h"
+#include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/change_follower.h"
 #include "app/child_service.h"
 #include "app/contact_alerts.h"
 #include "app/early_help_service.h"
@@ -24,6 +28,7 @@
 #include "app/live_hub.h"
 #include "app/live_relay.h"
 #include "app/merge_service.h"
+#include "app/misuse_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
 #include "app/store_rate_limiter.h"
@@ -32,6 +37,7 @@
 #include "http/access_api.h"
 #include "http/account_api.h"
 #include "http/api.h"
+#include "http/audit_api.h"
 #include "http/early_help_api.h"
 #include "http/family_api.h"
 #include "http/idempotency.h"
@@ -43,6 +49,7 @@
 #include "http/problem.h"
 #include "http/search_api.h"
 #include "http/server.h"
+#include "server/audit_files.h"
 #include "server/db_lock.h"
 #include "server/demo.h"
 #include "server/hooks.h"
@@ -144,6 +151,26 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   SystemRandom random;
   app::PasswordHasher hasher(config.fast_hashing ? app::HashCost::kMinimum : app::HashCost::kInteractive);
 
+  // Signed audit checkpoints (docs/audit-format.md): the key is made on first start and never
+  // replaced; the checkpoints live outside the database.
+  auto signing_key = LoadSigningKey(config.AuditSigningKeyPath(), true, random);
+  if (!signing_key) {
+    log::Error("server.refused", {{"reason", signing_key.error().message}});
+    return 2;
+  }
+  auto checkpoint_dir = CheckpointDirectory::Open(config.AuditCheckpointDir());
+  std::unique_ptr<HttpCheckpointPublisher> checkpoint_endpoint;
+  if (!config.audit_checkpoint_url.empty()) {
+    checkpoint_endpoint = std::make_unique<HttpCheckpointPublisher>(config.audit_checkpoint_url);
+  }
+  // This server's name in the database's claims and leases (the nightly misuse report, the one
+  // checkpointer of a cluster): unique among the servers that share the database.
+  const std::string holder = config.address + ":" + std::to_string(::getpid()) + ":" + random.Hex(4);
+  app::AuditCheckpointer checkpointer(*store, clock, *signing_key, checkpoint_dir, checkpoint_endpoint.get(), holder);
+  if (auto problem = checkpointer.CheckNewest()) {
+    log::Error("audit.checkpoint_mismatch", {{"problem", *problem}, {"what_to_do", "run `kith audit verify`"}});
+  }
+
   if (demo_if_empty && IsEmpty(*store)) {
     auto summary = CreateDemoData(*store, hasher, clock.Now(), 2026);
     PrintDemoLogins(summary, std::cout);
@@ -169,6 +196,9 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::AuthService auth(context, limiter);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
+  // Where the change feed stands before the index is read (ChildRepository::ChangeCursor).
+  const int64_t changes_cursor =
+      store->ReadValue([](storage::Repositories& r) { return r.Children().ChangeCursor(); });
   auto search_index = app::BuildSearchIndex(*store, [](size_t n) {
     log::Info("search_index.building", {{"children", n}});
   });
@@ -176,14 +206,24 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
             {{"children", search_index->Size()},
              {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count()}});
   app::SearchService search(context, *search_index);
+  // On PostgreSQL other nodes (and `kith import`) store children too: the search index follows
+  // the database's change feed, caught up once before serving (what was stored while the index
+  // was built), then every 250 ms. On SQLite this process is the only writer.
+  std::optional<app::ChangeFollower> follower;
+  if (!config.database_url.empty()) {
+    follower.emplace(*store, search, changes_cursor);
+    follower->CatchUp();
+    follower->Start();
+  }
   app::ChildService children(context, &search);
   app::AdminService admin(context, &auth);
   app::ReviewService reviews(context, &search);
   app::MergeService merges(context);
   app::TeamService team(context);
   app::BreakGlassService break_glass(context);
+  app::AuditService audit(context);
+  app::MisuseService misuse(context);
   app::CaseloadService caseloads(context);
-  app::AuditFind audit_find(context, *search_index);
   // Source feeds imported while serving: one background worker, children indexed as stored.
   app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
@@ -219,7 +259,8 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   http::RegisterImportApi(router, {auth, imports}, {.secure_cookies = config.secure_cookies});
   http::RegisterEarlyHelpApi(router, {auth, early_help}, {.secure_cookies = config.secure_cookies});
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
-  http::RegisterOversightApi(router, {auth, caseloads, audit_find}, {.secure_cookies = config.secure_cookies});
+  http::RegisterAuditApi(router, {auth, audit, misuse}, {.secure_cookies = config.secure_cookies});
+  http::RegisterOversightApi(router, {auth, caseloads}, {.secure_cookies = config.secure_cookies});
   // Healthy or not, and nothing more: anyone may ask, so it tells nothing about what is held.
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;
@@ -303,6 +344,40 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
     }
   });
+  // The audit head is signed at least once a minute, and once more at shutdown (below).
+  auto checkpoint = [&checkpointer] {
+    try {
+      checkpointer.Checkpoint();
+    } catch (const std::exception& e) {
+      log::Error("audit.checkpoint_failed", {{"reason", e.what()}});
+    }
+  };
+  std::jthread checkpoints([&checkpoint](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    for (;;) {
+      std::unique_lock lock(mutex);
+      if (wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; }) || stop.stop_requested()) return;
+      lock.unlock();
+      checkpoint();
+    }
+  });
+  // The nightly misuse report: every ten minutes this server offers to run the previous day's
+  // reports; the database gives each to one server of the cluster (MisuseService::Nightly).
+  std::jthread misuse_reports([&misuse, &holder](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    for (;;) {
+      std::unique_lock lock(mutex);
+      if (wake.wait_for(lock, stop, std::chrono::minutes(10), [] { return false; }) || stop.stop_requested()) return;
+      lock.unlock();
+      try {
+        misuse.Nightly(holder);
+      } catch (const std::exception& e) {
+        log::Error("misuse.report_failed", {{"reason", e.what()}});
+      }
+    }
+  });
   // A live-updates connection whose session has fallen (signed out, expired, user disabled) is
   // closed within kLiveRevalidation even when nothing is published to it; whether a session
   // stands is decided on the injected clock, so the test clock expires sessions too.
@@ -337,6 +412,18 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   std::cout << "Kith is serving on http://" << (config.address == "0.0.0.0" ? "127.0.0.1" : config.address) << ":"
             << port << "/" << std::endl;
   server.Run();
+  misuse_reports.request_stop();
+  misuse_reports.join();
+  overdue_sweep.request_stop();
+  overdue_sweep.join();
+  checkpoints.request_stop();
+  checkpoints.join();
+  checkpoint();
+  try {
+    checkpointer.Release();  // the next server to start signs at once
+  } catch (const std::exception& e) {
+    log::Error("audit.checkpointer_release_failed", {{"reason", e.what()}});
+  }
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "app/index_import.h"
 #include "app/search_service.h"
 #include "common/clock.h"
+#include "common/utf8.h"
 #include "domain/team.h"
 #include "linkage/csv.h"
 #include "linkage/linker.h"
@@ -408,11 +409,11 @@ int Tools::Options::RunSearch(const Config& config) const {
     auto audit = app::AuditFor(CliPrincipal(), "child.search.batch", SystemClock().Now());
     audit.reason = reason;
     audit.why = "batch search from the command line";
-    audit.detail = nlohmann::json{
-        {"file", std::filesystem::absolute(search_batch).string()},
-        {"queries", queries.size()},
-        {"malformed_rows",
-         malformed}}.dump();
+    // A file name need not be UTF-8; the audit detail must be (JSON).
+    audit.detail = nlohmann::json{{"file", utf8::Escape(std::filesystem::absolute(search_batch).string())},
+                                  {"queries", queries.size()},
+                                  {"malformed_rows", malformed}}
+                       .dump();
     store->Write([&](storage::Repositories& r) {
       r.Audit().Append(audit);
       return true;
@@ -442,6 +443,7 @@ int Tools::Options::RunSearch(const Config& config) const {
     std::vector<std::string> record_ids;
   };
   std::unordered_map<std::string, References> references;
+  std::vector<std::string> reported;  // each child reported, once, in the order first found
   std::chrono::steady_clock::duration lookups{};
   size_t refused = 0, hits = 0;
   const auto search_started = std::chrono::steady_clock::now();
@@ -471,6 +473,7 @@ int Tools::Options::RunSearch(const Config& config) const {
         }
         lookups += std::chrono::steady_clock::now() - looked;
         if (refs.merged_away) continue;
+        if (fresh) reported.push_back(h.id);
         ++rank;
         ++hits;
         if (refs.record_ids.empty()) out << query.row << ',' << rank << ',' << CsvField(h.id) << ',' << score << '\n';
@@ -482,6 +485,16 @@ int Tools::Options::RunSearch(const Config& config) const {
   };
   if (store) {
     store->Read([&](storage::Repositories& r) { run(&r); });
+    // The children the batch found, so that "who searched for this child" finds it too.
+    auto audit = app::AuditFor(CliPrincipal(), "child.search.batch.results", SystemClock().Now());
+    audit.reason = reason;
+    audit.why = "batch search from the command line";
+    audit.detail = nlohmann::json{{"queries", queries.size()}, {"refused", refused}, {"results", hits}}.dump();
+    audit.found_children = std::move(reported);
+    store->Write([&](storage::Repositories& r) {
+      r.Audit().Append(audit);
+      return true;
+    });
   } else {
     run(nullptr);
   }

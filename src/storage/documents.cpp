@@ -92,6 +92,29 @@ std::vector<std::string> DecodeIds(const std::string& text) {
   }
 }
 
+std::string EncodeFoundChildren(const std::vector<std::string>& ids) { return ids.empty() ? "" : EncodeIds(ids); }
+
+std::vector<std::string> DecodeFoundChildren(const std::string& text) {
+  if (text.empty()) return {};
+  return DecodeIds(text);
+}
+
+std::string EncodeAuditRefs(const std::vector<domain::AuditRef>& refs) {
+  json out = json::array();
+  for (const auto& ref : refs) out.push_back({ref.chain, ref.seq});
+  return out.dump();
+}
+
+std::vector<domain::AuditRef> DecodeAuditRefs(const std::string& text) {
+  try {
+    std::vector<domain::AuditRef> out;
+    for (const auto& pair : Parse(text)) out.push_back({pair.at(0).get<int64_t>(), pair.at(1).get<int64_t>()});
+    return out;
+  } catch (const json::exception& e) {
+    throw StorageError(std::string("a stored list of audit records cannot be read: ") + e.what());
+  }
+}
+
 std::string JoinLines(const std::vector<std::string>& ids) {
   std::string out;
   for (const auto& id : ids) out += id + "\n";

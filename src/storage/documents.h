@@ -23,6 +23,14 @@ std::vector<domain::early_help::NeedProgress> DecodeProgress(const std::string& 
 std::string EncodeIds(const std::vector<std::string>& ids);
 std::vector<std::string> DecodeIds(const std::string& text);
 
+// The children a search found (AuditRecord::found_children): a JSON array, or "" for none.
+std::string EncodeFoundChildren(const std::vector<std::string>& ids);
+std::vector<std::string> DecodeFoundChildren(const std::string& text);
+
+// Audit records named by chain and seq (a misuse flag's records): a JSON array of [chain, seq].
+std::string EncodeAuditRefs(const std::vector<domain::AuditRef>& refs);
+std::vector<domain::AuditRef> DecodeAuditRefs(const std::string& text);
+
 // Ids one per line (ids never contain a newline).
 std::string JoinLines(const std::vector<std::string>& ids);
 std::vector<std::string> SplitLines(const std::string& text);

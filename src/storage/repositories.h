@@ -24,6 +24,7 @@
 #include "domain/break_glass.h"
 #include "domain/child.h"
 #include "domain/early_help/assessment.h"
+#include "domain/misuse/misuse.h"
 #include "domain/organisation.h"
 #include "domain/team.h"
 #include "domain/user.h"
@@ -73,6 +74,12 @@ class UserRepository {
   virtual std::vector<domain::User> ListByAuthority(const std::string& authority_id) = 0;
 };
 
+// What ChildRepository::ChangedSince found.
+struct ChildChanges {
+  std::vector<domain::Child> records;
+  int64_t next_cursor = 0;
+};
+
 class ChildRepository {
  public:
   virtual ~ChildRepository() = default;
@@ -90,6 +97,19 @@ class ChildRepository {
   virtual std::vector<domain::Child> ListRecordsByAuthority(const std::string& authority_id,
                                                             const std::string& after_id, int limit) = 0;
   virtual int64_t Count() = 0;
+
+  // The change feed (issue 16): how a process follows children stored by other processes over
+  // the same database (the other nodes of a cluster, `kith import`), e.g. to keep its search
+  // index current. Every Insert and Update marks the child's row in the same write, so nothing
+  // else has to remember to.
+  // A cursor from which ChangedSince reports every child stored by a write that was not yet
+  // committed when this was read (read it before loading what is to be kept current).
+  virtual int64_t ChangeCursor() = 0;
+  // The records (without their lists, as ListRecordsByAuthority) of the children stored by
+  // writes not yet committed when `cursor` was read, as this read sees them, and the cursor for
+  // the next call. A child may be reported again by later calls (applying it twice must be
+  // harmless); none is missed.
+  virtual ChildChanges ChangedSince(int64_t cursor) = 0;
 };
 
 // One change to a team, kept for ever.
@@ -173,12 +193,26 @@ class SessionRepository {
   virtual int64_t ForgetExpiredRateEvents(TimePoint now) = 0;
 };
 
-// The newest record of one chain of the audit log.
-struct AuditChainHead {
-  int64_t chain = 0;
-  int64_t seq = 0;
-  std::string hash;
+// What the auditors' queries select (AuditLog::Find). Every filter is optional; together they
+// must all hold.
+struct AuditQuery {
+  std::string authority_id;  // records of actors of this authority
+  std::string actor_id;      // records of this actor
+  // Records concerning this child: its child_id, or a search that found it (found_children).
+  std::string child_id;
+  std::optional<TimePoint> from;  // at >= from
+  std::optional<TimePoint> to;    // at < to
+  // Paging, newest first: only records older than this one — at before `before_at`, or at the
+  // same instant and before (before_chain, before_seq) in (chain, seq) order. Unset: from the
+  // newest.
+  std::optional<TimePoint> before_at;
+  int64_t before_chain = 0;
+  int64_t before_seq = 0;
+  int limit = 100;
 };
+
+// The newest record of one chain of the audit log.
+using AuditChainHead = domain::AuditChainHead;
 
 // The audit log is one hash chain or several (domain/audit.h): a back end whose writes run
 // concurrently gives each writer a chain of its own, so that no write waits for another's head.
@@ -186,17 +220,26 @@ struct AuditChainHead {
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
-  // Assigns chain, seq, prev_hash and hash (appending to the chain of this transaction's writer),
-  // appends the record and returns it as stored. If the surrounding write is undone the record
-  // is too, and the chain continues from before it. Throws StorageError in a read transaction.
+  // Seals the record (domain::SealAuditRecord: valid UTF-8, chain, seq, prev_hash, hash —
+  // appending to the chain of this transaction's writer), appends it and returns it as stored.
+  // If the surrounding write is undone the record is too, and the chain continues from before
+  // it. Throws StorageError in a read transaction.
   virtual domain::AuditRecord Append(domain::AuditRecord record) = 0;
-  // Records about one child, newest first (by time, then the order they were appended in), at
-  // most `limit`.
+  // Records concerning one child — its child_id, or a search that found it — newest first (by
+  // time, then the order they were appended in), at most `limit`.
   virtual std::vector<domain::AuditRecord> ForChild(const std::string& child_id, int limit) = 0;
   // Records of one chain with seq > after_seq in seq order, at most `limit`.
   virtual std::vector<domain::AuditRecord> Range(int64_t chain, int64_t after_seq, int limit) = 0;
   // The newest record of every chain that has any, in chain order; empty for an empty log.
   virtual std::vector<AuditChainHead> Heads() = 0;
+  // Records matching `query`, newest first (at, then chain, then seq, descending), at most
+  // query.limit.
+  virtual std::vector<domain::AuditRecord> Find(const AuditQuery& query) = 0;
+  // Calls `fn` for every record of actors of `authority_id` with from <= at < to, oldest first
+  // (at, then chain, then seq), without holding them all in memory: what reports over millions
+  // of records read.
+  virtual void Scan(const std::string& authority_id, TimePoint from, TimePoint to,
+                    const std::function<void(const domain::AuditRecord&)>& fn) = 0;
 };
 
 // --- The child's account (issue 3): chronology, forum, wheel, word statistics, feed ---------
@@ -709,6 +752,77 @@ class JoinRequestRepository {
   virtual Status Update(const domain::JoinRequest& request) = 0;
 };
 
+// --- Misuse detection (issue 14) ---------------------------------------------------------------
+
+// Where a practitioner lives and the other surnames they declared (a partner's, a former name):
+// kept apart from the user record, entered by the authority's administrators, and read only by
+// the misuse report (children who share them are flagged).
+struct PractitionerHome {
+  std::string user_id;
+  std::string address;
+  std::string postcode;
+  std::vector<std::string> other_surnames;
+  std::string updated_by;
+  TimePoint updated_at;
+};
+
+class PractitionerHomeRepository {
+ public:
+  virtual ~PractitionerHomeRepository() = default;
+  // Inserts or replaces the user's entry.
+  virtual void Set(const PractitionerHome& home) = 0;
+  virtual std::optional<PractitionerHome> Get(const std::string& user_id) = 0;
+};
+
+// A flag of the misuse report as stored, with its review.
+struct StoredMisuseFlag {
+  domain::MisuseFlag flag;
+  std::string authority_id;
+  TimePoint found_at;
+  std::optional<TimePoint> reviewed_at;
+  std::string reviewed_by;
+  std::string review_note;
+};
+
+class MisuseFlagRepository {
+ public:
+  virtual ~MisuseFlagRepository() = default;
+  // Stores each flag whose id is not stored yet; a flag already stored (found again by a later
+  // run) is left as it is, review and all. Returns how many were new.
+  virtual int Add(const std::vector<StoredMisuseFlag>& flags) = 0;
+  virtual std::optional<StoredMisuseFlag> Get(const std::string& id) = 0;
+  // The authority's flags whose day is from `from` to `to` (inclusive), newest day first (then
+  // kind, user, id); reviewed ones only with `include_reviewed`. At most `limit`.
+  virtual std::vector<StoredMisuseFlag> ForAuthority(const std::string& authority_id, const Date& from, const Date& to,
+                                                     bool include_reviewed, int limit) = 0;
+  // Records the review of an unreviewed flag. kNotFound if there is no such flag, kConflict if
+  // it was reviewed already.
+  virtual Status Review(const std::string& id, const std::string& reviewed_by, TimePoint at,
+                        const std::string& note) = 0;
+};
+
+// Claims on jobs that must run once however many servers there are (the nightly misuse report):
+// the first claim of a job wins; a claim not finished by `stale_before` may be taken over (its
+// holder died).
+class JobClaimRepository {
+ public:
+  virtual ~JobClaimRepository() = default;
+  // True if `holder` now holds `job`: nobody had claimed it, or the claim was taken at or before
+  // `stale_before` and never finished. False if it is finished or another holder's claim is fresh.
+  virtual bool Claim(const std::string& job, const std::string& holder, TimePoint now, TimePoint stale_before) = 0;
+  // Marks the job done (it will not be claimed again). kNotFound if `holder` does not hold it.
+  virtual Status Finish(const std::string& job, const std::string& holder, TimePoint at) = 0;
+  // A lease on a role that one server of the cluster plays at a time and that is never
+  // finished (the audit checkpointer): true if `holder` now holds `job` — nobody held it, it
+  // already held it (its lease is renewed to `now`), or the holder's last renewal was at or
+  // before `stale_before` (that holder died or stalled). False while another holder's lease is
+  // fresh. Kept in the same table as the claims, under a job name of its own.
+  virtual bool Lease(const std::string& job, const std::string& holder, TimePoint now, TimePoint stale_before) = 0;
+  // Gives up `holder`'s lease on `job` (a server stopping cleanly), so that the next server may
+  // take it at once. Nothing happens if another holds it.
+  virtual void Release(const std::string& job, const std::string& holder) = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -733,6 +847,9 @@ class Repositories {
   virtual IdempotencyRepository& Idempotency() = 0;
   virtual BreakGlassRepository& BreakGlass() = 0;
   virtual JoinRequestRepository& JoinRequests() = 0;
+  virtual PractitionerHomeRepository& PractitionerHomes() = 0;
+  virtual MisuseFlagRepository& MisuseFlags() = 0;
+  virtual JobClaimRepository& JobClaims() = 0;
 };
 
 }  // namespace kith::storage

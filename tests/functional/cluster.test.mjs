@@ -3,9 +3,10 @@
 // user or a changed role on one node counts on the other's very next request (its session and
 // account caches check the database's store versions before serving: storage/store.h,
 // IdentityVersion and RecordsVersion); a write acknowledged by one node is seen by the next read
-// on the other; an entry written on one node reaches live-updates connections on the other
-// (app/live_relay.h); the sign-in limit per address counts the attempts of both nodes together
-// (app/store_rate_limiter.h).
+// on the other; a child created or changed on one node is found by search on the other within
+// two seconds (the change feed, app/change_follower.h); an entry written on one node reaches
+// live-updates connections on the other (app/live_relay.h); the sign-in limit per address counts
+// the attempts of both nodes together (app/store_rate_limiter.h).
 //
 // PostgreSQL only (tests/functional/CMakeLists.txt): a SQLite file has one server, which keeps
 // every other process away (server/db_lock.h; cli.test.mjs checks that).
@@ -111,6 +112,25 @@ describe('sessions and access decisions across nodes', () => {
     assert.equal(account.status, 403, 'an auditor is on no team: node two no longer shows Leo\'s account');
   });
 
+  test('a password changed on one node ends the user\'s sessions on the other at once', async () => {
+    const onTwo = await signedIn(two, 'hv.mensah');
+    assert.equal((await onTwo.get('/api/v1/session')).status, 200);
+    const user = await userNamed('hv.mensah');
+    const changed = await admin.patch(`/api/v1/users/${user.id}`,
+                                      { version: user.version, password: 'Lantern-orchard-river-88' });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal((await onTwo.get('/api/v1/session')).status, 401, 'the next request on node two');
+  });
+
+  test('leaving a child\'s team on one node ends access to the account on the other at once', async () => {
+    const onTwo = await signedIn(two, 'ey.wright');
+    assert.equal((await onTwo.get(`/api/v1/children/${leo}`)).status, 200, 'on Leo\'s team: read (and cached)');
+    const onOne = onOtherNode(onTwo, one);
+    const left = await onOne.post(`/api/v1/children/${leo}/team/leave`, { reason: 'Family moved out of the area' });
+    assert.equal(left.status, 204, left.text);
+    assert.equal((await onTwo.get(`/api/v1/children/${leo}`)).status, 403, 'the next request on node two');
+  });
+
   test('a write acknowledged by one node is seen by the next read on the other', async () => {
     const writer = await signedIn(one, 'sw.hughes');
     const reader = await signedIn(two, 'mgr.patel');
@@ -123,6 +143,49 @@ describe('sessions and access decisions across nodes', () => {
     const seen = await reader.get(`/api/v1/children/${leo}`);
     assert.equal(seen.body.child.upn, 'A123456789012', 'node two\'s account cache is not stale');
     assert.equal(seen.body.child.version, current.version + 1);
+  });
+});
+
+describe('search across nodes (the change feed)', () => {
+  // Polls node two's search until `found(results)` holds, at most `ms` of real time (the change
+  // feed is followed on a real-time interval, so this waits for another process, not for a clock).
+  async function searchUntil(client, terms, found, ms) {
+    const start = performance.now();
+    for (;;) {
+      const res = await client.post('/api/v1/search', { ...terms, reason: 'Checking a new referral' });
+      assert.equal(res.status, 200, res.text);
+      if (found(res.body.results)) return since(start);
+      if (performance.now() - start > ms) return null;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  test('a child created on one node is found by search on the other within two seconds, and so is a change',
+       async () => {
+    const writer = await signedIn(one, 'sw.hughes');
+    const searcher = await signedIn(two, 'sw.okafor');
+    const terms = { given_name: 'Marigold', family_name: 'Quennell' };
+    const absent = await searcher.post('/api/v1/search', { ...terms, reason: 'Checking a new referral' });
+    assert.ok(!absent.body.results.some((r) => r.family_name === 'Quennell'), 'not there before');
+    const created = await writer.post('/api/v1/children', {
+      given_names: 'Marigold', family_name: 'Quennell', date_of_birth: '2019-05-06', sex: 'female',
+      postcode: 'SW1A 1AA', reason: 'Referral from the health visitor',
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.child.id;
+    const start = performance.now();
+    const ms = await searchUntil(searcher, terms, (results) => results.some((r) => r.child_id === id), 2_000);
+    assert.ok(ms !== null, `node two did not find the child within 2 s (${since(start)} ms)`);
+    console.log(`a child created on node one was found by search on node two ${ms} ms after it was acknowledged`);
+
+    const { id: _i, authority_id: _a, created_at: _c, updated_at: _u, ...fields } = created.body.child;
+    const renamed = await writer.put(`/api/v1/children/${id}`, { ...fields, family_name: 'Thistlewood' });
+    assert.equal(renamed.status, 200, renamed.text);
+    const ms2 = await searchUntil(searcher, { given_name: 'Marigold', family_name: 'Thistlewood' },
+                                  (results) => results.some((r) => r.child_id === id && r.family_name === 'Thistlewood'),
+                                  2_000);
+    assert.ok(ms2 !== null, 'node two did not find the changed name within 2 s');
+    console.log(`a change on node one was searchable on node two ${ms2} ms after it was acknowledged`);
   });
 });
 

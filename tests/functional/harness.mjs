@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -150,6 +150,24 @@ export function registeredRoutes() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The audit actions the server may write: src/domain/audit_actions.cpp, read like the routes.
+
+export function catalogedActions() {
+  const text = readFileSync(path.join(SOURCE_DIR, 'src', 'domain', 'audit_actions.cpp'), 'utf8');
+  return new Set([...text.matchAll(/AuditAction\{"([^"]+)"/g)].map((m) => m[1]));
+}
+
+// Every action in the data directory's audit log is in the catalogue, so that the auditors'
+// pages have words for it (issue 14: the audit page's labels did not match the server's names).
+export function assertActionsCatalogued(dataDir) {
+  const r = sql(dataDir, 'SELECT DISTINCT action FROM audit_log;');
+  if (r.code !== 0) return; // no database (a server that never started)
+  const known = catalogedActions();
+  const unknown = r.stdout.split('\n').filter((a) => a && !known.has(a));
+  assert.deepEqual(unknown, [], `audit actions written but not in src/domain/audit_actions.cpp: ${unknown.join(', ')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // TOTP (RFC 6238 over RFC 4226 HOTP: HMAC-SHA1, 30-second steps, 6 digits).
 
 export function base32Decode(text) {
@@ -275,6 +293,19 @@ export function makeDataDir() {
   return dir;
 }
 
+// A copy of a data directory (and on PostgreSQL of its database) whose server is stopped: what an
+// attacker tampers with while the original stays intact. Remove it with removeDataDir.
+export function copyDataDir(dir) {
+  const copy = mkdtempSync(path.join(tmpdir(), 'kith-functional-'));
+  cpSync(dir, copy, { recursive: true });
+  if (BACKEND === 'postgres') {
+    const made = psql(`${PG_ADMIN} dbname=postgres`,
+                      `CREATE DATABASE ${databaseName(copy)} TEMPLATE ${databaseName(dir)} OWNER kith_owner;`);
+    if (made.status !== 0) throw new Error(`cannot copy the test database: ${made.stderr}`);
+  }
+  return copy;
+}
+
 // Removes a data directory made by makeDataDir (and its database).
 export function removeDataDir(dir) {
   rmSync(dir, { recursive: true, force: true });
@@ -384,9 +415,11 @@ export class KithServer {
     return this.exited;
   }
 
-  // Stops the server, asserts a graceful exit and removes the data directory.
+  // Stops the server, asserts a graceful exit and that every audit action it wrote is in the
+  // catalogue, and removes the data directory.
   async close() {
     const { code, signal } = await this.stop();
+    if (signal === null && code === 0) assertActionsCatalogued(this.dataDir);
     if (this.ownsDataDir) removeDataDir(this.dataDir);
     assert.equal(signal, null, `kith was killed by ${signal}:\n${this.output}`);
     assert.equal(code, 0, `kith exited with ${code} after SIGTERM:\n${this.output}`);

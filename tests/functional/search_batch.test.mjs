@@ -94,6 +94,14 @@ test('the batch is audited once, as the command line, with its reason, file and 
   assert.equal(actor, 'cli');
   assert.equal(reason, 'Checking the linkage against the truth file');
   assert.deepEqual(JSON.parse(detail), { file: path.join(dataDir, 'queries.csv'), queries: 3, malformed_rows: 2 });
+  // A second record, after the search, lists the children it found (issue 14: who searched for
+  // this child).
+  const results = sql(dataDir, "SELECT reason, found_children, detail FROM audit_log WHERE action = 'child.search.batch.results';")
+    .stdout.trim().split('|');
+  assert.equal(results[0], 'Checking the linkage against the truth file');
+  const found = JSON.parse(results[1]);
+  assert.ok(found.length >= 1 && found.every((id) => id.startsWith('K')), results[1]);
+  assert.equal(JSON.parse(results[2]).queries, 3);
   const verify = runCli(dataDir, ['audit', 'verify']);
   assert.equal(verify.code, 0, verify.stdout);
 });

@@ -66,6 +66,15 @@ TEST_F(PostgresStoreTest, TheServerRoleMayOnlyReadAndAppendAuditRecords) {
   EXPECT_EQ(Try(app, "UPDATE audit_log SET reason = 'x'"), "42501");  // insufficient_privilege
   EXPECT_EQ(Try(app, "DELETE FROM audit_log"), "42501");
   EXPECT_EQ(Try(app, "TRUNCATE audit_log"), "42501");
+  // So is the index of the children each search found (the auditors' view).
+  EXPECT_EQ(Try(app, "INSERT INTO audit_found(child_id, chain, seq) VALUES ('c1', 0, 1)"), "");
+  EXPECT_EQ(Try(app, "SELECT count(*) FROM audit_found"), "");
+  EXPECT_EQ(Try(app, "UPDATE audit_found SET child_id = 'x'"), "42501");
+  EXPECT_EQ(Try(app, "DELETE FROM audit_found"), "42501");
+  EXPECT_EQ(Try(app, "TRUNCATE audit_found"), "42501");
+  // The misuse report's tables are ordinary: flags are reviewed, claims taken over.
+  EXPECT_EQ(Try(app, "UPDATE misuse_flags SET review_note = review_note"), "");
+  EXPECT_EQ(Try(app, "UPDATE job_claims SET holder = holder"), "");
   // It may change ordinary tables, but not the record of migrations.
   EXPECT_EQ(Try(app, "UPDATE users SET display_name = display_name"), "");
   EXPECT_EQ(Try(app, "DELETE FROM schema_migrations"), "42501");
@@ -73,6 +82,7 @@ TEST_F(PostgresStoreTest, TheServerRoleMayOnlyReadAndAppendAuditRecords) {
   const std::string owner = testing::OwnerUrl(db_) + " options='-c search_path=kith'";
   EXPECT_EQ(Try(owner, "UPDATE audit_log SET reason = 'x'"), "23000");
   EXPECT_EQ(Try(owner, "DELETE FROM audit_log"), "23000");
+  EXPECT_EQ(Try(owner, "DELETE FROM audit_found"), "23000");
   EXPECT_EQ(store_->ReadValue([](Repositories& r) { return r.Audit().Heads(); }).size(), 1u);
 }
 

@@ -202,7 +202,7 @@ function Routes({ session }: { session: Session }) {
   if (role === 'family') return !head || head === 'home' ? <FamilyHome /> : <NotFoundPage />;
   if (!head || head === 'home') {
     if (isAdmin(role)) return <AdminUsers />;
-    if (role === 'auditor') return <AuditPage childId={undefined} />;
+    if (role === 'auditor') return <AuditPage view={undefined} id={undefined} />;
     return <Home />;
   }
   if (head === 'search') return <Search />;
@@ -211,7 +211,7 @@ function Routes({ session }: { session: Session }) {
   if (head === 'admin' && a === 'users') return <AdminUsers />;
   if (head === 'admin' && a === 'agencies') return <AdminAgencies />;
   if (head === 'admin' && a === 'family') return <FamilySettingsPage />;
-  if (head === 'audit') return <AuditPage childId={a} />;
+  if (head === 'audit') return <AuditPage view={a} id={b} />;
   if (head === 'reviews' && mayReviewIndex(session)) return a ? <ReviewPage id={a} /> : <ReviewQueue />;
   if (head === 'imports' && isIndexSteward(session)) return a ? <ImportPage id={a} /> : <ImportsPage />;
   // Who may merge or review overrides is the server's decision: these pages show its refusal.

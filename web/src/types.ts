@@ -173,5 +173,20 @@ export type EarlyHelpList = Got<'/api/v1/children/{child_id}/early-help'>;
 export type FamilySettings = S['FamilySettings'];
 /** GET /api/v1/me/caseload: a manager's worker and the children the manager may see. */
 export type WorkerCaseload = Got<'/api/v1/me/caseload'>['workers'][number];
+
+// --- The auditors' view and misuse detection (issue 14) ---------------------------------------
+
+/** The JSON body of a 200 answer to POST `path`. */
+type Posted<P extends keyof paths> = paths[P] extends { post: { responses: { 200: { content: { 'application/json': infer B } } } } } ? B : never;
+
+/** GET /api/v1/audit/actions: an action, the words the pages show for it, and its kind. */
+export type AuditAction = Got<'/api/v1/audit/actions'>['actions'][number];
+/** GET /api/v1/audit/records: one page, newest first. */
+export type AuditPage = Got<'/api/v1/audit/records'>;
 /** POST /api/v1/audit/children/find. */
-export type FoundChild = (paths['/api/v1/audit/children/find']['post']['responses'][200]['content']['application/json'])['children'][number];
+export type AuditFoundChild = Posted<'/api/v1/audit/children/find'>['children'][number];
+/** POST /api/v1/audit/users/find. */
+export type AuditFoundUser = Posted<'/api/v1/audit/users/find'>['users'][number];
+export type MisuseFlag = S['MisuseFlag'];
+/** POST /api/v1/audit/misuse/runs. */
+export type MisuseRun = Posted<'/api/v1/audit/misuse/runs'>;

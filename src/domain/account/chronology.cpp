@@ -9,7 +9,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 
 namespace kith::domain {
 namespace {

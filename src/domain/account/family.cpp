@@ -4,7 +4,7 @@
 #include <array>
 #include <cctype>
 
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 
 namespace kith::domain {
 namespace {

@@ -7,7 +7,7 @@
 #include <tuple>
 #include <unordered_set>
 
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 
 namespace kith::domain {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <unordered_set>
 
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 #include "domain/account/word_cloud.h"
 
 namespace kith::domain {

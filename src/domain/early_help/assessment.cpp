@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 
 namespace kith::domain::early_help {
 namespace {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/audit.h"
+#include "storage/documents.h"
 #include "storage/postgres/repositories.h"
 
 namespace kith::storage::postgres {
@@ -245,8 +246,9 @@ class PgChildren final : public ChildRepository {
     auto s = db_.Prepare(
         "INSERT INTO children(id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode,"
         " nhs_number, upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan,"
-        " looked_after, shielded, created_at, updated_at, version)"
-        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,1) ON CONFLICT DO NOTHING");
+        " looked_after, shielded, created_at, updated_at, version, changed_xid)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,1,"
+        " pg_current_xact_id()::text::bigint) ON CONFLICT DO NOTHING");
     Bind(s, c);
     if (auto st = InsertOrConflict(s, "child " + c.id); !st) return st;
     WriteLists(c);
@@ -259,7 +261,8 @@ class PgChildren final : public ChildRepository {
         "UPDATE children SET authority_id=$2, given_names=$3, family_name=$4, date_of_birth=$5, sex=$6,"
         " address=$7, postcode=$8, nhs_number=$9, upn=$10, school_agency_id=$11, gp_agency_id=$12,"
         " early_help_assessment=$13, child_protection_plan=$14, looked_after=$15, shielded=$16,"
-        " created_at=$17, updated_at=$18, version=version+1 WHERE id=$1 AND version=$19");
+        " created_at=$17, updated_at=$18, version=version+1, changed_xid=pg_current_xact_id()::text::bigint"
+        " WHERE id=$1 AND version=$19");
     Bind(s, c);
     s.Bind(c.version);
     if (s.Run().affected() == 0) {
@@ -303,6 +306,26 @@ class PgChildren final : public ChildRepository {
     auto s = db_.Prepare("SELECT count(*) FROM children").Run();
     s.Next();
     return s.Int(0);
+  }
+
+  // Writes run concurrently, so no sequence number gives the commit order. Each stored row keeps
+  // the id of the transaction that stored it (changed_xid), and a cursor is the oldest
+  // transaction still running when it was read (the snapshot's xmin): every write not visible to
+  // that read has an id at or above it, so "changed_xid >= cursor" finds it next time.
+  int64_t ChangeCursor() override {
+    auto s = db_.Prepare("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint").Run();
+    s.Next();
+    return s.Int(0);
+  }
+
+  ChildChanges ChangedSince(int64_t cursor) override {
+    static const std::string kSql = std::string(kSelect) + " WHERE changed_xid>=$1";
+    ChildChanges out;
+    out.next_cursor = std::max(cursor, ChangeCursor());  // the same snapshot as the rows below
+    auto s = db_.Prepare(kSql).Bind(cursor).Run();
+    out.records.reserve(static_cast<size_t>(s.size()));
+    while (s.Next()) out.records.push_back(Read(s));
+    return out;
   }
 
  private:
@@ -611,7 +634,7 @@ class PgSessions final : public SessionRepository {
 
 constexpr std::string_view kAuditSelect =
     "SELECT chain, seq, at, actor_id, actor_role, authority_id, action, child_id, target_id, reason, outcome, why,"
-    " detail, client, prev_hash, hash FROM audit_log";
+    " detail, client, prev_hash, hash, found_children FROM audit_log";
 
 AuditRecord ReadAudit(const Rows& s) {
   AuditRecord r;
@@ -634,6 +657,7 @@ AuditRecord ReadAudit(const Rows& s) {
   r.client = s.Text(13);
   r.prev_hash = s.Text(14);
   r.hash = s.Text(15);
+  r.found_children = DecodeFoundChildren(s.Text(16));
   return r;
 }
 
@@ -645,14 +669,11 @@ class PgAudit final : public AuditLog {
 
   AuditRecord Append(AuditRecord r) override {
     if (!state_.writable) throw StorageError("audit records can only be appended in a write transaction");
-    r.chain = state_.chain;
-    r.seq = state_.head_seq + 1;
-    r.prev_hash = state_.head_hash;
-    r.hash = domain::ComputeAuditHash(r);
+    domain::SealAuditRecord(r, state_.chain, state_.head_seq + 1, state_.head_hash);
     db_.Prepare(
            "INSERT INTO audit_log(chain, seq, at, actor_id, actor_role, authority_id, action, child_id, target_id,"
-           " reason, outcome, why, detail, client, prev_hash, hash)"
-           " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)")
+           " reason, outcome, why, detail, client, prev_hash, hash, found_children)"
+           " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)")
         .Bind(r.chain)
         .Bind(r.seq)
         .Bind(r.at)
@@ -669,15 +690,27 @@ class PgAudit final : public AuditLog {
         .Bind(r.client)
         .Bind(r.prev_hash)
         .Bind(r.hash)
+        .Bind(EncodeFoundChildren(r.found_children))
         .Run();
+    for (const auto& child_id : r.found_children) {
+      db_.Prepare("INSERT INTO audit_found(child_id, chain, seq) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING")
+          .Bind(child_id)
+          .Bind(r.chain)
+          .Bind(r.seq)
+          .Run();
+    }
     state_.head_seq = r.seq;
     state_.head_hash = r.hash;
     return r;
   }
 
   std::vector<AuditRecord> ForChild(const std::string& child_id, int limit) override {
-    static const std::string kSql =
-        std::string(kAuditSelect) + " WHERE child_id=$1 ORDER BY at DESC, id DESC LIMIT $2";
+    // Its own records and the searches that found it (audit_found), by time and append order.
+    static const std::string kSql = std::string(kAuditSelect) +
+                                    " WHERE id IN (SELECT id FROM audit_log WHERE child_id=$1 AND child_id<>''"
+                                    " UNION SELECT a.id FROM audit_found f JOIN audit_log a"
+                                    " ON a.chain=f.chain AND a.seq=f.seq WHERE f.child_id=$1)"
+                                    " ORDER BY at DESC, id DESC LIMIT $2";
     auto s = db_.Prepare(kSql).Bind(child_id).Bind(limit).Run();
     std::vector<AuditRecord> out;
     while (s.Next()) out.push_back(ReadAudit(s));
@@ -709,6 +742,66 @@ class PgAudit final : public AuditLog {
     return out;
   }
 
+  std::vector<AuditRecord> Find(const AuditQuery& q) override {
+    // Only the filters asked for are in the statement, so each combination has its own plan
+    // (and its own prepared statement). Newest first: at, then chain, then seq.
+    std::string sql = std::string(kAuditSelect) + " WHERE true";
+    int n = 0;
+    auto param = [&n] { return "$" + std::to_string(++n); };
+    if (!q.authority_id.empty()) sql += " AND authority_id=" + param();
+    if (!q.actor_id.empty()) sql += " AND actor_id=" + param();
+    if (!q.child_id.empty()) {
+      const std::string p = param();
+      sql += " AND (child_id=" + p + " AND child_id<>'' OR (chain, seq) IN (SELECT chain, seq FROM audit_found"
+             " WHERE child_id=" + p + "))";
+    }
+    if (q.from) sql += " AND at>=" + param();
+    if (q.to) sql += " AND at<" + param();
+    if (q.before_at) {
+      const std::string at = param(), chain = param(), seq = param();
+      sql += " AND (at, chain, seq) < (" + at + ", " + chain + "::integer, " + seq + "::bigint)";
+    }
+    sql += " ORDER BY at DESC, chain DESC, seq DESC LIMIT " + param();
+    auto s = db_.Prepare(sql);
+    if (!q.authority_id.empty()) s.Bind(q.authority_id);
+    if (!q.actor_id.empty()) s.Bind(q.actor_id);
+    if (!q.child_id.empty()) s.Bind(q.child_id);
+    if (q.from) s.Bind(*q.from);
+    if (q.to) s.Bind(*q.to);
+    if (q.before_at) s.Bind(*q.before_at).Bind(q.before_chain).Bind(q.before_seq);
+    s.Bind(q.limit);
+    auto rows = s.Run();
+    std::vector<AuditRecord> out;
+    while (rows.Next()) out.push_back(ReadAudit(rows));
+    return out;
+  }
+
+  void Scan(const std::string& authority_id, TimePoint from, TimePoint to,
+            const std::function<void(const AuditRecord&)>& fn) override {
+    // In pages by (at, chain, seq), so that a report over millions of records never holds them
+    // all: libpq reads a whole result into memory.
+    constexpr int kPage = 10'000;
+    static const std::string kFirst = std::string(kAuditSelect) +
+                                      " WHERE authority_id=$1 AND at>=$2 AND at<$3 ORDER BY at, chain, seq LIMIT $4";
+    static const std::string kNext = std::string(kAuditSelect) +
+                                     " WHERE authority_id=$1 AND at<$3 AND (at, chain, seq) > ($2, $5::integer,"
+                                     " $6::bigint) ORDER BY at, chain, seq LIMIT $4";
+    std::optional<AuditRecord> last;
+    for (;;) {
+      auto s = db_.Prepare(last ? kNext : kFirst);
+      s.Bind(authority_id).Bind(last ? last->at : from).Bind(to).Bind(kPage);
+      if (last) s.Bind(last->chain).Bind(last->seq);
+      auto rows = s.Run();
+      int got = 0;
+      while (rows.Next()) {
+        last = ReadAudit(rows);
+        fn(*last);
+        ++got;
+      }
+      if (got < kPage) return;
+    }
+  }
+
  private:
   Connection& db_;
   TransactionState& state_;
@@ -736,7 +829,10 @@ class Bundle final : public Repositories {
         family_(MakeFamily(db)),
         idempotency_(MakeIdempotency(db)),
         break_glass_(MakeBreakGlass(db)),
-        join_requests_(MakeJoinRequests(db)) {}
+        join_requests_(MakeJoinRequests(db)),
+        practitioner_homes_(MakePractitionerHomes(db)),
+        misuse_flags_(MakeMisuseFlags(db)),
+        job_claims_(MakeJobClaims(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -758,6 +854,9 @@ class Bundle final : public Repositories {
   IdempotencyRepository& Idempotency() override { return *idempotency_; }
   BreakGlassRepository& BreakGlass() override { return *break_glass_; }
   JoinRequestRepository& JoinRequests() override { return *join_requests_; }
+  PractitionerHomeRepository& PractitionerHomes() override { return *practitioner_homes_; }
+  MisuseFlagRepository& MisuseFlags() override { return *misuse_flags_; }
+  JobClaimRepository& JobClaims() override { return *job_claims_; }
 
  private:
   PgAuthorities authorities_;
@@ -780,6 +879,9 @@ class Bundle final : public Repositories {
   std::unique_ptr<IdempotencyRepository> idempotency_;
   std::unique_ptr<BreakGlassRepository> break_glass_;
   std::unique_ptr<JoinRequestRepository> join_requests_;
+  std::unique_ptr<PractitionerHomeRepository> practitioner_homes_;
+  std::unique_ptr<MisuseFlagRepository> misuse_flags_;
+  std::unique_ptr<JobClaimRepository> job_claims_;
 };
 
 }  // namespace

@@ -607,6 +607,80 @@ CREATE TABLE family_release_requests (
 );
 CREATE INDEX family_release_requests_by_child ON family_release_requests(child_id, requested_at);
 )sql",
+      // 4: the auditors' view and misuse detection (issue 14; SQLite migrations 15 and 16).
+      // The children each search found: `found_children` on the record (a JSON array, hashed
+      // with it) and the side table audit_found that finds the searches of one child, as
+      // append-only as the log (the server role may only read and insert: kGrants). Searches
+      // stored before list theirs in detail.results. The log by authority and by actor in time
+      // order. Practitioners' homes, the report's flags with their reviews, and claims on
+      // once-per-cluster jobs and leases on once-per-cluster roles (the audit checkpointer).
+      R"sql(
+ALTER TABLE audit_log ADD COLUMN found_children text NOT NULL DEFAULT '';
+CREATE TABLE audit_found (
+  child_id text COLLATE "C" NOT NULL,
+  chain integer NOT NULL,
+  seq bigint NOT NULL,
+  PRIMARY KEY (child_id, chain, seq)
+);
+CREATE TRIGGER audit_found_append_only BEFORE UPDATE OR DELETE ON audit_found
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('audit records are append-only');
+CREATE TRIGGER audit_found_no_truncate BEFORE TRUNCATE ON audit_found
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('audit records are append-only');
+DO $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT chain, seq, detail FROM audit_log WHERE action = 'child.search' LOOP
+    BEGIN
+      INSERT INTO audit_found(child_id, chain, seq)
+        SELECT DISTINCT e, r.chain, r.seq
+        FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(r.detail::jsonb -> 'results') = 'array'
+                                            THEN r.detail::jsonb -> 'results' ELSE '[]'::jsonb END) e
+        ON CONFLICT DO NOTHING;
+    EXCEPTION WHEN invalid_text_representation OR data_exception THEN
+      NULL;  -- a detail that is not JSON, or results that are not strings: nothing found
+    END;
+  END LOOP;
+END $$;
+CREATE INDEX audit_by_authority ON audit_log(authority_id, at, chain, seq);
+CREATE INDEX audit_by_actor ON audit_log(actor_id, at, chain, seq);
+
+CREATE TABLE practitioner_homes (
+  user_id text COLLATE "C" PRIMARY KEY REFERENCES users(id),
+  address text NOT NULL,
+  postcode text NOT NULL,
+  other_surnames text NOT NULL,
+  updated_by text COLLATE "C" NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE TABLE misuse_flags (
+  id text COLLATE "C" PRIMARY KEY,
+  authority_id text COLLATE "C" NOT NULL,
+  kind text COLLATE "C" NOT NULL,
+  user_id text COLLATE "C" NOT NULL,
+  child_id text COLLATE "C" NOT NULL,
+  day text COLLATE "C" NOT NULL,
+  explanation text NOT NULL,
+  seqs text NOT NULL,
+  found_at timestamptz NOT NULL,
+  reviewed_at timestamptz,
+  reviewed_by text COLLATE "C" NOT NULL,
+  review_note text NOT NULL
+);
+CREATE INDEX misuse_flags_by_authority ON misuse_flags(authority_id, day);
+CREATE TABLE job_claims (
+  job text COLLATE "C" PRIMARY KEY,
+  holder text COLLATE "C" NOT NULL,
+  claimed_at timestamptz NOT NULL,
+  finished_at timestamptz
+);
+)sql",
+      // 5: the change feed (issue 16; ChildRepository::ChangedSince): each stored child keeps the
+      // id of the transaction that stored it.
+      R"sql(
+ALTER TABLE children ADD COLUMN changed_xid bigint NOT NULL DEFAULT 0;
+CREATE INDEX children_by_change ON children(changed_xid);
+)sql",
   };
   return kMigrations;
 }
@@ -615,12 +689,13 @@ CREATE INDEX family_release_requests_by_child ON family_release_requests(child_i
 constexpr int kLockSpace = 0x4b495448;  // "KITH"
 constexpr int kMigrationLock = 1;
 
-// What the servers' group role may do: read and change everything but the audit log, which it
-// may only read and append to. Re-applied after every run, so new tables get it too.
+// What the servers' group role may do: read and change everything but the audit log (and its
+// index of the children searches found), which it may only read and append to. Re-applied after every run, so new tables get it too.
 constexpr std::string_view kGrants = R"sql(
 GRANT USAGE ON SCHEMA kith TO kith_server;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA kith TO kith_server;
 REVOKE UPDATE, DELETE, TRUNCATE ON kith.audit_log FROM kith_server;
+REVOKE UPDATE, DELETE, TRUNCATE ON kith.audit_found FROM kith_server;
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON kith.schema_migrations FROM kith_server;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA kith TO kith_server;
 )sql";

@@ -646,6 +646,66 @@ CREATE TABLE family_release_requests (
 ) STRICT;
 CREATE INDEX family_release_requests_by_child ON family_release_requests(child_id, requested_at);
 )sql",
+      // 15: the auditors' view (issue 14): the children each search found (found_children, with
+      // the index audit_found, append-only like the log; searches stored before list theirs in
+      // detail.results), and the log by authority and by actor in time order.
+      R"sql(
+ALTER TABLE audit_log ADD COLUMN found_children TEXT NOT NULL DEFAULT '';
+CREATE TABLE audit_found (
+  child_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (child_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER audit_found_no_update BEFORE UPDATE ON audit_found
+  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER audit_found_no_delete BEFORE DELETE ON audit_found
+  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+INSERT OR IGNORE INTO audit_found(child_id, seq)
+  SELECT r.value, a.seq
+  FROM audit_log a, json_each(CASE WHEN json_valid(a.detail) THEN a.detail ELSE '{}' END, '$.results') r
+  WHERE a.action = 'child.search' AND r.type = 'text';
+CREATE INDEX audit_by_authority ON audit_log(authority_id, at);
+CREATE INDEX audit_by_actor ON audit_log(actor_id, at);
+)sql",
+      // 16: misuse detection (issue 14): practitioners' homes and declared surnames (read only by
+      // the report), the report's flags with their reviews, and claims on once-per-cluster jobs.
+      R"sql(
+CREATE TABLE practitioner_homes (
+  user_id TEXT PRIMARY KEY REFERENCES users(id),
+  address TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  other_surnames TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE misuse_flags (
+  id TEXT PRIMARY KEY,
+  authority_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  seqs TEXT NOT NULL,
+  found_at INTEGER NOT NULL,
+  reviewed_at INTEGER,
+  reviewed_by TEXT NOT NULL,
+  review_note TEXT NOT NULL
+) STRICT;
+CREATE INDEX misuse_flags_by_authority ON misuse_flags(authority_id, day);
+CREATE TABLE job_claims (
+  job TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  claimed_at INTEGER NOT NULL,
+  finished_at INTEGER
+) STRICT;
+)sql",
+      // 17: the change feed (issue 16; ChildRepository::ChangedSince): each stored child takes the
+      // next number of one sequence, in the order of the writes.
+      R"sql(
+ALTER TABLE children ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX children_by_change ON children(change_seq);
+)sql",
   };
   return kMigrations;
 }

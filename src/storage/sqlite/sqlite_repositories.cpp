@@ -4,11 +4,15 @@
 
 #include <sqlite3.h>
 
+#include <nlohmann/json.hpp>
+
+#include "storage/documents.h"
 #include "storage/sqlite/access_repositories.h"
 #include "storage/sqlite/account_repositories.h"
 #include "storage/sqlite/early_help_repository.h"
 #include "storage/sqlite/idempotency_repository.h"
 #include "storage/sqlite/index_repositories.h"
+#include "storage/sqlite/misuse_repositories.h"
 
 namespace kith::storage::sqlite {
 namespace {
@@ -294,8 +298,9 @@ class SqliteChildren final : public ChildRepository {
     auto s = db_.Prepare(
         "INSERT INTO children(id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode,"
         " nhs_number, upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan,"
-        " looked_after, shielded, created_at, updated_at, version)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,1)");
+        " looked_after, shielded, created_at, updated_at, version, change_seq)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,1,"
+        " (SELECT coalesce(max(change_seq), 0) + 1 FROM children))");
     Bind(s, c);
     if (auto st = RunInsert(s, "child " + c.id); !st) return st;
     WriteLists(c);
@@ -308,7 +313,8 @@ class SqliteChildren final : public ChildRepository {
         "UPDATE children SET authority_id=?2, given_names=?3, family_name=?4, date_of_birth=?5, sex=?6,"
         " address=?7, postcode=?8, nhs_number=?9, upn=?10, school_agency_id=?11, gp_agency_id=?12,"
         " early_help_assessment=?13, child_protection_plan=?14, looked_after=?15, shielded=?16,"
-        " created_at=?17, updated_at=?18, version=version+1 WHERE id=?1 AND version=?19");
+        " created_at=?17, updated_at=?18, version=version+1,"
+        " change_seq=(SELECT coalesce(max(change_seq), 0) + 1 FROM children) WHERE id=?1 AND version=?19");
     Bind(s, c);
     s.Bind(19, c.version).Run();
     if (db_.Changes() == 0) {
@@ -355,6 +361,27 @@ class SqliteChildren final : public ChildRepository {
     auto s = db_.Prepare("SELECT count(*) FROM children");
     s.Step();
     return s.Int(0);
+  }
+
+  // One writer: each stored row takes the next change_seq, so the sequence is the commit order
+  // and the cursor is the highest seen.
+  int64_t ChangeCursor() override {
+    auto s = db_.Prepare("SELECT coalesce(max(change_seq), 0) FROM children");
+    s.Step();
+    return s.Int(0);
+  }
+
+  ChildChanges ChangedSince(int64_t cursor) override {
+    static const std::string kSql = std::string(kSelect) + " WHERE change_seq>? ORDER BY change_seq";
+    static const std::string kSeq = "SELECT coalesce(max(change_seq), 0) FROM children";
+    ChildChanges out;
+    auto seq = db_.Prepare(kSeq);
+    seq.Step();
+    out.next_cursor = std::max(cursor, seq.Int(0));
+    auto s = db_.Prepare(kSql);
+    s.Bind(1, cursor);
+    while (s.Step()) out.records.push_back(Read(s));
+    return out;
   }
 
  private:
@@ -646,9 +673,10 @@ class SqliteSessions final : public SessionRepository {
   WriteEffects* changed_;
 };
 
-constexpr std::string_view kAuditSelect =
-    "SELECT seq, at, actor_id, actor_role, authority_id, action, child_id, target_id, reason, outcome, why,"
-    " detail, client, prev_hash, hash FROM audit_log";
+constexpr std::string_view kAuditColumns =
+    "seq, at, actor_id, actor_role, authority_id, action, child_id, target_id, reason, outcome, why,"
+    " detail, client, prev_hash, hash, found_children";
+const std::string kAuditSelect = "SELECT " + std::string(kAuditColumns) + " FROM audit_log";
 
 AuditRecord ReadAudit(const Statement& s) {
   AuditRecord r;
@@ -670,6 +698,7 @@ AuditRecord ReadAudit(const Statement& s) {
   r.client = s.Text(12);
   r.prev_hash = s.Text(13);
   r.hash = s.Text(14);
+  r.found_children = DecodeFoundChildren(s.Text(15));
   return r;
 }
 
@@ -679,23 +708,28 @@ class SqliteAudit final : public AuditLog {
 
   AuditRecord Append(AuditRecord r) override {
     if (!head_) throw StorageError("audit records can only be appended in a write transaction");
-    r.seq = head_->seq + 1;
-    r.prev_hash = head_->hash;
-    r.hash = domain::ComputeAuditHash(r);
+    domain::SealAuditRecord(r, 0, head_->seq + 1, head_->hash);
     auto s = db_.Prepare(
         "INSERT INTO audit_log(seq, at, actor_id, actor_role, authority_id, action, child_id, target_id, reason,"
-        " outcome, why, detail, client, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " outcome, why, detail, client, prev_hash, hash, found_children) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.Bind(1, r.seq).Bind(2, ToMicros(r.at)).Bind(3, r.actor_id).Bind(4, r.actor_role).Bind(5, r.authority_id);
     s.Bind(6, r.action).Bind(7, r.child_id).Bind(8, r.target_id).Bind(9, r.reason);
     s.Bind(10, domain::ToString(r.outcome)).Bind(11, r.why).Bind(12, r.detail).Bind(13, r.client);
-    s.Bind(14, r.prev_hash).Bind(15, r.hash).Run();
+    s.Bind(14, r.prev_hash).Bind(15, r.hash).Bind(16, EncodeFoundChildren(r.found_children)).Run();
+    for (const auto& child_id : r.found_children) {
+      auto f = db_.Prepare("INSERT OR IGNORE INTO audit_found(child_id, seq) VALUES (?, ?)");
+      f.Bind(1, child_id).Bind(2, r.seq).Run();
+    }
     head_->seq = r.seq;
     head_->hash = r.hash;
     return r;
   }
 
   std::vector<AuditRecord> ForChild(const std::string& child_id, int limit) override {
-    static const std::string kSql = std::string(kAuditSelect) + " WHERE child_id=? ORDER BY seq DESC LIMIT ?";
+    static const std::string kSql = kAuditSelect +
+                                    " WHERE seq IN (SELECT seq FROM audit_log WHERE child_id=?1 AND child_id<>''"
+                                    " UNION ALL SELECT seq FROM audit_found WHERE child_id=?1)"
+                                    " ORDER BY seq DESC LIMIT ?2";
     auto s = db_.Prepare(kSql);
     s.Bind(1, child_id).Bind(2, limit);
     std::vector<AuditRecord> out;
@@ -720,6 +754,43 @@ class SqliteAudit final : public AuditLog {
     return {{0, head.seq, head.hash}};
   }
 
+  std::vector<AuditRecord> Find(const AuditQuery& q) override {
+    // Only the filters asked for are in the statement, so each combination has its own plan
+    // (and its own cached statement).
+    std::string sql = kAuditSelect + " WHERE 1";
+    if (!q.authority_id.empty()) sql += " AND authority_id=?1";
+    if (!q.actor_id.empty()) sql += " AND actor_id=?2";
+    if (!q.child_id.empty()) {
+      sql +=
+          " AND seq IN (SELECT seq FROM audit_log WHERE child_id=?3 AND child_id<>''"
+          " UNION ALL SELECT seq FROM audit_found WHERE child_id=?3)";
+    }
+    if (q.from) sql += " AND at>=?4";
+    if (q.to) sql += " AND at<?5";
+    // One chain (0): (at, 0, seq) before (before_at, before_chain, before_seq).
+    if (q.before_at) sql += " AND (at<?6 OR (at=?6 AND (?9>0 OR seq<?7)))";
+    sql += " ORDER BY at DESC, seq DESC LIMIT ?8";
+    auto s = db_.Prepare(sql);
+    if (!q.authority_id.empty()) s.Bind(1, q.authority_id);
+    if (!q.actor_id.empty()) s.Bind(2, q.actor_id);
+    if (!q.child_id.empty()) s.Bind(3, q.child_id);
+    if (q.from) s.Bind(4, ToMicros(*q.from));
+    if (q.to) s.Bind(5, ToMicros(*q.to));
+    if (q.before_at) s.Bind(6, ToMicros(*q.before_at)).Bind(7, q.before_seq).Bind(9, q.before_chain);
+    s.Bind(8, q.limit);
+    std::vector<AuditRecord> out;
+    while (s.Step()) out.push_back(ReadAudit(s));
+    return out;
+  }
+
+  void Scan(const std::string& authority_id, TimePoint from, TimePoint to,
+            const std::function<void(const AuditRecord&)>& fn) override {
+    static const std::string kSql = kAuditSelect + " WHERE authority_id=? AND at>=? AND at<? ORDER BY at, seq";
+    auto s = db_.Prepare(kSql);
+    s.Bind(1, authority_id).Bind(2, ToMicros(from)).Bind(3, ToMicros(to));
+    while (s.Step()) fn(ReadAudit(s));
+  }
+
  private:
   Connection& db_;
   AuditHead* head_;
@@ -741,7 +812,10 @@ class Bundle final : public Repositories {
         family_(MakeFamilyRepository(db)),
         idempotency_(MakeIdempotencyRepository(db)),
         break_glass_(MakeBreakGlassRepository(db)),
-        join_requests_(MakeJoinRequestRepository(db)) {}
+        join_requests_(MakeJoinRequestRepository(db)),
+        practitioner_homes_(MakePractitionerHomeRepository(db)),
+        misuse_flags_(MakeMisuseFlagRepository(db)),
+        job_claims_(MakeJobClaimRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -763,6 +837,9 @@ class Bundle final : public Repositories {
   IdempotencyRepository& Idempotency() override { return *idempotency_; }
   BreakGlassRepository& BreakGlass() override { return *break_glass_; }
   JoinRequestRepository& JoinRequests() override { return *join_requests_; }
+  PractitionerHomeRepository& PractitionerHomes() override { return *practitioner_homes_; }
+  MisuseFlagRepository& MisuseFlags() override { return *misuse_flags_; }
+  JobClaimRepository& JobClaims() override { return *job_claims_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -779,6 +856,9 @@ class Bundle final : public Repositories {
   std::unique_ptr<IdempotencyRepository> idempotency_;
   std::unique_ptr<BreakGlassRepository> break_glass_;
   std::unique_ptr<JoinRequestRepository> join_requests_;
+  std::unique_ptr<PractitionerHomeRepository> practitioner_homes_;
+  std::unique_ptr<MisuseFlagRepository> misuse_flags_;
+  std::unique_ptr<JobClaimRepository> job_claims_;
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
-// Minimal UTF-8 decoding shared by the account analyses (validation counts characters, the
-// word cloud splits and folds words). Not a general Unicode library: see word_cloud.h for what
-// counts as a letter.
+// Minimal UTF-8 decoding, the one decoder Kith's own code uses: validation counts characters,
+// the word cloud splits and folds words (domain/account), audit records are made valid
+// (domain/audit.h). Not a general Unicode library: see word_cloud.h for what counts as a letter.
 // Thread safety: all functions are pure and safe to call from any thread.
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace kith::domain::utf8 {
+namespace kith::utf8 {
 
 inline constexpr char32_t kReplacement = 0xFFFD;
 
@@ -24,4 +24,8 @@ size_t Length(std::string_view text);
 
 void Append(std::string& out, char32_t cp);
 
-}  // namespace kith::domain::utf8
+// `text` with every byte that is not part of a well-formed sequence written as the four
+// characters "\xNN" (NN in upper-case hex); valid text comes back unchanged.
+std::string Escape(std::string_view text);
+
+}  // namespace kith::utf8

@@ -1,6 +1,6 @@
-#include "domain/account/utf8.h"
+#include "common/utf8.h"
 
-namespace kith::domain::utf8 {
+namespace kith::utf8 {
 namespace {
 
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -76,4 +76,22 @@ void Append(std::string& out, char32_t cp) {
   }
 }
 
-}  // namespace kith::domain::utf8
+std::string Escape(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    if (const auto decoded = Decode(text, pos)) {
+      out.append(text.substr(pos, decoded->second));
+      pos += decoded->second;
+    } else {
+      const auto byte = static_cast<unsigned char>(text[pos++]);
+      out += "\\x";
+      out.push_back(kDigits[byte >> 4]);
+      out.push_back(kDigits[byte & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace kith::utf8

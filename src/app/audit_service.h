@@ -1,0 +1,111 @@
+// The auditors' view of the audit log (issue 14): who looked at or searched for a child, what one
+// user did, everything the authority's people did, by date; the same as CSV; finding a child or
+// a user by name. For auditors (information governance) of the authority only
+// (domain::AuthorityAction::kViewAuthorityAudit); every look is itself audited. The lead
+// professional's view of one child's trail stays ChildService::AuditTrail.
+// Thread safety: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/context.h"
+#include "app/principal.h"
+#include "common/date.h"
+#include "common/result.h"
+#include "domain/audit.h"
+
+namespace kith::app {
+
+// Which records to show. With a child: every record concerning that child (its child_id, or a
+// search that found it), by anyone. With a user: that user's records. Otherwise: the records of
+// everyone in the auditor's authority. Dates are UK calendar dates, both inclusive.
+struct AuditFilter {
+  std::string child_id;
+  std::string user_id;
+  std::optional<Date> from;
+  std::optional<Date> to;
+  // Paging, newest first: the `next` cursor of the previous page; empty for the first.
+  std::string cursor;
+  int limit = 100;  // 1..500
+};
+
+// A record with the names an auditor reads instead of ids.
+struct AuditRecordView {
+  domain::AuditRecord record;
+  std::string actor_name;   // the user's display name; empty for none or an unknown user
+  std::string child_name;   // the name of record.child_id; empty for none
+  std::string action_label; // from the catalogue (domain/audit_actions.h); empty if unknown
+};
+
+struct AuditPage {
+  std::vector<AuditRecordView> records;  // newest first
+  std::string next;                      // the cursor of the next page; empty at the end
+};
+
+struct AuditExport {
+  std::vector<AuditRecordView> records;  // newest first
+  bool truncated = false;                // more records matched than an export holds
+};
+
+struct FoundChild {
+  std::string child_id;
+  std::string given_names;
+  std::string family_name;
+  std::optional<Date> date_of_birth;
+  std::string postcode;
+  bool shielded = false;
+};
+
+struct FoundUser {
+  std::string user_id;
+  std::string username;
+  std::string display_name;
+  std::string job_title;
+  std::string role;
+  std::string agency_name;
+};
+
+class AuditService {
+ public:
+  static constexpr int kMaxPage = 500;
+  static constexpr int kMaxExport = 100'000;
+  static constexpr int kMaxFound = 50;
+
+  explicit AuditService(Context& context) : ctx_(context) {}
+
+  // One page of records. Errors: kForbidden (not an auditor of the authority), kNotFound (a child
+  // or user not of the auditor's authority), kInvalidInput (dates, cursor, limit; field named).
+  Result<AuditPage> Records(const Principal& p, const AuditFilter& filter);
+
+  // Every record the filter selects (the cursor and limit are ignored), up to kMaxExport. Errors
+  // as Records.
+  Result<AuditExport> Export(const Principal& p, const AuditFilter& filter);
+
+  // Children of the auditor's authority whose names match: every word of `name` begins a word of
+  // the child's names (accents and case ignored; at least one word of two letters), born on
+  // `date_of_birth` if given. Shielded children are found too. At most kMaxFound, by family name.
+  Result<std::vector<FoundChild>> FindChildren(const Principal& p, const std::string& name,
+                                               const std::optional<Date>& date_of_birth);
+
+  // Users of the auditor's authority whose display name or username matches as FindChildren's
+  // names do. At most kMaxFound, by display name.
+  Result<std::vector<FoundUser>> FindUsers(const Principal& p, const std::string& name);
+
+ private:
+  // The query for `filter`, or the refusal (audited) — kNotFound for a child or user that is not
+  // the auditor's to see.
+  Result<storage::AuditQuery> Authorise(const Principal& p, const AuditFilter& filter, const char* action);
+  void Record(const Principal& p, domain::AuditRecord a);
+
+  Context& ctx_;
+};
+
+// The records with their actors', children's and actions' names (each user and child read once).
+std::vector<AuditRecordView> ViewAuditRecords(storage::Repositories& r, std::vector<domain::AuditRecord> records);
+
+// "<at in microseconds>.<seq>", the position a page ended at.
+std::string AuditCursor(const domain::AuditRecord& record);
+
+}  // namespace kith::app
