@@ -269,14 +269,23 @@ Result<MisuseFlagView> MisuseService::Review(const Principal& p, const std::stri
       outcome = Error::NotFound("There is no such flag in your authority's misuse report.");
       return false;
     }
-    outcome = r.MisuseFlags().Review(flag_id, p.user.id, now, note);
-    if (!outcome) return false;
     auto a = AuditFor(p, "misuse.flag.review", now);
     a.target_id = flag_id;
     a.child_id = stored->flag.child_id;
-    a.why = "auditor of the authority";
     a.reason = note;
     a.detail = nlohmann::json{{"kind", domain::ToString(stored->flag.kind)}, {"user_id", stored->flag.user_id}}.dump();
+    if (stored->flag.user_id == p.user.id) {
+      // Written, not rolled back: the refusal is the record an auditor of the auditors looks for.
+      a.outcome = AuditOutcome::kDenied;
+      a.why = "the flag is about the reviewer";
+      r.Audit().Append(a);
+      outcome = Error::Forbidden("This flag is about your own use of Kith: another auditor of your authority must "
+                                 "review it.");
+      return true;
+    }
+    outcome = r.MisuseFlags().Review(flag_id, p.user.id, now, note);
+    if (!outcome) return false;
+    a.why = "auditor of the authority";
     r.Audit().Append(a);
     view = View(r, *r.MisuseFlags().Get(flag_id));
     return true;
