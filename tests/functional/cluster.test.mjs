@@ -5,7 +5,8 @@
 // IdentityVersion and RecordsVersion); a write acknowledged by one node is seen by the next read
 // on the other; a child created or changed on one node is found by search on the other within
 // two seconds (the change feed, app/change_follower.h); an entry written on one node reaches
-// live-updates connections on the other (app/live_relay.h); the sign-in limit per address counts
+// live-updates connections on the other (app/live_relay.h); one idempotency key sent to both
+// nodes at once makes one change (app/idempotency_service.h); the sign-in limit per address counts
 // the attempts of both nodes together (app/store_rate_limiter.h).
 //
 // PostgreSQL only (tests/functional/CMakeLists.txt): a SQLite file has one server, which keeps
@@ -14,7 +15,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { BACKEND, KithServer, leoCarterId, signedIn } from './harness.mjs';
+import { randomUUID } from 'node:crypto';
+
+import { BACKEND, KithServer, leoCarterId, signedIn, sqlValue } from './harness.mjs';
 import { closeCode, closeReason, frames, messages, openLive, serverClose, until } from './websocket.mjs';
 
 assert.equal(BACKEND, 'postgres', 'two nodes share one database only on PostgreSQL (KITH_TEST_BACKEND=postgres)');
@@ -206,6 +209,40 @@ describe('live updates across nodes', () => {
     console.log(`an entry written on node one reached a live connection on node two ${ms} ms after it was sent`);
     assert.ok(ms <= 1_000, `${ms} ms`);
     live.socket.destroy();
+  });
+});
+
+describe('idempotency keys across nodes', () => {
+  test('one key sent to both nodes at once makes one change, and both get its response', async () => {
+    const first = await signedIn(one, 'sw.hughes');
+    const clients = [first, onOtherNode(first, two)];
+    const key = randomUUID();
+    const body = { given_names: 'Wren', family_name: `Idemcluster${Date.now()}`, date_of_birth: '2020-03-04',
+                   reason: 'Referral from the school nurse' };
+    const send = (c) => c.post('/api/v1/children', body, { headers: { 'idempotency-key': key } });
+    // The two race: one runs; the other finds the key in flight (here, or recorded by the other
+    // node's commit: its change undone) and is told to retry with the same key.
+    const answers = await Promise.all(clients.map(send));
+    const made = answers.filter((a) => a.status === 201 && a.headers.get('idempotent-replayed') === null);
+    assert.equal(made.length, 1, answers.map((a) => `${a.status} ${a.text}`).join('\n'));
+    for (const a of answers.filter((x) => x !== made[0])) {
+      const replayed = a.status === 201 && a.headers.get('idempotent-replayed') === 'true';
+      const inUse = a.status === 409 && a.body.code === 'idempotency_key_in_use' && a.headers.get('retry-after') === '1';
+      assert.ok(replayed || inUse, `${a.status} ${a.text}`);
+    }
+    // Each node, retried as Retry-After says, answers with the one response.
+    for (const c of clients) {
+      let again;
+      for (let tries = 0; tries < 20; tries++) {
+        again = await send(c);
+        if (again.status !== 409) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(again.status, 201, again.text);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+      assert.equal(again.text, made[0].text, 'the stored response, byte for byte');
+    }
+    assert.equal(sqlValue(one.dataDir, `SELECT count(*) FROM children WHERE family_name = '${body.family_name}'`), '1');
   });
 });
 
