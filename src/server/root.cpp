@@ -32,6 +32,7 @@
 #include "app/review_service.h"
 #include "app/search_service.h"
 #include "app/store_rate_limiter.h"
+#include "app/sweeper.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/access_api.h"
@@ -315,30 +316,21 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   server.AddWebSocket("/api/v1/live", *live);
   // Overdue early-help actions alert their owners even when nobody opens the assessment (reads
   // sweep too, so the test clock needs no waiting). Expired idempotency keys go too, and once a
-  // day agencies that stopped seeing a child alert the lead professional.
-  std::jthread overdue_sweep([&early_help, &idempotency, &team, &contact_alerts](std::stop_token stop) {
+  // day agencies that stopped seeing a child alert the lead professional. One server of the
+  // cluster sweeps at a time (app/sweeper.h).
+  app::Sweeper sweeper(*store, clock, holder,
+                       {{"early_help.overdue", [&early_help] { return int64_t{early_help.SweepOverdue()}; }},
+                        {"team.join_escalations", [&team] { return int64_t{team.SweepEscalations()}; }},
+                        {"idempotency.expired_keys", [&idempotency] { return idempotency.Sweep(); }},
+                        {"contact.flags", [&contact_alerts] { return int64_t{contact_alerts.Sweep()}; }}});
+  std::jthread sweeps([&sweeper](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
       try {
-        if (int n = early_help.SweepOverdue(); n > 0) log::Info("early_help.overdue_alerted", {{"actions", n}});
+        sweeper.Tick();
       } catch (const std::exception& e) {
-        log::Error("early_help.sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int n = team.SweepEscalations(); n > 0) log::Info("team.join_requests_escalated", {{"requests", n}});
-      } catch (const std::exception& e) {
-        log::Error("team.escalation_sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int64_t n = idempotency.Sweep(); n > 0) log::Info("idempotency.keys_expired", {{"keys", n}});
-      } catch (const std::exception& e) {
-        log::Error("idempotency.sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int n = contact_alerts.Sweep(); n > 0) log::Info("contact.flags_alerted", {{"alerts", n}});
-      } catch (const std::exception& e) {
-        log::Error("contact.sweep_failed", {{"reason", e.what()}});
+        log::Error("sweep.lease_failed", {{"reason", e.what()}});
       }
       std::unique_lock lock(mutex);
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
@@ -414,8 +406,13 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   server.Run();
   misuse_reports.request_stop();
   misuse_reports.join();
-  overdue_sweep.request_stop();
-  overdue_sweep.join();
+  sweeps.request_stop();
+  sweeps.join();
+  try {
+    sweeper.Release();
+  } catch (const std::exception& e) {
+    log::Error("sweep.release_failed", {{"reason", e.what()}});
+  }
   checkpoints.request_stop();
   checkpoints.join();
   checkpoint();
