@@ -3,6 +3,8 @@
 #include <exception>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "common/log.h"
 
 namespace kith::app {
