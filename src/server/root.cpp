@@ -216,6 +216,26 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
     follower->CatchUp();
     follower->Start();
   }
+  // Other nodes write text too: each child's cached word index notices at its next use
+  // (app/word_index.h), and the corpus statistics that weight the cloud are reloaded every ten
+  // minutes.
+  std::jthread corpus_refresh;
+  if (!config.database_url.empty()) {
+    corpus_refresh = std::jthread([&words, &store](std::stop_token stop) {
+      std::mutex mutex;
+      std::condition_variable_any wake;
+      for (;;) {
+        std::unique_lock lock(mutex);
+        if (wake.wait_for(lock, stop, std::chrono::minutes(10), [] { return false; }) || stop.stop_requested()) return;
+        lock.unlock();
+        try {
+          words.RefreshCorpus(*store);
+        } catch (const std::exception& e) {
+          log::Error("word_index.corpus_refresh_failed", {{"reason", e.what()}});
+        }
+      }
+    });
+  }
   app::ChildService children(context, &search);
   app::AdminService admin(context, &auth);
   app::ReviewService reviews(context, &search);
