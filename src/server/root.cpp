@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <thread>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "app/audit_checkpoints.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/change_follower.h"
 #include "app/child_service.h"
 #include "app/contact_alerts.h"
 #include "app/early_help_service.h"
@@ -24,11 +26,13 @@
 #include "app/idempotency_service.h"
 #include "app/import_jobs.h"
 #include "app/live_hub.h"
+#include "app/live_relay.h"
 #include "app/merge_service.h"
 #include "app/misuse_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
 #include "app/store_rate_limiter.h"
+#include "app/sweeper.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/access_api.h"
@@ -58,8 +62,9 @@
 namespace kith::server {
 namespace {
 
-// How often live-updates connections are checked for a fallen session (see Serve).
-constexpr std::chrono::seconds kLiveRevalidation{2};
+// How often live-updates connections are checked for a fallen session (see Serve): a sign-out
+// on any node closes them within a second (issue 16).
+constexpr std::chrono::milliseconds kLiveRevalidation{500};
 
 bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
@@ -192,6 +197,9 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::AuthService auth(context, limiter);
   // The search index is built before serving and kept current by the child service.
   const auto index_started = std::chrono::steady_clock::now();
+  // Where the change feed stands before the index is read (ChildRepository::ChangeCursor).
+  const int64_t changes_cursor =
+      store->ReadValue([](storage::Repositories& r) { return r.Children().ChangeCursor(); });
   auto search_index = app::BuildSearchIndex(*store, [](size_t n) {
     log::Info("search_index.building", {{"children", n}});
   });
@@ -199,6 +207,35 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
             {{"children", search_index->Size()},
              {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count()}});
   app::SearchService search(context, *search_index);
+  // On PostgreSQL other nodes (and `kith import`) store children too: the search index follows
+  // the database's change feed, caught up once before serving (what was stored while the index
+  // was built), then every 250 ms. On SQLite this process is the only writer.
+  std::optional<app::ChangeFollower> follower;
+  if (!config.database_url.empty()) {
+    follower.emplace(*store, search, changes_cursor);
+    follower->CatchUp();
+    follower->Start();
+  }
+  // Other nodes write text too: each child's cached word index notices at its next use
+  // (app/word_index.h), and the corpus statistics that weight the cloud are reloaded every ten
+  // minutes.
+  std::jthread corpus_refresh;
+  if (!config.database_url.empty()) {
+    corpus_refresh = std::jthread([&words, &store](std::stop_token stop) {
+      std::mutex mutex;
+      std::condition_variable_any wake;
+      for (;;) {
+        std::unique_lock lock(mutex);
+        if (wake.wait_for(lock, stop, std::chrono::minutes(10), [] { return false; }) || stop.stop_requested()) return;
+        lock.unlock();
+        try {
+          words.RefreshCorpus(*store);
+        } catch (const std::exception& e) {
+          log::Error("word_index.corpus_refresh_failed", {{"reason", e.what()}});
+        }
+      }
+    });
+  }
   app::ChildService children(context, &search);
   app::AdminService admin(context, &auth);
   app::ReviewService reviews(context, &search);
@@ -225,6 +262,13 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::ContactAlerts contact_alerts(context);
   app::FamilyService family(context, words, &hub);
   family_for_hub = &family;
+  // On PostgreSQL the other nodes' live updates come through the database (LISTEN/NOTIFY), and
+  // this node's go to them; each node decides and audits what its own connections receive.
+  std::optional<app::LiveRelay> live_relay;
+  if (!config.database_url.empty()) {
+    live_relay.emplace(hub, storage::OpenPostgresBus(config.database_url, "kith_live"), random.Id("N"));
+    live_relay->Start();
+  }
 
   http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); });
   http::Router router;
@@ -292,30 +336,21 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   server.AddWebSocket("/api/v1/live", *live);
   // Overdue early-help actions alert their owners even when nobody opens the assessment (reads
   // sweep too, so the test clock needs no waiting). Expired idempotency keys go too, and once a
-  // day agencies that stopped seeing a child alert the lead professional.
-  std::jthread overdue_sweep([&early_help, &idempotency, &team, &contact_alerts](std::stop_token stop) {
+  // day agencies that stopped seeing a child alert the lead professional. One server of the
+  // cluster sweeps at a time (app/sweeper.h).
+  app::Sweeper sweeper(*store, clock, holder,
+                       {{"early_help.overdue", [&early_help] { return int64_t{early_help.SweepOverdue()}; }},
+                        {"team.join_escalations", [&team] { return int64_t{team.SweepEscalations()}; }},
+                        {"idempotency.expired_keys", [&idempotency] { return idempotency.Sweep(); }},
+                        {"contact.flags", [&contact_alerts] { return int64_t{contact_alerts.Sweep()}; }}});
+  std::jthread sweeps([&sweeper](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
       try {
-        if (int n = early_help.SweepOverdue(); n > 0) log::Info("early_help.overdue_alerted", {{"actions", n}});
+        sweeper.Tick();
       } catch (const std::exception& e) {
-        log::Error("early_help.sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int n = team.SweepEscalations(); n > 0) log::Info("team.join_requests_escalated", {{"requests", n}});
-      } catch (const std::exception& e) {
-        log::Error("team.escalation_sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int64_t n = idempotency.Sweep(); n > 0) log::Info("idempotency.keys_expired", {{"keys", n}});
-      } catch (const std::exception& e) {
-        log::Error("idempotency.sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int n = contact_alerts.Sweep(); n > 0) log::Info("contact.flags_alerted", {{"alerts", n}});
-      } catch (const std::exception& e) {
-        log::Error("contact.sweep_failed", {{"reason", e.what()}});
+        log::Error("sweep.lease_failed", {{"reason", e.what()}});
       }
       std::unique_lock lock(mutex);
       wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
@@ -391,8 +426,13 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   server.Run();
   misuse_reports.request_stop();
   misuse_reports.join();
-  overdue_sweep.request_stop();
-  overdue_sweep.join();
+  sweeps.request_stop();
+  sweeps.join();
+  try {
+    sweeper.Release();
+  } catch (const std::exception& e) {
+    log::Error("sweep.release_failed", {{"reason", e.what()}});
+  }
   checkpoints.request_stop();
   checkpoints.join();
   checkpoint();

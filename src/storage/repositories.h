@@ -74,6 +74,12 @@ class UserRepository {
   virtual std::vector<domain::User> ListByAuthority(const std::string& authority_id) = 0;
 };
 
+// What ChildRepository::ChangedSince found.
+struct ChildChanges {
+  std::vector<domain::Child> records;
+  int64_t next_cursor = 0;
+};
+
 class ChildRepository {
  public:
   virtual ~ChildRepository() = default;
@@ -91,6 +97,19 @@ class ChildRepository {
   virtual std::vector<domain::Child> ListRecordsByAuthority(const std::string& authority_id,
                                                             const std::string& after_id, int limit) = 0;
   virtual int64_t Count() = 0;
+
+  // The change feed (issue 16): how a process follows children stored by other processes over
+  // the same database (the other nodes of a cluster, `kith import`), e.g. to keep its search
+  // index current. Every Insert and Update marks the child's row in the same write, so nothing
+  // else has to remember to.
+  // A cursor from which ChangedSince reports every child stored by a write that was not yet
+  // committed when this was read (read it before loading what is to be kept current).
+  virtual int64_t ChangeCursor() = 0;
+  // The records (without their lists, as ListRecordsByAuthority) of the children stored by
+  // writes not yet committed when `cursor` was read, as this read sees them, and the cursor for
+  // the next call. A child may be reported again by later calls (applying it twice must be
+  // harmless); none is missed.
+  virtual ChildChanges ChangedSince(int64_t cursor) = 0;
 };
 
 // One change to a team, kept for ever.
@@ -368,8 +387,14 @@ class WordStatsRepository {
   virtual int64_t Documents() = 0;
   // Calls fn(term, document_frequency) for every term, in term order.
   virtual void ForEach(const std::function<void(const std::string&, int64_t)>& fn) = 0;
-  // Forgets everything (before a rebuild).
+  // Forgets everything (before a rebuild). Children's text versions stay.
   virtual void Clear() = 0;
+  // A number that moves on with every write of the child's text (TouchChild, in the same
+  // transaction), so a node's cached index of the child can tell whether any node wrote since it
+  // was built (issue 16). 0 for a child whose text was never written through TouchChild.
+  virtual int64_t ChildVersion(const std::string& child_id) = 0;
+  // Moves the child's text version on by one and returns the new version.
+  virtual int64_t TouchChild(const std::string& child_id) = 0;
 };
 
 struct FeedItem {

@@ -112,7 +112,8 @@ test('a search with no match says what to try, and adding the child checks for d
   await page.getByLabel('Postcode (optional)').fill('NB1 4QT');
   await page.getByTestId('save-child').click();
   await page.getByText('The record was saved.').waitFor();
-  assert.match(await page.getByTestId('identity').innerText(), /NB1 4QT/);
+  // The details are shown again once the saved record is read back (waited for, not raced).
+  await page.getByTestId('identity').getByText(/NB1 4QT/).waitFor();
   await checkPage(page, 'child-record-saved', violations);
   assert.deepEqual(problems, []);
   await context.close();

@@ -3,8 +3,13 @@
 // driven from threads at the same time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,18 +25,24 @@ namespace {
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::CreateKithDatabase(kDatabase);
+    // A database per test: CTest runs the tests of this file at the same time.
+    database_ = "kith_pg_cluster_";
+    for (char c : std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+      database_ += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    database_.resize(std::min<size_t>(database_.size(), 63));
+    testing::CreateKithDatabase(database_);
     for (int i = 0; i < 2; ++i) {
       nodes_.push_back(storage::OpenPostgresStore(
-          {.url = testing::AppUrl(kDatabase), .connections = 2, .apply_migrations = false}));
+          {.url = testing::AppUrl(database_), .connections = 2, .apply_migrations = false}));
     }
   }
   void TearDown() override {
     nodes_.clear();
-    testing::DropDatabase(kDatabase);
+    testing::DropDatabase(database_);
   }
 
-  static constexpr const char* kDatabase = "kith_pg_cluster";
+  std::string database_;
   ManualClock clock_{FromMicros(1'790'000'000'000'000)};
   std::vector<std::unique_ptr<storage::Store>> nodes_;
 };
@@ -59,6 +70,70 @@ TEST_F(ClusterTest, ARateLimitHoldsAcrossNodes) {
   EXPECT_FALSE(limiters[1]->Take(kSignIn, "10.7.7.8")) << "another address is counted apart, on either node";
   clock_.Advance(std::chrono::seconds(60));
   EXPECT_FALSE(limiters[0]->Take(kSignIn, "10.7.7.7")) << "a minute later the address may try again";
+}
+
+// The change feed on PostgreSQL, where writes run at once and commit in any order: a write still
+// running when another node reads the feed (and moves its cursor on) is reported by that node's
+// next read, once it has committed; nothing slips behind the cursor.
+TEST_F(ClusterTest, TheChangeFeedMissesNoWriteThatCommitsLate) {
+  auto& one = *nodes_[0];
+  auto& two = *nodes_[1];
+  const auto child = [](const std::string& id, const std::string& family_name) {
+    domain::Child c;
+    c.id = id;
+    c.authority_id = "la1";
+    c.given_names = "Ada";
+    c.family_name = family_name;
+    return c;
+  };
+  one.Write([&](storage::Repositories& r) {
+    EXPECT_TRUE(r.Authorities().Insert({"la1", "E1", "Northbrook", false}));
+    return true;
+  });
+  const int64_t start = two.ReadValue([](storage::Repositories& r) { return r.Children().ChangeCursor(); });
+
+  // Node one stores K-late and holds its transaction open; meanwhile it stores K-early in another
+  // transaction, which commits first.
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool stored = false, release = false;
+  std::thread late([&] {
+    bool first_run = true;
+    one.Write([&](storage::Repositories& r) {
+      EXPECT_TRUE(r.Children().Insert(child("K-late", "Late")));
+      if (first_run) {
+        first_run = false;
+        std::unique_lock lock(mutex);
+        stored = true;
+        changed.notify_all();
+        changed.wait(lock, [&] { return release; });
+      }
+      return true;
+    });
+  });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return stored; });
+  }
+  one.Write([&](storage::Repositories& r) {
+    EXPECT_TRUE(r.Children().Insert(child("K-early", "Early")));
+    return true;
+  });
+  const auto seen = two.ReadValue([&](storage::Repositories& r) { return r.Children().ChangedSince(start); });
+  std::set<std::string> ids;
+  for (const auto& c : seen.records) ids.insert(c.id);
+  EXPECT_TRUE(ids.contains("K-early"));
+  EXPECT_FALSE(ids.contains("K-late")) << "not committed yet";
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  changed.notify_all();
+  late.join();
+  const auto next = two.ReadValue([&](storage::Repositories& r) { return r.Children().ChangedSince(seen.next_cursor); });
+  ids.clear();
+  for (const auto& c : next.records) ids.insert(c.id);
+  EXPECT_TRUE(ids.contains("K-late")) << "committed after the cursor moved on, and reported all the same";
 }
 
 }  // namespace

@@ -246,8 +246,9 @@ class PgChildren final : public ChildRepository {
     auto s = db_.Prepare(
         "INSERT INTO children(id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode,"
         " nhs_number, upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan,"
-        " looked_after, shielded, created_at, updated_at, version)"
-        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,1) ON CONFLICT DO NOTHING");
+        " looked_after, shielded, created_at, updated_at, version, changed_xid)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,1,"
+        " pg_current_xact_id()::text::bigint) ON CONFLICT DO NOTHING");
     Bind(s, c);
     if (auto st = InsertOrConflict(s, "child " + c.id); !st) return st;
     WriteLists(c);
@@ -260,7 +261,8 @@ class PgChildren final : public ChildRepository {
         "UPDATE children SET authority_id=$2, given_names=$3, family_name=$4, date_of_birth=$5, sex=$6,"
         " address=$7, postcode=$8, nhs_number=$9, upn=$10, school_agency_id=$11, gp_agency_id=$12,"
         " early_help_assessment=$13, child_protection_plan=$14, looked_after=$15, shielded=$16,"
-        " created_at=$17, updated_at=$18, version=version+1 WHERE id=$1 AND version=$19");
+        " created_at=$17, updated_at=$18, version=version+1, changed_xid=pg_current_xact_id()::text::bigint"
+        " WHERE id=$1 AND version=$19");
     Bind(s, c);
     s.Bind(c.version);
     if (s.Run().affected() == 0) {
@@ -304,6 +306,26 @@ class PgChildren final : public ChildRepository {
     auto s = db_.Prepare("SELECT count(*) FROM children").Run();
     s.Next();
     return s.Int(0);
+  }
+
+  // Writes run concurrently, so no sequence number gives the commit order. Each stored row keeps
+  // the id of the transaction that stored it (changed_xid), and a cursor is the oldest
+  // transaction still running when it was read (the snapshot's xmin): every write not visible to
+  // that read has an id at or above it, so "changed_xid >= cursor" finds it next time.
+  int64_t ChangeCursor() override {
+    auto s = db_.Prepare("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint").Run();
+    s.Next();
+    return s.Int(0);
+  }
+
+  ChildChanges ChangedSince(int64_t cursor) override {
+    static const std::string kSql = std::string(kSelect) + " WHERE changed_xid>=$1";
+    ChildChanges out;
+    out.next_cursor = std::max(cursor, ChangeCursor());  // the same snapshot as the rows below
+    auto s = db_.Prepare(kSql).Bind(cursor).Run();
+    out.records.reserve(static_cast<size_t>(s.size()));
+    while (s.Next()) out.records.push_back(Read(s));
+    return out;
   }
 
  private:

@@ -675,6 +675,20 @@ CREATE TABLE job_claims (
   finished_at timestamptz
 );
 )sql",
+      // 5: the change feed (issue 16; ChildRepository::ChangedSince): each stored child keeps the
+      // id of the transaction that stored it.
+      R"sql(
+ALTER TABLE children ADD COLUMN changed_xid bigint NOT NULL DEFAULT 0;
+CREATE INDEX children_by_change ON children(changed_xid);
+)sql",
+      // 6: each child's text version (issue 16; WordStatsRepository::ChildVersion), so a node's
+      // cached word index of a child notices text written on another node.
+      R"sql(
+CREATE TABLE word_child_versions (
+  child_id text COLLATE "C" PRIMARY KEY,
+  version bigint NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -298,8 +298,9 @@ class SqliteChildren final : public ChildRepository {
     auto s = db_.Prepare(
         "INSERT INTO children(id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode,"
         " nhs_number, upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan,"
-        " looked_after, shielded, created_at, updated_at, version)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,1)");
+        " looked_after, shielded, created_at, updated_at, version, change_seq)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,1,"
+        " (SELECT coalesce(max(change_seq), 0) + 1 FROM children))");
     Bind(s, c);
     if (auto st = RunInsert(s, "child " + c.id); !st) return st;
     WriteLists(c);
@@ -312,7 +313,8 @@ class SqliteChildren final : public ChildRepository {
         "UPDATE children SET authority_id=?2, given_names=?3, family_name=?4, date_of_birth=?5, sex=?6,"
         " address=?7, postcode=?8, nhs_number=?9, upn=?10, school_agency_id=?11, gp_agency_id=?12,"
         " early_help_assessment=?13, child_protection_plan=?14, looked_after=?15, shielded=?16,"
-        " created_at=?17, updated_at=?18, version=version+1 WHERE id=?1 AND version=?19");
+        " created_at=?17, updated_at=?18, version=version+1,"
+        " change_seq=(SELECT coalesce(max(change_seq), 0) + 1 FROM children) WHERE id=?1 AND version=?19");
     Bind(s, c);
     s.Bind(19, c.version).Run();
     if (db_.Changes() == 0) {
@@ -359,6 +361,27 @@ class SqliteChildren final : public ChildRepository {
     auto s = db_.Prepare("SELECT count(*) FROM children");
     s.Step();
     return s.Int(0);
+  }
+
+  // One writer: each stored row takes the next change_seq, so the sequence is the commit order
+  // and the cursor is the highest seen.
+  int64_t ChangeCursor() override {
+    auto s = db_.Prepare("SELECT coalesce(max(change_seq), 0) FROM children");
+    s.Step();
+    return s.Int(0);
+  }
+
+  ChildChanges ChangedSince(int64_t cursor) override {
+    static const std::string kSql = std::string(kSelect) + " WHERE change_seq>? ORDER BY change_seq";
+    static const std::string kSeq = "SELECT coalesce(max(change_seq), 0) FROM children";
+    ChildChanges out;
+    auto seq = db_.Prepare(kSeq);
+    seq.Step();
+    out.next_cursor = std::max(cursor, seq.Int(0));
+    auto s = db_.Prepare(kSql);
+    s.Bind(1, cursor);
+    while (s.Step()) out.records.push_back(Read(s));
+    return out;
   }
 
  private:
