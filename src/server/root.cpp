@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -65,6 +66,29 @@ namespace {
 // How often live-updates connections are checked for a fallen session (see Serve): a sign-out
 // on any node closes them within a second (issue 16).
 constexpr std::chrono::milliseconds kLiveRevalidation{500};
+
+// Runs `work` on a thread of its own every `period` until the thread is stopped: at once and then
+// after each period when `at_once`, else first after one period. An exception is logged as
+// `failed_event` and the next round runs as usual.
+std::jthread Every(std::chrono::milliseconds period, bool at_once, std::string failed_event,
+                   std::function<void()> work) {
+  return std::jthread([period, at_once, failed_event = std::move(failed_event),
+                       work = std::move(work)](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    for (bool first = true; !stop.stop_requested(); first = false) {
+      if (!(first && at_once)) {
+        std::unique_lock lock(mutex);
+        if (wake.wait_for(lock, stop, period, [] { return false; }) || stop.stop_requested()) return;
+      }
+      try {
+        work();
+      } catch (const std::exception& e) {
+        log::Error(failed_event, {{"reason", e.what()}});
+      }
+    }
+  });
+}
 
 bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
@@ -221,20 +245,8 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   // minutes.
   std::jthread corpus_refresh;
   if (!config.database_url.empty()) {
-    corpus_refresh = std::jthread([&words, &store](std::stop_token stop) {
-      std::mutex mutex;
-      std::condition_variable_any wake;
-      for (;;) {
-        std::unique_lock lock(mutex);
-        if (wake.wait_for(lock, stop, std::chrono::minutes(10), [] { return false; }) || stop.stop_requested()) return;
-        lock.unlock();
-        try {
-          words.RefreshCorpus(*store);
-        } catch (const std::exception& e) {
-          log::Error("word_index.corpus_refresh_failed", {{"reason", e.what()}});
-        }
-      }
-    });
+    corpus_refresh = Every(std::chrono::minutes(10), false, "word_index.corpus_refresh_failed",
+                           [&words, &store] { words.RefreshCorpus(*store); });
   }
   app::ChildService children(context, &search);
   app::AdminService admin(context, &auth);
@@ -343,71 +355,19 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
                         {"team.join_escalations", [&team] { return int64_t{team.SweepEscalations()}; }},
                         {"idempotency.expired_keys", [&idempotency] { return idempotency.Sweep(); }},
                         {"contact.flags", [&contact_alerts] { return int64_t{contact_alerts.Sweep()}; }}});
-  std::jthread sweeps([&sweeper](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      try {
-        sweeper.Tick();
-      } catch (const std::exception& e) {
-        log::Error("sweep.lease_failed", {{"reason", e.what()}});
-      }
-      std::unique_lock lock(mutex);
-      wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
-    }
-  });
+  std::jthread sweeps = Every(std::chrono::minutes(1), true, "sweep.lease_failed", [&sweeper] { sweeper.Tick(); });
   // The audit head is signed at least once a minute, and once more at shutdown (below).
-  auto checkpoint = [&checkpointer] {
-    try {
-      checkpointer.Checkpoint();
-    } catch (const std::exception& e) {
-      log::Error("audit.checkpoint_failed", {{"reason", e.what()}});
-    }
-  };
-  std::jthread checkpoints([&checkpoint](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    for (;;) {
-      std::unique_lock lock(mutex);
-      if (wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; }) || stop.stop_requested()) return;
-      lock.unlock();
-      checkpoint();
-    }
-  });
+  std::jthread checkpoints =
+      Every(std::chrono::minutes(1), false, "audit.checkpoint_failed", [&checkpointer] { checkpointer.Checkpoint(); });
   // The nightly misuse report: every ten minutes this server offers to run the previous day's
   // reports; the database gives each to one server of the cluster (MisuseService::Nightly).
-  std::jthread misuse_reports([&misuse, &holder](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    for (;;) {
-      std::unique_lock lock(mutex);
-      if (wake.wait_for(lock, stop, std::chrono::minutes(10), [] { return false; }) || stop.stop_requested()) return;
-      lock.unlock();
-      try {
-        misuse.Nightly(holder);
-      } catch (const std::exception& e) {
-        log::Error("misuse.report_failed", {{"reason", e.what()}});
-      }
-    }
-  });
+  std::jthread misuse_reports =
+      Every(std::chrono::minutes(10), false, "misuse.report_failed", [&misuse, &holder] { misuse.Nightly(holder); });
   // A live-updates connection whose session has fallen (signed out, expired, user disabled) is
   // closed within kLiveRevalidation even when nothing is published to it; whether a session
   // stands is decided on the injected clock, so the test clock expires sessions too.
-  std::jthread live_revalidation([&hub](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      {
-        std::unique_lock lock(mutex);
-        wake.wait_for(lock, stop, kLiveRevalidation, [] { return false; });
-      }
-      if (stop.stop_requested()) break;
-      try {
-        if (int n = hub.Revalidate(); n > 0) log::Info("live.sessions_closed", {{"connections", n}});
-      } catch (const std::exception& e) {
-        log::Error("live.revalidation_failed", {{"reason", e.what()}});
-      }
-    }
+  std::jthread live_revalidation = Every(kLiveRevalidation, false, "live.revalidation_failed", [&hub] {
+    if (int n = hub.Revalidate(); n > 0) log::Info("live.sessions_closed", {{"connections", n}});
   });
   // An authority node publishes its children's linkage tokens to the national hub, if one is named.
   auto hub_publishing = StartHubPublishing(config, *store, clock, random);
@@ -435,7 +395,11 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   }
   checkpoints.request_stop();
   checkpoints.join();
-  checkpoint();
+  try {
+    checkpointer.Checkpoint();
+  } catch (const std::exception& e) {
+    log::Error("audit.checkpoint_failed", {{"reason", e.what()}});
+  }
   try {
     checkpointer.Release();  // the next server to start signs at once
   } catch (const std::exception& e) {
