@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "app/child_service.h"
 #include "app/team_service.h"
 #include "app/test_fixture.h"
@@ -231,6 +233,34 @@ TEST_F(AccountServiceTest, WordCloudStaysCurrentAndThePersistedCorpusReloads) {
   EXPECT_EQ(rebuilt.corpus().DocumentFrequency("bruis"), 1);
   EXPECT_EQ(account_->WordCloud(As("mgr"), child_, 10).ok(), true);
   EXPECT_EQ(account_->WordCloud(As("gp"), child_, 10).error().code, ErrorCode::kForbidden);
+}
+
+TEST_F(AccountServiceTest, TheWordCloudShowsTextAnotherNodeWrote) {
+  // A second node over the same database: its own word index and account service.
+  WordIndex other_words;
+  other_words.LoadCorpus(*store_);
+  AccountService other(*ctx_, other_words, nullptr);
+  ASSERT_TRUE(account_->AddEntry(As("sw"), child_, Entry("Bruising on the arm")));
+  auto terms = [](const Result<std::vector<domain::CloudTerm>>& cloud) {
+    std::set<std::string> out;
+    for (const auto& t : *cloud) out.insert(t.term);
+    return out;
+  };
+  EXPECT_TRUE(terms(other.WordCloud(As("sw"), child_, 50)).contains("bruis"));  // built: both cache it now
+  ASSERT_TRUE(other.AddEntry(As("sw"), child_, Entry("Nursery reports hunger again")));
+  EXPECT_TRUE(terms(account_->WordCloud(As("sw"), child_, 50)).contains("hunger")) << "the first node's cached index";
+  // Writes on both nodes in turn: each write starts from the other's, none is lost.
+  ASSERT_TRUE(account_->AddEntry(As("sw"), child_, Entry("Missed the dentist")));
+  ASSERT_TRUE(other.AddEntry(As("sw"), child_, Entry("Neighbours heard shouting late at night")));
+  for (auto* node : {account_.get(), &other}) {
+    const auto seen = terms(node->WordCloud(As("sw"), child_, 200));
+    for (const char* t : {"bruis", "hunger", "dentist", "shout"}) EXPECT_TRUE(seen.contains(t)) << t;
+  }
+  // The corpus statistics follow when refreshed: every node's writes counted once.
+  EXPECT_EQ(words_.corpus().DocumentFrequency("shout"), 0) << "not yet known to the first node's corpus";
+  words_.RefreshCorpus(*store_);
+  EXPECT_EQ(words_.corpus().DocumentFrequency("shout"), 1);
+  EXPECT_EQ(words_.corpus().DocumentFrequency("hunger"), 1);
 }
 
 TEST_F(AccountServiceTest, WheelFlagsAnUncheckedAdultInTheHouseholdAndAlertsTheLead) {

@@ -768,7 +768,15 @@ Result<FamilySettings> FamilyService::Settings(const Principal& p) {
     Refuse(p, "family.settings_read", "", d.why);
     return Error::Forbidden("Only an administrator of a local authority manages its family portal settings.");
   }
-  return ctx_.store.ReadValue([&](Repositories& r) { return SettingsOf(r, p.user.authority_id); });
+  FamilySettings out;
+  ctx_.store.Write([&](Repositories& r) {
+    auto audit = AuditFor(p, "family.settings_read", ctx_.clock.Now());
+    audit.why = std::string(d.why);
+    r.Audit().Append(audit);
+    out = SettingsOf(r, p.user.authority_id);
+    return true;
+  });
+  return out;
 }
 
 Result<FamilySettings> FamilyService::UpdateSettings(

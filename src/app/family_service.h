@@ -264,7 +264,8 @@ class FamilyService {
   // The family's own entries, for the team (newest first).
   Result<std::vector<FamilyEntryView>> FamilyEntries(const Principal& p, const std::string& child_id);
 
-  // --- Administrators of an authority.
+  // --- Administrators of an authority. Both audited (family.settings_read, _update), allowed or
+  // refused.
   Result<FamilySettings> Settings(const Principal& p);
   Result<FamilySettings> UpdateSettings(const Principal& p,
                                         const std::vector<std::pair<std::string, domain::Visibility>>& defaults,

@@ -45,9 +45,14 @@ KeyCheck IdempotencyService::Start(const KeyedRequest& request) {
     throw;
   }
   if (!stored) return {KeyVerdict::kRun, {}};
-  Leave(id);
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(id);
   if (stored->fingerprint != request.fingerprint) return {KeyVerdict::kMismatch, {}};
-  if (!stored->status) return {KeyVerdict::kResponseLost, {}};
+  if (!stored->status) {
+    const bool running_elsewhere =
+        !lost_.contains(id) && ctx_.clock.Now() - stored->created_at < kIdempotencyRunGrace;
+    return {running_elsewhere ? KeyVerdict::kInFlight : KeyVerdict::kResponseLost, {}};
+  }
   return {KeyVerdict::kReplay, StoredResponse{*stored->status, stored->content_type, stored->body}};
 }
 
@@ -62,12 +67,23 @@ void IdempotencyService::Leave(const std::string& id) {
   in_flight_.erase(id);
 }
 
+void IdempotencyService::LeaveLost(const std::string& id) {
+  in_flight_.erase(id);
+  const TimePoint now = ctx_.clock.Now();
+  std::erase_if(lost_, [&](const auto& entry) { return now - entry.second >= kIdempotencyRunGrace; });
+  lost_[id] = now;
+}
+
 void IdempotencyService::Finish(const KeyedRequest& request, bool recorded,
                                 const std::optional<StoredResponse>& response) {
   const std::string id = InFlightKey(request);
-  // Nothing was written, or a server error came after the change (a lost response, not one to
-  // replay): the key has nothing more to store.
-  if (!recorded || !response || (response->status >= 500 && !IsRetryLater(response->status))) return Leave(id);
+  if (!recorded) return Leave(id);  // nothing was written: the key was not kept
+  // A server error came after the change (a lost response, not one to replay): the key has
+  // nothing more to store.
+  if (!response || (response->status >= 500 && !IsRetryLater(response->status))) {
+    std::lock_guard lock(mutex_);
+    return LeaveLost(id);
+  }
   if (IsRetryLater(response->status)) {
     struct Done {
       IdempotencyService* self;
@@ -99,6 +115,7 @@ void IdempotencyService::StoreResponses(std::stop_token stop) {
       batch.swap(queue_);
       writing_ = true;
     }
+    bool stored = false;
     try {
       ctx_.store.Write([&](storage::Repositories& r) {
         for (const auto& p : batch) {
@@ -108,13 +125,20 @@ void IdempotencyService::StoreResponses(std::stop_token stop) {
         }
         return true;
       });
+      stored = true;
     } catch (const std::exception& e) {
       // The keys stay "in progress": a retry is told its response was lost, never run twice.
       log::Error("idempotency.store_failed", {{"responses", batch.size()}, {"reason", e.what()}});
     }
     {
       std::lock_guard lock(mutex_);
-      for (const auto& p : batch) in_flight_.erase(p.id);
+      for (const auto& p : batch) {
+        if (stored) {
+          in_flight_.erase(p.id);
+        } else {
+          LeaveLost(p.id);
+        }
+      }
       writing_ = false;
     }
     stored_.notify_all();

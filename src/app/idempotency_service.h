@@ -5,9 +5,12 @@
 // the IdempotencyClaim the caller opens around the handler.
 //
 // Thread safety: every method is safe from any thread. A request is "in flight" from a Start
-// that answers kRun until its response is durable; the in-flight set is per process, so a key
-// found stored without a response and not in flight belongs to a run that ended without storing
-// its response (a crash, or a failure after the change was written).
+// that answers kRun until its response is durable. The in-flight set is per process, and several
+// nodes may share the database (issue 16), so a key found stored without a response may belong
+// to a run still going on another node, or whose response that node has not written yet. Such a
+// key is answered kInFlight (retry shortly) for kIdempotencyRunGrace after it was recorded, and
+// kResponseLost after that; a key this process itself knows lost (a failure after the change was
+// written, or its response's write failed) is kResponseLost at once.
 //
 // Storing a response does not hold up the request: Finish keeps the response in memory, where
 // Start replays it from at once, and a background thread writes it (many responses per write).
@@ -32,6 +35,9 @@ namespace kith::app {
 
 // How long a key is remembered after its first use.
 inline constexpr std::chrono::hours kIdempotencyKeyLifetime{24};
+// How long after its change a key recorded by another process without a response is taken to be
+// still running there (its response on the way), rather than lost.
+inline constexpr std::chrono::seconds kIdempotencyRunGrace{30};
 
 struct KeyedRequest {
   std::string scope;        // whose key ("user:<id>")
@@ -100,12 +106,15 @@ class IdempotencyService {
   };
   void StoreResponses(std::stop_token stop);
   void Leave(const std::string& id);
+  // Leaves the in-flight set, and remembers that the key's response is lost. Caller holds mutex_.
+  void LeaveLost(const std::string& id);
 
   Context& ctx_;
   std::mutex mutex_;
   std::condition_variable_any wake_;                     // a response is queued, or stop
   std::condition_variable stored_;                       // the queue was written
   std::unordered_map<std::string, InFlight> in_flight_;  // by scope + '\n' + key
+  std::unordered_map<std::string, TimePoint> lost_;      // keys whose response this process lost, and when
   std::vector<Pending> queue_;                           // finished, response not yet written
   bool writing_ = false;                                 // the thread is writing a batch taken from queue_
   std::jthread writer_;                                  // last: starts after, and stops before, the rest

@@ -103,9 +103,34 @@ TEST_F(IdempotencyServiceTest, ASecondRequestWhileTheFirstRunsIsInFlight) {
 TEST_F(IdempotencyServiceTest, AChangeWhoseResponseWasLostIsNeverMadeTwice) {
   Run(Request("k1"), "ag-new", 201, /*finish=*/false);  // the process dies here
   const size_t agencies = Agencies();
-  IdempotencyService restarted(*ctx_);  // a new process: nothing in flight
+  IdempotencyService restarted(*ctx_);  // a new process (or another node): nothing in flight
+  // Just after the change, the run may still be going on elsewhere: retry shortly.
+  clock_.Advance(kIdempotencyRunGrace - std::chrono::seconds(1));
+  EXPECT_EQ(restarted.Start(Request("k1")).verdict, KeyVerdict::kInFlight);
+  EXPECT_EQ(restarted.Start(Request("k1", "other")).verdict, KeyVerdict::kMismatch);
+  clock_.Advance(std::chrono::seconds(1));
   EXPECT_EQ(restarted.Start(Request("k1")).verdict, KeyVerdict::kResponseLost);
   EXPECT_EQ(Agencies(), agencies);
+}
+
+TEST_F(IdempotencyServiceTest, AnotherNodesResponseIsReplayedOnceItIsStored) {
+  IdempotencyService other(*ctx_);  // a second node over the same database
+  Run(Request("k1"), "ag-new");     // on this node; its response is written in the background
+  const KeyVerdict seen = other.Start(Request("k1")).verdict;
+  EXPECT_TRUE(seen == KeyVerdict::kInFlight || seen == KeyVerdict::kReplay) << static_cast<int>(seen);
+  keys_->Flush();
+  auto replayed = other.Start(Request("k1"));
+  EXPECT_EQ(replayed.verdict, KeyVerdict::kReplay);
+  ASSERT_TRUE(replayed.response);
+  EXPECT_EQ(replayed.response->body, "{\"id\":\"ag-new\"}");
+}
+
+TEST_F(IdempotencyServiceTest, AFailureAfterTheChangeIsALostResponseAtOnceOnItsOwnNode) {
+  // The handler threw after its change: the process that ran it knows the response is gone and
+  // does not ask for a retry.
+  Run(Request("k1"), "ag-new", 201, /*finish=*/false);
+  keys_->Finish(Request("k1"), /*recorded=*/true, std::nullopt);
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kResponseLost);
 }
 
 TEST_F(IdempotencyServiceTest, AServerErrorAfterTheChangeIsALostResponse) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
 
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
+#include "common/log.h"
 #include "common/utf8.h"
 #include "domain/child.h"
 #include "linkage/csv.h"
@@ -415,6 +418,62 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
   return out;
 }
 
+namespace {
+
+// The cluster's import lease (see the header), held by one ImportFeed call.
+class ImportLease {
+ public:
+  explicit ImportLease(Context& ctx) : ctx_(ctx), holder_(ctx.random.Id("import-")) {}
+  ~ImportLease() {
+    if (!held_) return;
+    try {
+      ctx_.store.Write([&](Repositories& r) {
+        r.JobClaims().Release(std::string(kImportLease), holder_);
+        return true;
+      });
+    } catch (const std::exception& e) {
+      // The next import waits out kImportLeaseStale instead.
+      log::Error("index_import.lease_release_failed", {{"reason", e.what()}});
+    }
+  }
+  ImportLease(const ImportLease&) = delete;
+  ImportLease& operator=(const ImportLease&) = delete;
+
+  // Waits until this import holds the lease; false if stopped first.
+  bool Take(const ImportOptions& options, const std::function<void(std::string_view, double)>& progress) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    for (bool told = false;; told = true) {
+      ctx_.store.Write([&](Repositories& r) {
+        held_ = Renew(r);
+        return true;
+      });
+      if (held_) return true;
+      if (!told) {
+        progress("wait", 0);
+        log::Info("index_import.waiting", {{"reason", "another import of the cluster holds the lease"}});
+      }
+      std::unique_lock lock(mutex);
+      if (wake.wait_for(lock, options.stop, options.lease_poll, [] { return false; }) || options.stop.stop_requested()) {
+        return false;
+      }
+    }
+  }
+
+  // Renews the lease inside the caller's transaction; false if another import holds it.
+  bool Renew(Repositories& r) {
+    const TimePoint now = ctx_.clock.Now();
+    return r.JobClaims().Lease(std::string(kImportLease), holder_, now, now - kImportLeaseStale);
+  }
+
+ private:
+  Context& ctx_;
+  const std::string holder_;
+  bool held_ = false;
+};
+
+}  // namespace
+
 Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::string_view text,
                                  const ImportOptions& options) {
   if (!(options.review_probability > 0 && options.review_probability <= options.match_probability &&
@@ -427,6 +486,11 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
   const TimePoint now = ctx.clock.Now();
   auto parsed = ParseFeed(text, options.default_source, Date::FromTime(now));
   if (!parsed) return parsed.error();
+  // Held from before the index is read until the last batch is written.
+  ImportLease lease(ctx);
+  if (!lease.Take(options, progress)) {
+    return Error::Conflict("The import stopped while it waited for another import to finish; import the file again.");
+  }
   progress("read", 0.5);
 
   ImportSummary summary;
@@ -485,8 +549,16 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     link.review_probability = options.review_probability;
     link.keep_match_pairs = true;
     if (records.size() < kMinTrainingRecords) link.model = &SyntheticModel();
+    // Linking a national index takes minutes with no write: the lease is renewed as it goes.
+    TimePoint renewed = ctx.clock.Now();
     link.progress = [&](std::string_view stage, double fraction) {
       progress("link", (stage == "cluster" ? 0.9 : 0.5) * fraction);
+      if (ctx.clock.Now() - renewed < kImportLeaseStale / 5) return;
+      renewed = ctx.clock.Now();
+      ctx.store.Write([&](Repositories& r) {
+        (void)lease.Renew(r);  // a lease lost meanwhile ends the import at its first batch
+        return true;
+      });
     };
     auto linked = linkage::LinkNormalised(records, link);
     if (!linked) return linked.error();
@@ -522,10 +594,13 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     end = std::min(total, begin + batch);
     size_t created = 0, matched = 0, queued = 0;
     std::chrono::steady_clock::duration held{};
+    bool leased = true;
     ctx.store.Write([&](Repositories& r) {
       const auto started = std::chrono::steady_clock::now();
       created = matched = queued = 0;
       stored.clear();
+      leased = lease.Renew(r);
+      if (!leased) return false;
       for (size_t j = begin; j < end; ++j) {
         if (j >= fresh.size()) {
           const SourceRecord& update = changed[j - fresh.size()];
@@ -576,6 +651,12 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
       held = std::chrono::steady_clock::now() - started;
       return true;
     });
+    if (!leased) {
+      return Error::Conflict(fmt::format(
+          "The import stopped after {} of {} rows: it was stalled for more than {} minutes and another import took "
+          "over. Import the file again to finish it (rows already written are kept).",
+          begin, total, kImportLeaseStale.count()));
+    }
     if (options.batch_budget.count() > 0) {
       const double held_us =
           std::max<double>(1, static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(held).count()));

@@ -17,11 +17,19 @@
 // so importing the same file twice changes nothing; a row whose content changed updates its
 // source record (the child it belongs to is not relinked). Everything is audited.
 //
+// One import at a time across the cluster (issue 16): two imports linked at the same moment could
+// each make a new child of the same person, so an import holds a lease in the database
+// (JobClaimRepository::Lease, job kImportLease) from before it reads the index until it ends.
+// An import that finds the lease held by another waits (stage "wait"), trying again every
+// `lease_poll`; it takes over a lease not renewed for kImportLeaseStale (its holder died or
+// stalled). Each batch renews the lease in its own transaction, so a batch commits only while
+// its import holds it: an import whose lease passed to another ends (kConflict), its batch undone.
+//
 // Thread safety: ImportFeed writes through `ctx.store` and may run on any thread; a server runs
 // it on its import worker (app/import_jobs.h), which tells the search index about every child
-// stored. Like every command-line tool, `kith import --db` must run while no server has the
-// database open: a server's store keeps the audit chain's head in memory and does not expect
-// another writer.
+// stored. On PostgreSQL `kith import` may run beside the servers (the lease orders it with their
+// imports; their change feeds bring its children to their search); on SQLite the file belongs to
+// one process at a time.
 #pragma once
 
 #include <chrono>
@@ -41,6 +49,9 @@
 #include "storage/repositories.h"
 
 namespace kith::app {
+
+inline constexpr std::string_view kImportLease = "index.import";
+inline constexpr std::chrono::minutes kImportLeaseStale{5};
 
 struct FeedRowError {
   size_t line = 0;  // 1-based physical line where the row starts
@@ -74,7 +85,8 @@ struct ImportOptions {
   // When set, batches are sized so that each holds the store's writer for about this long
   // (other users' writes wait behind it): a running server's imports use it.
   std::chrono::microseconds batch_budget{0};
-  // Called with a stage ("read", "link", "write") and the fraction of it done.
+  // Called with a stage ("wait", "read", "link", "write") and the fraction of it done; "wait"
+  // while another import of the cluster holds the lease.
   std::function<void(std::string_view stage, double fraction)> progress;
   // Called with the counts so far once the feed is read and after every batch written.
   std::function<void(const struct ImportSummary& so_far)> counted;
@@ -83,6 +95,8 @@ struct ImportOptions {
   // Checked between batches: when stop is requested the import ends after the batch it is
   // writing (kConflict). What was written stays; importing the file again finishes it.
   std::stop_token stop;
+  // How often an import waiting for another's lease tries again (real time).
+  std::chrono::milliseconds lease_poll{1000};
 };
 
 struct ImportSummary {
@@ -108,7 +122,8 @@ domain::Child ChildFromSource(const storage::SourceRecord& record, const std::st
 bool FillGapsFromSource(domain::Child& child, const storage::SourceRecord& record);
 
 // Imports a feed as `actor` (audited). Errors: kInvalidInput from ParseFeed or for thresholds,
-// kNotFound when the authority does not exist.
+// kNotFound when the authority does not exist, kConflict when stopped (while waiting for the
+// lease or between batches) or when the lease passed to another import.
 Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::string_view text,
                                  const ImportOptions& options);
 

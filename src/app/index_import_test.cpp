@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "app/test_fixture.h"
 
 namespace kith::app {
@@ -188,6 +193,102 @@ TEST_F(ImportFeedTest, ABatchBudgetSizesBatchesFromHowLongTheLastHeldTheWriter) 
   };
   EXPECT_EQ(batches("Tight", std::chrono::microseconds(1)), (std::vector<size_t>{200, 250, 300, 350, 400}));
   EXPECT_EQ(batches("Loose", std::chrono::hours(1)), (std::vector<size_t>{200, 400}));
+}
+
+// Another server of the cluster (or `kith import` beside it) holding the import lease.
+class ImportLeaseTest : public ImportFeedTest {
+ protected:
+  static constexpr char kSchool[] =
+      "record_id,given_name,family_name,date_of_birth,sex,postcode,address,nhs_number\n"
+      "S1,Amelia,Hart,2016-04-02,F,NB1 2AB,4 Mill Lane,9434765919\n"
+      "S2,Oliver,Hart,2014-09-10,M,NB1 2AB,4 Mill Lane,\n"
+      "S3,Priya,Sharma,2015-03-07,F,NB4 7QT,12 Elm Road,\n";
+  static constexpr char kGp[] =
+      "record_id,source,given_name,family_name,date_of_birth,sex,postcode,nhs_number\n"
+      "G1,Brook Surgery,Millie,Hart,2016-04-02,F,NB1 2AB,9434765919\n";
+
+  bool OtherTakesLease() {
+    bool took = false;
+    store_->Write([&](storage::Repositories& r) {
+      const TimePoint now = clock_.Now();
+      took = r.JobClaims().Lease(std::string(kImportLease), "other-server", now, now - kImportLeaseStale);
+      return true;
+    });
+    return took;
+  }
+  void OtherReleasesLease() {
+    store_->Write([](storage::Repositories& r) {
+      r.JobClaims().Release(std::string(kImportLease), "other-server");
+      return true;
+    });
+  }
+  ImportOptions Options(std::string source) {
+    ImportOptions options;
+    options.authority_id = "la1";
+    options.default_source = std::move(source);
+    options.batch_rows = 2;
+    options.lease_poll = std::chrono::milliseconds(5);
+    return options;
+  }
+};
+
+TEST_F(ImportLeaseTest, AnImportWaitsWhileAnotherHoldsTheLeaseThenLinksAgainstWhatItWrote) {
+  ASSERT_TRUE(Import(kSchool));
+  ASSERT_TRUE(OtherTakesLease());
+  std::promise<void> waiting;
+  auto options = Options("Brook Surgery");
+  bool told = false;
+  options.progress = [&](std::string_view stage, double) {
+    if (stage == "wait" && !std::exchange(told, true)) waiting.set_value();
+  };
+  auto running = std::async(std::launch::async, [&] { return ImportFeed(*ctx_, Importer(), kGp, options); });
+  waiting.get_future().get();  // it is waiting, and has written nothing
+  EXPECT_FALSE(store_->ReadValue([](storage::Repositories& r) { return r.SourceRecords().Find("Brook Surgery", "G1"); }));
+  OtherReleasesLease();
+  auto gp = running.get();
+  ASSERT_TRUE(gp) << gp.error().message;
+  EXPECT_EQ(gp->matched, 1u);
+  EXPECT_EQ(Children(), 3);
+  EXPECT_TRUE(OtherTakesLease()) << "the import released the lease when it ended";
+}
+
+TEST_F(ImportLeaseTest, AnImportStoppedWhileWaitingWritesNothing) {
+  ASSERT_TRUE(OtherTakesLease());
+  std::stop_source stop;
+  auto options = Options("Hillside Primary");
+  options.stop = stop.get_token();
+  options.progress = [&](std::string_view stage, double) {
+    if (stage == "wait") stop.request_stop();
+  };
+  auto result = ImportFeed(*ctx_, Importer(), kSchool, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kConflict);
+  EXPECT_NE(result.error().message.find("import the file again"), std::string::npos);
+  EXPECT_EQ(Children(), 0);
+}
+
+TEST_F(ImportLeaseTest, ALeaseNotRenewedForItsStaleTimeIsTakenOver) {
+  ASSERT_TRUE(OtherTakesLease());  // and the other server dies
+  clock_.Advance(kImportLeaseStale);
+  auto options = Options("Hillside Primary");
+  options.progress = [](std::string_view stage, double) { EXPECT_NE(stage, "wait"); };
+  ASSERT_TRUE(ImportFeed(*ctx_, Importer(), kSchool, options));
+  EXPECT_EQ(Children(), 3);
+}
+
+TEST_F(ImportLeaseTest, AnImportWhoseLeasePassedToAnotherStopsWithItsBatchUndone) {
+  auto options = Options("Hillside Primary");
+  // After the first batch (two rows) this import stalls past the stale time and another takes over.
+  options.progress = [&](std::string_view stage, double fraction) {
+    if (stage != "write" || fraction == 0 || fraction == 1) return;
+    clock_.Advance(kImportLeaseStale);
+    ASSERT_TRUE(OtherTakesLease());
+  };
+  auto result = ImportFeed(*ctx_, Importer(), kSchool, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kConflict);
+  EXPECT_NE(result.error().message.find("after 2 of 3 rows"), std::string::npos) << result.error().message;
+  EXPECT_EQ(Children(), 2);
 }
 
 }  // namespace

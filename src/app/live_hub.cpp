@@ -26,6 +26,12 @@ void LiveHub::Drop(const Subscriber& s, const std::string& reason) {
 }
 
 int LiveHub::Publish(const LiveEvent& event) {
+  const int delivered = DeliverHere(event);
+  if (relay_) relay_(event);
+  return delivered;
+}
+
+int LiveHub::DeliverHere(const LiveEvent& event) {
   // Copy the list so that the checks (database reads) run without the hub's lock.
   std::vector<Subscriber> targets;
   {

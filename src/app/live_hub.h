@@ -3,12 +3,15 @@
 // message only if, at the moment of sending, its session still stands and the authorisation
 // callback says that user may see that child's account as a read would — so leaving a team,
 // being disabled or losing access stops messages at once, with no cache to invalidate. What is
-// delivered is recorded (audited) through the record callback, once per event. A subscriber
-// whose session has fallen (signed out, expired, disabled) is closed and dropped, when a
-// message would go to it or at the next Revalidate. Knows nothing of JSON or sockets.
+// delivered is recorded (audited) through the record callback, once per event on each node that
+// delivers it. A subscriber whose session has fallen (signed out, expired, disabled) is closed
+// and dropped, when a message would go to it or at the next Revalidate. In a cluster each node's
+// hub serves its own connections and relays what is published on it to the others
+// (app/live_relay.h). Knows nothing of JSON or sockets.
 //
-// Thread safety: all methods may be called from any thread. Deliver callbacks run on the
-// publisher's thread, outside the hub's lock, and must not block (queue and return).
+// Thread safety: all methods may be called from any thread, SetRelay only before the first
+// Publish. Deliver callbacks run on the publisher's (or the relay's) thread, outside the hub's
+// lock, and must not block (queue and return).
 #pragma once
 
 #include <cstdint>
@@ -63,10 +66,18 @@ class LiveHub {
   // Registers a subscriber; returns its id for Unsubscribe.
   uint64_t Subscribe(std::string user_id, Deliver deliver, Stands stands = nullptr, Close close = nullptr);
   void Unsubscribe(uint64_t id);
+  // Carries each event published here to the other nodes of a cluster (app/live_relay.h). Set
+  // once, before serving; none on SQLite (one process). Must not throw.
+  using Relay = std::function<void(const LiveEvent&)>;
+  void SetRelay(Relay relay) { relay_ = std::move(relay); }
+
   // Sends the event to every subscriber allowed to see the child (and, for an addressed event,
-  // only to its recipient) whose session stands; closes those whose session has fallen.
-  // Returns the number of deliveries.
+  // only to its recipient) whose session stands; closes those whose session has fallen; then
+  // relays it to the other nodes, whose hubs do the same for their subscribers. Returns the
+  // number of deliveries here.
   int Publish(const LiveEvent& event);
+  // An event another node published: delivered here as Publish does, and not relayed again.
+  int DeliverRelayed(const LiveEvent& event) { return DeliverHere(event); }
   // Closes and drops every subscriber whose session has fallen (run on a timer, so that a
   // connection closes after sign-out or expiry even when nothing is published). Returns how many.
   int Revalidate();
@@ -82,8 +93,11 @@ class LiveHub {
   };
   // Drops `s` and closes its connection.
   void Drop(const Subscriber& s, const std::string& reason);
+  // Delivers to this process's subscribers (Publish without the relay).
+  int DeliverHere(const LiveEvent& event);
   Authorise authorise_;
   Record record_;
+  Relay relay_;
   mutable std::mutex mutex_;
   uint64_t next_id_ = 1;
   std::map<uint64_t, Subscriber> subscribers_;

@@ -167,11 +167,24 @@ Result<ChildMerge> MergeService::Unmerge(const Principal& p, const std::string& 
 Result<ChildMerge> MergeService::Get(const Principal& p, const std::string& merge_id) {
   std::optional<ChildMerge> merge;
   bool allowed = false;
-  ctx_.store.Read([&](Repositories& r) {
+  // Every reading of a merge is recorded, allowed or not (issue 14: every route writes its record).
+  ctx_.store.Write([&](Repositories& r) {
+    allowed = false;
     merge = r.Merges().Get(merge_id);
     auto survivor = merge ? r.Children().Get(merge->survivor_id) : std::nullopt;
-    if (!survivor) return;
-    allowed = domain::Decide(p.Actor(), domain::AuthorityAction::kMergeIndex, survivor->authority_id).allowed;
+    auto a = AuditFor(p, "index.merge.read", ctx_.clock.Now());
+    a.target_id = merge_id;
+    if (survivor) {
+      const auto d = domain::Decide(p.Actor(), domain::AuthorityAction::kMergeIndex, survivor->authority_id);
+      allowed = d.allowed;
+      a.why = std::string(d.why);
+      if (allowed) a.child_id = merge->survivor_id;
+    } else {
+      a.why = "no such merge";
+    }
+    a.outcome = allowed ? AuditOutcome::kAllowed : AuditOutcome::kDenied;
+    r.Audit().Append(a);
+    return true;
   });
   if (!merge) return Error::NotFound("There is no merge with that id.");
   if (!allowed) return Error::Forbidden("Only index stewards of the children's authority see its merges.");

@@ -35,7 +35,8 @@ class MergeService {
   // Errors: kForbidden, kNotFound, kInvalidInput (reason), kConflict (already undone).
   Result<storage::ChildMerge> Unmerge(const Principal& p, const std::string& merge_id, const std::string& reason);
 
-  // Errors: kForbidden, kNotFound.
+  // One merge. Audited (index.merge.read) whether allowed, refused or not found. Errors:
+  // kForbidden, kNotFound.
   Result<storage::ChildMerge> Get(const Principal& p, const std::string& merge_id);
 
  private:

@@ -37,6 +37,16 @@ domain::MisuseChild ToMisuseChild(const domain::Child& c) {
   return m;
 }
 
+// The audit detail of a misuse run: the days it covered and what it found.
+std::string RunDetail(const Date& from, const Date& to, const MisuseRun& run) {
+  return nlohmann::json{{"from", from.ToString()},
+                        {"to", to.ToString()},
+                        {"records", run.records},
+                        {"flags", run.flags},
+                        {"new_flags", run.new_flags}}
+      .dump();
+}
+
 std::vector<domain::MisuseUser> LoadUsers(Repositories& r, const std::string& authority_id) {
   std::vector<domain::MisuseUser> out;
   for (const auto& u : r.Users().ListByAuthority(authority_id)) {
@@ -138,12 +148,7 @@ int MisuseService::Nightly(const std::string& holder) {
     a.authority_id = authority.id;
     a.action = "misuse.run";
     a.why = "nightly misuse report";
-    a.detail = nlohmann::json{{"from", yesterday.ToString()},
-                              {"to", yesterday.ToString()},
-                              {"records", run.records},
-                              {"flags", run.flags},
-                              {"new_flags", run.new_flags}}
-                   .dump();
+    a.detail = RunDetail(yesterday, yesterday, run);
     ctx_.store.Write([&](Repositories& r) {
       r.Audit().Append(a);
       return static_cast<bool>(r.JobClaims().Finish(job, holder, a.at));
@@ -243,12 +248,7 @@ Result<MisuseRun> MisuseService::RunNow(const Principal& p, const Date& from, co
   auto a = AuditFor(p, "misuse.run", ctx_.clock.Now());
   a.target_id = p.user.authority_id;
   a.why = "auditor of the authority";
-  a.detail = nlohmann::json{{"from", from.ToString()},
-                            {"to", to.ToString()},
-                            {"records", run.records},
-                            {"flags", run.flags},
-                            {"new_flags", run.new_flags}}
-                 .dump();
+  a.detail = RunDetail(from, to, run);
   ctx_.store.Write([&](Repositories& r) {
     r.Audit().Append(a);
     return true;
@@ -264,19 +264,39 @@ Result<MisuseFlagView> MisuseService::Review(const Principal& p, const std::stri
   Status outcome = Ok{};
   std::optional<MisuseFlagView> view;
   ctx_.store.Write([&](Repositories& r) {
-    const auto stored = r.MisuseFlags().Get(flag_id);
-    if (!stored || stored->authority_id != p.user.authority_id) {
-      outcome = Error::NotFound("There is no such flag in your authority's misuse report.");
-      return false;
-    }
-    outcome = r.MisuseFlags().Review(flag_id, p.user.id, now, note);
-    if (!outcome) return false;
+    outcome = Ok{};
+    view.reset();
     auto a = AuditFor(p, "misuse.flag.review", now);
     a.target_id = flag_id;
-    a.child_id = stored->flag.child_id;
-    a.why = "auditor of the authority";
     a.reason = note;
+    const auto stored = r.MisuseFlags().Get(flag_id);
+    if (!stored || stored->authority_id != p.user.authority_id) {
+      // A review of a flag the authority does not have is refused, and recorded like any refusal.
+      outcome = Error::NotFound("There is no such flag in your authority's misuse report.");
+      a.why = "no such flag in the authority";
+      a.outcome = AuditOutcome::kDenied;
+      r.Audit().Append(a);
+      return true;
+    }
+    a.child_id = stored->flag.child_id;
     a.detail = nlohmann::json{{"kind", domain::ToString(stored->flag.kind)}, {"user_id", stored->flag.user_id}}.dump();
+    if (stored->flag.user_id == p.user.id) {
+      // Written, not rolled back: the refusal is the record an auditor of the auditors looks for.
+      a.outcome = AuditOutcome::kDenied;
+      a.why = "the flag is about the reviewer";
+      r.Audit().Append(a);
+      outcome = Error::Forbidden("This flag is about your own use of Kith: another auditor of your authority must "
+                                 "review it.");
+      return true;
+    }
+    a.why = "auditor of the authority";
+    outcome = r.MisuseFlags().Review(flag_id, p.user.id, now, note);
+    if (!outcome) {
+      // Reviewed already (409): nothing changes, and the attempt is recorded as failed.
+      a.outcome = AuditOutcome::kFailed;
+      r.Audit().Append(a);
+      return true;
+    }
     r.Audit().Append(a);
     view = View(r, *r.MisuseFlags().Get(flag_id));
     return true;

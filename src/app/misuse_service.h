@@ -70,8 +70,11 @@ class MisuseService {
   Result<MisuseFlagDetail> Flag(const Principal& p, const std::string& flag_id);
   // Runs the report now over at most kMaxRunDays days. Errors: kForbidden, kInvalidInput.
   Result<MisuseRun> RunNow(const Principal& p, const Date& from, const Date& to);
-  // Marks a flag reviewed with a note (10..2000 characters). Errors: kForbidden, kNotFound,
-  // kConflict (reviewed already), kInvalidInput (note).
+  // Marks a flag reviewed with a note (10..2000 characters). A flag about the auditor's own use
+  // of Kith (say one raised before they became an auditor) is another auditor's to review.
+  // Errors: kForbidden (also the flag's subject), kNotFound, kConflict (reviewed already),
+  // kInvalidInput (note). Audited (misuse.flag.review) when allowed, refused (denied; no such
+  // flag in the caller's authority and the flag's subject included) and reviewed already (failed).
   Result<MisuseFlagView> Review(const Principal& p, const std::string& flag_id, const std::string& note);
 
   // For the authority's administrators: where a user of the authority lives and the other

@@ -20,26 +20,43 @@ std::unique_ptr<domain::TermIndex> WordIndex::Build(storage::Repositories& repos
   return index;
 }
 
-void WordIndex::LoadCorpus(storage::Store& store) {
+namespace {
+
+// The persisted statistics as one delta (CorpusStats only learns through deltas: a term used by n
+// children appears n times); `missing` when there is text but no statistics.
+domain::TermDelta ReadCorpus(storage::Store& store, bool& missing) {
   domain::TermDelta all;
-  bool missing = false;
   store.Read([&](storage::Repositories& r) {
+    all = {};
     all.documents = static_cast<int>(r.WordStats().Documents());
     // Text written without the statistics (a bulk load, the demo data, a database from before
-    // they existed): compute them now rather than serve a cloud weighted against nothing.
+    // they existed).
     missing =
         all.documents == 0 && (!r.Chronology().ChildrenWithEntries().empty() || !r.Forum().ChildrenWithPosts().empty());
-    // CorpusStats only learns through deltas: a term used by n children appears n times.
     r.WordStats().ForEach([&](const std::string& term, int64_t df) {
       for (int64_t i = 0; i < df; ++i) all.appeared.push_back(term);
     });
   });
+  return all;
+}
+
+}  // namespace
+
+void WordIndex::LoadCorpus(storage::Store& store) {
+  bool missing = false;
+  domain::TermDelta all = ReadCorpus(store, missing);
+  // Compute the statistics now rather than serve a cloud weighted against nothing.
   if (missing) {
     Rebuild(store);
     return;
   }
   corpus_ = std::make_unique<domain::CorpusStats>();
   corpus_->Apply(all);
+}
+
+void WordIndex::RefreshCorpus(storage::Store& store) {
+  bool missing = false;
+  corpus_->Reset(ReadCorpus(store, missing));
 }
 
 int64_t WordIndex::Rebuild(storage::Store& store) {
@@ -120,21 +137,28 @@ WordIndex::Lease::~Lease() {
 }
 
 domain::TermIndex& WordIndex::Lease::Get(storage::Store& store) {
-  if (!slot_->index) {
-    store.Read([&](storage::Repositories& r) { slot_->index = Build(r, slot_->child_id); });
-  }
+  store.Read([&](storage::Repositories& r) {
+    const int64_t version = r.WordStats().ChildVersion(slot_->child_id);
+    if (slot_->index && slot_->version == version) return;
+    slot_->index = Build(r, slot_->child_id);
+    slot_->version = version;
+  });
   return *slot_->index;
 }
 
 void WordIndex::Lease::Begin(storage::Repositories& repos) {
-  if (!touched_) return;
+  const int64_t version = repos.WordStats().ChildVersion(slot_->child_id);
+  if (!touched_ && slot_->index && slot_->version == version) return;
   slot_->index = Build(repos, slot_->child_id);
+  slot_->version = version;
   pending_.clear();
   touched_ = false;
+  version_after_.reset();
 }
 
 void WordIndex::Lease::Record(storage::Repositories& repos, domain::TermDelta delta) {
   touched_ = true;
+  if (!version_after_) version_after_ = repos.WordStats().TouchChild(slot_->child_id);
   repos.WordStats().Apply(delta.appeared, delta.disappeared, delta.documents);
   pending_.push_back(std::move(delta));
 }
@@ -150,11 +174,13 @@ void WordIndex::Lease::Remove(storage::Repositories& repos, const std::string& i
 void WordIndex::Lease::Finish(bool committed) {
   if (committed) {
     for (const auto& d : pending_) owner_->corpus_->Apply(d);
+    if (version_after_) slot_->version = *version_after_;
   } else if (touched_) {
     slot_->index.reset();
   }
   pending_.clear();
   touched_ = false;
+  version_after_.reset();
 }
 
 }  // namespace kith::app

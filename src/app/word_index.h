@@ -7,6 +7,13 @@
 // it is rebuilt from storage on next use; a write whose callback runs again rebuilds it first
 // (Lease::Begin).
 //
+// Several nodes may write one child's text (issue 16). Every write of text moves the child's
+// text version on in the same transaction (WordStatsRepository::TouchChild), and a cached index
+// remembers the version it was built at: Lease::Get and Lease::Begin read the version and rebuild
+// an index another node has written past, so the cloud on every node shows every node's text.
+// The corpus statistics (which weight the terms) learn other nodes' writes when RefreshCorpus
+// reloads them from the database (on PostgreSQL every ten minutes: root.cpp).
+//
 // Thread safety: all methods may be called from any thread. A Lease holds its child's lock:
 // one writer or reader of a child's index at a time; different children proceed in parallel.
 #pragma once
@@ -14,6 +21,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +38,7 @@ class WordIndex {
     const std::string child_id;
     AwaitableMutex mutex;                      // held by a Lease across its write's commit
     std::unique_ptr<domain::TermIndex> index;  // null until built (or after a failed write)
+    int64_t version = 0;                       // the child's text version the index was built at
   };
 
  public:
@@ -46,6 +55,10 @@ class WordIndex {
   // other calls.
   int64_t Rebuild(storage::Store& store);
 
+  // Reloads the in-memory corpus from the persisted statistics, which every node updates (another
+  // node's writes are otherwise not in it). May run while the index is in use.
+  void RefreshCorpus(storage::Store& store);
+
   const domain::CorpusStats& corpus() const { return *corpus_; }
 
   // Exclusive use of one child's index while the lease lives.
@@ -54,11 +67,13 @@ class WordIndex {
     Lease(Lease&&) = default;
     ~Lease();
 
-    // The child's index, built from `store` (a read transaction) if not cached.
+    // The child's index, built from `store` (a read transaction) if not cached or if the
+    // child's text was written since it was built (on any node).
     domain::TermIndex& Get(storage::Store& store);
     // Call first in every run of the write's callback (a store may run it again after a
-    // conflict: storage/store.h): when an earlier run touched the index, the index is rebuilt
-    // from `repos` (inside the write's transaction) and that run's changes are forgotten.
+    // conflict: storage/store.h): when an earlier run touched the index, or another node wrote
+    // the child's text since it was built, the index is rebuilt from `repos` (inside the write's
+    // transaction) and that run's changes are forgotten.
     void Begin(storage::Repositories& repos);
     // Inside a write transaction: indexes or forgets one text and records the change in the
     // persisted statistics through `repos`. The index must have been got first.
@@ -78,6 +93,7 @@ class WordIndex {
     std::unique_lock<AwaitableMutex> lock_;
     std::vector<domain::TermDelta> pending_;
     bool touched_ = false;
+    std::optional<int64_t> version_after_;  // the child's text version once this write commits
   };
 
   Lease Acquire(const std::string& child_id);

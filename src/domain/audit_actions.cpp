@@ -102,6 +102,7 @@ constexpr std::array kActions{
     AuditAction{"index.import.start", "Started an import", K::kAdministration},
     AuditAction{"index.import.update", "Updated a child from an imported record", K::kAdministration},
     AuditAction{"index.merge", "Merged two children's records", K::kChange},
+    AuditAction{"index.merge.read", "Looked at a merge of two children's records", K::kAdministration},
     AuditAction{"index.review.decide", "Decided an index review", K::kAdministration},
     AuditAction{"index.review.list", "Listed index reviews", K::kAdministration},
     AuditAction{"index.review.read", "Looked at an index review", K::kAdministration},

@@ -23,6 +23,16 @@ std::string ChildOf(const std::string& path) {
   return path.substr(kPrefix.size(), end == std::string::npos ? std::string::npos : end - kPrefix.size());
 }
 
+// The answer while the first request with a key is still running (here or on another node).
+Response InProgress(const Request& request) {
+  Response out = ProblemResponse(409, "idempotency_key_in_use", "Request still in progress",
+                                 "The first request with this Idempotency-Key is still being processed. Retry "
+                                 "after a moment with the same key to get its response.",
+                                 request.request_id, "Idempotency-Key");
+  out.SetHeader("Retry-After", "1");
+  return out;
+}
+
 }  // namespace
 
 std::string ParseIdempotencyKey(std::string_view value) {
@@ -92,14 +102,8 @@ Response IdempotencyStep::Answer(const Request& request, const std::string& head
                              "This Idempotency-Key was used for a different request in the last 24 hours. Send a "
                              "new key with each new request.",
                              request.request_id, "Idempotency-Key");
-    case app::KeyVerdict::kInFlight: {
-      Response out = ProblemResponse(409, "idempotency_key_in_use", "Request still in progress",
-                                     "The first request with this Idempotency-Key is still being processed. Retry "
-                                     "after a moment with the same key to get its response.",
-                                     request.request_id, "Idempotency-Key");
-      out.SetHeader("Retry-After", "1");
-      return out;
-    }
+    case app::KeyVerdict::kInFlight:
+      return InProgress(request);
     case app::KeyVerdict::kResponseLost:
       return ProblemResponse(409, "response_lost", "Change made, response lost",
                              "The first request with this Idempotency-Key made its change, but its response was "
@@ -116,6 +120,11 @@ Response IdempotencyStep::Answer(const Request& request, const std::string& head
     storage::IdempotencyClaim claim(keys_.NewRecord(keyed));
     response = next();
     recorded = claim.recorded();
+  } catch (const storage::IdempotencyKeyTaken&) {
+    // Another request with the key (on another node) recorded it first; this one's change was
+    // undone. Its retry gets that request's response.
+    keys_.Finish(keyed, false, std::nullopt);
+    return InProgress(request);
   } catch (...) {
     // A change already written keeps its key "in progress": a retry is told its response was lost.
     keys_.Finish(keyed, false, std::nullopt);

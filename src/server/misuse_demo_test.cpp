@@ -312,6 +312,23 @@ TEST_F(MisuseDemoTest, EachPlantedPatternIsFlaggedForItsPractitionerOnly) {
 
   // Run again: the same flags, nothing new.
   EXPECT_EQ(misuse_->Run(kAuthority, Date{2026, 6, 1}, Date{2026, 6, 2}).new_flags, 0);
+
+  // A review is recorded when it is made, when it is made again and when the flag does not exist.
+  const std::string auditor = "Uauditor_clarke";
+  const std::string flag_id = by[MisuseKind::kVolume][0].id;
+  // The embedded store: one audit chain, 0.
+  const int64_t head = store_->ReadValue([](Repositories& r) { return r.Audit().Heads().at(0).seq; });
+  ASSERT_TRUE(misuse_->Review(As(auditor), flag_id, "Checked with the practitioner's manager"));
+  EXPECT_EQ(misuse_->Review(As(auditor), flag_id, "Checked again the next day").error().code, kith::ErrorCode::kConflict);
+  EXPECT_EQ(misuse_->Review(As(auditor), "FNOSUCHFLAG", "A flag that was never found").error().code,
+            kith::ErrorCode::kNotFound);
+  std::vector<std::string> reviews;
+  for (const auto& a : store_->ReadValue([&](Repositories& r) { return r.Audit().Range(0, head, 10); })) {
+    if (a.action == "misuse.flag.review" && a.actor_id == auditor) {
+      reviews.push_back(std::string(domain::ToString(a.outcome)) + " " + a.target_id);
+    }
+  }
+  EXPECT_EQ(reviews, (std::vector<std::string>{"allowed " + flag_id, "failed " + flag_id, "denied FNOSUCHFLAG"}));
 }
 
 }  // namespace

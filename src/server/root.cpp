@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -26,11 +27,13 @@
 #include "app/idempotency_service.h"
 #include "app/import_jobs.h"
 #include "app/live_hub.h"
+#include "app/live_relay.h"
 #include "app/merge_service.h"
 #include "app/misuse_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
 #include "app/store_rate_limiter.h"
+#include "app/sweeper.h"
 #include "app/word_index.h"
 #include "common/log.h"
 #include "http/access_api.h"
@@ -60,8 +63,32 @@
 namespace kith::server {
 namespace {
 
-// How often live-updates connections are checked for a fallen session (see Serve).
-constexpr std::chrono::seconds kLiveRevalidation{2};
+// How often live-updates connections are checked for a fallen session (see Serve): a sign-out
+// on any node closes them within a second (issue 16).
+constexpr std::chrono::milliseconds kLiveRevalidation{500};
+
+// Runs `work` on a thread of its own every `period` until the thread is stopped: at once and then
+// after each period when `at_once`, else first after one period. An exception is logged as
+// `failed_event` and the next round runs as usual.
+std::jthread Every(std::chrono::milliseconds period, bool at_once, std::string failed_event,
+                   std::function<void()> work) {
+  return std::jthread([period, at_once, failed_event = std::move(failed_event),
+                       work = std::move(work)](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    for (bool first = true; !stop.stop_requested(); first = false) {
+      if (!(first && at_once)) {
+        std::unique_lock lock(mutex);
+        if (wake.wait_for(lock, stop, period, [] { return false; }) || stop.stop_requested()) return;
+      }
+      try {
+        work();
+      } catch (const std::exception& e) {
+        log::Error(failed_event, {{"reason", e.what()}});
+      }
+    }
+  });
+}
 
 bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
@@ -213,6 +240,14 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
     follower->CatchUp();
     follower->Start();
   }
+  // Other nodes write text too: each child's cached word index notices at its next use
+  // (app/word_index.h), and the corpus statistics that weight the cloud are reloaded every ten
+  // minutes.
+  std::jthread corpus_refresh;
+  if (!config.database_url.empty()) {
+    corpus_refresh = Every(std::chrono::minutes(10), false, "word_index.corpus_refresh_failed",
+                           [&words, &store] { words.RefreshCorpus(*store); });
+  }
   app::ChildService children(context, &search);
   app::AdminService admin(context, &auth);
   app::ReviewService reviews(context, &search);
@@ -239,6 +274,13 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::ContactAlerts contact_alerts(context);
   app::FamilyService family(context, words, &hub);
   family_for_hub = &family;
+  // On PostgreSQL the other nodes' live updates come through the database (LISTEN/NOTIFY), and
+  // this node's go to them; each node decides and audits what its own connections receive.
+  std::optional<app::LiveRelay> live_relay;
+  if (!config.database_url.empty()) {
+    live_relay.emplace(hub, storage::OpenPostgresBus(config.database_url, "kith_live"), random.Id("N"));
+    live_relay->Start();
+  }
 
   http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); });
   http::Router router;
@@ -306,87 +348,26 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   server.AddWebSocket("/api/v1/live", *live);
   // Overdue early-help actions alert their owners even when nobody opens the assessment (reads
   // sweep too, so the test clock needs no waiting). Expired idempotency keys go too, and once a
-  // day agencies that stopped seeing a child alert the lead professional.
-  std::jthread overdue_sweep([&early_help, &idempotency, &team, &contact_alerts](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      try {
-        if (int n = early_help.SweepOverdue(); n > 0) log::Info("early_help.overdue_alerted", {{"actions", n}});
-      } catch (const std::exception& e) {
-        log::Error("early_help.sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int n = team.SweepEscalations(); n > 0) log::Info("team.join_requests_escalated", {{"requests", n}});
-      } catch (const std::exception& e) {
-        log::Error("team.escalation_sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int64_t n = idempotency.Sweep(); n > 0) log::Info("idempotency.keys_expired", {{"keys", n}});
-      } catch (const std::exception& e) {
-        log::Error("idempotency.sweep_failed", {{"reason", e.what()}});
-      }
-      try {
-        if (int n = contact_alerts.Sweep(); n > 0) log::Info("contact.flags_alerted", {{"alerts", n}});
-      } catch (const std::exception& e) {
-        log::Error("contact.sweep_failed", {{"reason", e.what()}});
-      }
-      std::unique_lock lock(mutex);
-      wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
-    }
-  });
+  // day agencies that stopped seeing a child alert the lead professional. One server of the
+  // cluster sweeps at a time (app/sweeper.h).
+  app::Sweeper sweeper(*store, clock, holder,
+                       {{"early_help.overdue", [&early_help] { return int64_t{early_help.SweepOverdue()}; }},
+                        {"team.join_escalations", [&team] { return int64_t{team.SweepEscalations()}; }},
+                        {"idempotency.expired_keys", [&idempotency] { return idempotency.Sweep(); }},
+                        {"contact.flags", [&contact_alerts] { return int64_t{contact_alerts.Sweep()}; }}});
+  std::jthread sweeps = Every(std::chrono::minutes(1), true, "sweep.lease_failed", [&sweeper] { sweeper.Tick(); });
   // The audit head is signed at least once a minute, and once more at shutdown (below).
-  auto checkpoint = [&checkpointer] {
-    try {
-      checkpointer.Checkpoint();
-    } catch (const std::exception& e) {
-      log::Error("audit.checkpoint_failed", {{"reason", e.what()}});
-    }
-  };
-  std::jthread checkpoints([&checkpoint](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    for (;;) {
-      std::unique_lock lock(mutex);
-      if (wake.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; }) || stop.stop_requested()) return;
-      lock.unlock();
-      checkpoint();
-    }
-  });
+  std::jthread checkpoints =
+      Every(std::chrono::minutes(1), false, "audit.checkpoint_failed", [&checkpointer] { checkpointer.Checkpoint(); });
   // The nightly misuse report: every ten minutes this server offers to run the previous day's
   // reports; the database gives each to one server of the cluster (MisuseService::Nightly).
-  std::jthread misuse_reports([&misuse, &holder](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    for (;;) {
-      std::unique_lock lock(mutex);
-      if (wake.wait_for(lock, stop, std::chrono::minutes(10), [] { return false; }) || stop.stop_requested()) return;
-      lock.unlock();
-      try {
-        misuse.Nightly(holder);
-      } catch (const std::exception& e) {
-        log::Error("misuse.report_failed", {{"reason", e.what()}});
-      }
-    }
-  });
+  std::jthread misuse_reports =
+      Every(std::chrono::minutes(10), false, "misuse.report_failed", [&misuse, &holder] { misuse.Nightly(holder); });
   // A live-updates connection whose session has fallen (signed out, expired, user disabled) is
   // closed within kLiveRevalidation even when nothing is published to it; whether a session
   // stands is decided on the injected clock, so the test clock expires sessions too.
-  std::jthread live_revalidation([&hub](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      {
-        std::unique_lock lock(mutex);
-        wake.wait_for(lock, stop, kLiveRevalidation, [] { return false; });
-      }
-      if (stop.stop_requested()) break;
-      try {
-        if (int n = hub.Revalidate(); n > 0) log::Info("live.sessions_closed", {{"connections", n}});
-      } catch (const std::exception& e) {
-        log::Error("live.revalidation_failed", {{"reason", e.what()}});
-      }
-    }
+  std::jthread live_revalidation = Every(kLiveRevalidation, false, "live.revalidation_failed", [&hub] {
+    if (int n = hub.Revalidate(); n > 0) log::Info("live.sessions_closed", {{"connections", n}});
   });
   // An authority node publishes its children's linkage tokens to the national hub, if one is named.
   auto hub_publishing = StartHubPublishing(config, *store, clock, random);
@@ -405,11 +386,20 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   server.Run();
   misuse_reports.request_stop();
   misuse_reports.join();
-  overdue_sweep.request_stop();
-  overdue_sweep.join();
+  sweeps.request_stop();
+  sweeps.join();
+  try {
+    sweeper.Release();
+  } catch (const std::exception& e) {
+    log::Error("sweep.release_failed", {{"reason", e.what()}});
+  }
   checkpoints.request_stop();
   checkpoints.join();
-  checkpoint();
+  try {
+    checkpointer.Checkpoint();
+  } catch (const std::exception& e) {
+    log::Error("audit.checkpoint_failed", {{"reason", e.what()}});
+  }
   try {
     checkpointer.Release();  // the next server to start signs at once
   } catch (const std::exception& e) {

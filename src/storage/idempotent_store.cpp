@@ -27,7 +27,7 @@ void IdempotentStore::Write(const std::function<bool(Repositories&)>& fn) {
     kept = false;
     if (!fn(r)) return false;
     if (!r.Idempotency().Begin(claim->record_)) {
-      throw StorageError("the idempotency key is already recorded; the change was not applied");
+      throw IdempotencyKeyTaken("the idempotency key is already recorded; the change was not applied");
     }
     kept = true;
     return true;

@@ -39,14 +39,22 @@ class IdempotencyClaim {
   IdempotencyClaim* outer_;
 };
 
+// The claim's key was recorded first by another request (on another node, or an earlier process)
+// that ran at the same time: this request's change was undone, nothing of it stored. The HTTP
+// layer answers it as a request still in progress, to be retried with the same key.
+class IdempotencyKeyTaken : public StorageError {
+ public:
+  using StorageError::StorageError;
+};
+
 class IdempotentStore final : public Store {
  public:
   explicit IdempotentStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
 
   void Read(const std::function<void(Repositories&)>& fn) override { inner_->Read(fn); }
   // As Store::Write; with an open claim not yet recorded, also records its key in the same
-  // transaction. If the key is already taken (kConflict), the write is undone and StorageError
-  // thrown: the change must not be applied without its key.
+  // transaction. If the key is already taken (kConflict), the write is undone and
+  // IdempotencyKeyTaken thrown: the change must not be applied without its key.
   void Write(const std::function<bool(Repositories&)>& fn) override;
   StoreStats Stats() const override { return inner_->Stats(); }
   uint64_t IdentityVersion() const override { return inner_->IdentityVersion(); }

@@ -87,7 +87,7 @@ TEST_F(IdempotentStoreTest, AnUndoneWriteRecordsNoKeyAndLeavesTheClaimOpen) {
 TEST_F(IdempotentStoreTest, AKeyAlreadyRecordedUndoesTheChange) {
   store_->Write([](Repositories& r) { return static_cast<bool>(r.Idempotency().Begin(Record("k1"))); });
   IdempotencyClaim claim(Record("k1"));
-  EXPECT_THROW(store_->Write([](Repositories& r) { return AddAuthority(r, "la1"); }), StorageError);
+  EXPECT_THROW(store_->Write([](Repositories& r) { return AddAuthority(r, "la1"); }), IdempotencyKeyTaken);
   EXPECT_FALSE(HasAuthority("la1"));  // never a change without its own key
   EXPECT_FALSE(claim.recorded());
 }

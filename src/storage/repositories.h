@@ -387,8 +387,14 @@ class WordStatsRepository {
   virtual int64_t Documents() = 0;
   // Calls fn(term, document_frequency) for every term, in term order.
   virtual void ForEach(const std::function<void(const std::string&, int64_t)>& fn) = 0;
-  // Forgets everything (before a rebuild).
+  // Forgets everything (before a rebuild). Children's text versions stay.
   virtual void Clear() = 0;
+  // A number that moves on with every write of the child's text (TouchChild, in the same
+  // transaction), so a node's cached index of the child can tell whether any node wrote since it
+  // was built (issue 16). 0 for a child whose text was never written through TouchChild.
+  virtual int64_t ChildVersion(const std::string& child_id) = 0;
+  // Moves the child's text version on by one and returns the new version.
+  virtual int64_t TouchChild(const std::string& child_id) = 0;
 };
 
 struct FeedItem {

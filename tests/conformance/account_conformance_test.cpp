@@ -245,6 +245,25 @@ TEST_P(AccountConformance, WordStatisticsCountDocumentsPerTerm) {
   EXPECT_EQ(Read([](Repositories& r) { return r.WordStats().Documents(); }), 0);
 }
 
+TEST_P(AccountConformance, AChildsTextVersionMovesOnWithEachTouchAndOnlyWhenCommitted) {
+  EXPECT_EQ(Read([](Repositories& r) { return r.WordStats().ChildVersion("c1"); }), 0);
+  int64_t first = 0, second = 0;
+  Write([&](Repositories& r) {
+    first = r.WordStats().TouchChild("c1");
+    second = r.WordStats().TouchChild("c1");
+  });
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 2);
+  store_->Write([](Repositories& r) {
+    r.WordStats().TouchChild("c1");
+    return false;  // undone
+  });
+  EXPECT_EQ(Read([](Repositories& r) { return r.WordStats().ChildVersion("c1"); }), 2);
+  EXPECT_EQ(Read([](Repositories& r) { return r.WordStats().ChildVersion("c2"); }), 0);
+  Write([](Repositories& r) { r.WordStats().Clear(); });
+  EXPECT_EQ(Read([](Repositories& r) { return r.WordStats().ChildVersion("c1"); }), 2);
+}
+
 TEST_P(AccountConformance, FeedShowsOnlyTheUsersChildrenAndTheirOwnMentions) {
   Write([](Repositories& r) {
     r.Feed().Append({"f1", kT0, "c1", "chronology_entry", "Bruise noticed", "u1", "serious", "e1", "", ""});

@@ -987,17 +987,14 @@ const GAPS = {
   'POST /api/v1/me/second-factor/enrolment': ['*'],  // starting an enrolment (totp.enrol is its confirmation)
   'POST /api/v1/me/second-factor/enrolment/confirm': ['*'],  // a wrong confirmation code (400)
   'POST /api/v1/index/reviews/{review}/decision': ['steward'],  // deciding a decided review (409)
-  'GET /api/v1/index/merges/{merge}': ['*'],
   'GET /api/v1/index/imports': ['steward'],  // the allowed listing
   'GET /api/v1/index/imports/{import}': ['steward'],  // the allowed reading
-  'POST /api/v1/audit/misuse/{flag}/review': ['auditor', 'ig'],  // no such flag (404)
   'POST /api/v1/authorities': ['member', 'lead', 'sameLA', 'elsewhere', 'manager', 'steward', 'admin', 'auditor',
                                'family', 'involved', 'pending', 'glass', 'ended', 'ig'],  // refused
   'GET /api/v1/feed': ['admin', 'national', 'auditor', 'family', 'ig'],  // refused
   'POST /api/v1/alerts/{alert}/read': ['member', 'sameLA', 'elsewhere', 'manager', 'steward', 'admin', 'national',
                                        'auditor', 'family', 'involved', 'pending', 'glass', 'ended', 'ig'],  // another's alert
   'GET /api/v1/alerts': ['family'],  // refused
-  'GET /api/v1/authority/family-settings': ['admin'],  // the allowed reading
 };
 
 // The audit records each row of the table wrote: key -> { got: statuses by caller, records }.

@@ -233,6 +233,24 @@ describe('the misuse report over HTTP', () => {
       assert.ok(r.hash, 'a full record carries its hash');
     }
 
+    // Rules meeting: the teacher made an auditor since (a role change) may not close the flag
+    // about herself; the refusal is audited, and another auditor reviews it.
+    const admin_ = await admin();
+    const ellis = (await admin_.get('/api/v1/users/Uteacher_ellis')).body;
+    const promoted = await admin_.patch('/api/v1/users/Uteacher_ellis', { version: ellis.version, role: 'auditor' });
+    assert.equal(promoted.status, 200, promoted.text);
+    const subject = await signedIn(server, 'teacher.ellis');
+    assert.equal((await subject.get(`/api/v1/audit/misuse?${new URLSearchParams(days)}`)).status, 200, 'she audits now');
+    const own = await subject.post(`/api/v1/audit/misuse/${flag.id}/review`, { note: 'Nothing to see here, closing.' });
+    assert.equal(own.status, 403, own.text);
+    assert.match(own.body.detail, /your own use of Kith/);
+    const refusal = (await records({ user_id: 'Uteacher_ellis', limit: '20' })).records
+      .find((r) => r.action === 'misuse.flag.review');
+    assert.equal(refusal?.outcome, 'denied');
+    assert.equal(refusal?.target_id, flag.id);
+    assert.ok((await auditor.get(`/api/v1/audit/misuse?${new URLSearchParams(days)}`)).body.flags.some((f) => f.id === flag.id),
+              'the flag is still open');
+
     const reviewed = await auditor.post(`/api/v1/audit/misuse/${flag.id}/review`,
                                         { note: 'Ms Ellis was checking the new class list; spoken to.' });
     assert.equal(reviewed.status, 200, reviewed.text);

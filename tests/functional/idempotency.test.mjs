@@ -180,6 +180,14 @@ test('after a crash between the change and its response, a retry is told the cha
     const restarted = await KithServer.start({ dataDir, ownsDataDir: false });
     try {
       const again = await signedIn(restarted, 'sw.okafor');
+      // Just after the change, this server cannot tell a crash from a run still going on another
+      // node over the same database: "in progress", retry shortly.
+      const early = await create(again, newChild('IdemCrash'), key);
+      assert.equal(early.status, 409, early.text);
+      assert.equal(early.body.code, 'idempotency_key_in_use');
+      assert.equal(early.headers.get('retry-after'), '1');
+      // Well past the 30 s grace (kIdempotencyRunGrace) whatever the first server's clock said.
+      await restarted.advance(120);
       const retry = await create(again, newChild('IdemCrash'), key);
       assert.equal(retry.status, 409, retry.text);
       assert.equal(retry.body.code, 'response_lost');

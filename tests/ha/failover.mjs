@@ -366,7 +366,14 @@ try {
   let lostAnswers = 0;
   for (const w of [...lastBeforeKill, ...firstAfter]) {
     const node = nodes.find((n) => n.name !== w.node);
-    const r = await post(node, w);
+    // Another node stores a response a moment after answering (docs/idempotency.md); until the
+    // response is stored, or for 30 s after the key was recorded, a retry here is told the key is
+    // in use: wait as Retry-After says, at most 40 s.
+    let r = await post(node, w);
+    for (const until = now() + 40_000; r.status === 409 && r.body?.code === 'idempotency_key_in_use' && now() < until;) {
+      await sleep(Number(r.retryAfter ?? 1) * 1000);
+      r = await post(node, w);
+    }
     if (r.status === 201 && r.replayed && r.text === w.body) {
       ++replays;
     } else if (r.status === 409 && r.body?.code === 'response_lost') {

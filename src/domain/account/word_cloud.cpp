@@ -65,6 +65,14 @@ void CorpusStats::Apply(const TermDelta& delta) {
   }
 }
 
+void CorpusStats::Reset(const TermDelta& all) {
+  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> fresh;
+  for (const auto& term : all.appeared) ++fresh[term];
+  std::unique_lock lock(mutex_);
+  documents_ = all.documents;
+  document_frequency_ = std::move(fresh);
+}
+
 int64_t CorpusStats::documents() const {
   std::shared_lock lock(mutex_);
   return documents_;

@@ -96,6 +96,8 @@ struct TermDelta {
 class CorpusStats {
  public:
   void Apply(const TermDelta& delta);
+  // Forgets everything, then applies `all` (the whole corpus as one delta).
+  void Reset(const TermDelta& all);
 
   int64_t documents() const;
   int64_t DocumentFrequency(std::string_view term) const;

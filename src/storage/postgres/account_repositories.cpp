@@ -427,6 +427,21 @@ class PgWordStats final : public WordStatsRepository {
 
   void Clear() override { db_.Prepare("DELETE FROM word_document_frequency").Run(); }
 
+  int64_t ChildVersion(const std::string& child_id) override {
+    auto s = db_.Prepare("SELECT version FROM word_child_versions WHERE child_id=$1").Bind(child_id).Run();
+    return s.Next() ? s.Int(0) : 0;
+  }
+
+  int64_t TouchChild(const std::string& child_id) override {
+    auto s = db_.Prepare(
+                    "INSERT INTO word_child_versions AS w (child_id, version) VALUES ($1, 1)"
+                    " ON CONFLICT (child_id) DO UPDATE SET version = w.version + 1 RETURNING version")
+                 .Bind(child_id)
+                 .Run();
+    s.Next();
+    return s.Int(0);
+  }
+
  private:
   void Add(const std::string& term, int64_t by) {
     db_.Prepare(

@@ -2,7 +2,9 @@
 
 #include <endian.h>
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <cstring>
 #include <regex>
 
@@ -330,6 +332,29 @@ void Connection::Exec(std::string_view sql) {
   pg_result* result = PQexec(conn_, std::string(sql).c_str());
   Check(result, sql.substr(0, 60));
   PQclear(result);
+}
+
+std::vector<std::string> Connection::WaitForNotifications(std::chrono::milliseconds timeout) {
+  const auto lost = [&] {
+    broken_ = true;
+    return StorageUnavailable("the connection to " + redacted_url_ + " was lost");
+  };
+  if (broken_) throw lost();
+  std::vector<std::string> payloads;
+  const auto take = [&] {
+    while (PGnotify* n = PQnotifies(conn_)) {
+      payloads.emplace_back(n->extra);
+      PQfreemem(n);
+    }
+  };
+  take();  // some may have come with the reply to an earlier command
+  if (!payloads.empty()) return payloads;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0) throw lost();
+  if (poll(&fd, 1, static_cast<int>(timeout.count())) < 0 && errno != EINTR) throw lost();
+  if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) throw lost();
+  take();
+  return payloads;
 }
 
 Statement Connection::Prepare(std::string_view sql) {

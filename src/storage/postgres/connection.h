@@ -15,6 +15,7 @@
 // Not thread-safe: one Connection is used by one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -157,6 +158,11 @@ class Connection {
 
   // Makes a failed result into the right exception, marking the connection broken when it is.
   [[noreturn]] void Fail(pg_result* result, std::string_view what);
+
+  // Notifications (LISTEN; storage/message_bus.h). Waits up to `timeout` for input from the
+  // server, then returns the payloads of the notifications that arrived, in order (none after a
+  // timeout). Throws StorageUnavailable, marking the connection broken, when it was lost.
+  std::vector<std::string> WaitForNotifications(std::chrono::milliseconds timeout);
 
  private:
   friend class Statement;

@@ -681,6 +681,14 @@ CREATE TABLE job_claims (
 ALTER TABLE children ADD COLUMN changed_xid bigint NOT NULL DEFAULT 0;
 CREATE INDEX children_by_change ON children(changed_xid);
 )sql",
+      // 6: each child's text version (issue 16; WordStatsRepository::ChildVersion), so a node's
+      // cached word index of a child notices text written on another node.
+      R"sql(
+CREATE TABLE word_child_versions (
+  child_id text COLLATE "C" PRIMARY KEY,
+  version bigint NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

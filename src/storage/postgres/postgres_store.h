@@ -19,6 +19,7 @@
 #include <string_view>
 #include <utility>
 
+#include "storage/message_bus.h"
 #include "storage/store.h"
 
 namespace kith::storage {
@@ -35,6 +36,10 @@ struct PostgresOptions {
 // StorageUnavailable (naming the URL without its password) if the database cannot be reached,
 // and StorageError if the schema is newer than this build, or older and not to be migrated.
 std::unique_ptr<Store> OpenPostgresStore(const PostgresOptions& options);
+
+// A MessageBus between the processes over the database at `url` (LISTEN/NOTIFY on `channel`, a
+// lower-case identifier), on connections of its own. Connects when first used.
+std::unique_ptr<MessageBus> OpenPostgresBus(const std::string& url, const std::string& channel);
 
 // The connection URI or string with any password replaced by "***", for messages and logs.
 std::string RedactDatabaseUrl(std::string_view url);

@@ -464,6 +464,21 @@ class SqliteWordStats final : public WordStatsRepository {
 
   void Clear() override { db_.Exec("DELETE FROM word_document_frequency"); }
 
+  int64_t ChildVersion(const std::string& child_id) override {
+    auto s = db_.Prepare("SELECT version FROM word_child_versions WHERE child_id=?");
+    s.Bind(1, child_id);
+    return s.Step() ? s.Int(0) : 0;
+  }
+
+  int64_t TouchChild(const std::string& child_id) override {
+    auto s = db_.Prepare(
+        "INSERT INTO word_child_versions(child_id, version) VALUES (?1, 1)"
+        " ON CONFLICT(child_id) DO UPDATE SET version = version + 1 RETURNING version");
+    s.Bind(1, child_id);
+    s.Step();
+    return s.Int(0);
+  }
+
  private:
   void Add(const std::string& term, int64_t by) {
     auto s = db_.Prepare(

@@ -706,6 +706,14 @@ CREATE TABLE job_claims (
 ALTER TABLE children ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX children_by_change ON children(change_seq);
 )sql",
+      // 18: each child's text version (issue 16; WordStatsRepository::ChildVersion), so a node's
+      // cached word index of a child notices text written on another node.
+      R"sql(
+CREATE TABLE word_child_versions (
+  child_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) STRICT;
+)sql",
   };
   return kMigrations;
 }

@@ -33,6 +33,7 @@ function StateTag({ job }: { job: ImportJob }) {
 }
 
 const STAGE_LABEL: Record<string, string> = {
+  wait: 'Waiting for an import on another server to finish',
   read: 'Reading the file and the index',
   link: 'Linking records with the children already known',
   write: 'Writing',
