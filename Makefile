@@ -30,7 +30,7 @@ test: build web
 
 # The failover test of issue 16 (tests/ha/run-ha-test): a three-member Patroni cluster, two
 # nodes under write load, the primary's PostgreSQL and Patroni killed. About 80 s. Not yet part
-# of `make test`: one run in four failed on a machine busy with a build (docs/BENCHMARKS.md).
+# of `make test`: one run in nine failed, on a machine busy with a build (docs/BENCHMARKS.md).
 ha-test: build
 	@tests/ha/run-ha-test $(BUILD_DIR)
 
