@@ -200,6 +200,43 @@ TEST_F(PostgresStoreTest, AConnectionLostDuringTheCommitIsOutcomeUnknownAndNotRu
   EXPECT_EQ(actions, std::vector<std::string>{"after"});
 }
 
+// A serialisation failure raised by COMMIT itself (here by a deferred trigger, once) is retried
+// like any other; the failed COMMIT has already ended the transaction, so no ROLLBACK follows it
+// (PostgreSQL would answer it with the warning "there is no transaction in progress", which
+// libpq prints on standard error: seen in the nodes' output during `make ha-test`).
+TEST_F(PostgresStoreTest, ASerialisationFailureAtCommitIsRetriedWithoutAStrayRollback) {
+  Store& store = Open();
+  const std::string admin = testing::AdminConnection() + " dbname=" + db_;
+  ASSERT_EQ(Try(admin, "CREATE SEQUENCE kith.commit_failures"), "");
+  ASSERT_EQ(Try(admin,
+                "CREATE FUNCTION kith.fail_first_commit() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS "
+                "$$ BEGIN IF nextval('kith.commit_failures') = 1 THEN RAISE EXCEPTION 'conflict at commit' USING "
+                "ERRCODE = '40001'; END IF; RETURN NULL; END $$"),
+            "");
+  ASSERT_EQ(Try(admin,
+                "CREATE CONSTRAINT TRIGGER fail_first_commit AFTER INSERT ON kith.audit_log "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.action = 'fails.at.commit') "
+                "EXECUTE FUNCTION kith.fail_first_commit()"),
+            "");
+  int calls = 0;
+  ::testing::internal::CaptureStderr();
+  store.Write([&](Repositories& r) {
+    ++calls;
+    AppendAudit(r, "fails.at.commit");
+    return true;
+  });
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(calls, 2) << "the serialisation failure at commit is retried once";
+  EXPECT_EQ(output.find("no transaction in progress"), std::string::npos) << output;
+  int stored = 0;
+  for (const auto& head : store.ReadValue([](Repositories& r) { return r.Audit().Heads(); })) {
+    for (const auto& rec : store.ReadValue([&](Repositories& r) { return r.Audit().Range(head.chain, 0, 100); })) {
+      stored += rec.action == "fails.at.commit";
+    }
+  }
+  EXPECT_EQ(stored, 1);
+}
+
 TEST_F(PostgresStoreTest, VersionsComeFromTheDatabaseSoEveryStoreSeesEveryWrite) {
   Store& one = Open();
   auto other = OpenPostgresStore({.url = testing::AppUrl(db_), .connections = 1, .apply_migrations = false});

@@ -339,7 +339,9 @@ void Worker::RunWrite(Job& job) {
       return;
     } catch (const PgError& e) {
       undo_head();
-      Rollback();
+      // A failed COMMIT has ended the transaction already (PostgreSQL rolled it back); a ROLLBACK
+      // now would only draw the warning "there is no transaction in progress".
+      if (!committing) Rollback();
       if (!e.retryable()) throw;
       if (attempt >= attempts) {
         throw StorageConflict("the change kept conflicting with others' (" + std::to_string(attempts) +
@@ -361,7 +363,7 @@ void Worker::RunWrite(Job& job) {
       if (++lost > 1) throw;
     } catch (...) {
       undo_head();
-      Rollback();
+      if (!committing) Rollback();
       throw;
     }
   }
