@@ -255,6 +255,25 @@ TEST_F(PostgresStoreTest, VersionsComeFromTheDatabaseSoEveryStoreSeesEveryWrite)
   EXPECT_GT(other->RecordsVersion(), records);
 }
 
+// A store that only reads writes nothing, not even on connecting: `kith audit verify` and the
+// other read-only commands work where writes are refused (here every transaction is read only)
+// and are never held up by commits waiting for a synchronous standby during a failover.
+TEST_F(PostgresStoreTest, AStoreThatOnlyReadsWritesNothing) {
+  Store& writer = Open();
+  writer.Write([](Repositories& r) {
+    EXPECT_TRUE(r.Authorities().Insert({"la1", "E1", "Northbrook", false}));
+    AppendAudit(r, "authority.create");
+    return true;
+  });
+  auto reader = OpenPostgresStore({.url = testing::AppUrl(db_) + " options='-c default_transaction_read_only=on'",
+                                   .connections = 2,
+                                   .apply_migrations = false});
+  EXPECT_EQ(reader->ReadValue([](Repositories& r) { return r.Authorities().List().size(); }), 1u);
+  EXPECT_EQ(reader->IdentityVersion(), writer.IdentityVersion());
+  EXPECT_EQ(reader->RecordsVersion(), writer.RecordsVersion());
+  EXPECT_FALSE(reader->ReadValue([](Repositories& r) { return r.Audit().Heads(); }).empty());
+}
+
 TEST_F(PostgresStoreTest, EachConnectionAppendsToAChainOfItsOwn) {
   Store& store = Open();  // two connections
   auto other = OpenPostgresStore({.url = testing::AppUrl(db_), .connections = 1, .apply_migrations = false});

@@ -240,7 +240,6 @@ void Worker::Connect() {
   } else {
     state_.head_hash = std::string(domain::kGenesisHash);
   }
-  connection->Prepare("INSERT INTO store_versions(chain) VALUES ($1) ON CONFLICT DO NOTHING").Bind(chain).Run();
   repos_ = postgres::MakeRepositories(*connection, state_);
   connection_ = std::move(connection);
 }
@@ -325,7 +324,14 @@ void Worker::RunWrite(Job& job) {
         return;
       }
       if (state_.identity_changed || state_.records_changed) {
-        connection_->Prepare("UPDATE store_versions SET identity=identity+$1, records=records+$2 WHERE chain=$3")
+        // The chain's row is made by its first change, not on connecting: a connection that only
+        // reads (`kith audit verify` among them) writes nothing, so it is never held up by commits
+        // waiting for a synchronous standby.
+        connection_
+            ->Prepare(
+                "INSERT INTO store_versions AS v(chain, identity, records) VALUES ($3, $1, $2)"
+                " ON CONFLICT (chain) DO UPDATE SET identity=v.identity+excluded.identity,"
+                " records=v.records+excluded.records")
             .Bind(static_cast<int64_t>(state_.identity_changed ? 1 : 0))
             .Bind(static_cast<int64_t>(state_.records_changed ? 1 : 0))
             .Bind(state_.chain)
