@@ -360,7 +360,7 @@ TEST(SafeguardingVocabularyTest, AnotherChildsBurnAndBruiseDoNotPushThemOutOfThi
   // The down-weighting still applies to every other word: Leo's words shared by other children
   // fall behind the same words used by Leo alone.
   for (size_t i = 0; i < 10; ++i) corpus.Apply(others[i].Add("snacks" + std::to_string(i), "Snacks at nursery."));
-  const auto top = leo.Top(corpus, options);
+  const auto top = leo.Top(corpus, All());
   ASSERT_TRUE(Find(top, "quickli") && Find(top, "snack"));
   EXPECT_GT(Find(top, "quickli")->weight, Find(top, "snack")->weight);
 }
