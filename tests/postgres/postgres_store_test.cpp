@@ -200,6 +200,43 @@ TEST_F(PostgresStoreTest, AConnectionLostDuringTheCommitIsOutcomeUnknownAndNotRu
   EXPECT_EQ(actions, std::vector<std::string>{"after"});
 }
 
+// A serialisation failure raised by COMMIT itself (here by a deferred trigger, once) is retried
+// like any other; the failed COMMIT has already ended the transaction, so no ROLLBACK follows it
+// (PostgreSQL would answer it with the warning "there is no transaction in progress", which
+// libpq prints on standard error: seen in the nodes' output during `make ha-test`).
+TEST_F(PostgresStoreTest, ASerialisationFailureAtCommitIsRetriedWithoutAStrayRollback) {
+  Store& store = Open();
+  const std::string admin = testing::AdminConnection() + " dbname=" + db_;
+  ASSERT_EQ(Try(admin, "CREATE SEQUENCE kith.commit_failures"), "");
+  ASSERT_EQ(Try(admin,
+                "CREATE FUNCTION kith.fail_first_commit() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS "
+                "$$ BEGIN IF nextval('kith.commit_failures') = 1 THEN RAISE EXCEPTION 'conflict at commit' USING "
+                "ERRCODE = '40001'; END IF; RETURN NULL; END $$"),
+            "");
+  ASSERT_EQ(Try(admin,
+                "CREATE CONSTRAINT TRIGGER fail_first_commit AFTER INSERT ON kith.audit_log "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.action = 'fails.at.commit') "
+                "EXECUTE FUNCTION kith.fail_first_commit()"),
+            "");
+  int calls = 0;
+  ::testing::internal::CaptureStderr();
+  store.Write([&](Repositories& r) {
+    ++calls;
+    AppendAudit(r, "fails.at.commit");
+    return true;
+  });
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(calls, 2) << "the serialisation failure at commit is retried once";
+  EXPECT_EQ(output.find("no transaction in progress"), std::string::npos) << output;
+  int stored = 0;
+  for (const auto& head : store.ReadValue([](Repositories& r) { return r.Audit().Heads(); })) {
+    for (const auto& rec : store.ReadValue([&](Repositories& r) { return r.Audit().Range(head.chain, 0, 100); })) {
+      stored += rec.action == "fails.at.commit";
+    }
+  }
+  EXPECT_EQ(stored, 1);
+}
+
 TEST_F(PostgresStoreTest, VersionsComeFromTheDatabaseSoEveryStoreSeesEveryWrite) {
   Store& one = Open();
   auto other = OpenPostgresStore({.url = testing::AppUrl(db_), .connections = 1, .apply_migrations = false});
@@ -216,6 +253,25 @@ TEST_F(PostgresStoreTest, VersionsComeFromTheDatabaseSoEveryStoreSeesEveryWrite)
     return true;
   });
   EXPECT_GT(other->RecordsVersion(), records);
+}
+
+// A store that only reads writes nothing, not even on connecting: `kith audit verify` and the
+// other read-only commands work where writes are refused (here every transaction is read only)
+// and are never held up by commits waiting for a synchronous standby during a failover.
+TEST_F(PostgresStoreTest, AStoreThatOnlyReadsWritesNothing) {
+  Store& writer = Open();
+  writer.Write([](Repositories& r) {
+    EXPECT_TRUE(r.Authorities().Insert({"la1", "E1", "Northbrook", false}));
+    AppendAudit(r, "authority.create");
+    return true;
+  });
+  auto reader = OpenPostgresStore({.url = testing::AppUrl(db_) + " options='-c default_transaction_read_only=on'",
+                                   .connections = 2,
+                                   .apply_migrations = false});
+  EXPECT_EQ(reader->ReadValue([](Repositories& r) { return r.Authorities().List().size(); }), 1u);
+  EXPECT_EQ(reader->IdentityVersion(), writer.IdentityVersion());
+  EXPECT_EQ(reader->RecordsVersion(), writer.RecordsVersion());
+  EXPECT_FALSE(reader->ReadValue([](Repositories& r) { return r.Audit().Heads(); }).empty());
 }
 
 TEST_F(PostgresStoreTest, EachConnectionAppendsToAChainOfItsOwn) {

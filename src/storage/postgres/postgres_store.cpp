@@ -240,7 +240,6 @@ void Worker::Connect() {
   } else {
     state_.head_hash = std::string(domain::kGenesisHash);
   }
-  connection->Prepare("INSERT INTO store_versions(chain) VALUES ($1) ON CONFLICT DO NOTHING").Bind(chain).Run();
   repos_ = postgres::MakeRepositories(*connection, state_);
   connection_ = std::move(connection);
 }
@@ -325,7 +324,14 @@ void Worker::RunWrite(Job& job) {
         return;
       }
       if (state_.identity_changed || state_.records_changed) {
-        connection_->Prepare("UPDATE store_versions SET identity=identity+$1, records=records+$2 WHERE chain=$3")
+        // The chain's row is made by its first change, not on connecting: a connection that only
+        // reads (`kith audit verify` among them) writes nothing, so it is never held up by commits
+        // waiting for a synchronous standby.
+        connection_
+            ->Prepare(
+                "INSERT INTO store_versions AS v(chain, identity, records) VALUES ($3, $1, $2)"
+                " ON CONFLICT (chain) DO UPDATE SET identity=v.identity+excluded.identity,"
+                " records=v.records+excluded.records")
             .Bind(static_cast<int64_t>(state_.identity_changed ? 1 : 0))
             .Bind(static_cast<int64_t>(state_.records_changed ? 1 : 0))
             .Bind(state_.chain)
@@ -339,7 +345,9 @@ void Worker::RunWrite(Job& job) {
       return;
     } catch (const PgError& e) {
       undo_head();
-      Rollback();
+      // A failed COMMIT has ended the transaction already (PostgreSQL rolled it back); a ROLLBACK
+      // now would only draw the warning "there is no transaction in progress".
+      if (!committing) Rollback();
       if (!e.retryable()) throw;
       if (attempt >= attempts) {
         throw StorageConflict("the change kept conflicting with others' (" + std::to_string(attempts) +
@@ -361,7 +369,7 @@ void Worker::RunWrite(Job& job) {
       if (++lost > 1) throw;
     } catch (...) {
       undo_head();
-      Rollback();
+      if (!committing) Rollback();
       throw;
     }
   }

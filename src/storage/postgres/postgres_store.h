@@ -6,7 +6,7 @@
 // server fiber never blocks its thread on the network. Writes run at SERIALIZABLE isolation and
 // are retried after a serialisation failure or deadlock (storage/store.h, "Bounded retry");
 // reads run at REPEATABLE READ, read only. Every connection owns an audit chain while it lives
-// (docs/adr/0014-audit-chains-per-writer.md) and a row of kith.store_versions, which its writes move when they change
+// (docs/adr/0014-audit-chains-per-writer.md) and a row of kith.store_versions, made and moved by its writes when they change
 // identities or records, so that IdentityVersion and RecordsVersion (the sums over the rows)
 // move for every node's writes. A lost connection is replaced on next use; a multi-host URL with
 // target_session_attrs=read-write finds the new primary after a failover.
