@@ -21,6 +21,7 @@
 #
 # Prints requests/s, p50 and p99 for each, the ratios to SQLite, and the load average before and
 # after each wrk run (the machine's other work inflates every figure; the ratios are the measure).
+# The servers' own logs (level warn) are kept in $LOGS (default /tmp/kith-cluster-bench-logs).
 # Needs root or the postgres user (initdb), wrk, node, and a built `kith` (make build).
 set -euo pipefail
 build=${1:-build}
@@ -43,9 +44,11 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 work=$(mktemp -d /tmp/kcb.XXXXXX)  # short: the PostgreSQL socket path must stay under 90 bytes
 chmod 755 "$work"
 pids=()
+logs=${LOGS:-/tmp/kith-cluster-bench-logs}  # the servers' logs (level warn) are kept here
 cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$logs" && mkdir -p "$logs" && cp "$work"/*.log "$logs"/ 2>/dev/null || true
   "$root/scripts/test-postgres" stop "$work/pg" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
