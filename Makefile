@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 KITH_PORT ?= 8080
 KITH_DATA ?= ./var
 
-.PHONY: deps configure build run test ha-test bench clean web
+.PHONY: deps configure build run test ha-test bench cluster-bench search-db-compare clean web
 
 deps:
 	@scripts/install-deps
@@ -36,6 +36,18 @@ ha-test: build
 
 bench: build
 	@bench/http_bench.sh $(BUILD_DIR)
+
+# Issue 16, section 4 (docs/BENCHMARKS.md, "PostgreSQL against SQLite"): audited reads and writes
+# on SQLite, PostgreSQL with one node and with two, side by side, and the time from a change on
+# one node to search on the other. Starts its own PostgreSQL 15 cluster. About 3 minutes; not in
+# `make test`. Run it through /work/bin/kslot on the shared machine.
+cluster-bench: build
+	@bench/cluster_bench.sh $(BUILD_DIR)
+
+# The search index built from PostgreSQL against the same from SQLite (CHILDREN, default 1M).
+CHILDREN ?= 1000000
+search-db-compare: build
+	@bench/search_db_compare.sh $(CHILDREN) $(BUILD_DIR)
 
 clean:
 	@rm -rf $(BUILD_DIR) web/dist
