@@ -29,8 +29,8 @@ test: build web
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # The failover test of issue 16 (tests/ha/run-ha-test): a three-member Patroni cluster, two
-# nodes under write load, the primary's PostgreSQL and Patroni killed. About 80 s. Not yet part
-# of `make test`: one run in nine failed, on a machine busy with a build (docs/BENCHMARKS.md).
+# nodes under write load, the primary's PostgreSQL and Patroni killed. About 80 s. `make test`
+# runs it too (CTest's ha_failover); this target runs it alone.
 ha-test: build
 	@tests/ha/run-ha-test $(BUILD_DIR)
 

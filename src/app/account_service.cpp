@@ -897,7 +897,10 @@ std::string TeamChangeText(const storage::FeedItem& i, Names& names) {
 }  // namespace
 
 Result<std::vector<FeedItemView>> AccountService::Feed(const Principal& p, int limit) {
-  if (!domain::WorksWithChildren(p.user.role)) return Error::Forbidden("Only practitioners have a news feed.");
+  if (!domain::WorksWithChildren(p.user.role)) {
+    AuditAlone(ctx_, p, "feed.read", "", AuditOutcome::kDenied, "not a practitioner", "");
+    return Error::Forbidden("Only practitioners have a news feed.");
+  }
   auto out = ctx_.store.ReadValue([&](Repositories& r) {
     Names names(r);
     std::vector<FeedItemView> items;
@@ -920,7 +923,10 @@ Result<std::vector<FeedItemView>> AccountService::Feed(const Principal& p, int l
 }
 
 Result<std::vector<AlertView>> AccountService::Alerts(const Principal& p, int limit) {
-  if (p.user.role == domain::Role::kFamily) return Error::Forbidden("Alerts are for staff.");
+  if (p.user.role == domain::Role::kFamily) {
+    AuditAlone(ctx_, p, "alerts.read", "", AuditOutcome::kDenied, "family account", "");
+    return Error::Forbidden("Alerts are for staff.");
+  }
   auto out = ctx_.store.ReadValue([&](Repositories& r) {
     Names names(r);
     std::vector<AlertView> alerts;
@@ -936,7 +942,11 @@ Result<std::vector<AlertView>> AccountService::Alerts(const Principal& p, int li
 }
 
 Status AccountService::MarkAlertRead(const Principal& p, const std::string& alert_id) {
-  if (p.user.role == domain::Role::kFamily) return Error::Forbidden("Alerts are for staff.");
+  if (p.user.role == domain::Role::kFamily) {
+    AuditAlone(ctx_, p, "alert.read", "", AuditOutcome::kDenied, "family account",
+               nlohmann::json{{"alert", alert_id}}.dump());
+    return Error::Forbidden("Alerts are for staff.");
+  }
   Status outcome = Ok{};
   const TimePoint now = ctx_.clock.Now();
   ctx_.store.Write([&](Repositories& r) {
@@ -948,7 +958,12 @@ Status AccountService::MarkAlertRead(const Principal& p, const std::string& aler
     r.Audit().Append(a);
     return true;
   });
-  if (!outcome) return Error::NotFound("There is no such alert.");
+  if (!outcome) {
+    // Another's alert, or none: the same answer, and the attempt recorded.
+    AuditAlone(ctx_, p, "alert.read", "", AuditOutcome::kFailed, "no such alert of theirs",
+               nlohmann::json{{"alert", alert_id}}.dump());
+    return Error::NotFound("There is no such alert.");
+  }
   return outcome;
 }
 

@@ -428,7 +428,8 @@ Result<std::vector<domain::LocalAuthority>> AdminService::ListAuthorities(const 
 
 Result<domain::LocalAuthority> AdminService::CreateAuthority(const Principal& p, domain::LocalAuthority la) {
   if (p.user.role != domain::Role::kNationalAdmin || !p.user.active) {
-    return Error::Forbidden("Only national administrators can add local authorities.");
+    return Refuse(p, "authority.create", "", "not a national administrator",
+                  "Only national administrators can add local authorities.");
   }
   if (auto s = CheckField("name", la.name, 200, true); !s) return s.error();
   if (auto s = CheckField("code", la.code, 20, true); !s) return s.error();

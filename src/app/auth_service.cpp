@@ -184,7 +184,10 @@ Result<SignInResult> AuthService::SignIn(const std::string& username, const std:
 }
 
 Result<Principal> AuthService::VerifySecondFactor(const Principal& p, const std::string& code) {
-  if (p.state != SessionState::kNeedsSecondFactor) return Error::Conflict("No second-factor code is due.");
+  if (p.state != SessionState::kNeedsSecondFactor) {
+    AuditDenied(&p.user, "session.second_factor", "no code is due", p.client, "");
+    return Error::Conflict("No second-factor code is due.");
+  }
   const TimePoint now = ctx_.clock.Now();
   if (p.user.locked_until && *p.user.locked_until > now) return Locked(Until(now, *p.user.locked_until));
   // A code is accepted once: its time step must be newer than the last one accepted.
@@ -305,16 +308,23 @@ Result<Enrolment> AuthService::BeginEnrolment(const Principal& p, const std::opt
   session.pending_totp_secret = e.secret;
   ctx_.store.Write([&](Repositories& r) {
     r.Sessions().Update(session);
+    auto a = AuditFor(p, "totp.enrol.start", now);
+    a.why = "new secret issued; not in use until confirmed";
+    r.Audit().Append(a);
     return true;
   });
   return e;
 }
 
 Result<Principal> AuthService::ConfirmEnrolment(const Principal& p, const std::string& code) {
-  if (p.session.pending_totp_secret.empty()) return Error::Conflict("Start the enrolment first.");
+  if (p.session.pending_totp_secret.empty()) {
+    AuditDenied(&p.user, "totp.enrol", "no enrolment started", p.client, "");
+    return Error::Conflict("Start the enrolment first.");
+  }
   const TimePoint now = ctx_.clock.Now();
   const auto step = Totp::Match(p.session.pending_totp_secret, code, now);
   if (!step) {
+    AuditDenied(&p.user, "totp.enrol", "wrong confirmation code", p.client, "");
     return Error::Invalid("code", "That code does not match. Check that you scanned the newest QR code.");
   }
   Principal done = p;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "storage/store.h"
 
 namespace kith::app {
 namespace {
@@ -15,8 +16,8 @@ bool IsRetryLater(int status) {
   return status == 408 || status == 423 || status == 425 || status == 429 || status == 503;
 }
 
-IdempotencyService::IdempotencyService(Context& ctx)
-    : ctx_(ctx), writer_([this](std::stop_token stop) { StoreResponses(stop); }) {}
+IdempotencyService::IdempotencyService(Context& ctx, std::chrono::milliseconds retry_pause)
+    : ctx_(ctx), retry_pause_(retry_pause), writer_([this](std::stop_token stop) { StoreResponses(stop); }) {}
 
 IdempotencyService::~IdempotencyService() {
   writer_.request_stop();
@@ -115,21 +116,7 @@ void IdempotencyService::StoreResponses(std::stop_token stop) {
       batch.swap(queue_);
       writing_ = true;
     }
-    bool stored = false;
-    try {
-      ctx_.store.Write([&](storage::Repositories& r) {
-        for (const auto& p : batch) {
-          // kNotFound only if the key was swept meanwhile (a request that ran for a day): nothing to store.
-          (void)r.Idempotency().Complete(p.request.scope, p.request.key, p.response->status, p.response->content_type,
-                                         p.response->body);
-        }
-        return true;
-      });
-      stored = true;
-    } catch (const std::exception& e) {
-      // The keys stay "in progress": a retry is told its response was lost, never run twice.
-      log::Error("idempotency.store_failed", {{"responses", batch.size()}, {"reason", e.what()}});
-    }
+    const bool stored = StoreBatch(batch, stop);
     {
       std::lock_guard lock(mutex_);
       for (const auto& p : batch) {
@@ -143,6 +130,40 @@ void IdempotencyService::StoreResponses(std::stop_token stop) {
     }
     stored_.notify_all();
     batch.clear();
+  }
+}
+
+bool IdempotencyService::StoreBatch(const std::vector<Pending>& batch, std::stop_token stop) {
+  for (int attempt = 1;; ++attempt) {
+    std::string reason;
+    try {
+      ctx_.store.Write([&](storage::Repositories& r) {
+        for (const auto& p : batch) {
+          // kNotFound only if the key was swept meanwhile (a request that ran for a day): nothing to store.
+          (void)r.Idempotency().Complete(p.request.scope, p.request.key, p.response->status, p.response->content_type,
+                                         p.response->body);
+        }
+        return true;
+      });
+      if (attempt > 1) log::Info("idempotency.stored_late", {{"responses", batch.size()}, {"attempts", attempt}});
+      return true;
+    } catch (const storage::StorageUnavailable& e) {  // e.g. a failover under way
+      reason = e.what();
+    } catch (const storage::StorageConflict& e) {
+      reason = e.what();
+    } catch (const std::exception& e) {
+      reason = e.what();
+      attempt = kResponseStoreAttempts;  // not a passing fault: trying again would not help
+    }
+    if (attempt >= kResponseStoreAttempts || stop.stop_requested()) {
+      // The keys stay "in progress": a retry is told its response was lost, never run twice.
+      log::Error("idempotency.store_failed", {{"responses", batch.size()}, {"attempts", attempt}, {"reason", reason}});
+      return false;
+    }
+    if (attempt == 1) log::Warn("idempotency.store_retrying", {{"responses", batch.size()}, {"reason", reason}});
+    // Wait before the next attempt; a stop cuts the wait short, and one last attempt follows.
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, stop, retry_pause_, [] { return false; });
   }
 }
 

@@ -14,8 +14,12 @@
 //
 // Storing a response does not hold up the request: Finish keeps the response in memory, where
 // Start replays it from at once, and a background thread writes it (many responses per write).
-// A crash before that write leaves the key "in progress" — a lost response, which is exactly
-// what the client is then told. So a keyed request waits for one commit, as an unkeyed one does.
+// When the database cannot take that write for a while (a failover, a lost connection), the
+// thread tries again every `retry_pause`, up to kResponseStoreAttempts times, so a response
+// acknowledged just before a failover is still stored for retries on other nodes. A crash
+// before that write, or a failure that outlasts the attempts, leaves the key "in progress" — a
+// lost response, which is exactly what the client is then told. So a keyed request waits for
+// one commit, as an unkeyed one does.
 #pragma once
 
 #include <chrono>
@@ -38,6 +42,9 @@ inline constexpr std::chrono::hours kIdempotencyKeyLifetime{24};
 // How long after its change a key recorded by another process without a response is taken to be
 // still running there (its response on the way), rather than lost.
 inline constexpr std::chrono::seconds kIdempotencyRunGrace{30};
+// How many times the background thread tries to store a batch of responses (with the default
+// pause, about two minutes: longer than a failover) before it counts them lost.
+inline constexpr int kResponseStoreAttempts = 120;
 
 struct KeyedRequest {
   std::string scope;        // whose key ("user:<id>")
@@ -68,8 +75,9 @@ struct KeyCheck {
 
 class IdempotencyService {
  public:
-  // Starts the thread that stores responses.
-  explicit IdempotencyService(Context& ctx);
+  // Starts the thread that stores responses; `retry_pause` is its wait between attempts when
+  // the database is unavailable.
+  explicit IdempotencyService(Context& ctx, std::chrono::milliseconds retry_pause = std::chrono::seconds(1));
   // Stores the responses still queued, then stops the thread.
   ~IdempotencyService();
 
@@ -105,11 +113,15 @@ class IdempotencyService {
     std::shared_ptr<const StoredResponse> response;
   };
   void StoreResponses(std::stop_token stop);
+  // Writes the batch's responses, trying again after a passing failure; false if they could not
+  // be stored (then the caller counts them lost).
+  bool StoreBatch(const std::vector<Pending>& batch, std::stop_token stop);
   void Leave(const std::string& id);
   // Leaves the in-flight set, and remembers that the key's response is lost. Caller holds mutex_.
   void LeaveLost(const std::string& id);
 
   Context& ctx_;
+  const std::chrono::milliseconds retry_pause_;
   std::mutex mutex_;
   std::condition_variable_any wake_;                     // a response is queued, or stop
   std::condition_variable stored_;                       // the queue was written

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+
 #include "app/test_fixture.h"
 #include "storage/idempotent_store.h"
 
@@ -123,6 +128,82 @@ TEST_F(IdempotencyServiceTest, AnotherNodesResponseIsReplayedOnceItIsStored) {
   EXPECT_EQ(replayed.verdict, KeyVerdict::kReplay);
   ASSERT_TRUE(replayed.response);
   EXPECT_EQ(replayed.response->body, "{\"id\":\"ag-new\"}");
+}
+
+// A database that refuses the next `refuse` writes, as one does while its primary fails over.
+class Outage final : public storage::Store {
+ public:
+  explicit Outage(storage::Store& inner) : inner_(inner) {}
+  void Read(const std::function<void(storage::Repositories&)>& fn) override { inner_.Read(fn); }
+  void Write(const std::function<bool(storage::Repositories&)>& fn) override {
+    if (refuse > 0) {
+      --refuse;
+      throw storage::StorageUnavailable("the database is failing over");
+    }
+    inner_.Write(fn);
+  }
+  storage::StoreStats Stats() const override { return inner_.Stats(); }
+  uint64_t IdentityVersion() const override { return inner_.IdentityVersion(); }
+  uint64_t RecordsVersion() const override { return inner_.RecordsVersion(); }
+
+  std::atomic<int> refuse = 0;
+
+ private:
+  storage::Store& inner_;
+};
+
+class IdempotencyOutageTest : public IdempotencyServiceTest {
+ protected:
+  // A node whose change (with its key) was made just before the database became unavailable,
+  // and whose response it then stores in the background.
+  void RunBeforeAnOutage(int refusals) {
+    ASSERT_EQ(node_->Start(Request("k1")).verdict, KeyVerdict::kRun);
+    {
+      storage::IdempotencyClaim claim(node_->NewRecord(Request("k1")));
+      store_->Write([](storage::Repositories& r) {
+        EXPECT_TRUE(r.Agencies().Insert({"ag-new", "la1", "ag-new", domain::AgencyKind::kSchool, "", "", ""}));
+        return true;
+      });
+      ASSERT_TRUE(claim.recorded());
+    }
+    outage_->refuse = refusals;
+    node_->Finish(Request("k1"), /*recorded=*/true, StoredResponse{201, "application/json", "{\"id\":\"ag-new\"}"});
+    node_->Flush();
+  }
+
+  void SetUp() override {
+    IdempotencyServiceTest::SetUp();
+    outage_ = std::make_unique<Outage>(*store_);
+    node_ctx_ = std::make_unique<Context>(Context{*outage_, clock_, random_, hasher_, Policy{}});
+    node_ = std::make_unique<IdempotencyService>(*node_ctx_, std::chrono::milliseconds(1));
+  }
+  void TearDown() override {
+    node_.reset();
+    node_ctx_.reset();
+    outage_.reset();
+    IdempotencyServiceTest::TearDown();
+  }
+
+  std::unique_ptr<Outage> outage_;
+  std::unique_ptr<Context> node_ctx_;
+  std::unique_ptr<IdempotencyService> node_;
+};
+
+TEST_F(IdempotencyOutageTest, AResponseIsStoredOnceTheDatabaseIsBack) {
+  RunBeforeAnOutage(5);
+  EXPECT_EQ(outage_->refuse, 0) << "every refused attempt was followed by another";
+  auto replayed = keys_->Start(Request("k1"));  // another node, reading the database
+  EXPECT_EQ(replayed.verdict, KeyVerdict::kReplay);
+  ASSERT_TRUE(replayed.response);
+  EXPECT_EQ(replayed.response->body, "{\"id\":\"ag-new\"}");
+}
+
+TEST_F(IdempotencyOutageTest, AResponseThatCannotBeStoredIsLostAndNeverRunAgain) {
+  RunBeforeAnOutage(kResponseStoreAttempts);
+  EXPECT_EQ(outage_->refuse, 0);
+  EXPECT_EQ(node_->Start(Request("k1")).verdict, KeyVerdict::kResponseLost);
+  clock_.Advance(kIdempotencyRunGrace);
+  EXPECT_EQ(keys_->Start(Request("k1")).verdict, KeyVerdict::kResponseLost);
 }
 
 TEST_F(IdempotencyServiceTest, AFailureAfterTheChangeIsALostResponseAtOnceOnItsOwnNode) {

@@ -84,10 +84,12 @@ Status ImportJobs::Allow(const Principal& p, const char* action, const std::stri
                           "); ask your authority administrator.");
 }
 
-void ImportJobs::Audit(const Principal& p, const char* action, const std::string& target, const std::string& detail) {
+void ImportJobs::Audit(const Principal& p, const char* action, const std::string& target, const std::string& detail,
+                       AuditOutcome outcome, std::string_view why) {
   auto a = AuditFor(p, action, ctx_.clock.Now());
   a.target_id = target;
-  a.why = "index steward of the authority";
+  a.outcome = outcome;
+  a.why = std::string(why);
   a.detail = detail;
   ctx_.store.Write([&](Repositories& r) {
     r.Audit().Append(a);
@@ -237,6 +239,16 @@ Result<ImportJob> ImportJobs::Append(const Principal& p, const std::string& id, 
 
 Result<ImportJob> ImportJobs::Get(const Principal& p, const std::string& id, std::chrono::seconds wait) {
   if (auto s = Allow(p, "index.import.read", id); !s) return s.error();
+  auto job = Wait(p, id, wait);
+  if (job) {
+    Audit(p, "index.import.read", id, nlohmann::json{{"state", ToString(job->state)}}.dump());
+  } else {
+    Audit(p, "index.import.read", id, "", AuditOutcome::kFailed, "no such import in the authority");
+  }
+  return job;
+}
+
+Result<ImportJob> ImportJobs::Wait(const Principal& p, const std::string& id, std::chrono::seconds wait) {
   // Only finished jobs are forgotten, so the entry stays while the wait is on.
   auto settled = [&] {  // under mutex_
     const Entry* entry = Find(p, id);
@@ -269,15 +281,18 @@ Result<ImportJob> ImportJobs::Get(const Principal& p, const std::string& id, std
 
 Result<std::vector<ImportJob>> ImportJobs::List(const Principal& p) {
   if (auto s = Allow(p, "index.import.list", ""); !s) return s.error();
-  std::vector<const Entry*> mine;
   std::vector<ImportJob> out;
-  std::lock_guard lock(mutex_);
-  Forget();
-  for (const auto& [id, entry] : jobs_) {
-    if (entry->job.authority_id == p.user.authority_id) mine.push_back(entry.get());
+  {
+    std::lock_guard lock(mutex_);
+    Forget();
+    std::vector<const Entry*> mine;
+    for (const auto& [id, entry] : jobs_) {
+      if (entry->job.authority_id == p.user.authority_id) mine.push_back(entry.get());
+    }
+    std::sort(mine.begin(), mine.end(), [](const Entry* a, const Entry* b) { return a->seq > b->seq; });
+    for (const Entry* entry : mine) out.push_back(entry->job);
   }
-  std::sort(mine.begin(), mine.end(), [](const Entry* a, const Entry* b) { return a->seq > b->seq; });
-  for (const Entry* entry : mine) out.push_back(entry->job);
+  Audit(p, "index.import.list", "", nlohmann::json{{"count", out.size()}}.dump());
   return out;
 }
 

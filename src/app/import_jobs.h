@@ -105,10 +105,12 @@ class ImportJobs {
 
   // The import as it is now, or — with `wait` — once it has finished or `wait` has passed,
   // whichever is first (long polling, so clients need not ask again and again). Errors:
-  // kForbidden, kNotFound (also another authority's).
+  // kForbidden, kNotFound (also another authority's). Every reading is audited
+  // (index.import.read: allowed, denied or failed).
   Result<ImportJob> Get(const Principal& p, const std::string& id, std::chrono::seconds wait = std::chrono::seconds(0));
 
-  // The imports of the caller's authority that the server remembers, newest first.
+  // The imports of the caller's authority that the server remembers, newest first (audited:
+  // index.import.list).
   Result<std::vector<ImportJob>> List(const Principal& p);
 
   // Blocks until no import is waiting or running.
@@ -124,7 +126,12 @@ class ImportJobs {
 
   // kForbidden (audited) unless `p` may import for its authority.
   Status Allow(const Principal& p, const char* action, const std::string& target);
-  void Audit(const Principal& p, const char* action, const std::string& target, const std::string& detail);
+  // Records an index steward's action (allowed unless said otherwise).
+  void Audit(const Principal& p, const char* action, const std::string& target, const std::string& detail,
+             domain::AuditOutcome outcome = domain::AuditOutcome::kAllowed,
+             std::string_view why = "index steward of the authority");
+  // Get's wait: the job once settled (finished or waiting for parts) or when `wait` is over.
+  Result<ImportJob> Wait(const Principal& p, const std::string& id, std::chrono::seconds wait);
   Entry* Find(const Principal& p, const std::string& id);  // under mutex_
   void Enqueue(Entry& entry);                              // under mutex_
   void Forget();                                           // under mutex_: abandoned and old jobs

@@ -188,9 +188,9 @@ Result<ReviewView> ReviewService::Decide(const Principal& p, const std::string& 
     return true;
   });
   if (!outcome) {
-    if (outcome.error().code == ErrorCode::kNotFound) {
-      Audit(ctx_, p, "index.review.decide", review_id, AuditOutcome::kDenied, "no such review");
-    }
+    const bool missing = outcome.error().code == ErrorCode::kNotFound;
+    Audit(ctx_, p, "index.review.decide", review_id, missing ? AuditOutcome::kDenied : AuditOutcome::kFailed,
+          missing ? std::string_view("no such review") : std::string_view(outcome.error().message));
     return outcome.error();
   }
   if (observer_ && stored) observer_->ChildStored(*stored);

@@ -131,6 +131,7 @@ constexpr std::array kActions{
     AuditAction{"team.lead_change", "Changed the lead professional", K::kChange},
     AuditAction{"team.leave", "Left the child's team", K::kChange},
     AuditAction{"totp.enrol", "Enrolled a second factor", K::kSignIn},
+    AuditAction{"totp.enrol.start", "Started enrolling a second factor", K::kSignIn},
     AuditAction{"user.create", "Added a user", K::kAdministration},
     AuditAction{"user.home", "Recorded where a user lives (for the misuse report)", K::kAdministration},
     AuditAction{"user.list", "Listed users", K::kAdministration},

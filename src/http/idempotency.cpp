@@ -6,6 +6,7 @@
 #include "http/handlers.h"
 #include "http/problem.h"
 #include "storage/idempotent_store.h"
+#include "storage/store.h"
 
 namespace kith::http {
 namespace {
@@ -114,20 +115,36 @@ Response IdempotencyStep::Answer(const Request& request, const std::string& head
       break;
   }
 
-  bool recorded;
+  bool recorded = false;
   std::optional<Response> response;
   try {
     storage::IdempotencyClaim claim(keys_.NewRecord(keyed));
-    response = next();
+    try {
+      response = next();
+    } catch (...) {
+      recorded = claim.recorded();
+      throw;
+    }
     recorded = claim.recorded();
   } catch (const storage::IdempotencyKeyTaken&) {
     // Another request with the key (on another node) recorded it first; this one's change was
     // undone. Its retry gets that request's response.
     keys_.Finish(keyed, false, std::nullopt);
     return InProgress(request);
-  } catch (...) {
+  } catch (const storage::StorageError& e) {
     // A change already written keeps its key "in progress": a retry is told its response was lost.
-    keys_.Finish(keyed, false, std::nullopt);
+    keys_.Finish(keyed, recorded, std::nullopt);
+    const bool unavailable = dynamic_cast<const storage::StorageUnavailable*>(&e) != nullptr ||
+                             dynamic_cast<const storage::StorageConflict*>(&e) != nullptr;
+    // The database failed after the request's change was made (reading for the answer, or a
+    // second write, as when the primary dies just after a commit): the answer must not say that
+    // nothing was changed. Its retry with the key is told the response was lost.
+    if (recorded && unavailable) {
+      throw storage::StorageOutcomeUnknown(std::string(e.what()) + " (after the request's change was made)");
+    }
+    throw;
+  } catch (...) {
+    keys_.Finish(keyed, recorded, std::nullopt);
     throw;
   }
   if (recorded && options_.after_durable_write) options_.after_durable_write(request);

@@ -23,15 +23,16 @@ bool IsApi(const std::string& path) { return path.rfind("/api/", 0) == 0; }
 
 // The database could not be reached, or a write kept conflicting with others: nothing of the
 // request was half-written (storage/store.h), and trying again shortly is the remedy. When the
-// connection was lost during the commit itself the change may have been made whole, and the
-// answer says so (`outcome_unknown`): a retry without the same key could make it twice.
+// connection was lost during the commit itself, or a keyed request's change was made before the
+// database failed (http/idempotency.cpp), the change may have been made whole, and the answer
+// says so (`outcome_unknown`): a retry without the same key could make it twice.
 Response Unavailable(const Request& request, const std::exception& e) {
   log::Error("request.unavailable", {{"request_id", request.request_id}, {"error", e.what()}, {"path", request.path}});
   Response response =
       dynamic_cast<const storage::StorageOutcomeUnknown*>(&e) != nullptr
           ? ProblemResponse(503, "outcome_unknown", "Service unavailable",
-                            "The connection to the database was lost while the change was being committed, so it "
-                            "may or may not have been made (whole, never by halves). Retry with the same "
+                            "The database became unavailable while the change was being committed or answered, so "
+                            "it may or may not have been made (whole, never by halves). Retry with the same "
                             "Idempotency-Key: the retry makes the change, or answers 409 response_lost if it was "
                             "made. Without a key, read the resource before trying again.",
                             request.request_id)
