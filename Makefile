@@ -40,7 +40,7 @@ bench: build
 # Issue 16, section 4 (docs/BENCHMARKS.md, "PostgreSQL against SQLite"): audited reads and writes
 # on SQLite, PostgreSQL with one node and with two, side by side, and the time from a change on
 # one node to search on the other. Starts its own PostgreSQL 15 cluster. About 3 minutes; not in
-# `make test`. Run it through /work/bin/kslot on the shared machine.
+# `make test`. Run it on an otherwise idle machine (its figures are throughput).
 cluster-bench: build
 	@bench/cluster_bench.sh $(BUILD_DIR)
 

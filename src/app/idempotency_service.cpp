@@ -136,6 +136,7 @@ void IdempotencyService::StoreResponses(std::stop_token stop) {
 bool IdempotencyService::StoreBatch(const std::vector<Pending>& batch, std::stop_token stop) {
   for (int attempt = 1;; ++attempt) {
     std::string reason;
+    bool passing = false;
     try {
       ctx_.store.Write([&](storage::Repositories& r) {
         for (const auto& p : batch) {
@@ -147,15 +148,11 @@ bool IdempotencyService::StoreBatch(const std::vector<Pending>& batch, std::stop
       });
       if (attempt > 1) log::Info("idempotency.stored_late", {{"responses", batch.size()}, {"attempts", attempt}});
       return true;
-    } catch (const storage::StorageUnavailable& e) {  // e.g. a failover under way
-      reason = e.what();
-    } catch (const storage::StorageConflict& e) {
-      reason = e.what();
     } catch (const std::exception& e) {
       reason = e.what();
-      attempt = kResponseStoreAttempts;  // not a passing fault: trying again would not help
+      passing = storage::IsPassing(e);  // e.g. a failover under way; anything else would fail again
     }
-    if (attempt >= kResponseStoreAttempts || stop.stop_requested()) {
+    if (!passing || attempt >= kResponseStoreAttempts || stop.stop_requested()) {
       // The keys stay "in progress": a retry is told its response was lost, never run twice.
       log::Error("idempotency.store_failed", {{"responses", batch.size()}, {"attempts", attempt}, {"reason", reason}});
       return false;

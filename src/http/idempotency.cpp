@@ -134,12 +134,10 @@ Response IdempotencyStep::Answer(const Request& request, const std::string& head
   } catch (const storage::StorageError& e) {
     // A change already written keeps its key "in progress": a retry is told its response was lost.
     keys_.Finish(keyed, recorded, std::nullopt);
-    const bool unavailable = dynamic_cast<const storage::StorageUnavailable*>(&e) != nullptr ||
-                             dynamic_cast<const storage::StorageConflict*>(&e) != nullptr;
     // The database failed after the request's change was made (reading for the answer, or a
     // second write, as when the primary dies just after a commit): the answer must not say that
     // nothing was changed. Its retry with the key is told the response was lost.
-    if (recorded && unavailable) {
+    if (recorded && storage::IsPassing(e)) {
       throw storage::StorageOutcomeUnknown(std::string(e.what()) + " (after the request's change was made)");
     }
     throw;

@@ -39,6 +39,7 @@
 // callback (it could wait for itself).
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <optional>
 #include <type_traits>
@@ -71,6 +72,12 @@ class StorageConflict : public StorageError {
  public:
   using StorageError::StorageError;
 };
+
+// True for the failures that pass by themselves (the database unreachable, as during a
+// failover, or a write that kept conflicting): trying again shortly is the remedy.
+inline bool IsPassing(const std::exception& e) {
+  return dynamic_cast<const StorageUnavailable*>(&e) != nullptr || dynamic_cast<const StorageConflict*>(&e) != nullptr;
+}
 
 struct StoreStats {
   int64_t write_batches = 0;        // commits (SQLite: one per group; PostgreSQL: one per Write)
