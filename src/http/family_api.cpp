@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "domain/account/uk_time.h"
 #include "http/early_help_api.h"
 #include "http/handlers.h"
 
@@ -307,7 +310,19 @@ std::string_view KindLabel(const app::FamilyEntryView& v) {
   return "";
 }
 
-// The printable copy of a family member's download: plain HTML, no script or inline style.
+// The printable copy of a family member's download reads as plain English: dates as "13 April
+// 2026" and times in UK local time saying GMT or BST, as the printable chronology does
+// (domain/account/uk_time.h), never UTC stamps or codes.
+using domain::LongDate;
+using domain::UkDateTimeText;
+
+// "in_progress" -> "in progress".
+std::string PlainStatus(domain::early_help::ActionStatus status) {
+  std::string text(domain::early_help::ToString(status));
+  std::replace(text.begin(), text.end(), '_', ' ');
+  return text;
+}
+
 // The early help assessments in the printable download, section by section in plain words.
 std::string EarlyHelpHtml(const std::vector<app::FamilyAssessmentView>& assessments) {
   namespace eh = domain::early_help;
@@ -315,7 +330,7 @@ std::string EarlyHelpHtml(const std::vector<app::FamilyAssessmentView>& assessme
   for (const auto& a : assessments) {
     const auto& c = a.content;
     h += "<h3>Early help assessment (version " + std::to_string(a.version) + ", completed " +
-         FormatUtc(a.completed_at) + ")</h3>\n<p>Lead professional: " + HtmlEscape(a.lead_name) + "</p>\n";
+         UkDateTimeText(a.completed_at) + ")</h3>\n<p>Lead professional: " + HtmlEscape(a.lead_name) + "</p>\n";
     for (const auto& e : c.elements) {
       const auto* info = eh::FindElement(e.code);
       h += "<h4>" + HtmlEscape(info ? std::string(info->label) : e.code) +
@@ -328,14 +343,14 @@ std::string EarlyHelpHtml(const std::vector<app::FamilyAssessmentView>& assessme
          "</p>\n<p>Conclusion: " + HtmlEscape(c.conclusion) + "</p>\n<ul>\n";
     for (const auto& n : c.agreed_needs) h += "<li>" + HtmlEscape(n.id + ": " + n.text) + "</li>\n";
     h += "</ul>\n<h4>Meetings of the team around the child</h4>\n<ul>\n";
-    for (const auto& m : a.meetings) h += "<li>" + m.held_on.ToString() + ": " + HtmlEscape(m.decisions) + "</li>\n";
+    for (const auto& m : a.meetings) h += "<li>" + LongDate(m.held_on) + ": " + HtmlEscape(m.decisions) + "</li>\n";
     h += "</ul>\n<h4>The plan</h4>\n<ul>\n";
     for (const auto& x : a.actions) {
       h += "<li>" + HtmlEscape(x.description) + " (" + HtmlEscape(x.owner_name) + ", " + HtmlEscape(x.owner_agency) +
-           "; by " + x.due_on.ToString() + "; " + std::string(eh::ToString(x.status)) + ")</li>\n";
+           "; by " + LongDate(x.due_on) + "; " + PlainStatus(x.status) + ")</li>\n";
     }
     h += "</ul>\n<h4>Reviews</h4>\n<ul>\n";
-    for (const auto& r : a.reviews) h += "<li>" + r.held_on.ToString() + ": " + HtmlEscape(r.summary) + "</li>\n";
+    for (const auto& r : a.reviews) h += "<li>" + LongDate(r.held_on) + ": " + HtmlEscape(r.summary) + "</li>\n";
     h += "</ul>\n";
     if (a.outcome) {
       h += "<p>Closed: " + HtmlEscape(std::string(eh::Label(*a.outcome))) + ". " + HtmlEscape(a.closure_summary) +
@@ -345,24 +360,37 @@ std::string EarlyHelpHtml(const std::vector<app::FamilyAssessmentView>& assessme
   return h;
 }
 
+// The printable copy of a family member's download: plain HTML, no script or inline style.
+// What the family added comes first, as on their page.
 std::string ExportHtml(const app::FamilyExport& x) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>What Kith holds: " +
                   HtmlEscape(x.account_name) + "</title></head><body>\n";
-  h += "<h1>What Kith holds that you can see</h1>\n<p>Downloaded by " + HtmlEscape(x.account_name) + " at " +
-       FormatUtc(x.produced_at) +
+  h += "<h1>What Kith holds that you can see</h1>\n<p>Downloaded by " + HtmlEscape(x.account_name) + " on " +
+       UkDateTimeText(x.produced_at) +
        ". Some records may be kept from families for safety reasons; you can ask the local authority about them "
        "through a subject access request.</p>\n";
   for (const auto& c : x.children) {
-    h += "<h2>" + HtmlEscape(c.child.name) + "</h2>\n<h3>The team around " + HtmlEscape(c.child.name) + "</h3>\n<ul>\n";
+    h += "<h2>" + HtmlEscape(c.child.name) + "</h2>\n<h3>What you added</h3>\n";
+    if (c.my_entries.empty()) {
+      h += "<p>You have not added anything yet.</p>\n";
+    } else {
+      h += "<ul>\n";
+      for (const auto& e : c.my_entries) {
+        h += "<li><strong>" + std::string(KindLabel(e)) + "</strong>, " + UkDateTimeText(e.entry.created_at) + ": " +
+             HtmlEscape(e.entry.text) + "</li>\n";
+      }
+      h += "</ul>\n";
+    }
+    h += "<h3>The team around " + HtmlEscape(c.child.name) + "</h3>\n<ul>\n";
     for (const auto& m : c.team) {
       h += "<li>" + HtmlEscape(m.name) + ", " + HtmlEscape(m.role) + (m.lead ? " (lead professional)" : "") + ", " +
            HtmlEscape(m.agency_name) + (m.agency_phone.empty() ? "" : ", " + HtmlEscape(m.agency_phone)) + "</li>\n";
     }
-    h += "</ul>\n<h3>Chronology</h3>\n<table border=\"1\" cellpadding=\"4\">\n<thead><tr><th>Date</th><th>Agency</th>"
-         "<th>What happened</th><th>Recorded by</th></tr></thead>\n<tbody>\n";
+    h += "</ul>\n<h3>What the team has shared with you</h3>\n<table border=\"1\" cellpadding=\"4\">\n<thead><tr>"
+         "<th>Date</th><th>Agency</th><th>What happened</th><th>Recorded by</th></tr></thead>\n<tbody>\n";
     for (auto it = c.entries.rbegin(); it != c.entries.rend(); ++it) {
       const auto& e = it->stored.entry;
-      h += "<tr><td>" + e.occurred_on.ToString() + "</td><td>" + HtmlEscape(it->agency_name) + "</td><td><strong>" +
+      h += "<tr><td>" + LongDate(e.occurred_on) + "</td><td>" + HtmlEscape(it->agency_name) + "</td><td><strong>" +
            HtmlEscape(e.summary) + "</strong>" + (e.detail.empty() ? "" : "<br>" + HtmlEscape(e.detail)) + "</td><td>" +
            HtmlEscape(it->author_name) + "</td></tr>\n";
     }
@@ -370,18 +398,12 @@ std::string ExportHtml(const app::FamilyExport& x) {
     for (const auto& t : c.threads) {
       h += "<h4>" + HtmlEscape(t.thread.thread.title) + "</h4>\n<ul>\n";
       for (const auto& p : t.posts) {
-        h += "<li><strong>" + HtmlEscape(p.author_name) + "</strong> (" + FormatUtc(p.post.created_at) +
-             "): " + HtmlEscape(p.post.body) + "</li>\n";
+        h += "<li><strong>" + HtmlEscape(p.author_name) + "</strong>, " + UkDateTimeText(p.post.created_at) + ": " +
+             HtmlEscape(p.post.body) + "</li>\n";
       }
       h += "</ul>\n";
     }
     h += EarlyHelpHtml(c.early_help);
-    h += "<h3>What you added</h3>\n<ul>\n";
-    for (const auto& e : c.my_entries) {
-      h += "<li><strong>" + std::string(KindLabel(e)) + "</strong> (" + FormatUtc(e.entry.created_at) +
-           "): " + HtmlEscape(e.entry.text) + "</li>\n";
-    }
-    h += "</ul>\n";
   }
   h += "</body></html>\n";
   return h;

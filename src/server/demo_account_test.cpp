@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "app/account_service.h"
@@ -97,6 +98,70 @@ TEST(DemoAccountTest, LeoCarterHasARisingMultiAgencyPictureAndAnUncheckedAdult) 
   EXPECT_TRUE(flagged);
   EXPECT_FALSE(account.Threads(lead, leo)->empty());
   EXPECT_FALSE(account.Alerts(lead, 50)->empty());
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
+// Issue 15, the tester's steps: on a fresh demo, sw.okafor adds to Jacob Patel "Small bruise on
+// the shin from football. Old burn scar on the arm, explained."; then sw.hughes's word cloud of
+// Leo (the 50 terms the page asks for, of which the picture draws 25) must still hold "burn" and
+// "bruising" where they were. Before the fix they fell from 11th to 39th and 6th to 24th.
+TEST(DemoAccountTest, AnotherChildsBurnAndBruiseLeaveLeosWordCloudAsItWas) {
+  const auto dir = std::filesystem::temp_directory_path() / ("kith-demo-cloud-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto store = storage::OpenSqliteStore({.path = (dir / "kith.db").string()});
+  app::PasswordHasher hasher(app::HashCost::kMinimum);
+  const TimePoint now = FromMicros(1'795'000'000'000'000);
+  CreateDemoData(*store, hasher, now, 2026);
+  ManualClock clock(now);
+  SeededRandom random(1);
+  app::Context ctx{*store, clock, random, hasher, app::Policy{}};
+  app::WordIndex words;
+  words.LoadCorpus(*store);
+  app::AccountService account(ctx, words);
+  const auto principal = [&](const std::string& username) {
+    auto user = store->ReadValue([&](storage::Repositories& r) { return r.Users().GetByUsername(username); });
+    EXPECT_TRUE(user) << username;
+    return app::Principal{*user, {}, app::SessionState::kComplete, "127.0.0.1"};
+  };
+  const auto hughes = principal("sw.hughes"), okafor = principal("sw.okafor");
+  const auto child_of = [&](const app::Principal& p, const std::string& given, const std::string& family) {
+    std::string id;
+    store->Read([&](storage::Repositories& r) {
+      for (const auto& c : r.Teams().ChildrenOf(p.user.id)) {
+        const auto child = r.Children().Get(c);
+        if (child->given_names == given && child->family_name == family) id = c;
+      }
+    });
+    return id;
+  };
+  const std::string leo = child_of(hughes, "Leo", "Carter"), jacob = child_of(okafor, "Jacob", "Patel");
+  ASSERT_FALSE(leo.empty());
+  ASSERT_FALSE(jacob.empty()) << "the demo gives sw.okafor a Jacob Patel";
+
+  const auto ranks = [&] {
+    auto cloud = account.WordCloud(hughes, leo, 50);
+    EXPECT_TRUE(cloud);
+    std::map<std::string, size_t> at;
+    for (size_t i = 0; cloud && i < cloud->size(); ++i) at[(*cloud)[i].term] = i;
+    return at;
+  };
+  const auto before = ranks();
+  ASSERT_TRUE(before.contains("burn") && before.contains("bruis"));
+  EXPECT_LT(before.at("burn"), 25u) << "in the picture";
+  EXPECT_LT(before.at("bruis"), 25u) << "in the picture";
+  EXPECT_FALSE(before.contains("mention")) << "\"mentions\" is filler";
+
+  app::NewEntry e;
+  e.occurred_on = Date::FromTime(now);
+  e.type = domain::EntryType::kNote;
+  e.summary = "Small bruise on the shin from football. Old burn scar on the arm, explained.";
+  ASSERT_TRUE(account.AddEntry(okafor, jacob, e));
+  const auto after = ranks();
+  ASSERT_TRUE(after.contains("burn") && after.contains("bruis"));
+  EXPECT_EQ(after.at("burn"), before.at("burn"));
+  EXPECT_EQ(after.at("bruis"), before.at("bruis"));
   store.reset();
   std::filesystem::remove_all(dir);
 }

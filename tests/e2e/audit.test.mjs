@@ -4,7 +4,7 @@
 // axe-core on every page and screenshots at desktop and phone width.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
 
 let server;
 let chrome;
@@ -37,6 +37,7 @@ test('an auditor finds a child by name and sees who looked at or searched for th
   await page.getByTestId('found-children').getByRole('link', { name: /Leo Carter/ }).click();
   const table = page.getByTestId('audit-table');
   await table.waitFor();
+  assert.equal((await page.getByTestId('audit-heading').innerText()).trim(), 'Leo Carter', 'the heading names the child, not the id');
   const text = await table.innerText();
   assert.match(text, /Sibling starting in my class; checking who is involved/);
   assert.match(text, /Looked up who is involved \(signposting\)/, 'labels come from the server\'s catalogue');
@@ -58,17 +59,39 @@ test('an auditor finds a user and sees what they did, and the whole authority by
   await page.getByTestId('found-users').getByRole('link', { name: 'Hannah Ellis' }).click();
   await page.getByTestId('audit-table').waitFor();
   assert.match(await page.getByTestId('audit-table').innerText(), /Leo Carter/);
+  assert.equal((await page.getByTestId('audit-heading').innerText()).trim(), 'Hannah Ellis');
+  // Opened from its address (nothing clicked to name it), the records name the user.
+  await page.reload();
+  await page.getByTestId('audit-table').waitFor();
+  await page.getByTestId('audit-heading').getByText('Hannah Ellis', { exact: true }).waitFor();
   await checkPage(page, 'audit-user', violations);
 
   await page.getByRole('link', { name: 'The whole authority' }).click();
   await page.getByTestId('audit-table').waitFor();
+  // Dates are GOV.UK's day, month and year boxes side by side, not a browser date picker, at
+  // desktop and phone width (issue 15).
+  const filter = page.getByTestId('date-filter');
+  assert.equal(await filter.locator('input[type=date]').count(), 0);
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    const tops = await Promise.all(['audit-from', 'audit-from-month', 'audit-from-year'].map(
+      async (id) => (await page.locator(`[id="${id}"]`).boundingBox()).y));
+    assert.ok(tops.every((y) => Math.abs(y - tops[0]) < 2), `the boxes sit on one row at ${width}px: ${tops}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // A date that does not exist is named in the error summary, linked to its field.
+  await fillDate(page, 'audit-from', '2001-02-31');
+  await page.getByTestId('apply-dates').click();
+  await page.getByTestId('form-error').getByRole('link', { name: 'The first day must be a real date' }).waitFor();
   // Days long gone hold nothing.
-  await page.getByLabel('From (first day)').fill('2001-01-01');
-  await page.getByLabel('To (last day)').fill('2001-01-31');
+  await fillDate(page, 'audit-from', '2001-01-01');
+  await fillDate(page, 'audit-to', '2001-01-31');
   await page.getByTestId('apply-dates').click();
   await page.getByTestId('audit-empty').waitFor();
-  await page.getByLabel('From (first day)').fill('');
-  await page.getByLabel('To (last day)').fill('');
+  assert.equal(await page.getByTestId('form-error').count(), 0);
+  for (const id of ['audit-from', 'audit-to']) {
+    for (const box of [id, `${id}-month`, `${id}-year`]) await page.locator(`[id="${box}"]`).fill('');
+  }
   await page.getByTestId('apply-dates').click();
   await page.getByTestId('audit-table').waitFor();
   await checkPage(page, 'audit-authority', violations);

@@ -96,6 +96,12 @@ test('invite, identity check, sign in, see what is shared, add a view the team s
   await parent.page.getByLabel('Your words').fill('We would like more help at bedtime, Leo is not sleeping.');
   await parent.page.getByTestId('add-view').click();
   await parent.page.getByTestId('my-entries').getByText('more help at bedtime').waitFor();
+  // The entries are cards with a coloured edge, not a bulleted list (issue 15: a stray disc beside each).
+  for (const list of ['my-entries', 'family-entries']) {
+    const bullets = await parent.page.getByTestId(list).evaluate((ul) =>
+      [ul, ...ul.querySelectorAll('li')].map((el) => getComputedStyle(el).listStyleType));
+    assert.ok(bullets.every((b) => b === 'none'), `${list}: no bullets (${bullets.join(', ')})`);
+  }
   await colleague.page.getByTestId('family-entries').getByText('more help at bedtime').waitFor();
   await checkPage(colleague.page, 'family-tab-team', violations);
 

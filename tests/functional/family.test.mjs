@@ -572,6 +572,18 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     assert.equal(seen.kind, 'disagreement');
     const printable = await c.parent.get('/api/v1/family/export?format=html');
     assert.ok(printable.text.includes('I disagree with part of the early help assessment'), 'labelled as about the assessment');
+    // The printable copy reads as plain English in UK local time, what the family added first
+    // (issue 15): no UTC stamps or ISO dates, GMT or BST said.
+    const text = printable.text;
+    assert.match(text, /Downloaded by [^<]+ on \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} \((GMT|BST)\)\./);
+    assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}/, 'no ISO dates or UTC stamps');
+    assert.match(text, /We do go to appointments\./);
+    assert.match(text, /<strong>I disagree with part of the early help assessment<\/strong>, \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} \((GMT|BST)\)/);
+    const leoPart = text.slice(text.indexOf('<h2>Leo'));
+    assert.ok(leoPart.indexOf('<h3>What you added</h3>') >= 0 &&
+              leoPart.indexOf('<h3>What you added</h3>') < leoPart.indexOf('<h3>What the team has shared with you</h3>'),
+              'what the family added comes first');
+    assert.match(text, /completed \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} \((GMT|BST)\)/, 'the assessment in UK time');
     const alerts = await c.lead.get('/api/v1/alerts');
     assert.ok(alerts.text.includes('added their view on the early help assessment'), alerts.text);
     // The locked version is unchanged: the family's words are theirs, beside it.

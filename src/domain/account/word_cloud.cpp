@@ -28,6 +28,10 @@ bool Ignorable(const Token& token) {
 //    weight 1 instead of vanishing, because a common concern repeated heavily still matters.
 //  BM25-style saturation was considered; with children as documents, length normalisation
 //  would penalise exactly the heavily recorded children the cloud is most needed for.
+//  - The safeguarding vocabulary is exempt from the down-weighting: Top weighs it with df = 1,
+//    as if this child alone used it. A burn on another child's record makes this child's burn
+//    no less important, and with IDF one entry on another child pushed "burn" and "bruising"
+//    out of Leo's cloud behind filler that only Leo's notes use (issue 15).
 double Weight(int count, int64_t df, int64_t documents) {
   const double tf = 1.0 + std::log(static_cast<double>(count));
   const double idf =
@@ -237,8 +241,9 @@ std::vector<CloudTerm> TermIndex::Top(const CorpusStats& corpus, const TopOption
   scored.reserve(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     const TermData& term = terms_[candidates[i]];
-    const double boost = term.safeguarding ? kSafeguardingBoost : 1.0;
-    scored.push_back({boost * Weight(term.count, df[i], documents), candidates[i]});
+    const double weight = term.safeguarding ? kSafeguardingBoost * Weight(term.count, 1, documents)
+                                            : Weight(term.count, df[i], documents);
+    scored.push_back({weight, candidates[i]});
   }
   const size_t n = std::min(options.n, scored.size());
   const auto heavier = [&](const Scored& a, const Scored& b) {

@@ -20,10 +20,12 @@
 //  4. Phrases: two adjacent non-stop words within one clause (no punctuation between them) form
 //     a phrase term ("domestic abuse"); a phrase counts (in the cloud and in CorpusStats) only
 //     once it recurs, kMinPhraseCount times for the child.
-//  5. Weight: sublinear TF-IDF, with children as the documents (see Weight in word_cloud.cpp),
-//     times kSafeguardingBoost for the safeguarding vocabulary (injuries, neglect, domestic
-//     abuse, exploitation, missed health care...), so the words a reviewer looks for are not
-//     crowded out; safeguarding phrases ("cut lip", "head injury") count from one occurrence
+//  5. Weight: sublinear TF-IDF, with children as the documents (see Weight in word_cloud.cpp).
+//     The safeguarding vocabulary (injuries, neglect, domestic abuse, exploitation, missed
+//     health care...) is exempt from the corpus down-weighting (weighed as if no other child
+//     used it, so another child's burn never pushes this child's burn out) and is weighted
+//     kSafeguardingBoost times, so the words a reviewer looks for are not crowded out by
+//     filler; safeguarding phrases ("cut lip", "head injury") count from one occurrence
 //     and keep up to a quarter of the cloud's places whatever their weight (TermIndex::Top).
 //
 // Incremental: a TermIndex holds one child's term counts and can Add or Remove a single entry

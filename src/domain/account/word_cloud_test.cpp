@@ -264,7 +264,7 @@ TEST(SafeguardingVocabularyTest, OneCutLipKeepsAPlaceAmongManyRoutineWords) {
   }
   TermIndex index;
   std::vector<std::pair<std::string, std::string>> entries;
-  const char* routine[] = {"nappy", "snacks", "cluttered", "voucher", "rent", "dog",
+  const char* routine[] = {"nappy", "snacks", "cluttered", "voucher", "rent",    "dog",
                            "quiet", "tired",  "biscuits",  "money",   "kitchen", "garden"};
   for (const char* word : routine) {
     for (int i = 0; i < 6; ++i) entries.push_back({std::string(word) + std::to_string(i), word});
@@ -305,6 +305,74 @@ TEST(SafeguardingVocabularyTest, OneCutLipKeepsAPlaceAmongManySafeguardingWords)
   EXPECT_EQ(Find(top, "cut lip")->count, 1);
   EXPECT_TRUE(Find(top, "polic")) << "the frequent safeguarding words still compete by weight";
   for (size_t i = 1; i < top.size(); ++i) EXPECT_GE(top[i - 1].weight, top[i].weight) << "in weight order";
+}
+
+// Issue 15, as a tester found it in the demo: one entry on another child ("Small bruise on the
+// shin from football. Old burn scar on the arm, explained.") knocked "burn" and "bruising" out of
+// Leo's cloud behind words only Leo's notes use, because IDF divided them by the children using
+// them. The safeguarding vocabulary is weighed as if no other child used it, so Leo's cloud does
+// not move at all.
+TEST(SafeguardingVocabularyTest, AnotherChildsBurnAndBruiseDoNotPushThemOutOfThisChildsCloud) {
+  CorpusStats corpus;
+  std::vector<TermIndex> others(20);
+  for (size_t i = 0; i < others.size(); ++i) {
+    Fill(others[i], corpus,
+         {{"o" + std::to_string(i) + "a", "Health visitor home visit, weight checked. Mother coping."},
+          {"o" + std::to_string(i) + "b", "Seen by GP for a cough and cold. Sleep and feeding discussed."}});
+  }
+  TermIndex jacob;
+  Fill(jacob, corpus, {{"j1", "Enjoys football at school. Reading at the expected level."}});
+  // Leo: thirty words only his notes use, four times each (like "quickly", "snacks" in the
+  // demo), against a burn and bruising, each written twice.
+  TermIndex leo;
+  const char* own[] = {"nappy",  "cluttered", "voucher",  "rent",    "dog",     "quiet",  "tired", "biscuits",
+                       "money",  "kitchen",   "garden",   "quickly", "snacks",  "chatty", "sand",  "water",
+                       "nights", "rash",      "sleepy",   "toys",    "bath",    "cot",    "buggy", "park",
+                       "shop",   "cousins",   "painting", "songs",   "puzzles", "blocks"};
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const char* word : own) {
+    for (int i = 0; i < 4; ++i) entries.push_back({std::string(word) + std::to_string(i), word});
+  }
+  entries.push_back({"s1", "A&E attendance: burn to the back of the hand. Pattern not typical of an accidental burn."});
+  entries.push_back({"s2", "Finger-tip bruising to the forearm. Explanations do not match."});
+  entries.push_back({"s3", "Bruising to the shin."});
+  Fill(leo, corpus, entries);
+  TopOptions options;
+  options.n = 25;
+  const auto rank = [&](std::string_view term) -> std::optional<size_t> {
+    const auto top = leo.Top(corpus, options);
+    for (size_t i = 0; i < top.size(); ++i) {
+      if (top[i].term == term) return i;
+    }
+    return std::nullopt;
+  };
+  const auto burn = rank("burn"), bruise = rank("bruis");
+  ASSERT_TRUE(burn && bruise) << "both in the cloud to begin with";
+
+  corpus.Apply(jacob.Add("j2", "Small bruise on the shin from football. Old burn scar on the arm, explained."));
+  EXPECT_EQ(rank("burn"), burn) << "another child's burn leaves this child's where it was";
+  EXPECT_EQ(rank("bruis"), bruise) << "another child's bruise leaves this child's where it was";
+  // More children writing of bruises still move nothing: the rank is this child's own.
+  for (size_t i = 0; i < 10; ++i)
+    corpus.Apply(others[i].Add("bruise" + std::to_string(i), "Bruise on the knee, a fall."));
+  EXPECT_EQ(rank("burn"), burn);
+  EXPECT_EQ(rank("bruis"), bruise);
+  // The down-weighting still applies to every other word: Leo's words shared by other children
+  // fall behind the same words used by Leo alone.
+  for (size_t i = 0; i < 10; ++i) corpus.Apply(others[i].Add("snacks" + std::to_string(i), "Snacks at nursery."));
+  const auto top = leo.Top(corpus, All());
+  ASSERT_TRUE(Find(top, "quickli") && Find(top, "snack"));
+  EXPECT_GT(Find(top, "quickli")->weight, Find(top, "snack")->weight);
+}
+
+TEST(FillerWordTest, MentionsIsFiller) {
+  // "Mother chatty, mentions money worries": the mention is the recording, not the child.
+  for (const char* w : {"mention", "mentions", "mentioned"}) EXPECT_TRUE(IsFillerWord(w)) << w;
+  CorpusStats corpus;
+  TermIndex index;
+  Fill(index, corpus,
+       {{"e1", "Mother chatty, mentions money worries."}, {"e2", "Mother mentions her partner works nights."}});
+  EXPECT_FALSE(Find(index.Top(corpus, All()), "mention"));
 }
 
 TEST(FillerWordTest, RecordingWordsAreFillerChildWordsAreNot) {

@@ -204,21 +204,21 @@ constexpr std::array<std::string_view, 218> kStopWords{
 // Words about the act of recording rather than the child: who visited, what was given, when.
 // They fill a cloud of routine contacts ("given", "ate", "visitor") and say nothing a reviewer
 // looks for. Kept apart from the stop words, which are plain English function words.
-constexpr std::array<std::string_view, 118> kFillerWords{
+constexpr std::array<std::string_view, 121> kFillerWords{
     "advice",   "advised",  "afternoon", "agreed",    "appeared", "arranged", "ask",       "asked",     "ate",
     "attend",   "attended", "attending", "attends",   "booked",   "call",     "called",    "calls",     "check",
     "checked",  "clinic",   "come",      "contact",   "contacts", "continue", "continued", "continues", "daily",
     "day",      "days",     "discuss",   "discussed", "eat",      "eating",   "evening",   "fifth",     "fine",
     "first",    "five",     "four",      "fourth",    "gave",     "give",     "given",     "giving",    "good",
-    "inform",   "informed", "last",      "letter",    "letters",  "month",    "months",    "morning",   "never",
-    "new",      "next",     "nil",       "none",      "note",     "noted",    "notes",     "nothing",   "offer",
-    "offered",  "ok",       "okay",      "phone",     "practice", "put",      "received",  "recent",    "recently",
-    "remained", "remains",  "routine",   "saw",       "second",   "see",      "seemed",    "seen",      "send",
-    "sent",     "service",  "services",  "session",   "sessions", "speak",    "spoke",     "staff",     "take",
-    "taken",    "team",     "tell",      "third",     "three",    "time",     "times",     "today",     "told",
-    "tomorrow", "took",     "two",       "usual",     "usually",  "visit",    "visited",   "visiting",  "visitor",
-    "visitors", "visits",   "week",      "weekly",    "weeks",    "well",     "went",      "worker",    "workers",
-    "yesterday"};
+    "inform",   "informed", "last",      "letter",    "letters",  "mention",  "mentioned", "mentions",  "month",
+    "months",   "morning",  "never",     "new",       "next",     "nil",      "none",      "note",      "noted",
+    "notes",    "nothing",  "offer",     "offered",   "ok",       "okay",     "phone",     "practice",  "put",
+    "received", "recent",   "recently",  "remained",  "remains",  "routine",  "saw",       "second",    "see",
+    "seemed",   "seen",     "send",      "sent",      "service",  "services", "session",   "sessions",  "speak",
+    "spoke",    "staff",    "take",      "taken",     "team",     "tell",     "third",     "three",     "time",
+    "times",    "today",    "told",      "tomorrow",  "took",     "two",      "usual",     "usually",   "visit",
+    "visited",  "visiting", "visitor",   "visitors",  "visits",   "week",     "weekly",    "weeks",     "well",
+    "went",     "worker",   "workers",   "yesterday"};
 
 // The safeguarding vocabulary: what reviews of serious cases show a reviewer looks for first
 // (injuries and their explanations, neglect, domestic abuse, substances, exploitation, fear,

@@ -311,7 +311,7 @@ export function ContactGraph({ childId, versions }: TabProps) {
           label="Count contacts by"
           value={granularity}
           onInput={setGranularity}
-          options={[['auto', 'Week or month, to suit the time covered'], ['week', 'Week'], ['month', 'Month']]}
+          options={[['auto', 'Week or month (Kith chooses)'], ['week', 'Week'], ['month', 'Month']]}
         />
         <Loaded state={series} what="Agency contact">
           {(s) =>

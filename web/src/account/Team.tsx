@@ -31,6 +31,7 @@ function Shield({ childId, account, reloadAccount, onDone }: TabProps & { onDone
         <ReasonForm
           id="shield"
           label={shielded ? 'Why can the shield be removed?' : 'Why must this child be shielded?'}
+          missing={shielded ? 'Enter why the shield can be removed' : 'Enter why this child must be shielded'}
           hint="At least 10 characters. This is recorded and the lead professional and managers see it."
           submitLabel={shielded ? 'Remove the shield' : 'Shield this child'}
           testid="shield-submit"
@@ -171,6 +172,7 @@ export function TeamTab(props: TabProps) {
             <ReasonForm
               id="leave"
               label="Why are you leaving the team?"
+              missing="Enter why you are leaving the team"
               hint="For example: the child has moved school. You will no longer see this account."
               submitLabel="Leave the team"
               onSubmit={async (reason) => {

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { check, DateField, dateProblem, FormErrors, partsOf, TextField, valueOf } from './ui';
+import { check, DateField, dateProblem, FormErrors, partsOf, Problem, TextField, valueOf } from './ui';
+import { SessionContext } from '../session';
+import type { Session } from '../types';
 import { recordProblems } from '../pages/ChildRecord';
 
 describe('dates', () => {
@@ -71,5 +73,34 @@ describe('a child\'s record', () => {
       nhs_number: 'Enter the NHS number as 10 digits, like 943 476 5919',
       upn: 'Enter all 13 characters of the Unique Pupil Number',
     });
+  });
+});
+
+describe('a page that fails to load', () => {
+  afterEach(cleanup);
+  const notFound = () => {
+    const e = new ApiError({ status: 404, title: 'Not found', detail: 'You are not linked to that child in Kith.', code: 'not_found', instance: 'urn:kith:request:95947-669' });
+    expect(e.requestId).toBe('95947-669');
+    return e;
+  };
+  const as = (role: string) => ({ user: { id: 'U1', display_name: 'Tracey Carter', role, authority_id: 'L1' }, state: 'complete', csrf_token: 't' }) as unknown as Session;
+  it('never shows a family member a reference number (issue 15)', () => {
+    render(
+      <SessionContext.Provider value={{ session: as('family'), signOut: () => undefined }}>
+        <Problem error={notFound()} what="Leo's page" />
+      </SessionContext.Provider>,
+    );
+    const problem = screen.getByTestId('problem');
+    expect(problem.textContent).toContain('You are not linked to that child in Kith.');
+    expect(problem.textContent).not.toContain('Reference');
+    expect(problem.textContent).not.toContain('95947-669');
+  });
+  it('shows staff the reference to quote', () => {
+    render(
+      <SessionContext.Provider value={{ session: as('practitioner'), signOut: () => undefined }}>
+        <Problem error={notFound()} what="Leo's page" />
+      </SessionContext.Provider>,
+    );
+    expect(screen.getByTestId('problem').textContent).toContain('Reference: 95947-669');
   });
 });

@@ -61,16 +61,21 @@ export function NotAvailable({ what }: { what: string }) {
   );
 }
 
-/** Shows an API problem clearly: what went wrong, what to do, and the id to quote. */
+/**
+ * Shows an API problem clearly: what went wrong, what to do, and, for staff, the id to quote.
+ * A family member never sees a reference number (as in FormError).
+ */
 export function Problem({ error, what }: { error: ApiError; what?: string }) {
+  const session = useContext(SessionContext);
   if (error.notAvailable && what) return <NotAvailable what={what} />;
+  const reference = session?.session.user.role !== 'family' ? error.requestId : undefined;
   return (
     <div class="govuk-error-summary" tabIndex={-1} data-testid="problem">
       <div role="alert">
         <h2 class="govuk-error-summary__title">{error.title}</h2>
         <div class="govuk-error-summary__body">
           <p class="govuk-body">{error.detail}</p>
-          {error.requestId && <p class="govuk-body-s govuk-!-margin-bottom-0">Reference: {error.requestId}</p>}
+          {reference && <p class="govuk-body-s govuk-!-margin-bottom-0">Reference: {reference}</p>}
         </div>
       </div>
     </div>

@@ -11,7 +11,7 @@ import { href, navigate } from '../router';
 import type { AuditAction, AuditFoundChild, AuditFoundUser, AuditPage as Page, AuditRecord, MisuseFlag, MisuseRun } from '../types';
 import type { TabProps } from './Child';
 import { formatDate, formatDateTime, humanise, roleLabel } from '../format';
-import { Button, Checkbox, FormError, Loaded, TableWrap, TextField, useAsync } from '../components/ui';
+import { Button, Checkbox, check, DateField, dateProblem, FormError, FormErrors, Loaded, TableWrap, TextField, useAsync, useProblems } from '../components/ui';
 
 let catalogue: Promise<Map<string, string>> | undefined;
 
@@ -180,27 +180,38 @@ interface Filter {
 function DateFilter({ onApply }: { onApply: (from: string, to: string) => void }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const problems = useProblems();
   return (
-    <form
-      class="kith-filters"
-      noValidate
-      data-testid="date-filter"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onApply(from, to);
-      }}
-    >
-      <TextField id="audit-from" label="From (first day)" type="date" value={from} onInput={setFrom} width="10" />
-      <TextField id="audit-to" label="To (last day)" type="date" value={to} onInput={setTo} width="10" />
-      <div class="govuk-form-group kith-filters__action">
-        <Button secondary testid="apply-dates">Show these days</Button>
-      </div>
-    </form>
+    <FormErrors error={problems.error} errors={problems.errors} idPrefix="audit">
+      <form
+        class="kith-filters"
+        noValidate
+        data-testid="date-filter"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (problems.passes(datesProblems(from, to))) onApply(from, to);
+        }}
+      >
+        <DateField id="audit-from" label="From (first day)" value={from} onInput={setFrom} />
+        <DateField id="audit-to" label="To (last day)" value={to} onInput={setTo} />
+        <div class="govuk-form-group kith-filters__action">
+          <Button secondary testid="apply-dates">Show these days</Button>
+        </div>
+      </form>
+    </FormErrors>
   );
 }
 
+/** What is wrong with a from/to pair of date boxes, as the chronology's filter checks them. */
+function datesProblems(from: string, to: string): Record<string, string> {
+  return check([
+    ['from', dateProblem(from, 'the first day')],
+    ['to', dateProblem(to, 'the last day') || (/^\d{4}-\d{2}-\d{2}$/.test(from) && to && to < from && 'The last day must be the same as or after the first day')],
+  ]);
+}
+
 /** A filter's records in pages, with a CSV download of all of them. */
-function Records({ base, focusChild, showChild }: { base: Filter; focusChild?: string; showChild?: boolean }) {
+function Records({ base, focusChild, showChild, onNamed }: { base: Filter; focusChild?: string; showChild?: boolean; onNamed?: (name: string) => void }) {
   const [dates, setDates] = useState<{ from: string; to: string }>({ from: '', to: '' });
   const filter = { ...base, ...dates };
   const [pages, setPages] = useState<AuditRecord[]>([]);
@@ -215,6 +226,9 @@ function Records({ base, focusChild, showChild }: { base: Filter; focusChild?: s
       const page = await api.get<Page>(`/api/v1/audit/records${query({ ...filter, before, limit: 100 })}`);
       setPages((old) => (before ? [...old, ...page.records] : page.records));
       setNext(page.next);
+      // The records name the child or user they are about, for the heading.
+      const about = page.records.find((r) => (base.child_id ? r.child_id === base.child_id && r.child_name : base.user_id && r.actor_id === base.user_id && r.actor_name));
+      if (about && onNamed) onNamed((base.child_id ? about.child_name : about.actor_name) ?? '');
     } catch (e) {
       setError(e as ApiError);
     } finally {
@@ -262,6 +276,7 @@ function FindForm({ id, label, hint, withDate, onFind, children }: {
   const [name, setName] = useState('');
   const [dob, setDob] = useState('');
   const [error, setError] = useState<ApiError>();
+  const [dobError, setDobError] = useState<string>();
   const [busy, setBusy] = useState(false);
   return (
     <div class="kith-card kith-card--narrow">
@@ -269,8 +284,11 @@ function FindForm({ id, label, hint, withDate, onFind, children }: {
         noValidate
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
           setError(undefined);
+          const wrong = withDate ? dateProblem(dob, 'the date of birth', { notFuture: true }) : undefined;
+          setDobError(wrong);
+          if (wrong) return;
+          setBusy(true);
           try {
             await onFind(name.trim(), dob);
           } catch (err) {
@@ -280,10 +298,11 @@ function FindForm({ id, label, hint, withDate, onFind, children }: {
           }
         }}
       >
-        <FormError error={error} idPrefix={id} />
+        <FormError error={error} idPrefix={id} errors={dobError ? { date_of_birth: dobError } : {}} />
         <TextField id={`${id}-name`} label={label} hint={hint} value={name} onInput={setName} spellcheck={false}
           error={error?.field === 'name' ? error.detail : undefined} />
-        {withDate && <TextField id={`${id}-date_of_birth`} label="Date of birth (optional)" type="date" value={dob} onInput={setDob} width="10" />}
+        {withDate && <DateField id={`${id}-date_of_birth`} label="Date of birth (optional)" hint="For example, 14 3 2019" value={dob} onInput={setDob}
+          error={dobError ?? (error?.field === 'date_of_birth' ? error.detail : undefined)} />}
         <Button busy={busy} testid={`${id}-find`}>Find</Button>
       </form>
       {children}
@@ -293,7 +312,9 @@ function FindForm({ id, label, hint, withDate, onFind, children }: {
 
 function ChildView({ childId }: { childId?: string }) {
   const [found, setFound] = useState<AuditFoundChild[]>();
-  const [name, setName] = useState<string>();
+  // Names by Kith id: from the link followed, or from the records once loaded.
+  const [names, setNames] = useState<Record<string, string>>({});
+  const setName = (id: string, n: string) => setNames((old) => (old[id] === n ? old : { ...old, [id]: n }));
   return (
     <>
       <h2 class="govuk-heading-m">Who looked at or searched for a child</h2>
@@ -313,7 +334,7 @@ function ChildView({ childId }: { childId?: string }) {
           <ul class="govuk-list" data-testid="found-children">
             {found.map((c) => (
               <li key={c.child_id}>
-                <a class="govuk-link" href={href('audit', 'child', c.child_id)} onClick={() => setName(`${c.given_names} ${c.family_name}`)}>
+                <a class="govuk-link" href={href('audit', 'child', c.child_id)} onClick={() => setName(c.child_id, `${c.given_names} ${c.family_name}`)}>
                   {c.given_names} {c.family_name}
                 </a>{' '}
                 <span class="kith-meta">born {formatDate(c.date_of_birth)}{c.postcode ? `, ${c.postcode}` : ''}</span>
@@ -325,9 +346,10 @@ function ChildView({ childId }: { childId?: string }) {
       </FindForm>
       {childId && (
         <section aria-labelledby="records-h">
-          <h3 class="govuk-heading-m" id="records-h">{name ?? 'Child'} <span class="kith-meta">({childId})</span></h3>
+          <h3 class="govuk-heading-m" id="records-h" data-testid="audit-heading">{names[childId] ?? 'This child'}</h3>
+          <p class="govuk-body-s kith-meta">Kith id {childId}</p>
           <p class="govuk-body">Every look at this child's record, every change, and every search that found them — by anyone, in any authority.</p>
-          <Records base={{ child_id: childId }} focusChild={childId} key={childId} />
+          <Records base={{ child_id: childId }} focusChild={childId} key={childId} onNamed={(n) => setName(childId, n)} />
         </section>
       )}
     </>
@@ -336,7 +358,9 @@ function ChildView({ childId }: { childId?: string }) {
 
 function UserView({ userId }: { userId?: string }) {
   const [found, setFound] = useState<AuditFoundUser[]>();
-  const [name, setName] = useState<string>();
+  // Names by Kith id: from the link followed, or from the records once loaded.
+  const [names, setNames] = useState<Record<string, string>>({});
+  const setName = (id: string, n: string) => setNames((old) => (old[id] === n ? old : { ...old, [id]: n }));
   return (
     <>
       <h2 class="govuk-heading-m">What one user did</h2>
@@ -355,7 +379,7 @@ function UserView({ userId }: { userId?: string }) {
           <ul class="govuk-list" data-testid="found-users">
             {found.map((u) => (
               <li key={u.user_id}>
-                <a class="govuk-link" href={href('audit', 'user', u.user_id)} onClick={() => setName(u.display_name)}>
+                <a class="govuk-link" href={href('audit', 'user', u.user_id)} onClick={() => setName(u.user_id, u.display_name)}>
                   {u.display_name}
                 </a>{' '}
                 <span class="kith-meta">{u.username} · {[u.job_title, u.agency_name].filter(Boolean).join(', ') || roleLabel(u.role)}</span>
@@ -366,8 +390,9 @@ function UserView({ userId }: { userId?: string }) {
       </FindForm>
       {userId && (
         <section aria-labelledby="records-h">
-          <h3 class="govuk-heading-m" id="records-h">{name ?? 'User'} <span class="kith-meta">({userId})</span></h3>
-          <Records base={{ user_id: userId }} showChild key={userId} />
+          <h3 class="govuk-heading-m" id="records-h" data-testid="audit-heading">{names[userId] ?? 'This user'}</h3>
+          <p class="govuk-body-s kith-meta">Kith id {userId}</p>
+          <Records base={{ user_id: userId }} showChild key={userId} onNamed={(n) => setName(userId, n)} />
         </section>
       )}
     </>
@@ -495,6 +520,7 @@ function MisuseReport() {
   const [to, setTo] = useState(daysAgo(0));
   const [reviewed, setReviewed] = useState(false);
   const [shown, setShown] = useState({ from: daysAgo(29), to: daysAgo(0), reviewed: false, n: 0 });
+  const dateChecks = useProblems();
   const [run, setRun] = useState<MisuseRun>();
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
@@ -510,21 +536,23 @@ function MisuseReport() {
         surname, address or postcode; far more looking than usual; access out of hours; shielded children; emergency access
         judged unjustified; joining and leaving a team quickly; looking up children nobody at the practitioner's agency works with.
       </p>
-      <form
-        class="kith-filters"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          setShown({ from, to, reviewed, n: shown.n + 1 });
-        }}
-      >
-        <TextField id="misuse-from" label="From (first day)" type="date" value={from} onInput={setFrom} width="10" />
-        <TextField id="misuse-to" label="To (last day)" type="date" value={to} onInput={setTo} width="10" />
-        <div class="govuk-form-group kith-filters__action">
-          <Checkbox id="misuse-reviewed" label="Include reviewed flags" checked={reviewed} onChange={setReviewed} />
-          <Button secondary testid="show-flags">Show flags</Button>
-        </div>
-      </form>
+      <FormErrors error={dateChecks.error} errors={dateChecks.errors} idPrefix="misuse">
+        <form
+          class="kith-filters"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (dateChecks.passes(datesProblems(from, to))) setShown({ from, to, reviewed, n: shown.n + 1 });
+          }}
+        >
+          <DateField id="misuse-from" label="From (first day)" value={from} onInput={setFrom} />
+          <DateField id="misuse-to" label="To (last day)" value={to} onInput={setTo} />
+          <div class="govuk-form-group kith-filters__action">
+            <Checkbox id="misuse-reviewed" label="Include reviewed flags" checked={reviewed} onChange={setReviewed} />
+            <Button secondary testid="show-flags">Show flags</Button>
+          </div>
+        </form>
+      </FormErrors>
       <FormError error={error} idPrefix="misuse" />
       <p class="govuk-body">
         <Button secondary busy={busy} type="button" testid="run-report"

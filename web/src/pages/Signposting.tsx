@@ -11,9 +11,11 @@ import { age, formatDate, formatDateTime, fullName } from '../format';
 import { BreakGlassForm, WarningText } from './BreakGlass';
 import { Button, check, FormError, FormErrors, Success, TextArea, TextField, TableWrap, useProblems } from '../components/ui';
 
-export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, testid }: {
+export function ReasonForm({ id, label, missing, hint, submitLabel, onSubmit, initial, testid }: {
   id: string;
   label: string;
+  /** The message when no reason is given, in plain words ("Enter why you are leaving the team"). */
+  missing: string;
   hint: string;
   submitLabel: string;
   onSubmit: (reason: string) => Promise<void>;
@@ -28,7 +30,7 @@ export function ReasonForm({ id, label, hint, submitLabel, onSubmit, initial, te
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
-        if (!problems.passes(check([['reason', !reason.trim() && `Enter ${label.charAt(0).toLowerCase()}${label.slice(1).replace(/\?$/, '')}`]]))) return;
+        if (!problems.passes(check([['reason', !reason.trim() && missing]]))) return;
         setBusy(true);
         try {
           await onSubmit(reason.trim());
@@ -305,6 +307,7 @@ export function SignpostAndJoin({ childId, initialReason, onAccess }: { childId:
       <ReasonForm
         id="signpost"
         label="Why do you need to see who is involved?"
+        missing="Enter why you need to see who is involved"
         hint="For example: new to my class and I have a safeguarding concern. Your reason is recorded."
         submitLabel="Show who is involved"
         initial={initialReason}

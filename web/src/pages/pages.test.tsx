@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { Search } from './Search';
+import { SignpostAndJoin } from './Signposting';
 import { Home } from './Home';
 import { Chronology } from '../account/Chronology';
 import { SessionContext } from '../session';
@@ -123,5 +124,17 @@ describe('Home', () => {
     const items = alerts.querySelectorAll('li');
     expect(items[1].querySelector('a')).toBeNull();
     expect(items[1].textContent?.startsWith('Your password was changed')).toBe(true);
+  });
+});
+
+describe('Signposting', () => {
+  afterEach(cleanup);
+  it('asks for the reason in plain words when none is given', async () => {
+    const { calls } = mockFetch({});
+    render(withSession(<SignpostAndJoin childId="K9" />));
+    fireEvent.click(screen.getByRole('button', { name: 'Show who is involved' }));
+    // In the error summary and at the field.
+    expect((await screen.findAllByText('Enter why you need to see who is involved')).length).toBe(2);
+    expect(calls).toEqual([]);
   });
 });
