@@ -1,9 +1,9 @@
 // The child's account in real headless Chromium against a real server: a chronology entry
 // reaches the contact graph, the word cloud and a second signed-in practitioner's page live;
 // the forum; the relationships wheel flags an unexplained adult; search with a reason.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, launchBrowser, newUser, signIn, startServer, test } from './harness.mjs';
 
 let server;
 let chrome;

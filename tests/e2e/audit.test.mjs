@@ -2,9 +2,9 @@
 // sees who looked at or searched for them, finds a user and sees their activity, sees the whole
 // authority by date with a CSV download, and reads, inspects and reviews the misuse report.
 // axe-core on every page and screenshots at desktop and phone width.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer, test } from './harness.mjs';
 
 let server;
 let chrome;

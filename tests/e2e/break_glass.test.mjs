@@ -3,9 +3,9 @@
 // and carers; a manager reviews it as justified or not and ends it early; a team member shields
 // and unshields a child with a reason; in real headless Chromium against a real server. Ruby Nowak
 // is the demo's shielded child; teacher.ellis is not on her team.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, launchBrowser, newUser, PASSWORD, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, launchBrowser, newUser, PASSWORD, signIn, startServer, test } from './harness.mjs';
 
 let server;
 let chrome;

@@ -3,9 +3,9 @@
 // actions; signposting (the index) and the chronology reflect it; an action past its due date is
 // highlighted after the test clock moves on. The demo's assessment in progress (Amira Begum) is
 // shown to her lead professional. Screenshots at 1280 and 360 px, axe on every page.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { advanceClock, apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { advanceClock, apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer, test } from './harness.mjs';
 
 let server;
 let chrome;

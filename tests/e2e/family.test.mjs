@@ -5,9 +5,9 @@
 // default (issue 15): the entry form says who will see an entry and shares nothing unless the
 // practitioner chooses to; a sensitive entry saved without a choice never reaches the family; a
 // police restriction is shared only once the police agree.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer, test } from './harness.mjs';
 
 const FAMILY_PASSWORD = 'Copper-willow-meadow-55';
 let server;

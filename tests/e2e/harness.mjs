@@ -1,12 +1,16 @@
 // Shared e2e harness: starts a real `kith serve` with demo data on a free port, drives Debian's
 // Chromium with playwright-core (never a downloaded browser), computes TOTP codes against the
 // server's test clock, records CSP violations and console errors, and saves screenshots.
+// Test files take `test` from here: when a test fails it reports what every open page showed
+// (address, text, a screenshot) and did (its last API calls), and the end of the server's log,
+// so that a failure seen once in CI can be understood from its output alone.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -14,6 +18,45 @@ export const SOURCE_DIR = process.env.KITH_SOURCE_DIR ?? resolve(dirname(fileURL
 export const KITH_BIN = process.env.KITH_BIN ?? join(SOURCE_DIR, 'build/kith-test');  // the test build
 export const ARTIFACTS = join(SOURCE_DIR, 'test-artifacts');
 export const PASSWORD = 'Northbrook-demo-2026';
+
+// What is open now, for the failure report: pages (with the trail of what each did) and servers.
+const openPages = new Set();
+const servers = new Set();
+
+/** node:test's `test`, with a report of the open pages and the server's log when the test fails. */
+export function test(name, fn) {
+  return nodeTest(name, async (t) => {
+    try {
+      return await fn(t);
+    } catch (e) {
+      await reportFailure(name);
+      throw e;
+    }
+  });
+}
+
+async function reportFailure(name) {
+  const lines = [`---- what the browser showed when "${name}" failed ----`];
+  let i = 0;
+  for (const { page, trail, pending, opened } of openPages) {
+    i += 1;
+    const shot = join(ARTIFACTS, 'failures', `${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${i}.png`);
+    let text = '(the page did not answer)';
+    try {
+      mkdirSync(dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot, fullPage: true, timeout: 5000 });
+      text = (await page.locator('body').innerText({ timeout: 5000 })).replace(/\n{2,}/g, '\n').slice(0, 2000);
+    } catch (e) {
+      text += ` (${e.message.split('\n')[0]})`;
+    }
+    lines.push(`page ${i} (opened ${((Date.now() - opened) / 1000).toFixed(1)} s ago): ${page.url()}`,
+               `screenshot: ${shot}`, 'text:', text, 'last requests and navigations (seconds since the page opened):',
+               ...trail.slice(-40), 'still waiting for:',
+               ...[...pending].map(([r, at]) => `${r.method()} ${r.url().replace(/^https?:\/\/[^/]+/, '')} (sent at ${at})`));
+  }
+  for (const server of servers) lines.push('server log (end):', server.log().split('\n').slice(-40).join('\n'));
+  console.log(lines.join('\n'));
+}
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -60,10 +103,11 @@ export async function startServer({ prepare } = {}) {
     if (Date.now() > deadline) throw new Error(`kith did not start:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
+  const server = {
     base,
     log: () => log,
     async stop() {
+      servers.delete(server);
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -72,6 +116,8 @@ export async function startServer({ prepare } = {}) {
       rmSync(data, { recursive: true, force: true });
     },
   };
+  servers.add(server);
+  return server;
 }
 
 // playwright-core gives every launch() a new, empty temporary profile (--user-data-dir) and
@@ -109,6 +155,22 @@ export async function newUser(browser, base, viewport = { width: 1280, height: 9
     if (/Content Security Policy|Refused to/i.test(t)) problems.push(`CSP: ${t}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const entry = { page, trail: [], pending: new Map(), opened: Date.now() };
+  const since = () => ((Date.now() - entry.opened) / 1000).toFixed(1);
+  const note = (what) => entry.trail.push(`${since()} ${what}`);
+  const path = (url) => url.replace(base, '');
+  const api = (r) => r.url().startsWith(`${base}/api/`);
+  page.on('request', (r) => api(r) && entry.pending.set(r, since()));
+  page.on('requestfinished', (r) => entry.pending.delete(r));
+  page.on('response', (r) => api(r) && note(`${r.request().method()} ${path(r.url())} -> ${r.status()} (sent at ${entry.pending.get(r.request())})`));
+  page.on('requestfailed', (r) => {
+    entry.pending.delete(r);
+    note(`${r.method()} ${path(r.url())} failed: ${r.failure()?.errorText}`);
+  });
+  page.on('framenavigated', (f) => f === page.mainFrame() && note(`at ${path(f.url())}`));
+  page.on('pageerror', (e) => note(`page error: ${e.message}`));
+  openPages.add(entry);
+  context.on('close', () => openPages.delete(entry));
   return { context, page, problems };
 }
 

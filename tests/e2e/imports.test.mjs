@@ -2,11 +2,11 @@
 // administrator makes a practitioner an index steward; the steward uploads a CSV with good and
 // bad rows, watches it import, sees the bad rows with their lines, and finds an imported child
 // by search straight away.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { advanceClock, checkPage, launchBrowser, newUser, signIn, startServer, totp } from './harness.mjs';
+import { advanceClock, checkPage, launchBrowser, newUser, signIn, startServer, totp, test } from './harness.mjs';
 
 let server;
 let chrome;

@@ -2,12 +2,12 @@
 // clerical review decided was a new child), found on the merge page, compared side by side,
 // merged with a reason and un-merged from the merge's page, in real headless Chromium against a
 // real server. A practitioner who is not an index steward sees the server's refusal.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiAs, checkPage, KITH_BIN, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, KITH_BIN, launchBrowser, newUser, signIn, startServer, test } from './harness.mjs';
 
 let server;
 let chrome;

@@ -1,8 +1,8 @@
 // Practitioners: home (my children), a child's account, signposting with a reason, joining a
 // team, lead professional handover, and search, in real headless Chromium against a real server.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, launchBrowser, newUser, signIn, startServer, test } from './harness.mjs';
 
 let server;
 let chrome;

@@ -5,9 +5,9 @@
 // identity details are changed in the page with the API's validation; managers see their
 // workers' caseloads; auditors find a child by name; the printable chronology is in UK local time
 // with serious entries marked; alerts say what happened once.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { apiAs, checkPage, fillDate, launchBrowser, newUser, signIn, startServer, test } from './harness.mjs';
 
 let server;
 let chrome;

@@ -2,12 +2,12 @@
 // demo database (before the server starts, as the CLI requires) leave one uncertain record; a manager of the authority
 // compares it with its candidate side by side, reads the evidence and decides, in real headless
 // Chromium against a real server.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPage, KITH_BIN, launchBrowser, newUser, signIn, startServer } from './harness.mjs';
+import { checkPage, KITH_BIN, launchBrowser, newUser, signIn, startServer, test } from './harness.mjs';
 
 let server;
 let chrome;

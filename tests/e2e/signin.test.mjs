@@ -1,8 +1,8 @@
 // Sign-in with second-factor enrolment and verification, administration and the audit view,
 // in real headless Chromium against a real server.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { advanceClock, apiAs, checkPage, launchBrowser, newUser, PASSWORD, signIn, startServer, totp } from './harness.mjs';
+import { advanceClock, apiAs, checkPage, launchBrowser, newUser, PASSWORD, signIn, startServer, totp, test } from './harness.mjs';
 
 let server;
 let chrome;
