@@ -51,10 +51,20 @@ test('a practitioner breaks the glass with a reason and reads the record, addres
   assert.match(await form.innerText(), /you will see where the child lives/);
   await checkPage(page, 'break-glass-form', violations);
 
-  // No reason chosen: a clear problem, nothing granted.
+  // Nothing filled in: every problem at once, each linked and its field marked, nothing granted.
   await page.getByTestId('break-glass-submit').click();
   await page.getByTestId('form-error').waitFor();
   assert.match(await page.getByTestId('form-error').innerText(), /Choose why/);
+  assert.deepEqual(await page.getByTestId('form-error').locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+                   ['#bg-reason_code', '#bg-reason', '#bg-password']);
+  assert.match(await page.locator('#bg-reason-error').innerText(), /Enter what has happened and what you will do/);
+  assert.match(await page.locator('#bg-password-error').innerText(), /Enter your password/);
+  assert.equal(await form.locator('.govuk-form-group--error').count(), 3);
+  await checkPage(page, 'break-glass-errors', violations);
+  // Too short a reason is marked on its field, as the API would say.
+  await page.getByLabel('Explain what has happened and what you will do').fill('Missing');
+  await page.getByTestId('break-glass-submit').click();
+  await page.locator('#bg-reason-error').getByText(/at least 10 characters/).waitFor();
   await page.getByLabel('The child is missing and must be found').check();
   await page.getByLabel('Explain what has happened and what you will do').fill('Not at school; police asked me to pass on her mother\'s number');
   await page.getByLabel('For how long').selectOption('2');
@@ -62,6 +72,7 @@ test('a practitioner breaks the glass with a reason and reads the record, addres
   await page.getByLabel('Your password').fill('not-my-password-1');
   await page.getByTestId('break-glass-submit').click();
   await page.getByTestId('form-error').filter({ hasText: /password/ }).waitFor();
+  await page.locator('#bg-password-error').filter({ hasText: /password/ }).waitFor();
   await page.getByLabel('Your password').fill(PASSWORD);
   await page.getByTestId('break-glass-submit').click();
 

@@ -67,6 +67,12 @@ test('an index steward merges two records of one child side by side and undoes t
   await signIn(page, 'dq.shah');
   await page.getByRole('link', { name: 'Merge records' }).click();
   await page.getByRole('heading', { name: 'Merge two records' }).waitFor();
+  // A search with no reason: the reason at the top of the page is linked and marked.
+  await page.getByLabel('First name').fill('Priya');
+  await page.getByTestId('merge-search-submit').click();
+  await page.getByTestId('form-error').getByRole('link', { name: 'Enter why you are working on these records' }).waitFor();
+  assert.match(await page.locator('#mg-reason-error').innerText(), /Enter why you are working on these records/);
+  await checkPage(page, 'merge-reason-first', violations);
   await chooseBoth(page);
   const sides = await page.getByTestId('merge-side-by-side').innerText();
   assert.match(sides, /Priya[\s\S]*Priya/);
@@ -75,9 +81,15 @@ test('an index steward merges two records of one child side by side and undoes t
   assert.match(sides, /Differs/);
   await checkPage(page, 'merge-compare', violations);
 
-  // No reason: the server's problem, nothing merged.
+  // No reason: a summary linking to the merge's reason, the field marked, nothing merged.
   await page.getByTestId('merge-submit').click();
-  await page.getByTestId('form-error').waitFor();
+  const noReason = page.getByTestId('form-error');
+  await noReason.getByRole('link', { name: 'Enter why these are the same child' }).waitFor();
+  assert.match(await page.locator('#mg-merge-reason-error').innerText(), /Enter why these are the same child/);
+  await checkPage(page, 'merge-reason-missing', violations);
+  await page.getByLabel('Why are these the same child?').fill('Same');
+  await page.getByTestId('merge-submit').click();
+  await page.locator('#mg-merge-reason-error').getByText(/at least 10 characters/).waitFor();
   await page.getByLabel('Why are these the same child?').fill('Same girl: the surgery confirmed her school and address');
   await page.getByTestId('merge-submit').click();
   const history = page.getByTestId('merge-history');

@@ -95,25 +95,58 @@ test('a search with no match says what to try, and adding the child checks for d
   await warning.getByText(`${leo.given_names} ${leo.family_name}`).first().waitFor();
   await checkPage(page, 'new-child-duplicate', violations);
 
-  // A different child: none of the matches; the record is made and opened.
-  await page.getByLabel('First name').fill('Zephyrine');
+  // A different child, typed with every kind of mistake: all of them show at once, each linked
+  // from the summary and marked on its field, checked as the API checks them (the NHS number's
+  // check digit, the UPN's check letter, a real date, a UK postcode), and nothing is sent.
+  await page.getByLabel('First name').fill('');
   await page.getByLabel('Last name').fill('Quackenbush');
-  await fillDate(page, 'nc-date_of_birth', '2019-05-04');
-  await page.getByLabel('NHS number (optional)').fill('1234567890');
+  await fillDate(page, 'nc-date_of_birth', '2019-02-30');
+  await page.getByLabel('Postcode (optional)').fill('NB1');
+  await page.getByLabel('NHS number (optional)').fill('943 476 5918');
+  await page.getByLabel('Unique Pupil Number (optional)').fill('A801200001001');
+  const searches = [];
+  page.on('request', (r) => { if (r.url().includes('/api/v1/search') || r.url().endsWith('/api/v1/children')) searches.push(r.url()); });
   await page.getByTestId('new-child-continue').click();
-  // The API's own check of the NHS number marks the field.
-  await page.locator('#nc-nhs_number-error').getByText(/not a valid NHS number/i).waitFor();
+  const all = page.getByTestId('form-error');
+  await all.getByText('Check the Unique Pupil Number', { exact: false }).waitFor();
+  const links = await all.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['#nc-given_names', '#nc-date_of_birth', '#nc-postcode', '#nc-nhs_number', '#nc-upn']);
+  for (const [field, message] of [['given_names', "Enter the child's first name"], ['date_of_birth', 'The date of birth must be a real date'],
+    ['postcode', 'Enter a real UK postcode'], ['nhs_number', 'Check the NHS number'], ['upn', 'Check the Unique Pupil Number']]) {
+    assert.match(await page.locator(`#nc-${field}-error`).innerText(), new RegExp(message), field);
+  }
+  assert.equal(await page.locator('.govuk-form-group--error').count(), 5);
+  assert.deepEqual(searches, [], 'nothing is sent while the form has problems');
+  await checkPage(page, 'new-child-errors', violations);
+  // The summary's link takes the reader to the field.
+  await all.getByRole('link', { name: /Check the NHS number/ }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'nc-nhs_number');
+
+  // Corrected: none of the matches; the record is made and opened.
+  await page.getByLabel('First name').fill('Zephyrine');
+  await fillDate(page, 'nc-date_of_birth', '2019-05-04');
+  await page.getByLabel('Postcode (optional)').fill('NB1 4QT');
   await page.getByLabel('NHS number (optional)').fill('');
+  await page.getByLabel('Unique Pupil Number (optional)').fill('');
   await page.getByTestId('new-child-continue').click();
   await page.getByTestId('child-name').getByText('Zephyrine Quackenbush').waitFor();
 
-  // Changing the identity details in the page.
+  // Changing the identity details in the page: the same checks, all at once.
   await page.getByTestId('edit-child').click();
-  await page.getByLabel('Postcode (optional)').fill('NB1 4QT');
+  await page.getByLabel('Postcode (optional)').fill('NB14');
+  await page.getByLabel('Unique Pupil Number (optional)').fill('H8012000010');
+  await page.getByTestId('save-child').click();
+  const editErrors = page.getByTestId('form-error');
+  await editErrors.getByText('Enter all 13 characters of the Unique Pupil Number').waitFor();
+  assert.deepEqual(await editErrors.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), ['#ec-postcode', '#ec-upn']);
+  await checkPage(page, 'child-record-errors', violations);
+  await page.getByLabel('Postcode (optional)').fill('NB1 5QT');
+  await page.getByLabel('Unique Pupil Number (optional)').fill('h801 2000 01001');
   await page.getByTestId('save-child').click();
   await page.getByText('The record was saved.').waitFor();
   // The details are shown again once the saved record is read back (waited for, not raced).
-  await page.getByTestId('identity').getByText(/NB1 4QT/).waitFor();
+  await page.getByTestId('identity').getByText(/NB1 5QT/).waitFor();
+  assert.match(await page.getByTestId('identity').innerText(), /H801200001001/);
   await checkPage(page, 'child-record-saved', violations);
   assert.deepEqual(problems, []);
   await context.close();

@@ -124,8 +124,8 @@ test('every schema compiles (all $refs resolve)', () => {
         compiled += 1;
       }
     }
-    if (op.requestBody) {
-      validatorFor(`/paths/${pointerEscape(p)}/${method}/requestBody/content/application~1json/schema`);
+    for (const mediaType of Object.keys(op.requestBody?.content ?? {})) {
+      validatorFor(`/paths/${pointerEscape(p)}/${method}/requestBody/content/${pointerEscape(mediaType)}/schema`);
       compiled += 1;
     }
   }

@@ -1,6 +1,8 @@
 // The one way the web app talks to the Kith API: JSON in and out, the session's CSRF token on
 // every state-changing request, RFC 9457 problem+json turned into ApiError, and a lost session
-// (401 unauthenticated) reported once to whoever listens (the app shows sign-in).
+// (401 unauthenticated) reported once to whoever listens (the app shows sign-in). State changes
+// are typed by the contract (docs/openapi.yaml, via api.gen.ts): see `Body` below.
+import type { paths } from './api.gen';
 
 export interface Problem {
   type?: string;
@@ -97,6 +99,8 @@ export interface RequestOptions {
    * again only to retry the very same request (docs/idempotency.md).
    */
   idempotencyKey?: string;
+  /** Query parameters (the non-empty ones are sent), for the typed state changes of `api`. */
+  query?: Record<string, string | number | undefined | null>;
 }
 
 /** A fresh random Idempotency-Key (a UUID), also where crypto.randomUUID is missing (plain HTTP). */
@@ -172,11 +176,53 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   return (await res.text()) as unknown as T;
 }
 
+// --- The contract's request bodies ---------------------------------------------------------
+// A state change names its route by the path template of docs/openapi.yaml
+// ("/api/v1/children/{child_id}/team") with the values of its parameters, and its body and answer
+// take their types from the contract (api.gen.ts): a body the contract does not accept, a route
+// or method it does not have, or a missing parameter fails the type check, so the build.
+
+type Changing = 'post' | 'put' | 'patch';
+/** The contract's path templates that have `method`. */
+export type PathOf<M extends Changing> = { [P in keyof paths]: paths[P][M] extends undefined ? never : P }[keyof paths];
+type Op<P extends keyof paths, M extends Changing> = NonNullable<paths[P][M]>;
+type Json<C> = C extends { content: { 'application/json': infer B } } ? B
+  : C extends { content: Record<string, unknown> } ? string | Blob : never;
+/** The body the contract takes at `path` with `method` (undefined when it takes none). */
+export type Body<P extends keyof paths, M extends Changing> = Op<P, M> extends { requestBody: infer R } ? Json<R>
+  : Op<P, M> extends { requestBody?: infer R } ? Json<NonNullable<R>> | undefined : undefined;
+/** What a successful answer holds: the JSON of a 200, 201 or 202, or nothing for a 204. */
+export type Answer<P extends keyof paths, M extends Changing> = Op<P, M> extends { responses: infer R }
+  ? { [S in keyof R]: S extends 200 | 201 | 202 ? (R[S] extends { content: { 'application/json': infer B } } ? B : unknown) : S extends 204 ? undefined : never }[keyof R]
+  : never;
+/** The path parameters a template names: "{child_id}" → { child_id: string }. */
+export type Params<P extends string> = P extends `${string}{${infer N}}${infer R}` ? { [K in N]: string } & Params<R> : unknown;
+type Args<P extends keyof paths & string, M extends Changing> = [
+  ...(P extends `${string}{${string}` ? [params: Params<P>] : []),
+  ...(undefined extends Body<P, M> ? [body?: Body<P, M>] : [body: Body<P, M>]),
+  opts?: RequestOptions,
+];
+
+/** The address of a route: its template with each "{name}" replaced by its value as one path segment. */
+export function fill(template: string, params: Record<string, string>): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    if (!(name in params)) throw new Error(`No value for {${name}} in ${template}`);
+    return seg(params[name]);
+  });
+}
+
+function send<P extends keyof paths & string, M extends Changing>(method: M, path: P, args: unknown[]): Promise<Answer<P, M>> {
+  const named = path.includes('{');
+  const [body, opts] = (named ? args.slice(1) : args) as [unknown, RequestOptions | undefined];
+  const url = (named ? fill(path, args[0] as Record<string, string>) : path) + query(opts?.query ?? {});
+  return request<Answer<P, M>>(method.toUpperCase(), url, body, opts);
+}
+
 export const api = {
   get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
-  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts),
-  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts),
-  patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body, opts),
+  post: <P extends PathOf<'post'>>(path: P, ...args: Args<P, 'post'>) => send('post', path, args),
+  put: <P extends PathOf<'put'>>(path: P, ...args: Args<P, 'put'>) => send('put', path, args),
+  patch: <P extends PathOf<'patch'>>(path: P, ...args: Args<P, 'patch'>) => send('patch', path, args),
   del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
 };
 

@@ -1,13 +1,16 @@
 // The multi-agency chronology: filters, the timeline, adding an entry, corrections with a
 // reason (history kept), and the printable view.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, query, seg } from '../api';
+import { api, ApiError, query, seg, type Body } from '../api';
 import type { TabProps } from '../pages/Child';
 import type { Entry, FamilyVisibility, ImportReport } from '../types';
 import { ENTRY_TYPES, entryTypeLabel, formatDate, formatDateTime, fullName, SIGNIFICANCE, todayIso } from '../format';
 import { KeepFromFamily, ShareWithFamily, TEAM_ONLY, UNCHANGED, VisibilityControl, VisibilityTag, WhoWillSee, visibilityBody, type VisibilityChoice } from './Visibility';
 import { Button, check, DateField, dateProblem, FormError, FormErrors, Loaded, SelectField, SignificanceTag, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 import { href } from '../router';
+
+/** A new chronology entry as the contract takes it. */
+export type NewEntry = Body<'/api/v1/children/{child_id}/chronology', 'post'>;
 
 export interface EntryFields {
   occurred_on: string;
@@ -213,14 +216,15 @@ export function EntryItem({ entry, childId, childName, onChanged, highlight }: {
             submitLabel="Save correction"
             onCancel={() => setMode('none')}
             onSubmit={async (f, reason, visibility) => {
-              const body: Record<string, string | null> = { reason, ...visibilityBody(visibility) };
+              const body: Body<'/api/v1/children/{child_id}/chronology/{entry_id}/corrections', 'post'> = { reason, ...visibilityBody(visibility) };
               if (f.occurred_on !== entry.occurred_on) body.occurred_on = f.occurred_on;
-              if (f.occurred_time !== (entry.occurred_time ?? '')) body.occurred_time = f.occurred_time || null;
-              if (f.type !== entry.type) body.type = f.type;
-              if (f.significance !== entry.significance) body.significance = f.significance;
+              // A time once given is changed, not removed (the API keeps a time left out as it is).
+              if (f.occurred_time && f.occurred_time !== (entry.occurred_time ?? '')) body.occurred_time = f.occurred_time;
+              if (f.type !== entry.type) body.type = f.type as NewEntry['type'];
+              if (f.significance !== entry.significance) body.significance = f.significance as NewEntry['significance'];
               if (f.summary !== entry.summary) body.summary = f.summary;
               if (f.detail !== entry.detail) body.detail = f.detail;
-              await api.post(`/api/v1/children/${seg(childId)}/chronology/${seg(entry.id)}/corrections`, body);
+              await api.post('/api/v1/children/{child_id}/chronology/{entry_id}/corrections', { child_id: childId, entry_id: entry.id }, body);
               setMode('none');
               onChanged();
             }}
@@ -250,7 +254,7 @@ function ImportCsv({ childId, onImported }: { childId: string; onImported: () =>
         setResult(undefined);
         try {
           const text = await file.text();
-          const r = await api.post<ImportResult>(`/api/v1/children/${seg(childId)}/chronology/import`, text, { contentType: 'text/csv' });
+          const r = await api.post('/api/v1/children/{child_id}/chronology/import', { child_id: childId }, text, { contentType: 'text/csv' });
           setResult(r);
           if (r.imported > 0) onImported();
         } catch (err) {
@@ -356,12 +360,13 @@ export function Chronology({ childId, account, versions }: TabProps) {
             childName={fullName(account.child)}
             onCancel={() => setAdding(false)}
             onSubmit={async (f, _reason, visibility) => {
-              const body: Record<string, string> = {
-                occurred_on: f.occurred_on, type: f.type, significance: f.significance, summary: f.summary.trim(), ...visibilityBody(visibility),
+              const body: NewEntry = {
+                occurred_on: f.occurred_on, type: f.type as NewEntry['type'], significance: f.significance as NewEntry['significance'],
+                summary: f.summary.trim(), ...visibilityBody(visibility),
               };
               if (f.occurred_time) body.occurred_time = f.occurred_time;
               if (f.detail.trim()) body.detail = f.detail.trim();
-              await api.post<Entry>(`/api/v1/children/${seg(childId)}/chronology`, body);
+              await api.post('/api/v1/children/{child_id}/chronology', { child_id: childId }, body);
               setAdding(false);
               setAdded('The entry was added to the chronology.');
               entries.reload();

@@ -32,7 +32,7 @@ function assessment(stage: EarlyHelpAssessment['stage']): EarlyHelpAssessment {
 describe('early help action plan', () => {
   afterEach(cleanup);
   it('marks overdue actions in words and names the need each serves', () => {
-    render(<Plan base="/x" assessment={assessment('plan')} onSaved={() => undefined} />);
+    render(<Plan base={{ child_id: "K1", assessment_id: "E1" }} assessment={assessment('plan')} onSaved={() => undefined} />);
     expect(screen.getByText(/1 action is overdue\. Its owner and the lead professional have been alerted\./)).toBeTruthy();
     const rows = screen.getAllByTestId('eh-action');
     expect(within(rows[0]).getByText('Overdue')).toBeTruthy();
@@ -41,7 +41,7 @@ describe('early help action plan', () => {
     expect(within(rows[0]).getByLabelText('Status of Book the review')).toBeTruthy();
   });
   it('shows statuses as text once the assessment is closed', () => {
-    render(<Plan base="/x" assessment={assessment('closed')} onSaved={() => undefined} />);
+    render(<Plan base={{ child_id: "K1", assessment_id: "E1" }} assessment={assessment('closed')} onSaved={() => undefined} />);
     expect(screen.queryAllByRole('combobox')).toHaveLength(0);
     expect(screen.getAllByTestId('eh-action')[0].textContent).toContain('In progress');
   });

@@ -3,7 +3,7 @@
 // the action plan (overdue actions highlighted), reviews, lead professional handover and closure.
 // Only the team sees this tab's content; the server refuses anyone else.
 import { useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, ApiError, seg, type Body } from '../api';
 import type { TabProps } from '../pages/Child';
 import { useSession } from '../session';
 import type {
@@ -12,6 +12,9 @@ import type {
 import { formatDate, formatDateTime, todayIso } from '../format';
 import { FamilyShare } from './EarlyHelpFamilyShare';
 import { Button, check, DateField, dateProblem, FormError, FormErrors, Loaded, SelectField, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
+
+/** The assessment a state change is about: the path parameters of its routes. */
+type AssessmentAt = { child_id: string; assessment_id: string };
 
 type ListData = EarlyHelpList;
 
@@ -117,14 +120,14 @@ function DraftForm({ childId, assessment, elements, onSaved }: { childId: string
   const draft = assessment.versions[assessment.versions.length - 1];
   const [c, setC] = useState<EarlyHelpContent>(() => structuredClone(draft.content));
   const act = useAct();
-  const base = `/api/v1/children/${seg(childId)}/early-help/${seg(assessment.id)}`;
+  const base: AssessmentAt = { child_id: childId, assessment_id: assessment.id };
   const element = (code: string): EarlyHelpElement => c.elements.find((e) => e.code === code) ?? { code, strengths: '', needs: '', family_view: '' };
   const setElement = (e: EarlyHelpElement) => setC({ ...c, elements: [...c.elements.filter((x) => x.code !== e.code), e] });
   // The revision this form last saw: a save that succeeds before a refused completion moves it on.
   const [revision, setRevision] = useState(assessment.revision);
   const consentChecks = () => check([['consent_given_on', dateProblem(c.consent.given_on ?? '', 'the date consent was given', { notFuture: true })]]);
   const save = async () => {
-    const saved = await api.put<EarlyHelpAssessment>(`${base}/draft`, { revision, content: { ...c, consent: { ...c.consent, given_on: c.consent.given_on || null } } });
+    const saved = await api.put('/api/v1/children/{child_id}/early-help/{assessment_id}/draft', base, { revision, content: { ...c, consent: { ...c.consent, given_on: c.consent.given_on || null } } });
     setRevision(saved.revision);
     return saved;
   };
@@ -175,7 +178,7 @@ function DraftForm({ childId, assessment, elements, onSaved }: { childId: string
         </Button>
         <Button type="button" busy={act.busy} testid="eh-complete" onClick={() => act.run(async () => {
           const saved = await save();
-          onSaved(await api.post<EarlyHelpAssessment>(`${base}/complete`, { revision: saved.revision }), `Version ${draft.number} completed and locked.`);
+          onSaved(await api.post('/api/v1/children/{child_id}/early-help/{assessment_id}/complete', base, { revision: saved.revision }), `Version ${draft.number} completed and locked.`);
         }, consentChecks())}>
           Complete and lock
         </Button>
@@ -241,7 +244,7 @@ interface ActionRow {
   need_id: string;
 }
 
-function MeetingForm({ base, assessment, team, onSaved }: { base: string; assessment: EarlyHelpAssessment; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
+function MeetingForm({ base, assessment, team, onSaved }: { base: AssessmentAt; assessment: EarlyHelpAssessment; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
   const needs = record(assessment)?.content.agreed_needs ?? [];
   const [heldOn, setHeldOn] = useState(todayIso());
   const [attendees, setAttendees] = useState('');
@@ -253,7 +256,7 @@ function MeetingForm({ base, assessment, team, onSaved }: { base: string; assess
     <form noValidate data-testid="eh-meeting-form" onSubmit={(e) => {
       e.preventDefault();
       act.run(async () => {
-        const a = await api.post<EarlyHelpAssessment>(`${base}/meetings`, {
+        const a = await api.post('/api/v1/children/{child_id}/early-help/{assessment_id}/meetings', base, {
           held_on: heldOn,
           attendees: attendees.split('\n').map((x) => x.trim()).filter(Boolean),
           decisions,
@@ -318,7 +321,7 @@ function Meetings({ assessment }: { assessment: EarlyHelpAssessment }) {
   );
 }
 
-function ActionStatus({ base, action, disabled, onSaved }: { base: string; action: EarlyHelpAction; disabled: boolean; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
+function ActionStatus({ base, action, disabled, onSaved }: { base: AssessmentAt; action: EarlyHelpAction; disabled: boolean; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
   const act = useAct();
   if (disabled) return <>{label(ACTION_STATUSES, action.status)}</>;
   return (
@@ -327,7 +330,7 @@ function ActionStatus({ base, action, disabled, onSaved }: { base: string; actio
       <select class="govuk-select kith-eh-status" id={`eh-status-${action.id}`} value={action.status} aria-disabled={act.busy ? 'true' : undefined}
         onChange={(e) => {
           const status = (e.target as HTMLSelectElement).value;
-          act.run(async () => onSaved(await api.put<EarlyHelpAssessment>(`${base}/actions/${seg(action.id)}/status`, { status }), `"${action.description}" is now ${label(ACTION_STATUSES, status).toLowerCase()}.`));
+          act.run(async () => onSaved(await api.put('/api/v1/children/{child_id}/early-help/{assessment_id}/actions/{action_id}/status', { ...base, action_id: action.id }, { status: status as EarlyHelpAction['status'] }), `"${action.description}" is now ${label(ACTION_STATUSES, status).toLowerCase()}.`));
         }}>
         {ACTION_STATUSES.map(([v, l]) => <option key={v} value={v} selected={v === action.status}>{l}</option>)}
       </select>
@@ -336,7 +339,7 @@ function ActionStatus({ base, action, disabled, onSaved }: { base: string; actio
   );
 }
 
-export function Plan({ base, assessment, onSaved }: { base: string; assessment: EarlyHelpAssessment; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
+export function Plan({ base, assessment, onSaved }: { base: AssessmentAt; assessment: EarlyHelpAssessment; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
   const needs = record(assessment)?.content.agreed_needs ?? [];
   const overdue = assessment.actions.filter((x) => x.overdue).length;
   if (assessment.actions.length === 0) return <p class="govuk-body">No actions yet. Actions are agreed at a TAC meeting.</p>;
@@ -386,7 +389,7 @@ export function Plan({ base, assessment, onSaved }: { base: string; assessment: 
   );
 }
 
-function AddAction({ base, assessment, team, onSaved }: { base: string; assessment: EarlyHelpAssessment; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
+function AddAction({ base, assessment, team, onSaved }: { base: AssessmentAt; assessment: EarlyHelpAssessment; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
   const needs = record(assessment)?.content.agreed_needs ?? [];
   const [r, setR] = useState<ActionRow>({ description: '', owner_id: '', due_on: '', need_id: '' });
   const act = useAct();
@@ -396,7 +399,7 @@ function AddAction({ base, assessment, team, onSaved }: { base: string; assessme
       <form class="govuk-details__text" noValidate data-testid="eh-action-form" onSubmit={(e) => {
         e.preventDefault();
         act.run(async () => {
-          onSaved(await api.post<EarlyHelpAssessment>(`${base}/actions`, { ...r, need_id: r.need_id || undefined }), 'Action added to the plan.');
+          onSaved(await api.post('/api/v1/children/{child_id}/early-help/{assessment_id}/actions', base, { ...r, need_id: r.need_id || undefined }), 'Action added to the plan.');
           setR({ description: '', owner_id: '', due_on: '', need_id: '' });
         }, check([
           ['description', !r.description.trim() && 'Enter what is to be done'],
@@ -418,7 +421,7 @@ function AddAction({ base, assessment, team, onSaved }: { base: string; assessme
 
 // --- Reviews ------------------------------------------------------------------------------------
 
-function ReviewForm({ base, assessment, onSaved }: { base: string; assessment: EarlyHelpAssessment; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
+function ReviewForm({ base, assessment, onSaved }: { base: AssessmentAt; assessment: EarlyHelpAssessment; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
   const needs = record(assessment)?.content.agreed_needs ?? [];
   const [heldOn, setHeldOn] = useState(todayIso());
   const [progress, setProgress] = useState<Record<string, { progress: string; note: string }>>({});
@@ -428,10 +431,10 @@ function ReviewForm({ base, assessment, onSaved }: { base: string; assessment: E
     <form noValidate data-testid="eh-review-form" onSubmit={(e) => {
       e.preventDefault();
       act.run(async () => {
-        const a = await api.post<EarlyHelpAssessment>(`${base}/reviews`, {
+        const a = await api.post('/api/v1/children/{child_id}/early-help/{assessment_id}/reviews', base, {
           held_on: heldOn,
           summary,
-          progress: needs.map((n) => ({ need_id: n.id, progress: progress[n.id!]?.progress ?? '', note: progress[n.id!]?.note ?? '' })),
+          progress: needs.map((n) => ({ need_id: n.id, progress: (progress[n.id!]?.progress ?? '') as Body<'/api/v1/children/{child_id}/early-help/{assessment_id}/reviews', 'post'>['progress'][number]['progress'], note: progress[n.id!]?.note ?? '' })),
         });
         setProgress({});
         setSummary('');
@@ -531,7 +534,7 @@ function History({ assessment, elements }: { assessment: EarlyHelpAssessment; el
   );
 }
 
-function LeadAndClosure({ base, assessment, team, onSaved }: { base: string; assessment: EarlyHelpAssessment; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
+function LeadAndClosure({ base, assessment, team, onSaved }: { base: AssessmentAt; assessment: EarlyHelpAssessment; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void }) {
   const { session } = useSession();
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
@@ -549,7 +552,7 @@ function LeadAndClosure({ base, assessment, team, onSaved }: { base: string; ass
         ) : (
           <form noValidate data-testid="eh-handover-form" onSubmit={(e) => {
             e.preventDefault();
-            handover.run(async () => onSaved(await api.post<EarlyHelpAssessment>(`${base}/lead`, { user_id: to, reason: reason.trim() }), 'The lead professional has changed on the assessment and the team.'), check([
+            handover.run(async () => onSaved(await api.post('/api/v1/children/{child_id}/early-help/{assessment_id}/lead', base, { user_id: to, reason: reason.trim() }), 'The lead professional has changed on the assessment and the team.'), check([
               ['user_id', !to && 'Choose the new lead professional'],
               ['reason', !reason.trim() && 'Enter the reason for the handover'],
             ]));
@@ -566,7 +569,7 @@ function LeadAndClosure({ base, assessment, team, onSaved }: { base: string; ass
         <h4 class="govuk-heading-s" id="eh-close-h">Close the early help assessment</h4>
         <form noValidate data-testid="eh-close-form" onSubmit={(e) => {
           e.preventDefault();
-          closing.run(async () => onSaved(await api.post<EarlyHelpAssessment>(`${base}/close`, { revision: assessment.revision, outcome, summary }), 'The assessment is closed.'), check([
+          closing.run(async () => onSaved(await api.post('/api/v1/children/{child_id}/early-help/{assessment_id}/close', base, { revision: assessment.revision, outcome: outcome as Body<'/api/v1/children/{child_id}/early-help/{assessment_id}/close', 'post'>['outcome'], summary }), 'The assessment is closed.'), check([
             ['outcome', !outcome && 'Choose the outcome'],
             ['summary', !summary.trim() && 'Enter why the assessment is closing'],
           ]));
@@ -597,7 +600,7 @@ function StartAssessment({ childId, team, onSaved }: { childId: string; team: Me
   return (
     <form class="kith-card kith-card--narrow" noValidate data-testid="eh-start-form" onSubmit={(e) => {
       e.preventDefault();
-      act.run(async () => onSaved(await api.post<EarlyHelpAssessment>(`/api/v1/children/${seg(childId)}/early-help`, { content: emptyContent(), lead_user_id: leadId }), 'Early help assessment started.'));
+      act.run(async () => onSaved(await api.post('/api/v1/children/{child_id}/early-help', { child_id: childId }, { content: emptyContent(), lead_user_id: leadId }), 'Early help assessment started.'));
     }}>
       <h3 class="govuk-heading-m">Start an early help assessment</h3>
       <p class="govuk-body">
@@ -645,7 +648,7 @@ function FamilyViews({ childId, assessment, reload }: { childId: string; assessm
 
 function Current({ childId, assessment, elements, team, onSaved, reload = 0 }: { childId: string; assessment: EarlyHelpAssessment; elements: EarlyHelpElementInfo[]; team: Member[]; onSaved: (a: EarlyHelpAssessment, message: string) => void; reload?: number }) {
   const [section, setSection] = useState('assessment');
-  const base = `/api/v1/children/${seg(childId)}/early-help/${seg(assessment.id)}`;
+  const base: AssessmentAt = { child_id: childId, assessment_id: assessment.id };
   const draft = !assessment.versions[assessment.versions.length - 1].locked;
   const of = record(assessment);
   const open = assessment.stage !== 'closed';
@@ -706,7 +709,7 @@ function Current({ childId, assessment, elements, team, onSaved, reload = 0 }: {
           {!draft && open && (
             <>
               <FormError error={newVersion.error} idPrefix="eh-version" />
-              <Button type="button" secondary busy={newVersion.busy} testid="eh-new-version" onClick={() => newVersion.run(async () => onSaved(await api.post<EarlyHelpAssessment>(`${base}/versions`, { revision: assessment.revision }), 'A new draft version is open.'))}>
+              <Button type="button" secondary busy={newVersion.busy} testid="eh-new-version" onClick={() => newVersion.run(async () => onSaved(await api.post('/api/v1/children/{child_id}/early-help/{assessment_id}/versions', base, { revision: assessment.revision }), 'A new draft version is open.'))}>
                 Start a new version
               </Button>
             </>

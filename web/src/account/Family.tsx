@@ -2,7 +2,7 @@
 // portal, the family accounts (suspend, reinstate), the restrictions for the lead professional
 // to review, and what the family has added.
 import { useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, ApiError, seg, type Body } from '../api';
 import { useSession } from '../session';
 import type { TabProps } from '../pages/Child';
 import type { FamilyEntry, FamilyInvitation, FamilyMember, FamilyRelease, FamilyRestriction, ReleaseOutcome } from '../types';
@@ -53,7 +53,7 @@ function Invite({ childId, onInvited }: { childId: string; onInvited: () => void
         if (!problems.passes(check([['name', !name.trim() && 'Enter the name of the person you are inviting']]))) return;
           setBusy(true);
           try {
-            setMade(await api.post<FamilyInvitation>(`/api/v1/children/${seg(childId)}/family/invitations`, { relation, name: name.trim() }));
+            setMade(await api.post('/api/v1/children/{child_id}/family/invitations', { child_id: childId }, { relation: relation as Body<'/api/v1/children/{child_id}/family/invitations', 'post'>['relation'], name: name.trim() }));
             setName('');
             onInvited();
           } catch (err) {
@@ -80,7 +80,9 @@ function Members({ childId, version }: { childId: string; version: number }) {
   const setActive = async (m: FamilyMember, active: boolean) => {
     if (!problems.passes(check([['reason', !reason.trim() && `Enter why you are ${active ? 'reinstating' : 'suspending'} ${m.display_name}'s account`]]))) return;
     try {
-      await api.post(`/api/v1/children/${seg(childId)}/family/members/${seg(m.user_id)}/${active ? 'reinstate' : 'suspend'}`, { reason: reason.trim() });
+      const at = { child_id: childId, user_id: m.user_id };
+      if (active) await api.post('/api/v1/children/{child_id}/family/members/{user_id}/reinstate', at, { reason: reason.trim() });
+      else await api.post('/api/v1/children/{child_id}/family/members/{user_id}/suspend', at, { reason: reason.trim() });
       setReason('');
       members.reload();
     } catch (err) {
@@ -160,7 +162,7 @@ function Restrictions({ childId, childName, lead, version, onChanged }: { childI
   const confirm = async (r: FamilyRestriction) => {
     setError(undefined);
     try {
-      await api.post(`/api/v1/children/${seg(childId)}/restrictions/${seg(r.subject_id)}/review`, { decision: 'confirm' });
+      await api.post('/api/v1/children/{child_id}/restrictions/{subject_id}/review', { child_id: childId, subject_id: r.subject_id }, { decision: 'confirm' });
       setDone(`“${r.title}” stays kept from the family.`);
       list.reload();
     } catch (err) {
@@ -256,7 +258,7 @@ function Decide({ childId, release, onDone }: { childId: string; release: Family
         if (!ok) return;
         setBusy(true);
         try {
-          const o = await api.post<ReleaseOutcome>(`/api/v1/children/${seg(childId)}/visibility/${seg(release.subject_id)}/release/decision`, { decision, reason: reason.trim() });
+          const o = await api.post('/api/v1/children/{child_id}/visibility/{subject_id}/release/decision', { child_id: childId, subject_id: release.subject_id }, { decision: decision as 'agree' | 'decline', reason: reason.trim() });
           onDone(decision === 'decline'
             ? `“${release.title}” stays within the team. ${release.requested_by_name} has been told why.`
             : o.released ? `“${release.title}” is now shared with the family.` : `Your agreement is recorded. “${release.title}” waits for another agency.`);

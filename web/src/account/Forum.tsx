@@ -2,7 +2,7 @@
 // Posts can be replied to, edited by their author (history kept), and a discussion can be
 // promoted into a chronology entry.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, ApiError, seg, type Body } from '../api';
 import type { TabProps } from '../pages/Child';
 import { useSession } from '../session';
 import type { Post, Thread } from '../types';
@@ -42,8 +42,8 @@ function NewThread({ childId, childName, onCreated, onCancel }: { childId: strin
         ]))) return;
         setBusy(true);
         try {
-          const r = await api.post<{ thread: Thread }>(`/api/v1/children/${seg(childId)}/forum`, {
-            category, title: title.trim(), body: body.trim(), ...visibilityBody(visibility),
+          const r = await api.post('/api/v1/children/{child_id}/forum', { child_id: childId }, {
+            category: category as Body<'/api/v1/children/{child_id}/forum', 'post'>['category'], title: title.trim(), body: body.trim(), ...visibilityBody(visibility),
           });
           onCreated(r.thread);
         } catch (err) {
@@ -106,7 +106,7 @@ function PostItem({ childId, post, posts, onChanged, onReply }: { childId: strin
             e.preventDefault();
         if (!problems.passes(check([['body', !body.trim() && 'Enter your post']]))) return;
             try {
-              await api.put(`/api/v1/children/${seg(childId)}/forum/${seg(post.thread_id)}/posts/${seg(post.id)}`, { body: body.trim() });
+              await api.put('/api/v1/children/{child_id}/forum/{thread_id}/posts/{post_id}', { child_id: childId, thread_id: post.thread_id, post_id: post.id }, { body: body.trim() });
               setMode('none');
               onChanged();
             } catch (err) {
@@ -163,7 +163,7 @@ function Promote({ childId, thread, onDone }: { childId: string; thread: Thread;
         ]))) return;
         setBusy(true);
         try {
-          await api.post(`/api/v1/children/${seg(childId)}/forum/${seg(thread.id)}/promote`, f);
+          await api.post('/api/v1/children/{child_id}/forum/{thread_id}/promote', { child_id: childId, thread_id: thread.id }, f as Body<'/api/v1/children/{child_id}/forum/{thread_id}/promote', 'post'>);
           onDone();
         } catch (err) {
           problems.fail(err);
@@ -232,9 +232,9 @@ function ThreadView({ childId, threadId, version, onBack }: { childId: string; t
         if (!problems.passes(check([['body', !reply.trim() && 'Enter your reply']]))) return;
                 setBusy(true);
                 try {
-                  const body: Record<string, string> = { body: reply.trim() };
+                  const body: Body<'/api/v1/children/{child_id}/forum/{thread_id}/posts', 'post'> = { body: reply.trim() };
                   if (replyTo) body.reply_to = replyTo.id;
-                  await api.post(`/api/v1/children/${seg(childId)}/forum/${seg(threadId)}/posts`, body);
+                  await api.post('/api/v1/children/{child_id}/forum/{thread_id}/posts', { child_id: childId, thread_id: threadId }, body);
                   setReply('');
                   setReplyTo(undefined);
                   t.reload();

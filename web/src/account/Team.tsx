@@ -36,7 +36,7 @@ function Shield({ childId, account, reloadAccount, onDone }: TabProps & { onDone
           submitLabel={shielded ? 'Remove the shield' : 'Shield this child'}
           testid="shield-submit"
           onSubmit={async (reason) => {
-            await api.post(`/api/v1/children/${seg(childId)}/shield`, { shielded: !shielded, reason });
+            await api.post('/api/v1/children/{child_id}/shield', { child_id: childId }, { shielded: !shielded, reason });
             setOpen(false);
             onDone(shielded ? 'The shield is removed.' : 'This child is now shielded.');
             reloadAccount();
@@ -82,7 +82,7 @@ function Handover({ childId, account, reloadAccount, onDone }: TabProps & { onDo
             if (!ok) return;
             setBusy(true);
             try {
-              await api.post(`/api/v1/children/${seg(childId)}/lead`, { user_id: to, reason: reason.trim() });
+              await api.post('/api/v1/children/{child_id}/lead', { child_id: childId }, { user_id: to, reason: reason.trim() });
               const who = account.team.find((m) => m.user_id === to)?.display_name ?? 'the new lead';
               onDone(`${who} is now the lead professional.`);
               setReason('');
@@ -176,7 +176,7 @@ export function TeamTab(props: TabProps) {
               hint="For example: the child has moved school. You will no longer see this account."
               submitLabel="Leave the team"
               onSubmit={async (reason) => {
-                await api.post(`/api/v1/children/${seg(childId)}/team/leave`, { reason });
+                await api.post('/api/v1/children/{child_id}/team/leave', { child_id: childId }, { reason });
                 navigate();
               }}
             />

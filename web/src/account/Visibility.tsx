@@ -3,7 +3,7 @@
 // the tag on each entry, and the panels that share something the team holds back (a reason, and
 // the agreement of the agency that recorded or restricted it) or keep something from the family.
 import { useState } from 'preact/hooks';
-import { api, seg } from '../api';
+import { api, seg, type Body } from '../api';
 import type { FamilyVisibility, ReleaseOutcome } from '../types';
 import { Button, check, FormErrors, Radios, SelectField, TextArea, useProblems, WarningText } from '../components/ui';
 
@@ -28,8 +28,12 @@ export const RESTRICTION_REASONS: [string, string][] = [
   ['other', 'Other (say why)'],
 ];
 
+/** Who may see something, as the contract's requests say it. */
+type VisibilityFields = Body<'/api/v1/children/{child_id}/visibility/{subject_id}', 'put'>;
+type RestrictionReason = NonNullable<VisibilityFields['restriction_reason']>;
+
 /** The request fields for a choice (nothing when it is kept as it is). */
-export function visibilityBody(v: VisibilityChoice): Record<string, string> {
+export function visibilityBody(v: VisibilityChoice): Partial<VisibilityFields> {
   switch (v.choice) {
     case '':
       return {};
@@ -37,8 +41,8 @@ export function visibilityBody(v: VisibilityChoice): Record<string, string> {
     case 'team_and_family':
       return { visibility: v.choice };
     case 'restrict': {
-      const body: Record<string, string> = { visibility: 'team' };
-      if (v.reason) body.restriction_reason = v.reason;
+      const body: VisibilityFields = { visibility: 'team' };
+      if (v.reason) body.restriction_reason = v.reason as RestrictionReason;
       if (v.text.trim()) body.restriction_text = v.text.trim();
       return body;
     }
@@ -190,7 +194,7 @@ export function ShareWithFamily({ childId, subjectId, title, childName, onDone, 
         if (!problems.passes(check([['reason', !reason.trim() && `Enter why ${first}'s family should see this now`]]))) return;
         setBusy(true);
         try {
-          const o = await api.post<ReleaseOutcome>(`/api/v1/children/${seg(childId)}/visibility/${seg(subjectId)}/release`, { reason: reason.trim() });
+          const o = await api.post('/api/v1/children/{child_id}/visibility/{subject_id}/release', { child_id: childId, subject_id: subjectId }, { reason: reason.trim() });
           onDone(releaseMessage(o, title));
         } catch (err) {
           problems.fail(err);
@@ -242,7 +246,7 @@ export function KeepFromFamily({ childId, subjectId, title, onDone, onCancel }: 
         if (!ok) return;
         setBusy(true);
         try {
-          await api.put(`/api/v1/children/${seg(childId)}/visibility/${seg(subjectId)}`, visibilityBody(choice));
+          await api.put('/api/v1/children/{child_id}/visibility/{subject_id}', { child_id: childId, subject_id: subjectId }, { visibility: 'team', ...visibilityBody(choice) });
           onDone(`“${title}” is kept from the family. The lead professional will review it.`);
         } catch (err) {
           problems.fail(err);

@@ -5,7 +5,7 @@
 // shape, pattern and words, never colour alone. The list below is the wheel's text equivalent.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { arc, forceCollide, forceSimulation, forceX, forceY, pie, type PieArcDatum } from 'd3';
-import { api, ApiError, seg } from '../api';
+import { api, ApiError, seg, type Body } from '../api';
 import type { TabProps } from '../pages/Child';
 import type { Finding, Person, RelationshipType, Wheel as WheelData } from '../types';
 import { CATEGORY_LABELS, formatDate, humanise } from '../format';
@@ -220,8 +220,9 @@ function PersonDetails({ person, wheel, typeLabel, childId, onChanged, onClose }
   const verify = async () => {
     setError(undefined);
     try {
-      const { id: _id, category: _c, verified_by_agency_id: _v, user_id: _u, ...fields } = person;
-      await api.put(`/api/v1/children/${seg(childId)}/wheel/people/${seg(person.id)}`, { ...fields, verified: true });
+      // Every field as read, less what the wheel says about the person (the API refuses those).
+      const { id: _id, category: _c, verified_by_agency_id: _v, user_id: _u, version: _n, ...fields } = person;
+      await api.put('/api/v1/children/{child_id}/wheel/people/{person_id}', { child_id: childId, person_id: person.id }, { ...fields, verified: true });
       onChanged();
     } catch (e) {
       setError(e as ApiError);
@@ -353,12 +354,12 @@ function AddPerson({ childId, types, onAdded }: { childId: string; types: Relati
           ['date_of_birth', dateProblem(f.date_of_birth, 'their date of birth', { notFuture: true })],
         ]))) return;
         setBusy(true);
-        const body: Record<string, unknown> = { name: f.name.trim(), relationship: f.relationship, lives_with_child: lives, adult };
+        const body: Body<'/api/v1/children/{child_id}/wheel/people', 'post'> = { name: f.name.trim(), relationship: f.relationship, lives_with_child: lives, adult };
         if (f.since) body.since = f.since;
         if (f.date_of_birth) body.date_of_birth = f.date_of_birth;
         if (f.notes.trim()) body.notes = f.notes.trim();
         try {
-          const p = await api.post<Person>(`/api/v1/children/${seg(childId)}/wheel/people`, body);
+          const p = await api.post('/api/v1/children/{child_id}/wheel/people', { child_id: childId }, body);
           setF(blank);
           setLives(false);
           onAdded(p);

@@ -184,6 +184,20 @@ export function check(checks: [string, string | false | null | undefined | 0 | '
   return out;
 }
 
+/**
+ * What is wrong with a reason as the API checks it (10 to 500 characters, recorded in the audit
+ * trail), or undefined. `missing` is the form's own words for an empty one ("Enter why ...").
+ */
+export function reasonProblem(reason: string, missing: string): string | undefined {
+  const r = reason.trim();
+  if (!r) return missing;
+  if (r.length < 10) return 'Your reason must be at least 10 characters';
+  if (r.length > 500) return 'Your reason must be 500 characters or fewer';
+  if (/[\r\n]/.test(r)) return 'Write your reason without line breaks';
+  if (/[\u0000-\u001f]/.test(r)) return 'Your reason must be plain text, without special characters';
+  return undefined;
+}
+
 /** A form's problems: set `errors` from `check(...)` before sending, `error` from the answer. */
 export function useProblems() {
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -197,8 +211,17 @@ export function useProblems() {
       setError(undefined);
       return Object.keys(found).length === 0;
     },
-    fail(e: unknown) {
-      setError(e instanceof ApiError ? e : new ApiError({ status: 0, title: 'There is a problem', detail: String(e), code: 'client' }));
+    /**
+     * Records the server's answer. `fields` renames the API's field names to the form's where they
+     * differ (the search's "given_name" is the form's "given_names"), so the answer marks the field.
+     */
+    fail(e: unknown, fields: Record<string, string> = {}) {
+      if (!(e instanceof ApiError)) {
+        setError(new ApiError({ status: 0, title: 'There is a problem', detail: String(e), code: 'client' }));
+        return;
+      }
+      const field = e.field !== undefined ? fields[e.field] : undefined;
+      setError(field === undefined ? e : new ApiError({ status: e.status, title: e.title, detail: e.detail, code: e.code, field, instance: e.instance }));
     },
     clear() {
       setErrors({});

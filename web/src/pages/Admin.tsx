@@ -2,7 +2,7 @@
 // second factor, grant or take away the index steward permission) and agencies. Administrators
 // see no case content.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, ApiError, seg, type Body } from '../api';
 import { useSession } from '../session';
 import type { Agency, User } from '../types';
 import { AGENCY_KINDS, formatDateTime, roleLabel, ROLES } from '../format';
@@ -33,7 +33,7 @@ function NewUser({ agencies, onCreated }: { agencies: Agency[]; onCreated: (u: U
         ]))) return;
         setBusy(true);
         try {
-          const u = await api.post<User>('/api/v1/users', { ...f, authority_id: session.user.authority_id });
+          const u = await api.post('/api/v1/users', { ...f, role: f.role as Body<'/api/v1/users', 'post'>['role'], authority_id: session.user.authority_id });
           setF(blank);
           onCreated(u);
         } catch (err) {
@@ -75,8 +75,8 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
-        const body: Record<string, unknown> = { version: user.version };
-        if (role !== user.role) body.role = role;
+        const body: Body<'/api/v1/users/{user_id}', 'patch'> = { version: user.version };
+        if (role !== user.role) body.role = role as User['role'];
         if (agency !== user.agency_id) body.agency_id = agency;
         if (active !== user.active) body.active = active;
         if (unlock) body.unlock = true;
@@ -84,7 +84,7 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
         if (steward !== user.index_steward) body.index_steward = steward;
         if (governance !== user.information_governance) body.information_governance = governance;
         try {
-          onSaved(await api.patch<User>(`/api/v1/users/${seg(user.id)}`, body), `${user.display_name}'s account was updated.`);
+          onSaved(await api.patch('/api/v1/users/{user_id}', { user_id: user.id }, body), `${user.display_name}'s account was updated.`);
         } catch (err) {
           problems.fail(err);
           setBusy(false);
@@ -277,7 +277,7 @@ function AgencyForm({ agency, onSaved, onCancel }: { agency?: Agency; onSaved: (
         setBusy(true);
         const body = { ...f, authority_id: agency?.authority_id ?? session.user.authority_id };
         try {
-          onSaved(agency ? await api.put<Agency>(`/api/v1/agencies/${seg(agency.id)}`, body) : await api.post<Agency>('/api/v1/agencies', body));
+          onSaved(agency ? await api.put('/api/v1/agencies/{agency_id}', { agency_id: agency.id }, body) : await api.post('/api/v1/agencies', body));
         } catch (err) {
           problems.fail(err);
           setBusy(false);

@@ -324,7 +324,7 @@ function ChildView({ childId }: { childId?: string }) {
         hint="Any part of the given and family names, for example: leo car. Your search is recorded."
         withDate
         onFind={async (n, dob) => {
-          const r = await api.post<{ children: AuditFoundChild[] }>('/api/v1/audit/children/find', { name: n, ...(dob ? { date_of_birth: dob } : {}) });
+          const r = await api.post('/api/v1/audit/children/find', { name: n, ...(dob ? { date_of_birth: dob } : {}) });
           setFound(r.children);
         }}
       >
@@ -369,7 +369,7 @@ function UserView({ userId }: { userId?: string }) {
         label="User's name or username"
         hint="For example: hughes, or sw.hughes. Your search is recorded."
         onFind={async (n) => {
-          const r = await api.post<{ users: AuditFoundUser[] }>('/api/v1/audit/users/find', { name: n });
+          const r = await api.post('/api/v1/audit/users/find', { name: n });
           setFound(r.users);
         }}
       >
@@ -497,7 +497,7 @@ function FlagCard({ initial }: { initial: MisuseFlag }) {
             setBusy(true);
             setError(undefined);
             try {
-              setFlag(await api.post<MisuseFlag>(`/api/v1/audit/misuse/${seg(flag.id)}/review`, { note: note.trim() }));
+              setFlag(await api.post('/api/v1/audit/misuse/{flag_id}/review', { flag_id: flag.id }, { note: note.trim() }));
             } catch (err) {
               setError(err as ApiError);
             } finally {
@@ -560,7 +560,7 @@ function MisuseReport() {
             setBusy(true);
             setError(undefined);
             try {
-              setRun(await api.post<MisuseRun>('/api/v1/audit/misuse/runs', { from, to }));
+              setRun(await api.post('/api/v1/audit/misuse/runs', { from, to }));
               setShown({ from, to, reviewed, n: shown.n + 1 });
             } catch (e) {
               setError(e as ApiError);

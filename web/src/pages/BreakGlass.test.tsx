@@ -17,7 +17,22 @@ describe('BreakGlassForm', () => {
     render(<BreakGlassForm childId="K1" shielded={false} onGranted={(o) => { got = o; }} />);
     expect(screen.getByText(/managers are told at once/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Get emergency access' }));
-    expect((await screen.findByTestId('form-error', {}, SLOW)).textContent).toContain('Choose why');
+    // Every problem at once, each linked from the summary and marked on its field.
+    const summary = await screen.findByTestId('form-error', {}, SLOW);
+    const links = [...summary.querySelectorAll('a')].map((l) => [l.textContent, l.getAttribute('href')]);
+    expect(links).toEqual([
+      ['Choose why you need emergency access', '#bg-reason_code'],
+      ['Enter what has happened and what you will do', '#bg-reason'],
+      ['Enter your password', '#bg-password'],
+    ]);
+    expect(document.getElementById('bg-reason-error')?.textContent).toContain('Enter what has happened and what you will do');
+    expect(document.getElementById('bg-password-error')?.textContent).toContain('Enter your password');
+    expect(document.getElementById('bg-reason_code-error')?.textContent).toContain('Choose why you need emergency access');
+    expect(calls).toHaveLength(0);
+
+    fireEvent.input(screen.getByLabelText('Explain what has happened and what you will do'), { target: { value: 'Too short' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Get emergency access' }));
+    await waitFor(() => expect(document.getElementById('bg-reason-error')?.textContent).toContain('at least 10 characters'), SLOW);
     expect(calls).toHaveLength(0);
 
     fireEvent.click(screen.getByLabelText('The child is missing and must be found'));
@@ -48,8 +63,12 @@ describe('BreakGlassForm', () => {
     const stop = onAuthLost(() => (signedOut = true));
     render(<BreakGlassForm childId="K1" shielded={false} onGranted={() => undefined} />);
     fireEvent.click(screen.getByLabelText('The child is at immediate risk of significant harm'));
+    fireEvent.input(screen.getByLabelText('Explain what has happened and what you will do'), { target: { value: 'Police at the door now' } });
+    fireEvent.input(screen.getByLabelText('Your password'), { target: { value: 'not-my-password' } });
     fireEvent.click(screen.getByRole('button', { name: 'Get emergency access' }));
-    expect((await screen.findByTestId('form-error', {}, SLOW)).textContent).toContain('Enter your password');
+    expect((await screen.findByTestId('form-error', {}, SLOW)).textContent).toContain('Enter your password, or a code');
+    // The server's answer marks the password field, as the client's own checks do.
+    expect(document.getElementById('bg-password-error')?.textContent).toContain('Enter your password, or a code');
     expect(signedOut).toBe(false);
     stop();
   });

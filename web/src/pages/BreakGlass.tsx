@@ -5,10 +5,10 @@
 // as it words them.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, ApiError, seg, type Body } from '../api';
 import type { BreakGlass, BreakGlassReason } from '../types';
 import { formatDateTime } from '../format';
-import { Button, Checkbox, FormError, Loaded, SelectField, Success, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, check, Checkbox, FormError, FormErrors, Loaded, Radios, reasonProblem, SelectField, Success, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 
 export const BREAK_GLASS_REASONS: [BreakGlassReason, string][] = [
   ['immediate_risk', 'The child is at immediate risk of significant harm'],
@@ -47,30 +47,32 @@ export function BreakGlassForm({ childId, shielded, onGranted }: { childId: stri
   const [hours, setHours] = useState('4');
   const [how, setHow] = useState<'password' | 'code'>('password');
   const [secret, setSecret] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
-  const fieldError = (f: string) => (error?.field === f ? error.detail : undefined);
   return (
     <form
       noValidate
       data-testid="break-glass-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        if (!code) {
-          setError(new ApiError({ status: 400, title: 'Choose a reason', detail: 'Choose why you need emergency access.', code: 'invalid_input', field: 'reason_code' }));
-          return;
-        }
+        // Everything the form can know at once, each on its own field (the API checks the same).
+        const ok = problems.passes(check([
+          ['reason_code', !code && 'Choose why you need emergency access'],
+          ['reason', reasonProblem(reason, 'Enter what has happened and what you will do')],
+          ['password', !secret && (how === 'password' ? 'Enter your password' : 'Enter the 6-digit code from your authenticator app')],
+        ]));
+        if (!ok) return;
         setBusy(true);
-        setError(undefined);
         try {
-          const granted = await api.post<BreakGlass>(
-            `/api/v1/children/${seg(childId)}/break-glass`,
-            { reason_code: code, reason: reason.trim(), duration_hours: Number(hours), [how]: secret },
+          const granted = await api.post(
+            '/api/v1/children/{child_id}/break-glass',
+            { child_id: childId },
+            { reason_code: code as BreakGlassReason, reason: reason.trim(), duration_hours: Number(hours), [how]: secret },
             { quiet401: true },
           );
           await onGranted(granted);
         } catch (err) {
-          setError(err as ApiError);
+          problems.fail(err, { code: 'password' });
         } finally {
           setSecret('');
           setBusy(false);
@@ -83,24 +85,14 @@ export function BreakGlassForm({ childId, shielded, onGranted }: { childId: stri
         Your name, reason and everything you look at are recorded, the child's lead professional and the authority's
         managers are told at once, and a manager reviews whether it was justified.
       </WarningText>
-      <FormError error={error} idPrefix="bg" />
-      <div class={`govuk-form-group${fieldError('reason_code') ? ' govuk-form-group--error' : ''}`}>
-        <fieldset class="govuk-fieldset" id="bg-reason_code">
-          <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Why do you need emergency access?</legend>
-          <div class="govuk-radios govuk-radios--small">
-            {BREAK_GLASS_REASONS.map(([value, label]) => (
-              <div class="govuk-radios__item" key={value}>
-                <input class="govuk-radios__input" id={`bg-${value}`} name="reason_code" type="radio" value={value} checked={code === value} onChange={() => setCode(value)} />
-                <label class="govuk-label govuk-radios__label" for={`bg-${value}`}>{label}</label>
-              </div>
-            ))}
-          </div>
-        </fieldset>
-      </div>
-      <TextArea id="bg-reason" label="Explain what has happened and what you will do" hint="At least 10 characters. Managers read this when they review your access." value={reason} onInput={setReason} error={fieldError('reason')} rows={3} maxLength={500} />
-      <SelectField id="bg-duration_hours" label="For how long" hint="Your access ends by itself at this time limit. You can read the record, not change it." value={hours} onInput={setHours} options={DURATIONS} error={fieldError('duration_hours')} />
-      <SelectField id="bg-how" label="Confirm it is you with" value={how} onInput={(v) => setHow(v as 'password' | 'code')} options={[['password', 'My password'], ['code', 'A code from my authenticator app']]} />
-      <TextField id="bg-password" label={how === 'password' ? 'Your password' : 'The 6-digit code'} hint="Emergency access needs this every time." type={how === 'password' ? 'password' : 'text'} autocomplete={how === 'password' ? 'current-password' : 'one-time-code'} value={secret} onInput={setSecret} error={fieldError('password')} width="20" />
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="bg">
+        <Radios id="bg-reason_code" legend="Why do you need emergency access?" value={code} onInput={setCode} small
+          options={BREAK_GLASS_REASONS.map(([value, label]) => ({ value, label }))} />
+        <TextArea id="bg-reason" label="Explain what has happened and what you will do" hint="At least 10 characters. Managers read this when they review your access." value={reason} onInput={setReason} rows={3} maxLength={500} />
+        <SelectField id="bg-duration_hours" label="For how long" hint="Your access ends by itself at this time limit. You can read the record, not change it." value={hours} onInput={setHours} options={DURATIONS} />
+        <SelectField id="bg-how" label="Confirm it is you with" value={how} onInput={(v) => setHow(v as 'password' | 'code')} options={[['password', 'My password'], ['code', 'A code from my authenticator app']]} />
+        <TextField id="bg-password" label={how === 'password' ? 'Your password' : 'The 6-digit code'} hint="Emergency access needs this every time." type={how === 'password' ? 'password' : 'text'} autocomplete={how === 'password' ? 'current-password' : 'one-time-code'} value={secret} onInput={setSecret} width="20" />
+      </FormErrors>
       <Button warning busy={busy} testid="break-glass-submit">Get emergency access</Button>
     </form>
   );
@@ -124,9 +116,9 @@ function ReviewForm({ o, onDone }: { o: BreakGlass; onDone: (o: BreakGlass) => v
         setBusy(true);
         setError(undefined);
         try {
-          const body: Record<string, unknown> = { note: note.trim(), end };
+          const body: Body<'/api/v1/break-glass/{break_glass_id}/review', 'post'> = { note: note.trim(), end };
           if (justified) body.justified = justified === 'yes';
-          onDone(await api.post<BreakGlass>(`/api/v1/break-glass/${seg(o.id)}/review`, body));
+          onDone(await api.post('/api/v1/break-glass/{break_glass_id}/review', { break_glass_id: o.id }, body));
         } catch (err) {
           setError(err as ApiError);
         } finally {

@@ -4,11 +4,12 @@
 // the API's answer marking the field. Before a child is added the index is searched with the same
 // details and the likely matches are offered first: a duplicate record is how children get lost.
 import { useEffect, useState } from 'preact/hooks';
-import { api, seg } from '../api';
+import { api, type Body } from '../api';
 import { href, navigate } from '../router';
 import type { Child, ChildAccount, SearchResult } from '../types';
-import { age, formatDate, fullName } from '../format';
-import { Button, check, DateField, dateProblem, FormErrors, Radios, TextArea, TextField, useProblems } from '../components/ui';
+import { age, formatDate, fullName, todayIso } from '../format';
+import { hasControlCharacters, isValidNhsNumber, isValidPostcode, isValidUpn } from '../identifiers';
+import { Button, check, DateField, dateProblem, FormErrors, Radios, reasonProblem, TextArea, TextField, useProblems } from '../components/ui';
 import { SignpostAndJoin } from './Signposting';
 
 export interface RecordFields {
@@ -40,17 +41,46 @@ export function addChildFrom(fields: Partial<RecordFields>): void {
   navigate('children', 'new');
 }
 
-/** The client's checks, in the API's words where it has them. */
-export function recordProblems(f: RecordFields): Record<string, string> {
-  const nhs = f.nhs_number.replace(/\s/g, '');
+/** The oldest date of birth the API takes: Kith holds children and care leavers up to 25. */
+function oldestBirthDate(today: string): string {
+  const [y, m, d] = today.split('-').map(Number);
+  // Someone born on this day turns 26 today; the day after is the oldest still 25.
+  const day = new Date(Date.UTC(y - 26, m - 1, d + 1));
+  return day.toISOString().slice(0, 10);
+}
+
+/**
+ * Every check the API makes on a record (src/domain/child.cpp), made before sending so that all
+ * the problems show at once, each in plain words on its own field. `today` is the UK date.
+ */
+export function recordProblems(f: RecordFields, today: string = todayIso()): Record<string, string> {
+  const text = (v: string, max: number, what: string) =>
+    (v.trim().length > max && `${what} must be ${max} characters or fewer`) ||
+    (hasControlCharacters(v) && `${what} must be plain text, on one line`);
+  const nhs = f.nhs_number.replace(/[\s-]/g, '');
+  const upn = f.upn.replace(/[\s-]/g, '');
   return check([
     ['given_names', !f.given_names.trim() && "Enter the child's first name"],
+    ['given_names', text(f.given_names, 100, 'First name')],
     ['family_name', !f.family_name.trim() && "Enter the child's last name"],
+    ['family_name', text(f.family_name, 100, 'Last name')],
     ['date_of_birth', dateProblem(f.date_of_birth, 'the date of birth', { notFuture: true })],
+    ['date_of_birth', /^\d{4}-\d{2}-\d{2}$/.test(f.date_of_birth) && f.date_of_birth < oldestBirthDate(today) &&
+      'Kith holds children and care leavers up to 25: check the year of birth'],
+    ['address', text(f.address, 300, 'The address')],
+    ['postcode', f.postcode.trim() !== '' && !isValidPostcode(f.postcode.trim()) && 'Enter a real UK postcode, like SW1A 1AA'],
     ['nhs_number', nhs !== '' && !/^\d{10}$/.test(nhs) && 'Enter the NHS number as 10 digits, like 943 476 5919'],
-    ['upn', f.upn.trim() !== '' && f.upn.replace(/\s/g, '').length !== 13 && 'Enter all 13 characters of the Unique Pupil Number'],
+    // The last digit is a check digit and the first letter a check letter: a typing mistake shows.
+    ['nhs_number', nhs !== '' && !isValidNhsNumber(nhs) &&
+      'Check the NHS number: one of the digits is wrong'],
+    ['upn', upn !== '' && upn.length !== 13 && 'Enter all 13 characters of the Unique Pupil Number'],
+    ['upn', upn !== '' && !isValidUpn(upn) &&
+      'Check the Unique Pupil Number: one of the characters is wrong'],
   ]);
 }
+
+/** The API's field names in a search, as this form names its fields. */
+const SEARCH_FIELDS: Record<string, string> = { given_name: 'given_names' };
 
 function Fields({ id, f, set }: { id: string; f: RecordFields; set: (k: keyof RecordFields) => (v: string) => void }) {
   return (
@@ -67,9 +97,13 @@ function Fields({ id, f, set }: { id: string; f: RecordFields; set: (k: keyof Re
   );
 }
 
+type NewChild = Body<'/api/v1/children', 'post'>;
+type Sex = NonNullable<NewChild['sex']>;
+
 /** The record as the API takes it: the fields as typed, trimmed, with the optional ones left out when empty. */
-function recordBody(f: RecordFields): Record<string, unknown> {
-  const body: Record<string, unknown> = { given_names: f.given_names.trim(), family_name: f.family_name.trim(), sex: f.sex };
+function recordBody(f: RecordFields) {
+  const body = { given_names: f.given_names.trim(), family_name: f.family_name.trim(), sex: f.sex as Sex } as
+    Pick<NewChild, 'given_names' | 'family_name' | 'sex' | 'date_of_birth' | 'address' | 'postcode' | 'nhs_number' | 'upn'>;
   for (const k of ['date_of_birth', 'address', 'postcode', 'nhs_number', 'upn'] as const) {
     if (f[k].trim()) body[k] = f[k].trim();
   }
@@ -140,7 +174,7 @@ export function NewChildPage() {
   const create = async () => {
     setBusy(true);
     try {
-      const made = await api.post<ChildAccount>('/api/v1/children', { ...recordBody(f), reason: reason.trim() });
+      const made = await api.post('/api/v1/children', { ...recordBody(f), reason: reason.trim() });
       navigate('children', made.child.id);
     } catch (err) {
       problems.fail(err);
@@ -166,14 +200,14 @@ export function NewChildPage() {
                 e.preventDefault();
                 const ok = problems.passes({
                   ...recordProblems(f),
-                  ...check([['reason', (!reason.trim() && 'Enter why you are adding this child') || (reason.trim().length < 10 && 'Your reason must be at least 10 characters')]]),
+                  ...check([['reason', reasonProblem(reason, 'Enter why you are adding this child')]]),
                 });
                 if (!ok) return;
                 setBusy(true);
                 try {
-                  const terms: Record<string, string> = { reason: reason.trim(), given_name: f.given_names.trim().split(/\s+/)[0], family_name: f.family_name.trim() };
+                  const terms: Body<'/api/v1/search', 'post'> = { reason: reason.trim(), given_name: f.given_names.trim().split(/\s+/)[0], family_name: f.family_name.trim() };
                   for (const k of ['date_of_birth', 'postcode', 'nhs_number', 'upn'] as const) if (f[k].trim()) terms[k] = f[k].trim();
-                  const found = await api.post<{ results: SearchResult[] }>('/api/v1/search', terms);
+                  const found = await api.post('/api/v1/search', terms);
                   if (found.results.length > 0) {
                     setMatches(found.results);
                     setTimeout(() => document.getElementById('matches-h')?.focus(), 0);
@@ -181,7 +215,7 @@ export function NewChildPage() {
                     return;
                   }
                 } catch (err) {
-                  problems.fail(err);
+                  problems.fail(err, SEARCH_FIELDS);
                   setBusy(false);
                   return;
                 }
@@ -220,11 +254,11 @@ export function EditRecord({ child, onSaved, onCancel }: { child: Child; onSaved
           setBusy(true);
           const { id: _id, authority_id: _a, created_at: _c, updated_at: _u, ...rest } = child as Child & { created_at?: string; updated_at?: string };
           // The whole record goes back (the API replaces it): the details not on this form stay as they are.
-          const body = { ...rest, date_of_birth: child.date_of_birth, ...recordBody(f) } as Record<string, unknown>;
-          for (const k of ['date_of_birth', 'address', 'postcode', 'nhs_number', 'upn'] as const) if (!f[k].trim()) body[k] = k === 'date_of_birth' ? null : '';
-          if (body.date_of_birth === null) delete body.date_of_birth;
+          const body: Body<'/api/v1/children/{child_id}', 'put'> = { ...rest, date_of_birth: child.date_of_birth, ...recordBody(f) };
+          for (const k of ['address', 'postcode', 'nhs_number', 'upn'] as const) if (!f[k].trim()) body[k] = '';
+          if (!f.date_of_birth.trim() || body.date_of_birth === null) delete body.date_of_birth;
           try {
-            await api.put(`/api/v1/children/${seg(child.id)}`, body);
+            await api.put('/api/v1/children/{child_id}', { child_id: child.id }, body);
             onSaved();
           } catch (err) {
             problems.fail(err);

@@ -2,7 +2,7 @@
 // their children, the team around each (with how to reach them), what the team shares with the
 // family, and adding their own view. Live updates reload the page when something shared changes.
 import { useEffect, useState } from 'preact/hooks';
-import { api, seg } from '../api';
+import { api, seg, type Body } from '../api';
 import { live } from '../live';
 import { href } from '../router';
 import type { FamilyChild, FamilyChildSummary, FamilyEntry } from '../types';
@@ -69,7 +69,7 @@ export function Redeem() {
           if (!ok) return;
           setBusy(true);
           try {
-            const made = await api.post<{ username: string }>('/api/v1/family/redeem', { ...f, code: f.code.trim(), postcode: f.postcode.trim(), display_name: f.display_name.trim() }, { quiet401: true });
+            const made = await api.post('/api/v1/family/redeem', { ...f, code: f.code.trim(), postcode: f.postcode.trim(), display_name: f.display_name.trim() }, { quiet401: true });
             setDone(`Your username is ${made.username}.`);
           } catch (err) {
             problems.fail(err);
@@ -117,9 +117,9 @@ function AddView({ child, onAdded }: { child: FamilyChild; onAdded: (e: FamilyEn
           if (!ok) return;
           setBusy(true);
           try {
-            const body: Record<string, string> = { kind, text: text.trim() };
+            const body: Body<'/api/v1/family/children/{child_id}/entries', 'post'> = { kind: kind as 'thoughts' | 'response' | 'disagreement', text: text.trim() };
             if (kind !== 'thoughts') body.about_entry_id = about;
-            onAdded(await api.post<FamilyEntry>(`/api/v1/family/children/${seg(child.child.child_id)}/entries`, body));
+            onAdded(await api.post('/api/v1/family/children/{child_id}/entries', { child_id: child.child.child_id }, body));
             setText('');
             setAbout('');
           } catch (err) {

@@ -5,7 +5,7 @@
 // adds its view on an assessment as its own entry (a response or a disagreement about it); the
 // team sees it on the Early help tab and nobody can change it.
 import { useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, ApiError, seg, type Body } from '../api';
 import type { FamilyAssessment } from '../types';
 import { formatDate, formatDateTime } from '../format';
 import { Button, FormErrors, check, useProblems, SelectField, TextArea } from '../components/ui';
@@ -48,7 +48,7 @@ function AddAssessmentView({ childId, a, onAdded }: { childId: string; a: Family
         if (!problems.passes(check([['text', !text.trim() && 'Write what you want the team to know about the assessment']]))) return;
         setBusy(true);
         try {
-          await api.post(`/api/v1/family/children/${seg(childId)}/entries`, { kind, about_entry_id: a.id, text: text.trim() });
+          await api.post('/api/v1/family/children/{child_id}/entries', { child_id: childId }, { kind: kind as Body<'/api/v1/family/children/{child_id}/entries', 'post'>['kind'], about_entry_id: a.id, text: text.trim() });
           setText('');
           onAdded();
         } catch (err) {

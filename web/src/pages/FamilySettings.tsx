@@ -30,7 +30,7 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
         setBusy(true);
         try {
           const chosen = Object.fromEntries(Object.entries(defaults).filter(([code]) => !initial.fixed.includes(code)));
-          await api.put<Settings>('/api/v1/authority/family-settings', { defaults: chosen, young_person_min_age: Number(age) });
+          await api.put('/api/v1/authority/family-settings', { defaults: chosen, young_person_min_age: Number(age) });
           onSaved();
         } catch (err) {
           problems.fail(err);

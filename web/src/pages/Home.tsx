@@ -114,7 +114,7 @@ function Alerts() {
                   <button
                     type="button"
                     class="kith-link-button"
-                    onClick={() => api.post(`/api/v1/alerts/${encodeURIComponent(a.id)}/read`, {}).then(alerts.reload)}
+                    onClick={() => api.post('/api/v1/alerts/{alert_id}/read', { alert_id: a.id }, {}).then(alerts.reload)}
                   >
                     Mark as read<span class="govuk-visually-hidden">: {a.summary}</span>
                   </button>

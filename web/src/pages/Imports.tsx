@@ -43,18 +43,19 @@ const STAGE_LABEL: Record<string, string> = {
 async function send(file: Blob, name: string, source: string, progress: (sent: number) => void): Promise<ImportJob> {
   const ranges = parts(file.size);
   const [first, firstEnd] = ranges[0];
-  let job = await api.post<ImportJob>(
-    `/api/v1/index/imports${query({ source, filename: name, last: String(ranges.length === 1) })}`,
+  let job: ImportJob = await api.post(
+    '/api/v1/index/imports',
     file.slice(first, firstEnd),
-    { contentType: 'text/csv' },
+    { contentType: 'text/csv', query: { source, filename: name, last: String(ranges.length === 1) } },
   );
   progress(firstEnd);
   for (let i = 1; i < ranges.length; ++i) {
     const [at, end] = ranges[i];
-    job = await api.post<ImportJob>(
-      `/api/v1/index/imports/${seg(job.id)}/parts${query({ offset: at, last: String(i === ranges.length - 1) })}`,
+    job = await api.post(
+      '/api/v1/index/imports/{import_id}/parts',
+      { import_id: job.id },
       file.slice(at, end),
-      { contentType: 'text/csv' },
+      { contentType: 'text/csv', query: { offset: at, last: String(i === ranges.length - 1) } },
     );
     progress(end);
   }

@@ -31,8 +31,7 @@ export function DecideForm({ r, onDone }: { r: JoinRequest; onDone: (r: JoinRequ
     setBusy(true);
     setError(undefined);
     try {
-      onDone(await api.post<JoinRequest>(`/api/v1/children/${seg(r.child_id)}/join-requests/${seg(r.id)}/decision`,
-                                         { approve, reason: reason.trim() }));
+      onDone(await api.post('/api/v1/children/{child_id}/join-requests/{request_id}/decision', { child_id: r.child_id, request_id: r.id }, { approve, reason: reason.trim() }));
     } catch (err) {
       setError(err as ApiError);
     } finally {

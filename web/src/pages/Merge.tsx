@@ -4,17 +4,16 @@
 // may merge (docs/adr/0004-index-stewards.md) and what may be merged; its refusals are shown as it
 // words them. Search terms and reasons stay in memory only, never in the URL.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, ApiError, seg, type Body } from '../api';
 import { href, navigate } from '../router';
 import type { ChildMerge, SearchResult, Signposting } from '../types';
 import { age, formatDate, formatDateTime, fullName } from '../format';
-import { Button, DateField, FormError, Loaded, Success, TableWrap, TextArea, TextField, useAsync } from '../components/ui';
+import { Button, check, DateField, dateProblem, FormErrors, Loaded, reasonProblem, Success, TableWrap, TextArea, TextField, useAsync, useProblems } from '../components/ui';
 
 type Side = 'survivor' | 'merged';
 
-function reasonError(): ApiError {
-  return new ApiError({ status: 400, title: 'Give a reason first', detail: 'Say why you are working on these records (at least 10 characters): it is recorded with every look.', code: 'invalid_input', field: 'reason' });
-}
+/** The page's reason for its searches and looks, checked as the API checks it. */
+const lookReasonProblem = (reason: string) => reasonProblem(reason, 'Enter why you are working on these records');
 
 /** The two records side by side, as the review page shows a record and its candidates. */
 function SideBySide({ a, b }: { a: Signposting; b: Signposting }) {
@@ -68,12 +67,21 @@ function SideBySide({ a, b }: { a: Signposting; b: Signposting }) {
   );
 }
 
-function ChildSearch({ reason, onChoose, chosen }: { reason: string; onChoose: (r: SearchResult, side: Side) => void; chosen: Record<Side, string | undefined> }) {
+/**
+ * The search for the two records. `reasonPasses` checks the page's reason and marks its field
+ * (the reason is recorded with the search); a problem with the search itself shows here.
+ */
+function ChildSearch({ reason, reasonPasses, onChoose, chosen }: {
+  reason: string;
+  reasonPasses: () => boolean;
+  onChoose: (r: SearchResult, side: Side) => void;
+  chosen: Record<Side, string | undefined>;
+}) {
   const [given, setGiven] = useState('');
   const [family, setFamily] = useState('');
   const [dob, setDob] = useState('');
   const [results, setResults] = useState<SearchResult[]>();
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   return (
     <>
@@ -82,31 +90,31 @@ function ChildSearch({ reason, onChoose, chosen }: { reason: string; onChoose: (
         data-testid="merge-search"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (reason.trim().length < 10) {
-            setError(reasonError());
-            return;
-          }
+          const reasonOk = reasonPasses();
+          if (!problems.passes(check([
+            ['date_of_birth', dateProblem(dob, 'the date of birth', { notFuture: true })],
+          ])) || !reasonOk) return;
           setBusy(true);
-          setError(undefined);
-          const body: Record<string, string> = { reason: reason.trim() };
+          const body: Body<'/api/v1/search', 'post'> = { reason: reason.trim() };
           if (given.trim()) body.given_name = given.trim();
           if (family.trim()) body.family_name = family.trim();
           if (dob) body.date_of_birth = dob;
           try {
-            setResults((await api.post<{ results: SearchResult[] }>('/api/v1/search', body)).results);
+            setResults((await api.post('/api/v1/search', body)).results);
           } catch (err) {
-            setError(err as ApiError);
+            problems.fail(err);
           } finally {
             setBusy(false);
           }
         }}
       >
-        <FormError error={error} idPrefix="ms" />
-        <div class="kith-grid kith-grid--halves">
-          <TextField id="ms-given_name" label="First name" value={given} onInput={setGiven} maxLength={100} />
-          <TextField id="ms-family_name" label="Last name" value={family} onInput={setFamily} maxLength={100} />
-        </div>
-        <DateField id="ms-date_of_birth" label="Date of birth" value={dob} onInput={setDob} />
+        <FormErrors error={problems.error} errors={problems.errors} idPrefix="ms">
+          <div class="kith-grid kith-grid--halves">
+            <TextField id="ms-given_name" label="First name" value={given} onInput={setGiven} maxLength={100} />
+            <TextField id="ms-family_name" label="Last name" value={family} onInput={setFamily} maxLength={100} />
+          </div>
+          <DateField id="ms-date_of_birth" label="Date of birth" value={dob} onInput={setDob} />
+        </FormErrors>
         <Button secondary busy={busy} testid="merge-search-submit">Find records</Button>
       </form>
       {results && (
@@ -165,8 +173,11 @@ export function MergeStart({ initial }: { initial?: [string, string] }) {
   const [pair, setPair] = useState<[Signposting, Signposting]>();
   const [mergeReason, setMergeReason] = useState('');
   const [openId, setOpenId] = useState('');
-  const [error, setError] = useState<ApiError>();
+  // The reason for looking (top of the page) and the merge's own reason, each with its problems.
+  const looking = useProblems();
+  const merging = useProblems();
   const [busy, setBusy] = useState(false);
+  const reasonPasses = () => looking.passes(check([['reason', lookReasonProblem(reason)]]));
   useEffect(() => {
     document.title = 'Merge two records – Kith';
   }, []);
@@ -176,30 +187,28 @@ export function MergeStart({ initial }: { initial?: [string, string] }) {
     setIds({ ...ids, [side]: r.child_id, [other]: ids[other] === r.child_id ? undefined : ids[other] });
   };
   const compare = async () => {
-    if (reason.trim().length < 10) {
-      setError(reasonError());
-      return;
-    }
+    if (!reasonPasses()) return;
     setBusy(true);
-    setError(undefined);
     try {
-      const look = (id: string) => api.post<Signposting>(`/api/v1/children/${seg(id)}/signposting`, { reason: reason.trim() });
+      const look = (id: string) => api.post('/api/v1/children/{child_id}/signposting', { child_id: id }, { reason: reason.trim() });
       setPair([await look(ids.survivor!), await look(ids.merged!)]);
     } catch (err) {
-      setError(err as ApiError);
+      looking.fail(err);
     } finally {
       setBusy(false);
     }
   };
   const merge = async (e: Event) => {
     e.preventDefault();
+    if (!ids.survivor || !ids.merged) return;
+    if (!merging.passes(check([['merge-reason', reasonProblem(mergeReason, 'Enter why these are the same child')]]))) return;
     setBusy(true);
-    setError(undefined);
     try {
-      const m = await api.post<ChildMerge>('/api/v1/index/merges', { survivor_id: ids.survivor, merged_id: ids.merged, reason: mergeReason.trim() });
+      const m = await api.post('/api/v1/index/merges', { survivor_id: ids.survivor, merged_id: ids.merged, reason: mergeReason.trim() });
       navigate('merges', m.id);
     } catch (err) {
-      setError(err as ApiError);
+      // The API names the merge's reason "reason"; on this page that is the field "merge-reason".
+      merging.fail(err, { reason: 'merge-reason' });
       setBusy(false);
     }
   };
@@ -211,10 +220,11 @@ export function MergeStart({ initial }: { initial?: [string, string] }) {
         records move to the record kept and the duplicate disappears from search. Nothing else changes, so a merge can be
         undone from its page. A record with a team, chronology, forum or relationships cannot be merged away: keep that one.
       </p>
-      <FormError error={error} idPrefix="mg" />
-      <TextArea id="mg-reason" label="Why are you working on these records?" hint="For example: duplicate reported by the school. At least 10 characters; recorded with every search and look." value={reason} onInput={setReason} rows={2} maxLength={500} />
+      <FormErrors error={looking.error} errors={looking.errors} idPrefix="mg">
+        <TextArea id="mg-reason" label="Why are you working on these records?" hint="For example: duplicate reported by the school. At least 10 characters; recorded with every search and look." value={reason} onInput={setReason} rows={2} maxLength={500} />
+      </FormErrors>
       <h2 class="govuk-heading-m">1. Choose the two records</h2>
-      <ChildSearch reason={reason} onChoose={choose} chosen={ids} />
+      <ChildSearch reason={reason} reasonPasses={reasonPasses} onChoose={choose} chosen={ids} />
       <dl class="govuk-summary-list" data-testid="merge-chosen">
         <div class="govuk-summary-list__row">
           <dt class="govuk-summary-list__key">Record to keep</dt>
@@ -247,7 +257,9 @@ export function MergeStart({ initial }: { initial?: [string, string] }) {
           <SideBySide a={pair[0]} b={pair[1]} />
           <h2 class="govuk-heading-m">3. Merge</h2>
           <form noValidate onSubmit={merge} data-testid="merge-form">
-            <TextArea id="mg-merge-reason" label="Why are these the same child?" hint="What you checked, for the audit trail (at least 10 characters)." value={mergeReason} onInput={setMergeReason} error={error?.field === 'reason' ? error.detail : undefined} rows={3} maxLength={500} />
+            <FormErrors error={merging.error} errors={merging.errors} idPrefix="mg">
+              <TextArea id="mg-merge-reason" label="Why are these the same child?" hint="What you checked, for the audit trail (at least 10 characters)." value={mergeReason} onInput={setMergeReason} rows={3} maxLength={500} />
+            </FormErrors>
             <Button busy={busy} warning testid="merge-submit">Merge the duplicate into the record to keep</Button>
           </form>
         </>
@@ -272,7 +284,7 @@ export function MergeStart({ initial }: { initial?: [string, string] }) {
 export function MergePage({ id }: { id: string }) {
   const merge = useAsync(() => api.get<ChildMerge>(`/api/v1/index/merges/${seg(id)}`), [id]);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
+  const problems = useProblems();
   const [busy, setBusy] = useState(false);
   const [undone, setUndone] = useState(false);
   useEffect(() => {
@@ -324,21 +336,22 @@ export function MergePage({ id }: { id: string }) {
                 data-testid="unmerge-form"
                 onSubmit={async (e) => {
                   e.preventDefault();
+                  if (!problems.passes(check([['reason', reasonProblem(reason, 'Enter why you are undoing the merge')]]))) return;
                   setBusy(true);
-                  setError(undefined);
                   try {
-                    merge.set(await api.post<ChildMerge>(`/api/v1/index/merges/${seg(m.id)}/undo`, { reason: reason.trim() }));
+                    merge.set(await api.post('/api/v1/index/merges/{merge_id}/undo', { merge_id: m.id }, { reason: reason.trim() }));
                     setUndone(true);
                   } catch (err) {
-                    setError(err as ApiError);
+                    problems.fail(err);
                   } finally {
                     setBusy(false);
                   }
                 }}
               >
                 <h2 class="govuk-heading-m">Undo this merge</h2>
-                <FormError error={error} idPrefix="um" />
-                <TextArea id="um-reason" label="Why undo it?" hint="For example: these are twins. At least 10 characters; recorded on both children's audit trails." value={reason} onInput={setReason} error={error?.field === 'reason' ? error.detail : undefined} rows={3} maxLength={500} />
+                <FormErrors error={problems.error} errors={problems.errors} idPrefix="um">
+                  <TextArea id="um-reason" label="Why undo it?" hint="For example: these are twins. At least 10 characters; recorded on both children's audit trails." value={reason} onInput={setReason} rows={3} maxLength={500} />
+                </FormErrors>
                 <Button warning busy={busy} testid="unmerge-submit">Undo the merge</Button>
               </form>
             )}

@@ -202,9 +202,9 @@ function Decide({ review, onDecided }: { review: ReviewDetail; onDecided: (r: Re
     }
     setBusy(true);
     setError(undefined);
-    const body = choice === 'new' ? { decision: 'not_a_match', reason: reason.trim() } : { decision: 'match', child_id: choice, reason: reason.trim() };
+    const body = choice === 'new' ? { decision: 'not_a_match' as const, reason: reason.trim() } : { decision: 'match' as const, child_id: choice, reason: reason.trim() };
     try {
-      onDecided(await api.post<ReviewDetail>(`/api/v1/index/reviews/${seg(review.id)}/decision`, body));
+      onDecided(await api.post('/api/v1/index/reviews/{review_id}/decision', { review_id: review.id }, body));
     } catch (err) {
       setError(err as ApiError);
     } finally {

@@ -1,7 +1,7 @@
 // Find a child and signpost: search terms and the reason stay in memory only (never in the URL);
 // the search and every signposting view are audited with the reason.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, type Body } from '../api';
 import { href } from '../router';
 import type { SearchResult } from '../types';
 import { age, formatDate, fullName } from '../format';
@@ -72,8 +72,8 @@ export function Search() {
     if (!ok) return;
     setBusy(true);
     setChosen(undefined);
-    const body: Record<string, string> = { reason: reason.trim() };
-    for (const [k, v] of Object.entries(terms)) if (v.trim()) body[k] = v.trim();
+    const body: Body<'/api/v1/search', 'post'> = { reason: reason.trim() };
+    for (const k of Object.keys(terms) as (keyof Terms)[]) if (terms[k].trim()) body[k] = terms[k].trim();
     try {
       setResults(await api.post('/api/v1/search', body));
       setTimeout(() => resultsRef.current?.focus(), 0);

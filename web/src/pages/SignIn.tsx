@@ -40,7 +40,7 @@ function Password({ password, onSession }: { password: { current: string }; onSe
     if (!problems.passes(check([['username', !username.trim() && 'Enter your username'], ['password', !pw && 'Enter your password']]))) return;
     setBusy(true);
     try {
-      const s = await api.post<Session>('/api/v1/session', { username: username.trim(), password: pw }, { quiet401: true });
+      const s = await api.post('/api/v1/session', { username: username.trim(), password: pw }, { quiet401: true });
       password.current = pw;
       onSession(adopt(s));
     } catch (err) {
@@ -115,7 +115,7 @@ function SecondFactor({ onSession }: { onSession: (s: Session | null) => void })
     if (!problems.passes(check([['code', codeProblem(code)]]))) return;
     setBusy(true);
     try {
-      onSession(adopt(await api.post<Session>('/api/v1/session/second-factor', { code }, { quiet401: true })));
+      onSession(adopt(await api.post('/api/v1/session/second-factor', { code }, { quiet401: true })));
     } catch (err) {
       problems.fail(err);
       setBusy(false);
@@ -168,9 +168,7 @@ function Enrol({ password, onSession }: { password: { current: string }; onSessi
   const begin = async (with_password: string) => {
     problems.clear();
     try {
-      const e = await api.post<{ secret: string; otpauth_uri: string }>(
-        '/api/v1/me/second-factor/enrolment',
-        with_password ? { password: with_password } : {},
+      const e = await api.post('/api/v1/me/second-factor/enrolment', with_password ? { password: with_password } : {},
         { quiet401: true },
       );
       password.current = '';
@@ -192,7 +190,7 @@ function Enrol({ password, onSession }: { password: { current: string }; onSessi
     if (!problems.passes(check([['code', codeProblem(code)]]))) return;
     setBusy(true);
     try {
-      onSession(adopt(await api.post<Session>('/api/v1/me/second-factor/enrolment/confirm', { code }, { quiet401: true })));
+      onSession(adopt(await api.post('/api/v1/me/second-factor/enrolment/confirm', { code }, { quiet401: true })));
     } catch (err) {
       problems.fail(err);
       setBusy(false);

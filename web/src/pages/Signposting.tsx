@@ -66,7 +66,7 @@ export function JoinTeamForm({ childId, shielded, onAnswered }: { childId: strin
         ]))) return;
         setBusy(true);
         try {
-          onAnswered(await api.post<JoinRequest>(`/api/v1/children/${seg(childId)}/team`, { role: role.trim(), reason: reason.trim() }));
+          onAnswered(await api.post('/api/v1/children/{child_id}/team', { child_id: childId }, { role: role.trim(), reason: reason.trim() }));
         } catch (err) {
           problems.fail(err);
           setBusy(false);
@@ -270,7 +270,7 @@ function RequestSent({ r, onWithdrawn }: { r: JoinRequest; onWithdrawn: () => vo
         data-testid="join-withdraw"
         onClick={async () => {
           try {
-            await api.post(`/api/v1/children/${seg(r.child_id)}/join-requests/${seg(r.id)}/withdraw`, {});
+            await api.post('/api/v1/children/{child_id}/join-requests/{request_id}/withdraw', { child_id: r.child_id, request_id: r.id }, {});
             onWithdrawn();
           } catch (err) {
             setError(err as ApiError);
@@ -288,7 +288,7 @@ export function SignpostAndJoin({ childId, initialReason, onAccess }: { childId:
   const [s, setS] = useState<Signposting>();
   const [request, setRequest] = useState<JoinRequest>();
   const [breaking, setBreaking] = useState(false);
-  const signpost = async (r: string) => setS(await api.post<Signposting>(`/api/v1/children/${seg(childId)}/signposting`, { reason: r }));
+  const signpost = async (r: string) => setS(await api.post('/api/v1/children/{child_id}/signposting', { child_id: childId }, { reason: r }));
   // The caller may now open the account (joined, or broke the glass).
   const opened = () => {
     if (onAccess) onAccess();
