@@ -102,8 +102,8 @@ type Sex = NonNullable<NewChild['sex']>;
 
 /** The record as the API takes it: the fields as typed, trimmed, with the optional ones left out when empty. */
 function recordBody(f: RecordFields) {
-  const body = { given_names: f.given_names.trim(), family_name: f.family_name.trim(), sex: f.sex as Sex } as
-    Pick<NewChild, 'given_names' | 'family_name' | 'sex' | 'date_of_birth' | 'address' | 'postcode' | 'nhs_number' | 'upn'>;
+  const body: Pick<NewChild, 'given_names' | 'family_name' | 'sex' | 'date_of_birth' | 'address' | 'postcode' | 'nhs_number' | 'upn'> =
+    { given_names: f.given_names.trim(), family_name: f.family_name.trim(), sex: f.sex as Sex };
   for (const k of ['date_of_birth', 'address', 'postcode', 'nhs_number', 'upn'] as const) {
     if (f[k].trim()) body[k] = f[k].trim();
   }
