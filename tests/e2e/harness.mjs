@@ -54,7 +54,7 @@ async function reportFailure(name) {
                ...trail.slice(-40), 'still waiting for:',
                ...[...pending].map(([r, at]) => `${r.method()} ${r.url().replace(/^https?:\/\/[^/]+/, '')} (sent at ${at})`));
   }
-  for (const server of servers) lines.push('server log (end):', server.log().split('\n').slice(-40).join('\n'));
+  for (const server of servers) lines.push('server log (end):', server.log().split('\n').slice(-80).join('\n'));
   console.log(lines.join('\n'));
 }
 
@@ -83,6 +83,7 @@ export async function startServer({ prepare } = {}) {
       KITH_PORT: String(port),
       KITH_ADDRESS: '127.0.0.1',
       KITH_FAST_HASHING: '1',
+      KITH_LOG_LEVEL: 'debug',  // every request logged, for the failure report
       KITH_WEB_ROOT: join(SOURCE_DIR, 'web/dist'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
