@@ -9,7 +9,8 @@
 //    acknowledged (201) write; a write that meets a 503 is retried with the same key, on the
 //    other node every second time, except one in four of those answered `unavailable` (nothing
 //    changed), which are abandoned (a client that gave up); `outcome_unknown` (the connection was
-//    lost during the commit: it may have been made) is always retried, as the answer asks;
+//    lost during the commit: it may have been made) is always retried, as the answer asks, until
+//    the write is answered for certain;
 // 3. asks every member, four times a second, whether it accepts writes (pg_is_in_recovery, and
 //    Patroni's REST API for its role);
 // 4. after a few seconds of load SIGKILLs the leader's Patroni and every process of its
@@ -192,10 +193,12 @@ async function worker(nodes, home) {
         } else {
           wait = Number(r.retryAfter) * 1000;
         }
-        // `unavailable` promises nothing was changed: one in four such writes is abandoned (a
-        // client that gave up), and must not be there. `outcome_unknown` says the change may
-        // have been made and asks for a retry with the same key, which every write gets.
-        if (r.body?.code === 'unavailable' && n % 4 === 0) {
+        // `unavailable` promises that this attempt changed nothing: one in four such writes is
+        // abandoned (a client that gave up), and must not be there. `outcome_unknown` says the
+        // change may have been made and asks for a retry with the same key, which every write
+        // gets until it is answered for certain (201 or 409 response_lost): an `unavailable`
+        // to such a retry says nothing of the earlier attempt, so it is never abandoned.
+        if (r.body?.code === 'unavailable' && n % 4 === 0 && !write.outcomeUnknown) {
           write.outcome = 'abandoned';
           break;
         }
