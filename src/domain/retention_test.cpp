@@ -378,6 +378,23 @@ TEST(RetentionRuleChangeTest, ARuleChangeThatWouldPurgeAHeldChildIsRefused) {
   EXPECT_TRUE(CheckRuleChange({}, shorter, after_release, D("2028-02-01")));
 }
 
+// A hold placed because a purge was near: the purge already falls inside it under the current
+// rules, so a change that leaves it there or moves it later is not what the refusal is for.
+TEST(RetentionRuleChangeTest, AChangeThatBringsNothingEarlierIsAllowedWhileAHoldCoversThePurge) {
+  RetentionFacts held = Archived("2026-05-10");
+  held.holds = {Hold("H1", "2031-01-01", "2035-12-31")};  // the purge (2032-05-10) falls inside
+  const std::vector<RetentionFacts> children{held};
+  RetentionRules unrelated;
+  unrelated.remove_unused_after_months = 36;
+  EXPECT_TRUE(CheckRuleChange({}, unrelated, children, D("2031-06-01")));
+  RetentionRules later;
+  later.purge_after_archive_years = 7;  // 2033-05-10: later, still inside the hold
+  EXPECT_TRUE(CheckRuleChange({}, later, children, D("2031-06-01")));
+  RetentionRules earlier;
+  earlier.purge_after_archive_years = 5;  // 2031-05-10: earlier, and inside the hold
+  EXPECT_FALSE(CheckRuleChange({}, earlier, children, D("2031-06-01")));
+}
+
 TEST(RetentionRuleChangeTest, AChangeThatMakesAHeldChildRemovableOrItsDeathPurgeEarlierIsRefused) {
   RetentionFacts unused;
   unused.child_id = "K2";
