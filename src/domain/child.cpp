@@ -116,6 +116,13 @@ Status NormaliseChild(Child& child, const Date& today) {
       return Error::Invalid("date_of_birth", "Kith holds children and care leavers up to 25; this person is older.");
     }
   }
+  if (c.date_of_death) {
+    if (!c.date_of_death->IsValid()) return Error::Invalid("date_of_death", "Enter a real date of death");
+    if (*c.date_of_death > today) return Error::Invalid("date_of_death", "The date of death cannot be in the future");
+    if (c.date_of_birth && *c.date_of_death < *c.date_of_birth) {
+      return Error::Invalid("date_of_death", "The date of death is before the date of birth");
+    }
+  }
 
   if (!c.postcode.empty()) {
     const std::string pc = NormalisePostcode(c.postcode);

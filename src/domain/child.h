@@ -38,6 +38,10 @@ struct ChildFlags {
   bool early_help_assessment = false;
   bool child_protection_plan = false;
   bool looked_after = false;
+  // Retention (domain/retention.h): these young people's accounts are archived at the
+  // authority's extended age (25 by default), not at 18.
+  bool care_leaver = false;
+  bool special_educational_needs = false;
 };
 
 struct Child {
@@ -47,6 +51,9 @@ struct Child {
   std::string family_name;
   std::vector<std::string> other_names;  // former names and aliases, as written
   std::optional<Date> date_of_birth;
+  // Recorded when the child has died: the account is archived on that day and purged by the
+  // authority's rule for deaths (domain/retention.h).
+  std::optional<Date> date_of_death;
   Sex sex = Sex::kNotKnown;
   std::string address;
   std::string postcode;

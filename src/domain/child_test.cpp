@@ -29,6 +29,10 @@ TEST(ChildTest, NormalisesAValidRecord) {
   EXPECT_EQ(c.postcode, "SW1A 1AA");
   EXPECT_EQ(c.nhs_number, "9434765919");
   EXPECT_EQ(c.upn, "H801200001001");
+  c.date_of_death = Date{2018, 3, 4};  // the day of birth, and today, are possible days of death
+  EXPECT_TRUE(NormaliseChild(c, kToday));
+  c.date_of_death = kToday;
+  EXPECT_TRUE(NormaliseChild(c, kToday));
 }
 
 TEST(ChildTest, EachInvalidFieldIsNamedAndNothingChanges) {
@@ -47,6 +51,9 @@ TEST(ChildTest, EachInvalidFieldIsNamedAndNothingChanges) {
        [](Child& c) {
          c.date_of_birth = Date{1990, 1, 1};
        }},
+      {"date_of_death", [](Child& c) { c.date_of_death = Date{2026, 11, 23}; }},
+      {"date_of_death", [](Child& c) { c.date_of_death = Date{2018, 3, 3}; }},
+      {"date_of_death", [](Child& c) { c.date_of_death = Date{2026, 2, 30}; }},
       {"postcode", [](Child& c) { c.postcode = "12345"; }},
       {"nhs_number", [](Child& c) { c.nhs_number = "9434765918"; }},
       {"upn", [](Child& c) { c.upn = "A801200001001"; }},

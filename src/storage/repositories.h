@@ -26,6 +26,7 @@
 #include "domain/early_help/assessment.h"
 #include "domain/misuse/misuse.h"
 #include "domain/organisation.h"
+#include "domain/retention.h"
 #include "domain/team.h"
 #include "domain/user.h"
 
@@ -829,6 +830,54 @@ class JobClaimRepository {
   virtual void Release(const std::string& job, const std::string& holder) = 0;
 };
 
+// --- Retention (issue 18; domain/retention.h, ADR 0020) ------------------------------------
+
+// An authority's retention rules as stored.
+struct StoredRetentionRules {
+  std::string authority_id;
+  domain::RetentionRules rules;
+  std::string updated_by;
+  TimePoint updated_at;
+  int64_t version = 0;  // 1 for the first rules stored, then one more for each change
+};
+
+// Rules per authority, legal holds, and what the rules need to know about each child. A hold is
+// never changed except by its one release; the database itself refuses any other change of a
+// hold, deleting a hold in force, and deleting a child protected by a hold in force (by the
+// database's own clock, UTC) — a defence behind domain::Assess, not a substitute for it.
+class RetentionRepository {
+ public:
+  virtual ~RetentionRepository() = default;
+  // The authority's rules; nullopt while it has set none (the domain defaults apply).
+  virtual std::optional<StoredRetentionRules> GetRules(const std::string& authority_id) = 0;
+  // Stores `rules` with version `expected_version` + 1 if the stored version is
+  // `expected_version` (0: none stored yet). kConflict if it is not (changed meanwhile).
+  virtual Status PutRules(const StoredRetentionRules& rules, int64_t expected_version) = 0;
+
+  // kConflict if the id exists.
+  virtual Status InsertHold(const domain::LegalHold& hold) = 0;
+  virtual std::optional<domain::LegalHold> GetHold(const std::string& id) = 0;
+  // Stores the release of `released` (released_on, released_by, release_reason). kNotFound if
+  // there is no such hold, kConflict if it was released already.
+  virtual Status ReleaseHold(const domain::LegalHold& released) = 0;
+  // Every hold, released or not, that protects `child_id`: its own and those of every record
+  // merged into it by a merge not undone, followed through merges of merges (the survivor holds
+  // their data). In (starts_on, id) order.
+  virtual std::vector<domain::LegalHold> HoldsProtecting(const std::string& child_id) = 0;
+  // The authority's holds in force on `day` (started, not ended, not released), by ends_on then
+  // id, at most `limit`.
+  virtual std::vector<domain::LegalHold> InForce(const std::string& authority_id, const Date& day, int limit) = 0;
+
+  // What domain::Assess needs for the authority's children, in id order after `after_id`, at
+  // most `limit`, as of `today`: date of birth, flags, date of death, the day the record was made
+  // (UTC), the last day a service ended, whether a service (not ended by `today`) or a team
+  // member is involved now, whether anyone was ever on the team, and the holds protecting the
+  // child (HoldsProtecting). A child merged into another (merge not undone) is left out: its data
+  // is the survivor's. `archived_on` is not stored yet and is always empty.
+  virtual std::vector<domain::RetentionFacts> Facts(const std::string& authority_id, const std::string& after_id,
+                                                    int limit, const Date& today) = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -856,6 +905,7 @@ class Repositories {
   virtual PractitionerHomeRepository& PractitionerHomes() = 0;
   virtual MisuseFlagRepository& MisuseFlags() = 0;
   virtual JobClaimRepository& JobClaims() = 0;
+  virtual RetentionRepository& Retention() = 0;
 };
 
 }  // namespace kith::storage

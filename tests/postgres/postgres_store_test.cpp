@@ -87,6 +87,55 @@ TEST_F(PostgresStoreTest, TheServerRoleMayOnlyReadAndAppendAuditRecords) {
   EXPECT_EQ(store_->ReadValue([](Repositories& r) { return r.Audit().Heads(); }).size(), 1u);
 }
 
+// Retention (ADR 0020): behind domain::Assess, the database itself keeps a hold in force and the
+// child it protects, for the server's role and the owner alike; a hold is only ever released.
+TEST_F(PostgresStoreTest, AHoldInForceAndTheChildItProtectsAreKeptByTheDatabase) {
+  Open().Write([](Repositories& r) {
+    EXPECT_TRUE(r.Authorities().Insert({"la1", "E09000099", "Northbrook", false}));
+    for (const char* id : {"c1", "c2", "c3", "c4"}) {
+      domain::Child c;
+      c.id = id;
+      c.authority_id = "la1";
+      c.given_names = "Amelia";
+      c.family_name = "Hart";
+      EXPECT_TRUE(r.Children().Insert(c));
+    }
+    auto hold = [](const char* id, const char* child, Date to) {
+      domain::LegalHold h;
+      h.id = id;
+      h.child_id = child;
+      h.authority_id = "la1";
+      h.reason = "Civil claim against the authority";
+      h.starts_on = Date{2020, 1, 1};
+      h.ends_on = to;
+      h.placed_by = "u1";
+      return h;
+    };
+    EXPECT_TRUE(r.Retention().InsertHold(hold("H1", "c1", Date{2099, 1, 1})));
+    EXPECT_TRUE(r.Retention().InsertHold(hold("H2", "c2", Date{2099, 1, 1})));
+    EXPECT_TRUE(r.Retention().InsertHold(hold("H3", "c3", Date{2021, 1, 1})));  // ended
+    EXPECT_TRUE(r.Merges().Insert({"m1", "c4", "c2", {}, "u1", {}, "Same child: same NHS number", "", std::nullopt, ""}));
+    return true;
+  });
+  for (const std::string& who : {testing::AppUrl(db_), testing::OwnerUrl(db_)}) {
+    const std::string url = who + " options='-c search_path=kith'";
+    EXPECT_EQ(Try(url, "DELETE FROM legal_holds WHERE id = 'H1'"), "23000");
+    EXPECT_EQ(Try(url, "UPDATE legal_holds SET ends_on = '2021-01-01' WHERE id = 'H1'"), "23000");
+    EXPECT_EQ(Try(url, "UPDATE legal_holds SET released_on = '2021-01-01', reason = 'x' WHERE id = 'H1'"), "23000");
+    EXPECT_EQ(Try(url, "DELETE FROM children WHERE id = 'c1'"), "23000");
+    EXPECT_EQ(Try(url, "DELETE FROM children WHERE id = 'c4'"), "23000") << "c2's hold protects c4, its survivor";
+  }
+  const std::string app = testing::AppUrl(db_) + " options='-c search_path=kith'";
+  EXPECT_EQ(Try(app, "TRUNCATE legal_holds"), "42501");
+  // Released once, a hold is never changed again; an ended hold, and the child it held, may go.
+  EXPECT_EQ(Try(app, "UPDATE legal_holds SET released_on = '2026-01-01', released_by = 'u1' WHERE id = 'H1'"), "");
+  EXPECT_EQ(Try(app, "UPDATE legal_holds SET released_on = NULL WHERE id = 'H1'"), "23000");
+  EXPECT_EQ(Try(app, "UPDATE legal_holds SET released_on = '2026-02-01' WHERE id = 'H1'"), "23000");
+  EXPECT_EQ(Try(app, "DELETE FROM children WHERE id = 'c1'"), "");
+  EXPECT_EQ(Try(app, "DELETE FROM children WHERE id = 'c3'"), "");
+  EXPECT_EQ(Try(app, "DELETE FROM legal_holds WHERE id = 'H3'"), "");
+}
+
 TEST_F(PostgresStoreTest, AnUnreachableDatabaseIsNamedWithoutItsPassword) {
   try {
     OpenPostgresStore({.url = "postgresql://kith_app:hunter2secret@127.0.0.1:1/kith?connect_timeout=2"});

@@ -246,8 +246,9 @@ class PgChildren final : public ChildRepository {
     auto s = db_.Prepare(
         "INSERT INTO children(id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode,"
         " nhs_number, upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan,"
-        " looked_after, shielded, created_at, updated_at, version, changed_xid)"
-        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,1,"
+        " looked_after, shielded, created_at, updated_at, care_leaver, special_educational_needs, date_of_death,"
+        " version, changed_xid)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,1,"
         " pg_current_xact_id()::text::bigint) ON CONFLICT DO NOTHING");
     Bind(s, c);
     if (auto st = InsertOrConflict(s, "child " + c.id); !st) return st;
@@ -261,8 +262,8 @@ class PgChildren final : public ChildRepository {
         "UPDATE children SET authority_id=$2, given_names=$3, family_name=$4, date_of_birth=$5, sex=$6,"
         " address=$7, postcode=$8, nhs_number=$9, upn=$10, school_agency_id=$11, gp_agency_id=$12,"
         " early_help_assessment=$13, child_protection_plan=$14, looked_after=$15, shielded=$16,"
-        " created_at=$17, updated_at=$18, version=version+1, changed_xid=pg_current_xact_id()::text::bigint"
-        " WHERE id=$1 AND version=$19");
+        " created_at=$17, updated_at=$18, care_leaver=$19, special_educational_needs=$20, date_of_death=$21,"
+        " version=version+1, changed_xid=pg_current_xact_id()::text::bigint WHERE id=$1 AND version=$22");
     Bind(s, c);
     s.Bind(c.version);
     if (s.Run().affected() == 0) {
@@ -332,15 +333,17 @@ class PgChildren final : public ChildRepository {
   static constexpr std::string_view kSelect =
       "SELECT id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode, nhs_number,"
       " upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan, looked_after,"
-      " shielded, created_at, updated_at, version FROM children";
+      " shielded, created_at, updated_at, version, care_leaver, special_educational_needs, date_of_death"
+      " FROM children";
 
-  // Binds $1 .. $18.
+  // Binds $1 .. $21.
   static void Bind(Statement& s, const Child& c) {
     s.Bind(c.id).Bind(c.authority_id).Bind(c.given_names).Bind(c.family_name).Bind(c.date_of_birth);
     s.Bind(domain::ToString(c.sex)).Bind(c.address).Bind(c.postcode).Bind(c.nhs_number).Bind(c.upn);
     s.BindTextOrNull(c.school_agency_id).BindTextOrNull(c.gp_agency_id);
     s.Bind(c.flags.early_help_assessment).Bind(c.flags.child_protection_plan).Bind(c.flags.looked_after);
     s.Bind(c.shielded).Bind(c.created_at).Bind(c.updated_at);
+    s.Bind(c.flags.care_leaver).Bind(c.flags.special_educational_needs).Bind(c.date_of_death);
   }
 
   static Child Read(const Rows& s) {
@@ -364,6 +367,9 @@ class PgChildren final : public ChildRepository {
     c.created_at = s.Time(16);
     c.updated_at = s.Time(17);
     c.version = s.Int(18);
+    c.flags.care_leaver = s.Bool(19);
+    c.flags.special_educational_needs = s.Bool(20);
+    c.date_of_death = s.OptionalDate(21);
     return c;
   }
 
@@ -832,7 +838,8 @@ class Bundle final : public Repositories {
         join_requests_(MakeJoinRequests(db)),
         practitioner_homes_(MakePractitionerHomes(db)),
         misuse_flags_(MakeMisuseFlags(db)),
-        job_claims_(MakeJobClaims(db)) {}
+        job_claims_(MakeJobClaims(db)),
+        retention_(MakeRetention(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -857,6 +864,7 @@ class Bundle final : public Repositories {
   PractitionerHomeRepository& PractitionerHomes() override { return *practitioner_homes_; }
   MisuseFlagRepository& MisuseFlags() override { return *misuse_flags_; }
   JobClaimRepository& JobClaims() override { return *job_claims_; }
+  RetentionRepository& Retention() override { return *retention_; }
 
  private:
   PgAuthorities authorities_;
@@ -882,6 +890,7 @@ class Bundle final : public Repositories {
   std::unique_ptr<PractitionerHomeRepository> practitioner_homes_;
   std::unique_ptr<MisuseFlagRepository> misuse_flags_;
   std::unique_ptr<JobClaimRepository> job_claims_;
+  std::unique_ptr<RetentionRepository> retention_;
 };
 
 }  // namespace

@@ -689,6 +689,81 @@ CREATE TABLE word_child_versions (
   version bigint NOT NULL
 );
 )sql",
+      // 7: retention by rule (issue 18; ADR 0020; SQLite migration 19): the care leaver and SEN
+      // flags and the date of death of a child, each authority's rules, and legal holds. A hold is
+      // changed only by its one release; a hold in force, and a child it protects (its own, or one on
+      // a record merged straight into it, as on SQLite), cannot be deleted, by the owner either.
+      R"sql(
+ALTER TABLE children ADD COLUMN care_leaver boolean NOT NULL DEFAULT false;
+ALTER TABLE children ADD COLUMN special_educational_needs boolean NOT NULL DEFAULT false;
+ALTER TABLE children ADD COLUMN date_of_death date;
+CREATE TABLE retention_rules (
+  authority_id text COLLATE "C" PRIMARY KEY REFERENCES authorities(id),
+  archive_age_years integer NOT NULL,
+  extended_archive_age_years integer NOT NULL,
+  purge_after_archive_years integer NOT NULL,
+  purge_after_death_years integer NOT NULL,
+  remove_unused_after_months integer NOT NULL,
+  updated_by text COLLATE "C" NOT NULL,
+  updated_at timestamptz NOT NULL,
+  version bigint NOT NULL,
+  CHECK (archive_age_years BETWEEN 1 AND 100 AND extended_archive_age_years BETWEEN archive_age_years AND 100
+         AND purge_after_archive_years BETWEEN 1 AND 100 AND purge_after_death_years BETWEEN 1 AND 100
+         AND remove_unused_after_months BETWEEN 1 AND 1200)
+);
+CREATE TABLE legal_holds (
+  id text COLLATE "C" PRIMARY KEY,
+  child_id text COLLATE "C" NOT NULL,
+  authority_id text COLLATE "C" NOT NULL,
+  kind text COLLATE "C" NOT NULL,
+  reason text NOT NULL,
+  starts_on date NOT NULL,
+  ends_on date NOT NULL,
+  placed_by text COLLATE "C" NOT NULL,
+  placed_at timestamptz NOT NULL,
+  released_on date,
+  released_by text COLLATE "C" NOT NULL DEFAULT '',
+  release_reason text NOT NULL DEFAULT '',
+  CHECK (ends_on >= starts_on AND (released_on IS NULL OR released_on >= starts_on))
+);
+CREATE INDEX legal_holds_by_child ON legal_holds(child_id, starts_on);
+CREATE INDEX legal_holds_by_authority ON legal_holds(authority_id, ends_on);
+CREATE FUNCTION legal_hold_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    IF OLD.released_on IS NULL AND OLD.ends_on >= (now() AT TIME ZONE 'UTC')::date THEN
+      RAISE EXCEPTION 'a legal hold in force cannot be deleted' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN OLD;
+  END IF;
+  IF OLD.released_on IS NOT NULL OR NEW.released_on IS NULL
+     OR (NEW.id, NEW.child_id, NEW.authority_id, NEW.kind, NEW.reason, NEW.starts_on, NEW.ends_on, NEW.placed_by,
+         NEW.placed_at)
+        IS DISTINCT FROM (OLD.id, OLD.child_id, OLD.authority_id, OLD.kind, OLD.reason, OLD.starts_on, OLD.ends_on,
+                          OLD.placed_by, OLD.placed_at) THEN
+    RAISE EXCEPTION 'a legal hold is only ever released, once' USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER legal_holds_guard BEFORE UPDATE OR DELETE ON legal_holds
+  FOR EACH ROW EXECUTE FUNCTION legal_hold_guard();
+CREATE TRIGGER legal_holds_no_truncate BEFORE TRUNCATE ON legal_holds
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('legal holds cannot be truncated');
+CREATE FUNCTION child_hold_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  today date := (now() AT TIME ZONE 'UTC')::date;
+BEGIN
+  IF EXISTS (SELECT 1 FROM kith.legal_holds h
+             WHERE h.released_on IS NULL AND h.ends_on >= today AND h.starts_on <= today
+               AND (h.child_id = OLD.id OR h.child_id IN (
+                 SELECT merged_id FROM kith.child_merges WHERE survivor_id = OLD.id AND unmerged_at IS NULL))) THEN
+    RAISE EXCEPTION 'this child is protected by a legal hold in force' USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER children_held_kept BEFORE DELETE ON children
+  FOR EACH ROW EXECUTE FUNCTION child_hold_guard();
+)sql",
   };
   return kMigrations;
 }

@@ -714,6 +714,61 @@ CREATE TABLE word_child_versions (
   version INTEGER NOT NULL
 ) STRICT;
 )sql",
+      // 19: retention by rule (issue 18; ADR 0020): the care leaver and SEN flags and the date of
+      // death of a child, each authority's rules, and legal holds. A hold is changed only by its one
+      // release; a hold in force, and a child it protects (its own, or one on a record merged straight
+      // into it: SQLite allows no recursive query in a trigger), cannot be deleted (date('now') is UTC).
+      R"sql(
+ALTER TABLE children ADD COLUMN care_leaver INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE children ADD COLUMN special_educational_needs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE children ADD COLUMN date_of_death TEXT;
+CREATE TABLE retention_rules (
+  authority_id TEXT PRIMARY KEY REFERENCES authorities(id),
+  archive_age_years INTEGER NOT NULL,
+  extended_archive_age_years INTEGER NOT NULL,
+  purge_after_archive_years INTEGER NOT NULL,
+  purge_after_death_years INTEGER NOT NULL,
+  remove_unused_after_months INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  CHECK (archive_age_years BETWEEN 1 AND 100 AND extended_archive_age_years BETWEEN archive_age_years AND 100
+         AND purge_after_archive_years BETWEEN 1 AND 100 AND purge_after_death_years BETWEEN 1 AND 100
+         AND remove_unused_after_months BETWEEN 1 AND 1200)
+) STRICT;
+CREATE TABLE legal_holds (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL,
+  authority_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  starts_on TEXT NOT NULL,
+  ends_on TEXT NOT NULL,
+  placed_by TEXT NOT NULL,
+  placed_at INTEGER NOT NULL,
+  released_on TEXT,
+  released_by TEXT NOT NULL DEFAULT '',
+  release_reason TEXT NOT NULL DEFAULT '',
+  CHECK (ends_on >= starts_on AND (released_on IS NULL OR released_on >= starts_on))
+) STRICT;
+CREATE INDEX legal_holds_by_child ON legal_holds(child_id, starts_on);
+CREATE INDEX legal_holds_by_authority ON legal_holds(authority_id, ends_on);
+CREATE TRIGGER legal_holds_release_only BEFORE UPDATE ON legal_holds
+  WHEN OLD.released_on IS NOT NULL OR NEW.released_on IS NULL OR NEW.id IS NOT OLD.id
+    OR NEW.child_id IS NOT OLD.child_id OR NEW.authority_id IS NOT OLD.authority_id OR NEW.kind IS NOT OLD.kind
+    OR NEW.reason IS NOT OLD.reason OR NEW.starts_on IS NOT OLD.starts_on OR NEW.ends_on IS NOT OLD.ends_on
+    OR NEW.placed_by IS NOT OLD.placed_by OR NEW.placed_at IS NOT OLD.placed_at
+  BEGIN SELECT RAISE(ABORT, 'a legal hold is only ever released, once'); END;
+CREATE TRIGGER legal_holds_in_force_kept BEFORE DELETE ON legal_holds
+  WHEN OLD.released_on IS NULL AND OLD.ends_on >= date('now')
+  BEGIN SELECT RAISE(ABORT, 'a legal hold in force cannot be deleted'); END;
+CREATE TRIGGER children_held_kept BEFORE DELETE ON children
+  WHEN EXISTS (SELECT 1 FROM legal_holds h
+               WHERE h.released_on IS NULL AND h.ends_on >= date('now') AND h.starts_on <= date('now')
+                 AND (h.child_id = OLD.id OR h.child_id IN (
+                   SELECT merged_id FROM child_merges WHERE survivor_id = OLD.id AND unmerged_at IS NULL)))
+  BEGIN SELECT RAISE(ABORT, 'this child is protected by a legal hold in force'); END;
+)sql",
   };
   return kMigrations;
 }

@@ -13,6 +13,8 @@
 #include "storage/sqlite/idempotency_repository.h"
 #include "storage/sqlite/index_repositories.h"
 #include "storage/sqlite/misuse_repositories.h"
+#include "storage/sqlite/retention_repository.h"
+#include "storage/sqlite/values.h"
 
 namespace kith::storage::sqlite {
 namespace {
@@ -298,8 +300,9 @@ class SqliteChildren final : public ChildRepository {
     auto s = db_.Prepare(
         "INSERT INTO children(id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode,"
         " nhs_number, upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan,"
-        " looked_after, shielded, created_at, updated_at, version, change_seq)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,1,"
+        " looked_after, shielded, created_at, updated_at, care_leaver, special_educational_needs, date_of_death,"
+        " version, change_seq)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?20,?21,?22,1,"
         " (SELECT coalesce(max(change_seq), 0) + 1 FROM children))");
     Bind(s, c);
     if (auto st = RunInsert(s, "child " + c.id); !st) return st;
@@ -313,7 +316,8 @@ class SqliteChildren final : public ChildRepository {
         "UPDATE children SET authority_id=?2, given_names=?3, family_name=?4, date_of_birth=?5, sex=?6,"
         " address=?7, postcode=?8, nhs_number=?9, upn=?10, school_agency_id=?11, gp_agency_id=?12,"
         " early_help_assessment=?13, child_protection_plan=?14, looked_after=?15, shielded=?16,"
-        " created_at=?17, updated_at=?18, version=version+1,"
+        " created_at=?17, updated_at=?18, care_leaver=?20, special_educational_needs=?21, date_of_death=?22,"
+        " version=version+1,"
         " change_seq=(SELECT coalesce(max(change_seq), 0) + 1 FROM children) WHERE id=?1 AND version=?19");
     Bind(s, c);
     s.Bind(19, c.version).Run();
@@ -388,8 +392,10 @@ class SqliteChildren final : public ChildRepository {
   static constexpr std::string_view kSelect =
       "SELECT id, authority_id, given_names, family_name, date_of_birth, sex, address, postcode, nhs_number,"
       " upn, school_agency_id, gp_agency_id, early_help_assessment, child_protection_plan, looked_after,"
-      " shielded, created_at, updated_at, version FROM children";
+      " shielded, created_at, updated_at, version, care_leaver, special_educational_needs, date_of_death"
+      " FROM children";
 
+  // Binds ?1 .. ?18 and ?20 .. ?22 (?19 is the expected version of an update).
   static void Bind(Statement& s, const Child& c) {
     s.Bind(1, c.id).Bind(2, c.authority_id).Bind(3, c.given_names).Bind(4, c.family_name);
     if (c.date_of_birth) {
@@ -404,6 +410,8 @@ class SqliteChildren final : public ChildRepository {
     s.Bind(13, c.flags.early_help_assessment).Bind(14, c.flags.child_protection_plan);
     s.Bind(15, c.flags.looked_after).Bind(16, c.shielded);
     s.Bind(17, ToMicros(c.created_at)).Bind(18, ToMicros(c.updated_at));
+    s.Bind(20, c.flags.care_leaver).Bind(21, c.flags.special_educational_needs);
+    BindOptionalDate(s, 22, c.date_of_death);
   }
 
   static Child Read(const Statement& s) {
@@ -425,6 +433,9 @@ class SqliteChildren final : public ChildRepository {
     c.created_at = FromMicros(s.Int(16));
     c.updated_at = FromMicros(s.Int(17));
     c.version = s.Int(18);
+    c.flags.care_leaver = s.Bool(19);
+    c.flags.special_educational_needs = s.Bool(20);
+    c.date_of_death = OptionalDate(s, 21);
     return c;
   }
 
@@ -815,7 +826,8 @@ class Bundle final : public Repositories {
         join_requests_(MakeJoinRequestRepository(db)),
         practitioner_homes_(MakePractitionerHomeRepository(db)),
         misuse_flags_(MakeMisuseFlagRepository(db)),
-        job_claims_(MakeJobClaimRepository(db)) {}
+        job_claims_(MakeJobClaimRepository(db)),
+        retention_(MakeRetentionRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -840,6 +852,7 @@ class Bundle final : public Repositories {
   PractitionerHomeRepository& PractitionerHomes() override { return *practitioner_homes_; }
   MisuseFlagRepository& MisuseFlags() override { return *misuse_flags_; }
   JobClaimRepository& JobClaims() override { return *job_claims_; }
+  RetentionRepository& Retention() override { return *retention_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -859,6 +872,7 @@ class Bundle final : public Repositories {
   std::unique_ptr<PractitionerHomeRepository> practitioner_homes_;
   std::unique_ptr<MisuseFlagRepository> misuse_flags_;
   std::unique_ptr<JobClaimRepository> job_claims_;
+  std::unique_ptr<RetentionRepository> retention_;
 };
 
 }  // namespace
