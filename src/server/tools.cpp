@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "app/index_import.h"
+#include "app/retention_service.h"
 #include "app/search_service.h"
 #include "common/clock.h"
 #include "common/utf8.h"
@@ -145,9 +146,15 @@ struct Tools::Options {
   double import_match = 0.99;
   double import_review = 0.50;
 
+  CLI::App* retention_run = nullptr;
+  std::string retention_as_of;
+  std::string retention_authority;
+  bool retention_dry_run = false;
+
   int RunLink() const;
   int RunImport(const Config& config) const;
   int RunSearch(const Config& config) const;
+  int RunRetention(const Config& config) const;
 };
 
 Tools::Tools(CLI::App& cli) : o_(std::make_unique<Options>()) {
@@ -207,6 +214,15 @@ Tools::Tools(CLI::App& cli) : o_(std::make_unique<Options>()) {
                    "Build the index from this CSV of source records instead of the database (no reason needed)")
       ->check(CLI::ExistingFile)
       ->excludes(db);
+
+  auto* retention = cli.add_subcommand("retention", "Retention by rule (docs/retention.md)");
+  retention->require_subcommand(1);
+  o_->retention_run = retention->add_subcommand("run", "List (with --dry-run) what the retention rules make due");
+  o_->retention_run->add_option("--as-of", o_->retention_as_of, "The day to look at, YYYY-MM-DD (default: today, UTC)");
+  o_->retention_run->add_option("--authority", o_->retention_authority,
+                                "One local authority's id (default: every authority)");
+  o_->retention_run->add_flag("--dry-run", o_->retention_dry_run,
+                              "List what is due without changing anything (the only mode built so far)");
 }
 
 Tools::~Tools() = default;
@@ -215,6 +231,7 @@ std::optional<int> Tools::Run(const Config& config) {
   if (o_->link->parsed()) return o_->RunLink();
   if (o_->search->parsed()) return o_->RunSearch(config);
   if (o_->import->parsed()) return o_->RunImport(config);
+  if (o_->retention_run->parsed()) return o_->RunRetention(config);
   return std::nullopt;
 }
 
@@ -505,6 +522,83 @@ int Tools::Options::RunSearch(const Config& config) const {
       "of it looking up source references)\n",
       queries.size(), malformed, refused, hits, elapsed * per_query,
       std::chrono::duration<double>(lookups).count() * per_query);
+  return 0;
+}
+
+int Tools::Options::RunRetention(const Config& config) const {
+  if (!retention_dry_run) {
+    std::cerr << "kith retention run: applying retention (archiving and purging children's records) is not built "
+                 "yet; run with --dry-run to list what is due (docs/retention.md, docs/ROADMAP.md issue 18).\n";
+    return 2;
+  }
+  Date as_of = Date::FromTime(SystemClock().Now());
+  if (!retention_as_of.empty()) {
+    auto parsed = Date::Parse(retention_as_of);
+    if (!parsed) {
+      std::cerr << "kith retention run: --as-of: '" << retention_as_of << "' is not a date (YYYY-MM-DD).\n";
+      return 1;
+    }
+    as_of = *parsed;
+  }
+  // The listing names children and days derived from their dates of birth: it is audited, and the
+  // audit record goes on the chain, which a running SQLite server keeps the head of in memory.
+  auto opened = OpenDatabase(config, {.must_exist = true, .exclusive = true, .in_the_way = "A running Kith server"});
+  if (!opened) {
+    std::cerr << "kith retention run: " << opened.error().message
+              << (opened.error().code == ErrorCode::kConflict
+                      ? " A dry run is recorded in the audit trail, so on the embedded database it runs only while "
+                        "the server is stopped."
+                      : "")
+              << "\n";
+    return 1;
+  }
+  storage::Store& store = *opened->store;
+  if (!retention_authority.empty() &&
+      !store.ReadValue([&](storage::Repositories& r) { return r.Authorities().Get(retention_authority); })) {
+    std::cerr << "kith retention run: there is no local authority with the id " << retention_authority << ".\n";
+    return 1;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const auto listing = app::ListDue(store, retention_authority, as_of, [&](const std::string& la, int64_t checked) {
+    std::cerr << fmt::format("kith retention run: {}: {} children checked ({:.1f} s)\n", la, checked,
+                             Seconds(started));
+  });
+  auto audit = app::AuditFor(CliPrincipal(), "retention.dry_run", SystemClock().Now());
+  audit.target_id = retention_authority;
+  audit.why = "retention dry run from the command line";
+  audit.detail = nlohmann::json{{"as_of", as_of.ToString()},
+                                {"checked", listing.checked},
+                                {"due", listing.due.size()},
+                                {"held", listing.held.size()},
+                                {"no_date", listing.no_date.size()}}
+                     .dump();
+  store.Write([&](storage::Repositories& r) {
+    r.Audit().Append(audit);
+    return true;
+  });
+
+  std::cout << "authority,child_id,step,due_on,rule,held_by\n";
+  auto line = [](const app::DueChild& d, std::string_view step) {
+    std::string holds;
+    for (const auto& h : d.assessment.held_by) holds += (holds.empty() ? "" : " ") + h;
+    std::cout << d.authority_id << ',' << d.child_id << ',' << step << ','
+              << (d.assessment.next_on ? d.assessment.next_on->ToString() : "") << ','
+              << domain::ToString(d.assessment.rule) << ',' << holds << '\n';
+  };
+  size_t archive = 0, purge = 0, remove = 0;
+  for (const auto& d : listing.due) {
+    line(d, domain::ToString(d.assessment.due));
+    archive += d.assessment.due == domain::RetentionStep::kArchive;
+    purge += d.assessment.due == domain::RetentionStep::kPurge;
+    remove += d.assessment.due == domain::RetentionStep::kRemoveFromIndex;
+  }
+  for (const auto& d : listing.held) line(d, "held");
+  std::cerr << fmt::format(
+      "kith retention run (dry run, as of {}): {} children checked; due: {} to archive, {} to purge, {} to remove "
+      "from the index; {} held by a legal hold; {} with no date of birth (no rule applies: record one); nothing was "
+      "changed ({:.1f} s)\n",
+      as_of.ToString(), listing.checked, archive, purge, remove, listing.held.size(), listing.no_date.size(),
+      Seconds(started));
   return 0;
 }
 

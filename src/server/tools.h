@@ -11,6 +11,11 @@
 //       each source reference of a matched child, one line each, or its Kith id when it has no
 //       source record; with --index the index is built from a CSV of source records (record_id
 //       and the linkage column names) and no reason is needed.
+//   kith retention run --dry-run [--as-of DATE] [--authority ID]
+//       lists what the retention rules make due (app/retention_service.h) as CSV on stdout:
+//       authority,child_id,step,due_on,rule,held_by (step: archive, purge, remove_from_index, or
+//       held when a legal hold keeps a due purge or removal back). Audited; on SQLite the server
+//       must be stopped. Without --dry-run it refuses: applying is not built yet.
 // Progress and bad rows (with their line numbers) go to stderr, results to the named files.
 // Thread safety: used once, from main.
 #pragma once
@@ -32,7 +37,7 @@ app::Principal CliPrincipal();
 
 class Tools {
  public:
-  // Adds the `link`, `import` and `search` subcommands to `cli`.
+  // Adds the `link`, `import`, `search` and `retention run` subcommands to `cli`.
   explicit Tools(CLI::App& cli);
   ~Tools();
 
