@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "app/account_service.h"
 #include "app/child_service.h"
 #include "app/credentials.h"
+#include "app/live_hub.h"
 #include "app/team_service.h"
 #include "app/test_fixture.h"
 #include "app/word_index.h"
@@ -288,6 +291,38 @@ TEST_F(BreakGlassServiceTest, BreakGlassReadsAnyChildsAccountButChangesNothingAn
   EXPECT_EQ(children.Account(Fresh("teacher"), noah).error().code, ErrorCode::kForbidden);
 }
 
+// Access review finding 14: an entry pushed live to the holder of a break-glass is case content read
+// under it, so the review counts it as it counts the holder's reads; the team's pushes say "team".
+TEST_F(BreakGlassServiceTest, AnEntryPushedLiveUnderBreakGlassIsCountedForTheReviewer) {
+  WordIndex words;
+  AccountService reader(*ctx_, words);
+  LiveHub hub([&](const std::string& u, const LiveEvent& e) { return reader.MaySee(u, e.child_id); },
+              [&](const LiveEvent& e, const std::vector<std::string>& users) { reader.RecordLive(e, users); });
+  AccountService writer(*ctx_, words, &hub);
+  hub.Subscribe("u-teacher", [](const LiveEvent&) {});
+  hub.Subscribe("u-sw", [](const LiveEvent&) {});
+  BreakGlassService glass(*ctx_);
+  auto g = glass.Break(Fresh("teacher"), child_, Request(1));
+  ASSERT_TRUE(g) << g.error().message;
+
+  NewEntry entry;
+  entry.occurred_on = *Date::Parse("2026-11-17");
+  entry.summary = "Strategy discussion held";
+  ASSERT_TRUE(writer.AddEntry(Fresh("sw"), child_, entry));
+
+  std::map<std::string, std::string> why_pushed;
+  for (const auto& a : Audit()) {
+    if (a.action == "live.push") why_pushed[a.actor_id] = a.why;
+  }
+  EXPECT_EQ(why_pushed["u-teacher"], "break-glass");
+  EXPECT_NE(why_pushed["u-sw"], "");
+  EXPECT_NE(why_pushed["u-sw"], "break-glass");
+  auto list = glass.ForReview(Fresh("mgr"));
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().reads, 1);  // the push; Break itself reads nothing
+}
+
 TEST_F(BreakGlassServiceTest, ManagersReviewEveryUseAsJustifiedOrNotAndMayEndIt) {
   BreakGlassService glass(*ctx_);
   auto o = glass.Break(Fresh("teacher"), child_, Request());
@@ -398,6 +433,33 @@ TEST_F(BreakGlassServiceTest, AfterAUseJudgedUnjustifiedThePractitionerAsksToJoi
   // Others are not affected.
   AddUser("nurse", domain::Role::kPractitioner, "ag-school");
   EXPECT_TRUE(glass.Break(Fresh("nurse"), child_, Request()));
+}
+
+// Found by the property-based test of access (issue 17): the verdict was looked for among the
+// authority's 200 newest break-glass uses (every unreviewed one and those of the last 30 days),
+// so in a busy authority, or one whose managers are behind with reviews, it was not found and
+// the practitioner broke the glass again against it.
+TEST_F(BreakGlassServiceTest, AVerdictOfUnjustifiedHoldsHoweverManyUsesTheAuthorityHas) {
+  BreakGlassService glass(*ctx_);
+  auto first = glass.Break(Fresh("teacher"), child_, Request());
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(glass.Review(Fresh("mgr"), first->break_glass.id, false, "Not an emergency: ended at once", true));
+  // Since then, 250 other uses in the authority, none reviewed yet.
+  clock_.Advance(std::chrono::hours(1));
+  store_->Write([&](storage::Repositories& r) {
+    for (int i = 0; i < 250; ++i) {
+      auto g = domain::NewBreakGlass(child_, "la1", "u-sw", "immediate_risk", "Another emergency elsewhere today",
+                                     std::nullopt, ctx_->policy.break_glass, clock_.Now() + std::chrono::seconds(i));
+      EXPECT_TRUE(g);
+      g->id = "G-busy-" + std::to_string(i);
+      EXPECT_TRUE(r.BreakGlass().Insert(*g));
+    }
+    return true;
+  });
+  clock_.Advance(std::chrono::hours(1));
+  auto again = glass.Break(Fresh("teacher"), child_, Request());
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kForbidden);
 }
 
 }  // namespace
