@@ -71,7 +71,7 @@ test('kith retention run lists what is due with --dry-run and refuses to apply',
     assert.ok(m[2] <= '2100-01-01', line);
     steps[m[1]] += 1;
   }
-  assert.match(later.stderr, new RegExp(`as of 2100-01-01\\): 200 children checked; due: ${steps.archive} to archive, 0 to purge, ${steps.remove_from_index} to remove from the index; 0 held; 0 with no date of birth .*nothing was changed`));
+  assert.match(later.stderr, new RegExp(`as of 2100-01-01\\): 200 children checked; due: ${steps.archive} to archive, 0 to purge, ${steps.remove_from_index} to remove from the index; 0 held by a legal hold; 0 with no date of birth .*nothing was changed`));
 
   // Both runs are in the audit trail, and the chain still verifies.
   const verify = runCli(dataDir, ['audit', 'verify']);
