@@ -25,11 +25,10 @@ enum class Column { kOther, kRecordId, kSource, kGiven, kFamily, kDob, kSex, kPo
 
 Column Recognise(std::string_view name) {
   static const std::map<std::string_view, Column> kColumns = {
-      {"record_id", Column::kRecordId}, {"source", Column::kSource},
-      {"given_name", Column::kGiven},   {"family_name", Column::kFamily},
-      {"date_of_birth", Column::kDob},  {"sex", Column::kSex},
-      {"postcode", Column::kPostcode},  {"address", Column::kAddress},
-      {"nhs_number", Column::kNhs},     {"upn", Column::kUpn}};
+      {"record_id", Column::kRecordId},   {"source", Column::kSource},     {"given_name", Column::kGiven},
+      {"family_name", Column::kFamily},   {"date_of_birth", Column::kDob}, {"sex", Column::kSex},
+      {"postcode", Column::kPostcode},    {"address", Column::kAddress},   {"nhs_number", Column::kNhs},
+      {"upn", Column::kUpn}};
   auto it = kColumns.find(name);
   return it == kColumns.end() ? Column::kOther : it->second;
 }
@@ -169,36 +168,16 @@ Result<ParsedFeed> ParseFeed(std::string_view text, std::string_view default_sou
     for (size_t i = 0; i < fields.size(); ++i) {
       std::string v = Trim(fields[i]);
       switch (columns[i]) {
-        case Column::kRecordId:
-          r.record_id = std::move(v);
-          break;
-        case Column::kSource:
-          r.source = std::move(v);
-          break;
-        case Column::kGiven:
-          r.given_name = std::move(v);
-          break;
-        case Column::kFamily:
-          r.family_name = std::move(v);
-          break;
-        case Column::kDob:
-          r.date_of_birth = std::move(v);
-          break;
-        case Column::kSex:
-          r.sex = std::move(v);
-          break;
-        case Column::kPostcode:
-          r.postcode = std::move(v);
-          break;
-        case Column::kAddress:
-          r.address = std::move(v);
-          break;
-        case Column::kNhs:
-          r.nhs_number = std::move(v);
-          break;
-        case Column::kUpn:
-          r.upn = std::move(v);
-          break;
+        case Column::kRecordId: r.record_id = std::move(v); break;
+        case Column::kSource: r.source = std::move(v); break;
+        case Column::kGiven: r.given_name = std::move(v); break;
+        case Column::kFamily: r.family_name = std::move(v); break;
+        case Column::kDob: r.date_of_birth = std::move(v); break;
+        case Column::kSex: r.sex = std::move(v); break;
+        case Column::kPostcode: r.postcode = std::move(v); break;
+        case Column::kAddress: r.address = std::move(v); break;
+        case Column::kNhs: r.nhs_number = std::move(v); break;
+        case Column::kUpn: r.upn = std::move(v); break;
         case Column::kOther:
           if (!v.empty()) attributes[header[i]] = std::move(v);
           break;
