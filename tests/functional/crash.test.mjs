@@ -17,7 +17,10 @@
 // A few acknowledged writes of each round are also sent again with their key: each must be
 // replayed (the same body, `Idempotent-Replayed: true`) or answered `409 response_lost`, never
 // applied twice. After each kill `PRAGMA integrity_check` and `foreign_key_check` must be clean
-// (SQLite), every tenth kill and at the end `kith audit verify` must pass.
+// (SQLite), every tenth kill and at the end `kith audit verify` must pass. Before every tenth
+// round the server is stopped cleanly instead (SIGTERM, exit 0), which signs an audit checkpoint:
+// the one-minute checkpoints never come in rounds this short, and verify then checks the log
+// against them.
 //
 // On PostgreSQL (KITH_TEST_BACKEND=postgres) the Kith node is killed the same way; with
 // KITH_CRASH_KILL_POSTGRES=1 (tests/functional/run-crash-postgres, which starts a cluster of its
@@ -43,12 +46,15 @@ const KILL_POSTGRES = process.env.KITH_CRASH_KILL_POSTGRES === '1';
 const WORKERS = 4;
 const MAX_KILL_DELAY_MS = 700; // a round's writes run this long at most before the kill
 const VERIFY_EVERY = 10; // `kith audit verify` after every tenth kill
+const CLEAN_STOP_EVERY = 10; // and a clean stop (SIGTERM) before every tenth round
 const LEO_TEAM = ['sw.hughes', 'hv.bennett', 'gp.osei', 'pc.davies', 'ey.wright'];
 const CREATOR = 'sw.okafor'; // makes new children (and so is on their teams)
 const JOINERS = ['teacher.ellis', 'teacher.novak', 'hv.bennett', 'gp.osei']; // ask to join them
 const DECIDER = 'mgr.patel'; // a manager of the authority decides (the new children have no lead)
 const OUTSIDER = 'teacher.ellis'; // not on Leo's team: her entries on Leo's chronology are refused
-const USERS = [...new Set([...LEO_TEAM, CREATOR, ...JOINERS, DECIDER, OUTSIDER])];
+const STEWARD = 'dq.shah'; // imports source feeds into the index
+const FEED_SOURCE = 'Crash test feed';
+const USERS = [...new Set([...LEO_TEAM, CREATOR, ...JOINERS, DECIDER, OUTSIDER, STEWARD])];
 const ENTRY_DATE = '2026-01-05';
 
 // A small seeded generator (mulberry32): the choices of a run are repeatable from its seed (the
@@ -132,6 +138,8 @@ const pendingRequests = []; // acknowledged requests to join, not yet decided: {
 const asked = new Set(); // `${joiner} ${child}`
 const children = []; // ids of acknowledged new children
 const LEO = { id: null };
+let currentRound = 0;
+let feedRound = 0; // the round of the last feed import sent (one a round: at most 3 may wait)
 
 function note(text) {
   problems.push(text);
@@ -159,7 +167,7 @@ async function send(w) {
     return { status: 0, error: e.cause?.code ?? e.message };
   }
   try {
-    checkResponse(w.method, w.path, res.status, res.headers, text);
+    checkResponse(w.method, w.path.split('?')[0], res.status, res.headers, text);
   } catch (e) {
     note(`${w.kind} ${w.marker}: ${e.message.slice(0, 400)}`);
   }
@@ -217,6 +225,20 @@ function newWrite(kind, user, method, p, fields) {
   const w = { n, kind, user, method, path: p, key: randomUUID(), marker, outcome: 'pending', ...fields(marker) };
   writes.push(w);
   return w;
+}
+
+// A source feed of three children whose names and dates of birth differ enough that the linkage
+// engine makes each a new child (or, at worst, queues it for review).
+const FEED_ROWS = ['son', 'ford', 'ley'];
+const GIVEN = ['Amara', 'Bilal', 'Chloe', 'Dmitri', 'Esme', 'Farah', 'Gus', 'Hana', 'Ivo', 'Jun'];
+// Fd…, never CX…: a new child's family name is its marker.
+const feedFamily = (m, k) => `Fd${m.slice(2)}${k}`;
+function feedCsv(m) {
+  const two = (n) => String(n).padStart(2, '0');
+  return 'record_id,given_name,family_name,date_of_birth,sex\n' +
+    FEED_ROWS.map((k, i) => `${m}-${k},${pick(GIVEN)},${feedFamily(m, k)},${2008 + i * 5 + Math.floor(random() * 4)}-` +
+                            `${two(1 + Math.floor(random() * 12))}-${two(1 + Math.floor(random() * 28))},${pick(['F', 'M'])}`)
+      .join('\n') + '\n';
 }
 
 // A team member writing on a child they are on the team of: [child id, username].
@@ -277,6 +299,12 @@ function nextWrite() {
         csv: 'date,agency,type,significance,summary\n' +
              [1, 2, 3].map((k) => `${ENTRY_DATE},ACSC,note,routine,${m} row ${k}`).join('\n') + '\n',
       }));
+    }
+    if (r < 0.90 && feedRound !== currentRound) {
+      // A source feed into the national index (202: it runs in the background; see settleFeeds).
+      feedRound = currentRound;
+      return newWrite('feed', STEWARD, 'POST', `/api/v1/index/imports?source=${encodeURIComponent(FEED_SOURCE)}`,
+                      (m) => ({ csv: feedCsv(m), rows: FEED_ROWS.map((k) => ({ record: `${m}-${k}`, family: feedFamily(m, k) })) }));
     }
     if (r < 0.94) {
       // Refused: someone not on Leo's team writes on his chronology (403, audited as denied).
@@ -348,13 +376,17 @@ function snapshot() {
   s.posts = group(rows("SELECT body, id FROM forum_posts WHERE body LIKE 'CX%';"), (r) => r[0]);
   s.children = group(rows("SELECT c.family_name, c.id, (SELECT count(*) FROM team_members m WHERE m.child_id = c.id " +
                           `AND m.user_id = (SELECT id FROM users WHERE username = '${CREATOR}')) ` +
-                          "FROM children c WHERE lower(c.family_name) LIKE 'cx%';"), (r) => r[0].toUpperCase());
+                          "FROM children c WHERE lower(c.family_name) LIKE 'cx%' OR lower(c.family_name) LIKE 'fd%';"), (r) => r[0].toUpperCase());
   const joins = rows(
     'SELECT j.reason, j.id, j.status, j.decision_reason, CASE WHEN EXISTS (SELECT 1 FROM team_members m ' +
     "WHERE m.child_id = j.child_id AND m.user_id = j.user_id) THEN 1 ELSE 0 END FROM join_requests j WHERE j.reason LIKE 'CX%';");
   s.joins = group(joins, (r) => r[0].split(' ')[0]);
   s.decisions = group(joins.filter((r) => r[3].startsWith('CX')), (r) => r[3].split(' ')[0]);
   s.joinById = new Map(joins.map((r) => [r[1], r]));
+  s.feed = new Map(rows(
+    'SELECT s.record_id, CASE WHEN s.child_id IS NULL THEN 0 WHEN EXISTS (SELECT 1 FROM children c WHERE c.id = s.child_id) ' +
+    'THEN 1 ELSE 2 END, (SELECT count(*) FROM review_items r WHERE r.source_record_id = s.id) FROM source_records s ' +
+    `WHERE s.source = '${FEED_SOURCE}';`).map((r) => [r[0], r]));
   s.audit = new Map();
   for (const [action, target, child] of rows(
     `SELECT action, target_id, child_id FROM audit_log WHERE outcome = 'allowed' AND action IN (${
@@ -445,6 +477,23 @@ function stateOf(w, s) {
       if (n.every((x) => x === 1)) return 'whole';
       return `rows present ${n.join(', ')} times`;
     }
+    case 'feed': {
+      // Each row: absent (no source record, no child of its name), or its source record with its
+      // child (new or matched) or its review item; never a child without its record, never two.
+      const states = w.rows.map(({ record, family }) => {
+        const rec = s.feed.get(record);
+        const named = (s.children.get(family.toUpperCase()) ?? []).length;
+        if (named > 1) return `${named} children named ${family}`;
+        if (!rec) return named === 0 ? 'absent' : `a child named ${family} without its source record`;
+        if (rec[1] === '2') return `the source record ${record} names a child that does not exist`;
+        if (rec[1] === '0' && rec[2] === '0') return `the source record ${record} has neither child nor review item`;
+        return 'whole';
+      });
+      const bad = states.find((x) => x !== 'whole' && x !== 'absent');
+      if (bad) return bad;
+      if (states.every((x) => x === 'absent')) return 'absent';
+      return states.every((x) => x === 'whole') ? 'whole' : `rows ${states.join(', ')}`;
+    }
     default:
       throw new Error(w.kind);
   }
@@ -459,8 +508,9 @@ function checkAll(s, when) {
     if (w.outcome === 'pending') continue;
     const state = stateOf(w, s);
     if (w.kind === 'import' && state === 'whole') ++importsPresent;
+    // A feed's 202 says it was accepted, not that it ran: until settled it is whole or absent.
     const ok = w.expectRefusal || w.outcome === 'refused' ? state === 'absent'
-      : w.outcome === 'acknowledged' || w.outcome === 'lost' ? state === 'whole'
+      : (w.outcome === 'acknowledged' || w.outcome === 'lost') && (w.kind !== 'feed' || w.settled) ? state === 'whole'
         : state === 'whole' || state === 'absent';
     if (!ok) {
       ++wrong;
@@ -566,6 +616,46 @@ async function resolve(w) {
   return 'unresolved';
 }
 
+// Feeds accepted (202) whose import had not finished when the server died: their job was in
+// the dead server's memory (docs/architecture.md, "State outside the database"), so the steward
+// sends the same file again, as the Imports page would after a restart, and waits for it. The
+// import lease of the dead server's import is taken over once stale (app/index_import.h): the
+// clock is moved past kImportLeaseStale first. Importing the same file again changes nothing, so
+// afterwards every row is there exactly once.
+async function settleFeeds(s) {
+  const open = writes.filter((w) => w.kind === 'feed' && !w.settled && (w.outcome === 'acknowledged' || w.outcome === 'lost'));
+  if (open.length === 0) return 0;
+  let resent = 0;
+  const c = sessions.get(STEWARD);
+  for (const w of open) {
+    if (stateOf(w, s) === 'whole') {
+      w.settled = true;
+      continue;
+    }
+    if (resent === 0) await moveClockOn(5 * 60 + 1);
+    ++resent;
+    const res = await c.request('POST', `/api/v1/index/imports?source=${encodeURIComponent(FEED_SOURCE)}`,
+                                { raw: w.csv, contentType: 'text/csv', headers: { 'idempotency-key': randomUUID() } });
+    if (res.status !== 202) {
+      note(`feed ${w.marker}: sending it again after the restart: ${res.status} ${res.text.slice(0, 300)}`);
+      continue;
+    }
+    for (let i = 0; ; ++i) {
+      const job = await c.get(`/api/v1/index/imports/${res.body.id}?wait_seconds=30`);
+      if (job.status === 200 && (job.body.state === 'done' || job.body.state === 'failed')) {
+        if (job.body.state === 'failed') note(`feed ${w.marker}: the import sent again failed: ${job.text.slice(0, 300)}`);
+        break;
+      }
+      if (i === 4) {
+        note(`feed ${w.marker}: the import sent again did not finish: ${job.status} ${job.text.slice(0, 300)}`);
+        break;
+      }
+    }
+    w.settled = true;
+  }
+  return resent;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 test(`every acknowledged write survives ${KILLS} kills with SIGKILL, nothing refused is present, nothing is half-made`,
@@ -582,10 +672,22 @@ test(`every acknowledged write survives ${KILLS} kills with SIGKILL, nothing ref
   const tally = { replayed: 0, 'made by the retry': 0, response_lost: 0, refused: 0, unresolved: 0 };
   const unknownStates = { whole: 0, absent: 0 };
   let replayChecks = 0;
+  let feedsResent = 0;
+  let settleMs = 0;
   let startMs = 0;
   try {
     for (let round = 1; round <= KILLS; ++round) {
+      if (round % CLEAN_STOP_EVERY === 0) {
+        // A clean stop signs an audit checkpoint (the minute's checkpoint never comes in a round
+        // this short), so later kills and `kith audit verify` meet checkpoints too.
+        const stopped = await server.stop();
+        if (stopped.code !== 0 || stopped.signal !== null) note(`round ${round}: SIGTERM: ${JSON.stringify(stopped)}\n${server.output}`);
+        server = await KithServer.start({ dataDir, ownsDataDir: false });
+        for (const u of USERS) await ensureSignedIn(u);
+        await moveClockOn(1);
+      }
       const state = { killed: false, round };
+      currentRound = round;
       const loops = Array.from({ length: WORKERS }, () => worker(state));
       await sleep(Math.floor(random() * MAX_KILL_DELAY_MS));
       state.killed = true;
@@ -616,6 +718,9 @@ test(`every acknowledged write survives ${KILLS} kills with SIGKILL, nothing ref
         if (st === 'whole' || st === 'absent') ++unknownStates[st];
         tally[await resolve(w)] += 1;
       }
+      const tf = performance.now();
+      feedsResent += await settleFeeds(snapshot());
+      settleMs += performance.now() - tf;
       // Acknowledged writes of this round, sent again: replayed or response_lost, never twice.
       const acked = writes.filter((w) => w.round === round && w.outcome === 'acknowledged' && w.retries === undefined);
       for (const w of acked.slice(-3)) {
@@ -650,7 +755,8 @@ test(`every acknowledged write survives ${KILLS} kills with SIGKILL, nothing ref
   console.log(`crash: summary: ${JSON.stringify({
     kills: KILLS, seconds: Math.round((performance.now() - t0) / 1000), writes: writes.length,
     mean_restart_ms: KILL_POSTGRES ? undefined : Math.round(startMs / KILLS),
-    unknown_after_restart: unknownStates, unknown_resolved: tally, acknowledged_resent: replayChecks, outcomes,
+    unknown_after_restart: unknownStates, unknown_resolved: tally, acknowledged_resent: replayChecks,
+    feeds_sent_again_after_a_kill: feedsResent, seconds_settling_feeds: Math.round(settleMs / 1000), outcomes,
   })}`);
   if (problems.length > 0) keepDataDir = true;
   assert.deepEqual(problems, [], `seed ${SEED}`);
