@@ -45,7 +45,7 @@ ha-test: build
 # The crash-consistency test of issue 17 (tests/functional/crash.test.mjs) at full length: the
 # server killed with SIGKILL CRASH_KILLS times under mixed writes on SQLite, then the node killed
 # as often on PostgreSQL, then PostgreSQL itself (tests/crash/run-crash-postgres). `make test`
-# runs fewer (50, 30 and 20). Each 200 takes about 5 to 15 minutes on a loaded 2-core machine.
+# runs fewer (50, 20 and 15). Each 200 takes about 6 to 20 minutes on a loaded 2-core machine.
 CRASH_KILLS ?= 200
 crash-test: build
 	@KITH_CRASH_KILLS=$(CRASH_KILLS) KITH_BIN=$(BUILD_DIR)/kith-test node --test tests/functional/crash.test.mjs
