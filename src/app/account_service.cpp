@@ -1014,7 +1014,15 @@ void AccountService::RecordLive(const LiveEvent& event, const std::vector<std::s
       auto a = AuditFor(Principal{*user, {}, SessionState::kComplete, ""}, "live.push", now);
       a.child_id = event.child_id;
       a.target_id = event.item->id;
-      a.why = user->role == domain::Role::kFamily ? "linked family member" : "may see the account";
+      if (user->role == domain::Role::kFamily) {
+        a.why = "linked family member";
+      } else {
+        // Why this user may see it ("team member", "break-glass", ...): a break-glass review counts
+        // what was pushed under it as it counts what was read.
+        auto access = LoadChildAccess(r, event.child_id, ActorOf(*user), domain::ChildAction::kViewAccount, now);
+        // Access lost since the hub decided: what was pushed is still recorded.
+        a.why = access && access->decision.allowed ? std::string(access->decision.why) : "may see the account";
+      }
       a.detail = nlohmann::json{{"what", event.what}}.dump();
       r.Audit().Append(a);
     }

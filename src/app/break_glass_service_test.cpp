@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "app/account_service.h"
 #include "app/child_service.h"
 #include "app/credentials.h"
+#include "app/live_hub.h"
 #include "app/team_service.h"
 #include "app/test_fixture.h"
 #include "app/word_index.h"
@@ -286,6 +289,38 @@ TEST_F(BreakGlassServiceTest, BreakGlassReadsAnyChildsAccountButChangesNothingAn
 
   clock_.Advance(hours(1));
   EXPECT_EQ(children.Account(Fresh("teacher"), noah).error().code, ErrorCode::kForbidden);
+}
+
+// Access review finding 14: an entry pushed live to the holder of a break-glass is case content read
+// under it, so the review counts it as it counts the holder's reads; the team's pushes say "team".
+TEST_F(BreakGlassServiceTest, AnEntryPushedLiveUnderBreakGlassIsCountedForTheReviewer) {
+  WordIndex words;
+  AccountService reader(*ctx_, words);
+  LiveHub hub([&](const std::string& u, const LiveEvent& e) { return reader.MaySee(u, e.child_id); },
+              [&](const LiveEvent& e, const std::vector<std::string>& users) { reader.RecordLive(e, users); });
+  AccountService writer(*ctx_, words, &hub);
+  hub.Subscribe("u-teacher", [](const LiveEvent&) {});
+  hub.Subscribe("u-sw", [](const LiveEvent&) {});
+  BreakGlassService glass(*ctx_);
+  auto g = glass.Break(Fresh("teacher"), child_, Request(1));
+  ASSERT_TRUE(g) << g.error().message;
+
+  NewEntry entry;
+  entry.occurred_on = *Date::Parse("2026-11-17");
+  entry.summary = "Strategy discussion held";
+  ASSERT_TRUE(writer.AddEntry(Fresh("sw"), child_, entry));
+
+  std::map<std::string, std::string> why_pushed;
+  for (const auto& a : Audit()) {
+    if (a.action == "live.push") why_pushed[a.actor_id] = a.why;
+  }
+  EXPECT_EQ(why_pushed["u-teacher"], "break-glass");
+  EXPECT_NE(why_pushed["u-sw"], "");
+  EXPECT_NE(why_pushed["u-sw"], "break-glass");
+  auto list = glass.ForReview(Fresh("mgr"));
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().reads, 1);  // the push; Break itself reads nothing
 }
 
 TEST_F(BreakGlassServiceTest, ManagersReviewEveryUseAsJustifiedOrNotAndMayEndIt) {
