@@ -435,5 +435,32 @@ TEST_F(BreakGlassServiceTest, AfterAUseJudgedUnjustifiedThePractitionerAsksToJoi
   EXPECT_TRUE(glass.Break(Fresh("nurse"), child_, Request()));
 }
 
+// Found by the property-based test of access (issue 17): the verdict was looked for among the
+// authority's 200 newest break-glass uses (every unreviewed one and those of the last 30 days),
+// so in a busy authority, or one whose managers are behind with reviews, it was not found and
+// the practitioner broke the glass again against it.
+TEST_F(BreakGlassServiceTest, AVerdictOfUnjustifiedHoldsHoweverManyUsesTheAuthorityHas) {
+  BreakGlassService glass(*ctx_);
+  auto first = glass.Break(Fresh("teacher"), child_, Request());
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(glass.Review(Fresh("mgr"), first->break_glass.id, false, "Not an emergency: ended at once", true));
+  // Since then, 250 other uses in the authority, none reviewed yet.
+  clock_.Advance(std::chrono::hours(1));
+  store_->Write([&](storage::Repositories& r) {
+    for (int i = 0; i < 250; ++i) {
+      auto g = domain::NewBreakGlass(child_, "la1", "u-sw", "immediate_risk", "Another emergency elsewhere today",
+                                     std::nullopt, ctx_->policy.break_glass, clock_.Now() + std::chrono::seconds(i));
+      EXPECT_TRUE(g);
+      g->id = "G-busy-" + std::to_string(i);
+      EXPECT_TRUE(r.BreakGlass().Insert(*g));
+    }
+    return true;
+  });
+  clock_.Advance(std::chrono::hours(1));
+  auto again = glass.Break(Fresh("teacher"), child_, Request());
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kForbidden);
+}
+
 }  // namespace
 }  // namespace kith::app
