@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 KITH_PORT ?= 8080
 KITH_DATA ?= ./var
 
-.PHONY: deps configure build run test fuzz ha-test bench cluster-bench search-db-compare clean web
+.PHONY: deps configure build run test fuzz ha-test crash-test bench cluster-bench search-db-compare clean web
 
 deps:
 	@scripts/install-deps
@@ -51,6 +51,20 @@ fuzz: deps
 # runs it too (CTest's ha_failover); this target runs it alone.
 ha-test: build
 	@tests/ha/run-ha-test $(BUILD_DIR)
+
+# The crash-consistency test of issue 17 (tests/functional/crash.test.mjs) at full length: the
+# server killed with SIGKILL CRASH_KILLS times under mixed writes on SQLite, then the node killed
+# as often on PostgreSQL, then PostgreSQL itself (tests/crash/run-crash-postgres). `make test`
+# runs fewer (50, 20 and 15). Each 200 takes about 6 to 20 minutes on a loaded 2-core machine.
+CRASH_KILLS ?= 200
+crash-test: build
+	@KITH_CRASH_KILLS=$(CRASH_KILLS) KITH_BIN=$(BUILD_DIR)/kith-test node --test tests/functional/crash.test.mjs
+	@scripts/test-postgres start $(BUILD_DIR)/crash-pg-node >/dev/null && \
+	  KITH_CRASH_KILLS=$(CRASH_KILLS) KITH_BIN=$(BUILD_DIR)/kith-test KITH_TEST_BACKEND=postgres \
+	  KITH_TEST_POSTGRES="host=$(abspath $(BUILD_DIR))/crash-pg-node/sock port=5432 user=postgres" \
+	  node --test tests/functional/crash.test.mjs; status=$$?; \
+	  scripts/test-postgres stop $(BUILD_DIR)/crash-pg-node; exit $$status
+	@KITH_CRASH_KILLS=$(CRASH_KILLS) tests/crash/run-crash-postgres $(BUILD_DIR)
 
 bench: build
 	@bench/http_bench.sh $(BUILD_DIR)
