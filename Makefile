@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 KITH_PORT ?= 8080
 KITH_DATA ?= ./var
 
-.PHONY: deps configure build run test ha-test bench cluster-bench search-db-compare clean web
+.PHONY: deps configure build run test fuzz ha-test crash-test bench cluster-bench search-db-compare clean web
 
 deps:
 	@scripts/install-deps
@@ -36,11 +36,35 @@ test: build web
 	    head -n 400 "$$f"; \
 	  done; exit $$status
 
+# The libFuzzer targets (tests/fuzz, issue 17), built with clang, ASan and UBSan in a build of
+# their own ($(BUILD_DIR)/fuzz): each runs its checked-in corpus, then FUZZ_SECONDS of fuzzing,
+# and prints libFuzzer's summary; any crash, leak, timeout or sanitizer report fails. `make test`
+# runs the same briefly (CTest's fuzz_* tests). FUZZ_TARGETS picks some (tests/fuzz/targets.cmake).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	@JOBS=$(JOBS) tests/fuzz/run-fuzz build $(BUILD_DIR)/fuzz
+	@tests/fuzz/run-fuzz run $(BUILD_DIR)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # The failover test of issue 16 (tests/ha/run-ha-test): a three-member Patroni cluster, two
 # nodes under write load, the primary's PostgreSQL and Patroni killed. About 80 s. `make test`
 # runs it too (CTest's ha_failover); this target runs it alone.
 ha-test: build
 	@tests/ha/run-ha-test $(BUILD_DIR)
+
+# The crash-consistency test of issue 17 (tests/functional/crash.test.mjs) at full length: the
+# server killed with SIGKILL CRASH_KILLS times under mixed writes on SQLite, then the node killed
+# as often on PostgreSQL, then PostgreSQL itself (tests/crash/run-crash-postgres). `make test`
+# runs fewer (50, 20 and 15). Each 200 takes about 6 to 20 minutes on a loaded 2-core machine.
+CRASH_KILLS ?= 200
+crash-test: build
+	@KITH_CRASH_KILLS=$(CRASH_KILLS) KITH_BIN=$(BUILD_DIR)/kith-test node --test tests/functional/crash.test.mjs
+	@scripts/test-postgres start $(BUILD_DIR)/crash-pg-node >/dev/null && \
+	  KITH_CRASH_KILLS=$(CRASH_KILLS) KITH_BIN=$(BUILD_DIR)/kith-test KITH_TEST_BACKEND=postgres \
+	  KITH_TEST_POSTGRES="host=$(abspath $(BUILD_DIR))/crash-pg-node/sock port=5432 user=postgres" \
+	  node --test tests/functional/crash.test.mjs; status=$$?; \
+	  scripts/test-postgres stop $(BUILD_DIR)/crash-pg-node; exit $$status
+	@KITH_CRASH_KILLS=$(CRASH_KILLS) tests/crash/run-crash-postgres $(BUILD_DIR)
 
 bench: build
 	@bench/http_bench.sh $(BUILD_DIR)

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/lead_professional.h"
+#include "domain/account/family.h"
 #include "domain/account/uk_time.h"
 
 namespace kith::app {
@@ -54,6 +55,7 @@ AssessmentView ViewOf(Repositories& r, eh::Assessment a, const Date& today) {
   for (const auto& x : a.actions) name(x.owner_id);
   for (const auto& x : a.reviews) name(x.recorded_by);
   for (const auto* x : eh::OverdueActions(a, today)) v.overdue_action_ids.push_back(x->id);
+  v.family_visibility = r.Family().Visibility(a.id);
   v.assessment = std::move(a);
   return v;
 }
@@ -184,6 +186,7 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
   lease.Get(ctx_.store);
   bool committed = false;
   bool made_entry = false;
+  bool shared_with_family = false;
   auto out = gate_.Write<AssessmentView>(
       p, child_id, Changing(action),
       [&](Repositories& r, const Access& allowed, domain::AuditRecord& audit) -> Result<AssessmentView> {
@@ -210,6 +213,8 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
           return saved.error();
         }
         audit.target_id = next->id;
+        auto visibility = r.Family().Visibility(next->id);
+        shared_with_family = domain::FamilyMaySee(visibility ? &visibility->record : nullptr);
         audit.detail =
             nlohmann::json{{"stage", eh::ToString(next->stage)}, {"version", next->versions.back().number}}.dump();
         committed = true;
@@ -218,9 +223,9 @@ Result<AssessmentView> EarlyHelpService::Change(const Principal& p, const std::s
   lease.Finish(committed);
   if (committed && hub_) {
     // Content-free for linked family members, so a family page open on the child reloads its
-    // filtered view (docs/family-portal.md) — except while only a draft changes, which the
-    // family never sees.
-    const bool family_visible = std::string_view(action) != "early_help.edit" &&
+    // filtered view (docs/family-portal.md) — only for an assessment shared with the family, and
+    // never while only a draft changes, which the family never sees.
+    const bool family_visible = shared_with_family && std::string_view(action) != "early_help.edit" &&
                                 std::string_view(action) != "early_help.start" &&
                                 std::string_view(action) != "early_help.new_version";
     hub_->Publish({child_id, "early_help", std::nullopt, "", family_visible});

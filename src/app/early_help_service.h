@@ -43,6 +43,8 @@ struct AssessmentView {
   domain::early_help::Assessment assessment;
   std::map<std::string, std::string> names;  // user id -> display name, for every user it mentions
   std::vector<std::string> overdue_action_ids;
+  // Whether the family sees it (none: within the team, like anything nobody shared; ADR 0017).
+  std::optional<storage::VisibilityRow> family_visibility;
 };
 
 // The view of `a` as read by the team on `today` (names of every user it mentions, overdue

@@ -111,15 +111,15 @@ FamilyEntryView FamilyEntryViewOf(Names& names, Repositories& r, storage::Family
 }
 
 // The family's view of an assessment, or nothing while no version has been completed (a draft
-// is the team's working copy) or when the team restricted it from the family.
+// is the team's working copy) or until someone in the team shared it with the family.
 std::optional<FamilyAssessmentView> FamilyAssessmentOf(Names& names, Repositories& r,
                                                        const domain::early_help::Assessment& a,
                                                        const std::map<std::string, storage::VisibilityRow>& vis,
                                                        const Date& today) {
   const auto* record = a.OfRecord();
   if (!record) return std::nullopt;
-  // Visible unless restricted: early help is done with the family's consent (docs/early-help.md).
-  if (auto it = vis.find(a.id); it != vis.end() && !domain::FamilyMaySee(&it->second.record)) return std::nullopt;
+  // Shared only when someone decided to share it (ADR 0017), like everything else.
+  if (!Visible(vis, a.id)) return std::nullopt;
   FamilyAssessmentView v;
   v.id = a.id;
   v.stage = a.stage;

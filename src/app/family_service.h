@@ -204,7 +204,7 @@ struct FamilyExport {
 struct SubjectAccessAssessment {
   AssessmentView view;
   std::optional<storage::VisibilityRow> visibility;
-  bool family_may_see = true;
+  bool family_may_see = false;
 };
 
 // Everything held about a child, for an administrator answering a subject-access request.

@@ -449,7 +449,7 @@ TEST_F(FamilyServiceTest, SubjectAccessIsInformationGovernancesAlertsTheLeadAndM
   EXPECT_EQ(restricted, 1);
 }
 
-TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrictions) {
+TEST_F(FamilyServiceTest, EarlyHelpIsSharedOnlyWhenSomeoneSharesItThenTheVersionOfRecordOnly) {
   EarlyHelpService early_help(*ctx_, words_, hub_.get());
   domain::early_help::Content c;
   c.consent = {"Sarah Carter, mother", Date{2026, 11, 1}, ""};
@@ -462,8 +462,18 @@ TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrict
   ASSERT_TRUE(started) << started.error().message;
   const std::string id = started->assessment.id;
   EXPECT_TRUE(family_->Child(parent, leo_)->early_help.empty()) << "a draft stays with the team";
+  std::vector<LiveEvent> to_parent;
+  hub_->Subscribe(parent.user.id, [&](const LiveEvent& e) { to_parent.push_back(e); });
 
+  // Completed, it still stays within the team until someone decides to share it (ADR 0017):
+  // the family is not even told that something changed.
   ASSERT_TRUE(early_help.Complete(As("sw"), leo_, id, std::nullopt));
+  EXPECT_TRUE(family_->Child(parent, leo_)->early_help.empty()) << "nobody has shared it yet";
+  EXPECT_TRUE(to_parent.empty());
+  auto shared = family_->Release(As("sw"), leo_, id, "Completed with Sarah, who asked to see it online");
+  ASSERT_TRUE(shared) << shared.error().message;
+  EXPECT_TRUE(shared->released) << "shared by the lead professional's agency: at once";
+  to_parent.clear();
   ASSERT_TRUE(early_help.HoldMeeting(As("sw"), leo_, id, std::nullopt,
                                      {Date{2026, 11, 17},
                                       {"Sarah Carter", "A neighbour"},
@@ -488,6 +498,7 @@ TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrict
             ctx_->store.ReadValue([](storage::Repositories& r) { return r.Users().Get("u-teacher")->display_name; }));
   EXPECT_FALSE(seen.actions[0].owner_agency.empty());
   EXPECT_FALSE(family_->Child(young, leo_)) << "the young person sees only themselves";
+  EXPECT_FALSE(to_parent.empty()) << "a meeting on a shared assessment reloads the family's page";
 
   auto restricted =
       family_->SetVisibility(As("teacher"), leo_, id, {Visibility::kTeam, RestrictionReason::kThirdParty, ""});
@@ -515,9 +526,15 @@ TEST_F(FamilyServiceTest, EarlyHelpShowsTheVersionOfRecordOnlyAndFollowsRestrict
   EXPECT_EQ(held.visibility->record.reason, RestrictionReason::kThirdParty);
   EXPECT_FALSE(held.family_may_see);
 
+  // The school restricted it, but the lead professional's agency holds the assessment: sharing it
+  // again waits for social care's agreement.
   auto released = family_->Release(As("teacher"), leo_, id, "Agreed with the family");
   ASSERT_TRUE(released) << released.error().message;
-  EXPECT_TRUE(released->released) << "the school restricted it, the school shares it";
+  EXPECT_FALSE(released->released);
+  EXPECT_TRUE(family_->Child(parent, leo_)->early_help.empty());
+  auto agreed = family_->DecideRelease(As("sw"), leo_, id, true, "The lead agrees");
+  ASSERT_TRUE(agreed) << agreed.error().message;
+  EXPECT_TRUE(agreed->released);
   EXPECT_EQ(family_->Child(parent, leo_)->early_help.size(), 1u);
   auto view_on_it = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kResponse, id, "We agree with the plan.");
   ASSERT_TRUE(view_on_it) << view_on_it.error().message;

@@ -3,8 +3,8 @@
 namespace kith::app {
 namespace {
 
-// Assessments are not an authority-default subject type: the early help assessment is done with
-// the family, so it is visible to them unless restricted (with a reason, reviewed).
+// Assessments are not an authority-default subject type: like everything else, an early help
+// assessment stays within the team until someone shares it with the family (ADR 0017).
 constexpr std::string_view kAssessmentSubject = "early_help_assessment";
 
 }  // namespace
@@ -55,6 +55,7 @@ std::optional<VisibilitySubject> FindSubject(storage::Repositories& r, const std
     s.subject_id = a->id;
     s.kind = "assessment";
     s.type = kAssessmentSubject;
+    if (auto lead = r.Users().Get(a->lead_id)) s.recording_agency_id = lead->agency_id;
     return s;
   }
   return std::nullopt;
@@ -66,8 +67,7 @@ storage::VisibilityRow CurrentVisibility(storage::Repositories& r, const Visibil
   none.subject_id = subject.subject_id;
   none.child_id = subject.child_id;
   none.subject_kind = std::string(subject.kind);
-  none.record.visibility =
-      subject.kind == "assessment" ? domain::Visibility::kTeamAndFamily : domain::Visibility::kTeam;
+  none.record.visibility = domain::Visibility::kTeam;
   return none;
 }
 

@@ -1,5 +1,6 @@
 #include "http/early_help_api.h"
 
+#include "http/family_api.h"
 #include "http/handlers.h"
 
 namespace kith::http {
@@ -108,7 +109,8 @@ json ToJson(const app::AssessmentView& v) {
           {"versions", versions},
           {"meetings", meetings},
           {"actions", actions},
-          {"reviews", reviews}};
+          {"reviews", reviews},
+          {"family_visibility", VisibilityJson(v.family_visibility)}};
 }
 
 json ElementsJson() {

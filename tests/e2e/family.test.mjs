@@ -206,6 +206,20 @@ test('the parent sees the completed early help assessment and the plan, never a 
   const at = `${base}/${started.body.id}`;
   assert.equal((await hughes.post(`${at}/complete`, {})).status, 200);
 
+  // Completed, it stays within the team until someone shares it (ADR 0017): the lead does, on the
+  // Early help tab, with a reason.
+  const lead = await newUser(chrome.browser, server.base);
+  await signIn(lead.page, 'sw.hughes');
+  await lead.page.getByTestId('my-children').waitFor();
+  await lead.page.goto(`/#/children/${leo.id}/early-help`);
+  const share = lead.page.getByTestId('eh-family-share');
+  await share.getByText('Team only').waitFor();
+  await share.getByTestId('eh-family-share-open').click();
+  await share.getByLabel(/family see it now\?/).fill('Completed with Gary, who asked to see it online');
+  await share.getByTestId('share-submit').click();
+  await share.getByText('Shared with family').waitFor();
+  await checkPage(lead.page, 'early-help-shared', violations);
+
   const parent = await newUser(chrome.browser, server.base);
   await parent.page.goto('/');
   await parent.page.getByLabel('Username').fill('gary.carter');
@@ -232,10 +246,7 @@ test('the parent sees the completed early help assessment and the plan, never a 
   await parent.page.getByTestId('add-assessment-view').click();
   await parent.page.getByTestId('my-entries').getByText('the letters confuse us').waitFor();
   await parent.page.getByTestId('my-entries').getByText('My view on the early help assessment').waitFor();
-  const lead = await newUser(chrome.browser, server.base);
-  await signIn(lead.page, 'sw.hughes');
-  await lead.page.getByTestId('my-children').waitFor();
-  await lead.page.goto(`/#/children/${leo.id}/early-help`);
+  await lead.page.reload();
   await lead.page.getByTestId('eh-family-views').getByText('the letters confuse us').waitFor();
   await checkPage(lead.page, 'early-help-family-view', violations);
   assert.deepEqual(lead.problems, []);

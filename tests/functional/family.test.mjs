@@ -508,13 +508,22 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     return res.status === 200 ? res.body.early_help : res.status;
   };
 
-  test('a draft is never shown; the version of record is, with the plan', async () => {
+  const share = async (child, assessment) => {
+    const res = await c.lead.post(`/api/v1/children/${child}/visibility/${assessment}/release`,
+                                  { reason: 'Completed with the family, who asked to see it online' });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.released, true, 'shared by the lead professional\'s agency: at once');
+  };
+
+  test('a draft is never shown; a completed one only once shared, the version of record, with the plan', async () => {
     base = `/api/v1/children/${kids.leo.id}/early-help`;
     const started = await c.lead.post(base, { content: CONTENT });
     assert.equal(started.status, 201, started.text);
     id = started.body.id;
     assert.deepEqual(await familyView('parent'), [], 'nothing while the assessment is a draft');
     assert.equal((await c.lead.post(`${base}/${id}/complete`, {})).status, 200);
+    assert.deepEqual(await familyView('parent'), [], 'completed, but nobody has shared it (ADR 0017)');
+    await share(kids.leo.id, id);
     const today = new Date(await server.now()).toISOString().slice(0, 10);
     const meeting = await c.lead.post(`${base}/${id}/meetings`, {
       held_on: today, attendees: ['Tracey Carter, mother', 'A neighbour, friend'], decisions: 'Health visitor to help',
@@ -556,6 +565,8 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     const started = await c.lead.post(mia, { content: CONTENT });
     assert.equal(started.status, 201, started.text);
     assert.equal((await c.lead.post(`${mia}/${started.body.id}/complete`, {})).status, 200);
+    assert.deepEqual(await familyView('young', kids.mia.id), []);
+    await share(kids.mia.id, started.body.id);
     assert.deepEqual((await familyView('young', kids.mia.id)).map((a) => a.id), [started.body.id]);
     assert.deepEqual((await familyView('parent')).map((a) => a.id), [id], 'Leo\'s parent: Leo\'s only');
   });
@@ -629,10 +640,17 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     assert.equal(held.assessment.versions[1].content.conclusion, 'DRAFT CONCLUSION');
     assert.equal(held.assessment.meetings.length, 1);
     assert.equal(held.assessment.actions[0].description, 'Book the health review');
-    const lifted = await c.team.post(`/api/v1/children/${kids.leo.id}/visibility/${id}/release`,
-                                     { reason: 'The family helped write it' });
+    // The health visitor restricted it, but the lead professional's agency holds the assessment:
+    // sharing it again waits for social care's agreement.
+    const asked = await c.team.post(`/api/v1/children/${kids.leo.id}/visibility/${id}/release`,
+                                    { reason: 'The family helped write it' });
+    assert.equal(asked.status, 200, asked.text);
+    assert.equal(asked.body.released, false, 'the lead\'s agency must agree');
+    assert.deepEqual(await familyView('parent'), []);
+    const lifted = await c.lead.post(`/api/v1/children/${kids.leo.id}/visibility/${id}/release/decision`,
+                                     { decision: 'agree', reason: 'Social care agrees' });
     assert.equal(lifted.status, 200, lifted.text);
-    assert.equal(lifted.body.released, true, 'restricted by the health visitor\'s own agency');
+    assert.equal(lifted.body.released, true);
     assert.deepEqual((await familyView('parent')).map((a) => a.id), [id]);
     const shared = await sar();
     assert.equal(shared.redaction_review, false);

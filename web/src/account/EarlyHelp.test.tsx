@@ -26,6 +26,7 @@ function assessment(stage: EarlyHelpAssessment['stage']): EarlyHelpAssessment {
         status: 'not_started', overdue: false, need_id: null, meeting_id: 'M1', updated_at: '2026-11-03T09:00:00Z' },
     ],
     reviews: [],
+    family_visibility: { visibility: 'team', restriction_reason: null, restriction_text: '', review: 'none' },
   };
 }
 
