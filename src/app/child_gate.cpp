@@ -103,6 +103,12 @@ std::optional<std::pair<domain::Child, domain::FamilyLink>> ChildGate::LoadFamil
   audit.why = std::string(decision.why);
   auto child = r.Children().Get(child_id);
   if (!decision.allowed || !child) return std::nullopt;
+  if (r.Merges().MergedAway(child_id)) {
+    // Hidden from everyone, as for staff (docs/linkage.md); merging refuses a child with family
+    // accounts linked, so only a link older than that rule reaches here.
+    audit.why = "no such child";
+    return std::nullopt;
+  }
   for (const auto& link : actor.links) {
     if (link.child_id == child_id) return std::make_pair(std::move(*child), link);
   }

@@ -126,5 +126,39 @@ TEST_F(ChildGateTest, FamilyMembersLearnNothingOfChildrenTheyAreNotLinkedTo) {
             ErrorCode::kNotFound);
 }
 
+// Found by the property-based test of access (issue 17): every act on a merged-away child
+// answered 404 but the family portal of a family account linked to it.
+TEST_F(ChildGateTest, AMergedAwayChildIsHiddenFromItsFamilyPortalToo) {
+  AddUser("mum", domain::Role::kFamily, "");
+  auto read = [&] {
+    return gate_->ReadAsFamily<int>(
+        As("mum"), child_, "test.family", domain::FamilyAction::kViewChild,
+        [](storage::Repositories&, const domain::Child&, const domain::FamilyLink&) { return Result<int>(1); });
+  };
+  store_->Write([&](storage::Repositories& r) {
+    EXPECT_TRUE(r.Family().Link({"u-mum", child_, domain::FamilyRelation::kParentCarer, clock_.Now(), ""}));
+    return true;
+  });
+  ASSERT_TRUE(read());
+  store_->Write([&](storage::Repositories& r) {
+    domain::Child survivor = *r.Children().Get(child_);
+    survivor.id = "Ksurvivor";
+    EXPECT_TRUE(r.Children().Insert(survivor));
+    storage::ChildMerge m;
+    m.id = "Mtest";
+    m.survivor_id = survivor.id;
+    m.merged_id = child_;
+    m.merged_by = "u-admin";
+    m.merged_at = clock_.Now();
+    m.reason = "The same child recorded twice";
+    EXPECT_TRUE(r.Merges().Insert(m));
+    return true;
+  });
+  auto hidden = read();
+  ASSERT_FALSE(hidden);
+  EXPECT_EQ(hidden.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Records(child_, "test.family").at(0).outcome, AuditOutcome::kDenied);
+}
+
 }  // namespace
 }  // namespace kith::app

@@ -19,6 +19,11 @@ std::optional<std::string> CaseContent(Repositories& r, const std::string& child
   if (!r.Chronology().Current(child_id, 1).empty()) return "it has chronology entries";
   if (!r.Forum().Threads(child_id).empty()) return "it has forum threads";
   if (!r.Wheel().ForChild(child_id).empty()) return "it has people on its relationships wheel";
+  // A merged-away child answers 404 to every act: its family accounts and early help would be
+  // cut off from what they hold, or (the family portal) still reach a hidden record (found by
+  // the property-based test of access, issue 17).
+  if (!r.Family().LinksToChild(child_id).empty()) return "it has family accounts linked";
+  if (!r.EarlyHelp().ForChild(child_id).empty()) return "it has early help assessments";
   return std::nullopt;
 }
 

@@ -157,6 +157,22 @@ TEST_F(MergeServiceTest, RefusesUnsafeMerges) {
   EXPECT_TRUE(merges_->Merge(As("steward"), millie_, amelia_, kReason));
 }
 
+// Found by the property-based test of access (issue 17): a child whose team had left but whose
+// family account was still linked could be merged away, and its family portal still answered
+// while every other act on it answered 404.
+TEST_F(MergeServiceTest, AChildWithALinkedFamilyAccountIsNeverMergedAway) {
+  AddUser("parent", domain::Role::kFamily, "");
+  store_->Write([&](storage::Repositories& r) {
+    EXPECT_TRUE(r.Family().Link({"u-parent", millie_, domain::FamilyRelation::kParentCarer, clock_.Now(), ""}));
+    return true;
+  });
+  auto refused = merges_->Merge(As("steward"), amelia_, millie_, kReason);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find("family"), std::string::npos);
+  EXPECT_TRUE(merges_->Merge(As("steward"), millie_, amelia_, kReason));
+}
+
 TEST_F(MergeServiceTest, RefusesRecordsWithDifferentNhsNumbers) {
   store_->Write([&](storage::Repositories& r) {
     auto oliver = *r.Children().Get(oliver_);
