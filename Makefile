@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 KITH_PORT ?= 8080
 KITH_DATA ?= ./var
 
-.PHONY: deps configure build run test ha-test crash-test bench cluster-bench search-db-compare clean web
+.PHONY: deps configure build run test fuzz ha-test crash-test bench cluster-bench search-db-compare clean web
 
 deps:
 	@scripts/install-deps
@@ -35,6 +35,16 @@ test: build web
 	    echo "== FLAKY: $$f failed once (output below, at most 400 lines) and passed when run again =="; \
 	    head -n 400 "$$f"; \
 	  done; exit $$status
+
+# The libFuzzer targets (tests/fuzz, issue 17), built with clang, ASan and UBSan in a build of
+# their own ($(BUILD_DIR)/fuzz): each runs its checked-in corpus, then FUZZ_SECONDS of fuzzing,
+# and prints libFuzzer's summary; any crash, leak, timeout or sanitizer report fails. `make test`
+# runs the same briefly (CTest's fuzz_* tests). FUZZ_TARGETS picks some (tests/fuzz/targets.cmake).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	@JOBS=$(JOBS) tests/fuzz/run-fuzz build $(BUILD_DIR)/fuzz
+	@tests/fuzz/run-fuzz run $(BUILD_DIR)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The failover test of issue 16 (tests/ha/run-ha-test): a three-member Patroni cluster, two
 # nodes under write load, the primary's PostgreSQL and Patroni killed. About 80 s. `make test`

@@ -472,7 +472,7 @@ TEST_F(FamilyServiceTest, EarlyHelpIsSharedOnlyWhenSomeoneSharesItThenTheVersion
   EXPECT_TRUE(to_parent.empty());
   auto shared = family_->Release(As("sw"), leo_, id, "Completed with Sarah, who asked to see it online");
   ASSERT_TRUE(shared) << shared.error().message;
-  EXPECT_TRUE(shared->released) << "nobody else holds an assessment: shared at once";
+  EXPECT_TRUE(shared->released) << "shared by the lead professional's agency: at once";
   to_parent.clear();
   ASSERT_TRUE(early_help.HoldMeeting(As("sw"), leo_, id, std::nullopt,
                                      {Date{2026, 11, 17},
@@ -526,9 +526,15 @@ TEST_F(FamilyServiceTest, EarlyHelpIsSharedOnlyWhenSomeoneSharesItThenTheVersion
   EXPECT_EQ(held.visibility->record.reason, RestrictionReason::kThirdParty);
   EXPECT_FALSE(held.family_may_see);
 
+  // The school restricted it, but the lead professional's agency holds the assessment: sharing it
+  // again waits for social care's agreement.
   auto released = family_->Release(As("teacher"), leo_, id, "Agreed with the family");
   ASSERT_TRUE(released) << released.error().message;
-  EXPECT_TRUE(released->released) << "the school restricted it, the school shares it";
+  EXPECT_FALSE(released->released);
+  EXPECT_TRUE(family_->Child(parent, leo_)->early_help.empty());
+  auto agreed = family_->DecideRelease(As("sw"), leo_, id, true, "The lead agrees");
+  ASSERT_TRUE(agreed) << agreed.error().message;
+  EXPECT_TRUE(agreed->released);
   EXPECT_EQ(family_->Child(parent, leo_)->early_help.size(), 1u);
   auto view_on_it = family_->AddEntry(parent, leo_, domain::FamilyEntryKind::kResponse, id, "We agree with the plan.");
   ASSERT_TRUE(view_on_it) << view_on_it.error().message;

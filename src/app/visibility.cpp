@@ -55,6 +55,7 @@ std::optional<VisibilitySubject> FindSubject(storage::Repositories& r, const std
     s.subject_id = a->id;
     s.kind = "assessment";
     s.type = kAssessmentSubject;
+    if (auto lead = r.Users().Get(a->lead_id)) s.recording_agency_id = lead->agency_id;
     return s;
   }
   return std::nullopt;

@@ -27,7 +27,8 @@ struct VisibilitySubject {
   std::string_view kind;     // "entry" | "thread" | "assessment"
   std::string_view type;     // entry type code, "forum_thread" or "early_help_assessment"
   bool serious = false;      // an entry whose current version is serious
-  // The agency that recorded it (an entry's agency, a thread author's); none for an assessment.
+  // The agency that recorded it (an entry's agency, a thread author's; for an early help
+  // assessment, its lead professional's agency, which leads the work with the family).
   std::string recording_agency_id;
 };
 

@@ -120,13 +120,12 @@ Result<TokenRows> ReadTokens(std::istream& in, const std::string& name) {
       bad(fmt::format("encoding `{}` is not of the form scheme:key-id", fields[1]));
       continue;
     }
-    if (out.encoding.empty()) {
-      out.encoding = fields[1];
-    } else if (fields[1] != out.encoding) {
-      bad(
-          fmt::format("encoding {} differs from the first row's {}: tokens made with another secret or scheme never "
-                      "match; re-encode every file with one secret",
-                      fields[1], out.encoding));
+    // The file's encoding is the first good row's (set below): a bad row before it decides nothing.
+    if (!out.encoding.empty() && fields[1] != out.encoding) {
+      bad(fmt::format(
+          "encoding {} differs from the first good row's {}: tokens made with another secret or scheme never "
+          "match; re-encode every file with one secret",
+          fields[1], out.encoding));
       continue;
     }
     IdToken id{};
@@ -164,6 +163,7 @@ Result<TokenRows> ReadTokens(std::istream& in, const std::string& name) {
       bad(fmt::format("record_id {} repeats line {}", t.record_id, it->second));
       continue;
     }
+    if (out.encoding.empty()) out.encoding = fields[1];
     out.rows.push_back(std::move(t));
   }
   return out;

@@ -82,5 +82,30 @@ TEST(TokenFile, NamesEveryBadRowByLineAndKeepsTheGoodOnes) {
   }
 }
 
+// Found by the token_file fuzz target (tests/fuzz/corpus/token_file/bad_first): the encoding of a
+// bad first row became the file's, so every good row after it was refused as another secret's.
+TEST(TokenFile, TheEncodingIsTheFirstGoodRowsNotABadRowsBeforeIt) {
+  const Encoder encoder(TestSecret());
+  const std::string enc = encoder.Encoding();
+  const std::string other = Encoder(TestSecret('c')).Encoding();
+  std::istringstream file(
+      "record_id,encoding,nhs_token,upn_token,blocks,clk\n"
+      "r0," +
+      other +
+      ",zz,,,\n"
+      "r1," +
+      enc +
+      ",000102030405060708090a0b0c0d0e0f,,,\n"
+      "r2," +
+      enc + ",,0f0e0d0c0b0a09080706050403020100,,\n");
+  auto read = ReadTokens(file, "t.csv");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->encoding, enc);
+  EXPECT_EQ(read->rows.size(), 2u);
+  ASSERT_EQ(read->errors.size(), 1u);
+  EXPECT_EQ(read->errors[0].line, 2u);
+  EXPECT_NE(read->errors[0].reason.find("nhs_token"), std::string::npos) << read->errors[0].reason;
+}
+
 }  // namespace
 }  // namespace kith::pprl

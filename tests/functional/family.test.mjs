@@ -512,7 +512,7 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     const res = await c.lead.post(`/api/v1/children/${child}/visibility/${assessment}/release`,
                                   { reason: 'Completed with the family, who asked to see it online' });
     assert.equal(res.status, 200, res.text);
-    assert.equal(res.body.released, true, 'nobody else holds an assessment: shared at once');
+    assert.equal(res.body.released, true, 'shared by the lead professional\'s agency: at once');
   };
 
   test('a draft is never shown; a completed one only once shared, the version of record, with the plan', async () => {
@@ -640,10 +640,17 @@ describe('the early help assessment and plan (issues 5 and 7)', () => {
     assert.equal(held.assessment.versions[1].content.conclusion, 'DRAFT CONCLUSION');
     assert.equal(held.assessment.meetings.length, 1);
     assert.equal(held.assessment.actions[0].description, 'Book the health review');
-    const lifted = await c.team.post(`/api/v1/children/${kids.leo.id}/visibility/${id}/release`,
-                                     { reason: 'The family helped write it' });
+    // The health visitor restricted it, but the lead professional's agency holds the assessment:
+    // sharing it again waits for social care's agreement.
+    const asked = await c.team.post(`/api/v1/children/${kids.leo.id}/visibility/${id}/release`,
+                                    { reason: 'The family helped write it' });
+    assert.equal(asked.status, 200, asked.text);
+    assert.equal(asked.body.released, false, 'the lead\'s agency must agree');
+    assert.deepEqual(await familyView('parent'), []);
+    const lifted = await c.lead.post(`/api/v1/children/${kids.leo.id}/visibility/${id}/release/decision`,
+                                     { decision: 'agree', reason: 'Social care agrees' });
     assert.equal(lifted.status, 200, lifted.text);
-    assert.equal(lifted.body.released, true, 'restricted by the health visitor\'s own agency');
+    assert.equal(lifted.body.released, true);
     assert.deepEqual((await familyView('parent')).map((a) => a.id), [id]);
     const shared = await sar();
     assert.equal(shared.redaction_review, false);

@@ -119,8 +119,8 @@ Result<VisibilityRecord> ConfirmRestriction(const VisibilityRecord& current);
 // --- Releasing to the family what the team holds back ----------------------------------------
 
 // The agencies involved in a subject's visibility: the agency that recorded it (an entry's
-// agency, a thread's author's; none for an early help assessment) and the agency of whoever
-// last set its visibility (the restricting agency of a restriction).
+// agency, a thread's author's; an early help assessment's lead professional's) and the agency
+// of whoever last set its visibility (the restricting agency of a restriction).
 struct Holders {
   std::string recording_agency_id;
   std::string restricting_agency_id;
