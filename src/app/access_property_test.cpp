@@ -579,6 +579,39 @@ TEST_F(AccessPropertyTest, EveryServiceDecisionMatchesTheDocumentedTable) {
         if (result) apply();
         continue;
       }
+      if (kind < 20) {
+        // The "Requests to join" page (docs/access.md): every pending request of someone else
+        // that the caller may decide, and their own.
+        auto inbox = team_->Inbox(p);
+        history << "    " << person.id << " reads their requests to join: "
+                << (inbox ? "done" : std::string(ToString(inbox.error().code))) << "\n";
+        const bool may_decide = reference::Expect(f, Act::kDecideJoin).allowed;
+        if (static_cast<bool>(inbox) != (person.active && WorksWithChildren(person.kind))) {
+          fail("requests to join page: the product " + std::string(inbox ? "answers" : "refuses") +
+               ", the documentation says it is every practitioner's and manager's");
+          continue;
+        }
+        if (!inbox) continue;
+        for (const auto& q : w.requests) {
+          if (!q.pending) continue;
+          bool listed = false;
+          for (const auto& v : inbox->to_decide) listed |= v.request.id == q.id;
+          bool mine = false;
+          for (const auto& v : inbox->mine) mine |= v.request.id == q.id;
+          const bool want_listed = may_decide && q.user != person.id && !w.merged;
+          if (listed != want_listed) {
+            fail("requests to join page: " + q.user + "'s pending request is " + (listed ? "" : "not ") +
+                 "listed to decide; the documentation says it " + (want_listed ? "is" : "is not") +
+                 " (access.md: what they may decide, and their own)");
+            break;
+          }
+          if (mine != (q.user == person.id)) {
+            fail("requests to join page: their own pending request " + q.id + (mine ? " is" : " is not") + " listed");
+            break;
+          }
+        }
+        continue;
+      }
       // An act on the child.
       Act act = d.Pick(reference::kAllActs);
       std::vector<const Request*> pending;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -143,7 +144,20 @@ Result<JoinRequestInbox> TeamService::Inbox(const Principal& p) {
       // Requests the caller may decide: every pending request of their authority's children that
       // the policy lets them decide (a child's lead, the duty team, the managers).
       std::map<std::string, bool> decides;  // child id -> may decide
-      for (auto& q : r.JoinRequests().PendingInAuthority(p.user.authority_id, kListLimit)) {
+      auto pending = r.JoinRequests().PendingInAuthority(p.user.authority_id, kListLimit);
+      // The lead professional of another authority's child decides its requests too (found by
+      // the property-based test of access, issue 17: they were alerted but never listed here).
+      for (const auto& child_id : r.Teams().ChildrenOf(p.user.id)) {
+        for (auto& q : r.JoinRequests().ForChild(child_id, kListLimit)) {
+          if (q.status == JoinRequestStatus::kPending && q.authority_id != p.user.authority_id) {
+            pending.push_back(std::move(q));
+          }
+        }
+      }
+      std::sort(pending.begin(), pending.end(), [](const JoinRequest& a, const JoinRequest& b) {
+        return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+      });
+      for (auto& q : pending) {
         auto [it, added] = decides.try_emplace(q.child_id, false);
         if (added) {
           auto a = LoadChildAccess(r, q.child_id, p.Actor(), ChildAction::kDecideJoin, now);

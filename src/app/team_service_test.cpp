@@ -213,6 +213,33 @@ TEST_F(TeamServiceTest, TheInboxListsWhatToDecideAndOnesOwnRequests) {
   EXPECT_EQ(team_->Inbox(As("admin")).error().code, ErrorCode::kForbidden);
 }
 
+// Found by the property-based test of access (issue 17): a lead professional of another
+// authority (a child placed out of area, a school across the border) was alerted to a request but
+// never saw it on their "Requests to join" page, which listed only their own authority's.
+TEST_F(TeamServiceTest, TheInboxOfALeadOfAnotherAuthorityListsTheChildsRequests) {
+  store_->Write([&](storage::Repositories& r) {
+    EXPECT_TRUE(r.Authorities().Insert({"la2", "E2", "Southmoor", false}));
+    EXPECT_TRUE(r.Agencies().Insert({"ag2-school", "la2", "Southmoor High", domain::AgencyKind::kSchool, "", "", ""}));
+    auto u = *r.Users().GetByUsername("teacher");
+    u.id = "u-across";
+    u.username = "across";
+    u.authority_id = "la2";
+    u.agency_id = "ag2-school";
+    EXPECT_TRUE(r.Users().Insert(u));
+    r.Teams().SetLead(child_, "u-sw", false);
+    return true;
+  });
+  AddToTeam(child_, "across", "Head of year", /*lead=*/true);
+  auto asked = team_->RequestJoin(As("nurse"), child_, "Health visitor", "Following up a referral");
+  ASSERT_TRUE(asked);
+  auto inbox = team_->Inbox(As("across"));
+  ASSERT_TRUE(inbox);
+  ASSERT_EQ(inbox->to_decide.size(), 1u);
+  EXPECT_EQ(inbox->to_decide[0].request.id, asked->request.id);
+  EXPECT_TRUE(team_->Inbox(As("sw"))->to_decide.empty());  // on the team, no longer the lead
+  EXPECT_TRUE(team_->DecideJoin(As("across"), child_, asked->request.id, true, "Agreed: the nurse visits weekly"));
+}
+
 TEST_F(TeamServiceTest, LeavingAndHandingOverAreAuditedWithTheirReasons) {
   ASSERT_TRUE(team_->RequestJoin(As("teacher"), child_, "Class teacher", "Ellie is in my Year 4 class"));
   EXPECT_EQ(team_->Leave(As("nurse"), child_, "Not my case any more").error().code, ErrorCode::kNotFound);

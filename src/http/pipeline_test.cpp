@@ -85,5 +85,35 @@ TEST_F(PipelineFailureTest, AnyOtherFailureIsABare500) {
   EXPECT_EQ(r.body.find("a bug"), std::string::npos);
 }
 
+// The hub (kith hub serve) has no web front end: it answered every unknown path with 200 and the
+// front end's "not built" page (found by fuzzing the hub's requests in an earlier session). With
+// StaticFiles::None an unknown path is a 404 problem and the routes still answer.
+TEST(PipelineWithoutFilesTest, AnUnknownPathIsA404ProblemNotAPage) {
+  Router router;
+  router.Add("GET", "/healthz", [](const Request&, const Params&) {
+    Response out;
+    out.body = "ok";
+    return out;
+  });
+  const StaticFiles files = StaticFiles::None();
+  Metrics metrics{nullptr};
+  const Pipeline pipeline{router, files, metrics, PipelineOptions{}};
+  auto get = [&](const std::string& path) {
+    Request q;
+    q.method = "GET";
+    q.target = q.path = path;
+    q.client = "127.0.0.1";
+    q.request_id = "test";
+    return pipeline.Handle(q);
+  };
+  for (const char* path : {"/", "/index.html", "/hub/v1/nothing", "/assets/app.js"}) {
+    const Response r = get(path);
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_EQ(nlohmann::json::parse(r.body)["code"], "not_found") << path;
+    EXPECT_EQ(r.body.find("web front end"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(get("/healthz").status, 200);
+}
+
 }  // namespace
 }  // namespace kith::http

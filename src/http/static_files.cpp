@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include "common/log.h"
+#include "http/problem.h"
 
 namespace kith::http {
 namespace {
@@ -51,7 +52,15 @@ StaticFiles::StaticFiles(const std::string& root) {
   log::Info("static.loaded", {{"root", root}, {"files", files_.size()}});
 }
 
+StaticFiles StaticFiles::None() { return StaticFiles(); }
+
 Response StaticFiles::Serve(const Request& request) const {
+  if (files_.empty()) {
+    Response r =
+        ProblemResponse(404, "not_found", "Not found", "There is nothing at this address.", request.request_id);
+    r.route = "(none)";
+    return r;
+  }
   Response r;
   r.route = "(static)";
   auto it = files_.find(request.path);

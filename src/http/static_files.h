@@ -17,6 +17,9 @@ class StaticFiles {
   // Loads every regular file under `root`. A missing root serves a short page explaining how to
   // build the front end.
   explicit StaticFiles(const std::string& root);
+  // Serves nothing: every path is a 404 problem. For a server with no web front end (the hub),
+  // which must not answer unknown paths with the front end's page.
+  static StaticFiles None();
   Response Serve(const Request& request) const;
   size_t size() const { return files_.size(); }
 
@@ -25,7 +28,8 @@ class StaticFiles {
     std::string content_type;
     std::string body;
   };
-  std::map<std::string, File> files_;  // by URL path, "/index.html"
+  StaticFiles() = default;
+  std::map<std::string, File> files_;  // by URL path, "/index.html"; empty for None()
 };
 
 }  // namespace kith::http

@@ -112,7 +112,7 @@ int HubTools::Options::Serve() const {
   http::Router router;
   hub::RegisterHubApi(router, {service, *store, *authorities, clock});
   http::Metrics metrics([] { return storage::StoreStats{}; });
-  const http::StaticFiles files((std::filesystem::path(data_dir) / "no-web-root").string());
+  const http::StaticFiles files = http::StaticFiles::None();  // the hub has no web pages
   const http::Pipeline pipeline(router, files, metrics, {});
   http::Server server({.address = address, .port = port, .threads = 8}, pipeline, metrics);
   const uint16_t bound = server.Listen();

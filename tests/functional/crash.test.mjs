@@ -357,7 +357,7 @@ const CHECKED_ACTIONS = ['chronology.add', 'chronology.import', 'forum.thread_cr
 function queryAll(queries) {
   const text = [BACKEND === 'postgres' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ;' : 'BEGIN;',
                 ...queries.flatMap((q, i) => [`SELECT '@@${i}';`, q]), 'COMMIT;'].join('\n');
-  const r = sql(dataDir, text);
+  const r = sql(dataDir, text, { maxBuffer: 1024 * 1024 * 1024 }); // tens of MiB after 200 kills
   assert.equal(r.code, 0, `${text}\n${r.stderr}`);
   const out = queries.map(() => []);
   let at = -1;

@@ -237,19 +237,19 @@ export function databaseUrl(dataDir, role = 'kith_app') {
   return `${PG_ADMIN} user=${role} dbname=${databaseName(dataDir)}`;
 }
 
-function psql(conninfo, sql) {
-  const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', conninfo], { input: sql, encoding: 'utf8' });
+function psql(conninfo, sql, maxBuffer) {
+  const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', conninfo], { input: sql, encoding: 'utf8', ...(maxBuffer ? { maxBuffer } : {}) });
   if (r.error) throw new Error(`psql is needed (postgresql-client): ${r.error.message}`);
   return r;
 }
 
 // Runs SQL on the data directory's database with every privilege (tests look behind the
 // server's back, and tamper). Returns { code, stdout, stderr }; stdout has one line per row,
-// columns separated by '|' on either back end.
-export function sql(dataDir, text) {
+// columns separated by '|' on either back end. `maxBuffer` raises the 1 MiB of output allowed.
+export function sql(dataDir, text, { maxBuffer } = {}) {
   const r = BACKEND === 'postgres'
-    ? psql(`${PG_ADMIN} dbname=${databaseName(dataDir)} options='-c search_path=kith'`, text)
-    : spawnSync('sqlite3', [path.join(dataDir, 'kith.db')], { input: text, encoding: 'utf8' });
+    ? psql(`${PG_ADMIN} dbname=${databaseName(dataDir)} options='-c search_path=kith'`, text, maxBuffer)
+    : spawnSync('sqlite3', [path.join(dataDir, 'kith.db')], { input: text, encoding: 'utf8', ...(maxBuffer ? { maxBuffer } : {}) });
   if (r.error) throw new Error(`sqlite3 is needed (scripts/apt-packages.txt): ${r.error.message}`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
