@@ -1,6 +1,7 @@
 // Property-based test of access where the decisions are made (issue 17): random worlds — people
 // of every role, in agencies of two authorities, active or disabled, with grants their rows claim;
-// a child with or without a shield, a school, a GP practice and services current or ended; a
+// a child with or without a shield, a school, a GP practice and services current or ended (some
+// of them named by a team member who does not decide joins, so not yet confirmed); a
 // team with or without a lead; pending requests to join; break-glass in force, expired, ended
 // early or judged unjustified; linked family accounts — and random acts by random people through
 // the real services (ChildService, AccountService, EarlyHelpService, TeamService,
@@ -118,6 +119,7 @@ struct World {
   bool shielded = false;
   std::string school, gp;
   std::vector<std::pair<std::string, bool>> services;  // agency, current
+  std::set<std::string> unconfirmed;  // named by a team member who does not decide joins
   std::vector<Person> people;
   std::map<std::string, bool> team;  // user -> lead
   std::vector<Request> requests;
@@ -157,6 +159,7 @@ Facts FactsOf(const World& w, const Person& p, TimePoint now) {
     for (const auto& [member, _] : w.team) f.colleague_on_team |= w.Of(member).agency == p.agency;
     f.agency_involved = w.school == p.agency || w.gp == p.agency;
     for (const auto& [agency, current] : w.services) f.agency_involved |= current && agency == p.agency;
+    f.agency_involved &= w.unconfirmed.count(p.agency) == 0;
     const auto* agency = AgencyOf(p.agency);
     f.duty_team = agency && agency->kind == domain::AgencyKind::kChildrensSocialCare && agency->authority == w.authority;
   }
@@ -243,6 +246,13 @@ class AccessPropertyTest : public AppFixture {
     for (const char* agency : {"ag-csc", "ag-police", "ag2-csc", "ag-gp"}) {
       if (d.Chance(30)) w.services.emplace_back(agency, d.Chance(60));
     }
+    // Some of the agencies named were named by a team member who does not decide joins.
+    for (const auto& agency : {w.school, w.gp}) {
+      if (!agency.empty() && d.Chance(25)) w.unconfirmed.insert(agency);
+    }
+    for (const auto& [agency, _] : w.services) {
+      if (d.Chance(25)) w.unconfirmed.insert(agency);
+    }
     const int people = 5 + static_cast<int>(d.Below(5));
     for (int i = 0; i < people; ++i) {
       Person p;
@@ -324,6 +334,7 @@ class AccessPropertyTest : public AppFixture {
         c.services.push_back({agency, "Future service", Date::FromDays(today.ToDays() + 30), std::nullopt});
       }
     }
+    c.unconfirmed_agencies.assign(w.unconfirmed.begin(), w.unconfirmed.end());
     c.shielded = w.shielded;
     const bool busy = d.Chance(15);
     w.merged = d.Chance(8);

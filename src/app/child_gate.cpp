@@ -32,10 +32,13 @@ ChildAccess AccessOf(domain::Child child, std::vector<MemberView> people, const 
   if (!actor.agency_id.empty()) {
     const Date today = Date::FromTime(now);
     const auto& c = a.child;
-    rel.agency_involved = c.school_agency_id == actor.agency_id || c.gp_agency_id == actor.agency_id ||
-                          std::any_of(c.services.begin(), c.services.end(), [&](const auto& s) {
-                            return s.agency_id == actor.agency_id && s.IsCurrent(today);
-                          });
+    // Named as involved by whoever decides joins, or by the agency itself (domain/child.h).
+    const bool unconfirmed = std::binary_search(c.unconfirmed_agencies.begin(), c.unconfirmed_agencies.end(),
+                                                actor.agency_id);
+    rel.agency_involved = !unconfirmed && (c.school_agency_id == actor.agency_id || c.gp_agency_id == actor.agency_id ||
+                                           std::any_of(c.services.begin(), c.services.end(), [&](const auto& s) {
+                                             return s.agency_id == actor.agency_id && s.IsCurrent(today);
+                                           }));
   }
   a.decision = Decide(actor, action, rel);
   return a;
@@ -50,18 +53,22 @@ std::optional<domain::BreakGlass> BreakGlassOf(Repositories& r, const std::strin
   return r.BreakGlass().ActiveFor(actor.user_id, child_id, now);
 }
 
+bool IsDutyTeam(Repositories& r, const domain::Actor& actor, const std::string& authority_id) {
+  if (actor.agency_id.empty()) return false;
+  auto agency = r.Agencies().Get(actor.agency_id);
+  return agency && agency->kind == domain::AgencyKind::kChildrensSocialCare && agency->authority_id == authority_id;
+}
+
 std::optional<ChildAccess> LoadChildAccess(Repositories& r, const std::string& child_id, const domain::Actor& actor,
                                            domain::ChildAction action, TimePoint now, bool even_if_merged) {
   auto child = r.Children().Get(child_id);
   if (!child || (!even_if_merged && r.Merges().MergedAway(child_id))) return std::nullopt;
   auto people = r.Teams().MembersWithPeople(child_id);
   auto glass = BreakGlassOf(r, child_id, people, actor, now);
-  bool duty_team = false;
-  if (action == domain::ChildAction::kDecideJoin && !actor.agency_id.empty()) {
-    auto agency = r.Agencies().Get(actor.agency_id);
-    duty_team = agency && agency->kind == domain::AgencyKind::kChildrensSocialCare &&
-                agency->authority_id == child->authority_id;
-  }
+  // Whether the actor is the duty team matters to deciding joins, and to naming agencies as
+  // involved (which lets their staff join at once).
+  const bool duty_team = (action == domain::ChildAction::kDecideJoin || action == domain::ChildAction::kEditRecord) &&
+                         IsDutyTeam(r, actor, child->authority_id);
   return AccessOf(std::move(*child), std::move(people), actor, action, std::move(glass), duty_team, now);
 }
 

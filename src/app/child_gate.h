@@ -66,6 +66,9 @@ std::optional<domain::BreakGlass> BreakGlassOf(storage::Repositories& r, const s
                                                const std::vector<MemberView>& people, const domain::Actor& actor,
                                                TimePoint now);
 
+// Whether the actor's agency is the children's social care of `authority_id` (its duty team).
+bool IsDutyTeam(storage::Repositories& r, const domain::Actor& actor, const std::string& authority_id);
+
 // Reads the snapshot for `actor` deciding `action` at `now`; nullopt if there is no such child,
 // or it was merged into another (unless `even_if_merged`). Runs inside the caller's transaction.
 std::optional<ChildAccess> LoadChildAccess(storage::Repositories& r, const std::string& child_id,

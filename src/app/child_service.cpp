@@ -146,6 +146,15 @@ Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child chil
   ctx_.store.Write([&](Repositories& r) {
     outcome = CheckAgencies(r, child);
     if (!outcome) return false;
+    // The creator will be the only member, not the lead: the agencies they name, but for their
+    // own, let their staff join at once only if the creator is the duty team (who decides joins
+    // for a child without a lead).
+    domain::ChildRelation creator;
+    creator.child_authority_id = child.authority_id;
+    creator.team_member = true;
+    creator.duty_team = IsDutyTeam(r, p.Actor(), child.authority_id);
+    const bool decides = domain::Decide(p.Actor(), ChildAction::kDecideJoin, creator).allowed;
+    child.unconfirmed_agencies = domain::InvolvementAfterChange({}, child, p.user.agency_id, decides, true);
     outcome = r.Children().Insert(child);
     if (!outcome) return false;
     const std::string role = p.user.job_title.empty() ? "Practitioner" : p.user.job_title;
@@ -211,6 +220,12 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
         updated.updated_at = now;
         if (auto s = domain::NormaliseChild(updated, Date::FromTime(now)); !s) return s.error();
         if (auto s = CheckAgencies(r, updated); !s) return s.error();
+        // Naming an agency as involved lets its staff join at once: only whoever decides joins
+        // confirms another agency's involvement (docs/access.md).
+        const bool decides = domain::Decide(p.Actor(), ChildAction::kDecideJoin, a.relation).allowed;
+        const bool names_involvement = changes.school_agency_id || changes.gp_agency_id || changes.services;
+        updated.unconfirmed_agencies =
+            domain::InvolvementAfterChange(a.child, updated, p.user.agency_id, decides, names_involvement);
         // One source of truth (issue 15): the flag says whether Kith holds an open early help
         // assessment, so it follows the Early help tab and is never set or cleared by hand.
         if (updated.flags.early_help_assessment != HasOpenAssessment(r, child_id)) {
@@ -221,7 +236,9 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
                                     : "The child has an open early help assessment; close it to clear this flag.");
         }
         if (auto s = r.Children().Update(updated); !s) return s.error();
-        audit.detail = nlohmann::json{{"changed", changes.Given()}}.dump();
+        nlohmann::json detail{{"changed", changes.Given()}};
+        if (!updated.unconfirmed_agencies.empty()) detail["unconfirmed_agencies"] = updated.unconfirmed_agencies;
+        audit.detail = detail.dump();
         ++updated.version;
         stored = std::move(updated);
         return true;

@@ -84,6 +84,82 @@ TEST_F(TeamServiceTest, APractitionerOfAnInvolvedAgencyJoinsAtOnce) {
   EXPECT_NE(alerts[0].summary.find("Ellie is in my Year 4 class"), std::string::npos);
 }
 
+// Where rules meet (issue 14): editing the record is every team member's, joining at once is an
+// involved agency's. A team member naming another agency as involved must not open the team to
+// that agency's staff; the lead professional's confirmation does.
+TEST_F(TeamServiceTest, AnAgencyATeamMemberNamesLetsItsStaffJoinAtOnceOnlyOnceTheLeadConfirmsIt) {
+  store_->Write([&](storage::Repositories& r) {
+    EXPECT_TRUE(r.Agencies().Insert(
+        {"ag-youth", "la1", "Northbrook Youth Service", domain::AgencyKind::kYouthService, "01632 960004", "", ""}));
+    return true;
+  });
+  AddUser("youth", domain::Role::kPractitioner, "ag-youth");
+  AddUser("youth2", domain::Role::kPractitioner, "ag-youth");
+  AddUser("nurse2", domain::Role::kPractitioner, "ag-hv");
+  auto asked = team_->RequestJoin(As("nurse"), child_, "Health visitor", "Ellie's baby brother is on my caseload");
+  ASSERT_TRUE(asked);
+  ASSERT_TRUE(team_->DecideJoin(As("sw"), child_, asked->request.id, true, "The family agreed to health visiting"));
+
+  ChildService children(*ctx_);
+  auto version = [&] { return children.Account(As("sw"), child_)->child.version; };
+  ChildChanges named;
+  named.version = version();
+  named.services = std::vector<domain::ServiceInvolvement>{
+      {"ag-youth", "Detached youth work", {2026, 1, 5}, std::nullopt},
+      {"ag-hv", "Healthy Child Programme", {2026, 1, 5}, std::nullopt}};
+  auto updated = children.Update(As("nurse"), child_, named);
+  ASSERT_TRUE(updated) << updated.error().message;
+  // The nurse's own agency counts at once; the youth service does not.
+  EXPECT_EQ(updated->child.unconfirmed_agencies, std::vector<std::string>{"ag-youth"});
+  auto colleague = team_->RequestJoin(As("nurse2"), child_, "Health visitor", "Covering the caseload");
+  ASSERT_TRUE(colleague);
+  EXPECT_EQ(colleague->request.status, JoinRequestStatus::kApproved);
+  auto youth = team_->RequestJoin(As("youth"), child_, "Youth worker", "I see Ellie at the youth club");
+  ASSERT_TRUE(youth);
+  EXPECT_EQ(youth->request.status, JoinRequestStatus::kPending);
+  EXPECT_FALSE(Member("u-youth"));
+  EXPECT_EQ(children.Account(As("youth"), child_).error().code, ErrorCode::kForbidden);
+  // Another edit by the nurse, not naming the involvement, leaves it unconfirmed.
+  ChildChanges moved;
+  moved.version = version();
+  moved.address = "12 Canal Street, Northbrook";
+  EXPECT_EQ(children.Update(As("nurse"), child_, moved)->child.unconfirmed_agencies,
+            std::vector<std::string>{"ag-youth"});
+
+  // The lead sends the involvement back: confirmed, and the youth service's staff join at once.
+  ChildChanges confirmed = named;
+  confirmed.version = version();
+  auto by_lead = children.Update(As("sw"), child_, confirmed);
+  ASSERT_TRUE(by_lead) << by_lead.error().message;
+  EXPECT_TRUE(by_lead->child.unconfirmed_agencies.empty());
+  auto youth2 = team_->RequestJoin(As("youth2"), child_, "Youth worker", "I run the Tuesday group Ellie attends");
+  ASSERT_TRUE(youth2);
+  EXPECT_EQ(youth2->request.status, JoinRequestStatus::kApproved);
+  // Who named what is in the audit trail.
+  const auto audit = Audit();
+  EXPECT_TRUE(std::any_of(audit.begin(), audit.end(), [](const domain::AuditRecord& a) {
+    return a.action == "child.update" && a.actor_id == "u-nurse" &&
+           a.detail.find("\"unconfirmed_agencies\":[\"ag-youth\"]") != std::string::npos;
+  }));
+}
+
+// A practitioner who is not the duty team creates a record: the agencies they name, but for
+// their own, wait for whoever decides joins.
+TEST_F(TeamServiceTest, AgenciesNamedAtCreationByAnotherAgencyAreUnconfirmed) {
+  domain::Child c;
+  c.given_names = "Noah";
+  c.family_name = "Stone";
+  c.date_of_birth = Date::Parse("2023-06-01");
+  c.school_agency_id = "ag-school";
+  c.services = {{"ag-hv", "Healthy Child Programme", {2023, 6, 10}, std::nullopt}};
+  auto created = ChildService(*ctx_).Create(As("nurse"), c, "New birth visit");
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->child.unconfirmed_agencies, std::vector<std::string>{"ag-school"});
+  auto teacher = team_->RequestJoin(As("teacher"), created->child.id, "Class teacher", "Noah starts nursery here");
+  ASSERT_TRUE(teacher);
+  EXPECT_EQ(teacher->request.status, JoinRequestStatus::kPending);
+}
+
 TEST_F(TeamServiceTest, AnyoneElseAsksAndTheLeadDecides) {
   auto asked = team_->RequestJoin(As("nurse"), child_, "Health visitor", "Ellie's baby brother is on my caseload");
   ASSERT_TRUE(asked) << asked.error().message;

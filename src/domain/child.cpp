@@ -91,6 +91,34 @@ std::string NormalisePostcode(std::string_view text) {
   return outward + " " + inward;
 }
 
+std::vector<std::string> InvolvedAgencies(const Child& child) {
+  std::vector<std::string> out;
+  if (!child.school_agency_id.empty()) out.push_back(child.school_agency_id);
+  if (!child.gp_agency_id.empty()) out.push_back(child.gp_agency_id);
+  for (const auto& s : child.services) out.push_back(s.agency_id);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> InvolvementAfterChange(const Child& before, const Child& after,
+                                                const std::string& actor_agency, bool may_decide_join,
+                                                bool names_involvement) {
+  if (may_decide_join && names_involvement) return {};
+  const auto was = InvolvedAgencies(before);
+  const auto now = InvolvedAgencies(after);
+  std::vector<std::string> out;
+  for (const auto& agency : now) {
+    if (names_involvement && !actor_agency.empty() && agency == actor_agency) continue;
+    const bool newly_named = !std::binary_search(was.begin(), was.end(), agency);
+    const bool was_unconfirmed =
+        std::find(before.unconfirmed_agencies.begin(), before.unconfirmed_agencies.end(), agency) !=
+        before.unconfirmed_agencies.end();
+    if (newly_named || was_unconfirmed) out.push_back(agency);
+  }
+  return out;
+}
+
 Status NormaliseChild(Child& child, const Date& today) {
   Child c = child;
   c.given_names = Trim(c.given_names);

@@ -63,6 +63,11 @@ struct Child {
   std::string school_agency_id;  // empty when none is known
   std::string gp_agency_id;      // empty when none is known
   std::vector<ServiceInvolvement> services;
+  // Agencies of the school, the GP practice or a service above whose involvement was recorded by
+  // someone who may not decide who joins the team (docs/access.md, "Joining is a request"): their
+  // staff's requests to join wait for a decision, as anyone's, until whoever decides joins sends
+  // the record's involvement again (InvolvementAfterChange). Sorted, no repeats.
+  std::vector<std::string> unconfirmed_agencies;
   ChildFlags flags;
   // Shielded: address and contacts are hidden from everyone outside the team, and the child
   // is found only by an exact name and date of birth (e.g. a family fleeing domestic abuse).
@@ -78,6 +83,25 @@ struct Child {
 // postcode, strips spaces from NHS number and UPN). The first problem found is returned with
 // the field it concerns; nothing is changed when the record is invalid.
 Status NormaliseChild(Child& child, const Date& today);
+
+// Every agency the record names as involved: its school, its GP practice and the agency of every
+// service, current or ended. Sorted, no repeats.
+std::vector<std::string> InvolvedAgencies(const Child& child);
+
+// The unconfirmed agencies of `after`, a change of `before` made by someone of `actor_agency`:
+// * agencies no longer named are dropped;
+// * when the author may decide who joins the team (`may_decide_join`: the lead professional, a
+//   manager of the authority, the duty team of a child without a lead) and the change names the
+//   involvement (`names_involvement`: school, GP practice or services sent), none is unconfirmed:
+//   sending it is confirming it;
+// * otherwise an agency newly named is unconfirmed, and one unconfirmed stays so, unless it is
+//   the author's own and the change names the involvement (a practitioner may record and confirm
+//   their own agency's work).
+// Why: being named as involved lets an agency's staff join at once; a team member must not be
+// able to open the team to another agency by typing its name (docs/access.md).
+std::vector<std::string> InvolvementAfterChange(const Child& before, const Child& after,
+                                                const std::string& actor_agency, bool may_decide_join,
+                                                bool names_involvement);
 
 // "sw1a1aa" -> "SW1A 1AA"; empty if the text is not a UK postcode in shape.
 std::string NormalisePostcode(std::string_view text);

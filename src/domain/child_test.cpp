@@ -86,6 +86,45 @@ TEST(ChildTest, PostcodeShapes) {
   EXPECT_EQ(NormalisePostcode("SW1A 1A1"), "");
 }
 
+using Agencies = std::vector<std::string>;
+
+TEST(InvolvementTest, EveryNamedAgencyOnceInOrder) {
+  Child c;
+  c.school_agency_id = "SCHOOL";
+  c.gp_agency_id = "GP";
+  c.services = {{"SCHOOL", "Year 3", {2024, 9, 1}, std::nullopt}, {"CAMHS", "Ended", {2020, 1, 1}, Date{2021, 1, 1}}};
+  EXPECT_EQ(InvolvedAgencies(c), (Agencies{"CAMHS", "GP", "SCHOOL"}));
+}
+
+// A team member may not open the team to another agency by naming it (docs/access.md).
+TEST(InvolvementTest, AnotherAgencyNamedByATeamMemberIsUnconfirmedUntilADeciderSendsIt) {
+  Child before;
+  before.gp_agency_id = "GP";
+  Child after = before;
+  after.school_agency_id = "SCHOOL";
+  after.services = {{"YOUTH", "Detached youth work", {2026, 1, 1}, std::nullopt},
+                    {"HV", "Healthy Child Programme", {2026, 1, 1}, std::nullopt}};
+  // A health visitor on the team: their own agency is confirmed, the others are not; the GP
+  // practice named before stays as it was.
+  EXPECT_EQ(InvolvementAfterChange(before, after, "HV", false, true), (Agencies{"SCHOOL", "YOUTH"}));
+  // The same change by whoever decides joins confirms everything it names.
+  EXPECT_EQ(InvolvementAfterChange(before, after, "HV", true, true), Agencies{});
+
+  after.unconfirmed_agencies = {"SCHOOL", "YOUTH"};
+  Child later = after;
+  later.address = "1 New Street";
+  // A change that does not name the involvement confirms nothing, even by a decider or by the
+  // school itself.
+  EXPECT_EQ(InvolvementAfterChange(after, later, "SCHOOL", true, false), (Agencies{"SCHOOL", "YOUTH"}));
+  // The school's own practitioner sending the involvement confirms the school only.
+  EXPECT_EQ(InvolvementAfterChange(after, later, "SCHOOL", false, true), Agencies{"YOUTH"});
+  // An agency no longer named is no longer unconfirmed.
+  later.services.erase(later.services.begin());
+  EXPECT_EQ(InvolvementAfterChange(after, later, "HV", false, true), Agencies{"SCHOOL"});
+  // An actor with no agency confirms nothing of their own.
+  EXPECT_EQ(InvolvementAfterChange(before, after, "", false, true), (Agencies{"HV", "SCHOOL", "YOUTH"}));
+}
+
 TEST(PasswordTest, Rules) {
   EXPECT_TRUE(ValidatePassword("correct horse battery", "amy"));
   EXPECT_FALSE(ValidatePassword("short", "amy"));

@@ -51,7 +51,8 @@ struct Facts {
   bool team_has_lead = false;  // the child has a lead professional (whoever it is)
   bool colleague_on_team = false;  // someone of the person's own agency is on the team
   // The person's agency is recorded as involved with the child: its school, GP practice, or the
-  // agency of a current service in the index record.
+  // agency of a current service in the index record — and confirmed, i.e. not named by a team
+  // member who does not decide joins (access.md, "Joining is a request").
   bool agency_involved = false;
   // The person's agency is the children's social care of the child's authority (the duty team).
   bool duty_team = false;

@@ -180,6 +180,14 @@ void Child(Out& out, const domain::Child& c) {
   out.Char(',');
   Field(out, "sex", domain::ToString(c.sex));
   BoolField(out, "shielded", c.shielded);
+  Key(out, "unconfirmed_agencies");
+  out.Char('[');
+  for (const auto& agency : c.unconfirmed_agencies) {
+    Str(out, agency);
+    out.Char(',');
+  }
+  Close(out, ']');
+  out.Char(',');
   Field(out, "updated_at", FormatUtc(c.updated_at));
   Field(out, "upn", c.upn);
   Key(out, "version");

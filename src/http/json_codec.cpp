@@ -174,6 +174,7 @@ json ToJson(const domain::Child& c) {
             {"child_protection_plan", c.flags.child_protection_plan},
             {"looked_after", c.flags.looked_after}}},
           {"shielded", c.shielded},
+          {"unconfirmed_agencies", c.unconfirmed_agencies},
           {"created_at", FormatUtc(c.created_at)},
           {"updated_at", FormatUtc(c.updated_at)}};
 }

@@ -70,6 +70,7 @@ class StoreConformance : public ConformanceTest {
     c.gp_agency_id = "ag-gp";
     c.services = {{"ag-school", "Year 3", {2024, 9, 1}, std::nullopt},
                   {"ag-gp", "Registered patient", {2018, 3, 20}, Date{2026, 1, 1}}};
+    c.unconfirmed_agencies = {"ag-gp", "ag-school"};
     c.flags = {true, false, true};
     c.shielded = true;
     c.created_at = kT0;
@@ -171,6 +172,7 @@ TEST_P(StoreConformance, ChildRoundTripsEveryField) {
   EXPECT_FALSE(c->services[0].end);
   EXPECT_EQ(c->services[1].end, (Date{2026, 1, 1}));
   EXPECT_EQ(c->school_agency_id, "ag-school");
+  EXPECT_EQ(c->unconfirmed_agencies, (std::vector<std::string>{"ag-gp", "ag-school"}));
   EXPECT_TRUE(c->flags.early_help_assessment);
   EXPECT_FALSE(c->flags.child_protection_plan);
   EXPECT_TRUE(c->flags.looked_after);
@@ -185,6 +187,7 @@ TEST_P(StoreConformance, ChildUpdateReplacesListsAndChecksVersion) {
   auto c = *store_->ReadValue([](Repositories& r) { return r.Children().Get("K1"); });
   c.carers.pop_back();
   c.services.clear();
+  c.unconfirmed_agencies = {"ag-school"};
   c.other_names = {"Amy Hart", "Amelia Stone"};
   c.date_of_birth.reset();
   Write([&](Repositories& r) { EXPECT_TRUE(r.Children().Update(c)); });
@@ -193,6 +196,7 @@ TEST_P(StoreConformance, ChildUpdateReplacesListsAndChecksVersion) {
   EXPECT_EQ(stored.version, 2);
   EXPECT_EQ(stored.carers.size(), 1u);
   EXPECT_TRUE(stored.services.empty());
+  EXPECT_EQ(stored.unconfirmed_agencies, std::vector<std::string>{"ag-school"});
   EXPECT_EQ(stored.other_names, (std::vector<std::string>{"Amy Hart", "Amelia Stone"}));
   EXPECT_FALSE(stored.date_of_birth);
   Child ghost = MakeChild("K404");

@@ -229,4 +229,29 @@ describe('review of the access core', () => {
     }
     assert.equal((await admin.put('/api/v1/agencies/AYOUTH', youth)).status, 200);
   });
+
+  // Editing the record is every team member's; joining at once is an involved agency's. A team
+  // member who names another agency as involved must not open the team to its staff unseen.
+  test('Review_ATeamMemberNamedASchoolAndItsTeacherJoinedAtOnce', async () => {
+    const bennett = await signedIn(server, 'hv.bennett');
+    const hughes = await signedIn(server, 'sw.hughes');
+    const teacher = await signedIn(server, 'teacher.ellis');
+    const put = async (who, fields) => {
+      const { version } = (await who.get(`/api/v1/children/${leo}`)).body.child;
+      const res = await who.put(`/api/v1/children/${leo}`, { version, ...fields });
+      assert.equal(res.status, 200, res.text);
+      return res.body.child;
+    };
+    assert.deepEqual((await put(bennett, { school_agency_id: 'ASCHHILL' })).unconfirmed_agencies, ['ASCHHILL']);
+    const asked = await teacher.post(`/api/v1/children/${leo}/team`, { role: 'Class teacher', reason: REASON });
+    assert.equal(asked.status, 202, asked.text);
+    assert.equal((await teacher.get(`/api/v1/children/${leo}`)).status, 403);
+    assert.equal((await teacher.post(`/api/v1/children/${leo}/join-requests/${asked.body.id}/withdraw`, {})).status, 200);
+    // The lead professional sends the involvement back: confirmed, and the school's staff join at once.
+    assert.deepEqual((await put(hughes, { school_agency_id: 'ASCHHILL' })).unconfirmed_agencies, []);
+    const joined = await teacher.post(`/api/v1/children/${leo}/team`, { role: 'Class teacher', reason: REASON });
+    assert.equal(joined.status, 201, joined.text);
+    assert.equal((await teacher.post(`/api/v1/children/${leo}/team/leave`, { reason: 'Test over' })).status, 204);
+    await put(hughes, { school_agency_id: '' });
+  });
 });

@@ -274,6 +274,7 @@ class PgChildren final : public ChildRepository {
     db_.Prepare("DELETE FROM child_other_names WHERE child_id=$1").Bind(c.id).Run();
     db_.Prepare("DELETE FROM child_carers WHERE child_id=$1").Bind(c.id).Run();
     db_.Prepare("DELETE FROM child_services WHERE child_id=$1").Bind(c.id).Run();
+    db_.Prepare("DELETE FROM child_unconfirmed_agencies WHERE child_id=$1").Bind(c.id).Run();
     WriteLists(c);
     return Ok{};
   }
@@ -409,6 +410,12 @@ class PgChildren final : public ChildRepository {
           .Bind(v.end)
           .Run();
     }
+    for (const auto& agency : c.unconfirmed_agencies) {
+      db_.Prepare("INSERT INTO child_unconfirmed_agencies(child_id, agency_id) VALUES ($1,$2)")
+          .Bind(c.id)
+          .Bind(agency)
+          .Run();
+    }
   }
 
   void ReadLists(Child& c) {
@@ -436,6 +443,11 @@ class PgChildren final : public ChildRepository {
       v.end = services.OptionalDate(3);
       c.services.push_back(std::move(v));
     }
+    auto unconfirmed = db_.Prepare(
+                              "SELECT agency_id FROM child_unconfirmed_agencies WHERE child_id=$1 ORDER BY agency_id")
+                           .Bind(c.id)
+                           .Run();
+    while (unconfirmed.Next()) c.unconfirmed_agencies.push_back(unconfirmed.Text(0));
   }
 
   Connection& db_;

@@ -764,6 +764,15 @@ END $$;
 CREATE TRIGGER children_held_kept BEFORE DELETE ON children
   FOR EACH ROW EXECUTE FUNCTION child_hold_guard();
 )sql",
+    // 8: agencies named as involved by someone who may not decide joins (issue 14; their staff's
+    // requests to join wait for a decision: domain/child.h).
+    R"sql(
+CREATE TABLE child_unconfirmed_agencies (
+  child_id text COLLATE "C" NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  agency_id text COLLATE "C" NOT NULL REFERENCES agencies(id),
+  PRIMARY KEY (child_id, agency_id)
+);
+)sql",
   };
   return kMigrations;
 }

@@ -769,6 +769,15 @@ CREATE TRIGGER children_held_kept BEFORE DELETE ON children
                    SELECT merged_id FROM child_merges WHERE survivor_id = OLD.id AND unmerged_at IS NULL)))
   BEGIN SELECT RAISE(ABORT, 'this child is protected by a legal hold in force'); END;
 )sql",
+    // 20: agencies named as involved by someone who may not decide joins (issue 14; their staff's
+    // requests to join wait for a decision: domain/child.h).
+    R"sql(
+CREATE TABLE child_unconfirmed_agencies (
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  agency_id TEXT NOT NULL REFERENCES agencies(id),
+  PRIMARY KEY (child_id, agency_id)
+) STRICT, WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

@@ -327,7 +327,7 @@ class SqliteChildren final : public ChildRepository {
       return exists.Step() ? Error::Conflict("the record was changed by someone else; reload and try again")
                            : Error::NotFound("no such child");
     }
-    for (const char* table : {"child_other_names", "child_carers", "child_services"}) {
+    for (const char* table : {"child_other_names", "child_carers", "child_services", "child_unconfirmed_agencies"}) {
       auto del = db_.Prepare(std::string("DELETE FROM ") + table + " WHERE child_id=?");
       del.Bind(1, c.id).Run();
     }
@@ -466,6 +466,10 @@ class SqliteChildren final : public ChildRepository {
       }
       s.Run();
     }
+    for (const auto& agency : c.unconfirmed_agencies) {
+      auto s = db_.Prepare("INSERT INTO child_unconfirmed_agencies(child_id, agency_id) VALUES (?,?)");
+      s.Bind(1, c.id).Bind(2, agency).Run();
+    }
   }
 
   void ReadLists(Child& c) {
@@ -491,6 +495,10 @@ class SqliteChildren final : public ChildRepository {
       if (!services.IsNull(3)) v.end = Date::Parse(services.Text(3));
       c.services.push_back(std::move(v));
     }
+    auto unconfirmed =
+        db_.Prepare("SELECT agency_id FROM child_unconfirmed_agencies WHERE child_id=? ORDER BY agency_id");
+    unconfirmed.Bind(1, c.id);
+    while (unconfirmed.Step()) c.unconfirmed_agencies.push_back(unconfirmed.Text(0));
   }
 
   Connection& db_;

@@ -1,10 +1,11 @@
 // Overview: identity, flags, carers, services and the lead professional.
 import type { TabProps } from '../pages/Child';
-import type { Agency, Member } from '../types';
+import type { Agency, Child, Member } from '../types';
 import { formatDate, humanise } from '../format';
 import { useState } from 'preact/hooks';
+import { api } from '../api';
 import { useSession } from '../session';
-import { Success, TableWrap } from '../components/ui';
+import { Button, FormError, Success, TableWrap, useProblems } from '../components/ui';
 import { EditRecord } from '../pages/ChildRecord';
 
 function Row({ k, children }: { k: string; children: preact.ComponentChildren }) {
@@ -39,6 +40,50 @@ export function LeadCard({ lead }: { lead: Member | undefined }) {
   );
 }
 
+/**
+ * Agencies a team member named as involved who does not decide who joins: their staff ask to join
+ * like anyone else until the lead professional (without one, the duty team) confirms them by
+ * sending the record's involvement back (docs/access.md, "Joining is a request").
+ */
+function UnconfirmedAgencies({ child, names, mayConfirm, onConfirmed }: { child: Child; names: string[]; mayConfirm: boolean; onConfirmed: () => void }) {
+  const problems = useProblems();
+  const [busy, setBusy] = useState(false);
+  return (
+    <div class="govuk-inset-text" data-testid="unconfirmed-agencies">
+      <FormError error={problems.error} idPrefix="uc" />
+      <p class="govuk-body">
+        Not yet confirmed as involved: <strong>{names.join(', ')}</strong>. A team member of another agency named{' '}
+        {names.length === 1 ? 'it' : 'them'}, so {names.length === 1 ? 'its' : 'their'} staff ask to join the team and wait for a decision.
+      </p>
+      {mayConfirm ? (
+        <Button
+          type="button"
+          secondary
+          busy={busy}
+          testid="confirm-agencies"
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await api.put('/api/v1/children/{child_id}', { child_id: child.id }, {
+                version: child.version, school_agency_id: child.school_agency_id, gp_agency_id: child.gp_agency_id, services: child.services,
+              });
+              onConfirmed();
+            } catch (err) {
+              problems.fail(err);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          Confirm these agencies are involved
+        </Button>
+      ) : (
+        <p class="govuk-body kith-meta">The lead professional confirms them (without one, the children's social care duty team).</p>
+      )}
+    </div>
+  );
+}
+
 export function Overview({ account, reloadAccount }: TabProps) {
   const { session } = useSession();
   const [editing, setEditing] = useState(false);
@@ -48,6 +93,12 @@ export function Overview({ account, reloadAccount }: TabProps) {
   const agencies = new Map<string, Agency>(account.agencies.map((a) => [a.id, a]));
   const name = (id: string) => agencies.get(id)?.name ?? (id ? id : 'None');
   const lead = account.team.find((m) => m.lead);
+  const unconfirmed = new Set(c.unconfirmed_agencies);
+  const Unconfirmed = ({ id }: { id: string }) =>
+    unconfirmed.has(id) ? <strong class="govuk-tag govuk-tag--yellow" data-testid="unconfirmed">Not confirmed</strong> : null;
+  // The server decides; the button is offered to whoever it would allow: the lead, or anyone on
+  // a team without one (the duty team's staff are confirmed by the server, others are told).
+  const mayConfirm = onTeam && (!lead || lead.user_id === session.user.id);
   return (
     <div class="kith-grid">
       <div>
@@ -72,8 +123,8 @@ export function Overview({ account, reloadAccount }: TabProps) {
             </Row>
             <Row k="NHS number">{c.nhs_number || 'Not known'}</Row>
             <Row k="Unique Pupil Number">{c.upn || 'Not known'}</Row>
-            <Row k="School">{c.school_agency_id ? name(c.school_agency_id) : 'None recorded'}</Row>
-            <Row k="GP">{c.gp_agency_id ? name(c.gp_agency_id) : 'None recorded'}</Row>
+            <Row k="School">{c.school_agency_id ? <>{name(c.school_agency_id)} <Unconfirmed id={c.school_agency_id} /></> : 'None recorded'}</Row>
+            <Row k="GP">{c.gp_agency_id ? <>{name(c.gp_agency_id)} <Unconfirmed id={c.gp_agency_id} /></> : 'None recorded'}</Row>
           </dl>
           {onTeam && (
             <button type="button" class="govuk-button govuk-button--secondary" data-testid="edit-child" onClick={() => { setSaved(''); setEditing(true); }}>
@@ -98,6 +149,10 @@ export function Overview({ account, reloadAccount }: TabProps) {
           <h3 class="govuk-heading-m" id="services-h">
             Services involved
           </h3>
+          {onTeam && unconfirmed.size > 0 && (
+            <UnconfirmedAgencies child={c} names={[...unconfirmed].map(name)} mayConfirm={mayConfirm}
+              onConfirmed={() => { setSaved('The agencies involved are confirmed.'); reloadAccount(); }} />
+          )}
           <TableWrap label="Services involved">
             <table class="govuk-table kith-table--stack">
               <caption class="govuk-table__caption govuk-visually-hidden">Services involved with this child</caption>
@@ -112,7 +167,7 @@ export function Overview({ account, reloadAccount }: TabProps) {
                 {c.services.map((s, i) => (
                   <tr class="govuk-table__row" key={i}>
                     <td class="govuk-table__cell">
-                      {name(s.agency_id)}
+                      {name(s.agency_id)} <Unconfirmed id={s.agency_id} />
                       {agencies.get(s.agency_id)?.phone && (
                         <>
                           <br />

@@ -94,7 +94,7 @@ describe('NewChildPage', () => {
 describe('EditRecord', () => {
   afterEach(cleanup);
 
-  it('checks the identifiers before saving and sends the whole record', async () => {
+  it('checks the identifiers before saving and sends only the identity', async () => {
     const child = {
       id: 'K1', authority_id: 'L1', version: 3, given_names: 'Leo', family_name: 'Carter', other_names: [], date_of_birth: '2019-03-14', sex: 'male',
       address: '1 High St', postcode: 'NB1 2AB', nhs_number: '', upn: '', carers: [], services: [], school_id: null, gp_practice_id: null,
@@ -112,5 +112,7 @@ describe('EditRecord', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save the record' }));
     await waitFor(() => expect(saved).toBe(true), SLOW);
     expect(calls[0].body).toMatchObject({ version: 3, given_names: 'Leo', nhs_number: '943 476 5919', postcode: '', address: '1 High St', date_of_birth: '2019-03-14' });
+    // Naming the agencies involved would confirm them (docs/access.md): the identity form leaves them out.
+    for (const k of ['services', 'school_agency_id', 'gp_agency_id', 'carers', 'flags', 'shielded']) expect(calls[0].body).not.toHaveProperty(k);
   });
 });

@@ -252,9 +252,10 @@ export function EditRecord({ child, onSaved, onCancel }: { child: Child; onSaved
           e.preventDefault();
           if (!problems.passes(recordProblems(f))) return;
           setBusy(true);
-          const { id: _id, authority_id: _a, created_at: _c, updated_at: _u, ...rest } = child as Child & { created_at?: string; updated_at?: string };
-          // The whole record goes back (the API replaces it): the details not on this form stay as they are.
-          const body: Body<'/api/v1/children/{child_id}', 'put'> = { ...rest, date_of_birth: child.date_of_birth, ...recordBody(f) };
+          // Only this form's fields go back (PUT changes only what it names), so saving the identity
+          // never touches the carers, the flags or the agencies involved (whose confirmation is an act
+          // of its own: see Overview).
+          const body: Body<'/api/v1/children/{child_id}', 'put'> = { version: child.version, date_of_birth: child.date_of_birth, ...recordBody(f) };
           for (const k of ['address', 'postcode', 'nhs_number', 'upn'] as const) if (!f[k].trim()) body[k] = '';
           if (!f.date_of_birth.trim() || body.date_of_birth === null) delete body.date_of_birth;
           try {
