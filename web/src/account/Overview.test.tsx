@@ -29,7 +29,7 @@ const account = {
   access: 'team member',
 } as unknown as ChildAccount;
 
-const show = (user: string, reloadAccount = () => undefined) =>
+const show = (user: string, reloadAccount: () => void = () => undefined) =>
   render(
     <SessionContext.Provider value={{ session: sessionOf(user), signOut: () => undefined }}>
       <Overview childId="K1" account={account} versions={{} as never} reloadAccount={reloadAccount} />
@@ -42,7 +42,7 @@ describe('Overview: agencies not yet confirmed', () => {
   it('marks them, and the lead confirms them by sending only the involvement', async () => {
     const { calls } = mockFetch({ 'PUT /api/v1/children/K1': { body: account } });
     let reloaded = false;
-    show('LEAD', () => (reloaded = true));
+    show('LEAD', () => { reloaded = true; });
     expect(screen.getAllByTestId('unconfirmed')).toHaveLength(2);  // the school and the youth service, not the GP
     expect(screen.getByTestId('unconfirmed-agencies').textContent).toContain('Hillside Primary School, Northbrook Youth Service');
     fireEvent.click(screen.getByTestId('confirm-agencies'));
