@@ -7,7 +7,7 @@
 // Each entry: `route` ("METHOD /template", as in docs/openapi.yaml), `as` (a caller of
 // CALLERS), `target(ctx)` (the path and query, ids filled in) and `body(ctx)` (an object sent
 // as JSON) or `csv(ctx)` (text sent as text/csv). The runner marks every path id, query value,
-// JSON value and CSV cell for sqlmap; `anonymous: true` routes are rate-limited per client
+// JSON value (but those under the keys in `unmarked`) and CSV cell for sqlmap; `anonymous: true` routes are rate-limited per client
 // address, so sqlmap's requests to them carry random X-Forwarded-For addresses (the server
 // trusts the loopback proxy in this run).
 
@@ -82,6 +82,8 @@ export async function prepareWorld(server) {
   const leo = (await ok(await lead.get(`/api/v1/children/${ctx.leo}`))).child;
   ctx.leoDob = leo.date_of_birth;
   ctx.leoPostcode = leo.postcode;
+  const { id: _id, authority_id: _a, created_at: _c, updated_at: _u, ...editable } = leo;
+  ctx.leoRecord = editable;
   // Children of the lead professional's own for the acts that would change Leo for the rest of
   // the run (a handover, shielding) and for assessments at each stage (one open per child).
   const child = async (family) => (await ok(await lead.post('/api/v1/children', {
@@ -221,13 +223,14 @@ export const ENDPOINTS = [
                    nhs_number: '9434765919', reason: REASON }) },
   { route: 'GET /api/v1/children/{child_id}', as: 'lead', target: child },
   { route: 'PUT /api/v1/children/{child_id}', as: 'lead', target: child,
-    body: (ctx) => ({ given_names: 'Leo', family_name: 'Carter', date_of_birth: ctx.leoDob, postcode: ctx.leoPostcode,
-                      reason: REASON }) },
+    body: (ctx) => ctx.leoRecord },
   { route: 'POST /api/v1/children/{child_id}/signposting', as: 'sameLA', target: (ctx) => `${child(ctx)}/signposting`,
     body: () => ({ reason: REASON }) },
   { route: 'POST /api/v1/children/{child_id}/shield', as: 'lead',
     target: (ctx) => `/api/v1/children/${ctx.shield}/shield`, body: () => ({ shielded: true, reason: REASON }) },
-  { route: 'POST /api/v1/children/{child_id}/break-glass', as: 'glass',
+  // Wrong passwords here end the caller's sessions (re-authentication failed; SECURITY.md 3.7.1),
+  // so the password, which is only checked against its argon2id hash, is left unmarked.
+  { route: 'POST /api/v1/children/{child_id}/break-glass', as: 'glass', unmarked: ['password'],
     target: (ctx) => `/api/v1/children/${ctx.glass}/break-glass`,
     body: () => ({ reason_code: 'immediate_risk', reason: REASON, duration_hours: 1, password: DEMO_PASSWORD }) },
   { route: 'POST /api/v1/break-glass/{break_glass_id}/review', as: 'manager',

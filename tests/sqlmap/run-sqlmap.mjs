@@ -29,12 +29,14 @@ const SQLMAP_ARGS = [
   `--dbms=${BACKEND === 'postgres' ? 'PostgreSQL' : 'SQLite'}`,
 ];
 
-// Appends sqlmap's custom injection marker to every scalar of a JSON value.
-function markedJson(value) {
-  if (Array.isArray(value)) return `[${value.map(markedJson).join(',')}]`;
+// Appends sqlmap's custom injection marker to every scalar of a JSON value but those under the
+// keys in `unmarked`.
+function markedJson(value, unmarked = []) {
+  if (Array.isArray(value)) return `[${value.map((v) => markedJson(v, unmarked)).join(',')}]`;
   if (value === null) return 'null';
   if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${markedJson(v)}`).join(',')}}`;
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:` +
+                                                      `${unmarked.includes(k) ? JSON.stringify(v) : markedJson(v, unmarked)}`).join(',')}}`;
   }
   if (typeof value === 'string') return JSON.stringify(value).replace(/"$/, '*"');
   return `${JSON.stringify(value)}*`;
@@ -104,7 +106,7 @@ try {
       let type;
       if (e.body) {
         body = JSON.stringify(e.body(ctx));
-        marked = markedJson(e.body(ctx));
+        marked = markedJson(e.body(ctx), e.unmarked);
         type = 'application/json';
       } else if (e.csv) {
         body = e.csv(ctx);
