@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 KITH_PORT ?= 8080
 KITH_DATA ?= ./var
 
-.PHONY: deps configure build run test fuzz ha-test crash-test sqlmap bench cluster-bench search-db-compare clean web
+.PHONY: deps configure build run test fuzz ha-test crash-test sqlmap soak bench cluster-bench search-db-compare clean web
 
 deps:
 	@scripts/install-deps
@@ -78,6 +78,14 @@ sqlmap: build
 	  KITH_TEST_POSTGRES="host=$(abspath $(BUILD_DIR))/sqlmap-pg/sock port=5432 user=postgres" \
 	  node tests/sqlmap/run-sqlmap.mjs $(BUILD_DIR)/sqlmap/postgres; postgres=$$?; \
 	  scripts/test-postgres stop $(BUILD_DIR)/sqlmap-pg; exit $$((sqlite || postgres))
+
+# The soak test (bench/soak.mjs, docs/BENCHMARKS.md "Soak"): the realistic mix at half of the
+# measured peak for SOAK_SECONDS against the product binary, on SOAK_BACKEND (sqlite or
+# postgres); fails on any error, RSS growth over 10%, growing open files or sockets, or p99 drift.
+SOAK_SECONDS ?= 600
+SOAK_BACKEND ?= sqlite
+soak: build
+	@node bench/soak.mjs $(BUILD_DIR) $(SOAK_SECONDS) $(SOAK_BACKEND)
 
 bench: build
 	@bench/http_bench.sh $(BUILD_DIR)
