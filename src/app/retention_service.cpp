@@ -1,6 +1,7 @@
 #include "app/retention_service.h"
 
 #include <algorithm>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 namespace kith::app {
@@ -9,6 +10,42 @@ domain::RetentionRules RulesOf(storage::Repositories& r, const std::string& auth
   auto stored = r.Retention().GetRules(authority_id);
   return stored ? stored->rules : domain::RetentionRules{};
 }
+
+namespace {
+
+// Calls `f(facts, rules)` for each child of `authority_id` (records merged into another left out),
+// in pages of `page_size` read in a transaction each; `progress` after each page. Returns how many
+// children were looked at.
+template <typename F>
+int64_t ForEachChild(storage::Store& store, const std::string& authority_id, const Date& as_of, int page_size,
+                     const RetentionProgress& progress, F&& f) {
+  std::string after;
+  int64_t checked = 0;
+  while (true) {
+    domain::RetentionRules rules;
+    std::vector<domain::RetentionFacts> page;
+    store.Read([&](storage::Repositories& r) {
+      rules = RulesOf(r, authority_id);
+      page = r.Retention().Facts(authority_id, after, page_size, as_of);
+    });
+    for (const auto& facts : page) f(facts, rules);
+    checked += static_cast<int64_t>(page.size());
+    if (progress) progress(authority_id, checked);
+    if (static_cast<int>(page.size()) < page_size) break;
+    after = page.back().child_id;
+  }
+  return checked;
+}
+
+// The child's assessment as if it had no holds.
+domain::RetentionAssessment Unheld(const domain::RetentionFacts& facts, const domain::RetentionRules& rules,
+                                   const Date& as_of) {
+  auto unheld = facts;
+  unheld.holds.clear();
+  return domain::Assess(unheld, rules, as_of);
+}
+
+}  // namespace
 
 RetentionListing ListDue(storage::Store& store, const std::string& authority_id, const Date& as_of,
                          const RetentionProgress& progress, int page_size) {
@@ -24,36 +61,49 @@ RetentionListing ListDue(storage::Store& store, const std::string& authority_id,
     authorities.push_back(authority_id);
   }
   for (const auto& la : authorities) {
-    std::string after;
-    int64_t checked = 0;
-    while (true) {
-      domain::RetentionRules rules;
-      std::vector<domain::RetentionFacts> page;
-      store.Read([&](storage::Repositories& r) {
-        rules = RulesOf(r, la);
-        page = r.Retention().Facts(la, after, page_size, as_of);
-      });
-      for (const auto& facts : page) {
-        auto a = domain::Assess(facts, rules, as_of);
-        if (a.due != domain::RetentionStep::kNone) {
-          out.due.push_back({la, facts.child_id, std::move(a)});
-        } else if (!a.held_by.empty() && a.next_on) {
-          // Held: say so when the step would be due today without the holds.
-          auto unheld = facts;
-          unheld.holds.clear();
-          if (domain::Assess(unheld, rules, as_of).due != domain::RetentionStep::kNone) {
-            out.held.push_back({la, facts.child_id, std::move(a)});
-          }
-        } else if (a.next == domain::RetentionStep::kNone) {
-          out.no_date.push_back(facts.child_id);
+    out.checked += ForEachChild(store, la, as_of, page_size, progress, [&](const auto& facts, const auto& rules) {
+      auto a = domain::Assess(facts, rules, as_of);
+      if (a.due != domain::RetentionStep::kNone) {
+        out.due.push_back({la, facts.child_id, std::move(a)});
+      } else if (!a.held_by.empty() && a.next_on) {
+        // Held: say so when the step would be due today without the holds.
+        if (Unheld(facts, rules, as_of).due != domain::RetentionStep::kNone) {
+          out.held.push_back({la, facts.child_id, std::move(a)});
         }
+      } else if (a.next == domain::RetentionStep::kNone) {
+        out.no_date.push_back(facts.child_id);
       }
-      checked += static_cast<int64_t>(page.size());
-      out.checked += static_cast<int64_t>(page.size());
-      if (progress) progress(la, checked);
-      if (static_cast<int>(page.size()) < page_size) break;
-      after = page.back().child_id;
+    });
+  }
+  return out;
+}
+
+RetentionOutlook ListUpcoming(storage::Store& store, const std::string& authority_id, const Date& from,
+                              const Date& until, size_t limit, int page_size) {
+  RetentionOutlook out;
+  out.from = from;
+  out.until = until;
+  out.checked = ForEachChild(store, authority_id, from, page_size, {}, [&](const auto& facts, const auto& rules) {
+    auto a = domain::Assess(facts, rules, from);
+    if (a.next == domain::RetentionStep::kNone) {
+      ++out.no_date;
+      return;
     }
+    const bool within = a.next_on && *a.next_on <= until;
+    if (!within) {
+      // Listed too when only a hold keeps the step out of the window.
+      if (a.held_by.empty()) return;
+      const auto unheld = Unheld(facts, rules, from);
+      if (!unheld.next_on || *unheld.next_on > until) return;
+    }
+    out.steps.push_back({authority_id, facts.child_id, std::move(a)});
+  });
+  std::sort(out.steps.begin(), out.steps.end(), [](const DueChild& x, const DueChild& y) {
+    return std::tie(x.assessment.next_on, x.child_id) < std::tie(y.assessment.next_on, y.child_id);
+  });
+  if (out.steps.size() > limit) {
+    out.more = static_cast<int64_t>(out.steps.size() - limit);
+    out.steps.resize(limit);
   }
   return out;
 }
@@ -250,6 +300,43 @@ Result<domain::LegalHold> RetentionAdmin::ReleaseHold(const Principal& p, const 
   });
   if (!outcome) return outcome.error();
   return *hold;
+}
+
+Result<std::vector<domain::LegalHold>> RetentionAdmin::HoldsInForce(const Principal& p,
+                                                                 const std::string& authority_id) {
+  if (auto s = Allow(p, authority_id, "retention.hold.list", authority_id); !s) return s.error();
+  const Date today = Date::FromTime(ctx_.clock.Now());
+  std::optional<std::vector<domain::LegalHold>> out;
+  ctx_.store.Write([&](storage::Repositories& r) {
+    out.reset();
+    if (!r.Authorities().Get(authority_id)) return false;
+    out = r.Retention().InForce(authority_id, today, 1000);
+    Audit(r, p, "retention.hold.list", authority_id, "", nlohmann::json{{"holds", out->size()}}.dump());
+    return true;
+  });
+  if (!out) return Error::NotFound("There is no such local authority.");
+  return *out;
+}
+
+Result<RetentionOutlook> RetentionAdmin::Upcoming(const Principal& p, const std::string& authority_id, int days) {
+  if (auto s = Allow(p, authority_id, "retention.due.read", authority_id); !s) return s.error();
+  if (days < 1 || days > kMaxOutlookDays) {
+    return Error::Invalid("days", "Look ahead between 1 and " + std::to_string(kMaxOutlookDays) + " days.");
+  }
+  if (!ctx_.store.ReadValue([&](storage::Repositories& r) { return r.Authorities().Get(authority_id).has_value(); })) {
+    return Error::NotFound("There is no such local authority.");
+  }
+  const Date today = Date::FromTime(ctx_.clock.Now());
+  auto outlook = ListUpcoming(ctx_.store, authority_id, today, Date::FromDays(today.ToDays() + days), kMaxOutlookSteps);
+  ctx_.store.Write([&](storage::Repositories& r) {
+    Audit(r, p, "retention.due.read", authority_id, "",
+          nlohmann::json{{"days", days},
+                         {"checked", outlook.checked},
+                         {"steps", static_cast<int64_t>(outlook.steps.size()) + outlook.more}}
+              .dump());
+    return true;
+  });
+  return outlook;
 }
 
 }  // namespace kith::app

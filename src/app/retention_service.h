@@ -47,6 +47,27 @@ domain::RetentionRules RulesOf(storage::Repositories& r, const std::string& auth
 RetentionListing ListDue(storage::Store& store, const std::string& authority_id, const Date& as_of,
                          const RetentionProgress& progress = {}, int page_size = 500);
 
+// What falls due for the children of one authority from `from` to `until` (both included), as
+// domain::Assess sees it on `from`: each child whose next step falls on or before `until` (a step
+// already due is listed too), and each child whose purge or removal would fall in that time but
+// for a hold in force (listed with its date under the hold and the holds). The same assessment
+// as ListDue, looking ahead.
+struct RetentionOutlook {
+  Date from;
+  Date until;
+  int64_t checked = 0;          // children looked at (records merged into another are not)
+  std::vector<DueChild> steps;  // by the day the step falls due, then child id; at most `limit`
+  int64_t more = 0;             // steps left out beyond `limit`
+  int64_t no_date = 0;          // children with no date of birth, no death, and a case: no rule applies
+};
+
+RetentionOutlook ListUpcoming(storage::Store& store, const std::string& authority_id, const Date& from,
+                              const Date& until, size_t limit, int page_size = 500);
+
+// How far ahead administrators may look (days), and how many steps one answer lists.
+inline constexpr int kMaxOutlookDays = 366;
+inline constexpr size_t kMaxOutlookSteps = 1000;
+
 // The administrators' side of retention. Every use case is for administrators of the authority
 // (domain::AuthorityAction::kManageUsers: authority administrators of their own, national
 // administrators of any) and is audited, refusals included; a child of another authority, or none,
@@ -73,6 +94,13 @@ class RetentionAdmin {
   // Releases a hold in force, today, with a reason. Errors: kForbidden, kNotFound, kInvalidInput
   // ("reason"), kConflict (released already or ended). Audited (retention.hold.release).
   Result<domain::LegalHold> ReleaseHold(const Principal& p, const std::string& hold_id, std::string_view reason);
+  // The authority's holds in force today, by end date (at most 1,000). Errors: kForbidden,
+  // kNotFound (no such authority). Audited (retention.hold.list).
+  Result<std::vector<domain::LegalHold>> HoldsInForce(const Principal& p, const std::string& authority_id);
+  // What falls due for the authority's children from today to `days` ahead (ListUpcoming).
+  // Errors: kForbidden, kNotFound (no such authority), kInvalidInput ("days": 1..kMaxOutlookDays).
+  // Audited (retention.due.read, with the counts). Reads every child of the authority.
+  Result<RetentionOutlook> Upcoming(const Principal& p, const std::string& authority_id, int days);
 
  private:
   Status Allow(const Principal& p, const std::string& authority_id, const std::string& audit_action,

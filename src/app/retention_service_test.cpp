@@ -222,5 +222,61 @@ TEST_F(RetentionAdminTest, AHoldIsPlacedAndReleasedOnlyByTheChildsAdministrators
   EXPECT_EQ(Audited("retention.hold.release").size(), 1u);
 }
 
+TEST_F(RetentionAdminTest, AdministratorsSeeTheHoldsInForceAndWhatFallsDueInTheNextNinetyDays) {
+  const TimePoint june_2024 = FromMicros(1'717'200'000'000'000);  // 2024-06-01
+  Child("Know", Date{2008, 11, 18}, june_2024);    // 18 today: archive due now
+  Child("Ksoon", Date{2008, 12, 1}, june_2024);    // 18 in 13 days
+  Child("Klater", Date{2009, 6, 1}, june_2024);    // 18 next June: beyond 90 days
+  Child("Kheld", Date{2019, 1, 1}, june_2024);     // no team, unused since 2024-06-01: removal overdue, held
+  Child("Knodob", std::nullopt, june_2024);        // a team, no date of birth: no rule applies
+  Child("Kother", Date{2008, 11, 18}, june_2024, "la2");
+  for (const char* id : {"Know", "Ksoon", "Klater", "Knodob"}) AddToTeam(id, "sw", "Social worker");
+  auto hold = Admin().PlaceHold(As("admin"), "Kheld", "inquiry", "Local child safeguarding practice review",
+                               Date{2027, 6, 1});
+  ASSERT_TRUE(hold) << hold.error().message;
+
+  auto holds = Admin().HoldsInForce(As("admin"), "la1");
+  ASSERT_TRUE(holds) << holds.error().message;
+  ASSERT_EQ(holds->size(), 1u);
+  EXPECT_EQ(holds->front().id, hold->id);
+  EXPECT_TRUE(Admin().HoldsInForce(As("admin2"), "la2")->empty());
+  for (const char* who : {"sw", "auditor", "admin2"}) {
+    EXPECT_EQ(Admin().HoldsInForce(As(who), "la1").error().code, ErrorCode::kForbidden) << who;
+    EXPECT_EQ(Admin().Upcoming(As(who), "la1", 90).error().code, ErrorCode::kForbidden) << who;
+  }
+  EXPECT_EQ(Admin().HoldsInForce(As("admin"), "la1").value().size(), 1u);
+
+  auto outlook = Admin().Upcoming(As("admin"), "la1", 90);
+  ASSERT_TRUE(outlook) << outlook.error().message;
+  EXPECT_EQ(outlook->from, kToday);
+  EXPECT_EQ(outlook->until, (Date{2027, 2, 16}));
+  EXPECT_EQ(outlook->checked, 5);
+  EXPECT_EQ(outlook->no_date, 1);
+  ASSERT_EQ(Ids(outlook->steps), (std::vector<std::string>{"Know", "Ksoon", "Kheld"}))
+      << "by the day each falls due; the held removal after the hold ends";
+  EXPECT_EQ(outlook->steps[0].assessment.due, domain::RetentionStep::kArchive);
+  EXPECT_EQ(outlook->steps[1].assessment.due, domain::RetentionStep::kNone);
+  EXPECT_EQ(outlook->steps[1].assessment.next_on, (Date{2026, 12, 1}));
+  EXPECT_EQ(outlook->steps[2].assessment.next, domain::RetentionStep::kRemoveFromIndex);
+  EXPECT_EQ(outlook->steps[2].assessment.held_by, (std::vector<std::string>{hold->id}));
+  EXPECT_GT(*outlook->steps[2].assessment.next_on, outlook->until);
+
+  EXPECT_EQ(Admin().Upcoming(As("admin"), "la1", 0).error().field, "days");
+  EXPECT_EQ(Admin().Upcoming(As("admin"), "la1", kMaxOutlookDays + 1).error().field, "days");
+  EXPECT_EQ(Admin().Upcoming(As("admin"), "la2", 90).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(Admin().Upcoming(As("admin"), "la1", 90)->steps.size(), 3u);
+  // A year ahead takes in next June's birthday too; a short limit counts what it leaves out.
+  EXPECT_EQ(Admin().Upcoming(As("admin"), "la1", 366)->steps.size(), 4u);
+  auto limited = ListUpcoming(*store_, "la1", kToday, Date{2027, 2, 16}, 2, 2);
+  EXPECT_EQ(Ids(limited.steps), (std::vector<std::string>{"Know", "Ksoon"}));
+  EXPECT_EQ(limited.more, 1);
+
+  const auto reads = Audited("retention.due.read");
+  ASSERT_EQ(reads.size(), 7u) << "four refusals, three answers (invalid input is refused before any read)";
+  EXPECT_EQ(reads.front().outcome, domain::AuditOutcome::kDenied);
+  EXPECT_NE(reads[3].detail.find("\"steps\":3"), std::string::npos) << reads[3].detail;
+  EXPECT_EQ(Audited("retention.hold.list").size(), 6u);
+}
+
 }  // namespace
 }  // namespace kith::app

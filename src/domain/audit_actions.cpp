@@ -114,6 +114,8 @@ constexpr std::array kActions{
     AuditAction{"misuse.run", "Ran the misuse report", K::kAudit},
     AuditAction{"request.replay", "Repeated a request: answered from its idempotency key", K::kOwn},
     AuditAction{"retention.dry_run", "Listed what retention rules make due (command line)", K::kAdministration},
+    AuditAction{"retention.due.read", "Looked at what retention rules make due soon", K::kAdministration},
+    AuditAction{"retention.hold.list", "Listed the legal holds in force", K::kAdministration},
     AuditAction{"retention.hold.place", "Placed a legal hold on a child's record", K::kAdministration},
     AuditAction{"retention.hold.release", "Released a legal hold", K::kAdministration},
     AuditAction{"retention.rules.read", "Looked at the retention rules", K::kAdministration},

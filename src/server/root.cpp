@@ -30,6 +30,7 @@
 #include "app/live_relay.h"
 #include "app/merge_service.h"
 #include "app/misuse_service.h"
+#include "app/retention_service.h"
 #include "app/review_service.h"
 #include "app/search_service.h"
 #include "app/store_rate_limiter.h"
@@ -49,6 +50,7 @@
 #include "http/json_codec.h"
 #include "http/pipeline.h"
 #include "http/problem.h"
+#include "http/retention_api.h"
 #include "http/search_api.h"
 #include "http/server.h"
 #include "server/audit_files.h"
@@ -257,6 +259,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::AuditService audit(context);
   app::MisuseService misuse(context);
   app::CaseloadService caseloads(context);
+  app::RetentionAdmin retention(context);
   // Source feeds imported while serving: one background worker, children indexed as stored.
   app::ImportJobs imports(context, &search);
   app::AccountService* account_for_hub = nullptr;
@@ -294,6 +297,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   http::RegisterFamilyApi(router, {auth, family}, {.secure_cookies = config.secure_cookies});
   http::RegisterAuditApi(router, {auth, audit, misuse}, {.secure_cookies = config.secure_cookies});
   http::RegisterOversightApi(router, {auth, caseloads}, {.secure_cookies = config.secure_cookies});
+  http::RegisterRetentionApi(router, {auth, retention}, {.secure_cookies = config.secure_cookies});
   // Healthy or not, and nothing more: anyone may ask, so it tells nothing about what is held.
   router.Add("GET", "/healthz", [&store](const http::Request&, const http::Params&) {
     http::Response r;

@@ -98,6 +98,12 @@ GET    /api/v1/users?authority_id={northbrook}                           403    
 GET    /api/v1/users/{yw.ali}                                            403    403  403    403       403     403     200   200      403     403    401  403      403     403   403   403
 POST   /api/v1/users                                                     403    403  403    403       403     403     201   201      403     403    401  403      403     403   403   403
 PATCH  /api/v1/users/{yw.ali}                                            403    403  403    403       403     403     200   200      403     403    401  403      403     403   403   403
+GET    /api/v1/authorities/{northbrook}/retention-rules                  403    403  403    403       403     403     200   200      403     403    401  403      403     403   403   403
+PUT    /api/v1/authorities/{northbrook}/retention-rules                  403    403  403    403       403     403     200   200      403     403    401  403      403     403   403   403
+GET    /api/v1/authorities/{northbrook}/legal-holds                      403    403  403    403       403     403     200   200      403     403    401  403      403     403   403   403
+GET    /api/v1/authorities/{northbrook}/retention-due                    403    403  403    403       403     403     200   200      403     403    401  403      403     403   403   403
+POST   /api/v1/children/{leo}/legal-holds                                403    403  403    403       403     403     201   201      403     403    401  403      403     403   403   403
+POST   /api/v1/legal-holds/{new}/release                                 403    403  403    403       403     403     200   200      403     403    401  403      403     403   403   403
 GET    /api/v1/children/{leo}/chronology                                 200    200  403    403       200     403     403   403      403     403    401  403      403     200   403   403
 POST   /api/v1/children/{leo}/chronology                                 201    201  403    403       403     403     403   403      403     403    401  403      403     403   403   403
 POST   /api/v1/children/{leo}/chronology/{new}/corrections               201    201  403    403       403     403     403   403      403     403    401  403      403     403   403   403
@@ -431,6 +437,43 @@ const REQUESTS = {
   },
   'PATCH /api/v1/users/{yw.ali}': {
     send: async (c) => c.patch('/api/v1/users/Uyw_ali', { version: await ywAliVersion(), job_title: 'Youth worker' }),
+  },
+  // Retention (issue 18): the rules are sent back unchanged with the version read just before; a
+  // hold placed is released again, and each release is of a fresh hold the administrator placed.
+  'GET /api/v1/authorities/{northbrook}/retention-rules': {
+    send: (c) => c.get(`/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-rules`),
+  },
+  'PUT /api/v1/authorities/{northbrook}/retention-rules': {
+    send: async (c) => {
+      const read = await clients.admin.get(`/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-rules`);
+      assert.equal(read.status, 200, read.text);
+      const { authority_id: _a, updated_by: _b, updated_at: _c, ...rules } = read.body;
+      return c.put(`/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-rules`, rules);
+    },
+  },
+  'GET /api/v1/authorities/{northbrook}/legal-holds': {
+    send: (c) => c.get(`/api/v1/authorities/${DEMO_AUTHORITY_ID}/legal-holds`),
+  },
+  'GET /api/v1/authorities/{northbrook}/retention-due': {
+    send: (c) => c.get(`/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-due?days=90`),
+  },
+  'POST /api/v1/children/{leo}/legal-holds': {
+    send: (c) => c.post(`/api/v1/children/${ctx.leo}/legal-holds`,
+                        { kind: 'safeguarding_review', reason: 'Held for the access test', ends_on: ctx.holdEnds }),
+    undo: (c, res) => c.post(`/api/v1/legal-holds/${res.body.id}/release`, { reason: 'Placed only for the access test' }),
+  },
+  'POST /api/v1/legal-holds/{new}/release': {
+    send: async (c) => {
+      const placed = await clients.admin.post(`/api/v1/children/${ctx.leo}/legal-holds`,
+                                              { kind: 'litigation', reason: 'Held for the access test', ends_on: ctx.holdEnds });
+      assert.equal(placed.status, 201, placed.text);
+      ctx.hold = placed.body.id;
+      return c.post(`/api/v1/legal-holds/${ctx.hold}/release`, { reason: 'Released by the access test' });
+    },
+    cleanup: async () => {
+      const res = await clients.admin.post(`/api/v1/legal-holds/${ctx.hold}/release`, { reason: 'Released after the access test' });
+      assert.ok(res.status === 200 || res.status === 409, res.text);
+    },
   },
   // The child's account (issue 3). Rows that need a fresh target make it as the lead first.
   'GET /api/v1/children/{leo}/chronology': { send: (c) => c.get(`/api/v1/children/${ctx.leo}/chronology`) },
@@ -782,6 +825,8 @@ before(async () => {
   });
   assert.equal(parent.status, 201, parent.text);
   ctx.parent = parent.body.user_id;
+  // Legal holds end a year after the server's today.
+  ctx.holdEnds = new Date(await server.now() + 365 * 86_400_000).toISOString().slice(0, 10);
   const alerts = await clients.lead.get('/api/v1/alerts');
   assert.ok(alerts.body.alerts.length > 0, 'the demo gives the lead professional alerts');
   ctx.alert = alerts.body.alerts[0].id;
@@ -910,6 +955,12 @@ const AUDITED = {
   'GET /api/v1/users/{yw.ali}': 'user.read',
   'POST /api/v1/users': 'user.create',
   'PATCH /api/v1/users/{yw.ali}': 'user.update',
+  'GET /api/v1/authorities/{northbrook}/retention-rules': 'retention.rules.read',
+  'PUT /api/v1/authorities/{northbrook}/retention-rules': 'retention.rules.update',
+  'GET /api/v1/authorities/{northbrook}/legal-holds': 'retention.hold.list',
+  'GET /api/v1/authorities/{northbrook}/retention-due': 'retention.due.read',
+  'POST /api/v1/children/{leo}/legal-holds': 'retention.hold.place',
+  'POST /api/v1/legal-holds/{new}/release': 'retention.hold.release',
   'GET /api/v1/children/{leo}/chronology': 'chronology.read',
   'POST /api/v1/children/{leo}/chronology': 'chronology.add',
   'POST /api/v1/children/{leo}/chronology/{new}/corrections': 'chronology.correct',

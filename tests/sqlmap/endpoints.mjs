@@ -27,6 +27,7 @@ const EH_CONTENT = {
   conclusion: 'Support with health appointments.',
   agreed_needs: [{ text: 'Health reviews attended' }],
 };
+const HOLD = { kind: 'inquiry', reason: 'Independent inquiry into the placement', ends_on: '2027-12-01' };
 const EH_MEETING = { held_on: '2026-01-05', attendees: ['Sam Hughes'], decisions: 'Book the review',
                      actions: [{ description: 'Book the review', owner_id: 'Usw_hughes', due_on: '2026-02-01' }] };
 
@@ -161,6 +162,9 @@ export async function prepareWorld(server) {
                                            { relation: 'parent_carer', name: 'Scan Linker' }))).code;
   ctx.alert = (await ok(await lead.get('/api/v1/alerts'))).alerts[0].id;
   ctx.ywAliVersion = (await ok(await admin.get('/api/v1/users/Uyw_ali'))).version;
+  const rules = await ok(await admin.get(`/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-rules`));
+  ctx.retentionRules = rules;
+  ctx.hold = (await ok(await admin.post(`/api/v1/children/${ctx.sibling}/legal-holds`, HOLD))).id;
   return ctx;
 }
 
@@ -417,6 +421,23 @@ export const ENDPOINTS = [
     body: (ctx) => ({ version: ctx.ywAliVersion, job_title: 'Youth worker' }) },
   { route: 'PUT /api/v1/users/{user_id}/home', as: 'admin', target: () => '/api/v1/users/Uyw_ali/home',
     body: () => ({ address: '1 Scan Road, Northbrook', postcode: 'NB1 1AA' }) },
+
+  { route: 'GET /api/v1/authorities/{authority_id}/retention-rules', as: 'admin',
+    target: () => `/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-rules` },
+  { route: 'PUT /api/v1/authorities/{authority_id}/retention-rules', as: 'admin',
+    target: () => `/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-rules`,
+    body: (ctx) => {
+      const { authority_id: _a, updated_by: _b, updated_at: _c, ...change } = ctx.retentionRules;
+      return change;
+    } },
+  { route: 'GET /api/v1/authorities/{authority_id}/legal-holds', as: 'admin',
+    target: () => `/api/v1/authorities/${DEMO_AUTHORITY_ID}/legal-holds` },
+  { route: 'GET /api/v1/authorities/{authority_id}/retention-due', as: 'admin',
+    target: () => `/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-due?days=90` },
+  { route: 'POST /api/v1/children/{child_id}/legal-holds', as: 'admin', target: (ctx) => `${child(ctx)}/legal-holds`,
+    body: () => HOLD },
+  { route: 'POST /api/v1/legal-holds/{hold_id}/release', as: 'admin', target: (ctx) => `/api/v1/legal-holds/${ctx.hold}/release`,
+    body: () => ({ reason: 'The inquiry reported; nothing more is needed' }) },
 ];
 
 // The operations of docs/openapi.yaml sqlmap must cover: those with a path or query parameter or
