@@ -338,7 +338,10 @@ Result<domain::Child> ChildFromJson(const json& body, bool for_update) {
       body, "",
       {"version", "given_names", "family_name", "other_names", "date_of_birth", "date_of_death", "sex", "address",
        "postcode",
-       "nhs_number", "upn", "carers", "school_agency_id", "gp_agency_id", "services", "flags", "shielded", "reason"});
+       "nhs_number", "upn", "carers", "school_agency_id", "gp_agency_id", "services", "flags", "shielded", "reason",
+       // Read-only and ignored, so a record read can be sent back as it is: agencies are confirmed
+       // by sending the involvement fields (domain::InvolvementAfterChange).
+       "unconfirmed_agencies"});
   domain::Child c;
   c.version = r.Int("version", for_update);
   c.given_names = r.String("given_names", !for_update, 100);

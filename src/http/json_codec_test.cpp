@@ -49,6 +49,14 @@ TEST(JsonCodecTest, RefusesUnknownFieldsWrongTypesAndMissingOnes) {
   EXPECT_EQ(ChildFromJson({{"given_names", "A"}, {"family_name", "B"}}, true).error().field, "version");
 }
 
+// Issue 14: the unconfirmed agencies are the server's to work out; a record read and sent back
+// as it is carries them, and they change nothing.
+TEST(JsonCodecTest, AnUpdateIgnoresTheUnconfirmedAgenciesItCarries) {
+  auto c = ChildChangesFromJson({{"version", 4}, {"upn", ""}, {"unconfirmed_agencies", {"AYOUTH"}}});
+  ASSERT_TRUE(c) << c.error().field << ": " << c.error().message;
+  EXPECT_EQ(c->Given(), std::vector<std::string>{"upn"});
+}
+
 // Issue 18: the retention facts of the record are read, and only those sent change.
 TEST(JsonCodecTest, AnUpdateCarriesTheRetentionFlagsAndTheDateOfDeath) {
   auto c = ChildChangesFromJson({{"version", 4},
