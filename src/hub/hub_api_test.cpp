@@ -1,4 +1,4 @@
-// The hub's HTTP API through its router, with signed requests (found by the hub_request fuzz
+// The hub's HTTP API through its router, with signed requests (found writing the hub_request fuzz
 // target, tests/fuzz): a malformed body is refused with 400, never an exception (a 500).
 #include "hub/hub_api.h"
 

@@ -181,7 +181,7 @@ Result<std::string> VerifyRequest(const std::map<std::string, PublicKey>& author
     seconds = seconds * 10 + (c - '0');
   }
   // Compared in seconds: a timestamp far from now (up to 4.6e18 s) would overflow a TimePoint's
-  // microseconds (undefined behaviour; found by fuzzing).
+  // microseconds (undefined behaviour; found writing the hub_request fuzz target).
   const int64_t now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   const int64_t skew = options.max_skew.count();
   if (seconds < now_seconds - skew || seconds > now_seconds + skew) {

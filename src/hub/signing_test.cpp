@@ -91,7 +91,7 @@ std::map<std::string, std::string> SignWithTimestamp(const SigningKey& key, cons
           {"kith-signature", b64sig}};
 }
 
-// Found by fuzzing (tests/fuzz/hub_request.cpp): a validly signed timestamp of more than about
+// Found writing the hub_request fuzz target (tests/fuzz; its corpus holds the input): a validly signed timestamp of more than about
 // 9.2e12 seconds overflowed the conversion to the clock's microseconds (undefined behaviour,
 // reported by UBSan); it is compared in seconds and refused as out of the skew.
 TEST_F(SigningTest, ATimestampFarOutsideTheClockIsRefusedWithoutOverflow) {
