@@ -79,6 +79,7 @@ domain::Child ChildChanges::AppliedTo(domain::Child c) const {
   set(c.family_name, family_name);
   set(c.other_names, other_names);
   set(c.date_of_birth, date_of_birth);
+  set(c.date_of_death, date_of_death);
   set(c.sex, sex);
   set(c.address, address);
   set(c.postcode, postcode);
@@ -91,6 +92,8 @@ domain::Child ChildChanges::AppliedTo(domain::Child c) const {
   set(c.flags.early_help_assessment, early_help_assessment);
   set(c.flags.child_protection_plan, child_protection_plan);
   set(c.flags.looked_after, looked_after);
+  set(c.flags.care_leaver, care_leaver);
+  set(c.flags.special_educational_needs, special_educational_needs);
   return c;
 }
 
@@ -103,6 +106,7 @@ std::vector<std::string> ChildChanges::Given() const {
   add("family_name", family_name.has_value());
   add("other_names", other_names.has_value());
   add("date_of_birth", date_of_birth.has_value());
+  add("date_of_death", date_of_death.has_value());
   add("sex", sex.has_value());
   add("address", address.has_value());
   add("postcode", postcode.has_value());
@@ -115,6 +119,8 @@ std::vector<std::string> ChildChanges::Given() const {
   add("flags.early_help_assessment", early_help_assessment.has_value());
   add("flags.child_protection_plan", child_protection_plan.has_value());
   add("flags.looked_after", looked_after.has_value());
+  add("flags.care_leaver", care_leaver.has_value());
+  add("flags.special_educational_needs", special_educational_needs.has_value());
   return out;
 }
 

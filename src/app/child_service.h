@@ -42,10 +42,13 @@ struct ChildChanges {
       gp_agency_id;
   std::optional<std::vector<std::string>> other_names;
   std::optional<std::optional<Date>> date_of_birth;  // set to nullopt to clear
+  std::optional<std::optional<Date>> date_of_death;  // likewise (a death recorded in error)
   std::optional<domain::Sex> sex;
   std::optional<std::vector<domain::Carer>> carers;
   std::optional<std::vector<domain::ServiceInvolvement>> services;
   std::optional<bool> early_help_assessment, child_protection_plan, looked_after;
+  // Retention (domain/retention.h): archived at the authority's extended age.
+  std::optional<bool> care_leaver, special_educational_needs;
   std::optional<bool> shielded;
 
   // The record with these changes made (the version too).

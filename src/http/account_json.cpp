@@ -143,12 +143,15 @@ void Child(Out& out, const domain::Child& c) {
   out.Char(',');
   Field(out, "created_at", FormatUtc(c.created_at));
   DateField(out, "date_of_birth", c.date_of_birth);
+  DateField(out, "date_of_death", c.date_of_death);
   Field(out, "family_name", c.family_name);
   Key(out, "flags");
   out.Char('{');
+  BoolField(out, "care_leaver", c.flags.care_leaver);
   BoolField(out, "child_protection_plan", c.flags.child_protection_plan);
   BoolField(out, "early_help_assessment", c.flags.early_help_assessment);
   BoolField(out, "looked_after", c.flags.looked_after);
+  BoolField(out, "special_educational_needs", c.flags.special_educational_needs);
   Close(out, '}');
   out.Char(',');
   Field(out, "given_names", c.given_names);

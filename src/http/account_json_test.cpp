@@ -35,7 +35,8 @@ app::ChildAccount RichAccount() {
   c.school_agency_id = "ag-school";
   c.services = {{"ag-school", "Year 3", {2024, 9, 1}, std::nullopt},
                 {"ag-gp", "Registered", {2018, 3, 20}, Date{2026, 1, 1}}};
-  c.flags = {true, false, true};
+  c.flags = {true, false, true, true, false};
+  c.date_of_death = Date{2026, 2, 1};
   c.shielded = true;
   c.created_at = kT0;
   c.updated_at = kT0 + std::chrono::hours(5);

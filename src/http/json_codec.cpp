@@ -160,6 +160,7 @@ json ToJson(const domain::Child& c) {
           {"family_name", c.family_name},
           {"other_names", c.other_names},
           {"date_of_birth", DateOrNull(c.date_of_birth)},
+          {"date_of_death", DateOrNull(c.date_of_death)},
           {"sex", domain::ToString(c.sex)},
           {"address", c.address},
           {"postcode", c.postcode},
@@ -172,7 +173,9 @@ json ToJson(const domain::Child& c) {
           {"flags",
            {{"early_help_assessment", c.flags.early_help_assessment},
             {"child_protection_plan", c.flags.child_protection_plan},
-            {"looked_after", c.flags.looked_after}}},
+            {"looked_after", c.flags.looked_after},
+            {"care_leaver", c.flags.care_leaver},
+            {"special_educational_needs", c.flags.special_educational_needs}}},
           {"shielded", c.shielded},
           {"created_at", FormatUtc(c.created_at)},
           {"updated_at", FormatUtc(c.updated_at)}};
@@ -317,7 +320,9 @@ json ToJson(const app::ChildSummary& s) {
           {"flags",
            {{"early_help_assessment", s.flags.early_help_assessment},
             {"child_protection_plan", s.flags.child_protection_plan},
-            {"looked_after", s.flags.looked_after}}}};
+            {"looked_after", s.flags.looked_after},
+            {"care_leaver", s.flags.care_leaver},
+            {"special_educational_needs", s.flags.special_educational_needs}}}};
 }
 
 json ToJson(const app::Principal& p) {
@@ -330,7 +335,8 @@ json ToJson(const app::Principal& p) {
 Result<domain::Child> ChildFromJson(const json& body, bool for_update) {
   ObjectReader r(
       body, "",
-      {"version", "given_names", "family_name", "other_names", "date_of_birth", "sex", "address", "postcode",
+      {"version", "given_names", "family_name", "other_names", "date_of_birth", "date_of_death", "sex", "address",
+       "postcode",
        "nhs_number", "upn", "carers", "school_agency_id", "gp_agency_id", "services", "flags", "shielded", "reason"});
   domain::Child c;
   c.version = r.Int("version", for_update);
@@ -344,6 +350,7 @@ Result<domain::Child> ChildFromJson(const json& body, bool for_update) {
     c.other_names.push_back(n.get<std::string>());
   }
   c.date_of_birth = r.DateValue("date_of_birth");
+  c.date_of_death = r.DateValue("date_of_death");
   if (auto sex = r.OptionalString("sex", 20)) {
     auto parsed = domain::ParseSex(*sex);
     if (!parsed) r.Fail("sex", "Expected female, male, indeterminate or not_known.");
@@ -357,8 +364,11 @@ Result<domain::Child> ChildFromJson(const json& body, bool for_update) {
   c.gp_agency_id = r.String("gp_agency_id", false, 64);
   c.shielded = r.Bool("shielded");
   if (r.Has("flags")) {
-    ObjectReader f(body.at("flags"), "flags", {"early_help_assessment", "child_protection_plan", "looked_after"});
-    c.flags = {f.Bool("early_help_assessment"), f.Bool("child_protection_plan"), f.Bool("looked_after")};
+    ObjectReader f(body.at("flags"), "flags",
+                   {"early_help_assessment", "child_protection_plan", "looked_after", "care_leaver",
+                    "special_educational_needs"});
+    c.flags = {f.Bool("early_help_assessment"), f.Bool("child_protection_plan"), f.Bool("looked_after"),
+               f.Bool("care_leaver"), f.Bool("special_educational_needs")};
     if (f.error()) return *f.error();
   }
   const json& carers = r.Array("carers", 20);
@@ -396,6 +406,7 @@ Result<app::ChildChanges> ChildChangesFromJson(const json& body) {
   if (has(body, "family_name")) c.family_name = parsed->family_name;
   if (has(body, "other_names")) c.other_names = parsed->other_names;
   if (has(body, "date_of_birth")) c.date_of_birth = parsed->date_of_birth;
+  if (has(body, "date_of_death")) c.date_of_death = parsed->date_of_death;
   if (has(body, "sex")) c.sex = parsed->sex;
   if (has(body, "address")) c.address = parsed->address;
   if (has(body, "postcode")) c.postcode = parsed->postcode;
@@ -411,6 +422,8 @@ Result<app::ChildChanges> ChildChangesFromJson(const json& body) {
     if (has(f, "early_help_assessment")) c.early_help_assessment = parsed->flags.early_help_assessment;
     if (has(f, "child_protection_plan")) c.child_protection_plan = parsed->flags.child_protection_plan;
     if (has(f, "looked_after")) c.looked_after = parsed->flags.looked_after;
+    if (has(f, "care_leaver")) c.care_leaver = parsed->flags.care_leaver;
+    if (has(f, "special_educational_needs")) c.special_educational_needs = parsed->flags.special_educational_needs;
   }
   return c;
 }

@@ -49,6 +49,35 @@ TEST(JsonCodecTest, RefusesUnknownFieldsWrongTypesAndMissingOnes) {
   EXPECT_EQ(ChildFromJson({{"given_names", "A"}, {"family_name", "B"}}, true).error().field, "version");
 }
 
+// Issue 18: the retention facts of the record are read, and only those sent change.
+TEST(JsonCodecTest, AnUpdateCarriesTheRetentionFlagsAndTheDateOfDeath) {
+  auto c = ChildChangesFromJson({{"version", 4},
+                                 {"date_of_death", "2026-02-01"},
+                                 {"flags", {{"care_leaver", true}, {"special_educational_needs", false}}}});
+  ASSERT_TRUE(c) << c.error().field << ": " << c.error().message;
+  ASSERT_TRUE(c->date_of_death.has_value());
+  EXPECT_EQ(*c->date_of_death, (Date{2026, 2, 1}));
+  EXPECT_EQ(c->care_leaver, true);
+  EXPECT_EQ(c->special_educational_needs, false);
+  EXPECT_FALSE(c->looked_after.has_value()) << "a flag not sent keeps its value";
+  EXPECT_FALSE(c->date_of_birth.has_value());
+  EXPECT_EQ(c->Given(), (std::vector<std::string>{"date_of_death", "flags.care_leaver", "flags.special_educational_needs"}));
+  auto cleared = ChildChangesFromJson({{"version", 4}, {"date_of_death", nullptr}});
+  ASSERT_TRUE(cleared);
+  ASSERT_TRUE(cleared->date_of_death.has_value()) << "null clears it";
+  EXPECT_FALSE(cleared->date_of_death->has_value());
+  EXPECT_EQ(ChildChangesFromJson({{"version", 4}, {"date_of_death", "yesterday"}}).error().field, "date_of_death");
+  EXPECT_EQ(ChildChangesFromJson({{"version", 4}, {"flags", {{"care_leaver", "yes"}}}}).error().field,
+            "flags.care_leaver");
+  domain::Child child;
+  child.date_of_death = Date{2026, 2, 1};
+  child.flags.special_educational_needs = true;
+  const json out = ToJson(child);
+  EXPECT_EQ(out["date_of_death"], "2026-02-01");
+  EXPECT_EQ(out["flags"]["special_educational_needs"], true);
+  EXPECT_EQ(out["flags"]["care_leaver"], false);
+}
+
 TEST(JsonCodecTest, UsersNeverCarryCredentials) {
   domain::User u;
   u.password_hash = "$argon2id$secret";

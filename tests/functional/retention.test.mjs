@@ -1,14 +1,15 @@
 // Retention for an administrator (issue 18; docs/retention.md): reading and changing the
 // authority's rules, placing and releasing legal holds, and seeing what falls due in the next 90
-// days, as admin.lee of Northbrook would through the API. Bad input is refused naming the field
-// and changes nothing; rules that would purge a child under a hold are refused.
+// days, as admin.lee of Northbrook would through the API; and the team recording what decides
+// how long a record is kept (care leaver and SEN flags, a death). Bad input is refused naming the
+// field and changes nothing; rules that would purge a child under a hold are refused.
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_AUTHORITY_ID, KithServer, makeDataDir, runCli, signedIn, sqlValue } from './harness.mjs';
+import { DEMO_AUTHORITY_ID, KithServer, leoCarterId, makeDataDir, runCli, signedIn, sqlValue } from './harness.mjs';
 
 const RULES = `/api/v1/authorities/${DEMO_AUTHORITY_ID}/retention-rules`;
 const HOLDS = `/api/v1/authorities/${DEMO_AUTHORITY_ID}/legal-holds`;
@@ -211,6 +212,82 @@ describe('what falls due in the next 90 days', () => {
     const week = await admin.get(`${DUE}?days=7`);
     assert.equal(week.status, 200);
     assert.equal(week.body.steps.some((s) => s.child_id === nearly18), false, 'thirty days is not within seven');
+  });
+});
+
+// What decides how long a record is kept is on the record: the team sets the care leaver and SEN
+// flags and the date of death through PUT /api/v1/children/{id}; administrators see the result.
+describe('the care leaver and SEN flags and the date of death', () => {
+  let lead;
+  let leo;
+
+  before(async () => {
+    lead = await signedIn(server, 'sw.hughes');
+    leo = await leoCarterId(server);
+  });
+
+  async function record(id) {
+    const res = await lead.get(`/api/v1/children/${id}`);
+    assert.equal(res.status, 200, res.text);
+    return res.body.child;
+  }
+
+  test('the team sets the flags; only the flags sent change, and the change is audited', async () => {
+    const before = await record(leo);
+    assert.equal(before.flags.care_leaver, false);
+    assert.equal(before.flags.special_educational_needs, false);
+    assert.equal(before.date_of_death, null);
+    const res = await lead.put(`/api/v1/children/${leo}`,
+                               { version: before.version, flags: { care_leaver: true, special_educational_needs: true } });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body.child.flags, { ...before.flags, care_leaver: true, special_educational_needs: true });
+    assert.equal(res.body.child.given_names, before.given_names);
+    const audited = sqlValue(server.dataDir, `SELECT COUNT(*) FROM audit_log WHERE action = 'child.update' AND child_id = '${leo}' ` +
+                                             "AND outcome = 'allowed' AND detail LIKE '%flags.care_leaver%' " +
+                                             "AND detail LIKE '%flags.special_educational_needs%';");
+    assert.equal(Number(audited), 1);
+  });
+
+  test('a date of death in the future, before the birth or not a date is refused naming the field; nothing changes',
+       async () => {
+    const before = await record(leo);
+    for (const date of [addDays(today, 1), addDays(before.date_of_birth, -1), '31/01/2026', '2026-02-30']) {
+      const res = await lead.put(`/api/v1/children/${leo}`, { version: before.version, date_of_death: date });
+      assert.equal(res.status, 400, date);
+      assert.equal(res.body.field, 'date_of_death', date);
+    }
+    const after = await record(leo);
+    assert.equal(after.version, before.version, 'nothing was stored');
+    assert.equal(after.date_of_death, null);
+  });
+
+  test('only the team may set them: administrators and others are refused', async () => {
+    const before = await record(leo);
+    const body = { version: before.version, flags: { care_leaver: false }, date_of_death: today };
+    assert.equal((await admin.put(`/api/v1/children/${leo}`, body)).status, 403);
+    const teacher = await signedIn(server, 'teacher.ellis');
+    assert.equal((await teacher.put(`/api/v1/children/${leo}`, body)).status, 403);
+    const after = await record(leo);
+    assert.equal(after.version, before.version);
+    assert.equal(after.flags.care_leaver, true);
+  });
+
+  test('a death recorded archives the account that day: administrators see it due', async () => {
+    const made = await lead.post('/api/v1/children', { given_names: 'Robin', family_name: 'Ashdown',
+                                                       date_of_birth: '2015-06-01', reason: 'Referral from the hospital' });
+    assert.equal(made.status, 201, made.text);
+    const robin = made.body.child;
+    const died = await lead.put(`/api/v1/children/${robin.id}`, { version: robin.version, date_of_death: today });
+    assert.equal(died.status, 200, died.text);
+    assert.equal(died.body.child.date_of_death, today);
+    const due = await admin.get(DUE);
+    assert.equal(due.status, 200, due.text);
+    assert.deepEqual(due.body.steps.find((s) => s.child_id === robin.id),
+                     { child_id: robin.id, step: 'archive', due_on: today, rule: 'death', due_now: true, held_by: [] });
+    // Recorded in error: null clears it.
+    const cleared = await lead.put(`/api/v1/children/${robin.id}`, { version: died.body.child.version, date_of_death: null });
+    assert.equal(cleared.status, 200, cleared.text);
+    assert.equal(cleared.body.child.date_of_death, null);
   });
 });
 

@@ -66,6 +66,7 @@ export function Overview({ account, reloadAccount }: TabProps) {
             </Row>
             {c.other_names.length > 0 && <Row k="Other names">{c.other_names.join(', ')}</Row>}
             <Row k="Date of birth">{formatDate(c.date_of_birth)}</Row>
+            {c.date_of_death && <Row k="Date of death">{formatDate(c.date_of_death)}</Row>}
             <Row k="Sex">{humanise(c.sex)}</Row>
             <Row k="Address">
               {c.shielded && !c.address ? 'Hidden (shielded record)' : [c.address, c.postcode].filter(Boolean).join(', ') || 'Not known'}
@@ -91,6 +92,8 @@ export function Overview({ account, reloadAccount }: TabProps) {
             <li>Early help assessment: <strong>{c.flags.early_help_assessment ? 'Yes' : 'No'}</strong></li>
             <li>Child protection plan: <strong>{c.flags.child_protection_plan ? 'Yes' : 'No'}</strong></li>
             <li>Looked after: <strong>{c.flags.looked_after ? 'Yes' : 'No'}</strong></li>
+            <li>Care leaver: <strong>{c.flags.care_leaver ? 'Yes' : 'No'}</strong></li>
+            <li>Special educational needs: <strong>{c.flags.special_educational_needs ? 'Yes' : 'No'}</strong></li>
             <li>Shielded record: <strong>{c.shielded ? 'Yes' : 'No'}</strong></li>
           </ul>
         </section>

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { EditRecord, NewChildPage, recordProblems, type RecordFields } from './ChildRecord';
+import { deathProblems, EditRecord, NewChildPage, recordProblems, type RecordFields } from './ChildRecord';
 import { SessionContext } from '../session';
 import { mockFetch, problem } from '../test/fetch';
 import type { Child, Session } from '../types';
@@ -98,7 +98,8 @@ describe('EditRecord', () => {
     const child = {
       id: 'K1', authority_id: 'L1', version: 3, given_names: 'Leo', family_name: 'Carter', other_names: [], date_of_birth: '2019-03-14', sex: 'male',
       address: '1 High St', postcode: 'NB1 2AB', nhs_number: '', upn: '', carers: [], services: [], school_id: null, gp_practice_id: null,
-      flags: { early_help_assessment: false, child_protection_plan: false, looked_after: false }, shielded: false,
+      flags: { early_help_assessment: false, child_protection_plan: false, looked_after: false, care_leaver: false, special_educational_needs: false },
+      shielded: false, date_of_death: null,
     } as unknown as Child;
     const { calls } = mockFetch({ 'PUT /api/v1/children/K1': { body: child } });
     let saved = false;
@@ -112,5 +113,42 @@ describe('EditRecord', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save the record' }));
     await waitFor(() => expect(saved).toBe(true), SLOW);
     expect(calls[0].body).toMatchObject({ version: 3, given_names: 'Leo', nhs_number: '943 476 5919', postcode: '', address: '1 High St', date_of_birth: '2019-03-14' });
+  });
+
+  it('sets the care leaver and SEN flags and a date of death, checked against the date of birth', async () => {
+    const child = {
+      id: 'K1', authority_id: 'L1', version: 3, given_names: 'Leo', family_name: 'Carter', other_names: [], date_of_birth: '2019-03-14', sex: 'male',
+      address: '', postcode: '', nhs_number: '', upn: '', carers: [], services: [], school_agency_id: '', gp_agency_id: '',
+      flags: { early_help_assessment: false, child_protection_plan: true, looked_after: true, care_leaver: false, special_educational_needs: false },
+      shielded: false, date_of_death: null,
+    } as unknown as Child;
+    const { calls } = mockFetch({ 'PUT /api/v1/children/K1': { body: child } });
+    let saved = false;
+    render(withSession(<EditRecord child={child} onSaved={() => (saved = true)} onCancel={() => undefined} />));
+    fireEvent.click(screen.getByLabelText('Care leaver'));
+    fireEvent.click(screen.getByLabelText('Special educational needs (SEN)'));
+    const death = document.getElementById('ec-date_of_death')!.closest('fieldset')!;
+    const box = (name: string) => death.querySelector<HTMLInputElement>(`input[id$="${name}"]`)!;
+    fireEvent.input(box('ec-date_of_death'), { target: { value: '2' } });
+    fireEvent.input(box('-month'), { target: { value: '1' } });
+    fireEvent.input(box('-year'), { target: { value: '2019' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save the record' }));
+    expect(await summary()).toEqual([['The date of death must be on or after the date of birth', '#ec-date_of_death']]);
+    expect(calls).toHaveLength(0);
+    fireEvent.input(box('-year'), { target: { value: '2026' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save the record' }));
+    await waitFor(() => expect(saved).toBe(true), SLOW);
+    expect(calls[0].body).toMatchObject({
+      date_of_death: '2026-01-02',
+      flags: { care_leaver: true, special_educational_needs: true, child_protection_plan: true, looked_after: true },
+    });
+  });
+
+  it('refuses a date of death in the future or before the birth, as the API does', () => {
+    const r = { care_leaver: false, special_educational_needs: false, date_of_death: '' };
+    expect(deathProblems(r, '2019-03-14')).toEqual({});
+    expect(deathProblems({ ...r, date_of_death: '2019-03-13' }, '2019-03-14').date_of_death).toBe('The date of death must be on or after the date of birth');
+    expect(deathProblems({ ...r, date_of_death: '2999-01-01' }, '2019-03-14').date_of_death).toBe('The date of death must be today or in the past');
+    expect(deathProblems({ ...r, date_of_death: '2026-2-30' }, '').date_of_death).toBe('The date of death must be a real date');
   });
 });

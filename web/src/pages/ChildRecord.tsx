@@ -9,7 +9,7 @@ import { href, navigate } from '../router';
 import type { Child, ChildAccount, SearchResult } from '../types';
 import { age, formatDate, fullName, todayIso } from '../format';
 import { hasControlCharacters, isValidNhsNumber, isValidPostcode, isValidUpn } from '../identifiers';
-import { Button, check, DateField, dateProblem, FormErrors, Radios, reasonProblem, TextArea, TextField, useProblems } from '../components/ui';
+import { Button, Checkbox, check, DateField, dateProblem, FormErrors, Radios, reasonProblem, TextArea, TextField, useProblems } from '../components/ui';
 import { SignpostAndJoin } from './Signposting';
 
 export interface RecordFields {
@@ -234,11 +234,31 @@ export function NewChildPage() {
   );
 }
 
+/** What retention needs to know of a child (docs/retention.md): the flags that archive at 25, and a death. */
+export interface RetentionFields {
+  care_leaver: boolean;
+  special_educational_needs: boolean;
+  date_of_death: string;
+}
+
+/** The API's checks of a date of death (src/domain/child.cpp): real, not in the future, not before the birth. */
+export function deathProblems(r: RetentionFields, dateOfBirth: string): Record<string, string> {
+  return check([
+    ['date_of_death', dateProblem(r.date_of_death, 'the date of death', { notFuture: true })],
+    ['date_of_death', /^\d{4}-\d{2}-\d{2}$/.test(r.date_of_death) && /^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) &&
+      r.date_of_death < dateOfBirth && 'The date of death must be on or after the date of birth'],
+  ]);
+}
+
 /** Changes the identity details of a child on the reader's team; everything else is kept as it is. */
 export function EditRecord({ child, onSaved, onCancel }: { child: Child; onSaved: () => void; onCancel: () => void }) {
   const [f, setF] = useState<RecordFields>({
     given_names: child.given_names, family_name: child.family_name, date_of_birth: child.date_of_birth ?? '', sex: child.sex,
     address: child.address, postcode: child.postcode, nhs_number: child.nhs_number, upn: child.upn,
+  });
+  const [r, setR] = useState<RetentionFields>({
+    care_leaver: child.flags.care_leaver, special_educational_needs: child.flags.special_educational_needs,
+    date_of_death: child.date_of_death ?? '',
   });
   const problems = useProblems();
   const [busy, setBusy] = useState(false);
@@ -250,11 +270,15 @@ export function EditRecord({ child, onSaved, onCancel }: { child: Child; onSaved
         data-testid="edit-child-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (!problems.passes(recordProblems(f))) return;
+          if (!problems.passes({ ...recordProblems(f), ...deathProblems(r, f.date_of_birth) })) return;
           setBusy(true);
           const { id: _id, authority_id: _a, created_at: _c, updated_at: _u, ...rest } = child as Child & { created_at?: string; updated_at?: string };
           // The whole record goes back (the API replaces it): the details not on this form stay as they are.
-          const body: Body<'/api/v1/children/{child_id}', 'put'> = { ...rest, date_of_birth: child.date_of_birth, ...recordBody(f) };
+          const body: Body<'/api/v1/children/{child_id}', 'put'> = {
+            ...rest, date_of_birth: child.date_of_birth, ...recordBody(f),
+            flags: { ...child.flags, care_leaver: r.care_leaver, special_educational_needs: r.special_educational_needs },
+            date_of_death: r.date_of_death.trim() || null,
+          };
           for (const k of ['address', 'postcode', 'nhs_number', 'upn'] as const) if (!f[k].trim()) body[k] = '';
           if (!f.date_of_birth.trim() || body.date_of_birth === null) delete body.date_of_birth;
           try {
@@ -268,6 +292,17 @@ export function EditRecord({ child, onSaved, onCancel }: { child: Child; onSaved
         }}
       >
         <Fields id="ec" f={f} set={set} />
+        <div class="govuk-form-group">
+          <fieldset class="govuk-fieldset">
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">How long the record is kept</legend>
+            <div class="govuk-hint">A care leaver's or a young person with special educational needs' account is kept until 25, not 18.</div>
+            <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
+              <Checkbox id="ec-care_leaver" label="Care leaver" checked={r.care_leaver} onChange={(v) => setR({ ...r, care_leaver: v })} />
+              <Checkbox id="ec-special_educational_needs" label="Special educational needs (SEN)" checked={r.special_educational_needs} onChange={(v) => setR({ ...r, special_educational_needs: v })} />
+            </div>
+          </fieldset>
+        </div>
+        <DateField id="ec-date_of_death" label="Date of death (if the child has died)" hint="Leave it empty unless the child has died. The account is then archived." value={r.date_of_death} onInput={(v) => setR({ ...r, date_of_death: v })} />
         <div class="govuk-button-group">
           <Button busy={busy} testid="save-child">Save the record</Button>
           <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>Cancel</button>
