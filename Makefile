@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 KITH_PORT ?= 8080
 KITH_DATA ?= ./var
 
-.PHONY: deps configure build run test fuzz ha-test crash-test bench cluster-bench search-db-compare clean web
+.PHONY: deps configure build run test fuzz ha-test crash-test sqlmap soak bench cluster-bench search-db-compare clean web
 
 deps:
 	@scripts/install-deps
@@ -65,6 +65,27 @@ crash-test: build
 	  node --test tests/functional/crash.test.mjs; status=$$?; \
 	  scripts/test-postgres stop $(BUILD_DIR)/crash-pg-node; exit $$status
 	@KITH_CRASH_KILLS=$(CRASH_KILLS) tests/crash/run-crash-postgres $(BUILD_DIR)
+
+# sqlmap against every parameterised route of docs/openapi.yaml, signed in, on SQLite and then on
+# PostgreSQL (a throwaway cluster), with the test build's injectable route as the positive control
+# (tests/sqlmap, docs/security-testing.md): fails unless sqlmap finds the control and nothing
+# else. Installs Debian's sqlmap. About 10 minutes a back end; not in `make test`.
+sqlmap: build
+	@scripts/install-deps sqlmap
+	@KITH_BIN=$(BUILD_DIR)/kith-test node tests/sqlmap/run-sqlmap.mjs $(BUILD_DIR)/sqlmap/sqlite; sqlite=$$?; \
+	  scripts/test-postgres start $(BUILD_DIR)/sqlmap-pg >/dev/null && \
+	  KITH_BIN=$(BUILD_DIR)/kith-test KITH_TEST_BACKEND=postgres \
+	  KITH_TEST_POSTGRES="host=$(abspath $(BUILD_DIR))/sqlmap-pg/sock port=5432 user=postgres" \
+	  node tests/sqlmap/run-sqlmap.mjs $(BUILD_DIR)/sqlmap/postgres; postgres=$$?; \
+	  scripts/test-postgres stop $(BUILD_DIR)/sqlmap-pg; exit $$((sqlite || postgres))
+
+# The soak test (bench/soak.mjs, docs/BENCHMARKS.md "Soak"): the realistic mix at half of the
+# measured peak for SOAK_SECONDS against the product binary, on SOAK_BACKEND (sqlite or
+# postgres); fails on any error, RSS growth over 10%, growing open files or sockets, or p99 drift.
+SOAK_SECONDS ?= 600
+SOAK_BACKEND ?= sqlite
+soak: build
+	@node bench/soak.mjs $(BUILD_DIR) $(SOAK_SECONDS) $(SOAK_BACKEND)
 
 bench: build
 	@bench/http_bench.sh $(BUILD_DIR)

@@ -1,7 +1,7 @@
 # Checks that the product binary (BINARY, `kith`) contains none of the test build's hooks, and
 # that the test binary (TEST_BINARY, `kith-test`) does, so that the check cannot pass by looking
 # for the wrong strings. Run by CTest as product_has_no_test_hooks.
-set(hooks "/api/v1/test/clock" "x-kith-test-fault" "crash-after-write")
+set(hooks "/api/v1/test/clock" "/api/v1/test/injectable" "x-kith-test-fault" "crash-after-write")
 foreach(hook IN LISTS hooks)
   file(STRINGS "${TEST_BINARY}" in_test REGEX "${hook}" LIMIT_COUNT 1)
   if(NOT in_test)

@@ -323,7 +323,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
     r.body = metrics.Render();
     return r;
   });
-  if (hooks) hooks->AddRoutes(router);
+  if (hooks) hooks->AddRoutes(router, auth, {.secure_cookies = config.secure_cookies});
 
   http::StaticFiles files(config.web_root);
   app::IdempotencyService idempotency(context);
