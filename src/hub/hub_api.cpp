@@ -116,7 +116,12 @@ class Api {
         }
         h.seq = c["seq"].get<uint64_t>();
         h.ref = c["ref"].get<std::string>();
-        if (c.value("removed", false) != true) {
+        // (json::value would throw on a "removed" that is not a boolean: a 500; found writing the hub_request fuzz target.)
+        const auto removed = c.find("removed");
+        if (removed != c.end() && !removed->is_boolean()) {
+          return Invalid(q, "change " + std::to_string(i) + ": removed must be true or false");
+        }
+        if (removed == c.end() || !removed->get<bool>()) {
           pprl::Tokens t;
           std::string why;
           if (!ParseTokens(c.value("tokens", json()), &t, &why)) {

@@ -367,8 +367,7 @@ uint64_t SessionKey(ComparisonKind kind, const Record& r) {
       v = r.family;
       break;
     case ComparisonKind::kDateOfBirth:
-      // A defaulted 1 January is shared by many children born in that year, not a match signal.
-      if (r.dob.present && !r.dob.defaulted) v = std::string_view(r.dob.digits.data(), 8);
+      if (r.dob.present) v = std::string_view(r.dob.digits.data(), 8);
       break;
     default:
       break;

@@ -80,26 +80,6 @@ TEST(LinkerTest, TwinsAreNotMergedButNicknamesAre) {
   EXPECT_EQ(unguarded->cluster_of[0], unguarded->cluster_of[2]);
 }
 
-// Two newborns recorded with placeholders ("Baby", ZZ99 for no fixed abode, 1 January for an
-// unknown day) share only a surname and a year: not enough to be one child. Without reading the
-// placeholders as missing they agreed exactly on every field.
-TEST(LinkerTest, PlaceholdersAreNotEvidence) {
-  const Model model = FixedModel();
-  LinkOptions options;
-  options.model = &model;
-  options.threads = 1;
-  const std::vector<InputRecord> records = {Rec("1", "Baby", "Featherstonehaugh", "2024-01-01", "ZZ99 3VZ"),
-                                            Rec("2", "Baby", "Featherstonehaugh", "2024-01-01", "ZZ99 3VZ"),
-                                            Rec("3", "Amara", "Okafor", "2024-01-01", "LS1 1AA"),
-                                            Rec("4", "Amara", "Okafor", "2024-01-01", "LS1 1AA")};
-  auto result = Link(records, options);
-  ASSERT_TRUE(result.ok());
-  EXPECT_NE(result->cluster_of[0], result->cluster_of[1]);
-  for (const ScoredPair& p : result->pairs) EXPECT_FALSE(p.a == 0 && p.b == 1 && p.outcome == Outcome::kMatch);
-  // Real names and a real postcode still link with a defaulted date.
-  EXPECT_EQ(result->cluster_of[2], result->cluster_of[3]);
-}
-
 TEST(LinkerTest, SimilarGivenNamesGoToReviewUnlessTheOptionIsOff) {
   const Model model = FixedModel();
   LinkOptions options;

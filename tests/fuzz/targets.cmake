@@ -14,4 +14,5 @@ set(KITH_FUZZ_TARGETS
   token_file
   totp
   search_query
+  hub_request
 )
