@@ -18,6 +18,7 @@ import { ReviewPage, ReviewQueue } from './pages/Review';
 import { ImportPage, ImportsPage } from './pages/Imports';
 import { FamilyHome, Redeem } from './pages/Family';
 import { FamilySettingsPage } from './pages/FamilySettings';
+import { RetentionPage } from './pages/Retention';
 import { MergePage, MergeStart } from './pages/Merge';
 import { BreakGlassReviewPage } from './pages/BreakGlass';
 import { JoinRequestsPage } from './pages/JoinRequests';
@@ -48,6 +49,7 @@ function navFor(session: Session | null): NavItem[] {
   if (isAdmin(role)) {
     items.push({ label: 'Users', parts: ['admin', 'users'] }, { label: 'Agencies', parts: ['admin', 'agencies'] });
     if (role === 'authority_admin') items.push({ label: 'Family portal', parts: ['admin', 'family'] });
+    items.push({ label: 'Retention', parts: ['admin', 'retention'] });
   }
   if (role === 'auditor') items.push({ label: 'Audit', parts: ['audit'] });
   if (mayReviewIndex(session)) items.push({ label: 'Index review', parts: ['reviews'] });
@@ -211,6 +213,7 @@ function Routes({ session }: { session: Session }) {
   if (head === 'admin' && a === 'users') return <AdminUsers />;
   if (head === 'admin' && a === 'agencies') return <AdminAgencies />;
   if (head === 'admin' && a === 'family') return <FamilySettingsPage />;
+  if (head === 'admin' && a === 'retention' && isAdmin(role)) return <RetentionPage />;
   if (head === 'audit') return <AuditPage view={a} id={b} />;
   if (head === 'reviews' && mayReviewIndex(session)) return a ? <ReviewPage id={a} /> : <ReviewQueue />;
   if (head === 'imports' && isIndexSteward(session)) return a ? <ImportPage id={a} /> : <ImportsPage />;
