@@ -41,13 +41,15 @@ const RULE_NAMES: Record<string, string> = {
 /** The checks the API makes on the rules (src/domain/retention.cpp), before sending, each at its field. */
 export function rulesProblems(f: Record<string, string>): Record<string, string> {
   const n = (k: string) => Number(f[k]);
-  return check([
+  const found = check([
     ...RULES.map((r): [string, string | false] => [r.key,
       (!/^\d+$/.test(f[r.key]?.trim() ?? '') && `Enter a whole number of ${r.unit}`) ||
       ((n(r.key) < r.min || n(r.key) > r.max) && `Enter from ${r.min} to ${r.max} ${r.unit}`)]),
     ['extended_archive_age_years', n('extended_archive_age_years') < n('archive_age_years') &&
       'The age for care leavers and young people with SEN cannot be below the age for every other child'],
   ]);
+  // In the form's order, so that the summary reads top to bottom.
+  return Object.fromEntries(RULES.filter((r) => r.key in found).map((r) => [r.key, found[r.key]]));
 }
 
 function RulesForm({ authorityId, initial, onSaved }: { authorityId: string; initial: RetentionRules; onSaved: (r: RetentionRules) => void }) {
