@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -20,12 +19,8 @@ using storage::Repositories;
 // than read again (on a typical account most of them are the same agencies).
 std::vector<domain::Agency> ReferencedAgencies(Repositories& r, const domain::Child& c,
                                                const std::vector<MemberView>& team) {
-  std::set<std::string> ids;
-  if (!c.school_agency_id.empty()) ids.insert(c.school_agency_id);
-  if (!c.gp_agency_id.empty()) ids.insert(c.gp_agency_id);
-  for (const auto& s : c.services) ids.insert(s.agency_id);
   std::vector<domain::Agency> out;
-  for (const auto& id : ids) {
+  for (const auto& id : domain::InvolvedAgencies(c)) {
     const auto known =
         std::find_if(team.begin(), team.end(), [&](const MemberView& m) { return m.agency && m.agency->id == id; });
     if (known != team.end()) {
