@@ -34,20 +34,36 @@ std::optional<domain::AuditCheckpoint> AuditCheckpointer::Checkpoint() {
   if (!leased) return std::nullopt;
 
   const auto numbers = archive_.Numbers();
-  const int64_t newest = numbers.empty() ? 0 : numbers.back();
+  int64_t newest = numbers.empty() ? 0 : numbers.back();
   std::optional<std::string> newest_file;
   if (newest > 0) {
     newest_file = archive_.Read(newest);
     if (!newest_file) throw std::runtime_error("checkpoint " + std::to_string(newest) + " could not be read from " + archive_.Describe());
   }
+  std::string previous = newest_file ? domain::CheckpointFileHash(*newest_file) : std::string(domain::kGenesisHash);
+  // Another server may have signed since this one's newest (the nodes of a cluster keep archives
+  // of their own): the log's record of the newest checkpoint continues the numbering and the
+  // link, and this server signs at once, not knowing what that one vouched for (ADR 0019).
+  bool continued = false;
+  if (const auto logged = store_.ReadValue([](storage::Repositories& r) { return r.Audit().NewestCheckpointRecord(); })) {
+    const auto detail = nlohmann::json::parse(logged->detail, nullptr, false);
+    const int64_t number = detail.is_object() ? detail.value("number", int64_t{0}) : 0;
+    const std::string hash = detail.is_object() ? detail.value("file_sha256", std::string()) : std::string();
+    if (number > newest && !hash.empty()) {
+      newest = number;
+      previous = hash;
+      newest_file.reset();
+      continued = true;
+    }
+  }
   const auto newest_parsed =
       newest_file ? std::optional(domain::ParseCheckpoint(*newest_file)) : std::nullopt;
   const std::vector<domain::AuditChainHead>* vouched =
       newest_parsed && *newest_parsed ? &(*newest_parsed)->chains : nullptr;
-  bool moved = false;
+  bool moved = continued;
   const auto heads = store_.ReadValue([&](storage::Repositories& r) {
     auto h = r.Audit().Heads();
-    if (h.empty() || (vouched && *vouched == h)) return h;  // nothing (new) to vouch for
+    if (h.empty() || continued || (vouched && *vouched == h)) return h;  // nothing (new) to vouch for
     // The log has moved unless the only change is the newest checkpoint's own record, appended
     // after it was signed, at the head of one chain right after what the checkpoint vouched for.
     int own_records = 0;
@@ -91,7 +107,7 @@ std::optional<domain::AuditCheckpoint> AuditCheckpointer::Checkpoint() {
   domain::AuditCheckpoint c;
   c.number = newest + 1;
   c.issued_at = clock_.Now();
-  c.previous = newest_file ? domain::CheckpointFileHash(*newest_file) : std::string(domain::kGenesisHash);
+  c.previous = previous;
   c.chains = heads;
   const std::string file = domain::SignCheckpoint(c, key_);
   archive_.Write(c.number, file);

@@ -333,12 +333,25 @@ TEST_F(AuditVerifyTest, OneCheckpointerSignsPerClusterAndAnotherTakesOverWhenItD
   other.Release();
   Append(1);
   EXPECT_TRUE(checkpointer_->Checkpoint());
-  // node-b numbers from its own (empty) directory: with the directories not shared, verification
-  // says so rather than passing (ADR 0019: the nodes share one directory).
-  EXPECT_EQ(other_archive.files.count(1), 1u);
-  const auto report = Verify();
+  // Each node numbers from the log's newest checkpoint record, not only its own directory:
+  // node-b, with an empty one, continued node-a's sequence (3, linked to node-a's 2), and
+  // node-a continued node-b's (4, linked to 3) (ADR 0019).
+  ASSERT_EQ(other_archive.files.size(), 1u);
+  ASSERT_EQ(other_archive.files.count(3), 1u);
+  ASSERT_EQ(archive_.files.count(4), 1u);
+  EXPECT_EQ(domain::ParseCheckpoint(other_archive.files.at(3))->previous,
+            domain::CheckpointFileHash(archive_.files.at(2)));
+  EXPECT_EQ(domain::ParseCheckpoint(archive_.files.at(4))->previous,
+            domain::CheckpointFileHash(other_archive.files.at(3)));
+  // One node's directory alone misses the other's checkpoint, and verification says so; the
+  // directories brought together verify whole.
+  auto report = Verify();
   EXPECT_FALSE(report.ok);
-  EXPECT_TRUE(Mentions(report, "Checkpoint 1 was made twice")) << Problems(report);
+  EXPECT_TRUE(Mentions(report, "Checkpoint 3")) << Problems(report);
+  archive_.files.insert(other_archive.files.begin(), other_archive.files.end());
+  report = Verify();
+  EXPECT_TRUE(report.ok) << Problems(report);
+  EXPECT_EQ(report.checkpoints_valid, 4);
 }
 
 TEST_F(AuditVerifyTest, WithoutAKeyTheCheckpointsCannotBeBelieved) {

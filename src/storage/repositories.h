@@ -233,6 +233,9 @@ class AuditLog {
   virtual std::vector<domain::AuditRecord> Range(int64_t chain, int64_t after_seq, int limit) = 0;
   // The newest record of every chain that has any, in chain order; empty for an empty log.
   virtual std::vector<AuditChainHead> Heads() = 0;
+  // The newest `audit.checkpoint` record (by time, then chain and seq), found through an index of
+  // its own; nullopt if none. The checkpointer continues the numbering from it (ADR 0019).
+  virtual std::optional<domain::AuditRecord> NewestCheckpointRecord() = 0;
   // Records matching `query`, newest first (at, then chain, then seq, descending), at most
   // query.limit.
   virtual std::vector<domain::AuditRecord> Find(const AuditQuery& query) = 0;

@@ -161,6 +161,20 @@ TEST_P(AuditConformance, FindFiltersAndPagesNewestFirst) {
   EXPECT_TRUE(Found({.actor_id = "nobody"}).empty());
 }
 
+// The checkpointer numbers from the newest checkpoint record (ADR 0019), whatever came after it.
+TEST_P(AuditConformance, TheNewestCheckpointRecordIsFound) {
+  EXPECT_FALSE(Read([](Repositories& r) { return r.Audit().NewestCheckpointRecord(); }));
+  Append(Record("1", "child.read", 0));
+  Append(Record("2", "audit.checkpoint", 1, ""));
+  Append(Record("3", "child.read", 2));
+  Append(Record("4", "audit.checkpoint", 3, ""));
+  Append(Record("5", "child.read", 4));
+  const auto newest = Read([](Repositories& r) { return r.Audit().NewestCheckpointRecord(); });
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(newest->reason, "4");
+  EXPECT_EQ(newest->action, "audit.checkpoint");
+}
+
 TEST_P(AuditConformance, ScanStreamsOneAuthorityOldestFirst) {
   Append(Record("1", "child.read", 0, "u1", "la1", "K1"));
   Append(Record("2", "child.read", 10, "u2", "la2", "K2"));

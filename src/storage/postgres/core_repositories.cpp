@@ -760,6 +760,16 @@ class PgAudit final : public AuditLog {
     return out;
   }
 
+  std::optional<AuditRecord> NewestCheckpointRecord() override {
+    // Index audit_checkpoints (migration 10). One checkpointer signs at a time, a minute apart,
+    // so the nodes' clocks order its records.
+    static const std::string kSql = std::string(kAuditSelect) +
+                                    " WHERE action='audit.checkpoint' ORDER BY at DESC, chain DESC, seq DESC LIMIT 1";
+    auto rows = db_.Prepare(kSql).Run();
+    if (!rows.Next()) return std::nullopt;
+    return ReadAudit(rows);
+  }
+
   std::vector<AuditRecord> Find(const AuditQuery& q) override {
     // Only the filters asked for are in the statement, so each combination has its own plan
     // (and its own prepared statement). Newest first: at, then chain, then seq.

@@ -808,6 +808,11 @@ CREATE TABLE import_parts (
   PRIMARY KEY (import_id, start_byte)
 );
 )sql",
+    // 10: the audit log's own checkpoint records found at once, so that any node continues the
+    // checkpoints' numbering (ADR 0019; SQLite migration 22).
+    R"sql(
+CREATE INDEX audit_checkpoints ON audit_log(at, chain, seq) WHERE action = 'audit.checkpoint';
+)sql",
   };
   return kMigrations;
 }

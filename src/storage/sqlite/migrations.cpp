@@ -813,6 +813,11 @@ CREATE TABLE import_parts (
   PRIMARY KEY (import_id, start_byte)
 ) STRICT;
 )sql",
+    // 22: the audit log's own checkpoint records found at once, so that any server continues the
+    // checkpoints' numbering (ADR 0019; PostgreSQL migration 10).
+    R"sql(
+CREATE INDEX audit_checkpoints ON audit_log(seq) WHERE action = 'audit.checkpoint';
+)sql",
   };
   return kMigrations;
 }

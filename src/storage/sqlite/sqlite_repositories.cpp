@@ -774,6 +774,14 @@ class SqliteAudit final : public AuditLog {
     return {{0, head.seq, head.hash}};
   }
 
+  std::optional<AuditRecord> NewestCheckpointRecord() override {
+    // One chain: the newest is the last appended (index audit_checkpoints, migration 22).
+    static const std::string kSql = kAuditSelect + " WHERE action='audit.checkpoint' ORDER BY seq DESC LIMIT 1";
+    auto s = db_.Prepare(kSql);
+    if (!s.Step()) return std::nullopt;
+    return ReadAudit(s);
+  }
+
   std::vector<AuditRecord> Find(const AuditQuery& q) override {
     // Only the filters asked for are in the statement, so each combination has its own plan
     // (and its own cached statement).
