@@ -808,6 +808,19 @@ CREATE TABLE import_parts (
   PRIMARY KEY (import_id, start_byte)
 );
 )sql",
+    // 10: every write to children notifies the channel kith_children at its commit
+    // (kChildChangesChannel, postgres_store.h), which wakes each node's change follower at once
+    // (app/change_follower.h) instead of at its next poll. Once per statement, whatever the rows;
+    // PostgreSQL folds a transaction's identical notifications into one.
+    R"sql(
+CREATE FUNCTION children_changed_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('kith_children', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER children_changed AFTER INSERT OR UPDATE ON children
+  FOR EACH STATEMENT EXECUTE FUNCTION children_changed_notify();
+)sql",
   };
   return kMigrations;
 }
