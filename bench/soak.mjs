@@ -24,7 +24,13 @@
 //     warm-up, or the server holds connections its clients have closed (more than 2 in CLOSE_WAIT);
 //   - p99 drifts: the median p99 of the last three intervals is more than 1.5 times the median
 //     of the first three plus 10 ms;
-//   - the rate achieved falls below 95% of the rate asked for (the server fell behind).
+//   - the rate achieved falls below 95% of the rate asked for (the server fell behind);
+//   - the word cloud's indexes in memory (kith_word_index_bytes in /metrics) exceed their bound.
+// The word cloud's cache (app::WordIndex) grows with the text written to the children it holds, up
+// to its bound (word_index_mib, 32 MiB by default). The soak writes about 15,000 texts to eight
+// children in ten minutes, so a bound of production size would still be filling when it ends and
+// hide any other growth: the server runs with SOAK_WORD_INDEX_MIB (default 1), which the soak
+// reaches during warm-up, so that RSS after warm-up shows everything else (docs/BENCHMARKS.md).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -63,7 +69,8 @@ function sh(cmd, args, opts = {}) {
 // --- The server -------------------------------------------------------------------------------
 const port = 20000 + Math.floor(Math.random() * 20000);
 const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? tmpdir(), KITH_DATA: work, KITH_PORT: String(port),
-              KITH_LOG_LEVEL: 'warn', KITH_WEB_ROOT: '/nonexistent', KITH_TRUSTED_PROXIES: '127.0.0.1' };
+              KITH_LOG_LEVEL: 'warn', KITH_WEB_ROOT: '/nonexistent', KITH_TRUSTED_PROXIES: '127.0.0.1',
+              KITH_WORD_INDEX_MIB: process.env.SOAK_WORD_INDEX_MIB ?? '1' };
 if (backend === 'postgres') {
   const pg = path.join(work, 'pg');
   sh(path.join(root, 'scripts', 'test-postgres'), ['start', pg]);
@@ -260,6 +267,22 @@ function processStats() {
            load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
 }
 
+// The word cloud cache's gauges from /metrics (loopback only).
+async function wordIndex() {
+  const res = await new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/metrics' }, (r) => {
+      let text = '';
+      r.on('data', (c) => { text += c; });
+      r.on('end', () => resolve(text));
+      r.on('error', reject);
+    }).on('error', reject);
+  });
+  const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(res)?.[1] ?? NaN);
+  return { bytes: value('kith_word_index_bytes'), maxBytes: value('kith_word_index_max_bytes'),
+           entries: value('kith_word_index_entries'), children: value('kith_word_index_children'),
+           evictions: value('kith_word_index_evictions_total') };
+}
+
 // Closed loop: `connections` workers, each sending the next operation when its last is answered.
 async function closedLoop(secondsToRun) {
   const holder = { current: new Interval() };
@@ -291,7 +314,8 @@ let sent = 0;
 let inFlight = 0;
 let nextSample = start + sampleSeconds * 1000;
 const rssTimer = setInterval(() => holder.current.rss.push(residentMiB()), 1000);
-const header = 'interval  ops/s  errors   p50 ms   p99 ms   max ms   RSS MiB floor (median-max)  files  conns  own  load average';
+const header = 'interval  ops/s  errors   p50 ms   p99 ms   max ms   RSS MiB floor (median-max)  files  conns  own  ' +
+               'words MiB (entries, children, evictions)  load average';
 console.log(header);
 const intervals = Math.floor(seconds / sampleSeconds);
 while (samples.length < intervals) {
@@ -307,6 +331,7 @@ while (samples.length < intervals) {
     const i = holder.current;
     holder.current = new Interval();
     const stats = processStats();
+    stats.words = await wordIndex();
     const sorted = [...i.rss, stats.rss].sort((a, b) => a - b);
     stats.rss = sorted[0];  // the floor: without a sign-in's argon2id block held at that second
     stats.rssMedian = sorted[Math.floor(sorted.length / 2)];
@@ -319,7 +344,8 @@ while (samples.length < intervals) {
                 `${sample.p50.toFixed(1).padStart(8)} ${sample.p99.toFixed(1).padStart(8)} ${sample.max.toFixed(0).padStart(8)} ` +
                 `${sample.rss.toFixed(1).padStart(11)} (${sample.rssMedian.toFixed(0)}-${sample.rssMax.toFixed(0)})`.padEnd(28) +
                 `${String(sample.files).padStart(5)} ${String(sample.connections).padStart(6)} ${String(sample.own).padStart(4)}  ` +
-                `${sample.load}`);
+                `${(sample.words.bytes / 1048576).toFixed(2).padStart(9)} (${sample.words.entries}, ${sample.words.children}, ` +
+                `${sample.words.evictions})`.padEnd(43) + `${sample.load}`);
     for (const e of sample.firstErrors) console.log(`          error: ${e}`);
     nextSample += sampleSeconds * 1000;
   }
@@ -342,6 +368,8 @@ if (after.length) {
   const last = after.at(-1);
   if (last.own > warm.own + 2) problems.push(`open files other than client connections grew: ${warm.own} -> ${last.own}`);
   const held = Math.max(...after.map((s) => s.closeWait));
+  const words = Math.max(...after.map((s) => s.words.bytes));
+  if (!(words <= warm.words.maxBytes)) problems.push(`the word index held ${words} bytes, over its bound of ${warm.words.maxBytes}`);
   if (held > 2) problems.push(`the server held ${held} connections its clients had closed (CLOSE_WAIT)`);
   if (Math.max(...after.map((s) => s.connections)) > 4 * connections + 2) problems.push('more connections than the client opened');
   const first3 = median(after.slice(0, 3).map((s) => s.p99));

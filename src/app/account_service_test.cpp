@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "app/child_service.h"
@@ -261,6 +263,87 @@ TEST_F(AccountServiceTest, TheWordCloudShowsTextAnotherNodeWrote) {
   words_.RefreshCorpus(*store_);
   EXPECT_EQ(words_.corpus().DocumentFrequency("shout"), 1);
   EXPECT_EQ(words_.corpus().DocumentFrequency("hunger"), 1);
+}
+
+// Issue 17 (the soak's memory growth): a child's index grows with every text written to it, so
+// the cache is bounded by its bytes, evicting the least recently used children's indexes; a
+// child evicted, or one whose index alone is over the bound, is rebuilt from storage and gives
+// the same cloud as an index that never forgot anything.
+TEST_F(AccountServiceTest, Issue17_TheWordIndexStaysWithinItsBytesAndGivesTheSameCloudsAfterEviction) {
+  constexpr size_t kMaxBytes = 48 * 1024;
+  WordIndex bounded(512, kMaxBytes);
+  bounded.LoadCorpus(*store_);
+  AccountService writer(*ctx_, bounded, nullptr);
+  WordIndex unbounded(512, SIZE_MAX);
+  unbounded.LoadCorpus(*store_);
+  AccountService reference(*ctx_, unbounded, nullptr);
+
+  std::vector<std::string> kids{child_};
+  for (const char* name : {"Ava", "Ben", "Cara", "Dan", "Eli"}) {
+    domain::Child c;
+    c.given_names = name;
+    c.family_name = "Soak";
+    c.date_of_birth = Date{2024, 3, 1};
+    c.sex = domain::Sex::kFemale;
+    auto created = children_->Create(As("sw"), c, "Referral received from the school");
+    ASSERT_TRUE(created) << created.error().message;
+    kids.push_back(created->child.id);
+  }
+  const std::vector<std::string> words{"home visit",   "school attendance", "missed appointment", "nursery report",
+                                       "GP review",    "housing",           "mother said",        "father absent",
+                                       "bruising",     "attended",          "positive",           "hungry"};
+  size_t peak = 0;
+  for (int round = 0; round < 30; ++round) {
+    for (size_t k = 0; k < kids.size(); ++k) {
+      const std::string text = words[(round + k) % words.size()] + ", " + words[(round * 7 + k * 3) % words.size()] +
+                               " and " + words[(round * 5 + k) % words.size()];
+      ASSERT_TRUE(writer.AddEntry(As("sw"), kids[k], Entry(text)));
+      const auto stats = bounded.Stats();
+      EXPECT_LE(stats.bytes, kMaxBytes) << "after round " << round << ", child " << k;
+      peak = std::max(peak, stats.bytes);
+    }
+  }
+  const auto stats = bounded.Stats();
+  EXPECT_GT(stats.evictions, 0u);
+  EXPECT_LT(stats.indexes, kids.size()) << "some children's indexes were dropped";
+  EXPECT_GT(peak, kMaxBytes / 2) << "the bound was approached (the test writes enough)";
+  // Every child's cloud, evicted or not, is the never-evicted index's cloud, weighted against
+  // the same persisted corpus.
+  bounded.RefreshCorpus(*store_);
+  unbounded.RefreshCorpus(*store_);
+  auto same = [](const std::vector<domain::CloudTerm>& a, const std::vector<domain::CloudTerm>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].term != b[i].term || a[i].count != b[i].count || a[i].weight != b[i].weight ||
+          a[i].entry_ids != b[i].entry_ids) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (const auto& kid : kids) {
+    auto got = writer.WordCloud(As("sw"), kid, 50);
+    auto want = reference.WordCloud(As("sw"), kid, 50);
+    ASSERT_TRUE(got && want);
+    EXPECT_FALSE(got->empty());
+    EXPECT_TRUE(same(*got, *want)) << kid;
+    EXPECT_LE(bounded.Stats().bytes, kMaxBytes);
+  }
+
+  // A bound smaller than any one child's index: nothing stays cached, every cloud is still right.
+  WordIndex tiny(512, 1);
+  tiny.LoadCorpus(*store_);
+  AccountService uncached(*ctx_, tiny, nullptr);
+  ASSERT_TRUE(uncached.AddEntry(As("sw"), child_, Entry("Bruising on the arm again")));
+  auto got = uncached.WordCloud(As("sw"), child_, 50);
+  unbounded.RefreshCorpus(*store_);
+  tiny.RefreshCorpus(*store_);
+  auto want = reference.WordCloud(As("sw"), child_, 50);
+  ASSERT_TRUE(got && want);
+  EXPECT_TRUE(same(*got, *want));
+  EXPECT_EQ(tiny.Stats().bytes, 0u);
+  EXPECT_EQ(tiny.Stats().indexes, 0u);
+  EXPECT_GE(tiny.Stats().evictions, 2u);
 }
 
 TEST_F(AccountServiceTest, WheelFlagsAnUncheckedAdultInTheHouseholdAndAlertsTheLead) {

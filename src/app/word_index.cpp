@@ -64,6 +64,7 @@ int64_t WordIndex::Rebuild(storage::Store& store) {
     std::lock_guard lock(slots_mutex_);
     slots_.clear();
     lru_.clear();
+    cached_bytes_ = cached_entries_ = 0;
   }
   domain::TermDelta corpus_delta;
   int64_t children = 0;
@@ -118,22 +119,71 @@ std::shared_ptr<WordIndex::Slot> WordIndex::SlotFor(const std::string& child_id)
   // Evict the least recently used slots nobody holds; a held one is kept until next time.
   for (auto it = std::prev(lru_.end()); slots_.size() > max_cached_ && it != lru_.begin();) {
     auto prev = std::prev(it);
-    if (it->second.use_count() == 1) {
-      slots_.erase(it->first);
-      lru_.erase(it);
-    }
+    if (it->second.use_count() == 1) Erase(it);
     it = prev;
   }
   return lru_.front().second;
+}
+
+WordIndex::Lru::iterator WordIndex::Erase(Lru::iterator it) {
+  cached_bytes_ -= it->second->charged;
+  cached_entries_ -= it->second->charged_entries;
+  if (it->second->charged > 0) ++evictions_;
+  slots_.erase(it->first);
+  return lru_.erase(it);
+}
+
+void WordIndex::Settle(const std::shared_ptr<Slot>& slot) {
+  std::lock_guard lock(slots_mutex_);
+  // A slot forgotten while held (Rebuild) is no longer counted.
+  const auto found = slots_.find(slot->child_id);
+  if (found == slots_.end() || found->second->second != slot) {
+    slot->charged = slot->charged_entries = 0;
+    return;
+  }
+  cached_bytes_ -= slot->charged;
+  cached_entries_ -= slot->charged_entries;
+  slot->charged = slot->index ? slot->index->approximate_bytes() : 0;
+  slot->charged_entries = slot->index ? slot->index->entry_count() : 0;
+  cached_bytes_ += slot->charged;
+  cached_entries_ += slot->charged_entries;
+  // Least recently used first; `slot` itself, just used, is kept to the last.
+  for (auto it = lru_.end(); cached_bytes_ > max_bytes_ && it != lru_.begin();) {
+    --it;
+    if (it->second != slot && it->second->charged > 0 && it->second.use_count() == 1) it = Erase(it);
+  }
+  if (cached_bytes_ > max_bytes_ && slot->index) {
+    cached_bytes_ -= slot->charged;
+    cached_entries_ -= slot->charged_entries;
+    slot->charged = slot->charged_entries = 0;
+    slot->index.reset();
+    ++evictions_;
+  }
+}
+
+WordIndex::CacheStats WordIndex::Stats() const {
+  std::lock_guard lock(slots_mutex_);
+  CacheStats stats;
+  stats.children = slots_.size();
+  stats.entries = cached_entries_;
+  stats.bytes = cached_bytes_;
+  stats.max_bytes = max_bytes_;
+  stats.evictions = evictions_;
+  for (const auto& [id, slot] : lru_) {
+    if (slot->charged > 0) ++stats.indexes;
+  }
+  return stats;
 }
 
 WordIndex::Lease::Lease(WordIndex& owner, std::shared_ptr<Slot> slot)
     : owner_(&owner), slot_(std::move(slot)), lock_(slot_->mutex) {}
 
 WordIndex::Lease::~Lease() {
+  if (!slot_) return;  // moved from
   // A lease abandoned mid-write (an exception between Add and Finish) must not leave an index
   // that disagrees with storage.
-  if (touched_ && slot_) slot_->index.reset();
+  if (touched_) slot_->index.reset();
+  owner_->Settle(slot_);
 }
 
 domain::TermIndex& WordIndex::Lease::Get(storage::Store& store) {

@@ -14,6 +14,13 @@
 // The corpus statistics (which weight the terms) learn other nodes' writes when RefreshCorpus
 // reloads them from the database (on PostgreSQL every ten minutes: root.cpp).
 //
+// Memory (issue 17): a child's index grows with every text written to the child, so the cache is
+// bounded by size as well as by number of children: when a lease ends, the least recently used
+// children's indexes that nobody holds are dropped until the cached indexes' approximate bytes
+// (domain::TermIndex::approximate_bytes) are within `max_cached_bytes`; a child whose index alone
+// is larger is rebuilt from storage on each use. An index is charged when its lease ends, so the
+// bound holds whenever no lease is in progress (each lease in progress may add its own index).
+//
 // Thread safety: all methods may be called from any thread. A Lease holds its child's lock:
 // one writer or reader of a child's index at a time; different children proceed in parallel.
 #pragma once
@@ -39,10 +46,28 @@ class WordIndex {
     AwaitableMutex mutex;                      // held by a Lease across its write's commit
     std::unique_ptr<domain::TermIndex> index;  // null until built (or after a failed write)
     int64_t version = 0;                       // the child's text version the index was built at
+    size_t charged = 0;                        // its bytes in cached_bytes_ (under slots_mutex_)
+    size_t charged_entries = 0;                // its entries in cached_entries_ (likewise)
   };
+  // Most recently used first.
+  using Lru = std::list<std::pair<std::string, std::shared_ptr<Slot>>>;
 
  public:
-  explicit WordIndex(size_t max_cached_children = 512) : max_cached_(max_cached_children) {}
+  static constexpr size_t kDefaultMaxCachedBytes = size_t{32} << 20;
+
+  explicit WordIndex(size_t max_cached_children = 512, size_t max_cached_bytes = kDefaultMaxCachedBytes)
+      : max_cached_(max_cached_children), max_bytes_(max_cached_bytes) {}
+
+  // What the cache holds now (for /metrics and tests).
+  struct CacheStats {
+    size_t children = 0;  // children with a slot (built or not)
+    size_t indexes = 0;   // of those, with an index built and charged
+    size_t entries = 0;   // entries in the charged indexes
+    size_t bytes = 0;     // their approximate bytes
+    size_t max_bytes = 0;
+    uint64_t evictions = 0;  // indexes dropped to keep within max_bytes, since start
+  };
+  CacheStats Stats() const;
 
   // Replaces the in-memory corpus with the persisted statistics (rebuilding them first when
   // there is stored text but no statistics). Call at start-up, before the index is shared
@@ -106,13 +131,22 @@ class WordIndex {
 
  private:
   std::shared_ptr<Slot> SlotFor(const std::string& child_id);
+  // Called by a lease ending, which holds `slot`'s lock: charges the slot's index as it now is,
+  // then evicts least recently used slots nobody holds until within max_bytes_, and finally drops
+  // `slot`'s own index if it alone is still over.
+  void Settle(const std::shared_ptr<Slot>& slot);
+  // Forgets a slot nobody holds; returns the next. Under slots_mutex_.
+  Lru::iterator Erase(Lru::iterator it);
 
   size_t max_cached_;
+  size_t max_bytes_;
   std::unique_ptr<domain::CorpusStats> corpus_ = std::make_unique<domain::CorpusStats>();
-  std::mutex slots_mutex_;
-  // Most recently used first; the map points into the list.
-  std::list<std::pair<std::string, std::shared_ptr<Slot>>> lru_;
-  std::unordered_map<std::string, decltype(lru_)::iterator> slots_;
+  mutable std::mutex slots_mutex_;
+  Lru lru_;  // the map points into it
+  std::unordered_map<std::string, Lru::iterator> slots_;
+  size_t cached_bytes_ = 0;  // the slots' charges
+  size_t cached_entries_ = 0;
+  uint64_t evictions_ = 0;
 };
 
 }  // namespace kith::app

@@ -115,6 +115,11 @@ std::string Metrics::Render() const {
     out += "# TYPE kith_db_reads_total counter\n";
     out += fmt::format("kith_db_reads_total {}\n", st.reads);
   }
+  if (gauges_) {
+    for (const auto& g : gauges_()) {
+      out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", g.name, g.help, g.name, g.type, g.name, g.value);
+    }
+  }
   return out;
 }
 

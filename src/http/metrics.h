@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "storage/store.h"
 
@@ -21,13 +22,24 @@ namespace kith::http {
 // 3,000 invented methods grew /metrics to 196 MB).
 std::string MethodLabel(std::string_view method);
 
+// A value read when /metrics is rendered (e.g. the word cloud cache's bytes).
+struct Gauge {
+  std::string name;  // a fixed Prometheus name, e.g. kith_word_index_bytes
+  std::string help;
+  double value = 0;
+  std::string type = "gauge";  // or "counter"
+};
+
 class Metrics {
  public:
-  // Either function may be empty. `password_hashes` counts argon2id computations
-  // (app::PasswordHasher::Computations).
+  // Any function may be empty. `password_hashes` counts argon2id computations
+  // (app::PasswordHasher::Computations); `gauges` gives values to render as gauges.
   explicit Metrics(std::function<storage::StoreStats()> store_stats,
-                   std::function<uint64_t()> password_hashes = nullptr)
-      : store_stats_(std::move(store_stats)), password_hashes_(std::move(password_hashes)) {}
+                   std::function<uint64_t()> password_hashes = nullptr,
+                   std::function<std::vector<Gauge>()> gauges = nullptr)
+      : store_stats_(std::move(store_stats)),
+        password_hashes_(std::move(password_hashes)),
+        gauges_(std::move(gauges)) {}
 
   // Counts a request. `route` must come from a fixed set (route patterns and the pipeline's own
   // names such as "(static)"), never from the request; the method is bounded by MethodLabel.
@@ -48,6 +60,7 @@ class Metrics {
   };
   std::function<storage::StoreStats()> store_stats_;
   std::function<uint64_t()> password_hashes_;
+  std::function<std::vector<Gauge>()> gauges_;
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // method, route, status
   std::map<std::pair<std::string, std::string>, Series> latency_;           // method, route

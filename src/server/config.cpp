@@ -97,6 +97,9 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
   } else if (key == "join_escalation_hours") {
     if (auto s = integer(1, 24 * 30, n); !s) return s;
     c.join_escalation_hours = static_cast<int>(n);
+  } else if (key == "word_index_mib") {
+    if (auto s = integer(0, 65536, n); !s) return s;
+    c.word_index_mib = static_cast<int>(n);
   } else if (key == "audit_checkpoint_dir") {
     c.audit_checkpoint_dir = value;
   } else if (key == "audit_signing_key") {
@@ -141,6 +144,7 @@ constexpr const char* kKeys[] = {"port",
                                  "break_glass_hours",
                                  "break_glass_max_hours",
                                  "join_escalation_hours",
+                                 "word_index_mib",
                                  "audit_checkpoint_dir",
                                  "audit_signing_key",
                                  "audit_checkpoint_url",

@@ -21,6 +21,7 @@
 //   break_glass_hours      KITH_BREAK_GLASS_HOURS      4   (break-glass lasts this long by default)
 //   break_glass_max_hours  KITH_BREAK_GLASS_MAX_HOURS  12  (and at most this long; 1..72)
 //   join_escalation_hours  KITH_JOIN_ESCALATION_HOURS  24  (an undecided request to join is escalated)
+//   word_index_mib  KITH_WORD_INDEX_MIB   32         (the word cloud indexes kept in memory, 0..65536)
 //   audit_checkpoint_dir  KITH_AUDIT_CHECKPOINT_DIR  <data>/audit-checkpoints  (signed checkpoints)
 //   audit_signing_key     KITH_AUDIT_SIGNING_KEY     <data>/audit-signing.key   (their Ed25519 key)
 //   audit_checkpoint_url  KITH_AUDIT_CHECKPOINT_URL  none  (an endpoint that keeps a copy of each)
@@ -67,6 +68,7 @@ struct Config {
   int break_glass_hours = 4;
   int break_glass_max_hours = 12;
   int join_escalation_hours = 24;
+  int word_index_mib = 32;  // app::WordIndex's max_cached_bytes, in MiB
   // Signed audit checkpoints (docs/audit-format.md): empty paths mean the defaults under data_dir.
   std::string audit_checkpoint_dir;
   std::string audit_signing_key;

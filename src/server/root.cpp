@@ -203,7 +203,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
     PrintDemoLogins(summary, std::cout);
   }
   // The word cloud's corpus statistics (computed here if text was stored without them).
-  app::WordIndex words;
+  app::WordIndex words(512, static_cast<size_t>(config.word_index_mib) << 20);
   words.LoadCorpus(*store);
 
   app::Policy policy;
@@ -285,7 +285,22 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
     live_relay->Start();
   }
 
-  http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); });
+  http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); },
+                        [&words] {
+                          const auto w = words.Stats();
+                          return std::vector<http::Gauge>{
+                              {"kith_word_index_children", "Children with a word cloud index in memory.",
+                               static_cast<double>(w.indexes)},
+                              {"kith_word_index_entries", "Entries in the word cloud indexes in memory.",
+                               static_cast<double>(w.entries)},
+                              {"kith_word_index_bytes", "Approximate bytes of the word cloud indexes in memory.",
+                               static_cast<double>(w.bytes)},
+                              {"kith_word_index_max_bytes", "The bound on kith_word_index_bytes (word_index_mib).",
+                               static_cast<double>(w.max_bytes)},
+                              {"kith_word_index_evictions_total", "Indexes dropped to keep within the bound.",
+                               static_cast<double>(w.evictions), "counter"},
+                          };
+                        });
   http::Router router;
   http::RegisterApi(router, {auth, children, admin}, {.secure_cookies = config.secure_cookies});
   http::RegisterAccountApi(router, {auth, account}, {.secure_cookies = config.secure_cookies});

@@ -99,6 +99,16 @@ void CorpusStats::DocumentFrequencies(std::span<const std::string* const> terms,
 
 // --- TermIndex -----------------------------------------------------------------------------
 
+namespace {
+
+// The heap a string of n bytes uses beyond its own object (libstdc++ keeps up to 15 inline).
+size_t StringHeap(size_t n) { return n > 15 ? n + 1 : 0; }
+// One node of an unordered_map holding `Value`, with its share of the bucket array.
+template <class Value>
+constexpr size_t kNodeBytes = sizeof(Value) + 3 * sizeof(void*);
+
+}  // namespace
+
 TermIndex::TermId TermIndex::Intern(std::string_view key, bool phrase, TermId first, TermId second) {
   if (const auto it = term_ids_.find(key); it != term_ids_.end()) return it->second;
   const auto id = static_cast<TermId>(terms_.size());
@@ -107,6 +117,7 @@ TermIndex::TermId TermIndex::Intern(std::string_view key, bool phrase, TermId fi
   const int min_count = phrase && !safeguarding ? kMinPhraseCount : 1;
   terms_.push_back(TermData{std::string(key), phrase, safeguarding, min_count, first, second, 0, {}, {}});
   term_ids_.emplace(std::string(key), id);
+  bytes_ += sizeof(TermData) + kNodeBytes<std::pair<const std::string, TermId>> + 2 * StringHeap(key.size());
   return id;
 }
 
@@ -146,6 +157,8 @@ TermDelta TermIndex::Add(std::string_view entry_id, std::string_view text) {
   entry_slots_.emplace(std::string(entry_id), slot);
   occurrences_.emplace_back();
   std::vector<Occurrence>& mine = occurrences_.back();
+  bytes_ += sizeof(std::string) + sizeof(std::vector<Occurrence>) + kNodeBytes<std::pair<const std::string, Slot>> +
+            2 * StringHeap(entry_id.size());
 
   TermDelta delta;
   if (entry_slots_.size() == 1) delta.documents = 1;
@@ -161,10 +174,12 @@ TermDelta TermIndex::Add(std::string_view entry_id, std::string_view text) {
       const int n = static_cast<int>(j - i);
       const uint32_t surface = AddSurface(term, raw[i].surface, n);
       mine.push_back({id, surface, n});
+      bytes_ += sizeof(Occurrence);
       term.count += n;
       i = j;
     }
     term.slots.push_back(slot);
+    bytes_ += sizeof(Slot);
     if (before < term.min_count && term.count >= term.min_count) delta.appeared.push_back(term.key);
     if (before == 0) ++live_terms_;
   }
@@ -179,6 +194,7 @@ uint32_t TermIndex::AddSurface(TermData& term, std::string_view surface, int cou
     }
   }
   term.surfaces.push_back({std::string(surface), count});
+  bytes_ += sizeof(Surface) + StringHeap(surface.size());
   return static_cast<uint32_t>(term.surfaces.size() - 1);
 }
 
@@ -187,11 +203,14 @@ TermDelta TermIndex::Remove(std::string_view entry_id) {
   const auto it = entry_slots_.find(entry_id);
   if (it == entry_slots_.end()) return delta;
   const Slot slot = it->second;
+  // The slot's id and its (now empty) occurrence list stay: slots are never reused.
+  bytes_ -= kNodeBytes<std::pair<const std::string, Slot>> + StringHeap(entry_id.size());
   entry_slots_.erase(it);
   if (entry_slots_.empty()) delta.documents = -1;
 
   std::vector<Occurrence> mine = std::move(occurrences_[slot]);
   occurrences_[slot].clear();
+  bytes_ -= mine.size() * sizeof(Occurrence);
   // Occurrences are grouped by term (Add sorted them), so each term is settled once.
   for (size_t i = 0; i < mine.size();) {
     const TermId id = mine[i].term;
@@ -202,7 +221,10 @@ TermDelta TermIndex::Remove(std::string_view entry_id) {
       term.count -= mine[i].count;
     }
     const auto pos = std::lower_bound(term.slots.begin(), term.slots.end(), slot);
-    if (pos != term.slots.end() && *pos == slot) term.slots.erase(pos);
+    if (pos != term.slots.end() && *pos == slot) {
+      term.slots.erase(pos);
+      bytes_ -= sizeof(Slot);
+    }
     if (before >= term.min_count && term.count < term.min_count) delta.disappeared.push_back(term.key);
     if (term.count == 0) --live_terms_;
   }

@@ -114,6 +114,25 @@ TEST(TermIndexTest, InflectionsCountTogetherUnderTheMostFrequentSurface) {
   EXPECT_FALSE(Find(top, "on"));
 }
 
+// Issue 17: app::WordIndex bounds its cache by these bytes.
+TEST(TermIndexTest, ApproximateBytesFollowTheEntriesHeld) {
+  TermIndex index;
+  EXPECT_EQ(index.approximate_bytes(), 0u);
+  index.Add("e1", "Bruising on the arm, seen at the home visit");
+  const size_t one = index.approximate_bytes();
+  EXPECT_GT(one, 0u);
+  index.Add("e2", "Bruising on the arm, seen at the home visit");
+  const size_t two = index.approximate_bytes();
+  EXPECT_GT(two, one);
+  EXPECT_LT(two - one, one) << "the second entry adds postings, not terms";
+  for (int i = 3; i < 103; ++i) index.Add("e" + std::to_string(i), "Bruising on the arm, seen at the home visit");
+  const size_t many = index.approximate_bytes();
+  EXPECT_GT(many, one + 100 * (two - one) - 1);
+  for (int i = 2; i < 103; ++i) index.Remove("e" + std::to_string(i));
+  EXPECT_LT(index.approximate_bytes(), many / 2) << "removed entries' occurrences and postings are not counted";
+  EXPECT_GE(index.approximate_bytes(), one);
+}
+
 TEST(TermIndexTest, KeepsRecurringPhrasesOfNonStopWordsOnly) {
   CorpusStats corpus;
   TermIndex index;
