@@ -790,7 +790,10 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
   uint32_t in_force = options.strong_evidence & kStrongIdentifierContradicted;
   for (uint32_t bit = 0; bit < 32; ++bit) {
     const uint32_t part = 1u << bit;
-    if ((options.strong_evidence & part) == 0 || part == kStrongIdentifierContradicted) continue;
+    if ((options.strong_evidence & part) == 0 || part == kStrongIdentifierContradicted ||
+        part == kStrongHouseholdFullNameExempt) {
+      continue;  // the identifier part is in force already; the exemption is no part
+    }
     if (!options.strong_evidence_from_data || evidence[bit] >= options.strong_evidence_min_pairs) in_force |= part;
     result.stats.strong_evidence_settled_pairs += evidence[bit];
   }
