@@ -155,7 +155,8 @@ Result<ChildAccount> ChildService::Create(const Principal& p, domain::Child chil
     creator.team_member = true;
     creator.duty_team = IsDutyTeam(r, p.Actor(), child.authority_id);
     const bool decides = domain::Decide(p.Actor(), ChildAction::kDecideJoin, creator).allowed;
-    child.unconfirmed_agencies = domain::InvolvementAfterChange({}, child, p.user.agency_id, decides, true);
+    child.unconfirmed_agencies = domain::InvolvementAfterChange({}, child, p.user.agency_id, decides,
+                                                                 domain::NamedInvolvement::All());
     outcome = r.Children().Insert(child);
     if (!outcome) return false;
     const std::string role = p.user.job_title.empty() ? "Practitioner" : p.user.job_title;
@@ -224,9 +225,9 @@ Result<ChildAccount> ChildService::Update(const Principal& p, const std::string&
         // Naming an agency as involved lets its staff join at once: only whoever decides joins
         // confirms another agency's involvement (docs/access.md).
         const bool decides = domain::Decide(p.Actor(), ChildAction::kDecideJoin, a.relation).allowed;
-        const bool names_involvement = changes.school_agency_id || changes.gp_agency_id || changes.services;
-        updated.unconfirmed_agencies =
-            domain::InvolvementAfterChange(a.child, updated, p.user.agency_id, decides, names_involvement);
+        const domain::NamedInvolvement named{changes.school_agency_id.has_value(), changes.gp_agency_id.has_value(),
+                                             changes.services.has_value()};
+        updated.unconfirmed_agencies = domain::InvolvementAfterChange(a.child, updated, p.user.agency_id, decides, named);
         // One source of truth (issue 15): the flag says whether Kith holds an open early help
         // assessment, so it follows the Early help tab and is never set or cleared by hand.
         if (updated.flags.early_help_assessment != HasOpenAssessment(r, child_id)) {

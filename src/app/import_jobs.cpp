@@ -1,6 +1,8 @@
 #include "app/import_jobs.h"
 
 #include <algorithm>
+#include <optional>
+#include <stop_token>
 #include <utility>
 
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "domain/access_policy.h"
+#include "storage/store.h"
 
 namespace kith::app {
 namespace {
@@ -28,6 +31,65 @@ Error TooLarge(size_t max_bytes) {
 }
 
 bool Finished(ImportState s) { return s == ImportState::kDone || s == ImportState::kFailed; }
+
+constexpr char kAbandoned[] = "The upload stopped before its last part arrived; import the file again.";
+
+// The summary as the job's row keeps it: the counts, the first kKeptBadRows bad rows and their total.
+std::string SummaryJson(const ImportSummary& s) {
+  nlohmann::json bad = nlohmann::json::array();
+  for (size_t i = 0; i < s.rejected.size() && i < kKeptBadRows; ++i) {
+    bad.push_back({{"line", s.rejected[i].line}, {"reason", s.rejected[i].reason}});
+  }
+  return nlohmann::json{{"rows_read", s.rows_read},
+                        {"created", s.created},
+                        {"matched", s.matched},
+                        {"queued", s.queued},
+                        {"unchanged", s.unchanged},
+                        {"updated", s.updated},
+                        {"to_write", s.to_write},
+                        {"children_before", s.children_before},
+                        {"bad_rows_total", s.rejected.size()},
+                        {"bad_rows", std::move(bad)}}
+      .dump();
+}
+
+ImportJob FromStored(const storage::StoredImportJob& j) {
+  ImportJob job;
+  job.id = j.id;
+  job.authority_id = j.authority_id;
+  job.created_by = j.created_by;
+  job.source = j.source;
+  job.filename = j.filename;
+  job.state = j.state;
+  job.bytes_received = static_cast<size_t>(j.bytes_received);
+  job.parts = static_cast<size_t>(j.parts);
+  job.stage = j.stage;
+  job.stage_fraction = j.stage_fraction;
+  job.error = j.error;
+  job.created_at = j.created_at;
+  job.last_part_at = j.last_part_at;
+  job.started_at = j.started_at;
+  job.finished_at = j.finished_at;
+  if (j.summary.empty()) return job;
+  const auto doc = nlohmann::json::parse(j.summary, nullptr, false);
+  if (!doc.is_object()) return job;  // never written so; shown as no counts rather than failing the read
+  ImportSummary& s = job.summary;
+  s.rows_read = doc.value("rows_read", size_t{0});
+  s.created = doc.value("created", size_t{0});
+  s.matched = doc.value("matched", size_t{0});
+  s.queued = doc.value("queued", size_t{0});
+  s.unchanged = doc.value("unchanged", size_t{0});
+  s.updated = doc.value("updated", size_t{0});
+  s.to_write = doc.value("to_write", size_t{0});
+  s.children_before = doc.value("children_before", size_t{0});
+  if (const auto bad = doc.find("bad_rows"); bad != doc.end() && bad->is_array()) {
+    for (const auto& row : *bad) {
+      s.rejected.push_back({row.value("line", size_t{0}), row.value("reason", std::string())});
+    }
+  }
+  job.bad_rows_total = doc.value("bad_rows_total", s.rejected.size());
+  return job;
+}
 
 }  // namespace
 
@@ -57,7 +119,11 @@ double ImportJob::Progress() const {
 }
 
 ImportJobs::ImportJobs(Context& context, ChildObserver* observer, ImportJobLimits limits)
-    : ctx_(context), observer_(observer), limits_(limits), worker_([this](std::stop_token stop) { Work(stop); }) {}
+    : ctx_(context),
+      observer_(observer),
+      limits_(limits),
+      runner_(context.random.Id("importer-")),
+      worker_([this](std::stop_token stop) { Work(stop); }) {}
 
 ImportJobs::~ImportJobs() {
   worker_.request_stop();
@@ -65,8 +131,14 @@ ImportJobs::~ImportJobs() {
 }
 
 void ImportJobs::Changed() {
+  std::vector<Resume> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    ++changes_;
+    waiters = std::exchange(waiters_, {});
+  }
   changed_.notify_all();
-  for (auto& resume : std::exchange(waiters_, {})) resume();
+  for (auto& resume : waiters) resume();
 }
 
 Status ImportJobs::Allow(const Principal& p, const char* action, const std::string& target) {
@@ -97,41 +169,10 @@ void ImportJobs::Audit(const Principal& p, const char* action, const std::string
   });
 }
 
-ImportJobs::Entry* ImportJobs::Find(const Principal& p, const std::string& id) {
-  auto it = jobs_.find(id);
-  if (it == jobs_.end() || it->second->job.authority_id != p.user.authority_id) return nullptr;
-  return it->second.get();
-}
-
-void ImportJobs::Enqueue(Entry& entry) {
-  entry.job.state = ImportState::kQueued;
-  queue_.push_back(entry.job.id);
-  Changed();
-}
-
-void ImportJobs::Forget() {
+bool ImportJobs::Tidy(Repositories& r, const std::string& authority_id) {
   const TimePoint now = ctx_.clock.Now();
-  for (auto& [id, entry] : jobs_) {
-    ImportJob& job = entry->job;
-    if (job.state == ImportState::kReceiving && now - job.last_part_at >= limits_.abandoned_after) {
-      job.state = ImportState::kFailed;
-      job.error = "The upload stopped before its last part arrived; import the file again.";
-      job.finished_at = now;
-      entry->data = std::string();
-    }
-  }
-  size_t finished = 0;
-  for (const auto& [id, entry] : jobs_) finished += Finished(entry->job.state) ? 1 : 0;
-  while (finished > limits_.kept_jobs) {
-    auto oldest = jobs_.end();
-    for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
-      if (Finished(it->second->job.state) && (oldest == jobs_.end() || it->second->seq < oldest->second->seq)) {
-        oldest = it;
-      }
-    }
-    jobs_.erase(oldest);
-    --finished;
-  }
+  const int64_t failed = r.ImportJobs().FailAbandoned(now - limits_.abandoned_after, now, kAbandoned);
+  return failed + r.ImportJobs().Prune(authority_id, static_cast<int>(limits_.kept_jobs)) > 0;
 }
 
 Result<ImportJob> ImportJobs::Start(const Principal& p, const std::string& source, const std::string& filename,
@@ -156,85 +197,83 @@ Result<ImportJob> ImportJobs::Start(const Principal& p, const std::string& sourc
         std::string_view(data).substr(0, header_end == std::string::npos ? data.size() : header_end + 1);
     if (auto parsed = ParseFeed(header, source, Date::FromTime(ctx_.clock.Now())); !parsed) return parsed.error();
   }
-  Entry* entry = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    Forget();
-    const size_t unfinished = std::count_if(jobs_.begin(), jobs_.end(), [&](const auto& j) {
-      const ImportJob& job = j.second->job;
-      return job.authority_id == p.user.authority_id &&
-             (job.state == ImportState::kReceiving || job.state == ImportState::kQueued);
-    });
-    if (unfinished >= limits_.max_unfinished_per_authority) {
-      return Error::Conflict(fmt::format(
+  storage::StoredImportJob job;
+  job.id = ctx_.random.Id("I");
+  job.authority_id = p.user.authority_id;
+  job.created_by = p.user.id;
+  job.client = p.client;
+  job.source = source;
+  job.filename = filename;
+  job.state = last ? ImportState::kQueued : ImportState::kReceiving;
+  job.bytes_received = static_cast<int64_t>(data.size());
+  job.parts = 1;
+  job.created_at = job.last_part_at = ctx_.clock.Now();
+  auto start = AuditFor(p, "index.import.start", job.created_at);
+  start.target_id = job.id;
+  start.why = "index steward of the authority";
+  start.detail =
+      nlohmann::json{{"source", source}, {"filename", filename}, {"bytes", data.size()}, {"last", last}}.dump();
+  // One write: the limit counted, the job and its first part stored, and its start audited (a job
+  // whose start record could not be written never runs).
+  Status refused = Ok{};
+  ctx_.store.Write([&](Repositories& r) {
+    refused = Ok{};
+    const bool tidied = Tidy(r, job.authority_id);
+    const int64_t unfinished = r.ImportJobs().CountUnfinished(job.authority_id);
+    if (unfinished >= static_cast<int64_t>(limits_.max_unfinished_per_authority)) {
+      refused = Error::Conflict(fmt::format(
           "Your authority already has {} imports being sent or waiting; wait for one to start, then try again.",
           unfinished));
+      return tidied;  // the tidying stays; nothing else was written
     }
-    auto fresh = std::make_unique<Entry>();
-    fresh->seq = ++next_seq_;
-    fresh->actor = p;
-    fresh->data = std::move(data);
-    ImportJob& job = fresh->job;
-    job.id = ctx_.random.Id("I");
-    job.authority_id = p.user.authority_id;
-    job.created_by = p.user.id;
-    job.source = source;
-    job.filename = filename;
-    job.bytes_received = fresh->data.size();
-    job.parts = 1;
-    job.created_at = job.last_part_at = ctx_.clock.Now();
-    entry = jobs_.emplace(job.id, std::move(fresh)).first->second.get();
-  }
-  const std::string id = entry->job.id;
-  const size_t bytes = entry->job.bytes_received;
-  // Audited before it may run: a job whose start record could not be written never runs.
-  Audit(p, "index.import.start", id,
-        nlohmann::json{{"source", source}, {"filename", filename}, {"bytes", bytes}, {"last", last}}.dump());
-  std::lock_guard lock(mutex_);
-  const auto it = jobs_.find(id);  // the entry could have been forgotten meanwhile
-  if (it == jobs_.end()) return NotFound();
-  if (last) Enqueue(*it->second);
-  return it->second->job;
+    if (auto inserted = r.ImportJobs().Insert(job, data); !inserted) {
+      throw storage::StorageError("import " + job.id + ": " + inserted.error().message);  // ids are random
+    }
+    r.Audit().Append(start);
+    return true;
+  });
+  if (!refused) return refused.error();
+  Changed();
+  return FromStored(job);
 }
 
 Result<ImportJob> ImportJobs::Append(const Principal& p, const std::string& id, size_t offset, std::string data,
                                      bool last) {
   if (auto s = Allow(p, "index.import.part", id); !s) return s.error();
   if (data.empty() && !last) return Error::Invalid("file", "The part is empty.");
-  ImportJob job;
-  {
-    std::lock_guard lock(mutex_);
-    Forget();
-    Entry* entry = Find(p, id);
-    if (!entry) return NotFound();
-    if (entry->job.state != ImportState::kReceiving) {
-      return Error::Conflict("This import has all its parts already (it is " + std::string(ToString(entry->job.state)) +
-                             ").");
+  const TimePoint now = ctx_.clock.Now();
+  Result<ImportJob> out = NotFound();
+  ctx_.store.Write([&](Repositories& r) {
+    out = NotFound();
+    const bool tidied = Tidy(r, p.user.authority_id);
+    const auto job = r.ImportJobs().Get(id);
+    if (!job || job->authority_id != p.user.authority_id) return tidied;
+    if (job->state == ImportState::kReceiving && job->bytes_received == static_cast<int64_t>(offset) &&
+        static_cast<size_t>(job->bytes_received) + data.size() > limits_.max_bytes) {
+      r.ImportJobs().Finish(id, "", ImportState::kFailed, "", TooLarge(limits_.max_bytes).message, now);
+      out = TooLarge(limits_.max_bytes);
+      return true;
     }
-    if (offset != entry->job.bytes_received) {
-      return Error::Conflict(
-          fmt::format("This part starts at byte {} but the import has {} bytes; send the part "
-                      "that starts at byte {}.",
-                      offset, entry->job.bytes_received, entry->job.bytes_received));
+    // The offset is checked in the same statement that takes the part: a part sent twice, or to
+    // two nodes at once, is taken once.
+    if (auto s = r.ImportJobs().AppendPart(id, static_cast<int64_t>(offset), data, last, now); !s) {
+      out = s.error();
+      return tidied;
     }
-    if (entry->data.size() + data.size() > limits_.max_bytes) {
-      entry->job.state = ImportState::kFailed;
-      entry->job.error = TooLarge(limits_.max_bytes).message;
-      entry->job.finished_at = ctx_.clock.Now();
-      entry->data = std::string();
-      return TooLarge(limits_.max_bytes);
+    const auto stored = r.ImportJobs().Get(id);
+    if (!stored) throw storage::StorageError("import " + id + " vanished while a part was added");
+    if (last) {
+      auto received = AuditFor(p, "index.import.received", now);
+      received.target_id = id;
+      received.why = "index steward of the authority";
+      received.detail = nlohmann::json{{"bytes", stored->bytes_received}, {"parts", stored->parts}}.dump();
+      r.Audit().Append(received);
     }
-    entry->data += data;
-    entry->job.bytes_received = entry->data.size();
-    entry->job.parts += 1;
-    entry->job.last_part_at = ctx_.clock.Now();
-    if (last) Enqueue(*entry);
-    job = entry->job;
-  }
-  if (last) {
-    Audit(p, "index.import.received", id, nlohmann::json{{"bytes", job.bytes_received}, {"parts", job.parts}}.dump());
-  }
-  return job;
+    out = FromStored(*stored);
+    return true;
+  });
+  if (out) Changed();
+  return out;
 }
 
 Result<ImportJob> ImportJobs::Get(const Principal& p, const std::string& id, std::chrono::seconds wait) {
@@ -249,133 +288,223 @@ Result<ImportJob> ImportJobs::Get(const Principal& p, const std::string& id, std
 }
 
 Result<ImportJob> ImportJobs::Wait(const Principal& p, const std::string& id, std::chrono::seconds wait) {
-  // Only finished jobs are forgotten, so the entry stays while the wait is on.
-  auto settled = [&] {  // under mutex_
-    const Entry* entry = Find(p, id);
-    return !entry || Finished(entry->job.state) || entry->job.state == ImportState::kReceiving;
-  };
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
+    const auto stored = ctx_.store.ReadValue([&](Repositories& r) { return r.ImportJobs().Get(id); });
+    if (!stored || stored->authority_id != p.user.authority_id) return NotFound();
     const auto left = deadline - std::chrono::steady_clock::now();
-    {
-      std::lock_guard lock(mutex_);
-      if (left <= left.zero() || settled()) {
-        if (Entry* entry = Find(p, id)) return entry->job;
-        return NotFound();
-      }
+    if (left <= left.zero() || Finished(stored->state) || stored->state == ImportState::kReceiving) {
+      return FromStored(*stored);
     }
-    // A long poll: wait for the next change without holding the server thread (common/await.h).
+    // A long poll: wait for a change on this node, or the next look at the database (the job may
+    // run on another node), without holding the server thread (common/await.h).
     AwaitFor(
         [&](Resume resume) {
-          std::unique_lock lock(mutex_);
-          if (settled()) {
-            lock.unlock();
-            resume();
-          } else {
-            waiters_.push_back(std::move(resume));
+          std::lock_guard lock(mutex_);
+          // Waits that timed out leave their resume here until the next local change; a node
+          // where nothing changes for long calls them now and then (harmless: each is once).
+          if (waiters_.size() >= 1024) {
+            for (auto& stale : std::exchange(waiters_, {})) stale();
           }
+          waiters_.push_back(std::move(resume));
         },
-        left);
+        std::min<std::chrono::steady_clock::duration>(left, limits_.wait_poll));
   }
 }
 
 Result<std::vector<ImportJob>> ImportJobs::List(const Principal& p) {
   if (auto s = Allow(p, "index.import.list", ""); !s) return s.error();
   std::vector<ImportJob> out;
-  {
-    std::lock_guard lock(mutex_);
-    Forget();
-    std::vector<const Entry*> mine;
-    for (const auto& [id, entry] : jobs_) {
-      if (entry->job.authority_id == p.user.authority_id) mine.push_back(entry.get());
-    }
-    std::sort(mine.begin(), mine.end(), [](const Entry* a, const Entry* b) { return a->seq > b->seq; });
-    for (const Entry* entry : mine) out.push_back(entry->job);
-  }
-  Audit(p, "index.import.list", "", nlohmann::json{{"count", out.size()}}.dump());
+  auto listed = AuditFor(p, "index.import.list", ctx_.clock.Now());
+  listed.why = "index steward of the authority";
+  ctx_.store.Write([&](Repositories& r) {
+    out.clear();
+    Tidy(r, p.user.authority_id);
+    const int limit = static_cast<int>(limits_.kept_jobs + limits_.max_unfinished_per_authority) + 16;
+    for (const auto& j : r.ImportJobs().ListByAuthority(p.user.authority_id, limit)) out.push_back(FromStored(j));
+    auto record = listed;
+    record.detail = nlohmann::json{{"count", out.size()}}.dump();
+    r.Audit().Append(std::move(record));
+    return true;
+  });
   return out;
 }
 
 void ImportJobs::WaitIdle() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return queue_.empty() && !running_; });
+  while (ctx_.store.ReadValue([](Repositories& r) { return r.ImportJobs().AnyToRun(); })) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::milliseconds(20));
+  }
 }
 
 void ImportJobs::Work(std::stop_token stop) {
-  for (;;) {
-    std::string id;
+  auto tidied = std::chrono::steady_clock::now();
+  while (!stop.stop_requested()) {
+    uint64_t seen = 0;
     {
-      std::unique_lock lock(mutex_);
-      if (!changed_.wait(lock, stop, [&] { return !queue_.empty(); })) return;
-      id = queue_.front();
-      queue_.pop_front();
-      running_ = true;
-    }
-    try {
-      Run(id, stop);
-    } catch (const std::exception& e) {
-      log::Error("index_import.failed", {{"import_id", id}, {"reason", e.what()}});
       std::lock_guard lock(mutex_);
-      if (auto it = jobs_.find(id); it != jobs_.end()) {
-        it->second->job.state = ImportState::kFailed;
-        it->second->job.error = "The import failed on the server; rows already written stay. Import the file again.";
-        it->second->job.finished_at = ctx_.clock.Now();
-        it->second->data = std::string();
-      }
+      seen = changes_;
     }
-    std::lock_guard lock(mutex_);
-    running_ = false;
-    Changed();
+    bool ran = false;
+    try {
+      ran = RunNext(stop);
+      // Uploads abandoned on any node fail even when nobody starts or lists imports.
+      if (std::chrono::steady_clock::now() - tidied >= std::chrono::minutes(1)) {
+        tidied = std::chrono::steady_clock::now();
+        const TimePoint now = ctx_.clock.Now();
+        int64_t failed = 0;
+        ctx_.store.Write([&](Repositories& r) {
+          failed = r.ImportJobs().FailAbandoned(now - limits_.abandoned_after, now, kAbandoned);
+          return failed > 0;
+        });
+        if (failed > 0) Changed();
+      }
+    } catch (const std::exception& e) {
+      // The database unreachable (a failover) or a job that could not be claimed: try again later.
+      log::Error("index_import.worker_failed", {{"reason", e.what()}});
+    }
+    if (ran) continue;
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, stop, limits_.worker_poll, [&] { return changes_ != seen; });
   }
 }
 
-void ImportJobs::Run(const std::string& id, std::stop_token stop) {
+bool ImportJobs::RunNext(std::stop_token stop) {
+  if (!ctx_.store.ReadValue([](Repositories& r) { return r.ImportJobs().AnyToRun(); })) return false;
+  const TimePoint now = ctx_.clock.Now();
+  std::optional<storage::StoredImportJob> job;
+  std::vector<std::string> gave_up;
+  // The lease and the claim in one write: a job is run by the one worker holding the lease, and
+  // a job left running is one whose runner no longer holds it (it died, or stalled past the
+  // stale time; its next batch would be undone).
+  ctx_.store.Write([&](Repositories& r) {
+    job.reset();
+    gave_up.clear();
+    if (!r.JobClaims().Lease(std::string(kImportLease), runner_, now, now - kImportLeaseStale)) return true;
+    while ((job = r.ImportJobs().ClaimNext(runner_, now)) && job->attempts > limits_.max_attempts) {
+      r.ImportJobs().Finish(job->id, runner_, ImportState::kFailed, "",
+                            fmt::format("The import was cut off {} times (its server stopped or lost the "
+                                        "database each time) and was given up; rows already written stay. "
+                                        "Import the file again.",
+                                        limits_.max_attempts),
+                            now);
+      gave_up.push_back(job->id);
+    }
+    if (!job) r.JobClaims().Release(std::string(kImportLease), runner_);
+    return true;
+  });
+  for (const auto& id : gave_up) log::Error("index_import.given_up", {{"import_id", id}});
+  if (!gave_up.empty()) Changed();
+  if (!job) return false;
+  Changed();  // it is running
+  Run(*job, stop);
+  return true;
+}
+
+void ImportJobs::Run(const storage::StoredImportJob& job, std::stop_token stop) {
+  const std::string& id = job.id;
+  // The steward who started it, as the database has them now: the import runs and is audited as
+  // them, whichever node runs it.
+  std::optional<domain::User> steward;
   std::string data;
-  Principal actor;
-  ImportOptions options;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = jobs_.find(id);
-    if (it == jobs_.end()) return;
-    Entry& entry = *it->second;
-    entry.job.state = ImportState::kRunning;
-    entry.job.started_at = ctx_.clock.Now();
-    data = std::move(entry.data);
-    entry.data = std::string();
-    actor = entry.actor;
-    options.authority_id = entry.job.authority_id;
-    options.default_source = entry.job.source;
-  }
-  // Updates the job (which stays in jobs_ while it runs: only finished jobs are forgotten).
-  auto update = [&](auto&& change) {
-    std::lock_guard lock(mutex_);
-    change(jobs_.at(id)->job);
+  ctx_.store.Read([&](Repositories& r) {
+    steward = r.Users().Get(job.created_by);
+    data = r.ImportJobs().Data(id);
+  });
+  // Ends the job (or puts it back in the queue) and gives up the lease in one write, so that no
+  // other worker sees the lease free while the job still looks running.
+  auto end = [&](std::optional<ImportState> state, const std::string& summary, const std::string& error) {
+    bool ended = false;
+    ctx_.store.Write([&](Repositories& r) {
+      ended = state ? r.ImportJobs().Finish(id, runner_, *state, summary, error, ctx_.clock.Now())
+                    : r.ImportJobs().Requeue(id, runner_);
+      r.JobClaims().Release(std::string(kImportLease), runner_);
+      return true;
+    });
+    Changed();
+    return ended;
   };
+  if (!steward) {
+    end(ImportState::kFailed, "", "The steward who started this import no longer exists; import the file again.");
+    return;
+  }
+  Principal actor;
+  actor.user = *steward;
+  actor.client = job.client;
+
+  // The run stops when the worker stops, or when the job is no longer this worker's.
+  std::stop_source halt;
+  std::stop_callback relay(stop, [&halt] { halt.request_stop(); });
+  std::string stage = job.stage;
+  double fraction = job.stage_fraction;
+  ImportSummary so_far;
+  bool counted = false;
+  auto last_write = std::chrono::steady_clock::now();
+  auto record = [&](bool now) {
+    if (!now && std::chrono::steady_clock::now() - last_write < limits_.wait_poll) return;
+    last_write = std::chrono::steady_clock::now();
+    bool ours = true;
+    try {
+      ctx_.store.Write([&](Repositories& r) {
+        ours = r.ImportJobs().Progress(id, runner_, stage, fraction, counted ? SummaryJson(so_far) : job.summary);
+        return true;
+      });
+    } catch (const std::exception& e) {
+      // Progress is worth a retry at the next batch; the batches themselves fail if the database is gone.
+      log::Error("index_import.progress_failed", {{"import_id", id}, {"reason", e.what()}});
+      return;
+    }
+    if (!ours) {
+      log::Info("index_import.taken_over", {{"import_id", id}});
+      halt.request_stop();
+    }
+    Changed();
+  };
+  ImportOptions options;
+  options.authority_id = job.authority_id;
+  options.default_source = job.source;
   options.batch_rows = limits_.batch_rows;
   options.batch_budget = limits_.batch_budget;
   options.observer = observer_;
-  options.stop = stop;
-  options.progress = [&](std::string_view stage, double fraction) {
-    update([&](ImportJob& job) {
-      job.stage = std::string(stage);
-      job.stage_fraction = fraction;
-    });
+  options.stop = halt.get_token();
+  options.lease_holder = runner_;
+  options.progress = [&](std::string_view s, double f) {
+    const bool moved = s != stage;
+    stage = std::string(s);
+    fraction = f;
+    record(moved);
   };
-  options.counted = [&](const ImportSummary& so_far) { update([&](ImportJob& job) { job.summary = so_far; }); };
-  log::Info("index_import.started", {{"import_id", id}, {"bytes", data.size()}});
-  auto result = ImportFeed(ctx_, actor, data, options);
-  const TimePoint now = ctx_.clock.Now();
-  update([&](ImportJob& job) {
-    job.finished_at = now;
-    if (result) {
-      job.state = ImportState::kDone;
-      job.summary = std::move(*result);
-    } else {
-      job.state = ImportState::kFailed;
-      job.error = result.error().message;
+  options.counted = [&](const ImportSummary& s) {
+    so_far = s;
+    counted = true;
+    record(true);  // after each batch
+  };
+  log::Info("index_import.started", {{"import_id", id}, {"bytes", data.size()}, {"attempt", job.attempts}});
+  Result<ImportSummary> result = Error::Conflict("not run");
+  try {
+    result = ImportFeed(ctx_, actor, data, options);
+  } catch (const std::exception& e) {
+    log::Error("index_import.failed", {{"import_id", id}, {"reason", e.what()}});
+    if (storage::IsPassing(e)) {
+      // The database went away (a failover): run it again once it is back. If this write fails
+      // too, the job stays running under a lease that goes stale, and is claimed again.
+      try {
+        end(std::nullopt, "", "");
+      } catch (const std::exception&) {
+      }
+      return;
     }
-  });
-  if (!result) {
+    end(ImportState::kFailed, "", "The import failed on the server; rows already written stay. Import the file again.");
+    return;
+  }
+  if (result) {
+    end(ImportState::kDone, SummaryJson(*result), "");
+  } else if (result.error().code == ErrorCode::kConflict) {
+    // Stopped (the server is stopping, or the job was taken over) or the lease passed to another
+    // import: back in the queue, unless another worker has it now. Run again, the rows already
+    // written are found unchanged.
+    end(std::nullopt, "", "");
+  } else if (end(ImportState::kFailed, counted ? SummaryJson(so_far) : "", result.error().message)) {
     Audit(actor, "index.import.failed", id, nlohmann::json{{"reason", result.error().message}}.dump());
   }
   log::Info("index_import.finished", {{"import_id", id}, {"ok", static_cast<bool>(result)}});

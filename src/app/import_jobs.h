@@ -1,19 +1,28 @@
 // Imports of source feeds into the national child index through the running server (issue 6).
 //
 // An index steward sends a feed in one or more parts (each at most the server's request body
-// limit); once the last part is in, the server's one import worker runs ImportFeed on it in the
-// background — the same parsing, linkage and batched writes as `kith import` — while the steward
-// watches its progress. Why this shape:
-// * Imports run one at a time, in order: two imports linked at the same moment could each make
-//   a new child of the same person.
-// * Each batch of rows is its own Write, so other users' writes wait at most one batch.
-// * Children created or changed are given to the search index (`observer`) as each batch
-//   commits, so they are found at once; review items are in the queue as soon as written.
-// * The whole file is held in memory until its import ends (linkage needs every row at once),
-//   so a file may be at most ImportJobLimits::max_bytes and an authority may have only a few
-//   imports unfinished at a time; an upload left unfinished is dropped after a while.
-// Job states live in memory for the server's lifetime (the newest `kept_jobs`); what every
-// import did is in the audit trail for ever (index.import.*).
+// limit); once the last part is in, an import worker runs ImportFeed on it in the background —
+// the same parsing, linkage and batched writes as `kith import` — while the steward watches its
+// progress. Why this shape:
+// * The job and its parts are rows in the database (ImportJobRepository; issue 16), so any node
+//   of a cluster takes the next part, runs the job or answers for it, and a server that restarts
+//   (or another node) finishes a job it had accepted.
+// * Imports run one at a time across the cluster, in order: two imports linked at the same
+//   moment could each make a new child of the same person. Each node has one worker; it runs a
+//   job only while holding the import lease (kImportLease, app/index_import.h), and claims the
+//   job in the same write that takes the lease, so no two nodes run one job. A job left running
+//   by a node that died (or stalled past kImportLeaseStale) is run again by whichever worker next
+//   holds the lease: rows already written are found unchanged, so running a feed again is safe.
+// * Each batch of rows is its own Write, so other users' writes wait at most one batch; the job's
+//   row records its progress after each batch (and each stage), not each row.
+// * Children created or changed are given to this node's search index (`observer`) as each batch
+//   commits; the other nodes follow the change feed.
+// * The whole file is read into memory when its import runs (linkage needs every row at once), so
+//   a file may be at most ImportJobLimits::max_bytes and an authority may have only a few imports
+//   unfinished at a time; an upload left unfinished fails after a while. A finished job's parts
+//   are deleted; the newest `kept_jobs` finished jobs of each authority are kept.
+// What every import did is in the audit trail for ever (index.import.*), as the steward who
+// started it (loaded from the database when the job runs).
 // Thread safety: every method is safe from any thread.
 #pragma once
 
@@ -21,8 +30,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,6 +44,7 @@
 #include "app/principal.h"
 #include "common/await.h"
 #include "common/result.h"
+#include "storage/repositories.h"
 
 namespace kith::app {
 
@@ -51,10 +59,20 @@ struct ImportJobLimits {
   // How long one batch may hold the store's writer, so other users' writes wait about this
   // long at most (docs/BENCHMARKS.md, "Import through the running server").
   std::chrono::microseconds batch_budget{std::chrono::milliseconds(50)};
-  size_t kept_jobs = 100;  // finished jobs remembered
+  size_t kept_jobs = 100;  // finished jobs kept, per authority
+  // How often a long poll (Get with a wait) reads the job again when nothing changed on this node.
+  std::chrono::milliseconds wait_poll{250};
+  // How often an idle worker looks for a job to run that no local change announced (one queued
+  // on another node whose worker stopped, one left running by a node that died).
+  std::chrono::milliseconds worker_poll{1000};
+  // A job whose run was cut off this many times (its server died each time) fails.
+  int max_attempts = 5;
 };
 
-enum class ImportState { kReceiving, kQueued, kRunning, kDone, kFailed };
+// The bad rows kept with a job (the first ones; their total is kept too).
+inline constexpr size_t kKeptBadRows = 1000;
+
+using ImportState = storage::ImportJobState;
 
 std::string_view ToString(ImportState state);
 
@@ -69,7 +87,8 @@ struct ImportJob {
   size_t parts = 0;
   std::string stage;  // "", "read", "link", "write"
   double stage_fraction = 0;
-  ImportSummary summary;  // the counts so far; final once kDone
+  ImportSummary summary;  // the counts so far; final once kDone (at most kKeptBadRows rejected)
+  size_t bad_rows_total = 0;  // rows rejected, all of them
   std::string error;      // kFailed: what went wrong and what to do
   TimePoint created_at;
   TimePoint last_part_at;
@@ -84,7 +103,8 @@ class ImportJobs {
  public:
   // `observer` (may be null) is told about every child an import stores.
   ImportJobs(Context& context, ChildObserver* observer, ImportJobLimits limits = {});
-  // Stops the worker: a running import ends after the batch it is writing.
+  // Stops the worker: a running import ends after the batch it is writing and goes back in the
+  // queue (with its parts), for the next worker holding the lease to run again.
   ~ImportJobs();
   ImportJobs(const ImportJobs&) = delete;
   ImportJobs& operator=(const ImportJobs&) = delete;
@@ -109,21 +129,14 @@ class ImportJobs {
   // (index.import.read: allowed, denied or failed).
   Result<ImportJob> Get(const Principal& p, const std::string& id, std::chrono::seconds wait = std::chrono::seconds(0));
 
-  // The imports of the caller's authority that the server remembers, newest first (audited:
+  // The imports of the caller's authority that the database keeps, newest first (audited:
   // index.import.list).
   Result<std::vector<ImportJob>> List(const Principal& p);
 
-  // Blocks until no import is waiting or running.
+  // Blocks until no import in the database is waiting or running (tests).
   void WaitIdle();
 
  private:
-  struct Entry {
-    uint64_t seq = 0;  // order of starting, for "newest first" when the clock stands still
-    ImportJob job;
-    Principal actor;   // who started it: the import is audited as theirs
-    std::string data;  // the file, until its import ends
-  };
-
   // kForbidden (audited) unless `p` may import for its authority.
   Status Allow(const Principal& p, const char* action, const std::string& target);
   // Records an index steward's action (allowed unless said otherwise).
@@ -132,23 +145,23 @@ class ImportJobs {
              std::string_view why = "index steward of the authority");
   // Get's wait: the job once settled (finished or waiting for parts) or when `wait` is over.
   Result<ImportJob> Wait(const Principal& p, const std::string& id, std::chrono::seconds wait);
-  Entry* Find(const Principal& p, const std::string& id);  // under mutex_
-  void Enqueue(Entry& entry);                              // under mutex_
-  void Forget();                                           // under mutex_: abandoned and old jobs
-  void Changed();                                          // under mutex_: wakes the worker and long polls
+  // Fails abandoned uploads and forgets the authority's oldest finished jobs (inside a write);
+  // true if it changed anything.
+  bool Tidy(storage::Repositories& r, const std::string& authority_id);
+  void Changed();  // wakes the worker and this node's long polls
   void Work(std::stop_token stop);
-  void Run(const std::string& id, std::stop_token stop);
+  // Claims the next job under the import lease and runs it; false if there was none to run.
+  bool RunNext(std::stop_token stop);
+  void Run(const storage::StoredImportJob& job, std::stop_token stop);
 
   Context& ctx_;
   ChildObserver* observer_;
   ImportJobLimits limits_;
+  const std::string runner_;  // this worker: the holder of its import lease and the runner of its jobs
   std::mutex mutex_;
   std::condition_variable_any changed_;  // the worker and WaitIdle
+  uint64_t changes_ = 0;                  // moves on at every local change (under mutex_)
   std::vector<Resume> waiters_;           // long polls in Get (they must not hold a server thread)
-  std::map<std::string, std::unique_ptr<Entry>> jobs_;
-  std::deque<std::string> queue_;
-  bool running_ = false;
-  uint64_t next_seq_ = 0;
   std::jthread worker_;  // last: stopped and joined before the rest is destroyed
 };
 

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <future>
 #include <mutex>
 #include <set>
+#include <stop_token>
 
 #include "app/test_fixture.h"
 
@@ -41,10 +43,7 @@ class ImportJobsTest : public AppFixture {
     AppFixture::SetUp();
     AddUser("steward", domain::Role::kPractitioner, "ag-csc", /*index_steward=*/true);
     AddUser("mgr", domain::Role::kManager, "ag-csc");
-    ImportJobLimits limits;
-    limits.max_bytes = 4096;
-    limits.batch_rows = 2;  // several batches even for a small feed
-    jobs_ = std::make_unique<ImportJobs>(*ctx_, &recorder_, limits);
+    jobs_ = std::make_unique<ImportJobs>(*ctx_, &recorder_, Limits());
   }
   void TearDown() override {
     jobs_.reset();
@@ -56,6 +55,42 @@ class ImportJobsTest : public AppFixture {
     auto job = jobs_->Get(As("steward"), id);
     EXPECT_TRUE(job);
     return *job;
+  }
+
+  ImportJobLimits Limits() {
+    ImportJobLimits limits;
+    limits.max_bytes = 4096;
+    limits.batch_rows = 2;  // several batches even for a small feed
+    limits.worker_poll = std::chrono::milliseconds(20);
+    limits.wait_poll = std::chrono::milliseconds(20);
+    return limits;
+  }
+
+  // Another server of the cluster (or `kith import`) holding the import lease, or giving it up.
+  bool Lease(const std::string& holder) {
+    bool took = false;
+    store_->Write([&](storage::Repositories& r) {
+      const TimePoint now = clock_.Now();
+      took = r.JobClaims().Lease(std::string(kImportLease), holder, now, now - kImportLeaseStale);
+      return true;
+    });
+    return took;
+  }
+  void Release(const std::string& holder) {
+    store_->Write([&](storage::Repositories& r) {
+      r.JobClaims().Release(std::string(kImportLease), holder);
+      return true;
+    });
+  }
+  int64_t Children() {
+    return store_->ReadValue([](storage::Repositories& r) { return r.Children().Count(); });
+  }
+  size_t Audited(const std::string& action) {
+    size_t n = 0;
+    for (const auto& a : store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 100000); })) {
+      n += a.action == action ? 1 : 0;
+    }
+    return n;
   }
 
   Recorder recorder_;
@@ -175,6 +210,128 @@ TEST_F(ImportJobsTest, Reproduction6_AFileNameThatIsNotUtf8IsRefusedBeforeAnythi
   ASSERT_NE(start, records.end());
   EXPECT_EQ(start->target_id, started->id);
   EXPECT_NE(start->detail.find("roll – 2026.csv"), std::string::npos);
+}
+
+// Issue 16: jobs live in the database. A server that stops (or dies) with a job accepted but not
+// run has it run by the next server over the same database.
+TEST_F(ImportJobsTest, ARestartedServerRunsTheJobItHadAccepted) {
+  ASSERT_TRUE(Lease("other-server"));  // another import of the cluster runs meanwhile
+  auto started = jobs_->Start(As("steward"), "Hillside Primary", "roll.csv", kFeed.substr(0, 100), false);
+  ASSERT_TRUE(started);
+  ASSERT_TRUE(jobs_->Append(As("steward"), started->id, 100, kFeed.substr(100), true));
+  auto queued = jobs_->Get(As("steward"), started->id, std::chrono::seconds(0));
+  ASSERT_TRUE(queued);
+  EXPECT_EQ(queued->state, ImportState::kQueued) << "it waits while another holds the lease";
+  jobs_.reset();  // the server stops
+  Release("other-server");
+  EXPECT_EQ(Children(), 0);
+
+  jobs_ = std::make_unique<ImportJobs>(*ctx_, &recorder_, Limits());  // and starts again
+  const ImportJob done = Finish(started->id);
+  EXPECT_EQ(done.state, ImportState::kDone);
+  EXPECT_EQ(done.summary.created, 3u);
+  EXPECT_EQ(done.bad_rows_total, 1u);
+  ASSERT_EQ(done.summary.rejected.size(), 1u);
+  EXPECT_EQ(done.summary.rejected[0].line, 4u);
+  EXPECT_EQ(done.parts, 2u);
+  EXPECT_EQ(Children(), 3);
+  // Audited as the steward who started it, from the address they sent it from.
+  const auto records = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 100000); });
+  const auto summary = std::find_if(records.begin(), records.end(),
+                                    [](const domain::AuditRecord& a) { return a.action == "index.import"; });
+  ASSERT_NE(summary, records.end());
+  EXPECT_EQ(summary->actor_id, "u-steward");
+  // Its parts are gone; the job is kept.
+  EXPECT_EQ(store_->ReadValue([&](storage::Repositories& r) { return r.ImportJobs().Data(started->id); }), "");
+}
+
+// A job left running by a server that died is run again by whichever server next holds the lease
+// (once the dead one's lease is stale); the rows the dead one wrote are found unchanged.
+TEST_F(ImportJobsTest, AJobLeftRunningByADeadServerIsFinishedByTheNextLeaseHolder) {
+  ASSERT_TRUE(Lease("dead-server"));
+  auto started = jobs_->Start(As("steward"), "Hillside Primary", "roll.csv", kFeed, true);
+  ASSERT_TRUE(started);
+  // The dead server claimed the job and wrote its first batch (two rows) before it died.
+  store_->Write([&](storage::Repositories& r) {
+    auto claimed = r.ImportJobs().ClaimNext("dead-server", clock_.Now());
+    EXPECT_TRUE(claimed && claimed->id == started->id);
+    return true;
+  });
+  {
+    std::stop_source died;
+    ImportOptions options;
+    options.authority_id = "la1";
+    options.default_source = "Hillside Primary";
+    options.batch_rows = 2;
+    options.lease_holder = "dead-server";
+    options.stop = died.get_token();
+    options.counted = [&](const ImportSummary& s) {
+      if (s.created > 0) died.request_stop();
+    };
+    auto cut = ImportFeed(*ctx_, As("steward"), kFeed, options);
+    ASSERT_FALSE(cut);
+  }
+  ASSERT_EQ(Children(), 2);
+  // While its lease is fresh, nobody else runs the job.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto running = jobs_->Get(As("steward"), started->id);
+  ASSERT_TRUE(running);
+  EXPECT_EQ(running->state, ImportState::kRunning);
+  EXPECT_EQ(Children(), 2);
+
+  clock_.Advance(kImportLeaseStale);
+  const ImportJob done = Finish(started->id);
+  ASSERT_EQ(done.state, ImportState::kDone) << done.error;
+  EXPECT_EQ(done.summary.unchanged, 2u) << "the rows the dead server wrote";
+  EXPECT_EQ(done.summary.created, 1u);
+  EXPECT_EQ(Children(), 3) << "nobody twice";
+  EXPECT_EQ(Audited("index.import"), 1u) << "only the run that finished wrote the summary";
+  EXPECT_EQ(store_->ReadValue([&](storage::Repositories& r) { return r.ImportJobs().Get(started->id)->attempts; }), 2);
+}
+
+// Two servers over one database: a part may go to either, either answers a long poll, and the
+// job runs once.
+TEST_F(ImportJobsTest, AnyServerTakesAPartAndAnswersForAnImportThatRunsOnce) {
+  ImportJobs other(*ctx_, &recorder_, Limits());
+  auto started = jobs_->Start(As("steward"), "Hillside Primary", "roll.csv", kFeed.substr(0, 100), false);
+  ASSERT_TRUE(started);
+  // The same part sent to both at once: one takes it, the other answers conflict.
+  auto a = std::async(std::launch::async, [&] { return jobs_->Append(As("steward"), started->id, 100, kFeed.substr(100), true); });
+  auto b = std::async(std::launch::async, [&] { return other.Append(As("steward"), started->id, 100, kFeed.substr(100), true); });
+  auto ra = a.get();
+  auto rb = b.get();
+  ASSERT_NE(static_cast<bool>(ra), static_cast<bool>(rb)) << "exactly one takes the part";
+  EXPECT_EQ((ra ? rb : ra).error().code, ErrorCode::kConflict);
+  auto waited = other.Get(As("steward"), started->id, std::chrono::seconds(10));
+  ASSERT_TRUE(waited);
+  EXPECT_EQ(waited->state, ImportState::kDone);
+  EXPECT_EQ(waited->summary.created, 3u);
+  EXPECT_EQ(waited->bytes_received, kFeed.size());
+  EXPECT_EQ(Children(), 3);
+  EXPECT_EQ(Audited("index.import"), 1u);
+  EXPECT_EQ(Audited("index.import.received"), 1u);
+  // Both list it.
+  EXPECT_EQ(other.List(As("steward"))->size(), 1u);
+  EXPECT_EQ(jobs_->List(As("steward"))->size(), 1u);
+}
+
+// Issue 16: a job that kept being cut off (its server died each time) is given up, not retried
+// for ever.
+TEST_F(ImportJobsTest, AJobCutOffTooOftenFails) {
+  ASSERT_TRUE(Lease("dead-server"));
+  auto started = jobs_->Start(As("steward"), "Hillside Primary", "roll.csv", kFeed, true);
+  ASSERT_TRUE(started);
+  for (int i = 0; i < Limits().max_attempts; ++i) {
+    store_->Write([&](storage::Repositories& r) {
+      EXPECT_TRUE(r.ImportJobs().ClaimNext("dead-server", clock_.Now()));
+      return true;
+    });
+  }
+  clock_.Advance(kImportLeaseStale);
+  const ImportJob failed = Finish(started->id);
+  EXPECT_EQ(failed.state, ImportState::kFailed);
+  EXPECT_NE(failed.error.find("cut off 5 times"), std::string::npos) << failed.error;
+  EXPECT_EQ(Children(), 0);
 }
 
 }  // namespace

@@ -238,9 +238,10 @@ namespace {
 // The cluster's import lease (see the header), held by one ImportFeed call.
 class ImportLease {
  public:
-  explicit ImportLease(Context& ctx) : ctx_(ctx), holder_(ctx.random.Id("import-")) {}
+  ImportLease(Context& ctx, const std::string& holder)
+      : ctx_(ctx), holder_(holder.empty() ? ctx.random.Id("import-") : holder), owned_(holder.empty()) {}
   ~ImportLease() {
-    if (!held_) return;
+    if (!held_ || !owned_) return;  // a caller's lease is the caller's to give up
     try {
       ctx_.store.Write([&](Repositories& r) {
         r.JobClaims().Release(std::string(kImportLease), holder_);
@@ -284,6 +285,7 @@ class ImportLease {
  private:
   Context& ctx_;
   const std::string holder_;
+  const bool owned_;
   bool held_ = false;
 };
 
@@ -302,7 +304,7 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
   auto parsed = ParseFeed(text, options.default_source, Date::FromTime(now));
   if (!parsed) return parsed.error();
   // Held from before the index is read until the last batch is written.
-  ImportLease lease(ctx);
+  ImportLease lease(ctx, options.lease_holder);
   if (!lease.Take(options, progress)) {
     return Error::Conflict("The import stopped while it waited for another import to finish; import the file again.");
   }

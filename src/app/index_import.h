@@ -97,6 +97,10 @@ struct ImportOptions {
   std::stop_token stop;
   // How often an import waiting for another's lease tries again (real time).
   std::chrono::milliseconds lease_poll{1000};
+  // Empty: the import takes the lease under a name of its own and gives it up when it ends. Set:
+  // the caller's name for the lease (the server's import worker, which took it when it claimed
+  // the job); the import takes or renews it under that name and leaves it held at the end.
+  std::string lease_holder;
 };
 
 struct ImportSummary {

@@ -154,6 +154,21 @@ void RetentionAdmin::Audit(storage::Repositories& r, const Principal& p, const s
   r.Audit().Append(a);
 }
 
+Error RetentionAdmin::Failed(const Principal& p, const std::string& action, const std::string& target,
+                             const std::string& child_id, Error error) {
+  auto a = AuditFor(p, action, ctx_.clock.Now());
+  a.outcome = domain::AuditOutcome::kFailed;
+  a.why = "administrator";
+  a.target_id = target;
+  a.child_id = child_id;
+  a.detail = nlohmann::json{{"error", error.message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  ctx_.store.Write([&](storage::Repositories& r) {
+    r.Audit().Append(a);
+    return true;
+  });
+  return error;
+}
+
 Result<storage::StoredRetentionRules> RetentionAdmin::GetRules(const Principal& p, const std::string& authority_id) {
   if (auto s = Allow(p, authority_id, "retention.rules.read", authority_id); !s) return s.error();
   std::optional<storage::StoredRetentionRules> out;
@@ -253,11 +268,11 @@ Result<domain::LegalHold> RetentionAdmin::PlaceHold(const Principal& p, const st
   if (auto s = Allow(p, p.user.authority_id, "retention.hold.place", child_id); !s) return s.error();
   auto child = ctx_.store.ReadValue([&](storage::Repositories& r) { return r.Children().Get(child_id); });
   if (!child || !domain::Decide(p.Actor(), domain::AuthorityAction::kManageUsers, child->authority_id).allowed) {
-    return Error::NotFound("There is no child with that id.");
+    return Failed(p, "retention.hold.place", "", child_id, Error::NotFound("There is no child with that id."));
   }
   auto hold = domain::NewLegalHold(child_id, child->authority_id, kind, reason, ends_on, p.user.id,
                                    ctx_.clock.Now());
-  if (!hold) return hold.error();
+  if (!hold) return Failed(p, "retention.hold.place", "", child_id, hold.error());
   hold->id = ctx_.random.Id("H");
   Status outcome = Ok{};
   ctx_.store.Write([&](storage::Repositories& r) {
@@ -272,7 +287,7 @@ Result<domain::LegalHold> RetentionAdmin::PlaceHold(const Principal& p, const st
     r.Audit().Append(a);
     return true;
   });
-  if (!outcome) return outcome.error();
+  if (!outcome) return Failed(p, "retention.hold.place", "", child_id, outcome.error());
   return *hold;
 }
 
@@ -281,10 +296,10 @@ Result<domain::LegalHold> RetentionAdmin::ReleaseHold(const Principal& p, const 
   if (auto s = Allow(p, p.user.authority_id, "retention.hold.release", hold_id); !s) return s.error();
   auto hold = ctx_.store.ReadValue([&](storage::Repositories& r) { return r.Retention().GetHold(hold_id); });
   if (!hold || !domain::Decide(p.Actor(), domain::AuthorityAction::kManageUsers, hold->authority_id).allowed) {
-    return Error::NotFound("There is no legal hold with that id.");
+    return Failed(p, "retention.hold.release", hold_id, "", Error::NotFound("There is no legal hold with that id."));
   }
   if (auto s = domain::ReleaseLegalHold(*hold, reason, p.user.id, Date::FromTime(ctx_.clock.Now())); !s) {
-    return s.error();
+    return Failed(p, "retention.hold.release", hold_id, hold->child_id, s.error());
   }
   Status outcome = Ok{};
   ctx_.store.Write([&](storage::Repositories& r) {
@@ -298,7 +313,7 @@ Result<domain::LegalHold> RetentionAdmin::ReleaseHold(const Principal& p, const 
     r.Audit().Append(a);
     return true;
   });
-  if (!outcome) return outcome.error();
+  if (!outcome) return Failed(p, "retention.hold.release", hold_id, hold->child_id, outcome.error());
   return *hold;
 }
 

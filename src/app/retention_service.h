@@ -107,6 +107,10 @@ class RetentionAdmin {
                const std::string& target);
   void Audit(storage::Repositories& r, const Principal& p, const std::string& action, const std::string& target,
              const std::string& child_id, const std::string& detail);
+  // Records an allowed act that failed (a missing child or hold, bad input, a conflict), with the
+  // error, and answers the error: an administrator probing ids is on the record.
+  Error Failed(const Principal& p, const std::string& action, const std::string& target,
+               const std::string& child_id, Error error);
 
   Context& ctx_;
 };

@@ -191,7 +191,15 @@ TEST_F(RetentionAdminTest, AHoldIsPlacedAndReleasedOnlyByTheChildsAdministrators
   EXPECT_EQ(hold->starts_on, kToday);
   EXPECT_EQ(hold->authority_id, "la1");
   const auto placed = Audited("retention.hold.place");
-  ASSERT_EQ(placed.size(), 2u) << "the practitioner's refusal and the placement";
+  ASSERT_EQ(placed.size(), 5u) << "the practitioner's refusal, three failures and the placement";
+  EXPECT_EQ(placed[0].outcome, domain::AuditOutcome::kDenied);
+  // Probing another authority's child, or an id that is no child, is on the record with the id.
+  EXPECT_EQ(placed[1].outcome, domain::AuditOutcome::kFailed);
+  EXPECT_EQ(placed[1].child_id, "Kother");
+  EXPECT_EQ(placed[2].child_id, "Knone");
+  EXPECT_EQ(placed[3].outcome, domain::AuditOutcome::kFailed);
+  EXPECT_NE(placed[3].detail.find("error"), std::string::npos) << placed[3].detail;
+  EXPECT_EQ(placed.back().outcome, domain::AuditOutcome::kAllowed);
   EXPECT_EQ(placed.back().child_id, "Kheld");
   EXPECT_EQ(placed.back().target_id, hold->id);
 
@@ -219,7 +227,14 @@ TEST_F(RetentionAdminTest, AHoldIsPlacedAndReleasedOnlyByTheChildsAdministrators
   EXPECT_EQ(Admin().ReleaseHold(As("admin"), hold->id, "Claim withdrawn by the family").error().code,
             ErrorCode::kConflict);
   EXPECT_TRUE(Admin().PutRules(As("admin"), "la1", sooner, 1));
-  EXPECT_EQ(Audited("retention.hold.release").size(), 1u);
+  const auto releases = Audited("retention.hold.release");
+  ASSERT_EQ(releases.size(), 4u) << "another authority's administrator, a short reason, the release, a second release";
+  EXPECT_EQ(releases[0].outcome, domain::AuditOutcome::kFailed);
+  EXPECT_EQ(releases[0].target_id, hold->id);
+  EXPECT_EQ(releases[0].child_id, "") << "another authority's child is not named to its administrator's record";
+  EXPECT_EQ(releases[1].outcome, domain::AuditOutcome::kFailed);
+  EXPECT_EQ(releases[2].outcome, domain::AuditOutcome::kAllowed);
+  EXPECT_EQ(releases[3].outcome, domain::AuditOutcome::kFailed);
 }
 
 TEST_F(RetentionAdminTest, AdministratorsSeeTheHoldsInForceAndWhatFallsDueInTheNextNinetyDays) {

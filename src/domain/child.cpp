@@ -103,13 +103,16 @@ std::vector<std::string> InvolvedAgencies(const Child& child) {
 
 std::vector<std::string> InvolvementAfterChange(const Child& before, const Child& after,
                                                 const std::string& actor_agency, bool may_decide_join,
-                                                bool names_involvement) {
-  if (may_decide_join && names_involvement) return {};
+                                                NamedInvolvement named) {
+  auto sent = [&](const std::string& agency) {
+    return (named.school && after.school_agency_id == agency) || (named.gp && after.gp_agency_id == agency) ||
+           (named.services && std::any_of(after.services.begin(), after.services.end(),
+                                          [&](const ServiceInvolvement& s) { return s.agency_id == agency; }));
+  };
   const auto was = InvolvedAgencies(before);
-  const auto now = InvolvedAgencies(after);
   std::vector<std::string> out;
-  for (const auto& agency : now) {
-    if (names_involvement && !actor_agency.empty() && agency == actor_agency) continue;
+  for (const auto& agency : InvolvedAgencies(after)) {
+    if (sent(agency) && (may_decide_join || (!actor_agency.empty() && agency == actor_agency))) continue;
     const bool newly_named = !std::binary_search(was.begin(), was.end(), agency);
     const bool was_unconfirmed =
         std::find(before.unconfirmed_agencies.begin(), before.unconfirmed_agencies.end(), agency) !=

@@ -88,8 +88,27 @@ Status NormaliseChild(Child& child, const Date& today);
 // service, current or ended. Sorted, no repeats.
 std::vector<std::string> InvolvedAgencies(const Child& child);
 
+// Which involvement fields a change sends (a field sent unchanged counts: sending is confirming).
+struct NamedInvolvement {
+  bool school = false;
+  bool gp = false;
+  bool services = false;
+  static NamedInvolvement All() { return {true, true, true}; }
+};
+
 // The unconfirmed agencies of `after`, a change of `before` made by someone of `actor_agency`:
 // * agencies no longer named are dropped;
+// * an agency in a field the change sends is confirmed when the author may decide who joins the
+//   team (`may_decide_join`: the lead professional, a manager of the authority, the duty team of a
+//   child without a lead), or when it is the author's own agency (a practitioner may record and
+//   confirm their own agency's work): sending it is confirming it. Only the fields sent confirm:
+//   a lead who changes the school does not thereby confirm a GP practice a team member named;
+// * otherwise an agency newly named is unconfirmed, and one unconfirmed stays so.
+// Why: being named as involved lets an agency's staff join at once; a team member must not be
+// able to open the team to another agency by typing its name (docs/access.md).
+std::vector<std::string> InvolvementAfterChange(const Child& before, const Child& after,
+                                                const std::string& actor_agency, bool may_decide_join,
+                                                NamedInvolvement named);
 // * when the author may decide who joins the team (`may_decide_join`: the lead professional, a
 //   manager of the authority, the duty team of a child without a lead) and the change names the
 //   involvement (`names_involvement`: school, GP practice or services sent), none is unconfirmed:

@@ -104,25 +104,36 @@ TEST(InvolvementTest, AnotherAgencyNamedByATeamMemberIsUnconfirmedUntilADeciderS
   after.school_agency_id = "SCHOOL";
   after.services = {{"YOUTH", "Detached youth work", {2026, 1, 1}, std::nullopt},
                     {"HV", "Healthy Child Programme", {2026, 1, 1}, std::nullopt}};
+  const auto all = NamedInvolvement::All();
+  const NamedInvolvement nothing;
   // A health visitor on the team: their own agency is confirmed, the others are not; the GP
   // practice named before stays as it was.
-  EXPECT_EQ(InvolvementAfterChange(before, after, "HV", false, true), (Agencies{"SCHOOL", "YOUTH"}));
+  EXPECT_EQ(InvolvementAfterChange(before, after, "HV", false, all), (Agencies{"SCHOOL", "YOUTH"}));
   // The same change by whoever decides joins confirms everything it names.
-  EXPECT_EQ(InvolvementAfterChange(before, after, "HV", true, true), Agencies{});
+  EXPECT_EQ(InvolvementAfterChange(before, after, "HV", true, all), Agencies{});
 
   after.unconfirmed_agencies = {"SCHOOL", "YOUTH"};
   Child later = after;
   later.address = "1 New Street";
   // A change that does not name the involvement confirms nothing, even by a decider or by the
   // school itself.
-  EXPECT_EQ(InvolvementAfterChange(after, later, "SCHOOL", true, false), (Agencies{"SCHOOL", "YOUTH"}));
+  EXPECT_EQ(InvolvementAfterChange(after, later, "SCHOOL", true, nothing), (Agencies{"SCHOOL", "YOUTH"}));
   // The school's own practitioner sending the involvement confirms the school only.
-  EXPECT_EQ(InvolvementAfterChange(after, later, "SCHOOL", false, true), Agencies{"YOUTH"});
+  EXPECT_EQ(InvolvementAfterChange(after, later, "SCHOOL", false, all), Agencies{"YOUTH"});
+  // Only the fields sent confirm: a decider who sends the services confirms the youth service, not
+  // the school a team member named; the school's own practitioner sending the services (where the
+  // school is not) does not confirm the school either.
+  EXPECT_EQ(InvolvementAfterChange(after, later, "HV", true, {.services = true}), Agencies{"SCHOOL"});
+  EXPECT_EQ(InvolvementAfterChange(after, later, "SCHOOL", false, {.services = true}), (Agencies{"SCHOOL", "YOUTH"}));
+  // A decider who changes the school confirms the new school only.
+  Child moved = after;
+  moved.school_agency_id = "ACADEMY";
+  EXPECT_EQ(InvolvementAfterChange(after, moved, "HV", true, {.school = true}), Agencies{"YOUTH"});
   // An agency no longer named is no longer unconfirmed.
   later.services.erase(later.services.begin());
-  EXPECT_EQ(InvolvementAfterChange(after, later, "HV", false, true), Agencies{"SCHOOL"});
+  EXPECT_EQ(InvolvementAfterChange(after, later, "HV", false, all), Agencies{"SCHOOL"});
   // An actor with no agency confirms nothing of their own.
-  EXPECT_EQ(InvolvementAfterChange(before, after, "", false, true), (Agencies{"HV", "SCHOOL", "YOUTH"}));
+  EXPECT_EQ(InvolvementAfterChange(before, after, "", false, all), (Agencies{"HV", "SCHOOL", "YOUTH"}));
 }
 
 TEST(PasswordTest, Rules) {

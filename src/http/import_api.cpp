@@ -32,7 +32,7 @@ json ToJson(const app::ImportJob& j, bool with_bad_rows) {
               {"queued_for_review", s.queued},
               {"unchanged", s.unchanged},
               {"updated", s.updated},
-              {"bad_rows_total", s.rejected.size()},
+              {"bad_rows_total", j.bad_rows_total},
               {"children_before", s.children_before},
               {"error", j.error.empty() ? json(nullptr) : json(j.error)}};
   if (with_bad_rows) {

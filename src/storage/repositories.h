@@ -878,6 +878,81 @@ class RetentionRepository {
                                                     int limit, const Date& today) = 0;
 };
 
+// --- Index imports through the server (issue 6; issue 16: jobs in the database) ------------
+
+enum class ImportJobState { kReceiving, kQueued, kRunning, kDone, kFailed };
+
+// An import of a source feed as stored (app/import_jobs.h): its parts are rows of their own, kept
+// until the job finishes, so that any node of a cluster can take the next part, run the job or
+// answer for it.
+struct StoredImportJob {
+  std::string id;
+  std::string authority_id;
+  std::string created_by;  // the steward's user id: the job runs and is audited as them
+  std::string client;      // their address when they started it (audited with the import)
+  std::string source;
+  std::string filename;
+  ImportJobState state = ImportJobState::kReceiving;
+  int64_t bytes_received = 0;
+  int64_t parts = 0;
+  std::string stage;  // "", "wait", "read", "link", "write"
+  double stage_fraction = 0;
+  std::string summary;  // JSON, as the app writes it ("" until counted)
+  std::string error;
+  std::string runner;  // the worker running it while kRunning, else ""
+  int attempts = 0;    // how many times a worker claimed it
+  TimePoint created_at;
+  TimePoint last_part_at;
+  std::optional<TimePoint> started_at;
+  std::optional<TimePoint> finished_at;
+};
+
+class ImportJobRepository {
+ public:
+  virtual ~ImportJobRepository() = default;
+  // Stores a new job (as given: state kReceiving or kQueued, parts 1, bytes_received the size of
+  // `first_part`) with its first part. kConflict if the id exists.
+  virtual Status Insert(const StoredImportJob& job, const std::string& first_part) = 0;
+  virtual std::optional<StoredImportJob> Get(const std::string& id) = 0;
+  // The authority's jobs, newest first (in the order they were inserted), at most `limit`.
+  virtual std::vector<StoredImportJob> ListByAuthority(const std::string& authority_id, int limit) = 0;
+  // How many of the authority's jobs are kReceiving or kQueued.
+  virtual int64_t CountUnfinished(const std::string& authority_id) = 0;
+  // Adds the part that starts at byte `offset`, checked in the same statement: the job must be
+  // kReceiving with exactly `offset` bytes. Moves bytes_received and parts on, sets last_part_at
+  // to `at`, and makes the job kQueued when `last`. kNotFound if there is no such job; kConflict
+  // (naming the state or the bytes it has) if it is not receiving or the offset is not its size.
+  virtual Status AppendPart(const std::string& id, int64_t offset, const std::string& bytes, bool last,
+                            TimePoint at) = 0;
+  // The job's parts joined in order ("" once it finished: its parts are deleted).
+  virtual std::string Data(const std::string& id) = 0;
+  // Claims the job a worker should run next for `runner` (who must hold the import lease, so that
+  // a job left kRunning is one whose runner died or lost the lease): the oldest kQueued or
+  // kRunning job. Makes it kRunning with `runner`, started_at `now`, attempts one more, and
+  // returns it as now stored; nullopt if there is none.
+  virtual std::optional<StoredImportJob> ClaimNext(const std::string& runner, TimePoint now) = 0;
+  // Stores stage, fraction and summary of a kRunning job if `runner` runs it; false if not (it
+  // was taken over, or is no longer running).
+  virtual bool Progress(const std::string& id, const std::string& runner, const std::string& stage, double fraction,
+                        const std::string& summary) = 0;
+  // Ends a job as kDone or kFailed with `summary` (kept as stored when empty), `error` and
+  // finished_at `at`, clears its runner and deletes its parts. With a `runner`: only a kRunning
+  // job that runner runs; with none: only a kReceiving or kQueued job. False if nothing ended.
+  virtual bool Finish(const std::string& id, const std::string& runner, ImportJobState state,
+                      const std::string& summary, const std::string& error, TimePoint at) = 0;
+  // Puts a kRunning job that `runner` runs back in the queue (kQueued, no runner), its parts
+  // kept, for any worker to run again, and takes back the attempt (a run stopped cleanly is not a
+  // failed attempt). False if `runner` does not run it.
+  virtual bool Requeue(const std::string& id, const std::string& runner) = 0;
+  // Ends every kReceiving job whose last part came at or before `before` as kFailed with `error`
+  // at `at`, deleting its parts. Returns how many.
+  virtual int64_t FailAbandoned(TimePoint before, TimePoint at, const std::string& error) = 0;
+  // Deletes the authority's finished jobs but the newest `keep`. Returns how many.
+  virtual int64_t Prune(const std::string& authority_id, int keep) = 0;
+  // Whether any job is kQueued or kRunning (a worker has something to do).
+  virtual bool AnyToRun() = 0;
+};
+
 // Everything one transaction can reach.
 class Repositories {
  public:
@@ -906,6 +981,7 @@ class Repositories {
   virtual MisuseFlagRepository& MisuseFlags() = 0;
   virtual JobClaimRepository& JobClaims() = 0;
   virtual RetentionRepository& Retention() = 0;
+  virtual ImportJobRepository& ImportJobs() = 0;
 };
 
 }  // namespace kith::storage

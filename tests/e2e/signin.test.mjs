@@ -61,6 +61,15 @@ test('an administrator enrols a second factor, then signs in with it, and manage
   assert.match(await page.getByTestId('success').innerText(), /sn\.rahman/);
   await page.getByTestId('users-table').getByText('sn.rahman').waitFor();
 
+  // Record her home for the misuse report (write-only: the form starts empty and is not shown again).
+  await page.getByRole('button', { name: 'Home of Nadia Rahman, for the misuse report' }).click();
+  await page.getByLabel('Home address').fill('12 Mill Lane, Northbrook');
+  await page.getByLabel('Postcode').fill('nb1 4qt');
+  await checkPage(page, 'admin-home', violations);
+  await page.getByTestId('save-home').click();
+  await page.getByText("Nadia Rahman's home is recorded for the misuse report.").waitFor();
+  assert.equal(await page.getByTestId('home-form').count(), 0);
+
   await page.getByRole('link', { name: 'Agencies' }).click();
   await page.getByTestId('agencies-table').waitFor();
   assert.match(await page.getByTestId('agencies-table').innerText(), /Brook Lane Surgery/);

@@ -7,7 +7,9 @@
 // two seconds (the change feed, app/change_follower.h); an entry written on one node reaches
 // live-updates connections on the other (app/live_relay.h); one idempotency key sent to both
 // nodes at once makes one change (app/idempotency_service.h); the sign-in limit per address counts
-// the attempts of both nodes together (app/store_rate_limiter.h).
+// the attempts of both nodes together (app/store_rate_limiter.h); an index import is sent to
+// either node, answered for by either, and finished by the other when the node running it is
+// killed (app/import_jobs.h: jobs and their parts in the database).
 //
 // PostgreSQL only (tests/functional/CMakeLists.txt): a SQLite file has one server, which keeps
 // every other process away (server/db_lock.h; cli.test.mjs checks that).
@@ -243,6 +245,148 @@ describe('idempotency keys across nodes', () => {
       assert.equal(again.text, made[0].text, 'the stored response, byte for byte');
     }
     assert.equal(sqlValue(one.dataDir, `SELECT count(*) FROM children WHERE family_name = '${body.family_name}'`), '1');
+  });
+});
+
+describe('index imports across nodes (jobs in the database)', () => {
+  const csv = (c, path, body) => c.request('POST', path, { raw: body, contentType: 'text/csv' });
+  // A feed of `rows` children unlike each other and unlike anyone in the demo (a xorshift from
+  // `seed`: each feed of this file its own, or one feed's children match the other's).
+  function feed(source, prefix, rows, seed) {
+    const random = (n) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const two2 = (n) => String(n).padStart(2, '0');
+    const lines = ['record_id,source,given_name,family_name,date_of_birth,sex,postcode'];
+    for (let i = 0; i < rows; ++i) {
+      const family = Array.from({ length: 8 }, () => String.fromCharCode(97 + random(26))).join('');
+      lines.push(`${prefix}${i},${source},${['Amelia', 'Oliver', 'Isla', 'Noah', 'Ava'][random(5)]},` +
+                 `${family[0].toUpperCase()}${family.slice(1)},${2008 + random(10)}-${two2(1 + random(12))}-` +
+                 `${two2(1 + random(28))},${random(2) ? 'M' : 'F'},NB${1 + random(9)} ${random(10)}AB`);
+    }
+    return Buffer.from(`${lines.join('\n')}\n`);
+  }
+  async function waitDone(c, id, seconds = 120) {
+    const start = performance.now();
+    for (;;) {
+      const res = await c.get(`/api/v1/index/imports/${id}?wait_seconds=30`);
+      assert.equal(res.status, 200, res.text);
+      if (res.body.state === 'done' || res.body.state === 'failed') return res.body;
+      assert.ok(performance.now() - start < seconds * 1000, `not finished in ${seconds} s: ${res.text}`);
+    }
+  }
+
+  test('an import started on one node takes its last part on the other, which answers the long poll', async () => {
+    const onOne = await signedIn(one, 'dq.shah');
+    const onTwo = onOtherNode(onOne, two);
+    const file = feed('Cluster Roll', 'C', 300, 7);
+    const half = 5000;
+    const started = await csv(onOne, '/api/v1/index/imports?last=false&filename=roll.csv', file.subarray(0, half));
+    assert.equal(started.status, 202, started.text);
+    assert.equal(started.body.state, 'receiving');
+    const id = started.body.id;
+    // Node two knows it at once, and refuses a part that does not follow on.
+    const seen = await onTwo.get(`/api/v1/index/imports/${id}`);
+    assert.equal(seen.status, 200, seen.text);
+    assert.equal(seen.body.bytes_received, half);
+    const stale = await csv(onTwo, `/api/v1/index/imports/${id}/parts?offset=0&last=true`, file.subarray(half));
+    assert.equal(stale.status, 409, stale.text);
+    const last = await csv(onTwo, `/api/v1/index/imports/${id}/parts?offset=${half}&last=true`, file.subarray(half));
+    assert.equal(last.status, 202, last.text);
+    assert.equal(last.body.parts, 2);
+    const t0 = performance.now();
+    const done = await waitDone(onTwo, id);
+    console.log(`  import of 300 rows sent to both nodes: done on the long poll of node two after ${since(t0)} ms`);
+    assert.equal(done.state, 'done', JSON.stringify(done));
+    assert.equal(done.bytes_received, file.length);
+    assert.equal(done.rows_read, 300);
+    assert.equal(done.created + done.matched + done.queued_for_review, 300);
+    // One run: one summary record, whichever node ran it; both list it.
+    assert.equal(Number(sqlValue(one.dataDir, `SELECT count(*) FROM audit_log WHERE action = 'index.import' AND detail LIKE '%"rows":300%'`)), 1);
+    for (const c of [onOne, onTwo]) {
+      const listed = await c.get('/api/v1/index/imports');
+      assert.ok(listed.body.imports.some((j) => j.id === id && j.state === 'done'), listed.text);
+    }
+    assert.equal(Number(sqlValue(one.dataDir, `SELECT count(*) FROM import_parts WHERE import_id = '${id}'`)), 0,
+                 'its parts are deleted once it finished');
+  });
+
+  test('when the node running an import is killed, the other node finishes it; the rows written are not written twice',
+       { timeout: 300_000 }, async () => {
+    const ROWS = 8_000;
+    const source = 'Cluster Kill Roll';
+    const file = feed(source, 'K', ROWS, 1013);
+    const onOne = await signedIn(one, 'dq.shah');
+    // The nodes' clocks, which stand still, at least 5 s apart: a job's started_at then names the
+    // node whose worker claimed it.
+    const [oneAt, twoAt] = [await one.now(), await two.now()];
+    if (Math.abs(oneAt - twoAt) < 5000) await two.advance(Math.ceil((Math.max(oneAt, twoAt) - twoAt) / 1000) + 5);
+    const part = 1_000_000;
+    let res = await csv(onOne, `/api/v1/index/imports?last=${file.length <= part}`, file.subarray(0, part));
+    assert.equal(res.status, 202, res.text);
+    const id = res.body.id;
+    for (let at = part; at < file.length; at += part) {
+      res = await csv(onOne, `/api/v1/index/imports/${id}/parts?offset=${at}&last=${at + part >= file.length}`,
+                      file.subarray(at, at + part));
+      assert.equal(res.status, 202, res.text);
+    }
+    // Wait until some batches are written, then kill the node that runs it. Which node that is
+    // is read from the job's row: the worker that claimed it wrote its own node's clock into
+    // started_at, and each test build's clock stands still (the two nodes' clocks are made to
+    // differ by seconds first, before the last part is sent; see below).
+    let written = 0;
+    for (const t0 = performance.now(); written === 0; await new Promise((r) => setTimeout(r, 20))) {
+      const job = await onOne.get(`/api/v1/index/imports/${id}`);
+      assert.ok(job.body.state === 'queued' || job.body.state === 'running', job.text);
+      written = job.body.imported;
+      assert.ok(performance.now() - t0 < 120_000, `no batch written in 120 s: ${job.text}`);
+    }
+    const claimed = sqlValue(one.dataDir, `SELECT state || '|' || attempts || '|' ||
+        floor(extract(epoch FROM started_at) * 1000)::bigint FROM import_jobs WHERE id = '${id}'`).split('|');
+    assert.deepEqual(claimed.slice(0, 2), ['running', '1'], `claimed once, and running: ${claimed}`);
+    const startedMs = Number(claimed[2]);
+    const [oneNow, twoNow] = [await one.now(), await two.now()];
+    const runsOnOne = Math.abs(startedMs - oneNow) < 1000;
+    const runsOnTwo = Math.abs(startedMs - twoNow) < 1000;
+    assert.ok(runsOnOne !== runsOnTwo,
+              `started_at ${startedMs} names one node's clock (node one ${oneNow}, node two ${twoNow})`);
+    const [victim, survivor] = runsOnOne ? [one, two] : [two, one];
+    // Each test build's clock stands still from its start: the survivor's must pass the dead
+    // node's by more than the lease's stale time (kImportLeaseStale, five minutes).
+    const victimNow = await victim.now();
+    await victim.crash();
+    const onSurvivor = onOtherNode(onOne, survivor);
+    const behind = Math.max(0, Math.ceil((victimNow - (await survivor.now())) / 1000));
+    await survivor.advance(behind + 5 * 60 + 1);
+    const t1 = performance.now();
+    const done = await waitDone(onSurvivor, id, 240);
+    console.log(`  import of ${ROWS} rows killed after ${written} rows written on its node: finished by the other ` +
+                `${since(t1)} ms after the clock passed the stale lease (created ${done.created}, unchanged ${done.unchanged})`);
+    assert.equal(done.state, 'done', JSON.stringify(done));
+    // Run twice: claimed by the killed node, then taken over by the survivor (a run cut off by a
+    // death counts as an attempt).
+    assert.equal(sqlValue(survivor.dataDir, `SELECT attempts FROM import_jobs WHERE id = '${id}'`), '2');
+    assert.equal(done.rows_read, ROWS);
+    assert.ok(done.unchanged >= written, `the ${written} rows written before the kill are found unchanged: ${done.unchanged}`);
+    assert.equal(done.created + done.matched + done.queued_for_review + done.unchanged, ROWS);
+    // Each row once, and each child made once (every creation audited once, by either run).
+    assert.equal(sqlValue(survivor.dataDir, `SELECT count(*) || '|' || count(DISTINCT record_id) FROM source_records WHERE source = '${source}'`),
+                 `${ROWS}|${ROWS}`);
+    assert.equal(sqlValue(survivor.dataDir, `SELECT count(DISTINCT child_id) FROM source_records WHERE source = '${source}'`),
+                 sqlValue(survivor.dataDir, `SELECT count(*) FROM audit_log WHERE action = 'index.import.create' AND detail LIKE '%"source":"${source}"%'`));
+    // The killed node comes back over the same database, for the tests that follow.
+    const back = await KithServer.start({ dataDir: victim.dataDir, ownsDataDir: victim.ownsDataDir });
+    if (runsOnOne) one = back;
+    else two = back;
+    one.paceSignIns = false;
+    two.paceSignIns = false;
+    // Its clock starts at the real time: the nodes' clocks are brought together again (forward).
+    const [c1, c2] = [await one.now(), await two.now()];
+    if (c1 < c2) await one.advance(Math.ceil((c2 - c1) / 1000));
+    else if (c2 < c1) await two.advance(Math.ceil((c1 - c2) / 1000));
   });
 });
 

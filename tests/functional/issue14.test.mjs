@@ -28,6 +28,14 @@ after(async () => {
   await server?.dispose();
 });
 
+// Changes fields of a child's record as `who`, and answers the record as stored.
+async function putChild(who, child, fields) {
+  const { version } = (await who.get(`/api/v1/children/${child}`)).body.child;
+  const res = await who.put(`/api/v1/children/${child}`, { version, ...fields });
+  assert.equal(res.status, 200, res.text);
+  return res.body.child;
+}
+
 async function alertsOf(username, kind, password = undefined) {
   const c = await signedIn(server, username, password);
   const res = await c.get('/api/v1/alerts');
@@ -236,12 +244,7 @@ describe('review of the access core', () => {
     const bennett = await signedIn(server, 'hv.bennett');
     const hughes = await signedIn(server, 'sw.hughes');
     const teacher = await signedIn(server, 'teacher.ellis');
-    const put = async (who, fields) => {
-      const { version } = (await who.get(`/api/v1/children/${leo}`)).body.child;
-      const res = await who.put(`/api/v1/children/${leo}`, { version, ...fields });
-      assert.equal(res.status, 200, res.text);
-      return res.body.child;
-    };
+    const put = (who, fields) => putChild(who, leo, fields);
     assert.deepEqual((await put(bennett, { school_agency_id: 'ASCHHILL' })).unconfirmed_agencies, ['ASCHHILL']);
     const asked = await teacher.post(`/api/v1/children/${leo}/team`, { role: 'Class teacher', reason: REASON });
     assert.equal(asked.status, 202, asked.text);
@@ -253,5 +256,82 @@ describe('review of the access core', () => {
     assert.equal(joined.status, 201, joined.text);
     assert.equal((await teacher.post(`/api/v1/children/${leo}/team/leave`, { reason: 'Leo is not at this school after all' })).status, 204);
     await put(hughes, { school_agency_id: '' });
+  });
+
+  // The same rule against the others it meets: an administrator's move of a practitioner, the
+  // duty team deciding for a child without a lead, a lead confirming only what they send, a shield.
+  test('Combination_AnAdministratorMovedAPractitionerIntoAnAgencyATeamMemberNamed', async () => {
+    const bennett = await signedIn(server, 'hv.bennett');
+    const hughes = await signedIn(server, 'sw.hughes');
+    assert.deepEqual((await putChild(bennett, leo, { school_agency_id: 'ASCHHILL' })).unconfirmed_agencies, ['ASCHHILL']);
+    const password = 'Copper-meadow-lantern-27';
+    const made = await admin.post('/api/v1/users', {
+      username: 'teacher.transfer', display_name: 'Tam Transfer', job_title: 'Teacher', role: 'practitioner',
+      agency_id: 'ASN', password,
+    });
+    assert.equal(made.status, 201, made.text);
+    const moved = await admin.patch(`/api/v1/users/${made.body.id}`, { version: made.body.version, agency_id: 'ASCHHILL' });
+    assert.equal(moved.status, 200, moved.text);
+    const mover = await signedIn(server, 'teacher.transfer', password);
+    const asked = await mover.post(`/api/v1/children/${leo}/team`, { role: 'Class teacher', reason: REASON });
+    assert.equal(asked.status, 202, asked.text);
+    assert.equal((await mover.get(`/api/v1/children/${leo}`)).status, 403);
+    assert.equal((await mover.post(`/api/v1/children/${leo}/join-requests/${asked.body.id}/withdraw`, {})).status, 200);
+    await putChild(hughes, leo, { school_agency_id: '' });
+  });
+
+  test('Combination_TheDutyTeamConfirmsAgenciesOnATeamWithoutALead', async () => {
+    const bennett = await signedIn(server, 'hv.bennett');
+    const created = await bennett.post('/api/v1/children', {
+      given_names: 'Duty', family_name: 'Confirmed', date_of_birth: '2020-04-05', school_agency_id: 'ASCHHILL',
+      reason: 'Met at the clinic; no social worker yet',
+    });
+    assert.equal(created.status, 201, created.text);
+    const child = created.body.child.id;
+    assert.deepEqual(created.body.child.unconfirmed_agencies, ['ASCHHILL']);
+    assert.ok(!created.body.team.some((m) => m.lead), 'no lead professional yet');
+    // The health visitor who named the school may not confirm it by sending it again.
+    assert.deepEqual((await putChild(bennett, child, { school_agency_id: 'ASCHHILL' })).unconfirmed_agencies, ['ASCHHILL']);
+    const teacher = await signedIn(server, 'teacher.ellis');
+    const waiting = await teacher.post(`/api/v1/children/${child}/team`, { role: 'Class teacher', reason: REASON });
+    assert.equal(waiting.status, 202, waiting.text);
+    assert.equal((await teacher.post(`/api/v1/children/${child}/join-requests/${waiting.body.id}/withdraw`, {})).status, 200);
+    // A social worker of the duty team joins (a colleague of the duty team approves: no lead)
+    // and, deciding joins for a child without a lead, confirms the school.
+    const taylor = await signedIn(server, 'sw.taylor');
+    const asked = await taylor.post(`/api/v1/children/${child}/team`, { role: 'Duty social worker', reason: REASON });
+    assert.equal(asked.status, 202, asked.text);
+    const okafor = await signedIn(server, 'sw.okafor');
+    const approved = await okafor.post(`/api/v1/children/${child}/join-requests/${asked.body.id}/decision`,
+                                       { approve: true, reason: 'Duty allocation' });
+    assert.equal(approved.status, 200, approved.text);
+    assert.deepEqual((await putChild(taylor, child, { school_agency_id: 'ASCHHILL' })).unconfirmed_agencies, []);
+    const joined = await teacher.post(`/api/v1/children/${child}/team`, { role: 'Class teacher', reason: REASON });
+    assert.equal(joined.status, 201, joined.text);
+  });
+
+  test('Combination_ALeadChangingTheSchoolDoesNotConfirmAGpPracticeATeamMemberNamed', async () => {
+    const bennett = await signedIn(server, 'hv.bennett');
+    const hughes = await signedIn(server, 'sw.hughes');
+    const before = (await hughes.get(`/api/v1/children/${leo}`)).body.child;
+    assert.equal(before.gp_agency_id, 'AGPBROOK');
+    const named = await putChild(bennett, leo, { gp_agency_id: 'AGPMARKT', school_agency_id: 'ASCHHILL' });
+    assert.deepEqual(named.unconfirmed_agencies, ['AGPMARKT', 'ASCHHILL']);
+    // The lead sends only the school: the school is confirmed, the GP practice still waits.
+    assert.deepEqual((await putChild(hughes, leo, { school_agency_id: 'ASCHHILL' })).unconfirmed_agencies, ['AGPMARKT']);
+    await putChild(hughes, leo, { school_agency_id: '', gp_agency_id: before.gp_agency_id });
+  });
+
+  test('Combination_ALeadConfirmedASchoolForAShieldedChild_ItsStaffStillAsk', async () => {
+    const taylor = await signedIn(server, 'sw.taylor');
+    const before = (await taylor.get(`/api/v1/children/${ruby}`)).body.child;
+    assert.ok(before.shielded);
+    assert.deepEqual((await putChild(taylor, ruby, { school_agency_id: 'ASCHHILL' })).unconfirmed_agencies, []);
+    const teacher = await signedIn(server, 'teacher.ellis');
+    const asked = await teacher.post(`/api/v1/children/${ruby}/team`, { role: 'Class teacher', reason: REASON });
+    assert.equal(asked.status, 202, asked.text);
+    assert.equal((await teacher.get(`/api/v1/children/${ruby}`)).status, 403);
+    assert.equal((await teacher.post(`/api/v1/children/${ruby}/join-requests/${asked.body.id}/withdraw`, {})).status, 200);
+    await putChild(taylor, ruby, { school_agency_id: before.school_agency_id });
   });
 });

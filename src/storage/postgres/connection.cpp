@@ -14,7 +14,7 @@ namespace kith::storage::postgres {
 namespace oid {
 constexpr Oid kBool = 16, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kOid = 26, kJson = 114,
               kFloat4 = 700, kFloat8 = 701, kUnknown = 705, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTime = 1083,
-              kTimestamp = 1114, kTimestamptz = 1184;
+              kTimestamp = 1114, kTimestamptz = 1184, kBytea = 17;
 }  // namespace oid
 
 // PostgreSQL counts time from 2000-01-01; TimePoint and Date from 1970-01-01.
@@ -29,9 +29,11 @@ struct PreparedStatement {
 
 namespace {
 
+// Text, and bytea: in the binary format both are their bytes as they are, so a string binds to
+// and reads from either (bytea holds what text may not: NUL bytes, bytes that are not UTF-8).
 bool IsText(Oid t) {
   return t == oid::kText || t == oid::kVarchar || t == oid::kBpchar || t == oid::kName || t == oid::kUnknown ||
-         t == oid::kJson;
+         t == oid::kJson || t == oid::kBytea;
 }
 
 // Connection-level failures: the server is gone, shutting down, or can no longer take writes (a

@@ -851,7 +851,8 @@ class Bundle final : public Repositories {
         practitioner_homes_(MakePractitionerHomes(db)),
         misuse_flags_(MakeMisuseFlags(db)),
         job_claims_(MakeJobClaims(db)),
-        retention_(MakeRetention(db)) {}
+        retention_(MakeRetention(db)),
+        import_jobs_(MakeImportJobs(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -877,6 +878,7 @@ class Bundle final : public Repositories {
   MisuseFlagRepository& MisuseFlags() override { return *misuse_flags_; }
   JobClaimRepository& JobClaims() override { return *job_claims_; }
   RetentionRepository& Retention() override { return *retention_; }
+  ImportJobRepository& ImportJobs() override { return *import_jobs_; }
 
  private:
   PgAuthorities authorities_;
@@ -903,6 +905,7 @@ class Bundle final : public Repositories {
   std::unique_ptr<MisuseFlagRepository> misuse_flags_;
   std::unique_ptr<JobClaimRepository> job_claims_;
   std::unique_ptr<RetentionRepository> retention_;
+  std::unique_ptr<ImportJobRepository> import_jobs_;
 };
 
 }  // namespace

@@ -773,6 +773,41 @@ CREATE TABLE child_unconfirmed_agencies (
   PRIMARY KEY (child_id, agency_id)
 );
 )sql",
+    // 9: index imports through the server in the database (issue 16; ImportJobRepository;
+    // SQLite migration 21): the job and its parts, so that any node takes a part, runs the job
+    // or answers for it, and a restarted server finishes what it had accepted.
+    R"sql(
+CREATE TABLE import_jobs (
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  id text COLLATE "C" PRIMARY KEY,
+  authority_id text COLLATE "C" NOT NULL,
+  created_by text COLLATE "C" NOT NULL,
+  client text NOT NULL,
+  source text NOT NULL,
+  filename text NOT NULL,
+  state text COLLATE "C" NOT NULL CHECK (state IN ('receiving', 'queued', 'running', 'done', 'failed')),
+  bytes_received bigint NOT NULL,
+  parts bigint NOT NULL,
+  stage text COLLATE "C" NOT NULL,
+  stage_fraction double precision NOT NULL,
+  summary text NOT NULL,
+  error text NOT NULL,
+  runner text COLLATE "C" NOT NULL,
+  attempts integer NOT NULL,
+  created_at timestamptz NOT NULL,
+  last_part_at timestamptz NOT NULL,
+  started_at timestamptz,
+  finished_at timestamptz
+);
+CREATE INDEX import_jobs_by_authority ON import_jobs(authority_id, seq);
+CREATE INDEX import_jobs_by_state ON import_jobs(state, seq);
+CREATE TABLE import_parts (
+  import_id text COLLATE "C" NOT NULL,
+  start_byte bigint NOT NULL,
+  bytes bytea NOT NULL,
+  PRIMARY KEY (import_id, start_byte)
+);
+)sql",
   };
   return kMigrations;
 }

@@ -44,6 +44,7 @@ std::unique_ptr<PractitionerHomeRepository> MakePractitionerHomes(Connection& c)
 std::unique_ptr<MisuseFlagRepository> MakeMisuseFlags(Connection& c);
 std::unique_ptr<JobClaimRepository> MakeJobClaims(Connection& c);
 std::unique_ptr<RetentionRepository> MakeRetention(Connection& c);
+std::unique_ptr<ImportJobRepository> MakeImportJobs(Connection& c);
 
 // Runs an INSERT … ON CONFLICT DO NOTHING: kConflict ("<what> already exists") when no row was
 // inserted because of a uniqueness constraint.

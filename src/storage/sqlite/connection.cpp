@@ -30,6 +30,11 @@ Statement& Statement::BindNull(int pos) {
   return *this;
 }
 
+Statement& Statement::BindBlob(int pos, std::string_view bytes) {
+  if (sqlite3_bind_blob64(stmt_, pos, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK) Fail(db_, "bind");
+  return *this;
+}
+
 Statement& Statement::BindReal(int pos, double value) {
   if (sqlite3_bind_double(stmt_, pos, value) != SQLITE_OK) Fail(db_, "bind");
   return *this;

@@ -30,6 +30,8 @@ class Statement {
   Statement& Bind(int pos, bool value) { return Bind(pos, static_cast<int64_t>(value ? 1 : 0)); }
   Statement& BindNull(int pos);
   Statement& BindReal(int pos, double value);
+  // Bytes as a BLOB (any bytes, unlike text); Text() reads them back.
+  Statement& BindBlob(int pos, std::string_view bytes);
   Statement& Bind(int pos, const std::optional<int64_t>& value) { return value ? Bind(pos, *value) : BindNull(pos); }
 
   // Steps once: true when a row is available, false when done. Throws StorageError on error.

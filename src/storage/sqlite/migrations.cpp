@@ -778,6 +778,41 @@ CREATE TABLE child_unconfirmed_agencies (
   PRIMARY KEY (child_id, agency_id)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 21: index imports through the server in the database (issue 16; ImportJobRepository;
+    // PostgreSQL migration 9): the job and its parts, so that any node takes a part, runs the
+    // job or answers for it, and a restarted server finishes what it had accepted.
+    R"sql(
+CREATE TABLE import_jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  authority_id TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  client TEXT NOT NULL,
+  source TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('receiving', 'queued', 'running', 'done', 'failed')),
+  bytes_received INTEGER NOT NULL,
+  parts INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  stage_fraction REAL NOT NULL,
+  summary TEXT NOT NULL,
+  error TEXT NOT NULL,
+  runner TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_part_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER
+) STRICT;
+CREATE INDEX import_jobs_by_authority ON import_jobs(authority_id, seq);
+CREATE INDEX import_jobs_by_state ON import_jobs(state, seq);
+CREATE TABLE import_parts (
+  import_id TEXT NOT NULL,
+  start_byte INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  PRIMARY KEY (import_id, start_byte)
+) STRICT;
+)sql",
   };
   return kMigrations;
 }

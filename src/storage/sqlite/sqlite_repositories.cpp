@@ -11,6 +11,7 @@
 #include "storage/sqlite/account_repositories.h"
 #include "storage/sqlite/early_help_repository.h"
 #include "storage/sqlite/idempotency_repository.h"
+#include "storage/sqlite/import_job_repository.h"
 #include "storage/sqlite/index_repositories.h"
 #include "storage/sqlite/misuse_repositories.h"
 #include "storage/sqlite/retention_repository.h"
@@ -835,7 +836,8 @@ class Bundle final : public Repositories {
         practitioner_homes_(MakePractitionerHomeRepository(db)),
         misuse_flags_(MakeMisuseFlagRepository(db)),
         job_claims_(MakeJobClaimRepository(db)),
-        retention_(MakeRetentionRepository(db)) {}
+        retention_(MakeRetentionRepository(db)),
+        import_jobs_(MakeImportJobRepository(db)) {}
 
   AuthorityRepository& Authorities() override { return authorities_; }
   AgencyRepository& Agencies() override { return agencies_; }
@@ -861,6 +863,7 @@ class Bundle final : public Repositories {
   MisuseFlagRepository& MisuseFlags() override { return *misuse_flags_; }
   JobClaimRepository& JobClaims() override { return *job_claims_; }
   RetentionRepository& Retention() override { return *retention_; }
+  ImportJobRepository& ImportJobs() override { return *import_jobs_; }
 
  private:
   SqliteAuthorities authorities_;
@@ -881,6 +884,7 @@ class Bundle final : public Repositories {
   std::unique_ptr<MisuseFlagRepository> misuse_flags_;
   std::unique_ptr<JobClaimRepository> job_claims_;
   std::unique_ptr<RetentionRepository> retention_;
+  std::unique_ptr<ImportJobRepository> import_jobs_;
 };
 
 }  // namespace

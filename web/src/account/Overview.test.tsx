@@ -51,7 +51,10 @@ describe('Overview: agencies not yet confirmed', () => {
       version: 4, school_agency_id: 'ASCH', gp_agency_id: 'AGP',
       services: [{ agency_id: 'AYOUTH', description: 'Detached youth work', start: '2026-01-05', end: null }],
     });
-    expect(screen.getByTestId('success').textContent).toContain('confirmed');
+    // Said where the button was, in the services card, not in the identity card above.
+    const success = screen.getByTestId('success');
+    expect(success.textContent).toContain('confirmed');
+    expect(success.closest('section')?.getAttribute('aria-labelledby')).toBe('services-h');
   });
 
   it('tells another team member who confirms them, with no button', () => {

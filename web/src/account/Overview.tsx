@@ -88,6 +88,7 @@ export function Overview({ account, reloadAccount }: TabProps) {
   const { session } = useSession();
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState('');
+  const [confirmed, setConfirmed] = useState('');
   const onTeam = account.team.some((m) => m.user_id === session.user.id);
   const c = account.child;
   const agencies = new Map<string, Agency>(account.agencies.map((a) => [a.id, a]));
@@ -152,9 +153,10 @@ export function Overview({ account, reloadAccount }: TabProps) {
           <h3 class="govuk-heading-m" id="services-h">
             Services involved
           </h3>
+          {confirmed && <Success>{confirmed}</Success>}
           {onTeam && unconfirmed.size > 0 && (
             <UnconfirmedAgencies child={c} names={[...unconfirmed].map(name)} mayConfirm={mayConfirm}
-              onConfirmed={() => { setSaved('The agencies involved are confirmed.'); reloadAccount(); }} />
+              onConfirmed={() => { setConfirmed('The agencies involved are confirmed.'); reloadAccount(); }} />
           )}
           <TableWrap label="Services involved">
             <table class="govuk-table kith-table--stack">

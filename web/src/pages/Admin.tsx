@@ -154,6 +154,60 @@ function EditUser({ user, agencies, onSaved, onCancel }: { user: User; agencies:
   );
 }
 
+/**
+ * Where a practitioner lives and other surnames they declared, for the misuse report only (it
+ * flags looking at children who share the address, postcode or a surname: docs/misuse-report.md).
+ * Kept apart from the account and never shown again, so the form starts empty and replaces what
+ * is recorded.
+ */
+function HomeForm({ user, onSaved, onCancel }: { user: User; onSaved: (msg: string) => void; onCancel: () => void }) {
+  const [f, setF] = useState({ address: '', postcode: '', other_surnames: '' });
+  const problems = useProblems();
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  return (
+    <form
+      noValidate
+      data-testid="home-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const other_surnames = f.other_surnames.split(',').map((n) => n.trim()).filter(Boolean);
+        if (!problems.passes(check([
+          ['other_surnames', other_surnames.length > 10 && 'Enter at most 10 other surnames'],
+        ]))) return;
+        setBusy(true);
+        try {
+          await api.put('/api/v1/users/{user_id}/home', { user_id: user.id }, { address: f.address.trim(), postcode: f.postcode.trim(), other_surnames });
+          onSaved(f.address.trim() || f.postcode.trim() || other_surnames.length
+            ? `${user.display_name}'s home is recorded for the misuse report.`
+            : `Nothing is recorded about ${user.display_name}'s home now.`);
+        } catch (err) {
+          problems.fail(err);
+          setBusy(false);
+        }
+      }}
+    >
+      <h3 class="govuk-heading-m">Record {user.display_name}'s home</h3>
+      <p class="govuk-body">
+        The misuse report flags anyone who looks at a child living at their address or postcode, or sharing a surname
+        they have declared. Only the report reads this: it is not shown again, and what you save replaces what was
+        recorded before (save it empty to remove it).
+      </p>
+      <FormErrors error={problems.error} errors={problems.errors} idPrefix="hm">
+      <TextField id="hm-address" label="Home address" value={f.address} onInput={set('address')} />
+      <TextField id="hm-postcode" label="Postcode" value={f.postcode} onInput={set('postcode')} width="10" />
+      <TextField id="hm-other_surnames" label="Other surnames (optional)" hint="Surnames of family members or earlier names, separated by commas." value={f.other_surnames} onInput={set('other_surnames')} />
+      <div class="govuk-button-group">
+        <Button busy={busy} testid="save-home">Record home</Button>
+        <button type="button" class="govuk-button govuk-button--secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </FormErrors>
+    </form>
+  );
+}
+
 export function AdminUsers() {
   useEffect(() => {
     document.title = 'Users – Kith';
@@ -161,6 +215,7 @@ export function AdminUsers() {
   const users = useAsync(() => api.get<{ users: User[] }>('/api/v1/users'), []);
   const agencies = useAgencies();
   const [editing, setEditing] = useState<User>();
+  const [home, setHome] = useState<User>();
   const [message, setMessage] = useState('');
   const [adding, setAdding] = useState(false);
   const agencyName = (id: string) => agencies.data?.agencies.find((a) => a.id === id)?.name ?? id;
@@ -203,6 +258,19 @@ export function AdminUsers() {
           />
         </section>
       )}
+      {home && (
+        <section class="kith-card" aria-label={`Record ${home.display_name}'s home`}>
+          <HomeForm
+            key={home.id}
+            user={home}
+            onCancel={() => setHome(undefined)}
+            onSaved={(msg) => {
+              setHome(undefined);
+              setMessage(msg);
+            }}
+          />
+        </section>
+      )}
       <Loaded state={users} what="Users">
         {(d) => (
           <TableWrap label="Users">
@@ -241,9 +309,17 @@ export function AdminUsers() {
                     </td>
                     <td class="govuk-table__cell">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Never'}</td>
                     <td class="govuk-table__cell">
-                      <button type="button" class="kith-link-button" onClick={() => { setEditing(u); setMessage(''); window.scrollTo(0, 0); }}>
+                      <button type="button" class="kith-link-button" onClick={() => { setEditing(u); setHome(undefined); setMessage(''); window.scrollTo(0, 0); }}>
                         Change<span class="govuk-visually-hidden"> {u.display_name}</span>
                       </button>
+                      {(u.role === 'practitioner' || u.role === 'manager') && (
+                        <>
+                          <br />
+                          <button type="button" class="kith-link-button" data-testid="record-home" onClick={() => { setHome(u); setEditing(undefined); setMessage(''); window.scrollTo(0, 0); }}>
+                            Home<span class="govuk-visually-hidden"> of {u.display_name}, for the misuse report</span>
+                          </button>
+                        </>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -325,14 +325,17 @@ export function RetentionPage() {
         </Loaded>
       )}
       {authorityId && (
-        <div class="kith-grid" key={authorityId}>
-          <div>
-            <Rules authorityId={authorityId} onChange={() => setChanges((n) => n + 1)} />
-            <Holds authorityId={authorityId} onChange={() => setChanges((n) => n + 1)} />
+        <div key={authorityId}>
+          <div class="kith-grid">
+            <div>
+              <Rules authorityId={authorityId} onChange={() => setChanges((n) => n + 1)} />
+            </div>
+            <div>
+              <Due authorityId={authorityId} version={changes} />
+            </div>
           </div>
-          <div>
-            <Due authorityId={authorityId} version={changes} />
-          </div>
+          {/* The full width: a hold's child id, reason and release form do not fit a column. */}
+          <Holds authorityId={authorityId} onChange={() => setChanges((n) => n + 1)} />
         </div>
       )}
     </>
