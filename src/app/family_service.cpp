@@ -196,7 +196,12 @@ FamilyChildView ChildViewFor(Repositories& r, const domain::Child& child, const 
     auto v = FamilyAssessmentOf(names, r, a, vis, today);
     if (!v) continue;
     if (child.shielded) {
-      for (auto& action : v->actions) action.owner_agency.clear();
+      // As for entries: no agency, and practitioners are "a member of the team".
+      anonymise(a.lead_id, v->lead_name);
+      for (size_t i = 0; i < v->actions.size(); ++i) {
+        anonymise(a.actions[i].owner_id, v->actions[i].owner_name);
+        v->actions[i].owner_agency.clear();
+      }
     }
     out.early_help.push_back(std::move(*v));
   }

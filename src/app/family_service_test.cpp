@@ -497,6 +497,22 @@ TEST_F(FamilyServiceTest, EarlyHelpIsSharedOnlyWhenSomeoneSharesItThenTheVersion
   EXPECT_EQ(seen.actions[0].owner_name,
             ctx_->store.ReadValue([](storage::Repositories& r) { return r.Users().Get("u-teacher")->display_name; }));
   EXPECT_FALSE(seen.actions[0].owner_agency.empty());
+  EXPECT_FALSE(seen.lead_name.empty());
+  EXPECT_NE(seen.lead_name, "A member of the team");
+  // Where the shield meets early help: a shielded child's family sees the shared assessment but
+  // no practitioner's name or agency in it, as in the chronology (issue 14, reproduction 3).
+  ASSERT_TRUE(children_->SetShield(As("sw"), leo_, true, "Mother and Leo moved to a refuge last night"));
+  {
+    const auto shielded = family_->Child(parent, leo_)->early_help.at(0);
+    EXPECT_EQ(shielded.lead_name, "A member of the team");
+    EXPECT_EQ(shielded.actions.at(0).owner_name, "A member of the team");
+    EXPECT_EQ(shielded.actions.at(0).owner_agency, "");
+    EXPECT_EQ(shielded.actions.at(0).description, "Book the review") << "what was shared is still shared";
+    const auto exported = family_->Export(parent)->children.at(0).early_help.at(0);
+    EXPECT_EQ(exported.lead_name, "A member of the team");
+    EXPECT_EQ(exported.actions.at(0).owner_name, "A member of the team");
+  }
+  ASSERT_TRUE(children_->SetShield(As("sw"), leo_, false, "Risk assessed at the strategy meeting"));
   EXPECT_FALSE(family_->Child(young, leo_)) << "the young person sees only themselves";
   EXPECT_FALSE(to_parent.empty()) << "a meeting on a shared assessment reloads the family's page";
 
