@@ -40,11 +40,17 @@ test: build web
 # their own ($(BUILD_DIR)/fuzz): each runs its checked-in corpus, then FUZZ_SECONDS of fuzzing,
 # and prints libFuzzer's summary; any crash, leak, timeout or sanitizer report fails. `make test`
 # runs the same briefly (CTest's fuzz_* tests). FUZZ_TARGETS picks some (tests/fuzz/targets.cmake).
+# api_body runs last, in the ordinary build, through its standalone driver (tests/fuzz/tests.cmake).
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
-fuzz: deps
+FUZZ_LIBFUZZER = $(filter-out api_body,$(FUZZ_TARGETS))
+fuzz: configure
 	@JOBS=$(JOBS) tests/fuzz/run-fuzz build $(BUILD_DIR)/fuzz
-	@tests/fuzz/run-fuzz run $(BUILD_DIR)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@if [ -z "$(FUZZ_TARGETS)" ] || [ -n "$(FUZZ_LIBFUZZER)" ]; then \
+	  tests/fuzz/run-fuzz run $(BUILD_DIR)/fuzz $(FUZZ_SECONDS) $(FUZZ_LIBFUZZER); fi
+	@if [ -z "$(FUZZ_TARGETS)" ] || [ "$(FUZZ_TARGETS)" != "$(FUZZ_LIBFUZZER)" ]; then \
+	  cmake --build $(BUILD_DIR) --target fuzz_api_body_standalone -j $(JOBS) >/dev/null && \
+	  $(BUILD_DIR)/tests/fuzz_api_body_standalone tests/fuzz/corpus/api_body $(FUZZ_SECONDS); fi
 
 # The failover test of issue 16 (tests/ha/run-ha-test): a three-member Patroni cluster, two
 # nodes under write load, the primary's PostgreSQL and Patroni killed. About 80 s. `make test`

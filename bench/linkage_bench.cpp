@@ -83,6 +83,11 @@ void ApplyEnvironment(LinkOptions* o) {
   number("KITH_LINK_MARGIN", &o->cluster_join_margin);
   number("KITH_LINK_MATCH", &o->match_probability);
   number("KITH_LINK_REVIEW", &o->review_probability);
+  // KITH_LINK_STRONG=mask: the parts of the strong-evidence rule (LinkOptions::strong_evidence,
+  // linker.h), e.g. 0 for none, 1 for the no-given-name part alone.
+  if (const char* v = std::getenv("KITH_LINK_STRONG")) o->strong_evidence = static_cast<uint32_t>(std::strtoul(v, nullptr, 0));
+  // KITH_LINK_STRONG_ALWAYS=1: every part in force, whatever the data shows.
+  if (const char* v = std::getenv("KITH_LINK_STRONG_ALWAYS")) o->strong_evidence_from_data = std::string(v) != "1";
 }
 
 void PrintMetrics(std::string_view name, size_t records, const PairwiseMetrics& m, double seconds) {
@@ -326,8 +331,8 @@ int RunPopulation(const std::vector<size_t>& sizes, bool held_out, uint64_t seed
       if (p.outcome == kith::linkage::Outcome::kReview) review_pairs.emplace_back(p.a, p.b);
     }
     const auto& s = result->stats;
-    fmt::print(stderr, "  candidates {}, matches {}, reviews {}, guarded {}, id conflicts {}, weak bridges {}, oversized {}\n",
-               s.candidate_pairs, s.matches, s.reviews, s.sibling_guarded, s.identifier_conflicts, s.weak_bridges, s.oversized_blocks);
+    fmt::print(stderr, "  candidates {}, matches {}, reviews {}, guarded {}, strong-evidence reviews {} (parts in force {:#x}, settled pairs {}), id conflicts {}, weak bridges {}, oversized {}\n",
+               s.candidate_pairs, s.matches, s.reviews, s.sibling_guarded, s.strong_evidence_reviews, s.strong_evidence_in_force, s.strong_evidence_settled_pairs, s.identifier_conflicts, s.weak_bridges, s.oversized_blocks);
     PrintPopulationRow(population, held_out, result->cluster_of, review_pairs, link_seconds);
     if (std::getenv("KITH_BENCH_VERBOSE") != nullptr) {
       PrintModel(result->model);
@@ -388,6 +393,8 @@ int RunDatasets(const std::string& dir) {
     std::vector<InputRecord> records;
     LinkOptions options;
     options.similar_given_names_to_review = !set.similar_names_match;
+    if (const char* v = std::getenv("KITH_LINK_STRONG")) options.strong_evidence = static_cast<uint32_t>(std::strtoul(v, nullptr, 0));
+    if (const char* v = std::getenv("KITH_LINK_STRONG_ALWAYS")) options.strong_evidence_from_data = std::string(v) != "1";
     if (!LoadAll(set.files, &records, &options.text_names)) return 1;
     const auto t0 = std::chrono::steady_clock::now();
     auto result = kith::linkage::Link(records, options);

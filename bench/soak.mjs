@@ -17,8 +17,8 @@
 // is not hidden), for SECONDS, sampled every SOAK_SAMPLE_SECONDS (default 60). The first
 // interval is warm-up. It fails (exit 1) when, after warm-up:
 //   - any request fails (a network error or a status other than the one expected);
-//   - resident memory grows more than 10% over its value at the end of warm-up (RSS is read every
-//     second and each interval's floor, its lowest reading, is compared: a sign-in's 64 MiB
+//   - resident memory less the word index's bytes (below) grows more than 10% over its value at the
+//     end of warm-up (RSS is read every second and each interval's floor, its lowest reading, is compared: a sign-in's 64 MiB
 //     argon2id block, held for a moment, would otherwise decide the verdict; a leak raises the floor);
 //   - the open files other than client connections end more than 2 above their value at the end of
 //     warm-up, or the server holds connections its clients have closed (more than 2 in CLOSE_WAIT);
@@ -27,10 +27,12 @@
 //   - the rate achieved falls below 95% of the rate asked for (the server fell behind);
 //   - the word cloud's indexes in memory (kith_word_index_bytes in /metrics) exceed their bound.
 // The word cloud's cache (app::WordIndex) grows with the text written to the children it holds, up
-// to its bound (word_index_mib, 32 MiB by default). The soak writes about 15,000 texts to eight
-// children in ten minutes, so a bound of production size would still be filling when it ends and
-// hide any other growth: the server runs with SOAK_WORD_INDEX_MIB (default 1), which the soak
-// reaches during warm-up, so that RSS after warm-up shows everything else (docs/BENCHMARKS.md).
+// to its bound (word_index_mib, 32 MiB by default; SOAK_WORD_INDEX_MIB sets it). The soak writes
+// about 15,000 texts in ten minutes, most of them to one child (Leo Carter is on five of the six
+// practitioners' teams), whose index is what grows: a bound below it makes every write to him
+// rebuild it from storage (a run with 1 MiB fell minutes behind), a bound above it leaves RSS
+// growing with his text. So the memory rule is on the RSS floor less the word index's own bytes
+// as it reports them (an estimate, 0.7-0.8 of its heap), and the raw RSS growth is printed too.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -70,7 +72,7 @@ function sh(cmd, args, opts = {}) {
 const port = 20000 + Math.floor(Math.random() * 20000);
 const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? tmpdir(), KITH_DATA: work, KITH_PORT: String(port),
               KITH_LOG_LEVEL: 'warn', KITH_WEB_ROOT: '/nonexistent', KITH_TRUSTED_PROXIES: '127.0.0.1',
-              KITH_WORD_INDEX_MIB: process.env.SOAK_WORD_INDEX_MIB ?? '1' };
+              ...(process.env.SOAK_WORD_INDEX_MIB ? { KITH_WORD_INDEX_MIB: process.env.SOAK_WORD_INDEX_MIB } : {}) };
 if (backend === 'postgres') {
   const pg = path.join(work, 'pg');
   sh(path.join(root, 'scripts', 'test-postgres'), ['start', pg]);
@@ -364,7 +366,12 @@ if (errors) problems.push(`${errors} requests failed`);
 if (after.length < 3) problems.push(`only ${after.length} intervals after warm-up: run at least 4 intervals`);
 if (after.length) {
   const rssMax = Math.max(...after.map((s) => s.rss));
-  if (rssMax > warm.rss * 1.1) problems.push(`RSS floor grew ${(100 * (rssMax / warm.rss - 1)).toFixed(1)}% after warm-up (${warm.rss.toFixed(1)} -> ${rssMax.toFixed(1)} MiB)`);
+  const lessWords = (s) => s.rss - s.words.bytes / 1048576;
+  const otherMax = Math.max(...after.map(lessWords));
+  console.log(`RSS floor after warm-up: ${warm.rss.toFixed(1)} -> at most ${rssMax.toFixed(1)} MiB ` +
+              `(${(100 * (rssMax / warm.rss - 1)).toFixed(1)}%); less the word index: ${lessWords(warm).toFixed(1)} -> at most ` +
+              `${otherMax.toFixed(1)} MiB (${(100 * (otherMax / lessWords(warm) - 1)).toFixed(1)}%)`);
+  if (otherMax > lessWords(warm) * 1.1) problems.push(`RSS floor less the word index grew ${(100 * (otherMax / lessWords(warm) - 1)).toFixed(1)}% after warm-up (${lessWords(warm).toFixed(1)} -> ${otherMax.toFixed(1)} MiB)`);
   const last = after.at(-1);
   if (last.own > warm.own + 2) problems.push(`open files other than client connections grew: ${warm.own} -> ${last.own}`);
   const held = Math.max(...after.map((s) => s.closeWait));

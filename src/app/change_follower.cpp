@@ -2,9 +2,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "common/log.h"
 
 namespace kith::app {
+namespace {
+
+constexpr std::chrono::milliseconds kMinGap{25};  // between two passes of the thread
+
+}  // namespace
 
 ChangeFollower::~ChangeFollower() {
   thread_ = {};  // requests stop and joins
@@ -20,14 +27,27 @@ int ChangeFollower::CatchUp() {
   return static_cast<int>(changes.records.size());
 }
 
+void ChangeFollower::Wake() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
 void ChangeFollower::Start() {
   thread_ = std::jthread([this](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
+    bool first = true;
     while (!stop.stop_requested()) {
       {
-        std::unique_lock lock(mutex);
-        wake.wait_for(lock, stop, interval_, [] { return false; });
+        std::unique_lock lock(wake_mutex_);
+        // Under a stream of writes each commit notifies: passes are kept kMinGap apart, so a
+        // node makes at most 40 a second however many children are stored.
+        const auto gap = first ? std::chrono::milliseconds(0) : std::min(kMinGap, interval_);
+        first = false;
+        if (gap.count() > 0) wake_.wait_for(lock, stop, gap, [] { return false; });
+        wake_.wait_for(lock, stop, interval_ - gap, [this] { return woken_; });
+        woken_ = false;
       }
       if (stop.stop_requested()) return;
       try {
@@ -38,6 +58,7 @@ void ChangeFollower::Start() {
       }
     }
   });
+  if (prompt_) prompt_->Listen([this](const std::string&) { Wake(); });
 }
 
 }  // namespace kith::app

@@ -1,8 +1,11 @@
 #include "app/change_follower.h"
 
 #include <algorithm>
+#include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -86,6 +89,58 @@ TEST_F(ChangeFollowerTest, AnUndoneWriteHandsOverNothing) {
   StoreChild("K3", "After");
   EXPECT_EQ(follower.CatchUp(), 1) << "and the sequence goes on after it";
   EXPECT_EQ(recorder_.Take(), (std::vector<std::string>{"K3@After"}));
+}
+
+// A bus within the process: what is sent reaches the listener.
+class LocalBus final : public storage::MessageBus {
+ public:
+  void Send(const std::string& payload) override {
+    std::lock_guard lock(mutex_);
+    if (receive_) receive_(payload);
+  }
+  void Listen(Receive receive) override {
+    std::lock_guard lock(mutex_);
+    receive_ = std::move(receive);
+  }
+
+ private:
+  std::mutex mutex_;
+  Receive receive_;
+};
+
+// Waits up to `limit` for the recorder to hold something; returns what it holds.
+std::vector<std::string> WaitForSome(Recorder& recorder, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto seen = recorder.Take();
+    if (!seen.empty() || std::chrono::steady_clock::now() >= until) return seen;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+TEST_F(ChangeFollowerTest, AMessageOnItsBusStartsAPassAtOnceWhateverItsInterval) {
+  auto bus = std::make_unique<LocalBus>();
+  LocalBus& prompt = *bus;
+  ChangeFollower follower(*store_, recorder_, Cursor(), std::chrono::hours(1), std::move(bus));
+  follower.Start();
+  StoreChild("K4", "Prompted");
+  EXPECT_EQ(WaitForSome(recorder_, std::chrono::milliseconds(300)), std::vector<std::string>{})
+      << "without a message, nothing before the hour's poll";
+  prompt.Send("");
+  EXPECT_EQ(WaitForSome(recorder_, std::chrono::seconds(5)), (std::vector<std::string>{"K4@Prompted"}));
+  // Messages in a burst: every child stored before them is handed over, each once.
+  StoreChild("K5", "One");
+  StoreChild("K6", "Two");
+  for (int i = 0; i < 20; ++i) prompt.Send("");
+  std::vector<std::string> seen;
+  for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+       seen.size() < 2 && std::chrono::steady_clock::now() < until;) {
+    for (auto& id : WaitForSome(recorder_, std::chrono::milliseconds(100))) seen.push_back(id);
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"K5@One", "K6@Two"}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(recorder_.Take(), std::vector<std::string>{}) << "nothing twice on SQLite";
 }
 
 }  // namespace

@@ -365,6 +365,11 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     link.match_probability = options.match_probability;
     link.review_probability = options.review_probability;
     link.keep_match_pairs = true;
+    // Feeds are about children, who have twins and siblings: every part of the strong-evidence
+    // rule is in force, not only those the data shows between children with their own NHS
+    // numbers (a small feed and index show few). "Leo Karter" or "L Carter" is queued, not
+    // joined to Leo Carter.
+    link.strong_evidence_from_data = false;
     if (records.size() < kMinTrainingRecords) link.model = &SyntheticModel();
     // Linking a national index takes minutes with no write: the lease is renewed as it goes.
     TimePoint renewed = ctx.clock.Now();

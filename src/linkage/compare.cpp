@@ -178,6 +178,12 @@ uint8_t CompareFullName(std::string_view a, std::string_view b) {
 
 uint8_t CompareDateOfBirth(const DateDigits& a, const DateDigits& b) {
   if (!a.present || !b.present) return 0;
+  if (a.defaulted || b.defaulted) {
+    // Only the year is known: two defaulted dates of one year agree as closely as "within a
+    // year"; a defaulted date says nothing about a real date in its year.
+    if (a.year != b.year) return 1;
+    return a.defaulted && b.defaulted ? 2 : 0;
+  }
   if (a.digits == b.digits) return 5;
   if (a.year == b.year && a.month == b.day && a.day == b.month) return 4;
   const std::string_view da(a.digits.data(), 8);

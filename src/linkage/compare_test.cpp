@@ -84,6 +84,46 @@ TEST(CompareDateOfBirthTest, TranspositionAndOneDigit) {
   EXPECT_EQ(level("1856-06-18", "1856-86-18"), 3);
 }
 
+// A 1 January date is what a system records when only the year is known (a child born abroad):
+// its day and month are no evidence.
+TEST(CompareDateOfBirthTest, FirstOfJanuaryIsOnlyAYear) {
+  auto level = [](const char* a, const char* b) { return CompareDateOfBirth(ParseDateDigits(a), ParseDateDigits(b)); };
+  EXPECT_TRUE(ParseDateDigits("2015-01-01").defaulted);
+  EXPECT_FALSE(ParseDateDigits("2015-01-02").defaulted);
+  EXPECT_EQ(level("2015-01-01", "2015-06-14"), 0);  // was "within a year": no evidence either way
+  EXPECT_EQ(level("2015-06-14", "2015-01-01"), 0);
+  EXPECT_EQ(level("2015-01-01", "2015-01-01"), 2);  // the same year, not the same day
+  EXPECT_EQ(level("2015-01-01", "2011-01-01"), 1);
+  EXPECT_EQ(level("2015-01-01", "2012-07-30"), 1);
+}
+
+TEST(NormaliseRecordTest, PlaceholdersReadAsMissing) {
+  for (const char* given : {"Baby", "BABY BOY", "Baby Girl", "Unknown", "not known", "NK", "Infant"}) {
+    const Record r = Child(given, "Unknown", "2024-03-02", "ZZ99 3VZ");
+    EXPECT_TRUE(r.given.empty()) << given;
+    EXPECT_EQ(r.given_phonetic, 0u) << given;
+    EXPECT_TRUE(r.family.empty()) << given;
+    EXPECT_EQ(r.family_phonetic, 0u) << given;
+    EXPECT_TRUE(r.postcode.empty()) << given;
+  }
+  // Names and postcodes with a placeholder word among real ones are kept.
+  const Record named = Child("Baby Amara", "Okafor", "2024-03-02", "ZZ1 1AA");
+  EXPECT_EQ(named.given, "baby amara");
+  EXPECT_EQ(named.family, "okafor");
+  EXPECT_EQ(named.postcode, "ZZ11AA");
+  EXPECT_FALSE(IsPlaceholderName("knowles"));
+  EXPECT_TRUE(IsPlaceholderPostcode("ZZ993WZ"));
+  EXPECT_FALSE(IsPlaceholderPostcode("LS11AA"));
+}
+
+TEST(CompareGivenNameTest, PlaceholdersAreMissingNotAgreement) {
+  // "Baby" in both records (a newborn's first records) says nothing; nor is it a different name.
+  EXPECT_EQ(CompareGivenName(Child("Baby", "Okafor", ""), Child("Baby", "Okafor", "")), 0);
+  EXPECT_EQ(CompareGivenName(Child("Baby Girl", "Okafor", ""), Child("Amara", "Okafor", "")), 0);
+  EXPECT_EQ(CompareFamilyName(Child("Amara", "Unknown", "").family, Child("Amara", "Unknown", "").family, 0, 0), 0);
+  EXPECT_EQ(ComparePostcode(Child("", "", "", "ZZ99 3VZ"), Child("", "", "", "ZZ99 3VZ")), 0);
+}
+
 TEST(ComparePostcodeTest, FullSectorDistrict) {
   const Record a = Child("", "", "", "SW1A 1AA");
   EXPECT_EQ(ComparePostcode(a, Child("", "", "", "sw1a1aa")), 4);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -367,7 +368,8 @@ uint64_t SessionKey(ComparisonKind kind, const Record& r) {
       v = r.family;
       break;
     case ComparisonKind::kDateOfBirth:
-      if (r.dob.present) v = std::string_view(r.dob.digits.data(), 8);
+      // A defaulted 1 January is shared by many children born in that year, not a match signal.
+      if (r.dob.present && !r.dob.defaulted) v = std::string_view(r.dob.digits.data(), 8);
       break;
     default:
       break;
@@ -492,6 +494,57 @@ bool GivenNameInOtherFullName(const Record& a, const Record& b) {
   return ShareToken(FirstToken(a.given), b.full_name) || ShareToken(FirstToken(b.given), a.full_name);
 }
 
+// The comparisons the strong-evidence rule reads (-1 when not compared).
+struct StrongEvidenceFields {
+  int given = -1;
+  int family = -1;
+  int full_name = -1;
+  int dob = -1;
+  int postcode = -1;
+  int address = -1;
+  int locality = -1;
+};
+
+// The shapes of the strong-evidence rule a pair shows, as StrongEvidence bits among `parts`
+// (LinkOptions::strong_evidence). kStrongIdentifierContradicted is shown only by pairs whose
+// identifier agrees (`identifier_agrees`); the other parts only by pairs whose identifier does
+// not. Levels: given 0 missing or an agreeing initial, 1 different, 3 one slip; family 3 one
+// slip; date 1 different, 2 two digits off or within a year, 3 one digit off, 4 day and month
+// swapped; full name 3 half the tokens shared; postcode 3 same sector.
+uint32_t StrongEvidenceShape(const uint8_t* gamma, const StrongEvidenceFields& f, const Record& a, const Record& b,
+                             bool identifier_agrees, uint32_t parts) {
+  auto level = [&](int c) { return c >= 0 ? static_cast<int>(gamma[c]) : 0; };
+  const int given = level(f.given);
+  const int family = level(f.family);
+  const int dob = level(f.dob);
+  // Two digits or more apart; two 1 January defaults of one year compare at level 2 too, and
+  // are not apart (only their year is known).
+  const bool dates_apart = dob == 1 || (dob == 2 && !(a.dob.defaulted && b.dob.defaulted));
+  if (identifier_agrees) {
+    const bool contradicted = (parts & kStrongIdentifierContradicted) != 0 && f.given >= 0 && given == 1 &&
+                              dates_apart && !GivenNameInOtherFullName(a, b);
+    return contradicted ? kStrongIdentifierContradicted : 0;
+  }
+  uint32_t shape = 0;
+  const bool full_names_agree = level(f.full_name) >= 3;
+  if (f.given >= 0 && given == 0 && !full_names_agree) shape |= kStrongNoGivenName;
+  if ((dob == 3 || dob == 4) && family == 3) shape |= kStrongNearDateAndFamily;
+  if (family >= 3 && !((parts & kStrongHouseholdFullNameExempt) != 0 && full_names_agree)) {
+    // The first place both records fill, agreeing to the postcode sector.
+    bool one_place = false;
+    if (level(f.postcode) > 0) {
+      one_place = level(f.postcode) >= 3;
+    } else if (level(f.address) > 0) {
+      one_place = level(f.address) >= 3;
+    } else if (level(f.locality) > 0) {
+      one_place = level(f.locality) == LevelCount(ComparisonKind::kLocality) - 1;
+    }
+    if (one_place && dates_apart) shape |= kStrongHouseholdDate;
+    if (one_place && given == 3) shape |= kStrongHouseholdGivenSlip;
+  }
+  return shape & parts & ~kStrongHouseholdFullNameExempt;
+}
+
 }  // namespace
 
 std::vector<BlockingRule> DefaultBlockingRules() {
@@ -573,18 +626,66 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
   int given = -1;
   int full_name = -1;
   std::vector<size_t> identifiers;
+  StrongEvidenceFields strong;
   for (size_t c = 0; c < width; ++c) {
-    if (comparator.specs()[c].kind == ComparisonKind::kGivenName) given = static_cast<int>(c);
-    if (comparator.specs()[c].kind == ComparisonKind::kFullName) full_name = static_cast<int>(c);
+    const int ci = static_cast<int>(c);
+    switch (comparator.specs()[c].kind) {
+      case ComparisonKind::kGivenName:
+        given = strong.given = ci;
+        break;
+      case ComparisonKind::kFamilyName:
+        strong.family = ci;
+        break;
+      case ComparisonKind::kFullName:
+        full_name = strong.full_name = ci;
+        break;
+      case ComparisonKind::kDateOfBirth:
+        strong.dob = ci;
+        break;
+      case ComparisonKind::kPostcode:
+        strong.postcode = ci;
+        break;
+      case ComparisonKind::kAddress:
+        strong.address = ci;
+        break;
+      case ComparisonKind::kLocality:
+        strong.locality = ci;
+        break;
+      default:
+        break;
+    }
     if (IsIdentifier(comparator.specs()[c].kind)) identifiers.push_back(c);
   }
   const double match_weight = Model::ToWeight(options.match_probability);
   const double review_weight = Model::ToWeight(options.review_probability);
+  // Pairs that the children's identifiers settle as two children: both records give an NHS
+  // number (or a UPN) and they differ.
+  std::vector<size_t> settling;
+  for (size_t c = 0; c < width; ++c) {
+    const ComparisonKind kind = comparator.specs()[c].kind;
+    if (kind == ComparisonKind::kNhsNumber || kind == ComparisonKind::kUpn) settling.push_back(c);
+  }
+  auto settling_ids_agree = [&](const uint8_t* gamma) {
+    for (size_t c : settling) {
+      if (gamma[c] == LevelCount(comparator.specs()[c].kind) - 1) return true;
+    }
+    return false;
+  };
+  auto settling_ids_differ = [&](const uint8_t* gamma) {
+    bool differ = false;
+    for (size_t c : settling) {
+      if (gamma[c] == LevelCount(comparator.specs()[c].kind) - 1) return false;
+      differ |= gamma[c] == 1;
+    }
+    return differ;
+  };
   struct WorkerOutput {
     std::vector<ScoredPair> matches;
     std::vector<ScoredPair> reviews;
     size_t compared = 0;
     size_t guarded = 0;
+    size_t strong = 0;
+    std::array<size_t, 32> evidence{};  // per StrongEvidence bit: settled pairs of different children
     std::vector<uint32_t> stamp;
   };
   const FullNameTokens full_name_tokens(records, full_name >= 0);
@@ -615,14 +716,24 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
               pair_tf = shared_tf;
             }
             const double w = model.Score(gamma, pair_tf);
+            if (settling_ids_differ(gamma)) {
+              // Two children told apart by their NHS numbers or UPNs: were the identifiers not
+              // there, would they be an automatic match, and of which shape?
+              double without_ids = w;
+              for (size_t c : identifiers) without_ids -= model.LevelWeight(c, gamma[c]);
+              if (without_ids >= match_weight) {
+                const uint32_t shape = StrongEvidenceShape(gamma, strong, records[i], records[j], false, options.strong_evidence);
+                for (uint32_t bit = 0; bit < 32; ++bit) out.evidence[bit] += (shape >> bit) & 1u;
+              }
+            }
             if (w < review_weight) continue;
             Outcome outcome = w >= match_weight ? Outcome::kMatch : Outcome::kReview;
             bool guarded = false;
+            bool identifier_agrees = false;
+            for (size_t c : identifiers) {
+              identifier_agrees |= gamma[c] == LevelCount(comparator.specs()[c].kind) - 1;
+            }
             if (options.sibling_guard && given >= 0 && (gamma[given] == 1 || gamma[given] == 2)) {
-              bool identifier_agrees = false;
-              for (size_t c : identifiers) {
-                identifier_agrees |= gamma[c] == LevelCount(comparator.specs()[c].kind) - 1;
-              }
               if (!identifier_agrees && !GivenNameInOtherFullName(records[i], records[j])) {
                 if (gamma[given] == 1) {
                   ++out.guarded;
@@ -635,7 +746,23 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
                 }
               }
             }
-            ScoredPair sp{static_cast<uint32_t>(i), j, static_cast<float>(w), outcome, guarded};
+            uint32_t shape = 0;
+            if (outcome == Outcome::kMatch && options.strong_evidence != 0) {
+              // The identifier part reads NHS numbers and UPNs only (a sibling's written in the
+              // record); another identifier that agrees (an email, FEBRL's social security
+              // number) exempts the pair from every part.
+              shape = identifier_agrees && !settling_ids_agree(gamma)
+                          ? 0
+                          : StrongEvidenceShape(gamma, strong, records[i], records[j], identifier_agrees,
+                                                options.strong_evidence);
+              if ((shape & kStrongIdentifierContradicted) != 0) {
+                outcome = Outcome::kReview;
+                ++out.strong;
+                shape = 0;
+              }
+            }
+            ScoredPair sp{static_cast<uint32_t>(i), j, static_cast<float>(w), outcome, guarded,
+                          static_cast<uint8_t>(shape)};
             (outcome == Outcome::kMatch ? out.matches : out.reviews).push_back(sp);
           }
         }
@@ -653,10 +780,36 @@ Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const Link
   // of several records joined by a link that is not strong (cluster_join_margin): one record
   // that resembles parts of two people would otherwise chain them into one.
   t0 = SteadyClock::now();
+  // The strong-evidence parts in force: the identifier part always; each other part when the
+  // data shows its shape between children its identifiers tell apart (or always, when
+  // strong_evidence_from_data is off).
+  std::array<size_t, 32> evidence{};
+  for (const WorkerOutput& out : outputs) {
+    for (size_t bit = 0; bit < 32; ++bit) evidence[bit] += out.evidence[bit];
+  }
+  uint32_t in_force = options.strong_evidence & kStrongIdentifierContradicted;
+  for (uint32_t bit = 0; bit < 32; ++bit) {
+    const uint32_t part = 1u << bit;
+    if ((options.strong_evidence & part) == 0 || part == kStrongIdentifierContradicted ||
+        part == kStrongHouseholdFullNameExempt) {
+      continue;  // the identifier part is in force already; the exemption is no part
+    }
+    if (!options.strong_evidence_from_data || evidence[bit] >= options.strong_evidence_min_pairs) in_force |= part;
+    result.stats.strong_evidence_settled_pairs += evidence[bit];
+  }
+  result.stats.strong_evidence_in_force = in_force;
   std::vector<ScoredPair> matches;
   for (WorkerOutput& out : outputs) {
     result.stats.candidate_pairs += out.compared;
     result.stats.sibling_guarded += out.guarded;
+    result.stats.strong_evidence_reviews += out.strong;
+    for (ScoredPair& sp : out.matches) {
+      if ((sp.strong_shape & in_force) == 0) continue;
+      sp.outcome = Outcome::kReview;
+      ++result.stats.strong_evidence_reviews;
+      out.reviews.push_back(sp);
+    }
+    std::erase_if(out.matches, [](const ScoredPair& sp) { return sp.outcome != Outcome::kMatch; });
     result.stats.reviews += out.reviews.size();
     matches.insert(matches.end(), out.matches.begin(), out.matches.end());
     result.pairs.insert(result.pairs.end(), out.reviews.begin(), out.reviews.end());

@@ -65,11 +65,42 @@ struct ScoredPair {
   float weight = 0;  // log2 posterior odds
   Outcome outcome = Outcome::kNonMatch;
   bool sibling_guard = false;  // the outcome was lowered by the twins and siblings rule
+  uint8_t strong_shape = 0;    // the StrongEvidence parts whose shape the pair shows
 };
 
 // Called with a stage name ("normalise", "block", "train", "score", "cluster") and the
 // fraction of that stage done, in [0, 1].
 using ProgressFn = std::function<void(std::string_view stage, double fraction)>;
+
+// The parts of the strong-evidence rule (LinkOptions::strong_evidence), each a shape of pair that
+// twins, siblings and other children of one household show and that is no longer an automatic
+// match but a review. Unless said otherwise a part applies only when no identifier (NHS number,
+// UPN, other id) agrees exactly. "Household": family names one slip apart or closer, and the first
+// place both records fill (postcode, else address, else locality) agreeing to the postcode sector
+// (the address near enough, the locality exactly).
+enum StrongEvidence : uint32_t {
+  // A record gives an initial or no given name (a placeholder such as "Baby" reads as none): the
+  // rest of the evidence may be a twin's or a sibling's. Not when the full names both records
+  // fill agree at half their tokens.
+  kStrongNoGivenName = 1u << 0,
+  // An agreeing NHS number or UPN contradicted by an entirely different given name and a date of
+  // birth two or more digits off: a sibling's NHS number or UPN written in the record. Always in
+  // force when on (see strong_evidence_from_data).
+  kStrongIdentifierContradicted = 1u << 1,
+  // In one household, dates of birth two or more digits off (siblings).
+  kStrongHouseholdDate = 1u << 2,
+  // In one household, given names one slip apart (twins: Zayn / Zain).
+  kStrongHouseholdGivenSlip = 1u << 3,
+  // A date of birth one slip off (or day and month swapped) together with a family name one slip
+  // off ("Leo Karter" for Leo Carter).
+  kStrongNearDateAndFamily = 1u << 4,
+  // Exempts the household parts when the full names both records fill agree at half their
+  // tokens (two or more): a sibling's full name holds the sibling's own given name.
+  kStrongHouseholdFullNameExempt = 1u << 5,
+};
+inline constexpr uint32_t kStrongEvidenceDefault = kStrongNoGivenName | kStrongIdentifierContradicted |
+                                                   kStrongHouseholdDate | kStrongHouseholdGivenSlip |
+                                                   kStrongNearDateAndFamily | kStrongHouseholdFullNameExempt;
 
 struct LinkOptions {
   // Posterior match probability at or above which a pair is an automatic match, and at or above
@@ -100,6 +131,17 @@ struct LinkOptions {
   // (log2 odds) above the automatic-match weight; a weaker match may add a single record to a
   // cluster but not chain two clusters together (it goes to review instead). 0 turns it off.
   double cluster_join_margin = 10.0;
+  // Automatic matches only on strong evidence (issue 19): the parts of StrongEvidence that are
+  // on (a bit mask) lower a would-be automatic match of that shape to review. See StrongEvidence.
+  uint32_t strong_evidence = kStrongEvidenceDefault;
+  // Each part but the identifier part is in force only when the data shows its shape between
+  // children that their identifiers tell apart: at least strong_evidence_min_pairs pairs whose
+  // NHS numbers (or UPNs) differ, that would otherwise be an automatic match of that shape (twins
+  // with their own NHS numbers and names one slip apart). Data without NHS numbers or UPNs (a
+  // source about adults) cannot show it, and keeps its recall. Off: every part in
+  // strong_evidence is in force.
+  bool strong_evidence_from_data = true;
+  size_t strong_evidence_min_pairs = 2;
   bool keep_match_pairs = false;        // also return automatic matches in LinkResult::pairs
   std::vector<std::string> text_names;  // names of InputRecord::texts, for reports
   const Model* model = nullptr;         // when set, used as is instead of being estimated
@@ -112,6 +154,10 @@ struct LinkStats {
   size_t matches = 0;
   size_t reviews = 0;
   size_t sibling_guarded = 0;
+  size_t strong_evidence_reviews = 0;  // automatic matches lowered to review by strong_evidence
+  uint32_t strong_evidence_in_force = 0;      // the StrongEvidence parts that were in force
+  size_t strong_evidence_settled_pairs = 0;   // pairs of children told apart by identifiers that
+                                              // showed a part's shape (summed over the parts)
   size_t identifier_conflicts = 0;  // matches sent to review because joining them would put two
                                     // NHS numbers or UPNs in one cluster
   size_t weak_bridges = 0;          // matches sent to review because they would chain two clusters

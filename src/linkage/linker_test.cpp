@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -78,6 +79,170 @@ TEST(LinkerTest, TwinsAreNotMergedButNicknamesAre) {
   auto unguarded = Link(records, options);
   ASSERT_TRUE(unguarded.ok());
   EXPECT_EQ(unguarded->cluster_of[0], unguarded->cluster_of[2]);
+}
+
+// Two newborns recorded with placeholders ("Baby", ZZ99 for no fixed abode, 1 January for an
+// unknown day) share only a surname and a year: not enough to be one child. Without reading the
+// placeholders as missing they agreed exactly on every field.
+TEST(LinkerTest, PlaceholdersAreNotEvidence) {
+  const Model model = FixedModel();
+  LinkOptions options;
+  options.model = &model;
+  options.threads = 1;
+  const std::vector<InputRecord> records = {Rec("1", "Baby", "Featherstonehaugh", "2024-01-01", "ZZ99 3VZ"),
+                                            Rec("2", "Baby", "Featherstonehaugh", "2024-01-01", "ZZ99 3VZ"),
+                                            Rec("3", "Amara", "Okafor", "2024-01-01", "LS1 1AA"),
+                                            Rec("4", "Amara", "Okafor", "2024-01-01", "LS1 1AA")};
+  auto result = Link(records, options);
+  ASSERT_TRUE(result.ok());
+  EXPECT_NE(result->cluster_of[0], result->cluster_of[1]);
+  for (const ScoredPair& p : result->pairs) EXPECT_FALSE(p.a == 0 && p.b == 1 && p.outcome == Outcome::kMatch);
+  // Real names and a real postcode still link with a defaulted date.
+  EXPECT_EQ(result->cluster_of[2], result->cluster_of[3]);
+}
+
+// FixedModel with one level's weight set to log2(m/u) = `weight` (u moved, m kept).
+Model WithWeight(Model model, ComparisonKind kind, int level, double weight) {
+  for (size_t c = 0; c < model.size(); ++c) {
+    if (model.comparisons()[c].kind == kind) model.u[c][level] = model.m[c][level] / std::exp2(weight);
+  }
+  model.Finalise();
+  return model;
+}
+
+// Links two records and returns the outcome of their pair (non-match when not scored) and
+// whether they share a cluster.
+std::pair<Outcome, bool> LinkTwo(const InputRecord& a, const InputRecord& b, const Model& model,
+                                 uint32_t strong_evidence = kStrongEvidenceDefault) {
+  LinkOptions options;
+  options.model = &model;
+  options.threads = 1;
+  options.keep_match_pairs = true;
+  options.strong_evidence = strong_evidence;
+  options.strong_evidence_from_data = false;  // each part in force without settled pairs
+  auto result = Link({a, b}, options);
+  EXPECT_TRUE(result.ok());
+  if (!result.ok()) return {Outcome::kNonMatch, false};
+  Outcome outcome = Outcome::kNonMatch;
+  for (const ScoredPair& p : result->pairs) outcome = p.outcome;
+  return {outcome, result->cluster_of[0] == result->cluster_of[1]};
+}
+
+// The strong-evidence rule (issue 19), part by part: each shape is an automatic match without
+// the rule and a review with it.
+TEST(StrongEvidenceTest, TwinsWithNamesOneSlipApartAreQueuedNotMerged) {
+  const Model model = FixedModel();
+  const InputRecord zayn = Rec("1", "Zayn", "Bond", "2017-05-09", "LS6 2AB");
+  const InputRecord zain = Rec("2", "Zain", "Bond", "2017-05-09", "LS6 2AB");
+  EXPECT_EQ(LinkTwo(zayn, zain, model, 0), std::make_pair(Outcome::kMatch, true));
+  EXPECT_EQ(LinkTwo(zayn, zain, model, kStrongHouseholdGivenSlip), std::make_pair(Outcome::kReview, false));
+  EXPECT_EQ(LinkTwo(zayn, zain, model), std::make_pair(Outcome::kReview, false));
+  // Not one household (another sector): the slip is matched on its evidence.
+  EXPECT_EQ(LinkTwo(zayn, Rec("2", "Zain", "Bond", "2017-05-09", "LS9 7QT"), WithWeight(model, ComparisonKind::kPostcode, 1, 0)),
+            std::make_pair(Outcome::kMatch, true));
+}
+
+TEST(StrongEvidenceTest, ASiblingsNhsNumberWithAnotherNameAndDateIsNotMerged) {
+  // An NHS number that agrees is worth 30 bits here, enough to outweigh any disagreement.
+  const Model model = WithWeight(FixedModel(), ComparisonKind::kNhsNumber, 3, 30);
+  const InputRecord darryn = Rec("1", "Darryn", "Daniel", "2013-06-21", "M14 5RT", "9434765919");
+  const InputRecord trecer = Rec("2", "Trecer", "Daniel", "2011-02-03", "M14 5RT", "9434765919");
+  EXPECT_EQ(LinkTwo(darryn, trecer, model, 0), std::make_pair(Outcome::kMatch, true));
+  EXPECT_EQ(LinkTwo(darryn, trecer, model, kStrongIdentifierContradicted), std::make_pair(Outcome::kReview, false));
+  EXPECT_EQ(LinkTwo(darryn, trecer, model), std::make_pair(Outcome::kReview, false));
+  // The NHS number with the same child's details (a typo in the date, a nickname) still joins.
+  EXPECT_EQ(LinkTwo(darryn, Rec("2", "Darryn", "Daniel", "2013-06-12", "M14 5RT", "9434765919"), model),
+            std::make_pair(Outcome::kMatch, true));
+  EXPECT_EQ(LinkTwo(darryn, Rec("2", "Daryn", "Daniel", "2011-02-03", "M14 5RT", "9434765919"), model),
+            std::make_pair(Outcome::kMatch, true));
+}
+
+TEST(StrongEvidenceTest, SiblingsAtOneAddressWithDatesApartAreQueued) {
+  // Dates of birth years apart weigh little here, as in populations with many date errors.
+  Model with_full_name({{ComparisonKind::kGivenName, 0, "given_name"},
+                        {ComparisonKind::kFamilyName, 0, "family_name"},
+                        {ComparisonKind::kFullName, 0, "full_name"},
+                        {ComparisonKind::kDateOfBirth, 0, "date_of_birth"},
+                        {ComparisonKind::kSex, 0, "sex"},
+                        {ComparisonKind::kPostcode, 0, "postcode"}});
+  with_full_name.prior = 1e-3;
+  with_full_name.tf_weight = 0;
+  const Model model = WithWeight(with_full_name, ComparisonKind::kDateOfBirth, 1, -1);
+  const InputRecord older = Rec("1", "Caleb", "Okoye", "2009-03-14", "B11 4LT");
+  const InputRecord younger = Rec("2", "Caleb", "Okoye", "2014-08-30", "B11 4LT");
+  EXPECT_EQ(LinkTwo(older, younger, model, 0), std::make_pair(Outcome::kMatch, true));
+  EXPECT_EQ(LinkTwo(older, younger, model, kStrongHouseholdDate), std::make_pair(Outcome::kReview, false));
+  EXPECT_EQ(LinkTwo(older, younger, model), std::make_pair(Outcome::kReview, false));
+  // Full names that agree at half their tokens beyond the surname are one person (a source
+  // about adults with noisy dates), and exempt from the household parts.
+  InputRecord a = older;
+  InputRecord b = younger;
+  a.full_name = "Caleb Adebayo Okoye";
+  b.full_name = "Caleb Adebayo Okoye";
+  EXPECT_EQ(LinkTwo(a, b, model).second, true);
+  EXPECT_EQ(LinkTwo(a, b, model, kStrongHouseholdDate).second, false);
+}
+
+TEST(StrongEvidenceTest, AnInitialOrNoGivenNameGoesToReview) {
+  const Model model = FixedModel();
+  const InputRecord leo = Rec("1", "Leo", "Carter", "2025-04-02", "NB1 2AB");
+  for (const char* given : {"L", "", "Baby"}) {
+    const InputRecord initial = Rec("2", given, "Carter", "2025-04-02", "NB1 2AB");
+    EXPECT_EQ(LinkTwo(leo, initial, model, 0), std::make_pair(Outcome::kMatch, true)) << given;
+    EXPECT_EQ(LinkTwo(leo, initial, model, kStrongNoGivenName), std::make_pair(Outcome::kReview, false)) << given;
+    EXPECT_EQ(LinkTwo(leo, initial, model), std::make_pair(Outcome::kReview, false)) << given;
+  }
+  // With an NHS number that agrees the record joins.
+  EXPECT_EQ(LinkTwo(Rec("1", "Leo", "Carter", "2025-04-02", "NB1 2AB", "9434765919"),
+                    Rec("2", "L", "Carter", "2025-04-02", "NB1 2AB", "9434765919"), model),
+            std::make_pair(Outcome::kMatch, true));
+}
+
+TEST(StrongEvidenceTest, ANearDateWithAFamilyNameOneSlipOffGoesToReviewButATypoJoins) {
+  const Model model = FixedModel();
+  const InputRecord leo = Rec("1", "Leo", "Carter", "2025-04-02", "NB1 2AB");
+  const InputRecord karter = Rec("2", "Leo", "Karter", "2025-02-04", "NB1 2AD");  // day and month swapped
+  EXPECT_EQ(LinkTwo(leo, karter, model, 0), std::make_pair(Outcome::kMatch, true));
+  EXPECT_EQ(LinkTwo(leo, karter, model, kStrongNearDateAndFamily), std::make_pair(Outcome::kReview, false));
+  EXPECT_EQ(LinkTwo(leo, karter, model), std::make_pair(Outcome::kReview, false));
+  // A true match with one typo is still joined: the surname, or the date, or the postcode.
+  EXPECT_EQ(LinkTwo(leo, Rec("2", "Leo", "Crater", "2025-04-02", "NB1 2AB"), model), std::make_pair(Outcome::kMatch, true));
+  EXPECT_EQ(LinkTwo(leo, Rec("2", "Leo", "Carter", "2025-04-03", "NB1 2AB"), model), std::make_pair(Outcome::kMatch, true));
+  EXPECT_EQ(LinkTwo(leo, Rec("2", "Leo", "Carter", "2025-04-02", "NB1 2AD"), model), std::make_pair(Outcome::kMatch, true));
+}
+
+// By default a part is in force only when the data shows its shape between children whose NHS
+// numbers tell them apart: here two pairs of twins with their own NHS numbers and names one slip
+// apart. Then a third pair of twins without NHS numbers is queued, not merged.
+TEST(StrongEvidenceTest, APartIsInForceWhenTheDataShowsItsShapeBetweenChildrenWithTheirOwnNhsNumbers) {
+  const Model model = FixedModel();
+  LinkOptions options;
+  options.model = &model;
+  options.threads = 1;
+  std::vector<InputRecord> records = {Rec("1", "Safa", "Khan", "2016-02-11", "BD7 1AB"),
+                                      Rec("2", "Sana", "Khan", "2016-02-11", "BD7 1AB")};
+  auto alone = Link(records, options);
+  ASSERT_TRUE(alone.ok());
+  EXPECT_EQ(alone->cluster_of[0], alone->cluster_of[1]);  // nothing shows that twins have such names
+  EXPECT_EQ(alone->stats.strong_evidence_in_force, static_cast<uint32_t>(kStrongIdentifierContradicted));
+
+  records.push_back(Rec("3", "Zayn", "Bond", "2017-05-09", "LS6 2AB", "9434765919"));
+  records.push_back(Rec("4", "Zain", "Bond", "2017-05-09", "LS6 2AB", "9434765870"));
+  records.push_back(Rec("5", "Rosie", "Adeyemi", "2015-10-30", "SE15 4QT", "4010232137"));
+  records.push_back(Rec("6", "Roxie", "Adeyemi", "2015-10-30", "SE15 4QT", "4010232129"));
+  auto settled = Link(records, options);
+  ASSERT_TRUE(settled.ok());
+  EXPECT_NE(settled->cluster_of[0], settled->cluster_of[1]);
+  EXPECT_NE(settled->stats.strong_evidence_in_force & kStrongHouseholdGivenSlip, 0u);
+  EXPECT_EQ(settled->stats.strong_evidence_in_force & kStrongHouseholdDate, 0u);
+  EXPECT_GE(settled->stats.strong_evidence_reviews, 1u);
+  EXPECT_NE(settled->cluster_of[2], settled->cluster_of[3]);  // their NHS numbers differ
+  EXPECT_NE(settled->cluster_of[4], settled->cluster_of[5]);
+
+  options.strong_evidence_min_pairs = 3;  // two pairs are not enough
+  auto fewer = Link(records, options);
+  ASSERT_TRUE(fewer.ok());
+  EXPECT_EQ(fewer->cluster_of[0], fewer->cluster_of[1]);
 }
 
 TEST(LinkerTest, SimilarGivenNamesGoToReviewUnlessTheOptionIsOff) {

@@ -169,6 +169,7 @@ DateDigits ParseDateDigits(std::string_view text) {
   d.year = ToInt(y);
   d.month = ToInt(m);
   d.day = ToInt(day);
+  d.defaulted = d.month == 1 && d.day == 1;
   const Date date{d.year, d.month, d.day};
   d.valid = date.IsValid();
   if (d.valid) d.days = date.ToDays();
@@ -194,11 +195,27 @@ uint8_t UkOutwardLength(std::string_view pc) {
   return static_cast<uint8_t>(n - 3);
 }
 
+bool IsPlaceholderName(std::string_view folded) {
+  static constexpr std::string_view kWords[] = {"baby",    "boy",     "girl", "infant", "newborn",
+                                                "unnamed", "unknown", "not",  "known",  "nk"};
+  bool any = false;
+  bool all = true;
+  ForEachToken(folded, [&](std::string_view token) {
+    any = true;
+    all = all && std::find(std::begin(kWords), std::end(kWords), token) != std::end(kWords);
+  });
+  return any && all;
+}
+
+bool IsPlaceholderPostcode(std::string_view postcode) { return postcode.starts_with("ZZ99"); }
+
 Record NormaliseRecord(const InputRecord& in) {
   Record r;
   r.given = FoldName(in.given_name);
   r.given.erase(0, r.given.size() - WithoutLeadingTitles(r.given).size());
+  if (IsPlaceholderName(r.given)) r.given.clear();
   r.family = FoldName(in.family_name);
+  if (IsPlaceholderName(r.family)) r.family.clear();
   r.full_name = FoldName(in.full_name);
   if (!r.given.empty()) {
     const std::string_view first = std::string_view(r.given).substr(0, r.given.find(' '));
@@ -213,6 +230,7 @@ Record NormaliseRecord(const InputRecord& in) {
   r.address = FoldText(in.address);
   r.locality = FoldText(in.locality);
   r.postcode = NormalisePostcode(in.postcode);
+  if (IsPlaceholderPostcode(r.postcode)) r.postcode.clear();
   r.postcode_outward = UkOutwardLength(r.postcode);
   r.nhs_number = domain::NormaliseNhsNumber(in.nhs_number);
   r.upn = domain::NormaliseUpn(in.upn);

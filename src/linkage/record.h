@@ -78,13 +78,19 @@ struct DateDigits {
   bool present = false;
   bool valid = false;  // a real calendar date
   int64_t days = 0;    // days since 1970-01-01 when valid
+  // 1 January: what a system records when only the year is known (a child born abroad, a
+  // historical figure). Only its year is evidence; comparisons read the day and month as missing.
+  bool defaulted = false;
 };
 
 // Parses YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD or DD/MM/YYYY; not present when the text has another
 // shape or fewer than eight digits.
 DateDigits ParseDateDigits(std::string_view text);
 
-// Normalised values. Empty string or zero means missing.
+// Normalised values. Empty string or zero means missing. Placeholders read as missing: a given
+// name made only of placeholder words ("Baby", "Baby Girl", "Unknown", "Not known"), a family
+// name "Unknown" or "Not known", and the ZZ99 pseudo-postcodes (no fixed abode, unknown), which
+// many unrelated children share. NormaliseRecord applies IsPlaceholderName / IsPlaceholderPostcode.
 struct Record {
   std::string given;               // FoldName
   std::string given_canonical;     // nickname/transliteration canonical of the first given token
@@ -106,6 +112,14 @@ struct Record {
 };
 
 Record NormaliseRecord(const InputRecord& input);
+
+// Whether a folded name (FoldName) is a placeholder a source writes when it has no name: every
+// token one of baby, boy, girl, infant, newborn, unnamed, unknown, not, known, nk (so "baby
+// boy", "not known"). A name with any other token is a name ("baby jones" is not a placeholder).
+bool IsPlaceholderName(std::string_view folded);
+
+// Whether a normalised postcode (upper case, no spaces) is one of the ZZ99 pseudo-postcodes.
+bool IsPlaceholderPostcode(std::string_view postcode);
 
 // PhoneticCode packed into a uint32 (0 for ""), for blocking keys and fast equality.
 uint32_t PackPhonetic(std::string_view code);

@@ -235,10 +235,12 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::SearchService search(context, *search_index);
   // On PostgreSQL other nodes (and `kith import`) store children too: the search index follows
   // the database's change feed, caught up once before serving (what was stored while the index
-  // was built), then every 250 ms. On SQLite this process is the only writer.
+  // was built), then at once when a write to children notifies its commit, and every 250 ms
+  // whatever happens. On SQLite this process is the only writer.
   std::optional<app::ChangeFollower> follower;
   if (!config.database_url.empty()) {
-    follower.emplace(*store, search, changes_cursor);
+    follower.emplace(*store, search, changes_cursor, std::chrono::milliseconds(250),
+                     storage::OpenPostgresBus(config.database_url, storage::kChildChangesChannel));
     follower->CatchUp();
     follower->Start();
   }

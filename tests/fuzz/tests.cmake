@@ -9,6 +9,18 @@ if(KITH_SKIP_FUZZ_TESTS)
   message(WARNING "KITH_SKIP_FUZZ_TESTS is ON: the fuzz tests are not registered")
   return()
 endif()
+# api_body (every API route's body through the pipeline, over SQLite) needs most of the product's
+# libraries: built a second time with clang and the sanitizers it would add minutes to `make test`.
+# Here it is linked with this build's own libraries (ASan and UBSan in CI's KITH_SANITIZE build)
+# and run by a standalone driver: the seeds, then KITH_FUZZ_TEST_SECONDS of mutations of them
+# (tests/fuzz/standalone_main.cpp; no coverage guidance).
+add_executable(fuzz_api_body_standalone ${CMAKE_CURRENT_LIST_DIR}/api_body.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/standalone_main.cpp)
+target_link_libraries(fuzz_api_body_standalone PRIVATE kith_http kith_storage_sqlite)
+add_test(NAME fuzz_api_body COMMAND fuzz_api_body_standalone ${CMAKE_CURRENT_LIST_DIR}/corpus/api_body
+                                    ${KITH_FUZZ_TEST_SECONDS})
+set_tests_properties(fuzz_api_body PROPERTIES TIMEOUT 120 LABELS fuzz)
+
 find_program(KITH_FUZZ_CXX NAMES clang++-14)
 if(NOT KITH_FUZZ_CXX OR NOT EXISTS "${KITH_FUZZ_CXX}")
   message(WARNING "clang++-14 not found: the fuzz tests will fail until it is installed")

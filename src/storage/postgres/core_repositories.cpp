@@ -761,7 +761,7 @@ class PgAudit final : public AuditLog {
   }
 
   std::optional<AuditRecord> NewestCheckpointRecord() override {
-    // Index audit_checkpoints (migration 10). One checkpointer signs at a time, a minute apart,
+    // Index audit_checkpoints (migration 11). One checkpointer signs at a time, a minute apart,
     // so the nodes' clocks order its records.
     static const std::string kSql = std::string(kAuditSelect) +
                                     " WHERE action='audit.checkpoint' ORDER BY at DESC, chain DESC, seq DESC LIMIT 1";

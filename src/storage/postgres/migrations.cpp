@@ -808,7 +808,20 @@ CREATE TABLE import_parts (
   PRIMARY KEY (import_id, start_byte)
 );
 )sql",
-    // 10: the audit log's own checkpoint records found at once, so that any node continues the
+    // 10: every write to children notifies the channel kith_children at its commit
+    // (kChildChangesChannel, postgres_store.h), which wakes each node's change follower at once
+    // (app/change_follower.h) instead of at its next poll. Once per statement, whatever the rows;
+    // PostgreSQL folds a transaction's identical notifications into one.
+    R"sql(
+CREATE FUNCTION children_changed_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('kith_children', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER children_changed AFTER INSERT OR UPDATE ON children
+  FOR EACH STATEMENT EXECUTE FUNCTION children_changed_notify();
+)sql",
+    // 11: the audit log's own checkpoint records found at once, so that any node continues the
     // checkpoints' numbering (ADR 0019; SQLite migration 22).
     R"sql(
 CREATE INDEX audit_checkpoints ON audit_log(at, chain, seq) WHERE action = 'audit.checkpoint';

@@ -37,6 +37,10 @@ struct PostgresOptions {
 // and StorageError if the schema is newer than this build, or older and not to be migrated.
 std::unique_ptr<Store> OpenPostgresStore(const PostgresOptions& options);
 
+// The channel every write to `children` notifies at its commit (a trigger: PostgreSQL migration
+// 10), so that a bus listening on it learns at once that the change feed has moved on.
+inline constexpr const char* kChildChangesChannel = "kith_children";
+
 // A MessageBus between the processes over the database at `url` (LISTEN/NOTIFY on `channel`, a
 // lower-case identifier), on connections of its own. Connects when first used.
 std::unique_ptr<MessageBus> OpenPostgresBus(const std::string& url, const std::string& channel);

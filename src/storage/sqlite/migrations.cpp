@@ -814,7 +814,7 @@ CREATE TABLE import_parts (
 ) STRICT;
 )sql",
     // 22: the audit log's own checkpoint records found at once, so that any server continues the
-    // checkpoints' numbering (ADR 0019; PostgreSQL migration 10).
+    // checkpoints' numbering (ADR 0019; PostgreSQL migration 11).
     R"sql(
 CREATE INDEX audit_checkpoints ON audit_log(seq) WHERE action = 'audit.checkpoint';
 )sql",
