@@ -34,7 +34,7 @@
 // growing with his text. So the memory rule is on the RSS floor less the word index's own bytes
 // as it reports them (an estimate, 0.7-0.8 of its heap), and the raw RSS growth is printed too.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,8 @@ const REASON = 'Checking who is involved before a strategy meeting';
 const USERS = ['sw.hughes', 'sw.taylor', 'hv.bennett', 'gp.osei', 'pc.davies', 'ey.wright'];
 
 const work = mkdtempSync(path.join(tmpdir(), 'kith-soak-'));
+// Traversable (not listable) by others: PostgreSQL's cluster lives below it, run as `postgres`.
+chmodSync(work, 0o711);
 let server;
 const cleanups = [() => rmSync(work, { recursive: true, force: true })];
 async function cleanup() {
