@@ -331,8 +331,8 @@ int RunPopulation(const std::vector<size_t>& sizes, bool held_out, uint64_t seed
       if (p.outcome == kith::linkage::Outcome::kReview) review_pairs.emplace_back(p.a, p.b);
     }
     const auto& s = result->stats;
-    fmt::print(stderr, "  candidates {}, matches {}, reviews {}, guarded {}, strong-evidence reviews {} (parts in force {:#x}, settled pairs {}), id conflicts {}, weak bridges {}, oversized {}\n",
-               s.candidate_pairs, s.matches, s.reviews, s.sibling_guarded, s.strong_evidence_reviews, s.strong_evidence_in_force, s.strong_evidence_settled_pairs, s.identifier_conflicts, s.weak_bridges, s.oversized_blocks);
+    fmt::print(stderr, "  candidates {}, matches {}, reviews {}, guarded {}, strong-evidence reviews {} (parts in force: {}; settled pairs {}), id conflicts {}, weak bridges {}, oversized {}\n",
+               s.candidate_pairs, s.matches, s.reviews, s.sibling_guarded, s.strong_evidence_reviews, kith::linkage::StrongEvidenceParts(s.strong_evidence_in_force), s.strong_evidence_settled_pairs, s.identifier_conflicts, s.weak_bridges, s.oversized_blocks);
     PrintPopulationRow(population, held_out, result->cluster_of, review_pairs, link_seconds);
     if (std::getenv("KITH_BENCH_VERBOSE") != nullptr) {
       PrintModel(result->model);

@@ -172,7 +172,7 @@ TEST_F(ImportFeedTest, CreatesMatchesQueuesAndIsIdempotent) {
 
 // The strong-evidence rule in force for feeds (issue 19): a near date with a family name one
 // slip off, or an initial for the given name, is queued for a person, not joined; one typo joins.
-TEST_F(ImportFeedTest, LeoKarterAndLCarterAreQueuedWhileLeoCraterJoins) {
+TEST_F(ImportFeedTest, LeoKarterLeonCarterNextDoorAndLCarterAreQueuedWhileLeoCraterJoins) {
   const std::string header = "record_id,given_name,family_name,date_of_birth,sex,postcode,address\n";
   auto first = Import(header + "S1,Leo,Carter,2016-04-02,M,NB1 2AB,4 Mill Lane\n");
   ASSERT_TRUE(first) << first.error().message;
@@ -186,6 +186,12 @@ TEST_F(ImportFeedTest, LeoKarterAndLCarterAreQueuedWhileLeoCraterJoins) {
   ASSERT_TRUE(initial) << initial.error().message;
   EXPECT_EQ(initial->queued, 1u);
   EXPECT_EQ(initial->matched, 0u);
+  // The issue's third: the given name one slip off and a neighbouring postcode in the same
+  // sector, another house in the street.
+  auto leon = Import(header + "K4,Leon,Carter,2016-04-02,M,NB1 2AD,9 Mill Lane\n");
+  ASSERT_TRUE(leon) << leon.error().message;
+  EXPECT_EQ(leon->queued, 1u);
+  EXPECT_EQ(leon->matched, 0u);
   auto typo = Import(header + "K3,Leo,Crater,2016-04-02,M,NB1 2AB,4 Mill Lane\n");
   ASSERT_TRUE(typo) << typo.error().message;
   EXPECT_EQ(typo->matched, 1u);

@@ -523,7 +523,7 @@ uint32_t StrongEvidenceShape(const uint8_t* gamma, const StrongEvidenceFields& f
   if (identifier_agrees) {
     const bool contradicted = (parts & kStrongIdentifierContradicted) != 0 && f.given >= 0 && given == 1 &&
                               dates_apart && !GivenNameInOtherFullName(a, b);
-    return contradicted ? kStrongIdentifierContradicted : 0;
+    return contradicted ? static_cast<uint32_t>(kStrongIdentifierContradicted) : 0u;
   }
   uint32_t shape = 0;
   const bool full_names_agree = level(f.full_name) >= 3;
@@ -577,6 +577,23 @@ std::string_view ToString(Outcome outcome) {
       return "non_match";
   }
   return "non_match";
+}
+
+std::string StrongEvidenceParts(uint32_t parts) {
+  static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
+      {kStrongNoGivenName, "no given name"},
+      {kStrongIdentifierContradicted, "identifier contradicted"},
+      {kStrongHouseholdDate, "household date"},
+      {kStrongHouseholdGivenSlip, "household given-name slip"},
+      {kStrongNearDateAndFamily, "near date and family name"},
+  };
+  std::string names;
+  for (const auto& [bit, name] : kNames) {
+    if ((parts & bit) == 0) continue;
+    if (!names.empty()) names += ", ";
+    names += name;
+  }
+  return names.empty() ? "none" : names;
 }
 
 Result<LinkResult> LinkNormalised(const std::vector<Record>& records, const LinkOptions& options) {

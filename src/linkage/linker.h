@@ -148,6 +148,9 @@ struct LinkOptions {
   ProgressFn progress;
 };
 
+// The parts set in `parts`, named for people ("no given name, household date"), or "none".
+std::string StrongEvidenceParts(uint32_t parts);
+
 struct LinkStats {
   size_t records = 0;
   size_t candidate_pairs = 0;  // distinct pairs compared

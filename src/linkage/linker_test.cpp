@@ -235,6 +235,10 @@ TEST(StrongEvidenceTest, APartIsInForceWhenTheDataShowsItsShapeBetweenChildrenWi
   EXPECT_NE(settled->cluster_of[0], settled->cluster_of[1]);
   EXPECT_NE(settled->stats.strong_evidence_in_force & kStrongHouseholdGivenSlip, 0u);
   EXPECT_EQ(settled->stats.strong_evidence_in_force & kStrongHouseholdDate, 0u);
+  EXPECT_EQ(StrongEvidenceParts(alone->stats.strong_evidence_in_force), "identifier contradicted");
+  EXPECT_NE(StrongEvidenceParts(settled->stats.strong_evidence_in_force).find("household given-name slip"),
+            std::string::npos);
+  EXPECT_EQ(StrongEvidenceParts(0), "none");
   EXPECT_GE(settled->stats.strong_evidence_reviews, 1u);
   EXPECT_NE(settled->cluster_of[2], settled->cluster_of[3]);  // their NHS numbers differ
   EXPECT_NE(settled->cluster_of[4], settled->cluster_of[5]);

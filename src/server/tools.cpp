@@ -257,10 +257,12 @@ int Tools::Options::RunLink() const {
   const auto& s = summary->stats;
   std::cerr << fmt::format(
       "kith link: {} records read, {} clusters; {} candidate pairs, {} matches, {} for review ({} identifier "
-      "conflicts, {} weak links between clusters, {} lowered by the twins and siblings rule), {} oversized blocks "
-      "skipped; {:.1f} s\n",
+      "conflicts, {} weak links between clusters, {} lowered by the twins and siblings rule, {} by the "
+      "strong-evidence rule), {} oversized blocks skipped; {:.1f} s\n",
       summary->rows_read, s.clusters, s.candidate_pairs, s.matches, s.reviews, s.identifier_conflicts, s.weak_bridges,
-      s.sibling_guarded, s.oversized_blocks, Seconds(started));
+      s.sibling_guarded, s.strong_evidence_reviews, s.oversized_blocks, Seconds(started));
+  std::cerr << "kith link: strong-evidence parts in force: " << linkage::StrongEvidenceParts(s.strong_evidence_in_force)
+            << " (" << s.strong_evidence_settled_pairs << " pairs told apart by identifiers showed their shapes)\n";
   std::cerr << "kith link: clusters written to " << link_out
             << (link_review_out.empty() ? "" : ", review pairs to " + link_review_out) << "\n";
   return 0;
