@@ -32,6 +32,7 @@ curl -sf -c "$jar" -H 'content-type: application/json' \
   -d '{"username":"auditor.clarke","password":"Northbrook-demo-2026"}' "http://127.0.0.1:$port/api/v1/session" >/dev/null
 rss_before=$(kib $server VmRSS)
 hwm_before=$(kib $server VmHWM)
+echo 5 >"/proc/$server/clear_refs"  # resets VmHWM to the current RSS: the next peak is the export's
 result=$(curl -s -b "$jar" -o "$data/export.csv" -D "$data/headers" \
   -w '%{http_code} %{size_download} %{time_total}' "http://127.0.0.1:$port/api/v1/audit/export")
 hwm_after=$(kib $server VmHWM)
@@ -40,5 +41,5 @@ read -r status bytes seconds <<<"$result"
 rows=$(($(wc -l <"$data/export.csv") - 1))
 echo "export of $n records: status $status, $rows rows, $((bytes / 1048576)) MiB in $seconds s" \
      "($(grep -i '^transfer-encoding\|^content-length' "$data/headers" | tr -d '\r' | tr '\n' ' '))"
-echo "server RSS: $((rss_before / 1024)) MiB before the export (peak so far $((hwm_before / 1024)) MiB)," \
+echo "server RSS: $((rss_before / 1024)) MiB before the export (peak since start $((hwm_before / 1024)) MiB)," \
      "peak $((hwm_after / 1024)) MiB during it, $((rss_after / 1024)) MiB after"
