@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 KITH_PORT ?= 8080
 KITH_DATA ?= ./var
 
-.PHONY: deps configure build run test fuzz ha-test crash-test sqlmap soak bench cluster-bench search-db-compare clean web
+.PHONY: deps configure build run test fuzz ha-test crash-test sqlmap soak bench cluster-bench search-db-compare misuse-bench-postgres clean web
 
 deps:
 	@scripts/install-deps
@@ -107,6 +107,12 @@ cluster-bench: build
 CHILDREN ?= 1000000
 search-db-compare: build
 	@bench/search_db_compare.sh $(CHILDREN) $(BUILD_DIR)
+
+# The misuse report over AUDIT_RECORDS (default 10M) audit records on PostgreSQL (issue 14).
+AUDIT_RECORDS ?= 10000000
+misuse-bench-postgres: configure
+	@cmake --build $(BUILD_DIR) --target misuse_bench -j $(JOBS)
+	@bench/misuse_bench_postgres.sh $(AUDIT_RECORDS) $(BUILD_DIR)
 
 clean:
 	@rm -rf $(BUILD_DIR) web/dist

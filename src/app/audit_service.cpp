@@ -192,41 +192,50 @@ Result<AuditPage> AuditService::Records(const Principal& p, const AuditFilter& f
   return page;
 }
 
-Result<AuditExport> AuditService::Export(const Principal& p, const AuditFilter& filter) {
+AuditExportStream::AuditExportStream(storage::Store& store, storage::AuditQuery query,
+                                     std::vector<AuditRecordView> first)
+    : store_(store), query_(std::move(query)), first_(std::move(first)) {
+  done_ = static_cast<int>(first_.size()) < query_.limit;
+  if (!first_.empty()) After(first_.back().record);
+}
+
+void AuditExportStream::After(const domain::AuditRecord& last) {
+  query_.before_at = last.at;
+  query_.before_chain = last.chain;
+  query_.before_seq = last.seq;
+}
+
+std::vector<AuditRecordView> AuditExportStream::Next() {
+  if (!first_given_) {
+    first_given_ = true;
+    return std::move(first_);
+  }
+  if (done_) return {};
+  auto page = store_.ReadValue([&](Repositories& r) { return ViewAuditRecords(r, r.Audit().Find(query_)); });
+  done_ = static_cast<int>(page.size()) < query_.limit;
+  if (!page.empty()) After(page.back().record);
+  return page;
+}
+
+Result<std::unique_ptr<AuditExportStream>> AuditService::StartExport(const Principal& p, const AuditFilter& filter) {
   AuditFilter whole = filter;
   whole.cursor.clear();
   whole.limit = kMaxPage;
   auto query = Authorise(p, whole, "audit.records.export");
   if (!query) return query.error();
-  AuditExport out;
-  query->limit = 5000;
-  for (;;) {
-    auto page = ctx_.store.ReadValue([&](Repositories& r) { return ViewAuditRecords(r, r.Audit().Find(*query)); });
-    const bool last = static_cast<int>(page.size()) < query->limit;
-    if (!page.empty()) {
-      query->before_at = page.back().record.at;
-      query->before_chain = page.back().record.chain;
-      query->before_seq = page.back().record.seq;
-    }
-    for (auto& v : page) {
-      if (static_cast<int>(out.records.size()) == kMaxExport) {
-        out.truncated = true;
-        break;
-      }
-      out.records.push_back(std::move(v));
-    }
-    if (last || out.truncated) break;
-  }
+  query->limit = export_page_;
+  auto first = ctx_.store.ReadValue([&](Repositories& r) { return ViewAuditRecords(r, r.Audit().Find(*query)); });
   auto a = AuditFor(p, "audit.records.export", ctx_.clock.Now());
   a.child_id = filter.child_id;
   a.target_id = filter.user_id;
   a.why = "auditor of the authority";
-  nlohmann::json detail{{"records", out.records.size()}, {"truncated", out.truncated}};
+  // The export is every record the filter selects up to and including this one (none if null).
+  nlohmann::json detail{{"newest", first.empty() ? nlohmann::json(nullptr) : nlohmann::json(AuditCursor(first[0].record))}};
   if (filter.from) detail["from"] = filter.from->ToString();
   if (filter.to) detail["to"] = filter.to->ToString();
   a.detail = detail.dump();
   Record(p, a);
-  return out;
+  return std::unique_ptr<AuditExportStream>(new AuditExportStream(ctx_.store, std::move(*query), std::move(first)));
 }
 
 Result<std::vector<FoundChild>> AuditService::FindChildren(const Principal& p, const std::string& name,

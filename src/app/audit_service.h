@@ -6,6 +6,7 @@
 // Thread safety: safe from any thread.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,9 +45,30 @@ struct AuditPage {
   std::string next;                      // the cursor of the next page; empty at the end
 };
 
-struct AuditExport {
-  std::vector<AuditRecordView> records;  // newest first
-  bool truncated = false;                // more records matched than an export holds
+// An export under way (AuditService::StartExport): every record its filter selects, newest first,
+// handed out a page at a time so that memory stays bounded whatever their number. Pages follow
+// one another by keyset ((at, chain, seq) of the last record given), so a record is given once.
+// The export holds every record committed before it began, none appended after it with a later
+// time (its own audit record among them), and perhaps one appended meanwhile whose time falls
+// before the page being read (PostgreSQL's writers commit in any order).
+// Thread safety: one call at a time; each reads the store, so call it where a store read may
+// wait (a server fiber, or any thread that is not inside a transaction).
+class AuditExportStream {
+ public:
+  // The next page, at most the service's export page of records, newest first; empty once every
+  // record has been given (and at every call after that).
+  std::vector<AuditRecordView> Next();
+
+ private:
+  friend class AuditService;
+  AuditExportStream(storage::Store& store, storage::AuditQuery query, std::vector<AuditRecordView> first);
+  void After(const domain::AuditRecord& last);
+
+  storage::Store& store_;
+  storage::AuditQuery query_;  // limit is the page size; before_* the last record given
+  std::vector<AuditRecordView> first_;  // read when the export began, given by the first Next
+  bool first_given_ = false;
+  bool done_ = false;
 };
 
 struct FoundChild {
@@ -70,18 +92,24 @@ struct FoundUser {
 class AuditService {
  public:
   static constexpr int kMaxPage = 500;
-  static constexpr int kMaxExport = 100'000;
   static constexpr int kMaxFound = 50;
+  static constexpr int kDefaultExportPage = 1000;
 
-  explicit AuditService(Context& context) : ctx_(context) {}
+  // `export_page`: records an export reads and hands out at a time (1..10,000; configuration
+  // `audit_export_page`).
+  explicit AuditService(Context& context, int export_page = kDefaultExportPage)
+      : ctx_(context), export_page_(export_page) {}
 
   // One page of records. Errors: kForbidden (not an auditor of the authority), kNotFound (a child
   // or user not of the auditor's authority), kInvalidInput (dates, cursor, limit; field named).
   Result<AuditPage> Records(const Principal& p, const AuditFilter& filter);
 
-  // Every record the filter selects (the cursor and limit are ignored), up to kMaxExport. Errors
-  // as Records.
-  Result<AuditExport> Export(const Principal& p, const AuditFilter& filter);
+  // Begins an export of every record the filter selects, without limit (the cursor and limit are
+  // ignored): reads the first page, then writes the export's one audit record
+  // (`audit.records.export`, naming the newest record exported) before any record is handed out,
+  // so nothing leaves unaudited; the stream gives the first page and reads the others as asked.
+  // Errors as Records; StorageError (or StorageUnavailable) if the audit record cannot be written.
+  Result<std::unique_ptr<AuditExportStream>> StartExport(const Principal& p, const AuditFilter& filter);
 
   // Children of the auditor's authority whose names match: every word of `name` begins a word of
   // the child's names (accents and case ignored; at least one word of two letters), born on
@@ -100,6 +128,7 @@ class AuditService {
   void Record(const Principal& p, domain::AuditRecord a);
 
   Context& ctx_;
+  int export_page_;
 };
 
 // The records with their actors', children's and actions' names (each user and child read once).

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "app/test_fixture.h"
 #include "domain/account/uk_time.h"
 
@@ -163,15 +165,91 @@ TEST_F(AuditServiceTest, PagesFollowOnWithoutGapsOrRepeats) {
   EXPECT_EQ(audit_->Records(As("auditor"), {.limit = 501}).error().field, "limit");
 }
 
+// Every page of an export until the empty one, each page's size in `sizes`.
+std::vector<domain::AuditRecord> Drain(AuditExportStream& stream, std::vector<size_t>* sizes = nullptr) {
+  std::vector<domain::AuditRecord> out;
+  for (;;) {
+    auto page = stream.Next();
+    if (page.empty()) break;
+    if (sizes) sizes->push_back(page.size());
+    for (auto& v : page) out.push_back(std::move(v.record));
+  }
+  EXPECT_TRUE(stream.Next().empty()) << "an ended export stays ended";
+  return out;
+}
+
 TEST_F(AuditServiceTest, ExportHoldsEveryRecordTheFilterSelects) {
   LogDay();
-  auto exported = audit_->Export(As("auditor"), {.child_id = "K2", .limit = 1});
+  AuditService paged(*ctx_, 2);
+  auto exported = paged.StartExport(As("auditor"), {.child_id = "K2", .limit = 1});
   ASSERT_TRUE(exported);
+  // Audited before any record is handed out, naming the newest record the export holds.
+  const auto looks = Since(6);
+  ASSERT_EQ(looks.size(), 1u);
+  EXPECT_EQ(looks[0].action, "audit.records.export");
+  EXPECT_EQ(looks[0].child_id, "K2");
+  const auto detail = nlohmann::json::parse(looks[0].detail);
+  std::vector<size_t> sizes;
+  const auto records = Drain(**exported, &sizes);
   std::vector<int64_t> seqs;
-  for (const auto& v : exported->records) seqs.push_back(v.record.seq);
-  EXPECT_EQ(seqs, (std::vector<int64_t>{6, 5, 2}));
-  EXPECT_FALSE(exported->truncated);
-  EXPECT_EQ(Since(0).back().action, "audit.records.export");
+  for (const auto& r : records) seqs.push_back(r.seq);
+  EXPECT_EQ(seqs, (std::vector<int64_t>{6, 5, 2})) << "its own record, appended after it began, is not in it";
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 1}));
+  EXPECT_EQ(detail.at("newest"), AuditCursor(records.front()));
+  EXPECT_EQ(Since(7).size(), 0u) << "one record per export, however many pages";
+  // Refused as a page of records is, and audited.
+  auto refused = paged.StartExport(As("sw"), {});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(Since(7).at(0).outcome, domain::AuditOutcome::kDenied);
+}
+
+TEST_F(AuditServiceTest, AnEmptyExportIsAuditedAndEndsAtOnce) {
+  auto exported = audit_->StartExport(As("auditor"), {.child_id = "K3"});
+  ASSERT_FALSE(exported) << "another authority's child";
+  exported = audit_->StartExport(As("auditor"), {.child_id = "K1", .from = Date::Parse("2000-01-01"),
+                                                  .to = Date::Parse("2000-01-02")});
+  ASSERT_TRUE(exported);
+  EXPECT_TRUE(Drain(**exported).empty());
+  const auto last = Since(0).back();
+  EXPECT_EQ(last.action, "audit.records.export");
+  EXPECT_TRUE(nlohmann::json::parse(last.detail).at("newest").is_null());
+}
+
+// Issue 14, "Next (audit)" 4: an export beyond the old cap of 100,000 records, streamed a page at
+// a time; records sharing an instant straddle the page borders.
+TEST_F(AuditServiceTest, ExportBeyondOneHundredThousandRecordsIsStreamedInPages) {
+  constexpr int kRecords = 100'123;
+  const TimePoint base = domain::FromUkCivil(*Date::Parse("2026-06-01"), {9, 0, 0});
+  store_->Write([&](storage::Repositories& r) {
+    domain::AuditRecord a;
+    a.actor_id = "u-sw";
+    a.actor_role = "practitioner";
+    a.authority_id = "la1";
+    a.action = "child.read";
+    a.child_id = "K1";
+    a.why = "team member";
+    for (int i = 0; i < kRecords; ++i) {
+      a.at = base + std::chrono::seconds(i / 7);  // seven records an instant
+      r.Audit().Append(a);
+    }
+    a.authority_id = "la2";  // another authority's record is not exported
+    r.Audit().Append(a);
+    return true;
+  });
+  AuditService paged(*ctx_, 1000);
+  auto exported = paged.StartExport(As("auditor"), {});
+  ASSERT_TRUE(exported);
+  std::vector<size_t> sizes;
+  const auto records = Drain(**exported, &sizes);
+  ASSERT_EQ(records.size(), static_cast<size_t>(kRecords));
+  EXPECT_EQ(sizes.size(), 101u);
+  EXPECT_TRUE(std::all_of(sizes.begin(), sizes.end(), [](size_t n) { return n <= 1000; }));
+  for (size_t i = 0; i < records.size(); ++i) {
+    // Newest first, each once: the seqs run down without a gap.
+    ASSERT_EQ(records[i].seq, kRecords - static_cast<int64_t>(i)) << "at " << i;
+    ASSERT_EQ(records[i].authority_id, "la1");
+  }
 }
 
 TEST_F(AuditServiceTest, FindsChildrenAndUsersByNameInTheAuthorityOnly) {

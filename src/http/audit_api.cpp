@@ -92,10 +92,12 @@ std::string CsvCell(std::string_view text) {
 
 }  // namespace
 
-std::string AuditCsv(const std::vector<app::AuditRecordView>& records) {
-  std::string out =
-      "chain,seq,at,actor_id,actor_name,actor_role,authority_id,action,action_label,child_id,child_name,target_id,reason,"
-      "outcome,why,detail,client,found_children,hash\r\n";
+std::string AuditCsvHeader() {
+  return "chain,seq,at,actor_id,actor_name,actor_role,authority_id,action,action_label,child_id,child_name,target_id,"
+         "reason,outcome,why,detail,client,found_children,hash\r\n";
+}
+
+void AppendAuditCsv(const std::vector<app::AuditRecordView>& records, std::string& out) {
   for (const auto& v : records) {
     const auto& r = v.record;
     std::string found;
@@ -112,7 +114,6 @@ std::string AuditCsv(const std::vector<app::AuditRecordView>& records) {
     }
     out += "\r\n";
   }
-  return out;
 }
 
 void RegisterAuditApi(Router& router, AuditApiServices s, ApiOptions o) {
@@ -212,13 +213,21 @@ void RegisterAuditApi(Router& router, AuditApiServices s, ApiOptions o) {
     return WithPrincipal(s.auth, o, q, [&](const app::Principal& p) {
       auto filter = FilterFrom(q);
       if (!filter) return ErrorResponse(filter.error(), q.request_id);
-      auto exported = s.audit.Export(p, *filter);
+      auto exported = s.audit.StartExport(p, *filter);
       if (!exported) return ErrorResponse(exported.error(), q.request_id);
       Response out;
       out.content_type = "text/csv; charset=utf-8";
-      out.body = AuditCsv(exported->records);
+      out.body = AuditCsvHeader();
+      // A page of records per piece: the export is never held whole (std::function wants a
+      // copyable callable, hence the shared pointer).
+      out.body_stream = [stream = std::shared_ptr<app::AuditExportStream>(std::move(*exported))](std::string& piece) {
+        const auto page = stream->Next();
+        if (page.empty()) return false;
+        piece.clear();
+        AppendAuditCsv(page, piece);
+        return true;
+      };
       out.SetHeader("Content-Disposition", "attachment; filename=\"kith-audit.csv\"");
-      out.SetHeader("Kith-Export-Truncated", exported->truncated ? "true" : "false");
       return out;
     });
   });

@@ -2,7 +2,8 @@
 //   GET  /api/v1/audit/actions                 → {"actions":[{action, label, kind}]} (signed-in staff)
 //   GET  /api/v1/audit/records?child_id&user_id&from&to&before&limit
 //                                               → {"records":[AuditRecord + names], "next": cursor|null}
-//   GET  /api/v1/audit/export?child_id&user_id&from&to   → text/csv (attachment)
+//   GET  /api/v1/audit/export?child_id&user_id&from&to   → text/csv (attachment), streamed a page
+//                                                          at a time (chunked), without limit
 //   POST /api/v1/audit/children/find {name, date_of_birth?} → {"children":[…]}
 //   POST /api/v1/audit/users/find {name}                  → {"users":[…]}
 //   GET  /api/v1/audit/misuse?from&to&include_reviewed      → {"flags":[…]} (the misuse report)
@@ -34,7 +35,9 @@ struct AuditApiServices {
 
 void RegisterAuditApi(Router& router, AuditApiServices services, ApiOptions options);
 
-// The records as CSV (RFC 4180, CRLF line ends, a header row), as the export sends them.
-std::string AuditCsv(const std::vector<app::AuditRecordView>& records);
+// The export's CSV (RFC 4180, CRLF line ends): its header row, then each record's row appended
+// to `out`, as the export sends them.
+std::string AuditCsvHeader();
+void AppendAuditCsv(const std::vector<app::AuditRecordView>& records, std::string& out);
 
 }  // namespace kith::http

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -36,6 +37,14 @@ struct Response {
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set for a body made while it is sent, so that the whole never sits in memory: `body` goes
+  // first, then each piece this gives, in HTTP/1.1's chunked transfer coding (HTTP/1.0: until
+  // the connection closes). Each call replaces `piece` with the next one and returns true, or
+  // returns false when there is no more. The server calls it on a fiber (it may read the store),
+  // one call at a time, the next only once the previous piece is written, and drops it when the
+  // response ends. If it throws, or the client stops reading, the connection is closed without
+  // the last chunk, so that the client sees the body is incomplete.
+  std::function<bool(std::string& piece)> body_stream;
   // The route pattern that handled the request ("/api/v1/children/{id}"), for metrics.
   std::string route;
 

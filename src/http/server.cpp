@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <array>
+#include <charconv>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -56,9 +57,21 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& pe
 // header, and every API response carries a dozen security headers), then the body.
 struct Wire {
   std::string head;
-  std::string body;
+  std::string body;  // framed as a chunk when `chunked`
+  std::function<bool(std::string&)> stream;  // Response::body_stream
+  bool chunked = false;
   std::array<asio::const_buffer, 2> Buffers() const { return {asio::buffer(head), asio::buffer(body)}; }
 };
+
+// The size line of a chunk (RFC 9112, 7.1): hexadecimal, no extensions.
+std::string ChunkSize(size_t size) {
+  char digits[2 * sizeof(size_t) + 2];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits) - 2, size, 16);
+  (void)ec;
+  *end++ = '\r';
+  *end++ = '\n';
+  return std::string(digits, end);
+}
 
 void AppendHeader(std::string& head, std::string_view name, std::string_view value) {
   head += name;
@@ -87,6 +100,15 @@ Wire ToWire(Response&& out, unsigned version, bool keep_alive) {
   for (const auto& [name, value] : out.headers) AppendHeader(head, name, value);
   if (out.status == 204 || out.status == 304 || out.status < 200) {
     wire.body.clear();  // no content, and no Content-Length (RFC 9110, 8.6)
+  } else if (out.body_stream) {
+    // The length is not known in advance: HTTP/1.1 sends chunks, HTTP/1.0 ends with the
+    // connection (the caller has made keep_alive false).
+    wire.stream = std::move(out.body_stream);
+    wire.chunked = version != 10;
+    if (wire.chunked) {
+      AppendHeader(head, "Transfer-Encoding", "chunked");
+      if (!wire.body.empty()) wire.body = ChunkSize(wire.body.size()) + wire.body + "\r\n";
+    }
   } else {
     AppendHeader(head, "Content-Length", std::to_string(wire.body.size()));
   }
@@ -354,6 +376,40 @@ struct Server::Impl {
     co_return body_ec;
   }
 
+  // Writes the pieces of a streamed body as they are made, each within body_timeout, then the
+  // last chunk. False if the body could not be finished (the producer failed or the client
+  // stopped reading): the connection must then close without the last chunk.
+  asio::awaitable<bool> WriteStream(Connection& conn, Wire& wire, const std::string& request_id) {
+    static const std::string kCrLf = "\r\n";
+    static const std::string kLastChunk = "0\r\n\r\n";
+    std::string piece;
+    size_t pieces = 0;
+    for (;;) {
+      bool more = false;
+      try {
+        more = co_await OnFiber<bool>([&] { return wire.stream(piece); });
+      } catch (const std::exception& e) {
+        log::Error("response.stream_failed", {{"request_id", request_id}, {"pieces", pieces}, {"error", e.what()}});
+        co_return false;
+      }
+      if (!more) break;
+      if (piece.empty()) continue;  // an empty chunk would end the body
+      ++pieces;
+      const std::string size = wire.chunked ? ChunkSize(piece.size()) : std::string();
+      const std::array<asio::const_buffer, 3> buffers{asio::buffer(size), asio::buffer(piece),
+                                                      wire.chunked ? asio::buffer(kCrLf) : asio::const_buffer()};
+      conn.stream.expires_after(options.body_timeout);
+      auto [ec, n] = co_await asio::async_write(conn.stream, buffers, asio::as_tuple(asio::use_awaitable));
+      (void)n;
+      if (ec) co_return false;
+    }
+    if (!wire.chunked) co_return true;
+    conn.stream.expires_after(options.body_timeout);
+    auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(kLastChunk), asio::as_tuple(asio::use_awaitable));
+    (void)n;
+    co_return !ec;
+  }
+
   asio::awaitable<void> Session(std::shared_ptr<Connection> conn) {
     beast::flat_buffer buffer;
     for (;;) {
@@ -388,16 +444,21 @@ struct Server::Impl {
         }
       }
       const unsigned version = req.version();
-      const bool keep_alive = req.keep_alive() && !draining;
+      bool keep_alive = req.keep_alive() && !draining;
       Request request = ToRequest(std::move(req), conn->peer, options.trusted_proxies, NextId(), options.tls_terminated);
-      const Wire wire =
-          ToWire(co_await OnFiber<Response>([&] { return pipeline.Handle(std::move(request)); }), version, keep_alive);
+      const std::string request_id = request.request_id;
+      Response response = co_await OnFiber<Response>([&] { return pipeline.Handle(std::move(request)); });
+      if (response.body_stream && version == 10) keep_alive = false;  // the body ends with the connection
+      Wire wire = ToWire(std::move(response), version, keep_alive);
       conn->stream.expires_after(options.body_timeout);  // a client that does not read its response
       auto [write_ec, written] =
           co_await asio::async_write(conn->stream, wire.Buffers(), asio::as_tuple(asio::use_awaitable));
       (void)written;
+      bool whole = !write_ec;
+      if (whole && wire.stream) whole = co_await WriteStream(*conn, wire, request_id);
+      wire.stream = nullptr;  // whatever it holds (a read position, a page) goes now
       conn->busy = false;
-      if (write_ec || !keep_alive || draining) break;
+      if (!whole || !keep_alive || draining) break;
     }
     beast::error_code ignored;
     if (!conn->upgraded) conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

@@ -109,6 +109,9 @@ Status Apply(Config& c, const std::string& key, const std::string& value, const 
       return bad("an http:// or https:// address");
     }
     c.audit_checkpoint_url = value;
+  } else if (key == "audit_export_page") {
+    if (auto s = integer(1, 10'000, n); !s) return s;
+    c.audit_export_page = static_cast<int>(n);
   } else if (key == "hub_url") {
     c.hub_url = value;
   } else if (key == "hub_key_file") {
@@ -148,6 +151,7 @@ constexpr const char* kKeys[] = {"port",
                                  "audit_checkpoint_dir",
                                  "audit_signing_key",
                                  "audit_checkpoint_url",
+                                 "audit_export_page",
                                  "hub_url",
                                  "hub_key_file",
                                  "linkage_secret_file",

@@ -25,6 +25,7 @@
 //   audit_checkpoint_dir  KITH_AUDIT_CHECKPOINT_DIR  <data>/audit-checkpoints  (signed checkpoints)
 //   audit_signing_key     KITH_AUDIT_SIGNING_KEY     <data>/audit-signing.key   (their Ed25519 key)
 //   audit_checkpoint_url  KITH_AUDIT_CHECKPOINT_URL  none  (an endpoint that keeps a copy of each)
+//   audit_export_page     KITH_AUDIT_EXPORT_PAGE     1000  (records the CSV export reads and sends at a time, 1..10000)
 // The national hub (docs/hub.md), all four or none:
 //   hub_url              KITH_HUB_URL              (none)  http://HOST:PORT of the hub
 //   hub_key_file         KITH_HUB_KEY_FILE         (none)  this node's signing key (kith hub keygen)
@@ -73,6 +74,7 @@ struct Config {
   std::string audit_checkpoint_dir;
   std::string audit_signing_key;
   std::string audit_checkpoint_url;  // http:// or https://; empty: no external copy
+  int audit_export_page = 1000;      // app::AuditService's export_page
   std::string hub_url;
   std::string hub_key_file;
   std::string linkage_secret_file;

@@ -258,7 +258,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::MergeService merges(context);
   app::TeamService team(context);
   app::BreakGlassService break_glass(context);
-  app::AuditService audit(context);
+  app::AuditService audit(context, config.audit_export_page);
   app::MisuseService misuse(context);
   app::CaseloadService caseloads(context);
   app::RetentionAdmin retention(context);

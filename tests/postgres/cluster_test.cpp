@@ -9,6 +9,7 @@
 #include <cctype>
 #include <condition_variable>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <memory>
 #include <set>
@@ -16,9 +17,12 @@
 #include <thread>
 #include <vector>
 
+#include "app/audit_checkpoints.h"
+#include "app/audit_verify.h"
 #include "app/change_follower.h"
 #include "app/store_rate_limiter.h"
 #include "common/clock.h"
+#include "domain/audit_checkpoint.h"
 #include "storage/postgres/postgres_store.h"
 #include "support/test_postgres.h"
 
@@ -205,6 +209,139 @@ TEST_F(ClusterTest, AChildStoredOnOneNodeWakesTheOthersChangeFollowerAtOnce) {
   std::cout << "  a child stored on node one reached node two's follower "
             << std::chrono::duration_cast<std::chrono::microseconds>(took).count() / 1000.0 << " ms after its write began"
             << " (child " << stored << " of those stored)\n";
+}
+
+// A node's checkpoint directory, in memory.
+class MemoryArchive final : public app::CheckpointArchive {
+ public:
+  std::vector<int64_t> Numbers() const override {
+    std::lock_guard lock(mutex_);
+    std::vector<int64_t> out;
+    for (const auto& [n, f] : files_) out.push_back(n);
+    return out;
+  }
+  std::optional<std::string> Read(int64_t n) const override {
+    std::lock_guard lock(mutex_);
+    auto it = files_.find(n);
+    if (it == files_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Write(int64_t n, const std::string& file) override {
+    std::lock_guard lock(mutex_);
+    files_[n] = file;
+  }
+  int64_t PublishedThrough() const override { return 0; }
+  void SetPublishedThrough(int64_t) override {}
+  std::string Describe() const override { return "a node's test archive"; }
+
+  std::map<int64_t, std::string> Files() const {
+    std::lock_guard lock(mutex_);
+    return files_;
+  }
+  // Every checkpoint of several nodes together, as an operator gathers their directories.
+  void Add(const MemoryArchive& other) {
+    for (const auto& [n, f] : other.Files()) Write(n, f);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<int64_t, std::string> files_;
+};
+
+// ADR 0019 with two nodes on one PostgreSQL database, each with its own store, checkpointer and
+// checkpoint directory, both asking to sign at the same moments (every "minute", from two
+// threads, while both write records): only one signs; when it stops (dies, never releasing the
+// lease) the other signs nothing until the lease is stale, then takes over and continues the
+// numbering and the link from the log's newest checkpoint record; the log verifies against both
+// nodes' checkpoints together, as `kith audit verify` checks it (app::VerifyAuditChain).
+TEST_F(ClusterTest, OneNodeSignsAuditCheckpointsAndTheOtherTakesOverWhenItStops) {
+  ed25519::Seed seed;
+  seed.fill(7);
+  const auto key = ed25519::SigningKey::FromSeed(seed);  // the cluster's key, shared by its nodes
+  MemoryArchive archives[2];
+  std::vector<std::unique_ptr<app::AuditCheckpointer>> checkpointers;
+  for (int i = 0; i < 2; ++i) {
+    checkpointers.push_back(std::make_unique<app::AuditCheckpointer>(*nodes_[i], clock_, key, archives[i], nullptr,
+                                                                     "node-" + std::to_string(i)));
+  }
+  auto append = [&](int node, int n) {
+    for (int i = 0; i < n; ++i) {
+      domain::AuditRecord a;
+      a.at = clock_.Now();
+      a.actor_id = "u" + std::to_string(node);
+      a.actor_role = "practitioner";
+      a.authority_id = "la1";
+      a.action = "child.read";
+      a.child_id = "K" + std::to_string(i);
+      a.why = "team member";
+      nodes_[node]->Write([&](storage::Repositories& r) {
+        r.Audit().Append(a);
+        return true;
+      });
+    }
+  };
+  // Both nodes at once: each writes and then asks to sign; returns which signed.
+  auto minute = [&] {
+    std::optional<domain::AuditCheckpoint> signed_by[2];
+    std::vector<std::thread> threads;
+    for (int node = 0; node < 2; ++node) {
+      threads.emplace_back([&, node] {
+        append(node, 3);
+        signed_by[node] = checkpointers[node]->Checkpoint();
+      });
+    }
+    for (auto& t : threads) t.join();
+    clock_.Advance(std::chrono::minutes(1));
+    return std::pair{signed_by[0].has_value(), signed_by[1].has_value()};
+  };
+  constexpr int kMinutes = 6;
+  int holder = -1;
+  for (int m = 0; m < kMinutes; ++m) {
+    const auto [zero, one] = minute();
+    ASSERT_NE(zero, one) << "minute " << m << ": exactly one node signs (the log moved on both)";
+    const int now = zero ? 0 : 1;
+    if (holder < 0) holder = now;
+    ASSERT_EQ(now, holder) << "minute " << m << ": the lease stays with its holder while it renews it";
+  }
+  const int other = 1 - holder;
+  EXPECT_EQ(archives[holder].Files().size(), static_cast<size_t>(kMinutes));
+  EXPECT_TRUE(archives[other].Files().empty());
+  // The holder stops without giving the lease up (killed). The other keeps asking every minute.
+  checkpointers[holder].reset();
+  int waited = 0;
+  for (;; ++waited) {
+    append(other, 2);
+    if (checkpointers[other]->Checkpoint()) break;
+    ASSERT_LT(waited, 10) << "the other node never took over";
+    clock_.Advance(std::chrono::minutes(1));
+  }
+  EXPECT_GE(std::chrono::minutes(waited), app::kCheckpointerLeaseStale - std::chrono::minutes(1))
+      << "the lease was taken before it went stale";
+  EXPECT_LE(std::chrono::minutes(waited), app::kCheckpointerLeaseStale) << "taken over once stale";
+  clock_.Advance(std::chrono::minutes(1));
+  append(other, 2);
+  ASSERT_TRUE(checkpointers[other]->Checkpoint()) << "the new holder goes on signing";
+  // It continued the numbering and the link of the node that stopped.
+  const auto theirs = archives[holder].Files();
+  const auto mine = archives[other].Files();
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine.begin()->first, kMinutes + 1);
+  EXPECT_EQ(domain::ParseCheckpoint(mine.begin()->second)->previous,
+            domain::CheckpointFileHash(theirs.at(kMinutes)));
+  EXPECT_EQ(domain::ParseCheckpoint(mine.at(kMinutes + 2))->previous, domain::CheckpointFileHash(mine.begin()->second));
+  // The log verifies against both directories together, every checkpoint valid; either alone
+  // misses the other's checkpoints, and verification says so.
+  MemoryArchive gathered;
+  gathered.Add(archives[0]);
+  gathered.Add(archives[1]);
+  auto report = app::VerifyAuditChain(*nodes_[0], {.checkpoints = &gathered, .trusted_keys = {key.public_key()}});
+  std::string problems;
+  for (const auto& p : report.problems) problems += p + "\n";
+  EXPECT_TRUE(report.ok) << problems;
+  EXPECT_EQ(report.checkpoints_valid, kMinutes + 2);
+  EXPECT_GE(report.heads.size(), 2u) << "both nodes' chains (one per connection) are checked";
+  report = app::VerifyAuditChain(*nodes_[1], {.checkpoints = &archives[other], .trusted_keys = {key.public_key()}});
+  EXPECT_FALSE(report.ok) << "the stopped node's checkpoints are missing from the other's directory";
 }
 
 }  // namespace
