@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <utility>
 
@@ -287,6 +288,34 @@ Result<ImportJob> ImportJobs::Get(const Principal& p, const std::string& id, std
   return job;
 }
 
+Result<std::vector<storage::ImportRow>> ImportJobs::Rows(const Principal& p, const std::string& id,
+                                                         const std::string& outcome, int64_t after_line, int limit) {
+  if (auto s = Allow(p, "index.import.rows", id); !s) return s.error();
+  static const std::set<std::string, std::less<>> kOutcomes = {"created", "matched", "queued", "updated", "unchanged"};
+  std::optional<Error> invalid;
+  if (limit < 1 || limit > kMaxReportRows) {
+    invalid = Error::Invalid("limit", fmt::format("Ask for 1 to {} rows at a time.", kMaxReportRows));
+  } else if (!outcome.empty() && !kOutcomes.contains(outcome)) {
+    invalid = Error::Invalid("outcome", "Ask for created, matched, queued, updated or unchanged rows, or leave it out.");
+  }
+  if (invalid) {
+    Audit(p, "index.import.rows", id, "", AuditOutcome::kFailed, invalid->message);
+    return *invalid;
+  }
+  std::optional<std::vector<storage::ImportRow>> rows;
+  ctx_.store.Read([&](Repositories& r) {
+    const auto job = r.ImportJobs().Get(id);
+    if (job && job->authority_id == p.user.authority_id) rows = r.ImportJobs().Rows(id, outcome, after_line, limit);
+  });
+  if (!rows) {
+    Audit(p, "index.import.rows", id, "", AuditOutcome::kFailed, "no such import in the authority");
+    return NotFound();
+  }
+  Audit(p, "index.import.rows", id,
+        nlohmann::json{{"outcome", outcome}, {"after_line", after_line}, {"rows", rows->size()}}.dump());
+  return std::move(*rows);
+}
+
 Result<ImportJob> ImportJobs::Wait(const Principal& p, const std::string& id, std::chrono::seconds wait) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
@@ -468,6 +497,7 @@ void ImportJobs::Run(const storage::StoredImportJob& job, std::stop_token stop) 
   options.observer = observer_;
   options.stop = halt.get_token();
   options.lease_holder = runner_;
+  options.report_to = id;
   options.progress = [&](std::string_view s, double f) {
     const bool moved = s != stage;
     stage = std::string(s);

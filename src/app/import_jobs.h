@@ -129,6 +129,16 @@ class ImportJobs {
   // (index.import.read: allowed, denied or failed).
   Result<ImportJob> Get(const Principal& p, const std::string& id, std::chrono::seconds wait = std::chrono::seconds(0));
 
+  // How the rows of the caller's authority's import were applied (the import report per row):
+  // the rows after line `after_line` (only those with `outcome` when it is not empty: created,
+  // matched, queued, updated or unchanged), in line order, at most `limit` (1 to kMaxReportRows).
+  // Rows are reported as each batch is written, so a running import's report grows. Errors:
+  // kForbidden, kNotFound (also another authority's), kInvalidInput (limit). Audited:
+  // index.import.rows.
+  static constexpr int kMaxReportRows = 1000;
+  Result<std::vector<storage::ImportRow>> Rows(const Principal& p, const std::string& id, const std::string& outcome,
+                                               int64_t after_line, int limit);
+
   // The imports of the caller's authority that the database keeps, newest first (audited:
   // index.import.list).
   Result<std::vector<ImportJob>> List(const Principal& p);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stop_token>
@@ -55,6 +56,17 @@ class ImportJobsTest : public AppFixture {
     auto job = jobs_->Get(As("steward"), id);
     EXPECT_TRUE(job);
     return *job;
+  }
+
+  // The import's report per row as "line outcome, …".
+  std::string Outcomes(const std::string& id, const std::string& outcome = "") {
+    auto rows = jobs_->Rows(As("steward"), id, outcome, 0, ImportJobs::kMaxReportRows);
+    if (!rows) return "error: " + rows.error().message;
+    std::string out;
+    for (const auto& row : *rows) {
+      out += (out.empty() ? "" : ", ") + std::to_string(row.line) + " " + row.outcome;
+    }
+    return out;
   }
 
   ImportJobLimits Limits() {
@@ -135,6 +147,59 @@ TEST_F(ImportJobsTest, ImportsAFileSentInPartsInTheBackground) {
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 2u);
   EXPECT_EQ((*listed)[0].id, again->id);
+}
+
+// The import report per row (issue 19): what became of each row, with the child it made or
+// joined and the review item it raised, in pages and by outcome.
+TEST_F(ImportJobsTest, TheReportSaysWhatBecameOfEachRow) {
+  auto first = jobs_->Start(As("steward"), "Hillside Primary", "roll.csv", kFeed, true);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(Finish(first->id).state, ImportState::kDone);
+  EXPECT_EQ(Outcomes(first->id), "2 created, 3 created, 5 created") << "line 4 is a bad row, reported as such";
+
+  const std::string second_feed =
+      "record_id,given_name,family_name,date_of_birth,sex,postcode,nhs_number\n"
+      "S1,Amelia,Hart,2016-04-02,F,NB1 2AB,9434765919\n"  // as before
+      "S2,Oliver,Hart,2014-09-10,M,NB1 2AB,4010232137\n"  // an NHS number added
+      "G1,Amelia,Hart,2016-04-02,F,NB1 2AB,9434765919\n"  // the same child from another row
+      "G2,A,Hart,2016-04-02,F,NB1 2AB,\n";                // an initial: a person decides
+  auto second = jobs_->Start(As("steward"), "Hillside Primary", "update.csv", second_feed, true);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(Finish(second->id).state, ImportState::kDone);
+  EXPECT_EQ(Outcomes(second->id), "2 unchanged, 3 updated, 4 matched, 5 queued");
+
+  auto rows = jobs_->Rows(As("steward"), second->id, "", 0, 100);
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 4u);
+  const auto amelia = store_->ReadValue(
+      [](storage::Repositories& r) { return r.SourceRecords().Find("Hillside Primary", "S1")->child_id; });
+  EXPECT_EQ((*rows)[0].child_id, amelia);
+  EXPECT_EQ((*rows)[2].record_id, "G1");
+  EXPECT_EQ((*rows)[2].child_id, amelia) << "the child the row joined";
+  EXPECT_EQ((*rows)[3].child_id, "");
+  const auto open = store_->ReadValue([](storage::Repositories& r) { return r.Reviews().Open("la1", 10); });
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ((*rows)[3].review_id, open[0].id);
+
+  EXPECT_EQ(Outcomes(second->id, "matched"), "4 matched");
+  auto page = jobs_->Rows(As("steward"), second->id, "", 3, 1);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].line, 4);
+
+  EXPECT_EQ(jobs_->Rows(As("mgr"), second->id, "", 0, 10).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(jobs_->Rows(As("steward"), "I-nope", "", 0, 10).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(jobs_->Rows(As("steward"), second->id, "", 0, 0).error().field, "limit");
+  EXPECT_EQ(jobs_->Rows(As("steward"), second->id, "", 0, ImportJobs::kMaxReportRows + 1).error().field, "limit");
+  EXPECT_EQ(jobs_->Rows(As("steward"), second->id, "joined", 0, 10).error().field, "outcome");
+  const auto audit = store_->ReadValue([](storage::Repositories& r) { return r.Audit().Range(0, 0, 100000); });
+  std::map<domain::AuditOutcome, int> outcomes;
+  for (const auto& a : audit) {
+    if (a.action == "index.import.rows") ++outcomes[a.outcome];
+  }
+  EXPECT_EQ(outcomes[domain::AuditOutcome::kAllowed], 5);  // the readings above
+  EXPECT_EQ(outcomes[domain::AuditOutcome::kDenied], 1);
+  EXPECT_EQ(outcomes[domain::AuditOutcome::kFailed], 4);
 }
 
 TEST_F(ImportJobsTest, OnlyIndexStewardsImportAndEveryRefusalIsAudited) {
@@ -264,6 +329,7 @@ TEST_F(ImportJobsTest, AJobLeftRunningByADeadServerIsFinishedByTheNextLeaseHolde
     options.default_source = "Hillside Primary";
     options.batch_rows = 2;
     options.lease_holder = "dead-server";
+    options.report_to = started->id;
     options.stop = died.get_token();
     options.counted = [&](const ImportSummary& s) {
       if (s.created > 0) died.request_stop();
@@ -285,6 +351,8 @@ TEST_F(ImportJobsTest, AJobLeftRunningByADeadServerIsFinishedByTheNextLeaseHolde
   EXPECT_EQ(done.summary.unchanged, 2u) << "the rows the dead server wrote";
   EXPECT_EQ(done.summary.created, 1u);
   EXPECT_EQ(Children(), 3) << "nobody twice";
+  EXPECT_EQ(Outcomes(started->id), "2 created, 3 created, 5 created")
+      << "the report says what the dead server's batch did, not that the rerun found it unchanged";
   EXPECT_EQ(Audited("index.import"), 1u) << "only the run that finished wrote the summary";
   EXPECT_EQ(store_->ReadValue([&](storage::Repositories& r) { return r.ImportJobs().Get(started->id)->attempts; }), 2);
 }

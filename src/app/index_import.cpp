@@ -316,7 +316,8 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
 
   // What is already known: rows imported before, and every child in the index.
   std::vector<FeedRow> fresh;
-  std::vector<SourceRecord> changed;
+  std::vector<FeedRow> changed;
+  std::vector<storage::ImportRow> unchanged;  // for the report per row
   std::vector<domain::Child> known;
   bool authority_exists = false;
   ctx.store.Read([&](Repositories& r) {
@@ -327,12 +328,16 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
         fresh.push_back(std::move(row));
       } else if (stored->content_hash == row.record.content_hash) {
         ++summary.unchanged;
+        if (!options.report_to.empty()) {
+          unchanged.push_back({static_cast<int64_t>(row.line), stored->source, stored->record_id, "unchanged",
+                               stored->child_id, ""});
+        }
       } else {
         row.record.id = stored->id;
         row.record.child_id = stored->child_id;
         row.record.imported_at = stored->imported_at;
         row.record.updated_at = now;
-        changed.push_back(std::move(row.record));
+        changed.push_back(std::move(row));
       }
     }
     if (fresh.empty()) return;
@@ -423,11 +428,18 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
       stored.clear();
       leased = lease.Renew(r);
       if (!leased) return false;
+      std::vector<storage::ImportRow> report;
+      auto reported = [&](size_t line, const SourceRecord& rec, const char* outcome, std::string review_id = "") {
+        if (options.report_to.empty()) return;
+        report.push_back({static_cast<int64_t>(line), rec.source, rec.record_id, outcome, rec.child_id,
+                          std::move(review_id)});
+      };
       for (size_t j = begin; j < end; ++j) {
         if (j >= fresh.size()) {
-          const SourceRecord& update = changed[j - fresh.size()];
-          Must(r.SourceRecords().Update(update));
-          audit(r, "index.import.update", update.child_id, update.id, "");
+          const FeedRow& row = changed[j - fresh.size()];
+          Must(r.SourceRecords().Update(row.record));
+          audit(r, "index.import.update", row.record.child_id, row.record.id, "");
+          reported(row.line, row.record, "updated");
           continue;
         }
         SourceRecord rec = fresh[j].record;
@@ -442,6 +454,7 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
           Must(r.Children().Insert(stored.back()));
           Must(r.SourceRecords().Insert(rec));
           audit(r, "index.import.create", rec.child_id, rec.id, detail);
+          reported(fresh[j].line, rec, "created");
           ++created;
         } else if (plan.kind == Plan::Kind::kAttach) {
           rec.child_id = plan.child_id.empty() ? child_ids[plan.creator] : plan.child_id;
@@ -453,6 +466,7 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
           }
           Must(r.SourceRecords().Insert(rec));
           audit(r, "index.import.attach", rec.child_id, rec.id, detail);
+          reported(fresh[j].line, rec, "matched");
           ++matched;
         } else {
           Must(r.SourceRecords().Insert(rec));
@@ -467,9 +481,11 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
           }
           Must(r.Reviews().Insert(item));
           audit(r, "index.import.queue", "", item.id, detail);
+          reported(fresh[j].line, rec, "queued", item.id);
           ++queued;
         }
       }
+      if (!report.empty()) r.ImportJobs().AddRows(options.report_to, report);
       held = std::chrono::steady_clock::now() - started;
       return true;
     });
@@ -497,6 +513,7 @@ Result<ImportSummary> ImportFeed(Context& ctx, const Principal& actor, std::stri
     progress("write", static_cast<double>(end) / static_cast<double>(total));
   }
   ctx.store.Write([&](Repositories& r) {
+    if (!unchanged.empty()) r.ImportJobs().AddRows(options.report_to, unchanged);
     audit(r, "index.import", "", "",
           nlohmann::json{{"rows", summary.rows_read},
                          {"created", summary.created},

@@ -101,6 +101,9 @@ struct ImportOptions {
   // the caller's name for the lease (the server's import worker, which took it when it claimed
   // the job); the import takes or renews it under that name and leaves it held at the end.
   std::string lease_holder;
+  // Set: the import job (ImportJobRepository) under which each row's outcome is recorded, in the
+  // batch that writes it (rows found unchanged at the end), for the import report per row.
+  std::string report_to;
 };
 
 struct ImportSummary {

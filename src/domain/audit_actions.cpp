@@ -99,6 +99,7 @@ constexpr std::array kActions{
     AuditAction{"index.import.queue", "Queued an imported record for review", K::kAdministration},
     AuditAction{"index.import.read", "Looked at an import", K::kAdministration},
     AuditAction{"index.import.received", "Finished sending an import", K::kAdministration},
+    AuditAction{"index.import.rows", "Looked at how an import's rows were applied", K::kAdministration},
     AuditAction{"index.import.start", "Started an import", K::kAdministration},
     AuditAction{"index.import.update", "Updated a child from an imported record", K::kAdministration},
     AuditAction{"index.merge", "Merged two children's records", K::kChange},

@@ -1,5 +1,6 @@
 #include "http/import_api.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -66,6 +67,25 @@ std::optional<bool> Last(const Request& q) {
   return std::nullopt;
 }
 
+// A whole number from the query, `fallback` when absent; nullopt when it is not one (or negative).
+std::optional<int64_t> QueryCount(const Request& q, const std::string& key, int64_t fallback) {
+  const std::string text = QueryString(q, key);
+  if (text.empty()) return fallback;
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+json ToJson(const storage::ImportRow& row) {
+  return {{"line", row.line},
+          {"source", row.source},
+          {"record_id", row.record_id},
+          {"outcome", row.outcome},
+          {"child_id", row.child_id.empty() ? json(nullptr) : json(row.child_id)},
+          {"review_id", row.review_id.empty() ? json(nullptr) : json(row.review_id)}};
+}
+
 }  // namespace
 
 void RegisterImportApi(Router& router, ImportApiServices s, ApiOptions options) {
@@ -83,14 +103,12 @@ void RegisterImportApi(Router& router, ImportApiServices s, ApiOptions options) 
       if (!IsCsv(q)) return NotCsv(q);
       const auto last = Last(q);
       if (!last) return ErrorResponse(Error::Invalid("last", "Expected true or false."), q.request_id);
-      const std::string text = QueryString(q, "offset");
-      size_t offset = 0;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), offset);
-      if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      const auto offset = QueryCount(q, "offset", -1);
+      if (!offset || *offset < 0) {
         return ErrorResponse(Error::Invalid("offset", "Give the part's first byte in the file, e.g. offset=1048576."),
                              q.request_id);
       }
-      return Reply(q, s.imports.Append(p, a.at("id"), offset, q.body, *last), 202,
+      return Reply(q, s.imports.Append(p, a.at("id"), static_cast<size_t>(*offset), q.body, *last), 202,
                    [](const app::ImportJob& j) { return ToJson(j, true); });
     });
   });
@@ -109,6 +127,21 @@ void RegisterImportApi(Router& router, ImportApiServices s, ApiOptions options) 
       }
       return Reply(q, s.imports.Get(p, a.at("id"), std::chrono::seconds(wait)), 200,
                    [](const app::ImportJob& j) { return ToJson(j, true); });
+    });
+  });
+  router.Add("GET", "/api/v1/index/imports/{id}/rows", [s, options](const Request& q, const Params& a) {
+    return WithPrincipal(s.auth, options, q, [&](const app::Principal& p) {
+      const auto after = QueryCount(q, "after", 0);
+      if (!after) return ErrorResponse(Error::Invalid("after", "Give a line number, e.g. after=1000."), q.request_id);
+      // The use case checks the limit (and audits a refusal); anything not a count is out of range.
+      const auto limit = QueryCount(q, "limit", 200);
+      const int wanted = static_cast<int>(std::min<int64_t>(limit.value_or(0), app::ImportJobs::kMaxReportRows + 1));
+      return Reply(q, s.imports.Rows(p, a.at("id"), QueryString(q, "outcome"), *after, wanted), 200,
+                   [wanted](const std::vector<storage::ImportRow>& rows) {
+                     const bool more = static_cast<int>(rows.size()) == wanted;
+                     return json{{"rows", ListJson(rows, [](const storage::ImportRow& r) { return ToJson(r); })},
+                                 {"next_after", more ? json(rows.back().line) : json(nullptr)}};
+                   });
     });
   });
 }

@@ -910,6 +910,17 @@ struct StoredImportJob {
   std::optional<TimePoint> finished_at;
 };
 
+// How one row of a feed imported through the server was applied (issue 19: the import report
+// per row), recorded in the batch that wrote it.
+struct ImportRow {
+  int64_t line = 0;  // where the row starts in the file (1-based physical line)
+  std::string source;
+  std::string record_id;
+  std::string outcome;    // "created", "matched", "queued", "updated" or "unchanged"
+  std::string child_id;   // the child the row made or joined ("" while it waits for review)
+  std::string review_id;  // the review item it raised ("queued")
+};
+
 class ImportJobRepository {
  public:
   virtual ~ImportJobRepository() = default;
@@ -954,6 +965,13 @@ class ImportJobRepository {
   virtual int64_t Prune(const std::string& authority_id, int keep) = 0;
   // Whether any job is kQueued or kRunning (a worker has something to do).
   virtual bool AnyToRun() = 0;
+  // Records rows of a job; a line recorded already (by an earlier attempt of the job, before a
+  // restart) keeps what it says. Deleted with the job.
+  virtual void AddRows(const std::string& import_id, const std::vector<ImportRow>& rows) = 0;
+  // The job's rows whose line is after `after_line` (with that outcome, unless `outcome` is
+  // empty), in line order, at most `limit`.
+  virtual std::vector<ImportRow> Rows(const std::string& import_id, const std::string& outcome, int64_t after_line,
+                                      int limit) = 0;
 };
 
 // Everything one transaction can reach.

@@ -261,6 +261,50 @@ TEST_P(ImportJobsConformance, AbandonedUploadsFailAndOnlyTheNewestFinishedJobsAr
   EXPECT_EQ(Listed("la2"), (std::vector<std::string>{"X1"})) << "another authority's are its own";
 }
 
+TEST_P(ImportJobsConformance, RowsAreReportedInLineOrderKeptAsFirstRecordedAndGoWithTheJob) {
+  using storage::ImportRow;
+  Insert(Job("I1"), "0123456789");
+  Insert(Job("I2"), "0123456789");
+  Write([](Repositories& r) {
+    r.ImportJobs().AddRows("I1", {{7, "Hillside Primary", "S7", "queued", "", "R1"},
+                                  {2, "Hillside Primary", "S2", "created", "K1", ""},
+                                  {3, "Brook Surgery", "G3", "matched", "K1", ""}});
+    r.ImportJobs().AddRows("I2", {{2, "Hillside Primary", "S2", "unchanged", "K1", ""}});
+  });
+  // A run again after a restart finds the rows it wrote unchanged: what they were stays.
+  Write([](Repositories& r) {
+    r.ImportJobs().AddRows("I1", {{2, "Hillside Primary", "S2", "unchanged", "K1", ""},
+                                  {9, "Hillside Primary", "S9", "updated", "K2", ""}});
+  });
+  auto rows = [&](const std::string& id, int64_t after, int limit, const std::string& outcome = "") {
+    std::vector<std::string> out;
+    for (const ImportRow& row :
+         Read([&](Repositories& r) { return r.ImportJobs().Rows(id, outcome, after, limit); })) {
+      out.push_back(std::to_string(row.line) + " " + row.source + " " + row.record_id + " " + row.outcome + " " +
+                    row.child_id + " " + row.review_id);
+    }
+    return out;
+  };
+  EXPECT_EQ(rows("I1", 0, 10), (std::vector<std::string>{"2 Hillside Primary S2 created K1 ",
+                                                         "3 Brook Surgery G3 matched K1 ",
+                                                         "7 Hillside Primary S7 queued  R1",
+                                                         "9 Hillside Primary S9 updated K2 "}));
+  EXPECT_EQ(rows("I1", 3, 2), (std::vector<std::string>{"7 Hillside Primary S7 queued  R1",
+                                                        "9 Hillside Primary S9 updated K2 "}));
+  EXPECT_EQ(rows("I1", 0, 10, "matched"), (std::vector<std::string>{"3 Brook Surgery G3 matched K1 "}));
+  EXPECT_EQ(rows("I1", 3, 10, "matched"), (std::vector<std::string>{}));
+  EXPECT_EQ(rows("I2", 0, 10), (std::vector<std::string>{"2 Hillside Primary S2 unchanged K1 "}));
+  EXPECT_TRUE(rows("I3", 0, 10).empty());
+
+  Write([](Repositories& r) {
+    EXPECT_TRUE(r.ImportJobs().Finish("I1", "", ImportJobState::kDone, "", "", kT0));
+    EXPECT_TRUE(r.ImportJobs().Finish("I2", "", ImportJobState::kDone, "", "", kT0));
+    EXPECT_EQ(r.ImportJobs().Prune("la1", 1), 1);  // I1
+  });
+  EXPECT_TRUE(rows("I1", 0, 10).empty()) << "a forgotten job's rows go with it";
+  EXPECT_EQ(rows("I2", 0, 10).size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportJobsConformance, ::testing::ValuesIn(Backends()),
                          [](const auto& param_info) { return param_info.param.name; });
 

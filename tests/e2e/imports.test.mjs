@@ -78,6 +78,11 @@ test('the steward imports a feed, watches it, sees the bad rows and finds the ch
   const bad = await page.getByTestId('bad-rows').innerText();
   assert.match(bad, /4\s+date_of_birth: '2016-02-30' is not a date/);
   assert.match(bad, /7\s+the row has 3 fields but the header has 9/);
+  // What became of each row: the three good rows made a child each, linked to its page.
+  const rows = page.getByTestId('import-rows-table');
+  await rows.waitFor();
+  assert.equal(await rows.getByRole('row').count(), 4);
+  assert.match(await rows.innerText(), /2\s+H1 \(Hillside Primary\)\s+New child\s+K\w+[\s\S]*3\s+H2[\s\S]*5\s+H4/);
   await checkPage(page, 'import-done', violations);
 
   await page.getByRole('link', { name: 'All imports' }).click();

@@ -67,6 +67,7 @@ POST   /api/v1/index/imports                                             403    
 POST   /api/v1/index/imports/{import}/parts                              403    403  403    403       403     202     403   403      403     403    401  403      403     403   403   403
 GET    /api/v1/index/imports                                             403    403  403    403       403     200     403   403      403     403    401  403      403     403   403   403
 GET    /api/v1/index/imports/{import}                                    403    403  403    403       403     200     403   403      403     403    401  403      403     403   403   403
+GET    /api/v1/index/imports/{import}/rows                               403    403  403    403       403     200     403   403      403     403    401  403      403     403   403   403
 POST   /api/v1/children/{leo}/team                                       403    403  202    202       201     201     403   403      403     403    401  201      409     202   202   403
 POST   /api/v1/children/{leo}/team/leave                                 204    409  404    404       404     404     404   404      404     404    401  404      404     404   404   404
 POST   /api/v1/children/{leo}/lead                                       403    200  403    403       403     403     403   403      403     403    401  403      403     403   403   403
@@ -336,6 +337,7 @@ const REQUESTS = {
   },
   'GET /api/v1/index/imports': { send: (c) => c.get('/api/v1/index/imports') },
   'GET /api/v1/index/imports/{import}': { send: (c) => c.get(`/api/v1/index/imports/${ctx.import.id}`) },
+  'GET /api/v1/index/imports/{import}/rows': { send: (c) => c.get(`/api/v1/index/imports/${ctx.import.id}/rows`) },
   // Approved at once (201: undone by leaving) or waiting (202: undone by withdrawing).
   'POST /api/v1/children/{leo}/team': {
     send: (c) => c.post(`/api/v1/children/${ctx.leo}/team`, { role: 'Supporting practitioner', reason: REASON }),
@@ -927,6 +929,7 @@ const AUDITED = {
   'POST /api/v1/index/imports/{import}/parts': ['index.import.part', 'index.import.received'],
   'GET /api/v1/index/imports': 'index.import.list',
   'GET /api/v1/index/imports/{import}': 'index.import.read',
+  'GET /api/v1/index/imports/{import}/rows': 'index.import.rows',
   'POST /api/v1/children/{leo}/team': ['team.join', 'team.join_request'],
   'POST /api/v1/children/{leo}/team/leave': 'team.leave',
   'POST /api/v1/children/{leo}/lead': 'team.lead_change',

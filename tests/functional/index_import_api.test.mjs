@@ -134,7 +134,33 @@ describe('imports through the running server', () => {
     const done = await finished(steward, (await csv(steward, '/api/v1/index/imports', gp)).body.id);
     assert.deepEqual([done.matched, done.queued_for_review, done.created], [1, 1, 0]);
     const reviews = await steward.get('/api/v1/index/reviews');
-    assert.ok(reviews.body.reviews.some((r) => r.record_id === 'G4'), reviews.text);
+    const g4 = reviews.body.reviews.find((r) => r.record_id === 'G4');
+    assert.ok(g4, reviews.text);
+
+    // The import report per row: which child each row joined, which review it raised.
+    const rows = await steward.get(`/api/v1/index/imports/${done.id}/rows`);
+    assert.equal(rows.status, 200, rows.text);
+    const marnie = (await steward.post('/api/v1/search', { given_name: 'Marnie', family_name: 'Featherstone',
+                                                           reason: REASON })).body.results[0].child_id;
+    assert.deepEqual(rows.body, {
+      rows: [
+        { line: 2, source: 'Brook Surgery', record_id: 'G1', outcome: 'matched', child_id: marnie, review_id: null },
+        { line: 3, source: 'Brook Surgery', record_id: 'G4', outcome: 'queued', child_id: null, review_id: g4.id },
+      ],
+      next_after: null,
+    });
+    const page = await steward.get(`/api/v1/index/imports/${done.id}/rows?limit=1&outcome=queued`);
+    assert.deepEqual(page.body.rows.map((r) => r.record_id), ['G4']);
+    assert.equal(page.body.next_after, 3, 'a full page may have more');
+    assert.deepEqual((await steward.get(`/api/v1/index/imports/${done.id}/rows?after=3`)).body,
+                     { rows: [], next_after: null });
+    for (const [query, field] of [['limit=0', 'limit'], ['limit=1001', 'limit'], ['limit=ten', 'limit'],
+                                  ['after=-1', 'after'], ['outcome=joined', 'outcome']]) {
+      const refused = await steward.get(`/api/v1/index/imports/${done.id}/rows?${query}`);
+      assert.equal(refused.status, 400, `${query}: ${refused.text}`);
+      assert.equal(refused.body.field, field, query);
+    }
+    assert.equal((await steward.get('/api/v1/index/imports/I-none/rows')).status, 404);
   });
 
   test('a file in parts: each part must follow on; the header is checked with the first', async () => {

@@ -258,6 +258,8 @@ export const ENDPOINTS = [
     csv: () => 'record_id,given_name,family_name,date_of_birth\nM1,Scan,Imported,2018-02-03\n' },
   { route: 'GET /api/v1/index/imports/{import_id}', as: 'steward',
     target: (ctx) => `/api/v1/index/imports/${ctx.import}?wait_seconds=0` },
+  { route: 'GET /api/v1/index/imports/{import_id}/rows', as: 'steward',
+    target: (ctx) => `/api/v1/index/imports/${ctx.import}/rows?after=0&limit=10&outcome=created` },
   { route: 'POST /api/v1/index/imports/{import_id}/parts', as: 'steward',
     target: (ctx) => `/api/v1/index/imports/${ctx.import}/parts?offset=${ctx.importSent}&last=false`,
     csv: () => 'P1,Scan Parts,Parted,Upload\n' },

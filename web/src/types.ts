@@ -162,6 +162,7 @@ export type ChildMerge = S['Merge'];
 
 /** An import of a source feed into the national index (GET /api/v1/index/imports/{id}). */
 export type ImportJob = S['ImportJob'];
+export type ImportRow = S['ImportRow'];
 
 // --- Shapes the pages read whole ----------------------------------------------------------------
 

@@ -826,6 +826,20 @@ CREATE TRIGGER children_changed AFTER INSERT OR UPDATE ON children
     R"sql(
 CREATE INDEX audit_checkpoints ON audit_log(at, chain, seq) WHERE action = 'audit.checkpoint';
 )sql",
+    // 12: how each row of an import through the server was applied, for the import report per
+    // row (issue 19; ImportJobRepository::AddRows; SQLite migration 23).
+    R"sql(
+CREATE TABLE import_rows (
+  import_id text COLLATE "C" NOT NULL REFERENCES import_jobs(id) ON DELETE CASCADE,
+  line bigint NOT NULL,
+  source text NOT NULL,
+  record_id text NOT NULL,
+  outcome text COLLATE "C" NOT NULL CHECK (outcome IN ('created', 'matched', 'queued', 'updated', 'unchanged')),
+  child_id text COLLATE "C" NOT NULL,
+  review_id text COLLATE "C" NOT NULL,
+  PRIMARY KEY (import_id, line)
+);
+)sql",
   };
   return kMigrations;
 }

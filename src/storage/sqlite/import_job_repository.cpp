@@ -168,6 +168,27 @@ class SqliteImportJobs final : public ImportJobRepository {
     return s.Bool(0);
   }
 
+  void AddRows(const std::string& import_id, const std::vector<ImportRow>& rows) override {
+    for (const auto& row : rows) {
+      auto s = db_.Prepare(
+          "INSERT INTO import_rows(import_id, line, source, record_id, outcome, child_id, review_id)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
+      s.Bind(1, import_id).Bind(2, row.line).Bind(3, row.source).Bind(4, row.record_id).Bind(5, row.outcome);
+      s.Bind(6, row.child_id).Bind(7, row.review_id).Run();
+    }
+  }
+
+  std::vector<ImportRow> Rows(const std::string& import_id, const std::string& outcome, int64_t after_line,
+                              int limit) override {
+    auto s = db_.Prepare(
+        "SELECT line, source, record_id, outcome, child_id, review_id FROM import_rows"
+        " WHERE import_id=?1 AND line>?2 AND (?4='' OR outcome=?4) ORDER BY line LIMIT ?3");
+    s.Bind(1, import_id).Bind(2, after_line).Bind(3, limit).Bind(4, outcome);
+    std::vector<ImportRow> out;
+    while (s.Step()) out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+    return out;
+  }
+
  private:
   void AddPart(const std::string& id, int64_t offset, const std::string& bytes) {
     if (bytes.empty()) return;  // an empty last part adds nothing

@@ -818,6 +818,20 @@ CREATE TABLE import_parts (
     R"sql(
 CREATE INDEX audit_checkpoints ON audit_log(seq) WHERE action = 'audit.checkpoint';
 )sql",
+    // 23: how each row of an import through the server was applied, for the import report per
+    // row (issue 19; ImportJobRepository::AddRows; PostgreSQL migration 12).
+    R"sql(
+CREATE TABLE import_rows (
+  import_id TEXT NOT NULL REFERENCES import_jobs(id) ON DELETE CASCADE,
+  line INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('created', 'matched', 'queued', 'updated', 'unchanged')),
+  child_id TEXT NOT NULL,
+  review_id TEXT NOT NULL,
+  PRIMARY KEY (import_id, line)
+) STRICT, WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

@@ -5,9 +5,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, query, seg } from '../api';
 import { href, navigate } from '../router';
-import type { ImportJob } from '../types';
+import type { ImportJob, ImportRow } from '../types';
 import { formatDateTime } from '../format';
-import { Button, FormError, Loaded, TableWrap, TextField, useAsync } from '../components/ui';
+import { Button, FormError, Loaded, SelectField, TableWrap, TextField, useAsync } from '../components/ui';
 
 /** One request carries at most the server's body limit (1 MiB); parts stay just under it. */
 export const PART_BYTES = 1_000_000;
@@ -227,6 +227,112 @@ function useImport(id: string) {
 
 const count = (n: number) => n.toLocaleString('en-GB');
 
+const OUTCOME_LABEL: Record<ImportRow['outcome'], string> = {
+  created: 'New child',
+  matched: 'Joined a child already known',
+  queued: 'Waiting for review',
+  updated: 'Changed since an earlier import',
+  unchanged: 'Unchanged since an earlier import',
+};
+
+const ROWS_PAGE = 200;
+
+/**
+ * What became of each row (GET /api/v1/index/imports/{id}/rows), in pages, optionally only one
+ * outcome (e.g. the automatic matches, to check them): the child a row made or joined opens the
+ * child's page, a queued row its review.
+ */
+export function ImportRows({ id }: { id: string }) {
+  const [outcome, setOutcome] = useState('');
+  const [rows, setRows] = useState<ImportRow[]>([]);
+  const [next, setNext] = useState<number | null>(0);
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const load = async (after: number, kept: ImportRow[], only: string) => {
+    setBusy(true);
+    try {
+      const page = await api.get<{ rows: ImportRow[]; next_after: number | null }>(
+        `/api/v1/index/imports/${seg(id)}/rows${query({ after: after || undefined, limit: ROWS_PAGE, outcome: only || undefined })}`,
+      );
+      setRows([...kept, ...page.rows]);
+      setNext(page.next_after);
+      setError(undefined);
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => {
+    void load(0, [], outcome);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, outcome]);
+  return (
+    <section data-testid="import-rows">
+      <h2 class="govuk-heading-m">What became of each row</h2>
+      <SelectField
+        id="rows-outcome"
+        label="Show"
+        value={outcome}
+        onInput={setOutcome}
+        emptyLabel="Every row"
+        options={Object.entries(OUTCOME_LABEL) as [string, string][]}
+      />
+      {error && <FormError error={error} idPrefix="rows" />}
+      {rows.length === 0 && !busy && !error && <p class="govuk-body">No rows to show.</p>}
+      {rows.length > 0 && (
+        <TableWrap label="What became of each row">
+          <table class="govuk-table kith-table--stack" data-testid="import-rows-table">
+            <thead class="govuk-table__head">
+              <tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header govuk-table__header--numeric">Line</th>
+                <th scope="col" class="govuk-table__header">Record</th>
+                <th scope="col" class="govuk-table__header">What became of it</th>
+                <th scope="col" class="govuk-table__header">Child</th>
+              </tr>
+            </thead>
+            <tbody class="govuk-table__body">
+              {rows.map((r) => (
+                <tr class="govuk-table__row" key={r.line}>
+                  <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Line">{r.line}</td>
+                  <td class="govuk-table__cell" data-label="Record">
+                    {r.record_id} <span class="govuk-hint govuk-!-display-inline">({r.source})</span>
+                  </td>
+                  <td class="govuk-table__cell" data-label="What became of it">
+                    {OUTCOME_LABEL[r.outcome]}
+                    {r.review_id && (
+                      <>
+                        {' '}
+                        <a class="govuk-link" href={href('reviews', r.review_id)}>
+                          Review it
+                        </a>
+                      </>
+                    )}
+                  </td>
+                  <td class="govuk-table__cell" data-label="Child">
+                    {r.child_id ? (
+                      <a class="govuk-link" href={href('children', r.child_id)}>
+                        {r.child_id}
+                      </a>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      {next !== null && rows.length > 0 && (
+        <Button secondary type="button" busy={busy} onClick={() => void load(next, rows, outcome)} testid="import-rows-more">
+          Show more rows
+        </Button>
+      )}
+    </section>
+  );
+}
+
 export function ImportPage({ id }: { id: string }) {
   useEffect(() => {
     document.title = 'Import – Kith';
@@ -316,6 +422,7 @@ export function ImportPage({ id }: { id: string }) {
             {(j.bad_rows ?? []).length > 0 && finished(j) && (
               <p class="govuk-body">Correct the bad rows in the file and import it again: rows already imported stay as they are.</p>
             )}
+            {finished(j) && <ImportRows id={j.id} />}
           </>
         )}
       </Loaded>
