@@ -33,7 +33,13 @@
 // rebuild it from storage (a run with 1 MiB fell minutes behind), a bound above it leaves RSS
 // growing with his text. So the memory rule is on the RSS floor less the word index's own bytes
 // as it reports them (an estimate, 0.7-0.8 of its heap), and the raw RSS growth is printed too.
-import { spawn, spawnSync } from 'node:child_process';
+//
+// On PostgreSQL the throwaway cluster loads pg_stat_statements, and each interval also prints the
+// writes retried after serialisation failures (kith_db_write_retries_total) and the
+// SOAK_STATEMENTS (default 5) statements the database spent most time on in that interval, with
+// their calls, mean time and rows per call: a statement whose mean grows from one interval to the
+// next reads more as the soak writes (docs/BENCHMARKS.md, "Soak", run 5).
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -54,6 +60,8 @@ const work = mkdtempSync(path.join(tmpdir(), 'kith-soak-'));
 // Traversable (not listable) by others: PostgreSQL's cluster lives below it, run as `postgres`.
 chmodSync(work, 0o711);
 let server;
+let pgAdmin;  // postgres: a superuser's connection string to the soak's database
+let pgDir;    // postgres: the throwaway cluster's directory
 const cleanups = [() => rmSync(work, { recursive: true, force: true })];
 async function cleanup() {
   if (server && server.exitCode === null) {
@@ -76,13 +84,21 @@ const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? tmpdir(), KITH_D
               KITH_LOG_LEVEL: 'warn', KITH_WEB_ROOT: '/nonexistent', KITH_TRUSTED_PROXIES: '127.0.0.1',
               ...(process.env.SOAK_WORD_INDEX_MIB ? { KITH_WORD_INDEX_MIB: process.env.SOAK_WORD_INDEX_MIB } : {}) };
 if (backend === 'postgres') {
-  const pg = path.join(work, 'pg');
+  pgDir = path.join(work, 'pg');
+  const pg = pgDir;
   sh(path.join(root, 'scripts', 'test-postgres'), ['start', pg]);
   cleanups.push(() => spawnSync(path.join(root, 'scripts', 'test-postgres'), ['stop', pg]));
   const admin = `host=${pg}/sock port=5432 user=postgres`;
-  // Durable commits, as in production (the test cluster turns fsync off).
+  // Durable commits, as in production (the test cluster turns fsync off); pg_stat_statements
+  // loaded (a restart), so that each interval can name the statements the database spent its time on.
   sh('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${admin} dbname=postgres`],
-     { input: 'ALTER SYSTEM SET fsync = on;\nSELECT pg_reload_conf();\nCREATE DATABASE kith_soak OWNER kith_owner;\n' });
+     { input: 'ALTER SYSTEM SET fsync = on;\nALTER SYSTEM SET shared_preload_libraries = \'pg_stat_statements\';\n' });
+  sh(path.join(root, 'scripts', 'test-postgres'), ['restart', pg]);
+  sh('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${admin} dbname=postgres`],
+     { input: 'CREATE DATABASE kith_soak OWNER kith_owner;\n' });
+  sh('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${admin} dbname=kith_soak`],
+     { input: 'CREATE EXTENSION pg_stat_statements;\n' });
+  pgAdmin = `${admin} dbname=kith_soak`;
   sh(path.join(build, 'kith'), ['migrate'],
      { env: { ...env, KITH_DATABASE_URL: `host=${pg}/sock port=5432 dbname=kith_soak user=kith_owner` } });
   env.KITH_DATABASE_URL = `host=${pg}/sock port=5432 dbname=kith_soak user=kith_app`;
@@ -271,7 +287,7 @@ function processStats() {
            load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
 }
 
-// The word cloud cache's gauges from /metrics (loopback only).
+// The word cloud cache's gauges and the store's write retries from /metrics (loopback only).
 async function wordIndex() {
   const res = await new Promise((resolve, reject) => {
     http.get({ host: '127.0.0.1', port, path: '/metrics' }, (r) => {
@@ -284,7 +300,35 @@ async function wordIndex() {
   const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(res)?.[1] ?? NaN);
   return { bytes: value('kith_word_index_bytes'), maxBytes: value('kith_word_index_max_bytes'),
            entries: value('kith_word_index_entries'), children: value('kith_word_index_children'),
-           evictions: value('kith_word_index_evictions_total') };
+           evictions: value('kith_word_index_evictions_total'), retries: value('kith_db_write_retries_total'),
+           writes: value('kith_db_write_jobs_total') };
+}
+
+// PostgreSQL: pg_stat_statements as it stands (queryid -> calls, total ms, rows, text).
+async function statements() {
+  if (!pgAdmin) return new Map();
+  const sql = "SELECT queryid, calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 200)" +
+              ' FROM pg_stat_statements';
+  const out = await new Promise((resolve) => {
+    execFile('psql', ['-X', '-A', '-t', '-F', '\t', '-c', sql, pgAdmin], { maxBuffer: 64 << 20 },
+             (error, stdout) => resolve(error ? '' : stdout));
+  });
+  const map = new Map();
+  for (const line of out.split('\n')) {
+    const [id, calls, ms, rows, text] = line.split('\t');
+    if (text !== undefined) map.set(id, { calls: Number(calls), ms: Number(ms), rows: Number(rows), text });
+  }
+  return map;
+}
+// What each statement cost between two snapshots, the costliest first.
+function statementDelta(before, after, top) {
+  const out = [];
+  for (const [id, a] of after) {
+    const b = before.get(id) ?? { calls: 0, ms: 0, rows: 0 };
+    const calls = a.calls - b.calls;
+    if (calls > 0) out.push({ id, calls, ms: a.ms - b.ms, meanMs: (a.ms - b.ms) / calls, rowsPerCall: (a.rows - b.rows) / calls, text: a.text });
+  }
+  return out.sort((x, y) => y.ms - x.ms).slice(0, top);
 }
 
 // Closed loop: `connections` workers, each sending the next operation when its last is answered.
@@ -317,6 +361,9 @@ const start = performance.now();
 let sent = 0;
 let inFlight = 0;
 let nextSample = start + sampleSeconds * 1000;
+let statementsBefore = await statements();
+let retriesBefore = (await wordIndex()).retries;
+const statementTop = Number(process.env.SOAK_STATEMENTS ?? 5);
 const rssTimer = setInterval(() => holder.current.rss.push(residentMiB()), 1000);
 const header = 'interval  ops/s  errors   p50 ms   p99 ms   max ms   RSS MiB floor (median-max)  files  conns  own  ' +
                'words MiB (entries, children, evictions)  load average';
@@ -336,6 +383,11 @@ while (samples.length < intervals) {
     holder.current = new Interval();
     const stats = processStats();
     stats.words = await wordIndex();
+    stats.retries = stats.words.retries - retriesBefore;
+    retriesBefore = stats.words.retries;
+    const statementsNow = await statements();
+    stats.statements = statementDelta(statementsBefore, statementsNow, statementTop);
+    statementsBefore = statementsNow;
     const sorted = [...i.rss, stats.rss].sort((a, b) => a - b);
     stats.rss = sorted[0];  // the floor: without a sign-in's argon2id block held at that second
     stats.rssMedian = sorted[Math.floor(sorted.length / 2)];
@@ -351,6 +403,13 @@ while (samples.length < intervals) {
                 `${(sample.words.bytes / 1048576).toFixed(2).padStart(9)} (${sample.words.entries}, ${sample.words.children}, ` +
                 `${sample.words.evictions})`.padEnd(43) + `${sample.load}`);
     for (const e of sample.firstErrors) console.log(`          error: ${e}`);
+    if (pgAdmin) {
+      console.log(`          write retries after serialisation failures: ${sample.retries}; the database's costliest statements:`);
+      for (const st of sample.statements) {
+        console.log(`          ${st.ms.toFixed(0).padStart(8)} ms ${String(st.calls).padStart(7)} calls ` +
+                    `${st.meanMs.toFixed(3).padStart(9)} ms each ${st.rowsPerCall.toFixed(1).padStart(8)} rows  ${st.text.slice(0, 110)}`);
+      }
+    }
     nextSample += sampleSeconds * 1000;
   }
   await new Promise((r) => setTimeout(r, 2));
@@ -396,6 +455,26 @@ summary.verify = verify.stdout.split('\n')[0];
 if (verify.status !== 0) problems.push(`kith audit verify failed: ${verify.stdout}${verify.stderr}`);
 writeFileSync(process.env.SOAK_RESULT ?? path.join(build, `soak-${backend}.json`), JSON.stringify(summary, null, 2));
 console.log(`audit verify: ${summary.verify}`);
+if (pgDir) {
+  // PostgreSQL logs each serialisation failure with the statement it cancelled: which writes
+  // conflicted, whether retried or not.
+  const log = readFileSync(path.join(pgDir, 'server.log'), 'utf8').split('\n');
+  const byStatement = new Map();
+  let failures = 0;
+  for (let i = 0; i < log.length; ++i) {
+    if (!log[i].includes('could not serialize access')) continue;
+    ++failures;
+    const statement = log.slice(i + 1, i + 4).find((l) => l.includes('STATEMENT:'));
+    const text = statement ? statement.replace(/^.*STATEMENT:\s*/, '').slice(0, 100) : '(none logged)';
+    byStatement.set(text, (byStatement.get(text) ?? 0) + 1);
+  }
+  summary.serialisationFailures = failures;
+  console.log(`serialisation failures in PostgreSQL's log: ${failures}`);
+  for (const [text, n] of [...byStatement].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
+    console.log(`  ${String(n).padStart(6)}  ${text}`);
+  }
+  writeFileSync(process.env.SOAK_RESULT ?? path.join(build, `soak-${backend}.json`), JSON.stringify(summary, null, 2));
+}
 await cleanup();
 if (problems.length) {
   console.error(`soak FAILED:\n  ${problems.join('\n  ')}`);
