@@ -141,7 +141,14 @@ Result<storage::AuditQuery> AuditService::Authorise(const Principal& p, const Au
 }
 
 std::vector<AuditRecordView> ViewAuditRecords(Repositories& r, std::vector<domain::AuditRecord> records) {
-  std::map<std::string, std::string> users, children;  // each read once
+  AuditNames names;
+  return ViewAuditRecords(r, std::move(records), names);
+}
+
+std::vector<AuditRecordView> ViewAuditRecords(Repositories& r, std::vector<domain::AuditRecord> records,
+                                              AuditNames& names) {
+  auto& users = names.users;
+  auto& children = names.children;
   std::vector<AuditRecordView> out;
   out.reserve(records.size());
   for (auto& record : records) {
@@ -211,7 +218,9 @@ std::vector<AuditRecordView> AuditExportStream::Next() {
     return std::move(first_);
   }
   if (done_) return {};
-  auto page = store_.ReadValue([&](Repositories& r) { return ViewAuditRecords(r, r.Audit().Find(query_)); });
+  if (names_.users.size() + names_.children.size() > kMaxNames) names_ = {};
+  auto page =
+      store_.ReadValue([&](Repositories& r) { return ViewAuditRecords(r, r.Audit().Find(query_), names_); });
   done_ = static_cast<int>(page.size()) < query_.limit;
   if (!page.empty()) After(page.back().record);
   return page;

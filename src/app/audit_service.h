@@ -6,6 +6,7 @@
 // Thread safety: safe from any thread.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,11 @@ struct AuditPage {
   std::string next;                      // the cursor of the next page; empty at the end
 };
 
+// Display names already read, by user id and by child id (empty: none or unknown).
+struct AuditNames {
+  std::map<std::string, std::string> users, children;
+};
+
 // An export under way (AuditService::StartExport): every record its filter selects, newest first,
 // handed out a page at a time so that memory stays bounded whatever their number. Pages follow
 // one another by keyset ((at, chain, seq) of the last record given), so a record is given once.
@@ -64,8 +70,13 @@ class AuditExportStream {
   AuditExportStream(storage::Store& store, storage::AuditQuery query, std::vector<AuditRecordView> first);
   void After(const domain::AuditRecord& last);
 
+  // At most this many names are kept across pages (a few MiB): an export's pages mostly name
+  // the same people and children, each a query on PostgreSQL.
+  static constexpr size_t kMaxNames = 50'000;
+
   storage::Store& store_;
   storage::AuditQuery query_;  // limit is the page size; before_* the last record given
+  AuditNames names_;
   std::vector<AuditRecordView> first_;  // read when the export began, given by the first Next
   bool first_given_ = false;
   bool done_ = false;
@@ -131,8 +142,11 @@ class AuditService {
   int export_page_;
 };
 
-// The records with their actors', children's and actions' names (each user and child read once).
+// The records with their actors', children's and actions' names (each user and child read once;
+// with `names`, once for as long as it keeps them).
 std::vector<AuditRecordView> ViewAuditRecords(storage::Repositories& r, std::vector<domain::AuditRecord> records);
+std::vector<AuditRecordView> ViewAuditRecords(storage::Repositories& r, std::vector<domain::AuditRecord> records,
+                                              AuditNames& names);
 
 // "<at in microseconds>.<seq>", the position a page ended at.
 std::string AuditCursor(const domain::AuditRecord& record);
