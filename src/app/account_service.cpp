@@ -343,15 +343,58 @@ Result<EntryView> AccountService::StoreEntry(const Principal& p, const std::stri
           }
         }
         for (const auto& f : feed) r.Feed().Append(f);
-        AlertContactFlags(r, ctx_.random, child_id, today, now, {.rises = true, .stopped = false});
         Names names(r);
         auto view = ViewOf(stored, names);
         view.visibility = shown;
         return view;
       });
   lease.Finish(result.ok());
-  if (result) Publish(child_id, "chronology", feed, family_visible);
+  { auto done = std::move(lease); }  // the child's next writer need not wait for what follows
+  if (result) {
+    CheckRises(child_id, now);
+    Publish(child_id, "chronology", feed, family_visible);
+  }
   return result;
+}
+
+void AccountService::CheckRises(const std::string& child_id, TimePoint now) {
+  {
+    std::lock_guard lock(rises_mutex_);
+    auto [it, first] = rises_checked_.try_emplace(child_id, now);
+    if (!first && now - it->second < kRiseCheckInterval) {
+      rises_pending_.insert(child_id);
+      return;
+    }
+    it->second = now;
+    rises_pending_.erase(child_id);
+    if (rises_checked_.size() > 10'000) {  // forget children not checked within the interval
+      std::erase_if(rises_checked_, [&](const auto& e) {
+        return now - e.second >= kRiseCheckInterval && !rises_pending_.contains(e.first);
+      });
+    }
+  }
+  AlertContactRises(ctx_, child_id, domain::UkDate(now), now);
+}
+
+int AccountService::CheckPendingRises() {
+  const TimePoint now = ctx_.clock.Now();
+  std::vector<std::string> due;
+  {
+    std::lock_guard lock(rises_mutex_);
+    for (auto it = rises_pending_.begin(); it != rises_pending_.end();) {
+      auto& checked = rises_checked_[*it];
+      if (now - checked < kRiseCheckInterval) {
+        ++it;
+        continue;
+      }
+      checked = now;
+      due.push_back(*it);
+      it = rises_pending_.erase(it);
+    }
+  }
+  int made = 0;
+  for (const auto& child_id : due) made += AlertContactRises(ctx_, child_id, domain::UkDate(now), now);
+  return made;
 }
 
 Result<EntryView> AccountService::AddEntry(const Principal& p, const std::string& child_id, const NewEntry& e) {
@@ -456,9 +499,6 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
                           serious > 0 ? "serious" : "", "", "", ""});
           r.Feed().Append(feed.back());
         }
-        if (report.imported > 0) {
-          AlertContactFlags(r, ctx_.random, child_id, domain::UkDate(now), now, {.rises = true, .stopped = false});
-        }
         if (const auto* lead = a.Lead(); serious > 0 && lead && lead->user_id != p.user.id) {
           r.Feed().InsertAlert({ctx_.random.Id("A"), lead->user_id, child_id, now, "serious_entry",
                                 fmt::format("{} serious entries imported from a file", serious), "",
@@ -467,7 +507,11 @@ Result<ImportReport> AccountService::Import(const Principal& p, const std::strin
         return report;
       });
   lease.Finish(result.ok());
-  if (result && result->imported > 0) Publish(child_id, "chronology", feed);
+  { auto done = std::move(lease); }
+  if (result && result->imported > 0) {
+    CheckRises(child_id, now);
+    Publish(child_id, "chronology", feed);
+  }
   return result;
 }
 

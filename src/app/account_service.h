@@ -15,8 +15,12 @@
 // Thread safety: safe from any thread.
 #pragma once
 
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "app/child_gate.h"
@@ -220,7 +224,21 @@ class AccountService {
 
   using Access = ChildAccess;
 
+  // A child's entries are checked for a sudden rise in contact (AlertContactRises) after they are
+  // written, at most once this often per child in this process: the check reads every current
+  // entry of the child, so one per entry cost more with every entry a busy child had
+  // (docs/BENCHMARKS.md, "Soak", run 5). A check put off is made by the next entry after the
+  // interval or by CheckPendingRises, so a rise is alerted within about this long plus the
+  // caller's period.
+  static constexpr std::chrono::seconds kRiseCheckInterval{5};
+  // Makes the checks put off whose interval has passed (the server calls it every few seconds);
+  // returns the alerts made.
+  int CheckPendingRises();
+
  private:
+  // The rise check after `child_id`'s entries were written at `now` (see kRiseCheckInterval).
+  void CheckRises(const std::string& child_id, TimePoint now);
+
   // A change that cannot go ahead for `why` (no such entry, already done), answered only after
   // the change itself is decided and audited: someone who may not make it is refused as such
   // and learns nothing of the child's entries or threads.
@@ -238,6 +256,9 @@ class AccountService {
   ChildGate gate_{ctx_};
   WordIndex& words_;
   LiveHub* hub_;
+  std::mutex rises_mutex_;
+  std::unordered_map<std::string, TimePoint> rises_checked_;  // child -> its last check here
+  std::unordered_set<std::string> rises_pending_;             // children whose check was put off
 };
 
 }  // namespace kith::app

@@ -269,6 +269,55 @@ TEST_F(AccountServiceTest, TheWordCloudShowsTextAnotherNodeWrote) {
 // the cache is bounded by its bytes, evicting the least recently used children's indexes; a
 // child evicted, or one whose index alone is over the bound, is rebuilt from storage and gives
 // the same cloud as an index that never forgot anything.
+// A write run again after a conflict, or undone, takes the texts it added out of the child's index
+// again instead of rebuilding it from storage (which cost more with every text the child had:
+// docs/BENCHMARKS.md, "Soak", run 5); the cloud is then the same as an index built afresh.
+TEST_F(AccountServiceTest, Issue17_AWriteRunAgainOrUndoneTakesItsTextsOutWithoutRebuildingTheIndex) {
+  WordIndex words;
+  words.LoadCorpus(*store_);
+  AccountService writer(*ctx_, words, nullptr);
+  for (const char* text : {"Home visit, mother said all well", "School attendance poor", "Home visit again"}) {
+    ASSERT_TRUE(writer.AddEntry(As("sw"), child_, Entry(text)));
+    clock_.Advance(std::chrono::seconds(1));  // stored in the order written, as an index built afresh reads them
+  }
+  ASSERT_TRUE(writer.WordCloud(As("sw"), child_, 50));
+  const uint64_t builds = words.Stats().builds;
+  {
+    auto lease = words.Acquire(child_);
+    lease.Get(*store_);
+    // A first run that added a text and then was not committed (a conflict), then the run again.
+    store_->Write([&](storage::Repositories& r) {
+      lease.Begin(r);
+      lease.Add(r, "E-first-run", "Bruising noted by the nursery");
+      return false;
+    });
+    store_->Write([&](storage::Repositories& r) {
+      lease.Begin(r);
+      lease.Add(r, "E-second-run", "Nursery report: attended well");
+      return false;  // undone as well: its text must go too
+    });
+    lease.Finish(false);
+  }
+  EXPECT_EQ(words.Stats().builds, builds) << "taken out, not rebuilt";
+  WordIndex fresh;
+  fresh.LoadCorpus(*store_);
+  AccountService reference(*ctx_, fresh, nullptr);
+  words.RefreshCorpus(*store_);
+  auto got = writer.WordCloud(As("sw"), child_, 50);
+  auto want = reference.WordCloud(As("sw"), child_, 50);
+  ASSERT_TRUE(got && want);
+  ASSERT_EQ(got->size(), want->size());
+  for (size_t i = 0; i < got->size(); ++i) {
+    EXPECT_EQ((*got)[i].term, (*want)[i].term);
+    EXPECT_EQ((*got)[i].count, (*want)[i].count);
+    EXPECT_EQ((*got)[i].entry_ids, (*want)[i].entry_ids);
+  }
+  for (const auto& t : *got) {
+    for (const auto& id : t.entry_ids) EXPECT_TRUE(id != "E-first-run" && id != "E-second-run") << t.term;
+  }
+  EXPECT_EQ(words.Stats().builds, builds) << "the cloud was served from the kept index";
+}
+
 TEST_F(AccountServiceTest, Issue17_TheWordIndexStaysWithinItsBytesAndGivesTheSameCloudsAfterEviction) {
   constexpr size_t kMaxBytes = 48 * 1024;
   WordIndex bounded(512, kMaxBytes);

@@ -246,23 +246,64 @@ Result<Principal> AuthService::Authenticate(const std::string& token, const std:
   const TimePoint now = ctx_.clock.Now();
   auto found = Lookup(hash, client);
   if (!found) return Error::Unauthenticated("Sign in to continue.");
-  const bool expired = Expired(found->session, now);
-  if (expired || !found->user.active) {
+  if (!found->user.active) {
     ctx_.store.Write([&](Repositories& r) {
       r.Sessions().Delete(hash);
       return true;
     });
-    return Error::Unauthenticated(expired ? "Your session has expired. Sign in again."
-                                          : "This account is disabled. Contact your administrator.");
+    return Error::Unauthenticated("This account is disabled. Contact your administrator.");
   }
-  if (now - found->session.last_seen_at > ctx_.policy.session_touch_interval) {
-    found->session.last_seen_at = now;
+  if (Expired(found->session, now)) {
+    // This process's copy may be older than the store's (a touch does not move the identity
+    // version: another node may have seen the session since), so the store decides, and only a
+    // session expired there is ended.
+    std::optional<SessionRecord> stored;
     ctx_.store.Write([&](Repositories& r) {
-      r.Sessions().Update(found->session);
+      stored = r.Sessions().Get(hash);
+      if (!stored || !Expired(*stored, now)) return false;
+      r.Sessions().Delete(hash);
       return true;
     });
+    if (!stored) return Error::Unauthenticated("Sign in to continue.");
+    if (Expired(*stored, now)) return Error::Unauthenticated("Your session has expired. Sign in again.");
+    found->session.last_seen_at = stored->last_seen_at;
+    sessions_.Seen(hash, stored->last_seen_at);
   }
+  if (now - found->session.last_seen_at > ctx_.policy.session_touch_interval) Touch(hash, now, found->session);
   return std::move(*found);
+}
+
+void AuthService::Touch(const std::string& hash, TimePoint now, SessionRecord& session) {
+  // One touch of a session at a time in this process: requests that arrive meanwhile go on
+  // without (the session stood when they read it), rather than queue to write the same row.
+  {
+    std::lock_guard lock(touching_mutex_);
+    if (!touching_.insert(hash).second) return;
+  }
+  struct Untouch {
+    AuthService* self;
+    const std::string& hash;
+    ~Untouch() {
+      std::lock_guard lock(self->touching_mutex_);
+      self->touching_.erase(hash);
+    }
+  } untouch{this, hash};
+  try {
+    // A write of its own, apart from whatever the request goes on to write, so that the
+    // request's own transaction never touches the session's row.
+    ctx_.store.Write([&](Repositories& r) {
+      r.Sessions().Touch(hash, now);
+      return true;
+    });
+  } catch (const storage::StorageError& e) {
+    // The request is served all the same: its session stood when it was read, and the next
+    // request touches it again. At worst the session ends as idle up to a touch interval early.
+    touch_failures_.fetch_add(1, std::memory_order_relaxed);
+    log::Warn("session.touch_failed", {{"error", e.what()}});
+    return;
+  }
+  session.last_seen_at = now;
+  sessions_.Seen(hash, now);
 }
 
 void AuthService::ClearFailures(const std::string& username) {
@@ -274,9 +315,14 @@ void AuthService::ClearFailures(const std::string& username) {
 
 bool AuthService::SessionStands(const std::string& token) {
   if (token.size() != 64) return false;
-  const auto found = Lookup(Sha256Hex(token), "");
-  return found && found->user.active && found->state == SessionState::kComplete &&
-         !Expired(found->session, ctx_.clock.Now());
+  const std::string hash = Sha256Hex(token);
+  const auto found = Lookup(hash, "");
+  if (!found || !found->user.active || found->state != SessionState::kComplete) return false;
+  const TimePoint now = ctx_.clock.Now();
+  if (!Expired(found->session, now)) return true;
+  // As in Authenticate: another node may have seen the session since this process read it.
+  const auto stored = ctx_.store.ReadValue([&](Repositories& r) { return r.Sessions().Get(hash); });
+  return stored && !Expired(*stored, now);
 }
 
 void AuthService::SignOut(const Principal& p) {

@@ -6,8 +6,11 @@
 // Thread safety: safe from any thread.
 #pragma once
 
+#include <atomic>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "app/context.h"
 #include "app/principal.h"
@@ -61,6 +64,8 @@ class AuthService {
   // is not pushed back): for connections that outlive requests, such as the live-updates
   // WebSocket, which is closed once its session falls.
   bool SessionStands(const std::string& token);
+  // Touches of last_seen_at that failed (the requests were served all the same).
+  uint64_t TouchFailures() const { return touch_failures_.load(std::memory_order_relaxed); }
 
   // Starts enrolling a TOTP second factor. More than Policy::reauth_window after sign-in the
   // current password is required again. Errors: kUnauthenticated (password wrong or missing),
@@ -74,6 +79,10 @@ class AuthService {
   // The principal of the session with this token hash (cached; see SessionCache), if any.
   std::optional<Principal> Lookup(const std::string& hash, const std::string& client);
   bool Expired(const storage::SessionRecord& session, TimePoint now) const;
+  // Moves the session's last_seen_at to `now` in a write of its own (at most one at a time per
+  // session in this process) and into `session` and the cache; a failure is logged and counted,
+  // never the request's.
+  void Touch(const std::string& hash, TimePoint now, storage::SessionRecord& session);
   SessionState StateOf(const domain::User& user, const storage::SessionRecord& session,
                        storage::Repositories& repos) const;
   // Counts a wrong second-factor code towards the account's lockout (users.failed_logins), audits
@@ -86,6 +95,9 @@ class AuthService {
   Context& ctx_;
   RateLimiter& limiter_;
   SessionCache sessions_;  // so that most requests authenticate without reading the store
+  std::mutex touching_mutex_;
+  std::unordered_set<std::string> touching_;  // the sessions being touched now
+  std::atomic<uint64_t> touch_failures_{0};
 };
 
 }  // namespace kith::app

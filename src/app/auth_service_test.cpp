@@ -216,6 +216,91 @@ TEST_F(AuthServiceTest, SessionsExpireWhenIdleAndAfterTwelveHours) {
   EXPECT_FALSE(auth_->Authenticate(busy->token, "c"));
 }
 
+// last_seen_at is written at most once a touch interval, in a write of its own, and the touch
+// leaves the cached sessions in place (it does not move the identity version).
+TEST_F(AuthServiceTest, ABusySessionIsTouchedOnceATouchIntervalWithoutDroppingTheCache) {
+  auto in = auth_->SignIn("sw", kPassword, "c");
+  ASSERT_TRUE(in);
+  ASSERT_TRUE(auth_->Authenticate(in->token, "c"));
+  clock_.Advance(ctx_->policy.session_touch_interval + std::chrono::seconds(1));
+  const TimePoint touched = clock_.Now();
+  const auto writes = store_->Stats().write_jobs;
+  const auto identity = store_->IdentityVersion();
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(auth_->Authenticate(in->token, "c"));
+    clock_.Advance(std::chrono::seconds(1));  // 50 s: within one touch interval
+  }
+  EXPECT_EQ(store_->Stats().write_jobs - writes, 1) << "one touch for fifty requests";
+  EXPECT_EQ(store_->IdentityVersion(), identity) << "a touch only lengthens a session";
+  const auto stored = store_->ReadValue(
+      [&](storage::Repositories& r) { return r.Sessions().Get(in->principal.session.token_hash); });
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->last_seen_at, touched);
+  EXPECT_EQ(auth_->Authenticate(in->token, "c")->session.last_seen_at, touched)
+      << "the cache holds the touched time, so the next interval's request touches again";
+}
+
+// A node whose cached copy of a session is older than the store's (the session was used on
+// another node meanwhile) asks the store before it ends the session as idle; a session idle on
+// every node still ends on time.
+TEST_F(AuthServiceTest, ASessionUsedOnAnotherNodeIsNotEndedAsIdle) {
+  AuthService two(*ctx_, limiter_);
+  auto in = auth_->SignIn("sw", kPassword, "c");
+  ASSERT_TRUE(in);
+  ASSERT_TRUE(two.Authenticate(in->token, "c"));  // node two holds it, last seen at sign-in
+  for (int i = 0; i < 3; ++i) {                   // used on node one every 20 minutes
+    clock_.Advance(minutes(20));
+    ASSERT_TRUE(auth_->Authenticate(in->token, "c")) << i;
+  }
+  EXPECT_TRUE(two.Authenticate(in->token, "c")) << "seen on node one 0 minutes ago, not 60";
+  EXPECT_TRUE(two.SessionStands(in->token));
+  clock_.Advance(minutes(29));
+  EXPECT_TRUE(two.SessionStands(in->token));
+  EXPECT_TRUE(auth_->Authenticate(in->token, "c")) << "node one's copy is older than node two's touch";
+  clock_.Advance(minutes(31));
+  EXPECT_FALSE(two.SessionStands(in->token));
+  EXPECT_EQ(two.Authenticate(in->token, "c").error().message, "Your session has expired. Sign in again.");
+  EXPECT_EQ(auth_->Authenticate(in->token, "c").error().code, ErrorCode::kUnauthenticated);
+}
+
+// A store whose writes can be made to fail, as a write that kept conflicting does.
+class FailingWrites final : public storage::Store {
+ public:
+  explicit FailingWrites(storage::Store& inner) : inner_(inner) {}
+  void Read(const std::function<void(storage::Repositories&)>& fn) override { inner_.Read(fn); }
+  void Write(const std::function<bool(storage::Repositories&)>& fn) override {
+    if (failing) throw storage::StorageConflict("the change kept conflicting with others' (test)");
+    inner_.Write(fn);
+  }
+  storage::StoreStats Stats() const override { return inner_.Stats(); }
+  uint64_t IdentityVersion() const override { return inner_.IdentityVersion(); }
+  uint64_t RecordsVersion() const override { return inner_.RecordsVersion(); }
+  bool failing = false;
+
+ private:
+  storage::Store& inner_;
+};
+
+TEST_F(AuthServiceTest, ATouchThatFailsDoesNotFailTheRequest) {
+  FailingWrites store(*store_);
+  Context ctx{store, clock_, random_, hasher_, Policy{}};
+  AuthService auth(ctx, limiter_);
+  auto in = auth.SignIn("sw", kPassword, "c");
+  ASSERT_TRUE(in);
+  clock_.Advance(minutes(10));
+  store.failing = true;
+  auto p = auth.Authenticate(in->token, "c");
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(auth.TouchFailures(), 1u);
+  store.failing = false;
+  clock_.Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(auth.Authenticate(in->token, "c"));
+  const auto stored = store_->ReadValue(
+      [&](storage::Repositories& r) { return r.Sessions().Get(in->principal.session.token_hash); });
+  EXPECT_EQ(stored->last_seen_at, clock_.Now()) << "the next request touched it";
+  EXPECT_EQ(auth.TouchFailures(), 1u);
+}
+
 TEST_F(AuthServiceTest, EnrolledUsersNeedACode) {
   auto in = auth_->SignIn("sw", kPassword, "c");
   ASSERT_TRUE(in);

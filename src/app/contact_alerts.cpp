@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/log.h"
 #include "domain/account/uk_time.h"
 #include "domain/team.h"
 
@@ -39,26 +40,37 @@ std::vector<domain::ContactEvent> ContactEventsOf(storage::Repositories& r, cons
   return events;
 }
 
-int AlertContactFlags(storage::Repositories& r, Random& random, const std::string& child_id, const Date& today,
-                      TimePoint now, FlagAlertScope scope) {
+std::vector<domain::ContactFlag> ContactFlagsToAlert(storage::Repositories& r, const std::string& child_id,
+                                                    const Date& today, FlagAlertScope scope, std::string* lead_id) {
   const auto team = r.Teams().Members(child_id);
   const auto* lead = domain::FindLead(team);
-  if (!lead) return 0;
+  if (!lead) return {};
+  if (lead_id) *lead_id = lead->user_id;
   const auto events = ContactEventsOf(r, child_id);
-  if (events.empty()) return 0;
+  if (events.empty()) return {};
   auto series = domain::ComputeContactSeries(events, today);
-  if (!series) return 0;
+  if (!series) return {};
   // The latest complete period and the one under way: older rises were the past's to act on.
   const size_t buckets = series->buckets.size();
   const size_t recent = buckets >= 2 ? buckets - 2 : 0;
-  int made = 0;
-  nlohmann::json alerted = nlohmann::json::array();
-  for (const auto& f : series->flags) {
+  std::vector<domain::ContactFlag> out;
+  for (auto& f : series->flags) {
     const bool wanted = (scope.rises && f.kind == domain::ContactFlagKind::kSuddenRise && f.bucket >= recent) ||
                         (scope.stopped && f.kind == domain::ContactFlagKind::kStoppedSeeing);
-    if (!wanted) continue;
+    if (!wanted || AlreadyAlerted(r, lead->user_id, child_id, SubjectOf(f))) continue;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+int AlertContactFlags(storage::Repositories& r, Random& random, const std::string& child_id, const Date& today,
+                      TimePoint now, FlagAlertScope scope) {
+  std::string lead_id;
+  const auto flags = ContactFlagsToAlert(r, child_id, today, scope, &lead_id);
+  int made = 0;
+  nlohmann::json alerted = nlohmann::json::array();
+  for (const auto& f : flags) {
     const std::string subject = SubjectOf(f);
-    if (AlreadyAlerted(r, lead->user_id, child_id, subject)) continue;
     std::string summary;
     if (f.kind == domain::ContactFlagKind::kSuddenRise) {
       summary = "Sudden rise in agency contact: " + f.explanation;
@@ -66,7 +78,7 @@ int AlertContactFlags(storage::Repositories& r, Random& random, const std::strin
       const auto agency = r.Agencies().Get(f.agency_id);
       summary = (agency ? agency->name : f.agency_id) + " has stopped seeing the child: " + f.explanation;
     }
-    r.Feed().InsertAlert({random.Id("A"), lead->user_id, child_id, now,
+    r.Feed().InsertAlert({random.Id("A"), lead_id, child_id, now,
                           std::string("contact_") + std::string(domain::ToString(f.kind)), summary, subject,
                           std::nullopt});
     alerted.push_back(subject);
@@ -78,12 +90,33 @@ int AlertContactFlags(storage::Repositories& r, Random& random, const std::strin
     audit.actor_role = "system";
     audit.action = "contact.flag_alert";
     audit.child_id = child_id;
-    audit.target_id = lead->user_id;
+    audit.target_id = lead_id;
     audit.why = "contact flags to act on";
     audit.detail = nlohmann::json{{"flags", alerted}}.dump();
     r.Audit().Append(audit);
   }
   return made;
+}
+
+int AlertContactRises(Context& ctx, const std::string& child_id, const Date& today, TimePoint now) {
+  try {
+    // In a snapshot first: almost always there is nothing to alert, and then nothing is written.
+    const bool due = ctx.store.ReadValue([&](storage::Repositories& r) {
+      return !ContactFlagsToAlert(r, child_id, today, {.rises = true, .stopped = false}, nullptr).empty();
+    });
+    if (!due) return 0;
+    int made = 0;
+    ctx.store.Write([&](storage::Repositories& r) {
+      made = AlertContactFlags(r, ctx.random, child_id, today, now, {.rises = true, .stopped = false});
+      return made > 0;
+    });
+    return made;
+  } catch (const storage::StorageError& e) {
+    // The entry is stored all the same; the child's next entry checks again (the rise stays in
+    // the latest complete period or the one under way for a whole period).
+    log::Warn("contact.alert_failed", {{"child_id", child_id}, {"error", e.what()}});
+    return 0;
+  }
 }
 
 int ContactAlerts::Sweep() {

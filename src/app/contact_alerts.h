@@ -5,7 +5,12 @@
 // ("contact/sudden_rise/all/2026-10-01"), and an alert with that subject for the child is not
 // made again.
 //
-// A new entry checks for rises as it is written (AlertContactFlags inside its transaction);
+// A new entry checks for rises just after it is written (AlertContactRises: a snapshot read of
+// the child's entries, and a write only when an alert is due; at most once every few seconds per
+// child and node, AccountService::kRiseCheckInterval). Not inside the entry's own write:
+// there, reading every current entry of the child made concurrent serialisable writes conflict
+// (on PostgreSQL, past its predicate-lock limits, writes to any child), and each retry cost more
+// as the child's record grew (docs/BENCHMARKS.md, "Soak", run 5);
 // stopping is about time passing, so ContactAlerts::Sweep checks every child with entries once a
 // UK day (the server's periodic sweep calls it every minute; it does the work once per day).
 // Thread safety: AlertContactFlags runs inside the caller's transaction; ContactAlerts is safe
@@ -32,10 +37,20 @@ struct FlagAlertScope {
   bool stopped = false;  // agencies that stopped seeing the child
 };
 
+// The flags in `scope` the child's lead professional has not been alerted to (none without a
+// lead); `lead_id`, if given, receives the lead's user id.
+std::vector<domain::ContactFlag> ContactFlagsToAlert(storage::Repositories& r, const std::string& child_id,
+                                                    const Date& today, FlagAlertScope scope, std::string* lead_id);
+
 // Within the caller's transaction: alerts the child's lead professional to each flag in `scope`
 // not alerted before. Nothing without a lead. Returns the number of alerts made; audits them.
 int AlertContactFlags(storage::Repositories& r, Random& random, const std::string& child_id, const Date& today,
                       TimePoint now, FlagAlertScope scope);
+
+// After an entry's write has committed, in transactions of its own: alerts the lead to sudden
+// rises (AlertContactFlags), writing only if one is due. A storage failure is logged, never
+// thrown (the entry is stored; the child's next entry checks again). Returns the alerts made.
+int AlertContactRises(Context& ctx, const std::string& child_id, const Date& today, TimePoint now);
 
 class ContactAlerts {
  public:

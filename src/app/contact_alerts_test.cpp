@@ -37,6 +37,7 @@ class ContactAlertsTest : public AppFixture {
     e.summary = summary;
     auto added = account_->AddEntry(As(who), child_, e);
     ASSERT_TRUE(added) << added.error().message;
+    clock_.Advance(AccountService::kRiseCheckInterval);  // each entry checked as it is written
   }
 
   std::vector<storage::Alert> ContactAlertsOf(const std::string& user) {
@@ -66,6 +67,29 @@ TEST_F(ContactAlertsTest, ASignificantRiseAlertsTheLeadOnce) {
   EXPECT_NE(alerts[0].summary.find("Sudden rise in agency contact: "), std::string::npos);
   EXPECT_EQ(alerts[0].summary.find("Leo Carter"), std::string::npos) << "the page names the child";
   EXPECT_TRUE(ContactAlertsOf("teacher").empty()) << "the lead professional is alerted";
+}
+
+// Entries written close together are checked at most once per kRiseCheckInterval (the check
+// reads all of the child's entries); the check put off is made by CheckPendingRises once the
+// interval has passed, so the rise the later entries made is still alerted, once.
+TEST_F(ContactAlertsTest, ARiseFromEntriesWrittenCloseTogetherIsAlertedOnceTheCheckIsDue) {
+  const int64_t today = Today().ToDays();
+  for (int w = 6; w >= 1; --w) Add("teacher", Date::FromDays(today - 7 * w), "Weekly check-in");
+  for (int i = 0; i < 7; ++i) {
+    NewEntry e;
+    e.occurred_on = Today();
+    e.type = domain::EntryType::kContact;
+    e.summary = "Seen again";
+    ASSERT_TRUE(account_->AddEntry(As("teacher"), child_, e));  // the clock does not move
+  }
+  EXPECT_TRUE(ContactAlertsOf("sw").empty()) << "only the first of the seven was checked";
+  EXPECT_EQ(account_->CheckPendingRises(), 0) << "not before the interval has passed";
+  clock_.Advance(AccountService::kRiseCheckInterval);
+  EXPECT_EQ(account_->CheckPendingRises(), 1);
+  EXPECT_EQ(account_->CheckPendingRises(), 0) << "nothing left to check";
+  const auto alerts = ContactAlertsOf("sw");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, "contact_sudden_rise");
 }
 
 TEST_F(ContactAlertsTest, TheDailySweepAlertsAnAgencyThatStoppedSeeingTheChildOnce) {

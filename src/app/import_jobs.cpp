@@ -368,6 +368,19 @@ void ImportJobs::WaitIdle() {
 
 void ImportJobs::Work(std::stop_token stop) {
   auto tidied = std::chrono::steady_clock::now();
+  if (limits_.sole_server) {
+    try {
+      ctx_.store.Write([&](Repositories& r) {
+        // Taken whoever holds it (every lease is stale before now), then given up.
+        const TimePoint now = ctx_.clock.Now();
+        if (!r.JobClaims().Lease(std::string(kImportLease), runner_, now, now)) return false;
+        r.JobClaims().Release(std::string(kImportLease), runner_);
+        return true;
+      });
+    } catch (const std::exception& e) {
+      log::Error("index_import.release_failed", {{"reason", e.what()}});
+    }
+  }
   while (!stop.stop_requested()) {
     uint64_t seen = 0;
     {

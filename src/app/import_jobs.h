@@ -67,6 +67,10 @@ struct ImportJobLimits {
   std::chrono::milliseconds worker_poll{1000};
   // A job whose run was cut off this many times (its server died each time) fails.
   int max_attempts = 5;
+  // This is the only server of the database (SQLite, whose lock proves that no other server or
+  // `kith import` runs): the import lease a crashed run of it left is released as the worker
+  // starts, so the jobs that run had accepted run at once instead of after kImportLeaseStale.
+  bool sole_server = false;
 };
 
 // The bad rows kept with a job (the first ones; their total is kept too).

@@ -357,6 +357,34 @@ TEST_F(ImportJobsTest, AJobLeftRunningByADeadServerIsFinishedByTheNextLeaseHolde
   EXPECT_EQ(store_->ReadValue([&](storage::Repositories& r) { return r.ImportJobs().Get(started->id)->attempts; }), 2);
 }
 
+// The only server of a SQLite database, restarted after a crash: the import lease its crashed run
+// left (fresh by the clock) is released as its worker starts, so an accepted job runs at once
+// rather than after kImportLeaseStale (ROADMAP issue 16).
+TEST_F(ImportJobsTest, ASoleServerReleasesTheLeaseItsCrashedRunLeftAndRunsTheJobAtOnce) {
+  jobs_.reset();
+  ASSERT_TRUE(Lease("crashed-run"));
+  auto limits = Limits();
+  limits.sole_server = true;
+  jobs_ = std::make_unique<ImportJobs>(*ctx_, &recorder_, limits);
+  auto started = jobs_->Start(As("steward"), "Hillside Primary", "roll.csv", kFeed, true);
+  ASSERT_TRUE(started) << started.error().message;
+  const ImportJob done = Finish(started->id);  // the clock has not moved
+  ASSERT_EQ(done.state, ImportState::kDone) << done.error;
+  EXPECT_EQ(Children(), 3);
+}
+
+// Without it (a server of a cluster), a fresh lease of another holder is waited out.
+TEST_F(ImportJobsTest, AServerOfAClusterWaitsOutAnotherHoldersFreshLease) {
+  jobs_.reset();
+  ASSERT_TRUE(Lease("another-node"));
+  jobs_ = std::make_unique<ImportJobs>(*ctx_, &recorder_, Limits());
+  auto started = jobs_->Start(As("steward"), "Hillside Primary", "roll.csv", kFeed, true);
+  ASSERT_TRUE(started) << started.error().message;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(Children(), 0);
+  EXPECT_FALSE(Lease("yet-another")) << "still the other node's";
+}
+
 // Two servers over one database: a part may go to either, either answers a long poll, and the
 // job runs once.
 TEST_F(ImportJobsTest, AnyServerTakesAPartAndAnswersForAnImportThatRunsOnce) {

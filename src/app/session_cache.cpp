@@ -25,4 +25,13 @@ void SessionCache::Put(const std::string& token_hash, uint64_t version, const Pr
   entries_[token_hash] = std::move(entry);
 }
 
+void SessionCache::Seen(const std::string& token_hash, TimePoint last_seen) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(token_hash);
+  if (it == entries_.end() || it->second->session.last_seen_at >= last_seen) return;
+  auto copy = std::make_shared<Principal>(*it->second);
+  copy->session.last_seen_at = last_seen;
+  it->second = std::move(copy);
+}
+
 }  // namespace kith::app

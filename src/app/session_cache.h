@@ -27,6 +27,10 @@ class SessionCache {
   // Keeps `principal`, read from the store at `version` (read before the store was read).
   void Put(const std::string& token_hash, uint64_t version, const Principal& principal);
 
+  // The session was seen at `last_seen` (a touch, which does not move the identity version):
+  // its entry, if held, takes that time if it is later than its own.
+  void Seen(const std::string& token_hash, TimePoint last_seen);
+
  private:
   // Beyond this many sessions the cache starts again rather than growing.
   static constexpr size_t kMaxEntries = 100'000;

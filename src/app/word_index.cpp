@@ -169,6 +169,7 @@ WordIndex::CacheStats WordIndex::Stats() const {
   stats.bytes = cached_bytes_;
   stats.max_bytes = max_bytes_;
   stats.evictions = evictions_;
+  stats.builds = builds_.load(std::memory_order_relaxed);
   for (const auto& [id, slot] : lru_) {
     if (slot->charged > 0) ++stats.indexes;
   }
@@ -191,6 +192,7 @@ domain::TermIndex& WordIndex::Lease::Get(storage::Store& store) {
     const int64_t version = r.WordStats().ChildVersion(slot_->child_id);
     if (slot_->index && slot_->version == version) return;
     slot_->index = Build(r, slot_->child_id);
+    owner_->builds_.fetch_add(1, std::memory_order_relaxed);
     slot_->version = version;
   });
   return *slot_->index;
@@ -198,12 +200,31 @@ domain::TermIndex& WordIndex::Lease::Get(storage::Store& store) {
 
 void WordIndex::Lease::Begin(storage::Repositories& repos) {
   const int64_t version = repos.WordStats().ChildVersion(slot_->child_id);
-  if (!touched_ && slot_->index && slot_->version == version) return;
+  // A run again after a conflict: its texts are taken out rather than the child's whole record
+  // read and indexed again, which cost more with every text the child had (docs/BENCHMARKS.md,
+  // "Soak", run 5).
+  const bool current = slot_->index && slot_->version == version;
+  if (current && (!touched_ || Undo())) {
+    pending_.clear();
+    touched_ = false;
+    version_after_.reset();
+    return;
+  }
   slot_->index = Build(repos, slot_->child_id);
+  owner_->builds_.fetch_add(1, std::memory_order_relaxed);
   slot_->version = version;
   pending_.clear();
+  added_.clear();
+  undoable_ = true;
   touched_ = false;
   version_after_.reset();
+}
+
+bool WordIndex::Lease::Undo() {
+  if (!undoable_ || !slot_->index) return false;
+  for (auto it = added_.rbegin(); it != added_.rend(); ++it) slot_->index->Remove(*it);
+  added_.clear();
+  return true;
 }
 
 void WordIndex::Lease::Record(storage::Repositories& repos, domain::TermDelta delta) {
@@ -214,10 +235,18 @@ void WordIndex::Lease::Record(storage::Repositories& repos, domain::TermDelta de
 }
 
 void WordIndex::Lease::Add(storage::Repositories& repos, const std::string& id, const std::string& text) {
-  Record(repos, slot_->index->Add(id, text));
+  const size_t before = slot_->index->entry_count();
+  auto delta = slot_->index->Add(id, text);
+  if (slot_->index->entry_count() == before + 1) {
+    added_.push_back(id);
+  } else {
+    undoable_ = false;  // it replaced a text
+  }
+  Record(repos, std::move(delta));
 }
 
 void WordIndex::Lease::Remove(storage::Repositories& repos, const std::string& id) {
+  undoable_ = false;
   Record(repos, slot_->index->Remove(id));
 }
 
@@ -225,10 +254,12 @@ void WordIndex::Lease::Finish(bool committed) {
   if (committed) {
     for (const auto& d : pending_) owner_->corpus_->Apply(d);
     if (version_after_) slot_->version = *version_after_;
-  } else if (touched_) {
+  } else if (touched_ && !Undo()) {
     slot_->index.reset();
   }
   pending_.clear();
+  added_.clear();
+  undoable_ = true;
   touched_ = false;
   version_after_.reset();
 }

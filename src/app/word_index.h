@@ -25,6 +25,7 @@
 // one writer or reader of a child's index at a time; different children proceed in parallel.
 #pragma once
 
+#include <atomic>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -66,6 +67,7 @@ class WordIndex {
     size_t bytes = 0;     // their approximate bytes
     size_t max_bytes = 0;
     uint64_t evictions = 0;  // indexes dropped to keep within max_bytes, since start
+    uint64_t builds = 0;     // indexes built from storage, since start
   };
   CacheStats Stats() const;
 
@@ -96,28 +98,35 @@ class WordIndex {
     // child's text was written since it was built (on any node).
     domain::TermIndex& Get(storage::Store& store);
     // Call first in every run of the write's callback (a store may run it again after a
-    // conflict: storage/store.h): when an earlier run touched the index, or another node wrote
-    // the child's text since it was built, the index is rebuilt from `repos` (inside the write's
-    // transaction) and that run's changes are forgotten.
+    // conflict: storage/store.h): when an earlier run touched the index, that run's changes are
+    // forgotten — taken out again when they were only new texts added, otherwise by rebuilding
+    // the index from `repos` (inside the write's transaction); when another node wrote the
+    // child's text since it was built, it is rebuilt.
     void Begin(storage::Repositories& repos);
     // Inside a write transaction: indexes or forgets one text and records the change in the
     // persisted statistics through `repos`. The index must have been got first.
     void Add(storage::Repositories& repos, const std::string& id, const std::string& text);
     void Remove(storage::Repositories& repos, const std::string& id);
     // After the write: applies the recorded changes to the in-memory corpus when it was
-    // committed, or drops the index (to be rebuilt) when it was not.
+    // committed; when it was not, takes out the texts it added, or drops the index (to be
+    // rebuilt) if it changed more than that.
     void Finish(bool committed);
 
    private:
     friend class WordIndex;
     Lease(WordIndex& owner, std::shared_ptr<Slot> slot);
     void Record(storage::Repositories& repos, domain::TermDelta delta);
+    // Takes this run's new texts out of the index again; false (nothing done) if the run did
+    // more than add new texts, or there is no index.
+    bool Undo();
 
     WordIndex* owner_;
     std::shared_ptr<Slot> slot_;
     std::unique_lock<AwaitableMutex> lock_;
     std::vector<domain::TermDelta> pending_;
     bool touched_ = false;
+    std::vector<std::string> added_;  // this run's new texts, in order
+    bool undoable_ = true;            // this run only added new texts
     std::optional<int64_t> version_after_;  // the child's text version once this write commits
   };
 
@@ -147,6 +156,7 @@ class WordIndex {
   size_t cached_bytes_ = 0;  // the slots' charges
   size_t cached_entries_ = 0;
   uint64_t evictions_ = 0;
+  std::atomic<uint64_t> builds_{0};
 };
 
 }  // namespace kith::app

@@ -263,7 +263,9 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   app::CaseloadService caseloads(context);
   app::RetentionAdmin retention(context);
   // Source feeds imported while serving: one background worker, children indexed as stored.
-  app::ImportJobs imports(context, &search);
+  // On SQLite this is the database's only server (its lock proves it): a lease its crashed run left
+  // is released at once.
+  app::ImportJobs imports(context, &search, {.sole_server = config.database_url.empty()});
   app::AccountService* account_for_hub = nullptr;
   app::FamilyService* family_for_hub = nullptr;
   app::LiveHub hub(
@@ -288,7 +290,7 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
   }
 
   http::Metrics metrics([&store] { return store->Stats(); }, [&hasher] { return hasher.Computations(); },
-                        [&words] {
+                        [&words, &auth] {
                           const auto w = words.Stats();
                           return std::vector<http::Gauge>{
                               {"kith_word_index_children", "Children with a word cloud index in memory.",
@@ -301,6 +303,12 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
                                static_cast<double>(w.max_bytes)},
                               {"kith_word_index_evictions_total", "Indexes dropped to keep within the bound.",
                                static_cast<double>(w.evictions), "counter"},
+                              {"kith_word_index_builds_total",
+                               "Indexes built from storage (not cached, written elsewhere, or a change undone).",
+                               static_cast<double>(w.builds), "counter"},
+                              {"kith_session_touch_failures_total",
+                               "Writes of a session's last_seen_at that failed (the requests were served).",
+                               static_cast<double>(auth.TouchFailures()), "counter"},
                           };
                         });
   http::Router router;
@@ -377,6 +385,9 @@ int Serve(const Config& config, bool demo_if_empty, ServeHooks* hooks) {
                         {"idempotency.expired_keys", [&idempotency] { return idempotency.Sweep(); }},
                         {"contact.flags", [&contact_alerts] { return int64_t{contact_alerts.Sweep()}; }}});
   std::jthread sweeps = Every(std::chrono::minutes(1), true, "sweep.lease_failed", [&sweeper] { sweeper.Tick(); });
+  // This node's rise checks put off (AccountService::kRiseCheckInterval), on every node.
+  std::jthread rise_checks = Every(app::AccountService::kRiseCheckInterval, false, "contact.rise_check_failed",
+                                   [&account] { account.CheckPendingRises(); });
   // The audit head is signed at least once a minute, and once more at shutdown (below).
   std::jthread checkpoints =
       Every(std::chrono::minutes(1), false, "audit.checkpoint_failed", [&checkpointer] { checkpointer.Checkpoint(); });

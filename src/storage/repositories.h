@@ -171,7 +171,14 @@ class SessionRepository {
   virtual ~SessionRepository() = default;
   virtual void Insert(const SessionRecord& session) = 0;
   virtual std::optional<SessionRecord> Get(const std::string& token_hash) = 0;
+  // Stores `session` as given, except that its last_seen_at never moves back (a copy read
+  // before a touch must not undo it).
   virtual void Update(const SessionRecord& session) = 0;
+  // Moves the session's last_seen_at forward to `now` (never back; nothing else changes, so a
+  // stale copy of the session cannot undo another change to it). It does not move the identity
+  // version: a later last_seen_at only lengthens a session, and a cache that holds an earlier one
+  // asks the store before it ends the session as idle (app::AuthService::Authenticate).
+  virtual void Touch(const std::string& token_hash, TimePoint now) = 0;
   virtual void Delete(const std::string& token_hash) = 0;
   virtual void DeleteForUser(const std::string& user_id) = 0;
   // Removes sessions last seen before `idle_before` or created before `created_before`.

@@ -396,6 +396,32 @@ TEST_P(StoreConformance, SessionsExpire) {
   EXPECT_FALSE(store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h2"); }));
 }
 
+// A touch moves last_seen_at forward only, changes nothing else and does not move the identity
+// version (app::AuthService); Update never moves last_seen_at back.
+TEST_P(StoreConformance, SessionTouchesOnlyMoveLastSeenForward) {
+  Write([](Repositories& r) {
+    r.Sessions().Insert({"h1", "u1", "csrf1", kT0, kT0 + std::chrono::minutes(5), true, "127.0.0.1", "SECRET"});
+  });
+  const uint64_t identity = store_->IdentityVersion();
+  const auto get = [&] { return store_->ReadValue([](Repositories& r) { return r.Sessions().Get("h1"); }); };
+  Write([](Repositories& r) { r.Sessions().Touch("h1", kT0 + std::chrono::minutes(10)); });
+  EXPECT_EQ(get()->last_seen_at, kT0 + std::chrono::minutes(10));
+  Write([](Repositories& r) { r.Sessions().Touch("h1", kT0 + std::chrono::minutes(7)); });
+  EXPECT_EQ(get()->last_seen_at, kT0 + std::chrono::minutes(10)) << "never back";
+  Write([](Repositories& r) { r.Sessions().Touch("unknown", kT0 + std::chrono::minutes(7)); });
+  EXPECT_EQ(store_->IdentityVersion(), identity);
+  auto s = get();
+  EXPECT_TRUE(s->second_factor_done);
+  EXPECT_EQ(s->pending_totp_secret, "SECRET");
+  EXPECT_EQ(s->csrf_token, "csrf1");
+  s->last_seen_at = kT0;  // a copy read before the touch
+  s->pending_totp_secret = "";
+  Write([&](Repositories& r) { r.Sessions().Update(*s); });
+  EXPECT_EQ(get()->last_seen_at, kT0 + std::chrono::minutes(10)) << "Update does not undo a touch";
+  EXPECT_EQ(get()->pending_totp_secret, "");
+  EXPECT_GT(store_->IdentityVersion(), identity) << "Update moves the identity version";
+}
+
 // The rate limiter shared by every node (app/store_rate_limiter.h) counts events kept here.
 TEST_P(StoreConformance, RateEvents) {
   const auto at = [](int seconds) { return kT0 + std::chrono::seconds(seconds); };

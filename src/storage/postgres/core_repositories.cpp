@@ -582,10 +582,17 @@ class PgSessions final : public SessionRepository {
   void Update(const SessionRecord& r) override {
     state_.identity_changed = true;
     auto s = db_.Prepare(
-        "UPDATE sessions SET user_id=$2, csrf_token=$3, created_at=$4, last_seen_at=$5,"
+        "UPDATE sessions SET user_id=$2, csrf_token=$3, created_at=$4, last_seen_at=greatest(last_seen_at, $5),"
         " second_factor_done=$6, client=$7, pending_totp_secret=$8 WHERE token_hash=$1");
     Bind(s, r);
     s.Run();
+  }
+
+  void Touch(const std::string& token_hash, TimePoint now) override {
+    db_.Prepare("UPDATE sessions SET last_seen_at=$2 WHERE token_hash=$1 AND last_seen_at<$2")
+        .Bind(token_hash)
+        .Bind(now)
+        .Run();
   }
 
   void Delete(const std::string& token_hash) override {

@@ -294,7 +294,13 @@ void Worker::RunWrite(Job& job) {
   const int attempts = std::max(1, store_.options().max_attempts);
   int lost = 0;  // connections lost before the commit
   for (int attempt = 1;; ++attempt) {
-    Begin("BEGIN ISOLATION LEVEL SERIALIZABLE");
+    // Index scans wherever an index serves: a sequential scan in a serialisable transaction
+    // takes a predicate lock on the whole table, so that a write reading one row of a small or
+    // young table (word_child_versions, family_visibility, feed_items) conflicted with every
+    // concurrent write to it, for any child, and was retried or failed (PostgreSQL's manual,
+    // "Serializable Isolation Level", advises encouraging index scans; docs/BENCHMARKS.md,
+    // "Soak", run 5). Writes look rows up by key, so the index is the right plan for them anyway.
+    Begin("BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off");
     const int64_t head_seq = state_.head_seq;
     const std::string head_hash = state_.head_hash;
     auto undo_head = [&] {

@@ -3,8 +3,9 @@
 //
 // Each store keeps a pool of connections, each served by a thread of its own; a Read or Write
 // is handed to a free connection and its caller waits through Await (common/await.h), so a
-// server fiber never blocks its thread on the network. Writes run at SERIALIZABLE isolation and
-// are retried after a serialisation failure or deadlock (storage/store.h, "Bounded retry");
+// server fiber never blocks its thread on the network. Writes run at SERIALIZABLE isolation (with
+// sequential scans discouraged, enable_seqscan off, since one takes a predicate lock on its whole
+// table) and are retried after a serialisation failure or deadlock (storage/store.h, "Bounded retry");
 // reads run at REPEATABLE READ, read only. Every connection owns an audit chain while it lives
 // (docs/adr/0014-audit-chains-per-writer.md) and a row of kith.store_versions, made and moved by its writes when they change
 // identities or records, so that IdentityVersion and RecordsVersion (the sums over the rows)

@@ -621,10 +621,15 @@ class SqliteSessions final : public SessionRepository {
   void Update(const SessionRecord& r) override {
     MarkIdentityChanged(changed_);
     auto s = db_.Prepare(
-        "UPDATE sessions SET token_hash=?1, user_id=?2, csrf_token=?3, created_at=?4, last_seen_at=?5,"
+        "UPDATE sessions SET token_hash=?1, user_id=?2, csrf_token=?3, created_at=?4, last_seen_at=max(last_seen_at, ?5),"
         " second_factor_done=?6, client=?7, pending_totp_secret=?8 WHERE token_hash=?1");
     Bind(s, r);
     s.Run();
+  }
+
+  void Touch(const std::string& token_hash, TimePoint now) override {
+    auto s = db_.Prepare("UPDATE sessions SET last_seen_at=?2 WHERE token_hash=?1 AND last_seen_at<?2");
+    s.Bind(1, token_hash).Bind(2, ToMicros(now)).Run();
   }
 
   void Delete(const std::string& token_hash) override {
